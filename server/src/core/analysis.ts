@@ -1,0 +1,138 @@
+/**
+ * The core's front door: `analyze(text)` turns a file into an Analysis that every feature reads.
+ *
+ * A file is split into YAML documents (manifest/documents.ts) and each document is analysed on its
+ * own, from its own text, with spans relative to the document start. That gives two properties the
+ * editor needs: an edit re-analyses only the documents whose text changed (the others are found by
+ * content in the previous Analysis and reused as they are, even if they moved), and nothing keeps a
+ * YAML tree alive once a document's image fields are extracted, so memory stays near the text size.
+ */
+import { imageFindings } from './diagnostics/imageFindings';
+import type { Finding } from './diagnostics/finding';
+import { splitDocuments } from './manifest/documents';
+import { fastParse } from './manifest/fastParse';
+import { locateImageFields } from './manifest/imageFields';
+import type { ImageFields } from './manifest/imageFields';
+import { slowParse } from './manifest/slowParse';
+
+/** Containers per document before the analysis gives up on it (aliases can multiply them). */
+export const MAX_CONTAINERS_PER_DOCUMENT = 5000;
+
+export interface DocumentAnalysis {
+  /** The document's own text; also the key that lets a later analysis reuse this one. */
+  readonly source: string;
+  /** Image fields with spans relative to the document start. */
+  readonly fields: ImageFields;
+  /** Findings with spans relative to the document start. */
+  readonly findings: readonly Finding[];
+  /** How the document was parsed, for benchmarks and tests. */
+  readonly parser: 'fast' | 'slow';
+}
+
+export interface AnalyzedDocument {
+  readonly start: number;
+  readonly end: number;
+  readonly analysis: DocumentAnalysis;
+}
+
+export interface Analysis {
+  readonly text: string;
+  readonly documents: readonly AnalyzedDocument[];
+  /** File-level findings (absolute spans): where the analysis gave up on the whole file. */
+  readonly fileFindings: readonly Finding[];
+  /** Documents parsed in this call (the rest came from `previous`). */
+  readonly reparsed: number;
+}
+
+export interface AnalyzeOptions {
+  /** The file's name (or path or URI); `kustomization.yaml` is read as a kustomization without a kind. */
+  readonly fileName?: string;
+  /** Text beyond this many UTF-16 code units is not analysed. */
+  readonly maxFileSize: number;
+  /** The analysis of an earlier version of the same file: unchanged documents are reused from it. */
+  readonly previous?: Analysis;
+}
+
+const KUSTOMIZATION_FILE = /(^|[\\/])(kustomization\.ya?ml|Kustomization)$/;
+
+function analyzeDocument(source: string, kustomizationFile: boolean): DocumentAnalysis {
+  const fast = fastParse(source, 0, source.length);
+  const parsed = fast ?? slowParse(source, 0, source.length);
+  const fields = locateImageFields(parsed.root, { kustomizationFile, maxContainers: MAX_CONTAINERS_PER_DOCUMENT });
+  const findings = fields.isManifest ? imageFindings(fields) : [];
+  if (fields.isManifest && parsed.problems.length > 0) {
+    const first = parsed.problems[0];
+    findings.push({
+      code: 'yaml-syntax',
+      message: `YAML syntax error: ${first.message.split('\n')[0]} Image fields after this point in the document may be missed.`,
+      start: first.start,
+      end: Math.max(first.end, first.start + 1),
+    });
+  }
+  if (fields.truncated) {
+    findings.push({
+      code: 'not-analysed',
+      message: `This document reaches more than ${MAX_CONTAINERS_PER_DOCUMENT} containers (through aliases?); the rest are not checked.`,
+      start: 0,
+      end: Math.min(source.indexOf('\n') >>> 0, source.length),
+    });
+  }
+  return { source, fields, findings, parser: fast ? 'fast' : 'slow' };
+}
+
+function lineEnd(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  return newline < 0 ? text.length : newline;
+}
+
+/** A NUL in the first 8 KiB means binary content: YAML forbids it, and no manifest has one. */
+function binaryOffset(text: string): number {
+  return text.slice(0, 8192).indexOf('\0');
+}
+
+export function analyze(text: string, options: AnalyzeOptions): Analysis {
+  const nul = binaryOffset(text);
+  if (nul >= 0) {
+    const message = `Not analysed: this looks like binary data (a NUL character at offset ${nul}), not YAML.`;
+    return { text, documents: [], fileFindings: [{ code: 'not-analysed', message, start: 0, end: lineEnd(text, 0) }], reparsed: 0 };
+  }
+  const kustomizationFile = options.fileName !== undefined && KUSTOMIZATION_FILE.test(options.fileName);
+  const reusable = new Map<string, DocumentAnalysis>();
+  for (const doc of options.previous?.documents ?? []) reusable.set(doc.analysis.source, doc.analysis);
+  const documents: AnalyzedDocument[] = [];
+  const fileFindings: Finding[] = [];
+  let reparsed = 0;
+  for (const region of splitDocuments(text)) {
+    if (region.end > options.maxFileSize) {
+      const size = (text.length / 1048576).toFixed(1);
+      const limit = (options.maxFileSize / 1048576).toFixed(1);
+      const message = `Not analysed from here on: the file is ${size} MB and the limit (imageAware.limits.maxFileSizeMB) is ${limit} MB.`;
+      fileFindings.push({ code: 'not-analysed', message, start: region.start, end: lineEnd(text, region.start) });
+      break;
+    }
+    const source = text.slice(region.start, region.end);
+    let analysis = reusable.get(source);
+    if (!analysis) {
+      analysis = analyzeDocument(source, kustomizationFile);
+      reparsed++;
+    }
+    documents.push({ start: region.start, end: region.end, analysis });
+  }
+  return { text, documents, fileFindings, reparsed };
+}
+
+/** The document that contains offset (the last one whose start is at or before it). */
+export function documentAt(analysis: Analysis, offset: number): AnalyzedDocument | undefined {
+  const docs = analysis.documents;
+  let low = 0;
+  let high = docs.length - 1;
+  let found: AnalyzedDocument | undefined;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (docs[mid].start <= offset) {
+      found = docs[mid];
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
+}

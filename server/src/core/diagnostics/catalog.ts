@@ -1,0 +1,69 @@
+/**
+ * Every diagnostic the analysis can report, with its stable code and default severity.
+ * The code is what users put in settings, what SARIF calls the rule id, and what quick fixes key on;
+ * never rename one. README.md explains each; test/core/diagnostics/catalog.test.ts keeps the README,
+ * package.json's settings and this table in step.
+ */
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export interface DiagnosticRule {
+  readonly defaultSeverity: SeveritySetting;
+  /** One line, for settings UIs and SARIF `shortDescription`. */
+  readonly summary: string;
+}
+
+export const DIAGNOSTIC_RULES = {
+  'invalid-reference': {
+    defaultSeverity: 'error',
+    summary: 'The image reference does not parse the way the container runtime parses it, so the pull fails.',
+  },
+  'implicit-latest': {
+    defaultSeverity: 'warning',
+    summary: 'The image has neither tag nor digest, so it means :latest and Kubernetes pulls it on every start.',
+  },
+  'latest-tag': {
+    defaultSeverity: 'warning',
+    summary: 'The image uses the moving :latest tag, so different nodes can run different images.',
+  },
+  'not-pinned': {
+    defaultSeverity: 'hint',
+    summary: 'The image has a tag but no digest, so what it runs can change when the tag is pushed again.',
+  },
+  'invalid-pull-policy': {
+    defaultSeverity: 'error',
+    summary: 'imagePullPolicy is not one of Always, IfNotPresent or Never, so the API server rejects the object.',
+  },
+  'missing-image': {
+    defaultSeverity: 'warning',
+    summary: 'A container has no image, so the API server rejects the object (unless this is a patch).',
+  },
+  'redundant-pull-policy': {
+    defaultSeverity: 'hint',
+    summary: 'imagePullPolicy repeats the value Kubernetes would default to for this image.',
+  },
+  'digest-with-latest': {
+    defaultSeverity: 'information',
+    summary: 'The image is pinned by digest but also tagged :latest, which makes the default imagePullPolicy Always.',
+  },
+  'unknown-pull-secret': {
+    defaultSeverity: 'information',
+    summary: 'An imagePullSecrets entry names a Secret defined nowhere in the workspace.',
+  },
+  'templated-image': {
+    defaultSeverity: 'information',
+    summary: 'The image holds a template placeholder (${VAR}, $(VAR) or {{ }}), so it is checked only after rendering.',
+  },
+  'yaml-syntax': {
+    defaultSeverity: 'information',
+    summary: 'A YAML syntax error in a manifest: image fields after it in that document may be missed.',
+  },
+  'not-analysed': {
+    defaultSeverity: 'warning',
+    summary: 'The analysis stopped here (file too large, binary content or too many containers), so later fields are unchecked.',
+  },
+} as const satisfies Record<string, DiagnosticRule>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_RULES;
+
+export const DIAGNOSTIC_CODES = Object.keys(DIAGNOSTIC_RULES) as DiagnosticCode[];

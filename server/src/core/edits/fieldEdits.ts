@@ -1,0 +1,74 @@
+/**
+ * Byte-minimal edits to image fields. Each one touches only the scalar it changes, or inserts or
+ * removes one `key: value` entry, so comments, quoting and the rest of the file stay byte-identical.
+ * Offsets are absolute: callers pass the document start that the field's relative spans add to.
+ */
+import type { ContainerFields, Field } from '../manifest/imageFields';
+import type { YamlScalar } from '../manifest/yamlTree';
+import type { TextEdit } from './textEdit';
+
+/** Writes value in the scalar's own quoting style. */
+function quoteLike(scalar: YamlScalar, value: string): string {
+  if (scalar.style === 'single') return `'${value.replace(/'/g, "''")}'`;
+  if (scalar.style === 'double') return `"${value.replace(/[\\"]/g, (c) => '\\' + c)}"`;
+  return value;
+}
+
+export function replaceScalar(docStart: number, scalar: YamlScalar, value: string): TextEdit {
+  return { start: docStart + scalar.start, end: docStart + scalar.end, newText: quoteLike(scalar, value) };
+}
+
+function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function lineEndOf(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  if (newline < 0) return text.length;
+  return text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+}
+
+function eolOf(text: string): string {
+  return /\r\n/.test(text.slice(0, 4096)) ? '\r\n' : '\n';
+}
+
+/**
+ * Inserts `imagePullPolicy: value` right after the image entry: on a new line with the image key's
+ * own indentation in block style (that is the sibling keys' column, also after `- `), or as
+ * `, imagePullPolicy: value` in a flow mapping.
+ */
+export function insertPullPolicy(text: string, docStart: number, container: ContainerFields, value: string): TextEdit | null {
+  const image = container.image;
+  if (!image) return null;
+  const afterValue = docStart + (image.value ?? image.key).end;
+  if (container.flow) return { start: afterValue, end: afterValue, newText: `, imagePullPolicy: ${value}` };
+  const keyStart = docStart + image.key.start;
+  const column = keyStart - lineStartOf(text, keyStart);
+  const at = lineEndOf(text, afterValue);
+  return { start: at, end: at, newText: `${eolOf(text)}${' '.repeat(column)}imagePullPolicy: ${value}` };
+}
+
+/**
+ * Removes one entry of a container. In block style the entry must own its line (nothing but
+ * indentation before the key and at most a comment after the value), and the whole line goes;
+ * an entry that shares its line with `- ` is left alone (removing it would take the dash).
+ * In flow style the entry and its separating comma go.
+ */
+export function removeEntry(text: string, docStart: number, container: ContainerFields, field: Field): TextEdit | null {
+  const keyStart = docStart + field.key.start;
+  const valueEnd = docStart + (field.value ?? field.key).end;
+  if (container.flow) {
+    const before = text.slice(docStart + container.start, keyStart);
+    const comma = before.lastIndexOf(',');
+    if (comma >= 0) return { start: docStart + container.start + comma, end: valueEnd, newText: '' };
+    const after = /^\s*,\s*/.exec(text.slice(valueEnd));
+    return after ? { start: keyStart, end: valueEnd + after[0].length, newText: '' } : null;
+  }
+  const lineStart = lineStartOf(text, keyStart);
+  if (text.slice(lineStart, keyStart).trim() !== '') return null;
+  const lineEnd = lineEndOf(text, valueEnd);
+  const rest = text.slice(valueEnd, lineEnd).trim();
+  if (rest !== '' && !rest.startsWith('#')) return null;
+  const newline = text.indexOf('\n', lineEnd);
+  return { start: lineStart, end: newline < 0 ? lineEnd : newline + 1, newText: '' };
+}

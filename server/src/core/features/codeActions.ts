@@ -1,0 +1,133 @@
+/**
+ * Quick fixes for the offline diagnostics and the "set imagePullPolicy" refactoring. Every action
+ * is a set of byte-minimal edits from edits/fieldEdits.ts. Tags and digests are only proposed when
+ * the workspace already uses them for the same repository: without a registry, nothing else is known.
+ */
+import type { Analysis, AnalyzedDocument } from '../analysis';
+import { insertPullPolicy, removeEntry, replaceScalar } from '../edits/fieldEdits';
+import type { TextEdit } from '../edits/textEdit';
+import type { ContainerFields } from '../manifest/imageFields';
+import { defaultPullPolicy, PULL_POLICIES } from '../policy/pullPolicy';
+import { parseReference } from '../reference/reference';
+import type { ImageReference } from '../reference/reference';
+import type { Settings } from '../settings';
+import type { WorkspaceFacts } from '../workspace';
+import { collectDiagnostics } from './diagnostics';
+import type { CodeAction } from './types';
+
+/** The repository a reference names, without tag or digest, as written (familiar) and compared (canonical). */
+function repository(ref: ImageReference): string {
+  return `${ref.domain}/${ref.path}`;
+}
+
+/** The written image with its tag and digest replaced, keeping the domain and path as written. */
+function withTagAndDigest(ref: ImageReference, tag: string | null, digest: string | null): string {
+  const name = ref.input.slice(0, ref.parts.path.end);
+  return `${name}${tag === null ? '' : ':' + tag}${digest === null ? '' : '@' + digest}`;
+}
+
+/** Tags and tag@digest pairs the workspace uses for the same repository. */
+function workspaceVersions(ref: ImageReference, workspace: WorkspaceFacts | null): { tags: string[]; pins: Map<string, string> } {
+  const tags = new Set<string>();
+  const pins = new Map<string, string>();
+  for (const image of workspace?.images.keys() ?? []) {
+    const other = parseReference(image);
+    if (!other.ok || repository(other.value) !== repository(ref) || other.value.tag === null) continue;
+    if (other.value.tag !== 'latest') tags.add(other.value.tag);
+    if (other.value.digest !== null) pins.set(other.value.tag, other.value.digest);
+  }
+  return { tags: [...tags].sort().reverse(), pins };
+}
+
+class ActionBuilder {
+  readonly actions: CodeAction[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly doc: AnalyzedDocument,
+    private readonly container: ContainerFields,
+  ) {}
+
+  add(title: string, fixes: CodeAction['fixes'], edits: (TextEdit | null)[], isPreferred = false): void {
+    if (edits.some((e) => e === null)) return;
+    this.actions.push({ title, fixes, isPreferred, edits: edits as TextEdit[] });
+  }
+
+  setImage(value: string): TextEdit {
+    return replaceScalar(this.doc.start, this.container.image!.value!, value);
+  }
+
+  imageFixes(codes: Set<string>, workspace: WorkspaceFacts | null): void {
+    const value = this.container.image?.value;
+    const parsed = value && parseReference(value.value);
+    if (!parsed || !parsed.ok) return;
+    const ref = parsed.value;
+    const { tags, pins } = workspaceVersions(ref, workspace);
+    if (codes.has('implicit-latest')) {
+      this.add(`Write the implied tag: ${withTagAndDigest(ref, 'latest', null)}`, ['implicit-latest'], [this.setImage(withTagAndDigest(ref, 'latest', null))]);
+    }
+    if (codes.has('implicit-latest') || codes.has('latest-tag')) {
+      const code = codes.has('implicit-latest') ? 'implicit-latest' : 'latest-tag';
+      tags.slice(0, 5).forEach((tag, i) => {
+        const image = withTagAndDigest(ref, tag, pins.get(tag) ?? null);
+        this.add(`Use ${image} (used elsewhere in the workspace)`, [code], [this.setImage(image)], i === 0);
+      });
+    }
+    if (codes.has('not-pinned') && ref.tag !== null && pins.has(ref.tag)) {
+      const image = withTagAndDigest(ref, ref.tag, pins.get(ref.tag)!);
+      this.add(`Pin to ${pins.get(ref.tag)!.slice(0, 19)}… (the digest the workspace uses for :${ref.tag})`, ['not-pinned'], [this.setImage(image)], true);
+    }
+    if (codes.has('digest-with-latest')) {
+      const unTagged = this.setImage(withTagAndDigest(ref, null, ref.digest));
+      const policy = this.container.pullPolicy;
+      if (policy?.value?.value === 'Always') {
+        const removal = removeEntry(this.text, this.doc.start, this.container, policy);
+        this.add('Remove ":latest" and "imagePullPolicy: Always": the digest pins the image', ['digest-with-latest'], [unTagged, removal], true);
+      } else {
+        this.add('Remove ":latest": the digest pins the image', ['digest-with-latest'], [unTagged], true);
+      }
+    }
+  }
+
+  pullPolicyFixes(codes: Set<string>): void {
+    const policy = this.container.pullPolicy;
+    const value = policy?.value;
+    if (policy && value && codes.has('invalid-pull-policy')) {
+      for (const candidate of PULL_POLICIES) {
+        const preferred = candidate.toLowerCase() === value.value.toLowerCase();
+        this.add(`Change imagePullPolicy to ${candidate}`, ['invalid-pull-policy'], [replaceScalar(this.doc.start, value, candidate)], preferred);
+      }
+    }
+    if (policy && codes.has('redundant-pull-policy')) {
+      this.add('Remove the redundant imagePullPolicy', ['redundant-pull-policy'], [removeEntry(this.text, this.doc.start, this.container, policy)], true);
+    }
+    const image = this.container.image?.value;
+    if (!policy && image) {
+      const fallback = defaultPullPolicy(image.value).policy;
+      for (const candidate of PULL_POLICIES) {
+        const note = candidate === fallback ? ' (the current default)' : '';
+        this.add(`Set imagePullPolicy: ${candidate}${note}`, [], [insertPullPolicy(this.text, this.doc.start, this.container, candidate)]);
+      }
+    }
+  }
+}
+
+/** Code actions for the containers whose image or imagePullPolicy overlaps `[start, end]`. */
+export function computeCodeActions(analysis: Analysis, start: number, end: number, settings: Settings, workspace: WorkspaceFacts | null = null): CodeAction[] {
+  const diagnostics = collectDiagnostics(analysis, settings, workspace).filter((d) => d.start <= end && d.end >= start);
+  const actions: CodeAction[] = [];
+  for (const doc of analysis.documents) {
+    if (doc.end < start || doc.start > end) continue;
+    for (const container of doc.analysis.fields.containers) {
+      const first = doc.start + Math.min(container.image?.key.start ?? Infinity, container.pullPolicy?.key.start ?? Infinity);
+      const last = doc.start + Math.max(container.image?.value?.end ?? -1, container.pullPolicy?.value?.end ?? -1, container.image?.key.end ?? -1);
+      if (last < start || first > end) continue;
+      const codes = new Set<string>(diagnostics.filter((d) => d.start >= first && d.end <= last).map((d) => d.code));
+      const builder = new ActionBuilder(analysis.text, doc, container);
+      builder.imageFixes(codes, workspace);
+      builder.pullPolicyFixes(codes);
+      actions.push(...builder.actions);
+    }
+  }
+  return actions;
+}

@@ -1,0 +1,49 @@
+/**
+ * Finds which image-related field an offset is on, for hover, completion and code actions.
+ * Offsets in and out are absolute; the lookup works on one document's relative spans.
+ */
+import { documentAt } from '../analysis';
+import type { Analysis, AnalyzedDocument } from '../analysis';
+import type { ContainerFields, Field, KustomizeImageFields } from '../manifest/imageFields';
+
+export type FieldHit =
+  | { readonly kind: 'image' | 'pullPolicy'; readonly container: ContainerFields; readonly field: Field; readonly doc: AnalyzedDocument }
+  | { readonly kind: 'kustomize'; readonly entry: KustomizeImageFields; readonly field: Field; readonly doc: AnalyzedDocument };
+
+/** True when offset is on the key, or anywhere from the key to the end of its value. */
+function onField(field: Field | null, offset: number): field is Field {
+  if (!field) return false;
+  const end = field.value ? field.value.end : field.key.end + 1;
+  return offset >= field.key.start && offset <= end;
+}
+
+/** The container whose mapping spans offset, if any. */
+export function containerAt(analysis: Analysis, offset: number): ContainerFields | null {
+  const doc = documentAt(analysis, offset);
+  if (!doc) return null;
+  const relative = offset - doc.start;
+  let found: ContainerFields | null = null;
+  // Containers nest only through aliases, so the last one that spans offset is the innermost.
+  for (const container of doc.analysis.fields.containers) {
+    if (relative >= container.start && relative <= container.end + 1) found = container;
+  }
+  return found;
+}
+
+export function fieldAt(analysis: Analysis, offset: number): FieldHit | null {
+  const doc = documentAt(analysis, offset);
+  if (!doc) return null;
+  const relative = offset - doc.start;
+  for (const container of doc.analysis.fields.containers) {
+    if (relative < container.start || relative > container.end + 1) continue;
+    if (onField(container.image, relative)) return { kind: 'image', container, field: container.image, doc };
+    if (onField(container.pullPolicy, relative)) return { kind: 'pullPolicy', container, field: container.pullPolicy, doc };
+  }
+  for (const entry of doc.analysis.fields.kustomizeImages) {
+    if (relative < entry.start || relative > entry.end + 1) continue;
+    for (const field of [entry.name, entry.newName, entry.newTag, entry.digest]) {
+      if (onField(field, relative)) return { kind: 'kustomize', entry, field, doc };
+    }
+  }
+  return null;
+}

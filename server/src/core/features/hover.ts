@@ -1,0 +1,88 @@
+/**
+ * Hover on `image:` shows the parsed reference, its canonical name, whether it is pinned, and the
+ * pull policy Kubernetes will apply with the rule behind it. Hover on `imagePullPolicy:` explains
+ * the value in force. Hover on kustomize `images:` fields shows the image the entry produces.
+ */
+import type { Analysis } from '../analysis';
+import type { ContainerFields, KustomizeImageFields } from '../manifest/imageFields';
+import { effectivePullPolicy } from '../policy/pullPolicy';
+import type { PullPolicy } from '../policy/pullPolicy';
+import { parseReference } from '../reference/reference';
+import type { ImageReference } from '../reference/reference';
+import { isTemplated } from '../diagnostics/templates';
+import { fieldAt } from './fieldAt';
+import type { Hover } from './types';
+
+const POLICY_MEANING: Record<PullPolicy, string> = {
+  Always: 'the kubelet asks the registry for the current digest on every container start, and pulls when it differs from the local copy.',
+  IfNotPresent: 'the kubelet pulls only when the node has no image by this name yet; a tag pushed again is not picked up by nodes that have the old one.',
+  Never: 'the kubelet never pulls; the image must already be on the node, or the pod fails with ErrImageNeverPull.',
+};
+
+function code(text: string): string {
+  return '`' + text.replace(/`/g, "'") + '`';
+}
+
+function referenceTable(ref: ImageReference): string[] {
+  const domainNote = ref.parts.domain ? '' : ' (implied: Docker Hub)';
+  return [
+    `| | |`,
+    `|---|---|`,
+    `| Registry | ${code(ref.domain)}${domainNote} |`,
+    `| Repository | ${code(ref.path)} |`,
+    `| Tag | ${ref.tag === null ? (ref.digest === null ? '*none: means* `latest`' : '*none*') : code(ref.tag)} |`,
+    `| Digest | ${ref.digest === null ? '*none: not pinned*' : code(ref.digest)} |`,
+  ];
+}
+
+function pinningLine(ref: ImageReference): string {
+  if (ref.digest !== null) return 'Pinned: the digest fixes the exact bytes; the tag, if any, is ignored when pulling.';
+  return 'Not pinned: the tag can be pushed again, and new pods then run different bytes.';
+}
+
+function policyLines(image: string, written: string | null): string[] {
+  const decision = effectivePullPolicy(image, written);
+  if (!decision) return [`**imagePullPolicy ${code(written ?? '')} is invalid**: the API server accepts only Always, IfNotPresent or Never.`];
+  const origin = decision.source === 'explicit' ? 'set in the manifest' : 'default';
+  return [`**Effective imagePullPolicy: ${decision.policy}** (${origin}). ${decision.reason}`, '', `With ${decision.policy}, ${POLICY_MEANING[decision.policy]}`];
+}
+
+function imageHover(container: ContainerFields): string[] {
+  const image = container.image?.value;
+  const written = container.pullPolicy?.value?.value ?? null;
+  if (!image) return [`**No image**: the container needs one.`, '', ...policyLines('', written)];
+  const lines = [`**Image** ${code(image.value)}`, ''];
+  if (isTemplated(image.value)) return [...lines, 'Contains a template placeholder; it is checked once rendered.'];
+  const parsed = parseReference(image.value);
+  if (!parsed.ok) return [...lines, `**Invalid reference** (${parsed.error.category}): ${parsed.error.message}`, '', ...policyLines(image.value, written)];
+  const ref = parsed.value;
+  return [...lines, `Canonical: ${code(ref.canonical)}`, '', ...referenceTable(ref), '', pinningLine(ref), '', ...policyLines(image.value, written)];
+}
+
+function pullPolicyHover(container: ContainerFields): string[] {
+  const image = container.image?.value?.value ?? '';
+  return policyLines(image, container.pullPolicy?.value?.value ?? null);
+}
+
+/** The image reference a kustomize images entry produces for resources whose image matches `name`. */
+function kustomizeHover(entry: KustomizeImageFields): string[] {
+  const name = entry.name?.value?.value;
+  const newName = entry.newName?.value?.value ?? name;
+  if (!newName) return ['**kustomize image override** without a `name`: it matches no image.'];
+  const tag = entry.newTag?.value?.value;
+  const digest = entry.digest?.value?.value;
+  const result = `${newName}${tag ? ':' + tag : ''}${digest ? '@' + digest : ''}`;
+  const lines = [`**kustomize** rewrites images named ${code(name ?? '?')} to ${code(result)}`];
+  if (!tag && !digest) lines.push('', 'No newTag or digest: each matched image keeps its own tag.');
+  const parsed = parseReference(result);
+  if (parsed.ok && (tag || digest)) lines.push('', ...referenceTable(parsed.value), '', pinningLine(parsed.value));
+  return lines;
+}
+
+export function computeHover(analysis: Analysis, offset: number): Hover | null {
+  const hit = fieldAt(analysis, offset);
+  if (!hit) return null;
+  const lines = hit.kind === 'kustomize' ? kustomizeHover(hit.entry) : hit.kind === 'image' ? imageHover(hit.container) : pullPolicyHover(hit.container);
+  const span = hit.field.value ?? hit.field.key;
+  return { markdown: lines.join('\n'), start: hit.doc.start + span.start, end: hit.doc.start + span.end };
+}

@@ -1,0 +1,53 @@
+/**
+ * What the editor features return: plain data in core terms (absolute UTF-16 offsets, markdown
+ * strings). lsp/convert.ts turns these into LSP types; the CLI prints them.
+ */
+import type { DiagnosticCode, Severity } from '../diagnostics/catalog';
+import type { TextEdit } from '../edits/textEdit';
+
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Hover {
+  readonly markdown: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface CompletionItem {
+  readonly label: string;
+  /** `policy` for imagePullPolicy values, `image` for image names seen in the workspace. */
+  readonly kind: 'policy' | 'image';
+  readonly detail?: string;
+  readonly documentation?: string;
+  /** Orders items: lower first. */
+  readonly sortText: string;
+  readonly preselect?: boolean;
+}
+
+export interface CompletionList {
+  /** The text the chosen item replaces. */
+  readonly start: number;
+  readonly end: number;
+  readonly items: readonly CompletionItem[];
+}
+
+export interface InlayHint {
+  /** Where the hint is drawn (just after the image value). */
+  readonly offset: number;
+  readonly label: string;
+  readonly tooltip: string;
+}
+
+export interface CodeAction {
+  readonly title: string;
+  /** Diagnostic codes this action fixes; empty for refactorings offered without a diagnostic. */
+  readonly fixes: readonly DiagnosticCode[];
+  readonly isPreferred: boolean;
+  readonly edits: readonly TextEdit[];
+}

@@ -1,0 +1,185 @@
+/**
+ * Finds every image field of one YAML document and keeps it as small plain records, so the tree
+ * can be dropped once a document is analysed (see analysis.ts for why that matters for memory).
+ * Covers the workload kinds in workloadKinds.ts with their three container lists, `*List` items,
+ * kustomization `images:`, and the pull secrets that pod specs reference and documents define.
+ */
+import { findPair, getMap, getScalar, getSeq, isNullScalar } from './yamlTree';
+import type { YamlMap, YamlNode, YamlPair, YamlScalar } from './yamlTree';
+import { apiGroup, CONTAINER_LISTS, KUSTOMIZE_KINDS, WORKLOAD_KINDS } from './workloadKinds';
+import type { ContainerList } from './workloadKinds';
+
+/** A key and its value as found; `value` is null when the key is present without one. */
+export interface Field {
+  readonly key: YamlScalar;
+  readonly value: YamlScalar | null;
+}
+
+export interface ContainerFields {
+  readonly workloadKind: string;
+  readonly workloadName: string | null;
+  readonly list: ContainerList;
+  readonly index: number;
+  readonly name: string | null;
+  /** Span of the container mapping; `flow` when it is written `{...}`. */
+  readonly start: number;
+  readonly end: number;
+  readonly flow: boolean;
+  /** The image field; its value is null both for `image:` and for a non-scalar value. */
+  readonly image: Field | null;
+  readonly pullPolicy: Field | null;
+  /** The container's keys in order, so edits can insert next to them. */
+  readonly keys: readonly YamlScalar[];
+  readonly pullSecrets: readonly YamlScalar[];
+}
+
+export interface KustomizeImageFields {
+  readonly index: number;
+  readonly start: number;
+  readonly end: number;
+  readonly name: Field | null;
+  readonly newName: Field | null;
+  readonly newTag: Field | null;
+  readonly digest: Field | null;
+}
+
+export interface ImageFields {
+  readonly containers: readonly ContainerFields[];
+  readonly kustomizeImages: readonly KustomizeImageFields[];
+  /** Names of Secrets this document defines (Secret objects, kustomize secretGenerator entries). */
+  readonly definedSecrets: readonly string[];
+  /** True when the document is a workload or kustomization, even one with no image fields yet. */
+  readonly isManifest: boolean;
+  /** True when the container limit cut the search short. */
+  readonly truncated: boolean;
+}
+
+export interface LocateOptions {
+  /** The file is named kustomization.yaml (or .yml, or Kustomization), so kustomize reads it without a kind. */
+  readonly kustomizationFile: boolean;
+  /** Containers visited per document before giving up; aliases can multiply a small text. */
+  readonly maxContainers: number;
+}
+
+function field(map: YamlMap, key: string): Field | null {
+  const pair: YamlPair | undefined = findPair(map, key);
+  if (!pair) return null;
+  return { key: pair.key, value: pair.value?.type === 'scalar' && !isNullScalar(pair.value) ? pair.value : null };
+}
+
+function text(map: YamlMap, key: string): string | null {
+  const scalar = getScalar(map, key);
+  return scalar && !isNullScalar(scalar) ? scalar.value : null;
+}
+
+function mapAt(map: YamlMap | undefined, path: readonly string[]): YamlMap | undefined {
+  for (const key of path) map = map && getMap(map, key);
+  return map;
+}
+
+class Locator {
+  readonly containers: ContainerFields[] = [];
+  readonly kustomizeImages: KustomizeImageFields[] = [];
+  readonly definedSecrets: string[] = [];
+  isManifest = false;
+  truncated = false;
+  private visited = 0;
+  /** An alias can make one container appear many times; report each source position once. */
+  private readonly seen = new Set<number>();
+
+  constructor(private readonly options: LocateOptions) {}
+
+  object(root: YamlMap, kindFallback: string | null, depth: number): void {
+    const kind = text(root, 'kind') ?? kindFallback;
+    const apiVersion = text(root, 'apiVersion');
+    if (kind === null) {
+      if (depth === 0 && this.options.kustomizationFile) this.kustomization(root);
+      return;
+    }
+    if (kind === 'Secret') {
+      const name = mapAt(root, ['metadata']);
+      const secretName = name && text(name, 'name');
+      if (secretName) this.definedSecrets.push(secretName);
+      return;
+    }
+    if (KUSTOMIZE_KINDS.has(kind) && (apiVersion === null || apiGroup(apiVersion) === 'kustomize.config.k8s.io')) {
+      this.kustomization(root);
+      return;
+    }
+    if (kind.endsWith('List') && depth < 2) {
+      const items = getSeq(root, 'items');
+      for (const item of items?.items ?? []) if (item?.type === 'map') this.object(item, kind.slice(0, -4) || null, depth + 1);
+      return;
+    }
+    const workload = WORKLOAD_KINDS[kind];
+    if (!workload || (apiVersion !== null && !workload.groups.includes(apiGroup(apiVersion)))) return;
+    this.isManifest = true;
+    const podSpec = mapAt(root, workload.podSpecPath);
+    if (!podSpec) return;
+    const metadata = getMap(root, 'metadata');
+    const workloadName = metadata ? text(metadata, 'name') : null;
+    const pullSecrets = this.pullSecrets(podSpec);
+    for (const list of CONTAINER_LISTS) {
+      const seq = getSeq(podSpec, list);
+      seq?.items.forEach((item, index) => {
+        if (item?.type !== 'map' || this.truncated) return;
+        if (++this.visited > this.options.maxContainers) {
+          this.truncated = true;
+          return;
+        }
+        if (this.seen.has(item.start)) return;
+        this.seen.add(item.start);
+        this.containers.push({
+          workloadKind: kind,
+          workloadName,
+          list,
+          index,
+          name: text(item, 'name'),
+          start: item.start,
+          end: item.end,
+          flow: item.flow,
+          image: field(item, 'image'),
+          pullPolicy: field(item, 'imagePullPolicy'),
+          keys: item.pairs.map((p) => p.key),
+          pullSecrets,
+        });
+      });
+    }
+  }
+
+  private pullSecrets(podSpec: YamlMap): YamlScalar[] {
+    const names: YamlScalar[] = [];
+    for (const entry of getSeq(podSpec, 'imagePullSecrets')?.items ?? []) {
+      const name = entry?.type === 'map' ? getScalar(entry, 'name') : undefined;
+      if (name && !isNullScalar(name)) names.push(name);
+    }
+    return names;
+  }
+
+  private kustomization(root: YamlMap): void {
+    this.isManifest = true;
+    getSeq(root, 'images')?.items.forEach((item, index) => {
+      if (item?.type !== 'map') return;
+      this.kustomizeImages.push({
+        index,
+        start: item.start,
+        end: item.end,
+        name: field(item, 'name'),
+        newName: field(item, 'newName'),
+        newTag: field(item, 'newTag'),
+        digest: field(item, 'digest'),
+      });
+    });
+    for (const generator of getSeq(root, 'secretGenerator')?.items ?? []) {
+      const name = generator?.type === 'map' ? text(generator, 'name') : null;
+      if (name) this.definedSecrets.push(name);
+    }
+  }
+}
+
+export function locateImageFields(root: YamlNode | null, options: LocateOptions): ImageFields {
+  const locator = new Locator(options);
+  if (root?.type === 'map') locator.object(root, null, 0);
+  const { containers, kustomizeImages, definedSecrets, isManifest, truncated } = locator;
+  return { containers, kustomizeImages, definedSecrets, isManifest, truncated };
+}

@@ -1,0 +1,92 @@
+/**
+ * Builds a YamlDocument with the `yaml` package: the general path, used for every document the
+ * line scanner in fastParse.ts declines (flow edge cases, anchors, aliases, tags, multi-line
+ * scalars, syntax errors). Aliases become shared references to the converted target node, so an
+ * alias bomb costs one conversion per node rather than one per expansion.
+ * A block collection ends where its last entry's text ends (yaml's own range runs on to the next
+ * line), which is what fastParse.ts computes too.
+ */
+import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
+import type { Document, Node as YNode, Pair } from 'yaml';
+import type { YamlDocument, YamlMap, YamlNode, YamlPair, YamlScalar } from './yamlTree';
+
+const MERGE_KEY = '<<';
+
+export function slowParse(text: string, start: number, end: number): YamlDocument {
+  const source = text.slice(start, end);
+  const doc = parseDocument(source, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false });
+  const converter = new Converter(doc, start);
+  const root = doc.contents ? converter.node(doc.contents) : null;
+  const problems = doc.errors.map((e) => ({ message: e.message, start: start + e.pos[0], end: start + e.pos[1] }));
+  return { start, end, root, problems };
+}
+
+class Converter {
+  private readonly done = new Map<unknown, YamlNode | null>();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly offset: number,
+  ) {}
+
+  node(node: unknown): YamlNode | null {
+    if (this.done.has(node)) return this.done.get(node) ?? null;
+    // Marked before descending, so an alias that refers to its own ancestor resolves to null.
+    this.done.set(node, null);
+    const converted = this.convert(node);
+    this.done.set(node, converted);
+    return converted;
+  }
+
+  private convert(node: unknown): YamlNode | null {
+    if (isAlias(node)) return this.node(node.resolve(this.doc));
+    const range = (node as YNode).range;
+    if (!range) return null;
+    const start = this.offset + range[0];
+    const end = this.offset + range[1];
+    if (isScalar(node)) return this.scalar(node, start, end);
+    if (isMap(node)) {
+      const merged: YamlPair[] = [];
+      const own: YamlPair[] = [];
+      for (const item of node.items) this.pair(item, own, merged);
+      const last = own[own.length - 1];
+      const contentEnd = node.flow || !last ? end : (last.value ?? last.key).end;
+      return { type: 'map', flow: !!node.flow, pairs: merged.concat(own), start, end: contentEnd } satisfies YamlMap;
+    }
+    if (isSeq(node)) {
+      const items = node.items.map((item) => this.node(item));
+      const last = items[items.length - 1];
+      const contentEnd = node.flow || !last ? end : last.end;
+      return { type: 'seq', flow: !!node.flow, items, start, end: contentEnd };
+    }
+    return null;
+  }
+
+  private scalar(node: Scalar, start: number, end: number): YamlScalar | null {
+    const value = node.source ?? (node.value === null ? '' : String(node.value));
+    const style =
+      node.type === Scalar.QUOTE_DOUBLE
+        ? 'double'
+        : node.type === Scalar.QUOTE_SINGLE
+          ? 'single'
+          : node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED
+            ? 'block'
+            : 'plain';
+    // An absent value (`key:` with nothing after it) has an empty plain source.
+    if (style === 'plain' && start === end) return null;
+    return { type: 'scalar', value, style, start, end };
+  }
+
+  private pair(item: Pair, own: YamlPair[], merged: YamlPair[]): void {
+    const key = this.node(item.key);
+    if (key?.type !== 'scalar') return;
+    const value = item.value === null ? null : this.node(item.value);
+    if (key.value === MERGE_KEY && key.style === 'plain' && value && value.type !== 'scalar') {
+      // In `<<: [*a, *b]` the earlier map wins; with last-wins lookup that means adding it last.
+      const sources = value.type === 'map' ? [value] : [...value.items].reverse();
+      for (const source of sources) if (source?.type === 'map') merged.push(...source.pairs);
+      return;
+    }
+    own.push({ key, value });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Digest validation as opencontainers/go-digest v1.0.0 does it in `Digest.Validate`, with the algorithms
+ * that Kubernetes registers by importing crypto/sha256 and crypto/sha512: sha256, sha384 and sha512.
+ *
+ * The checks run in upstream order, because the order decides which error a user sees.
+ * A digest needs a ":" with text on both sides.
+ * An algorithm other than the three known ones is "unsupported" when the whole digest still has
+ * go-digest's general shape, and "invalid format" when it does not.
+ * For a known algorithm the length is checked first (64, 96 or 128 characters), then that every
+ * character is lowercase hex.
+ */
+import type { Span } from '../span';
+import type { ReferenceErrorCategory } from './reference';
+import { characterAt, quote } from './quote';
+
+/** Hex length per supported algorithm. A Map, so that names like "constructor" find nothing. */
+const HEX_LENGTH = new Map<string, number>([
+  ['sha256', 64],
+  ['sha384', 96],
+  ['sha512', 128],
+]);
+
+/** go-digest's DigestRegexpAnchored, which decides between "unsupported" and "invalid format". */
+const GENERAL_DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+const FORM_HINT = 'write it as algorithm:hex, for example "sha256:" followed by 64 lowercase hex characters';
+
+/** A digest problem; `span` is relative to the start of the digest text. */
+export interface DigestProblem {
+  readonly category: ReferenceErrorCategory;
+  readonly message: string;
+  readonly span: Span;
+}
+
+/** Returns the hex length `algorithm` needs, or undefined when go-digest (as Kubernetes builds it) lacks it. */
+export function digestHexLength(algorithm: string): number | undefined {
+  return HEX_LENGTH.get(algorithm);
+}
+
+/** Validates `digest` (for example "sha256:…") the way go-digest does; null means it is valid. */
+export function checkDigest(digest: string): DigestProblem | null {
+  const colon = digest.indexOf(':');
+  const whole: Span = { start: 0, end: digest.length };
+  if (colon <= 0 || colon + 1 === digest.length) {
+    return { category: 'invalid checksum digest format', message: `Digest ${quote(digest)} is not complete; ${FORM_HINT}.`, span: whole };
+  }
+  const algorithm = digest.slice(0, colon);
+  const encoded = digest.slice(colon + 1);
+  const hexLength = HEX_LENGTH.get(algorithm);
+  if (hexLength === undefined) {
+    if (!GENERAL_DIGEST.test(digest)) {
+      return { category: 'invalid checksum digest format', message: `Digest ${quote(digest)} is malformed; ${FORM_HINT}.`, span: whole };
+    }
+    return {
+      category: 'unsupported digest algorithm',
+      message: `Digest algorithm ${quote(algorithm)} is not supported; use sha256, sha384 or sha512.`,
+      span: { start: 0, end: colon },
+    };
+  }
+  if (encoded.length !== hexLength) {
+    const unit = /^[0-9a-fA-F]*$/.test(encoded) ? 'hex characters' : `characters after "${algorithm}:"`;
+    return {
+      category: 'invalid checksum digest length',
+      message: `Digest ${quote(digest)} has ${encoded.length} ${unit}; ${algorithm} needs exactly ${hexLength}.`,
+      span: { start: colon + 1, end: digest.length },
+    };
+  }
+  const bad = encoded.search(/[^0-9a-f]/);
+  if (bad >= 0) {
+    const character = characterAt(encoded, bad);
+    const why = /[A-F]/.test(character) ? 'the hex must be lowercase' : 'only the hex digits 0-9 and a-f are allowed';
+    return {
+      category: 'invalid checksum digest format',
+      message: `Digest ${quote(digest)} contains ${quote(character)}; ${why}.`,
+      span: { start: colon + 1 + bad, end: colon + 1 + bad + character.length },
+    };
+  }
+  return null;
+}

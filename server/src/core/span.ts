@@ -1,0 +1,16 @@
+/**
+ * Positions in the core are UTF-16 offsets into the whole file text (what JavaScript strings index),
+ * and spans are half-open: `[start, end)`. Only front ends convert to lines and columns (see lineIndex.ts).
+ */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export function spanContains(span: Span, offset: number): boolean {
+  return offset >= span.start && offset <= span.end;
+}
+
+export function spansOverlap(a: Span, b: Span): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}

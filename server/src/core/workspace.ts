@@ -1,0 +1,39 @@
+/**
+ * Facts that span files: which pull secrets the workspace defines and which images it already uses.
+ * Front ends keep one FileFacts per file (cheap to recompute from an Analysis) and merge them.
+ */
+import type { Analysis } from './analysis';
+
+export interface FileFacts {
+  readonly definedSecrets: readonly string[];
+  /** Image values as written in containers and kustomize `newName`s. */
+  readonly images: readonly string[];
+}
+
+export interface WorkspaceFacts {
+  /** Secret names defined anywhere; null when the front end could not look (no workspace). */
+  readonly definedSecrets: ReadonlySet<string> | null;
+  /** Image value → number of uses, for completion. */
+  readonly images: ReadonlyMap<string, number>;
+}
+
+export function fileFacts(analysis: Analysis): FileFacts {
+  const definedSecrets: string[] = [];
+  const images: string[] = [];
+  for (const { analysis: doc } of analysis.documents) {
+    definedSecrets.push(...doc.fields.definedSecrets);
+    for (const c of doc.fields.containers) if (c.image?.value) images.push(c.image.value.value);
+    for (const k of doc.fields.kustomizeImages) if (k.newName?.value) images.push(k.newName.value.value);
+  }
+  return { definedSecrets, images };
+}
+
+export function mergeFacts(files: Iterable<FileFacts>): WorkspaceFacts {
+  const definedSecrets = new Set<string>();
+  const images = new Map<string, number>();
+  for (const file of files) {
+    for (const name of file.definedSecrets) definedSecrets.add(name);
+    for (const image of file.images) images.set(image, (images.get(image) ?? 0) + 1);
+  }
+  return { definedSecrets, images };
+}

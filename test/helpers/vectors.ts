@@ -1,0 +1,31 @@
+/**
+ * Finds and reads the shared test vectors (shared/vectors/*.json).
+ * The shared folder sits beside the repository: /work/shared next to /work/main here, and a copy of
+ * shared/ next to the clone in CI. IMAGE_AWARE_VECTORS names the vectors folder for other layouts.
+ * A missing file is an error, never a skip, so a broken checkout cannot pass by running nothing.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** This file compiles to out/test/helpers/vectors.js, so the repository root is three levels up. */
+const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+function candidateFolders(): string[] {
+  const folders = [resolve(REPO_ROOT, '..', 'shared', 'vectors')];
+  const fromEnv = process.env.IMAGE_AWARE_VECTORS;
+  if (fromEnv !== undefined && fromEnv !== '') folders.push(resolve(fromEnv));
+  return folders;
+}
+
+/** Reads shared/vectors/<name> as JSON; throws with every path it tried when the file is missing. */
+export function loadVector(name: string): unknown {
+  const tried = candidateFolders().map((folder) => join(folder, name));
+  const found = tried.find((file) => existsSync(file));
+  if (found === undefined) {
+    throw new Error(
+      `Test vectors ${name} not found. Tried:\n  ${tried.join('\n  ')}\n` +
+        'Put a copy of shared/ beside the repository, or set IMAGE_AWARE_VECTORS to the vectors folder.',
+    );
+  }
+  return JSON.parse(readFileSync(found, 'utf8'));
+}
