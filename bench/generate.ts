@@ -3,7 +3,8 @@
  *
  * `generateManifest(targetBytes, seed)` returns a YAML stream of roughly `targetBytes` characters
  * (about 1 KB per document): workloads of every kind the analysis knows (Deployment, StatefulSet,
- * DaemonSet, Job, CronJob, Pod, ReplicaSet) mixed with image-less Service and ConfigMap documents.
+ * DaemonSet, Job, CronJob, Pod, ReplicaSet) mixed with image-less Service, ConfigMap and (pull) Secret
+ * documents.
  * Documents carry the fields real manifests have (labels, annotations, resources, env, probes,
  * ports, volume mounts, flow-sequence `args`, `command: |` block scalars, comments, initContainers)
  * and images of every shape (tagged, :latest, untagged, digests, registry ports, quoted). A few
@@ -250,10 +251,10 @@ function selector(w: Writer, indent: number, app: string): void {
   w.line(indent + 4, `app: ${app}`);
 }
 
-type Kind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | 'Pod' | 'ReplicaSet' | 'Service' | 'ConfigMap';
+type Kind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | 'Pod' | 'ReplicaSet' | 'Service' | 'ConfigMap' | 'Secret';
 const KINDS: readonly [Kind, number][] = [
   ['Deployment', 30], ['StatefulSet', 8], ['DaemonSet', 6], ['Job', 6], ['CronJob', 6], ['Pod', 8],
-  ['ReplicaSet', 4], ['Service', 20], ['ConfigMap', 12],
+  ['ReplicaSet', 4], ['Service', 20], ['ConfigMap', 12], ['Secret', 2],
 ];
 const KIND_WEIGHT = KINDS.reduce((sum, [, weight]) => sum + weight, 0);
 
@@ -311,7 +312,7 @@ function document(w: Writer, g: Gen, index: number): void {
   if (g.chance(0.02)) return anchoredDeployment(w, g, index);
   const kind = pickKind(g);
   const app = g.pick(APPS);
-  const name = `${app}-${index}`;
+  const name = kind === 'Secret' ? g.pick(['regcred', 'ecr-pull', `${app}-pull`]) : `${app}-${index}`;
   w.line(0, `apiVersion: ${apiVersion(kind)}`);
   w.line(0, `kind: ${kind}`);
   metadata(w, g, name, app, kind !== 'ConfigMap' || g.chance(0.5));
@@ -335,6 +336,11 @@ function document(w: Writer, g: Gen, index: number): void {
       w.line(2, `config.yaml: |`);
       for (let l = g.int(4, 14); l > 0; l--) w.line(4, `${g.pick(['server', 'cache', 'timeout', 'retries', 'endpoint'])}_${l}: ${g.int(1, 1000)}`);
       w.line(2, `feature-flags: '${g.pick(['a,b', 'beta', 'none'])}'`);
+      return;
+    case 'Secret':
+      w.line(0, 'type: kubernetes.io/dockerconfigjson');
+      w.line(0, 'data:');
+      w.line(2, `.dockerconfigjson: ${g.hex(48)}==`);
       return;
     case 'Pod':
       w.line(0, 'spec:');

@@ -44,7 +44,7 @@ const validCases: ValidCase[] = [
   { input: 'foo:5000/bar', domain: 'foo:5000', path: 'bar', canonical: 'foo:5000/bar:latest', written: { domain: 'foo:5000', path: 'bar', tag: null, digest: null } },
   { input: 'app:5000', domain: 'docker.io', path: 'library/app', canonical: 'docker.io/library/app:5000', written: { domain: null, path: 'app', tag: '5000', digest: null } },
   // Uppercase is allowed in the domain, and an uppercase first component is a domain.
-  { input: 'EXAMPLE.COM:443/Team'.replace('Team', 'team'), domain: 'EXAMPLE.COM:443', path: 'team', canonical: 'EXAMPLE.COM:443/team:latest', written: { domain: 'EXAMPLE.COM:443', path: 'team', tag: null, digest: null } },
+  { input: 'EXAMPLE.COM:443/team', domain: 'EXAMPLE.COM:443', path: 'team', canonical: 'EXAMPLE.COM:443/team:latest', written: { domain: 'EXAMPLE.COM:443', path: 'team', tag: null, digest: null } },
   { input: 'LOCALHOST/x', domain: 'LOCALHOST', path: 'x', canonical: 'LOCALHOST/x:latest', written: { domain: 'LOCALHOST', path: 'x', tag: null, digest: null } },
   { input: 'DOCKER.IO/x', domain: 'DOCKER.IO', path: 'x', canonical: 'DOCKER.IO/x:latest', familiar: 'DOCKER.IO/x', written: { domain: 'DOCKER.IO', path: 'x', tag: null, digest: null } },
   // IPv6 hosts in brackets, with and without a port.

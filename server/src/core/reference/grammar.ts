@@ -149,7 +149,8 @@ const COMPONENT_RULE =
 
 /** Checks one path component against `[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`. */
 function checkPathComponent(text: string, start: number, end: number): GrammarFailure | null {
-  const component = quote(text.slice(start, end));
+  // Quoted only on failure: a long path has many components and almost all of them are fine.
+  const component = (): string => quote(text.slice(start, end));
   let i = start;
   for (;;) {
     const runStart = i;
@@ -158,20 +159,20 @@ function checkPathComponent(text: string, start: number, end: number): GrammarFa
       const character = characterAt(text, i);
       // A separator can only be met here at the very start, because a separator run is consumed whole below.
       const problem = isSeparator(text.charCodeAt(i)) ? `starts with ${quote(character)}` : `contains ${quote(character)}`;
-      return { message: `Path component ${component} ${problem}; ${COMPONENT_RULE}.`, span: { start: i, end: i + character.length } };
+      return { message: `Path component ${component()} ${problem}; ${COMPONENT_RULE}.`, span: { start: i, end: i + character.length } };
     }
     if (i === end) return null;
     const separatorStart = i;
     while (i < end && isSeparator(text.charCodeAt(i))) i++;
     if (separatorStart === i) {
       const character = characterAt(text, i);
-      return { message: `Path component ${component} contains ${quote(character)}; ${COMPONENT_RULE}.`, span: { start: i, end: i + character.length } };
+      return { message: `Path component ${component()} contains ${quote(character)}; ${COMPONENT_RULE}.`, span: { start: i, end: i + character.length } };
     }
     const separator = text.slice(separatorStart, i);
     const span = { start: separatorStart, end: i };
-    if (i === end) return { message: `Path component ${component} ends with ${quote(separator)}; ${COMPONENT_RULE}.`, span };
+    if (i === end) return { message: `Path component ${component()} ends with ${quote(separator)}; ${COMPONENT_RULE}.`, span };
     if (!isValidSeparator(separator)) {
-      return { message: `Path component ${component} has the separator ${quote(separator)}; ${COMPONENT_RULE}.`, span };
+      return { message: `Path component ${component()} has the separator ${quote(separator)}; ${COMPONENT_RULE}.`, span };
     }
   }
 }

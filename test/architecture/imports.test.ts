@@ -1,0 +1,50 @@
+/**
+ * Keeps the layering honest, like go-containerregistry's depcheck tests: the analysis core imports
+ * only `yaml` and itself, only lsp/ speaks LSP, and only client/ knows the VS Code API.
+ * It reads the sources, so it also catches `require()` and dynamic `import()`.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../../..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
+
+function importsOf(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((m) => m[1]);
+}
+
+function violations(dir: string, allowed: (specifier: string) => boolean): string[] {
+  return sources(join(root, dir)).flatMap((file) =>
+    importsOf(file)
+      .filter((s) => !allowed(s))
+      .map((s) => `${relative(root, file)} imports ${s}`),
+  );
+}
+
+test('the core imports only yaml and relative paths', () => {
+  const found = violations('server/src/core', (s) => s.startsWith('.') || s === 'yaml');
+  assert.deepEqual(found, []);
+  assert.ok(sources(join(root, 'server/src/core')).length > 10, 'the core sources were found');
+});
+
+test('only server/src/lsp imports vscode-languageserver', () => {
+  const server = sources(join(root, 'server/src')).filter((f) => !f.includes(`${join('src', 'lsp')}`));
+  const found = server.flatMap((f) => importsOf(f).filter((s) => s.startsWith('vscode-languageserver')).map((s) => `${relative(root, f)} imports ${s}`));
+  assert.deepEqual(found, []);
+});
+
+test('nothing outside client/ imports the vscode API', () => {
+  const found = violations('server/src', (s) => s !== 'vscode' && !s.startsWith('vscode-languageclient'));
+  assert.deepEqual(found, []);
+});
