@@ -121,7 +121,7 @@ const invalidCases: InvalidCase[] = [
   { input: 'foo.com:/x', category: 'invalid reference format', at: ':', message: ['no port'] },
   { input: 'https://gcr.io/x', category: 'invalid reference format', at: 'https://', message: ['scheme "https://"', '"gcr.io/x"'] },
   { input: '[::1/x', category: 'invalid reference format', at: '[::1', message: ['"]"'] },
-  { input: '[]/x', category: 'invalid reference format', at: '[]', message: ['empty IPv6'] },
+  { input: '[]:5000/x', category: 'invalid reference format', at: '[]', message: ['empty IPv6'] },
   { input: '[::1]x/y', category: 'invalid reference format', at: 'x', message: ['after "]"'] },
   { input: '[::g]/x', category: 'invalid reference format', at: 'g', message: ['"g"'] },
   { input: '[::1]:/x', category: 'invalid reference format', at: ':', start: 5, message: ['no port'] },
@@ -241,4 +241,67 @@ test('is fast on 1 MB inputs', () => {
   for (const input of inputs) assertWellFormed(input);
   const elapsed = Date.now() - started;
   assert.ok(elapsed < 3000, `took ${elapsed} ms for ${inputs.length} inputs of 1 MB`);
+});
+
+/**
+ * A direct port of upstream's regexps and ParseNormalizedNamed, used only as an oracle: on short random
+ * inputs the scanner must agree with it on validity, error category and every parsed field.
+ * It stays in the test because V8 cannot run these regexps on long inputs without overflowing its stack.
+ */
+function upstreamOracle(input: string): { error: string } | { domain: string; path: string; tag: string | null; digest: string | null } {
+  const pathComponent = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
+  const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+  const domainAndPort = `(?:${domainComponent}(?:\\.${domainComponent})*|\\[(?:[a-fA-F0-9:]+)\\])(?::[0-9]+)?`;
+  const remoteName = `${pathComponent}(?:/${pathComponent})*`;
+  const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}';
+  const reference = new RegExp(`^((?:${domainAndPort}/)?${remoteName})(?::([\\w][\\w.-]{0,127}))?(?:@(${digest}))?$`);
+  const anchoredName = new RegExp(`^(?:(${domainAndPort})/)?(${remoteName})$`);
+  const lower = (text: string): string => text.replace(/\u0130/g, 'i').toLowerCase();
+
+  if (/^[a-f0-9]{64}$/.test(input)) return { error: 'cannot specify 64-byte hexadecimal strings' };
+  const slash = input.indexOf('/');
+  let domain = 'docker.io';
+  let remainder = input;
+  if (slash < 0) remainder = `library/${input}`;
+  else {
+    const maybeDomain = input.slice(0, slash);
+    if (maybeDomain === 'index.docker.io') remainder = input.slice(slash + 1);
+    else if (maybeDomain === 'localhost' || /[.:]/.test(maybeDomain) || lower(maybeDomain) !== maybeDomain) {
+      domain = maybeDomain;
+      remainder = input.slice(slash + 1);
+    }
+    if (domain === 'docker.io' && !remainder.includes('/')) remainder = `library/${remainder}`;
+  }
+  const colon = remainder.indexOf(':');
+  const remote = colon < 0 ? remainder : remainder.slice(0, colon);
+  if (lower(remote) !== remote) return { error: 'repository name must be lowercase' };
+
+  const text = `${domain}/${remainder}`;
+  const match = reference.exec(text);
+  if (match === null) {
+    const lowered = lower(text);
+    return { error: lowered !== text && reference.test(lowered) ? 'repository name must be lowercase' : 'invalid reference format' };
+  }
+  const name = anchoredName.exec(match[1]);
+  const path = name === null ? match[1] : name[2];
+  if (path.length > 255) return { error: 'repository name must not be more than 255 characters' };
+  const digestProblem = match[3] === undefined ? null : parseDigest(match[3]);
+  if (digestProblem !== null && !digestProblem.ok) return { error: digestProblem.category };
+  return { domain: name?.[1] ?? '', path, tag: match[2] ?? null, digest: match[3] ?? null };
+}
+
+test('agrees with upstream regexps on random short inputs', () => {
+  const tokens = ['a', 'z', '0', 'f', 'A', 'F', '.', '_', '__', '-', '/', '//', ':', '@', '[', ']', '::1', '5000', 'localhost', 'docker.io', 'index.docker.io', 'library', 'sha256:', 'sha512:', 'md5:', 'Sha256:', 'SHA256:', HEX64, HEX64.slice(0, 32), HEX64.toUpperCase(), ' ', '\u0130', '\u212a', '\u00e9', '%', '+', 'x_y.io', 'A_b.c'];
+  const random = randomGenerator(7);
+  for (let n = 0; n < 20000; n++) {
+    let input = '';
+    const count = 1 + Math.floor(random() * 7);
+    for (let i = 0; i < count; i++) input += tokens[Math.floor(random() * tokens.length)];
+    const expected = upstreamOracle(input);
+    const result = parseReference(input);
+    const actual = result.ok
+      ? { domain: result.value.domain, path: result.value.path, tag: result.value.tag, digest: result.value.digest }
+      : { error: result.error.category };
+    assert.deepEqual(actual, expected, JSON.stringify(input));
+  }
 });

@@ -1,0 +1,83 @@
+/**
+ * SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/), the format code-scanning services
+ * read. One run; the rules are the whole diagnostic catalog, so a rule id is a diagnostic code and
+ * stays stable. Files below the working directory are written relative to `%SRCROOT%`, which lets
+ * a CI service map them onto its checkout; anything else gets an absolute file URI.
+ */
+import { isAbsolute, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES } from '../../core/diagnostics/catalog';
+import type { SeveritySetting } from '../../core/diagnostics/catalog';
+import type { FileReport } from '../report';
+
+/** The project's home; README.md there has one heading per diagnostic code, which the rules link to. */
+const PROJECT_URI = 'https://github.com/image-aware/image-aware-manifests';
+
+const SRCROOT = '%SRCROOT%';
+
+/** SARIF has no level below note, so hints become notes too. */
+const LEVELS: Readonly<Record<SeveritySetting, 'error' | 'warning' | 'note' | 'none'>> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+  off: 'none',
+};
+
+export interface SarifRun {
+  /** The folder relative paths are resolved against; it becomes `%SRCROOT%`. */
+  readonly cwd: string;
+  readonly toolVersion: string;
+}
+
+function encodeSegments(segments: readonly string[]): string {
+  return segments.map(encodeURIComponent).join('/');
+}
+
+function artifactLocation(report: FileReport, cwd: string): { uri: string; uriBaseId?: string } {
+  // Standard input has no location on disk, so its display name stands in as a relative reference.
+  if (report.absolutePath === null) return { uri: encodeSegments([report.path]) };
+  const path = relative(cwd, report.absolutePath);
+  if (path.startsWith('..') || isAbsolute(path)) return { uri: pathToFileURL(report.absolutePath).href };
+  return { uri: encodeSegments(path.split(sep)), uriBaseId: SRCROOT };
+}
+
+export function formatSarif(reports: readonly FileReport[], run: SarifRun): string {
+  const rules = DIAGNOSTIC_CODES.map((code) => ({
+    id: code,
+    shortDescription: { text: DIAGNOSTIC_RULES[code].summary },
+    helpUri: `${PROJECT_URI}#${code}`,
+    defaultConfiguration: { level: LEVELS[DIAGNOSTIC_RULES[code].defaultSeverity] },
+  }));
+  const results = reports.flatMap((report) => {
+    const location = artifactLocation(report, run.cwd);
+    return report.diagnostics.map((d) => ({
+      ruleId: d.code,
+      ruleIndex: DIAGNOSTIC_CODES.indexOf(d.code),
+      level: LEVELS[d.severity],
+      message: { text: d.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: location,
+            region: { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn },
+          },
+        },
+      ],
+    }));
+  });
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'image-aware', version: run.toolVersion, informationUri: PROJECT_URI, rules } },
+        // A base URI must end in "/" to be resolved against; pathToFileURL drops it for a folder.
+        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(run.cwd).href.replace(/\/?$/, '/') } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

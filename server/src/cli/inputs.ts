@@ -1,0 +1,80 @@
+/**
+ * Turns the PATH arguments of `check` into texts. A file is read whatever its name; a folder is
+ * searched for *.yaml and *.yml files, in sorted order so the output is the same on every machine,
+ * skipping node_modules and .git. Symbolic links are followed, but a folder or file already seen
+ * (by its real path) is not visited again, which ends symlink loops and checks each file once.
+ * Everything is read before anything is analysed, because pull-secret checks need every file's facts.
+ */
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CliError } from './args';
+
+export const STDIN_ARGUMENT = '-';
+export const STDIN_PATH = '<stdin>';
+
+const MANIFEST_FILE = /\.ya?ml$/i;
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
+
+export interface Input {
+  /** As the user named it, joined with the names found below a folder; `<stdin>` for standard input. */
+  readonly path: string;
+  /** Null for standard input. */
+  readonly absolutePath: string | null;
+  readonly text: string;
+}
+
+interface FoundFile {
+  readonly path: string;
+  readonly absolutePath: string;
+}
+
+/** Runs a file-system call, turning its error into a CliError that names the path the user knows. */
+function io<T>(path: string, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+function find(path: string, absolutePath: string, seen: Set<string>, found: FoundFile[]): void {
+  const real = io(path, () => realpathSync(absolutePath));
+  if (seen.has(real)) return;
+  seen.add(real);
+  if (!io(path, () => statSync(real)).isDirectory()) {
+    found.push({ path, absolutePath });
+    return;
+  }
+  for (const name of io(path, () => readdirSync(real)).sort()) {
+    if (SKIPPED_FOLDERS.has(name)) continue;
+    const childPath = join(path, name);
+    const childAbsolute = join(absolutePath, name);
+    const stat = io(childPath, () => statSync(childAbsolute));
+    if (stat.isDirectory() || (stat.isFile() && MANIFEST_FILE.test(name))) find(childPath, childAbsolute, seen, found);
+  }
+}
+
+/** Decodes UTF-8 the way an editor does: a byte-order mark is dropped, so columns match what the user sees. */
+function decode(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
+}
+
+export async function readInputs(paths: readonly string[], cwd: string, readStdin: () => Promise<Uint8Array>): Promise<Input[]> {
+  const seen = new Set<string>();
+  const found: (FoundFile | typeof STDIN_ARGUMENT)[] = [];
+  for (const path of paths) {
+    if (path === STDIN_ARGUMENT) {
+      if (!found.includes(STDIN_ARGUMENT)) found.push(STDIN_ARGUMENT);
+      continue;
+    }
+    const files: FoundFile[] = [];
+    find(path, resolve(cwd, path), seen, files);
+    found.push(...files);
+  }
+  const inputs: Input[] = [];
+  for (const file of found) {
+    if (file === STDIN_ARGUMENT) inputs.push({ path: STDIN_PATH, absolutePath: null, text: decode(await readStdin()) });
+    else inputs.push({ ...file, text: decode(io(file.path, () => readFileSync(file.absolutePath))) });
+  }
+  return inputs;
+}

@@ -1,0 +1,39 @@
+/**
+ * What one `check` run produced, in the terms every output format shares: the file as the user named
+ * it and each diagnostic with 1-based lines and columns (columns count UTF-16 code units, as the
+ * core's offsets do and as SARIF's `utf16CodeUnits` declares). Formats only print these values.
+ */
+import type { Severity } from '../core/diagnostics/catalog';
+import type { Diagnostic } from '../core/features/types';
+import { LineIndex } from '../core/lineIndex';
+
+/** Most severe first; `--fail-on` and the summary line both rely on this order. */
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+
+export interface LocatedDiagnostic extends Diagnostic {
+  readonly line: number;
+  readonly column: number;
+  /** The end is exclusive: the column just after the last character, as in SARIF. */
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+export interface FileReport {
+  /** The path as the user gave it (joined with the names found below a folder), or `<stdin>`. */
+  readonly path: string;
+  /** Null for standard input. */
+  readonly absolutePath: string | null;
+  readonly diagnostics: readonly LocatedDiagnostic[];
+}
+
+/** Converts offsets to positions, in file order: the core groups diagnostics by kind, a reader wants them top to bottom. */
+export function locateDiagnostics(text: string, diagnostics: readonly Diagnostic[]): LocatedDiagnostic[] {
+  const lines = new LineIndex(text);
+  return [...diagnostics]
+    .sort((a, b) => a.start - b.start || a.end - b.end)
+    .map((diagnostic) => {
+      const start = lines.positionAt(diagnostic.start);
+      const end = lines.positionAt(diagnostic.end);
+      return { ...diagnostic, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+    });
+}
