@@ -1,7 +1,7 @@
 /**
  * Finds and reads the shared test vectors (shared/vectors/*.json).
  * The shared folder sits beside the repository: /work/shared next to /work/main here, and a copy of
- * shared/ next to the clone in CI. IMAGE_AWARE_VECTORS names the vectors folder for other layouts.
+ * shared/ next to the clone in CI. IMAGE_AWARE_VECTORS names another vectors folder.
  * A missing file is an error, never a skip, so a broken checkout cannot pass by running nothing.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,11 +10,11 @@ import { join, resolve } from 'node:path';
 /** This file compiles to out/test/helpers/vectors.js, so the repository root is three levels up. */
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
+/** IMAGE_AWARE_VECTORS, when set, comes first, so another vector set (a holdout) can be swapped in. */
 function candidateFolders(): string[] {
-  const folders = [resolve(REPO_ROOT, '..', 'shared', 'vectors')];
   const fromEnv = process.env.IMAGE_AWARE_VECTORS;
-  if (fromEnv !== undefined && fromEnv !== '') folders.push(resolve(fromEnv));
-  return folders;
+  const beside = resolve(REPO_ROOT, '..', 'shared', 'vectors');
+  return fromEnv !== undefined && fromEnv !== '' ? [resolve(fromEnv), beside] : [beside];
 }
 
 /** Reads shared/vectors/<name> as JSON; throws with every path it tried when the file is missing. */

@@ -15,17 +15,16 @@ export const STDIN_PATH = '<stdin>';
 const MANIFEST_FILE = /\.ya?ml$/i;
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 
-export interface Input {
+/** Where an input comes from, before it is read. */
+export interface InputLocation {
   /** As the user named it, joined with the names found below a folder; `<stdin>` for standard input. */
   readonly path: string;
   /** Null for standard input. */
   readonly absolutePath: string | null;
-  readonly text: string;
 }
 
-interface FoundFile {
-  readonly path: string;
-  readonly absolutePath: string;
+export interface Input extends InputLocation {
+  readonly text: string;
 }
 
 /** Runs a file-system call, turning its error into a CliError that names the path the user knows. */
@@ -37,7 +36,7 @@ function io<T>(path: string, action: () => T): T {
   }
 }
 
-function find(path: string, absolutePath: string, seen: Set<string>, found: FoundFile[]): void {
+function find(path: string, absolutePath: string, seen: Set<string>, found: InputLocation[]): void {
   const real = io(path, () => realpathSync(absolutePath));
   if (seen.has(real)) return;
   seen.add(real);
@@ -60,21 +59,20 @@ function decode(bytes: Uint8Array): string {
 }
 
 export async function readInputs(paths: readonly string[], cwd: string, readStdin: () => Promise<Uint8Array>): Promise<Input[]> {
+  // Real paths are absolute, so the "-" key for standard input cannot collide with one.
   const seen = new Set<string>();
-  const found: (FoundFile | typeof STDIN_ARGUMENT)[] = [];
+  const locations: InputLocation[] = [];
   for (const path of paths) {
-    if (path === STDIN_ARGUMENT) {
-      if (!found.includes(STDIN_ARGUMENT)) found.push(STDIN_ARGUMENT);
-      continue;
+    if (path !== STDIN_ARGUMENT) find(path, resolve(cwd, path), seen, locations);
+    else if (!seen.has(STDIN_ARGUMENT)) {
+      seen.add(STDIN_ARGUMENT);
+      locations.push({ path: STDIN_PATH, absolutePath: null });
     }
-    const files: FoundFile[] = [];
-    find(path, resolve(cwd, path), seen, files);
-    found.push(...files);
   }
   const inputs: Input[] = [];
-  for (const file of found) {
-    if (file === STDIN_ARGUMENT) inputs.push({ path: STDIN_PATH, absolutePath: null, text: decode(await readStdin()) });
-    else inputs.push({ ...file, text: decode(io(file.path, () => readFileSync(file.absolutePath))) });
+  for (const { path, absolutePath } of locations) {
+    const bytes = absolutePath === null ? await readStdin() : io(path, () => readFileSync(absolutePath));
+    inputs.push({ path, absolutePath, text: decode(bytes) });
   }
   return inputs;
 }

@@ -6,6 +6,7 @@
 import type { Severity } from '../core/diagnostics/catalog';
 import type { Diagnostic } from '../core/features/types';
 import { LineIndex } from '../core/lineIndex';
+import type { InputLocation } from './inputs';
 
 /** Most severe first; `--fail-on` and the summary line both rely on this order. */
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
@@ -18,11 +19,7 @@ export interface LocatedDiagnostic extends Diagnostic {
   readonly endColumn: number;
 }
 
-export interface FileReport {
-  /** The path as the user gave it (joined with the names found below a folder), or `<stdin>`. */
-  readonly path: string;
-  /** Null for standard input. */
-  readonly absolutePath: string | null;
+export interface FileReport extends InputLocation {
   readonly diagnostics: readonly LocatedDiagnostic[];
 }
 

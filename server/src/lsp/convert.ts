@@ -1,0 +1,114 @@
+/**
+ * Converts the core's plain values (absolute UTF-16 offsets, markdown strings) to LSP types and
+ * back. This is the only place that knows both shapes; handlers call it and nothing else converts.
+ */
+import {
+  CodeActionKind,
+  CompletionItemKind,
+  DiagnosticSeverity,
+  DiagnosticTag,
+  MarkupKind,
+  TextDocumentEdit,
+} from 'vscode-languageserver/node';
+import type * as lsp from 'vscode-languageserver/node';
+import type { DiagnosticCode, Severity } from '../core/diagnostics/catalog';
+import type { TextEdit } from '../core/edits/textEdit';
+import type { CodeAction, CompletionList, Diagnostic, Hover, InlayHint } from '../core/features/types';
+
+/** Each diagnostic code links to its own section of the README, whose heading is the code itself. */
+export const README_URL = 'https://github.com/image-aware/image-aware-manifests/blob/main/README.md';
+
+export const DIAGNOSTIC_SOURCE = 'image-aware';
+
+/** Both TextDocument and the core's LineIndex satisfy this, so either can map offsets. */
+export interface PositionMap {
+  positionAt(offset: number): lsp.Position;
+  offsetAt(position: lsp.Position): number;
+}
+
+const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** Codes whose range marks text that can simply go, which editors render faded. */
+const UNNECESSARY: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['digest-with-latest', 'redundant-pull-policy']);
+
+export function toRange(map: PositionMap, start: number, end: number): lsp.Range {
+  return { start: map.positionAt(start), end: map.positionAt(end) };
+}
+
+export function toOffsets(map: PositionMap, range: lsp.Range): { start: number; end: number } {
+  return { start: map.offsetAt(range.start), end: map.offsetAt(range.end) };
+}
+
+export function toDiagnostic(diagnostic: Diagnostic, map: PositionMap): lsp.Diagnostic {
+  return {
+    range: toRange(map, diagnostic.start, diagnostic.end),
+    severity: SEVERITIES[diagnostic.severity],
+    code: diagnostic.code,
+    codeDescription: { href: `${README_URL}#${diagnostic.code}` },
+    source: DIAGNOSTIC_SOURCE,
+    message: diagnostic.message,
+    tags: UNNECESSARY.has(diagnostic.code) ? [DiagnosticTag.Unnecessary] : undefined,
+  };
+}
+
+export function toHover(hover: Hover, map: PositionMap): lsp.Hover {
+  return { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: toRange(map, hover.start, hover.end) };
+}
+
+export function toCompletionList(list: CompletionList, map: PositionMap): lsp.CompletionList {
+  const range = toRange(map, list.start, list.end);
+  return {
+    isIncomplete: false,
+    items: list.items.map((item) => ({
+      label: item.label,
+      kind: item.kind === 'policy' ? CompletionItemKind.EnumMember : CompletionItemKind.Value,
+      detail: item.detail,
+      documentation: item.documentation === undefined ? undefined : { kind: MarkupKind.Markdown, value: item.documentation },
+      sortText: item.sortText,
+      preselect: item.preselect,
+      textEdit: { range, newText: item.label },
+    })),
+  };
+}
+
+export function toInlayHint(hint: InlayHint, map: PositionMap): lsp.InlayHint {
+  return { position: map.positionAt(hint.offset), label: hint.label, tooltip: hint.tooltip, paddingLeft: true };
+}
+
+export function toTextEdit(edit: TextEdit, map: PositionMap): lsp.TextEdit {
+  return { range: toRange(map, edit.start, edit.end), newText: edit.newText };
+}
+
+/** The document a code action edits: its edits are only valid for this version of the text. */
+export interface EditTarget extends PositionMap {
+  readonly uri: string;
+  readonly version: number;
+}
+
+/**
+ * Builds the LSP code action. Of the diagnostics the client sent, it attaches those the action
+ * fixes: same code, and a range that touches one of the action's edits.
+ * With `documentChanges` the edit names the document version, so a client can refuse a stale one.
+ */
+export function toCodeAction(action: CodeAction, target: EditTarget, context: readonly lsp.Diagnostic[], documentChanges: boolean): lsp.CodeAction {
+  const edits = action.edits.map((edit) => toTextEdit(edit, target));
+  const fixed = context.filter((diagnostic) => {
+    if (diagnostic.source !== DIAGNOSTIC_SOURCE || !action.fixes.some((code) => code === diagnostic.code)) return false;
+    const span = toOffsets(target, diagnostic.range);
+    return action.edits.some((edit) => edit.start <= span.end && span.start <= edit.end);
+  });
+  return {
+    title: action.title,
+    kind: action.fixes.length > 0 ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite,
+    diagnostics: fixed.length > 0 ? fixed : undefined,
+    isPreferred: action.isPreferred || undefined,
+    edit: documentChanges
+      ? { documentChanges: [TextDocumentEdit.create({ uri: target.uri, version: target.version }, edits)] }
+      : { changes: { [target.uri]: edits } },
+  };
+}

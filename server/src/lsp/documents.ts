@@ -1,0 +1,33 @@
+/**
+ * The server's AnalysisCache: one Analysis per open document, keyed by uri and version.
+ * Every feature of a request reads the same Analysis, so a version is analysed once however many
+ * requests ask. The entry of the previous version stays as `previous` for the next analysis, which
+ * then re-parses only the YAML documents an edit touched. The server owns the cache (no module
+ * state), and forgets an entry when its document closes.
+ */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze } from '../core/analysis';
+import type { Analysis } from '../core/analysis';
+
+interface Entry {
+  readonly version: number;
+  /** The limit is part of the key: the same text gives a different Analysis under another limit. */
+  readonly maxFileSize: number;
+  readonly analysis: Analysis;
+}
+
+export class AnalysisCache {
+  private readonly entries = new Map<string, Entry>();
+
+  analysisOf(document: TextDocument, maxFileSize: number): Analysis {
+    const entry = this.entries.get(document.uri);
+    if (entry && entry.version === document.version && entry.maxFileSize === maxFileSize) return entry.analysis;
+    const analysis = analyze(document.getText(), { fileName: document.uri, maxFileSize, previous: entry?.analysis });
+    this.entries.set(document.uri, { version: document.version, maxFileSize, analysis });
+    return analysis;
+  }
+
+  forget(uri: string): void {
+    this.entries.delete(uri);
+  }
+}
