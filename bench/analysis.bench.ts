@@ -4,11 +4,12 @@
  * validation (what a YAML extension already costs the editor). Ends with the server memory benchmark.
  *
  *   npm run bench                        (builds dist/, then runs out/bench/analysis.bench.js)
- *   node --expose-gc out/bench/analysis.bench.js [--runs N] [--seed N] [--bytes N] [--no-memory]
+ *   node out/bench/analysis.bench.js [--runs N] [--yls-runs N] [--seed N] [--bytes N] [--no-memory]
  *
  * Benchmarks print numbers; they never fail. Every time is a median of N runs after warm-up runs;
  * targets are judged on ratios against baselines measured in this same process.
  */
+import { cpus } from 'node:os';
 import { Lexer, Parser, parseAllDocuments } from 'yaml';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getLanguageService } from 'yaml-language-server';
@@ -85,7 +86,7 @@ function row(label: string, t: Timing, note = ''): string[] {
 
 export async function runAnalysisBench(): Promise<void> {
   const text = generateManifest(BYTES, SEED);
-  console.log(`# Analysis benchmark (node ${process.version}, ${process.platform}/${process.arch}${(globalThis as { gc?: unknown }).gc ? ', --expose-gc' : ''})`);
+  console.log(`# Analysis benchmark (node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs)`);
 
   // Context: what the text is.
   const lexTokens = [...new Lexer().lex(text)].length;

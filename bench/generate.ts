@@ -7,7 +7,8 @@
  * documents.
  * Documents carry the fields real manifests have (labels, annotations, resources, env, probes,
  * ports, volume mounts, flow-sequence `args`, `command: |` block scalars, comments, initContainers)
- * and images of every shape (tagged, :latest, untagged, digests, registry ports, quoted). A few
+ * and images of every shape (tagged, :latest, untagged, digests, registry ports, quoted, a few
+ * `${VAR}` templates and invalid ones), now and then an invalid imagePullPolicy. A few
  * documents use anchors and aliases, as hand-written manifests sometimes do.
  *
  * The same (targetBytes, seed) always yields the same text. Generation is not timed by benchmarks.
@@ -83,8 +84,10 @@ function imageValue(g: Gen, app: string): string {
   if (shape < 75) return `${repo}:${tag(g)}@sha256:${g.hex(64)}`;
   if (shape < 82) return `${g.pick(PORT_REGISTRIES)}/${repo}:${tag(g)}`;
   if (shape < 86) return `${g.pick(PORT_REGISTRIES)}/${repo}`;
-  if (shape < 93) return `${repo}:latest`;
-  return repo; // no tag: implicit :latest
+  if (shape < 92) return `${repo}:latest`;
+  if (shape < 97) return repo; // no tag: implicit :latest
+  if (shape < 99) return `\${REGISTRY}/${app}:\${IMAGE_TAG}`; // envsubst template
+  return `${g.pick(TEAMS)}/${app.toUpperCase()}:${tag(g)}`; // invalid: uppercase repository
 }
 
 function quoted(g: Gen, value: string): string {
@@ -126,7 +129,7 @@ function container(w: Writer, g: Gen, indent: number, app: string, name: string,
   const i = indent + 2;
   w.line(indent, `- name: ${name}`);
   w.line(i, `image: ${quoted(g, imageValue(g, app))}`);
-  if (g.chance(0.45)) w.line(i, `imagePullPolicy: ${g.pick(POLICIES)}`);
+  if (g.chance(0.45)) w.line(i, `imagePullPolicy: ${g.chance(0.02) ? 'always' : g.pick(POLICIES)}`);
   if (init) {
     if (g.chance(0.5)) {
       w.line(i, 'command:');

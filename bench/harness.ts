@@ -1,9 +1,12 @@
 /**
  * Timing helpers shared by the benchmarks. Machines are noisy, so every figure is a median of
  * several runs after warm-up runs, and comparisons are printed as ratios against baselines measured
- * in the same process and the same run.
+ * in the same process and the same run. A full GC runs before every timed sample, so no sample pays
+ * for the garbage of the one before.
  */
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 export interface Timing {
   readonly median: number;
@@ -22,10 +25,22 @@ function summarize(samples: readonly number[]): Timing {
   return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), runs: samples.length };
 }
 
-/** Lets the collector run between samples when node was started with --expose-gc (no-op otherwise). */
-function collect(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc) gc();
+let gcFunction: (() => void) | undefined;
+
+/**
+ * A full garbage collection. Without --expose-gc on the command line the flag is set at run time and
+ * the `gc` function taken from a fresh context, which V8 then creates with it.
+ */
+export function collect(): void {
+  if (!gcFunction) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (exposed) gcFunction = exposed;
+    else {
+      setFlagsFromString('--expose-gc');
+      gcFunction = runInNewContext('gc') as () => void;
+    }
+  }
+  gcFunction();
 }
 
 /** Runs fn(i) `warmup` times untimed, then `runs` times timed; i counts up across all calls. */

@@ -4,20 +4,46 @@
  * reads the server's resident set size from /proc (Linux only). An idle server right after
  * `initialize` is the baseline measured in the same run. Target: under 100 MB with ten files open.
  *
- *   node scripts/build.mjs && node out/bench/serverMemory.bench.js [--files N] [--bytes N]
+ * For context it also measures, in this process, the heap that ten analyses plus their diagnostics
+ * keep alive after a full GC: the part of the server's RSS the core is responsible for (the rest is
+ * node itself, the protocol libraries, and garbage V8 has not handed back yet).
+ *
+ *   node scripts/build.mjs && node out/bench/serverMemory.bench.js [--files N] [--bytes N] [--server-flags "--flag1 --flag2"]
+ *
+ * --server-flags passes node options to the server process, to try V8 settings such as
+ * --max-semi-space-size=1 or --optimize-for-size.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type * as Rpc from 'vscode-jsonrpc/lib/node/main';
+import { analyze } from '../server/src/core/analysis';
+import { collectDiagnostics } from '../server/src/core/features/diagnostics';
+import { DEFAULT_SETTINGS } from '../server/src/core/settings';
+import { fileFacts, mergeFacts } from '../server/src/core/workspace';
 import { generateManifest } from './generate';
-import { table } from './harness';
+import { collect, table } from './harness';
 
-// vscode-jsonrpc only exposes `vscode-jsonrpc/node` through package exports, which the repo's
-// `moduleResolution: node` cannot see; the types come from the file the export points at.
+/** The part of vscode-jsonrpc's MessageConnection this client uses. */
+interface Connection {
+  onRequest(method: string, handler: (params: never) => unknown): void;
+  onRequest(handler: (method: string, params: unknown) => unknown): void;
+  onNotification(method: string, handler: (params: never) => void): void;
+  onNotification(handler: (method: string, params: unknown) => void): void;
+  sendRequest(method: string, params?: unknown): Promise<unknown>;
+  sendNotification(method: string, params?: unknown): Promise<void>;
+  listen(): void;
+  dispose(): void;
+}
+interface JsonRpcNode {
+  createMessageConnection(reader: unknown, writer: unknown): Connection;
+  StreamMessageReader: new (readable: NodeJS.ReadableStream) => unknown;
+  StreamMessageWriter: new (writable: NodeJS.WritableStream) => unknown;
+}
+// `vscode-jsonrpc/node` exists only as a package export, which `moduleResolution: node` cannot
+// resolve for types; requiring it untyped works under any resolution setting.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const rpc = require('vscode-jsonrpc/node') as typeof Rpc;
+const rpc = require('vscode-jsonrpc/node') as JsonRpcNode;
 
 const TARGET_MB = 100;
 const TIMEOUT_MS = 120_000;
@@ -30,6 +56,29 @@ function option(name: string, fallback: number): number {
 interface Memory {
   readonly rssMb: number;
   readonly hwmMb: number;
+}
+
+function stringOption(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : undefined;
+}
+
+/** Heap (MB) kept alive by analyses and diagnostics of texts, measured in this process after full GCs. */
+function retainedHeapMb(texts: readonly string[]): { analyses: number; texts: number } {
+  collect();
+  collect();
+  const before = process.memoryUsage().heapUsed;
+  const kept = texts.map((text) => {
+    const analysis = analyze(text, { maxFileSize: DEFAULT_SETTINGS.maxFileSize });
+    return { analysis, diagnostics: collectDiagnostics(analysis, DEFAULT_SETTINGS, mergeFacts([fileFacts(analysis)])) };
+  });
+  collect();
+  collect();
+  const after = process.memoryUsage().heapUsed;
+  if (kept.length !== texts.length) throw new Error('unreachable');
+  // The texts already existed before; a one-byte-per-character string costs about its length.
+  const textBytes = texts.reduce((n, t) => n + t.length * (/[^\x00-\xff]/.test(t) ? 2 : 1), 0);
+  return { analyses: (after - before) / 1048576, texts: textBytes / 1048576 };
 }
 
 function readMemory(pid: number): Memory {
@@ -67,7 +116,9 @@ export async function runServerMemoryBench(): Promise<void> {
   // Generate before spawning so generation never overlaps the server's work.
   const texts = Array.from({ length: files }, (_, i) => generateManifest(bytes, 1000 + i));
 
-  const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const serverFlags = (stringOption('--server-flags') ?? '').split(/\s+/).filter(Boolean);
+  if (serverFlags.length > 0) console.log(`server node flags: ${serverFlags.join(' ')}`);
+  const child = spawn(process.execPath, [...serverFlags, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not spawn the server');
   let stderr = '';
@@ -137,6 +188,12 @@ export async function runServerMemoryBench(): Promise<void> {
     console.log(
       `\n${files} files (${((texts.length * bytes) / 1048576).toFixed(0)} MiB of text) opened and diagnosed in ${elapsed.toFixed(0)} ms; ` +
         `${diagnostics} diagnostics published; peak RSS (VmHWM) ${verdictFor(settled.hwmMb)}`,
+    );
+
+    const retained = retainedHeapMb(texts);
+    console.log(
+      `for context, in-process: ${files} analyses + diagnostics keep ${mb(retained.analyses)} MB of heap alive after GC ` +
+        `(excluding the ${mb(retained.texts)} MB of text they share with the open documents)`,
     );
 
     await withTimeout(connection.sendRequest('shutdown'), 'shutdown');

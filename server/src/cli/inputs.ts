@@ -9,8 +9,8 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError } from './args';
 
-export const STDIN_ARGUMENT = '-';
-export const STDIN_PATH = '<stdin>';
+const STDIN_ARGUMENT = '-';
+const STDIN_PATH = '<stdin>';
 
 const MANIFEST_FILE = /\.ya?ml$/i;
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
@@ -36,20 +36,19 @@ function io<T>(path: string, action: () => T): T {
   }
 }
 
-function find(path: string, absolutePath: string, seen: Set<string>, found: InputLocation[]): void {
+/** Adds the file at `path`, or the manifest files below the folder there; `named` says the user gave this path. */
+function find(path: string, absolutePath: string, named: boolean, seen: Set<string>, found: InputLocation[]): void {
   const real = io(path, () => realpathSync(absolutePath));
   if (seen.has(real)) return;
-  seen.add(real);
-  if (!io(path, () => statSync(real)).isDirectory()) {
+  const stat = io(path, () => statSync(real));
+  if (stat.isDirectory()) {
+    seen.add(real);
+    for (const name of io(path, () => readdirSync(real)).sort()) {
+      if (!SKIPPED_FOLDERS.has(name)) find(join(path, name), join(absolutePath, name), false, seen, found);
+    }
+  } else if (named || (stat.isFile() && MANIFEST_FILE.test(path))) {
+    seen.add(real);
     found.push({ path, absolutePath });
-    return;
-  }
-  for (const name of io(path, () => readdirSync(real)).sort()) {
-    if (SKIPPED_FOLDERS.has(name)) continue;
-    const childPath = join(path, name);
-    const childAbsolute = join(absolutePath, name);
-    const stat = io(childPath, () => statSync(childAbsolute));
-    if (stat.isDirectory() || (stat.isFile() && MANIFEST_FILE.test(name))) find(childPath, childAbsolute, seen, found);
   }
 }
 
@@ -63,7 +62,7 @@ export async function readInputs(paths: readonly string[], cwd: string, readStdi
   const seen = new Set<string>();
   const locations: InputLocation[] = [];
   for (const path of paths) {
-    if (path !== STDIN_ARGUMENT) find(path, resolve(cwd, path), seen, locations);
+    if (path !== STDIN_ARGUMENT) find(path, resolve(cwd, path), true, seen, locations);
     else if (!seen.has(STDIN_ARGUMENT)) {
       seen.add(STDIN_ARGUMENT);
       locations.push({ path: STDIN_PATH, absolutePath: null });

@@ -57,9 +57,9 @@ function runWithoutCommand(argv: string[]): number {
     options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'V' } },
     allowPositionals: true,
   });
-  if (positionals.length > 0) throw new CliError(`unknown command "${positionals[0]}"; the commands are ref and check.`);
   if (values.version) stdout(`${toolVersion()}\n`);
   else if (values.help) stdout(USAGE);
+  else if (positionals.length > 0) throw new CliError(`unknown command "${positionals[0]}"; the commands are ref and check.`);
   else {
     stderr(USAGE);
     return EXIT_FAILURE;

@@ -3,13 +3,9 @@
  * it and each diagnostic with 1-based lines and columns (columns count UTF-16 code units, as the
  * core's offsets do and as SARIF's `utf16CodeUnits` declares). Formats only print these values.
  */
-import type { Severity } from '../core/diagnostics/catalog';
 import type { Diagnostic } from '../core/features/types';
 import { LineIndex } from '../core/lineIndex';
 import type { InputLocation } from './inputs';
-
-/** Most severe first; `--fail-on` and the summary line both rely on this order. */
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
 
 export interface LocatedDiagnostic extends Diagnostic {
   readonly line: number;
@@ -23,7 +19,7 @@ export interface FileReport extends InputLocation {
   readonly diagnostics: readonly LocatedDiagnostic[];
 }
 
-/** Converts offsets to positions, in file order: the core groups diagnostics by kind, a reader wants them top to bottom. */
+/** Converts offsets to positions, in file order: the core lists diagnostics by document and kind, a reader wants them top to bottom. */
 export function locateDiagnostics(text: string, diagnostics: readonly Diagnostic[]): LocatedDiagnostic[] {
   const lines = new LineIndex(text);
   return [...diagnostics]

@@ -3,7 +3,7 @@
  * the configuration request and the CLI builds it from flags; both go through parseSettings, which
  * never throws and falls back to the default for anything missing or mistyped.
  */
-import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES } from './diagnostics/catalog';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, SEVERITY_SETTINGS } from './diagnostics/catalog';
 import type { DiagnosticCode, SeveritySetting } from './diagnostics/catalog';
 
 export interface Settings {
@@ -13,8 +13,6 @@ export interface Settings {
   /** Documents past this many UTF-16 code units of text are not analysed (one `not-analysed` marks the spot). */
   readonly maxFileSize: number;
 }
-
-const SEVERITIES: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
 
 export const DEFAULT_MAX_FILE_SIZE_MB = 8;
 
@@ -38,7 +36,8 @@ export function parseSettings(raw: unknown): Settings {
   const severity = { ...DEFAULT_SETTINGS.severity };
   for (const code of DIAGNOSTIC_CODES) {
     const value = diagnostics[code];
-    if (typeof value === 'string' && SEVERITIES.includes(value)) severity[code] = value as SeveritySetting;
+    const level = SEVERITY_SETTINGS.find((s) => s === value);
+    if (level) severity[code] = level;
   }
   const hints = record(root.inlayHints).pullPolicy;
   const maxMb = record(root.limits).maxFileSizeMB;

@@ -22,8 +22,9 @@ export function fileFacts(analysis: Analysis): FileFacts {
   const images: string[] = [];
   for (const { analysis: doc } of analysis.documents) {
     definedSecrets.push(...doc.fields.definedSecrets);
-    for (const c of doc.fields.containers) if (c.image?.value) images.push(c.image.value.value);
-    for (const k of doc.fields.kustomizeImages) if (k.newName?.value) images.push(k.newName.value.value);
+    // Empty values (`image: ""`) are no image: completion would offer an empty item for them.
+    for (const c of doc.fields.containers) if (c.image?.value?.value) images.push(c.image.value.value);
+    for (const k of doc.fields.kustomizeImages) if (k.newName?.value?.value) images.push(k.newName.value.value);
   }
   return { definedSecrets, images };
 }

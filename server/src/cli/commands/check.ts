@@ -4,7 +4,7 @@
  * the same as in an editor that has the whole folder open.
  */
 import { analyze } from '../../core/analysis';
-import { DIAGNOSTIC_CODES } from '../../core/diagnostics/catalog';
+import { DIAGNOSTIC_CODES, SEVERITIES, SEVERITY_SETTINGS } from '../../core/diagnostics/catalog';
 import type { DiagnosticCode, Severity, SeveritySetting } from '../../core/diagnostics/catalog';
 import { collectDiagnostics } from '../../core/features/diagnostics';
 import { DEFAULT_MAX_FILE_SIZE_MB, parseSettings } from '../../core/settings';
@@ -15,12 +15,11 @@ import { formatJson } from '../format/json';
 import { formatSarif } from '../format/sarif';
 import { formatSummary, formatText } from '../format/text';
 import { readInputs } from '../inputs';
-import { locateDiagnostics, SEVERITIES } from '../report';
+import { locateDiagnostics } from '../report';
 import type { FileReport } from '../report';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 const FAIL_ON_LEVELS: readonly (Severity | 'never')[] = [...SEVERITIES, 'never'];
-const SEVERITY_SETTINGS: readonly SeveritySetting[] = [...SEVERITIES, 'off'];
 
 export const CHECK_USAGE = `Usage: image-aware check [options] PATH...
 
@@ -28,7 +27,7 @@ Checks the container image fields of Kubernetes manifests and kustomizations. PA
 (searched for *.yaml and *.yml, skipping node_modules and .git) or - for standard input.
 
 Options:
-  --format text|json|sarif   Output format (default text; text also prints a summary on stderr).
+  --format ${FORMATS.join('|')}   Output format (default text; text also prints a summary on stderr).
   --fail-on LEVEL            Exit with 1 when a finding is at least this severe:
                              ${FAIL_ON_LEVELS.join(', ')} (default warning).
   --severity CODE=LEVEL      Report CODE at LEVEL (${SEVERITY_SETTINGS.join(', ')}); repeatable.

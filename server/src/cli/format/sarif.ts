@@ -10,9 +10,6 @@ import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES } from '../../core/diagnostics/catal
 import type { SeveritySetting } from '../../core/diagnostics/catalog';
 import type { FileReport } from '../report';
 
-/** The project's home; README.md there has one heading per diagnostic code, which the rules link to. */
-const PROJECT_URI = 'https://github.com/image-aware/image-aware-manifests';
-
 const SRCROOT = '%SRCROOT%';
 
 /** SARIF has no level below note, so hints become notes too. */
@@ -38,7 +35,7 @@ function artifactLocation(report: FileReport, cwd: string): { uri: string; uriBa
   // Standard input has no location on disk, so its display name stands in as a relative reference.
   if (report.absolutePath === null) return { uri: encodeSegments([report.path]) };
   const path = relative(cwd, report.absolutePath);
-  if (path.startsWith('..') || isAbsolute(path)) return { uri: pathToFileURL(report.absolutePath).href };
+  if (path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path)) return { uri: pathToFileURL(report.absolutePath).href };
   return { uri: encodeSegments(path.split(sep)), uriBaseId: SRCROOT };
 }
 
@@ -46,7 +43,8 @@ export function formatSarif(reports: readonly FileReport[], run: SarifRun): stri
   const rules = DIAGNOSTIC_CODES.map((code) => ({
     id: code,
     shortDescription: { text: DIAGNOSTIC_RULES[code].summary },
-    helpUri: `${PROJECT_URI}#${code}`,
+    // The project has no public home page yet, so the help travels in the log instead of a link.
+    help: { text: `${DIAGNOSTIC_RULES[code].summary} See README.md, section "Diagnostics", code ${code}.` },
     defaultConfiguration: { level: LEVELS[DIAGNOSTIC_RULES[code].defaultSeverity] },
   }));
   const results = reports.flatMap((report) => {
@@ -71,7 +69,7 @@ export function formatSarif(reports: readonly FileReport[], run: SarifRun): stri
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'image-aware', version: run.toolVersion, informationUri: PROJECT_URI, rules } },
+        tool: { driver: { name: 'image-aware', version: run.toolVersion, rules } },
         // A base URI must end in "/" to be resolved against; pathToFileURL drops it for a folder.
         originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(run.cwd).href.replace(/\/?$/, '/') } },
         columnKind: 'utf16CodeUnits',

@@ -3,7 +3,7 @@
  * terminals and editors' problem matchers already know how to link, plus a summary line for stderr.
  */
 import type { Severity } from '../../core/diagnostics/catalog';
-import { SEVERITIES } from '../report';
+import { SEVERITIES } from '../../core/diagnostics/catalog';
 import type { FileReport } from '../report';
 
 export function formatText(reports: readonly FileReport[]): string {

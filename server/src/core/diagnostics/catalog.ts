@@ -7,6 +7,11 @@
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type SeveritySetting = Severity | 'off';
 
+/** Most severe first; `--fail-on` and summaries rely on this order. */
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+
+export const SEVERITY_SETTINGS: readonly SeveritySetting[] = [...SEVERITIES, 'off'];
+
 export interface DiagnosticRule {
   readonly defaultSeverity: SeveritySetting;
   /** One line, for settings UIs and SARIF `shortDescription`. */

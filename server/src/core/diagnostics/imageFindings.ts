@@ -54,7 +54,9 @@ function tagFindings(image: YamlScalar, ref: ImageReference): Finding[] {
 
 function pullPolicyFindings(container: ContainerFields, ref: ImageReference | null): Finding[] {
   const value = container.pullPolicy?.value;
-  if (!value) return [];
+  // `imagePullPolicy: ""` is not an error: the API server defaults exactly when the field is the
+  // empty string (see policy/pullPolicy.ts), so it counts as not written.
+  if (!value || value.value === '') return [];
   if (!(PULL_POLICIES as readonly string[]).includes(value.value)) {
     const near = PULL_POLICIES.find((p) => p.toLowerCase() === value.value.toLowerCase());
     const hint = near ? ` Did you mean "${near}"? The value is case-sensitive.` : '';
@@ -71,7 +73,9 @@ function pullPolicyFindings(container: ContainerFields, ref: ImageReference | nu
 
 function containerFindings(container: ContainerFields): Finding[] {
   const image = container.image;
-  if (!image?.value) {
+  // `image: ""` is as missing as `image:`: the API server rejects both with "Required value"
+  // (before, "" was reported as an empty invalid reference with a zero-width range).
+  if (!image?.value || image.value.value === '') {
     const anchor: YamlScalar | Field['key'] | undefined = image?.key ?? container.keys[0];
     const label = container.name ? `Container "${container.name}"` : `${container.list}[${container.index}]`;
     const message = `${label} has no image; the API server rejects a ${container.workloadKind} whose container has none (fine only in a patch).`;

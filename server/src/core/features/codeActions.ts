@@ -36,7 +36,9 @@ function workspaceVersions(ref: ImageReference, workspace: WorkspaceFacts | null
     if (other.value.tag !== 'latest') tags.add(other.value.tag);
     if (other.value.digest !== null) pins.set(other.value.tag, other.value.digest);
   }
-  return { tags: [...tags].sort().reverse(), pins };
+  // Highest version first, comparing digit runs as numbers: a plain string sort put 1.9 before 1.10
+  // and so made the older tag the preferred action.
+  return { tags: [...tags].sort((a, b) => b.localeCompare(a, 'en', { numeric: true })), pins };
 }
 
 class ActionBuilder {
@@ -54,7 +56,7 @@ class ActionBuilder {
   }
 
   setImage(value: string): TextEdit {
-    return replaceScalar(this.doc.start, this.container.image!.value!, value);
+    return replaceScalar(this.doc.start, this.container.image!.value!, value, this.text);
   }
 
   imageFixes(codes: Set<string>, workspace: WorkspaceFacts | null): void {
@@ -80,10 +82,12 @@ class ActionBuilder {
     if (codes.has('digest-with-latest')) {
       const unTagged = this.setImage(withTagAndDigest(ref, null, ref.digest));
       const policy = this.container.pullPolicy;
-      if (policy?.value?.value === 'Always') {
-        const removal = removeEntry(this.text, this.doc.start, this.container, policy);
+      const removal = policy?.value?.value === 'Always' ? removeEntry(this.text, this.doc.start, this.container, policy) : null;
+      if (removal) {
         this.add('Remove ":latest" and "imagePullPolicy: Always": the digest pins the image', ['digest-with-latest'], [unTagged, removal], true);
       } else {
+        // Also when an explicit Always cannot be removed in place (it shares its line with `- `):
+        // before, that case dropped the whole action instead of still offering this one.
         this.add('Remove ":latest": the digest pins the image', ['digest-with-latest'], [unTagged], true);
       }
     }
@@ -95,14 +99,15 @@ class ActionBuilder {
     if (policy && value && codes.has('invalid-pull-policy')) {
       for (const candidate of PULL_POLICIES) {
         const preferred = candidate.toLowerCase() === value.value.toLowerCase();
-        this.add(`Change imagePullPolicy to ${candidate}`, ['invalid-pull-policy'], [replaceScalar(this.doc.start, value, candidate)], preferred);
+        this.add(`Change imagePullPolicy to ${candidate}`, ['invalid-pull-policy'], [replaceScalar(this.doc.start, value, candidate, this.text)], preferred);
       }
     }
     if (policy && codes.has('redundant-pull-policy')) {
       this.add('Remove the redundant imagePullPolicy', ['redundant-pull-policy'], [removeEntry(this.text, this.doc.start, this.container, policy)], true);
     }
     const image = this.container.image?.value;
-    if (!policy && image) {
+    // No policy to propose for `image: ""` (missing-image), as for `image:`.
+    if (!policy && image?.value) {
       const fallback = defaultPullPolicy(image.value).policy;
       for (const candidate of PULL_POLICIES) {
         const note = candidate === fallback ? ' (the current default)' : '';

@@ -12,8 +12,12 @@ import type { WorkspaceFacts } from '../workspace';
 import { containerAt } from './fieldAt';
 import type { CompletionItem, CompletionList } from './types';
 
-/** `key:` (optionally after `- ` or `{`/`,`, optionally quoted), then the value typed so far. */
-const FIELD_BEFORE_CURSOR = /(?:^|[-{,]\s*|^\s+)(["']?)(imagePullPolicy|image|newName)\1\s*:[ \t]+(["']?)([^"'#\s,}]*)$/;
+/**
+ * `key:` (at the start of the line, after sequence dashes, or after `{`/`,`; optionally quoted),
+ * then the value typed so far. A `-` counts only as a sequence indicator (followed by a space):
+ * before, `sidecar-image:` or `my-newName:` matched too.
+ */
+const FIELD_BEFORE_CURSOR = /(?:^\s*(?:-\s+)*|[{,]\s*)(["']?)(imagePullPolicy|image|newName)\1\s*:[ \t]+(["']?)([^"'#\s,}]*)$/;
 
 const POLICY_DOCS: Record<PullPolicy, string> = {
   Always: 'Ask the registry on every container start; pull when the digest changed.',
@@ -34,11 +38,12 @@ function policyItems(analysis: Analysis, offset: number): CompletionItem[] {
   }));
 }
 
-function imageItems(analysis: Analysis, workspace: WorkspaceFacts | null, typed: string): CompletionItem[] {
+/** `current` is the whole value being edited (also the text after the cursor), which is not offered. */
+function imageItems(analysis: Analysis, workspace: WorkspaceFacts | null, current: string): CompletionItem[] {
   const counts = new Map(workspace?.images ?? []);
   for (const image of fileFacts(analysis).images) if (!counts.has(image)) counts.set(image, 1);
   return [...counts]
-    .filter(([image]) => image !== typed)
+    .filter(([image]) => image !== current)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([image, count], i) => ({
       label: image,
@@ -59,6 +64,8 @@ export function computeCompletions(analysis: Analysis, offset: number, workspace
   const start = offset - typed.length;
   let end = offset;
   while (end < text.length && !/["'#\s,}]/.test(text[end])) end++;
-  const items = match[2] === 'imagePullPolicy' ? policyItems(analysis, offset) : imageItems(analysis, workspace, typed);
+  // The whole value under the cursor is excluded (not only the part before the cursor): it is
+  // in this file's facts only because it is being typed.
+  const items = match[2] === 'imagePullPolicy' ? policyItems(analysis, offset) : imageItems(analysis, workspace, text.slice(start, end));
   return { start, end, items };
 }

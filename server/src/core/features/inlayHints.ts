@@ -15,7 +15,9 @@ export function computeInlayHints(analysis: Analysis, start: number, end: number
     if (doc.end < start || doc.start > end) continue;
     for (const container of doc.analysis.fields.containers) {
       const image = container.image?.value;
-      if (!image || container.pullPolicy?.value || isTemplated(image.value)) continue;
+      // An empty imagePullPolicy ("") is defaulted like an absent one, so it gets the hint too.
+      const written = container.pullPolicy?.value?.value;
+      if (!image?.value || (written !== undefined && written !== '') || isTemplated(image.value)) continue;
       const offset = doc.start + image.end;
       if (offset < start || offset > end) continue;
       const decision = defaultPullPolicy(image.value);

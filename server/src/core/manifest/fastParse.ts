@@ -70,6 +70,13 @@ class Scanner {
   /** While >= 0, lines indented deeper than this belong to a block scalar being skipped. */
   private blockParentIndent = -1;
   private blockScalar: { end: number } | null = null;
+  /** Column of the block scalar's first content line; -1 until that line is seen. */
+  private blockContentIndent = -1;
+  /** The deepest all-space line before the block scalar's first content line. */
+  private blockLeadingBlank = -1;
+  /** A `---` line / a `%` directive line has been seen. */
+  private sawMarker = false;
+  private sawDirective = false;
   /** Start of the next line to read. */
   private pos: number;
 
@@ -83,6 +90,11 @@ class Scanner {
 
   run(): YamlDocument {
     const { text } = this;
+    // Fix: a CR not followed by LF is a line break in YAML, which this scanner, reading lines by
+    // LF, would take for part of a key or value. Decline documents that have one.
+    for (let i = this.start; i < this.end; i++) {
+      if (text.charCodeAt(i) === CR && text.charCodeAt(i + 1) !== LF) decline();
+    }
     while (this.pos < this.end) {
       const lineStart = this.pos;
       const newline = text.indexOf('\n', lineStart);
@@ -93,13 +105,39 @@ class Scanner {
       const c = p < lineEnd ? text.charCodeAt(p) : LF;
       const indent = p - lineStart;
       if (this.blockParentIndent >= 0) {
-        if (c === LF || c === CR || (c === TAB && this.restIsBlank(p, lineEnd))) continue;
-        if (indent > this.blockParentIndent) {
+        if (c === LF || c === CR) {
+          if (this.blockContentIndent < 0) this.blockLeadingBlank = Math.max(this.blockLeadingBlank, indent);
+          continue;
+        }
+        // Fix: a line of blanks with a tab, or a `#` line, is content when it is indented enough;
+        // only an all-blank line may be skipped, and before the first content line (where the
+        // tab's role is unclear) not even that.
+        if (c === TAB && this.onlyBlanks(p, lineEnd)) {
+          if (this.blockContentIndent < 0) decline();
+          continue;
+        }
+        if (indent > this.blockParentIndent && this.blockContentIndent < 0) {
+          // Fix: the first content line fixes the scalar's indentation; an all-space line before
+          // it that is deeper is a YAML error.
+          if (this.blockLeadingBlank > indent) decline();
+          this.blockContentIndent = indent;
+        }
+        if (indent > this.blockParentIndent && indent < this.blockContentIndent) {
+          // Fix: a line less indented than the content ends the scalar. As a comment that is
+          // fine (handled below); anything else is a YAML error that was read as content.
+          if (c !== HASH) decline();
+        } else if (indent > this.blockParentIndent) {
           this.blockScalar!.end = this.trimEnd(lineStart, lineEnd);
+          // Fix: the collection that holds the block scalar (the top frame; none is pushed while
+          // the scalar's lines are skipped) ends with it, not at its `|` line, as in slowParse.ts.
+          const owner = this.stack[this.stack.length - 1];
+          if (owner && this.blockScalar!.end > owner.node.end) owner.node.end = this.blockScalar!.end;
           continue;
         }
         this.blockParentIndent = -1;
         this.blockScalar = null;
+        this.blockContentIndent = -1;
+        this.blockLeadingBlank = -1;
       }
       if (c === LF || c === CR || c === HASH) continue;
       if (c === TAB) {
@@ -109,10 +147,17 @@ class Scanner {
       if (indent === 0 && this.lineIsMarker(p, DASH)) {
         if (this.rootSet) decline();
         this.expectLineEnd(p + 3, lineEnd);
+        this.sawMarker = true;
         continue;
       }
       if (indent === 0 && this.lineIsMarker(p, 46 /* . */)) break;
-      if (indent === 0 && c === 37 /* % */ && !this.rootSet) continue;
+      // Fix: directives may only come before the `---` line, and content after directives needs
+      // that line; both were accepted silently.
+      if (indent === 0 && c === 37 /* % */ && !this.rootSet && !this.sawMarker) {
+        this.sawDirective = true;
+        continue;
+      }
+      if (this.sawDirective && !this.sawMarker) decline();
       this.line(p, indent, lineEnd);
     }
     while (this.stack.length) this.pop();
@@ -129,6 +174,11 @@ class Scanner {
   private restIsBlank(p: number, lineEnd: number): boolean {
     while (p < lineEnd && isBlank(this.text.charCodeAt(p))) p++;
     return p >= lineEnd || this.text.charCodeAt(p) === HASH || this.text.charCodeAt(p) === CR;
+  }
+
+  private onlyBlanks(p: number, lineEnd: number): boolean {
+    while (p < lineEnd && (isBlank(this.text.charCodeAt(p)) || this.text.charCodeAt(p) === CR)) p++;
+    return p >= lineEnd;
   }
 
   private trimEnd(from: number, to: number): number {
@@ -225,6 +275,12 @@ class Scanner {
     let q = p + 1;
     if (text.charCodeAt(q) === TAB) decline();
     while (text.charCodeAt(q) === SPACE) q++;
+    // Fix: `-   \t# c` is an empty item; a tab that comes before content made it an empty plain
+    // scalar. A tab before content leaves the nested node's column unclear: decline that.
+    if (text.charCodeAt(q) === TAB) {
+      if (!this.restIsBlank(q, lineEnd)) decline();
+      q = lineEnd;
+    }
     const items = frame.node.items;
     if (q >= lineEnd || text.charCodeAt(q) === HASH || text.charCodeAt(q) === CR) {
       items.push(null);
@@ -253,7 +309,8 @@ class Scanner {
     while (isBlank(text.charCodeAt(q))) q++;
     const value = this.value(q, lineEnd, frame.indent, key.value);
     pairs.push({ key, value });
-    const end = value ? value.end : colon + 1;
+    // Fix: a key without a value ends its mapping at the key, not the colon, as in slowParse.ts.
+    const end = value ? value.end : key.end;
     if (end > frame.node.end) frame.node.end = end;
     if (!value) this.pending = frame;
   }
@@ -344,7 +401,10 @@ class Scanner {
     if (c === 124 /* | */ || c === 62 /* > */) {
       if (DECODED_KEYS.has(key)) decline();
       let q = p + 1;
-      while (q < lineEnd && /[0-9+-]/.test(text[q])) q++;
+      // Fix: an explicit indentation indicator (`|2`) sets the content column relative to the
+      // parent node, which this scanner does not track: decline it. A chomping indicator is fine.
+      if (text.charCodeAt(q) === 43 /* + */ || text.charCodeAt(q) === DASH) q++;
+      if (q < lineEnd && /[0-9+-]/.test(text[q])) decline();
       this.expectLineEnd(q, lineEnd);
       const scalar = { type: 'scalar' as const, value: '', style: 'block' as const, start: p, end: this.trimEnd(p, lineEnd) };
       this.blockParentIndent = ownerIndent;

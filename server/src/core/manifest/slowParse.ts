@@ -15,7 +15,7 @@ const MERGE_KEY = '<<';
 export function slowParse(text: string, start: number, end: number): YamlDocument {
   const source = text.slice(start, end);
   const doc = parseDocument(source, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false });
-  const converter = new Converter(doc, start);
+  const converter = new Converter(doc, start, source);
   const root = doc.contents ? converter.node(doc.contents) : null;
   const problems = doc.errors.map((e) => ({ message: e.message, start: start + e.pos[0], end: start + e.pos[1] }));
   return { start, end, root, problems };
@@ -27,6 +27,7 @@ class Converter {
   constructor(
     private readonly doc: Document,
     private readonly offset: number,
+    private readonly source: string,
   ) {}
 
   node(node: unknown): YamlNode | null {
@@ -39,6 +40,9 @@ class Converter {
   }
 
   private convert(node: unknown): YamlNode | null {
+    // Fix: an alias to an undefined anchor (`image: *typo`) resolves to undefined, which crashed
+    // analyze() reading its range; it is a node with no value.
+    if (node === undefined || node === null) return null;
     if (isAlias(node)) return this.node(node.resolve(this.doc));
     const range = (node as YNode).range;
     if (!range) return null;
@@ -56,7 +60,9 @@ class Converter {
     if (isSeq(node)) {
       const items = node.items.map((item) => this.node(item));
       const last = items[items.length - 1];
-      const contentEnd = node.flow || !last ? end : last.end;
+      // Fix: a block sequence whose last item is empty (`-` or `- # comment`) ends after that dash,
+      // as in fastParse.ts; yaml's own range ran on over the comment and the line break.
+      const contentEnd = node.flow ? end : last ? last.end : this.emptyItemEnd(node.items[node.items.length - 1], end);
       return { type: 'seq', flow: !!node.flow, items, start, end: contentEnd };
     }
     return null;
@@ -74,7 +80,29 @@ class Converter {
             : 'plain';
     // An absent value (`key:` with nothing after it) has an empty plain source.
     if (style === 'plain' && start === end) return null;
+    // Fix: yaml's range for a block scalar runs past its last line break (and over kept blank
+    // lines), so an edit replacing the scalar ate the newline before the next key, and the
+    // enclosing collection ended on the next line. A block scalar now ends where its last
+    // non-blank line does, as fastParse.ts has it.
+    if (style === 'block') end = this.trimmedEnd(start, end);
     return { type: 'scalar', value, style, start, end };
+  }
+
+  /** Just after the `-` of an empty last item: yaml places the empty node after the dash and blanks. */
+  private emptyItemEnd(item: unknown, fallback: number): number {
+    const range = (item as YNode | undefined)?.range;
+    if (!range) return fallback;
+    let at = range[0];
+    while (at > 0 && (this.source[at - 1] === ' ' || this.source[at - 1] === '\t')) at--;
+    return this.source[at - 1] === '-' ? at + this.offset : fallback;
+  }
+
+  /** Moves end back over trailing blanks and line breaks, keeping at least the indicator. */
+  private trimmedEnd(start: number, end: number): number {
+    let at = end - this.offset;
+    const first = start - this.offset + 1;
+    while (at > first && ' \t\r\n'.includes(this.source[at - 1])) at--;
+    return at + this.offset;
   }
 
   private pair(item: Pair, own: YamlPair[], merged: YamlPair[]): void {

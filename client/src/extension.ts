@@ -1,0 +1,32 @@
+/**
+ * The VS Code side: starts the language server (dist/server.js) for YAML documents and stops it.
+ * The client id `imageAware` is also the settings prefix, which is what makes the
+ * `imageAware.trace.server` setting work. Nothing is synchronized: the server pulls its settings
+ * with workspace/configuration and registers its own file watcher.
+ */
+import type { ExtensionContext } from 'vscode';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
+    ],
+    outputChannelName: 'Image Aware',
+  };
+  client = new LanguageClient('imageAware', 'Image Aware', serverOptions, clientOptions);
+  await client.start();
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}

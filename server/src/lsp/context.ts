@@ -1,0 +1,41 @@
+/**
+ * What every handler receives from the server: the open documents, the state the server owns
+ * (analyses, settings, workspace index) and the crash barrier. Handlers keep no state of their own
+ * beyond what they are given here.
+ */
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis } from '../core/analysis';
+import type { Settings } from '../core/settings';
+import type { AnalysisCache } from './documents';
+import type { RunSafe } from './runSafe';
+import type { SettingsStore } from './settings';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+export interface ServerContext {
+  readonly connection: Connection;
+  readonly documents: TextDocuments<TextDocument>;
+  readonly analyses: AnalysisCache;
+  readonly settings: SettingsStore;
+  readonly workspace: WorkspaceIndex;
+  readonly runSafe: RunSafe;
+}
+
+export interface OpenAnalysis {
+  readonly document: TextDocument;
+  readonly settings: Settings;
+  readonly analysis: Analysis;
+}
+
+/**
+ * The Analysis of an open document under its settings, or null when the document is not open.
+ * The document is looked up again after the settings arrive, so the Analysis and the returned
+ * document always describe the same version, even if an edit came in meanwhile.
+ */
+export async function openAnalysis(context: ServerContext, uri: string): Promise<OpenAnalysis | null> {
+  if (!context.documents.get(uri)) return null;
+  const settings = await context.settings.forDocument(uri);
+  const document = context.documents.get(uri);
+  if (!document) return null;
+  return { document, settings, analysis: context.analyses.analysisOf(document, settings.maxFileSize) };
+}

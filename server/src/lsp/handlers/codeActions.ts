@@ -1,0 +1,28 @@
+/**
+ * textDocument/codeAction: quick fixes for the diagnostics under the cursor, and rewrites offered
+ * without one. Each fix carries the diagnostics it resolves, taken from the request's context.
+ */
+import { computeCodeActions } from '../../core/features/codeActions';
+import { openAnalysis } from '../context';
+import type { ServerContext } from '../context';
+import { toCodeAction, toOffsets } from '../convert';
+
+export interface CodeActionOptions {
+  /** The client accepts versioned `documentChanges` in a WorkspaceEdit. */
+  readonly documentChanges: boolean;
+}
+
+export function registerCodeActions(context: ServerContext, options: CodeActionOptions): void {
+  context.connection.onCodeAction((params, token) =>
+    context.runSafe('codeAction', token, null, async () => {
+      const open = await openAnalysis(context, params.textDocument.uri);
+      if (!open) return null;
+      const { start, end } = toOffsets(open.document, params.range);
+      const actions = computeCodeActions(open.analysis, start, end, open.settings, context.workspace.facts())
+        .map((action) => toCodeAction(action, open.document, params.context.diagnostics, options.documentChanges));
+      const only = params.context.only;
+      // A kind filter matches its sub-kinds too: `refactor` asks for `refactor.rewrite`.
+      return only ? actions.filter((action) => only.some((kind) => action.kind === kind || action.kind?.startsWith(`${kind}.`))) : actions;
+    }),
+  );
+}

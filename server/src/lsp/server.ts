@@ -1,0 +1,137 @@
+/**
+ * Wires the language server: it offers what the client can use, builds the state the server owns
+ * (AnalysisCache, SettingsStore, WorkspaceIndex) and registers one handler per LSP method.
+ * Diagnostics are pushed; everything else is answered on request through runSafe.
+ */
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import type { ClientCapabilities, Connection, InitializeParams, InitializeResult, ServerCapabilities } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ServerContext } from './context';
+import { AnalysisCache } from './documents';
+import { registerCodeActions } from './handlers/codeActions';
+import { COMPLETION_TRIGGER_CHARACTERS, registerCompletion } from './handlers/completion';
+import { DiagnosticsPublisher } from './handlers/diagnostics';
+import { registerHover } from './handlers/hover';
+import { registerInlayHints } from './handlers/inlayHints';
+import { createRunSafe } from './runSafe';
+import { SETTINGS_SECTION, SettingsStore } from './settings';
+import { WorkspaceIndex } from './workspaceIndex';
+
+export interface ServerOptions {
+  /** Log how long each request and each validation takes. */
+  readonly trace: boolean;
+}
+
+const WATCHED_FILES = '**/*.{yaml,yml}';
+
+/** The optional client features the server adapts to, read once from `initialize`. */
+interface ClientSupport {
+  readonly configuration: boolean;
+  readonly configurationRegistration: boolean;
+  readonly watchedFilesRegistration: boolean;
+  readonly workspaceFolders: boolean;
+  readonly codeActionLiterals: boolean;
+  readonly documentChanges: boolean;
+  readonly inlayHints: boolean;
+  readonly inlayHintRefresh: boolean;
+}
+
+function clientSupport(capabilities: ClientCapabilities): ClientSupport {
+  const { workspace, textDocument } = capabilities;
+  return {
+    configuration: workspace?.configuration === true,
+    configurationRegistration: workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    watchedFilesRegistration: workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    workspaceFolders: workspace?.workspaceFolders === true,
+    codeActionLiterals: textDocument?.codeAction?.codeActionLiteralSupport !== undefined,
+    documentChanges: workspace?.workspaceEdit?.documentChanges === true,
+    inlayHints: textDocument?.inlayHint !== undefined,
+    inlayHintRefresh: workspace?.inlayHint?.refreshSupport === true,
+  };
+}
+
+function serverCapabilities(client: ClientSupport): ServerCapabilities {
+  return {
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    hoverProvider: true,
+    completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS },
+    // Code action kinds may only be announced to clients that understand code action literals.
+    codeActionProvider: client.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] } : true,
+    inlayHintProvider: client.inlayHints || undefined,
+    workspace: client.workspaceFolders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
+  };
+}
+
+/** The workspace folders to index; old clients send only a root URI. */
+function folderUris(params: InitializeParams): string[] {
+  if (params.workspaceFolders) return params.workspaceFolders.map((folder) => folder.uri);
+  return params.rootUri ? [params.rootUri] : [];
+}
+
+export function startServer(connection: Connection, options: ServerOptions): void {
+  const documents = new TextDocuments(TextDocument);
+  connection.onInitialize((params) => initialize(connection, documents, params, options));
+  documents.listen(connection);
+  connection.listen();
+}
+
+function initialize(connection: Connection, documents: TextDocuments<TextDocument>, params: InitializeParams, options: ServerOptions): InitializeResult {
+  const client = clientSupport(params.capabilities);
+  const context: ServerContext = {
+    connection,
+    documents,
+    analyses: new AnalysisCache(),
+    settings: new SettingsStore(connection, client.configuration),
+    workspace: new WorkspaceIndex((message) => connection.console.log(message)),
+    runSafe: createRunSafe(connection.console, options.trace),
+  };
+  const diagnostics = new DiagnosticsPublisher(context);
+
+  documents.onDidChangeContent(({ document }) => diagnostics.schedule(document));
+  documents.onDidClose(({ document }) => {
+    diagnostics.clear(document.uri);
+    context.analyses.forget(document.uri);
+    context.settings.forget(document.uri);
+    context.workspace.closeDocument(document.uri);
+  });
+  context.workspace.onDidChangeSecrets(() => diagnostics.scheduleAll());
+
+  registerHover(context);
+  registerCompletion(context);
+  registerCodeActions(context, { documentChanges: client.documentChanges });
+  if (client.inlayHints) registerInlayHints(context);
+
+  connection.onDidChangeConfiguration(({ settings }) => {
+    context.settings.changed(settings);
+    diagnostics.scheduleAll();
+    if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
+  });
+  connection.onDidChangeWatchedFiles(({ changes }) => context.workspace.applyFileEvents(changes));
+
+  connection.onInitialized(() => {
+    if (client.configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    if (client.watchedFilesRegistration) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_FILES }] });
+    }
+    if (client.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        context.workspace.removeFolders(removed.map((folder) => folder.uri));
+        void context.workspace.scan(added.map((folder) => folder.uri));
+      });
+    }
+    void context.workspace.scan(folderUris(params));
+  });
+
+  connection.onShutdown(() => {
+    diagnostics.dispose();
+    context.workspace.dispose();
+  });
+
+  return { capabilities: serverCapabilities(client), serverInfo: { name: 'image-aware' } };
+}

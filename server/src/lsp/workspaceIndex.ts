@@ -1,0 +1,186 @@
+/**
+ * What the workspace's YAML files define and use (core FileFacts), for checks and completions that
+ * span files: unknown-pull-secret and image-name completion.
+ *
+ * Files on disk are read once after `initialized` and then kept current from file-watcher events.
+ * The scan awaits every directory listing and file read, so requests are served between files.
+ * An open document's facts override the file on disk, because the editor text is what the user sees.
+ * Until the first scan has finished, and when there is no workspace folder, the defined secrets
+ * are reported as unknown (null): a Secret in a file not read yet must not cause a false warning.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Emitter, FileChangeType } from 'vscode-languageserver/node';
+import type { Event, FileEvent } from 'vscode-languageserver/node';
+import { analyze } from '../core/analysis';
+import { fileFacts, mergeFacts } from '../core/workspace';
+import type { FileFacts, WorkspaceFacts } from '../core/workspace';
+
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'out']);
+const YAML_FILE = /\.ya?ml$/i;
+export const MAX_INDEXED_FILES = 5000;
+export const MAX_INDEXED_FILE_BYTES = 2 * 1024 * 1024;
+
+/** The file system path of a file: URI, or null for other schemes (untitled documents, remote files). */
+function pathOf(uri: string): string | null {
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return null;
+  }
+}
+
+/** One key per file however the client spells its URI (VS Code percent-encodes more than Node). */
+function keyOf(uri: string): string {
+  const path = pathOf(uri);
+  return path === null ? uri : pathToFileURL(path).href;
+}
+
+function sameSecrets(a: FileFacts | undefined, b: FileFacts | undefined): boolean {
+  const left = [...(a?.definedSecrets ?? [])].sort().join('\n');
+  const right = [...(b?.definedSecrets ?? [])].sort().join('\n');
+  return left === right;
+}
+
+export class WorkspaceIndex {
+  private readonly onDisk = new Map<string, FileFacts>();
+  private readonly open = new Map<string, FileFacts>();
+  private merged: WorkspaceFacts | null = null;
+  /** Paths of the workspace folders, to tell which watched files belong to the index. */
+  private folders: string[] = [];
+  private scanned = false;
+  private disposed = false;
+  private readonly secretsChanged = new Emitter<void>();
+
+  /** Fires when the set of defined secrets may have changed, so open documents need new diagnostics. */
+  readonly onDidChangeSecrets: Event<void> = this.secretsChanged.event;
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  facts(): WorkspaceFacts {
+    if (!this.merged) {
+      const files = [...this.open.values()];
+      for (const [key, facts] of this.onDisk) if (!this.open.has(key)) files.push(facts);
+      const merged = mergeFacts(files);
+      this.merged = this.scanned ? merged : { ...merged, definedSecrets: null };
+    }
+    return this.merged;
+  }
+
+  /** Reads every YAML file under the folders (file: URIs), up to MAX_INDEXED_FILES in all. */
+  async scan(folderUris: readonly string[]): Promise<void> {
+    const started = performance.now();
+    const roots = folderUris.flatMap((uri) => pathOf(uri) ?? []);
+    this.folders.push(...roots);
+    const files = await this.findYamlFiles(roots);
+    for (const path of files) {
+      if (this.disposed) return;
+      await this.readDiskFile(path);
+    }
+    this.log(`Indexed ${files.length} YAML files in ${(performance.now() - started).toFixed(0)} ms.`);
+    this.scanned = true;
+    this.changed(true);
+  }
+
+  /** Drops the files of workspace folders that were removed. */
+  removeFolders(folderUris: readonly string[]): void {
+    const removed = new Set(folderUris.flatMap((uri) => pathOf(uri) ?? []));
+    this.folders = this.folders.filter((folder) => !removed.has(folder));
+    const prefixes = [...removed].map((folder) => pathToFileURL(join(folder, sep)).href);
+    let secrets = false;
+    for (const key of [...this.onDisk.keys()]) {
+      if (prefixes.some((prefix) => key.startsWith(prefix))) secrets = this.setDiskFacts(key, undefined) || secrets;
+    }
+    this.changed(secrets);
+  }
+
+  async applyFileEvents(events: readonly FileEvent[]): Promise<void> {
+    let secrets = false;
+    for (const event of events) {
+      const path = pathOf(event.uri);
+      if (path === null || !this.isIndexed(path)) continue;
+      const deleted = event.type === FileChangeType.Deleted;
+      secrets = (deleted ? this.setDiskFacts(keyOf(event.uri), undefined) : await this.readDiskFile(path)) || secrets;
+    }
+    this.changed(secrets);
+  }
+
+  setOpenDocument(uri: string, facts: FileFacts): void {
+    const key = keyOf(uri);
+    const before = this.open.get(key) ?? this.onDisk.get(key);
+    this.open.set(key, facts);
+    this.changed(!sameSecrets(before, facts));
+  }
+
+  closeDocument(uri: string): void {
+    const key = keyOf(uri);
+    const before = this.open.get(key);
+    if (!before) return;
+    this.open.delete(key);
+    this.changed(!sameSecrets(before, this.onDisk.get(key)));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.secretsChanged.dispose();
+  }
+
+  /** A watched file counts when it is YAML inside a workspace folder and not under a skipped directory. */
+  private isIndexed(path: string): boolean {
+    if (!YAML_FILE.test(path)) return false;
+    return this.folders.some((folder) => {
+      const inside = relative(folder, path);
+      const segments = inside.split(sep);
+      return inside !== '' && !isAbsolute(inside) && segments[0] !== '..' && !segments.some((segment) => SKIPPED_DIRECTORIES.has(segment));
+    });
+  }
+
+  private changed(secrets: boolean): void {
+    this.merged = null;
+    if (secrets && this.scanned && !this.disposed) this.secretsChanged.fire();
+  }
+
+  /** Returns whether the file's defined secrets changed (only then do diagnostics elsewhere change). */
+  private setDiskFacts(key: string, facts: FileFacts | undefined): boolean {
+    const before = this.onDisk.get(key);
+    if (facts) this.onDisk.set(key, facts);
+    else this.onDisk.delete(key);
+    this.merged = null;
+    return !this.open.has(key) && !sameSecrets(before, facts);
+  }
+
+  private async readDiskFile(path: string): Promise<boolean> {
+    const key = pathToFileURL(path).href;
+    try {
+      const info = await stat(path);
+      if (!info.isFile() || info.size > MAX_INDEXED_FILE_BYTES) return this.setDiskFacts(key, undefined);
+      if (!this.onDisk.has(key) && this.onDisk.size >= MAX_INDEXED_FILES) return false;
+      const text = await readFile(path, 'utf8');
+      return this.setDiskFacts(key, fileFacts(analyze(text, { fileName: path, maxFileSize: MAX_INDEXED_FILE_BYTES })));
+    } catch (error) {
+      // The file went away or cannot be read; either way it defines nothing now.
+      this.log(`Not indexed: ${path}: ${String(error)}`);
+      return this.setDiskFacts(key, undefined);
+    }
+  }
+
+  private async findYamlFiles(roots: readonly string[]): Promise<string[]> {
+    const files: string[] = [];
+    const pending = [...roots];
+    while (pending.length > 0 && !this.disposed) {
+      const directory = pending.pop()!;
+      const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const path = join(directory, entry.name);
+        if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) pending.push(path);
+        else if (entry.isFile() && YAML_FILE.test(entry.name)) files.push(path);
+        if (files.length >= MAX_INDEXED_FILES) {
+          this.log(`Indexed only the first ${MAX_INDEXED_FILES} YAML files of the workspace.`);
+          return files;
+        }
+      }
+    }
+    return files;
+  }
+}

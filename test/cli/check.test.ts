@@ -1,0 +1,344 @@
+/**
+ * `image-aware check`, run as a real process over test/fixtures/cli: output formats, workspace facts
+ * across files, folder search, standard input and exit codes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES } from '../../server/src/core/diagnostics/catalog';
+import { REPO_ROOT, runCli } from './runCli';
+
+const FOLDER = 'test/fixtures/cli/manifests';
+const DEPLOYMENT = `${FOLDER}/deployment.yaml`;
+const KUSTOMIZATION = `${FOLDER}/kustomize/kustomization.yaml`;
+
+interface JsonFinding {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly severity: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+function unknownSecret(line: number, name: string): JsonFinding {
+  return {
+    file: DEPLOYMENT,
+    line,
+    column: 17,
+    endLine: line,
+    endColumn: 17 + name.length,
+    severity: 'information',
+    code: 'unknown-pull-secret',
+    message: `No file in the workspace defines Secret "${name}". If it is not created another way (kubectl create secret docker-registry), pulls from a private registry fail with ErrImagePull.`,
+  };
+}
+
+/** deployment.yaml's findings apart from pull secrets, which depend on the other files checked with it. */
+const DEPLOYMENT_FINDINGS: readonly JsonFinding[] = [
+  {
+    file: DEPLOYMENT,
+    line: 14,
+    column: 18,
+    endLine: 14,
+    endColumn: 23,
+    severity: 'warning',
+    code: 'implicit-latest',
+    message: '"nginx" has no tag, so it means "nginx:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).',
+  },
+  {
+    file: DEPLOYMENT,
+    line: 16,
+    column: 22,
+    endLine: 16,
+    endColumn: 28,
+    severity: 'warning',
+    code: 'latest-tag',
+    message: '":latest" moves with every push, so nodes can run different images; use a version tag or pin a digest.',
+  },
+  {
+    file: DEPLOYMENT,
+    line: 17,
+    column: 28,
+    endLine: 17,
+    endColumn: 34,
+    severity: 'error',
+    code: 'invalid-pull-policy',
+    message: 'imagePullPolicy "always" is not one of Always, IfNotPresent, Never; the API server rejects it. Did you mean "Always"? The value is case-sensitive.',
+  },
+  {
+    file: DEPLOYMENT,
+    line: 19,
+    column: 18,
+    endLine: 19,
+    endColumn: 25,
+    severity: 'hint',
+    code: 'not-pinned',
+    message: '"app:1.2" is not pinned to a digest: if tag "1.2" is pushed again, new pods run different bytes.',
+  },
+  {
+    file: DEPLOYMENT,
+    line: 21,
+    column: 39,
+    endLine: 21,
+    endColumn: 43,
+    severity: 'error',
+    code: 'invalid-reference',
+    message: 'Repository name must be lowercase: "Team" has uppercase letters.',
+  },
+  {
+    file: DEPLOYMENT,
+    line: 22,
+    column: 11,
+    endLine: 22,
+    endColumn: 15,
+    severity: 'warning',
+    code: 'missing-image',
+    message: 'Container "no-image" has no image; the API server rejects a Deployment whose container has none (fine only in a patch).',
+  },
+];
+
+/** Checked alone, deployment.yaml sees no Secret at all, so both pull secrets are unknown. */
+const DEPLOYMENT_ALONE = [unknownSecret(10, 'regcred'), unknownSecret(11, 'missing-secret'), ...DEPLOYMENT_FINDINGS];
+
+/** Checked as a folder, secret.yaml defines regcred, docker-compose.yaml and notes.txt add nothing, and the kustomization adds two. */
+const FOLDER_FINDINGS: readonly JsonFinding[] = [
+  unknownSecret(11, 'missing-secret'),
+  ...DEPLOYMENT_FINDINGS,
+  {
+    file: KUSTOMIZATION,
+    line: 5,
+    column: 13,
+    endLine: 5,
+    endColumn: 19,
+    severity: 'warning',
+    code: 'latest-tag',
+    message: 'newTag "latest" moves with every push, so nodes can run different images; use a version tag or a digest.',
+  },
+  {
+    file: KUSTOMIZATION,
+    line: 8,
+    column: 13,
+    endLine: 8,
+    endColumn: 18,
+    severity: 'hint',
+    code: 'not-pinned',
+    message: 'newTag "2.0" is not pinned: add a digest so the build always runs the same bytes.',
+  },
+];
+
+/** The text format's line for a finding: `file:line:col: severity code: message`. */
+function textLine(f: JsonFinding): string {
+  return `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`;
+}
+
+function lines(output: string): string[] {
+  return output.split('\n').filter((line) => line !== '');
+}
+
+function pod(image: string): string {
+  return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
+}
+
+test('text output lists every finding of one file, in line order, and a summary on stderr', () => {
+  const run = runCli(['check', DEPLOYMENT]);
+  assert.equal(run.stdout.split('\n')[0], `${DEPLOYMENT}:10:17: information unknown-pull-secret: ${DEPLOYMENT_ALONE[0].message}`);
+  assert.deepEqual(lines(run.stdout), DEPLOYMENT_ALONE.map(textLine));
+  assert.equal(run.stderr, '1 file checked: 2 errors, 3 warnings, 2 information, 1 hint\n');
+  assert.equal(run.status, 1);
+});
+
+test('a folder is searched recursively; pull secrets defined in any file count; non-Kubernetes YAML is silent', () => {
+  const run = runCli(['check', FOLDER]);
+  assert.deepEqual(lines(run.stdout), FOLDER_FINDINGS.map(textLine));
+  assert.equal(run.stderr, '4 files checked: 2 errors, 4 warnings, 1 information, 2 hints\n');
+  assert.equal(run.status, 1);
+});
+
+test('a docker-compose file has no findings and exits 0', () => {
+  const run = runCli(['check', `${FOLDER}/docker-compose.yaml`]);
+  assert.equal(run.stdout, '');
+  assert.equal(run.stderr, '1 file checked: 0 errors, 0 warnings, 0 information, 0 hints\n');
+  assert.equal(run.status, 0);
+});
+
+test('JSON output is the array of findings with 1-based positions', () => {
+  const run = runCli(['check', '--format', 'json', DEPLOYMENT]);
+  assert.deepEqual(JSON.parse(run.stdout), DEPLOYMENT_ALONE);
+  assert.equal(run.stderr, '');
+  assert.equal(run.status, 1);
+});
+
+test('JSON output is an empty array when nothing is found', () => {
+  const run = runCli(['check', '--format=json', `${FOLDER}/docker-compose.yaml`]);
+  assert.deepEqual(JSON.parse(run.stdout), []);
+  assert.equal(run.status, 0);
+});
+
+test('SARIF output has the catalog as rules and one result per finding', () => {
+  const run = runCli(['check', '--format', 'sarif', FOLDER]);
+  assert.equal(run.status, 1);
+  assert.equal(run.stderr, '');
+  const log = JSON.parse(run.stdout);
+  assert.equal(log.$schema, 'https://json.schemastore.org/sarif-2.1.0.json');
+  assert.equal(log.version, '2.1.0');
+  assert.equal(log.runs.length, 1);
+  const [sarifRun] = log.runs;
+  const { driver } = sarifRun.tool;
+  assert.equal(driver.name, 'image-aware');
+  assert.equal(driver.version, JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
+  const levels: Record<string, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+  assert.deepEqual(
+    driver.rules.map((rule: { id: string }) => rule.id),
+    DIAGNOSTIC_CODES,
+  );
+  for (const rule of driver.rules) {
+    const entry = DIAGNOSTIC_RULES[rule.id as keyof typeof DIAGNOSTIC_RULES];
+    assert.equal(rule.shortDescription.text, entry.summary);
+    assert.equal(rule.help.text, `${entry.summary} See README.md, section "Diagnostics", code ${rule.id}.`);
+    assert.equal(rule.defaultConfiguration.level, levels[entry.defaultSeverity]);
+  }
+  assert.equal(sarifRun.columnKind, 'utf16CodeUnits');
+  assert.deepEqual(sarifRun.originalUriBaseIds, { '%SRCROOT%': { uri: `${pathToFileURL(REPO_ROOT).href}/` } });
+  assert.deepEqual(
+    sarifRun.results,
+    FOLDER_FINDINGS.map((f) => ({
+      ruleId: f.code,
+      ruleIndex: DIAGNOSTIC_CODES.indexOf(f.code as (typeof DIAGNOSTIC_CODES)[number]),
+      level: levels[f.severity],
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' },
+            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+          },
+        },
+      ],
+    })),
+  );
+});
+
+test('--fail-on sets the severity that makes the exit code 1', async (t) => {
+  const digest = 'sha256:dbcc1c35ac38df41fd2f5e4130b32ffdb93ebae8b3dbe638c23575912276fc9c';
+  const cases = [
+    { image: 'Nginx:1.0', severity: 'error' },
+    { image: 'nginx', severity: 'warning' },
+    { image: '${IMAGE}', severity: 'information' },
+    { image: 'nginx:1.25', severity: 'hint' },
+    { image: `nginx:1.25@${digest}`, severity: null },
+  ];
+  const order = ['error', 'warning', 'information', 'hint'];
+  for (const { image, severity } of cases) {
+    await t.test(`${image} (${severity ?? 'no finding'})`, async (t) => {
+      const found = JSON.parse(runCli(['check', '--format', 'json', '--fail-on', 'never', '-'], { input: pod(image) }).stdout);
+      assert.deepEqual(found.map((f: JsonFinding) => f.severity), severity === null ? [] : [severity], 'the case has exactly the one finding it names');
+      for (const failOn of [...order, 'never']) {
+        const expected = severity !== null && failOn !== 'never' && order.indexOf(severity) <= order.indexOf(failOn) ? 1 : 0;
+        await t.test(`--fail-on ${failOn} exits ${expected}`, () => {
+          assert.equal(runCli(['check', '--fail-on', failOn, '-'], { input: pod(image) }).status, expected);
+        });
+      }
+      await t.test('the default is --fail-on warning', () => {
+        const expected = severity === 'error' || severity === 'warning' ? 1 : 0;
+        assert.equal(runCli(['check', '-'], { input: pod(image) }).status, expected);
+      });
+    });
+  }
+});
+
+test('--severity changes or silences one code', () => {
+  const run = runCli(['check', '--format', 'json', '--severity', 'not-pinned=off', '--severity', 'unknown-pull-secret=error', DEPLOYMENT]);
+  const expected = DEPLOYMENT_ALONE.filter((f) => f.code !== 'not-pinned').map((f) => (f.code === 'unknown-pull-secret' ? { ...f, severity: 'error' } : f));
+  assert.deepEqual(JSON.parse(run.stdout), expected);
+});
+
+test('standard input is read for "-" and shares workspace facts with the files beside it', () => {
+  const input = `${pod('nginx:1.25')}  imagePullSecrets:\n    - name: regcred\n`;
+  const alone = runCli(['check', '--severity', 'not-pinned=off', '-'], { input });
+  assert.deepEqual(lines(alone.stdout), [
+    '<stdin>:10:13: information unknown-pull-secret: No file in the workspace defines Secret "regcred". If it is not created another way (kubectl create secret docker-registry), pulls from a private registry fail with ErrImagePull.',
+  ]);
+  const withSecret = runCli(['check', '--severity', 'not-pinned=off', '-', `${FOLDER}/secret.yaml`], { input });
+  assert.equal(withSecret.stdout, '');
+  assert.equal(withSecret.stderr, '2 files checked: 0 errors, 0 warnings, 0 information, 0 hints\n');
+});
+
+test('a byte-order mark does not shift columns', () => {
+  const plain = runCli(['check', '-'], { input: pod('nginx') });
+  const withBom = runCli(['check', '-'], { input: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(pod('nginx'))]) });
+  assert.match(plain.stdout, /^<stdin>:8:14: warning implicit-latest: /);
+  assert.equal(withBom.stdout, plain.stdout);
+});
+
+test('--max-file-size-mb stops the analysis early', () => {
+  const run = runCli(['check', '--format', 'json', '--max-file-size-mb', '0.00001', '-'], { input: `${pod('nginx')}---\n${pod('nginx')}` });
+  assert.deepEqual(
+    JSON.parse(run.stdout).map((f: JsonFinding) => f.code),
+    ['not-analysed'],
+  );
+});
+
+test('folder search: sorted, *.yaml and *.yml only, no node_modules or .git, no symlink loop; outside paths get file URIs in SARIF', () => {
+  const root = mkdtempSync(join(tmpdir(), 'image-aware-cli-'));
+  try {
+    for (const folder of ['a', 'node_modules', '.git']) mkdirSync(join(root, folder));
+    writeFileSync(join(root, 'b.yaml'), pod('nginx'));
+    writeFileSync(join(root, 'a', 'c.YML'), pod('nginx'));
+    writeFileSync(join(root, 'a', 'd.json'), pod('nginx'));
+    writeFileSync(join(root, 'node_modules', 'e.yaml'), pod('nginx'));
+    writeFileSync(join(root, '.git', 'f.yaml'), pod('nginx'));
+    symlinkSync(root, join(root, 'a', 'loop'));
+    const text = runCli(['check', root]);
+    assert.deepEqual(
+      lines(text.stdout).map((line) => line.slice(0, line.indexOf(': '))),
+      [`${join(root, 'a', 'c.YML')}:8:14`, `${join(root, 'b.yaml')}:8:14`],
+    );
+    assert.equal(text.stderr, '2 files checked: 0 errors, 2 warnings, 0 information, 0 hints\n');
+    const sarif = JSON.parse(runCli(['check', '--format', 'sarif', join(root, 'b.yaml')]).stdout);
+    assert.deepEqual(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation, { uri: pathToFileURL(join(root, 'b.yaml')).href });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('usage and read errors exit 2 with a message on stderr', async (t) => {
+  const cases: [string[], RegExp][] = [
+    [['check'], /^image-aware: check needs at least one PATH/],
+    [['check', '--bogus', DEPLOYMENT], /^image-aware: Unknown option '--bogus'/],
+    [['check', '--format', 'xml', DEPLOYMENT], /^image-aware: --format must be one of text, json, sarif \(got "xml"\)\.$/m],
+    [['check', '--fail-on', 'fatal', DEPLOYMENT], /^image-aware: --fail-on must be one of error, warning, information, hint, never/],
+    [['check', '--severity', 'latest-tag', DEPLOYMENT], /^image-aware: --severity expects CODE=LEVEL \(got "latest-tag"\)/],
+    [['check', '--severity', 'no-such-code=error', DEPLOYMENT], /^image-aware: The code in --severity must be one of invalid-reference, /],
+    [['check', '--severity', 'latest-tag=loud', DEPLOYMENT], /^image-aware: The level in --severity must be one of error, warning, information, hint, off/],
+    [['check', '--max-file-size-mb', 'big', DEPLOYMENT], /^image-aware: --max-file-size-mb must be a positive number \(got "big"\)/],
+    [['check', `${FOLDER}/no-such-file.yaml`], /^image-aware: cannot read test\/fixtures\/cli\/manifests\/no-such-file\.yaml: ENOENT/],
+    [['lint'], /^image-aware: unknown command "lint"/],
+    [[], /^Usage: image-aware <command>/],
+  ];
+  for (const [args, message] of cases) {
+    await t.test(args.join(' ') || '(no arguments)', () => {
+      const run = runCli(args);
+      assert.equal(run.status, 2);
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, message);
+    });
+  }
+});
+
+test('--help and --version print to stdout and exit 0', () => {
+  const help = runCli(['--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^Usage: image-aware <command>/);
+  const checkHelp = runCli(['check', '--help']);
+  assert.equal(checkHelp.status, 0);
+  assert.match(checkHelp.stdout, /^Usage: image-aware check \[options\] PATH\.\.\./);
+  const version = runCli(['--version']);
+  assert.equal(version.status, 0);
+  assert.equal(version.stdout, `${JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version}\n`);
+});

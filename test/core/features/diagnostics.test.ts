@@ -1,0 +1,246 @@
+/**
+ * collectDiagnostics: findings resolved to absolute spans with the severity the settings give them.
+ * Every code of the catalog has an example here (EXAMPLES is typed by DiagnosticCode, so a new code
+ * does not compile until it gets one), and every code can be re-levelled and turned off.
+ * Inputs mark each expected span with «…»; expectations are code, severity and message.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analysis';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES } from '../../../server/src/core/diagnostics/catalog';
+import type { DiagnosticCode, Severity } from '../../../server/src/core/diagnostics/catalog';
+import { collectDiagnostics } from '../../../server/src/core/features/diagnostics';
+import { DEFAULT_SETTINGS, parseSettings } from '../../../server/src/core/settings';
+import type { Settings } from '../../../server/src/core/settings';
+import type { WorkspaceFacts } from '../../../server/src/core/workspace';
+import { marked } from '../../helpers/caret';
+import { DIGEST, kustomization, pod } from '../../helpers/manifests';
+
+interface Options {
+  readonly settings?: Settings;
+  readonly workspace?: WorkspaceFacts | null;
+  readonly fileName?: string;
+}
+
+type Expected = readonly (readonly [DiagnosticCode, Severity, string | RegExp])[];
+
+function run(input: string, options: Options = {}): { text: string; spans: { start: number; end: number }[]; actual: { code: string; severity: string; start: number; end: number; message: string }[] } {
+  const { text, spans } = marked(input);
+  const settings = options.settings ?? DEFAULT_SETTINGS;
+  const analysis = analyze(text, { maxFileSize: settings.maxFileSize, fileName: options.fileName });
+  const actual = collectDiagnostics(analysis, settings, options.workspace ?? null)
+    .map((d) => ({ code: d.code, severity: d.severity, start: d.start, end: d.end, message: d.message }))
+    .sort((a, b) => a.start - b.start || a.end - b.end);
+  return { text, spans, actual };
+}
+
+function check(input: string, expected: Expected, options: Options = {}): void {
+  const { text, spans, actual } = run(input, options);
+  assert.equal(spans.length, expected.length, 'the fixture needs one «…» per expected diagnostic');
+  const show = (d: { code: string; severity: string; start: number; end: number }): string => `${d.code}/${d.severity} at ${JSON.stringify(text.slice(d.start, d.end))} [${d.start}, ${d.end})`;
+  assert.deepEqual(
+    actual.map(show),
+    expected.map(([code, severity], i) => show({ code, severity, ...spans[i] })),
+  );
+  expected.forEach(([, , message], i) => {
+    if (typeof message === 'string') assert.equal(actual[i].message, message);
+    else assert.match(actual[i].message, message);
+  });
+}
+
+function workspace(definedSecrets: string[]): WorkspaceFacts {
+  return { definedSecrets: new Set(definedSecrets), images: new Map() };
+}
+
+const container = (image: string, more = ''): string => pod(`    - name: app\n      image: ${image}\n${more}`);
+const NOT_PINNED_1 = `"nginx:1" is not pinned to a digest: if tag "1" is pushed again, new pods run different bytes.`;
+const SECRET = `No file in the workspace defines Secret "regcred". If it is not created another way (kubectl create secret docker-registry), pulls from a private registry fail with ErrImagePull.`;
+const SYNTAX = (yamlMessage: string): RegExp => new RegExp(`^YAML syntax error: ${yamlMessage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.? Image fields after this point in the document may be missed\\.$`);
+
+/** Padding that puts a document past 1 MB without adding image fields. */
+const PADDING = `# ${'x'.repeat(1024 * 1024 + 100_000)}\n`;
+
+/** A List whose 51 aliased Pods of 100 containers each reach 5100 containers. */
+function aliasBomb(): string {
+  const containers = Array.from({ length: 100 }, (_, i) => `        - image: busybox:${i}@${DIGEST}\n`).join('');
+  const copies = Array.from({ length: 50 }, () => '  - *pod\n').join('');
+  return `«apiVersion: v1»\nkind: List\nitems:\n  - &pod\n    apiVersion: v1\n    kind: Pod\n    spec:\n      containers:\n${containers}${copies}`;
+}
+
+interface Example {
+  readonly input: string;
+  readonly expected: Expected;
+  readonly options?: Options;
+}
+
+/** One input per code that produces exactly that diagnostic, with default severities. */
+const EXAMPLES: Record<DiagnosticCode, Example> = {
+  'invalid-reference': { input: container('«Nginx»:1'), expected: [['invalid-reference', 'error', 'Repository name must be lowercase: "Nginx" has uppercase letters.']] },
+  'implicit-latest': {
+    input: container('«nginx»', '      imagePullPolicy: IfNotPresent\n'),
+    expected: [['implicit-latest', 'warning', `"nginx" has no tag, so it means "nginx:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`]],
+  },
+  'latest-tag': {
+    input: container('nginx:«latest»', '      imagePullPolicy: IfNotPresent\n'),
+    expected: [['latest-tag', 'warning', '":latest" moves with every push, so nodes can run different images; use a version tag or pin a digest.']],
+  },
+  'not-pinned': { input: container('«nginx:1»'), expected: [['not-pinned', 'hint', NOT_PINNED_1]] },
+  'invalid-pull-policy': {
+    input: container(`nginx@${DIGEST}`, '      imagePullPolicy: «never»\n'),
+    expected: [['invalid-pull-policy', 'error', 'imagePullPolicy "never" is not one of Always, IfNotPresent, Never; the API server rejects it. Did you mean "Never"? The value is case-sensitive.']],
+  },
+  'missing-image': {
+    input: pod('    - name: app\n      «image»: ~\n'),
+    expected: [['missing-image', 'warning', 'Container "app" has no image; the API server rejects a Pod whose container has none (fine only in a patch).']],
+  },
+  'redundant-pull-policy': {
+    input: container(`nginx@${DIGEST}`, '      imagePullPolicy: «IfNotPresent»\n'),
+    expected: [['redundant-pull-policy', 'hint', `imagePullPolicy IfNotPresent is what Kubernetes defaults to for "nginx@${DIGEST}"; the line can go.`]],
+  },
+  'digest-with-latest': {
+    input: container(`nginx:«latest»@${DIGEST}`),
+    expected: [
+      ['digest-with-latest', 'information', 'The digest already pins this image, but ":latest" makes Kubernetes default imagePullPolicy to Always, so every pod start asks the registry. Drop ":latest".'],
+    ],
+  },
+  'unknown-pull-secret': {
+    input: container(`nginx@${DIGEST}`, '').replace('  containers:', '  imagePullSecrets:\n    - name: «regcred»\n  containers:'),
+    expected: [['unknown-pull-secret', 'information', SECRET]],
+    options: { workspace: workspace(['other']) },
+  },
+  'templated-image': {
+    input: container('«nginx:${TAG}»'),
+    expected: [['templated-image', 'information', 'Image "nginx:${TAG}" holds a template placeholder; it is checked only once rendered.']],
+  },
+  'yaml-syntax': {
+    input: container(`nginx@${DIGEST}`, '«\t»name: x\n'),
+    expected: [['yaml-syntax', 'information', SYNTAX('Tabs are not allowed as indentation')]],
+  },
+  'not-analysed': {
+    input: 'kind: Pod\nspec:\n«  containers: \0»\n',
+    expected: [['not-analysed', 'warning', 'Not analysed: this looks like binary data (a NUL character at offset 30), not YAML.']],
+  },
+};
+
+for (const code of DIAGNOSTIC_CODES) {
+  const example = EXAMPLES[code];
+  test(`${code}: produced with its default severity`, () => {
+    assert.equal(example.expected[0][1], DIAGNOSTIC_RULES[code].defaultSeverity);
+    check(example.input, example.expected, example.options);
+  });
+  const other: Severity = DIAGNOSTIC_RULES[code].defaultSeverity === 'error' ? 'hint' : 'error';
+  test(`${code}: severity ${other} from the settings`, () => {
+    const settings = parseSettings({ diagnostics: { [code]: other } });
+    check(
+      example.input,
+      example.expected.map(([c, s, m]) => [c, c === code ? other : s, m] as const),
+      { ...example.options, settings },
+    );
+  });
+  test(`${code}: off drops it and nothing else`, () => {
+    const settings = parseSettings({ diagnostics: { [code]: 'off' } });
+    const { actual } = run(example.input, { ...example.options, settings });
+    assert.deepEqual(actual.map((d) => d.code), example.expected.filter(([c]) => c !== code).map(([c]) => c));
+  });
+  test(`${code}: an invalid setting value keeps the default`, () => {
+    const settings = parseSettings({ diagnostics: { [code]: 'Warning' } });
+    check(example.input, example.expected, { ...example.options, settings });
+  });
+}
+
+const cases: Record<string, Example> = {
+  'spans are absolute in later documents': {
+    input: `${container('«nginx:1»')}---\n# second\n${container('nginx:«latest»')}`,
+    expected: [
+      ['not-pinned', 'hint', NOT_PINNED_1],
+      ['latest-tag', 'warning', '":latest" moves with every push, so nodes can run different images; use a version tag or pin a digest.'],
+    ],
+  },
+  'a CRLF file': {
+    input: container('«nginx:1»').replace(/\n/g, '\r\n'),
+    expected: [['not-pinned', 'hint', NOT_PINNED_1]],
+  },
+  'non-workload documents are silent': {
+    input: `apiVersion: v1\nkind: ConfigMap\ndata:\n  image: Nginx\n---\napiVersion: example.com/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: nginx\n`,
+    expected: [],
+  },
+  'a syntax error in a non-manifest is silent': { input: 'kind: ConfigMap\ndata:\n\tx: 1\n', expected: [] },
+  'a syntax error at the end of a document stays inside it': {
+    input: `${container('«nginx:1»', '      args: «[»\n')}---\n${container(`redis@${DIGEST}`)}`,
+    expected: [
+      ['not-pinned', 'hint', NOT_PINNED_1],
+      ['yaml-syntax', 'information', SYNTAX('Flow sequence in block collection must be sufficiently indented and end with a ]')],
+    ],
+  },
+  'a syntax error at the end of the file': {
+    input: container('«nginx:1»', '      args: [a, «b»\n'),
+    expected: [
+      ['not-pinned', 'hint', NOT_PINNED_1],
+      ['yaml-syntax', 'information', SYNTAX('Flow sequence in block collection must be sufficiently indented and end with a ]')],
+    ],
+  },
+  'a nested mapping error': {
+    input: container('«nginx:1»', '      name: «x»: y\n'),
+    expected: [
+      ['not-pinned', 'hint', NOT_PINNED_1],
+      ['yaml-syntax', 'information', SYNTAX('Nested mappings are not allowed in compact mappings')],
+    ],
+  },
+  'not-analysed past the size limit: the first document is still checked': {
+    input: `${container('«nginx:1»')}«---»\n${PADDING}${container('nginx:latest')}`,
+    expected: [
+      ['not-pinned', 'hint', NOT_PINNED_1],
+      ['not-analysed', 'warning', 'Not analysed from here on: the file is 1.1 MB and the limit (imageAware.limits.maxFileSizeMB) is 1.0 MB.'],
+    ],
+    options: { settings: parseSettings({ limits: { maxFileSizeMB: 1 } }) },
+  },
+  'not-analysed past the container limit': {
+    input: aliasBomb(),
+    expected: [['not-analysed', 'warning', 'This document reaches more than 5000 containers (through aliases?); the rest are not checked.']],
+  },
+  'unknown-pull-secret: no workspace facts, no diagnostic': {
+    input: container(`nginx@${DIGEST}`).replace('  containers:', '  imagePullSecrets:\n    - name: regcred\n  containers:'),
+    expected: [],
+  },
+  'unknown-pull-secret: a defined Secret is fine': {
+    input: container(`nginx@${DIGEST}`).replace('  containers:', '  imagePullSecrets:\n    - name: regcred\n  containers:'),
+    expected: [],
+    options: { workspace: workspace(['regcred']) },
+  },
+  'unknown-pull-secret in a later document': {
+    input: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: other\n---\n${container(`nginx@${DIGEST}`).replace('  containers:', '  imagePullSecrets:\n    - name: «regcred»\n  containers:')}`,
+    expected: [['unknown-pull-secret', 'information', SECRET]],
+    options: { workspace: workspace(['other']) },
+  },
+  'a kustomization file without kind': {
+    input: 'images:\n  - name: nginx\n    newTag: «latest»\n',
+    expected: [['latest-tag', 'warning', 'newTag "latest" moves with every push, so nodes can run different images; use a version tag or a digest.']],
+    options: { fileName: 'overlays/prod/kustomization.yaml' },
+  },
+  'the same text in another file is not a kustomization': { input: 'images:\n  - name: nginx\n    newTag: latest\n', expected: [], options: { fileName: 'overlays/prod/images.yaml' } },
+  'kustomize entries of a Kustomization kind': {
+    input: kustomization(`  - name: a\n    newTag: «v1!»\n  - name: b\n    digest: «sha256:abc»\n  - name: c\n    newTag: «latest»\n  - name: d\n    newTag: «"2.0"»\n`),
+    expected: [
+      ['invalid-reference', 'error', 'newTag "v1!" is not a valid tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".'],
+      ['invalid-reference', 'error', 'Digest "sha256:abc" has 3 hex characters; sha256 needs exactly 64.'],
+      ['latest-tag', 'warning', 'newTag "latest" moves with every push, so nodes can run different images; use a version tag or a digest.'],
+      ['not-pinned', 'hint', 'newTag "2.0" is not pinned: add a digest so the build always runs the same bytes.'],
+    ],
+  },
+  'a quoted image keeps spans inside the quotes': {
+    input: container('"ghcr.io/acme/«Web»:1"'),
+    expected: [['invalid-reference', 'error', 'Repository name must be lowercase: "Web" has uppercase letters.']],
+  },
+};
+
+for (const [name, example] of Object.entries(cases)) {
+  test(name, () => check(example.input, example.expected, example.options));
+}
+
+test('every severity setting off: nothing at all', () => {
+  const settings = parseSettings({ diagnostics: Object.fromEntries(DIAGNOSTIC_CODES.map((code) => [code, 'off'])) });
+  for (const code of DIAGNOSTIC_CODES) {
+    const example = EXAMPLES[code];
+    assert.deepEqual(run(example.input, { ...example.options, settings }).actual, [], code);
+  }
+});

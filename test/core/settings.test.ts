@@ -1,0 +1,119 @@
+/**
+ * parseSettings: every value has a default, every diagnostic code can be set to each severity or
+ * turned off, and anything missing or mistyped falls back to the default without throwing.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES } from '../../server/src/core/diagnostics/catalog';
+import { DEFAULT_MAX_FILE_SIZE_MB, DEFAULT_SETTINGS, parseSettings } from '../../server/src/core/settings';
+import type { Settings } from '../../server/src/core/settings';
+
+const MB = 1024 * 1024;
+
+/** expected lists only what differs from DEFAULT_SETTINGS. */
+function check(raw: unknown, expected: { severity?: Partial<Settings['severity']>; pullPolicyInlayHints?: boolean; maxFileSize?: number }): void {
+  assert.deepEqual(parseSettings(raw), {
+    severity: { ...DEFAULT_SETTINGS.severity, ...expected.severity },
+    pullPolicyInlayHints: expected.pullPolicyInlayHints ?? DEFAULT_SETTINGS.pullPolicyInlayHints,
+    maxFileSize: expected.maxFileSize ?? DEFAULT_SETTINGS.maxFileSize,
+  });
+}
+
+test('the defaults are the catalog severities, hints on, 8 MB', () => {
+  assert.deepEqual(DEFAULT_SETTINGS.severity, {
+    'invalid-reference': 'error',
+    'implicit-latest': 'warning',
+    'latest-tag': 'warning',
+    'not-pinned': 'hint',
+    'invalid-pull-policy': 'error',
+    'missing-image': 'warning',
+    'redundant-pull-policy': 'hint',
+    'digest-with-latest': 'information',
+    'unknown-pull-secret': 'information',
+    'templated-image': 'information',
+    'yaml-syntax': 'information',
+    'not-analysed': 'warning',
+  });
+  for (const code of DIAGNOSTIC_CODES) assert.equal(DEFAULT_SETTINGS.severity[code], DIAGNOSTIC_RULES[code].defaultSeverity, code);
+  assert.equal(DEFAULT_SETTINGS.pullPolicyInlayHints, true);
+  assert.equal(DEFAULT_MAX_FILE_SIZE_MB, 8);
+  assert.equal(DEFAULT_SETTINGS.maxFileSize, 8 * MB);
+});
+
+const fallbacks: [string, unknown][] = [
+  ['undefined', undefined],
+  ['null', null],
+  ['a string', 'error'],
+  ['a number', 42],
+  ['an array', []],
+  ['an empty object', {}],
+  ['diagnostics: null', { diagnostics: null }],
+  ['diagnostics as a string', { diagnostics: 'off' }],
+  ['inlayHints as a boolean', { inlayHints: false }],
+  ['limits as a number', { limits: 2 }],
+];
+for (const [name, raw] of fallbacks) {
+  test(`parseSettings(${name}) gives the defaults`, () => check(raw, {}));
+}
+
+for (const code of DIAGNOSTIC_CODES) {
+  for (const severity of ['error', 'warning', 'information', 'hint', 'off'] as const) {
+    test(`diagnostics.${code} = ${severity} changes that code only`, () => check({ diagnostics: { [code]: severity } }, { severity: { [code]: severity } }));
+  }
+}
+
+const invalid: [string, unknown][] = [
+  ['a capitalised severity', 'Error'],
+  ['"warn"', 'warn'],
+  ['"none"', 'none'],
+  ['false', false],
+  ['a number', 1],
+  ['null', null],
+  ['an object', { severity: 'error' }],
+];
+for (const [name, value] of invalid) {
+  test(`an invalid severity (${name}) falls back to the default`, () => check({ diagnostics: { 'latest-tag': value, 'not-pinned': 'error' } }, { severity: { 'not-pinned': 'error' } }));
+}
+
+test('unknown diagnostic codes are ignored', () => {
+  check({ diagnostics: { 'stale-pin': 'error', latest: 'off' } }, {});
+});
+
+test('several codes at once', () => {
+  check(
+    { diagnostics: { 'implicit-latest': 'error', 'not-pinned': 'off', 'yaml-syntax': 'hint' } },
+    { severity: { 'implicit-latest': 'error', 'not-pinned': 'off', 'yaml-syntax': 'hint' } },
+  );
+});
+
+const hints: [unknown, boolean][] = [
+  [false, false],
+  [true, true],
+  ['false', true],
+  [0, true],
+  [null, true],
+];
+for (const [value, expected] of hints) {
+  test(`inlayHints.pullPolicy = ${JSON.stringify(value)} → ${expected}`, () => check({ inlayHints: { pullPolicy: value } }, { pullPolicyInlayHints: expected }));
+}
+
+const sizes: [unknown, number][] = [
+  [1, MB],
+  [0.5, MB / 2],
+  [1.3, Math.floor(1.3 * MB)],
+  [100, 100 * MB],
+  [0, 8 * MB],
+  [-1, 8 * MB],
+  ['2', 8 * MB],
+  [Number.NaN, 8 * MB],
+  [null, 8 * MB],
+];
+for (const [value, expected] of sizes) {
+  test(`limits.maxFileSizeMB = ${String(value)} → ${expected} code units`, () => check({ limits: { maxFileSizeMB: value } }, { maxFileSize: expected }));
+}
+
+test('parseSettings returns a fresh severity table (DEFAULT_SETTINGS is never changed)', () => {
+  const parsed = parseSettings({ diagnostics: { 'latest-tag': 'off' } });
+  assert.notEqual(parsed.severity, DEFAULT_SETTINGS.severity);
+  assert.equal(DEFAULT_SETTINGS.severity['latest-tag'], 'warning');
+});

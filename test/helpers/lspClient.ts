@@ -1,0 +1,212 @@
+/**
+ * A small LSP client for the heavy tests: it starts the bundled server (dist/server.js) as a child
+ * process over stdio or node IPC and speaks real JSON-RPC to it through vscode-jsonrpc.
+ * It answers the server's own requests the way an editor does: workspace/configuration from a
+ * settings object the test can change, and capability registrations and inlay hint refreshes,
+ * which it records so tests can assert on them. Every diagnostics publication is kept in order.
+ */
+import { fork, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import type * as lsp from 'vscode-languageserver/node';
+
+/** This file compiles to out/test/helpers/, so the repository root is three levels up. */
+const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+export const SERVER_PATH = join(REPO_ROOT, 'dist', 'server.js');
+
+export type Transport = 'stdio' | 'ipc';
+
+function newestSource(dir: string): number {
+  return readdirSync(dir).reduce((newest, name) => {
+    const path = join(dir, name);
+    const info = statSync(path);
+    return Math.max(newest, info.isDirectory() ? newestSource(path) : info.mtimeMs);
+  }, 0);
+}
+
+/** Fails with instructions rather than testing a bundle that is missing or older than the sources. */
+function assertServerBuilt(): void {
+  if (!existsSync(SERVER_PATH)) {
+    throw new Error(`${SERVER_PATH} is missing. The LSP tests run the bundled server: run \`node scripts/build.mjs\` (or \`npm test\`) first.`);
+  }
+  const bundled = ['core', 'lsp'].map((folder) => join(REPO_ROOT, 'server', 'src', folder));
+  if (statSync(SERVER_PATH).mtimeMs < Math.max(...bundled.map(newestSource))) {
+    throw new Error(`${SERVER_PATH} is older than server/src/{core,lsp}. Run \`node scripts/build.mjs\` again before the LSP tests.`);
+  }
+}
+
+function startProcess(transport: Transport): { child: ChildProcess; connection: MessageConnection } {
+  if (transport === 'stdio') {
+    const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    return { child, connection: createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)) };
+  }
+  const child = fork(SERVER_PATH, ['--node-ipc'], { silent: true });
+  return { child, connection: createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)) };
+}
+
+export function fileUri(path: string): string {
+  return pathToFileURL(path).href;
+}
+
+export class LspClient {
+  /** The `imageAware` section the client answers workspace/configuration with. */
+  settings: Record<string, unknown> = {};
+  readonly publications: lsp.PublishDiagnosticsParams[] = [];
+  readonly configurationRequests: lsp.ConfigurationItem[] = [];
+  readonly registrations: lsp.Registration[] = [];
+  inlayHintRefreshes = 0;
+  private readonly log: string[] = [];
+  private readonly waiters = new Set<() => void>();
+  private readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly connection: MessageConnection,
+  ) {
+    this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
+    child.stderr?.on('data', (chunk: Buffer) => this.log.push(chunk.toString()));
+    connection.onNotification('window/logMessage', (params: lsp.LogMessageParams) => {
+      this.log.push(params.message);
+    });
+    connection.onNotification('textDocument/publishDiagnostics', (params: lsp.PublishDiagnosticsParams) => {
+      this.publications.push(params);
+      for (const wake of this.waiters) wake();
+    });
+    connection.onRequest('workspace/configuration', (params: lsp.ConfigurationParams) => {
+      this.configurationRequests.push(...params.items);
+      return params.items.map((item) => (item.section === 'imageAware' ? this.settings : null));
+    });
+    connection.onRequest('client/registerCapability', (params: lsp.RegistrationParams) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
+    connection.onRequest('workspace/inlayHint/refresh', () => {
+      this.inlayHintRefreshes++;
+      return null;
+    });
+    connection.listen();
+  }
+
+  static start(transport: Transport): LspClient {
+    assertServerBuilt();
+    const { child, connection } = startProcess(transport);
+    return new LspClient(child, connection);
+  }
+
+  /** Sends initialize (announcing what VS Code supports) and initialized. */
+  async initialize(workspaceFolder: string | null): Promise<lsp.InitializeResult> {
+    const capabilities: lsp.ClientCapabilities = {
+      workspace: {
+        configuration: true,
+        workspaceFolders: true,
+        didChangeConfiguration: { dynamicRegistration: true },
+        didChangeWatchedFiles: { dynamicRegistration: true },
+        workspaceEdit: { documentChanges: true },
+        inlayHint: { refreshSupport: true },
+      },
+      textDocument: {
+        synchronization: { dynamicRegistration: false },
+        hover: { contentFormat: ['markdown', 'plaintext'] },
+        completion: { completionItem: { snippetSupport: false } },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor.rewrite'] } } },
+        inlayHint: {},
+        publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, tagSupport: { valueSet: [1, 2] } },
+      },
+    };
+    const folders = workspaceFolder === null ? null : [{ uri: fileUri(workspaceFolder), name: 'workspace' }];
+    const result = await this.connection.sendRequest<lsp.InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri: folders?.[0].uri ?? null,
+      workspaceFolders: folders,
+      capabilities,
+    } satisfies lsp.InitializeParams);
+    await this.connection.sendNotification('initialized', {});
+    return result;
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest<R>(method, params);
+  }
+
+  notify(method: string, params: unknown): Promise<void> {
+    return this.connection.sendNotification(method, params);
+  }
+
+  open(uri: string, text: string): Promise<void> {
+    return this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  }
+
+  /** How many publications have arrived so far; pass it to waitForDiagnostics to see only later ones. */
+  mark(): number {
+    return this.publications.length;
+  }
+
+  /**
+   * The first publication for `uri` at or after index `since` that `accept`s, waiting for it if
+   * it has not arrived. On timeout the error lists what did arrive and the server's log.
+   */
+  waitForDiagnostics(
+    uri: string,
+    since: number,
+    accept: (params: lsp.PublishDiagnosticsParams) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<lsp.PublishDiagnosticsParams> {
+    const find = () => this.publications.slice(since).find((p) => p.uri === uri && accept(p));
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const found = find();
+        if (!found) return;
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        const seen = this.publications.slice(since).filter((p) => p.uri === uri);
+        reject(new Error(`No matching diagnostics for ${uri} within ${timeoutMs} ms.\nReceived: ${JSON.stringify(seen, null, 1).slice(0, 4000)}\nServer log:\n${this.serverLog()}`));
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  serverLog(): string {
+    return this.log.join('\n').slice(-4000);
+  }
+
+  /** The server's resident set size and its peak so far, in bytes, from /proc (Linux). */
+  memory(): { rss: number; peak: number } {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kilobytes = (field: string): number => {
+      const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
+      if (!match) throw new Error(`${field} not found in /proc/${this.child.pid}/status`);
+      return Number(match[1]) * 1024;
+    };
+    return { rss: kilobytes('VmRSS'), peak: kilobytes('VmHWM') };
+  }
+
+  /** Sends shutdown and exit, and resolves with the server's exit code. */
+  async shutdown(): Promise<number | null> {
+    await this.connection.sendRequest('shutdown');
+    await this.connection.sendNotification('exit');
+    const code = await this.exited;
+    this.connection.dispose();
+    return code;
+  }
+
+  /** Ends the server without the protocol, for cleanup after a failed test. */
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill();
+    this.connection.dispose();
+  }
+}
