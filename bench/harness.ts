@@ -1,8 +1,9 @@
 /**
  * Timing helpers shared by the benchmarks. Machines are noisy, so every figure is a median of
  * several runs after warm-up runs, and comparisons are printed as ratios against baselines measured
- * in the same process and the same run. A full GC runs before every timed sample, so no sample pays
- * for the garbage of the one before.
+ * in the same process and the same run. No GC is forced between samples: a forced full GC leaves
+ * V8's concurrent sweeper threads running into the next sample, which on a small machine slows it
+ * more than the garbage it removed would have.
  */
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -28,7 +29,7 @@ function summarize(samples: readonly number[]): Timing {
 let gcFunction: (() => void) | undefined;
 
 /**
- * A full garbage collection. Without --expose-gc on the command line the flag is set at run time and
+ * A full garbage collection, for memory measurements. Without --expose-gc on the command line the flag is set at run time and
  * the `gc` function taken from a fresh context, which V8 then creates with it.
  */
 export function collect(): void {
@@ -43,31 +44,37 @@ export function collect(): void {
   gcFunction();
 }
 
-/** Runs fn(i) `warmup` times untimed, then `runs` times timed; i counts up across all calls. */
-export function timeSync(runs: number, warmup: number, fn: (i: number) => unknown): Timing {
-  let i = 0;
-  for (let w = 0; w < warmup; w++) fn(i++);
-  const samples: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    collect();
-    const start = performance.now();
-    fn(i++);
-    samples.push(performance.now() - start);
-  }
-  return summarize(samples);
+export interface Case {
+  readonly name: string;
+  /** Called with a counter that increases with every call of this case, warm-up included. */
+  readonly fn: (i: number) => unknown;
+  readonly runs: number;
+  readonly warmup: number;
+  /** Runs untimed after each call, e.g. to drop a cache the call filled. */
+  readonly after?: () => void;
 }
 
-export async function timeAsync(runs: number, warmup: number, fn: (i: number) => Promise<unknown>): Promise<Timing> {
-  let i = 0;
-  for (let w = 0; w < warmup; w++) await fn(i++);
-  const samples: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    collect();
-    const start = performance.now();
-    await fn(i++);
-    samples.push(performance.now() - start);
+/**
+ * Times the cases interleaved: each round calls every case once (while it still has warm-up or
+ * timed runs left), so load from other processes that comes and goes hits all cases alike and the
+ * ratios between them stay meaningful even when the absolute times do not. A case whose fn returns
+ * a promise is timed until the promise settles.
+ */
+export async function timeInterleaved(cases: readonly Case[]): Promise<Map<string, Timing>> {
+  const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+  const rounds = Math.max(...cases.map((c) => c.warmup + c.runs));
+  for (let round = 0; round < rounds; round++) {
+    for (const c of cases) {
+      if (round >= c.warmup + c.runs) continue;
+      const start = performance.now();
+      const result = c.fn(round);
+      if (result instanceof Promise) await result;
+      const elapsed = performance.now() - start;
+      if (round >= c.warmup) samples.get(c.name)!.push(elapsed);
+      c.after?.();
+    }
   }
-  return summarize(samples);
+  return new Map([...samples].map(([name, values]) => [name, summarize(values)]));
 }
 
 /** A plain-text table with right-aligned columns after the first. */

@@ -103,7 +103,7 @@ function assertDiagnostics(actual: readonly lsp.Diagnostic[], text: string, expe
   );
   for (const d of sorted) {
     assert.match(d.codeDescription?.href ?? '', new RegExp(`README\\.md#${d.code}$`));
-    assert.ok(d.message.length > 20, `${d.code} has a message`);
+    assert.ok(typeof d.message === 'string' && d.message.length > 20, `${d.code} has a plain-text message`);
   }
 }
 
@@ -125,11 +125,9 @@ function lineEndOffset(text: string, line: string): number {
 for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
   test(`an editing session over ${transport}`, async (t) => {
     const workspace = createWorkspace();
+    t.after(() => rmSync(workspace, { recursive: true, force: true }));
     const client = LspClient.start(transport);
-    t.after(() => {
-      client.kill();
-      rmSync(workspace, { recursive: true, force: true });
-    });
+    t.after(() => client.kill());
     const uri = fileUri(join(workspace, 'web.yaml'));
     let text = WEB_YAML.text;
     let initial: lsp.PublishDiagnosticsParams | undefined;
@@ -172,7 +170,7 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }), null);
     });
 
-    await t.test('completion offers the three pull policies after `imagePullPolicy: `', async () => {
+    await t.test('completion offers the three pull policies after `imagePullPolicy: `, the default preselected', async () => {
       const caret = positionAt(text, lineEndOffset(text, '          imagePullPolicy: '));
       const list = await client.request<lsp.CompletionList>('textDocument/completion', { textDocument: { uri }, position: caret });
       assert.deepEqual(
@@ -254,7 +252,7 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
         { code: 'invalid-reference', severity: ERROR, span: NGINX },
         ...INITIAL_DIAGNOSTICS.slice(2),
       ]);
-      assert.match(published.diagnostics.find((d) => d.code === 'invalid-reference')!.message, /lowercase/);
+      assert.match(String(published.diagnostics.find((d) => d.code === 'invalid-reference')!.message), /lowercase/);
     });
 
     await t.test('a configuration change re-reads the settings, re-validates and refreshes inlay hints', async () => {
@@ -283,6 +281,23 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(login), type: 1 }] });
       const published = await client.waitForDiagnostics(uri, since, (p) => !p.diagnostics.some((d) => d.code === 'unknown-pull-secret'));
       assertDiagnostics(published.diagnostics, text, [{ code: 'invalid-reference', severity: ERROR, span: NGINX }, ...INITIAL_DIAGNOSTICS.slice(3)]);
+    });
+
+    await t.test('removing and re-adding the workspace folder drops and restores its Secrets', async () => {
+      const folder = { uri: fileUri(workspace), name: 'workspace' };
+      const unknownSecrets = (p: lsp.PublishDiagnosticsParams) => p.diagnostics.filter((d) => d.code === 'unknown-pull-secret').length;
+      let since = client.mark();
+      await client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } });
+      const removed = await client.waitForDiagnostics(uri, since, (p) => unknownSecrets(p) > 0);
+      const registryLogin = rangeOf(text, { start: text.indexOf('registry-login'), end: text.indexOf('registry-login') + 'registry-login'.length });
+      assert.deepEqual(
+        removed.diagnostics.filter((d) => d.code === 'unknown-pull-secret').map((d) => d.range),
+        [registryLogin, rangeOf(text, MISSING_LOGIN)],
+      );
+      since = client.mark();
+      await client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
+      const restored = await client.waitForDiagnostics(uri, since, (p) => unknownSecrets(p) === 0);
+      assertDiagnostics(restored.diagnostics, text, [{ code: 'invalid-reference', severity: ERROR, span: NGINX }, ...INITIAL_DIAGNOSTICS.slice(3)]);
     });
 
     await t.test('didClose clears the diagnostics', async () => {

@@ -11,14 +11,19 @@ import {
   TextDocumentEdit,
 } from 'vscode-languageserver/node';
 import type * as lsp from 'vscode-languageserver/node';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { DiagnosticCode, Severity } from '../core/diagnostics/catalog';
 import type { TextEdit } from '../core/edits/textEdit';
 import type { CodeAction, CompletionList, Diagnostic, Hover, InlayHint } from '../core/features/types';
 
-/** Each diagnostic code links to its own section of the README, whose heading is the code itself. */
-export const README_URL = 'https://github.com/image-aware/image-aware-manifests/blob/main/README.md';
+/**
+ * Each diagnostic code links to its row in the README that ships with the extension (dist/server.js
+ * sits one folder below it), which has an anchor per code. The project has no public home page yet.
+ */
+const README_URL = pathToFileURL(resolve(__dirname, '..', 'README.md')).href;
 
-export const DIAGNOSTIC_SOURCE = 'image-aware';
+const DIAGNOSTIC_SOURCE = 'image-aware';
 
 /** Both TextDocument and the core's LineIndex satisfy this, so either can map offsets. */
 export interface PositionMap {
@@ -36,7 +41,7 @@ const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
 /** Codes whose range marks text that can simply go, which editors render faded. */
 const UNNECESSARY: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['digest-with-latest', 'redundant-pull-policy']);
 
-export function toRange(map: PositionMap, start: number, end: number): lsp.Range {
+function toRange(map: PositionMap, start: number, end: number): lsp.Range {
   return { start: map.positionAt(start), end: map.positionAt(end) };
 }
 
@@ -80,7 +85,7 @@ export function toInlayHint(hint: InlayHint, map: PositionMap): lsp.InlayHint {
   return { position: map.positionAt(hint.offset), label: hint.label, tooltip: hint.tooltip, paddingLeft: true };
 }
 
-export function toTextEdit(edit: TextEdit, map: PositionMap): lsp.TextEdit {
+function toTextEdit(edit: TextEdit, map: PositionMap): lsp.TextEdit {
   return { range: toRange(map, edit.start, edit.end), newText: edit.newText };
 }
 

@@ -19,8 +19,8 @@ import type { FileFacts, WorkspaceFacts } from '../core/workspace';
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'out']);
 const YAML_FILE = /\.ya?ml$/i;
-export const MAX_INDEXED_FILES = 5000;
-export const MAX_INDEXED_FILE_BYTES = 2 * 1024 * 1024;
+const MAX_INDEXED_FILES = 5000;
+const MAX_INDEXED_FILE_BYTES = 2 * 1024 * 1024;
 
 /** The file system path of a file: URI, or null for other schemes (untitled documents, remote files). */
 function pathOf(uri: string): string | null {
@@ -79,6 +79,7 @@ export class WorkspaceIndex {
       await this.readDiskFile(path);
     }
     this.log(`Indexed ${files.length} YAML files in ${(performance.now() - started).toFixed(0)} ms.`);
+    // The first scan makes the defined secrets known, so open documents must be validated again.
     this.scanned = true;
     this.changed(true);
   }

@@ -73,9 +73,7 @@ function pullPolicyFindings(container: ContainerFields, ref: ImageReference | nu
 
 function containerFindings(container: ContainerFields): Finding[] {
   const image = container.image;
-  // `image: ""` is as missing as `image:`: the API server rejects both with "Required value"
-  // (before, "" was reported as an empty invalid reference with a zero-width range).
-  if (!image?.value || image.value.value === '') {
+  if (!image?.value) {
     const anchor: YamlScalar | Field['key'] | undefined = image?.key ?? container.keys[0];
     const label = container.name ? `Container "${container.name}"` : `${container.list}[${container.index}]`;
     const message = `${label} has no image; the API server rejects a ${container.workloadKind} whose container has none (fine only in a patch).`;

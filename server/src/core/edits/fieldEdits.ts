@@ -15,24 +15,11 @@ function quoteLike(scalar: YamlScalar, value: string): string {
 }
 
 /**
- * Where a scalar's text really ends. A block scalar's span (`|`, `>`) runs on over its final line
- * break(s) to the start of the next line, so an edit that used it as is swallowed the line break
- * (replace) or landed after the following line (insert). Other styles end at their last character.
+ * Replaces the scalar with value in the same quoting style (a block scalar becomes plain). A block
+ * scalar's span ends with its last content line (manifest/slowParse.ts), so its line break stays.
  */
-function scalarTextEnd(text: string | undefined, docStart: number, scalar: YamlScalar): number {
-  let end = docStart + scalar.end;
-  if (scalar.style !== 'block' || text === undefined) return end;
-  while (end > docStart + scalar.start + 1 && /\s/.test(text[end - 1])) end--;
-  return end;
-}
-
-/**
- * Replaces the scalar with value in the same quoting style (a block scalar becomes plain).
- * Pass the file text so a block scalar's trailing line break is kept; without it the edit spans
- * the scalar's recorded span, which for block scalars includes that line break.
- */
-export function replaceScalar(docStart: number, scalar: YamlScalar, value: string, text?: string): TextEdit {
-  return { start: docStart + scalar.start, end: scalarTextEnd(text, docStart, scalar), newText: quoteLike(scalar, value) };
+export function replaceScalar(docStart: number, scalar: YamlScalar, value: string): TextEdit {
+  return { start: docStart + scalar.start, end: docStart + scalar.end, newText: quoteLike(scalar, value) };
 }
 
 function lineStartOf(text: string, offset: number): number {
@@ -57,7 +44,7 @@ function eolOf(text: string): string {
 export function insertPullPolicy(text: string, docStart: number, container: ContainerFields, value: string): TextEdit | null {
   const image = container.image;
   if (!image) return null;
-  const afterValue = image.value ? scalarTextEnd(text, docStart, image.value) : docStart + image.key.end;
+  const afterValue = docStart + (image.value ?? image.key).end;
   if (container.flow) return { start: afterValue, end: afterValue, newText: `, imagePullPolicy: ${value}` };
   const keyStart = docStart + image.key.start;
   const column = keyStart - lineStartOf(text, keyStart);
@@ -73,7 +60,7 @@ export function insertPullPolicy(text: string, docStart: number, container: Cont
  */
 export function removeEntry(text: string, docStart: number, container: ContainerFields, field: Field): TextEdit | null {
   const keyStart = docStart + field.key.start;
-  const valueEnd = field.value ? scalarTextEnd(text, docStart, field.value) : docStart + field.key.end;
+  const valueEnd = docStart + (field.value ?? field.key).end;
   if (container.flow) {
     const before = text.slice(docStart + container.start, keyStart);
     const comma = before.lastIndexOf(',');

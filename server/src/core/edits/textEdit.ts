@@ -5,10 +5,14 @@ export interface TextEdit {
   readonly newText: string;
 }
 
-/** Applies non-overlapping edits (in any order) to text. */
+/**
+ * Applies non-overlapping edits (in any order) to text. Edits at the same offset keep their array
+ * order in the result, as LSP specifies for inserts at one position: they are applied last to first.
+ * (Sorting by end as the tie-break reversed two inserts at one offset.)
+ */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  const sorted = edits.map((edit, index) => ({ edit, index })).sort((a, b) => b.edit.start - a.edit.start || b.index - a.index);
   let result = text;
-  for (const edit of sorted) result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
+  for (const { edit } of sorted) result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
   return result;
 }

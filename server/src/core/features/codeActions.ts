@@ -56,7 +56,7 @@ class ActionBuilder {
   }
 
   setImage(value: string): TextEdit {
-    return replaceScalar(this.doc.start, this.container.image!.value!, value, this.text);
+    return replaceScalar(this.doc.start, this.container.image!.value!, value);
   }
 
   imageFixes(codes: Set<string>, workspace: WorkspaceFacts | null): void {
@@ -99,15 +99,14 @@ class ActionBuilder {
     if (policy && value && codes.has('invalid-pull-policy')) {
       for (const candidate of PULL_POLICIES) {
         const preferred = candidate.toLowerCase() === value.value.toLowerCase();
-        this.add(`Change imagePullPolicy to ${candidate}`, ['invalid-pull-policy'], [replaceScalar(this.doc.start, value, candidate, this.text)], preferred);
+        this.add(`Change imagePullPolicy to ${candidate}`, ['invalid-pull-policy'], [replaceScalar(this.doc.start, value, candidate)], preferred);
       }
     }
     if (policy && codes.has('redundant-pull-policy')) {
       this.add('Remove the redundant imagePullPolicy', ['redundant-pull-policy'], [removeEntry(this.text, this.doc.start, this.container, policy)], true);
     }
     const image = this.container.image?.value;
-    // No policy to propose for `image: ""` (missing-image), as for `image:`.
-    if (!policy && image?.value) {
+    if (!policy && image) {
       const fallback = defaultPullPolicy(image.value).policy;
       for (const candidate of PULL_POLICIES) {
         const note = candidate === fallback ? ' (the current default)' : '';

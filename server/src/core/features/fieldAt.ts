@@ -17,7 +17,12 @@ function onField(field: Field | null, offset: number): field is Field {
   return offset >= field.key.start && offset <= end;
 }
 
-/** The container whose mapping spans offset, if any. */
+/**
+ * The container whose mapping spans offset, if any. A block mapping counts to the end of its last
+ * line: a mapping whose last key has no value yet ends at that key, and the cursor of someone
+ * typing the value (`imagePullPolicy: |`) is past it, so completion lost the container (and with it
+ * the default to preselect).
+ */
 export function containerAt(analysis: Analysis, offset: number): ContainerFields | null {
   const doc = documentAt(analysis, offset);
   if (!doc) return null;
@@ -25,9 +30,15 @@ export function containerAt(analysis: Analysis, offset: number): ContainerFields
   let found: ContainerFields | null = null;
   // Containers nest only through aliases, so the last one that spans offset is the innermost.
   for (const container of doc.analysis.fields.containers) {
-    if (relative >= container.start && relative <= container.end + 1) found = container;
+    const end = container.flow ? container.end + 1 : lineEndOf(doc.analysis.source, container.end);
+    if (relative >= container.start && relative <= end) found = container;
   }
   return found;
+}
+
+function lineEndOf(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  return newline < 0 ? text.length : newline;
 }
 
 export function fieldAt(analysis: Analysis, offset: number): FieldHit | null {

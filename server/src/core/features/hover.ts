@@ -50,8 +50,7 @@ function policyLines(image: string, written: string | null): string[] {
 function imageHover(container: ContainerFields): string[] {
   const image = container.image?.value;
   const written = container.pullPolicy?.value?.value ?? null;
-  // `image: ""` is no image either (diagnostics report it as missing-image).
-  if (!image?.value) return [`**No image**: the container needs one.`, '', ...policyLines('', written)];
+  if (!image) return [`**No image**: the container needs one.`, '', ...policyLines('', written)];
   const lines = [`**Image** ${code(image.value)}`, ''];
   if (isTemplated(image.value)) return [...lines, 'Contains a template placeholder; it is checked once rendered.'];
   const parsed = parseReference(image.value);

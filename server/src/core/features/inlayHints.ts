@@ -17,7 +17,7 @@ export function computeInlayHints(analysis: Analysis, start: number, end: number
       const image = container.image?.value;
       // An empty imagePullPolicy ("") is defaulted like an absent one, so it gets the hint too.
       const written = container.pullPolicy?.value?.value;
-      if (!image?.value || (written !== undefined && written !== '') || isTemplated(image.value)) continue;
+      if (!image || (written !== undefined && written !== '') || isTemplated(image.value)) continue;
       const offset = doc.start + image.end;
       if (offset < start || offset > end) continue;
       const decision = defaultPullPolicy(image.value);

@@ -74,9 +74,8 @@ class Scanner {
   private blockContentIndent = -1;
   /** The deepest all-space line before the block scalar's first content line. */
   private blockLeadingBlank = -1;
-  /** A `---` line / a `%` directive line has been seen. */
-  private sawMarker = false;
-  private sawDirective = false;
+  /** A `...` line has ended the document: only blank and comment lines may follow. */
+  private ended = false;
   /** Start of the next line to read. */
   private pos: number;
 
@@ -110,10 +109,10 @@ class Scanner {
           continue;
         }
         // Fix: a line of blanks with a tab, or a `#` line, is content when it is indented enough;
-        // only an all-blank line may be skipped, and before the first content line (where the
-        // tab's role is unclear) not even that.
+        // only an all-space line may be skipped. A tab line that is not indented as deep as the
+        // content is an error to yaml (or unclear before the first content line): decline.
         if (c === TAB && this.onlyBlanks(p, lineEnd)) {
-          if (this.blockContentIndent < 0) decline();
+          if (this.blockContentIndent < 0 || indent < this.blockContentIndent) decline();
           continue;
         }
         if (indent > this.blockParentIndent && this.blockContentIndent < 0) {
@@ -141,23 +140,29 @@ class Scanner {
       }
       if (c === LF || c === CR || c === HASH) continue;
       if (c === TAB) {
-        if (this.restIsBlank(p, lineEnd)) continue;
+        // Fix: while a value is pending (`key:` or `-` above), or as the unterminated last line of
+        // a document without content, yaml reports a tab-only line as tab indentation, though
+        // elsewhere it is a blank line: decline it there.
+        if (this.restIsBlank(p, lineEnd) && !this.pending && (this.rootSet || lineEnd < this.end)) continue;
         decline();
       }
+      // Fix: anything but comments after `...` is another document (yaml reports an error),
+      // and was ignored here.
+      if (this.ended) decline();
       if (indent === 0 && this.lineIsMarker(p, DASH)) {
         if (this.rootSet) decline();
         this.expectLineEnd(p + 3, lineEnd);
-        this.sawMarker = true;
         continue;
       }
-      if (indent === 0 && this.lineIsMarker(p, 46 /* . */)) break;
-      // Fix: directives may only come before the `---` line, and content after directives needs
-      // that line; both were accepted silently.
-      if (indent === 0 && c === 37 /* % */ && !this.rootSet && !this.sawMarker) {
-        this.sawDirective = true;
+      if (indent === 0 && this.lineIsMarker(p, 46 /* . */)) {
+        this.expectLineEnd(p + 3, lineEnd);
+        this.ended = true;
         continue;
       }
-      if (this.sawDirective && !this.sawMarker) decline();
+      // Fix: directives were skipped unchecked, though yaml rejects bad ones (`%YAML 1#.2`), a
+      // directive after `---`, and content after directives without `---`. They are rare in
+      // manifests: decline them all.
+      if (indent === 0 && c === 37 /* % */) decline();
       this.line(p, indent, lineEnd);
     }
     while (this.stack.length) this.pop();

@@ -6,7 +6,7 @@
  * A block collection ends where its last entry's text ends (yaml's own range runs on to the next
  * line), which is what fastParse.ts computes too.
  */
-import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, visit } from 'yaml';
 import type { Document, Node as YNode, Pair } from 'yaml';
 import type { YamlDocument, YamlMap, YamlNode, YamlPair, YamlScalar } from './yamlTree';
 
@@ -23,12 +23,26 @@ export function slowParse(text: string, start: number, end: number): YamlDocumen
 
 class Converter {
   private readonly done = new Map<unknown, YamlNode | null>();
+  /**
+   * Each alias's target, found in one pass in document order (a later anchor of the same name
+   * wins from there on, as YAML says). yaml's own `Alias.resolve` searches the whole document per
+   * call, which made a file of a few thousand aliases take seconds.
+   */
+  private readonly targets = new Map<unknown, unknown>();
 
   constructor(
-    private readonly doc: Document,
+    doc: Document,
     private readonly offset: number,
     private readonly source: string,
-  ) {}
+  ) {
+    const anchors = new Map<string, unknown>();
+    visit(doc, {
+      Node: (_key, node) => {
+        if (isAlias(node)) this.targets.set(node, anchors.get(node.source));
+        else if (node.anchor) anchors.set(node.anchor, node);
+      },
+    });
+  }
 
   node(node: unknown): YamlNode | null {
     if (this.done.has(node)) return this.done.get(node) ?? null;
@@ -43,7 +57,7 @@ class Converter {
     // Fix: an alias to an undefined anchor (`image: *typo`) resolves to undefined, which crashed
     // analyze() reading its range; it is a node with no value.
     if (node === undefined || node === null) return null;
-    if (isAlias(node)) return this.node(node.resolve(this.doc));
+    if (isAlias(node)) return this.node(this.targets.get(node));
     const range = (node as YNode).range;
     if (!range) return null;
     const start = this.offset + range[0];

@@ -12,7 +12,7 @@ import { openAnalysis } from '../context';
 import type { ServerContext } from '../context';
 import { toDiagnostic } from '../convert';
 
-export const DEBOUNCE_MS = 150;
+const DEBOUNCE_MS = 150;
 
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();

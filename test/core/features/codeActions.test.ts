@@ -1,0 +1,255 @@
+/**
+ * computeCodeActions: every quick fix and refactoring on every container shape it applies to.
+ * Each case marks the requested range with «…» (often empty: a cursor) and lists the actions
+ * expected there, in order, with the codes they fix and whether they are preferred. Every action's
+ * whole result is compared with test/fixtures/features/edits/codeActions.<case>.<n>.{before,after}.yaml
+ * (UPDATE_GOLDEN=1 rewrites them), and nothing outside its edits may change.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DiagnosticCode } from '../../../server/src/core/diagnostics/catalog';
+import { applyEdits } from '../../../server/src/core/edits/textEdit';
+import { computeCodeActions } from '../../../server/src/core/features/codeActions';
+import { DEFAULT_SETTINGS, parseSettings } from '../../../server/src/core/settings';
+import type { Settings } from '../../../server/src/core/settings';
+import { mergeFacts } from '../../../server/src/core/workspace';
+import type { WorkspaceFacts } from '../../../server/src/core/workspace';
+import { marked } from '../../helpers/caret';
+import { assertOnlyEditedBytesChanged } from '../../helpers/edits';
+import { checkGolden, goldenNamesOnDisk } from '../../helpers/golden';
+import { analyzeText, crlf, deployment, DIGEST, OTHER_DIGEST, pod } from '../../helpers/manifests';
+
+/** [title, fixes, preferred] */
+type ExpectedAction = readonly [string, readonly DiagnosticCode[], boolean];
+
+interface Options {
+  readonly workspace?: WorkspaceFacts | null;
+  readonly settings?: Settings;
+}
+
+const GOLDEN_PREFIX = 'codeActions.';
+const checked = new Set<string>();
+
+function check(name: string, input: string, expected: readonly ExpectedAction[], options: Options = {}): void {
+  const { text, spans } = marked(input);
+  assert.equal(spans.length, 1, 'mark the requested range with one «…»');
+  const actions = computeCodeActions(analyzeText(text), spans[0].start, spans[0].end, options.settings ?? DEFAULT_SETTINGS, options.workspace ?? null);
+  assert.deepEqual(
+    actions.map((a) => [a.title, a.fixes, a.isPreferred]),
+    expected.map(([title, fixes, preferred]) => [title, fixes, preferred]),
+  );
+  actions.forEach((action, i) => {
+    const after = applyEdits(text, action.edits);
+    assertOnlyEditedBytesChanged(text, after, action.edits);
+    const golden = `${GOLDEN_PREFIX}${name}.${i + 1}`;
+    checked.add(golden);
+    checkGolden(golden, text, after);
+  });
+}
+
+/** What other files of the workspace use: several nginx tags, one of them pinned. */
+const WORKSPACE = mergeFacts([
+  { definedSecrets: [], images: ['nginx:1.9', 'nginx:1.24', `nginx:1.25@${DIGEST}`, 'redis:7'] },
+  { definedSecrets: [], images: ['nginx:1.10', 'nginx:1.25', 'nginx:1.8', 'nginx:1.7', 'nginx:latest', `redis:7@${OTHER_DIGEST}`] },
+]);
+
+const SET = (policy: string, isDefault: boolean): ExpectedAction => [`Set imagePullPolicy: ${policy}${isDefault ? ' (the current default)' : ''}`, [], false];
+const SET_DIGEST_DEFAULT: readonly ExpectedAction[] = [SET('Always', false), SET('IfNotPresent', true), SET('Never', false)];
+const REMOVE_REDUNDANT: ExpectedAction = ['Remove the redundant imagePullPolicy', ['redundant-pull-policy'], true];
+const REMOVE_LATEST: ExpectedAction = ['Remove ":latest": the digest pins the image', ['digest-with-latest'], true];
+const REMOVE_LATEST_AND_ALWAYS: ExpectedAction = ['Remove ":latest" and "imagePullPolicy: Always": the digest pins the image', ['digest-with-latest'], true];
+const CHANGE = (policy: string, preferred: boolean): ExpectedAction => [`Change imagePullPolicy to ${policy}`, ['invalid-pull-policy'], preferred];
+const USE = (image: string, code: DiagnosticCode, preferred: boolean): ExpectedAction => [`Use ${image} (used elsewhere in the workspace)`, [code], preferred];
+
+const app = (lines: string): string => pod(`    - name: app\n${lines}`);
+const PINNED = `nginx:1.25@${DIGEST}`;
+
+interface Case {
+  readonly input: string;
+  readonly expected: readonly ExpectedAction[];
+  readonly options?: Options;
+}
+
+const cases: Record<string, Case> = {
+  // implicit-latest: write the tag Kubernetes implies. An explicit policy keeps "Set" actions out.
+  'write-implied-latest': {
+    input: app('      image: ng«»inx # the web server\n      imagePullPolicy: IfNotPresent\n'),
+    expected: [['Write the implied tag: nginx:latest', ['implicit-latest'], false]],
+  },
+  'write-implied-latest-single-quoted-with-port': {
+    input: app("      image: 'localhost:5000/team/web«»'\n      imagePullPolicy: Never\n"),
+    expected: [['Write the implied tag: localhost:5000/team/web:latest', ['implicit-latest'], false]],
+  },
+  'write-implied-latest-block-scalar': {
+    input: app('      image: >-\n        «»nginx\n      imagePullPolicy: Never\n'),
+    expected: [['Write the implied tag: nginx:latest', ['implicit-latest'], false]],
+  },
+  // Workspace tags: highest version first (1.25 before 1.10 before 1.9), at most five, the first preferred.
+  'use-workspace-tag-for-implicit-latest': {
+    input: app('      image: «»docker.io/library/nginx\n      imagePullPolicy: IfNotPresent\n'),
+    expected: [
+      ['Write the implied tag: docker.io/library/nginx:latest', ['implicit-latest'], false],
+      USE(`docker.io/library/nginx:1.25@${DIGEST}`, 'implicit-latest', true),
+      USE('docker.io/library/nginx:1.24', 'implicit-latest', false),
+      USE('docker.io/library/nginx:1.10', 'implicit-latest', false),
+      USE('docker.io/library/nginx:1.9', 'implicit-latest', false),
+      USE('docker.io/library/nginx:1.8', 'implicit-latest', false),
+    ],
+    options: { workspace: WORKSPACE },
+  },
+  'use-workspace-tag-for-latest-double-quoted': {
+    input: app('      image: "redis:«latest»"\n      imagePullPolicy: Never\n'),
+    expected: [USE(`redis:7@${OTHER_DIGEST}`, 'latest-tag', true)],
+    options: { workspace: WORKSPACE },
+  },
+  'no-workspace-tag-for-another-repository': {
+    input: app('      image: ghcr.io/acme/nginx:«latest»\n      imagePullPolicy: Never\n'),
+    expected: [],
+    options: { workspace: WORKSPACE },
+  },
+  // not-pinned: pin to the digest the workspace uses for the same tag.
+  'pin-to-workspace-digest': {
+    input: app('      image: «nginx:1.25»\n      imagePullPolicy: Always\n'),
+    expected: [[`Pin to sha256:cccccccccccc… (the digest the workspace uses for :1.25)`, ['not-pinned'], true]],
+    options: { workspace: WORKSPACE },
+  },
+  'pin-to-workspace-digest-flow-single-quoted': {
+    input: pod("    - {name: app, image: 'nginx:1.25«»', imagePullPolicy: Always}\n"),
+    expected: [[`Pin to sha256:cccccccccccc… (the digest the workspace uses for :1.25)`, ['not-pinned'], true]],
+    options: { workspace: WORKSPACE },
+  },
+  'no-pin-when-the-workspace-has-no-digest-for-the-tag': {
+    input: app('      image: «nginx:1.24»\n      imagePullPolicy: Always\n'),
+    expected: [],
+    options: { workspace: WORKSPACE },
+  },
+  // digest-with-latest: drop ":latest", and an explicit Always with it when that line can go.
+  'remove-latest': {
+    input: app(`      image: nginx:«latest»@${DIGEST}\n      imagePullPolicy: Never\n`),
+    expected: [REMOVE_LATEST],
+  },
+  'remove-latest-and-always': {
+    input: app(`      image: nginx:«latest@${DIGEST}\n      imagePullPolicy: Always»\n`),
+    expected: [REMOVE_LATEST_AND_ALWAYS, REMOVE_REDUNDANT],
+  },
+  'remove-latest-and-always-flow': {
+    input: pod(`    - {name: app, image: "nginx:«latest@${DIGEST}", imagePullPolicy: Always»}\n`),
+    expected: [REMOVE_LATEST_AND_ALWAYS, REMOVE_REDUNDANT],
+  },
+  'remove-latest-when-always-shares-the-dash-line': {
+    input: pod(`    - imagePullPolicy: «Always\n      image: nginx:latest»@${DIGEST}\n`),
+    expected: [REMOVE_LATEST],
+  },
+  'remove-latest-without-policy': {
+    input: app(`      image: nginx:«»latest@${DIGEST}\n`),
+    expected: [REMOVE_LATEST, SET('Always', true), SET('IfNotPresent', false), SET('Never', false)],
+  },
+  // invalid-pull-policy: the three values, the case-insensitive match preferred, quotes kept.
+  'change-invalid-policy': {
+    input: app(`      image: ${PINNED}\n      imagePullPolicy: al«»ways\n`),
+    expected: [CHANGE('Always', true), CHANGE('IfNotPresent', false), CHANGE('Never', false)],
+  },
+  'change-invalid-policy-single-quoted': {
+    input: app(`      image: ${PINNED}\n      imagePullPolicy: 'ifnot«»present'\n`),
+    expected: [CHANGE('Always', false), CHANGE('IfNotPresent', true), CHANGE('Never', false)],
+  },
+  'change-unknown-policy-nothing-preferred': {
+    input: app(`      image: ${PINNED}\n      imagePullPolicy: "Some«»times"\n`),
+    expected: [CHANGE('Always', false), CHANGE('IfNotPresent', false), CHANGE('Never', false)],
+  },
+  // redundant-pull-policy: remove the entry.
+  'remove-redundant-block': {
+    input: app(`      image: ${PINNED}\n      imagePullPolicy: If«»NotPresent\n      ports: []\n`),
+    expected: [REMOVE_REDUNDANT],
+  },
+  'remove-redundant-with-comment': {
+    input: app(`      image: ${PINNED}\n      imagePullPolicy: «IfNotPresent»  # as before\n      ports: []\n`),
+    expected: [REMOVE_REDUNDANT],
+  },
+  'remove-redundant-flow-first': {
+    input: pod(`    - {imagePullPolicy: «»IfNotPresent, image: "${PINNED}", name: app}\n`),
+    expected: [REMOVE_REDUNDANT],
+  },
+  'remove-redundant-flow-middle': {
+    input: pod(`    - {name: app, imagePullPolicy: «»IfNotPresent, image: "${PINNED}"}\n`),
+    expected: [REMOVE_REDUNDANT],
+  },
+  'remove-redundant-flow-last': {
+    input: pod(`    - {name: app, image: "${PINNED}", imagePullPolicy: IfNotPresent«»}\n`),
+    expected: [REMOVE_REDUNDANT],
+  },
+  'remove-redundant-crlf': {
+    input: crlf(app(`      image: ${PINNED}\n      imagePullPolicy: «»IfNotPresent\n      ports: []\n`)),
+    expected: [REMOVE_REDUNDANT],
+  },
+  'remove-redundant-last-line-without-newline': {
+    input: app(`      image: ${PINNED}\n      imagePullPolicy: «»IfNotPresent`),
+    expected: [REMOVE_REDUNDANT],
+  },
+  'remove-redundant-not-offered-on-the-dash-line': {
+    input: pod(`    - imagePullPolicy: «»IfNotPresent\n      image: ${PINNED}\n`),
+    expected: [],
+  },
+  // Set imagePullPolicy: offered where none is set, the current default named.
+  'set-compact-dash': {
+    input: pod(`    - image: «»${PINNED}\n      name: app\n`),
+    expected: SET_DIGEST_DEFAULT,
+  },
+  'set-image-not-first': {
+    input: app(`      image: «»${PINNED}\n      ports: []\n`),
+    expected: SET_DIGEST_DEFAULT,
+  },
+  'set-kubectl-indent': {
+    input: deployment(`      - name: app\n        «»image: ${PINNED}\n        ports:\n        - containerPort: 80\n`),
+    expected: SET_DIGEST_DEFAULT,
+  },
+  'set-flow': {
+    input: pod(`    - {name: app, image: «»${PINNED}}\n`),
+    expected: SET_DIGEST_DEFAULT,
+  },
+  'set-crlf': {
+    input: crlf(app(`      image: «»${PINNED}\n      ports: []\n`)),
+    expected: SET_DIGEST_DEFAULT,
+  },
+  'set-after-comment': {
+    input: app(`      image: «»${PINNED} # pinned by CI\n      ports: []\n`),
+    expected: SET_DIGEST_DEFAULT,
+  },
+  'set-double-quoted': {
+    input: app(`      image: "«»${PINNED}"\n`),
+    expected: SET_DIGEST_DEFAULT,
+  },
+  'set-for-a-digest-only-image-on-the-last-line': {
+    input: app(`      image: «»nginx@${DIGEST}`),
+    expected: SET_DIGEST_DEFAULT,
+  },
+  'set-in-the-second-document': {
+    input: `${app('      image: nginx:1\n      imagePullPolicy: Always\n')}---\n${app(`      image: «»${PINNED}\n`)}`,
+    expected: SET_DIGEST_DEFAULT,
+  },
+  // Nothing to offer.
+  'nothing-for-image-null': { input: app('      image: «»~\n'), expected: [] },
+  'nothing-outside-containers': { input: `apiVersion: v1\nkind: Pod\nmetadata:\n  name: «»web\nspec:\n  containers:\n    - image: nginx\n`, expected: [] },
+  'nothing-in-a-non-manifest': { input: 'apiVersion: v1\nkind: ConfigMap\ndata:\n  image: «»nginx\n', expected: [] },
+  'a-range-over-two-containers': {
+    input: pod(`    - name: a\n      image: «nginx:latest@${DIGEST}\n      imagePullPolicy: Never\n    - name: b\n      image: ${PINNED}»\n`),
+    expected: [REMOVE_LATEST, ...SET_DIGEST_DEFAULT],
+  },
+  'only-the-container-under-the-cursor': {
+    input: pod(`    - name: a\n      image: nginx:latest@${DIGEST}\n      imagePullPolicy: Never\n    - name: b\n      image: «»${PINNED}\n`),
+    expected: SET_DIGEST_DEFAULT,
+  },
+  'a-diagnostic-turned-off-gets-no-fix': {
+    input: app('      image: ng«»inx\n      imagePullPolicy: IfNotPresent\n'),
+    expected: [],
+    options: { settings: parseSettings({ diagnostics: { 'implicit-latest': 'off' } }) },
+  },
+};
+
+for (const [name, c] of Object.entries(cases)) {
+  test(`codeActions: ${name}`, () => check(name, c.input, c.expected, c.options));
+}
+
+test('codeActions: no stale goldens', { skip: process.env.UPDATE_GOLDEN === '1' ? 'rewriting goldens' : false }, () => {
+  assert.deepEqual(goldenNamesOnDisk(GOLDEN_PREFIX), [...checked].sort());
+});

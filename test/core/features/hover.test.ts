@@ -1,0 +1,309 @@
+/**
+ * computeHover: `|` marks the cursor; each case gives the text the hover range covers and the whole
+ * markdown, or null where no hover is expected.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { computeHover } from '../../../server/src/core/features/hover';
+import { caret } from '../../helpers/caret';
+import { analyzeText, DIGEST, kustomization, pod } from '../../helpers/manifests';
+
+function check(input: string, expected: { readonly range: string; readonly markdown: readonly string[] } | null): void {
+  const { text, offset } = caret(input);
+  const hover = computeHover(analyzeText(text), offset);
+  if (expected === null) {
+    assert.equal(hover, null);
+    return;
+  }
+  assert.ok(hover, 'expected a hover');
+  assert.deepEqual({ range: text.slice(hover.start, hover.end), markdown: hover.markdown.split('\n') }, { range: expected.range, markdown: [...expected.markdown] });
+}
+
+const RULE = '(SetDefaults_Container)';
+const MEANING = {
+  Always: 'With Always, the kubelet asks the registry for the current digest on every container start, and pulls when it differs from the local copy.',
+  IfNotPresent: 'With IfNotPresent, the kubelet pulls only when the node has no image by this name yet; a tag pushed again is not picked up by nodes that have the old one.',
+  Never: 'With Never, the kubelet never pulls; the image must already be on the node, or the pod fails with ErrImageNeverPull.',
+};
+const NOT_PINNED = 'Not pinned: the tag can be pushed again, and new pods then run different bytes.';
+const PINNED = 'Pinned: the digest fixes the exact bytes; the tag, if any, is ignored when pulling.';
+
+function table(registry: string, repository: string, tag: string, digest: string): string[] {
+  return ['| | |', '|---|---|', `| Registry | ${registry} |`, `| Repository | ${repository} |`, `| Tag | ${tag} |`, `| Digest | ${digest} |`];
+}
+
+function byDefault(policy: 'Always' | 'IfNotPresent', because: string): string[] {
+  return [`**Effective imagePullPolicy: ${policy}** (default). Kubernetes defaults imagePullPolicy to ${policy} because ${because} ${RULE}.`, '', MEANING[policy]];
+}
+
+function explicit(policy: 'Always' | 'IfNotPresent' | 'Never'): string[] {
+  return [`**Effective imagePullPolicy: ${policy}** (set in the manifest). imagePullPolicy is set to ${policy} in the manifest, and Kubernetes never overrides a value that is set.`, '', MEANING[policy]];
+}
+
+const HUB = '`docker.io` (implied: Docker Hub)';
+const NGINX = '`library/nginx`';
+const NO_DIGEST = '*none: not pinned*';
+const container = (image: string, more = ''): string => pod(`    - name: app\n      image: ${image}\n${more}`);
+
+const cases: Record<string, [string, { range: string; markdown: string[] } | null]> = {
+  'no tag: latest implied, Always by default': [
+    container('ng|inx'),
+    {
+      range: 'nginx',
+      markdown: [
+        '**Image** `nginx`',
+        '',
+        'Canonical: `docker.io/library/nginx:latest`',
+        '',
+        ...table(HUB, NGINX, '*none: means* `latest`', NO_DIGEST),
+        '',
+        NOT_PINNED,
+        '',
+        ...byDefault('Always', 'the image has no tag, so it means :latest'),
+      ],
+    },
+  ],
+  ':latest on another registry': [
+    container('|ghcr.io/acme/web:latest'),
+    {
+      range: 'ghcr.io/acme/web:latest',
+      markdown: [
+        '**Image** `ghcr.io/acme/web:latest`',
+        '',
+        'Canonical: `ghcr.io/acme/web:latest`',
+        '',
+        ...table('`ghcr.io`', '`acme/web`', '`latest`', NO_DIGEST),
+        '',
+        NOT_PINNED,
+        '',
+        ...byDefault('Always', 'the tag is :latest'),
+      ],
+    },
+  ],
+  'a version tag, hovering the key': [
+    pod('    - name: app\n      ima|ge: nginx:1.25\n'),
+    {
+      range: 'nginx:1.25',
+      markdown: [
+        '**Image** `nginx:1.25`',
+        '',
+        'Canonical: `docker.io/library/nginx:1.25`',
+        '',
+        ...table(HUB, NGINX, '`1.25`', NO_DIGEST),
+        '',
+        NOT_PINNED,
+        '',
+        ...byDefault('IfNotPresent', 'the tag :1.25 is not :latest'),
+      ],
+    },
+  ],
+  'Latest is not latest': [
+    container('"localhost:5000/web:Latest|"'),
+    {
+      range: '"localhost:5000/web:Latest"',
+      markdown: [
+        '**Image** `localhost:5000/web:Latest`',
+        '',
+        'Canonical: `localhost:5000/web:Latest`',
+        '',
+        ...table('`localhost:5000`', '`web`', '`Latest`', NO_DIGEST),
+        '',
+        NOT_PINNED,
+        '',
+        ...byDefault('IfNotPresent', 'the tag :Latest is not :latest, and only the exact lowercase "latest" counts'),
+      ],
+    },
+  ],
+  'digest only': [
+    container(`nginx@${DIGEST}|`),
+    {
+      range: `nginx@${DIGEST}`,
+      markdown: [
+        `**Image** \`nginx@${DIGEST}\``,
+        '',
+        `Canonical: \`docker.io/library/nginx@${DIGEST}\``,
+        '',
+        ...table(HUB, NGINX, '*none*', `\`${DIGEST}\``),
+        '',
+        PINNED,
+        '',
+        ...byDefault('IfNotPresent', 'the image is pinned by digest and has no tag, so no :latest is implied'),
+      ],
+    },
+  ],
+  'latest and a digest': [
+    container(`nginx:lat|est@${DIGEST}`),
+    {
+      range: `nginx:latest@${DIGEST}`,
+      markdown: [
+        `**Image** \`nginx:latest@${DIGEST}\``,
+        '',
+        `Canonical: \`docker.io/library/nginx:latest@${DIGEST}\``,
+        '',
+        ...table(HUB, NGINX, '`latest`', `\`${DIGEST}\``),
+        '',
+        PINNED,
+        '',
+        ...byDefault('Always', 'the tag is :latest; the digest does not change that'),
+      ],
+    },
+  ],
+  'an explicit policy wins': [
+    container('team/we|b:1', '      imagePullPolicy: Always\n'),
+    {
+      range: 'team/web:1',
+      markdown: [
+        '**Image** `team/web:1`',
+        '',
+        'Canonical: `docker.io/team/web:1`',
+        '',
+        ...table(HUB, '`team/web`', '`1`', NO_DIGEST),
+        '',
+        NOT_PINNED,
+        '',
+        ...explicit('Always'),
+      ],
+    },
+  ],
+  'an invalid policy': [
+    container('nginx:1|', '      imagePullPolicy: always\n'),
+    {
+      range: 'nginx:1',
+      markdown: [
+        '**Image** `nginx:1`',
+        '',
+        'Canonical: `docker.io/library/nginx:1`',
+        '',
+        ...table(HUB, NGINX, '`1`', NO_DIGEST),
+        '',
+        NOT_PINNED,
+        '',
+        '**imagePullPolicy `always` is invalid**: the API server accepts only Always, IfNotPresent or Never.',
+      ],
+    },
+  ],
+  'an invalid reference': [
+    container('|Nginx:1'),
+    {
+      range: 'Nginx:1',
+      markdown: [
+        '**Image** `Nginx:1`',
+        '',
+        '**Invalid reference** (repository name must be lowercase): Repository name must be lowercase: "Nginx" has uppercase letters.',
+        '',
+        ...byDefault('IfNotPresent', 'it cannot parse the image (repository name must be lowercase), and a parse error leaves the tag empty'),
+      ],
+    },
+  ],
+  'a templated image': [
+    container('"{{ .Values.image }}|"'),
+    { range: '"{{ .Values.image }}"', markdown: ['**Image** `{{ .Values.image }}`', '', 'Contains a template placeholder; it is checked once rendered.'] },
+  ],
+  'backticks in a value cannot break the code span': [
+    container('"ng`inx|"'),
+    {
+      range: '"ng`inx"',
+      markdown: [
+        "**Image** `ng'inx`",
+        '',
+        '**Invalid reference** (invalid reference format): ' +
+          'Path component "ng`inx" contains "`"; a path component may contain only lowercase letters, digits and the separators ".", "_", "__" or "-", and must start and end with a letter or digit.',
+        '',
+        ...byDefault('IfNotPresent', 'it cannot parse the image (invalid reference format), and a parse error leaves the tag empty'),
+      ],
+    },
+  ],
+  'image: ""': [
+    container('"|"'),
+    {
+      range: '""',
+      markdown: [
+        '**Image** ``',
+        '',
+        '**Invalid reference** (invalid reference format): The image reference is empty.',
+        '',
+        ...byDefault('IfNotPresent', 'it cannot parse the image (invalid reference format), and a parse error leaves the tag empty'),
+      ],
+    },
+  ],
+  'image: with no value, hovering the key': [
+    pod('    - name: app\n      im|age:\n'),
+    { range: 'image', markdown: ['**No image**: the container needs one.', '', ...byDefault('IfNotPresent', 'it cannot parse the image (invalid reference format), and a parse error leaves the tag empty')] },
+  ],
+  'imagePullPolicy value': [container('nginx:1', '      imagePullPolicy: Ne|ver\n'), { range: 'Never', markdown: explicit('Never') }],
+  'imagePullPolicy key': [container('nginx:1', '      image|PullPolicy: IfNotPresent\n'), { range: 'IfNotPresent', markdown: explicit('IfNotPresent') }],
+  'imagePullPolicy invalid': [
+    container('nginx:1', '      imagePullPolicy: "Sometimes|"\n'),
+    { range: '"Sometimes"', markdown: ['**imagePullPolicy `Sometimes` is invalid**: the API server accepts only Always, IfNotPresent or Never.'] },
+  ],
+  'imagePullPolicy in a flow mapping': [pod('    - {image: nginx, imagePullPolicy: |Never}\n'), { range: 'Never', markdown: explicit('Never') }],
+  'imagePullPolicy without image': [pod('    - name: app\n      imagePullPolicy: |Always\n'), { range: 'Always', markdown: explicit('Always') }],
+  'in a flow mapping': [
+    pod('    - {name: app, image: redis:7|}\n'),
+    {
+      range: 'redis:7',
+      markdown: [
+        '**Image** `redis:7`',
+        '',
+        'Canonical: `docker.io/library/redis:7`',
+        '',
+        ...table(HUB, '`library/redis`', '`7`', NO_DIGEST),
+        '',
+        NOT_PINNED,
+        '',
+        ...byDefault('IfNotPresent', 'the tag :7 is not :latest'),
+      ],
+    },
+  ],
+  'kustomize newName and newTag': [
+    kustomization('  - name: nginx\n    newName: ghcr.io/acme/nginx\n    newTag: "1.2|5"\n'),
+    {
+      range: '"1.25"',
+      markdown: ['**kustomize** rewrites images named `nginx` to `ghcr.io/acme/nginx:1.25`', '', ...table('`ghcr.io`', '`acme/nginx`', '`1.25`', NO_DIGEST), '', NOT_PINNED],
+    },
+  ],
+  'kustomize newName only': [
+    kustomization('  - name: nginx\n    new|Name: ghcr.io/acme/nginx\n'),
+    { range: 'ghcr.io/acme/nginx', markdown: ['**kustomize** rewrites images named `nginx` to `ghcr.io/acme/nginx`', '', 'No newTag or digest: each matched image keeps its own tag.'] },
+  ],
+  'kustomize digest, hovering name': [
+    kustomization(`  - name: ngi|nx\n    digest: ${DIGEST}\n`),
+    {
+      range: 'nginx',
+      markdown: [`**kustomize** rewrites images named \`nginx\` to \`nginx@${DIGEST}\``, '', ...table(HUB, NGINX, '*none*', `\`${DIGEST}\``), '', PINNED],
+    },
+  ],
+  'kustomize entry without name': [kustomization('  - newTag: v|1\n'), { range: 'v1', markdown: ['**kustomize image override** without a `name`: it matches no image.'] }],
+  'kustomization.yaml without kind': [
+    'images:\n  - name: nginx\n    newTag: "1.25|"\n',
+    null, // Without the file name this is no kustomization; see the next test for the named file.
+  ],
+  // No hover.
+  'the name key': [pod('    - na|me: app\n      image: nginx\n'), null],
+  'after the value, in a comment': [container('nginx # the |web server'), null],
+  'metadata': [pod('    - image: nginx\n').replace('name: web', 'name: w|eb'), null],
+  'a non-manifest': ['apiVersion: v1\nkind: ConfigMap\ndata:\n  image: ngi|nx\n', null],
+  'a CRD that reuses the Deployment kind': ['apiVersion: example.com/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: ngi|nx\n', null],
+  'an empty file': ['|', null],
+};
+
+for (const [name, [input, expected]] of Object.entries(cases)) {
+  test(`hover: ${name}`, () => check(input, expected));
+}
+
+test('hover: a kustomization.yaml file without kind', () => {
+  const { text, offset } = caret('images:\n  - name: nginx\n    newTag: latest|\n');
+  const hover = computeHover(analyzeText(text, 'base/kustomization.yaml'), offset);
+  assert.ok(hover);
+  assert.equal(text.slice(hover.start, hover.end), 'latest');
+  assert.equal(hover.markdown.split('\n')[0], '**kustomize** rewrites images named `nginx` to `nginx:latest`');
+});
+
+test('hover: offsets are absolute in a later document', () => {
+  const first = pod('    - image: nginx\n');
+  const { text, offset } = caret(`${first}---\n${pod('    - image: redis:|7\n')}`);
+  const hover = computeHover(analyzeText(text), offset);
+  assert.ok(hover);
+  assert.equal(hover.start, text.lastIndexOf('redis:7'));
+  assert.equal(hover.end, text.lastIndexOf('redis:7') + 'redis:7'.length);
+});
