@@ -416,7 +416,8 @@ class Scanner {
       this.blockScalar = scalar;
       return scalar;
     }
-    if ('&*!%@`,?:]}'.includes(text[p]) || (c === DASH && isBlank(text.charCodeAt(p + 1)))) decline();
+    // Fix: a lone `-` at the line end is a sequence indicator too, not the plain scalar "-".
+    if ('&*!%@`,?:]}'.includes(text[p]) || (c === DASH && (isBlank(text.charCodeAt(p + 1)) || isBreak(text.charCodeAt(p + 1)) || p + 1 >= lineEnd))) decline();
     return this.plain(p, lineEnd);
   }
 
@@ -551,7 +552,10 @@ class FlowScanner {
       }
       decline();
     }
-    if ('[]{},#&*!|>%@`?:'.includes(text[start]) || (c === DASH && isBlank(text.charCodeAt(start + 1)))) decline();
+    // Fix: `-` before a flow indicator or a line break is a block sequence indicator to yaml (an
+    // error in flow), not the plain scalar "-".
+    const next = text.charCodeAt(start + 1);
+    if ('[]{},#&*!|>%@`?:'.includes(text[start]) || (c === DASH && (isBlank(next) || isBreak(next) || ',[]{}'.includes(text[start + 1] ?? '')))) decline();
     let q = start;
     for (; q < this.end; q++) {
       const d = text.charCodeAt(q);
