@@ -189,7 +189,7 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
       markdown: [
         '**Image** `Nginx:1`',
         '',
-        '**Invalid reference** (repository name must be lowercase): Repository name must be lowercase: "Nginx" has uppercase letters.',
+        '**Invalid reference**: Repository name must be lowercase: "Nginx" has uppercase letters. The runtime reports `repository name must be lowercase`.',
         '',
         ...byDefault('IfNotPresent', 'it cannot parse the image (repository name must be lowercase), and a parse error leaves the tag empty'),
       ],
@@ -206,8 +206,9 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
       markdown: [
         "**Image** `ng'inx`",
         '',
-        '**Invalid reference** (invalid reference format): ' +
-          'Path component "ng`inx" contains "`"; a path component may contain only lowercase letters, digits and the separators ".", "_", "__" or "-", and must start and end with a letter or digit.',
+        '**Invalid reference**: ' +
+          'Path component "ng`inx" contains "`"; a path component may contain only lowercase letters, digits and the separators ".", "_", "__" or "-", and must start and end with a letter or digit. ' +
+          'The runtime reports `invalid reference format`.',
         '',
         ...byDefault('IfNotPresent', 'it cannot parse the image (invalid reference format), and a parse error leaves the tag empty'),
       ],
@@ -220,7 +221,7 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
       markdown: [
         '**Image** ``',
         '',
-        '**Invalid reference** (invalid reference format): The image reference is empty.',
+        '**Invalid reference**: The image reference is empty. The runtime reports `invalid reference format`.',
         '',
         ...byDefault('IfNotPresent', 'it cannot parse the image (invalid reference format), and a parse error leaves the tag empty'),
       ],

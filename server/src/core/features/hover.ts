@@ -54,7 +54,7 @@ function imageHover(container: ContainerFields): string[] {
   const lines = [`**Image** ${code(image.value)}`, ''];
   if (isTemplated(image.value)) return [...lines, 'Contains a template placeholder; it is checked once rendered.'];
   const parsed = parseReference(image.value);
-  if (!parsed.ok) return [...lines, `**Invalid reference** (${parsed.error.category}): ${parsed.error.message}`, '', ...policyLines(image.value, written)];
+  if (!parsed.ok) return [...lines, `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`, '', ...policyLines(image.value, written)];
   const ref = parsed.value;
   return [...lines, `Canonical: ${code(ref.canonical)}`, '', ...referenceTable(ref), '', pinningLine(ref), '', ...policyLines(image.value, written)];
 }
