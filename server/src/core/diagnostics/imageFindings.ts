@@ -74,7 +74,7 @@ function pullPolicyFindings(container: ContainerFields, ref: ImageReference | nu
 function containerFindings(container: ContainerFields): Finding[] {
   const image = container.image;
   if (!image?.value) {
-    const anchor: YamlScalar | Field['key'] | undefined = image?.key ?? container.keys[0];
+    const anchor: YamlScalar | Field['key'] | undefined = image?.key ?? container.firstKey ?? undefined;
     const label = container.name ? `Container "${container.name}"` : `${container.list}[${container.index}]`;
     const message = `${label} has no image; the API server rejects a ${container.workloadKind} whose container has none (fine only in a patch).`;
     const findings: Finding[] = [

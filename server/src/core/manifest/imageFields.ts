@@ -28,8 +28,8 @@ export interface ContainerFields {
   /** The image field; its value is null both for `image:` and for a non-scalar value. */
   readonly image: Field | null;
   readonly pullPolicy: Field | null;
-  /** The container's keys in order, so edits can insert next to them. */
-  readonly keys: readonly YamlScalar[];
+  /** The container's first key: where a container-wide finding (no image) points. */
+  readonly firstKey: YamlScalar | null;
   readonly pullSecrets: readonly YamlScalar[];
 }
 
@@ -140,7 +140,7 @@ class Locator {
           flow: item.flow,
           image: field(item, 'image'),
           pullPolicy: field(item, 'imagePullPolicy'),
-          keys: item.pairs.map((p) => p.key),
+          firstKey: item.pairs[0]?.key ?? null,
           pullSecrets,
         });
       });

@@ -66,17 +66,18 @@ class Converter {
     if (isMap(node)) {
       const merged: YamlPair[] = [];
       const own: YamlPair[] = [];
-      for (const item of node.items) this.pair(item, own, merged);
-      const last = own[own.length - 1];
-      const contentEnd = node.flow || !last ? end : (last.value ?? last.key).end;
-      return { type: 'map', flow: !!node.flow, pairs: merged.concat(own), start, end: contentEnd } satisfies YamlMap;
+      let lastEnd = -1;
+      for (const item of node.items) lastEnd = this.pair(item, own, merged) ?? lastEnd;
+      const contentEnd = node.flow || lastEnd < 0 ? end : lastEnd;
+      return { type: 'map', flow: !!node.flow, pairs: winners(merged).concat(own), start, end: contentEnd } satisfies YamlMap;
     }
     if (isSeq(node)) {
       const items = node.items.map((item) => this.node(item));
       const last = items[items.length - 1];
+      const lastItem = node.items[node.items.length - 1];
       // Fix: a block sequence whose last item is empty (`-` or `- # comment`) ends after that dash,
       // as in fastParse.ts; yaml's own range ran on over the comment and the line break.
-      const contentEnd = node.flow ? end : last ? last.end : this.emptyItemEnd(node.items[node.items.length - 1], end);
+      const contentEnd = node.flow ? end : last ? this.sourceEnd(lastItem, last) : this.emptyItemEnd(lastItem, end);
       return { type: 'seq', flow: !!node.flow, items, start, end: contentEnd };
     }
     return null;
@@ -119,16 +120,45 @@ class Converter {
     return at + this.offset;
   }
 
-  private pair(item: Pair, own: YamlPair[], merged: YamlPair[]): void {
+  /**
+   * Where a child's own text ends. Fix: for an alias that is the alias (`*img`), not the anchored
+   * node it resolves to, which may sit anywhere; a container ending in `image: *img` used to end
+   * before it started.
+   */
+  private sourceEnd(raw: unknown, converted: YamlNode): number {
+    return isAlias(raw) && raw.range ? this.offset + raw.range[1] : converted.end;
+  }
+
+  /** Adds the entry to own or merged; returns where its text ends, or undefined when skipped. */
+  private pair(item: Pair, own: YamlPair[], merged: YamlPair[]): number | undefined {
     const key = this.node(item.key);
-    if (key?.type !== 'scalar') return;
+    if (key?.type !== 'scalar') return undefined;
     const value = item.value === null ? null : this.node(item.value);
+    const end = value ? this.sourceEnd(item.value, value) : key.end;
     if (key.value === MERGE_KEY && key.style === 'plain' && value && value.type !== 'scalar') {
       // In `<<: [*a, *b]` the earlier map wins; with last-wins lookup that means adding it last.
       const sources = value.type === 'map' ? [value] : [...value.items].reverse();
-      for (const source of sources) if (source?.type === 'map') merged.push(...source.pairs);
-      return;
+      // Fix: a loop, not push(...pairs), which overflowed the stack on large maps.
+      for (const source of sources) if (source?.type === 'map') for (const p of source.pairs) merged.push(p);
+      return end;
     }
     own.push({ key, value });
+    return end;
   }
+}
+
+/**
+ * The pairs that lookups can reach: for each key the last one, kept in order. Fix: merged pairs were
+ * all kept, so maps that each merge the one before nine times held 9^n pairs (a merge-key bomb that
+ * overflowed the stack); now each map holds at most one merged pair per key.
+ */
+function winners(pairs: YamlPair[]): YamlPair[] {
+  const seen = new Set<string>();
+  const kept: YamlPair[] = [];
+  for (let i = pairs.length - 1; i >= 0; i--) {
+    if (seen.has(pairs[i].key.value)) continue;
+    seen.add(pairs[i].key.value);
+    kept.push(pairs[i]);
+  }
+  return kept.reverse();
 }

@@ -1,0 +1,243 @@
+/**
+ * Differential tests of the two YAML builders (fastParse.ts, slowParse.ts): wherever the line scanner
+ * returns a tree, it must equal the `yaml` package's tree and claim no problem that yaml reports.
+ * Run over every fixture in test/fixtures/manifests/, over small hand-written snippets, and over
+ * about 2000 seeded random mutations of the fixture documents (which also must not make analyze()
+ * throw). Block scalars compare by style and start only: the scanner leaves their value empty.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyze } from '../../../server/src/core/analysis';
+import { splitDocuments } from '../../../server/src/core/manifest/documents';
+import { fastParse } from '../../../server/src/core/manifest/fastParse';
+import { slowParse } from '../../../server/src/core/manifest/slowParse';
+import type { YamlNode } from '../../../server/src/core/manifest/yamlTree';
+
+/** This file compiles to out/test/core/manifest/, so the repository root is four levels up. */
+const FIXTURES = resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'manifests');
+
+function fixtureNames(): string[] {
+  const names = readdirSync(FIXTURES).filter((n) => /\.ya?ml$/.test(n)).sort();
+  assert.ok(names.length >= 15, `expected the manifest fixtures in ${FIXTURES}`);
+  return names;
+}
+
+function readFixture(name: string): string {
+  return readFileSync(join(FIXTURES, name), 'utf8');
+}
+
+type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain };
+
+/** The tree as plain data, with what the two builders may legitimately disagree on left out. */
+function normalize(node: YamlNode | null): Plain {
+  if (node === null) return null;
+  switch (node.type) {
+    case 'scalar':
+      return node.style === 'block' ? { block: node.start } : { value: node.value, style: node.style, start: node.start, end: node.end };
+    case 'map':
+      return { map: node.flow ? 'flow' : 'block', start: node.start, end: node.end, pairs: node.pairs.map((p) => [normalize(p.key), normalize(p.value)]) };
+    case 'seq':
+      return { seq: node.flow ? 'flow' : 'block', start: node.start, end: node.end, items: node.items.map(normalize) };
+  }
+}
+
+/**
+ * Compares the two builders on text[start, end). Returns whether the fast path produced a tree;
+ * throws (with the input, for reproduction) when that tree differs from yaml's.
+ */
+function compare(text: string, start: number, end: number): boolean {
+  const fast = fastParse(text, start, end);
+  if (fast === null) return false;
+  const slow = slowParse(text, start, end);
+  const input = JSON.stringify(text.slice(start, end));
+  assert.deepEqual(normalize(fast.root), normalize(slow.root), `fast and slow trees differ for ${input}`);
+  assert.deepEqual(slow.problems.map((p) => p.message.split('\n')[0]), [], `fast accepted a document yaml reports problems in: ${input}`);
+  assert.deepEqual([fast.start, fast.end, fast.problems], [start, end, []]);
+  return true;
+}
+
+/**
+ * Which parser each document of each fixture takes: `f` fast, `s` slow. The differential alone would
+ * pass if the scanner declined everything, so this keeps the fast path honest about what it covers.
+ */
+const EXPECTED_PATHS: Record<string, string> = {
+  'anchors.yaml': 'ss', // anchors, aliases, merge keys
+  'block-scalars.yaml': 'sf', // `|2` indentation indicator
+  'crd.yaml': 'ff',
+  'crlf.yaml': 'ff',
+  'deployment-web.yaml': 'f',
+  'docker-compose.yaml': 'f',
+  'flow-style.yaml': 'ssf', // a JSON root; `]` at the key's column
+  'github-actions.yaml': 'f',
+  'helm-rendered.yaml': 'fff',
+  'kustomization.yaml': 'f',
+  'list.yaml': 'ff',
+  'multi-document.yaml': 'sffff', // %YAML directive
+  'odd-indentation.yaml': 'ff',
+  'quoting.yaml': 's', // escapes in double quotes
+  'syntax-errors.yaml': 'fsssf',
+  'unicode.yaml': 'f',
+  'workloads-all.yaml': 'ffffffff',
+};
+
+test('every fixture document: the fast tree, when there is one, equals the slow tree', async (t) => {
+  let compared = 0;
+  for (const name of fixtureNames()) {
+    await t.test(name, () => {
+      const text = readFixture(name);
+      let paths = '';
+      for (const region of splitDocuments(text)) {
+        const fast = compare(text, region.start, region.end);
+        if (fast) compared++;
+        paths += fast ? 'f' : 's';
+      }
+      assert.equal(paths, EXPECTED_PATHS[name], `parser per document of ${name} (add new fixtures to EXPECTED_PATHS)`);
+    });
+  }
+  t.diagnostic(`fixture documents compared: ${compared}`);
+  assert.ok(compared >= 30, `only ${compared} fixture documents took the fast path`);
+});
+
+test('a document in the middle of the file: spans are absolute, not relative to the region', () => {
+  const text = 'a: 1\n---\nkind: Pod\nspec: {containers: [{image: "x:1"}]}\n---\nz: 2\n';
+  const [, middle] = splitDocuments(text);
+  assert.ok(compare(text, middle.start, middle.end));
+  const root = fastParse(text, middle.start, middle.end)?.root;
+  assert.equal(root?.type === 'map' ? text.slice(root.start, root.end) : null, 'kind: Pod\nspec: {containers: [{image: "x:1"}]}');
+});
+
+/** Snippets the scanner must get exactly right (`fast`) or must decline (`slow`). */
+const SNIPPETS: ReadonlyArray<readonly [string, 'fast' | 'slow']> = [
+  // Keys and plain scalars.
+  ['a: b:c\n', 'fast'],
+  ['a:b: c\n', 'fast'],
+  ['a b: c d  \n', 'fast'],
+  ['a : b\n', 'fast'],
+  ['url: http://x:80/y#frag\n', 'fast'],
+  ['a: b #c\n#d\ne: f\n', 'fast'],
+  ['a: ~\nb: null\nc: 0o17\nd: .inf\ne: "1"\n', 'fast'],
+  ["'a' : b\n\"c\"  :  'd''e'\n", 'fast'],
+  ['a: b: c\n', 'slow'],
+  ['a: "b" c\n', 'slow'],
+  ['a: b\n c\n', 'slow'], // a multi-line plain scalar
+  ['a: "x\\ty"\n', 'slow'], // an escape
+  ['a: !t b\n', 'slow'],
+  ['? a\n: b\n', 'slow'],
+  ['a: &x b\nc: *x\n', 'slow'],
+  ['a: `x`\n', 'slow'],
+  ['a: -\n', 'slow'],
+  ['a:\t-\n', 'slow'],
+  // Empty values and where collections end.
+  ['a:\n  b:\nc: 1\n', 'fast'],
+  ['a:\n- x\n-\nb: 1\n', 'fast'],
+  ['a:\n- x\n- # c\nb: 1\n', 'fast'],
+  ['a:\n-   \t# c\n', 'fast'],
+  ['- a:\n- b:\n', 'fast'],
+  ['a:\n  b:\n\n\nc: 1\n', 'fast'],
+  // Sequences.
+  ['- - - a\n', 'fast'],
+  ['-   - a\n    - b\n', 'fast'],
+  ['a:\n- b\n- c\n', 'fast'],
+  ['-\n  a: b\n', 'fast'],
+  ['a:\n  -\n   b\n', 'fast'],
+  ['- a: b\n  - c\n', 'slow'],
+  ['- a\n -b\n', 'slow'],
+  // Flow collections.
+  ['a: [a: b]\n', 'slow'], // a single-pair map inside a flow sequence
+  ['a: {a, b}\n', 'slow'], // flow keys without values
+  ['a: {a: b,}\n', 'fast'],
+  ['a: [a b, c d]\n', 'fast'],
+  ['a: {"a":b}\n', 'fast'],
+  ['a: [a, [b, [c]]]\n', 'fast'],
+  ['a: [\n  b,\n  c\n  ]\n', 'fast'],
+  ['a: [b, # c\n  d]\n', 'fast'],
+  ['a: [x:y:z, http://x]\n', 'fast'],
+  ['a: {-: b}\n', 'fast'],
+  ['a: [-]\n', 'slow'],
+  ['a: [a, -]\n', 'slow'],
+  ['a: {a: -}\n', 'slow'],
+  ['a: [b] x\n', 'slow'],
+  ['a: [x, y]]\n', 'slow'],
+  ['a: [x, y\n', 'slow'],
+  ['a: [,]\n', 'slow'],
+  // Block scalars.
+  ['a: |\n  x\n', 'fast'],
+  ['a:\n  b: |\n    x\nc: 1\n', 'fast'],
+  ['a: |\n  x  \n\n  # c\n\n# d\nb: |+\n  y\n\n\nc: 1', 'fast'],
+  ['- |\n  x\n- >\n  y\n\n', 'fast'],
+  ['a: | # c\nb: 1\nc: >-\n\n\nd: 2', 'fast'],
+  ['k:\r\n  a: |\r\n    x\r\n\r\n  b: 1\r\n', 'fast'],
+  ['a: |\n    x\n  # less indented comment ends it\nb: 1\n', 'fast'],
+  ['a: |\n    x\n  y\n', 'slow'], // less indented than the first line
+  ['a: |\n      \n  x\n', 'slow'], // a leading blank line deeper than the content
+  ['a: |2\n   x\n', 'slow'], // explicit indentation indicator
+  ['image: |\n  nginx\n', 'slow'], // a value the analysis reads
+  // Document markers, directives, tabs, line breaks.
+  ['--- # c\na: 1\n...\n# after\n', 'fast'],
+  ['a: 1\n...\nb: 2\n', 'slow'],
+  ['%YAML 1.2\n---\na: 1\n', 'slow'],
+  ['%YAML 1#.2\n---\na: 1\n', 'slow'],
+  ['a: 1\n\t\nb: 2\n', 'fast'],
+  ['a:\n  b: 1\n\t', 'fast'],
+  ['a:\n\t\nb: 1\n', 'slow'],
+  ['---\n\t', 'slow'],
+  ['a:\n\tb: 1\n', 'slow'],
+  ['a: 1\rb: 2\n', 'slow'], // a lone CR is a line break
+  ['metadata:\ra\n  name: x\n', 'slow'],
+  ['a: 😀\n𝔘: "日本"\n', 'fast'],
+];
+
+test('snippets: accepted ones equal yaml, declined ones are declined', async (t) => {
+  for (const [snippet, expected] of SNIPPETS) {
+    await t.test(JSON.stringify(snippet), () => {
+      assert.equal(compare(snippet, 0, snippet.length) ? 'fast' : 'slow', expected);
+    });
+  }
+});
+
+/** mulberry32: small, fast and the same everywhere, so a failing seed reproduces. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const MUTATION_CHARS = ' :-#\'"[]{}&*!|>\t\nab';
+const MUTATIONS = 2000;
+const SEED = 20261125;
+
+test(`fuzz: ${MUTATIONS} seeded mutations of fixture documents`, (t) => {
+  const documents: string[] = [];
+  for (const name of fixtureNames()) {
+    const text = readFixture(name);
+    for (const region of splitDocuments(text)) documents.push(text.slice(region.start, region.end));
+  }
+  const random = prng(SEED);
+  const pick = (n: number): number => Math.floor(random() * n);
+  const began = Date.now();
+  let compared = 0;
+  for (let i = 0; i < MUTATIONS; i++) {
+    let doc = documents[pick(documents.length)];
+    for (let edits = 1 + pick(3); edits > 0; edits--) {
+      const at = pick(doc.length + 1);
+      if (doc.length > 0 && random() < 0.3) doc = doc.slice(0, at) + doc.slice(at + 1);
+      else doc = doc.slice(0, at) + MUTATION_CHARS[pick(MUTATION_CHARS.length)] + doc.slice(at);
+    }
+    try {
+      analyze(doc, { maxFileSize: 1 << 20 });
+    } catch (e) {
+      assert.fail(`analyze() threw on mutation ${i}: ${JSON.stringify(doc)}\n${(e as Error).stack}`);
+    }
+    if (compare(doc, 0, doc.length)) compared++;
+  }
+  const elapsed = Date.now() - began;
+  t.diagnostic(`fast-path trees compared with yaml: ${compared} of ${MUTATIONS} mutations, in ${elapsed} ms`);
+  assert.ok(compared > MUTATIONS / 5, `only ${compared} mutations took the fast path`);
+  assert.ok(elapsed < 20_000, `the fuzz run took ${elapsed} ms`);
+});
