@@ -74,15 +74,17 @@ function analyzeDocument(source: string, kustomizationFile: boolean): DocumentAn
       code: 'not-analysed',
       message: `This document reaches more than ${MAX_CONTAINERS_PER_DOCUMENT} containers (through aliases?); the rest are not checked.`,
       start: 0,
-      end: Math.min(source.indexOf('\n') >>> 0, source.length),
+      end: lineEnd(source, 0),
     });
   }
   return { source, fields, findings, parser: fast ? 'fast' : 'slow' };
 }
 
+/** The end of the line holding offset. Fix: before a CRLF's CR, so spans on CRLF files stay exact. */
 function lineEnd(text: string, offset: number): number {
   const newline = text.indexOf('\n', offset);
-  return newline < 0 ? text.length : newline;
+  if (newline < 0) return text.length;
+  return newline > offset && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
 }
 
 /** A NUL in the first 8 KiB means binary content: YAML forbids it, and no manifest has one. */

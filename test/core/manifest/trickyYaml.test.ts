@@ -170,6 +170,15 @@ test('anchors and aliases: the span is the anchored text, and an aliased contain
   });
 });
 
+test('a container whose last entry is an alias ends at the alias, not at the anchored text', () => {
+  const text = pod('  - name: a\n    image: &img nginx:1\n  - name: b\n    image: *img\n  - name: c\n    env: &env [{name: X}]\n  - name: d\n    env: *env # c\n');
+  const containers = analyze(text, { maxFileSize: LIMIT }).documents[0].analysis.fields.containers;
+  assert.deepEqual(
+    containers.map((c) => text.slice(c.start, c.end)),
+    ['name: a\n    image: &img nginx:1', 'name: b\n    image: *img', 'name: c\n    env: &env [{name: X}]', 'name: d\n    env: *env'],
+  );
+});
+
 test('an anchor on a whole pod spec shared by two workloads reports each container once per document', () => {
   const yaml = [
     'kind: List',

@@ -1,0 +1,297 @@
+/**
+ * analyze(): reuse of unchanged documents across edits, absolute offsets after documents move,
+ * and the limits that keep hostile or huge input bounded (file size, binary content, alias and
+ * merge-key bombs, the container limit, many documents).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze, documentAt, MAX_CONTAINERS_PER_DOCUMENT } from '../../server/src/core/analysis';
+import type { Analysis } from '../../server/src/core/analysis';
+import { collectDiagnostics } from '../../server/src/core/features/diagnostics';
+import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
+
+const LIMIT = DEFAULT_SETTINGS.maxFileSize;
+
+/** One Deployment document whose image and names depend on i; about 400 characters. */
+function deployment(i: number): string {
+  return [
+    '---',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    `  name: app-${i}`,
+    '  labels: {team: platform}',
+    'spec:',
+    '  replicas: 2',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    `      - name: main-${i}`,
+    `        image: registry.example.com/app-${i}:1.${i % 10}.0`,
+    '        imagePullPolicy: IfNotPresent',
+    '        args: [--port, "8080"]',
+    `      - name: side-${i}`,
+    `        image: "nginx:latest"`,
+    '        command:',
+    '        - sh',
+    '        - -c',
+    '        - |',
+    `          echo ${i}`,
+    '',
+  ].join('\n');
+}
+
+function stream(count: number, make: (i: number) => string = deployment): string {
+  let text = '';
+  for (let i = 0; i < count; i++) text += make(i);
+  return text;
+}
+
+/** Each diagnostic as `code "source text"` at its absolute span. */
+function located(analysis: Analysis): string[] {
+  return collectDiagnostics(analysis, DEFAULT_SETTINGS, null).map((d) => `${d.code} ${JSON.stringify(analysis.text.slice(d.start, d.end))}@${d.start}`);
+}
+
+function notAnalysed(analysis: Analysis): { start: number; end: number; message: string }[] {
+  const perDocument = analysis.documents.flatMap((d) =>
+    d.analysis.findings.filter((f) => f.code === 'not-analysed').map((f) => ({ start: d.start + f.start, end: d.start + f.end, message: f.message })),
+  );
+  return [...perDocument, ...analysis.fileFindings.filter((f) => f.code === 'not-analysed')];
+}
+
+test('first analysis parses every document, on the fast path', () => {
+  const analysis = analyze(stream(50), { maxFileSize: LIMIT });
+  assert.equal(analysis.documents.length, 50);
+  assert.equal(analysis.reparsed, 50);
+  assert.deepEqual(new Set(analysis.documents.map((d) => d.analysis.parser)), new Set(['fast']));
+  assert.equal(analysis.documents.reduce((n, d) => n + d.analysis.fields.containers.length, 0), 100);
+});
+
+test('a one-character edit in the middle document re-parses only that document and reuses the rest as the same objects', () => {
+  const text = stream(50);
+  const before = analyze(text, { maxFileSize: LIMIT });
+  const middle = before.documents[25];
+  const at = text.indexOf('app-25:1.5.0', middle.start) + 'app-25:1.5.'.length;
+  const edited = text.slice(0, at) + '1' + text.slice(at + 1); // 1.5.0 → 1.5.1
+  const after = analyze(edited, { maxFileSize: LIMIT, previous: before });
+  assert.equal(after.reparsed, 1);
+  assert.equal(after.documents.length, 50);
+  after.documents.forEach((doc, i) => {
+    if (i === 25) assert.notEqual(doc.analysis, before.documents[i].analysis);
+    else assert.equal(doc.analysis, before.documents[i].analysis, `document ${i} must be reused as is`);
+    assert.deepEqual([doc.start, doc.end], [before.documents[i].start, before.documents[i].end]);
+  });
+  assert.equal(after.documents[25].analysis.fields.containers[0].image?.value?.value, 'registry.example.com/app-25:1.5.1');
+  // Reverting re-uses the first analysis's object for the middle document too.
+  const reverted = analyze(text, { maxFileSize: LIMIT, previous: after });
+  assert.equal(reverted.reparsed, 1);
+  assert.equal(reverted.documents[24].analysis, before.documents[24].analysis);
+});
+
+test('an edit that changes a document boundary re-parses just the documents it touches', () => {
+  const text = stream(10);
+  const before = analyze(text, { maxFileSize: LIMIT });
+  // Deleting the `---` line of document 5 merges it into document 4.
+  const cut = before.documents[5].start;
+  const merged = text.slice(0, cut) + text.slice(cut + 4);
+  const after = analyze(merged, { maxFileSize: LIMIT, previous: before });
+  assert.equal(after.documents.length, 9);
+  assert.equal(after.reparsed, 1);
+  assert.equal(after.documents[5].analysis, before.documents[6].analysis);
+});
+
+test('inserting a document shifts every later finding by exactly the inserted length', () => {
+  const text = stream(6);
+  const before = analyze(text, { maxFileSize: LIMIT });
+  const inserted = '---\napiVersion: v1\nkind: Pod\nmetadata: {name: new}\nspec:\n  containers:\n  - {name: x, image: "busybox"}\n';
+  const at = before.documents[3].start;
+  const edited = text.slice(0, at) + inserted + text.slice(at);
+  const after = analyze(edited, { maxFileSize: LIMIT, previous: before });
+  assert.equal(after.reparsed, 1);
+  assert.equal(after.documents.length, 7);
+  for (let i = 0; i < 6; i++) {
+    const j = i < 3 ? i : i + 1;
+    assert.equal(after.documents[j].analysis, before.documents[i].analysis);
+    assert.equal(after.documents[j].start, before.documents[i].start + (i < 3 ? 0 : inserted.length));
+  }
+  const shift = (line: string): string => {
+    const [, head, offset] = /^(.*)@(\d+)$/.exec(line)!;
+    return Number(offset) < at ? line : `${head}@${Number(offset) + inserted.length}`;
+  };
+  const expected = located(before).map(shift);
+  expected.splice(
+    expected.findIndex((line) => Number(line.split('@').pop()) >= at + inserted.length),
+    0,
+    `implicit-latest "\\"busybox\\""@${edited.indexOf('"busybox"')}`,
+  );
+  assert.deepEqual(located(after), expected);
+  // Every span still covers the text it names.
+  for (const line of located(after)) {
+    const [, code, source] = /^(\S+) (".*")@\d+$/.exec(line)!;
+    assert.ok(code === 'latest-tag' ? JSON.parse(source) === 'latest' : JSON.parse(source).length > 0, line);
+  }
+  assert.deepEqual(located(before).slice(0, 3), [
+    `not-pinned "registry.example.com/app-0:1.0.0"@${text.indexOf('registry.example.com/app-0:1.0.0')}`,
+    `redundant-pull-policy "IfNotPresent"@${text.indexOf('IfNotPresent')}`,
+    `latest-tag "latest"@${text.indexOf('latest"')}`,
+  ]);
+});
+
+test('documentAt finds the document holding an offset', () => {
+  const analysis = analyze(stream(5), { maxFileSize: LIMIT });
+  for (const doc of analysis.documents) {
+    assert.equal(documentAt(analysis, doc.start), doc);
+    assert.equal(documentAt(analysis, doc.end - 1), doc);
+  }
+  assert.equal(documentAt(analysis, analysis.text.length), analysis.documents[4]);
+});
+
+test('maxFileSize: one not-analysed finding at the first document that runs past the limit', () => {
+  const text = stream(20);
+  const full = analyze(text, { maxFileSize: LIMIT });
+  const limit = full.documents[12].start + 10; // inside document 12
+  const cut = analyze(text, { maxFileSize: limit });
+  assert.equal(cut.documents.length, 12);
+  assert.deepEqual(cut.documents, full.documents.slice(0, 12));
+  const findings = notAnalysed(cut);
+  assert.equal(findings.length, 1);
+  assert.equal(findings[0].start, full.documents[12].start);
+  assert.equal(text.slice(findings[0].start, findings[0].end), '---');
+  assert.match(findings[0].message, /imageAware\.limits\.maxFileSizeMB/);
+  // A limit exactly at a document end still analyses that document.
+  const exact = analyze(text, { maxFileSize: full.documents[12].end });
+  assert.equal(exact.documents.length, 13);
+  assert.equal(notAnalysed(exact).length, 1);
+  assert.equal(notAnalysed(exact)[0].start, full.documents[13].start);
+  // No finding when the whole file fits.
+  assert.equal(notAnalysed(analyze(text, { maxFileSize: text.length })).length, 0);
+});
+
+test('binary content (a NUL character) gives one not-analysed finding and no documents', () => {
+  const text = `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - image: nginx\n\u0000\u0001\u0002binary`;
+  const analysis = analyze(text, { maxFileSize: LIMIT });
+  assert.equal(analysis.documents.length, 0);
+  const findings = notAnalysed(analysis);
+  assert.equal(findings.length, 1);
+  assert.deepEqual([findings[0].start, findings[0].end], [0, 'apiVersion: v1'.length]);
+  assert.match(findings[0].message, new RegExp(`a NUL character at offset ${text.indexOf('\u0000')}\\)`));
+  assert.deepEqual(located(analysis), ['not-analysed "apiVersion: v1"@0']);
+});
+
+test('CRLF files: not-analysed spans end before the CR', () => {
+  const crlf = stream(3).replace(/\n/g, '\r\n');
+  const full = analyze(crlf, { maxFileSize: LIMIT });
+  const cut = analyze(crlf, { maxFileSize: full.documents[1].end - 1 });
+  assert.deepEqual(located(cut).filter((l) => l.startsWith('not-analysed')), [`not-analysed "---"@${full.documents[1].start}`]);
+  let many = 'apiVersion: v1\r\nkind: Pod\r\nspec:\r\n  containers:\r\n  - &c {image: "nginx:1"}\r\n';
+  for (let i = 0; i < MAX_CONTAINERS_PER_DOCUMENT + 1; i++) many += '  - *c\r\n';
+  assert.deepEqual(located(analyze(many, { maxFileSize: LIMIT })).filter((l) => l.startsWith('not-analysed')), ['not-analysed "apiVersion: v1"@0']);
+  const binary = analyze('kind: Pod\r\n\u0000', { maxFileSize: LIMIT });
+  assert.deepEqual(located(binary), ['not-analysed "kind: Pod"@0']);
+});
+
+test('a yaml-syntax finding at the very end of a document stays inside that document', () => {
+  const text = 'apiVersion: v1\nkind: Pod\nspec: {containers: [{image: "nginx:1"}\n---\napiVersion: v1\nkind: Pod\nspec: [';
+  const analysis = analyze(text, { maxFileSize: LIMIT });
+  const syntax = collectDiagnostics(analysis, DEFAULT_SETTINGS, null).filter((d) => d.code === 'yaml-syntax');
+  assert.equal(syntax.length, 2);
+  analysis.documents.forEach((doc, i) => {
+    assert.ok(syntax[i].start >= doc.start && syntax[i].end <= doc.end && syntax[i].end > syntax[i].start, JSON.stringify([syntax[i], doc.start, doc.end]));
+  });
+  assert.equal(text.slice(syntax[1].start, syntax[1].end), '[');
+});
+
+test('an alias bomb (billion laughs, 9 levels of 9) finishes fast with no containers', () => {
+  let text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: lol}\nspec:\n  lol0: &l0 [{name: a, image: "nginx:1"}, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+  for (let i = 1; i <= 9; i++) text += `  lol${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]\n`;
+  text += '  containers: *l9\n  initContainers: *l0\n';
+  const began = Date.now();
+  const analysis = analyze(text, { maxFileSize: LIMIT });
+  const elapsed = Date.now() - began;
+  assert.ok(elapsed < 2000, `took ${elapsed} ms`);
+  assert.deepEqual(
+    analysis.documents[0].analysis.fields.containers.map((c) => `${c.list}[${c.index}] ${c.image?.value?.value}`),
+    ['initContainers[0] nginx:1'],
+  );
+});
+
+test('a merge-key bomb (maps merging the one before, 9 levels of 9) finishes fast and resolves the image', () => {
+  let text = 'apiVersion: v1\nkind: Pod\nspec:\n  m0: &m0 {image: "nginx:1", imagePullPolicy: Always}\n';
+  for (let i = 1; i <= 9; i++) text += `  m${i}: &m${i} {<<: [${Array(9).fill(`*m${i - 1}`).join(', ')}]}\n`;
+  text += '  containers:\n  - <<: *m9\n    name: x\n';
+  const began = Date.now();
+  const analysis = analyze(text, { maxFileSize: LIMIT });
+  const elapsed = Date.now() - began;
+  assert.ok(elapsed < 2000, `took ${elapsed} ms`);
+  const [container] = analysis.documents[0].analysis.fields.containers;
+  assert.deepEqual([container.name, container.image?.value?.value, container.pullPolicy?.value?.value], ['x', 'nginx:1', 'Always']);
+});
+
+test('a document reaching more containers than the limit through aliases: exactly one not-analysed', () => {
+  const count = 6000;
+  assert.ok(count > MAX_CONTAINERS_PER_DOCUMENT);
+  let text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: many}\nspec:\n  containers:\n  - &c {name: c, image: "nginx:1"}\n';
+  for (let i = 1; i < count; i++) text += '  - *c\n';
+  const began = Date.now();
+  const analysis = analyze(text, { maxFileSize: LIMIT });
+  assert.ok(Date.now() - began < 2000);
+  const doc = analysis.documents[0].analysis;
+  assert.equal(doc.fields.truncated, true);
+  assert.equal(doc.fields.containers.length, 1, 'one source position, reported once');
+  const findings = notAnalysed(analysis);
+  assert.equal(findings.length, 1);
+  assert.equal(text.slice(findings[0].start, findings[0].end), 'apiVersion: v1');
+  assert.match(findings[0].message, new RegExp(`more than ${MAX_CONTAINERS_PER_DOCUMENT} containers`));
+});
+
+test('a document with exactly the limit of containers is not truncated', () => {
+  let text = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n';
+  for (let i = 0; i < MAX_CONTAINERS_PER_DOCUMENT; i++) text += `  - {name: c${i}, image: "nginx:1"}\n`;
+  const analysis = analyze(text, { maxFileSize: LIMIT });
+  assert.equal(analysis.documents[0].analysis.fields.containers.length, MAX_CONTAINERS_PER_DOCUMENT);
+  assert.equal(notAnalysed(analysis).length, 0);
+});
+
+test('a 10,000-document file analyses in under 3 s, and re-analysing after an edit is much faster', () => {
+  const text = stream(10_000);
+  let began = Date.now();
+  const first = analyze(text, { maxFileSize: LIMIT });
+  const elapsed = Date.now() - began;
+  assert.equal(first.documents.length, 10_000);
+  assert.ok(elapsed < 3000, `took ${elapsed} ms`);
+  const at = first.documents[5000].start + 10;
+  const edited = text.slice(0, at) + 'x' + text.slice(at);
+  began = Date.now();
+  const second = analyze(edited, { maxFileSize: LIMIT, previous: first });
+  const again = Date.now() - began;
+  assert.equal(second.reparsed, 1);
+  assert.ok(again < 3000, `re-analysis took ${again} ms`);
+});
+
+test('a 20 MB file: everything up to the size limit is analysed, and one finding says where it stops', () => {
+  const target = 20 * 1024 * 1024;
+  const one = deployment(7);
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < target; i++) {
+    const doc = deployment(i);
+    parts.push(doc);
+    size += doc.length;
+  }
+  const text = parts.join('');
+  assert.ok(text.length >= target && one.length > 300);
+  const began = Date.now();
+  const analysis = analyze(text, { maxFileSize: LIMIT });
+  const elapsed = Date.now() - began;
+  // The documents analysed are exactly those that end within the limit.
+  let expectedDocs = 0;
+  let offset = 0;
+  while (offset + parts[expectedDocs].length <= LIMIT) offset += parts[expectedDocs++].length;
+  assert.equal(analysis.documents.length, expectedDocs);
+  assert.equal(analysis.documents[expectedDocs - 1].end, offset);
+  const findings = notAnalysed(analysis);
+  assert.equal(findings.length, 1);
+  assert.equal(findings[0].start, offset);
+  assert.match(findings[0].message, /the file is 20\.0 MB and the limit \(imageAware\.limits\.maxFileSizeMB\) is 8\.0 MB/);
+  assert.ok(elapsed < 5000, `took ${elapsed} ms`);
+});
