@@ -171,6 +171,15 @@ test('a typed DeploymentList: items without a kind take it from the list', () =>
   });
 });
 
+test('a typed list from another API group: its items are not workloads', () => {
+  const yaml = 'apiVersion: example.com/v1\nkind: DeploymentList\nitems:\n- metadata: {name: x}\n  spec:\n    template:\n      spec:\n        containers: [{name: a, image: nginx}]\n';
+  check(yaml, { findings: [] });
+  // An item's own apiVersion still counts.
+  check(yaml.replace('- metadata', '- apiVersion: apps/v1\n  metadata').replace('image: nginx', 'image: ⟦nginx⟧'), {
+    containers: ['Deployment/x containers[0] name="a" image="nginx" pull=-'],
+  });
+});
+
 test('a List inside a List is followed one level, no deeper', () => {
   const inner = (name: string, indent: string) =>
     `${indent}- kind: Pod\n${indent}  apiVersion: v1\n${indent}  metadata: {name: ${name}}\n${indent}  spec:\n${indent}    containers:\n${indent}    - name: c\n${indent}      image: IMG\n`;

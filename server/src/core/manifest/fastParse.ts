@@ -140,10 +140,10 @@ class Scanner {
       }
       if (c === LF || c === CR || c === HASH) continue;
       if (c === TAB) {
-        // Fix: while a value is pending (`key:` or `-` above), or as the unterminated last line of
-        // a document without content, yaml reports a tab-only line as tab indentation, though
+        // Fix: while a value is pending (`key:` or `-` above), or (in some contexts) as the last
+        // line with no line break after it, yaml reports a tab-only line as tab indentation, though
         // elsewhere it is a blank line: decline it there.
-        if (this.restIsBlank(p, lineEnd) && !this.pending && (this.rootSet || lineEnd < this.end)) continue;
+        if (this.restIsBlank(p, lineEnd) && !this.pending && lineEnd < this.end) continue;
         decline();
       }
       // Fix: anything but comments after `...` is another document (yaml reports an error),
@@ -309,6 +309,9 @@ class Scanner {
     const colon = this.keyEnd(p, lineEnd);
     if (colon < 0) decline();
     const key = this.key(p, colon);
+    // Fix: `<<` is a merge key to slowParse.ts (its map's pairs are merged in); this scanner kept
+    // it as an ordinary pair. Decline it, as aliases are.
+    if (key.style === 'plain' && key.value === '<<') decline();
     const pairs = frame.node.pairs;
     let q = colon + 1;
     while (isBlank(text.charCodeAt(q))) q++;
@@ -517,6 +520,7 @@ class FlowScanner {
       this.skipSpace();
       if (this.text.charCodeAt(this.p) === 125 /* } */) break;
       const key = this.scalar();
+      if (key.style === 'plain' && key.value === '<<') decline(); // A merge key, as in the block scanner.
       this.skipSpace();
       if (this.text.charCodeAt(this.p) !== COLON) decline();
       this.p++;

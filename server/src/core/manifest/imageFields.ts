@@ -89,9 +89,9 @@ class Locator {
 
   constructor(private readonly options: LocateOptions) {}
 
-  object(root: YamlMap, kindFallback: string | null, depth: number): void {
+  object(root: YamlMap, kindFallback: string | null, depth: number, apiVersionFallback: string | null = null): void {
     const kind = text(root, 'kind') ?? kindFallback;
-    const apiVersion = text(root, 'apiVersion');
+    const apiVersion = text(root, 'apiVersion') ?? apiVersionFallback;
     if (kind === null) {
       if (depth === 0 && this.options.kustomizationFile) this.kustomization(root);
       return;
@@ -108,7 +108,11 @@ class Locator {
     }
     if (kind.endsWith('List') && depth < 2) {
       const items = getSeq(root, 'items');
-      for (const item of items?.items ?? []) if (item?.type === 'map') this.object(item, kind.slice(0, -4) || null, depth + 1);
+      // Fix: items of a typed list (`DeploymentList`) take the list's apiVersion along with its kind,
+      // so a CRD's `example.com/v1` DeploymentList is not read as apps Deployments. A plain `List`
+      // (v1) holds any kind, so its items keep their own apiVersion or none.
+      const itemKind = kind.slice(0, -4) || null;
+      for (const item of items?.items ?? []) if (item?.type === 'map') this.object(item, itemKind, depth + 1, itemKind === null ? null : apiVersion);
       return;
     }
     const workload = WORKLOAD_KINDS[kind];
