@@ -59,7 +59,7 @@ function editedVersions(text: string, analysis: Analysis): { versions: [string, 
   const docs = analysis.documents;
   for (let index = docs.length >> 1; index < docs.length; index++) {
     const doc = docs[index];
-    const source = doc.analysis.source;
+    const source = text.slice(doc.start, doc.end);
     const nameAt = source.indexOf('\n  name: ');
     if (nameAt < 0) continue;
     const at = doc.start + source.indexOf('\n', nameAt + 1);

@@ -10,8 +10,8 @@
  *
  *   node scripts/build.mjs && node out/bench/serverMemory.bench.js [--files N] [--bytes N] [--server-flags "--flag1 --flag2"]
  *
- * --server-flags passes node options to the server process, to try V8 settings such as
- * --max-semi-space-size=1 or --optimize-for-size.
+ * The server gets the node options the VS Code client launches it with (package.json
+ * `imageAware.serverExecArgv`); --server-flags replaces them, e.g. `--server-flags ""` for Node's defaults.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -116,8 +116,11 @@ export async function runServerMemoryBench(): Promise<void> {
   // Generate before spawning so generation never overlaps the server's work.
   const texts = Array.from({ length: files }, (_, i) => generateManifest(bytes, 1000 + i));
 
-  const serverFlags = (stringOption('--server-flags') ?? '').split(/\s+/).filter(Boolean);
-  if (serverFlags.length > 0) console.log(`server node flags: ${serverFlags.join(' ')}`);
+  // By default the server runs with the flags the VS Code client launches it with (package.json).
+  const launchFlags: string[] = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')).imageAware.serverExecArgv;
+  const flagOption = stringOption('--server-flags');
+  const serverFlags = flagOption === undefined ? launchFlags : flagOption.split(/\s+/).filter(Boolean);
+  console.log(`server node flags: ${serverFlags.join(' ') || '(none)'}${flagOption === undefined ? ' (as the VS Code client launches it)' : ''}`);
   const child = spawn(process.execPath, [...serverFlags, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not spawn the server');

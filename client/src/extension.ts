@@ -12,8 +12,11 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath('dist/server.js');
+  // V8 flags for the server process, kept in package.json so bench/serverMemory.bench.ts measures
+  // the server exactly as launched here: a small young generation keeps its memory near what it uses.
+  const execArgv: string[] = context.extension.packageJSON.imageAware.serverExecArgv;
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
+    run: { module, transport: TransportKind.ipc, options: { execArgv } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {

@@ -5,6 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { analyze, documentAt, MAX_CONTAINERS_PER_DOCUMENT } from '../../server/src/core/analysis';
 import type { Analysis } from '../../server/src/core/analysis';
 import { collectDiagnostics } from '../../server/src/core/features/diagnostics';
@@ -294,4 +296,33 @@ test('a 20 MB file: everything up to the size limit is analysed, and one finding
   assert.equal(findings[0].start, offset);
   assert.match(findings[0].message, /the file is 20\.0 MB and the limit \(imageAware\.limits\.maxFileSizeMB\) is 8\.0 MB/);
   assert.ok(elapsed < 5000, `took ${elapsed} ms`);
+});
+
+/** A real garbage collection: the flag can be set at run time, and a new context then sees `gc`. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+test('reused document analyses do not keep earlier versions of the text alive', () => {
+  // 2,000 documents whose image values are long enough for V8 to slice them from the text.
+  const doc = (i: number): string =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\nspec:\n  containers:\n    - name: c\n      image: registry.example.com/team/app-${i}:1.0.0\n` +
+    `      env:\n        - name: PADDING\n          value: "${'x'.repeat(900)}"\n`;
+  const documents = Array.from({ length: 2000 }, (_, i) => doc(i));
+  let text = documents.join('---\n');
+  let analysis = analyze(text, { maxFileSize: 1e9 });
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  // Forty edits, each to a different document: every version of the 2 MB text would stay reachable
+  // through the unchanged documents' image values if those were slices of it.
+  for (let edit = 0; edit < 40; edit++) {
+    documents[edit * 50] = documents[edit * 50].replace('name: c', `name: c${edit}`);
+    text = documents.join('---\n');
+    analysis = analyze(text, { maxFileSize: 1e9, previous: analysis });
+    assert.equal(analysis.reparsed, 1);
+  }
+  collectGarbage();
+  const grown = (process.memoryUsage().heapUsed - before) / 1048576;
+  assert.ok(grown < 20, `heap grew by ${grown.toFixed(1)} MB over 40 edits of a ${(text.length / 1048576).toFixed(1)} MB file`);
 });

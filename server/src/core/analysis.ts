@@ -18,9 +18,11 @@ import { slowParse } from './manifest/slowParse';
 /** Containers per document before the analysis gives up on it (aliases can multiply them). */
 export const MAX_CONTAINERS_PER_DOCUMENT = 5000;
 
+/**
+ * What one document yields. It holds no reference to the file text (see manifest/detach.ts): a
+ * DocumentAnalysis reused across many edits must not keep every old version of the text alive.
+ */
 export interface DocumentAnalysis {
-  /** The document's own text; also the key that lets a later analysis reuse this one. */
-  readonly source: string;
   /** Image fields with spans relative to the document start. */
   readonly fields: ImageFields;
   /** Findings with spans relative to the document start. */
@@ -42,6 +44,8 @@ export interface Analysis {
   readonly fileFindings: readonly Finding[];
   /** Documents parsed in this call (the rest came from `previous`). */
   readonly reparsed: number;
+  /** Whether the file was read as a kustomization by name; reuse needs the same reading. */
+  readonly kustomizationFile: boolean;
 }
 
 export interface AnalyzeOptions {
@@ -62,11 +66,11 @@ function analyzeDocument(source: string, kustomizationFile: boolean): DocumentAn
   const findings = fields.isManifest ? imageFindings(fields) : [];
   if (fields.isManifest && parsed.problems.length > 0) {
     const first = parsed.problems[0];
+    const reason = first.message.split('\n')[0].replace(/[.:]?\s*$/, '.');
     findings.push({
       code: 'yaml-syntax',
-      message: `YAML syntax error: ${first.message.split('\n')[0]} Image fields after this point in the document may be missed.`,
-      start: first.start,
-      end: Math.max(first.end, first.start + 1),
+      message: `YAML syntax error: ${reason} Image fields after this point in the document may be missed.`,
+      ...clampToDocument(first.start, Math.max(first.end, first.start + 1), source),
     });
   }
   if (fields.truncated) {
@@ -77,7 +81,22 @@ function analyzeDocument(source: string, kustomizationFile: boolean): DocumentAn
       end: lineEnd(source, 0),
     });
   }
-  return { source, fields, findings, parser: fast ? 'fast' : 'slow' };
+  return { fields, findings, parser: fast ? 'fast' : 'slow' };
+}
+
+/**
+ * Keeps a span inside the document. The YAML parser reports an unterminated collection or quote
+ * at the very end of the document, and a widened empty span there would lie past the document
+ * (reaching into the next one's `---`); it moves back onto the last non-blank character.
+ */
+function clampToDocument(start: number, end: number, source: string): { start: number; end: number } {
+  const length = source.length;
+  if (end <= length) return { start, end };
+  if (start < length) return { start, end: length };
+  let last = length;
+  while (last > 0 && /\s/.test(source[last - 1])) last--;
+  const clamped = Math.max(last - 1, 0);
+  return { start: clamped, end: Math.min(clamped + 1, length) };
 }
 
 /** The end of the line holding offset. Fix: before a CRLF's CR, so spans on CRLF files stay exact. */
@@ -96,11 +115,17 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const nul = binaryOffset(text);
   if (nul >= 0) {
     const message = `Not analysed: this looks like binary data (a NUL character at offset ${nul}), not YAML.`;
-    return { text, documents: [], fileFindings: [{ code: 'not-analysed', message, start: 0, end: lineEnd(text, 0) }], reparsed: 0 };
+    const fileFindings: Finding[] = [{ code: 'not-analysed', message, start: 0, end: lineEnd(text, 0) }];
+    return { text, documents: [], fileFindings, reparsed: 0, kustomizationFile: false };
   }
   const kustomizationFile = options.fileName !== undefined && KUSTOMIZATION_FILE.test(options.fileName);
+  // Keyed by each earlier document's text, so moved documents are found too; the keys are slices of
+  // the previous text that live only during this call.
   const reusable = new Map<string, DocumentAnalysis>();
-  for (const doc of options.previous?.documents ?? []) reusable.set(doc.analysis.source, doc.analysis);
+  const previous = options.previous;
+  if (previous && previous.kustomizationFile === kustomizationFile) {
+    for (const doc of previous.documents) reusable.set(previous.text.slice(doc.start, doc.end), doc.analysis);
+  }
   const documents: AnalyzedDocument[] = [];
   const fileFindings: Finding[] = [];
   let reparsed = 0;
@@ -120,7 +145,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     }
     documents.push({ start: region.start, end: region.end, analysis });
   }
-  return { text, documents, fileFindings, reparsed };
+  return { text, documents, fileFindings, reparsed, kustomizationFile };
 }
 
 /** The document that contains offset (the last one whose start is at or before it). */

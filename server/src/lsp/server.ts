@@ -100,7 +100,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     context.settings.forget(document.uri);
     context.workspace.closeDocument(document.uri);
   });
-  context.workspace.onDidChangeSecrets(() => diagnostics.scheduleAll());
+  context.workspace.onDidChangeSecrets(() => diagnostics.scheduleSecretDependents());
 
   registerHover(context);
   registerCompletion(context);

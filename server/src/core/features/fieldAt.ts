@@ -30,7 +30,7 @@ export function containerAt(analysis: Analysis, offset: number): ContainerFields
   let found: ContainerFields | null = null;
   // Containers nest only through aliases, so the last one that spans offset is the innermost.
   for (const container of doc.analysis.fields.containers) {
-    const end = container.flow ? container.end + 1 : lineEndOf(doc.analysis.source, container.end);
+    const end = container.flow ? container.end + 1 : lineEndOf(analysis.text, doc.start + container.end) - doc.start;
     if (relative >= container.start && relative <= end) found = container;
   }
   return found;

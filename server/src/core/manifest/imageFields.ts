@@ -4,6 +4,7 @@
  * Covers the workload kinds in workloadKinds.ts with their three container lists, `*List` items,
  * kustomization `images:`, and the pull secrets that pod specs reference and documents define.
  */
+import { detach, detachScalar } from './detach';
 import { findPair, getMap, getScalar, getSeq, isNullScalar } from './yamlTree';
 import type { YamlMap, YamlNode, YamlPair, YamlScalar } from './yamlTree';
 import { apiGroup, CONTAINER_LISTS, KUSTOMIZE_KINDS, WORKLOAD_KINDS } from './workloadKinds';
@@ -64,12 +65,13 @@ export interface LocateOptions {
 function field(map: YamlMap, key: string): Field | null {
   const pair: YamlPair | undefined = findPair(map, key);
   if (!pair) return null;
-  return { key: pair.key, value: pair.value?.type === 'scalar' && !isNullScalar(pair.value) ? pair.value : null };
+  const value = pair.value?.type === 'scalar' && !isNullScalar(pair.value) ? detachScalar(pair.value) : null;
+  return { key: detachScalar(pair.key), value };
 }
 
 function text(map: YamlMap, key: string): string | null {
   const scalar = getScalar(map, key);
-  return scalar && !isNullScalar(scalar) ? scalar.value : null;
+  return scalar && !isNullScalar(scalar) ? detach(scalar.value) : null;
 }
 
 function mapAt(map: YamlMap | undefined, path: readonly string[]): YamlMap | undefined {
@@ -144,7 +146,7 @@ class Locator {
           flow: item.flow,
           image: field(item, 'image'),
           pullPolicy: field(item, 'imagePullPolicy'),
-          firstKey: item.pairs[0]?.key ?? null,
+          firstKey: item.pairs[0] ? detachScalar(item.pairs[0].key) : null,
           pullSecrets,
         });
       });
@@ -155,7 +157,7 @@ class Locator {
     const names: YamlScalar[] = [];
     for (const entry of getSeq(podSpec, 'imagePullSecrets')?.items ?? []) {
       const name = entry?.type === 'map' ? getScalar(entry, 'name') : undefined;
-      if (name && !isNullScalar(name)) names.push(name);
+      if (name && !isNullScalar(name)) names.push(detachScalar(name));
     }
     return names;
   }

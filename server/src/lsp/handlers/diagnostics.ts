@@ -16,6 +16,8 @@ const DEBOUNCE_MS = 150;
 
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Open documents whose last diagnostics depended on the workspace's pull secrets. */
+  private readonly secretDependents = new Set<string>();
 
   constructor(private readonly context: ServerContext) {}
 
@@ -33,10 +35,19 @@ export class DiagnosticsPublisher {
     for (const document of this.context.documents.all()) this.schedule(document);
   }
 
+  /** Re-validates only the documents that reference pull secrets: nothing else depends on them. */
+  scheduleSecretDependents(): void {
+    for (const uri of this.secretDependents) {
+      const document = this.context.documents.get(uri);
+      if (document) this.schedule(document);
+    }
+  }
+
   /** Stops pending work for a closed document and removes its diagnostics from the editor. */
   clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
+    this.secretDependents.delete(uri);
     void this.context.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -52,6 +63,9 @@ export class DiagnosticsPublisher {
       // Closed, or changed while the settings were pulled: a newer run is already scheduled.
       if (!open || open.document.version !== version) return;
       context.workspace.setOpenDocument(uri, fileFacts(open.analysis));
+      const referencesSecrets = open.analysis.documents.some((doc) => doc.analysis.fields.containers.some((c) => c.pullSecrets.length > 0));
+      if (referencesSecrets) this.secretDependents.add(uri);
+      else this.secretDependents.delete(uri);
       const diagnostics = collectDiagnostics(open.analysis, open.settings, context.workspace.facts());
       await context.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toDiagnostic(d, open.document)) });
     });

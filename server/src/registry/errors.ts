@@ -1,0 +1,148 @@
+/**
+ * Typed registry errors, like go-containerregistry's transport.Error.
+ * The codes of the distribution spec come from the error body; the others name what went wrong on the way there.
+ * A message never contains a secret: only a description of which credentials were tried.
+ */
+
+export type RegistryErrorCode =
+  // From the distribution spec's error body (or derived from the status when there is no body).
+  | 'UNAUTHORIZED'
+  | 'DENIED'
+  | 'NAME_UNKNOWN'
+  | 'NAME_INVALID'
+  | 'MANIFEST_UNKNOWN'
+  | 'MANIFEST_INVALID'
+  | 'BLOB_UNKNOWN'
+  | 'TAG_INVALID'
+  | 'TOOMANYREQUESTS'
+  | 'UNSUPPORTED'
+  // Found by the client.
+  | 'UNREACHABLE'
+  | 'TIMEOUT'
+  | 'TLS'
+  | 'DIGEST_MISMATCH'
+  | 'INVALID_RESPONSE'
+  | 'SERVER_ERROR'
+  | 'CREDENTIALS'
+  | 'ABORTED'
+  | 'UNKNOWN';
+
+const KNOWN_BODY_CODES = new Set<string>([
+  'UNAUTHORIZED',
+  'DENIED',
+  'NAME_UNKNOWN',
+  'NAME_INVALID',
+  'MANIFEST_UNKNOWN',
+  'MANIFEST_INVALID',
+  'BLOB_UNKNOWN',
+  'TAG_INVALID',
+  'TOOMANYREQUESTS',
+  'UNSUPPORTED',
+]);
+
+const TEMPORARY_CODES = new Set<RegistryErrorCode>(['TOOMANYREQUESTS', 'UNREACHABLE', 'TIMEOUT', 'SERVER_ERROR']);
+
+export interface RegistryErrorInit {
+  readonly code: RegistryErrorCode;
+  readonly registry: string;
+  readonly message: string;
+  readonly status?: number;
+  readonly temporary?: boolean;
+  readonly triedCredentials?: string;
+  /** The registry's own message (the first error's `message` in the body), if any. */
+  readonly detail?: string;
+  /** How long the registry asked us to wait, when it said so. */
+  readonly retryAfterMs?: number;
+  readonly cause?: unknown;
+}
+
+export class RegistryError extends Error {
+  readonly code: RegistryErrorCode;
+  readonly status?: number;
+  readonly registry: string;
+  readonly temporary: boolean;
+  /** Which credential source was used ("anonymous", "docker config auths for host", …); never the secret. */
+  triedCredentials: string;
+  readonly detail?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(init: RegistryErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'RegistryError';
+    this.code = init.code;
+    this.status = init.status;
+    this.registry = init.registry;
+    this.temporary = init.temporary ?? TEMPORARY_CODES.has(init.code);
+    this.triedCredentials = init.triedCredentials ?? 'anonymous';
+    this.detail = init.detail;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+export function isRegistryError(value: unknown): value is RegistryError {
+  return value instanceof RegistryError;
+}
+
+export interface ErrorBody {
+  readonly code?: string;
+  readonly message?: string;
+}
+
+/** Reads the first entry of a distribution error body (`{"errors":[{code,message,detail}]}`); never throws. */
+export function parseErrorBody(body: Uint8Array | string): ErrorBody {
+  try {
+    const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    const errors = (parsed as { errors?: unknown }).errors;
+    if (!Array.isArray(errors) || errors.length === 0) return {};
+    const first = errors[0] as { code?: unknown; message?: unknown };
+    return {
+      code: typeof first.code === 'string' ? first.code : undefined,
+      message: typeof first.message === 'string' ? first.message.slice(0, 500) : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** The code for a status when the body does not name one; `notFound` decides what a 404 means for this request. */
+export function codeForStatus(status: number, notFound: RegistryErrorCode): RegistryErrorCode {
+  if (status === 401) return 'UNAUTHORIZED';
+  if (status === 403) return 'DENIED';
+  if (status === 404) return notFound;
+  if (status === 429) return 'TOOMANYREQUESTS';
+  if (status >= 500) return 'SERVER_ERROR';
+  return 'UNKNOWN';
+}
+
+export interface ResponseErrorContext {
+  readonly registry: string;
+  readonly status: number;
+  readonly body: Uint8Array;
+  /** What the request was about, for the message: "manifest nginx:1.25", "tags of library/nginx". */
+  readonly what: string;
+  readonly notFound: RegistryErrorCode;
+  readonly triedCredentials: string;
+  readonly retryAfterMs?: number;
+}
+
+/** Turns an unsuccessful response into a `RegistryError`, preferring the body's code over the status. */
+export function errorFromResponse(context: ResponseErrorContext): RegistryError {
+  const body = parseErrorBody(context.body);
+  const fromBody = body.code !== undefined && KNOWN_BODY_CODES.has(body.code) ? (body.code as RegistryErrorCode) : undefined;
+  const code = fromBody ?? codeForStatus(context.status, context.notFound);
+  const detail = body.message;
+  const credentials = code === 'UNAUTHORIZED' || code === 'DENIED' ? ` (tried ${context.triedCredentials})` : '';
+  const message = `${context.registry} answered ${context.status} ${code} for ${context.what}${detail ? `: ${detail}` : ''}${credentials}`;
+  return new RegistryError({
+    code,
+    registry: context.registry,
+    status: context.status,
+    message,
+    detail,
+    triedCredentials: context.triedCredentials,
+    retryAfterMs: context.retryAfterMs,
+    temporary: code === 'TOOMANYREQUESTS' || context.status >= 500 || context.status === 408,
+  });
+}
