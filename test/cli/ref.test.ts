@@ -4,26 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadVector } from '../helpers/vectors';
+import { pullPolicyVectors, referenceVectors } from '../helpers/vectors';
 import { runCli } from './runCli';
-
-interface ReferenceVector {
-  readonly input: string;
-  readonly valid: boolean;
-  readonly domain?: string;
-  readonly path?: string;
-  readonly tag?: string | null;
-  readonly digest?: string | null;
-  readonly familiar?: string;
-  readonly normalized?: string;
-  readonly error?: string;
-}
-
-interface PullPolicyVector {
-  readonly image: string;
-  readonly imagePullPolicy: string | null;
-  readonly expectedEffective: string;
-}
 
 /** Runs `image-aware ref -- INPUT...` once and returns its exit status and one parsed line per input. */
 function describeAll(inputs: readonly string[]): { status: number | null; lines: Record<string, unknown>[] } {
@@ -36,7 +18,7 @@ function describeAll(inputs: readonly string[]): { status: number | null; lines:
 }
 
 test('image-references.json through one ref process', async (t) => {
-  const vectors = loadVector('image-references.json') as ReferenceVector[];
+  const vectors = referenceVectors();
   assert.ok(vectors.some((v) => !v.valid), 'the vectors include invalid references');
   const { status, lines } = describeAll(vectors.map((v) => v.input));
   assert.equal(status, 2, 'exit 2 when any reference is invalid');
@@ -57,7 +39,7 @@ test('image-references.json through one ref process', async (t) => {
 });
 
 test('pull-policy-defaults.json: defaultPullPolicy of every parseable image without a written policy', async (t) => {
-  const vectors = (loadVector('pull-policy-defaults.json') as PullPolicyVector[]).filter((v) => v.imagePullPolicy === null);
+  const vectors = pullPolicyVectors().filter((v) => v.imagePullPolicy === null);
   const { lines } = describeAll(vectors.map((v) => v.image));
   for (const [i, vector] of vectors.entries()) {
     // An invalid reference prints its error instead; the analysis reports it as invalid-reference.

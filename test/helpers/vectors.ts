@@ -29,3 +29,45 @@ export function loadVector(name: string): unknown {
   }
   return JSON.parse(readFileSync(found, 'utf8'));
 }
+
+/** One entry of image-references.json; the optional fields are present when `valid` says so. */
+export interface ReferenceVector {
+  readonly input: string;
+  readonly valid: boolean;
+  readonly domain?: string;
+  readonly path?: string;
+  readonly tag?: string | null;
+  readonly digest?: string | null;
+  readonly familiar?: string;
+  readonly canonical?: string;
+  readonly normalized?: string;
+  readonly error?: string;
+}
+
+/** One entry of pull-policy-defaults.json. */
+export interface PullPolicyVector {
+  readonly image: string;
+  readonly imagePullPolicy: string | null;
+  readonly expectedEffective: string;
+  readonly note?: string;
+}
+
+/** Reads a vector file that must be a non-empty array whose entries have the given typed fields. */
+function readArray<T>(name: string, required: Readonly<Record<string, string>>): T[] {
+  const data = loadVector(name);
+  if (!Array.isArray(data) || data.length === 0) throw new Error(`${name} must be a non-empty array`);
+  for (const entry of data) {
+    for (const [field, type] of Object.entries(required)) {
+      if (typeof entry[field] !== type) throw new Error(`${name}: every entry needs a ${type} ${field}: ${JSON.stringify(entry)}`);
+    }
+  }
+  return data as T[];
+}
+
+export function referenceVectors(): ReferenceVector[] {
+  return readArray<ReferenceVector>('image-references.json', { input: 'string', valid: 'boolean' });
+}
+
+export function pullPolicyVectors(): PullPolicyVector[] {
+  return readArray<PullPolicyVector>('pull-policy-defaults.json', { image: 'string', expectedEffective: 'string' });
+}

@@ -5,33 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseReference } from '../../../server/src/core/reference/reference';
-import { loadVector } from '../../helpers/vectors';
+import { referenceVectors } from '../../helpers/vectors';
+import type { ReferenceVector } from '../../helpers/vectors';
 
-interface ReferenceVector {
-  readonly input: string;
-  readonly valid: boolean;
-  readonly domain?: string;
-  readonly path?: string;
-  readonly tag?: string | null;
-  readonly digest?: string | null;
-  readonly familiar?: string;
-  readonly canonical?: string;
-  readonly normalized?: string;
-  readonly error?: string;
-}
-
-function readVectors(): ReferenceVector[] {
-  const data = loadVector('image-references.json');
-  assert.ok(Array.isArray(data) && data.length > 0, 'image-references.json must be a non-empty array');
-  for (const entry of data as ReferenceVector[]) {
-    assert.equal(typeof entry.input, 'string', `every vector needs a string input: ${JSON.stringify(entry)}`);
-    assert.equal(typeof entry.valid, 'boolean', `every vector needs a boolean valid: ${JSON.stringify(entry)}`);
-  }
-  return data as ReferenceVector[];
-}
 
 test('image-references.json', async (t) => {
-  for (const vector of readVectors()) {
+  for (const vector of referenceVectors()) {
     await t.test(JSON.stringify(vector.input), () => check(vector));
   }
 });

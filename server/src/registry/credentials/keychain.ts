@@ -1,0 +1,108 @@
+/**
+ * The default keychain, like go-containerregistry's authn.DefaultKeychain: the docker config
+ * ($DOCKER_CONFIG/config.json, else ~/.docker/config.json), then podman's auth files ($REGISTRY_AUTH_FILE,
+ * $XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json). The first non-anonymous answer wins.
+ * Files are read on every lookup (they are small and `docker login` may change them); the client caches answers briefly.
+ */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ANONYMOUS, multiKeychain, type Credential, type CredentialTarget, type Keychain } from './credential';
+import { credentialFromEntry, lookupConfig, parseDockerConfig } from './dockerConfig';
+import { runCredentialHelper } from './helper';
+
+export interface KeychainOptions {
+  /** The directory holding config.json; defaults to $DOCKER_CONFIG, then ~/.docker. */
+  readonly dockerConfigDir?: string;
+  /** The environment for file locations and credential helpers (PATH); defaults to process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly helperTimeoutMs?: number;
+}
+
+/** One config file in docker's format; `kind` names it in descriptions ("docker config", "podman auth file"). */
+export function configFileKeychain(file: string, kind: string, options: { env: Readonly<Record<string, string | undefined>>; helperTimeoutMs: number }): Keychain {
+  return {
+    async resolve(target: CredentialTarget, signal?: AbortSignal): Promise<Credential> {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return ANONYMOUS;
+        return { kind: 'anonymous', source: `anonymous (${kind} ${file} could not be read: ${code ?? 'error'})` };
+      }
+      let config;
+      try {
+        config = parseDockerConfig(text);
+      } catch (error) {
+        return { kind: 'anonymous', source: `anonymous (${kind} ${file} is not valid: ${(error as Error).message})` };
+      }
+      const found = lookupConfig(config, target);
+      if (found.kind === 'none') return ANONYMOUS;
+      if (found.kind === 'helper') {
+        return runCredentialHelper(found.helper, found.serverUrl, target.registry, { env: options.env, timeoutMs: options.helperTimeoutMs, signal });
+      }
+      return credentialFromEntry(found.entry, `${kind} auths for ${found.key} in ${file}`);
+    },
+  };
+}
+
+/** The files the default keychain reads, in order. */
+export function defaultCredentialFiles(options: KeychainOptions = {}): { file: string; kind: string }[] {
+  const env = options.env ?? process.env;
+  const home = env.HOME || homedir();
+  const dockerDir = options.dockerConfigDir ?? (env.DOCKER_CONFIG || join(home, '.docker'));
+  const files = [{ file: join(dockerDir, 'config.json'), kind: 'docker config' }];
+  if (env.REGISTRY_AUTH_FILE) files.push({ file: env.REGISTRY_AUTH_FILE, kind: 'podman auth file' });
+  if (env.XDG_RUNTIME_DIR) files.push({ file: join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'), kind: 'podman auth file' });
+  files.push({ file: join(env.XDG_CONFIG_HOME || join(home, '.config'), 'containers', 'auth.json'), kind: 'podman auth file' });
+  return files;
+}
+
+export function createDefaultKeychain(options: KeychainOptions = {}): Keychain {
+  const env = options.env ?? process.env;
+  const helperTimeoutMs = options.helperTimeoutMs ?? 10_000;
+  return multiKeychain(defaultCredentialFiles(options).map(({ file, kind }) => configFileKeychain(file, kind, { env, helperTimeoutMs })));
+}
+
+/** Remembers each registry's answer for `ttlMs`, so a helper is not run for every request; lookups in flight are shared. */
+export function cachedKeychain(inner: Keychain, ttlMs: number, now: () => number = Date.now): Keychain & { forget(registry: string): void } {
+  const answers = new Map<string, { at: number; credential: Promise<Credential> }>();
+  const keyOf = (target: CredentialTarget): string => `${target.registry}\u0000${target.path ?? ''}`;
+  return {
+    resolve(target, signal) {
+      const key = keyOf(target);
+      let cached = answers.get(key);
+      if (cached === undefined || now() - cached.at >= ttlMs) {
+        // The shared lookup ignores any one caller's signal (helpers have their own timeout); each caller can still leave.
+        const credential = inner.resolve(target);
+        cached = { at: now(), credential };
+        answers.set(key, cached);
+        credential.catch(() => answers.delete(key));
+      }
+      return raceSignal(cached.credential, signal);
+    },
+    forget(registry) {
+      for (const key of answers.keys()) if (key.startsWith(`${registry}\u0000`)) answers.delete(key);
+    },
+  };
+}
+
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
