@@ -56,7 +56,9 @@ function imageHover(container: ContainerFields): string[] {
   const parsed = parseReference(image.value);
   if (!parsed.ok) return [...lines, `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`, '', ...policyLines(image.value, written)];
   const ref = parsed.value;
-  return [...lines, `Canonical: ${code(ref.canonical)}`, '', ...referenceTable(ref), '', pinningLine(ref), '', ...policyLines(image.value, written)];
+  // The pull policy comes before the parts table: it is what people most often get wrong, and a
+  // hover that is too tall for the editor cuts off its end.
+  return [...lines, `Canonical: ${code(ref.canonical)}`, '', ...policyLines(image.value, written), '', pinningLine(ref), '', ...referenceTable(ref)];
 }
 
 function pullPolicyHover(container: ContainerFields): string[] {
