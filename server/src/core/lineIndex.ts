@@ -1,5 +1,6 @@
 /**
- * Converts UTF-16 offsets to zero-based line and character positions and back.
+ * Converts UTF-16 offsets to zero-based line and character positions, for front ends that have no
+ * TextDocument (the CLI's text, JSON and SARIF output).
  * Lines end at "\n", "\r\n" or a lone "\r", as LSP defines them.
  */
 export interface Position {
@@ -24,10 +25,6 @@ export class LineIndex {
     this.lineStarts = starts;
   }
 
-  get lineCount(): number {
-    return this.lineStarts.length;
-  }
-
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     let low = 0;
@@ -38,13 +35,5 @@ export class LineIndex {
       else high = mid - 1;
     }
     return { line: low, character: clamped - this.lineStarts[low] };
-  }
-
-  offsetAt(position: Position): number {
-    if (position.line < 0) return 0;
-    if (position.line >= this.lineStarts.length) return this.text.length;
-    const start = this.lineStarts[position.line];
-    const next = position.line + 1 < this.lineStarts.length ? this.lineStarts[position.line + 1] : this.text.length;
-    return Math.min(start + Math.max(0, position.character), next);
   }
 }

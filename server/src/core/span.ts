@@ -6,11 +6,3 @@ export interface Span {
   readonly start: number;
   readonly end: number;
 }
-
-export function spanContains(span: Span, offset: number): boolean {
-  return offset >= span.start && offset <= span.end;
-}
-
-export function spansOverlap(a: Span, b: Span): boolean {
-  return a.start <= b.end && b.start <= a.end;
-}

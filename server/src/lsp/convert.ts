@@ -25,7 +25,7 @@ const README_URL = pathToFileURL(resolve(__dirname, '..', 'README.md')).href;
 
 const DIAGNOSTIC_SOURCE = 'image-aware';
 
-/** Both TextDocument and the core's LineIndex satisfy this, so either can map offsets. */
+/** What converting needs from a TextDocument: offsets to positions and back. */
 export interface PositionMap {
   positionAt(offset: number): lsp.Position;
   offsetAt(position: lsp.Position): number;

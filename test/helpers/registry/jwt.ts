@@ -7,7 +7,7 @@
  * Claims the registry checks: `iss` equals the configured issuer, `aud` is a plain string equal to
  * the service, `nbf`/`exp` bound the current time (with 60 s leeway), and `access` lists the grants.
  */
-import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, sign, X509Certificate } from 'node:crypto';
 
 export type KeyHeader = 'x5c' | 'kid';
 
@@ -59,7 +59,7 @@ function base32(data: Buffer): string {
  * DER SubjectPublicKeyInfo, in base32, as 12 groups of 4 characters joined by colons.
  */
 export function libtrustKeyId(certPem: string): string {
-  const spki = createPublicKey(new X509Certificate(certPem).publicKey).export({ type: 'spki', format: 'der' });
+  const spki = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' });
   const encoded = base32(createHash('sha256').update(spki).digest().subarray(0, 30));
   return encoded.match(/.{4}/g)!.join(':');
 }
