@@ -46,6 +46,7 @@ const TLS_CODES = new Set([
   'EPROTO',
 ]);
 
+const ERROR_BODY_BYTES = 64 * 1024;
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 /** True when a TLS handshake failed because the server answered in plain HTTP (so plain HTTP may be tried). */
@@ -88,7 +89,8 @@ function classify(error: unknown, request: HttpRequest, timedOut: boolean): Regi
   }
   const code = (error as { code?: string }).code ?? '';
   const text = error instanceof Error ? error.message : String(error);
-  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || /certificate|ssl|tls/i.test(text)) {
+  const tls = TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || (code === '' && /certificate|ssl|tls/i.test(text));
+  if (tls && !UNREACHABLE_CODES.has(code)) {
     return new RegistryError({
       code: 'TLS',
       registry: request.registry,
@@ -142,9 +144,11 @@ export function send(request: HttpRequest, agents: AgentPool): Promise<HttpRespo
       let truncated = false;
       const done = (): void =>
         finish(undefined, { url: request.url, status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks), truncated });
+      // Error bodies are only read for their code and message, so they get a small limit.
+      const limit = (incoming.statusCode ?? 0) >= 400 ? Math.min(request.maxBodyBytes, ERROR_BODY_BYTES) : request.maxBodyBytes;
       incoming.on('data', (chunk: Buffer) => {
         if (truncated) return;
-        const room = request.maxBodyBytes - length;
+        const room = limit - length;
         if (chunk.length > room) {
           chunks.push(chunk.subarray(0, room));
           length += room;

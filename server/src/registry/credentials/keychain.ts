@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { raceSignal } from '../abort';
 import { ANONYMOUS, multiKeychain, type Credential, type CredentialTarget, type Keychain } from './credential';
 import { credentialFromEntry, lookupConfig, parseDockerConfig } from './dockerConfig';
 import { runCredentialHelper } from './helper';
@@ -86,23 +87,4 @@ export function cachedKeychain(inner: Keychain, ttlMs: number, now: () => number
       for (const key of answers.keys()) if (key.startsWith(`${registry}\u0000`)) answers.delete(key);
     },
   };
-}
-
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

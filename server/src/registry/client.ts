@@ -1,0 +1,239 @@
+/**
+ * `createRegistryClient` composes the keychain, the transport and the cache behind the `RegistryClient` interface.
+ * Tag lists and tag → digest answers are cached for `tagTtlMs`; manifests by digest forever. Concurrent identical
+ * calls share one request. When the registry is unreachable, times out or answers with a temporary error, an expired
+ * cache entry is served with `stale: true`; without one, the error is thrown.
+ */
+import { RegistryCache } from './cache';
+import { cachedKeychain, createDefaultKeychain } from './credentials/keychain';
+import type { Keychain } from './credentials/credential';
+import { RegistryError } from './errors';
+import { DOCKER_HUB, normalizeRegistry } from './hosts';
+import { fetchImageConfig, fetchManifest, headManifest, isDigest, isImageConfig, type ParsedManifest } from './manifest';
+import { SingleFlight } from './singleFlight';
+import { fetchTags } from './tags';
+import { Transport, type RequestEvent } from './transport';
+import type { ManifestDetail, ManifestInfo, ManifestRef, ManifestRequestOptions, PlatformInfo, RegistryClient, RepositoryName, RequestOptions, TagList } from './types';
+
+export interface RegistryClientOptions {
+  /** A directory for the on-disk cache; memory only when absent. */
+  readonly cacheDir?: string;
+  /** Registries (host[:port], or IPv4 CIDRs) that may use plain HTTP besides loopback. TLS is still verified when used. */
+  readonly insecureRegistries?: readonly string[];
+  /** host[:port] (or host) → PEM file of extra CA certificates for that host. */
+  readonly caFiles?: Readonly<Record<string, string>>;
+  /** The docker config directory; defaults to $DOCKER_CONFIG, then ~/.docker. */
+  readonly dockerConfigDir?: string;
+  /** Environment for config locations and credential helpers; defaults to process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Replaces the default keychain (docker config, podman auth files). */
+  readonly keychain?: Keychain;
+  /** Timeout for one HTTP exchange, in milliseconds (default 15 000). */
+  readonly fetchTimeoutMs?: number;
+  readonly concurrencyPerRegistry?: number;
+  readonly userAgent?: string;
+  /** How long tag lists and tag → digest answers are fresh (default 5 minutes). */
+  readonly tagTtlMs?: number;
+  /** Retries after 429/502/503/504 or a reset connection (default 3). */
+  readonly maxRetries?: number;
+  /** Longest single wait before a retry (default 10 s); a longer Retry-After fails at once with `retryAfterMs`. */
+  readonly maxRetryDelayMs?: number;
+  /** The first backoff when the registry gives no Retry-After (default 250 ms), doubled on each retry. */
+  readonly retryBackoffMs?: number;
+  /** How long a keychain answer is reused (default 60 s). */
+  readonly credentialTtlMs?: number;
+  /** Called after every HTTP exchange, for tracing; gets no headers or bodies. */
+  readonly onRequest?: (event: RequestEvent) => void;
+  readonly now?: () => number;
+}
+
+type StoredManifest = Omit<ManifestInfo, 'fromCache' | 'stale'>;
+interface TagDigest {
+  readonly digest: string;
+  readonly mediaType?: string;
+  readonly size?: number;
+}
+
+const LEVEL: Readonly<Record<ManifestDetail, number>> = { digest: 0, manifest: 1, platforms: 2 };
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
+const PATH = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
+  return new HttpRegistryClient(options);
+}
+
+export class HttpRegistryClient implements RegistryClient {
+  private readonly transport: Transport;
+  private readonly cache: RegistryCache;
+  private readonly flights = new SingleFlight();
+  private readonly tagTtlMs: number;
+
+  constructor(options: RegistryClientOptions = {}) {
+    const env = options.env ?? process.env;
+    const keychain = options.keychain ?? createDefaultKeychain({ dockerConfigDir: options.dockerConfigDir, env });
+    this.transport = new Transport({
+      keychain: cachedKeychain(keychain, options.credentialTtlMs ?? 60_000),
+      insecureRegistries: options.insecureRegistries ?? [],
+      caFiles: options.caFiles ?? {},
+      timeoutMs: options.fetchTimeoutMs ?? 15_000,
+      concurrency: options.concurrencyPerRegistry ?? 6,
+      userAgent: options.userAgent ?? 'image-aware-manifests',
+      maxRetries: options.maxRetries ?? 3,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
+      backoffMs: options.retryBackoffMs ?? 250,
+      onRequest: options.onRequest,
+    });
+    this.cache = new RegistryCache({ dir: options.cacheDir, now: options.now });
+    this.tagTtlMs = options.tagTtlMs ?? 5 * 60_000;
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+
+  async listTags(repository: RepositoryName, options: RequestOptions = {}): Promise<TagList> {
+    const repo = checkRepository(repository);
+    const key = `tags|${repo.registry}/${repo.path}`;
+    if (options.fresh !== true) {
+      const entry = await this.cache.get<string[]>(key);
+      if (entry !== undefined && this.cache.isFresh(entry, this.tagTtlMs)) return { tags: entry.value, fromCache: true, stale: false };
+    }
+    return this.flights.run(
+      key,
+      async (signal) => {
+        try {
+          const tags = await fetchTags(this.transport, repo, signal);
+          await this.cache.set(key, tags);
+          return { tags, fromCache: false, stale: false };
+        } catch (error) {
+          const entry = isTemporary(error) ? await this.cache.get<string[]>(key) : undefined;
+          if (entry === undefined) throw error;
+          return { tags: entry.value, fromCache: true, stale: true };
+        }
+      },
+      options.signal,
+      () => aborted(repo.registry),
+    );
+  }
+
+  async getManifest(ref: ManifestRef, options: ManifestRequestOptions = {}): Promise<ManifestInfo> {
+    const repo = checkRepository(ref);
+    const reference = checkReference(ref.reference, repo.registry);
+    const detail = options.detail ?? 'manifest';
+    const key = `manifest|${repo.registry}/${repo.path}|${reference}|${detail}|${options.fresh === true}`;
+    return this.flights.run(key, (signal) => this.resolve(repo, reference, detail, options.fresh === true, signal), options.signal, () => aborted(repo.registry));
+  }
+
+  private async resolve(repo: RepositoryName, reference: string, detail: ManifestDetail, fresh: boolean, signal: AbortSignal): Promise<ManifestInfo> {
+    let requested = false;
+    let stale = false;
+    let digest = reference;
+    let announced: { mediaType?: string; size?: number } = {};
+    if (!isDigest(reference)) {
+      const tagKey = `tag|${repo.registry}/${repo.path}:${reference}`;
+      const entry = fresh ? undefined : await this.cache.get<TagDigest>(tagKey);
+      if (entry !== undefined && this.cache.isFresh(entry, this.tagTtlMs)) {
+        ({ digest, ...announced } = entry.value);
+      } else {
+        try {
+          const head = await headOrNothing(this.transport, repo, reference, signal);
+          requested = true;
+          if (head.digest === undefined) {
+            // No digest announced, or HEAD refused: GET by tag and hash the bytes.
+            const parsed = await fetchManifest(this.transport, repo, reference, signal);
+            await this.cache.set<TagDigest>(tagKey, { digest: parsed.digest, mediaType: parsed.mediaType, size: parsed.size });
+            return this.store(repo, await this.complete(repo, parsed, detail, signal), detail);
+          }
+          digest = head.digest;
+          announced = { mediaType: head.mediaType, size: head.size };
+          await this.cache.set<TagDigest>(tagKey, { digest, ...announced });
+        } catch (error) {
+          const old = isTemporary(error) ? (entry ?? (await this.cache.get<TagDigest>(tagKey))) : undefined;
+          if (old === undefined) throw error;
+          ({ digest, ...announced } = old.value);
+          stale = true;
+        }
+      }
+    }
+
+    const manifestKey = `manifest|${repo.registry}/${repo.path}@${digest}`;
+    const cached = await this.cache.get<{ level: number; info: StoredManifest }>(manifestKey);
+    if (cached !== undefined && cached.value.level >= LEVEL[detail]) return { ...cached.value.info, fromCache: !requested, stale };
+    if (detail === 'digest') {
+      if (requested || stale) return { digest, mediaType: announced.mediaType ?? '', size: announced.size ?? 0, fromCache: !requested, stale };
+      const head = await headOrNothing(this.transport, repo, digest, signal);
+      if (head.mediaType !== undefined || head.digest !== undefined) return { digest, mediaType: head.mediaType ?? '', size: head.size ?? 0, fromCache: false, stale };
+      // HEAD is refused here: the GET below answers instead.
+    }
+    try {
+      const parsed = await fetchManifest(this.transport, repo, digest, signal);
+      return { ...(await this.store(repo, await this.complete(repo, parsed, detail, signal), detail)), stale };
+    } catch (error) {
+      if (cached === undefined || !isTemporary(error)) throw error;
+      return { ...cached.value.info, fromCache: true, stale: true };
+    }
+  }
+
+  private async store(repo: RepositoryName, info: StoredManifest, detail: ManifestDetail): Promise<ManifestInfo> {
+    // A single-platform image has nothing more to fetch for `platforms`, so it is stored at the highest level.
+    const level = info.isIndex === true ? LEVEL[detail] : LEVEL.platforms;
+    await this.cache.set(`manifest|${repo.registry}/${repo.path}@${info.digest}`, { level, info });
+    return { ...info, fromCache: false, stale: false };
+  }
+
+  /** Adds what the manifest alone does not say: the config of an image, the children of an index (for `platforms`). */
+  private async complete(repo: RepositoryName, parsed: ParsedManifest, detail: ManifestDetail, signal: AbortSignal): Promise<StoredManifest> {
+    if (parsed.kind === 'image') {
+      const base = { digest: parsed.digest, mediaType: parsed.mediaType, size: parsed.size, isIndex: false, totalSize: parsed.totalSize, configMediaType: parsed.config.mediaType };
+      if (!isImageConfig(parsed.config.mediaType)) return base;
+      return { ...base, ...(await fetchImageConfig(this.transport, repo, parsed.config, signal)) };
+    }
+    let platforms: PlatformInfo[] = parsed.platforms;
+    if (detail === 'platforms') {
+      platforms = await Promise.all(
+        parsed.platforms.map(async (platform) => {
+          const child = await this.resolve(repo, platform.digest, 'manifest', false, signal);
+          return { ...platform, ...(child.totalSize === undefined ? {} : { totalSize: child.totalSize }), ...(child.created === undefined ? {} : { created: child.created }) };
+        }),
+      );
+    }
+    return { digest: parsed.digest, mediaType: parsed.mediaType, size: parsed.size, isIndex: true, platforms };
+  }
+}
+
+/**
+ * HEAD a manifest; a registry that refuses HEAD (405) answers nothing, so that a GET is made instead.
+ * A 404 is MANIFEST_UNKNOWN: distribution answers that even for a repository that does not exist (only the tag
+ * list says NAME_UNKNOWN), so a GET would tell no more.
+ */
+async function headOrNothing(transport: Transport, repo: RepositoryName, reference: string, signal: AbortSignal): Promise<{ digest?: string; mediaType?: string; size?: number }> {
+  try {
+    return await headManifest(transport, repo, reference, signal);
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 405) return {};
+    throw error;
+  }
+}
+
+function isTemporary(error: unknown): boolean {
+  return error instanceof RegistryError && error.temporary;
+}
+
+function aborted(registry: string): RegistryError {
+  return new RegistryError({ code: 'ABORTED', registry, message: `the request to ${registry} was cancelled`, temporary: false });
+}
+
+function checkRepository<T extends RepositoryName>(repository: T): T {
+  const registry = normalizeRegistry(repository.registry);
+  const path = registry === DOCKER_HUB && !repository.path.includes('/') ? `library/${repository.path}` : repository.path;
+  if (!HOST.test(registry)) throw new RegistryError({ code: 'NAME_INVALID', registry, message: `"${registry}" is not a registry host[:port]`, temporary: false });
+  if (!PATH.test(path) || path.length > 255) throw new RegistryError({ code: 'NAME_INVALID', registry, message: `"${path}" is not a repository name`, temporary: false });
+  return { ...repository, registry, path };
+}
+
+function checkReference(reference: string, registry: string): string {
+  if (isDigest(reference) ? DIGEST.test(reference) : TAG.test(reference)) return reference;
+  throw new RegistryError({ code: isDigest(reference) ? 'NAME_INVALID' : 'TAG_INVALID', registry, message: `"${reference}" is neither a tag nor a digest`, temporary: false });
+}

@@ -1,0 +1,215 @@
+/**
+ * Manifests as the OCI distribution spec serves them.
+ * Requests name all four media types in Accept (OCI index and manifest, Docker list and schema2): without them
+ * distribution answers 404 for OCI content and converts Docker images to schema1, a different digest.
+ * A digest means "verify the bytes": every manifest and config body is hashed and compared with the digest it was
+ * asked for (or the one the registry announced), and a difference is DIGEST_MISMATCH.
+ * An index yields its platforms (attestation manifests left out); an image manifest yields the sum of its layer sizes
+ * and, from its config blob, created, labels and platform.
+ */
+import { createHash } from 'node:crypto';
+import { RegistryError } from './errors';
+import type { Transport } from './transport';
+import type { PlatformInfo, RepositoryName } from './types';
+
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+export const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].join(', ');
+const IMAGE_CONFIG_TYPES = new Set(['application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json']);
+
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024; // containerd's limit
+const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+const ALGORITHMS: Readonly<Record<string, string>> = { sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
+
+export interface Descriptor {
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+}
+
+export type ParsedManifest =
+  | { readonly kind: 'index'; readonly digest: string; readonly mediaType: string; readonly size: number; readonly platforms: PlatformInfo[] }
+  | { readonly kind: 'image'; readonly digest: string; readonly mediaType: string; readonly size: number; readonly config: Descriptor; readonly totalSize: number };
+
+export interface ImageConfigFacts {
+  readonly created?: string;
+  readonly labels?: Record<string, string>;
+  readonly os?: string;
+  readonly architecture?: string;
+  readonly variant?: string;
+}
+
+export function isDigest(reference: string): boolean {
+  return reference.includes(':'); // tags cannot contain ":", digests always do
+}
+
+/** The digest of `bytes` with the algorithm of `like` ("sha256:…"); UNSUPPORTED for other algorithms. */
+export function digestOf(bytes: Uint8Array, like: string, registry: string): string {
+  const algorithm = like.slice(0, like.indexOf(':'));
+  const nodeName = ALGORITHMS[algorithm];
+  if (nodeName === undefined) throw new RegistryError({ code: 'UNSUPPORTED', registry, message: `the digest algorithm "${algorithm}" is not supported`, temporary: false });
+  return `${algorithm}:${createHash(nodeName).update(bytes).digest('hex')}`;
+}
+
+export function verifyDigest(bytes: Uint8Array, expected: string, registry: string, what: string): void {
+  const actual = digestOf(bytes, expected, registry);
+  if (actual !== expected) {
+    throw new RegistryError({ code: 'DIGEST_MISMATCH', registry, message: `${what} should have digest ${expected} but its bytes hash to ${actual}`, temporary: false });
+  }
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function asSize(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+/** Parses verified manifest bytes; `contentType` is the response's Content-Type, used when the body names no media type. */
+export function parseManifest(bytes: Uint8Array, digest: string, contentType: string | undefined, registry: string): ParsedManifest {
+  const invalid = (why: string): RegistryError => new RegistryError({ code: 'INVALID_RESPONSE', registry, message: `the manifest ${digest} ${why}`, temporary: false });
+  let body: Record<string, unknown> | undefined;
+  try {
+    body = asObject(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  } catch {
+    throw invalid('is not JSON');
+  }
+  if (body === undefined) throw invalid('is not a JSON object');
+  if (body.schemaVersion === 1) {
+    throw new RegistryError({ code: 'UNSUPPORTED', registry, message: `the manifest ${digest} is Docker schema 1, which is deprecated and not supported`, temporary: false });
+  }
+  const headerType = contentType?.split(';')[0].trim();
+  const mediaType = asString(body.mediaType) ?? (headerType !== undefined && headerType !== 'application/json' ? headerType : undefined) ?? (Array.isArray(body.manifests) ? OCI_INDEX : OCI_MANIFEST);
+  if (mediaType === OCI_INDEX || mediaType === DOCKER_LIST || Array.isArray(body.manifests)) {
+    const entries = Array.isArray(body.manifests) ? body.manifests : [];
+    const platforms: PlatformInfo[] = [];
+    for (const entry of entries.map(asObject)) {
+      const childDigest = asString(entry?.digest);
+      if (entry === undefined || childDigest === undefined) continue;
+      if (asObject(entry.annotations)?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
+      const platform = asObject(entry.platform) ?? {};
+      const variant = asString(platform.variant);
+      const osVersion = asString(platform['os.version']);
+      platforms.push({
+        os: asString(platform.os) ?? 'unknown',
+        architecture: asString(platform.architecture) ?? 'unknown',
+        ...(variant === undefined ? {} : { variant }),
+        ...(osVersion === undefined ? {} : { osVersion }),
+        digest: childDigest,
+        size: asSize(entry.size),
+      });
+    }
+    return { kind: 'index', digest, mediaType, size: bytes.length, platforms };
+  }
+  const config = asObject(body.config);
+  const configDigest = asString(config?.digest);
+  if (config === undefined || configDigest === undefined) throw invalid(`(${mediaType}) has no config descriptor`);
+  const layers = Array.isArray(body.layers) ? body.layers : [];
+  const totalSize = layers.reduce<number>((sum, layer) => sum + asSize(asObject(layer)?.size), 0);
+  return { kind: 'image', digest, mediaType, size: bytes.length, config: { mediaType: asString(config.mediaType) ?? '', digest: configDigest, size: asSize(config.size) }, totalSize };
+}
+
+/** Reads created, labels and platform from image config bytes; fields that are missing or malformed are left out. */
+export function parseImageConfig(bytes: Uint8Array): ImageConfigFacts {
+  let body: Record<string, unknown> | undefined;
+  try {
+    body = asObject(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  } catch {
+    return {};
+  }
+  if (body === undefined) return {};
+  const labels: Record<string, string> = {};
+  const rawLabels = asObject(asObject(body.config)?.Labels);
+  for (const [key, value] of Object.entries(rawLabels ?? {})) if (typeof value === 'string') labels[key] = value;
+  const facts: { -readonly [K in keyof ImageConfigFacts]: ImageConfigFacts[K] } = {};
+  if (asString(body.created) !== undefined) facts.created = asString(body.created);
+  if (rawLabels !== undefined) facts.labels = labels;
+  if (asString(body.os) !== undefined) facts.os = asString(body.os);
+  if (asString(body.architecture) !== undefined) facts.architecture = asString(body.architecture);
+  if (asString(body.variant) !== undefined) facts.variant = asString(body.variant);
+  return facts;
+}
+
+export function isImageConfig(mediaType: string): boolean {
+  return IMAGE_CONFIG_TYPES.has(mediaType);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function describe(repository: RepositoryName, reference: string): string {
+  return `manifest ${repository.registry}/${repository.path}${isDigest(reference) ? '@' : ':'}${reference}`;
+}
+
+/** HEAD a manifest: the digest the registry announces (if it does), its media type and size. */
+export async function headManifest(
+  transport: Transport,
+  repository: RepositoryName,
+  reference: string,
+  signal?: AbortSignal,
+): Promise<{ digest?: string; mediaType?: string; size?: number }> {
+  const response = await transport.request({
+    registry: repository.registry,
+    repository: repository.path,
+    method: 'HEAD',
+    target: `/v2/${repository.path}/manifests/${reference}`,
+    accept: MANIFEST_ACCEPT,
+    signal,
+    maxBodyBytes: 0,
+    what: describe(repository, reference),
+    notFound: 'MANIFEST_UNKNOWN',
+  });
+  const length = Number(headerValue(response.headers['content-length']));
+  return {
+    digest: headerValue(response.headers['docker-content-digest']),
+    mediaType: headerValue(response.headers['content-type'])?.split(';')[0].trim(),
+    size: Number.isFinite(length) ? length : undefined,
+  };
+}
+
+/** GETs and verifies a manifest. By digest, the bytes must hash to it; by tag, to the announced digest if any. */
+export async function fetchManifest(transport: Transport, repository: RepositoryName, reference: string, signal?: AbortSignal): Promise<ParsedManifest> {
+  const what = describe(repository, reference);
+  const response = await transport.request({
+    registry: repository.registry,
+    repository: repository.path,
+    method: 'GET',
+    target: `/v2/${repository.path}/manifests/${reference}`,
+    accept: MANIFEST_ACCEPT,
+    signal,
+    maxBodyBytes: MAX_MANIFEST_BYTES,
+    what,
+    notFound: 'MANIFEST_UNKNOWN',
+  });
+  const announced = headerValue(response.headers['docker-content-digest']);
+  const expected = isDigest(reference) ? reference : announced;
+  if (expected !== undefined) verifyDigest(response.body, expected, repository.registry, what);
+  if (announced !== undefined && expected !== undefined && announced !== expected) verifyDigest(response.body, announced, repository.registry, what);
+  const digest = expected ?? digestOf(response.body, 'sha256:', repository.registry);
+  return parseManifest(response.body, digest, headerValue(response.headers['content-type']), repository.registry);
+}
+
+/** GETs and verifies an image config blob (following a redirect to storage, without credentials). */
+export async function fetchImageConfig(transport: Transport, repository: RepositoryName, config: Descriptor, signal?: AbortSignal): Promise<ImageConfigFacts> {
+  const what = `config blob ${config.digest} of ${repository.registry}/${repository.path}`;
+  const response = await transport.request({
+    registry: repository.registry,
+    repository: repository.path,
+    method: 'GET',
+    target: `/v2/${repository.path}/blobs/${config.digest}`,
+    signal,
+    maxBodyBytes: MAX_CONFIG_BYTES,
+    what,
+    notFound: 'BLOB_UNKNOWN',
+  });
+  verifyDigest(response.body, config.digest, repository.registry, what);
+  return parseImageConfig(response.body);
+}

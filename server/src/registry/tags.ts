@@ -1,0 +1,62 @@
+/**
+ * Tag lists: `GET /v2/<name>/tags/list?n=…`, following `Link: <…>; rel="next"` pages until there are none.
+ * distribution 2.8 ignores `n` and answers everything at once without a Link; Docker Hub, GHCR and Harbor page.
+ * Paging stops at a repeated page or after MAX_PAGES, so a looping registry cannot keep us busy.
+ */
+import { RegistryError } from './errors';
+import { parseLinkNext } from './headers';
+import type { Transport } from './transport';
+import type { RepositoryName } from './types';
+
+const PAGE_SIZE = 1000;
+const MAX_PAGES = 200;
+const MAX_PAGE_BYTES = 16 * 1024 * 1024;
+
+/** Reads the `tags` of one page; null (an empty repository on some registries) means none. */
+export function parseTagsPage(body: Uint8Array, registry: string, what: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    throw new RegistryError({ code: 'INVALID_RESPONSE', registry, message: `${what}: the answer is not JSON`, temporary: false });
+  }
+  const tags = typeof parsed === 'object' && parsed !== null ? (parsed as { tags?: unknown }).tags : undefined;
+  if (tags === null || tags === undefined) return [];
+  if (!Array.isArray(tags)) throw new RegistryError({ code: 'INVALID_RESPONSE', registry, message: `${what}: "tags" is not a list`, temporary: false });
+  return tags.filter((tag): tag is string => typeof tag === 'string');
+}
+
+export async function fetchTags(transport: Transport, repository: RepositoryName, signal?: AbortSignal): Promise<string[]> {
+  const what = `the tags of ${repository.registry}/${repository.path}`;
+  const seenPages = new Set<string>();
+  const seenTags = new Set<string>();
+  const tags: string[] = [];
+  let target = `/v2/${repository.path}/tags/list?n=${PAGE_SIZE}`;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const response = await transport.request({
+      registry: repository.registry,
+      repository: repository.path,
+      method: 'GET',
+      target,
+      accept: 'application/json',
+      signal,
+      maxBodyBytes: MAX_PAGE_BYTES,
+      what,
+      notFound: 'NAME_UNKNOWN',
+    });
+    seenPages.add(response.url.href);
+    for (const tag of parseTagsPage(response.body, repository.registry, what)) {
+      if (!seenTags.has(tag)) {
+        seenTags.add(tag);
+        tags.push(tag);
+      }
+    }
+    const link = response.headers.link;
+    const next = parseLinkNext(Array.isArray(link) ? link : link === undefined ? undefined : String(link));
+    if (next === undefined) return tags;
+    const resolved = new URL(next, response.url).href;
+    if (seenPages.has(resolved)) return tags;
+    target = resolved;
+  }
+  return tags;
+}

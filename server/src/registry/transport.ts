@@ -1,0 +1,291 @@
+/**
+ * The transport owns everything between "GET this path of this registry" and a response:
+ * - the scheme: HTTPS with verified TLS (plus a per-registry CA file); plain HTTP only when the HTTPS handshake
+ *   gets a plain-HTTP answer from a loopback or insecure-listed host;
+ * - the ping (`GET /v2/`) and its challenge, remembered per registry, and authorization through `TokenCache`;
+ * - redirects, followed by hand, with Authorization dropped as soon as the host or scheme changes;
+ * - retries: 429, 502, 503 and 504 honour Retry-After (seconds or an HTTP date) or back off exponentially,
+ *   up to `maxRetries`; a reset keep-alive connection is retried too;
+ * - a per-attempt timeout, the caller's AbortSignal, and at most `concurrency` requests per registry.
+ * Every failure is a `RegistryError` that says which credentials were tried.
+ */
+import { readFileSync } from 'node:fs';
+import { raceSignal, sleep } from './abort';
+import { mergeScopes, pickChallenge, TokenCache } from './auth';
+import type { Credential, Keychain } from './credentials/credential';
+import { errorFromResponse, RegistryError, type RegistryErrorCode } from './errors';
+import { parseRetryAfter, parseWwwAuthenticate, type Challenge } from './headers';
+import { allowsPlainHttp, apiHost, hostOf } from './hosts';
+import { AgentPool, isPlainHttpAnswer, send, type HttpResponse } from './http';
+import { KeyedLimiter } from './limiter';
+
+export interface TransportOptions {
+  readonly keychain: Keychain;
+  readonly insecureRegistries: readonly string[];
+  /** host[:port] → path of a PEM file with extra CA certificates for that host. */
+  readonly caFiles: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly concurrency: number;
+  readonly userAgent: string;
+  readonly maxRetries: number;
+  /** The longest wait for one retry; a registry asking for longer gets an error that carries `retryAfterMs`. */
+  readonly maxRetryDelayMs: number;
+  readonly backoffMs: number;
+  readonly onRequest?: (event: RequestEvent) => void;
+}
+
+/** One HTTP exchange, for tracing: never carries headers or bodies. */
+export interface RequestEvent {
+  readonly method: string;
+  readonly url: string;
+  readonly status?: number;
+  readonly error?: RegistryErrorCode;
+  readonly ms: number;
+}
+
+export interface RegistryRequest {
+  readonly registry: string;
+  readonly repository: string;
+  readonly method: 'GET' | 'HEAD';
+  /** A path ("/v2/…") or an absolute URL (a Link target). */
+  readonly target: string;
+  readonly accept?: string;
+  readonly signal?: AbortSignal;
+  readonly maxBodyBytes: number;
+  /** For messages: "manifest library/nginx:1.25". */
+  readonly what: string;
+  readonly notFound: RegistryErrorCode;
+}
+
+interface Session {
+  readonly base: URL;
+  challenge?: Challenge;
+}
+
+const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+const ERROR_BODY_BYTES = 64 * 1024;
+
+export class Transport {
+  private readonly agents = new AgentPool();
+  private readonly limiter: KeyedLimiter;
+  private readonly sessions = new Map<string, Promise<Session>>();
+  private readonly tokens: TokenCache;
+  private readonly caCache = new Map<string, string | undefined>();
+
+  constructor(private readonly options: TransportOptions) {
+    this.limiter = new KeyedLimiter(options.concurrency);
+    this.tokens = new TokenCache(
+      (request) =>
+        this.withRetries(request.url.host, request.signal, () =>
+          this.exchange(request.url, request.method, request.headers, { registry: request.url.host, signal: request.signal, maxBodyBytes: 1024 * 1024, body: request.body }),
+        ),
+      options.insecureRegistries,
+    );
+  }
+
+  close(): void {
+    this.agents.destroy();
+  }
+
+  /** Sends a request to a registry and returns a 2xx response; anything else becomes a `RegistryError`. */
+  async request(request: RegistryRequest): Promise<HttpResponse> {
+    let credential: Credential | undefined;
+    try {
+      const session = await this.session(request.registry, request.signal);
+      const url = new URL(request.target, session.base);
+      const scopes = [`repository:${request.repository}:pull`];
+      let retriedAuth = false;
+      for (;;) {
+        const challenge = session.challenge;
+        let authorization: string | undefined;
+        // Credentials only ever go to the registry's own origin, even when a Link header points elsewhere.
+        if (challenge !== undefined && url.origin === session.base.origin) {
+          credential ??= await this.options.keychain.resolve({ registry: request.registry, path: request.repository }, request.signal);
+          authorization = await this.tokens.authorization({ registry: request.registry, challenge, credential, scopes: mergeScopes(scopes, challenge), signal: request.signal });
+        }
+        const headers: Record<string, string> = {};
+        if (request.accept !== undefined) headers.accept = request.accept;
+        if (authorization !== undefined) headers.authorization = authorization;
+        const response = await this.withRetries(request.registry, request.signal, () =>
+          this.exchange(url, request.method, headers, { registry: request.registry, signal: request.signal, maxBodyBytes: request.maxBodyBytes }),
+        );
+        if (response.status >= 200 && response.status < 300) {
+          if (response.truncated) throw this.tooLarge(request);
+          return response;
+        }
+        if (response.status === 401 && !retriedAuth) {
+          // The token may have expired or lack a scope the registry now names: learn the challenge and try once more.
+          const fresh = pickChallenge(parseWwwAuthenticate(response.headers['www-authenticate']));
+          if (fresh !== undefined) session.challenge = fresh;
+          if (challenge !== undefined && credential !== undefined) this.tokens.invalidate({ registry: request.registry, challenge, credential, scopes: mergeScopes(scopes, challenge) });
+          retriedAuth = true;
+          // Retrying helps when a token was refused or a challenge appeared; wrong Basic credentials stay wrong.
+          if (session.challenge !== undefined && (challenge === undefined || challenge.scheme === 'bearer')) continue;
+        }
+        throw errorFromResponse({
+          registry: request.registry,
+          status: response.status,
+          body: response.body,
+          what: request.what,
+          notFound: request.notFound,
+          triedCredentials: credential?.source ?? 'anonymous',
+          retryAfterMs: parseRetryAfter(header(response, 'retry-after')),
+        });
+      }
+    } catch (error) {
+      throw this.normalize(error, request.registry, request.signal, credential);
+    }
+  }
+
+  private tooLarge(request: RegistryRequest): RegistryError {
+    return new RegistryError({
+      code: 'INVALID_RESPONSE',
+      registry: request.registry,
+      message: `the answer for ${request.what} is larger than ${request.maxBodyBytes} bytes`,
+      temporary: false,
+    });
+  }
+
+  /** Every error leaving the transport is a RegistryError naming the credentials tried. */
+  private normalize(error: unknown, registry: string, signal: AbortSignal | undefined, credential: Credential | undefined): RegistryError {
+    let result: RegistryError;
+    if (error instanceof RegistryError) result = error;
+    else if (signal?.aborted) result = new RegistryError({ code: 'ABORTED', registry, message: `the request to ${registry} was cancelled`, temporary: false, cause: error });
+    else result = new RegistryError({ code: 'UNKNOWN', registry, message: `the request to ${registry} failed: ${(error as Error)?.message ?? String(error)}`, cause: error, temporary: false });
+    if (credential !== undefined && result.triedCredentials === 'anonymous') result.triedCredentials = credential.source;
+    return result;
+  }
+
+  /** Pings the registry once per client (shared by concurrent callers) to learn its scheme and challenge. */
+  private session(registry: string, signal: AbortSignal | undefined): Promise<Session> {
+    let session = this.sessions.get(registry);
+    if (session === undefined) {
+      session = this.ping(registry);
+      this.sessions.set(registry, session);
+      session.catch(() => this.sessions.delete(registry));
+    }
+    return raceAbort(session, signal, registry);
+  }
+
+  private async ping(registry: string): Promise<Session> {
+    const host = apiHost(registry);
+    const plainAllowed = allowsPlainHttp(host, this.options.insecureRegistries);
+    let response: HttpResponse | undefined;
+    let base = new URL(`https://${host}/`);
+    try {
+      response = await this.withRetries(registry, undefined, () => this.exchange(new URL('/v2/', base), 'GET', {}, { registry, maxBodyBytes: ERROR_BODY_BYTES }));
+    } catch (error) {
+      if (!plainAllowed || !isPlainHttpAnswer(error)) throw error;
+      base = new URL(`http://${host}/`);
+      response = await this.withRetries(registry, undefined, () => this.exchange(new URL('/v2/', base), 'GET', {}, { registry, maxBodyBytes: ERROR_BODY_BYTES }));
+    }
+    if (response.status === 200) return { base };
+    if (response.status === 401) return { base, challenge: pickChallenge(parseWwwAuthenticate(response.headers['www-authenticate'])) };
+    if (response.status === 404) {
+      throw new RegistryError({ code: 'UNSUPPORTED', registry, status: 404, message: `${host} does not serve the registry API (GET /v2/ answered 404)`, temporary: false });
+    }
+    throw errorFromResponse({ registry, status: response.status, body: response.body, what: 'the API check GET /v2/', notFound: 'UNSUPPORTED', triedCredentials: 'anonymous' });
+  }
+
+  /** Runs `attempt` under the registry's concurrency limit, retrying throttling, gateway errors and reset connections. */
+  private async withRetries(registry: string, signal: AbortSignal | undefined, attempt: () => Promise<HttpResponse>): Promise<HttpResponse> {
+    const aborted = (): Error => new RegistryError({ code: 'ABORTED', registry, message: `the request to ${registry} was cancelled`, temporary: false });
+    for (let tries = 0; ; tries++) {
+      const last = tries >= this.options.maxRetries;
+      let response: HttpResponse;
+      try {
+        response = await this.limiter.run(registry, attempt, signal, aborted);
+      } catch (error) {
+        if (last || !isResetConnection(error)) throw error;
+        await this.wait(this.backoff(tries), signal, registry);
+        continue;
+      }
+      if (last || !RETRY_STATUSES.has(response.status)) return response;
+      const asked = parseRetryAfter(header(response, 'retry-after'));
+      if (asked !== undefined && asked > this.options.maxRetryDelayMs) return response;
+      await this.wait(asked ?? this.backoff(tries), signal, registry);
+    }
+  }
+
+  private backoff(tries: number): number {
+    const exponential = this.options.backoffMs * 2 ** tries;
+    return Math.min(this.options.maxRetryDelayMs, exponential * (0.75 + Math.random() * 0.5));
+  }
+
+  private async wait(ms: number, signal: AbortSignal | undefined, registry: string): Promise<void> {
+    try {
+      await sleep(ms, signal);
+    } catch (error) {
+      throw new RegistryError({ code: 'ABORTED', registry, message: `the request to ${registry} was cancelled`, temporary: false, cause: error });
+    }
+  }
+
+  private caFor(url: URL): string | undefined {
+    const host = hostOf(url);
+    if (this.caCache.has(host)) return this.caCache.get(host);
+    const file = this.options.caFiles[host] ?? this.options.caFiles[url.hostname];
+    let pem: string | undefined;
+    if (file !== undefined) {
+      try {
+        pem = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new RegistryError({ code: 'TLS', registry: host, message: `the CA file ${file} for ${host} cannot be read: ${(error as { code?: string }).code ?? error}`, temporary: false });
+      }
+    }
+    this.caCache.set(host, pem);
+    return pem;
+  }
+
+  /** One logical exchange: the request plus any redirects, with Authorization only while on the first origin. */
+  private async exchange(
+    url: URL,
+    method: 'GET' | 'HEAD' | 'POST',
+    headers: Record<string, string>,
+    context: { registry: string; signal?: AbortSignal; maxBodyBytes: number; body?: string },
+  ): Promise<HttpResponse> {
+    let current = url;
+    let sendCredentials = true;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const outgoing: Record<string, string> = { 'user-agent': this.options.userAgent, ...headers };
+      if (!sendCredentials) delete outgoing.authorization;
+      const started = Date.now();
+      let response: HttpResponse;
+      try {
+        response = await send(
+          { url: current, method, headers: outgoing, body: context.body, ca: this.caFor(current), signal: context.signal, timeoutMs: this.options.timeoutMs, maxBodyBytes: context.maxBodyBytes, registry: context.registry },
+          this.agents,
+        );
+      } catch (error) {
+        this.options.onRequest?.({ method, url: current.href, error: (error as RegistryError).code, ms: Date.now() - started });
+        throw error;
+      }
+      this.options.onRequest?.({ method, url: current.href, status: response.status, ms: Date.now() - started });
+      const location = header(response, 'location');
+      if (!REDIRECT_STATUSES.has(response.status) || location === undefined || method === 'POST') return response;
+      const next = new URL(location, current);
+      if (next.protocol !== 'https:' && !(next.protocol === 'http:' && allowsPlainHttp(next.host, this.options.insecureRegistries))) {
+        throw new RegistryError({ code: 'TLS', registry: context.registry, message: `${current.host} redirected to ${next.origin}, which is not HTTPS; the redirect was not followed`, temporary: false });
+      }
+      if (hostOf(next) !== hostOf(url) || next.protocol !== url.protocol) sendCredentials = false;
+      current = next;
+    }
+    throw new RegistryError({ code: 'INVALID_RESPONSE', registry: context.registry, message: `${url.host} redirected more than ${MAX_REDIRECTS} times`, temporary: false });
+  }
+}
+
+function header(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isResetConnection(error: unknown): boolean {
+  const code = (error instanceof RegistryError ? (error.cause as { code?: string } | undefined)?.code : undefined) ?? '';
+  return error instanceof RegistryError && error.code === 'UNREACHABLE' && (code === 'ECONNRESET' || code === 'EPIPE');
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, registry: string): Promise<T> {
+  if (signal?.aborted) return Promise.reject(new RegistryError({ code: 'ABORTED', registry, message: `the request to ${registry} was cancelled`, temporary: false }));
+  return raceSignal(promise, signal);
+}

@@ -1,0 +1,240 @@
+/**
+ * The client's cache against a real registry, with requests counted on a proxy in front of it: repeated and
+ * concurrent calls, the disk cache shared by a new client, the tag TTL (on an injected clock), `fresh`, and stale
+ * answers when the registry is gone or failing.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRegistryClient } from '../../server/src/registry';
+import type { RegistryClient, RegistryClientOptions, RegistryError } from '../../server/src/registry';
+import { delay, moveTag, proxy, pushImage, pushIndex, respond, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import type { MisbehavingServer, RunningRegistry } from '../helpers/registry';
+
+let registry: RunningRegistry;
+const cleanups: Array<() => unknown> = [];
+
+before(async () => {
+  registry = await startRegistry({ auth: 'basic' });
+});
+
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  await registry?.stop();
+});
+
+function temporaryDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'image-aware-cache-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function front(): Promise<MisbehavingServer> {
+  const server = await startMisbehavingServer(proxy(registry));
+  cleanups.push(() => server.stop());
+  return server;
+}
+
+/** A clock the test moves by hand. */
+function clock(): { now: () => number; advance(ms: number): void } {
+  let offset = 0;
+  return { now: () => Date.now() + offset, advance: (ms) => void (offset += ms) };
+}
+
+/** A client with alice's password for `host`; `home` is shared when two clients must share a config. */
+function clientFor(host: string, options: RegistryClientOptions = {}): RegistryClient {
+  const home = temporaryDir();
+  mkdirSync(join(home, '.docker'));
+  const auth = Buffer.from('alice:alice-password').toString('base64');
+  writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [host]: { auth } } }));
+  const client = createRegistryClient({ env: { HOME: home, PATH: process.env.PATH }, fetchTimeoutMs: 3000, retryBackoffMs: 10, ...options });
+  cleanups.push(() => client.close());
+  return client;
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: string): Promise<RegistryError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.equal((error as RegistryError).code, code, (error as Error).message);
+    return error as RegistryError;
+  }
+  assert.fail(`expected ${code}, but the call succeeded`);
+}
+
+test('a second call makes no request at all and says it came from the cache', async () => {
+  await pushImage(registry, 'cache/again', 'v1');
+  const server = await front();
+  const client = clientFor(server.host);
+  const repo = { registry: server.host, path: 'cache/again' };
+  assert.equal((await client.listTags(repo)).fromCache, false);
+  const first = await client.getManifest({ ...repo, reference: 'v1' });
+  assert.equal(first.fromCache, false);
+  const before = server.requests.length;
+  const tags = await client.listTags(repo);
+  const second = await client.getManifest({ ...repo, reference: 'v1' });
+  const byDigest = await client.getManifest({ ...repo, reference: first.digest });
+  const digestOnly = await client.getManifest({ ...repo, reference: 'v1' }, { detail: 'digest' });
+  assert.equal(server.requests.length, before, 'no request after the first calls');
+  assert.deepEqual([tags.fromCache, second.fromCache, byDigest.fromCache, digestOnly.fromCache], [true, true, true, true]);
+  assert.deepEqual({ ...second, fromCache: false }, first);
+  assert.equal(digestOnly.digest, first.digest);
+});
+
+test('concurrent identical calls share one request each', async () => {
+  const pushed = await pushImage(registry, 'cache/together', 'v1');
+  const server = await front();
+  server.on(/^\/v2\/cache\/together\//, delay(50, proxy(registry)));
+  const client = clientFor(server.host);
+  const repo = { registry: server.host, path: 'cache/together' };
+  const [lists, manifests] = await Promise.all([
+    Promise.all(Array.from({ length: 5 }, () => client.listTags(repo))),
+    Promise.all(Array.from({ length: 5 }, () => client.getManifest({ ...repo, reference: 'v1' }))),
+  ]);
+  assert.ok(lists.every((list) => list.tags[0] === 'v1'));
+  assert.equal(new Set(manifests.map((m) => m.digest)).size, 1);
+  const paths = server.requests.map((r) => `${r.method} ${r.path}`).filter((p) => p !== 'GET /v2/');
+  assert.deepEqual(paths.sort(), [
+    `GET /v2/cache/together/blobs/${pushed.configDigest}`,
+    `GET /v2/cache/together/manifests/${manifests[0].digest}`,
+    'GET /v2/cache/together/tags/list',
+    'HEAD /v2/cache/together/manifests/v1',
+  ].sort());
+});
+
+test('one caller cancelling does not cancel the request the others share', async () => {
+  await pushImage(registry, 'cache/cancel', 'v1');
+  const server = await front();
+  server.on('/v2/cache/cancel/tags/list', delay(200, proxy(registry)));
+  const client = clientFor(server.host);
+  const controller = new AbortController();
+  const repo = { registry: server.host, path: 'cache/cancel' };
+  const leaving = client.listTags(repo, { signal: controller.signal });
+  const staying = client.listTags(repo);
+  setTimeout(() => controller.abort(), 50);
+  await rejectsWith(leaving, 'ABORTED');
+  assert.deepEqual((await staying).tags, ['v1']);
+  assert.equal(server.count('/v2/cache/cancel/tags/list'), 1);
+});
+
+test('the disk cache serves a new client instance without requests, and holds no secrets', async () => {
+  const pushed = await pushIndex(registry, 'cache/disk', 'v1', ['linux/amd64', 'linux/arm64']);
+  const server = await front();
+  const cacheDir = temporaryDir();
+  const repo = { registry: server.host, path: 'cache/disk' };
+  const first = clientFor(server.host, { cacheDir });
+  await first.listTags(repo);
+  const original = await first.getManifest({ ...repo, reference: 'v1' }, { detail: 'platforms' });
+  first.close();
+  const before = server.requests.length;
+
+  const second = clientFor(server.host, { cacheDir });
+  const tags = await second.listTags(repo);
+  const again = await second.getManifest({ ...repo, reference: 'v1' }, { detail: 'platforms' });
+  const lessDetail = await second.getManifest({ ...repo, reference: 'v1' });
+  assert.equal(server.requests.length, before);
+  assert.deepEqual(tags, { tags: ['v1'], fromCache: true, stale: false });
+  assert.deepEqual(again, { ...original, fromCache: true });
+  assert.equal(lessDetail.digest, pushed.digest);
+  assert.ok(again.platforms?.every((p) => typeof p.totalSize === 'number'));
+
+  const files = readdirSync(join(cacheDir, 'v1'));
+  assert.ok(files.length >= 4);
+  const contents = files.map((f) => readFileSync(join(cacheDir, 'v1', f), 'utf8')).join('\n');
+  assert.ok(!contents.includes('alice-password') && !contents.includes(Buffer.from('alice:alice-password').toString('base64')));
+});
+
+test('a corrupted or foreign cache file is ignored and rewritten', async () => {
+  await pushImage(registry, 'cache/corrupt', 'v1');
+  const server = await front();
+  const cacheDir = temporaryDir();
+  const repo = { registry: server.host, path: 'cache/corrupt' };
+  const first = clientFor(server.host, { cacheDir });
+  await first.listTags(repo);
+  for (const file of readdirSync(join(cacheDir, 'v1'))) writeFileSync(join(cacheDir, 'v1', file), '{"key":"something else","storedAt":1,"value":["x"]}');
+  const second = clientFor(server.host, { cacheDir });
+  assert.deepEqual(await second.listTags(repo), { tags: ['v1'], fromCache: false, stale: false });
+});
+
+test('tags and tag → digest expire after tagTtlMs; manifests by digest never do', async () => {
+  const old = await pushImage(registry, 'cache/ttl', 'v1');
+  const server = await front();
+  const time = clock();
+  const client = clientFor(server.host, { tagTtlMs: 60_000, now: time.now });
+  const repo = { registry: server.host, path: 'cache/ttl' };
+  assert.equal((await client.getManifest({ ...repo, reference: 'v1' })).digest, old.digest);
+  await client.listTags(repo);
+
+  const moved = await moveTag(registry, 'cache/ttl', 'v1');
+  await pushImage(registry, 'cache/ttl', 'v2');
+  time.advance(59_000);
+  assert.equal((await client.getManifest({ ...repo, reference: 'v1' })).digest, old.digest, 'still fresh: the old answer');
+  assert.deepEqual((await client.listTags(repo)).tags, ['v1']);
+
+  time.advance(2_000);
+  server.resetRequests();
+  const now = await client.getManifest({ ...repo, reference: 'v1' });
+  assert.equal(now.digest, moved.digest);
+  assert.deepEqual((await client.listTags(repo)).tags.slice().sort(), ['v1', 'v2']);
+
+  // However old, a manifest by digest is answered from the cache: its content cannot have changed.
+  time.advance(365 * 24 * 3600_000);
+  server.resetRequests();
+  const byDigest = await client.getManifest({ ...repo, reference: old.digest });
+  assert.equal(byDigest.fromCache, true);
+  assert.equal(server.requests.length, 0);
+});
+
+test('fresh: true asks again for the tag but reuses the manifest by digest', async () => {
+  await pushImage(registry, 'cache/fresh', 'v1');
+  const server = await front();
+  const client = clientFor(server.host);
+  const ref = { registry: server.host, path: 'cache/fresh', reference: 'v1' };
+  await client.getManifest(ref);
+  server.resetRequests();
+  const again = await client.getManifest(ref, { fresh: true });
+  assert.deepEqual(
+    server.requests.map((r) => `${r.method} ${r.path}`),
+    ['HEAD /v2/cache/fresh/manifests/v1'],
+  );
+  assert.equal(again.fromCache, false);
+});
+
+test('offline: an expired entry is served as stale; content-addressed entries are not stale; nothing cached is UNREACHABLE', async () => {
+  const pushed = await pushImage(registry, 'cache/offline', 'v1');
+  const server = await front();
+  const time = clock();
+  const client = clientFor(server.host, { tagTtlMs: 1000, now: time.now });
+  const repo = { registry: server.host, path: 'cache/offline' };
+  await client.listTags(repo);
+  await client.getManifest({ ...repo, reference: 'v1' });
+  await server.stop();
+  time.advance(5000);
+
+  assert.deepEqual(await client.listTags(repo), { tags: ['v1'], fromCache: true, stale: true });
+  assert.deepEqual(await client.listTags(repo, { fresh: true }), { tags: ['v1'], fromCache: true, stale: true });
+  const manifest = await client.getManifest({ ...repo, reference: 'v1' });
+  assert.equal(manifest.digest, pushed.digest);
+  assert.equal(manifest.stale, true);
+  const byDigest = await client.getManifest({ ...repo, reference: pushed.digest });
+  assert.deepEqual([byDigest.fromCache, byDigest.stale], [true, false]);
+  const error = await rejectsWith(client.listTags({ registry: server.host, path: 'cache/never' }), 'UNREACHABLE');
+  assert.equal(error.temporary, true);
+});
+
+test('a registry answering 503 is treated like an offline one when the cache has an answer', async () => {
+  await pushImage(registry, 'cache/failing', 'v1');
+  const server = await front();
+  const time = clock();
+  const client = clientFor(server.host, { tagTtlMs: 1000, now: time.now, maxRetries: 0 });
+  const repo = { registry: server.host, path: 'cache/failing' };
+  await client.listTags(repo);
+  server.on('/v2/cache/failing/tags/list', respond(503));
+  time.advance(5000);
+  assert.deepEqual(await client.listTags(repo), { tags: ['v1'], fromCache: true, stale: true });
+  // A permanent error is not hidden by the cache.
+  server.on('/v2/cache/failing/tags/list', respond(404, JSON.stringify({ errors: [{ code: 'NAME_UNKNOWN', message: 'gone' }] })));
+  await rejectsWith(client.listTags(repo), 'NAME_UNKNOWN');
+});
