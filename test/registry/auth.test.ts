@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createRegistryClient } from '../../server/src/registry';
 import type { RegistryClient, RegistryClientOptions, RegistryError } from '../../server/src/registry';
 import { httpRequest, pushImage, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import { rejectsWith } from '../helpers/registry/assertions';
 import type { Handler, RunningRegistry } from '../helpers/registry';
 
 const cleanups: Array<() => unknown> = [];
@@ -44,16 +45,6 @@ function clientWith(config: unknown, options: RegistryClientOptions = {}, env: R
 
 function auth(user: string, password: string): string {
   return Buffer.from(`${user}:${password}`).toString('base64');
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<RegistryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.equal((error as RegistryError).code, code, (error as Error).message);
-    return error as RegistryError;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
 }
 
 function assertNoSecret(error: RegistryError, secret: string): void {

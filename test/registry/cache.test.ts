@@ -9,8 +9,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistryClient } from '../../server/src/registry';
-import type { RegistryClient, RegistryClientOptions, RegistryError } from '../../server/src/registry';
+import type { RegistryClient, RegistryClientOptions } from '../../server/src/registry';
 import { delay, moveTag, proxy, pushImage, pushIndex, respond, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import { rejectsWith } from '../helpers/registry/assertions';
 import type { MisbehavingServer, RunningRegistry } from '../helpers/registry';
 
 let registry: RunningRegistry;
@@ -52,16 +53,6 @@ function clientFor(host: string, options: RegistryClientOptions = {}): RegistryC
   const client = createRegistryClient({ env: { HOME: home, PATH: process.env.PATH }, fetchTimeoutMs: 3000, retryBackoffMs: 10, ...options });
   cleanups.push(() => client.close());
   return client;
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<RegistryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.equal((error as RegistryError).code, code, (error as Error).message);
-    return error as RegistryError;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
 }
 
 test('a second call makes no request at all and says it came from the cache', async () => {

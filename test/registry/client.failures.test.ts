@@ -10,8 +10,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistryClient } from '../../server/src/registry';
-import type { RegistryClient, RegistryClientOptions, RegistryError } from '../../server/src/registry';
+import type { RegistryClient, RegistryClientOptions } from '../../server/src/registry';
 import { delay, hang, proxy, pushImage, redirect, registryError, respond, sequence, slowBody, startMisbehavingServer, startRegistry, tooManyRequests } from '../helpers/registry';
+import { rejectsWith } from '../helpers/registry/assertions';
 import type { MisbehavingServer, PushedImage, RunningRegistry } from '../helpers/registry';
 
 let registry: RunningRegistry;
@@ -45,16 +46,6 @@ function clientFor(hosts: string[], options: RegistryClientOptions = {}): Regist
   const client = createRegistryClient({ env: { HOME: home, PATH: process.env.PATH }, fetchTimeoutMs: 3000, retryBackoffMs: 20, ...options });
   cleanups.push(() => client.close());
   return client;
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<RegistryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.equal((error as RegistryError).code, code, (error as Error).message);
-    return error as RegistryError;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
 }
 
 const ref = (host: string, reference = 'v1') => ({ registry: host, path: 'team/app', reference });

@@ -10,8 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistryClient } from '../../server/src/registry';
-import type { RegistryClient, RegistryError } from '../../server/src/registry';
+import type { RegistryClient } from '../../server/src/registry';
 import { DEFAULT_CREATED, json, pushImage, pushIndex, pushTags, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import { rejectsWith } from '../helpers/registry/assertions';
 import type { RunningRegistry } from '../helpers/registry';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -38,16 +39,6 @@ after(async () => {
 function layerSum(manifest: Buffer): number {
   const parsed = JSON.parse(manifest.toString('utf8')) as { layers: { size: number }[] };
   return parsed.layers.reduce((sum, layer) => sum + layer.size, 0);
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<RegistryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.equal((error as RegistryError).code, code, (error as Error).message);
-    return error as RegistryError;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
 }
 
 test('lists 260 tags that distribution 2.8 returns in one page (it ignores n)', async () => {
