@@ -1,6 +1,7 @@
 /**
  * Keeps the layering honest, like go-containerregistry's depcheck tests: the analysis core imports
- * only `yaml` and itself, only lsp/ speaks LSP, and only client/ knows the VS Code API.
+ * only `yaml` and itself, only lsp/ speaks LSP, only client/ knows the VS Code API, and only
+ * registry/ speaks HTTP (so credentials and TLS rules live in one place).
  * It reads the sources, so it also catches `require()` and dynamic `import()`.
  */
 import { test } from 'node:test';
@@ -46,5 +47,16 @@ test('only server/src/lsp imports vscode-languageserver', () => {
 
 test('nothing outside client/ imports the vscode API', () => {
   const found = violations('server/src', (s) => s !== 'vscode' && !s.startsWith('vscode-languageclient'));
+  assert.deepEqual(found, []);
+});
+
+test('only server/src/registry speaks HTTP', () => {
+  const http = /^(node:)?(http|https|http2|net|tls)$|^undici/;
+  const outside = [...sources(join(root, 'server/src')), ...sources(join(root, 'client/src'))].filter((f) => !f.includes(join('src', 'registry')));
+  const found = outside.flatMap((f) => {
+    const text = readFileSync(f, 'utf8');
+    const imports = importsOf(f).filter((s) => http.test(s)).map((s) => `${relative(root, f)} imports ${s}`);
+    return /\bfetch\s*\(/.test(text) ? [...imports, `${relative(root, f)} calls fetch`] : imports;
+  });
   assert.deepEqual(found, []);
 });
