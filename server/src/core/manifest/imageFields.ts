@@ -153,13 +153,13 @@ class Locator {
     }
   }
 
-  private pullSecrets(podSpec: YamlMap): YamlScalar[] {
+  private pullSecrets(podSpec: YamlMap): readonly YamlScalar[] {
     const names: YamlScalar[] = [];
     for (const entry of getSeq(podSpec, 'imagePullSecrets')?.items ?? []) {
       const name = entry?.type === 'map' ? getScalar(entry, 'name') : undefined;
       if (name && !isNullScalar(name)) names.push(detachScalar(name));
     }
-    return names;
+    return names.length > 0 ? names : NONE;
   }
 
   private kustomization(root: YamlMap): void {
@@ -183,9 +183,21 @@ class Locator {
   }
 }
 
+/**
+ * Most documents of a large file have no secrets or kustomize images, and many are no manifest at
+ * all (Services, ConfigMaps); they share these frozen empty values instead of keeping their own.
+ */
+const NONE: readonly never[] = Object.freeze([]);
+const NOT_A_MANIFEST: ImageFields = Object.freeze({ containers: NONE, kustomizeImages: NONE, definedSecrets: NONE, isManifest: false, truncated: false });
+
+function orNone<T>(items: readonly T[]): readonly T[] {
+  return items.length > 0 ? items : NONE;
+}
+
 export function locateImageFields(root: YamlNode | null, options: LocateOptions): ImageFields {
   const locator = new Locator(options);
   if (root?.type === 'map') locator.object(root, null, 0);
   const { containers, kustomizeImages, definedSecrets, isManifest, truncated } = locator;
-  return { containers, kustomizeImages, definedSecrets, isManifest, truncated };
+  if (!isManifest && definedSecrets.length === 0) return NOT_A_MANIFEST;
+  return { containers: orNone(containers), kustomizeImages: orNone(kustomizeImages), definedSecrets: orNone(definedSecrets), isManifest, truncated };
 }
