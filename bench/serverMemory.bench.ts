@@ -131,8 +131,9 @@ export async function runServerMemoryBench(): Promise<void> {
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
 
-  // A minimal client: default settings for every configuration request, null for anything else.
-  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
+  // A minimal client: default settings for every configuration request (except that registries are
+  // not asked: this measures the analyses, not the network), null for anything else.
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({ registry: { online: false } })));
   connection.onRequest(() => null);
   connection.onNotification(() => undefined);
   const published = new Map<string, number>();

@@ -46,6 +46,40 @@ function configuration({ DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, DEFAULT_SETTINGS, D
     markdownDescription: 'Files larger than this many megabytes are analysed only up to the limit; a `not-analysed` diagnostic marks where the analysis stopped.',
     scope: 'resource',
   };
+  properties['imageAware.registry.online'] = {
+    type: 'boolean',
+    default: DEFAULT_SETTINGS.registry.online,
+    markdownDescription:
+      'Ask the registries of the images in open files for tags, digests and platforms (for `tag-not-found`, `stale-pin`, `pull-would-fail`, tag completion, hovers and pinning). When off, no network request is made at all.',
+    scope: 'window',
+    tags: ['usesOnlineServices'],
+  };
+  properties['imageAware.registry.insecureRegistries'] = {
+    type: 'array',
+    items: { type: 'string' },
+    default: DEFAULT_SETTINGS.registry.insecureRegistries,
+    markdownDescription: 'Registries (`host[:port]`, or an IPv4 CIDR) that may be reached over plain HTTP when HTTPS fails. Loopback registries always may. Like Docker\'s `insecure-registries`.',
+    scope: 'machine',
+  };
+  properties['imageAware.registry.caFiles'] = {
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    default: DEFAULT_SETTINGS.registry.caFiles,
+    markdownDescription: 'Extra CA certificates per registry: `{ "registry.example.com:5000": "/path/to/ca.pem" }` (PEM). The system CAs are trusted as well.',
+    scope: 'machine',
+  };
+  properties['imageAware.pin.keepTag'] = {
+    type: 'boolean',
+    default: DEFAULT_SETTINGS.pin.keepTag,
+    markdownDescription: 'Pinning writes `repo:tag@sha256:…` (keeping the tag, for people to read) instead of `repo@sha256:…`. A `:latest` tag is dropped either way.',
+    scope: 'resource',
+  };
+  properties['imageAware.pin.platform'] = {
+    type: 'string',
+    default: DEFAULT_SETTINGS.pin.platform ?? '',
+    markdownDescription: 'For a multi-platform image, pin the digest of this platform (`linux/amd64`, `linux/arm64/v8`) instead of the digest of the index. Empty pins the index, which works on every platform.',
+    scope: 'resource',
+  };
   properties['imageAware.trace.server'] = {
     type: 'string',
     enum: ['off', 'messages', 'verbose'],
@@ -56,7 +90,13 @@ function configuration({ DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, DEFAULT_SETTINGS, D
   return { title: 'Image Aware', properties };
 }
 
+/** The palette commands; the server registers each id through workspace/executeCommand, the client forwards them. */
+const COMMANDS = [
+  { command: 'imageAware.pinWorkspace', title: 'Pin Every Image in the Workspace to Its Digest', category: 'Image Aware' },
+  { command: 'imageAware.refreshRegistry', title: 'Ask the Registries Again', category: 'Image Aware' },
+];
+
 const pkg = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8'));
-pkg.contributes = { ...pkg.contributes, configuration: configuration(await loadCore()) };
+pkg.contributes = { ...pkg.contributes, commands: COMMANDS, configuration: configuration(await loadCore()) };
 writeFileSync(PACKAGE_JSON, `${JSON.stringify(pkg, null, 2)}\n`);
 console.log(`package.json: ${Object.keys(pkg.contributes.configuration.properties).length} settings written.`);

@@ -2,7 +2,9 @@
  * The VS Code side: starts the language server (dist/server.js) for YAML documents and stops it.
  * The client id `imageAware` is also the settings prefix, which is what makes the
  * `imageAware.trace.server` setting work. Nothing is synchronized: the server pulls its settings
- * with workspace/configuration and registers its own file watcher.
+ * with workspace/configuration and registers its own file watcher. The palette commands
+ * (imageAware.pinWorkspace, …) are the server's: vscode-languageclient registers every command the
+ * server announces in `executeCommandProvider` and forwards it.
  */
 import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
@@ -25,6 +27,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'untitled', language: 'yaml' },
     ],
     outputChannelName: 'Image Aware',
+    // The registry cache lives in the extension's global storage.
+    initializationOptions: { storagePath: context.globalStorageUri.fsPath },
   };
   client = new LanguageClient('imageAware', 'Image Aware', serverOptions, clientOptions);
   await client.start();

@@ -60,3 +60,16 @@ test('only server/src/registry speaks HTTP', () => {
   });
   assert.deepEqual(found, []);
 });
+
+test('the engine imports the core and itself, and only types from registry/ (the port, not the adapter)', () => {
+  const engine = sources(join(root, 'server/src/engine'));
+  assert.ok(engine.length > 0, 'the engine sources were found');
+  const found = engine.flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    const typeOnly = new Set([...text.matchAll(/^\s*import\s+type\s[^;]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]));
+    return importsOf(file)
+      .filter((s) => !(s.startsWith('./') || s.startsWith('../core/') || (s.startsWith('../registry/') && typeOnly.has(s))))
+      .map((s) => `${relative(root, file)} imports ${s}`);
+  });
+  assert.deepEqual(found, []);
+});

@@ -11,11 +11,16 @@ import type { Settings } from '../../server/src/core/settings';
 const MB = 1024 * 1024;
 
 /** expected lists only what differs from DEFAULT_SETTINGS. */
-function check(raw: unknown, expected: { severity?: Partial<Settings['severity']>; pullPolicyInlayHints?: boolean; maxFileSize?: number }): void {
+function check(
+  raw: unknown,
+  expected: { severity?: Partial<Settings['severity']>; pullPolicyInlayHints?: boolean; maxFileSize?: number; registry?: Partial<Settings['registry']>; pin?: Partial<Settings['pin']> },
+): void {
   assert.deepEqual(parseSettings(raw), {
     severity: { ...DEFAULT_SETTINGS.severity, ...expected.severity },
     pullPolicyInlayHints: expected.pullPolicyInlayHints ?? DEFAULT_SETTINGS.pullPolicyInlayHints,
     maxFileSize: expected.maxFileSize ?? DEFAULT_SETTINGS.maxFileSize,
+    registry: { ...DEFAULT_SETTINGS.registry, ...expected.registry },
+    pin: { ...DEFAULT_SETTINGS.pin, ...expected.pin },
   });
 }
 
@@ -33,6 +38,12 @@ test('the defaults are the catalog severities, hints on, 8 MB', () => {
     'templated-image': 'information',
     'yaml-syntax': 'information',
     'not-analysed': 'warning',
+    'tag-not-found': 'error',
+    'digest-not-found': 'error',
+    'stale-pin': 'warning',
+    'registry-unreachable': 'information',
+    'unauthorized': 'information',
+    'pull-would-fail': 'warning',
   });
   for (const code of DIAGNOSTIC_CODES) assert.equal(DEFAULT_SETTINGS.severity[code], DIAGNOSTIC_RULES[code].defaultSeverity, code);
   assert.equal(DEFAULT_SETTINGS.pullPolicyInlayHints, true);
@@ -51,6 +62,8 @@ const fallbacks: [string, unknown][] = [
   ['diagnostics as a string', { diagnostics: 'off' }],
   ['inlayHints as a boolean', { inlayHints: false }],
   ['limits as a number', { limits: 2 }],
+  ['registry as a boolean', { registry: false }],
+  ['pin as a string', { pin: 'linux/amd64' }],
 ];
 for (const [name, raw] of fallbacks) {
   test(`parseSettings(${name}) gives the defaults`, () => check(raw, {}));
@@ -76,7 +89,7 @@ for (const [name, value] of invalid) {
 }
 
 test('unknown diagnostic codes are ignored', () => {
-  check({ diagnostics: { 'stale-pin': 'error', latest: 'off' } }, {});
+  check({ diagnostics: { 'no-such-code': 'error', latest: 'off' } }, {});
 });
 
 test('several codes at once', () => {
@@ -117,3 +130,24 @@ test('parseSettings returns a fresh severity table (DEFAULT_SETTINGS is never ch
   assert.notEqual(parsed.severity, DEFAULT_SETTINGS.severity);
   assert.equal(DEFAULT_SETTINGS.severity['latest-tag'], 'warning');
 });
+
+test('the registry and pin defaults: online, nothing insecure, no extra CAs, keep the tag, pin the index', () => {
+  assert.deepEqual(DEFAULT_SETTINGS.registry, { online: true, insecureRegistries: [], caFiles: {} });
+  assert.deepEqual(DEFAULT_SETTINGS.pin, { keepTag: true, platform: null });
+});
+
+const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
+  ['registry.online = false', { registry: { online: false } }, { registry: { online: false } }],
+  ['registry.online = "false" keeps the default', { registry: { online: 'false' } }, {}],
+  ['registry.insecureRegistries keeps non-empty strings, trimmed', { registry: { insecureRegistries: [' 10.0.0.5:5000 ', '', 7, 'registry.lan'] } }, { registry: { insecureRegistries: ['10.0.0.5:5000', 'registry.lan'] } }],
+  ['registry.insecureRegistries as a string is ignored', { registry: { insecureRegistries: 'registry.lan' } }, {}],
+  ['registry.caFiles keeps string paths', { registry: { caFiles: { 'registry.lan': '/etc/ca.pem', bad: 3, '': '/x' } } }, { registry: { caFiles: { 'registry.lan': '/etc/ca.pem' } } }],
+  ['pin.keepTag = false', { pin: { keepTag: false } }, { pin: { keepTag: false } }],
+  ['pin.platform = "linux/amd64"', { pin: { platform: 'linux/amd64' } }, { pin: { platform: 'linux/amd64' } }],
+  ['pin.platform = "Linux/ARM64/v8" is lowercased', { pin: { platform: 'Linux/ARM64/v8' } }, { pin: { platform: 'linux/arm64/v8' } }],
+  ['pin.platform = "" pins the index', { pin: { platform: '' } }, {}],
+  ['pin.platform = "amd64" (no os) pins the index', { pin: { platform: 'amd64' } }, {}],
+];
+for (const [name, raw, expected] of registryCases) {
+  test(name, () => check(raw, expected));
+}

@@ -39,18 +39,25 @@ function assertServerBuilt(): void {
   if (!existsSync(SERVER_PATH)) {
     throw new Error(`${SERVER_PATH} is missing. The LSP tests run the bundled server: run \`node scripts/build.mjs\` (or \`npm test\`) first.`);
   }
-  const bundled = ['core', 'lsp'].map((folder) => join(REPO_ROOT, 'server', 'src', folder));
+  const bundled = ['core', 'engine', 'lsp', 'registry'].map((folder) => join(REPO_ROOT, 'server', 'src', folder));
   if (statSync(SERVER_PATH).mtimeMs < Math.max(...bundled.map(newestSource))) {
-    throw new Error(`${SERVER_PATH} is older than server/src/{core,lsp}. Run \`node scripts/build.mjs\` again before the LSP tests.`);
+    throw new Error(`${SERVER_PATH} is older than server/src/{core,engine,lsp,registry}. Run \`node scripts/build.mjs\` again before the LSP tests.`);
   }
 }
 
-function startProcess(transport: Transport): { child: ChildProcess; connection: MessageConnection } {
+/** What a test can set about the server process. */
+export interface StartOptions {
+  /** The server's whole environment (for example an empty HOME and DOCKER_CONFIG, so no real credentials are read). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+function startProcess(transport: Transport, options: StartOptions): { child: ChildProcess; connection: MessageConnection } {
+  const env = options.env ?? process.env;
   if (transport === 'stdio') {
-    const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     return { child, connection: createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)) };
   }
-  const child = fork(SERVER_PATH, ['--node-ipc'], { silent: true });
+  const child = fork(SERVER_PATH, ['--node-ipc'], { silent: true, env });
   return { child, connection: createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)) };
 }
 
@@ -64,6 +71,10 @@ export class LspClient {
   readonly publications: lsp.PublishDiagnosticsParams[] = [];
   readonly configurationRequests: lsp.ConfigurationItem[] = [];
   readonly registrations: lsp.Registration[] = [];
+  /** Every workspace/applyEdit the server sent; the client answers each with `applyEditResult`. */
+  readonly appliedEdits: lsp.ApplyWorkspaceEditParams[] = [];
+  applyEditResult: lsp.ApplyWorkspaceEditResult = { applied: true };
+  readonly messages: lsp.ShowMessageParams[] = [];
   inlayHintRefreshes = 0;
   private readonly log: string[] = [];
   private readonly waiters = new Set<() => void>();
@@ -90,6 +101,18 @@ export class LspClient {
       this.registrations.push(...params.registrations);
       return null;
     });
+    connection.onRequest('workspace/applyEdit', (params: lsp.ApplyWorkspaceEditParams) => {
+      this.appliedEdits.push(params);
+      return this.applyEditResult;
+    });
+    connection.onNotification('window/showMessage', (params: lsp.ShowMessageParams) => {
+      this.messages.push(params);
+    });
+    // vscode-languageserver sends window.show*Message as a request (it may carry actions); no action is chosen.
+    connection.onRequest('window/showMessageRequest', (params: lsp.ShowMessageRequestParams) => {
+      this.messages.push({ type: params.type, message: params.message });
+      return null;
+    });
     connection.onRequest('workspace/inlayHint/refresh', () => {
       this.inlayHintRefreshes++;
       return null;
@@ -97,16 +120,17 @@ export class LspClient {
     connection.listen();
   }
 
-  static start(transport: Transport): LspClient {
+  static start(transport: Transport, options: StartOptions = {}): LspClient {
     assertServerBuilt();
-    const { child, connection } = startProcess(transport);
+    const { child, connection } = startProcess(transport, options);
     return new LspClient(child, connection);
   }
 
   /** Sends initialize (announcing what VS Code supports) and initialized. */
-  async initialize(workspaceFolder: string | null): Promise<lsp.InitializeResult> {
+  async initialize(workspaceFolder: string | null, initializationOptions?: unknown): Promise<lsp.InitializeResult> {
     const capabilities: lsp.ClientCapabilities = {
       workspace: {
+        applyEdit: true,
         configuration: true,
         workspaceFolders: true,
         didChangeConfiguration: { dynamicRegistration: true },
@@ -129,6 +153,7 @@ export class LspClient {
       rootUri: folders?.[0].uri ?? null,
       workspaceFolders: folders,
       capabilities,
+      initializationOptions,
     } satisfies lsp.InitializeParams);
     await this.connection.sendNotification('initialized', {});
     return result;

@@ -60,6 +60,9 @@ interface ExpectedDiagnostic {
   readonly unnecessary?: boolean;
 }
 
+/** The session is about the offline features; test/lsp/registry.test.ts drives the registry ones. */
+const OFFLINE = { registry: { online: false } };
+
 const ERROR = 1;
 const WARNING = 2;
 const INFORMATION = 3;
@@ -127,6 +130,7 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
     const workspace = createWorkspace();
     t.after(() => rmSync(workspace, { recursive: true, force: true }));
     const client = LspClient.start(transport);
+    client.settings = OFFLINE;
     t.after(() => client.kill());
     const uri = fileUri(join(workspace, 'web.yaml'));
     let text = WEB_YAML.text;
@@ -136,7 +140,8 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       const { capabilities } = await client.initialize(workspace);
       assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2 });
       assert.equal(capabilities.hoverProvider, true);
-      assert.deepEqual(capabilities.completionProvider, { triggerCharacters: [':', ' '] });
+      assert.deepEqual(capabilities.completionProvider, { triggerCharacters: [':', ' ', '@'] });
+      assert.deepEqual(capabilities.executeCommandProvider, { commands: ['imageAware.pinWorkspace', 'imageAware.refreshRegistry'] });
       assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite'] });
       assert.equal(capabilities.inlayHintProvider, true);
     });
@@ -258,7 +263,7 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
     await t.test('a configuration change re-reads the settings, re-validates and refreshes inlay hints', async () => {
       const since = client.mark();
       const refreshes = client.inlayHintRefreshes;
-      client.settings = { diagnostics: { 'not-pinned': 'off' }, inlayHints: { pullPolicy: false } };
+      client.settings = { ...OFFLINE, diagnostics: { 'not-pinned': 'off' }, inlayHints: { pullPolicy: false } };
       await client.notify('workspace/didChangeConfiguration', { settings: null });
       const published = await client.waitForDiagnostics(uri, since, (p) => !p.diagnostics.some((d) => d.code === 'not-pinned'));
       assertDiagnostics(published.diagnostics, text, [

@@ -74,6 +74,20 @@ test('a second call makes no request at all and says it came from the cache', as
   assert.equal(digestOnly.digest, first.digest);
 });
 
+test('a digest-only lookup whose tag is cached makes no request, in the same client and in a new one on the cache directory', async () => {
+  const pushed = await pushImage(registry, 'cache/pin', 'v1');
+  const server = await front();
+  const cacheDir = temporaryDir();
+  const ref = { registry: server.host, path: 'cache/pin', reference: 'v1' };
+  const first = await clientFor(server.host, { cacheDir }).getManifest(ref, { detail: 'digest' });
+  assert.deepEqual([first.digest, first.fromCache], [pushed.digest, false]);
+  const before = server.requests.length;
+  // Only the tag's digest was cached (a HEAD), not the manifest: the digest answer must still need no request.
+  const again = await clientFor(server.host, { cacheDir }).getManifest(ref, { detail: 'digest' });
+  assert.deepEqual([again.digest, again.mediaType, again.size, again.fromCache], [pushed.digest, pushed.mediaType, pushed.size, true]);
+  assert.equal(server.requests.length, before, server.requests.slice(before).map((r) => `${r.method} ${r.path}`).join(', '));
+});
+
 test('concurrent identical calls share one request each', async () => {
   const pushed = await pushImage(registry, 'cache/together', 'v1');
   const server = await front();

@@ -25,6 +25,10 @@ export interface InputLocation {
 
 export interface Input extends InputLocation {
   readonly text: string;
+  /** The bytes began with a UTF-8 byte-order mark, which `text` leaves out; a rewrite puts it back. */
+  readonly bom: boolean;
+  /** The bytes are not valid UTF-8, so `text` holds replacement characters and must not be written back. */
+  readonly lossy: boolean;
 }
 
 /** Runs a file-system call, turning its error into a CliError that names the path the user knows. */
@@ -52,9 +56,17 @@ function find(path: string, absolutePath: string, named: boolean, seen: Set<stri
   }
 }
 
-/** Decodes UTF-8 the way an editor does: a byte-order mark is dropped, so columns match what the user sees. */
-function decode(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes);
+/**
+ * Decodes UTF-8 the way an editor does: a byte-order mark is dropped, so columns match what the user
+ * sees, and invalid bytes become U+FFFD (noted as lossy, so that no command writes them back).
+ */
+function decode(bytes: Uint8Array): { text: string; bom: boolean; lossy: boolean } {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), bom, lossy: false };
+  } catch {
+    return { text: new TextDecoder().decode(bytes), bom, lossy: true };
+  }
 }
 
 export async function readInputs(paths: readonly string[], cwd: string, readStdin: () => Promise<Uint8Array>): Promise<Input[]> {
@@ -71,7 +83,7 @@ export async function readInputs(paths: readonly string[], cwd: string, readStdi
   const inputs: Input[] = [];
   for (const { path, absolutePath } of locations) {
     const bytes = absolutePath === null ? await readStdin() : io(path, () => readFileSync(absolutePath));
-    inputs.push({ path, absolutePath, text: decode(bytes) });
+    inputs.push({ path, absolutePath, ...decode(bytes) });
   }
   return inputs;
 }

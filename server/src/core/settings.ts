@@ -12,6 +12,24 @@ export interface Settings {
   readonly pullPolicyInlayHints: boolean;
   /** Documents past this many UTF-16 code units of text are not analysed (one `not-analysed` marks the spot). */
   readonly maxFileSize: number;
+  readonly registry: RegistrySettings;
+  readonly pin: PinSettings;
+}
+
+export interface RegistrySettings {
+  /** Ask registries at all; false means no network request of any kind. */
+  readonly online: boolean;
+  /** Registries (host[:port], or IPv4 CIDRs) that may be reached over plain HTTP besides loopback. */
+  readonly insecureRegistries: readonly string[];
+  /** host[:port] (or host) → PEM file of extra CA certificates for that registry. */
+  readonly caFiles: Readonly<Record<string, string>>;
+}
+
+export interface PinSettings {
+  /** Pinning writes `repo:tag@digest` (true) or `repo@digest` (false). */
+  readonly keepTag: boolean;
+  /** For a multi-platform image, pin this platform's manifest ("linux/amd64") instead of the index; null pins the index. */
+  readonly platform: string | null;
 }
 
 export const DEFAULT_MAX_FILE_SIZE_MB = 8;
@@ -20,15 +38,48 @@ export const DEFAULT_SETTINGS: Settings = {
   severity: Object.fromEntries(DIAGNOSTIC_CODES.map((c) => [c, DIAGNOSTIC_RULES[c].defaultSeverity])) as Record<DiagnosticCode, SeveritySetting>,
   pullPolicyInlayHints: true,
   maxFileSize: DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024,
+  registry: { online: true, insecureRegistries: [], caFiles: {} },
+  pin: { keepTag: true, platform: null },
 };
+
+/** `os/architecture[/variant]`, lowercase, as OCI platforms are written. */
+const PLATFORM = /^[a-z0-9_.-]+\/[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)?$/;
 
 function record(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }
 
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item.trim() !== '').map((item) => item.trim()) : [];
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  const entries = Object.entries(record(value)).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== '' && entry[1] !== '');
+  return Object.fromEntries(entries);
+}
+
+function parseRegistry(raw: unknown): RegistrySettings {
+  const registry = record(raw);
+  return {
+    online: typeof registry.online === 'boolean' ? registry.online : DEFAULT_SETTINGS.registry.online,
+    insecureRegistries: strings(registry.insecureRegistries),
+    caFiles: stringRecord(registry.caFiles),
+  };
+}
+
+function parsePin(raw: unknown): PinSettings {
+  const pin = record(raw);
+  const platform = typeof pin.platform === 'string' ? pin.platform.trim().toLowerCase() : '';
+  return {
+    keepTag: typeof pin.keepTag === 'boolean' ? pin.keepTag : DEFAULT_SETTINGS.pin.keepTag,
+    platform: PLATFORM.test(platform) ? platform : null,
+  };
+}
+
 /**
  * Reads the `imageAware` configuration object:
- * `{ diagnostics: { "<code>": "error" | … | "off" }, inlayHints: { pullPolicy: boolean }, limits: { maxFileSizeMB: number } }`.
+ * `{ diagnostics: { "<code>": "error" | … | "off" }, inlayHints: { pullPolicy: boolean }, limits: { maxFileSizeMB: number },
+ *    registry: { online: boolean, insecureRegistries: string[], caFiles: { host: path } }, pin: { keepTag: boolean, platform: string } }`.
  */
 export function parseSettings(raw: unknown): Settings {
   const root = record(raw);
@@ -45,5 +96,7 @@ export function parseSettings(raw: unknown): Settings {
     severity,
     pullPolicyInlayHints: typeof hints === 'boolean' ? hints : DEFAULT_SETTINGS.pullPolicyInlayHints,
     maxFileSize: typeof maxMb === 'number' && maxMb > 0 ? Math.floor(maxMb * 1024 * 1024) : DEFAULT_SETTINGS.maxFileSize,
+    registry: parseRegistry(root.registry),
+    pin: parsePin(root.pin),
   };
 }

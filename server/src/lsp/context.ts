@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from '../core/analysis';
 import type { Settings } from '../core/settings';
 import type { AnalysisCache } from './documents';
+import type { RegistryService } from './registryFacts';
 import type { RunSafe } from './runSafe';
 import type { SettingsStore } from './settings';
 import type { WorkspaceIndex } from './workspaceIndex';
@@ -18,6 +19,7 @@ export interface ServerContext {
   readonly analyses: AnalysisCache;
   readonly settings: SettingsStore;
   readonly workspace: WorkspaceIndex;
+  readonly registry: RegistryService;
   readonly runSafe: RunSafe;
 }
 

@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DiagnosticCode, Severity } from '../core/diagnostics/catalog';
 import type { TextEdit } from '../core/edits/textEdit';
-import type { CodeAction, CompletionList, Diagnostic, Hover, InlayHint } from '../core/features/types';
+import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, InlayHint } from '../core/features/types';
 
 /**
  * Each diagnostic code links to its row in the README that ships with the extension (dist/server.js
@@ -24,6 +24,8 @@ import type { CodeAction, CompletionList, Diagnostic, Hover, InlayHint } from '.
 const README_URL = pathToFileURL(resolve(__dirname, '..', 'README.md')).href;
 
 const DIAGNOSTIC_SOURCE = 'image-aware';
+/** Findings computed from what a registry answered carry their own source, so people see where they come from. */
+const REGISTRY_SOURCE = 'image-aware/registry';
 
 /** What converting needs from a TextDocument: offsets to positions and back. */
 export interface PositionMap {
@@ -55,7 +57,7 @@ export function toDiagnostic(diagnostic: Diagnostic, map: PositionMap): lsp.Diag
     severity: SEVERITIES[diagnostic.severity],
     code: diagnostic.code,
     codeDescription: { href: `${README_URL}#${diagnostic.code}` },
-    source: DIAGNOSTIC_SOURCE,
+    source: diagnostic.origin === 'registry' ? REGISTRY_SOURCE : DIAGNOSTIC_SOURCE,
     message: diagnostic.message,
     tags: UNNECESSARY.has(diagnostic.code) ? [DiagnosticTag.Unnecessary] : undefined,
   };
@@ -65,13 +67,21 @@ export function toHover(hover: Hover, map: PositionMap): lsp.Hover {
   return { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: toRange(map, hover.start, hover.end) };
 }
 
-export function toCompletionList(list: CompletionList, map: PositionMap): lsp.CompletionList {
+const COMPLETION_KINDS: Record<CompletionItem['kind'], CompletionItemKind> = {
+  policy: CompletionItemKind.EnumMember,
+  image: CompletionItemKind.Value,
+  tag: CompletionItemKind.Constant,
+  digest: CompletionItemKind.Reference,
+};
+
+/** `isIncomplete` asks the client to request again as the user types (the registry had not answered yet). */
+export function toCompletionList(list: CompletionList, map: PositionMap, isIncomplete = false): lsp.CompletionList {
   const range = toRange(map, list.start, list.end);
   return {
-    isIncomplete: false,
+    isIncomplete,
     items: list.items.map((item) => ({
       label: item.label,
-      kind: item.kind === 'policy' ? CompletionItemKind.EnumMember : CompletionItemKind.Value,
+      kind: COMPLETION_KINDS[item.kind],
       detail: item.detail,
       documentation: item.documentation === undefined ? undefined : { kind: MarkupKind.Markdown, value: item.documentation },
       sortText: item.sortText,
@@ -103,7 +113,7 @@ export interface EditTarget extends PositionMap {
 export function toCodeAction(action: CodeAction, target: EditTarget, context: readonly lsp.Diagnostic[], documentChanges: boolean): lsp.CodeAction {
   const edits = action.edits.map((edit) => toTextEdit(edit, target));
   const fixed = context.filter((diagnostic) => {
-    if (diagnostic.source !== DIAGNOSTIC_SOURCE || !action.fixes.some((code) => code === diagnostic.code)) return false;
+    if ((diagnostic.source !== DIAGNOSTIC_SOURCE && diagnostic.source !== REGISTRY_SOURCE) || !action.fixes.some((code) => code === diagnostic.code)) return false;
     const span = toOffsets(target, diagnostic.range);
     return action.edits.some((edit) => edit.start <= span.end && span.start <= edit.end);
   });
@@ -116,4 +126,19 @@ export function toCodeAction(action: CodeAction, target: EditTarget, context: re
       ? { documentChanges: [TextDocumentEdit.create({ uri: target.uri, version: target.version }, edits)] }
       : { changes: { [target.uri]: edits } },
   };
+}
+
+/** One file of a workspace-wide edit: an open document (versioned) or a file on disk (version null). */
+export interface FileEdits extends PositionMap {
+  readonly uri: string;
+  readonly version: number | null;
+  readonly edits: readonly TextEdit[];
+}
+
+/** One WorkspaceEdit over many files, as documentChanges when the client supports them. */
+export function toWorkspaceEdit(files: readonly FileEdits[], documentChanges: boolean): lsp.WorkspaceEdit {
+  if (documentChanges) {
+    return { documentChanges: files.map((file) => TextDocumentEdit.create({ uri: file.uri, version: file.version }, file.edits.map((edit) => toTextEdit(edit, file)))) };
+  }
+  return { changes: Object.fromEntries(files.map((file) => [file.uri, file.edits.map((edit) => toTextEdit(edit, file))])) };
 }

@@ -1,7 +1,10 @@
 /**
  * Wires the language server: it offers what the client can use, builds the state the server owns
- * (AnalysisCache, SettingsStore, WorkspaceIndex) and registers one handler per LSP method.
- * Diagnostics are pushed; everything else is answered on request through runSafe.
+ * (AnalysisCache, SettingsStore, WorkspaceIndex, RegistryService with its RegistryClient) and
+ * registers one handler per LSP method. Diagnostics are pushed; everything else is answered on
+ * request through runSafe.
+ * The registry cache lives in `initializationOptions.storagePath` (the VS Code client sends its
+ * global storage folder), else in $XDG_CACHE_HOME/image-aware like the CLI's.
  */
 import {
   CodeActionKind,
@@ -12,20 +15,36 @@ import {
 } from 'vscode-languageserver/node';
 import type { ClientCapabilities, Connection, InitializeParams, InitializeResult, ServerCapabilities } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createRegistryClient, defaultCacheDir } from '../registry';
 import type { ServerContext } from './context';
 import { AnalysisCache } from './documents';
 import { registerCodeActions } from './handlers/codeActions';
+import { COMMANDS, registerCommands } from './handlers/commands';
 import { COMPLETION_TRIGGER_CHARACTERS, registerCompletion } from './handlers/completion';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerHover } from './handlers/hover';
 import { registerInlayHints } from './handlers/inlayHints';
+import { RegistryService } from './registryFacts';
+import type { RegistryClientFactory } from './registryFacts';
 import { createRunSafe } from './runSafe';
 import { SETTINGS_SECTION, SettingsStore } from './settings';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export interface ServerOptions {
-  /** Log how long each request and each validation takes. */
+  /** Log how long each request and each validation takes, and every registry request. */
   readonly trace: boolean;
+  /** Makes the RegistryClient; the real HTTP client unless a front end passes another. */
+  readonly createRegistryClient?: RegistryClientFactory;
+}
+
+/** Where the registry client keeps its cache: the editor's storage folder, else the user cache folder. */
+function cacheDirOf(params: InitializeParams): string {
+  const options = params.initializationOptions as { storagePath?: unknown } | null | undefined;
+  const storage = options?.storagePath;
+  if (typeof storage === 'string' && storage !== '') return join(storage, 'registry-cache');
+  return defaultCacheDir(process.env, homedir());
 }
 
 const WATCHED_FILES = '**/*.{yaml,yml}';
@@ -65,6 +84,7 @@ function serverCapabilities(client: ClientSupport): ServerCapabilities {
     codeActionProvider: client.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] } : true,
     inlayHintProvider: client.inlayHints || undefined,
     workspace: client.workspaceFolders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
+    executeCommandProvider: { commands: Object.values(COMMANDS) },
   };
 }
 
@@ -89,6 +109,12 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     analyses: new AnalysisCache(),
     settings: new SettingsStore(connection, client.configuration),
     workspace: new WorkspaceIndex((message) => connection.console.log(message)),
+    registry: new RegistryService({
+      createClient: options.createRegistryClient ?? createRegistryClient,
+      cacheDir: cacheDirOf(params),
+      log: (message) => connection.console.log(message),
+      trace: options.trace,
+    }),
     runSafe: createRunSafe(connection.console, options.trace),
   };
   const diagnostics = new DiagnosticsPublisher(context);
@@ -98,6 +124,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     diagnostics.clear(document.uri);
     context.analyses.forget(document.uri);
     context.settings.forget(document.uri);
+    context.registry.forget(document.uri);
     context.workspace.closeDocument(document.uri);
   });
   context.workspace.onDidChangeSecrets(() => diagnostics.scheduleSecretDependents());
@@ -105,6 +132,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
   registerHover(context);
   registerCompletion(context);
   registerCodeActions(context, { documentChanges: client.documentChanges });
+  registerCommands(context, { diagnostics, documentChanges: client.documentChanges });
   if (client.inlayHints) registerInlayHints(context);
 
   connection.onDidChangeConfiguration(({ settings }) => {
@@ -131,6 +159,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
   connection.onShutdown(() => {
     diagnostics.dispose();
     context.workspace.dispose();
+    context.registry.dispose();
   });
 
   return { capabilities: serverCapabilities(client), serverInfo: { name: 'image-aware' } };

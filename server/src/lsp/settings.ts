@@ -34,6 +34,15 @@ export class SettingsStore {
     return settings;
   }
 
+  /** The settings without a document scope (user and workspace level), for commands that span the workspace. */
+  global(): Promise<Settings> {
+    if (!this.canPull) return Promise.resolve(this.pushed);
+    return this.connection.workspace.getConfiguration({ section: SETTINGS_SECTION }).then(parseSettings, (error: unknown) => {
+      this.connection.console.error(`Reading the ${SETTINGS_SECTION} settings failed; using the defaults. ${String(error)}`);
+      return DEFAULT_SETTINGS;
+    });
+  }
+
   /** Takes a didChangeConfiguration payload: `settings` holds the section only when the client pushes it. */
   changed(payload: unknown): void {
     this.byUri.clear();

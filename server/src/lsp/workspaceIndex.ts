@@ -32,7 +32,7 @@ function pathOf(uri: string): string | null {
 }
 
 /** One key per file however the client spells its URI (VS Code percent-encodes more than Node). */
-function keyOf(uri: string): string {
+export function keyOf(uri: string): string {
   const path = pathOf(uri);
   return path === null ? uri : pathToFileURL(path).href;
 }
@@ -82,6 +82,11 @@ export class WorkspaceIndex {
     // The first scan makes the defined secrets known, so open documents must be validated again.
     this.scanned = true;
     this.changed(true);
+  }
+
+  /** Every YAML file of the workspace folders (as the index reads them: skipped folders and the file limit apply). */
+  yamlFiles(): Promise<string[]> {
+    return this.findYamlFiles([...this.folders]);
   }
 
   /** Drops the files of workspace folders that were removed. */

@@ -131,11 +131,14 @@ export class HttpRegistryClient implements RegistryClient {
     let stale = false;
     let digest = reference;
     let announced: { mediaType?: string; size?: number } = {};
+    // The tag's digest came from a fresh cache entry, which is as good an answer as the HEAD that stored it.
+    let cachedTag = false;
     if (!isDigest(reference)) {
       const tagKey = `tag|${repo.registry}/${repo.path}:${reference}`;
       const entry = fresh ? undefined : await this.cache.get<TagDigest>(tagKey);
       if (entry !== undefined && this.cache.isFresh(entry, this.tagTtlMs)) {
         ({ digest, ...announced } = entry.value);
+        cachedTag = true;
       } else {
         try {
           const head = await headOrNothing(this.transport, repo, reference, signal);
@@ -162,7 +165,7 @@ export class HttpRegistryClient implements RegistryClient {
     const cached = await this.cache.get<{ level: number; info: StoredManifest }>(manifestKey);
     if (cached !== undefined && cached.value.level >= LEVEL[detail]) return { ...cached.value.info, fromCache: !requested, stale };
     if (detail === 'digest') {
-      if (requested || stale) return { digest, mediaType: announced.mediaType ?? '', size: announced.size ?? 0, fromCache: !requested, stale };
+      if (requested || stale || cachedTag) return { digest, mediaType: announced.mediaType ?? '', size: announced.size ?? 0, fromCache: !requested, stale };
       const head = await headOrNothing(this.transport, repo, digest, signal);
       if (head.mediaType !== undefined || head.digest !== undefined) return { digest, mediaType: head.mediaType ?? '', size: head.size ?? 0, fromCache: false, stale };
       // HEAD is refused here: the GET below answers instead.

@@ -88,3 +88,46 @@ test('parseSettings reads every contributed key and accepts every enum value', (
   assert.equal(changed.pullPolicyInlayHints, false);
   assert.equal(changed.maxFileSize, 1024 * 1024);
 });
+
+test('README.md has a row with an anchor and the default severity for every diagnostic code', () => {
+  const readme = readFileSync(resolve(REPO_ROOT, 'README.md'), 'utf8');
+  for (const code of DIAGNOSTIC_CODES) {
+    const row = readme.split('\n').find((line) => line.startsWith(`| <a id="${code}"></a>\`${code}\` |`));
+    assert.ok(row, `README.md has no Diagnostics row for ${code}`);
+    assert.equal(row.split(' | ')[1], DIAGNOSTIC_RULES[code].defaultSeverity, `${code}: the README's default`);
+  }
+});
+
+test('the registry and pin settings are contributed with the scopes the server reads them with', () => {
+  const settings = contributedSettings();
+  assert.equal(settings['imageAware.registry.online'].default, DEFAULT_SETTINGS.registry.online, FIX);
+  assert.equal(settings['imageAware.pin.keepTag'].default, DEFAULT_SETTINGS.pin.keepTag, FIX);
+  assert.equal(settings['imageAware.pin.platform'].default, '', FIX);
+  // A workspace must not be able to turn TLS off or swap a registry's CA: user or machine settings only.
+  assert.equal(settings['imageAware.registry.insecureRegistries'].scope, 'machine');
+  assert.equal(settings['imageAware.registry.caFiles'].scope, 'machine');
+  assert.equal(settings['imageAware.pin.keepTag'].scope, 'resource');
+  assert.equal(settings['imageAware.pin.platform'].scope, 'resource');
+  const changed = parseSettings(
+    configurationSection({
+      'imageAware.registry.online': false,
+      'imageAware.registry.insecureRegistries': ['registry.lan:5000'],
+      'imageAware.registry.caFiles': { 'registry.lan:5000': '/etc/ca.pem' },
+      'imageAware.pin.keepTag': false,
+      'imageAware.pin.platform': 'linux/arm64',
+    }),
+  );
+  assert.deepEqual(changed.registry, { online: false, insecureRegistries: ['registry.lan:5000'], caFiles: { 'registry.lan:5000': '/etc/ca.pem' } });
+  assert.deepEqual(changed.pin, { keepTag: false, platform: 'linux/arm64' });
+});
+
+test('package.json contributes the commands the server implements, under the Image Aware category', () => {
+  const pkg = JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8'));
+  assert.deepEqual(
+    pkg.contributes.commands.map((c: { command: string; category: string }) => [c.command, c.category]),
+    [
+      ['imageAware.pinWorkspace', 'Image Aware'],
+      ['imageAware.refreshRegistry', 'Image Aware'],
+    ],
+  );
+});

@@ -13,22 +13,29 @@ import { collectDiagnostics } from '../../../server/src/core/features/diagnostic
 import { DEFAULT_SETTINGS, parseSettings } from '../../../server/src/core/settings';
 import type { Settings } from '../../../server/src/core/settings';
 import type { WorkspaceFacts } from '../../../server/src/core/workspace';
+import type { RegistryFacts } from '../../../server/src/core/facts';
 import { marked } from '../../helpers/caret';
-import { DIGEST, kustomization, pod } from '../../helpers/manifests';
+import { FAILED_UNAUTHORIZED, FAILED_UNREACHABLE, found, MISSING, registryFacts } from '../../helpers/facts';
+import { DIGEST, kustomization, OTHER_DIGEST, pod } from '../../helpers/manifests';
 
 interface Options {
   readonly settings?: Settings;
   readonly workspace?: WorkspaceFacts | null;
   readonly fileName?: string;
+  /** What registries answered, for the online codes. */
+  readonly facts?: RegistryFacts;
+  /** Codes turned off on top of the settings, so an example shows only the code it is about. */
+  readonly off?: readonly DiagnosticCode[];
 }
 
 type Expected = readonly (readonly [DiagnosticCode, Severity, string | RegExp])[];
 
 function run(input: string, options: Options = {}): { text: string; spans: { start: number; end: number }[]; actual: { code: string; severity: string; start: number; end: number; message: string }[] } {
   const { text, spans } = marked(input);
-  const settings = options.settings ?? DEFAULT_SETTINGS;
+  const base = options.settings ?? DEFAULT_SETTINGS;
+  const settings = { ...base, severity: { ...base.severity, ...Object.fromEntries((options.off ?? []).map((code) => [code, 'off'])) } };
   const analysis = analyze(text, { maxFileSize: settings.maxFileSize, fileName: options.fileName });
-  const actual = collectDiagnostics(analysis, settings, options.workspace ?? null)
+  const actual = collectDiagnostics(analysis, settings, options.workspace ?? null, options.facts)
     .map((d) => ({ code: d.code, severity: d.severity, start: d.start, end: d.end, message: d.message }))
     .sort((a, b) => a.start - b.start || a.end - b.end);
   return { text, spans, actual };
@@ -120,6 +127,56 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
     // The whole file is skipped, so the span is its first line, whatever line the NUL is on.
     input: '«kind: Pod»\nspec:\n  containers: \0\n',
     expected: [['not-analysed', 'warning', 'Not analysed: this looks like binary data (a NUL character at offset 30), not YAML.']],
+  },
+  // The online codes need RegistryFacts; test/core/features/registryDiagnostics.test.ts has the details.
+  'tag-not-found': {
+    input: container('nginx:«1.99»'),
+    expected: [['tag-not-found', 'error', 'docker.io has no tag "1.99" in library/nginx. It has 3 tags, newest first: 1.25.3, 1.24.0, latest.']],
+    options: {
+      off: ['not-pinned', 'pull-would-fail'],
+      facts: registryFacts({ manifests: { 'docker.io/library/nginx:1.99': MISSING }, tags: { 'docker.io/library/nginx': ['latest', '1.24.0', '1.25.3'] } }),
+    },
+  },
+  'digest-not-found': {
+    input: container(`nginx@«${DIGEST}»`),
+    expected: [['digest-not-found', 'error', `docker.io has no manifest ${DIGEST} in library/nginx: it was never pushed there, or it was deleted.`]],
+    options: { off: ['pull-would-fail'], facts: registryFacts({ manifests: { [`docker.io/library/nginx@${DIGEST}`]: MISSING } }) },
+  },
+  'stale-pin': {
+    input: container(`nginx:1.25@«${DIGEST}»`),
+    expected: [['stale-pin', 'warning', '":1.25" now points to sha256:dddddddddddd…, not the pinned sha256:cccccccccccc…: pods keep running the pinned image, which is no longer what ":1.25" means. Update the pin if the new image is wanted.']],
+    options: { facts: registryFacts({ manifests: { 'docker.io/library/nginx:1.25': found(OTHER_DIGEST), [`docker.io/library/nginx@${DIGEST}`]: found(DIGEST) } }) },
+  },
+  'registry-unreachable': {
+    input: container(`«registry.example.com/app@${DIGEST}»`),
+    expected: [['registry-unreachable', 'information', 'registry.example.com could not be reached (connect ECONNREFUSED). This image was not checked.']],
+    options: {
+      facts: registryFacts({
+        manifests: { [`registry.example.com/app@${DIGEST}`]: FAILED_UNREACHABLE },
+        problems: { 'registry.example.com': { kind: 'unreachable', reason: 'registry.example.com could not be reached (connect ECONNREFUSED).' } },
+      }),
+    },
+  },
+  'unauthorized': {
+    input: container(`«registry.example.com/app@${DIGEST}»`).replace('  containers:', '  imagePullSecrets:\n    - name: regcred\n  containers:'),
+    expected: [['unauthorized', 'information', 'registry.example.com answered 401 UNAUTHORIZED (tried anonymous). This image was not checked.']],
+    options: {
+      facts: registryFacts({
+        manifests: { [`registry.example.com/app@${DIGEST}`]: FAILED_UNAUTHORIZED },
+        problems: { 'registry.example.com': { kind: 'unauthorized', reason: 'registry.example.com answered 401 UNAUTHORIZED (tried anonymous).' } },
+      }),
+    },
+  },
+  'pull-would-fail': {
+    input: container(`«nginx@${DIGEST}»`),
+    expected: [
+      [
+        'pull-would-fail',
+        'warning',
+        `On every node that does not have it yet, pulling "nginx@${DIGEST}" (imagePullPolicy IfNotPresent) fails: docker.io has no manifest sha256:cccccccccccc… in library/nginx. The pod goes from ErrImagePull to ImagePullBackOff and the kubelet retries with a back-off that doubles from 10 s up to 5 minutes. kubectl describe pod shows: Failed to pull image "nginx@${DIGEST}": docker.io/library/nginx@${DIGEST}: not found; Error: ErrImagePull; Back-off pulling image "nginx@${DIGEST}"; Error: ImagePullBackOff.`,
+      ],
+    ],
+    options: { off: ['digest-not-found'], facts: registryFacts({ manifests: { [`docker.io/library/nginx@${DIGEST}`]: MISSING } }) },
   },
 };
 

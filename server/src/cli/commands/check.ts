@@ -4,17 +4,26 @@
  * the same as in an editor that has the whole folder open.
  */
 import { analyze } from '../../core/analysis';
+import type { Analysis } from '../../core/analysis';
 import { DIAGNOSTIC_CODES, SEVERITIES, SEVERITY_SETTINGS } from '../../core/diagnostics/catalog';
 import type { DiagnosticCode, Severity, SeveritySetting } from '../../core/diagnostics/catalog';
 import { collectDiagnostics } from '../../core/features/diagnostics';
 import { DEFAULT_MAX_FILE_SIZE_MB, parseSettings } from '../../core/settings';
 import type { Settings } from '../../core/settings';
+import { mergeRegistryFacts, NO_FACTS, referenceQueries, repositoryKey, tagAnswer } from '../../core/facts';
+import type { ManifestQuery, RegistryFacts } from '../../core/facts';
+import { imageSites } from '../../core/imageSites';
 import { fileFacts, mergeFacts } from '../../core/workspace';
+import { collectFacts, uniqueByKey } from '../../engine';
+import type { RepositoryQuery } from '../../engine';
+import type { RegistryClient } from '../../registry';
 import { CliError, oneOf, parseCommandLine } from '../args';
 import { formatJson } from '../format/json';
 import { formatSarif } from '../format/sarif';
 import { formatSummary, formatText } from '../format/text';
 import { readInputs } from '../inputs';
+import { openClient, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
+import type { RegistryIo, RegistrySetup } from '../registry';
 import { locateDiagnostics } from '../report';
 import type { FileReport } from '../report';
 
@@ -32,14 +41,18 @@ Options:
                              ${FAIL_ON_LEVELS.join(', ')} (default warning).
   --severity CODE=LEVEL      Report CODE at LEVEL (${SEVERITY_SETTINGS.join(', ')}); repeatable.
   --max-file-size-mb N       Analyse at most N MB of each file (default ${DEFAULT_MAX_FILE_SIZE_MB}).
+  --online                   Also ask the registries: tag-not-found, digest-not-found, stale-pin,
+                             pull-would-fail, registry-unreachable, unauthorized. Without it, check
+                             makes no network request at all.
   -h, --help                 Show this help.
 
 Codes: ${DIAGNOSTIC_CODES.join(', ')}.
 
+${REGISTRY_USAGE.replace('Registry options:', 'Registry options (with --online):')}
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for a usage or read error.
 `;
 
-export interface CheckIo {
+export interface CheckIo extends RegistryIo {
   /** Relative paths are resolved against it, and SARIF locations are relative to it. */
   readonly cwd: string;
   readonly toolVersion: () => string;
@@ -53,6 +66,8 @@ interface CheckOptions {
   readonly failOn: Severity | 'never';
   readonly settings: Settings;
   readonly paths: readonly string[];
+  /** Null when the registries are not to be asked. */
+  readonly registry: RegistrySetup | null;
 }
 
 function severityOverride(entry: string): [DiagnosticCode, SeveritySetting] {
@@ -70,7 +85,7 @@ function maxFileSizeMb(text: string | undefined): number | undefined {
 }
 
 /** Returns null when help was asked for. */
-function readOptions(argv: string[]): CheckOptions | null {
+function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
   const { values, positionals } = parseCommandLine({
     args: argv,
     options: {
@@ -78,6 +93,8 @@ function readOptions(argv: string[]): CheckOptions | null {
       'fail-on': { type: 'string', default: 'warning' },
       severity: { type: 'string', multiple: true, default: [] },
       'max-file-size-mb': { type: 'string' },
+      online: { type: 'boolean', default: false },
+      ...REGISTRY_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -94,6 +111,7 @@ function readOptions(argv: string[]): CheckOptions | null {
     failOn: oneOf('--fail-on', values['fail-on'], FAIL_ON_LEVELS),
     settings,
     paths: positionals,
+    registry: values.online ? registrySetup(values, io.cwd, io) : null,
   };
 }
 
@@ -103,9 +121,49 @@ function reaches(reports: readonly FileReport[], failOn: Severity | 'never'): bo
   return reports.some((report) => report.diagnostics.some((d) => SEVERITIES.indexOf(d.severity) <= threshold));
 }
 
+/**
+ * What the registries say about every image of every file, each unique question asked once.
+ * An image without a digest needs only to exist, so its tag is asked for its digest alone (one HEAD
+ * request); the tag of a pinned image is read as a manifest, because a pin of one platform of the
+ * index the tag names is not stale, and only the index lists its platforms. Repositories whose tag
+ * turned out missing are then asked for their tags, so the finding can suggest some.
+ */
+async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup, io: CheckIo): Promise<RegistryFacts> {
+  const existence: ManifestQuery[] = [];
+  const pinnedTags: ManifestQuery[] = [];
+  for (const analysis of analyses) {
+    for (const site of imageSites(analysis)) {
+      for (const query of referenceQueries(site.ref)) (site.ref.digest !== null && query.reference === site.ref.tag ? pinnedTags : existence).push(query);
+    }
+  }
+  const client: RegistryClient = openClient(setup, io);
+  try {
+    const pinned = uniqueByKey(pinnedTags);
+    const pinnedKeys = new Set(pinned.map((q) => q.key));
+    const [digests, manifests] = await Promise.all([
+      collectFacts(uniqueByKey(existence).filter((q) => !pinnedKeys.has(q.key)), client, { detail: 'digest' }),
+      collectFacts(pinned, client, { detail: 'manifest' }),
+    ]);
+    const facts = mergeRegistryFacts(digests, manifests);
+    const missing: RepositoryQuery[] = [];
+    for (const analysis of analyses) {
+      for (const site of imageSites(analysis)) {
+        const answer = tagAnswer(facts, site.ref);
+        if (answer?.status === 'not-found' && answer.unknown === 'manifest') missing.push({ key: repositoryKey(site.ref), registry: site.ref.domain, path: site.ref.path });
+      }
+    }
+    if (missing.length === 0) return facts;
+    const tags = await collectFacts([], client, { tags: uniqueByKey(missing) });
+    // Only the tag lists: a problem met while listing must not hide the manifest answers already in.
+    return mergeRegistryFacts(facts, { ...NO_FACTS, tags: tags.tags });
+  } finally {
+    client.close();
+  }
+}
+
 /** Prints the findings; returns whether one reaches the --fail-on level. */
 export async function check(argv: string[], io: CheckIo): Promise<boolean> {
-  const options = readOptions(argv);
+  const options = readOptions(argv, io);
   if (options === null) {
     io.stdout(CHECK_USAGE);
     return false;
@@ -114,10 +172,11 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
   const inputs = await readInputs(options.paths, io.cwd, io.readStdin);
   const analyses = inputs.map((input) => analyze(input.text, { fileName: input.path, maxFileSize: settings.maxFileSize }));
   const workspace = mergeFacts(analyses.map(fileFacts));
+  const facts = options.registry === null ? null : await askRegistries(analyses, options.registry, io);
   const reports: FileReport[] = inputs.map(({ path, absolutePath, text }, i) => ({
     path,
     absolutePath,
-    diagnostics: locateDiagnostics(text, collectDiagnostics(analyses[i], settings, workspace)),
+    diagnostics: locateDiagnostics(text, collectDiagnostics(analyses[i], settings, workspace, facts)),
   }));
   switch (options.format) {
     case 'text':

@@ -67,6 +67,31 @@ export const DIAGNOSTIC_RULES = {
     defaultSeverity: 'warning',
     summary: 'The analysis stopped here (file too large, binary content or too many containers), so later fields are unchecked.',
   },
+  // Online findings: computed from what registries answer (diagnostics/registryFindings.ts).
+  'tag-not-found': {
+    defaultSeverity: 'error',
+    summary: 'The registry has no such tag (or no such repository), so pulling the image fails.',
+  },
+  'digest-not-found': {
+    defaultSeverity: 'error',
+    summary: 'The registry has no manifest with this digest in the repository, so pulling the image fails.',
+  },
+  'stale-pin': {
+    defaultSeverity: 'warning',
+    summary: 'The image is pinned to a digest, but its tag now points to a different one (or no longer exists).',
+  },
+  'registry-unreachable': {
+    defaultSeverity: 'information',
+    summary: 'The registry could not be reached (network, timeout or TLS), so its images were not checked.',
+  },
+  'unauthorized': {
+    defaultSeverity: 'information',
+    summary: 'The registry refused the credentials that were tried, so its images were not checked.',
+  },
+  'pull-would-fail': {
+    defaultSeverity: 'warning',
+    summary: 'With the effective imagePullPolicy, pulling this image would fail and the pod would end in ImagePullBackOff.',
+  },
 } as const satisfies Record<string, DiagnosticRule>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_RULES;

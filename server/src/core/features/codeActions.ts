@@ -1,11 +1,18 @@
 /**
  * Quick fixes for the offline diagnostics and the "set imagePullPolicy" refactoring. Every action
- * is a set of byte-minimal edits from edits/fieldEdits.ts. Tags and digests are only proposed when
- * the workspace already uses them for the same repository: without a registry, nothing else is known.
+ * is a set of byte-minimal edits from edits/fieldEdits.ts. Without RegistryFacts, tags and digests
+ * are only proposed when the workspace already uses them for the same repository.
+ * With RegistryFacts come the pinning actions (edits/pinEdits.ts): "Pin to digest" for a tag the
+ * registry knows, "Update pinned digest" on a stale pin, "Unpin", and one "Pin all images in file".
  */
 import type { Analysis, AnalyzedDocument } from '../analysis';
 import { insertPullPolicy, removeEntry, replaceScalar } from '../edits/fieldEdits';
+import { choosePin, pinFileEdits, pinSite, withTagAndDigest } from '../edits/pinEdits';
 import type { TextEdit } from '../edits/textEdit';
+import { tagAnswer } from '../facts';
+import type { RegistryFacts } from '../facts';
+import { imageSites } from '../imageSites';
+import type { ImageSite } from '../imageSites';
 import type { ContainerFields } from '../manifest/imageFields';
 import { defaultPullPolicy, PULL_POLICIES } from '../policy/pullPolicy';
 import { parseReference } from '../reference/reference';
@@ -18,12 +25,6 @@ import type { CodeAction } from './types';
 /** The repository a reference names, without tag or digest, as written (familiar) and compared (canonical). */
 function repository(ref: ImageReference): string {
   return `${ref.domain}/${ref.path}`;
-}
-
-/** The written image with its tag and digest replaced, keeping the domain and path as written. */
-function withTagAndDigest(ref: ImageReference, tag: string | null, digest: string | null): string {
-  const name = ref.input.slice(0, ref.parts.path.end);
-  return `${name}${tag === null ? '' : ':' + tag}${digest === null ? '' : '@' + digest}`;
 }
 
 /** Tags and tag@digest pairs the workspace uses for the same repository. */
@@ -43,6 +44,7 @@ function workspaceVersions(ref: ImageReference, workspace: WorkspaceFacts | null
 
 class ActionBuilder {
   readonly actions: CodeAction[] = [];
+  private workspacePinned = false;
 
   constructor(
     private readonly text: string,
@@ -78,6 +80,7 @@ class ActionBuilder {
     if (codes.has('not-pinned') && ref.tag !== null && pins.has(ref.tag)) {
       const image = withTagAndDigest(ref, ref.tag, pins.get(ref.tag)!);
       this.add(`Pin to ${pins.get(ref.tag)!.slice(0, 19)}… (the digest the workspace uses for :${ref.tag})`, ['not-pinned'], [this.setImage(image)], true);
+      this.workspacePinned = true;
     }
     if (codes.has('digest-with-latest')) {
       const unTagged = this.setImage(withTagAndDigest(ref, null, ref.digest));
@@ -90,6 +93,29 @@ class ActionBuilder {
         // before, that case dropped the whole action instead of still offering this one.
         this.add('Remove ":latest": the digest pins the image', ['digest-with-latest'], [unTagged], true);
       }
+    }
+  }
+
+  /** Pin, update a stale pin, unpin: what the registry's answer for this image makes possible. */
+  registryFixes(codes: Set<string>, site: ImageSite, facts: RegistryFacts, settings: Settings): void {
+    const ref = site.ref;
+    const pinned = pinSite(site, facts, settings.pin);
+    if (pinned) {
+      const fixes = (['not-pinned', 'latest-tag', 'implicit-latest'] as const).filter((code) => codes.has(code));
+      const tag = ref.tag ?? 'latest';
+      const what = pinned.choice.platform !== null ? `the ${pinned.choice.platform} image of :${tag}` : `the digest :${tag} points to now`;
+      const note = pinned.choice.platformMissing ? `; the index has no ${settings.pin.platform} image, so the index is pinned` : '';
+      this.add(`Pin to digest: ${shortDigest(pinned.choice.digest)} (${what}${note})`, fixes, [pinned.edit], codes.has('not-pinned') && !this.workspacePinned);
+    }
+    const answer = tagAnswer(facts, ref);
+    if (codes.has('stale-pin') && ref.tag !== null && ref.digest !== null && answer?.status === 'found') {
+      const choice = choosePin(answer, settings.pin);
+      const image = withTagAndDigest(ref, ref.tag, choice.digest);
+      const what = choice.platform !== null ? `the ${choice.platform} image :${ref.tag} points to now` : `what :${ref.tag} points to now`;
+      this.add(`Update pinned digest to ${shortDigest(choice.digest)} (${what})`, ['stale-pin'], [this.setImage(image)], true);
+    }
+    if (ref.digest !== null && ref.tag !== null) {
+      this.add(`Unpin: use the tag :${ref.tag} without a digest`, [], [this.setImage(withTagAndDigest(ref, ref.tag, null))]);
     }
   }
 
@@ -116,9 +142,39 @@ class ActionBuilder {
   }
 }
 
-/** Code actions for the containers whose image or imagePullPolicy overlaps `[start, end]`. */
-export function computeCodeActions(analysis: Analysis, start: number, end: number, settings: Settings, workspace: WorkspaceFacts | null = null): CodeAction[] {
-  const diagnostics = collectDiagnostics(analysis, settings, workspace).filter((d) => d.start <= end && d.end >= start);
+function shortDigest(digest: string): string {
+  return `${digest.slice(0, 19)}…`;
+}
+
+/** One action that pins every container image of the file whose tag the registry knows. */
+function pinAllAction(analysis: Analysis, facts: RegistryFacts, settings: Settings): CodeAction | null {
+  const pins = pinFileEdits(analysis, facts, settings.pin);
+  if (pins.length === 0) return null;
+  const platform = settings.pin.platform !== null ? ` (${settings.pin.platform} where multi-platform)` : '';
+  return {
+    title: `Pin all images in file to their digests: ${pins.length} image${pins.length === 1 ? '' : 's'}${platform}`,
+    fixes: [],
+    isPreferred: false,
+    edits: pins.map((pin) => pin.edit),
+  };
+}
+
+/**
+ * Code actions for the containers whose image or imagePullPolicy overlaps `[start, end]`.
+ * With facts, the registry's pinning actions are added (and "Pin all images in file" once, when
+ * the range touches an image).
+ */
+export function computeCodeActions(
+  analysis: Analysis,
+  start: number,
+  end: number,
+  settings: Settings,
+  workspace: WorkspaceFacts | null = null,
+  facts?: RegistryFacts | null,
+): CodeAction[] {
+  const diagnostics = collectDiagnostics(analysis, settings, workspace, facts).filter((d) => d.start <= end && d.end >= start);
+  const sites = facts ? imageSites(analysis) : [];
+  let touchesImage = false;
   const actions: CodeAction[] = [];
   for (const doc of analysis.documents) {
     if (doc.end < start || doc.start > end) continue;
@@ -129,9 +185,16 @@ export function computeCodeActions(analysis: Analysis, start: number, end: numbe
       const codes = new Set<string>(diagnostics.filter((d) => d.start >= first && d.end <= last).map((d) => d.code));
       const builder = new ActionBuilder(analysis.text, doc, container);
       builder.imageFixes(codes, workspace);
+      const site = sites.find((s) => s.container === container);
+      if (facts && site) {
+        touchesImage = true;
+        builder.registryFixes(codes, site, facts, settings);
+      }
       builder.pullPolicyFixes(codes);
       actions.push(...builder.actions);
     }
   }
+  const pinAll = facts && touchesImage ? pinAllAction(analysis, facts, settings) : null;
+  if (pinAll) actions.push(pinAll);
   return actions;
 }

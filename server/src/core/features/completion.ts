@@ -1,15 +1,26 @@
 /**
- * Completion of imagePullPolicy values and of image names already used in the workspace.
+ * Completion of imagePullPolicy values and of image names already used in the workspace, and, with
+ * RegistryFacts, of what the registry has: after the `:` of an image's tag its repository's tags
+ * (tags.ts orders them), after its `@` the digest its tag points at now (the index first, then each
+ * platform's), and the same in kustomize `images:` (`newTag:` takes the tags of `newName`, else
+ * `name`; `digest:` the digest of that tag).
  * The context comes from the text of the current line, not from the tree, because while a user
  * types the document is often not valid YAML yet; the document only has to be a manifest.
+ * `registryCompletionNeed` tells a front end which registry question completion at an offset needs,
+ * so it can ask before calling computeCompletions with the answer.
  */
 import { documentAt } from '../analysis';
 import type { Analysis } from '../analysis';
 import { defaultPullPolicy, PULL_POLICIES } from '../policy/pullPolicy';
 import type { PullPolicy } from '../policy/pullPolicy';
+import { repositoryKey, tagKey } from '../facts';
+import type { ManifestQuery, RegistryFacts } from '../facts';
+import { parseReference } from '../reference/reference';
+import type { ImageReference } from '../reference/reference';
+import { orderTags } from '../tags';
 import { fileFacts } from '../workspace';
 import type { WorkspaceFacts } from '../workspace';
-import { containerAt } from './fieldAt';
+import { containerAt, kustomizeEntryAt } from './fieldAt';
 import type { CompletionItem, CompletionList } from './types';
 
 /**
@@ -17,7 +28,7 @@ import type { CompletionItem, CompletionList } from './types';
  * then the value typed so far. A `-` counts only as a sequence indicator (followed by a space):
  * before, `sidecar-image:` or `my-newName:` matched too.
  */
-const FIELD_BEFORE_CURSOR = /(?:^\s*(?:-\s+)*|[{,]\s*)(["']?)(imagePullPolicy|image|newName)\1\s*:[ \t]+(["']?)([^"'#\s,}]*)$/;
+const FIELD_BEFORE_CURSOR = /(?:^\s*(?:-\s+)*|[{,]\s*)(["']?)(imagePullPolicy|image|newName|newTag|digest)\1\s*:[ \t]+(["']?)([^"'#\s,}]*)$/;
 
 const POLICY_DOCS: Record<PullPolicy, string> = {
   Always: 'Ask the registry on every container start; pull when the digest changed.',
@@ -53,19 +64,127 @@ function imageItems(analysis: Analysis, workspace: WorkspaceFacts | null, curren
     }));
 }
 
-export function computeCompletions(analysis: Analysis, offset: number, workspace: WorkspaceFacts | null): CompletionList | null {
+/** The field being typed at the cursor: its key and the range of its whole value. */
+interface CursorField {
+  readonly key: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+function cursorField(analysis: Analysis, offset: number): CursorField | null {
   const doc = documentAt(analysis, offset);
   if (!doc?.analysis.fields.isManifest) return null;
   const text = analysis.text;
   const lineStart = Math.max(text.lastIndexOf('\n', offset - 1) + 1, 0);
   const match = FIELD_BEFORE_CURSOR.exec(text.slice(lineStart, offset));
   if (!match) return null;
-  const typed = match[4];
-  const start = offset - typed.length;
+  const start = offset - match[4].length;
   let end = offset;
   while (end < text.length && !/["'#\s,}]/.test(text[end])) end++;
+  return { key: match[2], start, end };
+}
+
+/** Where a tag or a digest from the registry would go, and for which repository (and tag). */
+type RegistrySlot =
+  | { readonly kind: 'tag'; readonly repository: ImageReference; readonly start: number; readonly end: number }
+  | { readonly kind: 'digest'; readonly repository: ImageReference; readonly tag: string; readonly start: number; readonly end: number };
+
+/** A bare repository name (no tag, no digest), parsed. */
+function repositoryRef(name: string | undefined | null): ImageReference | null {
+  if (!name) return null;
+  const parsed = parseReference(name);
+  return parsed.ok && parsed.value.tag === null && parsed.value.digest === null ? parsed.value : null;
+}
+
+function imageSlot(text: string, field: CursorField, offset: number): RegistrySlot | null {
+  const value = text.slice(field.start, field.end);
+  const cursor = offset - field.start;
+  const at = value.indexOf('@');
+  const nameEnd = at < 0 ? value.length : at;
+  const slash = value.lastIndexOf('/', nameEnd - 1);
+  const colon = value.indexOf(':', slash + 1);
+  const tagColon = colon >= 0 && colon < nameEnd ? colon : -1;
+  if (at >= 0 && cursor > at) {
+    const repository = repositoryRef(value.slice(0, tagColon >= 0 ? tagColon : at));
+    const tag = tagColon >= 0 ? value.slice(tagColon + 1, at) : 'latest';
+    if (!repository || tag === '') return null;
+    return { kind: 'digest', repository, tag, start: field.start + at + 1, end: field.end };
+  }
+  if (tagColon >= 0 && cursor > tagColon) {
+    const repository = repositoryRef(value.slice(0, tagColon));
+    return repository && { kind: 'tag', repository, start: field.start + tagColon + 1, end: field.start + nameEnd };
+  }
+  return null;
+}
+
+function kustomizeSlot(analysis: Analysis, field: CursorField, offset: number): RegistrySlot | null {
+  const entry = kustomizeEntryAt(analysis, offset);
+  const repository = repositoryRef(entry?.newName?.value?.value || entry?.name?.value?.value);
+  if (!entry || !repository) return null;
+  if (field.key === 'newTag') return { kind: 'tag', repository, start: field.start, end: field.end };
+  return { kind: 'digest', repository, tag: entry.newTag?.value?.value || 'latest', start: field.start, end: field.end };
+}
+
+function registrySlot(analysis: Analysis, field: CursorField, offset: number): RegistrySlot | null {
+  if (field.key === 'image') return imageSlot(analysis.text, field, offset);
+  if (field.key === 'newTag' || field.key === 'digest') return kustomizeSlot(analysis, field, offset);
+  return null;
+}
+
+/** What completion at offset needs from a registry: a repository's tags, or one tag's manifest. */
+export type CompletionNeed =
+  | { readonly kind: 'tags'; readonly key: string; readonly registry: string; readonly path: string }
+  | { readonly kind: 'manifest'; readonly query: ManifestQuery };
+
+export function registryCompletionNeed(analysis: Analysis, offset: number): CompletionNeed | null {
+  const field = cursorField(analysis, offset);
+  const slot = field && registrySlot(analysis, field, offset);
+  if (!slot) return null;
+  const { domain: registry, path } = slot.repository;
+  if (slot.kind === 'tag') return { kind: 'tags', key: repositoryKey(slot.repository), registry, path };
+  return { kind: 'manifest', query: { key: tagKey(slot.repository, slot.tag), registry, path, reference: slot.tag } };
+}
+
+function tagItems(slot: RegistrySlot, facts: RegistryFacts): CompletionItem[] | null {
+  const list = facts.tags.get(repositoryKey(slot.repository));
+  if (!list) return null;
+  const cached = list.stale ? ' (cached: the registry could not be reached)' : '';
+  return orderTags(list.tags).map(({ tag, moving }, i) => ({
+    label: tag,
+    kind: 'tag',
+    detail: moving ? `moving tag: pushed again and again${cached}` : `tag of ${slot.repository.familiar}${cached}`,
+    documentation: moving ? `"${tag}" is re-pushed over time, so it names different images; pin a digest or pick a version tag.` : undefined,
+    sortText: String(i).padStart(6, '0'),
+  }));
+}
+
+function digestItems(slot: RegistrySlot & { kind: 'digest' }, facts: RegistryFacts): CompletionItem[] | null {
+  const answer = facts.manifests.get(tagKey(slot.repository, slot.tag));
+  if (answer?.status !== 'found') return null;
+  const cached = answer.stale ? ' (cached: the registry could not be reached)' : '';
+  const what = answer.isIndex ? `index of ${answer.platforms.length} platform${answer.platforms.length === 1 ? '' : 's'}` : 'single platform';
+  const items: CompletionItem[] = [
+    { label: answer.digest, kind: 'digest', detail: `:${slot.tag} now (${what})${cached}`, sortText: '000000', preselect: true },
+  ];
+  answer.platforms.forEach((platform, i) => {
+    const name = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+    items.push({ label: platform.digest, kind: 'digest', detail: `${name} only, from the index :${slot.tag} points at${cached}`, sortText: String(i + 1).padStart(6, '0') });
+  });
+  return items;
+}
+
+export function computeCompletions(analysis: Analysis, offset: number, workspace: WorkspaceFacts | null, facts?: RegistryFacts | null): CompletionList | null {
+  const field = cursorField(analysis, offset);
+  if (!field) return null;
+  const slot = facts ? registrySlot(analysis, field, offset) : null;
+  if (slot && facts) {
+    const items = slot.kind === 'tag' ? tagItems(slot, facts) : digestItems(slot, facts);
+    if (items) return { start: slot.start, end: slot.end, items };
+  }
+  // Kustomize tags and digests come only from a registry.
+  if (field.key === 'newTag' || field.key === 'digest') return null;
   // The whole value under the cursor is excluded (not only the part before the cursor): it is
   // in this file's facts only because it is being typed.
-  const items = match[2] === 'imagePullPolicy' ? policyItems(analysis, offset) : imageItems(analysis, workspace, text.slice(start, end));
-  return { start, end, items };
+  const items = field.key === 'imagePullPolicy' ? policyItems(analysis, offset) : imageItems(analysis, workspace, analysis.text.slice(field.start, field.end));
+  return { start: field.start, end: field.end, items };
 }

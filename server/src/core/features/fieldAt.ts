@@ -58,3 +58,15 @@ export function fieldAt(analysis: Analysis, offset: number): FieldHit | null {
   }
   return null;
 }
+
+/** The kustomize `images:` entry whose mapping spans offset (to the end of its last line), if any. */
+export function kustomizeEntryAt(analysis: Analysis, offset: number): KustomizeImageFields | null {
+  const doc = documentAt(analysis, offset);
+  if (!doc) return null;
+  const relative = offset - doc.start;
+  for (const entry of doc.analysis.fields.kustomizeImages) {
+    const end = lineEndOf(analysis.text, doc.start + entry.end) - doc.start;
+    if (relative >= entry.start && relative <= end) return entry;
+  }
+  return null;
+}

@@ -2,6 +2,7 @@
  * Hover on `image:` shows the parsed reference, its canonical name, whether it is pinned, and the
  * pull policy Kubernetes will apply with the rule behind it. Hover on `imagePullPolicy:` explains
  * the value in force. Hover on kustomize `images:` fields shows the image the entry produces.
+ * With RegistryFacts, image hovers add what the registry says (registryHover.ts).
  */
 import type { Analysis } from '../analysis';
 import type { ContainerFields, KustomizeImageFields } from '../manifest/imageFields';
@@ -10,7 +11,9 @@ import type { PullPolicy } from '../policy/pullPolicy';
 import { parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
 import { isTemplated } from '../diagnostics/templates';
+import type { RegistryFacts } from '../facts';
 import { fieldAt } from './fieldAt';
+import { registryLines } from './registryHover';
 import type { Hover } from './types';
 
 const POLICY_MEANING: Record<PullPolicy, string> = {
@@ -47,7 +50,7 @@ function policyLines(image: string, written: string | null): string[] {
   return [`**Effective imagePullPolicy: ${decision.policy}** (${origin}). ${decision.reason}`, '', `With ${decision.policy}, ${POLICY_MEANING[decision.policy]}`];
 }
 
-function imageHover(container: ContainerFields): string[] {
+function imageHover(container: ContainerFields, facts: RegistryFacts | null): string[] {
   const image = container.image?.value;
   const written = container.pullPolicy?.value?.value ?? null;
   if (!image) return [`**No image**: the container needs one.`, '', ...policyLines('', written)];
@@ -58,7 +61,8 @@ function imageHover(container: ContainerFields): string[] {
   const ref = parsed.value;
   // The pull policy comes before the parts table: it is what people most often get wrong, and a
   // hover that is too tall for the editor cuts off its end.
-  return [...lines, `Canonical: ${code(ref.canonical)}`, '', ...policyLines(image.value, written), '', pinningLine(ref), '', ...referenceTable(ref)];
+  const registry = facts ? registryLines(ref, facts) : [];
+  return [...lines, `Canonical: ${code(ref.canonical)}`, '', ...policyLines(image.value, written), '', pinningLine(ref), '', ...registry, ...referenceTable(ref)];
 }
 
 function pullPolicyHover(container: ContainerFields): string[] {
@@ -67,7 +71,7 @@ function pullPolicyHover(container: ContainerFields): string[] {
 }
 
 /** The image reference a kustomize images entry produces for resources whose image matches `name`. */
-function kustomizeHover(entry: KustomizeImageFields): string[] {
+function kustomizeHover(entry: KustomizeImageFields, facts: RegistryFacts | null): string[] {
   const name = entry.name?.value?.value;
   const newName = entry.newName?.value?.value ?? name;
   if (!newName) return ['**kustomize image override** without a `name`: it matches no image.'];
@@ -77,14 +81,19 @@ function kustomizeHover(entry: KustomizeImageFields): string[] {
   const lines = [`**kustomize** rewrites images named ${code(name ?? '?')} to ${code(result)}`];
   if (!tag && !digest) lines.push('', 'No newTag or digest: each matched image keeps its own tag.');
   const parsed = parseReference(result);
-  if (parsed.ok && (tag || digest)) lines.push('', ...referenceTable(parsed.value), '', pinningLine(parsed.value));
+  if (parsed.ok && (tag || digest)) {
+    lines.push('', ...referenceTable(parsed.value), '', pinningLine(parsed.value));
+    const registry = facts ? registryLines(parsed.value, facts) : [];
+    if (registry.length > 0) lines.push('', ...registry.slice(0, -1));
+  }
   return lines;
 }
 
-export function computeHover(analysis: Analysis, offset: number): Hover | null {
+export function computeHover(analysis: Analysis, offset: number, facts?: RegistryFacts | null): Hover | null {
   const hit = fieldAt(analysis, offset);
   if (!hit) return null;
-  const lines = hit.kind === 'kustomize' ? kustomizeHover(hit.entry) : hit.kind === 'image' ? imageHover(hit.container) : pullPolicyHover(hit.container);
+  const known = facts ?? null;
+  const lines = hit.kind === 'kustomize' ? kustomizeHover(hit.entry, known) : hit.kind === 'image' ? imageHover(hit.container, known) : pullPolicyHover(hit.container);
   const span = hit.field.value ?? hit.field.key;
   return { markdown: lines.join('\n'), start: hit.doc.start + span.start, end: hit.doc.start + span.end };
 }

@@ -11,6 +11,8 @@ export interface Diagnostic {
   readonly message: string;
   readonly start: number;
   readonly end: number;
+  /** `registry` for findings computed from what a registry answered (RegistryFacts); absent for offline ones. */
+  readonly origin?: 'registry';
 }
 
 export interface Hover {
@@ -21,8 +23,11 @@ export interface Hover {
 
 export interface CompletionItem {
   readonly label: string;
-  /** `policy` for imagePullPolicy values, `image` for image names seen in the workspace. */
-  readonly kind: 'policy' | 'image';
+  /**
+   * `policy` for imagePullPolicy values, `image` for image names seen in the workspace, `tag` and
+   * `digest` for what a registry answered.
+   */
+  readonly kind: 'policy' | 'image' | 'tag' | 'digest';
   readonly detail?: string;
   readonly documentation?: string;
   /** Orders items: lower first. */

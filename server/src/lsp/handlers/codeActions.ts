@@ -1,6 +1,7 @@
 /**
  * textDocument/codeAction: quick fixes for the diagnostics under the cursor, and rewrites offered
  * without one. Each fix carries the diagnostics it resolves, taken from the request's context.
+ * Pinning actions use the registry facts already fetched for the document; they never wait.
  */
 import { computeCodeActions } from '../../core/features/codeActions';
 import { openAnalysis } from '../context';
@@ -18,7 +19,8 @@ export function registerCodeActions(context: ServerContext, options: CodeActionO
       const open = await openAnalysis(context, params.textDocument.uri);
       if (!open) return null;
       const { start, end } = toOffsets(open.document, params.range);
-      const actions = computeCodeActions(open.analysis, start, end, open.settings, context.workspace.facts())
+      const facts = open.settings.registry.online ? context.registry.factsOf(open.document.uri) : null;
+      const actions = computeCodeActions(open.analysis, start, end, open.settings, context.workspace.facts(), facts)
         .map((action) => toCodeAction(action, open.document, params.context.diagnostics, options.documentChanges));
       const only = params.context.only;
       // A kind filter matches its sub-kinds too: `refactor` asks for `refactor.rewrite`.

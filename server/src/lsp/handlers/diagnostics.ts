@@ -3,13 +3,17 @@
  * quiet for DEBOUNCE_MS, and a result computed for a version the editor has moved past is dropped.
  * Each run also records the document's facts in the workspace index, so open documents override
  * their files on disk.
+ * Registry findings never hold diagnostics back: a run publishes at once with the registry facts
+ * already known for the document, then asks the registries in the background and publishes again
+ * when their answers arrive (if the document is still at that version).
  */
 import { CancellationToken } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { collectDiagnostics } from '../../core/features/diagnostics';
 import { fileFacts } from '../../core/workspace';
+import type { RegistryFacts } from '../../core/facts';
 import { openAnalysis } from '../context';
-import type { ServerContext } from '../context';
+import type { OpenAnalysis, ServerContext } from '../context';
 import { toDiagnostic } from '../convert';
 
 const DEBOUNCE_MS = 150;
@@ -21,18 +25,19 @@ export class DiagnosticsPublisher {
 
   constructor(private readonly context: ServerContext) {}
 
-  schedule(document: TextDocument): void {
+  schedule(document: TextDocument, fresh = false): void {
     const { uri, version } = document;
     clearTimeout(this.timers.get(uri));
     const timer = setTimeout(() => {
       this.timers.delete(uri);
-      void this.publish(uri, version);
+      void this.publish(uri, version, fresh);
     }, DEBOUNCE_MS);
     this.timers.set(uri, timer);
   }
 
-  scheduleAll(): void {
-    for (const document of this.context.documents.all()) this.schedule(document);
+  /** `fresh` asks the registries again for every open document, past the client's tag cache. */
+  scheduleAll(fresh = false): void {
+    for (const document of this.context.documents.all()) this.schedule(document, fresh);
   }
 
   /** Re-validates only the documents that reference pull secrets: nothing else depends on them. */
@@ -56,7 +61,7 @@ export class DiagnosticsPublisher {
     this.timers.clear();
   }
 
-  private async publish(uri: string, version: number): Promise<void> {
+  private async publish(uri: string, version: number, fresh: boolean): Promise<void> {
     const { context } = this;
     await context.runSafe(`diagnostics ${uri}`, CancellationToken.None, undefined, async () => {
       const open = await openAnalysis(context, uri);
@@ -66,8 +71,20 @@ export class DiagnosticsPublisher {
       const referencesSecrets = open.analysis.documents.some((doc) => doc.analysis.fields.containers.some((c) => c.pullSecrets.length > 0));
       if (referencesSecrets) this.secretDependents.add(uri);
       else this.secretDependents.delete(uri);
-      const diagnostics = collectDiagnostics(open.analysis, open.settings, context.workspace.facts());
-      await context.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toDiagnostic(d, open.document)) });
+      await this.send(open, context.registry.factsOf(uri));
+      if (!open.settings.registry.online) return;
+      // In the background: the offline diagnostics are out already, and typing goes on meanwhile.
+      void context.registry.refresh(uri, open.analysis, open.settings.registry, fresh).then((facts) => {
+        if (!facts || context.documents.get(uri)?.version !== version) return;
+        return context.runSafe(`registry diagnostics ${uri}`, CancellationToken.None, undefined, () => this.send(open, facts));
+      });
     });
+  }
+
+  private async send(open: OpenAnalysis, facts: RegistryFacts): Promise<void> {
+    const { uri, version } = open.document;
+    const known = open.settings.registry.online ? facts : null;
+    const diagnostics = collectDiagnostics(open.analysis, open.settings, this.context.workspace.facts(), known);
+    await this.context.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toDiagnostic(d, open.document)) });
   }
 }

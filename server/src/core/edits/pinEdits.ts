@@ -1,0 +1,71 @@
+/**
+ * Pinning: rewriting `repo:tag` as `repo:tag@sha256:…` with the digest the registry gave for the tag.
+ * The edit replaces only the image scalar, in its own quoting style (fieldEdits.replaceScalar), and
+ * keeps the domain and path exactly as written.
+ *
+ * `pin.keepTag` keeps the written tag next to the digest (for people; the runtime ignores it), except
+ * `latest`: with a digest it only makes Kubernetes default imagePullPolicy to Always (digest-with-latest).
+ * `pin.platform` pins one platform's image of a multi-platform index instead of the index; when the
+ * index has no such platform, the index is pinned and the result says so.
+ */
+import type { Analysis } from '../analysis';
+import { tagAnswer } from '../facts';
+import type { ManifestFound, RegistryFacts } from '../facts';
+import { imageSites } from '../imageSites';
+import type { ImageSite } from '../imageSites';
+import type { ImageReference } from '../reference/reference';
+import type { PinSettings } from '../settings';
+import { replaceScalar } from './fieldEdits';
+import type { TextEdit } from './textEdit';
+
+/** The written image with its tag and digest replaced, keeping the domain and path as written. */
+export function withTagAndDigest(ref: ImageReference, tag: string | null, digest: string | null): string {
+  const name = ref.input.slice(0, ref.parts.path.end);
+  return `${name}${tag === null ? '' : ':' + tag}${digest === null ? '' : '@' + digest}`;
+}
+
+export interface PinChoice {
+  readonly digest: string;
+  /** The platform pinned, or null for the index (or a single-platform image). */
+  readonly platform: string | null;
+  /** True when a platform was asked for but the index has none such, so the index is pinned. */
+  readonly platformMissing: boolean;
+}
+
+/** Which digest to pin for a tag's answer under the pin settings. */
+export function choosePin(found: ManifestFound, pin: PinSettings): PinChoice {
+  if (pin.platform === null || !found.isIndex) return { digest: found.digest, platform: null, platformMissing: false };
+  const platform = found.platforms.find((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/') === pin.platform);
+  // "linux/arm64" also matches an index entry written with its usual variant ("linux/arm64/v8").
+  const loose = platform ?? found.platforms.find((p) => `${p.os}/${p.architecture}` === pin.platform);
+  return loose ? { digest: loose.digest, platform: pin.platform, platformMissing: false } : { digest: found.digest, platform: null, platformMissing: true };
+}
+
+/** The image value pinned to digest, with the tag kept or dropped as the settings say. */
+export function pinnedValue(ref: ImageReference, digest: string, pin: PinSettings): string {
+  const tag = pin.keepTag && ref.tag !== null && ref.tag !== 'latest' ? ref.tag : null;
+  return withTagAndDigest(ref, tag, digest);
+}
+
+export interface PinnedImage {
+  readonly site: ImageSite;
+  readonly edit: TextEdit;
+  readonly value: string;
+  readonly choice: PinChoice;
+}
+
+/** The pin edit for one container image site, or null when it is pinned already or its tag is not known to exist. */
+export function pinSite(site: ImageSite, facts: RegistryFacts, pin: PinSettings): PinnedImage | null {
+  const scalar = site.container?.image?.value;
+  if (!scalar || site.ref.digest !== null) return null;
+  const answer = tagAnswer(facts, site.ref);
+  if (answer?.status !== 'found') return null;
+  const choice = choosePin(answer, pin);
+  const value = pinnedValue(site.ref, choice.digest, pin);
+  return { site, value, choice, edit: replaceScalar(site.doc.start, scalar, value) };
+}
+
+/** Pin edits for every container image of a file that has a tag but no digest and whose tag the facts know. */
+export function pinFileEdits(analysis: Analysis, facts: RegistryFacts, pin: PinSettings): PinnedImage[] {
+  return imageSites(analysis).flatMap((site) => pinSite(site, facts, pin) ?? []);
+}

@@ -1,0 +1,174 @@
+/**
+ * RegistryFacts: what registries answered about the images of a file, as plain data.
+ *
+ * The core never asks a registry. A front end (through engine/) asks the questions `factQueries`
+ * lists, puts the answers in a RegistryFacts and hands it to the features, which read it the way
+ * they read an Analysis: no promises, no clock, no IO. Missing facts mean "not known", never "not
+ * there": a feature given no answer for an image behaves exactly as it does offline.
+ *
+ * Keys are canonical, the way the distribution API names things: a repository is `domain/path`
+ * ("docker.io/library/nginx"), a manifest is `domain/path:tag` or `domain/path@digest`, and a
+ * registry is its normalized host[:port] ("docker.io", "127.0.0.1:5000").
+ * Problems are kept per registry, with a reason for people that names the credentials that were
+ * tried (a description such as "docker config auths for ghcr.io", never a secret).
+ */
+import { isTemplated } from './diagnostics/templates';
+import { parseReference } from './reference/reference';
+import type { ImageReference } from './reference/reference';
+
+export interface PlatformFact {
+  readonly os: string;
+  readonly architecture: string;
+  readonly variant?: string;
+  /** The digest of this platform's image manifest. */
+  readonly digest: string;
+  /** The size of that manifest in bytes. */
+  readonly size: number;
+  /** Sum of the compressed layer sizes, when known. */
+  readonly totalSize?: number;
+  readonly created?: string;
+}
+
+/** The registry has this manifest. */
+export interface ManifestFound {
+  readonly status: 'found';
+  readonly digest: string;
+  readonly mediaType: string;
+  /** The size of the manifest itself in bytes. */
+  readonly size: number;
+  /** Sum of the compressed layer sizes of a single-platform image, when known. */
+  readonly totalSize?: number;
+  /** True for an OCI image index or a Docker manifest list. */
+  readonly isIndex: boolean;
+  /** The platforms of an index (attestations left out); empty for a single-platform image. */
+  readonly platforms: readonly PlatformFact[];
+  readonly created?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Served from an expired cache entry because the registry could not be reached. */
+  readonly stale: boolean;
+}
+
+/** The registry answered that it has no such tag, digest or repository. */
+export interface ManifestMissing {
+  readonly status: 'not-found';
+  /** What the registry said is unknown: the repository itself, or only this tag or digest. */
+  readonly unknown: 'repository' | 'manifest';
+}
+
+/** Asking failed; the registry's problem (RegistryFacts.problems) says why. */
+export interface ManifestFailed {
+  readonly status: 'failed';
+  readonly problem: RegistryProblemKind;
+}
+
+export type ManifestAnswer = ManifestFound | ManifestMissing | ManifestFailed;
+
+export type RegistryProblemKind = 'unreachable' | 'unauthorized' | 'timeout' | 'tls';
+
+export interface RegistryProblem {
+  readonly kind: RegistryProblemKind;
+  /** One sentence for people, including which credentials were tried; never a secret. */
+  readonly reason: string;
+}
+
+export interface TagListFact {
+  readonly tags: readonly string[];
+  /** Served from an expired cache entry because the registry could not be reached. */
+  readonly stale: boolean;
+}
+
+export interface RegistryFacts {
+  /** Tags per repository, keyed `domain/path`. */
+  readonly tags: ReadonlyMap<string, TagListFact>;
+  /** Answers per manifest, keyed `domain/path:tag` or `domain/path@digest`. */
+  readonly manifests: ReadonlyMap<string, ManifestAnswer>;
+  /** Problems per registry host, keyed by the normalized host[:port]. */
+  readonly problems: ReadonlyMap<string, RegistryProblem>;
+}
+
+export const NO_FACTS: RegistryFacts = { tags: new Map(), manifests: new Map(), problems: new Map() };
+
+/** One question for a registry: a manifest by tag or digest. */
+export interface ManifestQuery {
+  /** `domain/path:tag` or `domain/path@digest`, the key its answer is stored under. */
+  readonly key: string;
+  readonly registry: string;
+  readonly path: string;
+  /** A tag or a digest. */
+  readonly reference: string;
+}
+
+export function repositoryKey(ref: Pick<ImageReference, 'domain' | 'path'>): string {
+  return `${ref.domain}/${ref.path}`;
+}
+
+export function tagKey(ref: Pick<ImageReference, 'domain' | 'path'>, tag: string): string {
+  return `${repositoryKey(ref)}:${tag}`;
+}
+
+export function digestKey(ref: Pick<ImageReference, 'domain' | 'path'>, digest: string): string {
+  return `${repositoryKey(ref)}@${digest}`;
+}
+
+/** The tag a reference is pulled by when it has no digest: the written one, else `latest`. */
+export function effectiveTag(ref: ImageReference): string {
+  return ref.tag ?? 'latest';
+}
+
+/** What the registry says the reference's tag points at now (`latest` when none is written). */
+export function tagAnswer(facts: RegistryFacts, ref: ImageReference): ManifestAnswer | undefined {
+  if (ref.tag === null && ref.digest !== null) return undefined;
+  return facts.manifests.get(tagKey(ref, effectiveTag(ref)));
+}
+
+/** What the registry says about the reference's digest, if it has one. */
+export function digestAnswer(facts: RegistryFacts, ref: ImageReference): ManifestAnswer | undefined {
+  return ref.digest === null ? undefined : facts.manifests.get(digestKey(ref, ref.digest));
+}
+
+/**
+ * The answer that decides whether a pull works: the digest when there is one (the runtime pulls by
+ * digest and ignores the tag), else the tag.
+ */
+export function pullAnswer(facts: RegistryFacts, ref: ImageReference): ManifestAnswer | undefined {
+  return ref.digest !== null ? digestAnswer(facts, ref) : tagAnswer(facts, ref);
+}
+
+export function tagsOf(facts: RegistryFacts, ref: Pick<ImageReference, 'domain' | 'path'>): TagListFact | undefined {
+  return facts.tags.get(repositoryKey(ref));
+}
+
+export function problemOf(facts: RegistryFacts, ref: Pick<ImageReference, 'domain'>): RegistryProblem | undefined {
+  return facts.problems.get(ref.domain);
+}
+
+/** The manifest queries one reference needs: its tag (or `latest`) unless digest-only, and its digest. */
+export function referenceQueries(ref: ImageReference): ManifestQuery[] {
+  const queries: ManifestQuery[] = [];
+  if (!(ref.tag === null && ref.digest !== null)) {
+    const tag = effectiveTag(ref);
+    queries.push({ key: tagKey(ref, tag), registry: ref.domain, path: ref.path, reference: tag });
+  }
+  if (ref.digest !== null) queries.push({ key: digestKey(ref, ref.digest), registry: ref.domain, path: ref.path, reference: ref.digest });
+  return queries;
+}
+
+/** A parsed reference for an image value, or null for an empty, templated or invalid one. */
+export function referenceOf(value: string | undefined | null): ImageReference | null {
+  if (!value || isTemplated(value)) return null;
+  const parsed = parseReference(value);
+  return parsed.ok ? parsed.value : null;
+}
+
+/** Merges fact sets; later ones win key by key. */
+export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryFacts {
+  const tags = new Map<string, TagListFact>();
+  const manifests = new Map<string, ManifestAnswer>();
+  const problems = new Map<string, RegistryProblem>();
+  for (const set of sets) {
+    for (const [key, value] of set.tags) tags.set(key, value);
+    for (const [key, value] of set.manifests) manifests.set(key, value);
+    for (const [key, value] of set.problems) problems.set(key, value);
+  }
+  return { tags, manifests, problems };
+}

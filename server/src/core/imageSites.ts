@@ -1,0 +1,90 @@
+/**
+ * Every place in a file that names a pullable image, with its parsed reference and absolute spans:
+ * container `image:` values, and kustomize `images:` entries that set a tag or a digest (an entry
+ * that only renames keeps each matched image's own tag, so there is nothing to look up).
+ * Registry findings, registry queries and pinning all walk the file through this one list.
+ */
+import type { Analysis, AnalyzedDocument } from './analysis';
+import { valueSpanToSource } from './diagnostics/imageFindings';
+import { isTemplated } from './diagnostics/templates';
+import { referenceQueries, referenceOf } from './facts';
+import type { ManifestQuery } from './facts';
+import type { ContainerFields, KustomizeImageFields } from './manifest/imageFields';
+import type { YamlScalar } from './manifest/yamlTree';
+import { parseReference } from './reference/reference';
+import type { ImageReference } from './reference/reference';
+import type { Span } from './span';
+
+export interface ImageSite {
+  readonly doc: AnalyzedDocument;
+  readonly ref: ImageReference;
+  /** The whole image value (for kustomize: `newName`, else `name`), absolute. */
+  readonly span: Span;
+  /** The tag as written (for kustomize: the `newTag` value), absolute; null when there is none. */
+  readonly tagSpan: Span | null;
+  /** The digest as written (for kustomize: the `digest` value), absolute; null when there is none. */
+  readonly digestSpan: Span | null;
+  readonly container: ContainerFields | null;
+  readonly entry: KustomizeImageFields | null;
+}
+
+function absolute(doc: AnalyzedDocument, span: Span): Span {
+  return { start: doc.start + span.start, end: doc.start + span.end };
+}
+
+function containerSite(doc: AnalyzedDocument, container: ContainerFields): ImageSite | null {
+  const scalar = container.image?.value;
+  const ref = referenceOf(scalar?.value);
+  if (!scalar || !ref) return null;
+  const part = (span: Span | null): Span | null => (span ? absolute(doc, valueSpanToSource(scalar, span.start, span.end)) : null);
+  return { doc, ref, span: absolute(doc, scalar), tagSpan: part(ref.parts.tag), digestSpan: part(ref.parts.digest), container, entry: null };
+}
+
+function plain(scalar: YamlScalar | null | undefined): string | null {
+  return scalar && scalar.value !== '' && !isTemplated(scalar.value) ? scalar.value : null;
+}
+
+function kustomizeSite(doc: AnalyzedDocument, entry: KustomizeImageFields): ImageSite | null {
+  const nameScalar = entry.newName?.value ?? entry.name?.value;
+  const name = plain(nameScalar);
+  const tag = plain(entry.newTag?.value);
+  const digest = plain(entry.digest?.value);
+  if (!nameScalar || name === null || (tag === null && digest === null)) return null;
+  const parsed = parseReference(`${name}${tag === null ? '' : ':' + tag}${digest === null ? '' : '@' + digest}`);
+  // The name must be a bare repository: a tag written into `name` makes the combination meaningless.
+  if (!parsed.ok || parseReference(name).ok === false || /[:@]/.test(name.slice(name.lastIndexOf('/') + 1))) return null;
+  return {
+    doc,
+    ref: parsed.value,
+    span: absolute(doc, nameScalar),
+    tagSpan: tag === null ? null : absolute(doc, entry.newTag!.value!),
+    digestSpan: digest === null ? null : absolute(doc, entry.digest!.value!),
+    container: null,
+    entry,
+  };
+}
+
+/** The image sites of a file in text order. */
+export function imageSites(analysis: Analysis): ImageSite[] {
+  const sites: ImageSite[] = [];
+  for (const doc of analysis.documents) {
+    for (const container of doc.analysis.fields.containers) {
+      const site = containerSite(doc, container);
+      if (site) sites.push(site);
+    }
+    for (const entry of doc.analysis.fields.kustomizeImages) {
+      const site = kustomizeSite(doc, entry);
+      if (site) sites.push(site);
+    }
+  }
+  return sites.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** The manifest queries a file needs, each unique query once, in text order. */
+export function factQueries(analysis: Analysis): ManifestQuery[] {
+  const queries = new Map<string, ManifestQuery>();
+  for (const site of imageSites(analysis)) {
+    for (const query of referenceQueries(site.ref)) if (!queries.has(query.key)) queries.set(query.key, query);
+  }
+  return [...queries.values()];
+}

@@ -1,0 +1,191 @@
+/**
+ * Asks a RegistryClient the questions the core lists (core/facts.ts ManifestQuery) and turns the
+ * answers and errors into RegistryFacts, the plain data the core features read.
+ *
+ * Each unique question is asked once per call: queries are deduplicated by their canonical key
+ * (`domain/path:tag`, `domain/path@digest`), repositories by `domain/path`. At most `concurrency`
+ * questions are in flight at a time (the client also limits per registry). Cancelling the signal
+ * stops asking; what was answered by then is returned, so partial facts are still useful.
+ * A failed question records its registry's problem (the first one per registry), with a reason for
+ * people that names the credentials tried; a cancelled one records nothing.
+ */
+import type { ManifestAnswer, ManifestFound, ManifestQuery, RegistryFacts, RegistryProblem, RegistryProblemKind, TagListFact } from '../core/facts';
+import type { RegistryErrorCode } from '../registry/errors';
+import type { ManifestDetail, ManifestInfo, RegistryClient } from '../registry/types';
+import { mapLimit } from './mapLimit';
+
+/** A repository whose tags are wanted, keyed `domain/path`. */
+export interface RepositoryQuery {
+  readonly key: string;
+  readonly registry: string;
+  readonly path: string;
+}
+
+export interface CollectOptions {
+  readonly signal?: AbortSignal;
+  /** Questions in flight at once (default 8). */
+  readonly concurrency?: number;
+  /** How much each manifest answer tells (default `platforms`: per-platform sizes and dates for hovers). */
+  readonly detail?: ManifestDetail;
+  /** Skip the client's time-limited cache (tag lists, tag → digest). */
+  readonly fresh?: boolean;
+  /** Repositories whose tag lists are wanted too. */
+  readonly tags?: readonly RepositoryQuery[];
+  /**
+   * When a tag is not found, also list its repository's tags (once per repository): messages can then
+   * name the tags that exist, and a repository that does not exist is told apart (distribution answers
+   * MANIFEST_UNKNOWN for a manifest of a missing repository; only the tag list says NAME_UNKNOWN).
+   */
+  readonly listTagsOfMissing?: boolean;
+}
+
+/** What the engine reads of a RegistryError; it never needs the concrete class. */
+interface ErrorLike {
+  readonly code: RegistryErrorCode;
+  readonly registry?: string;
+  readonly status?: number;
+  readonly message: string;
+  readonly triedCredentials?: string;
+  readonly detail?: string;
+}
+
+function errorLike(error: unknown): ErrorLike | null {
+  if (typeof error !== 'object' || error === null || typeof (error as { code?: unknown }).code !== 'string') return null;
+  return error as ErrorLike;
+}
+
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly answer: ManifestAnswer | null; readonly problem: RegistryProblem | null };
+
+const PROBLEM_KINDS: Partial<Record<RegistryErrorCode, RegistryProblemKind>> = {
+  UNAUTHORIZED: 'unauthorized',
+  DENIED: 'unauthorized',
+  CREDENTIALS: 'unauthorized',
+  TIMEOUT: 'timeout',
+  TLS: 'tls',
+  UNREACHABLE: 'unreachable',
+  SERVER_ERROR: 'unreachable',
+  TOOMANYREQUESTS: 'unreachable',
+  UNSUPPORTED: 'unreachable',
+  INVALID_RESPONSE: 'unreachable',
+  DIGEST_MISMATCH: 'unreachable',
+  UNKNOWN: 'unreachable',
+};
+
+/**
+ * One sentence for people: what went wrong with which registry, then the client's own message. The
+ * client names the credentials tried only for refusals from the registry itself, so they are added
+ * where missing (a credential helper that failed, for example).
+ */
+function reasonOf(kind: RegistryProblemKind, registry: string, error: ErrorLike): string {
+  const message = error.message.replace(/\s+$/, '').replace(/\.$/, '');
+  switch (kind) {
+    case 'unauthorized':
+      return `${registry} refused access: ${message}${message.includes('tried ') ? '' : ` (tried ${error.triedCredentials ?? 'anonymous'})`}.`;
+    case 'timeout':
+      return `${registry} did not answer in time: ${message}.`;
+    case 'tls':
+      return `TLS with ${registry} failed: ${message}.`;
+    default:
+      return `${registry} could not be reached: ${message}.`;
+  }
+}
+
+/** Sorts an error into an answer for the question and a problem for its registry. */
+function classify(registry: string, error: unknown): Outcome<never> {
+  const known = errorLike(error);
+  if (!known || known.code === 'ABORTED' || known.code === 'NAME_INVALID' || known.code === 'TAG_INVALID') return { ok: false, answer: null, problem: null };
+  if (known.code === 'MANIFEST_UNKNOWN' || known.code === 'BLOB_UNKNOWN') return { ok: false, answer: { status: 'not-found', unknown: 'manifest' }, problem: null };
+  if (known.code === 'NAME_UNKNOWN') return { ok: false, answer: { status: 'not-found', unknown: 'repository' }, problem: null };
+  const kind = PROBLEM_KINDS[known.code] ?? 'unreachable';
+  return { ok: false, answer: { status: 'failed', problem: kind }, problem: { kind, reason: reasonOf(kind, known.registry ?? registry, known) } };
+}
+
+export function toManifestFound(info: ManifestInfo): ManifestFound {
+  return {
+    status: 'found',
+    digest: info.digest,
+    mediaType: info.mediaType,
+    size: info.size,
+    ...(info.totalSize === undefined ? {} : { totalSize: info.totalSize }),
+    isIndex: info.isIndex === true,
+    platforms: (info.platforms ?? []).map((p) => ({
+      os: p.os,
+      architecture: p.architecture,
+      ...(p.variant === undefined ? {} : { variant: p.variant }),
+      digest: p.digest,
+      size: p.size,
+      ...(p.totalSize === undefined ? {} : { totalSize: p.totalSize }),
+      ...(p.created === undefined ? {} : { created: p.created }),
+    })),
+    ...(info.created === undefined ? {} : { created: info.created }),
+    labels: { ...(info.labels ?? {}) },
+    stale: info.stale,
+  };
+}
+
+/** Deduplicates by key, keeping the first of each. */
+export function uniqueByKey<T extends { readonly key: string }>(items: readonly T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) if (!seen.has(item.key)) seen.set(item.key, item);
+  return [...seen.values()];
+}
+
+async function attempt<T>(registry: string, work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    return classify(registry, error);
+  }
+}
+
+/** Asks every unique question once and returns what the registries answered. */
+export async function collectFacts(queries: readonly ManifestQuery[], client: RegistryClient, options: CollectOptions = {}): Promise<RegistryFacts> {
+  const manifests = new Map<string, ManifestAnswer>();
+  const tags = new Map<string, TagListFact>();
+  // Each job keeps its own problem and the first in query order wins, so the reason names the
+  // first image of the registry however the answers raced.
+  const found: Array<{ readonly registry: string; readonly problem: RegistryProblem } | undefined> = [];
+  const { signal } = options;
+  const jobs: Array<() => Promise<void>> = [];
+  for (const query of uniqueByKey(queries)) {
+    const index = jobs.length;
+    jobs.push(async () => {
+      const outcome = await attempt(query.registry, () =>
+        client.getManifest({ registry: query.registry, path: query.path, reference: query.reference }, { detail: options.detail ?? 'platforms', signal, fresh: options.fresh }),
+      );
+      if (outcome.ok) manifests.set(query.key, toManifestFound(outcome.value));
+      else {
+        if (outcome.answer) manifests.set(query.key, outcome.answer);
+        if (outcome.problem) found[index] = { registry: query.registry, problem: outcome.problem };
+      }
+    });
+  }
+  for (const repository of uniqueByKey(options.tags ?? [])) {
+    const index = jobs.length;
+    jobs.push(async () => {
+      const outcome = await attempt(repository.registry, () => client.listTags({ registry: repository.registry, path: repository.path }, { signal, fresh: options.fresh }));
+      if (outcome.ok) tags.set(repository.key, { tags: [...outcome.value.tags], stale: outcome.value.stale });
+      else if (outcome.problem) found[index] = { registry: repository.registry, problem: outcome.problem };
+    });
+  }
+  await mapLimit(jobs, options.concurrency ?? 8, (job) => job(), signal);
+  const problems = new Map<string, RegistryProblem>();
+  for (const entry of found) if (entry && !problems.has(entry.registry)) problems.set(entry.registry, entry.problem);
+  if (options.listTagsOfMissing) {
+    const missing = uniqueByKey(queries).filter((q) => !q.reference.includes(':') && manifests.get(q.key)?.status === 'not-found');
+    const repositories = uniqueByKey(missing.map((q) => ({ key: `${q.registry}/${q.path}`, registry: q.registry, path: q.path }))).filter((r) => !tags.has(r.key));
+    await mapLimit(repositories, options.concurrency ?? 8, async (repository) => {
+      const outcome = await attempt(repository.registry, () => client.listTags({ registry: repository.registry, path: repository.path }, { signal, fresh: options.fresh }));
+      if (outcome.ok) tags.set(repository.key, { tags: [...outcome.value.tags], stale: outcome.value.stale });
+      else if (outcome.answer?.status === 'not-found' && outcome.answer.unknown === 'repository') {
+        for (const query of missing) if (`${query.registry}/${query.path}` === repository.key) manifests.set(query.key, outcome.answer);
+      }
+    }, signal);
+  }
+  return { manifests, tags, problems };
+}
+
+/** The tags of one repository, for completion; a failure leaves only the registry's problem. */
+export function collectTags(repository: RepositoryQuery, client: RegistryClient, options: Omit<CollectOptions, 'tags' | 'detail'> = {}): Promise<RegistryFacts> {
+  return collectFacts([], client, { ...options, tags: [repository] });
+}

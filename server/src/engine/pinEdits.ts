@@ -1,0 +1,76 @@
+/**
+ * Pins every image of many files at once ("pin all in file", "pin the workspace"): it asks the
+ * registry for each unique `repo:tag` exactly once (however many files and containers use it), then
+ * lets the core write the byte-minimal edits per file (core/edits/pinEdits.ts).
+ * Only the digest is needed, so each question is one HEAD request (or none when cached); with a
+ * pin platform the index itself is read, still one manifest request per unique reference.
+ */
+import type { Analysis } from '../core/analysis';
+import { pinFileEdits } from '../core/edits/pinEdits';
+import type { PinnedImage } from '../core/edits/pinEdits';
+import { referenceQueries, tagAnswer } from '../core/facts';
+import type { ManifestQuery, RegistryFacts } from '../core/facts';
+import { imageSites } from '../core/imageSites';
+import type { PinSettings } from '../core/settings';
+import type { RegistryClient } from '../registry/types';
+import { collectFacts, uniqueByKey } from './collectFacts';
+
+export interface PinTarget<Id> {
+  /** Whatever names the file for the caller (a URI, a path). */
+  readonly id: Id;
+  readonly analysis: Analysis;
+}
+
+export interface SkippedImage<Id> {
+  readonly id: Id;
+  readonly image: string;
+  readonly reason: string;
+}
+
+export interface PinReport<Id> {
+  /** Files with at least one pin, in the order given. */
+  readonly files: ReadonlyArray<{ readonly id: Id; readonly pins: readonly PinnedImage[] }>;
+  /** Images with a tag and no digest that could not be pinned, and why. */
+  readonly skipped: readonly SkippedImage<Id>[];
+  /** How many unique references were asked for. */
+  readonly asked: number;
+  readonly facts: RegistryFacts;
+}
+
+export interface PinOptions {
+  readonly pin: PinSettings;
+  readonly signal?: AbortSignal;
+  readonly concurrency?: number;
+  readonly fresh?: boolean;
+}
+
+/** The tag questions of every container image that has no digest yet. */
+function pinQueries(analysis: Analysis): ManifestQuery[] {
+  return imageSites(analysis).flatMap((site) => (site.container && site.ref.digest === null ? referenceQueries(site.ref) : []));
+}
+
+export async function pinEdits<Id>(targets: readonly PinTarget<Id>[], client: RegistryClient, options: PinOptions): Promise<PinReport<Id>> {
+  const queries = uniqueByKey(targets.flatMap((target) => pinQueries(target.analysis)));
+  const facts = await collectFacts(queries, client, {
+    signal: options.signal,
+    concurrency: options.concurrency,
+    fresh: options.fresh,
+    detail: options.pin.platform === null ? 'digest' : 'manifest',
+  });
+  const files: Array<{ id: Id; pins: PinnedImage[] }> = [];
+  const skipped: SkippedImage<Id>[] = [];
+  for (const target of targets) {
+    const pins = pinFileEdits(target.analysis, facts, options.pin);
+    if (pins.length > 0) files.push({ id: target.id, pins });
+    for (const site of imageSites(target.analysis)) {
+      if (!site.container || site.ref.digest !== null || pins.some((pin) => pin.site.span.start === site.span.start)) continue;
+      const answer = tagAnswer(facts, site.ref);
+      const reason =
+        answer?.status === 'not-found'
+          ? `${site.ref.domain} has no tag "${site.ref.tag ?? 'latest'}" in ${site.ref.path}`
+          : (facts.problems.get(site.ref.domain)?.reason ?? 'the registry was not asked (cancelled)');
+      skipped.push({ id: target.id, image: site.ref.input, reason });
+    }
+  }
+  return { files, skipped, asked: queries.length, facts };
+}

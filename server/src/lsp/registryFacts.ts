@@ -1,0 +1,153 @@
+/**
+ * The server's view of the registries: it owns the RegistryClient (created on first use, with the
+ * global registry settings, and created again when they change) and the RegistryFacts last fetched
+ * for each open document. Diagnostics, hovers and code actions read those facts without waiting;
+ * `refresh` fetches a document's facts in the background (one fetch per document at a time, the
+ * older one aborted), and completion asks for tags or one tag's digest on demand, cancellable.
+ * With `imageAware.registry.online` false no client exists and nothing is ever asked.
+ */
+import type { Analysis } from '../core/analysis';
+import type { CompletionNeed } from '../core/features/completion';
+import { NO_FACTS, mergeRegistryFacts } from '../core/facts';
+import type { RegistryFacts } from '../core/facts';
+import { factQueries } from '../core/imageSites';
+import type { RegistrySettings } from '../core/settings';
+import { collectFacts, collectTags } from '../engine';
+import type { RegistryClient, RegistryClientOptions } from '../registry';
+
+export type RegistryClientFactory = (options: RegistryClientOptions) => RegistryClient;
+
+export interface RegistryServiceOptions {
+  readonly createClient: RegistryClientFactory;
+  /** Where the client keeps its cache across sessions. */
+  readonly cacheDir: string;
+  readonly log: (message: string) => void;
+  /** Log every HTTP exchange (IMAGE_AWARE_TRACE). */
+  readonly trace: boolean;
+}
+
+/** How long a document's facts count as current when its questions have not changed. */
+const RECHECK_MS = 60_000;
+
+/** Unique questions asked per document: a generated file with thousands of images must not flood a registry. */
+export const MAX_QUERIES_PER_DOCUMENT = 256;
+
+interface DocumentFacts {
+  readonly keys: string;
+  readonly fetchedAt: number;
+  readonly facts: RegistryFacts;
+}
+
+export class RegistryService {
+  private client: RegistryClient | null = null;
+  private clientKey = '';
+  private readonly byUri = new Map<string, DocumentFacts>();
+  private readonly running = new Map<string, { controller: AbortController; keys: string; done: Promise<RegistryFacts | null> }>();
+  private disposed = false;
+
+  constructor(private readonly options: RegistryServiceOptions) {}
+
+  /** The facts last fetched for a document, or none. Never waits and never asks a registry. */
+  factsOf(uri: string): RegistryFacts {
+    return this.byUri.get(uri)?.facts ?? NO_FACTS;
+  }
+
+  /** The fetch running for a document, if any (hovers wait for it a little). */
+  pending(uri: string): Promise<RegistryFacts | null> | undefined {
+    return this.running.get(uri)?.done;
+  }
+
+  /**
+   * Fetches the facts a document's images need, unless the same questions were answered less than
+   * RECHECK_MS ago (`fresh` asks again regardless, bypassing the client's tag cache too).
+   * Resolves with the new facts, or null when nothing was fetched or the fetch was superseded.
+   */
+  refresh(uri: string, analysis: Analysis, settings: RegistrySettings, fresh = false): Promise<RegistryFacts | null> {
+    if (!settings.online || this.disposed) return Promise.resolve(null);
+    const all = factQueries(analysis);
+    const queries = all.slice(0, MAX_QUERIES_PER_DOCUMENT);
+    const keys = queries.map((q) => q.key).join('\n');
+    const known = this.byUri.get(uri);
+    if (queries.length === 0) {
+      this.abort(uri);
+      this.byUri.delete(uri);
+      return Promise.resolve(null);
+    }
+    if (!fresh && known && known.keys === keys && Date.now() - known.fetchedAt < RECHECK_MS) return Promise.resolve(null);
+    const current = this.running.get(uri);
+    if (!fresh && current?.keys === keys) return current.done;
+    this.abort(uri);
+    if (all.length > queries.length) this.options.log(`${uri} names ${all.length} different images; only the first ${queries.length} are checked against their registries.`);
+    const controller = new AbortController();
+    const client = this.clientFor(settings);
+    const done = collectFacts(queries, client, { signal: controller.signal, fresh, listTagsOfMissing: true }).then(
+      (facts) => {
+        if (controller.signal.aborted || this.disposed) return null;
+        this.byUri.set(uri, { keys, fetchedAt: Date.now(), facts });
+        return facts;
+      },
+      (error: unknown) => {
+        this.options.log(`Asking the registries for ${uri} failed: ${String(error)}`);
+        return null;
+      },
+    );
+    const entry = { controller, keys, done };
+    this.running.set(uri, entry);
+    void done.finally(() => {
+      if (this.running.get(uri) === entry) this.running.delete(uri);
+    });
+    return done;
+  }
+
+  /** Asks what completion at a cursor needs (a tag list, or one tag's manifest), cancellable through signal. */
+  async completionFacts(uri: string, need: CompletionNeed, settings: RegistrySettings, signal: AbortSignal): Promise<RegistryFacts> {
+    const known = this.factsOf(uri);
+    if (!settings.online || this.disposed) return known;
+    if (need.kind === 'manifest' && known.manifests.get(need.query.key)?.status === 'found') return known;
+    const client = this.clientFor(settings);
+    const asked =
+      need.kind === 'tags'
+        ? await collectTags({ key: need.key, registry: need.registry, path: need.path }, client, { signal })
+        : await collectFacts([need.query], client, { signal, detail: 'manifest' });
+    return mergeRegistryFacts(known, asked);
+  }
+
+  /** The client for pinning and other use cases outside a document; null when offline. */
+  clientIfOnline(settings: RegistrySettings): RegistryClient | null {
+    return settings.online && !this.disposed ? this.clientFor(settings) : null;
+  }
+
+  /** Forgets a closed document. */
+  forget(uri: string): void {
+    this.abort(uri);
+    this.byUri.delete(uri);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const uri of [...this.running.keys()]) this.abort(uri);
+    this.client?.close();
+    this.client = null;
+  }
+
+  private abort(uri: string): void {
+    this.running.get(uri)?.controller.abort();
+    this.running.delete(uri);
+  }
+
+  /** The client for these settings; a change of insecure registries or CA files makes a new one. */
+  private clientFor(settings: RegistrySettings): RegistryClient {
+    const key = JSON.stringify([settings.insecureRegistries, settings.caFiles]);
+    if (this.client && this.clientKey === key) return this.client;
+    this.client?.close();
+    const { log, trace } = this.options;
+    this.client = this.options.createClient({
+      cacheDir: this.options.cacheDir,
+      insecureRegistries: settings.insecureRegistries,
+      caFiles: settings.caFiles,
+      onRequest: trace ? (event) => log(`registry: ${event.method} ${event.url} → ${event.status ?? event.error} (${event.ms} ms)`) : undefined,
+    });
+    this.clientKey = key;
+    return this.client;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * `image-aware check --online`, run as a real process against real registries on loopback: every
+ * online finding (tag-not-found, digest-not-found, stale-pin after the tag moved, pull-would-fail,
+ * registry-unreachable, unauthorized) at its exact position, credentials and CA for a Basic+TLS
+ * registry, and no request at all without --online.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { moveTag, pushImage, pushIndex, startMisbehavingServer } from '../helpers/registry';
+import { runCliAsync } from './runCli';
+import { basicAuth, countingProxy, isolatedEnv, registryWith, temporaryDir } from './registrySetup';
+
+interface JsonFinding {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endColumn: number;
+  readonly severity: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+const NEVER_PUSHED = `sha256:${'ab'.repeat(32)}`;
+
+function pod(images: readonly string[], extra = ''): string {
+  return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n${extra}  containers:\n${images.map((image, i) => `    - name: c${i}\n      image: ${image}\n      imagePullPolicy: IfNotPresent\n`).join('')}`;
+}
+
+/** Line of the i-th container's image in pod(): 6 header lines (plus extra), then 3 lines per container. */
+function imageLine(i: number, extraLines = 0): number {
+  return 8 + extraLines + 3 * i;
+}
+
+async function checkJson(dir: string, args: readonly string[], env: Record<string, string>): Promise<{ status: number | null; findings: JsonFinding[]; stderr: string }> {
+  const run = await runCliAsync(['check', '--format', 'json', '--severity', 'not-pinned=off', '--severity', 'redundant-pull-policy=off', ...args], { cwd: dir, env });
+  return { status: run.status, findings: JSON.parse(run.stdout) as JsonFinding[], stderr: run.stderr };
+}
+
+function codesAt(findings: readonly JsonFinding[]): string[] {
+  return findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.code}`);
+}
+
+test('check --online reports missing tags and digests, stale pins after a tag moved, and pulls that would fail', async () => {
+  const registry = await registryWith();
+  const host = registry.host;
+  const v1 = await pushImage(registry, 'team/app', '1.0');
+  await pushImage(registry, 'team/app', '1.1');
+  const multi = await pushIndex(registry, 'team/multi', 'v1', ['linux/amd64', 'linux/arm64/v8']);
+  const images = [
+    `${host}/team/app:1.1`, // fine
+    `${host}/team/app:2.0`, // tag-not-found + pull-would-fail
+    `${host}/team/app@${NEVER_PUSHED}`, // digest-not-found + pull-would-fail
+    `${host}/team/app:1.0@${v1.digest}`, // stale-pin once 1.0 moves
+    `${host}/team/multi:v1@${multi.images[1].digest}`, // one platform of the index: not stale
+    `${host}/team/none:1.0`, // no such repository
+  ];
+  const dir = temporaryDir();
+  writeFileSync(join(dir, 'pod.yaml'), pod(images));
+  const { env } = isolatedEnv();
+
+  const before = await checkJson(dir, ['--online', 'pod.yaml'], env);
+  assert.equal(before.status, 1, before.stderr);
+  const column = 14;
+  assert.deepEqual(codesAt(before.findings), [
+    `${imageLine(1)}:${column} warning pull-would-fail`,
+    `${imageLine(1)}:${column + host.length + '/team/app:'.length} error tag-not-found`,
+    `${imageLine(2)}:${column} warning pull-would-fail`,
+    `${imageLine(2)}:${column + host.length + '/team/app@'.length} error digest-not-found`,
+    `${imageLine(5)}:${column} warning pull-would-fail`,
+    `${imageLine(5)}:${column + host.length + '/team/none:'.length} error tag-not-found`,
+  ]);
+  const tagNotFound = before.findings.find((f) => f.code === 'tag-not-found')!;
+  // The finding suggests the tags the repository has, newest first.
+  assert.match(tagNotFound.message, /no tag "2\.0".*1\.1, 1\.0/);
+
+  await moveTag(registry, 'team/app', '1.0');
+  // What a tag points at is cached for minutes; --no-cache asks again.
+  const cached = await checkJson(dir, ['--online', 'pod.yaml'], env);
+  assert.deepEqual(cached.findings, before.findings);
+  const after = await checkJson(dir, ['--online', '--no-cache', 'pod.yaml'], env);
+  const stale = after.findings.filter((f) => f.code === 'stale-pin');
+  assert.deepEqual(codesAt(stale), [`${imageLine(3)}:${column + host.length + '/team/app:1.0@'.length} warning stale-pin`]);
+  assert.match(stale[0].message, /":1\.0" now points to sha256:/);
+  assert.equal(after.findings.length, before.findings.length + 1);
+});
+
+test('check --online names an unreachable registry and one that refuses, once per registry per file; credentials and the CA make the refusal go away', async () => {
+  const secured = await registryWith({ auth: 'basic', tls: true });
+  await pushImage(secured, 'private/app', '1.0');
+  const closed = await startMisbehavingServer();
+  await closed.stop();
+  const dir = temporaryDir();
+  const images = [`${closed.host}/team/app:1.0`, `${closed.host}/team/app:2.0`, `${secured.host}/private/app:1.0`];
+  writeFileSync(join(dir, 'pod.yaml'), pod(images));
+  const ca = `--ca-file=${secured.host}=${secured.caFile!}`;
+
+  const anonymous = await checkJson(dir, ['--online', ca, 'pod.yaml'], isolatedEnv().env);
+  assert.equal(anonymous.status, 1, anonymous.stderr);
+  assert.deepEqual(codesAt(anonymous.findings), [
+    `${imageLine(0)}:14 information registry-unreachable`,
+    `${imageLine(2)}:14 information unauthorized`,
+    `${imageLine(2)}:14 warning pull-would-fail`,
+  ]);
+  const [unreachable, unauthorized] = anonymous.findings;
+  assert.match(unreachable.message, new RegExp(`${closed.host}.*ECONNREFUSED.*1 other image`));
+  assert.match(unauthorized.message, /401 UNAUTHORIZED.*tried anonymous/);
+
+  const { env } = isolatedEnv({ auths: { [secured.host]: { auth: basicAuth(secured.username!, secured.password!) } } });
+  const withCredentials = await checkJson(dir, ['--online', ca, '--fail-on', 'error', 'pod.yaml'], env);
+  assert.equal(withCredentials.status, 0, withCredentials.stderr);
+  assert.deepEqual(codesAt(withCredentials.findings), [`${imageLine(0)}:14 information registry-unreachable`]);
+});
+
+test('check --online: an image from a registry that refuses is no pull failure when the pod has imagePullSecrets', async () => {
+  const secured = await registryWith({ auth: 'basic' });
+  await pushImage(secured, 'private/app', '1.0');
+  const dir = temporaryDir();
+  writeFileSync(join(dir, 'pod.yaml'), pod([`${secured.host}/private/app:1.0`], '  imagePullSecrets:\n    - name: regcred\n'));
+  const result = await checkJson(dir, ['--online', '--severity', 'unknown-pull-secret=off', 'pod.yaml'], isolatedEnv().env);
+  assert.deepEqual(codesAt(result.findings), [`${imageLine(0, 2)}:14 information unauthorized`]);
+});
+
+test('check without --online asks no registry; with it, one manifest request per unique reference', async () => {
+  const registry = await registryWith();
+  await pushImage(registry, 'team/app', '1.0');
+  const proxy = await countingProxy(registry);
+  const dir = temporaryDir();
+  const image = `${proxy.host}/team/app:1.0`;
+  writeFileSync(join(dir, 'a.yaml'), pod([image, image, `${proxy.host}/team/app:2.0`]));
+  writeFileSync(join(dir, 'b.yaml'), pod([image]));
+  const { env } = isolatedEnv();
+
+  const offline = await checkJson(dir, ['.'], env);
+  assert.equal(offline.status, 0);
+  assert.equal(proxy.requests.length, 0);
+
+  const online = await checkJson(dir, ['--online', '.'], env);
+  assert.equal(online.status, 1);
+  const manifests = proxy.requests.filter((r) => r.path.includes('/manifests/')).map((r) => `${r.method} ${r.path}`).sort();
+  assert.deepEqual(manifests, ['HEAD /v2/team/app/manifests/1.0', 'HEAD /v2/team/app/manifests/2.0']);
+});

@@ -1,0 +1,168 @@
+/**
+ * `image-aware pin`, run as a real process against real registries on loopback. The fixture folder
+ * test/fixtures/cli/pin/workspace is copied with the registry's address filled in, pinned, and
+ * compared whole, file by file, with test/fixtures/cli/pin/pinned (or pinned-drop-tag) filled in
+ * with the digests the pushes returned; --dry-run must print test/fixtures/cli/pin/dry-run.diff
+ * exactly and leave every byte on disk alone. A counting proxy proves one manifest request per
+ * unique reference.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pushImage, pushIndex } from '../helpers/registry';
+import type { PushedIndex, RunningRegistry } from '../helpers/registry';
+import { REPO_ROOT, runCliAsync } from './runCli';
+import { basicAuth, countingProxy, fill, isolatedEnv, manifestRequests, materialize, readTree, registryWith, temporaryDir } from './registrySetup';
+
+const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'cli', 'pin');
+
+let registry: RunningRegistry;
+let multi: PushedIndex;
+/** The placeholders of the fixtures: the registry's host and the digest of each pushed image. */
+let values: Record<string, string>;
+
+before(async () => {
+  registry = await registryWith();
+  const [app10, appLatest, sidecar] = await Promise.all([
+    pushImage(registry, 'team/app', '1.0'),
+    pushImage(registry, 'team/app', 'latest'),
+    pushImage(registry, 'team/sidecar', '2.3.1', { format: 'docker' }),
+  ]);
+  multi = await pushIndex(registry, 'team/multi', 'v1', ['linux/amd64', 'linux/arm64/v8'], { attestations: true });
+  values = { REGISTRY: registry.host, 'app:1.0': app10.digest, 'app:latest': appLatest.digest, 'sidecar:2.3.1': sidecar.digest, 'multi:v1': multi.digest };
+});
+
+const MISSING_LINE = (host: string): string => `deployment.yaml: cannot pin ${host}/team/app:9.9.9: ${host} has no tag "9.9.9" in team/app\n`;
+
+test('pin rewrites the image fields of a folder in place, byte for byte as expected, and lists what it could not resolve', async () => {
+  const dir = materialize(join(FIXTURES, 'workspace'), values);
+  const { env } = isolatedEnv();
+  const run = await runCliAsync(['pin', '.'], { cwd: dir, env });
+  assert.equal(run.status, 1, run.stderr);
+  assert.equal(run.stdout, 'deployment.yaml\njobs/cronjob.yaml\n');
+  assert.equal(run.stderr, `${MISSING_LINE(registry.host)}Pinned 7 images in 2 files (5 unique references asked); 1 image could not be resolved.\n`);
+  assert.deepEqual(readTree(dir), readTree(materialize(join(FIXTURES, 'pinned'), values)));
+
+  // Pinned images are left alone, so a second run changes nothing.
+  const again = await runCliAsync(['pin', '.'], { cwd: dir, env });
+  assert.equal(again.status, 1);
+  assert.equal(again.stdout, '');
+  assert.match(again.stderr, /Pinned 0 images in 0 files \(1 unique reference asked\)/);
+  assert.deepEqual(readTree(dir), readTree(materialize(join(FIXTURES, 'pinned'), values)));
+});
+
+test('pin --dry-run prints the unified diff exactly and changes nothing on disk', async () => {
+  const dir = materialize(join(FIXTURES, 'workspace'), values);
+  const before = readTree(dir);
+  const run = await runCliAsync(['pin', '--dry-run', '.'], { cwd: dir, env: isolatedEnv().env });
+  assert.equal(run.status, 1);
+  assert.equal(run.stdout, fill(readFileSync(join(FIXTURES, 'dry-run.diff'), 'utf8'), values));
+  assert.equal(run.stderr, `${MISSING_LINE(registry.host)}Would pin 7 images in 2 files (5 unique references asked); 1 image could not be resolved.\n`);
+  assert.deepEqual(readTree(dir), before);
+});
+
+test('pin --drop-tag writes repo@digest', async () => {
+  const dir = materialize(join(FIXTURES, 'workspace'), values);
+  const run = await runCliAsync(['pin', '--drop-tag', 'deployment.yaml', 'jobs'], { cwd: dir, env: isolatedEnv().env });
+  assert.equal(run.status, 1);
+  assert.deepEqual(readTree(dir), readTree(materialize(join(FIXTURES, 'pinned-drop-tag'), values)));
+});
+
+test('pin --platform pins that platform of an index, and the index where the image has only one platform', async () => {
+  const dir = temporaryDir();
+  const file = join(dir, 'pod.yaml');
+  const pod = (multiImage: string, appImage: string): string =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: ${multiImage}\n    - name: b\n      image: ${appImage}\n`;
+  writeFileSync(file, pod(`${registry.host}/team/multi:v1`, `${registry.host}/team/app:1.0`));
+  const run = await runCliAsync(['pin', '--platform', 'linux/arm64', 'pod.yaml'], { cwd: dir, env: isolatedEnv().env });
+  assert.equal(run.status, 0, run.stderr);
+  const arm64 = multi.images[1];
+  assert.equal(readFileSync(file, 'utf8'), pod(`${registry.host}/team/multi:v1@${arm64.digest}`, `${registry.host}/team/app:1.0@${values['app:1.0']}`));
+
+  writeFileSync(file, pod(`${registry.host}/team/multi:v1`, `${registry.host}/team/app:1.0`));
+  const windows = await runCliAsync(['pin', '--platform', 'windows/amd64', 'pod.yaml'], { cwd: dir, env: isolatedEnv().env });
+  assert.equal(windows.status, 0);
+  assert.match(windows.stderr, new RegExp(`pod\\.yaml: ${registry.host}/team/multi:v1 has no windows/amd64 image; pinned its index instead\\.`));
+  assert.equal(readFileSync(file, 'utf8'), pod(`${registry.host}/team/multi:v1@${multi.digest}`, `${registry.host}/team/app:1.0@${values['app:1.0']}`));
+});
+
+test('pin keeps CRLF line endings, a byte-order mark and everything else byte-identical', async () => {
+  const dir = temporaryDir();
+  const file = join(dir, 'crlf.yaml');
+  const text = (image: string): string => `# comment\r\nkind: Pod\r\napiVersion: v1\r\nspec:\r\n  containers:\r\n  - name: a\r\n    image: "${image}"  # note\r\n`;
+  writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text(`${registry.host}/team/app:1.0`))]));
+  const run = await runCliAsync(['pin', file], { env: isolatedEnv().env });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(readFileSync(file), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text(`${registry.host}/team/app:1.0@${values['app:1.0']}`))]));
+});
+
+test('pin asks once per unique reference: 20 image fields over 4 references in 3 files make exactly 4 manifest requests', async () => {
+  const proxy = await countingProxy(registry);
+  const dir = temporaryDir();
+  const refs = [`${proxy.host}/team/app:1.0`, `${proxy.host}/team/app:latest`, `${proxy.host}/team/sidecar:2.3.1`, `${proxy.host}/team/multi:v1`];
+  const digests = [values['app:1.0'], values['app:latest'], values['sidecar:2.3.1'], values['multi:v1']];
+  const deployment = (name: string, images: readonly number[]): string =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n` +
+    images.map((image, i) => `        - name: c${i}\n          image: ${refs[image]}\n`).join('');
+  const files = { 'a.yaml': [0, 1, 2, 3, 0, 1, 2], 'b.yaml': [3, 2, 1, 0, 3, 2, 1], 'c.yaml': [0, 0, 1, 1, 2, 3] };
+  for (const [name, images] of Object.entries(files)) writeFileSync(join(dir, name), deployment(name, images));
+  assert.equal(Object.values(files).flat().length, 20);
+
+  const run = await runCliAsync(['pin', '.'], { cwd: dir, env: isolatedEnv().env });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, 'Pinned 20 images in 3 files (4 unique references asked).\n');
+  const requests = manifestRequests(proxy);
+  assert.deepEqual(
+    requests.map((r) => `${r.method} ${r.path}`).sort(),
+    ['HEAD /v2/team/app/manifests/1.0', 'HEAD /v2/team/app/manifests/latest', 'HEAD /v2/team/multi/manifests/v1', 'HEAD /v2/team/sidecar/manifests/2.3.1'],
+  );
+  for (const [name, images] of Object.entries(files)) {
+    const pinned = images.map((image) => {
+      const ref = refs[image];
+      return ref.endsWith(':latest') ? `${ref.slice(0, -':latest'.length)}@${digests[image]}` : `${ref}@${digests[image]}`;
+    });
+    assert.equal(readFileSync(join(dir, name), 'utf8'), deployment(name, images).split('\n').map((line) => {
+      const at = refs.findIndex((ref) => line.endsWith(`image: ${ref}`));
+      return at < 0 ? line : line.replace(refs[at], pinned[images.indexOf(at)]);
+    }).join('\n'));
+  }
+});
+
+test('pin against a registry that refuses: the images are listed with the reason and exit 1; with credentials and the CA they are pinned', async () => {
+  const secured = await registryWith({ auth: 'basic', tls: true });
+  const pushed = await pushImage(secured, 'private/app', '3.1');
+  const dir = temporaryDir();
+  const file = join(dir, 'pod.yaml');
+  const text = (image: string): string => `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: ${image}\n`;
+  writeFileSync(file, text(`${secured.host}/private/app:3.1`));
+  const ca = `--ca-file=${secured.host}=${secured.caFile!}`;
+
+  const refused = await runCliAsync(['pin', ca, 'pod.yaml'], { cwd: dir, env: isolatedEnv().env });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, new RegExp(`^pod\\.yaml: cannot pin ${secured.host}/private/app:3\\.1: ${secured.host} refused access: .*401 UNAUTHORIZED.*tried anonymous`));
+  assert.equal(readFileSync(file, 'utf8'), text(`${secured.host}/private/app:3.1`));
+
+  const { env } = isolatedEnv({ auths: { [secured.host]: { auth: basicAuth(secured.username!, secured.password!) } } });
+  const pinned = await runCliAsync(['pin', ca, 'pod.yaml'], { cwd: dir, env });
+  assert.equal(pinned.status, 0, pinned.stderr);
+  assert.equal(readFileSync(file, 'utf8'), text(`${secured.host}/private/app:3.1@${pushed.digest}`));
+});
+
+test('pin usage and read errors exit 2 and change nothing', async () => {
+  const dir = materialize(join(FIXTURES, 'workspace'), values);
+  const before = readTree(dir);
+  for (const [args, message] of [
+    [['pin'], /needs at least one PATH/],
+    [['pin', '-'], /cannot read standard input/],
+    [['pin', '--keep-tag', '--drop-tag', '.'], /exclude each other/],
+    [['pin', '--platform', 'amd64', '.'], /--platform expects OS\/ARCH/],
+    [['pin', 'no-such-file.yaml'], /cannot read no-such-file\.yaml/],
+    [['pin', '--bogus', '.'], /Unknown option '--bogus'/],
+  ] as const) {
+    const run = await runCliAsync(args, { cwd: dir, env: isolatedEnv().env });
+    assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+  }
+  assert.deepEqual(readTree(dir), before);
+});

@@ -1,0 +1,158 @@
+/**
+ * computeCodeActions with RegistryFacts built as data: "Pin to digest" (keeping or dropping the tag,
+ * the index or one platform), "Update pinned digest" on a stale pin, "Unpin", and "Pin all images in
+ * file". Each case marks the requested range with «…» and lists every action there in order; every
+ * action's whole result is compared with test/fixtures/features/edits/registryCodeActions.<case>.<n>
+ * .{before,after}.yaml (UPDATE_GOLDEN=1 rewrites them), and nothing outside its edits may change.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DiagnosticCode } from '../../../server/src/core/diagnostics/catalog';
+import { applyEdits } from '../../../server/src/core/edits/textEdit';
+import { computeCodeActions } from '../../../server/src/core/features/codeActions';
+import type { RegistryFacts } from '../../../server/src/core/facts';
+import { DEFAULT_SETTINGS, parseSettings } from '../../../server/src/core/settings';
+import type { Settings } from '../../../server/src/core/settings';
+import { marked } from '../../helpers/caret';
+import { assertOnlyEditedBytesChanged } from '../../helpers/edits';
+import { checkGolden, goldenNamesOnDisk } from '../../helpers/golden';
+import { found, foundIndex, MISSING, registryFacts } from '../../helpers/facts';
+import { analyzeText, crlf, deployment, DIGEST, OTHER_DIGEST, pod } from '../../helpers/manifests';
+
+/** [title, fixes, preferred] */
+type ExpectedAction = readonly [string, readonly DiagnosticCode[], boolean];
+
+const GOLDEN_PREFIX = 'registryCodeActions.';
+const checked = new Set<string>();
+
+const HUB = 'docker.io/library/nginx';
+const ARM = `sha256:${'a'.repeat(64)}`;
+const NEW = `sha256:${'e'.repeat(64)}`;
+
+const FACTS = registryFacts({
+  manifests: {
+    [`${HUB}:1.25.3`]: found(DIGEST),
+    [`${HUB}:latest`]: found(NEW),
+    [`${HUB}:1.25`]: found(NEW),
+    [`${HUB}@${DIGEST}`]: found(DIGEST),
+    [`${HUB}:9`]: MISSING,
+    'ghcr.io/acme/multi:2.0.0': foundIndex(OTHER_DIGEST, [
+      { os: 'linux', architecture: 'amd64', digest: DIGEST, size: 1 },
+      { os: 'linux', architecture: 'arm64', variant: 'v8', digest: ARM, size: 1 },
+    ]),
+    'redis:7': found(NEW),
+    'docker.io/library/redis:7': found(NEW),
+  },
+});
+
+function check(name: string, input: string, expected: readonly ExpectedAction[], settings: Settings = DEFAULT_SETTINGS, facts: RegistryFacts = FACTS): void {
+  const { text, spans } = marked(input);
+  assert.equal(spans.length, 1, 'mark the requested range with one «…»');
+  const actions = computeCodeActions(analyzeText(text), spans[0].start, spans[0].end, settings, null, facts);
+  assert.deepEqual(
+    actions.map((a) => [a.title, a.fixes, a.isPreferred]),
+    expected.map(([title, fixes, preferred]) => [title, fixes, preferred]),
+  );
+  actions.forEach((action, i) => {
+    const after = applyEdits(text, action.edits);
+    assertOnlyEditedBytesChanged(text, after, action.edits);
+    const golden = `${GOLDEN_PREFIX}${name}.${i + 1}`;
+    checked.add(golden);
+    checkGolden(golden, text, after);
+  });
+}
+
+const short = (digest: string): string => `${digest.slice(0, 19)}…`;
+const SET = (policy: string, isDefault: boolean): ExpectedAction => [`Set imagePullPolicy: ${policy}${isDefault ? ' (the current default)' : ''}`, [], false];
+const SET_IF_NOT_PRESENT: readonly ExpectedAction[] = [SET('Always', false), SET('IfNotPresent', true), SET('Never', false)];
+const SET_ALWAYS: readonly ExpectedAction[] = [SET('Always', true), SET('IfNotPresent', false), SET('Never', false)];
+const PIN_ALL = (n: number, platform = ''): ExpectedAction => [`Pin all images in file to their digests: ${n} image${n === 1 ? '' : 's'}${platform}`, [], false];
+const app = (lines: string): string => pod(`    - name: app\n${lines}`);
+
+test('pin a tag, keeping the tag and the comment', () => {
+  check('pin-tag', app('      image: ngi«»nx:1.25.3 # the web server\n'), [
+    [`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true],
+    ...SET_IF_NOT_PRESENT,
+    PIN_ALL(1),
+  ]);
+});
+
+test('pin a tag with keepTag off: repo@digest, in the scalar\'s own quotes', () => {
+  check('pin-drop-tag', app('      image: "nginx:1.25.3«»"\n      imagePullPolicy: Always\n'), [
+    [`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true],
+    PIN_ALL(1),
+  ], parseSettings({ pin: { keepTag: false } }));
+});
+
+test('pin :latest and an implied :latest: the tag is not written next to the digest', () => {
+  check('pin-latest', app('      image: nginx:lat«»est\n'), [
+    [`Pin to digest: ${short(NEW)} (the digest :latest points to now)`, ['latest-tag'], false],
+    ...SET_ALWAYS,
+    PIN_ALL(1),
+  ]);
+  check('pin-implicit-latest', app("      image: 'ng«»inx'\n"), [
+    ['Write the implied tag: nginx:latest', ['implicit-latest'], false],
+    [`Pin to digest: ${short(NEW)} (the digest :latest points to now)`, ['implicit-latest'], false],
+    ...SET_ALWAYS,
+    PIN_ALL(1),
+  ]);
+});
+
+test('multi-platform: the index by default, or the platform the settings name', () => {
+  const input = app('      image: ghcr.io/acme/multi:2.0.0«»\n');
+  check('pin-index', input, [[`Pin to digest: ${short(OTHER_DIGEST)} (the digest :2.0.0 points to now)`, ['not-pinned'], true], ...SET_IF_NOT_PRESENT, PIN_ALL(1)]);
+  check('pin-platform', input, [
+    [`Pin to digest: ${short(ARM)} (the linux/arm64 image of :2.0.0)`, ['not-pinned'], true],
+    ...SET_IF_NOT_PRESENT,
+    PIN_ALL(1, ' (linux/arm64 where multi-platform)'),
+  ], parseSettings({ pin: { platform: 'linux/arm64' } }));
+  check('pin-platform-missing', input, [
+    [`Pin to digest: ${short(OTHER_DIGEST)} (the digest :2.0.0 points to now; the index has no linux/s390x image, so the index is pinned)`, ['not-pinned'], true],
+    ...SET_IF_NOT_PRESENT,
+    PIN_ALL(1, ' (linux/s390x where multi-platform)'),
+  ], parseSettings({ pin: { platform: 'linux/s390x' } }));
+});
+
+test('a stale pin: update it to what the tag points to now (preferred), or unpin', () => {
+  check('update-stale-pin', app(`      image: "nginx:1.25@«»${DIGEST}" # pinned in May\n`), [
+    [`Update pinned digest to ${short(NEW)} (what :1.25 points to now)`, ['stale-pin'], true],
+    ['Unpin: use the tag :1.25 without a digest', [], false],
+    ...SET_IF_NOT_PRESENT,
+  ]);
+});
+
+test('a pin that still matches: only unpin', () => {
+  check('unpin', app(`      image: nginx:1.25.3@${DIGEST}«»\n      imagePullPolicy: IfNotPresent\n`), [['Unpin: use the tag :1.25.3 without a digest', [], false]]);
+});
+
+test('a tag the registry does not have: nothing to pin', () => {
+  check('missing-tag', app('      image: nginx:9«»\n      imagePullPolicy: IfNotPresent\n'), []);
+});
+
+test('pin all images in file: one action for every pinnable image, across documents, flow style and CRLF', () => {
+  const text = crlf(
+    deployment(
+      [
+        '        - name: web',
+        '          image: «nginx:1.25.3»',
+        '          imagePullPolicy: Always',
+        `        - {name: side, image: 'ghcr.io/acme/multi:2.0.0', imagePullPolicy: Always}`,
+        `        - {name: pinned, image: nginx:1.25@${DIGEST}, imagePullPolicy: Always}`,
+        '        - {name: gone, image: nginx:9, imagePullPolicy: Always}',
+        '',
+      ].join('\n'),
+    ) + '---\n' + pod('    - image: "redis:7"\n      imagePullPolicy: Always\n'),
+  );
+  check('pin-all', text, [[`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true], PIN_ALL(3)]);
+});
+
+test('without facts the actions are the offline ones', () => {
+  const { text, spans } = marked(app('      image: ngi«»nx:1.25.3\n'));
+  const offline = computeCodeActions(analyzeText(text), spans[0].start, spans[0].end, DEFAULT_SETTINGS, null);
+  assert.deepEqual(computeCodeActions(analyzeText(text), spans[0].start, spans[0].end, DEFAULT_SETTINGS, null, null), offline);
+  assert.deepEqual(offline.map((a) => a.title), SET_IF_NOT_PRESENT.map(([title]) => title));
+});
+
+test('every registryCodeActions golden on disk is checked by a case', () => {
+  assert.deepEqual(goldenNamesOnDisk(GOLDEN_PREFIX).filter((name) => !checked.has(name)), []);
+});

@@ -1,0 +1,134 @@
+/**
+ * computeHover with RegistryFacts built as data: where the tag points now, whether the pin still
+ * matches, media type, platforms with digests, total size in human units, created date and the
+ * org.opencontainers.image.* labels. Without facts the hover is exactly the offline one.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { computeHover } from '../../../server/src/core/features/hover';
+import { formatCreated, formatSize } from '../../../server/src/core/features/registryHover';
+import { NO_FACTS } from '../../../server/src/core/facts';
+import type { RegistryFacts } from '../../../server/src/core/facts';
+import { caret } from '../../helpers/caret';
+import { FAILED_UNREACHABLE, found, foundIndex, MISSING, registryFacts } from '../../helpers/facts';
+import { analyzeText, DIGEST, kustomization, OTHER_DIGEST, pod } from '../../helpers/manifests';
+
+const HUB = 'docker.io/library/nginx';
+const ARM = `sha256:${'a'.repeat(64)}`;
+
+function hover(input: string, facts?: RegistryFacts | null): string {
+  const { text, offset } = caret(input);
+  const result = computeHover(analyzeText(text), offset, facts);
+  assert.ok(result, 'expected a hover');
+  return result.markdown;
+}
+
+/** The registry part of an image hover: between the pinning line and the parts table. */
+function registryPart(markdown: string): string {
+  const start = markdown.search(/\n\n(Pinned|Not pinned)[^\n]*\n\n/);
+  const afterPinning = markdown.indexOf('\n\n', start + 2) + 2;
+  return markdown.slice(afterPinning, markdown.indexOf('| | |'));
+}
+
+const SINGLE = found(DIGEST, {
+  size: 1234,
+  totalSize: 31_457_280,
+  created: '2024-05-01T12:00:00Z',
+  labels: {
+    'org.opencontainers.image.title': 'nginx',
+    'org.opencontainers.image.version': '1.25.3',
+    'org.opencontainers.image.source': 'https://github.com/nginxinc/docker-nginx',
+    'org.opencontainers.image.created': '2024-05-01T12:00:00Z',
+    'com.example.other': 'not shown',
+  },
+});
+
+const INDEX = foundIndex(OTHER_DIGEST, [
+  { os: 'linux', architecture: 'amd64', digest: DIGEST, size: 1000, totalSize: 70_000_000, created: '2024-05-01T12:00:00Z' },
+  { os: 'linux', architecture: 'arm64', variant: 'v8', digest: ARM, size: 1000, totalSize: 65_500_000, created: '2024-05-01T12:00:00Z' },
+]);
+
+test('without facts, or with empty ones, the hover is the offline one', () => {
+  const input = pod('    - image: ngi|nx:1.25\n');
+  const offline = hover(input);
+  assert.equal(hover(input, null), offline);
+  assert.equal(hover(input, NO_FACTS), offline);
+  assert.equal(registryPart(offline), '');
+});
+
+test('a single-platform image: digest now, media type, size, created, key labels', () => {
+  const markdown = hover(pod('    - image: ngi|nx:1.25.3\n'), registryFacts({ manifests: { [`${HUB}:1.25.3`]: SINGLE } }));
+  assert.equal(
+    registryPart(markdown),
+    [
+      `**Registry**: \`:1.25.3\` now points to \`${DIGEST}\``,
+      '',
+      'Media type: `application/vnd.oci.image.manifest.v1+json` (OCI image manifest)',
+      '',
+      'Total size: 31.5 MB (compressed layers)',
+      '',
+      'Created: 2024-05-01 12:00 UTC',
+      '',
+      'Labels:',
+      '- title: `nginx`',
+      '- version: `1.25.3`',
+      '- source: `https://github.com/nginxinc/docker-nginx`',
+      '',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('a multi-platform index: each platform with its digest, size and date', () => {
+  const markdown = hover(pod('    - image: ngi|nx:1.25\n'), registryFacts({ manifests: { [`${HUB}:1.25`]: INDEX } }));
+  assert.equal(
+    registryPart(markdown),
+    [
+      `**Registry**: \`:1.25\` now points to \`${OTHER_DIGEST}\``,
+      '',
+      'Media type: `application/vnd.oci.image.index.v1+json` (OCI image index)',
+      '',
+      'Total size: 136 MB over 2 platforms (compressed layers)',
+      '',
+      '| Platform | Digest | Size | Created |',
+      '|---|---|---|---|',
+      `| \`linux/amd64\` | \`${DIGEST}\` | 70.0 MB | 2024-05-01 12:00 UTC |`,
+      `| \`linux/arm64/v8\` | \`${ARM}\` | 65.5 MB | 2024-05-01 12:00 UTC |`,
+      '',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('a pin: still matching, matching one platform of the index, or no longer matching', () => {
+  const pinned = (digest: string, answer = INDEX) => hover(pod(`    - image: ngi|nx:1.25@${digest}\n`), registryFacts({ manifests: { [`${HUB}:1.25`]: answer, [`${HUB}@${digest}`]: SINGLE } }));
+  assert.match(pinned(OTHER_DIGEST), /The pinned digest still matches `:1\.25`\./);
+  assert.match(pinned(DIGEST), /The pinned digest is the `linux\/amd64` image of the index `:1\.25` points to: it still matches\./);
+  assert.match(pinned(DIGEST, found(ARM)), /\*\*The pinned digest no longer matches\*\* `:1\.25`: the tag was pushed again since it was pinned\./);
+  // What is pulled is the pinned manifest, so its details are shown.
+  assert.match(pinned(DIGEST, found(ARM)), /Created: 2024-05-01 12:00 UTC/);
+});
+
+test('missing tags and digests, cached answers and unreachable registries are said as such', () => {
+  assert.match(hover(pod('    - image: ngi|nx:9\n'), registryFacts({ manifests: { [`${HUB}:9`]: MISSING } })), /\*\*Registry\*\*: `docker\.io` has no tag `9` in `library\/nginx`\./);
+  assert.match(hover(pod(`    - image: ngi|nx@${DIGEST}\n`), registryFacts({ manifests: { [`${HUB}@${DIGEST}`]: MISSING } })), /has no manifest `sha256:c+` in `library\/nginx`\./);
+  assert.match(hover(pod('    - image: ngi|nx:1\n'), registryFacts({ manifests: { [`${HUB}:1`]: found(DIGEST, { stale: true }) } })), /now points to `sha256:c+` \*\(cached: the registry could not be reached\)\*/);
+  const unreachable = registryFacts({
+    manifests: { 'registry.example.com/a:1': FAILED_UNREACHABLE },
+    problems: { 'registry.example.com': { kind: 'unreachable', reason: 'registry.example.com could not be reached: connect ECONNREFUSED.' } },
+  });
+  assert.match(hover(pod('    - image: registry.example.com/|a:1\n'), unreachable), /\*\*Registry not checked\*\*: registry\.example\.com could not be reached: connect ECONNREFUSED\./);
+});
+
+test('a kustomize entry shows what the registry says about the image it produces', () => {
+  const markdown = hover(kustomization('  - name: nginx\n    newTag: "1.25.|3"\n'), registryFacts({ manifests: { [`${HUB}:1.25.3`]: SINGLE } }));
+  assert.match(markdown, /\*\*Registry\*\*: `:1\.25\.3` now points to `sha256:c+`/);
+  assert.match(markdown, /Total size: 31\.5 MB/);
+});
+
+test('sizes in decimal units as docker shows them, dates in UTC', () => {
+  assert.deepEqual([0, 999, 1000, 1536, 999_999, 31_457_280, 1_500_000_000, 2e15].map(formatSize), ['0 B', '999 B', '1.0 kB', '1.5 kB', '1.0 MB', '31.5 MB', '1.5 GB', '2000 TB']);
+  assert.equal(formatCreated('2024-05-01T12:00:00Z'), '2024-05-01 12:00 UTC');
+  assert.equal(formatCreated('2024-05-01T12:00:00.123456789Z'), '2024-05-01 12:00 UTC');
+  assert.equal(formatCreated('2024-05-01T12:00:00+02:00'), '2024-05-01T12:00:00+02:00');
+});

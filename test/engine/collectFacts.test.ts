@@ -1,0 +1,202 @@
+/**
+ * collectFacts against a real registry (CNCF distribution on loopback) behind a recording proxy, so
+ * every HTTP request the client makes is counted: each unique question is asked exactly once, the
+ * answers become RegistryFacts (found with platforms, sizes, dates and labels; not found; the
+ * repository unknown), and failures become one problem per registry naming the credentials tried.
+ * The client is the real one with an empty HOME, so no credentials of this machine are used.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyze } from '../../server/src/core/analysis';
+import { factQueries } from '../../server/src/core/imageSites';
+import { collectFacts, collectTags } from '../../server/src/engine';
+import { createRegistryClient } from '../../server/src/registry';
+import type { ManifestRef, ManifestRequestOptions, RegistryClient, RepositoryName, RequestOptions } from '../../server/src/registry';
+import { DEFAULT_CREATED, proxy, pushImage, pushIndex, pushTags, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import type { MisbehavingServer, PushedImage, PushedIndex, RunningRegistry } from '../helpers/registry';
+
+let registry: RunningRegistry;
+let locked: RunningRegistry;
+let front: MisbehavingServer;
+let home: string;
+let oci: PushedImage;
+let docker: PushedImage;
+let index: PushedIndex;
+const clients: RegistryClient[] = [];
+
+before(async () => {
+  [registry, locked] = await Promise.all([startRegistry(), startRegistry({ auth: 'basic' })]);
+  home = mkdtempSync(join(tmpdir(), 'image-aware-engine-'));
+  oci = await pushImage(registry, 'team/web', '1.0.0', { layers: 2, labels: { 'org.opencontainers.image.description': 'the web server' } });
+  docker = await pushImage(registry, 'team/legacy', '2.1', { format: 'docker' });
+  index = await pushIndex(registry, 'team/multi', '3.0.0', ['linux/amd64', 'linux/arm64/v8'], { attestations: true });
+  await pushTags(registry, 'team/many', Array.from({ length: 40 }, (_, i) => `1.${i}.0`));
+  await pushImage(locked, 'team/secret', '1.0');
+  front = await startMisbehavingServer(proxy(registry));
+});
+
+after(async () => {
+  for (const client of clients) client.close();
+  await front?.stop();
+  await Promise.all([registry?.stop(), locked?.stop()]);
+  rmSync(home, { recursive: true, force: true });
+});
+
+/** A real client with no credentials, plus a count of the calls the engine makes through it. */
+function countingClient(): { client: RegistryClient; calls: string[] } {
+  const real = createRegistryClient({ env: { HOME: home, PATH: process.env.PATH }, fetchTimeoutMs: 5000, maxRetries: 0 });
+  clients.push(real);
+  const calls: string[] = [];
+  const client: RegistryClient = {
+    listTags: (repository: RepositoryName, options?: RequestOptions) => {
+      calls.push(`tags ${repository.registry}/${repository.path}`);
+      return real.listTags(repository, options);
+    },
+    getManifest: (ref: ManifestRef, options?: ManifestRequestOptions) => {
+      calls.push(`manifest ${ref.registry}/${ref.path} ${ref.reference}`);
+      return real.getManifest(ref, options);
+    },
+    close: () => real.close(),
+  };
+  return { client, calls };
+}
+
+function pod(host: string, images: readonly string[]): string {
+  const containers = images.map((image, i) => `    - name: c${i}\n      image: ${image.replace('HOST', host)}\n`).join('');
+  return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n${containers}`;
+}
+
+function queriesOf(text: string) {
+  return factQueries(analyze(text, { maxFileSize: 1 << 20 }));
+}
+
+test('each unique reference is asked once, however often the file uses it', async () => {
+  front.resetRequests();
+  const { client, calls } = countingClient();
+  const text = pod(front.host, ['HOST/team/web:1.0.0', 'HOST/team/web:1.0.0', `HOST/team/web:1.0.0@${oci.digest}`, 'HOST/team/legacy:2.1', 'HOST/team/legacy:2.1', 'HOST/team/web:9.9', 'HOST/team/nothing:1']);
+  const facts = await collectFacts(queriesOf(text), client, { detail: 'digest' });
+  assert.deepEqual(calls.sort(), [
+    `manifest ${front.host}/team/legacy 2.1`,
+    `manifest ${front.host}/team/nothing 1`,
+    `manifest ${front.host}/team/web 1.0.0`,
+    `manifest ${front.host}/team/web 9.9`,
+    `manifest ${front.host}/team/web ${oci.digest}`,
+  ]);
+  // One HEAD per tag (the digest detail needs no body) and per digest, never twice.
+  assert.equal(front.requests.filter((r) => r.path === '/v2/team/web/manifests/1.0.0').length, 1);
+  assert.equal(front.requests.filter((r) => r.path === '/v2/team/legacy/manifests/2.1').length, 1);
+  assert.equal(front.requests.filter((r) => r.path === `/v2/team/web/manifests/${oci.digest}`).length, 1);
+  const web = facts.manifests.get(`${front.host}/team/web:1.0.0`);
+  assert.equal(web?.status, 'found');
+  assert.equal(web.status === 'found' && web.digest, oci.digest);
+  assert.equal(facts.manifests.get(`${front.host}/team/legacy:2.1`)?.status === 'found' && (facts.manifests.get(`${front.host}/team/legacy:2.1`) as { digest: string }).digest, docker.digest);
+  assert.deepEqual(facts.manifests.get(`${front.host}/team/web:9.9`), { status: 'not-found', unknown: 'manifest' });
+  // Distribution answers MANIFEST_UNKNOWN even when the repository does not exist.
+  assert.deepEqual(facts.manifests.get(`${front.host}/team/nothing:1`), { status: 'not-found', unknown: 'manifest' });
+  assert.equal(facts.problems.size, 0);
+});
+
+test('listTagsOfMissing: a missing tag lists its repository once, and the tag list tells a missing repository apart', async () => {
+  const { client, calls } = countingClient();
+  const text = pod(registry.host, ['HOST/team/web:9.9', 'HOST/team/web:9.8', 'HOST/team/nothing:1', 'HOST/team/legacy:2.1']);
+  const facts = await collectFacts(queriesOf(text), client, { detail: 'digest', listTagsOfMissing: true });
+  assert.deepEqual(calls.filter((call) => call.startsWith('tags')).sort(), [`tags ${registry.host}/team/nothing`, `tags ${registry.host}/team/web`]);
+  assert.deepEqual(facts.tags.get(`${registry.host}/team/web`)?.tags, ['1.0.0']);
+  assert.deepEqual(facts.manifests.get(`${registry.host}/team/web:9.9`), { status: 'not-found', unknown: 'manifest' });
+  assert.deepEqual(facts.manifests.get(`${registry.host}/team/nothing:1`), { status: 'not-found', unknown: 'repository' });
+  assert.equal(facts.problems.size, 0);
+});
+
+test('the platforms detail: an OCI image with size, date and labels; an index with each platform, attestations left out', async () => {
+  const { client } = countingClient();
+  const text = pod(registry.host, ['HOST/team/web:1.0.0', 'HOST/team/multi:3.0.0']);
+  const facts = await collectFacts(queriesOf(text), client);
+  const web = facts.manifests.get(`${registry.host}/team/web:1.0.0`);
+  assert.ok(web?.status === 'found');
+  assert.equal(web.isIndex, false);
+  assert.equal(web.mediaType, 'application/vnd.oci.image.manifest.v1+json');
+  assert.equal(web.created, DEFAULT_CREATED);
+  assert.equal(web.labels['org.opencontainers.image.description'], 'the web server');
+  assert.ok(web.totalSize! > 0);
+  const multi = facts.manifests.get(`${registry.host}/team/multi:3.0.0`);
+  assert.ok(multi?.status === 'found');
+  assert.equal(multi.digest, index.digest);
+  assert.equal(multi.isIndex, true);
+  assert.deepEqual(
+    multi.platforms.map((p) => [p.os, p.architecture, p.variant, p.digest, p.created]),
+    [
+      ['linux', 'amd64', undefined, index.images[0].digest, DEFAULT_CREATED],
+      ['linux', 'arm64', 'v8', index.images[1].digest, DEFAULT_CREATED],
+    ],
+  );
+  assert.ok(multi.platforms.every((p) => p.totalSize! > 0));
+});
+
+test('a registry that wants credentials: one unauthorized problem naming what was tried, every answer failed', async () => {
+  const { client } = countingClient();
+  const text = pod(locked.host, ['HOST/team/secret:1.0', 'HOST/team/secret:2.0']);
+  const facts = await collectFacts(queriesOf(text), client);
+  assert.deepEqual(facts.manifests.get(`${locked.host}/team/secret:1.0`), { status: 'failed', problem: 'unauthorized' });
+  assert.deepEqual(facts.manifests.get(`${locked.host}/team/secret:2.0`), { status: 'failed', problem: 'unauthorized' });
+  const problem = facts.problems.get(locked.host);
+  assert.equal(problem?.kind, 'unauthorized');
+  // The first question's problem, however the answers raced.
+  assert.equal(problem.reason, `${locked.host} refused access: ${locked.host} answered 401 UNAUTHORIZED for manifest ${locked.host}/team/secret:1.0 (tried anonymous).`);
+  assert.equal(facts.problems.size, 1);
+});
+
+test('a registry nobody listens on: one unreachable problem', async () => {
+  const closed = await startMisbehavingServer();
+  const host = closed.host;
+  await closed.stop();
+  const { client } = countingClient();
+  const facts = await collectFacts(queriesOf(pod(host, ['HOST/a:1', 'HOST/b:2'])), client);
+  assert.equal(facts.problems.get(host)?.kind, 'unreachable');
+  assert.equal(facts.problems.get(host)!.reason, `${host} could not be reached: ${host} is unreachable: ECONNREFUSED.`);
+  assert.deepEqual(facts.manifests.get(`${host}/a:1`), { status: 'failed', problem: 'unreachable' });
+});
+
+test('an aborted signal asks nothing and records nothing', async () => {
+  front.resetRequests();
+  const { client, calls } = countingClient();
+  const controller = new AbortController();
+  controller.abort();
+  const facts = await collectFacts(queriesOf(pod(front.host, ['HOST/team/web:1.0.0'])), client, { signal: controller.signal });
+  assert.deepEqual(calls, []);
+  assert.equal(front.requests.length, 0);
+  assert.equal(facts.manifests.size + facts.problems.size + facts.tags.size, 0);
+});
+
+test('at most `concurrency` questions are in flight', async () => {
+  let running = 0;
+  let peak = 0;
+  const { client: inner } = countingClient();
+  const client: RegistryClient = {
+    ...inner,
+    getManifest: async (ref, options) => {
+      running++;
+      peak = Math.max(peak, running);
+      try {
+        return await inner.getManifest(ref, options);
+      } finally {
+        running--;
+      }
+    },
+  };
+  const images = Array.from({ length: 12 }, (_, i) => `HOST/team/many:1.${i}.0`);
+  const facts = await collectFacts(queriesOf(pod(registry.host, images)), client, { concurrency: 3, detail: 'digest' });
+  assert.equal(facts.manifests.size, 12);
+  assert.equal(peak, 3);
+});
+
+test('tags for completion: one listTags per repository', async () => {
+  const { client, calls } = countingClient();
+  const repository = { key: `${registry.host}/team/many`, registry: registry.host, path: 'team/many' };
+  const facts = await collectTags(repository, client);
+  assert.deepEqual(calls, [`tags ${registry.host}/team/many`]);
+  assert.equal(facts.tags.get(repository.key)?.tags.length, 40);
+  assert.equal(facts.tags.get(repository.key)?.stale, false);
+});

@@ -1,0 +1,127 @@
+/**
+ * pinEdits against a real registry behind a recording proxy: pinning many files makes exactly one
+ * manifest request per unique `repo:tag` (a HEAD, since only the digest is needed), and the edits
+ * rewrite only each image scalar, keeping quotes and comments. With a pin platform, the index is
+ * read once and each platform's digest is written. Images that cannot be pinned are reported.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyze } from '../../server/src/core/analysis';
+import { applyEdits } from '../../server/src/core/edits/textEdit';
+import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
+import { pinEdits } from '../../server/src/engine';
+import { createRegistryClient } from '../../server/src/registry';
+import type { RegistryClient } from '../../server/src/registry';
+import { proxy, pushImage, pushIndex, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import type { MisbehavingServer, PushedImage, PushedIndex, RunningRegistry } from '../helpers/registry';
+
+let registry: RunningRegistry;
+let front: MisbehavingServer;
+let home: string;
+let web: PushedImage;
+let api: PushedImage;
+let multi: PushedIndex;
+const clients: RegistryClient[] = [];
+
+before(async () => {
+  registry = await startRegistry();
+  home = mkdtempSync(join(tmpdir(), 'image-aware-pin-'));
+  web = await pushImage(registry, 'team/web', '1.2.3');
+  api = await pushImage(registry, 'team/api', 'latest', { format: 'docker' });
+  multi = await pushIndex(registry, 'team/multi', '2.0.0', ['linux/amd64', 'linux/arm64']);
+  front = await startMisbehavingServer(proxy(registry));
+});
+
+after(async () => {
+  for (const client of clients) client.close();
+  await front?.stop();
+  await registry?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+function newClient(): RegistryClient {
+  const client = createRegistryClient({ env: { HOME: home, PATH: process.env.PATH }, fetchTimeoutMs: 5000, maxRetries: 0 });
+  clients.push(client);
+  return client;
+}
+
+function files(host: string): Record<string, string> {
+  return {
+    'a.yaml': [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: web',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      `        - image: "${host}/team/web:1.2.3" # the web server`,
+      `        - image: '${host}/team/api'`,
+      `        - {name: side, image: ${host}/team/multi:2.0.0}`,
+      '',
+    ].join('\n'),
+    'b.yaml': [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '  name: web',
+      'spec:',
+      '  containers:',
+      `    - image: ${host}/team/web:1.2.3`,
+      `    - image: ${host}/team/web:9.9.9`,
+      `    - image: ${host}/team/web:1.2.3@${web.digest}`,
+      '',
+    ].join('\r\n'),
+  };
+}
+
+async function pinAll(pin = DEFAULT_SETTINGS.pin) {
+  const inputs = files(front.host);
+  const targets = Object.entries(inputs).map(([id, text]) => ({ id, analysis: analyze(text, { maxFileSize: 1 << 20 }) }));
+  front.resetRequests();
+  const report = await pinEdits(targets, newClient(), { pin });
+  const results = Object.fromEntries(report.files.map((file) => [file.id, applyEdits(inputs[file.id], file.pins.map((p) => p.edit))]));
+  return { inputs, report, results };
+}
+
+test('one manifest request per unique repo:tag, and only the image scalars change', async () => {
+  const { inputs, report, results } = await pinAll();
+  const host = front.host;
+  assert.equal(report.asked, 4);
+  const manifestRequests = front.requests.filter((r) => r.path.includes('/manifests/')).map((r) => `${r.method} ${r.path}`);
+  assert.deepEqual(manifestRequests.sort(), [
+    'HEAD /v2/team/api/manifests/latest',
+    'HEAD /v2/team/multi/manifests/2.0.0',
+    'HEAD /v2/team/web/manifests/1.2.3',
+    'HEAD /v2/team/web/manifests/9.9.9',
+  ]);
+  assert.equal(
+    results['a.yaml'],
+    inputs['a.yaml']
+      .replace(`"${host}/team/web:1.2.3"`, `"${host}/team/web:1.2.3@${web.digest}"`)
+      // An implied :latest is not written next to the digest.
+      .replace(`'${host}/team/api'`, `'${host}/team/api@${api.digest}'`)
+      .replace(`image: ${host}/team/multi:2.0.0}`, `image: ${host}/team/multi:2.0.0@${multi.digest}}`),
+  );
+  assert.equal(results['b.yaml'], inputs['b.yaml'].replace(`    - image: ${host}/team/web:1.2.3\r\n`, `    - image: ${host}/team/web:1.2.3@${web.digest}\r\n`));
+  assert.deepEqual(report.skipped, [{ id: 'b.yaml', image: `${host}/team/web:9.9.9`, reason: `${host} has no tag "9.9.9" in team/web` }]);
+});
+
+test('keepTag false writes repo@digest; a platform pins that image of an index, reading the index once', async () => {
+  const { inputs, report, results } = await pinAll({ keepTag: false, platform: 'linux/arm64' });
+  const host = front.host;
+  assert.equal(front.requests.filter((r) => r.path === '/v2/team/multi/manifests/2.0.0').length, 1);
+  assert.equal(
+    results['a.yaml'],
+    inputs['a.yaml']
+      .replace(`"${host}/team/web:1.2.3"`, `"${host}/team/web@${web.digest}"`)
+      .replace(`'${host}/team/api'`, `'${host}/team/api@${api.digest}'`)
+      .replace(`image: ${host}/team/multi:2.0.0}`, `image: ${host}/team/multi@${multi.images[1].digest}}`),
+  );
+  const pinned = report.files.find((f) => f.id === 'a.yaml')!.pins.map((p) => p.choice.platform);
+  assert.deepEqual(pinned, [null, null, 'linux/arm64']);
+});

@@ -1,0 +1,44 @@
+/**
+ * Builds RegistryFacts from plain objects, for the pure core tests of the online features:
+ * `registryFacts({ manifests: { 'docker.io/library/nginx:1.25': found(DIGEST) }, tags: {...}, problems: {...} })`.
+ */
+import type { ManifestAnswer, ManifestFound, PlatformFact, RegistryFacts, RegistryProblem, TagListFact } from '../../server/src/core/facts';
+
+export interface FactsInput {
+  readonly manifests?: Readonly<Record<string, ManifestAnswer>>;
+  readonly tags?: Readonly<Record<string, readonly string[] | TagListFact>>;
+  readonly problems?: Readonly<Record<string, RegistryProblem>>;
+}
+
+export function registryFacts(input: FactsInput = {}): RegistryFacts {
+  return {
+    manifests: new Map(Object.entries(input.manifests ?? {})),
+    tags: new Map(Object.entries(input.tags ?? {}).map(([key, value]) => [key, Array.isArray(value) ? { tags: value as string[], stale: false } : (value as TagListFact)])),
+    problems: new Map(Object.entries(input.problems ?? {})),
+  };
+}
+
+/** A single-platform OCI image, with what a `manifest` detail lookup returns. */
+export function found(digest: string, more: Partial<Omit<ManifestFound, 'status'>> = {}): ManifestFound {
+  return {
+    status: 'found',
+    digest,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    size: 401,
+    isIndex: false,
+    platforms: [],
+    labels: {},
+    stale: false,
+    ...more,
+  };
+}
+
+/** An OCI index over platforms. */
+export function foundIndex(digest: string, platforms: readonly PlatformFact[], more: Partial<Omit<ManifestFound, 'status'>> = {}): ManifestFound {
+  return found(digest, { mediaType: 'application/vnd.oci.image.index.v1+json', size: 743, isIndex: true, platforms, ...more });
+}
+
+export const MISSING: ManifestAnswer = { status: 'not-found', unknown: 'manifest' };
+export const NO_REPOSITORY: ManifestAnswer = { status: 'not-found', unknown: 'repository' };
+export const FAILED_UNAUTHORIZED: ManifestAnswer = { status: 'failed', problem: 'unauthorized' };
+export const FAILED_UNREACHABLE: ManifestAnswer = { status: 'failed', problem: 'unreachable' };

@@ -1,0 +1,465 @@
+/**
+ * The registry features end to end: the bundled server (dist/server.js over stdio) against a real
+ * registry on loopback (CNCF distribution) behind a recording proxy, so every request the server
+ * makes is counted. The registry holds a single-platform OCI image, a Docker schema 2 image, a
+ * multi-platform index, 266 tags on one repository, and a tag that is moved during the test; a
+ * second registry wants Basic credentials the server does not have.
+ * The server gets an empty HOME and DOCKER_CONFIG (no credentials of this machine) and its own
+ * storage folder for the registry cache. Each step asserts the protocol values, and every code
+ * action's whole-file result is compared with text built here from the pushed digests.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type * as lsp from 'vscode-languageserver/node';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { fileUri, LspClient } from '../helpers/lspClient';
+import { DEFAULT_CREATED, moveTag, proxy, pushImage, pushIndex, pushTags, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import type { MisbehavingServer, PushedImage, PushedIndex, RunningRegistry } from '../helpers/registry';
+
+let registry: RunningRegistry;
+let locked: RunningRegistry;
+let front: MisbehavingServer;
+let root: string;
+let oci: PushedImage;
+let docker: PushedImage;
+let multi: PushedIndex;
+let moving: PushedImage;
+let slowClosed = 0;
+
+const MANY_VERSIONS = Array.from({ length: 13 }, (_, minor) => Array.from({ length: 20 }, (_, patch) => `1.${minor}.${patch}`)).flat();
+const MANY_OTHERS = ['v2.0.0-rc.1', '2.0.0-beta.2', '2.0.0', 'latest', 'alpine', '1.12'];
+/** The order completion must offer them in, written out independently of the server's sorting. */
+const MANY_ORDER = [
+  '2.0.0',
+  'v2.0.0-rc.1',
+  '2.0.0-beta.2',
+  ...Array.from({ length: 13 }, (_, i) => 12 - i).flatMap((minor) => Array.from({ length: 20 }, (_, i) => `1.${minor}.${19 - i}`)),
+  '1.12',
+  'alpine',
+  'latest',
+];
+
+before(async () => {
+  [registry, locked] = await Promise.all([startRegistry(), startRegistry({ auth: 'basic' })]);
+  oci = await pushImage(registry, 'team/oci', '1.0.0', {
+    layers: 2,
+    labels: { 'org.opencontainers.image.description': 'the OCI image', 'org.opencontainers.image.licenses': 'MIT' },
+  });
+  docker = await pushImage(registry, 'team/docker', '2.1', { format: 'docker' });
+  multi = await pushIndex(registry, 'team/multi', '3.0.0', ['linux/amd64', 'linux/arm64/v8'], { attestations: true });
+  moving = await pushImage(registry, 'team/moving', '1.0');
+  await pushTags(registry, 'team/many', [...MANY_VERSIONS, ...MANY_OTHERS]);
+  await pushImage(locked, 'team/secret', '1.0');
+  await pushImage(registry, 'team/slow', '1.0.0');
+  await pushImage(registry, 'team/slow2', '1.0.0');
+  front = await startMisbehavingServer(proxy(registry));
+  // Tag lists of team/slow and team/slow2 answer only after 5 s; `slowClosed` counts the requests the server gave up first.
+  front.on(/^\/v2\/team\/slow2?\/tags\/list$/, (request, response, body) => {
+    response.once('close', () => {
+      if (!response.writableEnded) slowClosed++;
+    });
+    setTimeout(() => {
+      if (!response.destroyed) void proxy(registry)(request, response, body);
+    }, 5000);
+  });
+  root = mkdtempSync(join(tmpdir(), 'image-aware-lsp-registry-'));
+  for (const dir of ['home', 'docker', 'storage', 'workspace', 'offline-storage']) mkdirSync(join(root, dir));
+});
+
+after(async () => {
+  await front?.stop();
+  await Promise.all([registry?.stop(), locked?.stop()]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+const ERROR = 1;
+const WARNING = 2;
+const INFORMATION = 3;
+
+function env(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: join(root, 'home'), DOCKER_CONFIG: join(root, 'docker'), XDG_CACHE_HOME: join(root, 'home', '.cache') };
+}
+
+function deploymentText(): string {
+  const host = front.host;
+  return [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: oci',
+    `          image: ${host}/team/oci:1.0.0 # single platform`,
+    '        - name: docker',
+    `          image: "${host}/team/docker:2.1"`,
+    '        - name: multi',
+    `          image: ${host}/team/multi:3.0.0`,
+    '        - name: moving',
+    `          image: ${host}/team/moving:1.0@${moving.digest}`,
+    '        - name: missing',
+    `          image: ${host}/team/oci:9.9`,
+    '        - name: never',
+    `          image: ${host}/team/oci:9.8`,
+    '          imagePullPolicy: Never',
+    '        - name: secret',
+    `          image: ${locked.host}/team/secret:1.0`,
+    '        - name: secret2',
+    `          image: ${locked.host}/team/secret:2.0`,
+    '---',
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: with-secret',
+    'spec:',
+    '  imagePullSecrets:',
+    '    - name: regcred',
+    '  containers:',
+    '    - name: secret',
+    `      image: ${locked.host}/team/secret:1.0`,
+    '',
+  ].join('\n');
+}
+
+/** A file on disk only (never opened): CRLF, quotes, a pinned image and a repeated one. */
+function diskText(): string {
+  const host = front.host;
+  return [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: batch',
+    'spec:',
+    '  containers:',
+    `    - {name: a, image: '${host}/team/oci:1.0.0'}`,
+    `    - name: b`,
+    `      image: ${host}/team/docker:2.1 # legacy`,
+    `    - name: c`,
+    `      image: ${host}/team/oci:1.0.0@${oci.digest}`,
+    '',
+  ].join('\r\n');
+}
+
+const COMPLETION_TEXT = (host: string): string =>
+  ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: c', 'spec:', '  containers:', `    - image: ${host}/team/many:`, `    - image: ${host}/team/multi:3.0.0@`, ''].join('\n');
+
+function offsetOf(text: string, needle: string, delta = 0): number {
+  const at = text.indexOf(needle);
+  assert.ok(at >= 0, `${needle} is in the text`);
+  return at + delta;
+}
+
+function position(text: string, offset: number): lsp.Position {
+  return TextDocument.create('file:///x', 'yaml', 0, text).positionAt(offset);
+}
+
+function applyTextEdits(text: string, edits: readonly lsp.TextEdit[]): string {
+  return TextDocument.applyEdits(TextDocument.create('file:///x', 'yaml', 0, text), [...edits]);
+}
+
+function registryDiagnostics(params: lsp.PublishDiagnosticsParams): lsp.Diagnostic[] {
+  return params.diagnostics.filter((d) => d.source === 'image-aware/registry');
+}
+
+/** code, severity and the exact text covered, in document order. */
+function summary(text: string, diagnostics: readonly lsp.Diagnostic[]): string[] {
+  const document = TextDocument.create('file:///x', 'yaml', 0, text);
+  return [...diagnostics]
+    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || String(a.code).localeCompare(String(b.code)))
+    .map((d) => `${d.code}/${d.severity} ${document.getText(d.range)}`);
+}
+
+function manifestRequests(): string[] {
+  return front.requests.filter((r) => r.path.includes('/manifests/')).map((r) => `${r.method} ${r.path}`);
+}
+
+test('an editing session against a real registry', { timeout: 120_000 }, async (t) => {
+  const workspace = join(root, 'workspace');
+  const webPath = join(workspace, 'web.yaml');
+  const diskPath = join(workspace, 'batch.yaml');
+  writeFileSync(webPath, deploymentText());
+  writeFileSync(diskPath, diskText());
+  writeFileSync(join(workspace, 'kustomization.yaml'), `images:\n  - name: ${front.host}/team/many\n    newTag: "1.0.0"\n`);
+  const client = LspClient.start('stdio', { env: env() });
+  const webUri = fileUri(webPath);
+  const text = deploymentText();
+  const host = front.host;
+  try {
+    front.resetRequests();
+    await client.initialize(workspace, { storagePath: join(root, 'storage') });
+
+    await t.test('offline diagnostics come first, then the registry findings', async () => {
+      const since = client.mark();
+      await client.open(webUri, text);
+      const first = await client.waitForDiagnostics(webUri, since);
+      assert.deepEqual(registryDiagnostics(first), [], 'the first publication does not wait for the registry');
+      assert.ok(first.diagnostics.length > 0, 'the offline findings are there');
+      const online = await client.waitForDiagnostics(webUri, since, (p) => registryDiagnostics(p).length > 0, 30_000);
+      assert.equal(online.version, 1);
+      assert.deepEqual(summary(text, registryDiagnostics(online)), [
+        `pull-would-fail/${WARNING} ${host}/team/oci:9.9`,
+        `tag-not-found/${ERROR} 9.9`,
+        `pull-would-fail/${WARNING} ${host}/team/oci:9.8`,
+        `tag-not-found/${ERROR} 9.8`,
+        `pull-would-fail/${WARNING} ${locked.host}/team/secret:1.0`,
+        `unauthorized/${INFORMATION} ${locked.host}/team/secret:1.0`,
+        `pull-would-fail/${WARNING} ${locked.host}/team/secret:2.0`,
+      ]);
+      const byCode = (code: string) => registryDiagnostics(online).filter((d) => d.code === code).map((d) => ({ ...d, message: d.message as string }));
+      assert.equal(byCode('unauthorized').length, 1, 'one per registry per file');
+      assert.equal(
+        byCode('unauthorized')[0].message,
+        `${locked.host} refused access: ${locked.host} answered 401 UNAUTHORIZED for manifest ${locked.host}/team/secret:1.0 (tried anonymous). This and 2 other images from ${locked.host} in this file were not checked.`,
+      );
+      assert.match(byCode('tag-not-found')[0].message, new RegExp(`has no tag "9\\.9" in team/oci\\. It has 1 tag, newest first: 1\\.0\\.0\\.$`));
+      const pulls = byCode('pull-would-fail').map((d) => d.message);
+      assert.match(pulls[0], /ErrImagePull to ImagePullBackOff .* doubles from 10 s up to 5 minutes\. kubectl describe pod shows: /);
+      assert.match(pulls[1], /^imagePullPolicy is Never, so the kubelet never pulls .* ErrImageNeverPull/);
+      assert.match(pulls[2], /the registry requires authentication .* and this pod spec has no imagePullSecrets/);
+      for (const d of registryDiagnostics(online)) assert.match(d.codeDescription?.href ?? '', new RegExp(`README\\.md#${d.code}$`));
+    });
+
+    await t.test('completion after ":" lists the 266 tags, newest semver first, moving tags marked', async () => {
+      const uri = 'untitled:completion.yaml';
+      const completionText = COMPLETION_TEXT(host);
+      await client.open(uri, completionText);
+      const at = offsetOf(completionText, 'team/many:', 'team/many:'.length);
+      const list = await client.request<lsp.CompletionList>('textDocument/completion', { textDocument: { uri }, position: position(completionText, at) });
+      assert.equal(list.isIncomplete, false);
+      const sorted = [...list.items].sort((a, b) => (a.sortText! < b.sortText! ? -1 : 1));
+      assert.deepEqual(sorted.map((item) => item.label), MANY_ORDER);
+      assert.equal(sorted.length, 266);
+      assert.deepEqual(sorted.find((item) => item.label === 'latest')?.detail, 'moving tag: pushed again and again');
+      assert.deepEqual(sorted[0].textEdit, { range: { start: position(completionText, at), end: position(completionText, at) }, newText: '2.0.0' });
+    });
+
+    await t.test('completion after "@" offers the digest the tag points to, then each platform', async () => {
+      const uri = 'untitled:completion.yaml';
+      const completionText = COMPLETION_TEXT(host);
+      const at = offsetOf(completionText, 'multi:3.0.0@', 'multi:3.0.0@'.length);
+      const list = await client.request<lsp.CompletionList>('textDocument/completion', { textDocument: { uri }, position: position(completionText, at) });
+      assert.deepEqual(
+        list.items.map((item) => [item.label, item.detail, item.preselect]),
+        [
+          [multi.digest, ':3.0.0 now (index of 2 platforms)', true],
+          [multi.images[0].digest, 'linux/amd64 only, from the index :3.0.0 points at', undefined],
+          [multi.images[1].digest, 'linux/arm64/v8 only, from the index :3.0.0 points at', undefined],
+        ],
+      );
+    });
+
+    await t.test('completion of kustomize newTag uses the tags of its name', async () => {
+      const uri = fileUri(join(workspace, 'kustomization.yaml'));
+      const kustomization = `images:\n  - name: ${host}/team/many\n    newTag: "1.0.0"\n`;
+      await client.open(uri, kustomization);
+      const at = offsetOf(kustomization, '"1.0.0"', 1);
+      const list = await client.request<lsp.CompletionList>('textDocument/completion', { textDocument: { uri }, position: position(kustomization, at) });
+      assert.equal(list.items.length, 266);
+      assert.deepEqual(list.items.find((item) => item.sortText === '000000')?.label, '2.0.0');
+    });
+
+    await t.test('a slow registry does not hold completion up: the list comes without it, marked incomplete', async () => {
+      const uri = 'untitled:slow.yaml';
+      const slowText = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: s', 'spec:', '  containers:', `    - image: ${host}/team/slow:`, ''].join('\n');
+      await client.open(uri, slowText);
+      const started = Date.now();
+      const list = await client.request<lsp.CompletionList>('textDocument/completion', { textDocument: { uri }, position: position(slowText, slowText.indexOf('slow:') + 5) });
+      const took = Date.now() - started;
+      assert.ok(took < 4000, `answered after ${took} ms`);
+      assert.equal(list.isIncomplete, true);
+      assert.equal(list.items.some((item) => item.label === '1.0.0'), false);
+    });
+
+    await t.test('cancelling a completion cancels its registry request', async () => {
+      const uri = 'untitled:slow2.yaml';
+      const slowText = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: s', 'spec:', '  containers:', `    - image: ${host}/team/slow2:`, ''].join('\n');
+      await client.open(uri, slowText);
+      const before = front.count('/v2/team/slow2/tags/list');
+      const source = new CancellationTokenSource();
+      const started = Date.now();
+      const pending = client.connection.sendRequest<lsp.CompletionList>('textDocument/completion', { textDocument: { uri }, position: position(slowText, slowText.indexOf('slow2:') + 6) }, source.token);
+      // Cancel once the tag list request has reached the registry.
+      while (front.count('/v2/team/slow2/tags/list') === before && Date.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 10));
+      source.cancel();
+      const outcome = await pending.then(
+        () => 'answered',
+        (error: { code?: number }) => error.code,
+      );
+      assert.equal(outcome, -32800, 'RequestCancelled');
+      assert.ok(Date.now() - started < 2000, 'the cancellation did not wait for the registry');
+      // The server dropped the HTTP request: the registry side saw the connection close before it answered.
+      while (slowClosed === 0 && Date.now() - started < 4000) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(slowClosed, 1);
+    });
+
+    await t.test('hover shows platforms with digests, size, created date and labels', async () => {
+      const multiHover = await client.request<lsp.Hover>('textDocument/hover', { textDocument: { uri: webUri }, position: position(text, offsetOf(text, 'team/multi:3.0.0')) });
+      const markdown = (multiHover.contents as lsp.MarkupContent).value;
+      assert.match(markdown, new RegExp(`\\*\\*Registry\\*\\*: \`:3\\.0\\.0\` now points to \`${multi.digest}\``));
+      assert.match(markdown, /Media type: `application\/vnd\.oci\.image\.index\.v1\+json` \(OCI image index\)/);
+      assert.match(markdown, /Total size: [\d.]+ (B|kB) over 2 platforms/);
+      assert.match(markdown, new RegExp(`\\| \`linux/amd64\` \\| \`${multi.images[0].digest}\` \\| [\\d.]+ (B|kB) \\| 2024-05-01 12:00 UTC \\|`));
+      assert.match(markdown, new RegExp(`\\| \`linux/arm64/v8\` \\| \`${multi.images[1].digest}\` \\|`));
+      assert.doesNotMatch(markdown, /unknown\/unknown/, 'attestations are not platforms');
+      const ociHover = await client.request<lsp.Hover>('textDocument/hover', { textDocument: { uri: webUri }, position: position(text, offsetOf(text, 'team/oci:1.0.0')) });
+      const ociMarkdown = (ociHover.contents as lsp.MarkupContent).value;
+      assert.match(ociMarkdown, new RegExp(`now points to \`${oci.digest}\``));
+      assert.match(ociMarkdown, /Media type: `application\/vnd\.oci\.image\.manifest\.v1\+json` \(OCI image manifest\)/);
+      assert.match(ociMarkdown, new RegExp(`Created: ${DEFAULT_CREATED.slice(0, 10)} 12:00 UTC`));
+      assert.match(ociMarkdown, /Labels:\n- title: `oci`\n- description: `the OCI image`\n- version: `1\.0\.0`\n- revision: `[0-9a-f]{40}`\n- source: `https:\/\/example\.invalid\/team\/oci`\n- licenses: `MIT`\n/);
+      const dockerHover = await client.request<lsp.Hover>('textDocument/hover', { textDocument: { uri: webUri }, position: position(text, offsetOf(text, 'team/docker:2.1')) });
+      assert.match((dockerHover.contents as lsp.MarkupContent).value, /Docker image manifest \(schema 2\)/);
+      const pinnedHover = await client.request<lsp.Hover>('textDocument/hover', { textDocument: { uri: webUri }, position: position(text, offsetOf(text, 'team/moving:1.0')) });
+      assert.match((pinnedHover.contents as lsp.MarkupContent).value, /The pinned digest still matches `:1\.0`\./);
+    });
+
+    await t.test('code actions on a tag: each whole-file result', async () => {
+      const at = position(text, offsetOf(text, 'team/oci:1.0.0'));
+      const actions = await client.request<lsp.CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri: webUri },
+        range: { start: at, end: at },
+        context: { diagnostics: [] },
+      });
+      const results = actions.map((action) => [action.title, applyTextEdits(text, ((action.edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]))]);
+      const pinOci = text.replace(`${host}/team/oci:1.0.0 #`, `${host}/team/oci:1.0.0@${oci.digest} #`);
+      const policy = (value: string) => text.replace(`team/oci:1.0.0 # single platform\n`, `team/oci:1.0.0 # single platform\n          imagePullPolicy: ${value}\n`);
+      assert.deepEqual(results, [
+        // batch.yaml on disk pins oci:1.0.0 already, so the offline action is offered (and preferred) too.
+        [`Pin to ${oci.digest.slice(0, 19)}… (the digest the workspace uses for :1.0.0)`, pinOci],
+        [`Pin to digest: ${oci.digest.slice(0, 19)}… (the digest :1.0.0 points to now)`, pinOci],
+        ['Set imagePullPolicy: Always', policy('Always')],
+        ['Set imagePullPolicy: IfNotPresent (the current default)', policy('IfNotPresent')],
+        ['Set imagePullPolicy: Never', policy('Never')],
+        [
+          'Pin all images in file to their digests: 3 images',
+          pinOci
+            .replace(`"${host}/team/docker:2.1"`, `"${host}/team/docker:2.1@${docker.digest}"`)
+            .replace(`${host}/team/multi:3.0.0\n`, `${host}/team/multi:3.0.0@${multi.digest}\n`),
+        ],
+      ]);
+      assert.deepEqual(actions.map((a) => [a.kind, a.isPreferred]), [
+        ['quickfix', true],
+        ['quickfix', undefined],
+        ['refactor.rewrite', undefined],
+        ['refactor.rewrite', undefined],
+        ['refactor.rewrite', undefined],
+        ['refactor.rewrite', undefined],
+      ]);
+    });
+
+    await t.test('code actions on a pin that still matches: unpin', async () => {
+      const at = position(text, offsetOf(text, moving.digest, 3));
+      const actions = await client.request<lsp.CodeAction[]>('textDocument/codeAction', { textDocument: { uri: webUri }, range: { start: at, end: at }, context: { diagnostics: [] } });
+      const unpin = actions.find((a) => a.title.startsWith('Unpin'));
+      assert.equal(unpin?.title, 'Unpin: use the tag :1.0 without a digest');
+      assert.equal(applyTextEdits(text, (unpin.edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]), text.replace(`team/moving:1.0@${moving.digest}`, 'team/moving:1.0'));
+      assert.equal(actions.some((a) => a.title.startsWith('Update pinned digest')), false);
+    });
+
+    await t.test('after the tag moves, a refresh reports stale-pin, and "Update pinned digest" fixes it', async () => {
+      const moved = await moveTag(registry, 'team/moving', '1.0');
+      assert.notEqual(moved.digest, moving.digest);
+      const since = client.mark();
+      await client.request('workspace/executeCommand', { command: 'imageAware.refreshRegistry', arguments: [] });
+      const published = await client.waitForDiagnostics(webUri, since, (p) => p.diagnostics.some((d) => d.code === 'stale-pin'), 30_000);
+      const stale = published.diagnostics.filter((d) => d.code === 'stale-pin');
+      assert.deepEqual(summary(text, stale), [`stale-pin/${WARNING} ${moving.digest}`]);
+      assert.match(stale[0].message as string, new RegExp(`^":1\\.0" now points to ${moved.digest.slice(0, 19)}…, not the pinned ${moving.digest.slice(0, 19)}…`));
+      const at = position(text, offsetOf(text, moving.digest, 3));
+      const actions = await client.request<lsp.CodeAction[]>('textDocument/codeAction', { textDocument: { uri: webUri }, range: { start: at, end: at }, context: { diagnostics: stale } });
+      const update = actions[0];
+      assert.equal(update.title, `Update pinned digest to ${moved.digest.slice(0, 19)}… (what :1.0 points to now)`);
+      assert.equal(update.isPreferred, true);
+      assert.deepEqual(update.diagnostics, stale, 'the fix names the stale-pin it resolves');
+      assert.equal(applyTextEdits(text, (update.edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]), text.replace(moving.digest, moved.digest));
+    });
+
+    await t.test('"Pin every image in the workspace": one WorkspaceEdit, one manifest request per unique repo:tag', async () => {
+      front.resetRequests();
+      const result = await client.request<{ applied: boolean; pinned: number; files: number; skipped: { uri: string; image: string; reason: string }[] }>('workspace/executeCommand', {
+        command: 'imageAware.pinWorkspace',
+        arguments: [],
+      });
+      assert.deepEqual(manifestRequests().sort(), [
+        'HEAD /v2/team/docker/manifests/2.1',
+        'HEAD /v2/team/multi/manifests/3.0.0',
+        'HEAD /v2/team/oci/manifests/1.0.0',
+        'HEAD /v2/team/oci/manifests/9.8',
+        'HEAD /v2/team/oci/manifests/9.9',
+      ]);
+      assert.equal(client.appliedEdits.length, 1);
+      const edit = client.appliedEdits[0];
+      assert.equal(edit.label, 'Pin 5 images to digests');
+      const changes = edit.edit.documentChanges as lsp.TextDocumentEdit[];
+      assert.deepEqual(changes.map((c) => c.textDocument).sort((a, b) => (a.uri < b.uri ? -1 : 1)), [
+        { uri: fileUri(diskPath), version: null },
+        { uri: webUri, version: 1 },
+      ]);
+      const webAfter = applyTextEdits(text, changes.find((c) => c.textDocument.uri === webUri)!.edits as lsp.TextEdit[]);
+      const diskAfter = applyTextEdits(diskText(), changes.find((c) => c.textDocument.uri === fileUri(diskPath))!.edits as lsp.TextEdit[]);
+      assert.equal(
+        webAfter,
+        text
+          .replace(`${host}/team/oci:1.0.0 #`, `${host}/team/oci:1.0.0@${oci.digest} #`)
+          .replace(`"${host}/team/docker:2.1"`, `"${host}/team/docker:2.1@${docker.digest}"`)
+          .replace(`${host}/team/multi:3.0.0\n`, `${host}/team/multi:3.0.0@${multi.digest}\n`),
+      );
+      assert.equal(
+        diskAfter,
+        diskText()
+          .replace(`'${host}/team/oci:1.0.0'`, `'${host}/team/oci:1.0.0@${oci.digest}'`)
+          .replace(`${host}/team/docker:2.1 # legacy`, `${host}/team/docker:2.1@${docker.digest} # legacy`),
+      );
+      assert.equal(result.applied, true);
+      assert.equal(result.pinned, 5);
+      assert.equal(result.files, 2);
+      assert.deepEqual(result.skipped.map((s) => s.image).sort(), [`${host}/team/oci:9.8`, `${host}/team/oci:9.9`, `${locked.host}/team/secret:1.0`, `${locked.host}/team/secret:1.0`, `${locked.host}/team/secret:2.0`].sort());
+      assert.match(client.messages.at(-1)?.message ?? '', /^Pinned 5 images in 2 files\. 5 could not be pinned/);
+    });
+  } finally {
+    const code = await client.shutdown().catch(() => client.kill());
+    assert.equal(code, 0, client.serverLog());
+  }
+});
+
+test('with imageAware.registry.online off the server makes no request at all', { timeout: 60_000 }, async () => {
+  const workspace = join(root, 'workspace');
+  const client = LspClient.start('stdio', { env: env() });
+  client.settings = { registry: { online: false } };
+  const text = deploymentText();
+  const uri = fileUri(join(workspace, 'web.yaml'));
+  try {
+    front.resetRequests();
+    await client.initialize(workspace, { storagePath: join(root, 'offline-storage') });
+    const since = client.mark();
+    await client.open(uri, text);
+    const published = await client.waitForDiagnostics(uri, since);
+    const completionText = COMPLETION_TEXT(front.host);
+    await client.open('untitled:offline.yaml', completionText);
+    const list = await client.request<lsp.CompletionList>('textDocument/completion', {
+      textDocument: { uri: 'untitled:offline.yaml' },
+      position: position(completionText, offsetOf(completionText, 'team/many:', 'team/many:'.length)),
+    });
+    assert.equal(list.items.some((item) => item.kind === 12 /* Value */ && item.label === '2.0.0'), false);
+    const hover = await client.request<lsp.Hover>('textDocument/hover', { textDocument: { uri }, position: position(text, offsetOf(text, 'team/multi')) });
+    assert.doesNotMatch((hover.contents as lsp.MarkupContent).value, /\*\*Registry/);
+    const result = await client.request<{ applied: boolean; message: string }>('workspace/executeCommand', { command: 'imageAware.pinWorkspace', arguments: [] });
+    assert.deepEqual(result, { applied: false, pinned: 0, files: 0, skipped: [], message: 'Not pinned: imageAware.registry.online is off, so no registry is asked.' });
+    await client.request('workspace/executeCommand', { command: 'imageAware.refreshRegistry', arguments: [] });
+    // Give a background fetch (there must be none) time to show up.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.deepEqual(registryDiagnostics(published), []);
+    assert.equal(client.publications.some((p) => registryDiagnostics(p).length > 0), false);
+    assert.equal(front.requests.length, 0, `requests: ${JSON.stringify(front.requests.map((r) => r.url))}`);
+    assert.equal(client.appliedEdits.length, 0);
+  } finally {
+    const code = await client.shutdown().catch(() => client.kill());
+    assert.equal(code, 0, client.serverLog());
+  }
+});
