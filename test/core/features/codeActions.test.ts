@@ -8,43 +8,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DiagnosticCode } from '../../../server/src/core/diagnostics/catalog';
-import { applyEdits } from '../../../server/src/core/edits/textEdit';
 import { computeCodeActions } from '../../../server/src/core/features/codeActions';
 import { DEFAULT_SETTINGS, parseSettings } from '../../../server/src/core/settings';
 import type { Settings } from '../../../server/src/core/settings';
 import { mergeFacts } from '../../../server/src/core/workspace';
 import type { WorkspaceFacts } from '../../../server/src/core/workspace';
-import { marked } from '../../helpers/caret';
-import { assertOnlyEditedBytesChanged } from '../../helpers/edits';
-import { checkGolden, goldenNamesOnDisk } from '../../helpers/golden';
+import { CodeActionGoldens } from '../../helpers/codeActionGoldens';
+import type { ExpectedAction } from '../../helpers/codeActionGoldens';
+import { goldenNamesOnDisk } from '../../helpers/golden';
 import { analyzeText, crlf, deployment, DIGEST, OTHER_DIGEST, pod } from '../../helpers/manifests';
-
-/** [title, fixes, preferred] */
-type ExpectedAction = readonly [string, readonly DiagnosticCode[], boolean];
 
 interface Options {
   readonly workspace?: WorkspaceFacts | null;
   readonly settings?: Settings;
 }
 
-const GOLDEN_PREFIX = 'codeActions.';
-const checked = new Set<string>();
+const goldens = new CodeActionGoldens('codeActions.');
 
 function check(name: string, input: string, expected: readonly ExpectedAction[], options: Options = {}): void {
-  const { text, spans } = marked(input);
-  assert.equal(spans.length, 1, 'mark the requested range with one «…»');
-  const actions = computeCodeActions(analyzeText(text), spans[0].start, spans[0].end, options.settings ?? DEFAULT_SETTINGS, options.workspace ?? null);
-  assert.deepEqual(
-    actions.map((a) => [a.title, a.fixes, a.isPreferred]),
-    expected.map(([title, fixes, preferred]) => [title, fixes, preferred]),
+  goldens.check(name, input, expected, (text, start, end) =>
+    computeCodeActions(analyzeText(text), start, end, options.settings ?? DEFAULT_SETTINGS, options.workspace ?? null),
   );
-  actions.forEach((action, i) => {
-    const after = applyEdits(text, action.edits);
-    assertOnlyEditedBytesChanged(text, after, action.edits);
-    const golden = `${GOLDEN_PREFIX}${name}.${i + 1}`;
-    checked.add(golden);
-    checkGolden(golden, text, after);
-  });
 }
 
 /** What other files of the workspace use: several nginx tags, one of them pinned. */
@@ -251,5 +235,5 @@ for (const [name, c] of Object.entries(cases)) {
 }
 
 test('codeActions: no stale goldens', { skip: process.env.UPDATE_GOLDEN === '1' ? 'rewriting goldens' : false }, () => {
-  assert.deepEqual(goldenNamesOnDisk(GOLDEN_PREFIX), [...checked].sort());
+  assert.deepEqual(goldenNamesOnDisk(goldens.prefix), [...goldens.checked].sort());
 });

@@ -7,23 +7,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DiagnosticCode } from '../../../server/src/core/diagnostics/catalog';
-import { applyEdits } from '../../../server/src/core/edits/textEdit';
 import { computeCodeActions } from '../../../server/src/core/features/codeActions';
 import type { RegistryFacts } from '../../../server/src/core/facts';
 import { DEFAULT_SETTINGS, parseSettings } from '../../../server/src/core/settings';
 import type { Settings } from '../../../server/src/core/settings';
 import { marked } from '../../helpers/caret';
-import { assertOnlyEditedBytesChanged } from '../../helpers/edits';
-import { checkGolden, goldenNamesOnDisk } from '../../helpers/golden';
+import { CodeActionGoldens } from '../../helpers/codeActionGoldens';
+import type { ExpectedAction } from '../../helpers/codeActionGoldens';
+import { goldenNamesOnDisk } from '../../helpers/golden';
 import { found, foundIndex, MISSING, registryFacts } from '../../helpers/facts';
 import { analyzeText, crlf, deployment, DIGEST, OTHER_DIGEST, pod } from '../../helpers/manifests';
 
-/** [title, fixes, preferred] */
-type ExpectedAction = readonly [string, readonly DiagnosticCode[], boolean];
-
-const GOLDEN_PREFIX = 'registryCodeActions.';
-const checked = new Set<string>();
+const goldens = new CodeActionGoldens('registryCodeActions.');
 
 const HUB = 'docker.io/library/nginx';
 const ARM = `sha256:${'a'.repeat(64)}`;
@@ -46,20 +41,7 @@ const FACTS = registryFacts({
 });
 
 function check(name: string, input: string, expected: readonly ExpectedAction[], settings: Settings = DEFAULT_SETTINGS, facts: RegistryFacts = FACTS): void {
-  const { text, spans } = marked(input);
-  assert.equal(spans.length, 1, 'mark the requested range with one «…»');
-  const actions = computeCodeActions(analyzeText(text), spans[0].start, spans[0].end, settings, null, facts);
-  assert.deepEqual(
-    actions.map((a) => [a.title, a.fixes, a.isPreferred]),
-    expected.map(([title, fixes, preferred]) => [title, fixes, preferred]),
-  );
-  actions.forEach((action, i) => {
-    const after = applyEdits(text, action.edits);
-    assertOnlyEditedBytesChanged(text, after, action.edits);
-    const golden = `${GOLDEN_PREFIX}${name}.${i + 1}`;
-    checked.add(golden);
-    checkGolden(golden, text, after);
-  });
+  goldens.check(name, input, expected, (text, start, end) => computeCodeActions(analyzeText(text), start, end, settings, null, facts));
 }
 
 const short = (digest: string): string => `${digest.slice(0, 19)}…`;
@@ -154,5 +136,5 @@ test('without facts the actions are the offline ones', () => {
 });
 
 test('every registryCodeActions golden on disk is checked by a case', () => {
-  assert.deepEqual(goldenNamesOnDisk(GOLDEN_PREFIX).filter((name) => !checked.has(name)), []);
+  assert.deepEqual(goldenNamesOnDisk(goldens.prefix).filter((name) => !goldens.checked.has(name)), []);
 });
