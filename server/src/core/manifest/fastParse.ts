@@ -10,23 +10,12 @@
  * Block scalars (`|`, `>`) are skipped, not decoded: their value is left empty unless the key is
  * one whose value the analysis reads, in which case the scanner declines.
  */
-import type { YamlDocument, YamlMap, YamlNode, YamlPair, YamlScalar, YamlSeq } from './yamlTree';
+import { CR, DASH, decline, DECLINE, DQUOTE, HASH, COLON, isBlank, isBreak, LF, SPACE, SQUOTE, TAB } from './fastScan';
+import { FlowScanner } from './fastFlow';
+import type { YamlDocument, YamlNode, YamlPair, YamlScalar } from './yamlTree';
 
 /** Keys whose block-scalar values the analysis would need to decode. */
 const DECODED_KEYS = new Set(['kind', 'apiVersion', 'image', 'imagePullPolicy', 'name', 'newName', 'newTag', 'digest']);
-
-const SPACE = 32;
-const TAB = 9;
-const LF = 10;
-const CR = 13;
-const HASH = 35;
-const COLON = 58;
-const DASH = 45;
-const DQUOTE = 34;
-const SQUOTE = 39;
-
-/** Thrown to abandon the fast path; caught only in fastParse. */
-const DECLINE = Symbol('decline');
 
 interface MapFrame {
   readonly kind: 'map';
@@ -47,18 +36,6 @@ export function fastParse(text: string, start: number, end: number): YamlDocumen
     if (e === DECLINE) return null;
     throw e;
   }
-}
-
-function decline(): never {
-  throw DECLINE;
-}
-
-function isBreak(c: number): boolean {
-  return c === LF || c === CR || Number.isNaN(c);
-}
-
-function isBlank(c: number): boolean {
-  return c === SPACE || c === TAB;
 }
 
 class Scanner {
@@ -438,148 +415,5 @@ class Scanner {
     }
     end = this.trimEnd(p, end);
     return { type: 'scalar', value: text.slice(p, end), style: 'plain', start: p, end };
-  }
-}
-
-/**
- * Flow collections (`[a, b]`, `{k: v}`), which may span lines. Same contract as the line scanner:
- * decline anything beyond plain and quoted scalars, nested collections and `key: value` pairs.
- */
-class FlowScanner {
-  private p: number;
-
-  constructor(
-    private readonly text: string,
-    start: number,
-    private readonly end: number,
-    private readonly ownerIndent: number,
-  ) {
-    this.p = start;
-  }
-
-  /** After the collection: checks the rest of its line and returns the start of the next line. */
-  finishLine(): number {
-    const { text } = this;
-    let q = this.p;
-    while (q < this.end && isBlank(text.charCodeAt(q))) q++;
-    if (q < this.end && text.charCodeAt(q) === HASH) q = text.indexOf('\n', q);
-    else if (q < this.end && text.charCodeAt(q) === CR) q++;
-    if (q < 0) return this.end;
-    if (q < this.end && text.charCodeAt(q) !== LF) decline();
-    return Math.min(q + 1, this.end);
-  }
-
-  node(): YamlNode {
-    this.skipSpace();
-    const c = this.text.charCodeAt(this.p);
-    if (c === 91 /* [ */) return this.seq();
-    if (c === 123 /* { */) return this.map();
-    return this.scalar();
-  }
-
-  /** Skips whitespace, line breaks and comments; continuation lines must be indented. */
-  private skipSpace(): void {
-    const { text } = this;
-    for (;;) {
-      const c = text.charCodeAt(this.p);
-      if (c === SPACE || c === TAB || c === CR) this.p++;
-      else if (c === HASH && isBlank(text.charCodeAt(this.p - 1))) {
-        const nl = text.indexOf('\n', this.p);
-        this.p = nl < 0 ? this.end : nl;
-      } else if (c === LF) {
-        this.p++;
-        let indent = 0;
-        while (text.charCodeAt(this.p + indent) === SPACE) indent++;
-        const next = text.charCodeAt(this.p + indent);
-        if (indent <= this.ownerIndent && !isBreak(next) && next !== HASH) decline();
-      } else break;
-      if (this.p >= this.end) decline();
-    }
-  }
-
-  private seq(): YamlSeq {
-    const start = this.p++;
-    const items: (YamlNode | null)[] = [];
-    for (;;) {
-      this.skipSpace();
-      if (this.text.charCodeAt(this.p) === 93 /* ] */) break;
-      items.push(this.node());
-      this.skipSpace();
-      const c = this.text.charCodeAt(this.p);
-      if (c === 44 /* , */) this.p++;
-      else if (c !== 93) decline();
-    }
-    this.p++;
-    return { type: 'seq', flow: true, items, start, end: this.p };
-  }
-
-  private map(): YamlMap {
-    const start = this.p++;
-    const pairs: YamlPair[] = [];
-    for (;;) {
-      this.skipSpace();
-      if (this.text.charCodeAt(this.p) === 125 /* } */) break;
-      const key = this.scalar();
-      if (key.style === 'plain' && key.value === '<<') decline(); // A merge key, as in the block scanner.
-      this.skipSpace();
-      if (this.text.charCodeAt(this.p) !== COLON) decline();
-      this.p++;
-      this.skipSpace();
-      const c = this.text.charCodeAt(this.p);
-      const value = c === 44 || c === 125 ? null : this.node();
-      pairs.push({ key, value });
-      this.skipSpace();
-      const d = this.text.charCodeAt(this.p);
-      if (d === 44 /* , */) this.p++;
-      else if (d !== 125) decline();
-    }
-    this.p++;
-    return { type: 'map', flow: true, pairs, start, end: this.p };
-  }
-
-  private scalar(): YamlScalar {
-    const { text } = this;
-    const start = this.p;
-    const c = text.charCodeAt(start);
-    if (c === DQUOTE || c === SQUOTE) {
-      for (let q = start + 1; q < this.end; q++) {
-        const d = text.charCodeAt(q);
-        if (d === LF || d === CR || (c === DQUOTE && d === 92)) decline();
-        if (d !== c) continue;
-        if (c === SQUOTE && text.charCodeAt(q + 1) === SQUOTE) {
-          q++;
-          continue;
-        }
-        this.p = q + 1;
-        const raw = text.slice(start + 1, q);
-        return { type: 'scalar', value: c === SQUOTE ? raw.replace(/''/g, "'") : raw, style: c === SQUOTE ? 'single' : 'double', start, end: q + 1 };
-      }
-      decline();
-    }
-    // Fix: `-` before a flow indicator or a line break is a block sequence indicator to yaml (an
-    // error in flow), not the plain scalar "-".
-    const next = text.charCodeAt(start + 1);
-    if ('[]{},#&*!|>%@`?:'.includes(text[start]) || (c === DASH && (isBlank(next) || isBreak(next) || ',[]{}'.includes(text[start + 1] ?? '')))) decline();
-    let q = start;
-    for (; q < this.end; q++) {
-      const d = text.charCodeAt(q);
-      if (d === 44 || d === 91 || d === 93 || d === 123 || d === 125 || d === LF || d === CR) break;
-      if (d === HASH && isBlank(text.charCodeAt(q - 1))) break;
-      if (d === COLON) {
-        const after = text.charCodeAt(q + 1);
-        if (isBlank(after) || isBreak(after) || after === 44 || after === 91 || after === 93 || after === 123 || after === 125) break;
-      }
-    }
-    let end = q;
-    while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
-    if (end === start) decline();
-    this.p = q;
-    // A plain scalar that goes on after a line break is a multi-line scalar: declined.
-    if (text.charCodeAt(q) === LF || text.charCodeAt(q) === CR) {
-      this.skipSpace();
-      const next = text.charCodeAt(this.p);
-      if (next !== 44 && next !== 93 && next !== 125 && next !== COLON) decline();
-    }
-    return { type: 'scalar', value: text.slice(start, end), style: 'plain', start, end };
   }
 }

@@ -1,0 +1,28 @@
+/**
+ * Character codes and the decline signal shared by the fast line scanner (fastParse.ts) and its
+ * flow-collection scanner (fastFlow.ts).
+ */
+export const SPACE = 32;
+export const TAB = 9;
+export const LF = 10;
+export const CR = 13;
+export const HASH = 35;
+export const COLON = 58;
+export const DASH = 45;
+export const DQUOTE = 34;
+export const SQUOTE = 39;
+
+/** Thrown to abandon the fast path; caught only in fastParse. */
+export const DECLINE = Symbol('decline');
+
+export function decline(): never {
+  throw DECLINE;
+}
+
+export function isBreak(c: number): boolean {
+  return c === LF || c === CR || Number.isNaN(c);
+}
+
+export function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
