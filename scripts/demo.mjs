@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// `npm run demo`: the packaged extension in a real VS Code (code-server) against a real registry,
+// all on 127.0.0.1, to try by hand in a browser.
+//   - a CNCF distribution registry (Debian's docker-registry) started and seeded with the test
+//     helpers of test/helpers/registry: a multi-platform index, several semver tags, a tag that
+//     moved after it was pinned, a pinned image;
+//   - a scratch workspace: the repository's examples/ plus registry/ manifests (Deployment,
+//     CronJob, kustomization) whose images point at that registry;
+//   - code-server with image-aware-manifests.vsix installed into a fresh extensions folder.
+// It prints the URL and runs until Ctrl-C, then stops code-server (its whole process group: it was
+// started with setsid), the registry, and removes the scratch folders.
+//
+//   npm run demo [-- --port 8080]
+// Needs: `bash scripts/e2e/install.sh` (code-server) and Debian's docker-registry (README setup).
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ensurePackaged, installVsix, removeScratch, root, scratchDir, startCodeServer, vsixPath } from './e2e/lib.mjs';
+
+const args = process.argv.slice(2);
+const portArg = args.indexOf('--port');
+const port = portArg >= 0 ? Number(args[portArg + 1]) : undefined;
+
+// The registry helpers are TypeScript under test/helpers; `tsc -b` (incremental) compiles them to out/.
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: root, stdio: 'inherit' });
+if (tsc.status !== 0) throw new Error('tsc -b failed');
+const { startRegistry, pushImage, pushIndex, pushTags, moveTag } = createRequire(import.meta.url)(join(root, 'out/test/helpers/registry/index.js'));
+
+ensurePackaged();
+
+let registry;
+let server;
+let stopping = false;
+
+async function stop(reason) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${reason}: stopping code-server and the registry…`);
+  await server?.stop();
+  await registry?.stop();
+  removeScratch();
+  console.log('stopped.');
+  process.exit(0);
+}
+// Registered before the registry starts, so this runs first; the registry helpers' own last-resort
+// handler then re-sends the signal, which lands here again and is ignored.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stop(signal));
+
+function manifests(host, seeded) {
+  const r = `${host}/demo`;
+  return {
+    'registry/deployment.yaml': `# Images from the demo registry on ${host} (started by npm run demo).
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: shop
+  template:
+    metadata:
+      labels:
+        app: shop
+    spec:
+      containers:
+        # A multi-platform index (linux/amd64, linux/arm64): hover it, or pin it with a quick fix.
+        - name: web
+          image: ${r}/web:2.4.1
+          ports:
+            - containerPort: 8080
+        # Pinned, and the tag still points at this digest.
+        - name: api
+          image: ${r}/api:3.1.0@${seeded.api}
+        # Pinned, but the tag 1.0 was pushed again since: a stale pin.
+        - name: worker
+          image: ${r}/worker:1.0@${seeded.workerBefore}
+        # No such tag in the registry.
+        - name: sidecar
+          image: ${r}/web:9.9.9
+`,
+    'registry/cronjob.yaml': `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly-export
+spec:
+  schedule: "30 2 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            # Type after the colon to complete the tags the registry has.
+            - name: export
+              image: ${r}/web:2.3.0
+              args: ["export", "--since=24h"]
+`,
+    'registry/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - deployment.yaml
+  - cronjob.yaml
+images:
+  - name: ${r}/web
+    newTag: 2.4.0
+  - name: ${r}/worker
+    newTag: "1.0"
+`,
+  };
+}
+
+async function main() {
+  registry = await startRegistry();
+  const target = { url: registry.url };
+  await pushTags(target, 'demo/web', ['2.3.0', '2.3.1', '2.4.0'], { labels: { 'org.opencontainers.image.version': '2.3' } });
+  const web = await pushIndex(target, 'demo/web', '2.4.1', ['linux/amd64', 'linux/arm64'], { attestations: true });
+  await pushIndex(target, 'demo/web', 'latest', ['linux/amd64', 'linux/arm64']);
+  const api = await pushImage(target, 'demo/api', '3.1.0');
+  const workerBefore = await pushImage(target, 'demo/worker', '1.0', { created: '2024-05-01T12:00:00Z' });
+  const workerAfter = await moveTag(target, 'demo/worker', '1.0', { created: '2024-06-15T08:30:00Z' });
+
+  const home = scratchDir('demo');
+  const workspace = join(home, 'workspace');
+  cpSync(join(root, 'examples'), workspace, { recursive: true });
+  for (const [path, text] of Object.entries(manifests(registry.host, { api: api.digest, workerBefore: workerBefore.digest }))) {
+    mkdirSync(join(workspace, path, '..'), { recursive: true });
+    writeFileSync(join(workspace, path), text);
+  }
+
+  const extensionsDir = join(home, 'extensions');
+  const userDataDir = join(home, 'user-data');
+  installVsix(vsixPath, extensionsDir, userDataDir);
+  server = await startCodeServer({ name: 'demo', extensionsDir, userDataDir, port, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+
+  console.log(`
+registry   ${registry.url}  demo/web: 2.3.0 2.3.1 2.4.0 2.4.1 (linux/amd64 + linux/arm64 index ${web.digest.slice(0, 19)}…) latest
+                            demo/api: 3.1.0 (${api.digest.slice(0, 19)}…)
+                            demo/worker: 1.0 moved ${workerBefore.digest.slice(0, 19)}… → ${workerAfter.digest.slice(0, 19)}…
+workspace  ${workspace}
+code-server log ${server.logPath}
+
+Open ${server.url(workspace)}
+(registry/deployment.yaml talks to the registry; examples from the repository are beside it.)
+Ctrl-C stops everything.`);
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`demo failed: ${error.message}`);
+  await server?.stop();
+  await registry?.stop();
+  process.exit(1);
+}

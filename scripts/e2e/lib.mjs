@@ -1,0 +1,283 @@
+// Shared by the end-to-end runners, the UI tests and `npm run demo`: a real VS Code (code-server
+// from test/e2e/tools) on 127.0.0.1 with its own user data, extensions and config, and Debian's
+// chromium driven by playwright-core. Everything fails with the reason; nothing is skipped.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const toolsDir = join(root, 'test/e2e/tools');
+export const fixtureWorkspace = join(root, 'test/e2e/workspace');
+export const outDir = join(root, 'out/e2e');
+export const vsixPath = join(root, 'image-aware-manifests.vsix');
+
+const INSTALL_HINT = 'run `bash scripts/e2e/install.sh` (or `npm run test:e2e:install`) first';
+
+/** Loads a package from test/e2e/tools/node_modules, or fails saying how to install it. */
+export function requireTool(name) {
+  const require = createRequire(join(toolsDir, 'package.json'));
+  try {
+    return require(name);
+  } catch (error) {
+    throw new Error(`cannot load ${name} from ${toolsDir}/node_modules: ${error.message.split('\n')[0]}; ${INSTALL_HINT}`);
+  }
+}
+
+export function codeServerBin() {
+  const bin = join(toolsDir, 'node_modules/.bin/code-server');
+  if (!existsSync(bin)) throw new Error(`code-server is not installed (${bin} is missing); ${INSTALL_HINT}`);
+  return bin;
+}
+
+/** Debian's chromium (or $IMAGE_AWARE_E2E_CHROMIUM): playwright-core downloads no browser. */
+export function chromiumPath() {
+  const configured = process.env.IMAGE_AWARE_E2E_CHROMIUM;
+  if (configured) {
+    if (!existsSync(configured)) throw new Error(`IMAGE_AWARE_E2E_CHROMIUM=${configured} does not exist`);
+    return configured;
+  }
+  for (const candidate of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) {
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`no chromium found (/usr/bin/chromium); ${INSTALL_HINT}`);
+}
+
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a truthy value; throws `what` with the last error on timeout. */
+export async function waitFor(what, probe, { timeoutMs = 30_000, intervalMs = 100 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    await sleep(intervalMs);
+  }
+}
+
+const scratch = [];
+
+/** A fresh temporary folder under out/e2e/tmp; removeScratch() deletes them (runs keep them when they fail). */
+export function scratchDir(name) {
+  const base = join(outDir, 'tmp');
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(join(base, `${name}-`));
+  scratch.push(dir);
+  return dir;
+}
+
+export function removeScratch() {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Copies the fixture workspace, so edits and saves never touch the repository. */
+export function copyWorkspace(from = fixtureWorkspace, name = 'workspace') {
+  const target = join(scratchDir(name), 'workspace');
+  cpSync(from, target, { recursive: true });
+  return target;
+}
+
+/** User settings that keep the workbench quiet and off the network. */
+export const QUIET_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'git.enabled': false,
+  'git.autoRepositoryDetection': false,
+  'github.gitAuthentication': false,
+  'npm.autoDetect': 'off',
+  'typescript.tsserver.experimental.enableProjectDiagnostics': false,
+  'chat.commandCenter.enabled': false,
+  'chat.disableAIFeatures': true,
+  'workbench.colorTheme': 'Default Light Modern',
+  'window.commandCenter': false,
+  'editor.minimap.enabled': false,
+  'editor.stickyScroll.enabled': false,
+  'editor.fontSize': 15,
+  'editor.inlayHints.enabled': 'on',
+  'editor.hover.delay': 300,
+  'editor.lightbulb.enabled': 'on',
+  'files.autoSave': 'off',
+  'remote.autoForwardPorts': false,
+};
+
+/** Installs a .vsix into `extensionsDir` with code-server's own `--install-extension`. */
+export function installVsix(vsix, extensionsDir, userDataDir) {
+  if (!existsSync(vsix)) throw new Error(`${vsix} does not exist: run \`npm run package\` first`);
+  const result = spawnSync(
+    codeServerBin(),
+    ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--config', join(userDataDir, 'config.yaml'), '--install-extension', vsix],
+    { encoding: 'utf8', env: codeServerEnv(), timeout: 60_000 },
+  );
+  if (result.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`);
+  return result.stdout;
+}
+
+function codeServerEnv(extra = {}) {
+  return {
+    ...process.env,
+    // The extension gallery stays on loopback (nothing listens on port 9): no Marketplace traffic.
+    EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/item' }),
+    ...extra,
+  };
+}
+
+/**
+ * Starts code-server on 127.0.0.1 in its own process group (setsid), so stop() ends its file
+ * watcher and extension host too. `settings` become the user settings; `env` reaches the extension
+ * host (code-server passes its environment on).
+ */
+export async function startCodeServer({ name = 'code-server', settings = {}, env = {}, extensionsDir, userDataDir, port } = {}) {
+  const bin = codeServerBin();
+  const home = scratchDir(name);
+  userDataDir ??= join(home, 'user-data');
+  extensionsDir ??= join(home, 'extensions');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+  port ??= await freePort();
+  const config = join(home, 'config.yaml');
+  writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const logPath = join(home, 'code-server.log');
+  const log = openSync(logPath, 'a');
+  const args = [
+    '--config', config,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+  ];
+  const child = spawn(bin, args, { detached: true, stdio: ['ignore', log, log], env: codeServerEnv(env) });
+  let exited = null;
+  let stopped = false;
+  const exitPromise = new Promise((r) => child.on('exit', (code, signal) => r((exited = { code, signal }))));
+  child.on('error', (error) => (exited = { code: null, signal: null, error }));
+  const origin = `http://127.0.0.1:${port}`;
+  const server = {
+    origin,
+    port,
+    home,
+    userDataDir,
+    extensionsDir,
+    logPath,
+    pid: child.pid,
+    get exited() {
+      return exited;
+    },
+    log: () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : ''),
+    /** The workbench URL for `folder`, with an optional development payload. */
+    url(folder, payload) {
+      const query = new URLSearchParams({ folder });
+      let url = `${origin}/?${query}`;
+      if (payload) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      return url;
+    },
+    /** A path on this machine as the remote URI the browser's workbench resolves. */
+    remoteUri: (path) => `vscode-remote://127.0.0.1:${port}${path}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      const signalGroup = (signal) => {
+        try {
+          process.kill(-child.pid, signal);
+        } catch {
+          // ESRCH: the whole group is gone
+        }
+      };
+      if (!exited) {
+        signalGroup('SIGTERM');
+        await Promise.race([exitPromise, sleep(5_000)]);
+      }
+      // The group may outlive its leader (file watcher, extension host, language server).
+      signalGroup('SIGKILL');
+    },
+  };
+  try {
+    await waitFor(
+      `code-server to answer ${origin}/healthz (log: ${logPath})`,
+      async () => {
+        if (exited) throw new Error(`code-server exited (${exited.error?.message ?? exited.code ?? exited.signal}): ${server.log().slice(-2000)}`);
+        const response = await fetch(`${origin}/healthz`);
+        return response.ok;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+/** Debian's chromium through playwright-core, headless unless IMAGE_AWARE_E2E_HEADED is set. */
+export async function launchBrowser() {
+  const { chromium } = requireTool('playwright-core');
+  const executablePath = chromiumPath();
+  const profile = scratchDir('chromium');
+  try {
+    return await chromium.launch({
+      executablePath,
+      headless: !process.env.IMAGE_AWARE_E2E_HEADED,
+      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--no-first-run', '--password-store=basic'],
+      // Chromium's dconf and font caches go to a scratch folder, not the user's home.
+      env: { ...process.env, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile },
+    });
+  } catch (error) {
+    throw new Error(`chromium (${executablePath}) did not start: ${error.message.split('\n').slice(0, 5).join(' ')}`);
+  }
+}
+
+/** Builds dist/ (the bundles the extension runs) when it is missing or older than the sources. */
+export function ensureBuilt() {
+  const result = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('node scripts/build.mjs failed');
+}
+
+/** Packages the VSIX unless it is newer than everything that goes into it. */
+export function ensurePackaged() {
+  const inputs = ['package.json', 'README.md', 'LICENSE', 'client/src', 'server/src', 'syntaxes'].map((p) => join(root, p));
+  const newest = Math.max(...inputs.map(newestMtime));
+  if (existsSync(vsixPath) && statSync(vsixPath).mtimeMs > newest && !process.env.IMAGE_AWARE_E2E_REPACKAGE) return false;
+  const result = spawnSync('npm', ['run', 'package'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run package failed');
+  return true;
+}
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}

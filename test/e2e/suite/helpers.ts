@@ -1,0 +1,129 @@
+/**
+ * What the extension-host tests share: the fixture workspace, opening documents the way a user
+ * does, exact ranges found from the text, and polling (the server answers asynchronously; a test
+ * waits for a condition, never for a fixed time).
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'image-aware.image-aware-manifests';
+
+export function workspaceUri(...segments: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests need the fixture workspace open as a folder');
+  return vscode.Uri.joinPath(folder.uri, ...segments);
+}
+
+/** Opens a workspace file in an editor, as a click in the explorer does. */
+export async function openEditor(name: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(workspaceUri(name));
+  return vscode.window.showTextDocument(document, { preview: false });
+}
+
+/** The text of a workspace file as it is on disk. */
+export async function diskText(name: string): Promise<string> {
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(workspaceUri(name)));
+}
+
+/**
+ * The exact range of `part` inside the first occurrence of `context` in the document: the range a
+ * diagnostic, hover or edit is expected to have, found from the text instead of counted by hand.
+ */
+export function rangeOf(document: vscode.TextDocument, context: string, part: string = context, occurrence = 1): vscode.Range {
+  const text = document.getText();
+  let at = -1;
+  for (let i = 0; i < occurrence; i++) {
+    at = text.indexOf(context, at + 1);
+    assert.notEqual(at, -1, `"${context}" (occurrence ${i + 1}) is not in ${document.uri.path}`);
+  }
+  const inner = context.indexOf(part);
+  assert.notEqual(inner, -1, `"${part}" is not in "${context}"`);
+  return new vscode.Range(document.positionAt(at + inner), document.positionAt(at + inner + part.length));
+}
+
+export function positionAfter(document: vscode.TextDocument, context: string, occurrence = 1): vscode.Position {
+  return rangeOf(document, context, context, occurrence).end;
+}
+
+export function show(range: vscode.Range): string {
+  return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+}
+
+/** Polls `probe` until it returns something other than undefined; fails with `what` and the last value seen. */
+export async function poll<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const detail = last instanceof Error ? last.message : last === undefined ? '' : JSON.stringify(last);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail ? `: ${detail}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Runs `check` until it stops throwing; rethrows its last assertion error on timeout. */
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface SeenDiagnostic {
+  readonly code: string;
+  readonly range: string;
+  readonly severity: string;
+}
+
+/** This extension's diagnostics on `uri`, as comparable records sorted by position. */
+export function ourDiagnostics(uri: vscode.Uri): SeenDiagnostic[] {
+  return vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.source === 'image-aware')
+    .sort((a, b) => a.range.start.compareTo(b.range.start) || String(codeOf(a)).localeCompare(String(codeOf(b))))
+    .map((d) => ({ code: codeOf(d), range: show(d.range), severity: vscode.DiagnosticSeverity[d.severity] }));
+}
+
+export function codeOf(diagnostic: vscode.Diagnostic): string {
+  const code = diagnostic.code;
+  return typeof code === 'object' && code !== null ? String(code.value) : String(code);
+}
+
+/** Waits until the diagnostics on `uri` are exactly `expected` (the server publishes after a debounce). */
+export async function expectDiagnostics(uri: vscode.Uri, expected: SeenDiagnostic[], timeoutMs = 30_000): Promise<void> {
+  await eventually(() => assert.deepEqual(ourDiagnostics(uri), expected), timeoutMs);
+}
+
+export function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : c.value))
+    .join('\n---\n');
+}
+
+export function labelOf(item: vscode.CompletionItem | vscode.InlayHint): string {
+  const label = item.label;
+  if (typeof label === 'string') return label;
+  if (Array.isArray(label)) return label.map((part) => part.value).join('');
+  return label.label;
+}
+
+/** Reverts the active editor to what is on disk, so every test starts from the fixture. */
+export async function revert(editor: vscode.TextEditor): Promise<void> {
+  await vscode.window.showTextDocument(editor.document, { preview: false });
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await poll('the document to be clean again', () => (editor.document.isDirty ? undefined : true));
+}
