@@ -5,12 +5,14 @@
  *   tsc -b && node scripts/build.mjs && node out/bench/pin.bench.js [--runs N] [--files N] [--per-file N] [--repos N] [--tags N]
  *
  * The workspace: 200 Deployments with 5 containers each, 1,000 image fields over 50 unique
- * `repo:tag` references (10 repositories × 5 tags). A counting proxy sits between the client and the
- * registry, so every manifest request is seen; a cold pin must make exactly one per unique
- * reference (that is checked and printed), a warm one none.
+ * `repo:tag` references (10 repositories × 5 tags; half of the repositories are two-platform
+ * indexes). A counting proxy sits between the client and the registry, so every manifest request is
+ * seen; a cold pin must make exactly one per unique reference (that is checked and printed), a warm
+ * one none.
  * - pin, engine: analyze every file, engine `pinEdits`, apply the edits and write the files, in this
  *   process. Cold: a new client with an empty cache directory. Warm: a new client on the cache
- *   directory a cold run filled (what a second CLI run or a restarted server gets).
+ *   directory a cold run filled (what a second CLI run or a restarted server gets). Also with a pin
+ *   platform (linux/arm64), where each reference is one GET by tag instead of one HEAD.
  * - pin, CLI process: `node dist/cli.js pin --cache-dir DIR .`, start-up included.
  * - tag completion: `registryCompletionNeed` → engine `collectTags` → `computeCompletions` with the
  *   facts, for a repository of 300 tags, straight to the registry (no proxy). Cold: a new client and
@@ -30,7 +32,7 @@ import { DEFAULT_SETTINGS } from '../server/src/core/settings';
 import { collectTags, pinEdits } from '../server/src/engine';
 import { createRegistryClient } from '../server/src/registry';
 import type { RegistryClient } from '../server/src/registry';
-import { proxy, pushTags, startMisbehavingServer, startRegistry } from '../test/helpers/registry';
+import { proxy, pushIndex, pushTags, startMisbehavingServer, startRegistry } from '../test/helpers/registry';
 import type { MisbehavingServer, RunningRegistry } from '../test/helpers/registry';
 import { median, ms, table, verdict } from './harness';
 
@@ -89,12 +91,12 @@ function manifestRequests(server: MisbehavingServer): number {
 }
 
 /** Pin-all in this process, as the CLI does it: read, analyze, ask (engine), edit, write. */
-async function pinInProcess(workspace: Workspace, client: RegistryClient): Promise<number> {
+async function pinInProcess(workspace: Workspace, client: RegistryClient, platform: string | null = null): Promise<number> {
   const targets = workspace.files.map((file) => {
     const text = readFileSync(file.path, 'utf8');
     return { id: { path: file.path, text }, analysis: analyze(text, { fileName: file.path, maxFileSize: DEFAULT_SETTINGS.maxFileSize }) };
   });
-  const report = await pinEdits(targets, client, { pin: { keepTag: true, platform: null } });
+  const report = await pinEdits(targets, client, { pin: { keepTag: true, platform } });
   let pinned = 0;
   for (const { id, pins } of report.files) {
     writeFileSync(id.path, applyEdits(id.text, pins.map((p) => p.edit)));
@@ -131,20 +133,23 @@ async function benchPin(registry: RunningRegistry, cleanups: Array<() => void>, 
 
   const cold: Row = { name: 'pin all, engine, cold (empty cache dir)', times: [], requests: [], expectedRequests: workspace.uniqueRefs };
   const warm: Row = { name: 'pin all, engine, warm (same cache dir, new client)', times: [], requests: [], expectedRequests: 0 };
+  const platformCold: Row = { name: 'pin all, engine, platform linux/arm64, cold', times: [], requests: [], expectedRequests: workspace.uniqueRefs };
+  const platformWarm: Row = { name: 'pin all, engine, platform linux/arm64, warm', times: [], requests: [], expectedRequests: 0 };
   const cliCold: Row = { name: 'pin all, CLI process, cold', times: [], requests: [], expectedRequests: workspace.uniqueRefs };
   const cliWarm: Row = { name: 'pin all, CLI process, warm', times: [], requests: [], expectedRequests: 0 };
   for (let run = 0; run < RUNS; run++) {
     const cacheDir = temporaryDir('image-aware-bench-cache-', cleanups);
-    for (const [row, fresh] of [[cold, true], [warm, false]] as const) {
+    const platformCacheDir = temporaryDir('image-aware-bench-cache-', cleanups);
+    for (const [row, dir, platform] of [[cold, cacheDir, null], [warm, cacheDir, null], [platformCold, platformCacheDir, 'linux/arm64'], [platformWarm, platformCacheDir, 'linux/arm64']] as const) {
       resetWorkspace(workspace);
       counting.resetRequests();
-      const client = clientFor(cacheDir);
+      const client = clientFor(dir);
       const start = performance.now();
-      const pinned = await pinInProcess(workspace, client);
+      const pinned = await pinInProcess(workspace, client, platform);
       row.times.push(performance.now() - start);
       client.close();
       row.requests.push(manifestRequests(counting));
-      if (pinned !== workspace.fields) throw new Error(`${pinned} of ${workspace.fields} fields pinned (${fresh ? 'cold' : 'warm'})`);
+      if (pinned !== workspace.fields) throw new Error(`${pinned} of ${workspace.fields} fields pinned (${row.name})`);
     }
     const cliCache = temporaryDir('image-aware-bench-cli-cache-', cleanups);
     for (const row of [cliCold, cliWarm]) {
@@ -157,7 +162,7 @@ async function benchPin(registry: RunningRegistry, cleanups: Array<() => void>, 
       if (result.status !== 0) throw new Error(`the CLI exited with ${result.status}: ${result.stderr}`);
     }
   }
-  rows.push(cold, warm, cliCold, cliWarm);
+  rows.push(cold, warm, platformCold, platformWarm, cliCold, cliWarm);
 }
 
 async function benchCompletion(registry: RunningRegistry, cleanups: Array<() => void>, rows: Row[]): Promise<void> {
@@ -210,14 +215,19 @@ async function main(): Promise<void> {
   const registry = await startRegistry();
   try {
     const seedStart = performance.now();
-    for (let r = 0; r < REPOS; r++) await pushTags(registry, `bench/app${r}`, Array.from({ length: TAGS_PER_REPO }, (_, t) => `1.${t}.0`));
+    for (let r = 0; r < REPOS; r++) {
+      const tags = Array.from({ length: TAGS_PER_REPO }, (_, t) => `1.${t}.0`);
+      // Half the repositories hold two-platform indexes, so pinning a platform has children to choose from.
+      if (r % 2 === 0) for (const tag of tags) await pushIndex(registry, `bench/app${r}`, tag, ['linux/amd64', 'linux/arm64']);
+      else await pushTags(registry, `bench/app${r}`, tags);
+    }
     const seedMs = performance.now() - seedStart;
     const rows: Row[] = [];
     await benchPin(registry, cleanups, rows);
     await benchCompletion(registry, cleanups, rows);
 
     console.log(`Registry benchmark: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`);
-    console.log(`Workspace: ${FILES} manifests, ${FILES * PER_FILE} image fields, ${REPOS * TAGS_PER_REPO} unique references on a loopback docker-registry (seeded in ${ms(seedMs)} ms); median of ${RUNS} runs (completion: ${RUNS * 3}).\n`);
+    console.log(`Workspace: ${FILES} manifests, ${FILES * PER_FILE} image fields, ${REPOS * TAGS_PER_REPO} unique references (half of the repositories two-platform indexes) on a loopback docker-registry (seeded in ${ms(seedMs)} ms); median of ${RUNS} runs (completion: ${RUNS * 3}).\n`);
     const body = rows.map((row) => {
       const requests = row.requests.length === 0 ? '–' : [...new Set(row.requests)].join('/');
       const check =

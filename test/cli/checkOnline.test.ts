@@ -86,7 +86,7 @@ test('check --online reports missing tags and digests, stale pins after a tag mo
   assert.equal(after.findings.length, before.findings.length + 1);
 });
 
-test('check --online names an unreachable registry and one that refuses, once per registry per file; credentials and the CA make the refusal go away', async () => {
+test('check --online names an unreachable registry and one that refuses, once per registry per file; credentials and the CA make the refusal go away, not the pull failure', async () => {
   const secured = await registryWith({ auth: 'basic', tls: true });
   await pushImage(secured, 'private/app', '1.0');
   const closed = await startMisbehavingServer();
@@ -107,10 +107,42 @@ test('check --online names an unreachable registry and one that refuses, once pe
   assert.match(unreachable.message, new RegExp(`${closed.host}.*ECONNREFUSED.*1 other image`));
   assert.match(unauthorized.message, /401 UNAUTHORIZED.*tried anonymous/);
 
+  // With the developer's credentials the image is found, but the pod spec has no imagePullSecrets and an
+  // anonymous pull (what the kubelet does without them) is refused: the pull still fails.
   const { env } = isolatedEnv({ auths: { [secured.host]: { auth: basicAuth(secured.username!, secured.password!) } } });
   const withCredentials = await checkJson(dir, ['--online', ca, '--fail-on', 'error', 'pod.yaml'], env);
   assert.equal(withCredentials.status, 0, withCredentials.stderr);
-  assert.deepEqual(codesAt(withCredentials.findings), [`${imageLine(0)}:14 information registry-unreachable`]);
+  assert.deepEqual(codesAt(withCredentials.findings), [`${imageLine(0)}:14 information registry-unreachable`, `${imageLine(2)}:14 warning pull-would-fail`]);
+  assert.match(withCredentials.findings[1].message, /fails on a node without credentials for .*: the registry refuses anonymous pulls of private\/app, and this pod spec has no imagePullSecrets.*Add imagePullSecrets/);
+});
+
+test('check --online: the anonymous probe is made only for pod specs without imagePullSecrets, once per repository', async () => {
+  const locked = await registryWith({ auth: 'basic' });
+  await pushImage(locked, 'private/app', '1.0');
+  await pushImage(locked, 'private/app', '2.0');
+  await pushImage(locked, 'private/other', '1.0');
+  const proxy = await countingProxy(locked);
+  const dir = temporaryDir();
+  const host = proxy.host;
+  writeFileSync(join(dir, 'open.yaml'), pod([`${host}/private/app:1.0`, `${host}/private/app:2.0`, `${host}/private/app:1.0`]));
+  writeFileSync(join(dir, 'secret.yaml'), pod([`${host}/private/other:1.0`], '  imagePullSecrets:\n    - name: regcred\n'));
+  const { env } = isolatedEnv({ auths: { [host]: { auth: basicAuth(locked.username!, locked.password!) } } });
+  const result = await checkJson(dir, ['--online', '--severity', 'unknown-pull-secret=off', '.'], env);
+  assert.deepEqual(codesAt(result.findings), [0, 1, 2].map((i) => `${imageLine(i)}:14 warning pull-would-fail`));
+  assert.ok(result.findings.every((f) => f.file === 'open.yaml'));
+  const heads = proxy.requests.filter((r) => r.method === 'HEAD').map((r) => `${r.headers.authorization === undefined ? 'anonymous' : 'with credentials'} ${r.path}`);
+  assert.deepEqual(heads.sort(), [
+    'anonymous /v2/private/app/manifests/1.0',
+    'with credentials /v2/private/app/manifests/1.0',
+    'with credentials /v2/private/app/manifests/2.0',
+    'with credentials /v2/private/other/manifests/1.0',
+  ]);
+
+  // The answer is cached per repository: a second run asks nothing anonymously.
+  proxy.resetRequests();
+  const again = await checkJson(dir, ['--online', '--severity', 'unknown-pull-secret=off', '.'], env);
+  assert.deepEqual(again.findings, result.findings);
+  assert.equal(proxy.requests.length, 0);
 });
 
 test('check --online: an image from a registry that refuses is no pull failure when the pod has imagePullSecrets', async () => {

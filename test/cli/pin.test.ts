@@ -1,6 +1,7 @@
 /**
  * `image-aware pin`, run as a real process against real registries on loopback. The fixture folder
- * test/fixtures/cli/pin/workspace is copied with the registry's address filled in, pinned, and
+ * test/fixtures/cli/pin/workspace (containers, and kustomize `images:` entries) is copied with the
+ * registry's address filled in, pinned, and
  * compared whole, file by file, with test/fixtures/cli/pin/pinned (or pinned-drop-tag) filled in
  * with the digests the pushes returned; --dry-run must print test/fixtures/cli/pin/dry-run.diff
  * exactly and leave every byte on disk alone. A counting proxy proves one manifest request per
@@ -40,8 +41,9 @@ test('pin rewrites the image fields of a folder in place, byte for byte as expec
   const { env } = isolatedEnv();
   const run = await runCliAsync(['pin', '.'], { cwd: dir, env });
   assert.equal(run.status, 1, run.stderr);
-  assert.equal(run.stdout, 'deployment.yaml\njobs/cronjob.yaml\n');
-  assert.equal(run.stderr, `${MISSING_LINE(registry.host)}Pinned 7 images in 2 files (5 unique references asked); 1 image could not be resolved.\n`);
+  // Kustomize `images:` entries with newTag are pinned too: their repositories were asked already.
+  assert.equal(run.stdout, 'deployment.yaml\njobs/cronjob.yaml\njobs/kustomization.yaml\n');
+  assert.equal(run.stderr, `${MISSING_LINE(registry.host)}Pinned 9 images in 3 files (5 unique references asked); 1 image could not be resolved.\n`);
   assert.deepEqual(readTree(dir), readTree(materialize(join(FIXTURES, 'pinned'), values)));
 
   // Pinned images are left alone, so a second run changes nothing.
@@ -58,7 +60,7 @@ test('pin --dry-run prints the unified diff exactly and changes nothing on disk'
   const run = await runCliAsync(['pin', '--dry-run', '.'], { cwd: dir, env: isolatedEnv().env });
   assert.equal(run.status, 1);
   assert.equal(run.stdout, fill(readFileSync(join(FIXTURES, 'dry-run.diff'), 'utf8'), values));
-  assert.equal(run.stderr, `${MISSING_LINE(registry.host)}Would pin 7 images in 2 files (5 unique references asked); 1 image could not be resolved.\n`);
+  assert.equal(run.stderr, `${MISSING_LINE(registry.host)}Would pin 9 images in 3 files (5 unique references asked); 1 image could not be resolved.\n`);
   assert.deepEqual(readTree(dir), before);
 });
 
@@ -85,6 +87,26 @@ test('pin --platform pins that platform of an index, and the index where the ima
   assert.equal(windows.status, 0);
   assert.match(windows.stderr, new RegExp(`pod\\.yaml: ${registry.host}/team/multi:v1 has no windows/amd64 image; pinned its index instead\\.`));
   assert.equal(readFileSync(file, 'utf8'), pod(`${registry.host}/team/multi:v1@${multi.digest}`, `${registry.host}/team/app:1.0@${values['app:1.0']}`));
+});
+
+test('pin --platform still asks once per unique reference: one GET by tag gives the index digest and its platforms', async () => {
+  const proxy = await countingProxy(registry);
+  const dir = temporaryDir();
+  const images = [`${proxy.host}/team/multi:v1`, `${proxy.host}/team/app:1.0`, `${proxy.host}/team/multi:v1`, `${proxy.host}/team/app:1.0`, `${proxy.host}/team/multi:v1`];
+  const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n${images.map((image, i) => `    - name: c${i}\n      image: ${image}\n`).join('')}`;
+  writeFileSync(join(dir, 'pod.yaml'), text);
+  writeFileSync(join(dir, 'kustomization.yaml'), `images:\n  - name: ${proxy.host}/team/multi\n    newTag: v1\n`);
+  const run = await runCliAsync(['pin', '--platform', 'linux/arm64', '.'], { cwd: dir, env: isolatedEnv().env });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, 'Pinned 6 images in 2 files (2 unique references asked).\n');
+  // No HEAD before the GET, no GET by digest after it, no config blob.
+  assert.deepEqual(
+    proxy.requests.filter((r) => r.path !== '/v2/').map((r) => `${r.method} ${r.path}`).sort(),
+    ['GET /v2/team/app/manifests/1.0', 'GET /v2/team/multi/manifests/v1'],
+  );
+  const arm64 = multi.images[1].digest;
+  assert.equal(readFileSync(join(dir, 'pod.yaml'), 'utf8'), text.replaceAll('team/multi:v1\n', `team/multi:v1@${arm64}\n`).replaceAll('team/app:1.0\n', `team/app:1.0@${values['app:1.0']}\n`));
+  assert.equal(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'), `images:\n  - name: ${proxy.host}/team/multi\n    newTag: v1\n    digest: ${arm64}\n`);
 });
 
 test('pin keeps CRLF line endings, a byte-order mark and everything else byte-identical', async () => {

@@ -3,15 +3,20 @@
  * every HTTP request the client makes is counted: each unique question is asked exactly once, the
  * answers become RegistryFacts (found with platforms, sizes, dates and labels; not found; the
  * repository unknown), and failures become one problem per registry naming the credentials tried.
- * The client is the real one with an empty HOME, so no credentials of this machine are used.
+ * The client is the real one with an empty HOME (or one holding only the docker config a test
+ * writes), so no credentials of this machine are used. Anonymous-pull probes are checked against a
+ * token registry (anonymous may pull public/*, alice private/*) and a Basic one.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/core/analysis';
-import { factQueries } from '../../server/src/core/imageSites';
+import { DIAGNOSTIC_CODES } from '../../server/src/core/diagnostics/catalog';
+import { collectDiagnostics } from '../../server/src/core/features/diagnostics';
+import { anonymousPullQueries, factQueries } from '../../server/src/core/imageSites';
+import { parseSettings } from '../../server/src/core/settings';
 import { collectFacts, collectTags } from '../../server/src/engine';
 import { createRegistryClient } from '../../server/src/registry';
 import type { ManifestRef, ManifestRequestOptions, RegistryClient, RepositoryName, RequestOptions } from '../../server/src/registry';
@@ -20,7 +25,11 @@ import type { MisbehavingServer, PushedImage, PushedIndex, RunningRegistry } fro
 
 let registry: RunningRegistry;
 let locked: RunningRegistry;
+let tokened: RunningRegistry;
 let front: MisbehavingServer;
+/** Proxies in front of the token and Basic registries, to count their requests. */
+let tokenFront: MisbehavingServer;
+let lockedFront: MisbehavingServer;
 let home: string;
 let oci: PushedImage;
 let docker: PushedImage;
@@ -28,26 +37,35 @@ let index: PushedIndex;
 const clients: RegistryClient[] = [];
 
 before(async () => {
-  [registry, locked] = await Promise.all([startRegistry(), startRegistry({ auth: 'basic' })]);
+  [registry, locked, tokened] = await Promise.all([startRegistry(), startRegistry({ auth: 'basic' }), startRegistry({ auth: 'token' })]);
   home = mkdtempSync(join(tmpdir(), 'image-aware-engine-'));
   oci = await pushImage(registry, 'team/web', '1.0.0', { layers: 2, labels: { 'org.opencontainers.image.description': 'the web server' } });
   docker = await pushImage(registry, 'team/legacy', '2.1', { format: 'docker' });
   index = await pushIndex(registry, 'team/multi', '3.0.0', ['linux/amd64', 'linux/arm64/v8'], { attestations: true });
   await pushTags(registry, 'team/many', Array.from({ length: 40 }, (_, i) => `1.${i}.0`));
   await pushImage(locked, 'team/secret', '1.0');
+  for (const path of ['private/app', 'private/other', 'private/never', 'public/tool']) await pushImage(tokened, path, 'v1');
   front = await startMisbehavingServer(proxy(registry));
+  tokenFront = await startMisbehavingServer(proxy(tokened));
+  lockedFront = await startMisbehavingServer(proxy(locked));
 });
 
 after(async () => {
   for (const client of clients) client.close();
-  await front?.stop();
-  await Promise.all([registry?.stop(), locked?.stop()]);
+  await Promise.all([front?.stop(), tokenFront?.stop(), lockedFront?.stop()]);
+  await Promise.all([registry?.stop(), locked?.stop(), tokened?.stop()]);
   rmSync(home, { recursive: true, force: true });
 });
 
-/** A real client with no credentials, plus a count of the calls the engine makes through it. */
-function countingClient(): { client: RegistryClient; calls: string[] } {
-  const real = createRegistryClient({ env: { HOME: home, PATH: process.env.PATH }, fetchTimeoutMs: 5000, maxRetries: 0 });
+/** A real client with no credentials (or only `dockerConfig`), plus a count of the calls the engine makes through it. */
+function countingClient(dockerConfig?: unknown): { client: RegistryClient; calls: string[] } {
+  let clientHome = home;
+  if (dockerConfig !== undefined) {
+    clientHome = mkdtempSync(join(home, 'with-config-'));
+    mkdirSync(join(clientHome, '.docker'));
+    writeFileSync(join(clientHome, '.docker', 'config.json'), JSON.stringify(dockerConfig));
+  }
+  const real = createRegistryClient({ env: { HOME: clientHome, PATH: process.env.PATH }, fetchTimeoutMs: 5000, maxRetries: 0 });
   clients.push(real);
   const calls: string[] = [];
   const client: RegistryClient = {
@@ -58,6 +76,10 @@ function countingClient(): { client: RegistryClient; calls: string[] } {
     getManifest: (ref: ManifestRef, options?: ManifestRequestOptions) => {
       calls.push(`manifest ${ref.registry}/${ref.path} ${ref.reference}`);
       return real.getManifest(ref, options);
+    },
+    requiresAuth: (ref: ManifestRef, options?: RequestOptions) => {
+      calls.push(`anonymous ${ref.registry}/${ref.path} ${ref.reference}`);
+      return real.requiresAuth(ref, options);
     },
     close: () => real.close(),
   };
@@ -144,7 +166,8 @@ test('a registry that wants credentials: one unauthorized problem naming what wa
   const problem = facts.problems.get(locked.host);
   assert.equal(problem?.kind, 'unauthorized');
   // The first question's problem, however the answers raced.
-  assert.equal(problem.reason, `${locked.host} refused access: ${locked.host} answered 401 UNAUTHORIZED for manifest ${locked.host}/team/secret:1.0 (tried anonymous).`);
+  // The platforms detail reads the body with a GET, so the registry's own message is quoted.
+  assert.equal(problem.reason, `${locked.host} refused access: ${locked.host} answered 401 UNAUTHORIZED for manifest ${locked.host}/team/secret:1.0: authentication required (tried anonymous).`);
   assert.equal(facts.problems.size, 1);
 });
 
@@ -199,4 +222,103 @@ test('tags for completion: one listTags per repository', async () => {
   assert.deepEqual(calls, [`tags ${registry.host}/team/many`]);
   assert.equal(facts.tags.get(repository.key)?.tags.length, 40);
   assert.equal(facts.tags.get(repository.key)?.stale, false);
+});
+
+function basic(user: string, password: string): string {
+  return Buffer.from(`${user}:${password}`).toString('base64');
+}
+
+/** Only pull-would-fail, at its default severity. */
+const PULL_ONLY = parseSettings({ diagnostics: Object.fromEntries(DIAGNOSTIC_CODES.map((code) => [code, code === 'pull-would-fail' ? 'warning' : 'off'])) });
+
+/** The requests a front saw that carried no Authorization: what an anonymous probe sends. */
+function anonymousRequests(server: MisbehavingServer): string[] {
+  return server.requests.filter((r) => r.headers.authorization === undefined && r.path !== '/v2/').map((r) => `${r.method} ${r.path}`);
+}
+
+test('anonymous pulls, token registry: probed only for found images whose pod spec has no imagePullSecrets, once per repository', async () => {
+  const host = tokenFront.host;
+  const text = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    `        - {name: a, image: ${host}/private/app:v1}`,
+    `        - {name: b, image: ${host}/private/app:v1}`,
+    `        - {name: c, image: ${host}/public/tool:v1}`,
+    `        - {name: d, image: ${host}/private/app:9.9}`,
+    `        - {name: e, image: ${host}/private/never:v1, imagePullPolicy: Never}`,
+    '---',
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: with-secret',
+    'spec:',
+    '  imagePullSecrets:',
+    '    - name: regcred',
+    '  containers:',
+    `    - {name: f, image: ${host}/private/other:v1}`,
+    '',
+  ].join('\n');
+  const analysis = analyze(text, { maxFileSize: 1 << 20 });
+  const alice = { auths: { [host]: { auth: basic('alice', 'alice-password') } } };
+
+  // Without anonymous-pull queries nothing is probed: the developer's credentials read every image.
+  tokenFront.resetRequests();
+  tokened.tokenServer!.resetRequests();
+  const plain = countingClient(alice);
+  const without = await collectFacts(factQueries(analysis), plain.client, { detail: 'digest' });
+  assert.deepEqual(plain.calls.filter((call) => call.startsWith('anonymous')), []);
+  assert.equal(tokenFront.requests.filter((r) => r.method === 'HEAD').length, 5);
+  assert.deepEqual(tokened.tokenServer!.requests.filter((r) => r.account === null), []);
+  assert.equal(without.anonymous.size, 0);
+  assert.deepEqual(collectDiagnostics(analysis, PULL_ONLY, null, without).map((d) => text.slice(d.start, d.end)), [`${host}/private/app:9.9`]);
+
+  tokenFront.resetRequests();
+  tokened.tokenServer!.resetRequests();
+  const { client, calls } = countingClient(alice);
+  const facts = await collectFacts(factQueries(analysis), client, { detail: 'digest', anonymousPull: anonymousPullQueries(analysis) });
+  assert.deepEqual(calls.filter((call) => call.startsWith('anonymous')).sort(), [`anonymous ${host}/private/app v1`, `anonymous ${host}/public/tool v1`]);
+  // A probe is a second HEAD of the same manifest, with an anonymous token; the rest are asked once.
+  const heads = new Map<string, number>();
+  for (const r of tokenFront.requests.filter((r) => r.method === 'HEAD')) heads.set(r.path, (heads.get(r.path) ?? 0) + 1);
+  assert.deepEqual(Object.fromEntries([...heads].sort()), {
+    '/v2/private/app/manifests/9.9': 1,
+    '/v2/private/app/manifests/v1': 2,
+    '/v2/private/never/manifests/v1': 1,
+    '/v2/private/other/manifests/v1': 1,
+    '/v2/public/tool/manifests/v1': 2,
+  });
+  assert.deepEqual(
+    tokened.tokenServer!.requests.filter((r) => r.account === null).map((r) => r.scopes.join(' ')).sort(),
+    ['repository:private/app:pull', 'repository:public/tool:pull'],
+  );
+  assert.deepEqual(Object.fromEntries(facts.anonymous), { [`${host}/private/app`]: { allowed: false, stale: false }, [`${host}/public/tool`]: { allowed: true, stale: false } });
+
+  const pulls = collectDiagnostics(analysis, PULL_ONLY, null, facts);
+  assert.deepEqual(pulls.map((d) => text.slice(d.start, d.end)), [`${host}/private/app:v1`, `${host}/private/app:v1`, `${host}/private/app:9.9`]);
+  assert.match(
+    pulls[0].message,
+    new RegExp(`fails on a node without credentials for ${host.replace(/\./g, '\\.')}: the registry refuses anonymous pulls of private/app, and this pod spec has no imagePullSecrets\\..*ErrImagePull to ImagePullBackOff.*Add imagePullSecrets`),
+  );
+});
+
+test('anonymous pulls, Basic registry: found with the docker config, refused without it', async () => {
+  const host = lockedFront.host;
+  const text = pod(host, ['HOST/team/secret:1.0']);
+  const analysis = analyze(text, { maxFileSize: 1 << 20 });
+  lockedFront.resetRequests();
+  const { client } = countingClient({ auths: { [host]: { auth: basic('admin', 'admin-password') } } });
+  const facts = await collectFacts(factQueries(analysis), client, { detail: 'digest', anonymousPull: anonymousPullQueries(analysis) });
+  assert.equal(facts.manifests.get(`${host}/team/secret:1.0`)?.status, 'found');
+  assert.deepEqual(facts.anonymous.get(`${host}/team/secret`), { allowed: false, stale: false });
+  assert.deepEqual(anonymousRequests(lockedFront), ['HEAD /v2/team/secret/manifests/1.0']);
+  assert.equal(collectDiagnostics(analysis, PULL_ONLY, null, facts).length, 1);
+  // With imagePullSecrets there is nothing to probe, and no finding.
+  const withSecret = analyze(text.replace('spec:\n  containers:', 'spec:\n  imagePullSecrets:\n    - name: regcred\n  containers:'), { maxFileSize: 1 << 20 });
+  assert.deepEqual(anonymousPullQueries(withSecret), []);
 });

@@ -1,8 +1,9 @@
 /**
  * pinEdits against a real registry behind a recording proxy: pinning many files makes exactly one
  * manifest request per unique `repo:tag` (a HEAD, since only the digest is needed), and the edits
- * rewrite only each image scalar, keeping quotes and comments. With a pin platform, the index is
- * read once and each platform's digest is written. Images that cannot be pinned are reported.
+ * rewrite only each image scalar, keeping quotes and comments. With a pin platform, each reference is
+ * one GET by tag (the index and its children in one body) and each platform's digest is written.
+ * Images that cannot be pinned are reported.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,7 +115,15 @@ test('one manifest request per unique repo:tag, and only the image scalars chang
 test('keepTag false writes repo@digest; a platform pins that image of an index, reading the index once', async () => {
   const { inputs, report, results } = await pinAll({ keepTag: false, platform: 'linux/arm64' });
   const host = front.host;
-  assert.equal(front.requests.filter((r) => r.path === '/v2/team/multi/manifests/2.0.0').length, 1);
+  // With a platform the body is needed: one GET by tag per unique reference, whose bytes give the index
+  // digest and its children. No HEAD before it, no GET by digest after it, no config blob.
+  const requests = front.requests.filter((r) => r.path !== '/v2/').map((r) => `${r.method} ${r.path}`);
+  assert.deepEqual(requests.sort(), [
+    'GET /v2/team/api/manifests/latest',
+    'GET /v2/team/multi/manifests/2.0.0',
+    'GET /v2/team/web/manifests/1.2.3',
+    'GET /v2/team/web/manifests/9.9.9',
+  ]);
   assert.equal(
     results['a.yaml'],
     inputs['a.yaml']

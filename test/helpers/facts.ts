@@ -1,13 +1,15 @@
 /**
  * Builds RegistryFacts from plain objects, for the pure core tests of the online features:
  * `registryFacts({ manifests: { 'docker.io/library/nginx:1.25': found(DIGEST) }, tags: {...}, problems: {...} })`.
+ * `anonymous` takes `domain/path` → whether an anonymous pull is allowed (or the whole fact).
  */
-import type { ManifestAnswer, ManifestFound, PlatformFact, RegistryFacts, RegistryProblem, TagListFact } from '../../server/src/core/facts';
+import type { AnonymousPullFact, ManifestAnswer, ManifestFound, PlatformFact, RegistryFacts, RegistryProblem, TagListFact } from '../../server/src/core/facts';
 
 export interface FactsInput {
   readonly manifests?: Readonly<Record<string, ManifestAnswer>>;
   readonly tags?: Readonly<Record<string, readonly string[] | TagListFact>>;
   readonly problems?: Readonly<Record<string, RegistryProblem>>;
+  readonly anonymous?: Readonly<Record<string, boolean | AnonymousPullFact>>;
 }
 
 export function registryFacts(input: FactsInput = {}): RegistryFacts {
@@ -15,6 +17,7 @@ export function registryFacts(input: FactsInput = {}): RegistryFacts {
     manifests: new Map(Object.entries(input.manifests ?? {})),
     tags: new Map(Object.entries(input.tags ?? {}).map(([key, value]) => [key, Array.isArray(value) ? { tags: value as string[], stale: false } : (value as TagListFact)])),
     problems: new Map(Object.entries(input.problems ?? {})),
+    anonymous: new Map(Object.entries(input.anonymous ?? {}).map(([key, value]) => [key, typeof value === 'boolean' ? { allowed: value, stale: false } : value])),
   };
 }
 

@@ -28,6 +28,7 @@ let oci: PushedImage;
 let docker: PushedImage;
 let multi: PushedIndex;
 let moving: PushedImage;
+let many: PushedImage;
 let slowClosed = 0;
 
 const MANY_VERSIONS = Array.from({ length: 13 }, (_, minor) => Array.from({ length: 20 }, (_, patch) => `1.${minor}.${patch}`)).flat();
@@ -52,7 +53,7 @@ before(async () => {
   docker = await pushImage(registry, 'team/docker', '2.1', { format: 'docker' });
   multi = await pushIndex(registry, 'team/multi', '3.0.0', ['linux/amd64', 'linux/arm64/v8'], { attestations: true });
   moving = await pushImage(registry, 'team/moving', '1.0');
-  await pushTags(registry, 'team/many', [...MANY_VERSIONS, ...MANY_OTHERS]);
+  many = await pushTags(registry, 'team/many', [...MANY_VERSIONS, ...MANY_OTHERS]);
   await pushImage(locked, 'team/secret', '1.0');
   await pushImage(registry, 'team/slow', '1.0.0');
   await pushImage(registry, 'team/slow2', '1.0.0');
@@ -215,7 +216,7 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       assert.equal(byCode('unauthorized').length, 1, 'one per registry per file');
       assert.equal(
         byCode('unauthorized')[0].message,
-        `${locked.host} refused access: ${locked.host} answered 401 UNAUTHORIZED for manifest ${locked.host}/team/secret:1.0 (tried anonymous). This and 2 other images from ${locked.host} in this file were not checked.`,
+        `${locked.host} refused access: ${locked.host} answered 401 UNAUTHORIZED for manifest ${locked.host}/team/secret:1.0: authentication required (tried anonymous). This and 2 other images from ${locked.host} in this file were not checked.`,
       );
       assert.match(byCode('tag-not-found')[0].message, new RegExp(`has no tag "9\\.9" in team/oci\\. It has 1 tag, newest first: 1\\.0\\.0\\.$`));
       const pulls = byCode('pull-would-fail').map((d) => d.message);
@@ -388,6 +389,7 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       });
       assert.deepEqual(manifestRequests().sort(), [
         'HEAD /v2/team/docker/manifests/2.1',
+        'HEAD /v2/team/many/manifests/1.0.0',
         'HEAD /v2/team/multi/manifests/3.0.0',
         'HEAD /v2/team/oci/manifests/1.0.0',
         'HEAD /v2/team/oci/manifests/9.8',
@@ -395,12 +397,20 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       ]);
       assert.equal(client.appliedEdits.length, 1);
       const edit = client.appliedEdits[0];
-      assert.equal(edit.label, 'Pin 5 images to digests');
+      assert.equal(edit.label, 'Pin 6 images to digests');
       const changes = edit.edit.documentChanges as lsp.TextDocumentEdit[];
+      const kustomizationUri = fileUri(join(workspace, 'kustomization.yaml'));
       assert.deepEqual(changes.map((c) => c.textDocument).sort((a, b) => (a.uri < b.uri ? -1 : 1)), [
         { uri: fileUri(diskPath), version: null },
+        // Opened by the completion step, so it is edited at its open version.
+        { uri: kustomizationUri, version: 1 },
         { uri: webUri, version: 1 },
       ]);
+      const kustomization = `images:\n  - name: ${host}/team/many\n    newTag: "1.0.0"\n`;
+      assert.equal(
+        applyTextEdits(kustomization, changes.find((c) => c.textDocument.uri === kustomizationUri)!.edits as lsp.TextEdit[]),
+        `images:\n  - name: ${host}/team/many\n    newTag: "1.0.0"\n    digest: ${many.digest}\n`,
+      );
       const webAfter = applyTextEdits(text, changes.find((c) => c.textDocument.uri === webUri)!.edits as lsp.TextEdit[]);
       const diskAfter = applyTextEdits(diskText(), changes.find((c) => c.textDocument.uri === fileUri(diskPath))!.edits as lsp.TextEdit[]);
       assert.equal(
@@ -417,10 +427,33 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
           .replace(`${host}/team/docker:2.1 # legacy`, `${host}/team/docker:2.1@${docker.digest} # legacy`),
       );
       assert.equal(result.applied, true);
-      assert.equal(result.pinned, 5);
-      assert.equal(result.files, 2);
+      assert.equal(result.pinned, 6);
+      assert.equal(result.files, 3);
       assert.deepEqual(result.skipped.map((s) => s.image).sort(), [`${host}/team/oci:9.8`, `${host}/team/oci:9.9`, `${locked.host}/team/secret:1.0`, `${locked.host}/team/secret:1.0`, `${locked.host}/team/secret:2.0`].sort());
-      assert.match(client.messages.at(-1)?.message ?? '', /^Pinned 5 images in 2 files\. 5 could not be pinned/);
+      assert.match(client.messages.at(-1)?.message ?? '', /^Pinned 6 images in 3 files\. 5 could not be pinned/);
+    });
+
+    await t.test('pinning the workspace with imageAware.pin.platform: still one manifest request per unique repo:tag', async () => {
+      client.settings = { pin: { platform: 'linux/arm64' } };
+      front.resetRequests();
+      const result = await client.request<{ applied: boolean; pinned: number }>('workspace/executeCommand', { command: 'imageAware.pinWorkspace', arguments: [] });
+      assert.equal(result.pinned, 6);
+      // Every unique reference is asked exactly once, and nothing by digest: a HEAD where the body of what the tag
+      // named is cached (from the facts of the open documents), else one GET by tag whose bytes give both.
+      const requests = manifestRequests();
+      assert.deepEqual(requests.map((r) => r.slice(r.indexOf(' ') + 1)).sort(), [
+        '/v2/team/docker/manifests/2.1',
+        '/v2/team/many/manifests/1.0.0',
+        '/v2/team/multi/manifests/3.0.0',
+        '/v2/team/oci/manifests/1.0.0',
+        '/v2/team/oci/manifests/9.8',
+        '/v2/team/oci/manifests/9.9',
+      ]);
+      assert.deepEqual(requests.filter((r) => r.startsWith('GET')).sort(), ['GET /v2/team/oci/manifests/9.8', 'GET /v2/team/oci/manifests/9.9']);
+      const changes = client.appliedEdits.at(-1)!.edit.documentChanges as lsp.TextDocumentEdit[];
+      const webAfter = applyTextEdits(text, changes.find((c) => c.textDocument.uri === webUri)!.edits as lsp.TextEdit[]);
+      assert.ok(webAfter.includes(`${host}/team/multi:3.0.0@${multi.images[1].digest}\n`), 'the arm64 image of the index is pinned');
+      client.settings = {};
     });
   } finally {
     const code = await client.shutdown().catch(() => client.kill());

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistryClient } from '../../server/src/registry';
 import type { RegistryClient, RegistryClientOptions, RegistryError } from '../../server/src/registry';
-import { httpRequest, pushImage, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import { httpRequest, proxy, pushImage, startMisbehavingServer, startRegistry } from '../helpers/registry';
 import { rejectsWith } from '../helpers/registry/assertions';
 import type { Handler, RunningRegistry } from '../helpers/registry';
 
@@ -119,6 +119,48 @@ test('token flow: anonymous pulls of public/*, alice pulls private/* with her do
   const error = await rejectsWith(wrong.client.getManifest({ registry: registry.host, path: 'public/tool', reference: 'v1' }), 'UNAUTHORIZED');
   assert.match(error.message, /token/);
   assertNoSecret(error, 'wrong');
+});
+
+test('requiresAuth with the token flow: alice reads private/* with her config, but an anonymous token pulls only public/*', async () => {
+  const registry = await registryWith({ auth: 'token' });
+  const token = registry.tokenServer!;
+  const privateImage = await pushImage(registry, 'private/app', 'v1');
+  await pushImage(registry, 'public/tool', 'v1');
+  const front = await startMisbehavingServer(proxy(registry));
+  cleanups.push(() => front.stop());
+  const { client } = clientWith({ auths: { [front.host]: { auth: auth('alice', 'alice-password') } } });
+  const repo = (path: string, reference = 'v1') => ({ registry: front.host, path, reference });
+  assert.equal((await client.getManifest(repo('private/app'), { detail: 'digest' })).digest, privateImage.digest);
+  await client.getManifest(repo('public/tool'), { detail: 'digest' });
+  const manifests = () => front.requests.filter((r) => r.path.includes('/manifests/')).map((r) => `${r.method} ${r.path}`);
+
+  token.resetRequests();
+  front.resetRequests();
+  assert.deepEqual(await client.requiresAuth(repo('private/app')), { required: true, fromCache: false, stale: false });
+  // One anonymous token (alice's config is not used: no account), granted nothing, and one HEAD it does not pass.
+  assert.deepEqual(token.requests.map((r) => [r.method, r.account, r.scopes.join(' '), r.granted.length]), [['GET', null, 'repository:private/app:pull', 0]]);
+  assert.deepEqual(manifests(), ['HEAD /v2/private/app/manifests/v1']);
+
+  token.resetRequests();
+  front.resetRequests();
+  assert.deepEqual(await client.requiresAuth(repo('public/tool')), { required: false, fromCache: false, stale: false });
+  assert.deepEqual(token.requests.map((r) => [r.account, r.granted.map((g) => `${g.name}:${g.actions.join(',')}`).join(' ')]), [[null, 'public/tool:pull']]);
+  assert.deepEqual(manifests(), ['HEAD /v2/public/tool/manifests/v1']);
+
+  // Cached per repository: another tag of the same repository asks nothing.
+  token.resetRequests();
+  front.resetRequests();
+  assert.equal((await client.requiresAuth(repo('private/app', 'v2'))).required, true);
+  assert.equal((await client.requiresAuth(repo('public/tool', 'v9'))).required, false);
+  assert.equal(token.requests.length + front.requests.length, 0);
+
+  // Without a docker config the manifest was read with an anonymous token already: that answers the question.
+  const anonymous = clientWith(undefined).client;
+  await anonymous.getManifest(repo('public/tool'), { detail: 'digest' });
+  token.resetRequests();
+  front.resetRequests();
+  assert.deepEqual(await anonymous.requiresAuth(repo('public/tool')), { required: false, fromCache: true, stale: false });
+  assert.equal(token.requests.length + front.requests.length, 0);
 });
 
 test('tokens are reused until shortly before they expire, then fetched again', async () => {

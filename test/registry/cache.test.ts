@@ -101,12 +101,13 @@ test('concurrent identical calls share one request each', async () => {
   assert.ok(lists.every((list) => list.tags[0] === 'v1'));
   assert.equal(new Set(manifests.map((m) => m.digest)).size, 1);
   const paths = server.requests.map((r) => `${r.method} ${r.path}`).filter((p) => p !== 'GET /v2/');
+  // The body is wanted, so one GET by tag gives it and its digest (not a HEAD and then a GET by digest).
   assert.deepEqual(paths.sort(), [
     `GET /v2/cache/together/blobs/${pushed.configDigest}`,
-    `GET /v2/cache/together/manifests/${manifests[0].digest}`,
+    'GET /v2/cache/together/manifests/v1',
     'GET /v2/cache/together/tags/list',
-    'HEAD /v2/cache/together/manifests/v1',
   ].sort());
+  assert.equal(manifests[0].digest, pushed.digest);
 });
 
 test('one caller cancelling does not cancel the request the others share', async () => {
@@ -205,6 +206,101 @@ test('fresh: true asks again for the tag but reuses the manifest by digest', asy
     ['HEAD /v2/cache/fresh/manifests/v1'],
   );
   assert.equal(again.fromCache, false);
+});
+
+/** The manifest requests a counting front saw, as `METHOD path`. */
+function manifestRequests(server: MisbehavingServer): string[] {
+  return server.requests.filter((r) => r.path.includes('/manifests/')).map((r) => `${r.method} ${r.path}`);
+}
+
+test('detail "body": an index by tag is one GET whose bytes give the index digest and the platforms; no child, no config', async () => {
+  const pushed = await pushIndex(registry, 'cache/body', 'v1', ['linux/amd64', 'linux/arm64/v8'], { attestations: true });
+  const single = await pushImage(registry, 'cache/body', 'single');
+  const server = await front();
+  const client = clientFor(server.host);
+  const repo = { registry: server.host, path: 'cache/body' };
+  const index = await client.getManifest({ ...repo, reference: 'v1' }, { detail: 'body' });
+  assert.deepEqual(manifestRequests(server), ['GET /v2/cache/body/manifests/v1']);
+  assert.deepEqual([index.digest, index.isIndex, index.fromCache], [pushed.digest, true, false]);
+  assert.deepEqual(index.platforms?.map((p) => [p.os, p.architecture, p.variant, p.digest]), pushed.images.map((i) => [i.platform.os, i.platform.architecture, i.platform.variant, i.digest]));
+  const image = await client.getManifest({ ...repo, reference: 'single' }, { detail: 'body' });
+  assert.deepEqual([image.digest, image.isIndex, image.created], [single.digest, false, undefined]);
+  assert.equal(server.requests.filter((r) => r.path.includes('/blobs/')).length, 0, 'no config blob for the body detail');
+  assert.deepEqual(manifestRequests(server), ['GET /v2/cache/body/manifests/v1', 'GET /v2/cache/body/manifests/single']);
+
+  // Answered again from the cache, at this detail and at every one below it.
+  server.resetRequests();
+  assert.equal((await client.getManifest({ ...repo, reference: 'v1' }, { detail: 'body' })).fromCache, true);
+  assert.equal((await client.getManifest({ ...repo, reference: 'v1' }, { detail: 'digest' })).digest, pushed.digest);
+  // An index read without its children is all `manifest` needs; an image still lacks its config, fetched alone.
+  assert.equal((await client.getManifest({ ...repo, reference: 'v1' })).fromCache, true);
+  const full = await client.getManifest({ ...repo, reference: 'single' });
+  assert.equal(full.created !== undefined, true);
+  assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), [`GET /v2/cache/body/manifests/${single.digest}`, `GET /v2/cache/body/blobs/${single.configDigest}`]);
+});
+
+test('a body wanted by tag after the tag expired: a HEAD when that manifest is cached, HEAD and GET by digest once the tag moved', async () => {
+  await pushImage(registry, 'cache/recheck', 'v1');
+  const server = await front();
+  const time = clock();
+  const client = clientFor(server.host, { tagTtlMs: 1000, now: time.now });
+  const ref = { registry: server.host, path: 'cache/recheck', reference: 'v1' };
+  await client.getManifest(ref, { detail: 'body' });
+  time.advance(2000);
+  server.resetRequests();
+  assert.equal((await client.getManifest(ref, { detail: 'body' })).fromCache, false);
+  assert.deepEqual(manifestRequests(server), ['HEAD /v2/cache/recheck/manifests/v1']);
+
+  const moved = await moveTag(registry, 'cache/recheck', 'v1');
+  time.advance(2000);
+  server.resetRequests();
+  assert.equal((await client.getManifest(ref, { detail: 'body' })).digest, moved.digest);
+  assert.deepEqual(manifestRequests(server), ['HEAD /v2/cache/recheck/manifests/v1', `GET /v2/cache/recheck/manifests/${moved.digest}`]);
+});
+
+test('a GET by tag without Docker-Content-Digest: the digest is the sha256 of the bytes', async () => {
+  const pushed = await pushImage(registry, 'cache/nodigest', 'v1');
+  const server = await front();
+  server.on('/v2/cache/nodigest/manifests/v1', respond(200, pushed.manifest, { 'Content-Type': pushed.mediaType }));
+  const info = await clientFor(server.host).getManifest({ registry: server.host, path: 'cache/nodigest', reference: 'v1' }, { detail: 'body' });
+  assert.deepEqual([info.digest, info.mediaType, info.size], [pushed.digest, pushed.mediaType, pushed.size]);
+});
+
+test('requiresAuth on a Basic registry: one HEAD without credentials, answered 401; cached per repository, in memory and on disk', async () => {
+  await pushImage(registry, 'cache/locked', 'v1');
+  await pushImage(registry, 'cache/locked', 'v2');
+  const server = await front();
+  const cacheDir = temporaryDir();
+  const client = clientFor(server.host, { cacheDir });
+  const repo = { registry: server.host, path: 'cache/locked' };
+  // The developer's own credentials read it.
+  await client.getManifest({ ...repo, reference: 'v1' }, { detail: 'digest' });
+  server.resetRequests();
+  assert.deepEqual(await client.requiresAuth({ ...repo, reference: 'v1' }), { required: true, fromCache: false, stale: false });
+  assert.deepEqual(server.requests.map((r) => [r.method, r.path, r.headers.authorization]), [['HEAD', '/v2/cache/locked/manifests/v1', undefined]]);
+
+  server.resetRequests();
+  assert.deepEqual(await client.requiresAuth({ ...repo, reference: 'v2' }), { required: true, fromCache: true, stale: false });
+  assert.deepEqual(await clientFor(server.host, { cacheDir }).requiresAuth({ ...repo, reference: 'v1' }), { required: true, fromCache: true, stale: false });
+  assert.equal(server.requests.length, 0);
+});
+
+test('requiresAuth on an open registry: false, with no request once a request without credentials was answered', async () => {
+  const open = await startRegistry();
+  cleanups.push(() => open.stop());
+  await pushImage(open, 'team/open', 'v1');
+  const server = await startMisbehavingServer(proxy(open));
+  cleanups.push(() => server.stop());
+  const client = clientFor(server.host);
+  const repo = { registry: server.host, path: 'team/open' };
+  await client.getManifest({ ...repo, reference: 'v1' }, { detail: 'digest' });
+  server.resetRequests();
+  assert.deepEqual(await client.requiresAuth({ ...repo, reference: 'v1' }), { required: false, fromCache: true, stale: false });
+  assert.equal(server.requests.length, 0);
+  // Without an earlier request: one anonymous HEAD; a tag that does not exist passed the access check too.
+  const fresh = clientFor(server.host);
+  assert.deepEqual(await fresh.requiresAuth({ ...repo, reference: 'nope' }), { required: false, fromCache: false, stale: false });
+  assert.deepEqual(manifestRequests(server), ['HEAD /v2/team/open/manifests/nope']);
 });
 
 test('offline: an expired entry is served as stale; content-addressed entries are not stale; nothing cached is UNREACHABLE', async () => {

@@ -97,8 +97,11 @@ test('a server that never answers is a TIMEOUT after fetchTimeoutMs, and a trick
   assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
   assert.equal(error.temporary, true);
 
-  server.on(`/v2/team/app/manifests/${image.digest}`, slowBody(200, image.manifest, { chunkBytes: 8, intervalMs: 100, headers: { 'Content-Type': image.mediaType } }));
-  await rejectsWith(client.getManifest(ref(server.host)), 'TIMEOUT');
+  // The body is wanted, so the manifest is read with one GET by tag; by digest it is the same GET.
+  for (const reference of ['v1', image.digest]) {
+    server.on(`/v2/team/app/manifests/${reference}`, slowBody(200, image.manifest, { chunkBytes: 8, intervalMs: 100, headers: { 'Content-Type': image.mediaType } }));
+    await rejectsWith(client.getManifest(ref(server.host, reference)), 'TIMEOUT');
+  }
 });
 
 test('a 500 is a SERVER_ERROR with the registry message, and is not retried', async () => {
@@ -111,10 +114,13 @@ test('a 500 is a SERVER_ERROR with the registry message, and is not retried', as
   assert.equal(error.temporary, true);
   assert.match(error.message, /storage exploded/);
   assert.equal(server.count('/v2/team/app/tags/list'), 1);
-  // A HEAD answer has no body to quote, but the code and status are the same.
-  const head = await rejectsWith(client.getManifest(ref(server.host)), 'SERVER_ERROR');
+  // A HEAD answer (detail "digest") has no body to quote, but the code and status are the same.
+  const head = await rejectsWith(client.getManifest(ref(server.host), { detail: 'digest' }), 'SERVER_ERROR');
   assert.equal(head.status, 500);
   assert.equal(server.count('/v2/team/app/manifests/v1'), 1);
+  const get = await rejectsWith(client.getManifest(ref(server.host)), 'SERVER_ERROR');
+  assert.match(get.message, /storage exploded/);
+  assert.equal(server.count('/v2/team/app/manifests/v1'), 2);
 });
 
 test('503 and 502 are retried with backoff until the registry answers', async () => {
@@ -165,10 +171,13 @@ test('retries are bounded: a registry that always throttles gets maxRetries + 1 
 test('bytes that do not hash to their digest are DIGEST_MISMATCH, for manifests and config blobs', async () => {
   const server = await front();
   const tampered = Buffer.from(image.manifest.toString('utf8').replace(/"size":\s*(\d+)/, (_m, n: string) => `"size": ${Number(n) + 1}`));
-  server.on(`/v2/team/app/manifests/${image.digest}`, respond(200, tampered, { 'Content-Type': image.mediaType, 'Docker-Content-Digest': image.digest }));
-  const client = clientFor([server.host]);
-  const error = await rejectsWith(client.getManifest(ref(server.host)), 'DIGEST_MISMATCH');
-  assert.match(error.message, new RegExp(image.digest));
+  // By tag, the bytes must hash to the digest the registry announces; by digest, to that digest.
+  for (const reference of ['v1', image.digest]) {
+    server.on(`/v2/team/app/manifests/${reference}`, respond(200, tampered, { 'Content-Type': image.mediaType, 'Docker-Content-Digest': image.digest }));
+    const client = clientFor([server.host]);
+    const error = await rejectsWith(client.getManifest(ref(server.host, reference)), 'DIGEST_MISMATCH');
+    assert.match(error.message, new RegExp(image.digest));
+  }
 
   const other = await front();
   other.on(`/v2/team/app/blobs/${image.configDigest}`, respond(200, Buffer.concat([image.config, Buffer.from(' ')])));

@@ -11,6 +11,8 @@
  * registry is its normalized host[:port] ("docker.io", "127.0.0.1:5000").
  * Problems are kept per registry, with a reason for people that names the credentials that were
  * tried (a description such as "docker config auths for ghcr.io", never a secret).
+ * Whether a repository lets a client without credentials pull (what a node without imagePullSecrets
+ * is) is kept per repository, asked only for images whose pod spec has no imagePullSecrets.
  */
 import { isTemplated } from './diagnostics/templates';
 import { parseReference } from './reference/reference';
@@ -77,6 +79,14 @@ export interface TagListFact {
   readonly stale: boolean;
 }
 
+/** What an anonymous pull from a repository got: the answer of a node that has no credentials for it. */
+export interface AnonymousPullFact {
+  /** False when the registry refused it (401 or 403): pulling needs credentials. */
+  readonly allowed: boolean;
+  /** Served from an expired cache entry because the registry could not be reached. */
+  readonly stale: boolean;
+}
+
 export interface RegistryFacts {
   /** Tags per repository, keyed `domain/path`. */
   readonly tags: ReadonlyMap<string, TagListFact>;
@@ -84,9 +94,11 @@ export interface RegistryFacts {
   readonly manifests: ReadonlyMap<string, ManifestAnswer>;
   /** Problems per registry host, keyed by the normalized host[:port]. */
   readonly problems: ReadonlyMap<string, RegistryProblem>;
+  /** Whether anonymous pulls work, per repository, keyed `domain/path`. */
+  readonly anonymous: ReadonlyMap<string, AnonymousPullFact>;
 }
 
-export const NO_FACTS: RegistryFacts = { tags: new Map(), manifests: new Map(), problems: new Map() };
+export const NO_FACTS: RegistryFacts = { tags: new Map(), manifests: new Map(), problems: new Map(), anonymous: new Map() };
 
 /** One question for a registry: a manifest by tag or digest. */
 export interface ManifestQuery {
@@ -96,6 +108,21 @@ export interface ManifestQuery {
   readonly path: string;
   /** A tag or a digest. */
   readonly reference: string;
+}
+
+/**
+ * Whether a node without credentials could pull an image: asked only where a pod spec has no
+ * imagePullSecrets, and only once the image is known to exist (its manifest answer is found).
+ */
+export interface AnonymousPullQuery {
+  /** `domain/path`, the key its answer is stored under. */
+  readonly key: string;
+  readonly registry: string;
+  readonly path: string;
+  /** The reference the kubelet would pull: the digest when there is one, else the tag. */
+  readonly reference: string;
+  /** The manifest query for that reference: the probe is made only when its answer is `found`. */
+  readonly manifestKey: string;
 }
 
 export function repositoryKey(ref: Pick<ImageReference, 'domain' | 'path'>): string {
@@ -142,6 +169,17 @@ export function problemOf(facts: RegistryFacts, ref: Pick<ImageReference, 'domai
   return facts.problems.get(ref.domain);
 }
 
+export function anonymousPullOf(facts: RegistryFacts, ref: Pick<ImageReference, 'domain' | 'path'>): AnonymousPullFact | undefined {
+  return facts.anonymous.get(repositoryKey(ref));
+}
+
+/** The anonymous-pull question for the reference the kubelet pulls (its digest, else its tag). */
+export function anonymousPullQuery(ref: ImageReference): AnonymousPullQuery {
+  const reference = ref.digest ?? effectiveTag(ref);
+  const manifestKey = ref.digest !== null ? digestKey(ref, ref.digest) : tagKey(ref, reference);
+  return { key: repositoryKey(ref), registry: ref.domain, path: ref.path, reference, manifestKey };
+}
+
 /** The manifest queries one reference needs: its tag (or `latest`) unless digest-only, and its digest. */
 export function referenceQueries(ref: ImageReference): ManifestQuery[] {
   const queries: ManifestQuery[] = [];
@@ -165,10 +203,12 @@ export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryF
   const tags = new Map<string, TagListFact>();
   const manifests = new Map<string, ManifestAnswer>();
   const problems = new Map<string, RegistryProblem>();
+  const anonymous = new Map<string, AnonymousPullFact>();
   for (const set of sets) {
     for (const [key, value] of set.tags) tags.set(key, value);
     for (const [key, value] of set.manifests) manifests.set(key, value);
     for (const [key, value] of set.problems) problems.set(key, value);
+    for (const [key, value] of set.anonymous) anonymous.set(key, value);
   }
-  return { tags, manifests, problems };
+  return { tags, manifests, problems, anonymous };
 }

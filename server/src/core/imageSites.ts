@@ -7,10 +7,11 @@
 import type { Analysis, AnalyzedDocument } from './analysis';
 import { valueSpanToSource } from './diagnostics/imageFindings';
 import { isTemplated } from './diagnostics/templates';
-import { referenceQueries, referenceOf } from './facts';
-import type { ManifestQuery } from './facts';
+import { anonymousPullQuery, referenceQueries, referenceOf } from './facts';
+import type { AnonymousPullQuery, ManifestQuery } from './facts';
 import type { ContainerFields, KustomizeImageFields } from './manifest/imageFields';
 import type { YamlScalar } from './manifest/yamlTree';
+import { effectivePullPolicy } from './policy/pullPolicy';
 import { parseReference } from './reference/reference';
 import type { ImageReference } from './reference/reference';
 import type { Span } from './span';
@@ -87,4 +88,26 @@ export function factQueries(analysis: Analysis): ManifestQuery[] {
     for (const query of referenceQueries(site.ref)) if (!queries.has(query.key)) queries.set(query.key, query);
   }
   return [...queries.values()];
+}
+
+/**
+ * The anonymous-pull questions of a file: one per repository that some container pulls (its
+ * effective imagePullPolicy is not Never) from a pod spec without imagePullSecrets, in text order.
+ * Images whose pod spec names pull secrets, and kustomize entries (which pull nothing), ask none.
+ */
+export function anonymousPullQueries(analysis: Analysis): AnonymousPullQuery[] {
+  const queries: AnonymousPullQuery[] = [];
+  const seen = new Set<string>();
+  for (const site of imageSites(analysis)) {
+    const container = site.container;
+    if (!container || container.pullSecrets.length > 0) continue;
+    const decision = effectivePullPolicy(container.image?.value?.value ?? '', container.pullPolicy?.value?.value ?? null);
+    if (!decision || decision.policy === 'Never') continue;
+    const query = anonymousPullQuery(site.ref);
+    // One per repository and pulled reference: the probe is made for the first whose image turns out to exist.
+    const id = `${query.key} ${query.manifestKey}`;
+    if (!seen.has(id)) queries.push(query);
+    seen.add(id);
+  }
+  return queries;
 }

@@ -8,8 +8,21 @@
  * stops asking; what was answered by then is returned, so partial facts are still useful.
  * A failed question records its registry's problem (the first one per registry), with a reason for
  * people that names the credentials tried; a cancelled one records nothing.
+ * Anonymous-pull questions (images whose pod spec has no imagePullSecrets) are asked last, only for
+ * images the registry turned out to have, once per repository: a node has no docker config, so an
+ * image the developer's credentials can read may still be one its kubelet cannot pull.
  */
-import type { ManifestAnswer, ManifestFound, ManifestQuery, RegistryFacts, RegistryProblem, RegistryProblemKind, TagListFact } from '../core/facts';
+import type {
+  AnonymousPullFact,
+  AnonymousPullQuery,
+  ManifestAnswer,
+  ManifestFound,
+  ManifestQuery,
+  RegistryFacts,
+  RegistryProblem,
+  RegistryProblemKind,
+  TagListFact,
+} from '../core/facts';
 import type { RegistryErrorCode } from '../registry/errors';
 import type { ManifestDetail, ManifestInfo, RegistryClient } from '../registry/types';
 import { mapLimit } from './mapLimit';
@@ -37,6 +50,11 @@ export interface CollectOptions {
    * MANIFEST_UNKNOWN for a manifest of a missing repository; only the tag list says NAME_UNKNOWN).
    */
   readonly listTagsOfMissing?: boolean;
+  /**
+   * Whether nodes without credentials could pull these images (core/imageSites.ts anonymousPullQueries):
+   * asked after the manifests, and only for images found, with one anonymous request per repository.
+   */
+  readonly anonymousPull?: readonly AnonymousPullQuery[];
 }
 
 /** What the engine reads of a RegistryError; it never needs the concrete class. */
@@ -182,7 +200,35 @@ export async function collectFacts(queries: readonly ManifestQuery[], client: Re
       }
     }, signal);
   }
-  return { manifests, tags, problems };
+  const anonymous = options.anonymousPull ? (await collectAnonymousPull(options.anonymousPull, { manifests, tags, problems, anonymous: new Map() }, client, options)).anonymous : new Map();
+  return { manifests, tags, problems, anonymous };
+}
+
+/**
+ * Asks, once per repository, whether a client without credentials may pull: only for the queries whose
+ * image `answered` says the registry has (a missing image or a refusal is reported from its manifest
+ * answer already). The client caches the answer per repository and makes no request when a request
+ * without credentials to the repository was answered before. A probe that fails records nothing.
+ * Returns facts holding only the anonymous-pull answers, to merge with `answered`.
+ */
+export async function collectAnonymousPull(
+  queries: readonly AnonymousPullQuery[],
+  answered: RegistryFacts,
+  client: RegistryClient,
+  options: Pick<CollectOptions, 'signal' | 'concurrency' | 'fresh'> = {},
+): Promise<RegistryFacts> {
+  const anonymous = new Map<string, AnonymousPullFact>();
+  const probes = uniqueByKey(queries.filter((query) => answered.manifests.get(query.manifestKey)?.status === 'found'));
+  await mapLimit(
+    probes,
+    options.concurrency ?? 8,
+    async (query) => {
+      const outcome = await attempt(query.registry, () => client.requiresAuth({ registry: query.registry, path: query.path, reference: query.reference }, { signal: options.signal, fresh: options.fresh }));
+      if (outcome.ok) anonymous.set(query.key, { allowed: !outcome.value.required, stale: outcome.value.stale });
+    },
+    options.signal,
+  );
+  return { manifests: new Map(), tags: new Map(), problems: new Map(), anonymous };
 }
 
 /** The tags of one repository, for completion; a failure leaves only the registry's problem. */

@@ -1,9 +1,11 @@
 /**
  * Pins every image of many files at once ("pin all in file", "pin the workspace"): it asks the
- * registry for each unique `repo:tag` exactly once (however many files and containers use it), then
- * lets the core write the byte-minimal edits per file (core/edits/pinEdits.ts).
+ * registry for each unique `repo:tag` exactly once (however many files, containers and kustomize
+ * `images:` entries use it), then lets the core write the byte-minimal edits per file
+ * (core/edits/pinEdits.ts).
  * Only the digest is needed, so each question is one HEAD request (or none when cached); with a
- * pin platform the index itself is read, still one manifest request per unique reference.
+ * pin platform the body is needed too, so each is one GET by tag (detail `body`), whose bytes give
+ * the digest of the index and its platforms: still one manifest request per unique reference.
  */
 import type { Analysis } from '../core/analysis';
 import { pinFileEdits } from '../core/edits/pinEdits';
@@ -44,9 +46,9 @@ export interface PinOptions {
   readonly fresh?: boolean;
 }
 
-/** The tag questions of every container image that has no digest yet. */
+/** The tag questions of every image (container or kustomize entry with `newTag`) that has no digest yet. */
 function pinQueries(analysis: Analysis): ManifestQuery[] {
-  return imageSites(analysis).flatMap((site) => (site.container && site.ref.digest === null ? referenceQueries(site.ref) : []));
+  return imageSites(analysis).flatMap((site) => (site.ref.digest === null ? referenceQueries(site.ref) : []));
 }
 
 export async function pinEdits<Id>(targets: readonly PinTarget<Id>[], client: RegistryClient, options: PinOptions): Promise<PinReport<Id>> {
@@ -55,7 +57,7 @@ export async function pinEdits<Id>(targets: readonly PinTarget<Id>[], client: Re
     signal: options.signal,
     concurrency: options.concurrency,
     fresh: options.fresh,
-    detail: options.pin.platform === null ? 'digest' : 'manifest',
+    detail: options.pin.platform === null ? 'digest' : 'body',
   });
   const files: Array<{ id: Id; pins: PinnedImage[] }> = [];
   const skipped: SkippedImage<Id>[] = [];
@@ -63,7 +65,7 @@ export async function pinEdits<Id>(targets: readonly PinTarget<Id>[], client: Re
     const pins = pinFileEdits(target.analysis, facts, options.pin);
     if (pins.length > 0) files.push({ id: target.id, pins });
     for (const site of imageSites(target.analysis)) {
-      if (!site.container || site.ref.digest !== null || pins.some((pin) => pin.site.span.start === site.span.start)) continue;
+      if (site.ref.digest !== null || pins.some((pin) => pin.site.span.start === site.span.start)) continue;
       const answer = tagAnswer(facts, site.ref);
       const reason =
         answer?.status === 'not-found'

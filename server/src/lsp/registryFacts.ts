@@ -3,14 +3,15 @@
  * global registry settings, and created again when they change) and the RegistryFacts last fetched
  * for each open document. Diagnostics, hovers and code actions read those facts without waiting;
  * `refresh` fetches a document's facts in the background (one fetch per document at a time, the
- * older one aborted), and completion asks for tags or one tag's digest on demand, cancellable.
+ * older one aborted), including whether nodes without credentials could pull the images whose pod
+ * spec has no imagePullSecrets, and completion asks for tags or one tag's digest on demand, cancellable.
  * With `imageAware.registry.online` false no client exists and nothing is ever asked.
  */
 import type { Analysis } from '../core/analysis';
 import type { CompletionNeed } from '../core/features/completion';
 import { NO_FACTS, mergeRegistryFacts } from '../core/facts';
 import type { RegistryFacts } from '../core/facts';
-import { factQueries } from '../core/imageSites';
+import { anonymousPullQueries, factQueries } from '../core/imageSites';
 import type { RegistrySettings } from '../core/settings';
 import { collectFacts, collectTags } from '../engine';
 import type { RegistryClient, RegistryClientOptions } from '../registry';
@@ -66,7 +67,9 @@ export class RegistryService {
     if (!settings.online || this.disposed) return Promise.resolve(null);
     const all = factQueries(analysis);
     const queries = all.slice(0, MAX_QUERIES_PER_DOCUMENT);
-    const keys = queries.map((q) => q.key).join('\n');
+    // Adding or removing imagePullSecrets changes these, so it asks again.
+    const anonymousPull = anonymousPullQueries(analysis).slice(0, MAX_QUERIES_PER_DOCUMENT);
+    const keys = [...queries.map((q) => q.key), ...anonymousPull.map((q) => `anonymous ${q.manifestKey}`)].join('\n');
     const known = this.byUri.get(uri);
     if (queries.length === 0) {
       this.abort(uri);
@@ -80,7 +83,7 @@ export class RegistryService {
     if (all.length > queries.length) this.options.log(`${uri} names ${all.length} different images; only the first ${queries.length} are checked against their registries.`);
     const controller = new AbortController();
     const client = this.clientFor(settings);
-    const done = collectFacts(queries, client, { signal: controller.signal, fresh, listTagsOfMissing: true }).then(
+    const done = collectFacts(queries, client, { signal: controller.signal, fresh, listTagsOfMissing: true, anonymousPull }).then(
       (facts) => {
         if (controller.signal.aborted || this.disposed) return null;
         this.byUri.set(uri, { keys, fetchedAt: Date.now(), facts });

@@ -1,8 +1,11 @@
 /**
  * `createRegistryClient` composes the keychain, the transport and the cache behind the `RegistryClient` interface.
- * Tag lists and tag → digest answers are cached for `tagTtlMs`; manifests by digest forever. Concurrent identical
- * calls share one request. When the registry is unreachable, times out or answers with a temporary error, an expired
- * cache entry is served with `stale: true`; without one, the error is thrown.
+ * Tag lists, tag → digest answers and anonymous-access answers are cached for `tagTtlMs`; manifests by digest
+ * forever. Concurrent identical calls share one request. When the registry is unreachable, times out or answers with
+ * a temporary error, an expired cache entry is served with `stale: true`; without one, the error is thrown.
+ * A manifest wanted with its body costs one request by tag: a GET whose bytes give the digest too (HEAD then GET
+ * would be two), except when the body of the digest the tag named last is cached, where a HEAD (which Docker Hub
+ * does not count as a pull) says whether the tag still names it.
  */
 import { RegistryCache } from './cache';
 import { cachedKeychain, createDefaultKeychain } from './credentials/keychain';
@@ -13,7 +16,18 @@ import { fetchImageConfig, fetchManifest, headManifest, isDigest, isImageConfig,
 import { SingleFlight } from './singleFlight';
 import { fetchTags } from './tags';
 import { Transport, type RequestEvent } from './transport';
-import type { ManifestDetail, ManifestInfo, ManifestRef, ManifestRequestOptions, PlatformInfo, RegistryClient, RepositoryName, RequestOptions, TagList } from './types';
+import type {
+  AuthRequirement,
+  ManifestDetail,
+  ManifestInfo,
+  ManifestRef,
+  ManifestRequestOptions,
+  PlatformInfo,
+  RegistryClient,
+  RepositoryName,
+  RequestOptions,
+  TagList,
+} from './types';
 
 export interface RegistryClientOptions {
   /** A directory for the on-disk cache; memory only when absent. */
@@ -54,7 +68,8 @@ interface TagDigest {
   readonly size?: number;
 }
 
-const LEVEL: Readonly<Record<ManifestDetail, number>> = { digest: 0, manifest: 1, platforms: 2 };
+/** How much a cached manifest entry holds; `body` sits between the levels of older cache files, which stay valid. */
+const LEVEL: Readonly<Record<ManifestDetail, number>> = { digest: 0, body: 0.5, manifest: 1, platforms: 2 };
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
 const PATH = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -126,6 +141,48 @@ export class HttpRegistryClient implements RegistryClient {
     return this.flights.run(key, (signal) => this.resolve(repo, reference, detail, options.fresh === true, signal), options.signal, () => aborted(repo.registry));
   }
 
+  /**
+   * Whether a node without credentials may pull from the repository: one anonymous HEAD of the manifest, unless
+   * the answer is cached (per repository, for the tag lifetime) or this client already had a request without
+   * credentials to the repository answered. 401 and 403 mean credentials are required; 2xx and 404 mean not.
+   */
+  async requiresAuth(ref: ManifestRef, options: RequestOptions = {}): Promise<AuthRequirement> {
+    const repo = checkRepository(ref);
+    const reference = checkReference(ref.reference, repo.registry);
+    const key = `anonymous|${repo.registry}/${repo.path}`;
+    if (options.fresh !== true) {
+      const entry = await this.cache.get<boolean>(key);
+      if (entry !== undefined && this.cache.isFresh(entry, this.tagTtlMs)) return { required: entry.value, fromCache: true, stale: false };
+    }
+    return this.flights.run(
+      `${key}|${options.fresh === true}`,
+      async (signal) => {
+        if (this.transport.answeredAnonymously(repo.registry, repo.path)) {
+          await this.cache.set(key, false);
+          return { required: false, fromCache: true, stale: false };
+        }
+        let required: boolean;
+        try {
+          await headManifest(this.transport, repo, reference, signal, true);
+          required = false;
+        } catch (error) {
+          const code = error instanceof RegistryError ? error.code : undefined;
+          if (code === 'UNAUTHORIZED' || code === 'DENIED') required = true;
+          else if (code === 'MANIFEST_UNKNOWN' || code === 'NAME_UNKNOWN') required = false;
+          else {
+            const old = isTemporary(error) ? await this.cache.get<boolean>(key) : undefined;
+            if (old === undefined) throw error;
+            return { required: old.value, fromCache: true, stale: true };
+          }
+        }
+        await this.cache.set(key, required);
+        return { required, fromCache: false, stale: false };
+      },
+      options.signal,
+      () => aborted(repo.registry),
+    );
+  }
+
   private async resolve(repo: RepositoryName, reference: string, detail: ManifestDetail, fresh: boolean, signal: AbortSignal): Promise<ManifestInfo> {
     let requested = false;
     let stale = false;
@@ -135,25 +192,34 @@ export class HttpRegistryClient implements RegistryClient {
     let cachedTag = false;
     if (!isDigest(reference)) {
       const tagKey = `tag|${repo.registry}/${repo.path}:${reference}`;
-      const entry = fresh ? undefined : await this.cache.get<TagDigest>(tagKey);
-      if (entry !== undefined && this.cache.isFresh(entry, this.tagTtlMs)) {
+      const entry = await this.cache.get<TagDigest>(tagKey);
+      if (!fresh && entry !== undefined && this.cache.isFresh(entry, this.tagTtlMs)) {
         ({ digest, ...announced } = entry.value);
         cachedTag = true;
       } else {
         try {
-          const head = await headOrNothing(this.transport, repo, reference, signal);
-          requested = true;
+          // A HEAD when only the digest is wanted, or when the body of the digest the tag named last is cached
+          // (most likely still the answer). Otherwise the GET by tag below is the one request: the body is wanted
+          // anyway, and its bytes give the digest.
+          let head: { digest?: string; mediaType?: string; size?: number } = {};
+          if (detail === 'digest' || (entry !== undefined && (await this.cachedManifest(repo, entry.value.digest, detail)) !== undefined)) {
+            head = await headOrNothing(this.transport, repo, reference, signal);
+            requested = true;
+          }
           if (head.digest === undefined) {
-            // No digest announced, or HEAD refused: GET by tag and hash the bytes.
+            // The body is wanted, no digest was announced, or HEAD was refused: GET by tag and hash the bytes.
             const parsed = await fetchManifest(this.transport, repo, reference, signal);
             await this.cache.set<TagDigest>(tagKey, { digest: parsed.digest, mediaType: parsed.mediaType, size: parsed.size });
+            // Another tag may have brought this digest's manifest in already, with more than this detail needs.
+            const known = await this.cachedManifest(repo, parsed.digest, detail);
+            if (known !== undefined) return { ...known, fromCache: false, stale: false };
             return this.store(repo, await this.complete(repo, parsed, detail, signal), detail);
           }
           digest = head.digest;
           announced = { mediaType: head.mediaType, size: head.size };
           await this.cache.set<TagDigest>(tagKey, { digest, ...announced });
         } catch (error) {
-          const old = isTemporary(error) ? (entry ?? (await this.cache.get<TagDigest>(tagKey))) : undefined;
+          const old = isTemporary(error) ? entry : undefined;
           if (old === undefined) throw error;
           ({ digest, ...announced } = old.value);
           stale = true;
@@ -179,18 +245,29 @@ export class HttpRegistryClient implements RegistryClient {
     }
   }
 
+  /** The cached manifest with this digest, if it holds at least what `detail` asks for. */
+  private async cachedManifest(repo: RepositoryName, digest: string, detail: ManifestDetail): Promise<StoredManifest | undefined> {
+    const cached = await this.cache.get<{ level: number; info: StoredManifest }>(`manifest|${repo.registry}/${repo.path}@${digest}`);
+    return cached !== undefined && cached.value.level >= LEVEL[detail] ? cached.value.info : undefined;
+  }
+
   private async store(repo: RepositoryName, info: StoredManifest, detail: ManifestDetail): Promise<ManifestInfo> {
-    // A single-platform image has nothing more to fetch for `platforms`, so it is stored at the highest level.
-    const level = info.isIndex === true ? LEVEL[detail] : LEVEL.platforms;
+    // An index read without its children holds what `manifest` asks for; a single-platform image read with its
+    // config has nothing more to fetch for `platforms`, so it is stored at the highest level.
+    const complete = LEVEL[detail] >= LEVEL.manifest;
+    const level = info.isIndex === true ? Math.max(LEVEL[detail], LEVEL.manifest) : complete ? LEVEL.platforms : LEVEL.body;
     await this.cache.set(`manifest|${repo.registry}/${repo.path}@${info.digest}`, { level, info });
     return { ...info, fromCache: false, stale: false };
   }
 
-  /** Adds what the manifest alone does not say: the config of an image, the children of an index (for `platforms`). */
+  /**
+   * Adds what the manifest alone does not say: the config of an image (from `manifest` on), the children of an
+   * index (for `platforms`).
+   */
   private async complete(repo: RepositoryName, parsed: ParsedManifest, detail: ManifestDetail, signal: AbortSignal): Promise<StoredManifest> {
     if (parsed.kind === 'image') {
       const base = { digest: parsed.digest, mediaType: parsed.mediaType, size: parsed.size, isIndex: false, totalSize: parsed.totalSize, configMediaType: parsed.config.mediaType };
-      if (!isImageConfig(parsed.config.mediaType)) return base;
+      if (LEVEL[detail] < LEVEL.manifest || !isImageConfig(parsed.config.mediaType)) return base;
       return { ...base, ...(await fetchImageConfig(this.transport, repo, parsed.config, signal)) };
     }
     let platforms: PlatformInfo[] = parsed.platforms;

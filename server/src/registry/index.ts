@@ -18,6 +18,7 @@ export { defaultCacheDir } from './cache';
 export type { RequestEvent } from './transport';
 export type { Credential, CredentialTarget, Keychain } from './credentials/credential';
 export type {
+  AuthRequirement,
   ManifestDetail,
   ManifestInfo,
   ManifestRef,

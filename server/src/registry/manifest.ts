@@ -149,12 +149,16 @@ function describe(repository: RepositoryName, reference: string): string {
   return `manifest ${repository.registry}/${repository.path}${isDigest(reference) ? '@' : ':'}${reference}`;
 }
 
-/** HEAD a manifest: the digest the registry announces (if it does), its media type and size. */
+/**
+ * HEAD a manifest: the digest the registry announces (if it does), its media type and size. `anonymous` asks
+ * without any credentials, as a node without pull secrets would.
+ */
 export async function headManifest(
   transport: Transport,
   repository: RepositoryName,
   reference: string,
   signal?: AbortSignal,
+  anonymous = false,
 ): Promise<{ digest?: string; mediaType?: string; size?: number }> {
   const response = await transport.request({
     registry: repository.registry,
@@ -166,6 +170,7 @@ export async function headManifest(
     maxBodyBytes: 0,
     what: describe(repository, reference),
     notFound: 'MANIFEST_UNKNOWN',
+    anonymous,
   });
   const length = Number(headerValue(response.headers['content-length']));
   return {

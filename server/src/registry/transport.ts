@@ -6,12 +6,14 @@
  * - redirects, followed by hand, with Authorization dropped as soon as the host or scheme changes;
  * - retries: 429, 502, 503 and 504 honour Retry-After (seconds or an HTTP date) or back off exponentially,
  *   up to `maxRetries`; a reset keep-alive connection is retried too;
- * - a per-attempt timeout, the caller's AbortSignal, and at most `concurrency` requests per registry.
+ * - a per-attempt timeout, the caller's AbortSignal, and at most `concurrency` requests per registry;
+ * - which repositories answered a request sent without credentials, so an anonymous probe can often be skipped.
  * Every failure is a `RegistryError` that says which credentials were tried.
  */
 import { readFileSync } from 'node:fs';
 import { raceSignal, sleep } from './abort';
 import { mergeScopes, pickChallenge, TokenCache } from './auth';
+import { ANONYMOUS } from './credentials/credential';
 import type { Credential, Keychain } from './credentials/credential';
 import { errorFromResponse, RegistryError, type RegistryErrorCode } from './errors';
 import { parseRetryAfter, parseWwwAuthenticate, type Challenge } from './headers';
@@ -55,6 +57,11 @@ export interface RegistryRequest {
   /** For messages: "manifest library/nginx:1.25". */
   readonly what: string;
   readonly notFound: RegistryErrorCode;
+  /**
+   * Ask as a client without credentials would (a Kubernetes node without pull secrets): the keychain is not
+   * consulted, and a refusal is final unless the registry's new challenge names a scope not asked for yet.
+   */
+  readonly anonymous?: boolean;
 }
 
 interface Session {
@@ -73,6 +80,8 @@ export class Transport {
   private readonly sessions = new Map<string, Promise<Session>>();
   private readonly tokens: TokenCache;
   private readonly caCache = new Map<string, string | undefined>();
+  /** `registry/repository` of every repository that answered a request sent without Authorization. */
+  private readonly anonymousAnswers = new Set<string>();
 
   constructor(private readonly options: TransportOptions) {
     this.limiter = new KeyedLimiter(options.concurrency);
@@ -89,6 +98,15 @@ export class Transport {
     this.agents.destroy();
   }
 
+  /**
+   * Whether a request to this repository, sent without credentials (no Authorization, or an anonymous token), was
+   * answered with 2xx or 404: the registry checks access before it looks anything up, so anonymous pulls from it
+   * work. Known for this client's life only.
+   */
+  answeredAnonymously(registry: string, repository: string): boolean {
+    return this.anonymousAnswers.has(`${registry}/${repository}`);
+  }
+
   /** Sends a request to a registry and returns a 2xx response; anything else becomes a `RegistryError`. */
   async request(request: RegistryRequest): Promise<HttpResponse> {
     let credential: Credential | undefined;
@@ -102,7 +120,7 @@ export class Transport {
         let authorization: string | undefined;
         // Credentials only ever go to the registry's own origin, even when a Link header points elsewhere.
         if (challenge !== undefined && url.origin === session.base.origin) {
-          credential ??= await this.options.keychain.resolve({ registry: request.registry, path: request.repository }, request.signal);
+          credential ??= request.anonymous === true ? ANONYMOUS : await this.options.keychain.resolve({ registry: request.registry, path: request.repository }, request.signal);
           authorization = await this.tokens.authorization({ registry: request.registry, challenge, credential, scopes: mergeScopes(scopes, challenge), signal: request.signal });
         }
         const headers: Record<string, string> = {};
@@ -111,6 +129,10 @@ export class Transport {
         const response = await this.withRetries(request.registry, request.signal, () =>
           this.exchange(url, request.method, headers, { registry: request.registry, signal: request.signal, maxBodyBytes: request.maxBodyBytes }),
         );
+        // Sent without credentials: no Authorization at all, or an anonymous Bearer token.
+        const anonymous = authorization === undefined || credential?.kind === 'anonymous';
+        const answered = (response.status >= 200 && response.status < 300) || response.status === 404;
+        if (answered && anonymous && url.origin === session.base.origin) this.anonymousAnswers.add(`${request.registry}/${request.repository}`);
         if (response.status >= 200 && response.status < 300) {
           if (response.truncated) throw this.tooLarge(request);
           return response;
@@ -122,7 +144,9 @@ export class Transport {
           if (challenge !== undefined && credential !== undefined) this.tokens.invalidate({ registry: request.registry, challenge, credential, scopes: mergeScopes(scopes, challenge) });
           retriedAuth = true;
           // Retrying helps when a token was refused or a challenge appeared; wrong Basic credentials stay wrong.
-          if (session.challenge !== undefined && (challenge === undefined || challenge.scheme === 'bearer')) continue;
+          // An anonymous token that was refused stays refused unless the registry now asks for something else.
+          const retry = session.challenge !== undefined && (challenge === undefined || challenge.scheme === 'bearer');
+          if (retry && (request.anonymous !== true || asksForMore(scopes, challenge, fresh))) continue;
         }
         throw errorFromResponse({
           registry: request.registry,
@@ -273,6 +297,15 @@ export class Transport {
     }
     throw new RegistryError({ code: 'INVALID_RESPONSE', registry: context.registry, message: `${url.host} redirected more than ${MAX_REDIRECTS} times`, temporary: false });
   }
+}
+
+/** Whether a new challenge wants another scheme or a scope the refused request did not ask for. */
+function asksForMore(ours: readonly string[], used: Challenge | undefined, fresh: Challenge | undefined): boolean {
+  if (used === undefined) return true;
+  if (fresh === undefined) return false;
+  if (fresh.scheme !== used.scheme) return true;
+  const asked = new Set(mergeScopes(ours, used));
+  return mergeScopes(ours, fresh).some((scope) => !asked.has(scope));
 }
 
 function header(response: HttpResponse, name: string): string | undefined {

@@ -25,10 +25,14 @@ export interface RequestOptions {
 /**
  * How much `getManifest` finds out.
  * - `digest`: the digest, media type and size only (one HEAD request, or none when cached); what pinning needs.
+ * - `body`: the manifest body alone (one GET, by tag when the digest is not known yet): for an index, its
+ *   platforms and their digests; no config blob, no child manifest. What pinning one platform needs.
  * - `manifest` (the default): the manifest body, plus the config blob of a single-platform image.
  * - `platforms`: as `manifest`, and for an index also every child manifest and config, for per-platform sizes.
+ * By tag, a body is fetched with one GET by tag (its Docker-Content-Digest, or the sha256 of its bytes, is the
+ * digest), unless the body of the digest the tag named last is cached: then a HEAD tells whether it still does.
  */
-export type ManifestDetail = 'digest' | 'manifest' | 'platforms';
+export type ManifestDetail = 'digest' | 'body' | 'manifest' | 'platforms';
 
 export interface ManifestRequestOptions extends RequestOptions {
   readonly detail?: ManifestDetail;
@@ -80,10 +84,28 @@ export interface ManifestInfo {
   readonly stale: boolean;
 }
 
+/** Whether a client without any credentials (a Kubernetes node without pull secrets) may pull from a repository. */
+export interface AuthRequirement {
+  /** True when the registry refused an anonymous pull (401 or 403); false when it let it through (or answered 404). */
+  readonly required: boolean;
+  /** True when no request was made for this answer. */
+  readonly fromCache: boolean;
+  /** True when the registry could not be reached and an expired answer was served. */
+  readonly stale: boolean;
+}
+
 /** What the server and CLI use: the only way into this module besides `createRegistryClient`. */
 export interface RegistryClient {
   listTags(repository: RepositoryName, options?: RequestOptions): Promise<TagList>;
   getManifest(ref: ManifestRef, options?: ManifestRequestOptions): Promise<ManifestInfo>;
+  /**
+   * Whether pulling from the repository needs credentials, asked the way a node without any would ask: one
+   * anonymous HEAD of `ref`'s manifest (after an anonymous token, for a Bearer registry), never with the
+   * credentials of the keychain. Cached per repository (not per reference: registries grant pulls per
+   * repository) like a tag: in memory and on disk for the tag lifetime. No request at all when a request
+   * without credentials to that repository has already been answered by this client.
+   */
+  requiresAuth(ref: ManifestRef, options?: RequestOptions): Promise<AuthRequirement>;
   /** Closes idle connections. Requests still running finish; new ones still work (they open new connections). */
   close(): void;
 }

@@ -1,9 +1,10 @@
 /**
  * computeCodeActions with RegistryFacts built as data: "Pin to digest" (keeping or dropping the tag,
  * the index or one platform), "Update pinned digest" on a stale pin, "Unpin", and "Pin all images in
- * file". Each case marks the requested range with «…» and lists every action there in order; every
- * action's whole result is compared with test/fixtures/features/edits/registryCodeActions.<case>.<n>
- * .{before,after}.yaml (UPDATE_GOLDEN=1 rewrites them), and nothing outside its edits may change.
+ * file", for container images and for kustomize `images:` entries. Each case marks the requested
+ * range with «…» and lists every action there in order; every action's whole result is compared
+ * with test/fixtures/features/edits/registryCodeActions.<case>.<n>.{before,after}.yaml
+ * (UPDATE_GOLDEN=1 rewrites them), and nothing outside its edits may change.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +17,7 @@ import { CodeActionGoldens } from '../../helpers/codeActionGoldens';
 import type { ExpectedAction } from '../../helpers/codeActionGoldens';
 import { goldenNamesOnDisk } from '../../helpers/golden';
 import { found, foundIndex, MISSING, registryFacts } from '../../helpers/facts';
-import { analyzeText, crlf, deployment, DIGEST, OTHER_DIGEST, pod } from '../../helpers/manifests';
+import { analyzeText, crlf, deployment, DIGEST, kustomization, OTHER_DIGEST, pod } from '../../helpers/manifests';
 
 const goldens = new CodeActionGoldens('registryCodeActions.');
 
@@ -126,6 +127,55 @@ test('pin all images in file: one action for every pinnable image, across docume
     ) + '---\n' + pod('    - image: "redis:7"\n      imagePullPolicy: Always\n'),
   );
   check('pin-all', text, [[`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true], PIN_ALL(3)]);
+});
+
+test('kustomize: pin adds `digest:` after newTag at its column, keeping the comment and the rest', () => {
+  check('pin-kustomize', kustomization('  - name: nginx # the web server\n    newTag: "1.25«».3" # bumped by CI\n  - name: redis\n    newTag: "7"\n'), [
+    [`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true],
+    PIN_ALL(2),
+  ]);
+});
+
+test('kustomize: in a flow mapping, ", digest: …" after the newTag value', () => {
+  check('pin-kustomize-flow', kustomization('  - {name: nginx, newTag: \'1.25.3\'«»}\n'), [
+    [`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true],
+    PIN_ALL(1),
+  ]);
+});
+
+test('kustomize: keepTag off, or newTag latest, turns the newTag entry into the digest entry', () => {
+  check('pin-kustomize-drop-tag', kustomization('  - name: nginx\n    newTag: "1.25.3"«» # bumped by CI\n    newName: nginx\n'), [
+    [`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true],
+    PIN_ALL(1),
+  ], parseSettings({ pin: { keepTag: false } }));
+  check('pin-kustomize-latest', kustomization('  - name: nginx\n    newTag: lat«»est\n'), [
+    [`Pin to digest: ${short(NEW)} (the digest :latest points to now)`, ['latest-tag'], false],
+    PIN_ALL(1),
+  ]);
+});
+
+test('kustomize: newTag on the dash line, newName, a platform, CRLF', () => {
+  const input = crlf(kustomization('  - newTag: 2.0.0«»\n    name: multi\n    newName: ghcr.io/acme/multi\n'));
+  check('pin-kustomize-platform', input, [
+    [`Pin to digest: ${short(ARM)} (the linux/arm64 image of :2.0.0)`, ['not-pinned'], true],
+    PIN_ALL(1, ' (linux/arm64 where multi-platform)'),
+  ], parseSettings({ pin: { platform: 'linux/arm64' } }));
+});
+
+test('kustomize: a stale digest is updated in place (preferred), or unpinned by removing the digest line', () => {
+  check('update-stale-kustomize', kustomization(`  - name: nginx\n    newTag: "1.25"\n    digest: ${DIGEST}«» # pinned in May\n  - name: redis\n    newTag: "7"\n`), [
+    [`Update pinned digest to ${short(NEW)} (what :1.25 points to now)`, ['stale-pin'], true],
+    ['Unpin: use the tag :1.25 without a digest', [], false],
+    PIN_ALL(1),
+  ]);
+});
+
+test('pin all in a file with containers and a kustomization: every pinnable image, one action', () => {
+  const text =
+    kustomization('  - name: nginx\n    newTag: "1.25.3"\n  - name: nginx\n    newTag: "9"\n  - name: redis\n    newTag: "7"\n    digest: ' + DIGEST + '\n') +
+    '---\n' +
+    deployment('        - name: web\n          image: «nginx:1.25»\n          imagePullPolicy: Always\n');
+  check('pin-all-kustomize', text, [[`Pin to digest: ${short(NEW)} (the digest :1.25 points to now)`, ['not-pinned'], true], PIN_ALL(2)]);
 });
 
 test('without facts the actions are the offline ones', () => {

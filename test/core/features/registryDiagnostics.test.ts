@@ -206,6 +206,31 @@ test('pull-would-fail: a registry that needs credentials, with no imagePullSecre
   check(container('registry.example.com/a:1'), registryFacts({ manifests: { 'registry.example.com/a:1': FAILED_UNREACHABLE } }), [], { settings: pullOnly });
 });
 
+test('pull-would-fail: found with the developer\'s credentials, but an anonymous pull (what a node without pull secrets does) is refused', () => {
+  const facts = registryFacts({
+    manifests: { 'ghcr.io/acme/private:3': found(DIGEST), [`ghcr.io/acme/private@${DIGEST}`]: found(DIGEST), 'ghcr.io/acme/public:1': found(OTHER_DIGEST) },
+    anonymous: { 'ghcr.io/acme/private': false, 'ghcr.io/acme/public': true },
+  });
+  const pullOnly = only('pull-would-fail');
+  check(container('ghcr.io/acme/private:3') + '---\n' + container('ghcr.io/acme/public:1'), facts, [
+    [
+      'pull-would-fail',
+      'warning',
+      'On every node that does not have it yet, pulling "ghcr.io/acme/private:3" (imagePullPolicy IfNotPresent) fails on a node without credentials for ghcr.io: the registry refuses anonymous pulls of acme/private, and this pod spec has no imagePullSecrets. The image was found here with your own credentials, but the kubelet does not have your docker config: it pulls anonymously, gets 401 Unauthorized, and the pod goes from ErrImagePull to ImagePullBackOff and the kubelet retries with a back-off that doubles from 10 s up to 5 minutes. kubectl describe pod shows: Failed to pull image "ghcr.io/acme/private:3": 401 Unauthorized; Error: ErrImagePull; Back-off pulling image "ghcr.io/acme/private:3"; Error: ImagePullBackOff. Add imagePullSecrets naming a Secret of type kubernetes.io/dockerconfigjson for ghcr.io (kubectl create secret docker-registry), unless the pod\'s ServiceAccount adds one or the nodes have credentials for ghcr.io.',
+      'ghcr.io/acme/private:3',
+    ],
+  ], { settings: pullOnly });
+  // Pinned by digest, with Always: the digest is what is pulled.
+  check(container(`ghcr.io/acme/private@${DIGEST}`, '      imagePullPolicy: Always\n'), facts, [['pull-would-fail', 'warning', /^Pulling "ghcr\.io\/acme\/private@sha256:c+" \(imagePullPolicy Always\) fails on a node without credentials/, `ghcr.io/acme/private@${DIGEST}`]], { settings: pullOnly });
+  // imagePullSecrets, Never, or no anonymous answer at all: nothing to say.
+  check(withSecret(container('ghcr.io/acme/private:3')), facts, [], { settings: pullOnly });
+  check(container('ghcr.io/acme/private:3', '      imagePullPolicy: Never\n'), facts, [], { settings: pullOnly });
+  check(container('ghcr.io/acme/private:3'), registryFacts({ manifests: { 'ghcr.io/acme/private:3': found(DIGEST) } }), [], { settings: pullOnly });
+  // A cached answer from an unreachable registry says so.
+  const stale = registryFacts({ manifests: { 'ghcr.io/acme/private:3': found(DIGEST) }, anonymous: { 'ghcr.io/acme/private': { allowed: false, stale: true } } });
+  check(container('ghcr.io/acme/private:3'), stale, [['pull-would-fail', 'warning', /the nodes have credentials for ghcr\.io\. \(a cached answer: the registry could not be reached just now\)$/, 'ghcr.io/acme/private:3']], { settings: pullOnly });
+});
+
 test('pull-would-fail: not for an invalid pull policy, a templated image or a kustomize entry', () => {
   const facts = registryFacts({ manifests: { [`${HUB}:1.99`]: MISSING } });
   const pullOnly = only('pull-would-fail');

@@ -12,9 +12,9 @@ import { DEFAULT_MAX_FILE_SIZE_MB, parseSettings } from '../../core/settings';
 import type { Settings } from '../../core/settings';
 import { mergeRegistryFacts, NO_FACTS, referenceQueries, repositoryKey, tagAnswer } from '../../core/facts';
 import type { ManifestQuery, RegistryFacts } from '../../core/facts';
-import { imageSites } from '../../core/imageSites';
+import { anonymousPullQueries, imageSites } from '../../core/imageSites';
 import { fileFacts, mergeFacts } from '../../core/workspace';
-import { collectFacts, uniqueByKey } from '../../engine';
+import { collectAnonymousPull, collectFacts, uniqueByKey } from '../../engine';
 import type { RepositoryQuery } from '../../engine';
 import type { RegistryClient } from '../../registry';
 import { CliError, oneOf, parseCommandLine } from '../args';
@@ -124,9 +124,11 @@ function reaches(reports: readonly FileReport[], failOn: Severity | 'never'): bo
 /**
  * What the registries say about every image of every file, each unique question asked once.
  * An image without a digest needs only to exist, so its tag is asked for its digest alone (one HEAD
- * request); the tag of a pinned image is read as a manifest, because a pin of one platform of the
- * index the tag names is not stale, and only the index lists its platforms. Repositories whose tag
- * turned out missing are then asked for their tags, so the finding can suggest some.
+ * request); the tag of a pinned image is read as a manifest body (one GET), because a pin of one
+ * platform of the index the tag names is not stale, and only the index lists its platforms.
+ * Repositories whose tag turned out missing are then asked for their tags, so the finding can suggest
+ * some. Where a pod spec has no imagePullSecrets and its image exists, the repository is asked once
+ * more, anonymously, whether a node without credentials could pull it.
  */
 async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup, io: CheckIo): Promise<RegistryFacts> {
   const existence: ManifestQuery[] = [];
@@ -142,9 +144,11 @@ async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup
     const pinnedKeys = new Set(pinned.map((q) => q.key));
     const [digests, manifests] = await Promise.all([
       collectFacts(uniqueByKey(existence).filter((q) => !pinnedKeys.has(q.key)), client, { detail: 'digest' }),
-      collectFacts(pinned, client, { detail: 'manifest' }),
+      collectFacts(pinned, client, { detail: 'body' }),
     ]);
-    const facts = mergeRegistryFacts(digests, manifests);
+    const answered = mergeRegistryFacts(digests, manifests);
+    const anonymous = await collectAnonymousPull(analyses.flatMap((analysis) => anonymousPullQueries(analysis)), answered, client);
+    const facts = mergeRegistryFacts(answered, anonymous);
     const missing: RepositoryQuery[] = [];
     for (const analysis of analyses) {
       for (const site of imageSites(analysis)) {

@@ -1,11 +1,12 @@
 /**
  * `image-aware pin PATH...`: rewrites every container image that has a tag but no digest as
  * `repo:tag@sha256:…`, in place, with the digest the registry gives for the tag now (the index's,
- * unless --platform picks one platform's image). The engine asks the registry once per unique
+ * unless --platform picks one platform's image), and gives every kustomize `images:` entry with
+ * `newTag` and no `digest` a `digest:` line. The engine asks the registry once per unique
  * reference across all files (engine/pinEdits.ts) and the core writes the edits, which change only
- * the image scalars, in their own quoting style: comments, line endings, a byte-order mark and
- * everything else stay byte-identical. With --dry-run the edits are printed as a unified diff and
- * nothing is written.
+ * the image scalars (or add the one line), in their own quoting style: comments, line endings, a
+ * byte-order mark and everything else stay byte-identical. With --dry-run the edits are printed as a
+ * unified diff and nothing is written.
  */
 import { writeFileSync } from 'node:fs';
 import { analyze } from '../../core/analysis';
@@ -25,15 +26,17 @@ export const PIN_USAGE = `Usage: image-aware pin [options] PATH...
 
 Pins every container image with a tag and no digest to the digest its tag points at now, in place:
   image: ghcr.io/org/app:1.4   becomes   image: ghcr.io/org/app:1.4@sha256:…
-Each unique image is asked for once, however many files use it. Only the image values change; quoting,
-comments and everything else in the files stay as they are. PATH is a file or a folder (searched for
-*.yaml and *.yml, skipping node_modules and .git).
+and adds "digest: sha256:…" after the newTag of every kustomize images: entry that has none.
+Each unique image is asked for once, however many files use it (one request each, also with
+--platform). Only the image values change; quoting, comments and everything else in the files stay as
+they are. PATH is a file or a folder (searched for *.yaml and *.yml, skipping node_modules and .git).
 
 Options:
   --dry-run                  Print the changes as a unified diff (for patch -p0) and write nothing;
                              without it, the files changed are printed, one per line.
   --keep-tag                 Write repo:tag@digest, keeping the tag for people to read (default).
-  --drop-tag                 Write repo@digest. A :latest tag is dropped either way.
+  --drop-tag                 Write repo@digest (kustomize: digest: replaces newTag). A :latest tag is
+                             dropped either way.
   --platform OS/ARCH[/VAR]   For a multi-platform image, pin that platform's image instead of the index
                              (the index works on every platform).
   -h, --help                 Show this help.

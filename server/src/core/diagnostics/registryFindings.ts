@@ -10,10 +10,12 @@
  * - registry-unreachable / unauthorized: once per registry per file, on the first image of that
  *   registry, with the reason (which credentials were tried).
  * - pull-would-fail: where the kubelet, with the effective imagePullPolicy, would fail to pull: the image
- *   does not exist, or the registry refused anonymous access and the pod spec has no imagePullSecrets.
+ *   does not exist, or the registry needs credentials and the pod spec has no imagePullSecrets. That is
+ *   known when it refused the credentials that were tried, and also when the image was found with the
+ *   developer's own credentials but an anonymous pull (what a node without pull secrets does) was refused.
  */
 import type { Analysis } from '../analysis';
-import { pullAnswer, repositoryKey, tagAnswer, tagsOf, effectiveTag } from '../facts';
+import { anonymousPullOf, pullAnswer, repositoryKey, tagAnswer, tagsOf, effectiveTag } from '../facts';
 import type { ManifestAnswer, ManifestFound, RegistryFacts } from '../facts';
 import { imageSites } from '../imageSites';
 import type { ImageSite } from '../imageSites';
@@ -138,6 +140,16 @@ function pullFindings(site: ImageSite, facts: RegistryFacts): Finding[] {
   if (answer?.status === 'failed' && answer.problem === 'unauthorized' && policy !== 'Never' && container.pullSecrets.length === 0) {
     const reason = facts.problems.get(site.ref.domain)?.reason ?? `${site.ref.domain} refused anonymous access.`;
     const message = `${where} "${image}" (imagePullPolicy ${policy}) fails unless the node itself has credentials for ${site.ref.domain}: the registry requires authentication (${reason.replace(/\.$/, '')}), and this pod spec has no imagePullSecrets. The pod goes from ErrImagePull to ImagePullBackOff and ${BACK_OFF}. ${describeEvents(image, '401 Unauthorized')}`;
+    return [{ code: 'pull-would-fail', message, ...site.span }];
+  }
+  const anonymous = anonymousPullOf(facts, site.ref);
+  if (answer?.status === 'found' && anonymous?.allowed === false && policy !== 'Never' && container.pullSecrets.length === 0) {
+    const domain = site.ref.domain;
+    const message =
+      `${where} "${image}" (imagePullPolicy ${policy}) fails on a node without credentials for ${domain}: the registry refuses anonymous pulls of ${site.ref.path}, ` +
+      `and this pod spec has no imagePullSecrets. The image was found here with your own credentials, but the kubelet does not have your docker config: ` +
+      `it pulls anonymously, gets 401 Unauthorized, and the pod goes from ErrImagePull to ImagePullBackOff and ${BACK_OFF}. ${describeEvents(image, '401 Unauthorized')} ` +
+      `Add imagePullSecrets naming a Secret of type kubernetes.io/dockerconfigjson for ${domain} (kubectl create secret docker-registry), unless the pod's ServiceAccount adds one or the nodes have credentials for ${domain}.${anonymous.stale ? STALE_NOTE : ''}`;
     return [{ code: 'pull-would-fail', message, ...site.span }];
   }
   return [];

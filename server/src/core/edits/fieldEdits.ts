@@ -2,6 +2,7 @@
  * Byte-minimal edits to image fields. Each one touches only the scalar it changes, or inserts or
  * removes one `key: value` entry, so comments, quoting and the rest of the file stay byte-identical.
  * Offsets are absolute: callers pass the document start that the field's relative spans add to.
+ * The mappings edited are containers and kustomize `images:` entries (`MappingFields`).
  */
 import type { ContainerFields, Field } from '../manifest/imageFields';
 import type { YamlScalar } from '../manifest/yamlTree';
@@ -36,20 +37,36 @@ function eolOf(text: string): string {
   return /\r\n/.test(text.slice(0, 4096)) ? '\r\n' : '\n';
 }
 
+/** Where a mapping starts (document-relative) and whether it is written `{...}`. */
+export type MappingFields = Pick<ContainerFields, 'start' | 'flow'>;
+
 /**
- * Inserts `imagePullPolicy: value` right after the image entry: on a new line with the image key's
- * own indentation in block style (that is the sibling keys' column, also after `- `), or as
- * `, imagePullPolicy: value` in a flow mapping.
+ * Inserts `key: value` right after the entry `after` of a mapping: on a new line with that key's own
+ * indentation in block style (that is the sibling keys' column, also after `- `; after a comment
+ * that ends the line, with the file's own line break), or as `, key: value` in a flow mapping.
+ * `value` is written as given, so it must be a plain scalar.
  */
-export function insertPullPolicy(text: string, docStart: number, container: ContainerFields, value: string): TextEdit | null {
-  const image = container.image;
-  if (!image) return null;
-  const afterValue = docStart + (image.value ?? image.key).end;
-  if (container.flow) return { start: afterValue, end: afterValue, newText: `, imagePullPolicy: ${value}` };
-  const keyStart = docStart + image.key.start;
+export function insertEntryAfter(text: string, docStart: number, mapping: MappingFields, after: Field, key: string, value: string): TextEdit {
+  const afterValue = docStart + (after.value ?? after.key).end;
+  if (mapping.flow) return { start: afterValue, end: afterValue, newText: `, ${key}: ${value}` };
+  const keyStart = docStart + after.key.start;
   const column = keyStart - lineStartOf(text, keyStart);
   const at = lineEndOf(text, afterValue);
-  return { start: at, end: at, newText: `${eolOf(text)}${' '.repeat(column)}imagePullPolicy: ${value}` };
+  return { start: at, end: at, newText: `${eolOf(text)}${' '.repeat(column)}${key}: ${value}` };
+}
+
+/** Inserts `imagePullPolicy: value` right after the image entry (see insertEntryAfter). */
+export function insertPullPolicy(text: string, docStart: number, container: ContainerFields, value: string): TextEdit | null {
+  return container.image ? insertEntryAfter(text, docStart, container, container.image, 'imagePullPolicy', value) : null;
+}
+
+/**
+ * Replaces one whole `key: value` entry (key, separator and value; not a comment after it) with
+ * `key: value`, for example kustomize's `newTag: "1.0"` with `digest: sha256:…`. `value` is written
+ * as given, so it must be a plain scalar.
+ */
+export function replaceEntry(docStart: number, field: Field, key: string, value: string): TextEdit {
+  return { start: docStart + field.key.start, end: docStart + (field.value ?? field.key).end, newText: `${key}: ${value}` };
 }
 
 /**
@@ -58,7 +75,7 @@ export function insertPullPolicy(text: string, docStart: number, container: Cont
  * an entry that shares its line with `- ` is left alone (removing it would take the dash).
  * In flow style the entry and its separating comma go.
  */
-export function removeEntry(text: string, docStart: number, container: ContainerFields, field: Field): TextEdit | null {
+export function removeEntry(text: string, docStart: number, container: MappingFields, field: Field): TextEdit | null {
   const keyStart = docStart + field.key.start;
   const valueEnd = docStart + (field.value ?? field.key).end;
   if (container.flow) {

@@ -2,6 +2,11 @@
  * Pinning: rewriting `repo:tag` as `repo:tag@sha256:…` with the digest the registry gave for the tag.
  * The edit replaces only the image scalar, in its own quoting style (fieldEdits.replaceScalar), and
  * keeps the domain and path exactly as written.
+ * A kustomize `images:` entry with `newTag` and no `digest` is pinned by adding `digest: sha256:…` on
+ * a new line after `newTag`, at its column (`, digest: …` in a flow mapping), so kustomize writes
+ * `name:tag@digest`; where the tag is not kept (keepTag off, or `latest`), the `newTag` entry itself
+ * becomes the `digest` entry, so kustomize writes `name@digest`. "Update pinned digest" replaces the
+ * `digest` scalar.
  *
  * `pin.keepTag` keeps the written tag next to the digest (for people; the runtime ignores it), except
  * `latest`: with a digest it only makes Kubernetes default imagePullPolicy to Always (digest-with-latest).
@@ -15,7 +20,7 @@ import { imageSites } from '../imageSites';
 import type { ImageSite } from '../imageSites';
 import type { ImageReference } from '../reference/reference';
 import type { PinSettings } from '../settings';
-import { replaceScalar } from './fieldEdits';
+import { insertEntryAfter, replaceEntry, replaceScalar } from './fieldEdits';
 import type { TextEdit } from './textEdit';
 
 /** The written image with its tag and digest replaced, keeping the domain and path as written. */
@@ -41,31 +46,58 @@ export function choosePin(found: ManifestFound, pin: PinSettings): PinChoice {
   return loose ? { digest: loose.digest, platform: pin.platform, platformMissing: false } : { digest: found.digest, platform: null, platformMissing: true };
 }
 
+/** Whether a pin keeps the written tag next to the digest. */
+function keepsTag(ref: ImageReference, pin: PinSettings): boolean {
+  return pin.keepTag && ref.tag !== null && ref.tag !== 'latest';
+}
+
 /** The image value pinned to digest, with the tag kept or dropped as the settings say. */
 export function pinnedValue(ref: ImageReference, digest: string, pin: PinSettings): string {
-  const tag = pin.keepTag && ref.tag !== null && ref.tag !== 'latest' ? ref.tag : null;
-  return withTagAndDigest(ref, tag, digest);
+  return withTagAndDigest(ref, keepsTag(ref, pin) ? ref.tag : null, digest);
 }
 
 export interface PinnedImage {
   readonly site: ImageSite;
   readonly edit: TextEdit;
+  /** The image the pin makes the workload run (for kustomize: what the entry rewrites images to). */
   readonly value: string;
   readonly choice: PinChoice;
 }
 
-/** The pin edit for one container image site, or null when it is pinned already or its tag is not known to exist. */
-export function pinSite(site: ImageSite, facts: RegistryFacts, pin: PinSettings): PinnedImage | null {
+/**
+ * The pin edit for one image site of the file `text` (a container image, or a kustomize entry with
+ * `newTag`), or null when it is pinned already or its tag is not known to exist.
+ */
+export function pinSite(text: string, site: ImageSite, facts: RegistryFacts, pin: PinSettings): PinnedImage | null {
+  if (site.ref.digest !== null) return null;
   const scalar = site.container?.image?.value;
-  if (!scalar || site.ref.digest !== null) return null;
+  const newTag = site.entry?.newTag;
+  if (!scalar && !(site.entry && newTag?.value)) return null;
   const answer = tagAnswer(facts, site.ref);
   if (answer?.status !== 'found') return null;
   const choice = choosePin(answer, pin);
   const value = pinnedValue(site.ref, choice.digest, pin);
-  return { site, value, choice, edit: replaceScalar(site.doc.start, scalar, value) };
+  if (scalar) return { site, value, choice, edit: replaceScalar(site.doc.start, scalar, value) };
+  const edit = keepsTag(site.ref, pin)
+    ? insertEntryAfter(text, site.doc.start, site.entry!, newTag!, 'digest', choice.digest)
+    : replaceEntry(site.doc.start, newTag!, 'digest', choice.digest);
+  return { site, value, choice, edit };
 }
 
-/** Pin edits for every container image of a file that has a tag but no digest and whose tag the facts know. */
+/** The edit that makes a pinned site name `digest` instead (Update pinned digest), keeping its tag. */
+export function repinEdit(site: ImageSite, digest: string): TextEdit | null {
+  const ref = site.ref;
+  if (ref.digest === null) return null;
+  const scalar = site.container?.image?.value;
+  if (scalar) return replaceScalar(site.doc.start, scalar, withTagAndDigest(ref, ref.tag, digest));
+  const written = site.entry?.digest?.value;
+  return written ? replaceScalar(site.doc.start, written, digest) : null;
+}
+
+/**
+ * Pin edits for every image of a file that has a tag but no digest and whose tag the facts know:
+ * container images and kustomize `images:` entries with `newTag`.
+ */
 export function pinFileEdits(analysis: Analysis, facts: RegistryFacts, pin: PinSettings): PinnedImage[] {
-  return imageSites(analysis).flatMap((site) => pinSite(site, facts, pin) ?? []);
+  return imageSites(analysis).flatMap((site) => pinSite(analysis.text, site, facts, pin) ?? []);
 }

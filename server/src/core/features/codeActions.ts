@@ -3,17 +3,19 @@
  * is a set of byte-minimal edits from edits/fieldEdits.ts. Without RegistryFacts, tags and digests
  * are only proposed when the workspace already uses them for the same repository.
  * With RegistryFacts come the pinning actions (edits/pinEdits.ts): "Pin to digest" for a tag the
- * registry knows, "Update pinned digest" on a stale pin, "Unpin", and one "Pin all images in file".
+ * registry knows, "Update pinned digest" on a stale pin, "Unpin", and one "Pin all images in file";
+ * for container images and for kustomize `images:` entries alike (there they add, replace or
+ * remove the entry's `digest:`).
  */
 import type { Analysis, AnalyzedDocument } from '../analysis';
 import { insertPullPolicy, removeEntry, replaceScalar } from '../edits/fieldEdits';
-import { choosePin, pinFileEdits, pinSite, withTagAndDigest } from '../edits/pinEdits';
+import { choosePin, pinFileEdits, pinSite, repinEdit, withTagAndDigest } from '../edits/pinEdits';
 import type { TextEdit } from '../edits/textEdit';
 import { tagAnswer } from '../facts';
 import type { RegistryFacts } from '../facts';
 import { imageSites } from '../imageSites';
 import type { ImageSite } from '../imageSites';
-import type { ContainerFields } from '../manifest/imageFields';
+import type { ContainerFields, KustomizeImageFields } from '../manifest/imageFields';
 import { defaultPullPolicy, PULL_POLICIES } from '../policy/pullPolicy';
 import { parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
@@ -42,19 +44,49 @@ function workspaceVersions(ref: ImageReference, workspace: WorkspaceFacts | null
   return { tags: [...tags].sort((a, b) => b.localeCompare(a, 'en', { numeric: true })), pins };
 }
 
-class ActionBuilder {
+class Actions {
   readonly actions: CodeAction[] = [];
+
+  add(title: string, fixes: CodeAction['fixes'], edits: (TextEdit | null)[], isPreferred = false): void {
+    if (edits.some((e) => e === null)) return;
+    this.actions.push({ title, fixes, isPreferred, edits: edits as TextEdit[] });
+  }
+
+  /**
+   * Pin, update a stale pin, unpin: what the registry's answer for this image site makes possible.
+   * `unpin` removes the digest; `workspacePinned` says an offline action already pins it (and is preferred).
+   */
+  registryFixes(text: string, codes: Set<string>, site: ImageSite, facts: RegistryFacts, settings: Settings, unpin: TextEdit | null, workspacePinned: boolean): void {
+    const ref = site.ref;
+    const pinned = pinSite(text, site, facts, settings.pin);
+    if (pinned) {
+      const fixes = (['not-pinned', 'latest-tag', 'implicit-latest'] as const).filter((code) => codes.has(code));
+      const tag = ref.tag ?? 'latest';
+      const what = pinned.choice.platform !== null ? `the ${pinned.choice.platform} image of :${tag}` : `the digest :${tag} points to now`;
+      const note = pinned.choice.platformMissing ? `; the index has no ${settings.pin.platform} image, so the index is pinned` : '';
+      this.add(`Pin to digest: ${shortDigest(pinned.choice.digest)} (${what}${note})`, fixes, [pinned.edit], codes.has('not-pinned') && !workspacePinned);
+    }
+    const answer = tagAnswer(facts, ref);
+    if (codes.has('stale-pin') && ref.tag !== null && ref.digest !== null && answer?.status === 'found') {
+      const choice = choosePin(answer, settings.pin);
+      const what = choice.platform !== null ? `the ${choice.platform} image :${ref.tag} points to now` : `what :${ref.tag} points to now`;
+      this.add(`Update pinned digest to ${shortDigest(choice.digest)} (${what})`, ['stale-pin'], [repinEdit(site, choice.digest)], true);
+    }
+    if (ref.digest !== null && ref.tag !== null) {
+      this.add(`Unpin: use the tag :${ref.tag} without a digest`, [], [unpin]);
+    }
+  }
+}
+
+class ActionBuilder extends Actions {
   private workspacePinned = false;
 
   constructor(
     private readonly text: string,
     private readonly doc: AnalyzedDocument,
     private readonly container: ContainerFields,
-  ) {}
-
-  add(title: string, fixes: CodeAction['fixes'], edits: (TextEdit | null)[], isPreferred = false): void {
-    if (edits.some((e) => e === null)) return;
-    this.actions.push({ title, fixes, isPreferred, edits: edits as TextEdit[] });
+  ) {
+    super();
   }
 
   setImage(value: string): TextEdit {
@@ -96,27 +128,10 @@ class ActionBuilder {
     }
   }
 
-  /** Pin, update a stale pin, unpin: what the registry's answer for this image makes possible. */
-  registryFixes(codes: Set<string>, site: ImageSite, facts: RegistryFacts, settings: Settings): void {
-    const ref = site.ref;
-    const pinned = pinSite(site, facts, settings.pin);
-    if (pinned) {
-      const fixes = (['not-pinned', 'latest-tag', 'implicit-latest'] as const).filter((code) => codes.has(code));
-      const tag = ref.tag ?? 'latest';
-      const what = pinned.choice.platform !== null ? `the ${pinned.choice.platform} image of :${tag}` : `the digest :${tag} points to now`;
-      const note = pinned.choice.platformMissing ? `; the index has no ${settings.pin.platform} image, so the index is pinned` : '';
-      this.add(`Pin to digest: ${shortDigest(pinned.choice.digest)} (${what}${note})`, fixes, [pinned.edit], codes.has('not-pinned') && !this.workspacePinned);
-    }
-    const answer = tagAnswer(facts, ref);
-    if (codes.has('stale-pin') && ref.tag !== null && ref.digest !== null && answer?.status === 'found') {
-      const choice = choosePin(answer, settings.pin);
-      const image = withTagAndDigest(ref, ref.tag, choice.digest);
-      const what = choice.platform !== null ? `the ${choice.platform} image :${ref.tag} points to now` : `what :${ref.tag} points to now`;
-      this.add(`Update pinned digest to ${shortDigest(choice.digest)} (${what})`, ['stale-pin'], [this.setImage(image)], true);
-    }
-    if (ref.digest !== null && ref.tag !== null) {
-      this.add(`Unpin: use the tag :${ref.tag} without a digest`, [], [this.setImage(withTagAndDigest(ref, ref.tag, null))]);
-    }
+  /** Pin, update a stale pin, unpin this container's image. */
+  containerRegistryFixes(codes: Set<string>, site: ImageSite, facts: RegistryFacts, settings: Settings): void {
+    const unpin = site.ref.digest !== null && site.ref.tag !== null ? this.setImage(withTagAndDigest(site.ref, site.ref.tag, null)) : null;
+    this.registryFixes(this.text, codes, site, facts, settings, unpin, this.workspacePinned);
   }
 
   pullPolicyFixes(codes: Set<string>): void {
@@ -142,11 +157,19 @@ class ActionBuilder {
   }
 }
 
+/** Pin, update a stale pin, unpin a kustomize `images:` entry (unpinning removes its `digest:`). */
+function kustomizeRegistryFixes(text: string, doc: AnalyzedDocument, entry: KustomizeImageFields, site: ImageSite, codes: Set<string>, facts: RegistryFacts, settings: Settings): CodeAction[] {
+  const actions = new Actions();
+  const unpin = entry.digest && entry.newTag?.value ? removeEntry(text, doc.start, entry, entry.digest) : null;
+  actions.registryFixes(text, codes, site, facts, settings, unpin, false);
+  return actions.actions;
+}
+
 function shortDigest(digest: string): string {
   return `${digest.slice(0, 19)}…`;
 }
 
-/** One action that pins every container image of the file whose tag the registry knows. */
+/** One action that pins every image of the file (containers and kustomize entries) whose tag the registry knows. */
 function pinAllAction(analysis: Analysis, facts: RegistryFacts, settings: Settings): CodeAction | null {
   const pins = pinFileEdits(analysis, facts, settings.pin);
   if (pins.length === 0) return null;
@@ -188,10 +211,17 @@ export function computeCodeActions(
       const site = sites.find((s) => s.container === container);
       if (facts && site) {
         touchesImage = true;
-        builder.registryFixes(codes, site, facts, settings);
+        builder.containerRegistryFixes(codes, site, facts, settings);
       }
       builder.pullPolicyFixes(codes);
       actions.push(...builder.actions);
+    }
+    for (const entry of doc.analysis.fields.kustomizeImages) {
+      const site = sites.find((s) => s.entry === entry);
+      if (!facts || !site || doc.start + entry.end < start || doc.start + entry.start > end) continue;
+      touchesImage = true;
+      const codes = new Set<string>(diagnostics.filter((d) => d.start >= doc.start + entry.start && d.end <= doc.start + entry.end).map((d) => d.code));
+      actions.push(...kustomizeRegistryFixes(analysis.text, doc, entry, site, codes, facts, settings));
     }
   }
   const pinAll = facts && touchesImage ? pinAllAction(analysis, facts, settings) : null;

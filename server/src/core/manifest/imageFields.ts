@@ -36,8 +36,10 @@ export interface ContainerFields {
 
 export interface KustomizeImageFields {
   readonly index: number;
+  /** Span of the entry's mapping; `flow` when it is written `{...}`. */
   readonly start: number;
   readonly end: number;
+  readonly flow: boolean;
   readonly name: Field | null;
   readonly newName: Field | null;
   readonly newTag: Field | null;
@@ -170,6 +172,7 @@ class Locator {
         index,
         start: item.start,
         end: item.end,
+        flow: item.flow,
         name: field(item, 'name'),
         newName: field(item, 'newName'),
         newTag: field(item, 'newTag'),
