@@ -12,20 +12,16 @@
 //
 //   npm run demo [-- --port 8080]
 // Needs: `bash scripts/e2e/install.sh` (code-server) and Debian's docker-registry (README setup).
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { ensurePackaged, installVsix, removeScratch, root, scratchDir, startCodeServer, vsixPath } from './e2e/lib.mjs';
+import { ensurePackaged, installVsix, registryHelpers, removeScratch, root, scratchDir, startCodeServer, vsixPath } from './e2e/lib.mjs';
 
 const args = process.argv.slice(2);
 const portArg = args.indexOf('--port');
 const port = portArg >= 0 ? Number(args[portArg + 1]) : undefined;
 
-// The registry helpers are TypeScript under test/helpers; `tsc -b` (incremental) compiles them to out/.
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: root, stdio: 'inherit' });
-if (tsc.status !== 0) throw new Error('tsc -b failed');
-const { startRegistry, pushImage, pushIndex, pushTags, moveTag } = createRequire(import.meta.url)(join(root, 'out/test/helpers/registry/index.js'));
+// The registry helpers are TypeScript under test/helpers, compiled to out/ by `tsc -b` when stale.
+const { startRegistry, pushImage, pushIndex, pushTags, moveTag } = registryHelpers();
 
 ensurePackaged();
 

@@ -259,6 +259,103 @@ export async function launchBrowser() {
   }
 }
 
+/**
+ * The registry test helpers (test/helpers/registry: a real CNCF distribution registry on loopback,
+ * seeding over the distribution API), as compiled to out/ by `tsc -b`. tsc runs only when the
+ * compiled helpers are missing or older than their sources (`npm test` has compiled them already).
+ */
+export function registryHelpers() {
+  const sources = join(root, 'test/helpers/registry');
+  const compiledDir = join(root, 'out/test/helpers/registry');
+  const compiled = join(compiledDir, 'index.js');
+  const stale = readdirSync(sources)
+    .filter((name) => name.endsWith('.ts'))
+    .some((name) => {
+      const js = join(compiledDir, name.replace(/\.ts$/, '.js'));
+      return !existsSync(js) || statSync(js).mtimeMs < statSync(join(sources, name)).mtimeMs;
+    });
+  if (stale) {
+    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: root, stdio: 'inherit' });
+    if (tsc.status !== 0 || !existsSync(compiled)) throw new Error(`\`tsc -b\` failed, so ${compiled} (the registry test helpers) is not up to date`);
+  }
+  return createRequire(import.meta.url)(compiled);
+}
+
+/** The repository the e2e registry holds, and its tags in the order completion must offer them (written out, not computed). */
+export const E2E_REPOSITORY = 'team/app';
+export const E2E_TAGS_NEWEST_FIRST = ['2.0.0', '2.0.0-rc.1', '1.10.0', '1.9.3', '1.2.0', 'latest'];
+
+/**
+ * Starts a real registry on 127.0.0.1 (Debian's docker-registry) and seeds `team/app`: four
+ * version tags on one single-platform image, `2.0.0` as a multi-platform OCI index (linux/amd64,
+ * linux/arm64) and `latest`. Returns the registry (stop() it) and what a test needs to know about
+ * the seed, as plain JSON (it travels to the extension host in an environment variable).
+ */
+export async function startSeededRegistry() {
+  const { startRegistry, pushTags, pushIndex, pushImage, formatPlatform } = registryHelpers();
+  const registry = await startRegistry();
+  try {
+    const target = { url: registry.url };
+    // Pushed out of order: the registry lists tags in lexical order, completion must sort them.
+    const versions = await pushTags(target, E2E_REPOSITORY, ['1.10.0', '1.2.0', '2.0.0-rc.1', '1.9.3']);
+    const index = await pushIndex(target, E2E_REPOSITORY, '2.0.0', ['linux/amd64', 'linux/arm64']);
+    const latest = await pushImage(target, E2E_REPOSITORY, 'latest');
+    const seed = {
+      host: registry.host,
+      repository: `${registry.host}/${E2E_REPOSITORY}`,
+      tagsNewestFirst: E2E_TAGS_NEWEST_FIRST,
+      versionsDigest: versions.digest,
+      latestDigest: latest.digest,
+      index: { digest: index.digest, platforms: index.images.map((image) => ({ platform: formatPlatform(image.platform), digest: image.digest })) },
+    };
+    return { registry, seed };
+  } catch (error) {
+    await registry.stop();
+    throw error;
+  }
+}
+
+/**
+ * A workspace whose manifest points at the seeded registry, with imageAware.registry.online on for
+ * this workspace only (the fixture workspace keeps it off): deployment.yaml with `team/app:2.0.0`
+ * (the index) and `team/app:1.10.0`.
+ */
+export function writeRegistryWorkspace(seed, name = 'registry-workspace') {
+  const workspace = join(scratchDir(name), 'workspace');
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(
+    join(workspace, '.vscode/settings.json'),
+    JSON.stringify({ 'imageAware.registry.online': true, 'files.eol': '\n', 'editor.inlayHints.enabled': 'on' }, null, 2) + '\n',
+  );
+  writeFileSync(join(workspace, 'deployment.yaml'), registryManifest(seed.repository));
+  return workspace;
+}
+
+/** The registry workspace's deployment.yaml, for the repository `repository` (`127.0.0.1:PORT/team/app`). */
+export function registryManifest(repository) {
+  return `# Images from the loopback registry the end-to-end tests start.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  selector:
+    matchLabels:
+      app: app
+  template:
+    metadata:
+      labels:
+        app: app
+    spec:
+      containers:
+        - name: app
+          image: ${repository}:2.0.0
+        - name: worker
+          image: ${repository}:1.10.0
+          args: ["--queue", "jobs"]
+`;
+}
+
 /** Builds dist/ (the bundles the extension runs) when it is missing or older than the sources. */
 export function ensureBuilt() {
   const result = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
@@ -267,7 +364,10 @@ export function ensureBuilt() {
 
 /** Packages the VSIX unless it is newer than everything that goes into it. */
 export function ensurePackaged() {
-  const inputs = ['package.json', 'README.md', 'LICENSE', 'client/src', 'server/src', 'syntaxes'].map((p) => join(root, p));
+  const inputs = [
+    ...['package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'docs/icon.png', 'docs/walkthrough'],
+    ...['scripts/marketplace-readme.mjs', 'client/src', 'server/src', 'syntaxes'],
+  ].map((p) => join(root, p));
   const newest = Math.max(...inputs.map(newestMtime));
   if (existsSync(vsixPath) && statSync(vsixPath).mtimeMs > newest && !process.env.IMAGE_AWARE_E2E_REPACKAGE) return false;
   const result = spawnSync('npm', ['run', 'package'], { cwd: root, stdio: 'inherit' });

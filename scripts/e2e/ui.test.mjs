@@ -1,7 +1,9 @@
 // UI tests: what ships is what is tested. The packaged image-aware-manifests.vsix is installed into a
 // fresh extensions folder of a real VS Code (code-server), the fixture workspace is opened in Debian's
 // chromium, and a user's steps are played with mouse and keyboard: squiggle, hover, completion,
-// quick fix from Ctrl+., inlay hints, Problems panel, command palette. Screenshots go to
+// quick fix from Ctrl+., inlay hints, Problems panel, command palette. Then the same window opens a
+// second workspace whose manifest points at a real registry started here on 127.0.0.1 (registry
+// online for that workspace only), and tag completion is typed for. Screenshots go to
 // out/e2e/screenshots/. Run: node --test scripts/e2e/ui.test.mjs (after `npm run package`, which
 // ensurePackaged() runs when the VSIX is older than its sources).
 import assert from 'node:assert/strict';
@@ -15,20 +17,23 @@ import {
   installVsix,
   launchBrowser,
   outDir,
+  registryManifest,
   removeScratch,
   scratchDir,
   startCodeServer,
+  startSeededRegistry,
   vsixPath,
   waitFor,
+  writeRegistryWorkspace,
 } from './lib.mjs';
 
 const screenshots = join(outDir, 'screenshots');
 const deploymentText = readFileSync(join(fixtureWorkspace, 'deployment.yaml'), 'utf8');
 
-/** 1-based line and column of `part` inside `context` in the fixture deployment. */
-function where(context, part) {
-  const at = deploymentText.indexOf(context) + context.indexOf(part);
-  const before = deploymentText.slice(0, at).split('\n');
+/** 1-based line and column of `part` inside `context` in the fixture deployment (or in `text`). */
+function where(context, part, text = deploymentText) {
+  const at = text.indexOf(context) + context.indexOf(part);
+  const before = text.slice(0, at).split('\n');
   return [before.length, before.at(-1).length + 1];
 }
 const EDITOR = '.monaco-editor[data-uri$="deployment.yaml"]';
@@ -37,6 +42,8 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   let server;
   let browser;
   let page;
+  let registry;
+  let seed;
   let failed = false;
 
   async function shot(name) {
@@ -90,6 +97,19 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     );
   }
 
+  /** Opens `workspace` in the page and deployment.yaml in it with Quick Open, as a user does. */
+  async function openWorkspaceManifest(workspace) {
+    await page.goto(server.url(workspace));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'deployment.yaml' }).waitFor({ timeout: 60_000 });
+    await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } });
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('deployment.yaml');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'deployment.yaml' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator(`${EDITOR} .view-lines`).waitFor();
+  }
+
   async function goTo(line, column) {
     await page.keyboard.press('Control+G');
     await page.keyboard.type(`${line}:${column}`);
@@ -108,6 +128,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
     ensurePackaged();
+    ({ registry, seed } = await startSeededRegistry());
     const home = scratchDir('ui');
     const extensionsDir = join(home, 'extensions');
     const userDataDir = join(home, 'user-data');
@@ -117,22 +138,14 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     server = await startCodeServer({ name: 'ui', extensionsDir, userDataDir });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-    await page.goto(server.url(copyWorkspace()));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'deployment.yaml' }).waitFor({ timeout: 60_000 });
-    await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } });
-    // Open the manifest with Quick Open, as a user does.
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('deployment.yaml');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'deployment.yaml' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator(`${EDITOR} .view-lines`).waitFor();
+    await openWorkspaceManifest(copyWorkspace());
   });
 
   after(async () => {
     if (failed && page) await shot('ui-failure').catch(() => {});
     await browser?.close().catch(() => {});
     await server?.stop();
+    await registry?.stop();
     if (!failed && !process.env.IMAGE_AWARE_E2E_KEEP) removeScratch();
   });
 
@@ -254,5 +267,86 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
       const errors = await page.locator('.notification-toast', { hasText: /not found|failed|error/i }).count();
       assert.equal(errors, 0, 'no error notification after running the command');
+    }));
+  test('the extension page shows the icon and the changelog; the walkthrough opens with its four steps', () =>
+    step(async () => {
+      await page.keyboard.press('Control+Shift+X');
+      await page.keyboard.type('@installed image aware');
+      const row = page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'Image Aware Manifests' }).first();
+      await row.waitFor({ timeout: 15_000 });
+      const icon = row.locator('img.icon');
+      await waitFor('the icon in the Extensions view', () => icon.evaluate((img) => img.complete && img.naturalWidth === 128));
+      await row.click();
+      const header = page.locator('.extension-editor .header');
+      await header.locator('.name', { hasText: 'Image Aware Manifests' }).waitFor({ timeout: 15_000 });
+      await waitFor('the icon on the extension page', () => header.locator('img.icon').evaluate((img) => img.complete && img.naturalWidth === 128));
+      await page.locator('.extension-editor .navbar .action-label', { hasText: /^Changelog$/i }).waitFor();
+      await shot('extension-page');
+      await page.mouse.move(900, 700); // away from the extension row and its tooltip
+      await runCommand('Welcome: Open Walkthrough...');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get Started with Image Aware Manifests' }).first().waitFor();
+      await page.keyboard.type('Image Aware');
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Get Started with Image Aware Manifests' }).waitFor();
+      await page.keyboard.press('Enter');
+      const steps = page.locator('.getting-started-step .step-title');
+      await waitFor('the walkthrough steps', async () => (await steps.count()) === 4);
+      assert.deepEqual(await steps.allInnerTexts(), [
+        'Open a manifest and see what is wrong',
+        'Hover: the pull policy Kubernetes will apply',
+        'Fix it with a quick fix',
+        'Pin to digests with your registry',
+      ]);
+      await page.locator('.getting-started-step.expanded', { hasText: 'Show the Problems Panel' }).waitFor();
+      // The step's markdown page (docs/walkthrough/findings.md from the VSIX) renders in a webview.
+      await waitFor('the first step\'s markdown page', async () => {
+        for (const frame of page.frames()) {
+          if ((await frame.locator('h1', { hasText: 'What is wrong with an image field' }).count().catch(() => 0)) > 0) return true;
+        }
+        return false;
+      }, { timeoutMs: 15_000, intervalMs: 200 });
+      await shot('walkthrough');
+      await page.keyboard.press('Control+Shift+E');
+    }));
+
+  test('with a registry: typing `image: 127.0.0.1:PORT/team/app:` lists its tags in the suggest widget, newest version first; Enter writes 2.0.0', () =>
+    step(async () => {
+      // A second workspace in the same window: its deployment.yaml points at the registry started in
+      // before(), and its .vscode/settings.json turns imageAware.registry.online on.
+      await openWorkspaceManifest(writeRegistryWorkspace(seed, 'ui-registry-workspace'));
+      const manifest = registryManifest(seed.repository);
+      await goTo(...where(`image: ${seed.repository}:1.10.0`, 'image', manifest));
+      await page.keyboard.press('Shift+End');
+      // The reference goes in as one input (as a paste would): typed key by key, `127.0.0.1:` would
+      // ask Docker Hub for the tags of an image called 127.0.0.1. Then the colon is typed.
+      await page.keyboard.insertText(`image: ${seed.repository}`);
+      await page.keyboard.type(':');
+      const rows = page.locator('.suggest-widget.visible .monaco-list-row');
+      const labels = () => rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent?.trim()));
+      await waitFor('the tags in the suggest widget', async () => {
+        if ((await rows.count()) === 0) await page.keyboard.press('Control+Space');
+        const seen = await labels().catch(() => []);
+        return seen.length === seed.tagsNewestFirst.length && seen[0] === seed.tagsNewestFirst[0];
+      }, { timeoutMs: 20_000, intervalMs: 500 });
+      assert.deepEqual(await labels(), seed.tagsNewestFirst);
+      assert.equal(await page.locator('.suggest-widget.visible .monaco-list-row.focused .label-name').innerText(), '2.0.0');
+      await shot('tag-completion');
+      // The containers and the suggest widget only, for docs/tag-completion.png.
+      const editor = await page.locator(EDITOR).boundingBox();
+      const widget = await page.locator('.suggest-widget.visible').boundingBox();
+      // From the first whole line at least 180 px above the widget, so no line is cut in half.
+      const lineTops = await page.locator(`${EDITOR} .view-line`).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+      const top = Math.min(...lineTops.filter((y) => y >= Math.max(editor.y, widget.y - 180)));
+      const clip = { x: editor.x, y: top, width: Math.min(editor.width, widget.x + widget.width + 40 - editor.x), height: widget.y + widget.height + 20 - top };
+      await page.screenshot({ path: join(screenshots, 'tag-completion-editor.png'), clip });
+      await page.keyboard.press('Enter');
+      // Both containers now say 2.0.0 (an inlay hint may follow the value: it is text in the DOM).
+      const images = () =>
+        page.evaluate(
+          (selector) => [...document.querySelectorAll(`${selector} .view-line`)].map((l) => l.textContent.replace(/\u00a0/g, ' ').trim()).filter((t) => t.startsWith('image: ')),
+          EDITOR,
+        );
+      await waitFor('the chosen tag', async () => (await images()).every((line) => line.startsWith(`image: ${seed.repository}:2.0.0`)));
+      const values = (await images()).map((line) => line.replace(/\s*imagePullPolicy: \w+$/, ''));
+      assert.deepEqual(values, [`image: ${seed.repository}:2.0.0`, `image: ${seed.repository}:2.0.0`]);
     }));
 });

@@ -11,6 +11,7 @@ import {
   TextDocumentEdit,
 } from 'vscode-languageserver/node';
 import type * as lsp from 'vscode-languageserver/node';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DiagnosticCode, Severity } from '../core/diagnostics/catalog';
@@ -21,7 +22,13 @@ import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Inl
  * Each diagnostic code links to its row in the README that ships with the extension (dist/server.js
  * sits one folder below it), which has an anchor per code. The project has no public home page yet.
  */
-const README_URL = pathToFileURL(resolve(__dirname, '..', 'README.md')).href;
+const README_URL = pathToFileURL(shippedReadme()).href;
+
+/** vsce writes the README into a VSIX as `readme.md`; a checkout has `README.md`. */
+function shippedReadme(): string {
+  const packaged = resolve(__dirname, '..', 'readme.md');
+  return existsSync(packaged) ? packaged : resolve(__dirname, '..', 'README.md');
+}
 
 const DIAGNOSTIC_SOURCE = 'image-aware';
 /** Findings computed from what a registry answered carry their own source, so people see where they come from. */

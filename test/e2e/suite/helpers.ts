@@ -8,6 +8,33 @@ import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'image-aware.image-aware-manifests';
 
+/** What the runner seeded into the loopback registry (scripts/e2e/lib.mjs startSeededRegistry), and the workspace that uses it. */
+export interface RegistrySeed {
+  readonly host: string;
+  /** `127.0.0.1:PORT/team/app` */
+  readonly repository: string;
+  readonly tagsNewestFirst: readonly string[];
+  /** The single-platform image behind 1.2.0, 1.9.3, 1.10.0 and 2.0.0-rc.1. */
+  readonly versionsDigest: string;
+  readonly latestDigest: string;
+  /** `2.0.0`: an OCI index over linux/amd64 and linux/arm64. */
+  readonly index: { readonly digest: string; readonly platforms: ReadonlyArray<{ readonly platform: string; readonly digest: string }> };
+  readonly workspace: string;
+}
+
+/** The seed from $IMAGE_AWARE_E2E_REGISTRY, or undefined when the runner started no registry. */
+export function registrySeed(): RegistrySeed | undefined {
+  const json = process.env.IMAGE_AWARE_E2E_REGISTRY;
+  return json ? (JSON.parse(json) as RegistrySeed) : undefined;
+}
+
+/** Whether this extension host's window has the registry workspace open (else it is the offline fixture). */
+export function isRegistryWorkspace(): boolean {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const seed = registrySeed();
+  return seed !== undefined && folder !== undefined && folder.scheme === 'file' && folder.fsPath === seed.workspace;
+}
+
 export function workspaceUri(...segments: string[]): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the tests need the fixture workspace open as a folder');

@@ -1,11 +1,16 @@
 /**
  * The extension-host entry point (`extensionTestsPath`): VS Code, or code-server through the URL
  * payload, loads out/e2e/suite.js (this file bundled with mocha by scripts/e2e/build-suite.mjs)
- * into the real extension host and awaits run(). Results go to the JSON file named by
- * IMAGE_AWARE_E2E_RESULTS, because a browser-driven extension host has no console the runner reads.
+ * into the real extension host and awaits run(). The runner opens two workspaces, each in its own
+ * window and extension host: the fixture workspace (offline) gets editor.suite.ts, the workspace
+ * whose manifest points at the seeded loopback registry gets registry.suite.ts. Results go to
+ * `<IMAGE_AWARE_E2E_RESULTS_DIR>/<editor|registry>.json`, because a browser-driven extension host
+ * has no console the runner reads.
  */
 import Mocha from 'mocha';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isRegistryWorkspace } from './helpers';
 
 interface TestResult {
   readonly title: string;
@@ -19,15 +24,20 @@ function report(path: string | undefined, data: unknown): void {
 }
 
 export function run(): Promise<void> {
-  const resultsPath = process.env.IMAGE_AWARE_E2E_RESULTS;
+  const which = isRegistryWorkspace() ? 'registry' : 'editor';
+  const resultsDir = process.env.IMAGE_AWARE_E2E_RESULTS_DIR;
+  const resultsPath = resultsDir && join(resultsDir, `${which}.json`);
   report(resultsPath, { state: 'started', startedAt: new Date().toISOString() });
   const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: 'spec' });
   if (process.env.IMAGE_AWARE_E2E_GREP) mocha.grep(process.env.IMAGE_AWARE_E2E_GREP);
   // The spec files are bundled in; `pre-require` gives them the tdd globals (suite, test, …)
   // exactly as mocha does for files it loads itself.
   mocha.suite.emit('pre-require', globalThis, 'suite.js', mocha);
+  // Static requires, so the bundler includes both; only the one for this workspace runs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('./editor.suite');
+  if (which === 'registry') require('./registry.suite');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  else require('./editor.suite');
   const results: TestResult[] = [];
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

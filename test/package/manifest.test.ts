@@ -1,0 +1,89 @@
+/**
+ * package.json as the Marketplace and VS Code read it: an icon vsce accepts (a 128×128 PNG), a
+ * gallery banner, a walkthrough whose pages exist and ship, completion events that name real
+ * commands and settings, every setting described with a default, a changelog entry for this
+ * version, and a README whose screenshots exist in the clone and never reach the VSIX as broken images.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = resolve(__dirname, '../../..');
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+
+interface Step {
+  id: string;
+  title: string;
+  description: string;
+  media: { markdown?: string; image?: string; altText?: string };
+  completionEvents?: string[];
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(path: string): { width: number; height: number } {
+  const bytes = readFileSync(path);
+  assert.equal(bytes.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', `${path} is a PNG`);
+  assert.equal(bytes.subarray(12, 16).toString('ascii'), 'IHDR');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+test('the icon is a 128×128 PNG, and the gallery banner has a colour and a theme', () => {
+  assert.equal(pkg.icon, 'docs/icon.png');
+  assert.deepEqual(pngSize(resolve(root, pkg.icon)), { width: 128, height: 128 });
+  assert.match(pkg.galleryBanner.color, /^#[0-9a-f]{6}$/i);
+  assert.ok(['dark', 'light'].includes(pkg.galleryBanner.theme));
+});
+
+test('the walkthrough: 3–4 steps, each with a markdown page that exists, and completion events that name real commands and settings', () => {
+  const [walkthrough, ...others] = pkg.contributes.walkthroughs;
+  assert.equal(others.length, 0);
+  assert.ok(walkthrough.id && walkthrough.title && walkthrough.description);
+  const steps: Step[] = walkthrough.steps;
+  assert.ok(steps.length >= 3 && steps.length <= 4, `${steps.length} steps`);
+  const commands = new Set<string>(pkg.contributes.commands.map((c: { command: string }) => c.command));
+  const settings = new Set(Object.keys(pkg.contributes.configuration.properties));
+  for (const step of steps) {
+    assert.ok(step.media.markdown, `${step.id} has markdown media`);
+    assert.match(step.media.markdown, /^docs\/walkthrough\/[a-z-]+\.md$/);
+    assert.ok(existsSync(resolve(root, step.media.markdown)), `${step.media.markdown} exists`);
+    for (const event of step.completionEvents ?? []) {
+      const [kind, name] = event.split(/:(.*)/s);
+      if (kind === 'onCommand' && name.startsWith('imageAware.')) assert.ok(commands.has(name), `${event}: a contributed command`);
+      else if (kind === 'onSettingChanged') assert.ok(settings.has(name), `${event}: a contributed setting`);
+      else assert.ok(['onCommand', 'onView', 'onContext', 'onLink'].includes(kind), `${event}: a known completion event`);
+    }
+    for (const [, target] of step.description.matchAll(/\]\(command:([\w.]+)/g)) {
+      if (target.startsWith('imageAware.')) assert.ok(commands.has(target), `${step.id} links to ${target}, a contributed command`);
+    }
+  }
+});
+
+test('every command is contributed under the Image Aware category, and every setting has a description and a default', () => {
+  for (const command of pkg.contributes.commands) {
+    assert.equal(command.category, 'Image Aware', command.command);
+    assert.ok(command.title, command.command);
+  }
+  for (const [key, setting] of Object.entries<Record<string, unknown>>(pkg.contributes.configuration.properties)) {
+    assert.ok(typeof (setting.markdownDescription ?? setting.description) === 'string', `${key} has a description`);
+    assert.ok('default' in setting, `${key} has a default`);
+  }
+});
+
+test('CHANGELOG.md has an entry for the version in package.json', () => {
+  const changelog = readFileSync(resolve(root, 'CHANGELOG.md'), 'utf8');
+  assert.ok(changelog.includes(`\n## ${pkg.version}\n`), `## ${pkg.version} in CHANGELOG.md`);
+});
+
+test('README.md: its screenshots exist; the README that ships names them instead of linking images it cannot show', async () => {
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  assert.deepEqual(images, ['docs/hover.png', 'docs/quick-fix.png', 'docs/problems.png', 'docs/tag-completion.png']);
+  for (const image of images) assert.ok(existsSync(resolve(root, image)), `${image} exists`);
+  const { marketplaceReadme } = await import(pathToFileURL(resolve(root, 'scripts/marketplace-readme.mjs')).href);
+  const shipped: string = marketplaceReadme(readme);
+  assert.doesNotMatch(shipped, /!\[/, 'no image left');
+  for (const image of images) assert.ok(shipped.includes(`Screenshot \`${image}\``), `${image} is named`);
+  assert.equal(shipped.split('\n').length, readme.split('\n').length, 'everything else is README.md as it is');
+});
