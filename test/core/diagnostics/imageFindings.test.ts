@@ -131,8 +131,8 @@ const cases: Record<string, [string, Expected]> = {
   'image: ~': [pod('    - name: app\n      «image»: ~\n'), [['missing-image', MISSING('Container "app"')]]],
   'image: null': [pod('    - name: app\n      «image»: null\n'), [['missing-image', MISSING('Container "app"')]]],
   // The API server rejects "" as it rejects a missing image, but "" is also wrong in a patch, so it
-  // is the (error-level) invalid-reference, with an empty span between the quotes.
-  'image: ""': [pod('    - name: app\n      image: "«»"\n'), [['invalid-reference', 'The image reference is empty.']]],
+  // is the (error-level) invalid-reference, marking the quotes.
+  'image: ""': [pod('    - name: app\n      image: «""»\n'), [['invalid-reference', 'The image reference is empty.']]],
   'image: a mapping': [pod('    - name: app\n      «image»: {repository: nginx}\n'), [['missing-image', MISSING('Container "app"')]]],
   'initContainers index and the workload kind': [
     deployment('      - name: a\n        image: busybox:1.36@' + DIGEST + '\n      initContainers:\n      - name: b\n        image: busybox:1.36@' + DIGEST + '\n      - «command»: [sh]\n'),

@@ -379,8 +379,8 @@ test('containers without an image, with an empty image, or with a non-scalar ima
       'missing-image "image"',
       'missing-image "image"',
       'missing-image "image"',
-      // An empty reference is reported as an empty span between the quotes.
-      'invalid-reference ""',
+      // An empty reference marks its quotes.
+      'invalid-reference "\\"\\""',
       'not-pinned "nginx:1.25"',
     ],
   });

@@ -29,7 +29,9 @@ function referenceFindings(image: YamlScalar, what: string): { findings: Finding
   }
   const parsed = parseReference(image.value);
   if (!parsed.ok) {
-    const span = valueSpanToSource(image, parsed.error.span.start, parsed.error.span.end);
+    // An empty reference has an empty error span; the whole scalar (its quotes) is what to mark.
+    const { start, end } = parsed.error.span;
+    const span = start === end ? { start: image.start, end: image.end } : valueSpanToSource(image, start, end);
     return { findings: [{ code: 'invalid-reference', message: parsed.error.message, ...span }], ref: null };
   }
   return { findings: [], ref: parsed.value };
