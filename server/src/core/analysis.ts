@@ -7,6 +7,7 @@
  * content in the previous Analysis and reused as they are, even if they moved), and nothing keeps a
  * YAML tree alive once a document's image fields are extracted, so memory stays near the text size.
  */
+import { lineEndOf } from './lines';
 import { imageFindings } from './diagnostics/imageFindings';
 import type { Finding } from './diagnostics/finding';
 import { splitDocuments } from './manifest/documents';
@@ -78,7 +79,7 @@ function analyzeDocument(source: string, kustomizationFile: boolean): DocumentAn
       code: 'not-analysed',
       message: `This document reaches more than ${MAX_CONTAINERS_PER_DOCUMENT} containers (through aliases?); the rest are not checked.`,
       start: 0,
-      end: lineEnd(source, 0),
+      end: lineEndOf(source, 0),
     });
   }
   if (findings.length === 0 && !fields.isManifest && fields.definedSecrets.length === 0) return fast ? NOTHING_FAST : NOTHING_SLOW;
@@ -104,13 +105,6 @@ function clampToDocument(start: number, end: number, source: string): { start: n
   return { start: clamped, end: Math.min(clamped + 1, length) };
 }
 
-/** The end of the line holding offset. Fix: before a CRLF's CR, so spans on CRLF files stay exact. */
-function lineEnd(text: string, offset: number): number {
-  const newline = text.indexOf('\n', offset);
-  if (newline < 0) return text.length;
-  return newline > offset && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-}
-
 /** A NUL in the first 8 KiB means binary content: YAML forbids it, and no manifest has one. */
 function binaryOffset(text: string): number {
   return text.slice(0, 8192).indexOf('\0');
@@ -120,7 +114,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const nul = binaryOffset(text);
   if (nul >= 0) {
     const message = `Not analysed: this looks like binary data (a NUL character at offset ${nul}), not YAML.`;
-    const fileFindings: Finding[] = [{ code: 'not-analysed', message, start: 0, end: lineEnd(text, 0) }];
+    const fileFindings: Finding[] = [{ code: 'not-analysed', message, start: 0, end: lineEndOf(text, 0) }];
     return { text, documents: [], fileFindings, reparsed: 0, kustomizationFile: false };
   }
   const kustomizationFile = options.fileName !== undefined && KUSTOMIZATION_FILE.test(options.fileName);
@@ -139,7 +133,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
       const size = (text.length / 1048576).toFixed(1);
       const limit = (options.maxFileSize / 1048576).toFixed(1);
       const message = `Not analysed from here on: the file is ${size} MB and the limit (imageAware.limits.maxFileSizeMB) is ${limit} MB.`;
-      fileFindings.push({ code: 'not-analysed', message, start: region.start, end: lineEnd(text, region.start) });
+      fileFindings.push({ code: 'not-analysed', message, start: region.start, end: lineEndOf(text, region.start) });
       break;
     }
     const source = text.slice(region.start, region.end);

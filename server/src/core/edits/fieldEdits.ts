@@ -4,6 +4,7 @@
  * Offsets are absolute: callers pass the document start that the field's relative spans add to.
  * The mappings edited are containers and kustomize `images:` entries (`MappingFields`).
  */
+import { lineEndOf, lineStartOf } from '../lines';
 import type { ContainerFields, Field } from '../manifest/imageFields';
 import type { YamlScalar } from '../manifest/yamlTree';
 import type { TextEdit } from './textEdit';
@@ -21,16 +22,6 @@ function quoteLike(scalar: YamlScalar, value: string): string {
  */
 export function replaceScalar(docStart: number, scalar: YamlScalar, value: string): TextEdit {
   return { start: docStart + scalar.start, end: docStart + scalar.end, newText: quoteLike(scalar, value) };
-}
-
-function lineStartOf(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-function lineEndOf(text: string, offset: number): number {
-  const newline = text.indexOf('\n', offset);
-  if (newline < 0) return text.length;
-  return text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
 }
 
 function eolOf(text: string): string {

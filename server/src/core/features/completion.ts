@@ -9,6 +9,7 @@
  * `registryCompletionNeed` tells a front end which registry question completion at an offset needs,
  * so it can ask before calling computeCompletions with the answer.
  */
+import { lineStartOf } from '../lines';
 import { documentAt } from '../analysis';
 import type { Analysis } from '../analysis';
 import { defaultPullPolicy, PULL_POLICIES } from '../policy/pullPolicy';
@@ -75,7 +76,7 @@ function cursorField(analysis: Analysis, offset: number): CursorField | null {
   const doc = documentAt(analysis, offset);
   if (!doc?.analysis.fields.isManifest) return null;
   const text = analysis.text;
-  const lineStart = Math.max(text.lastIndexOf('\n', offset - 1) + 1, 0);
+  const lineStart = lineStartOf(text, offset);
   const match = FIELD_BEFORE_CURSOR.exec(text.slice(lineStart, offset));
   if (!match) return null;
   const start = offset - match[4].length;

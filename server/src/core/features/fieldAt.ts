@@ -2,6 +2,7 @@
  * Finds which image-related field an offset is on, for hover, completion and code actions.
  * Offsets in and out are absolute; the lookup works on one document's relative spans.
  */
+import { lineEndOf } from '../lines';
 import { documentAt } from '../analysis';
 import type { Analysis, AnalyzedDocument } from '../analysis';
 import type { ContainerFields, Field, KustomizeImageFields } from '../manifest/imageFields';
@@ -34,11 +35,6 @@ export function containerAt(analysis: Analysis, offset: number): ContainerFields
     if (relative >= container.start && relative <= end) found = container;
   }
   return found;
-}
-
-function lineEndOf(text: string, offset: number): number {
-  const newline = text.indexOf('\n', offset);
-  return newline < 0 ? text.length : newline;
 }
 
 export function fieldAt(analysis: Analysis, offset: number): FieldHit | null {
