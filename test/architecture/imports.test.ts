@@ -1,13 +1,14 @@
 /**
  * Keeps the layering honest, like go-containerregistry's depcheck tests: the analysis core imports
  * only `yaml` and itself, only lsp/ speaks LSP, only client/ knows the VS Code API, and only
- * registry/ speaks HTTP (so credentials and TLS rules live in one place).
+ * registry/ speaks HTTP (so credentials and TLS rules live in one place), and only cluster/ knows
+ * @kubernetes/client-node (the engine sees the Cluster port).
  * It reads the sources, so it also catches `require()` and dynamic `import()`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const root = resolve(__dirname, '../../..');
 
@@ -61,15 +62,29 @@ test('only server/src/registry speaks HTTP', () => {
   assert.deepEqual(found, []);
 });
 
-test('the engine imports the core and itself, and only types from registry/ (the port, not the adapter)', () => {
+test('the engine imports the core and itself, and only types from the ports (registry/, cluster/, tools/), not the adapters', () => {
   const engine = sources(join(root, 'server/src/engine'));
   assert.ok(engine.length > 0, 'the engine sources were found');
+  const src = join(root, 'server/src');
   const found = engine.flatMap((file) => {
     const text = readFileSync(file, 'utf8');
     const typeOnly = new Set([...text.matchAll(/^\s*import\s+type\s[^;]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]));
     return importsOf(file)
-      .filter((s) => !(s.startsWith('./') || s.startsWith('../core/') || (s.startsWith('../registry/') && typeOnly.has(s))))
+      .filter((s) => {
+        if (s === 'yaml') return false;
+        if (!s.startsWith('.')) return true;
+        const target = relative(src, resolve(dirname(file), s)).split(sep);
+        if (target[0] === 'engine' || target[0] === 'core') return false;
+        return !(['registry', 'cluster', 'tools'].includes(target[0]) && typeOnly.has(s));
+      })
       .map((s) => `${relative(root, file)} imports ${s}`);
   });
   assert.deepEqual(found, []);
+});
+
+test('only server/src/cluster imports @kubernetes/client-node', () => {
+  const outside = [...sources(join(root, 'server/src')), ...sources(join(root, 'client/src'))].filter((f) => !f.startsWith(join(root, 'server/src/cluster') + sep));
+  const found = outside.flatMap((f) => importsOf(f).filter((s) => s.startsWith('@kubernetes/client-node')).map((s) => `${relative(root, f)} imports ${s}`));
+  assert.deepEqual(found, []);
+  assert.ok(sources(join(root, 'server/src/cluster')).some((f) => importsOf(f).includes('@kubernetes/client-node')), 'the cluster adapter was found');
 });
