@@ -8,3 +8,11 @@ export { collectAnonymousPull, collectFacts, collectTags, toManifestFound, uniqu
 export type { CollectOptions, RepositoryQuery } from './collectFacts';
 export { pinEdits } from './pinEdits';
 export type { PinOptions, PinReport, PinTarget, SkippedImage } from './pinEdits';
+export { applyObjects, asClusterError, normalizedYaml, placeObject } from './cluster/apply';
+export type { AppliedObject, ApplyFlowOptions, ApplyOutcome, ApplyPrompts, ApplyReport, ChangeAction, ObjectChange, RefusedObject } from './cluster/apply';
+export { displayName, manifestObjects, refOf } from './cluster/objects';
+export type { ManifestObject } from './cluster/objects';
+export { hasRolloutStatus, pullFailures, rolloutStatus, selectorString, watchRollout } from './cluster/rollout';
+export type { PullFailure, PullFailureCause, RolloutResult, RolloutStatus, WatchRolloutOptions } from './cluster/rollout';
+export { scale } from './cluster/scale';
+export { containersOf, setImage, setImageFileEdit, setImagePatch } from './cluster/setImage';

@@ -1,0 +1,255 @@
+/**
+ * rolloutStatus gives kubectl's rollout status messages (polymorphichelpers/rollout_status.go) for
+ * every case of Deployment, DaemonSet and StatefulSet; pullFailures explains each kubelet pull
+ * failure (messages as containerd and docker word them); watchRollout follows a fake cluster's
+ * events to done, to a persisting pull failure, to a timeout, a deletion or an abort.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClusterError } from '../../../server/src/cluster/types';
+import type { KubeObject } from '../../../server/src/cluster/types';
+import { hasRolloutStatus, pullFailures, rolloutStatus, selectorString, watchRollout } from '../../../server/src/engine';
+import { FakeCluster } from './fakeCluster';
+
+function workload(kind: string, generation: number, spec: object, status: object, apiVersion = 'apps/v1'): KubeObject {
+  return { apiVersion, kind, metadata: { name: 'web', namespace: 'team', generation }, spec, status };
+}
+
+function check(object: KubeObject, message: string, done = false, failed = false): void {
+  assert.deepEqual(rolloutStatus(object), { done, failed, message });
+}
+
+test('Deployment: every branch of kubectl\'s viewer', () => {
+  const spec = { replicas: 3 };
+  check(workload('Deployment', 2, spec, { observedGeneration: 1 }), 'Waiting for deployment spec update to be observed...');
+  check(
+    workload('Deployment', 2, spec, { observedGeneration: 2, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] }),
+    'deployment "web" exceeded its progress deadline',
+    false,
+    true,
+  );
+  check(workload('Deployment', 2, spec, { observedGeneration: 2, updatedReplicas: 1, replicas: 3 }), 'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...');
+  check(workload('Deployment', 2, spec, { observedGeneration: 2, updatedReplicas: 3, replicas: 4 }), 'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...');
+  check(workload('Deployment', 2, spec, { observedGeneration: 2, updatedReplicas: 3, replicas: 3, availableReplicas: 2 }), 'Waiting for deployment "web" rollout to finish: 2 of 3 updated replicas are available...');
+  check(workload('Deployment', 2, spec, { observedGeneration: 2, updatedReplicas: 3, replicas: 3, availableReplicas: 3 }), 'deployment "web" successfully rolled out', true);
+  // Progressing with another reason is no failure.
+  check(
+    workload('Deployment', 1, spec, { observedGeneration: 1, updatedReplicas: 3, replicas: 3, availableReplicas: 3, conditions: [{ type: 'Progressing', reason: 'NewReplicaSetAvailable' }] }),
+    'deployment "web" successfully rolled out',
+    true,
+  );
+});
+
+test('DaemonSet: every branch of kubectl\'s viewer', () => {
+  const rolling = { updateStrategy: { type: 'RollingUpdate' } };
+  check(workload('DaemonSet', 1, { updateStrategy: { type: 'OnDelete' } }, {}), 'rollout status is only available for RollingUpdate strategy type', true, true);
+  check(workload('DaemonSet', 2, rolling, { observedGeneration: 1 }), 'Waiting for daemon set spec update to be observed...');
+  check(workload('DaemonSet', 2, rolling, { observedGeneration: 2, desiredNumberScheduled: 3, updatedNumberScheduled: 1 }), 'Waiting for daemon set "web" rollout to finish: 1 out of 3 new pods have been updated...');
+  check(
+    workload('DaemonSet', 2, rolling, { observedGeneration: 2, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 2 }),
+    'Waiting for daemon set "web" rollout to finish: 2 of 3 updated pods are available...',
+  );
+  check(workload('DaemonSet', 2, {}, { observedGeneration: 2, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 }), 'daemon set "web" successfully rolled out', true);
+});
+
+test('StatefulSet: every branch of kubectl\'s viewer', () => {
+  const spec = { replicas: 3, updateStrategy: { type: 'RollingUpdate' } };
+  check(workload('StatefulSet', 1, { updateStrategy: { type: 'OnDelete' } }, {}), 'rollout status is only available for RollingUpdate strategy type', true, true);
+  check(workload('StatefulSet', 1, spec, { observedGeneration: 0 }), 'Waiting for statefulset spec update to be observed...');
+  check(workload('StatefulSet', 2, spec, { observedGeneration: 1 }), 'Waiting for statefulset spec update to be observed...');
+  check(workload('StatefulSet', 2, spec, { observedGeneration: 2, readyReplicas: 1 }), 'Waiting for 2 pods to be ready...');
+  const partitioned = { replicas: 3, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } } };
+  check(workload('StatefulSet', 2, partitioned, { observedGeneration: 2, readyReplicas: 3, updatedReplicas: 1 }), 'Waiting for partitioned roll out to finish: 1 out of 2 new pods have been updated...');
+  check(workload('StatefulSet', 2, partitioned, { observedGeneration: 2, readyReplicas: 3, updatedReplicas: 2 }), 'partitioned roll out complete: 2 new pods have been updated...', true);
+  const revisions = { observedGeneration: 2, readyReplicas: 3, updatedReplicas: 1, currentReplicas: 2, updateRevision: 'web-2', currentRevision: 'web-1' };
+  check(workload('StatefulSet', 2, spec, revisions), 'waiting for statefulset rolling update to complete 1 pods at revision web-2...');
+  check(workload('StatefulSet', 2, spec, { ...revisions, currentReplicas: 3, currentRevision: 'web-2' }), 'statefulset rolling update complete 3 pods at revision web-2...', true);
+});
+
+test('kinds without a viewer', () => {
+  assert.equal(hasRolloutStatus({ apiVersion: 'apps/v1', kind: 'Deployment' }), true);
+  assert.equal(hasRolloutStatus({ apiVersion: 'example.com/v1', kind: 'Deployment' }), false);
+  assert.equal(hasRolloutStatus({ apiVersion: 'batch/v1', kind: 'Job' }), false);
+  check(workload('Job', 1, {}, {}, 'batch/v1'), 'no status viewer has been implemented for Job.batch', false, true);
+});
+
+test('selectorString writes matchLabels and matchExpressions as the API takes them', () => {
+  assert.equal(
+    selectorString({
+      matchLabels: { app: 'web' },
+      matchExpressions: [
+        { key: 'tier', operator: 'In', values: ['a', 'b'] },
+        { key: 'env', operator: 'NotIn', values: ['dev'] },
+        { key: 'canary', operator: 'Exists' },
+        { key: 'legacy', operator: 'DoesNotExist' },
+      ],
+    }),
+    'app=web,tier in (a,b),env notin (dev),canary,!legacy',
+  );
+  assert.equal(selectorString(undefined), '');
+});
+
+function pod(name: string, statuses: object[], init: object[] = [], spec: object = {}): KubeObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'team' }, spec, status: { containerStatuses: statuses, initContainerStatuses: init } };
+}
+
+function waitingStatus(container: string, image: string, reason: string, message?: string): object {
+  return { name: container, image, ready: false, state: { waiting: message === undefined ? { reason } : { reason, message } } };
+}
+
+const NOT_FOUND =
+  'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:does-not-exist": failed to resolve reference "docker.io/library/nginx:does-not-exist": docker.io/library/nginx:does-not-exist: not found';
+const UNAUTHORIZED_401 =
+  'failed to pull and unpack image "ghcr.io/acme/private:1.0": failed to resolve reference "ghcr.io/acme/private:1.0": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token?scope=repository%3Aacme%2Fprivate%3Apull&service=ghcr.io: 401 Unauthorized';
+const DENIED = 'Error response from daemon: pull access denied for acme/private, repository does not exist or may require \'docker login\': denied: requested access to the resource is denied';
+const FORBIDDEN_403 = 'unexpected status from HEAD request to https://registry.example.com/v2/app/manifests/1.0: 403 Forbidden';
+const NO_HOST =
+  'failed to pull and unpack image "registry.internal:5000/app:1": failed to resolve reference "registry.internal:5000/app:1": failed to do request: Head "https://registry.internal:5000/v2/app/manifests/1": dial tcp: lookup registry.internal on 10.96.0.10:53: no such host';
+
+test('pullFailures: the cause and fix of each kubelet message', () => {
+  const failures = pullFailures([
+    pod('a', [waitingStatus('web', 'nginx:does-not-exist', 'ErrImagePull', NOT_FOUND), { name: 'ok', image: 'busybox', state: { running: {} } }]),
+    pod('b', [waitingStatus('web', 'nginx:does-not-exist', 'ImagePullBackOff', `Back-off pulling image "nginx:does-not-exist": ErrImagePull: ${NOT_FOUND}`)]),
+    pod('c', [waitingStatus('app', 'ghcr.io/acme/private:1.0', 'ErrImagePull', UNAUTHORIZED_401)]),
+    pod('d', [waitingStatus('app', 'acme/private', 'ErrImagePull', DENIED)], [], { imagePullSecrets: [{ name: 'hub' }] }),
+    pod('e', [waitingStatus('app', 'registry.example.com/app:1.0', 'ErrImagePull', FORBIDDEN_403)]),
+    pod('f', [waitingStatus('app', 'app:dev', 'ErrImageNeverPull', 'Container image "app:dev" is not present with pull policy of Never')]),
+    pod('g', [], [waitingStatus('init', 'App:Latest', 'InvalidImageName', 'Failed to apply default image tag "App:Latest": couldn\'t parse image name "App:Latest": invalid reference format: repository name must be lowercase')]),
+    pod('h', [waitingStatus('app', 'registry.internal:5000/app:1', 'ErrImagePull', NO_HOST)]),
+    pod('i', [waitingStatus('app', 'nginx:1.27', 'ImagePullBackOff', 'Back-off pulling image "nginx:1.27"')]),
+    pod('j', [waitingStatus('app', 'nginx@sha256:' + 'a'.repeat(64), 'ErrImagePull', 'manifest unknown: manifest unknown')]),
+    pod('k', [waitingStatus('app', 'nginx:1.27', 'CrashLoopBackOff', 'back-off 10s restarting failed container')]),
+  ]);
+  assert.deepEqual(
+    failures.map((f) => [f.pod, f.container, f.reason, f.cause]),
+    [
+      ['a', 'web', 'ErrImagePull', 'tag-not-found'],
+      ['b', 'web', 'ImagePullBackOff', 'tag-not-found'],
+      ['c', 'app', 'ErrImagePull', 'unauthorized'],
+      ['d', 'app', 'ErrImagePull', 'unauthorized'],
+      ['e', 'app', 'ErrImagePull', 'unauthorized'],
+      ['f', 'app', 'ErrImageNeverPull', 'never'],
+      ['g', 'init', 'InvalidImageName', 'invalid'],
+      ['h', 'app', 'ErrImagePull', 'unreachable'],
+      ['i', 'app', 'ImagePullBackOff', 'unknown'],
+      ['j', 'app', 'ErrImagePull', 'tag-not-found'],
+    ],
+  );
+  const fix = Object.fromEntries(failures.map((f) => [f.pod, f.fix]));
+  assert.equal(fix.a, 'The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.');
+  assert.match(fix.c, /^ghcr\.io refused the pull without credentials: add imagePullSecrets \(a docker-registry Secret for ghcr\.io\) to the pod spec/);
+  assert.equal(fix.d, 'docker.io refused the credentials of imagePullSecrets "hub": check that the Secret holds credentials for docker.io that may pull docker.io/acme/private.');
+  assert.match(fix.e, /^registry\.example\.com refused the pull without credentials/);
+  assert.match(fix.f, /imagePullPolicy is Never: set imagePullPolicy to IfNotPresent, or load the image onto the node/);
+  assert.match(fix.g, /^The image reference is not valid: .*lowercase.* Fix the image field\.$/);
+  assert.match(fix.h, /^The node cannot reach registry\.internal:5000/);
+  assert.equal(fix.i, 'See the pod\'s events for the kubelet\'s reason: kubectl describe pod i -n team');
+  assert.equal(fix.j, `The digest sha256:${'a'.repeat(64)} of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.`);
+  assert.equal(failures[0].message, NOT_FOUND);
+  assert.equal(failures[0].image, 'nginx:does-not-exist');
+});
+
+const SELECTOR = { matchLabels: { app: 'web' } };
+
+function deploymentAt(generation: number, status: object): KubeObject {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'team', generation }, spec: { replicas: 2, selector: SELECTOR }, status };
+}
+
+const REF = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'team' };
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(condition(), 'the condition was met in time');
+}
+
+test('watchRollout prints each new status and ends when the rollout is done, re-watching when the server ends a watch', async () => {
+  const cluster = new FakeCluster();
+  cluster.put(deploymentAt(2, { observedGeneration: 1 }));
+  const lines: string[] = [];
+  const watching = watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 5000, pollMs: 10 });
+  await until(() => lines.length === 1);
+  cluster.emit('MODIFIED', deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
+  cluster.emit('MODIFIED', deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
+  cluster.closeWatch();
+  await until(() => cluster.calls.filter((c) => c.method === 'watch').length === 2);
+  cluster.emit('MODIFIED', deploymentAt(2, { observedGeneration: 2, updatedReplicas: 2, replicas: 2, availableReplicas: 2 }));
+  const result = await watching;
+  assert.deepEqual(result, { done: true, message: 'deployment "web" successfully rolled out', pullFailures: [] });
+  assert.deepEqual(lines, [
+    'Waiting for deployment spec update to be observed...',
+    'Waiting for deployment "web" rollout to finish: 1 out of 2 new replicas have been updated...',
+    'deployment "web" successfully rolled out',
+  ]);
+  const lists = cluster.calls.filter((c) => c.method === 'list');
+  assert.ok(lists.length > 0);
+  assert.deepEqual(lists[0].ref, { apiVersion: 'v1', kind: 'Pod', name: 'app=web', namespace: 'team' });
+});
+
+test('watchRollout stops on a pull failure that persists, keeping the cause an earlier ErrImagePull gave', async () => {
+  const cluster = new FakeCluster();
+  cluster.put(deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
+  cluster.pods = [pod('web-1', [waitingStatus('web', 'nginx:does-not-exist', 'ErrImagePull', NOT_FOUND)])];
+  const lines: string[] = [];
+  const watching = watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 5000, pollMs: 10, pullFailureMs: 60 });
+  await until(() => cluster.calls.some((c) => c.method === 'list'));
+  cluster.pods = [pod('web-1', [waitingStatus('web', 'nginx:does-not-exist', 'ImagePullBackOff', 'Back-off pulling image "nginx:does-not-exist"')])];
+  const result = await watching;
+  assert.equal(result.done, false);
+  assert.equal(result.pullFailures[0].reason, 'ImagePullBackOff');
+  assert.equal(result.pullFailures[0].cause, 'tag-not-found');
+  assert.equal(result.message, 'web-1 cannot pull nginx:does-not-exist (ImagePullBackOff): The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.');
+  // Printed once although every poll sees it.
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith('web-1')),
+    ['web-1 web: ErrImagePull nginx:does-not-exist: The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.'],
+  );
+});
+
+test('watchRollout stops at once on a failure that never heals (ErrImageNeverPull)', async () => {
+  const cluster = new FakeCluster();
+  cluster.put(deploymentAt(2, { observedGeneration: 2, updatedReplicas: 0, replicas: 2 }));
+  cluster.pods = [pod('web-1', [waitingStatus('web', 'app:dev', 'ErrImageNeverPull', 'Container image "app:dev" is not present with pull policy of Never')])];
+  const result = await watchRollout(REF, cluster, { output: () => undefined, timeoutMs: 5000, pollMs: 10 });
+  assert.equal(result.done, false);
+  assert.equal(result.pullFailures[0].cause, 'never');
+});
+
+test('watchRollout gives up after the timeout with the last status', async () => {
+  const cluster = new FakeCluster();
+  cluster.put(deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
+  const result = await watchRollout(REF, cluster, { output: () => undefined, timeoutMs: 50, pollMs: 10 });
+  assert.deepEqual(result, {
+    done: false,
+    message: 'timed out after 0.05s: Waiting for deployment "web" rollout to finish: 1 out of 2 new replicas have been updated...',
+    pullFailures: [],
+  });
+});
+
+test('watchRollout ends when the workload is deleted or the deadline is exceeded', async () => {
+  const cluster = new FakeCluster();
+  cluster.put(deploymentAt(2, { observedGeneration: 1 }));
+  const deleted = watchRollout(REF, cluster, { output: () => undefined, timeoutMs: 5000 });
+  await until(() => cluster.calls.some((c) => c.method === 'watch'));
+  cluster.emit('DELETED', deploymentAt(2, {}));
+  assert.deepEqual(await deleted, { done: false, message: 'Deployment "web" was deleted', pullFailures: [] });
+
+  cluster.put(deploymentAt(3, { observedGeneration: 3, conditions: [{ type: 'Progressing', reason: 'ProgressDeadlineExceeded' }] }));
+  const stuck = await watchRollout(REF, cluster, { output: () => undefined, timeoutMs: 5000 });
+  assert.deepEqual(stuck, { done: false, message: 'deployment "web" exceeded its progress deadline', pullFailures: [] });
+});
+
+test('watchRollout rejects with the abort reason, and with errors from the cluster', async () => {
+  const cluster = new FakeCluster();
+  cluster.put(deploymentAt(2, { observedGeneration: 1 }));
+  const controller = new AbortController();
+  const watching = watchRollout(REF, cluster, { output: () => undefined, timeoutMs: 5000, signal: controller.signal });
+  await until(() => cluster.calls.some((c) => c.method === 'watch'));
+  controller.abort(new Error('cancelled by the user'));
+  await assert.rejects(watching, /cancelled by the user/);
+
+  const forbidden = new ClusterError('You may not list pods in namespace "team"', 'forbidden', 403, 'list', 'pods');
+  cluster.list = async () => {
+    throw forbidden;
+  };
+  await assert.rejects(watchRollout(REF, cluster, { output: () => undefined, timeoutMs: 5000, pollMs: 10 }), forbidden);
+});
