@@ -8,6 +8,10 @@ export { collectAnonymousPull, collectFacts, collectTags, toManifestFound, uniqu
 export type { CollectOptions, RepositoryQuery } from './collectFacts';
 export { pinEdits } from './pinEdits';
 export type { PinOptions, PinReport, PinTarget, SkippedImage } from './pinEdits';
+export { dockerfileFor, fromLines, stageNames } from './build/dockerfiles';
+export type { FromLine } from './build/dockerfiles';
+export { buildPushPin, pushedPinEdits, pushImage } from './build/push';
+export type { BuildPushPinResult, PushedImage, PushImageOptions } from './build/push';
 export { applyObjects, asClusterError, normalizedYaml, placeObject } from './cluster/apply';
 export type { AppliedObject, ApplyFlowOptions, ApplyOutcome, ApplyPrompts, ApplyReport, ChangeAction, ObjectChange, RefusedObject } from './cluster/apply';
 export { displayName, manifestObjects, refOf } from './cluster/objects';

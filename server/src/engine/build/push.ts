@@ -1,0 +1,101 @@
+/**
+ * Push, and pin what was pushed.
+ *
+ * The digest to pin is the one the registry serves for the tag, asked fresh after the push: a tool
+ * may recompress layers on the way (docker does), and buildah and podman write a digest file while
+ * docker prints one, so the tool's own digest is kept for the record only.
+ * Pinning the pushed image reuses the pin action's own edit code (core pinFileEdits) with facts that
+ * hold just the pushed tag, so a build→push→pin edit is byte-identical to "Pin to digest" and only
+ * images naming that repository and tag (as kubelet would resolve them) are touched.
+ */
+import { pinFileEdits } from '../../core/edits/pinEdits';
+import type { PinnedImage } from '../../core/edits/pinEdits';
+import { effectiveTag, NO_FACTS, tagKey } from '../../core/facts';
+import type { ManifestFound, RegistryFacts } from '../../core/facts';
+import { parseReference } from '../../core/reference/reference';
+import type { ImageReference } from '../../core/reference/reference';
+import type { PinSettings } from '../../core/settings';
+import type { RegistryClient } from '../../registry/types';
+import type { BuildRequest, BuildTool, RunIo } from '../../tools/types';
+import { toManifestFound } from '../collectFacts';
+import type { PinTarget } from '../pinEdits';
+
+export interface PushedImage {
+  /** The reference pushed, as given. */
+  readonly image: string;
+  /** What the registry serves for the tag now: the digest to pin. */
+  readonly digest: string;
+  /** What the tool said it pushed, when it says (informational; may differ from `digest`). */
+  readonly toolDigest: string | null;
+  /** The registry's answer for the tag, as a fact the pin edits are made from. */
+  readonly manifest: ManifestFound;
+}
+
+export interface PushImageOptions {
+  /** False for loopback and insecure registries (plain HTTP or an untrusted certificate). */
+  readonly tlsVerify: boolean;
+  readonly io: RunIo;
+  /**
+   * The pin settings the result will be pinned with: with a pin platform the manifest body is read
+   * (one GET instead of a HEAD, as the pin action does), so a pushed multi-platform index is pinned
+   * to that platform's image.
+   */
+  readonly pin?: PinSettings;
+}
+
+/** A pushable reference: valid, with no digest (a tool pushes by tag). */
+function pushableReference(image: string): ImageReference {
+  const parsed = parseReference(image);
+  if (!parsed.ok) throw new Error(`Cannot push "${image}": ${parsed.error.message}`);
+  if (parsed.value.digest !== null) throw new Error(`Cannot push "${image}": an image is pushed by tag, and this one names a digest.`);
+  return parsed.value;
+}
+
+/** Pushes `image` with the tool, then asks the registry which digest its tag names now. */
+export async function pushImage(image: string, tool: BuildTool, registry: RegistryClient, options: PushImageOptions): Promise<PushedImage> {
+  const ref = pushableReference(image);
+  const { toolDigest } = await tool.push(image, { tlsVerify: options.tlsVerify }, options.io);
+  const info = await registry.getManifest(
+    { registry: ref.domain, path: ref.path, reference: effectiveTag(ref) },
+    { detail: options.pin?.platform ? 'body' : 'digest', fresh: true, signal: options.io.signal },
+  );
+  return { image, digest: info.digest, toolDigest, manifest: toManifestFound(info) };
+}
+
+/** Facts that know one thing: the pushed tag's manifest. */
+function pushedFacts(pushed: PushedImage): RegistryFacts {
+  const ref = pushableReference(pushed.image);
+  return { ...NO_FACTS, manifests: new Map([[tagKey(ref, effectiveTag(ref)), pushed.manifest]]) };
+}
+
+/** The pin edits for the pushed image in each file: only images with its repository and tag, as the pin action writes them. */
+export function pushedPinEdits<Id>(
+  targets: readonly PinTarget<Id>[],
+  pushed: PushedImage,
+  pin: PinSettings,
+): Array<{ readonly id: Id; readonly pins: readonly PinnedImage[] }> {
+  const facts = pushedFacts(pushed);
+  return targets.flatMap((target) => {
+    const pins = pinFileEdits(target.analysis, facts, pin);
+    return pins.length === 0 ? [] : [{ id: target.id, pins }];
+  });
+}
+
+export interface BuildPushPinResult<Id> {
+  readonly pushed: PushedImage;
+  readonly files: ReadonlyArray<{ readonly id: Id; readonly pins: readonly PinnedImage[] }>;
+}
+
+/** Build → push → pin in one go: builds `request.tag`, pushes it and returns the pin edits for `targets`. */
+export async function buildPushPin<Id>(
+  request: BuildRequest,
+  tool: BuildTool,
+  registry: RegistryClient,
+  targets: readonly PinTarget<Id>[],
+  options: PushImageOptions & { readonly pin: PinSettings },
+): Promise<BuildPushPinResult<Id>> {
+  pushableReference(request.tag);
+  await tool.build(request, options.io);
+  const pushed = await pushImage(request.tag, tool, registry, options);
+  return { pushed, files: pushedPinEdits(targets, pushed, options.pin) };
+}
