@@ -12,7 +12,7 @@
  * cluster instance and asked again once when a kind is missing (a CRD may have been installed since).
  */
 import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext, Watch } from '@kubernetes/client-node';
-import { statusError, transportError } from './errors';
+import { qualify, statusError, transportError } from './errors';
 import type { RequestAction, RequestTarget } from './errors';
 import { readKubeconfig } from './kubeconfig';
 import type { KubeconfigSources } from './kubeconfig';
@@ -42,10 +42,8 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-/** "deployments.apps", "pods": how RBAC and kubectl name a resource. */
 function qualified(info: ResourceInfo, subresource = ''): string {
-  const group = groupOf(info.apiVersion);
-  return `${info.plural}${group ? `.${group}` : ''}${subresource ? `/${subresource}` : ''}`;
+  return qualify(subresource ? `${info.plural}/${subresource}` : info.plural, groupOf(info.apiVersion));
 }
 
 function selectContext(options: ClusterOptions): { kubeConfig: KubeConfig; context: ContextInfo } {
@@ -98,6 +96,8 @@ class KubeCluster implements Cluster {
     const request = new RequestContext(this.context.server + path, method);
     for (const [key, value] of Object.entries(init.query ?? {})) request.setQueryParam(key, value);
     request.setHeaderParam('Accept', 'application/json');
+    // Names us in the API server's audit log, as kubectl's does.
+    request.setHeaderParam('User-Agent', 'image-aware');
     if (init.body !== undefined) {
       request.setHeaderParam('Content-Type', init.contentType ?? 'application/json');
       request.setBody(init.body);

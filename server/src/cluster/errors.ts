@@ -26,8 +26,9 @@ export interface RequestAction {
   readonly namespace: string | null;
 }
 
+/** metav1.StatusCause: its type is serialized as "reason". */
 interface StatusCause {
-  readonly type?: string;
+  readonly reason?: string;
   readonly message?: string;
   readonly field?: string;
 }
@@ -54,12 +55,18 @@ export function describeTarget(action: RequestAction): string {
   return action.namespace === null ? what : `${what} in namespace "${action.namespace}"`;
 }
 
+/** "deployments/scale" in group "apps" → "deployments.apps/scale": how RBAC messages and kubectl name a resource. */
+export function qualify(resource: string, group: string): string {
+  const [plural, subresource] = resource.split('/');
+  return `${plural}${group ? `.${group}` : ''}${subresource ? `/${subresource}` : ''}`;
+}
+
 const FORBIDDEN_USER = /User "([^"]*)" cannot (\S+) resource "([^"]+)"(?: in API group "([^"]*)")?/;
 
 function forbidden(status: Status, action: RequestAction, target: RequestTarget): ClusterError {
   const said = FORBIDDEN_USER.exec(status.message ?? '');
   const verb = said?.[2] ?? action.verb;
-  const resource = said ? (said[4] ? `${said[3]}.${said[4]}` : said[3]) : action.resource;
+  const resource = said ? qualify(said[3], said[4] ?? '') : action.resource;
   const who = said ? `user "${said[1]}"` : `the credentials of kubeconfig user "${target.user}"`;
   const message =
     `You may not ${verb} ${describeTarget({ ...action, verb, resource })} (forbidden for ${who}). ` +
@@ -69,10 +76,10 @@ function forbidden(status: Status, action: RequestAction, target: RequestTarget)
 
 const CONFLICT_MANAGER = /conflict with "([^"]*)"/;
 
-/** The fields other managers own, from a server-side apply 409 (Status causes of type FieldManagerConflict). */
+/** The fields other managers own, from a server-side apply 409 (Status causes of reason FieldManagerConflict). */
 export function fieldConflicts(status: Status): FieldConflict[] {
   return (status.details?.causes ?? [])
-    .filter((cause) => cause.type === 'FieldManagerConflict')
+    .filter((cause) => cause.reason === 'FieldManagerConflict')
     .map((cause) => ({
       manager: CONFLICT_MANAGER.exec(cause.message ?? '')?.[1] ?? '',
       field: cause.field ?? '',
