@@ -1,37 +1,39 @@
 /**
- * The VS Code side: starts the language server (dist/server.js) for YAML documents and stops it.
- * The client id `imageAware` is also the settings prefix, which is what makes the
- * `imageAware.trace.server` setting work. Nothing is synchronized: the server pulls its settings
- * with workspace/configuration and registers its own file watcher. The palette commands
- * (imageAware.pinWorkspace, …) are the server's: vscode-languageclient registers every command the
- * server announces in `executeCommandProvider` and forwards it.
+ * The composition root: starts the language server for YAML and wires the editor commands to their
+ * adapters. Every piece it creates is disposed with the extension. What activate returns is the
+ * extension's API for tasks and tests: where the cluster commands would go now.
  */
 import type { ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
-import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { BuildCommands } from './build/commands';
+import { registerCodeLenses } from './build/codeLens';
+import { ClusterCommands } from './cluster/commands';
+import { registerDiffView } from './cluster/diffView';
+import { ClusterSession } from './cluster/session';
+import { registerStatusBar } from './cluster/statusBar';
+import type { StatusBar } from './cluster/statusBar';
+import { registerSwitchContext } from './cluster/switchContext';
+import { startLanguageServer } from './languageServer';
+import { createOutput } from './ui/output';
+
+export interface ImageAwareApi {
+  readonly clusterStatus: StatusBar;
+}
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath('dist/server.js');
-  // V8 flags for the server process, kept in package.json so bench/serverMemory.bench.ts measures
-  // the server exactly as launched here: a small young generation keeps its memory near what it uses.
-  const execArgv: string[] = context.extension.packageJSON.imageAware.serverExecArgv;
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { execArgv } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
-  };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'yaml' },
-      { scheme: 'untitled', language: 'yaml' },
-    ],
-    outputChannelName: 'Image Aware',
-    // The registry cache lives in the extension's global storage.
-    initializationOptions: { storagePath: context.globalStorageUri.fsPath },
-  };
-  client = new LanguageClient('imageAware', 'Image Aware', serverOptions, clientOptions);
-  await client.start();
+export async function activate(context: ExtensionContext): Promise<ImageAwareApi> {
+  const subscriptions = context.subscriptions;
+  const output = createOutput(context);
+  new BuildCommands(output).register(subscriptions);
+  registerCodeLenses(subscriptions);
+  const session = new ClusterSession(context.workspaceState);
+  subscriptions.push(session);
+  const clusterStatus = registerStatusBar(session, subscriptions);
+  registerSwitchContext(session, output, subscriptions);
+  new ClusterCommands(session, output, registerDiffView(subscriptions)).register(subscriptions);
+  client = await startLanguageServer(context);
+  return { clusterStatus };
 }
 
 export function deactivate(): Thenable<void> | undefined {

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -260,25 +260,31 @@ export async function launchBrowser() {
 }
 
 /**
- * The registry test helpers (test/helpers/registry: a real CNCF distribution registry on loopback,
- * seeding over the distribution API), as compiled to out/ by `tsc -b`. tsc runs only when the
- * compiled helpers are missing or older than their sources (`npm test` has compiled them already).
+ * Test helpers from test/helpers (a file or a folder with an index.ts), as compiled to out/ by
+ * `tsc -b`. tsc runs only when the compiled files are missing or older than their sources (`npm
+ * test` has compiled them already).
  */
-export function registryHelpers() {
-  const sources = join(root, 'test/helpers/registry');
-  const compiledDir = join(root, 'out/test/helpers/registry');
-  const compiled = join(compiledDir, 'index.js');
-  const stale = readdirSync(sources)
-    .filter((name) => name.endsWith('.ts'))
-    .some((name) => {
-      const js = join(compiledDir, name.replace(/\.ts$/, '.js'));
-      return !existsSync(js) || statSync(js).mtimeMs < statSync(join(sources, name)).mtimeMs;
-    });
+export function compiledHelpers(name) {
+  const source = join(root, 'test/helpers', name);
+  const compiledBase = join(root, 'out/test/helpers', name);
+  const folder = statSync(source).isDirectory();
+  const sources = folder ? readdirSync(source).filter((file) => file.endsWith('.ts')).map((file) => join(source, file)) : [source];
+  const compiledOf = (file) => join(dirname(compiledBase), relative(dirname(source), file)).replace(/\.ts$/, '.js');
+  const entry = folder ? join(compiledBase, 'index.js') : compiledOf(source);
+  const stale = sources.some((file) => {
+    const js = compiledOf(file);
+    return !existsSync(js) || statSync(js).mtimeMs < statSync(file).mtimeMs;
+  });
   if (stale) {
     const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: root, stdio: 'inherit' });
-    if (tsc.status !== 0 || !existsSync(compiled)) throw new Error(`\`tsc -b\` failed, so ${compiled} (the registry test helpers) is not up to date`);
+    if (tsc.status !== 0 || !existsSync(entry)) throw new Error(`\`tsc -b\` failed, so ${entry} (test/helpers/${name}) is not up to date`);
   }
-  return createRequire(import.meta.url)(compiled);
+  return createRequire(import.meta.url)(entry);
+}
+
+/** The registry test helpers (test/helpers/registry: a real CNCF distribution registry on loopback, seeding over the distribution API). */
+export function registryHelpers() {
+  return compiledHelpers('registry');
 }
 
 /** The repository the e2e registry holds, and its tags in the order completion must offer them (written out, not computed). */
@@ -354,6 +360,96 @@ spec:
           image: ${repository}:1.10.0
           args: ["--queue", "jobs"]
 `;
+}
+
+export const deployWorkspaceFixture = join(root, 'test/e2e/workspace-deploy');
+
+/**
+ * The deploy workspace: test/e2e/workspace-deploy (web/Dockerfile, settings) plus a deploy.yaml
+ * whose Deployment runs `<registry>/team/web:1.0`, the image web/Dockerfile builds (by the
+ * folder-name convention), and a Service.
+ */
+export function writeDeployWorkspace(registryHost) {
+  const workspace = copyWorkspace(deployWorkspaceFixture, 'deploy-workspace');
+  writeFileSync(join(workspace, 'deploy.yaml'), deployManifest(`${registryHost}/team/web`));
+  return workspace;
+}
+
+export function deployManifest(repository) {
+  return `# The web app: built from web/Dockerfile, applied to the loopback API server.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: ${repository}:1.0 # pinned by Build, Push and Pin
+          ports:
+            - containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: 8080
+`;
+}
+
+/** The sandbox variables buildah and podman need here; HOME, PATH and TMPDIR stay the editor's. */
+const CONTAINERS_VARIABLES = ['CONTAINERS_STORAGE_CONF', 'CONTAINERS_CONF', 'STORAGE_DRIVER', 'BUILDAH_ISOLATION', 'REGISTRY_AUTH_FILE'];
+
+/**
+ * What the deploy suite builds and applies against: the stub Kubernetes API server on 127.0.0.1
+ * (test/helpers/apiserver, checked against real kubectl in test/cluster) with a deployment
+ * controller that rolls Deployments out at once, two kubeconfig files on KUBECONFIG (context "stub"
+ * with full access and the current context, "stub-reader" whose writes are forbidden), and a
+ * private containers storage for buildah (vfs, chroot isolation, its own auth file).
+ * `env` goes to code-server, which passes it on to the extension host.
+ */
+export async function startDeployStack(registryHost) {
+  const { startApiServer } = compiledHelpers('apiserver');
+  const { containersSandbox } = compiledHelpers('buildTools.ts');
+  const apiserver = await startApiServer();
+  let sandbox;
+  try {
+    apiserver.setController({ kind: 'rollout-ok', stepMs: 20 });
+    const reader = apiserver.kubeconfigFor(apiserver.tokens.reader, { context: 'stub-reader', user: 'stub-reader' });
+    sandbox = containersSandbox();
+    const kubeconfig = [apiserver.kubeconfigPath, reader].join(delimiter);
+    const env = { KUBECONFIG: kubeconfig, ...Object.fromEntries(CONTAINERS_VARIABLES.map((name) => [name, sandbox.env[name]])) };
+    const workspace = writeDeployWorkspace(registryHost);
+    const seed = { workspace, registryHost, repository: `${registryHost}/team/web`, apiserver: apiserver.url, kubeconfig };
+    return {
+      apiserver,
+      env,
+      seed,
+      async stop() {
+        await apiserver.close();
+        sandbox.cleanup();
+      },
+    };
+  } catch (error) {
+    await apiserver.close();
+    sandbox?.cleanup();
+    throw error;
+  }
 }
 
 /** Builds dist/ (the bundles the extension runs) when it is missing or older than the sources. */

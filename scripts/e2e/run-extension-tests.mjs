@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Runs the extension-host suite (test/e2e/suite, bundled to out/e2e/suite.js) inside a real VS Code,
-// with this repository as the extension under development (dist/ freshly built), in two workspaces,
+// with this repository as the extension under development (dist/ freshly built), in three workspaces,
 // each in its own window and extension host:
 //   - a scratch copy of test/e2e/workspace, registry off: editor.suite.ts;
 //   - a workspace whose deployment.yaml points at a real registry started here on 127.0.0.1 and
 //     seeded with `team/app` (version tags, a multi-platform index, latest), with
-//     imageAware.registry.online on for that workspace: registry.suite.ts.
+//     imageAware.registry.online on for that workspace: registry.suite.ts;
+//   - a copy of test/e2e/workspace-deploy (web/Dockerfile) with a deploy.yaml whose image is
+//     `<that registry>/team/web:1.0`, KUBECONFIG pointing at the stub API server started here, and
+//     a private containers storage for buildah: deploy.suite.ts.
 //
 //   node scripts/e2e/run-extension-tests.mjs                   code-server + Debian chromium (default)
 //   node scripts/e2e/run-extension-tests.mjs --vscode=electron desktop VS Code via @vscode/test-electron
@@ -14,8 +17,8 @@
 //
 // code-server has no --extensionTestsPath flag, but its workbench reads the same development options
 // from the URL payload; a browser must be connected, because the extension host starts only when a
-// workbench does. The two windows run one after the other in one code-server. The suite writes its
-// results to $IMAGE_AWARE_E2E_RESULTS_DIR/<editor|registry>.json. The last line printed is exactly
+// workbench does. The windows run one after the other in one code-server. The suite writes its
+// results to $IMAGE_AWARE_E2E_RESULTS_DIR/<editor|registry|deploy>.json. The last line printed is exactly
 // `N passed, N failed`; the exit code is non-zero when anything failed, nothing ran, or VS Code /
 // the browser / the registry could not start (with the reason).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +35,7 @@ import {
   root,
   scratchDir,
   startCodeServer,
+  startDeployStack,
   startSeededRegistry,
   waitFor,
   writeRegistryWorkspace,
@@ -190,23 +194,29 @@ async function main() {
   if (!args.includes('--no-build')) ensureBuilt();
   const suitePath = await buildSuite();
   const { registry, seed } = await startSeededRegistry();
+  let deploy;
   let results;
   try {
+    deploy = await startDeployStack(registry.host);
     const resultsDir = scratchDir('results');
     const runs = [
       { name: 'editor', workspace: copyWorkspace() },
       { name: 'registry', workspace: writeRegistryWorkspace(seed) },
+      { name: 'deploy', workspace: deploy.seed.workspace },
     ].map((run) => ({ ...run, resultsPath: join(resultsDir, `${run.name}.json`) }));
     const env = {
+      ...deploy.env,
       IMAGE_AWARE_E2E_RESULTS_DIR: resultsDir,
       IMAGE_AWARE_E2E_REGISTRY: JSON.stringify({ ...seed, workspace: runs[1].workspace }),
+      IMAGE_AWARE_E2E_DEPLOY: JSON.stringify(deploy.seed),
     };
-    console.log(`extension-host suites in ${host}: ${runs.map((r) => `${r.name} ${r.workspace}`).join(', ')}; registry ${registry.url}`);
+    console.log(`extension-host suites in ${host}: ${runs.map((r) => `${r.name} ${r.workspace}`).join(', ')}; registry ${registry.url}; API server ${deploy.apiserver.url}`);
     const perRun = host === 'code-server' ? await runInCodeServer(suitePath, runs, env) : await runInElectron(suitePath, runs, env);
     const tests = perRun.flatMap((r) => r.tests);
     const passed = tests.filter((t) => t.state === 'passed').length;
     results = { state: 'done', passed, failed: tests.length - passed, tests };
   } finally {
+    await deploy?.stop();
     await registry.stop();
   }
   printResults(results, (Date.now() - started) / 1000);

@@ -1,17 +1,26 @@
 /**
  * package.json as the Marketplace and VS Code read it: an icon vsce accepts (a 128×128 PNG), a
  * gallery banner, a walkthrough whose pages exist and ship, completion events that name real
- * commands and settings, every setting described with a default, a changelog entry for this
- * version, and a README whose screenshots exist in the clone and never reach the VSIX as broken images.
+ * commands and settings, every setting described with a default, every command registered by the
+ * client or the server and every menu naming one, a changelog entry for this version, and a README
+ * whose screenshots exist in the clone and never reach the VSIX as broken images.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { TOOL_NAMES } from '../../server/src/tools/types';
 
 const root = resolve(__dirname, '../../..');
 const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : name.endsWith('.ts') ? [path] : [];
+  });
+}
 
 interface Step {
   id: string;
@@ -69,6 +78,22 @@ test('every command is contributed under the Image Aware category, and every set
     assert.ok(typeof (setting.markdownDescription ?? setting.description) === 'string', `${key} has a description`);
     assert.ok('default' in setting, `${key} has a default`);
   }
+});
+
+test('the client registers every contributed command the server does not announce, and menus name contributed commands', () => {
+  const contributed = new Set<string>(pkg.contributes.commands.map((c: { command: string }) => c.command));
+  const clientSources = sources(resolve(root, 'client/src')).map((file) => readFileSync(file, 'utf8')).join('\n');
+  const registered = new Set([...clientSources.matchAll(/registerCommand\(\s*'(imageAware\.[\w.]+)'/g)].map((m) => m[1]));
+  // The language server announces these in executeCommandProvider; vscode-languageclient registers them.
+  const fromServer = ['imageAware.pinWorkspace', 'imageAware.refreshRegistry'];
+  assert.deepEqual([...registered].sort(), [...contributed].filter((c) => !fromServer.includes(c)).sort());
+  for (const [menu, entries] of Object.entries<{ command: string }[]>(pkg.contributes.menus)) {
+    for (const entry of entries) assert.ok(contributed.has(entry.command), `${menu}: ${entry.command} is contributed`);
+  }
+});
+
+test('imageAware.build.tool offers auto and exactly the tools the adapters know', () => {
+  assert.deepEqual(pkg.contributes.configuration.properties['imageAware.build.tool'].enum, ['auto', ...TOOL_NAMES]);
 });
 
 test('CHANGELOG.md has an entry for the version in package.json', () => {

@@ -270,9 +270,16 @@ suite('Image Aware in a real extension host', () => {
       assert.ok(commands.every((c) => registered.has(c.command)));
     });
 
+    // Run bare, as from the palette: a command that asks something is answered with Escape (the
+    // quick input is closed as soon as it opens) and must then end quietly. This workspace has no
+    // Dockerfile, and KUBECONFIG names a file that does not exist, so nothing is built and no
+    // cluster is reached: those commands must refuse and end, not hang.
     for (const { command, title } of contributed) {
       test(`"${title}" (${command}) runs to completion`, async () => {
         await openEditor(DEPLOYMENT);
+        const kubeconfig = process.env.KUBECONFIG;
+        process.env.KUBECONFIG = workspaceUri('no-such-kubeconfig').fsPath;
+        const dismiss = setInterval(() => void vscode.commands.executeCommand('workbench.action.closeQuickOpen'), 100);
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`${command} did not finish within 20 s`)), 20_000);
@@ -281,6 +288,8 @@ suite('Image Aware in a real extension host', () => {
           await Promise.race([vscode.commands.executeCommand(command), timeout]);
         } finally {
           clearTimeout(timer);
+          clearInterval(dismiss);
+          process.env.KUBECONFIG = kubeconfig;
         }
       });
     }

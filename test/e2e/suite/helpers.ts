@@ -28,11 +28,33 @@ export function registrySeed(): RegistrySeed | undefined {
   return json ? (JSON.parse(json) as RegistrySeed) : undefined;
 }
 
-/** Whether this extension host's window has the registry workspace open (else it is the offline fixture). */
-export function isRegistryWorkspace(): boolean {
+/** What the runner started for the deploy workspace (scripts/e2e/lib.mjs startDeployStack). */
+export interface DeploySeed {
+  readonly workspace: string;
+  /** `127.0.0.1:PORT` of the registry the suite pushes to. */
+  readonly registryHost: string;
+  /** `127.0.0.1:PORT/team/web`, the image web/Dockerfile builds. */
+  readonly repository: string;
+  /** https://127.0.0.1:PORT of the stub API server. */
+  readonly apiserver: string;
+  /** KUBECONFIG as the runner set it: the "stub" file, then the "stub-reader" one. */
+  readonly kubeconfig: string;
+}
+
+export function deploySeed(): DeploySeed | undefined {
+  const json = process.env.IMAGE_AWARE_E2E_DEPLOY;
+  return json ? (JSON.parse(json) as DeploySeed) : undefined;
+}
+
+export type E2eWorkspace = 'editor' | 'registry' | 'deploy';
+
+/** Which of the runner's workspaces this extension host's window has open (the offline fixture unless it is one of the others). */
+export function whichWorkspace(): E2eWorkspace {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const seed = registrySeed();
-  return seed !== undefined && folder !== undefined && folder.scheme === 'file' && folder.fsPath === seed.workspace;
+  if (folder === undefined || folder.scheme !== 'file') return 'editor';
+  if (folder.fsPath === registrySeed()?.workspace) return 'registry';
+  if (folder.fsPath === deploySeed()?.workspace) return 'deploy';
+  return 'editor';
 }
 
 export function workspaceUri(...segments: string[]): vscode.Uri {

@@ -1,0 +1,212 @@
+/**
+ * Build Image, Push Image, Build Push and Pin, Log In: VS Code adapters over the build tools and the
+ * engine's push flow. Each takes an argument object (tasks, keybindings, code lenses, tests) and
+ * asks only for what it leaves out; each returns what it did, or undefined when it was dismissed,
+ * cancelled or failed (failures are shown with the tool's own message and a "Show Output" button).
+ */
+import * as vscode from 'vscode';
+import { imageSites } from '../../../server/src/core/imageSites';
+import { pushImage } from '../../../server/src/engine/build/push';
+import type { PushedImage } from '../../../server/src/engine/build/push';
+import type { BuildTool, RunIo, ToolName } from '../../../server/src/tools';
+import { argumentObject } from '../args';
+import { inform } from '../ui/confirm';
+import { reportFailure } from '../ui/failures';
+import type { Output } from '../ui/output';
+import { ask } from '../ui/pick';
+import { withCancellableProgress } from '../ui/progress';
+import { analyzeDocument } from '../workspace/files';
+import { buildTagOf } from './images';
+import { pinPushedImage } from './pin';
+import type { PinResult } from './pin';
+import { gatherBuild, tagProblem } from './request';
+import type { BuildArguments } from './request';
+import { buildSettings, coreSettings } from './settings';
+import { chooseTool, openRegistry, registryOf, tlsVerifyFor } from './tools';
+
+export interface PushArguments {
+  readonly image: string;
+  /** Rewrite the workspace's image fields to the pushed digest (default true). */
+  readonly pin: boolean;
+  readonly tool: 'auto' | ToolName;
+}
+
+export interface LoginArguments {
+  readonly registry: string;
+  readonly username: string;
+  readonly tool: 'auto' | ToolName;
+}
+
+/** What Push Image and Build, Push and Pin return. */
+export interface PushReport extends PinResult {
+  readonly image: string;
+  readonly digest: string;
+  readonly toolDigest: string | null;
+}
+
+function shortDigest(digest: string): string {
+  return `${digest.slice(0, 19)}…`;
+}
+
+export class BuildCommands {
+  /** The image built or pushed last in this window: Push Image and Log In offer it. */
+  private lastImage: string | null = null;
+
+  constructor(private readonly output: Output) {}
+
+  register(subscriptions: vscode.Disposable[]): void {
+    // Menus on a Dockerfile pass its URI as the only argument.
+    const dockerfileArgument = (value: unknown): Partial<BuildArguments> => (value instanceof vscode.Uri ? { dockerfile: value } : argumentObject<BuildArguments>(value));
+    subscriptions.push(
+      vscode.commands.registerCommand('imageAware.buildImage', (value: unknown) => this.buildImage(dockerfileArgument(value))),
+      vscode.commands.registerCommand('imageAware.buildPushPin', (value: unknown) => this.buildPushPin(dockerfileArgument(value))),
+      vscode.commands.registerCommand('imageAware.pushImage', (value: unknown) => this.pushImage(argumentObject<PushArguments>(value))),
+      vscode.commands.registerCommand('imageAware.login', (value: unknown) => this.login(argumentObject<LoginArguments>(value))),
+    );
+  }
+
+  private io(signal: AbortSignal): RunIo {
+    return { output: (line) => this.output.line(line), signal };
+  }
+
+  async buildImage(arg: Partial<BuildArguments>): Promise<{ image: string; tool: ToolName } | undefined> {
+    const title = 'Image Aware: Build Image';
+    try {
+      const gathered = await gatherBuild(arg, title, this.lastImage);
+      if (!gathered) return undefined;
+      const { request } = gathered;
+      const tool = await chooseTool(gathered.tool);
+      return await withCancellableProgress(`Building ${request.tag} with ${tool.name}`, async (signal) => {
+        try {
+          this.output.start(`Build ${request.tag} from ${request.dockerfile} with ${tool.executable}`);
+          await tool.build(request, this.io(signal));
+        } catch (error) {
+          reportFailure(`Building ${request.tag}`, error, this.output, signal);
+          return undefined;
+        }
+        this.lastImage = request.tag;
+        inform(`Built ${request.tag} with ${tool.name}.`);
+        return { image: request.tag, tool: tool.name };
+      });
+    } catch (error) {
+      reportFailure('Build Image', error, this.output);
+      return undefined;
+    }
+  }
+
+  async buildPushPin(arg: Partial<BuildArguments>): Promise<PushReport | undefined> {
+    const title = 'Image Aware: Build, Push and Pin';
+    try {
+      const gathered = await gatherBuild(arg, title, this.lastImage);
+      if (!gathered) return undefined;
+      const { request } = gathered;
+      const tool = await chooseTool(gathered.tool);
+      return await withCancellableProgress(`Building, pushing and pinning ${request.tag} with ${tool.name}`, async (signal, report) => {
+        try {
+          this.output.start(`Build ${request.tag} from ${request.dockerfile} with ${tool.executable}`);
+          report('building');
+          await tool.build(request, this.io(signal));
+          this.lastImage = request.tag;
+          report('pushing');
+          return await this.pushAndPin(request.tag, tool, true, signal);
+        } catch (error) {
+          reportFailure(`Build, push and pin of ${request.tag}`, error, this.output, signal);
+          return undefined;
+        }
+      });
+    } catch (error) {
+      reportFailure('Build, Push and Pin', error, this.output);
+      return undefined;
+    }
+  }
+
+  async pushImage(arg: Partial<PushArguments>): Promise<PushReport | undefined> {
+    const title = 'Image Aware: Push Image';
+    try {
+      const image = arg.image ?? (await ask({ title, prompt: 'The local image to push (by tag)', value: this.suggestedImage() ?? '', validate: tagProblem }));
+      if (image === undefined) return undefined;
+      const tool = await chooseTool(arg.tool ?? buildSettings().tool);
+      return await withCancellableProgress(`Pushing ${image} with ${tool.name}`, async (signal) => {
+        try {
+          return await this.pushAndPin(image.trim(), tool, arg.pin ?? true, signal);
+        } catch (error) {
+          reportFailure(`Pushing ${image}`, error, this.output, signal);
+          return undefined;
+        }
+      });
+    } catch (error) {
+      reportFailure('Push Image', error, this.output);
+      return undefined;
+    }
+  }
+
+  /** Pushes, reads back the digest the registry serves for the tag, and pins it in the workspace. */
+  private async pushAndPin(image: string, tool: BuildTool, pin: boolean, signal: AbortSignal): Promise<PushReport> {
+    const settings = coreSettings();
+    const host = registryOf(image);
+    const registry = openRegistry(settings);
+    let pushed: PushedImage;
+    try {
+      this.output.start(`Push ${image} with ${tool.executable}`);
+      pushed = await pushImage(image, tool, registry, { tlsVerify: host === null || tlsVerifyFor(host, settings), io: this.io(signal), pin: settings.pin });
+    } finally {
+      registry.close();
+    }
+    this.lastImage = image;
+    this.output.line(`The registry serves ${pushed.digest} for ${image}.`);
+    if (pushed.toolDigest !== null && pushed.toolDigest !== pushed.digest) {
+      this.output.line(`(${tool.name} reported ${pushed.toolDigest}; pins use what the registry serves.)`);
+    }
+    const pinned = pin ? await pinPushedImage(pushed, settings) : { pinned: 0, files: 0, applied: false };
+    const result = { image, digest: pushed.digest, toolDigest: pushed.toolDigest, ...pinned };
+    const message =
+      pinned.pinned > 0
+        ? `Pushed ${image}. Pinned ${pinned.pinned} field${pinned.pinned === 1 ? '' : 's'} in ${pinned.files} file${pinned.files === 1 ? '' : 's'} to ${shortDigest(pushed.digest)}`
+        : `Pushed ${image} (${shortDigest(pushed.digest)})${pin ? '; no image field in the workspace names it without a digest.' : '.'}`;
+    this.output.line(message);
+    inform(message);
+    return result;
+  }
+
+  async login(arg: Partial<LoginArguments>): Promise<{ registry: string; tool: ToolName } | undefined> {
+    const title = 'Image Aware: Log In to a Registry';
+    try {
+      const suggested = this.suggestedImage();
+      const registry = arg.registry ?? (await ask({ title, prompt: 'Registry (host[:port])', value: (suggested && registryOf(suggested)) ?? 'docker.io' }));
+      if (!registry) return undefined;
+      const username = arg.username ?? (await ask({ title, prompt: `User name for ${registry}` }));
+      if (!username) return undefined;
+      // Asked every time and handed to the tool on stdin: never an argument, a setting or a log line.
+      const password = await ask({ title, prompt: `Password or token for ${username} at ${registry}`, password: true });
+      if (!password) return undefined;
+      const tool = await chooseTool(arg.tool ?? buildSettings().tool);
+      const settings = coreSettings();
+      return await withCancellableProgress(`Logging in to ${registry} with ${tool.name}`, async (signal) => {
+        try {
+          this.output.start(`Log in to ${registry} as ${username} with ${tool.executable}`);
+          await tool.login({ registry, username, password, tlsVerify: tlsVerifyFor(registry, settings) }, this.io(signal));
+        } catch (error) {
+          reportFailure(`Logging in to ${registry}`, error, this.output, signal);
+          return undefined;
+        }
+        inform(`Logged in to ${registry} as ${username}; ${tool.name} keeps the credentials in its own config.`);
+        return { registry, tool: tool.name };
+      });
+    } catch (error) {
+      reportFailure('Log In', error, this.output);
+      return undefined;
+    }
+  }
+
+  /** The image under the cursor in a manifest, else the one built or pushed last. */
+  private suggestedImage(): string | null {
+    const editor = vscode.window.activeTextEditor;
+    if (editor && editor.document.languageId === 'yaml') {
+      const offset = editor.document.offsetAt(editor.selection.active);
+      const analysis = analyzeDocument(editor.document, coreSettings(editor.document.uri).maxFileSize);
+      const site = imageSites(analysis).find((s) => s.span.start <= offset && offset <= s.span.end);
+      if (site) return buildTagOf(site.ref);
+    }
+    return this.lastImage;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Writes a pushed digest into the workspace: every container image and kustomize entry naming the
+ * pushed repository and tag becomes `repo:tag@sha256:…`, through the engine's pushedPinEdits (the
+ * pin action's own edit code), as ONE WorkspaceEdit: one undo, and the files stay unsaved for review
+ * like the pin actions leave them. Offsets are always taken against the text of the document the
+ * edit is applied to.
+ */
+import * as vscode from 'vscode';
+import { pushedPinEdits } from '../../../server/src/engine/build/push';
+import type { PushedImage } from '../../../server/src/engine/build/push';
+import type { Settings } from '../../../server/src/core/settings';
+import { analyzeDocument, workspaceManifests } from '../workspace/files';
+
+export interface PinResult {
+  readonly pinned: number;
+  readonly files: number;
+  readonly applied: boolean;
+}
+
+export async function pinPushedImage(pushed: PushedImage, settings: Settings): Promise<PinResult> {
+  const manifests = await workspaceManifests(settings.maxFileSize);
+  const hits = pushedPinEdits(manifests.map((file) => ({ id: file.uri, analysis: file.analysis })), pushed, settings.pin);
+  const edit = new vscode.WorkspaceEdit();
+  let pinned = 0;
+  let files = 0;
+  for (const hit of hits) {
+    const document = await vscode.workspace.openTextDocument(hit.id);
+    // The file was read from disk a moment ago; now that it is open, pin its current text.
+    const [current] = pushedPinEdits([{ id: hit.id, analysis: analyzeDocument(document, settings.maxFileSize) }], pushed, settings.pin);
+    if (!current) continue;
+    for (const { edit: change } of current.pins) {
+      edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.newText);
+    }
+    pinned += current.pins.length;
+    files++;
+  }
+  const applied = pinned > 0 && (await vscode.workspace.applyEdit(edit));
+  return { pinned: applied ? pinned : 0, files: applied ? files : 0, applied };
+}

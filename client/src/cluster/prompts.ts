@@ -1,0 +1,59 @@
+/**
+ * The apply flow's two questions, asked the VS Code way: the server's dry-run result next to the
+ * live object in diff editors, then one modal "Apply N objects to context/namespace?"; and, when
+ * other field managers own fields the file sets, a modal naming each field and manager with
+ * "Force apply". `confirm: false` (tasks, keybindings) applies without asking and never forces
+ * unless `force: true` says so.
+ */
+import type { FieldConflict, ObjectRef } from '../../../server/src/cluster/types';
+import type { ApplyPrompts, ObjectChange } from '../../../server/src/engine/cluster/apply';
+import { displayName } from '../../../server/src/engine/cluster/objects';
+import { confirm } from '../ui/confirm';
+import type { DiffView } from './diffView';
+
+/** More diff tabs than this would bury the editor; the modal lists every object anyway. */
+const MAX_DIFFS = 5;
+
+export interface PromptChoices {
+  /** False applies without showing diffs or asking. */
+  readonly confirm: boolean;
+  /** True takes over conflicting fields without asking. */
+  readonly force: boolean;
+}
+
+function conflictLines(conflicts: readonly FieldConflict[]): string[] {
+  return conflicts.map((c) => `${c.field} (owned by "${c.manager}")`);
+}
+
+function changeLine(change: ObjectChange): string {
+  const taking = change.conflicts.length > 0 ? `, taking over ${change.conflicts.length} field${change.conflicts.length === 1 ? '' : 's'} from ${[...new Set(change.conflicts.map((c) => `"${c.manager}"`))].join(', ')}` : '';
+  return `${change.action} ${displayName(change.ref)}${taking}`;
+}
+
+export function applyPrompts(choices: PromptChoices, diffView: DiffView, where: string, fieldManager: string): ApplyPrompts {
+  return {
+    async confirmApply(changes) {
+      if (!choices.confirm) return true;
+      const changed = changes.filter((c) => c.action !== 'unchanged');
+      for (const change of changed.slice(0, MAX_DIFFS)) {
+        const name = `${change.ref.namespace ?? 'cluster'} ${displayName(change.ref)}`;
+        await diffView.show(name, change.live, change.proposed, changed.length === 1);
+      }
+      const more = changed.length > MAX_DIFFS ? `\n(diffs are open for the first ${MAX_DIFFS})` : '';
+      return confirm(
+        `Apply ${changed.length} object${changed.length === 1 ? '' : 's'} to ${where}?`,
+        `Server-side apply as field manager "${fieldManager}"; the server's dry run says:\n${changes.map(changeLine).join('\n')}${more}`,
+        'Apply',
+      );
+    },
+    async confirmForce(ref: ObjectRef, conflicts: readonly FieldConflict[]) {
+      if (choices.force) return true;
+      if (!choices.confirm) return false;
+      return confirm(
+        `${displayName(ref)}: other field managers own fields this file sets`,
+        `${conflictLines(conflicts).join('\n')}\n\nForce apply makes "${fieldManager}" their manager; the other tools may set them back.`,
+        'Force apply',
+      );
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Which cluster the commands talk to: the kubeconfig read the way kubectl reads it (KUBECONFIG,
+ * else ~/.kube/config, on every use, so edits to those files count at once), plus the context and
+ * namespace the user picked for this workspace. The pick is kept in workspaceState: the kubeconfig
+ * is never written, so switching here does not switch kubectl in a terminal.
+ */
+import * as vscode from 'vscode';
+import { createCluster } from '../../../server/src/cluster/client';
+import { readKubeconfig } from '../../../server/src/cluster/kubeconfig';
+import type { Kubeconfig } from '../../../server/src/cluster/kubeconfig';
+import { ClusterError } from '../../../server/src/cluster/types';
+import type { Cluster, ContextInfo } from '../../../server/src/cluster/types';
+
+/** A context and namespace picked for this workspace; null means "what the kubeconfig says". */
+export interface TargetChoice {
+  readonly context: string | null;
+  readonly namespace: string | null;
+}
+
+/** The context in effect and the namespace objects without one go to. */
+export interface Target {
+  readonly kubeconfig: Kubeconfig;
+  readonly context: ContextInfo;
+  readonly namespace: string;
+}
+
+const STATE_KEY = 'imageAware.cluster.target';
+
+export class ClusterSession implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the pick changes (the kubeconfig files are watched by the status bar). */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly state: vscode.Memento) {}
+
+  choice(): TargetChoice {
+    return this.state.get<TargetChoice>(STATE_KEY) ?? { context: null, namespace: null };
+  }
+
+  async choose(choice: TargetChoice): Promise<void> {
+    await this.state.update(STATE_KEY, choice);
+    this.changed.fire();
+  }
+
+  /**
+   * The target as of now. A picked context the kubeconfig no longer has falls back to its current
+   * context (and the picked namespace with it), like a deleted kind cluster would in kubectl.
+   */
+  target(): Target {
+    const kubeconfig = readKubeconfig({ env: process.env });
+    const choice = this.choice();
+    const picked = choice.context === null ? undefined : kubeconfig.contexts.find((c) => c.name === choice.context);
+    const name = picked?.name ?? kubeconfig.currentContext;
+    const context = kubeconfig.contexts.find((c) => c.name === name);
+    if (!context) {
+      const files = kubeconfig.files.join(', ');
+      throw new ClusterError(
+        name === null
+          ? `The kubeconfig (${files}) sets no current-context: pick one with "Image Aware: Switch Kubernetes Context and Namespace".`
+          : `The kubeconfig (${files}) has no context "${name}".`,
+        'no-context',
+      );
+    }
+    const namespace = picked && choice.namespace !== null ? choice.namespace : context.namespace;
+    return { kubeconfig, context, namespace };
+  }
+
+  /** A client for the target; throws a ClusterError (no-kubeconfig, no-context) before any request. */
+  async connect(): Promise<Cluster> {
+    const { context, namespace } = this.target();
+    return createCluster({ env: process.env, context: context.name, namespace });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The "$(cloud) context/namespace" status bar item: where the cluster commands would apply now.
+ * It reads the kubeconfig again whenever one of the files kubectl would read changes (a `kubectl
+ * config use-context` in a terminal, a new kind cluster) and when the pick for this workspace
+ * changes. Without any kubeconfig it stays hidden: people who never use a cluster see nothing.
+ */
+import { basename, dirname } from 'node:path';
+import * as vscode from 'vscode';
+import { kubeconfigPaths } from '../../../server/src/cluster/kubeconfig';
+import { ClusterError } from '../../../server/src/cluster/types';
+import type { ClusterSession } from './session';
+
+export interface StatusBar {
+  /** What the item shows ('' when hidden), for tasks and tests that check where commands will go. */
+  readonly text: string;
+}
+
+export function registerStatusBar(session: ClusterSession, subscriptions: vscode.Disposable[]): StatusBar {
+  const item = vscode.window.createStatusBarItem('imageAware.cluster', vscode.StatusBarAlignment.Left, 10);
+  item.name = 'Image Aware: Kubernetes Context';
+  item.command = 'imageAware.switchContext';
+  subscriptions.push(item);
+
+  const update = (): void => {
+    try {
+      const { context, namespace } = session.target();
+      item.text = `$(cloud) ${context.name}/${namespace}`;
+      item.tooltip = `Kubernetes context "${context.name}" (${context.server}), namespace "${namespace}": where Apply, Set Image and Scale go. Click to switch.`;
+      item.show();
+    } catch (error) {
+      if (error instanceof ClusterError && error.code === 'no-kubeconfig') {
+        item.text = '';
+        item.hide();
+        return;
+      }
+      item.text = '$(cloud) $(warning) kubeconfig';
+      item.tooltip = error instanceof Error ? error.message : String(error);
+      item.show();
+    }
+  };
+
+  // Each file KUBECONFIG lists (or ~/.kube/config), watched by name in its folder so that creating
+  // it counts as well; VS Code watches folders outside the workspace when given a RelativePattern.
+  for (const path of kubeconfigPaths({ env: process.env }).paths) {
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(path)), basename(path)));
+    watcher.onDidChange(update);
+    watcher.onDidCreate(update);
+    watcher.onDidDelete(update);
+    subscriptions.push(watcher);
+  }
+  subscriptions.push(session.onDidChange(update));
+  update();
+  return {
+    get text() {
+      return item.text;
+    },
+  };
+}

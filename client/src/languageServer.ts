@@ -1,0 +1,34 @@
+/**
+ * Starts the language server (dist/server.js) over IPC for YAML documents. The client id
+ * `imageAware` is also the settings prefix, which is what makes the `imageAware.trace.server`
+ * setting work. Nothing is synchronized: the server pulls its settings with
+ * workspace/configuration and registers its own file watcher. Its palette commands
+ * (imageAware.pinWorkspace, imageAware.refreshRegistry) are the server's: vscode-languageclient
+ * registers every command the server announces in `executeCommandProvider` and forwards it.
+ */
+import type { ExtensionContext } from 'vscode';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+
+export async function startLanguageServer(context: ExtensionContext): Promise<LanguageClient> {
+  const module = context.asAbsolutePath('dist/server.js');
+  // V8 flags for the server process, kept in package.json so bench/serverMemory.bench.ts measures
+  // the server exactly as launched here: a small young generation keeps its memory near what it uses.
+  const execArgv: string[] = context.extension.packageJSON.imageAware.serverExecArgv;
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc, options: { execArgv } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
+    ],
+    outputChannelName: 'Image Aware',
+    // The registry cache lives in the extension's global storage.
+    initializationOptions: { storagePath: context.globalStorageUri.fsPath },
+  };
+  const client = new LanguageClient('imageAware', 'Image Aware', serverOptions, clientOptions);
+  await client.start();
+  return client;
+}

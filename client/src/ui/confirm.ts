@@ -1,0 +1,24 @@
+/**
+ * Modal confirmations and notifications. Notifications are never awaited by a command: a command
+ * ends when its work ends, not when the user gets round to closing a toast (tasks, keybindings and
+ * tests run commands and wait for them).
+ */
+import * as vscode from 'vscode';
+import type { Output } from './output';
+
+/** A modal dialog with one action; true only when that action was chosen. */
+export async function confirm(message: string, detail: string, action: string): Promise<boolean> {
+  const chosen = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+  return chosen === action;
+}
+
+export function inform(message: string): void {
+  void vscode.window.showInformationMessage(message);
+}
+
+/** An error notification with a "Show Output" button that opens the build & deploy log. */
+export function showError(message: string, output: Output): void {
+  void vscode.window.showErrorMessage(message, 'Show Output').then((choice) => {
+    if (choice === 'Show Output') output.show();
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * How a failed command is told: the tool's or the API server's own message in an error
+ * notification (with "Show Output" for the full log), and a quiet note when the user cancelled.
+ */
+import { ClusterError } from '../../../server/src/cluster/types';
+import { ToolError } from '../../../server/src/tools/types';
+import { inform, showError } from './confirm';
+import type { Output } from './output';
+
+function cancelled(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted) return true;
+  if (error instanceof ToolError) return error.cancelled;
+  return error instanceof Error && error.name === 'AbortError';
+}
+
+/** The message for people; a 403 always names the verb and resource that were refused. */
+export function failureMessage(error: unknown): string {
+  if (error instanceof ClusterError && error.code === 'forbidden' && error.verb && error.resource && !error.message.includes(error.resource)) {
+    return `${error.message} (${error.verb} ${error.resource})`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function reportFailure(what: string, error: unknown, output: Output, signal?: AbortSignal): void {
+  if (cancelled(error, signal)) {
+    output.line(`${what}: cancelled.`);
+    inform(`${what}: cancelled.`);
+    return;
+  }
+  const message = failureMessage(error);
+  output.line(`${what} failed: ${message}`);
+  showError(`${what} failed: ${message}`, output);
+}
