@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { createCluster } from '../../server/src/cluster/client';
 import { readKubeconfig } from '../../server/src/cluster/kubeconfig';
 import { ClusterError } from '../../server/src/cluster/types';
-import type { Cluster, KubeObject, WatchEvent } from '../../server/src/cluster/types';
+import type { Cluster, WatchEvent } from '../../server/src/cluster/types';
 import { startApiServer } from '../helpers/apiserver';
 import type { ApiServer } from '../helpers/apiserver';
-import { closedPort, tempFolder } from './setup';
+import { closedPort, deployment, tempFolder } from './setup';
 
 let api: ApiServer;
 let cluster: Cluster;
@@ -33,19 +33,6 @@ after(async () => {
 });
 
 const APPLY = { fieldManager: 'image-aware', dryRun: false, force: false };
-
-function deployment(name: string, replicas: number, image = 'nginx:1.25'): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image }] } },
-    },
-  };
-}
 
 function ref(name: string, namespace: string | null = 'default') {
   return { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace };

@@ -12,6 +12,7 @@ import type { Cluster, KubeObject } from '../../server/src/cluster/types';
 import { applyObjects, scale, setImage, watchRollout } from '../../server/src/engine';
 import { startApiServer } from '../helpers/apiserver';
 import type { ApiServer, Simulation } from '../helpers/apiserver';
+import { deployment } from './setup';
 
 let api: ApiServer;
 let cluster: Cluster;
@@ -24,19 +25,6 @@ before(async () => {
 after(async () => {
   await api?.close();
 });
-
-function deployment(name: string, image: string, replicas = 2, pullPolicy?: string): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image, ...(pullPolicy ? { imagePullPolicy: pullPolicy } : {}) }] } },
-    },
-  };
-}
 
 const ACCEPT = { confirmApply: async () => true, confirmForce: async () => false };
 
@@ -58,14 +46,14 @@ async function rollout(object: KubeObject, simulation: Simulation, pullFailureMs
 }
 
 test('a rollout is followed to kubectl\'s "successfully rolled out"', async () => {
-  const { result, lines } = await rollout(deployment('ok', 'nginx:1.27'), { kind: 'rollout-ok' });
+  const { result, lines } = await rollout(deployment('ok', 2, 'nginx:1.27'), { kind: 'rollout-ok' });
   assert.deepEqual(result, { done: true, message: 'deployment "ok" successfully rolled out', pullFailures: [] });
   assert.ok(lines.some((l) => /^Waiting for deployment "ok" rollout to finish: \d out of 2 new replicas have been updated\.\.\.$/.test(l)), lines.join('\n'));
   assert.equal(lines.at(-1), 'deployment "ok" successfully rolled out');
 });
 
 test('a missing tag stops the watch on ImagePullBackOff with the cause an earlier ErrImagePull gave', async () => {
-  const { result, lines } = await rollout(deployment('missing', 'nginx:does-not-exist'), { kind: 'pull-fails', cause: 'tag-not-found' });
+  const { result, lines } = await rollout(deployment('missing', 2, 'nginx:does-not-exist'), { kind: 'pull-fails', cause: 'tag-not-found' });
   assert.equal(result.done, false);
   const failure = result.pullFailures[0];
   // The kubelet's back-off message has no reason; the cause is the one ErrImagePull gave before.
@@ -81,26 +69,26 @@ test('a missing tag stops the watch on ImagePullBackOff with the cause an earlie
 });
 
 test('a registry that wants credentials is explained as missing imagePullSecrets', async () => {
-  const { result } = await rollout(deployment('private', 'registry.example.com/team/app:1.0'), { kind: 'pull-fails', cause: 'unauthorized' });
+  const { result } = await rollout(deployment('private', 2, 'registry.example.com/team/app:1.0'), { kind: 'pull-fails', cause: 'unauthorized' });
   assert.equal(result.done, false);
   assert.equal(result.pullFailures[0].cause, 'unauthorized');
   assert.match(result.pullFailures[0].fix, /^registry\.example\.com refused the pull without credentials: add imagePullSecrets/);
 });
 
 test('pull policy Never without the image stops at once', async () => {
-  const { result } = await rollout(deployment('never', 'app:dev', 1, 'Never'), { kind: 'pull-fails', cause: 'never' }, 60_000);
+  const { result } = await rollout(deployment('never', 1, 'app:dev', 'Never'), { kind: 'pull-fails', cause: 'never' }, 60_000);
   assert.equal(result.done, false);
   assert.equal(result.pullFailures[0].reason, 'ErrImageNeverPull');
   assert.match(result.pullFailures[0].fix, /set imagePullPolicy to IfNotPresent, or load the image onto the node/);
 });
 
 test('an exceeded progress deadline ends the watch with kubectl\'s error', async () => {
-  const { result } = await rollout(deployment('slow', 'nginx:1.27'), { kind: 'deadline-exceeded' });
+  const { result } = await rollout(deployment('slow', 2, 'nginx:1.27'), { kind: 'deadline-exceeded' });
   assert.deepEqual(result, { done: false, message: 'deployment "slow" exceeded its progress deadline', pullFailures: [] });
 });
 
 test('setImage and scale change the live object', async () => {
-  await applied(deployment('live', 'nginx:1.25'));
+  await applied(deployment('live', 2, 'nginx:1.25'));
   const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'live', namespace: 'default' };
   await setImage(ref, 'web', 'nginx:1.27', cluster, { fieldManager: 'image-aware', dryRun: false });
   assert.equal(await scale(ref, 4, cluster, { fieldManager: 'image-aware', dryRun: false }), 'deployment.apps/live scaled');

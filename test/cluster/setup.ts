@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KubeObject } from '../../server/src/cluster/types';
 import type { RecordedRequest } from '../helpers/apiserver';
 
 export function tempFolder(prefix: string): { path: string; remove: () => void } {
@@ -39,4 +40,18 @@ export function kubectl(kubeconfig: string, home: string, args: readonly string[
 /** The writes among recorded requests (what the comparison with kubectl is about). */
 export function writes(requests: readonly RecordedRequest[]): RecordedRequest[] {
   return requests.filter((r) => r.method !== 'GET');
+}
+
+/** A Deployment of one container "web" whose pods are labelled app=<name>. */
+export function deployment(name: string, replicas: number, image = 'nginx:1.25', pullPolicy?: string): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image, ...(pullPolicy ? { imagePullPolicy: pullPolicy } : {}) }] } },
+    },
+  };
 }

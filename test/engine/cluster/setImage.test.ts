@@ -82,28 +82,7 @@ test('the file edit replaces only the image scalar, in its own quoting (golden)'
   assert.equal(applyEdits(BEFORE, [edit]), BEFORE.replace("'nginx:1.25'", "'nginx:1.27'"));
   const flow = setImageFileEdit(analysis, 1, 'sidecar', 'envoy:2');
   assert.ok(flow);
-  assert.equal(
-    applyEdits(BEFORE, [flow]),
-    [
-      '# the web tier\r',
-      'apiVersion: v1\r',
-      'kind: ConfigMap\r',
-      'metadata: {name: settings}\r',
-      '---\r',
-      'apiVersion: apps/v1\r',
-      'kind: Deployment\r',
-      'metadata:\r',
-      '  name: web # keep me\r',
-      'spec:\r',
-      '  template:\r',
-      '    spec:\r',
-      '      containers:\r',
-      '        - name: web\r',
-      "          image: 'nginx:1.25' # pinned later\r",
-      '        - {name: sidecar, image: "envoy:2"}\r',
-      '',
-    ].join('\n'),
-  );
+  assert.equal(applyEdits(BEFORE, [flow]), BEFORE.replace('"envoy:1"', '"envoy:2"'));
   assert.equal(setImageFileEdit(analysis, 0, 'web', 'x'), null);
   assert.equal(setImageFileEdit(analysis, 1, 'nope', 'x'), null);
   assert.equal(setImageFileEdit(analysis, 7, 'web', 'x'), null);

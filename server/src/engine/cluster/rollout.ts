@@ -7,6 +7,7 @@
  * changed, and stops when the rollout is done or failed, a pull failure persists, time runs out, or
  * the signal aborts.
  */
+import { apiGroup } from '../../core/manifest/workloadKinds';
 import { parseReference } from '../../core/reference/reference';
 import type { Cluster, KubeObject, ObjectRef } from '../../cluster/types';
 
@@ -106,14 +107,9 @@ const VIEWERS: Readonly<Record<string, readonly string[]>> = {
   StatefulSet: ['apps'],
 };
 
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.lastIndexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
 /** Whether kubectl has a rollout status for this kind. */
 export function hasRolloutStatus(ref: Pick<ObjectRef, 'apiVersion' | 'kind'>): boolean {
-  return VIEWERS[ref.kind]?.includes(groupOf(ref.apiVersion)) ?? false;
+  return VIEWERS[ref.kind]?.includes(apiGroup(ref.apiVersion)) ?? false;
 }
 
 export function rolloutStatus(object: KubeObject): RolloutStatus {
@@ -122,7 +118,7 @@ export function rolloutStatus(object: KubeObject): RolloutStatus {
   const spec = record(object.spec);
   const status = record(object.status);
   if (!hasRolloutStatus(object)) {
-    return { done: false, failed: true, message: `no status viewer has been implemented for ${object.kind}.${groupOf(object.apiVersion)}` };
+    return { done: false, failed: true, message: `no status viewer has been implemented for ${object.kind}.${apiGroup(object.apiVersion)}` };
   }
   if (object.kind === 'Deployment') return deploymentStatus(name, generation, spec, status);
   if (object.kind === 'DaemonSet') return daemonSetStatus(name, generation, spec, status);
