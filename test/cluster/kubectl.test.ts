@@ -90,10 +90,13 @@ describe('the stub API server, driven by the real kubectl', () => {
     assert.deepEqual(stored.metadata.managedFields?.map((m) => [m.manager, m.operation]), [['kubectl', 'Apply']]);
   });
 
-  it('a second apply with a change updates it and bumps the generation', async () => {
+  it('a second apply with a change updates it and bumps the generation; the same apply again changes nothing', async () => {
     ok(await runKubectl(api, ['apply', '--server-side'], { manifest: deployment({ replicas: 3 }) }));
     assert.equal(live().spec.replicas, 3);
     assert.equal(live().metadata.generation, 2);
+    const resourceVersion = live().metadata.resourceVersion;
+    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: deployment({ replicas: 3 }) }));
+    assert.equal(live().metadata.resourceVersion, resourceVersion);
   });
 
   it('--dry-run=server sends dryRun=All, shows the result and stores nothing', async () => {
@@ -136,6 +139,13 @@ describe('the stub API server, driven by the real kubectl', () => {
     assert.equal(live().spec.template.spec.containers[0].image, 'registry.example.com/team/web:2.0');
     const setter = live().metadata.managedFields?.find((m) => m.manager === 'kubectl-set');
     assert.equal(setter?.operation, 'Update');
+  });
+
+  it('an apply after set image conflicts with the kubectl-set manager on the image', async () => {
+    const result = await runKubectl(api, ['apply', '--server-side'], { manifest: deployment({ replicas: 5 }) });
+    assert.notEqual(result.exitCode, 0);
+    assert.match(result.stderr,
+      /Apply failed with 1 conflict: conflict with "kubectl-set" using apps\/v1: \.spec\.template\.spec\.containers\[name="web"\]\.image/);
   });
 
   it('kubectl scale patches the scale subresource', async () => {
@@ -247,6 +257,24 @@ spec:
     assert.match(unknownGroup.stderr, /no matches for kind "Thing" in version "other.io\/v1"/);
     const crds = ok(await runKubectl(api, ['get', 'crd', '-o', 'name']));
     assert.equal(crds.stdout, 'customresourcedefinition.apiextensions.k8s.io/gadgets.example.com\ncustomresourcedefinition.apiextensions.k8s.io/widgets.example.com\n');
+  });
+
+  it('an apply that leaves out a field it applied before removes it, unless another manager owns it too', async () => {
+    const withPorts = deployment({ name: 'trim' });
+    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: withPorts }));
+    ok(await runKubectl(api, ['apply', '--server-side', '--field-manager=other'], { manifest: withPorts.replace('replicas: 2', 'replicas: 1').replace(/\n  replicas: 1\n/, '\n') }));
+    const withoutPortsOrLabel = withPorts.replace('          ports:\n            - containerPort: 8080\n', '').replace('  labels:\n    app: trim\n', '');
+    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: withoutPortsOrLabel }));
+    const trimmed = api.get('apps/v1', 'Deployment', 'default', 'trim') as unknown as {
+      metadata: { labels?: Record<string, string> }; spec: { template: { spec: { containers: { ports?: unknown[] }[] } } };
+    };
+    // "other" applied the same ports and label, so they stay; it never applied them alone.
+    assert.deepEqual(trimmed.metadata.labels, { app: 'trim' });
+    assert.equal(trimmed.spec.template.spec.containers[0].ports?.length, 1);
+    ok(await runKubectl(api, ['apply', '--server-side', '--field-manager=other'], { manifest: withoutPortsOrLabel }));
+    const after = api.get('apps/v1', 'Deployment', 'default', 'trim') as unknown as typeof trimmed;
+    assert.equal(after.metadata.labels, undefined);
+    assert.equal(after.spec.template.spec.containers[0].ports, undefined);
   });
 
   it('the server refuses what the real one refuses: an invalid imagePullPolicy is 422 Invalid', async () => {

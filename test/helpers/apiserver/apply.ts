@@ -75,6 +75,22 @@ function setEntries(object: JsonObject, entries: ManagedFieldsEntry[]): void {
   else delete metadata['managedFields'];
 }
 
+/** Removes a field and then the maps and lists the removal left empty, as structured-merge-diff does. */
+function removeEmptied(object: JsonObject, path: Path): void {
+  if (!removeAt(object, path)) return;
+  for (let end = path.length - 1; end > 1; end -= 1) {
+    const parent = valueAt(object, path.slice(0, end));
+    const empty = Array.isArray(parent) ? parent.length === 0 : isObject(parent) && Object.keys(parent).length === 0;
+    if (!empty || !removeAt(object, path.slice(0, end))) return;
+  }
+}
+
+function withoutManagedFields(object: JsonObject): JsonObject {
+  const copy = clone(object);
+  if (isObject(copy['metadata'])) delete copy['metadata']['managedFields'];
+  return copy;
+}
+
 function mergeApplied(live: Json | undefined, applied: Json, field: string): Json {
   if (isObject(applied) && isObject(live) && !atomicMap(field)) {
     const result = clone(live);
@@ -110,12 +126,13 @@ export function applyConfiguration(live: JsonObject | null, applied: JsonObject,
   const appliedFields = fieldsOf(applied);
   const base: JsonObject = live === null ? {} : clone(live);
 
-  // Fields this manager stops applying go away, unless somebody else still owns them.
+  // Fields this manager stops applying go away, unless somebody else still owns them. A list item goes
+  // before its fields, since its key is found through them.
   if (own !== undefined) {
     const dropped = FieldSet.fromFieldsV1(own.fieldsV1).minus(appliedFields).paths()
       .filter((p) => !others.some((o) => FieldSet.fromFieldsV1(o.fieldsV1).has(p)))
-      .sort((a, b) => b.length - a.length);
-    for (const path of dropped) removeAt(base, path);
+      .sort((a, b) => a.length - b.length);
+    for (const path of dropped) removeEmptied(base, path);
   }
   const metadataOfLive = base['metadata'];
   const { metadata: appliedMetadata, ...appliedRest } = applied;
@@ -137,8 +154,12 @@ export function applyConfiguration(live: JsonObject | null, applied: JsonObject,
     set.delete(path);
     entry.fieldsV1 = set.toFieldsV1();
   }
+  const fieldsV1 = appliedFields.toFieldsV1();
+  // An apply that changes nothing keeps the entry's time, so the object stays as it was (no new resourceVersion).
+  const unchanged = own !== undefined && deepEqual(own.fieldsV1, fieldsV1) && conflicts.length === 0
+    && live !== null && deepEqual(withoutManagedFields(live), withoutManagedFields(merged));
   const ownEntry: ManagedFieldsEntry = {
-    manager, operation: 'Apply', apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: appliedFields.toFieldsV1(),
+    manager, operation: 'Apply', apiVersion, time: unchanged ? own.time : time, fieldsType: 'FieldsV1', fieldsV1,
   };
   setEntries(merged, own === undefined ? [...others, ownEntry] : entries.map((e) => (e === own ? ownEntry : e)));
   return merged;

@@ -173,7 +173,8 @@ export class Controllers {
     const unavailable = condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.');
     const writeStatus = (status: JsonObject): void => {
       const current = this.deployment(namespace, name);
-      current['status'] = { observedGeneration: generation, ...status };
+      // DeploymentStatus counts are omitempty: a zero is left out, as the controller writes it.
+      current['status'] = Object.fromEntries(Object.entries({ observedGeneration: generation, ...status }).filter(([, v]) => v !== 0));
       this.cluster.saveStatus(current, 'kube-controller-manager');
     };
     const createReplicaSet = (): void => this.saveReplicaSet(start, replicaSet, hash, replicas);

@@ -5,8 +5,8 @@
  *
  * The real server walks an OpenAPI schema (structured-merge-diff). This one knows the associative lists
  * and atomic fields of the workload kinds by field name, which is what matters for image fields:
- * containers merge by name, env and volumes by name, container ports by containerPort+protocol, and
- * label selectors are atomic. Every other list is atomic (owned and replaced as a whole).
+ * containers merge by name, env and volumes by name, container ports by containerPort+protocol, status
+ * conditions by type, and label selectors are atomic. Every other list is atomic (owned and replaced as a whole).
  */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -43,6 +43,8 @@ export function listKeys(field: string, items: readonly Json[]): readonly string
       return ['name'];
     case 'volumeMounts':
       return ['mountPath'];
+    case 'conditions':
+      return ['type'];
     case 'ports':
       // Container ports are keyed by containerPort+protocol, Service ports by port+protocol.
       return items.some((item) => isObject(item) && 'containerPort' in item) ? ['containerPort', 'protocol'] : ['port', 'protocol'];

@@ -122,7 +122,12 @@ function send(response: ServerResponse, code: number, body: unknown, contentType
   response.end(text);
 }
 
+/**
+ * A JSON or YAML body. Protobuf (what kubectl's typed clients send for `kubectl create configmap` and the
+ * like) is refused with 415 rather than decoded: the stub does not speak it.
+ */
 function parseBody(body: string, contentType: string): Json {
+  if (contentType.includes('protobuf')) throw status.unsupportedMediaType(['application/json', 'application/yaml']);
   try {
     return (contentType.includes('json') ? JSON.parse(body) : parseYaml(body)) as Json;
   } catch (error) {
@@ -337,7 +342,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     if (verb === 'watch') {
       streamWatch(store, {
         resource, namespace,
-        matches: ((l, f) => (o: JsonObject) => l(o) && f(o))(labelSelector(query.get('labelSelector') ?? undefined), fieldSelector(query.get('fieldSelector') ?? undefined)),
+        matches: ((l, f) => (o: JsonObject) => l(o) && f(o))(labelSelector(query.get('labelSelector') ?? undefined), fieldSelector(query.get('fieldSelector') ?? undefined, resource.kind)),
         resourceVersion: query.get('resourceVersion') ?? undefined,
         sendInitialEvents: query.get('sendInitialEvents') === 'true',
         timeoutSeconds: query.has('timeoutSeconds') ? Number(query.get('timeoutSeconds')) : undefined,
@@ -349,7 +354,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     }
     if (verb === 'list') {
       const matchesLabels = labelSelector(query.get('labelSelector') ?? undefined);
-      const matchesFields = fieldSelector(query.get('fieldSelector') ?? undefined);
+      const matchesFields = fieldSelector(query.get('fieldSelector') ?? undefined, resource.kind);
       const items = store.list(resource, namespace).filter((o) => matchesLabels(o) && matchesFields(o));
       const resourceVersion = String(store.resourceVersion);
       if (wantsTable(request.headers.accept)) {

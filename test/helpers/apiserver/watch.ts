@@ -64,18 +64,39 @@ export function labelSelector(selector: string | undefined): Selector {
   return (o) => tests.every((t) => t(o));
 }
 
-/** Field selectors on metadata.name and metadata.namespace, the ones every resource supports. */
-export function fieldSelector(selector: string | undefined): Selector {
+/** The fields each kind can be selected by besides metadata.name and metadata.namespace (the real server's lists). */
+const SELECTABLE: Readonly<Record<string, readonly string[]>> = {
+  Event: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion',
+    'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+  Pod: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase',
+    'status.podIP', 'status.nominatedNodeName'],
+  Secret: ['type'],
+  Namespace: ['status.phase'],
+  ReplicaSet: ['status.replicas'],
+  Job: ['status.successful'],
+};
+
+function fieldValue(object: JsonObject, field: string): string {
+  if (field === 'source') {
+    const source = object['source'];
+    return isObject(source) ? String(source['component'] ?? '') : '';
+  }
+  let node: unknown = object;
+  for (const part of field.split('.')) node = isObject(node) ? node[part] : undefined;
+  return node === undefined || node === null ? '' : String(node);
+}
+
+/** Field selectors: metadata.name and metadata.namespace for every kind, plus the kind's own (SELECTABLE). */
+export function fieldSelector(selector: string | undefined, kind: string): Selector {
   if (selector === undefined || selector.trim() === '') return () => true;
   const tests = selector.split(',').map((req): Selector => {
-    const m = /^(metadata\.name|metadata\.namespace)\s*(==|=|!=)\s*(.*)$/.exec(req.trim());
-    if (m === null) throw badRequest(`"${req.split(/[!=]/)[0]}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
-    const [, field, op, value] = m;
-    const key = field.slice('metadata.'.length);
-    return (o) => {
-      const metadata = o['metadata'];
-      return (isObject(metadata) && metadata[key] === value) === (op !== '!=');
-    };
+    const m = /^([\w.]+)\s*(==|=|!=)\s*(.*)$/.exec(req.trim());
+    const field = m?.[1] ?? req;
+    if (m === null || !(['metadata.name', 'metadata.namespace', ...(SELECTABLE[kind] ?? [])].includes(field))) {
+      throw badRequest(`field label not supported: ${field}`);
+    }
+    const [, , op, value] = m;
+    return (o) => (fieldValue(o, field) === value) === (op !== '!=');
   });
   return (o) => tests.every((t) => t(o));
 }
