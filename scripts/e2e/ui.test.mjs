@@ -3,7 +3,9 @@
 // chromium, and a user's steps are played with mouse and keyboard: squiggle, hover, completion,
 // quick fix from Ctrl+., inlay hints, Problems panel, command palette. Then the same window opens a
 // second workspace whose manifest points at a real registry started here on 127.0.0.1 (registry
-// online for that workspace only), and tag completion is typed for. Screenshots go to
+// online for that workspace only), and tag completion is typed for; and a third whose manifest is
+// applied from the palette to the stub API server started here (KUBECONFIG), through its diff
+// editors and confirmation dialog. Screenshots go to
 // out/e2e/screenshots/. Run: node --test scripts/e2e/ui.test.mjs (after `npm run package`, which
 // ensurePackaged() runs when the VSIX is older than its sources).
 import assert from 'node:assert/strict';
@@ -21,6 +23,7 @@ import {
   removeScratch,
   scratchDir,
   startCodeServer,
+  startDeployStack,
   startSeededRegistry,
   vsixPath,
   waitFor,
@@ -44,6 +47,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   let page;
   let registry;
   let seed;
+  let deploy;
   let failed = false;
 
   async function shot(name) {
@@ -97,17 +101,17 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     );
   }
 
-  /** Opens `workspace` in the page and deployment.yaml in it with Quick Open, as a user does. */
-  async function openWorkspaceManifest(workspace) {
+  /** Opens `workspace` in the page and `file` (deployment.yaml) in it with Quick Open, as a user does. */
+  async function openWorkspaceManifest(workspace, file = 'deployment.yaml') {
     await page.goto(server.url(workspace));
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'deployment.yaml' }).waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).waitFor({ timeout: 60_000 });
     await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } });
     await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('deployment.yaml');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'deployment.yaml' }).first().waitFor();
+    await page.locator('.quick-input-widget input').fill(file);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
     await page.keyboard.press('Enter');
-    await page.locator(`${EDITOR} .view-lines`).waitFor();
+    await page.locator(`.monaco-editor[data-uri$="/${file}"] .view-lines`).waitFor();
   }
 
   async function goTo(line, column) {
@@ -129,13 +133,15 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     mkdirSync(screenshots, { recursive: true });
     ensurePackaged();
     ({ registry, seed } = await startSeededRegistry());
+    deploy = await startDeployStack(registry.host);
     const home = scratchDir('ui');
     const extensionsDir = join(home, 'extensions');
     const userDataDir = join(home, 'user-data');
     installVsix(vsixPath, extensionsDir, userDataDir);
     const installed = readdirSync(extensionsDir).filter((name) => name.startsWith('image-aware.image-aware-manifests-'));
     assert.equal(installed.length, 1, `the VSIX installed into ${extensionsDir}`);
-    server = await startCodeServer({ name: 'ui', extensionsDir, userDataDir });
+    // KUBECONFIG (the stub API server) reaches the extension host through code-server's environment.
+    server = await startCodeServer({ name: 'ui', extensionsDir, userDataDir, env: deploy.env });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     await openWorkspaceManifest(copyWorkspace());
@@ -145,6 +151,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     if (failed && page) await shot('ui-failure').catch(() => {});
     await browser?.close().catch(() => {});
     await server?.stop();
+    await deploy?.stop();
     await registry?.stop();
     if (!failed && !process.env.IMAGE_AWARE_E2E_KEEP) removeScratch();
   });
@@ -348,5 +355,24 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await waitFor('the chosen tag', async () => (await images()).every((line) => line.startsWith(`image: ${seed.repository}:2.0.0`)));
       const values = (await images()).map((line) => line.replace(/\s*imagePullPolicy: \w+$/, ''));
       assert.deepEqual(values, [`image: ${seed.repository}:2.0.0`, `image: ${seed.repository}:2.0.0`]);
+    }));
+  test('apply from the palette: the status bar names stub/default, the server dry run opens as diffs, "Apply 2 objects to stub/default?" and Apply creates both', () =>
+    step(async () => {
+      await openWorkspaceManifest(deploy.seed.workspace, 'deploy.yaml');
+      await page.locator('.statusbar-item', { hasText: 'stub/default' }).waitFor({ timeout: 20_000 });
+      await runCommand('Image Aware: Apply File to the Cluster');
+      // One diff editor per changed object: nothing live on the left, the dry-run result on the right.
+      await page.locator('.tabs-container .tab', { hasText: 'deployment.apps/web in default: live ↔ after apply' }).waitFor({ timeout: 20_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'service/web in default: live ↔ after apply' }).waitFor();
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'Apply 2 objects to stub/default?' });
+      await dialog.waitFor();
+      assert.match(await dialog.innerText(), /create deployment\.apps\/web[\s\S]*create service\/web/);
+      await shot('apply-confirm');
+      assert.equal(deploy.apiserver.get('apps/v1', 'Deployment', 'default', 'web'), null, 'nothing is applied before the user confirms');
+      await dialog.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+      const created = await waitFor('the Deployment in the API server', () => deploy.apiserver.get('apps/v1', 'Deployment', 'default', 'web'));
+      assert.ok(created.metadata.managedFields.some((f) => f.manager === 'image-aware' && f.operation === 'Apply'));
+      assert.ok(deploy.apiserver.get('v1', 'Service', 'default', 'web'));
+      await page.locator('.notification-toast', { hasText: 'Applied to stub/default' }).waitFor({ timeout: 20_000 });
     }));
 });

@@ -10,7 +10,7 @@ import { dockerfileFor } from '../../../server/src/engine/build/dockerfiles';
 import type { ManifestFile } from '../workspace/files';
 
 /** The repository as the manifest writes it (`ghcr.io/acme/web`), without tag or digest. */
-export function repositoryAsWritten(ref: ImageReference): string {
+function repositoryAsWritten(ref: ImageReference): string {
   return ref.input.slice(0, ref.parts.path.end);
 }
 

@@ -115,8 +115,9 @@ export class ClusterCommands {
     const manager = fieldManager();
     return this.withCluster(`Applying ${plural(objects.length, 'object')}`, async (cluster, where, signal, report) => {
       report('server dry run');
-      const prompts = applyPrompts({ confirm: arg.confirm ?? true, force: arg.force ?? false }, this.diffView, where, manager);
+      const prompts = applyPrompts({ confirm: arg.confirm ?? true, force: arg.force ?? false }, this.diffView, where, manager, report);
       const result = await applyObjects(objects, cluster, prompts, { fieldManager: manager, output: (line) => this.output.line(line), signal });
+      report('applied');
       if (!result.confirmed) return { ...result, rollouts: [] };
       this.tellApplied(result, where);
       const changed = result.results.filter((r) => r.outcome === 'created' || r.outcome === 'configured').map((r) => r.ref);

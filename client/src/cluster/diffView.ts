@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 const SCHEME = 'image-aware-preview';
 
 export interface DiffView {
-  /** Opens one diff tab. `name` names the object ("apps/v1 Deployment default/web"). */
+  /** Opens one diff tab. `name` names the object ("deployment.apps/web in default"). */
   show(name: string, live: string, proposed: string, preview: boolean): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import type { FieldConflict, ObjectRef } from '../../../server/src/cluster/types
 import type { ApplyPrompts, ObjectChange } from '../../../server/src/engine/cluster/apply';
 import { displayName } from '../../../server/src/engine/cluster/objects';
 import { confirm } from '../ui/confirm';
+import type { ReportProgress } from '../ui/progress';
 import type { DiffView } from './diffView';
 
 /** More diff tabs than this would bury the editor; the modal lists every object anyway. */
@@ -30,15 +31,16 @@ function changeLine(change: ObjectChange): string {
   return `${change.action} ${displayName(change.ref)}${taking}`;
 }
 
-export function applyPrompts(choices: PromptChoices, diffView: DiffView, where: string, fieldManager: string): ApplyPrompts {
+export function applyPrompts(choices: PromptChoices, diffView: DiffView, where: string, fieldManager: string, report: ReportProgress): ApplyPrompts {
   return {
     async confirmApply(changes) {
       if (!choices.confirm) return true;
       const changed = changes.filter((c) => c.action !== 'unchanged');
       for (const change of changed.slice(0, MAX_DIFFS)) {
-        const name = `${change.ref.namespace ?? 'cluster'} ${displayName(change.ref)}`;
+        const name = `${displayName(change.ref)}${change.ref.namespace ? ` in ${change.ref.namespace}` : ''}`;
         await diffView.show(name, change.live, change.proposed, changed.length === 1);
       }
+      report('waiting for your confirmation');
       const more = changed.length > MAX_DIFFS ? `\n(diffs are open for the first ${MAX_DIFFS})` : '';
       return confirm(
         `Apply ${changed.length} object${changed.length === 1 ? '' : 's'} to ${where}?`,
@@ -49,6 +51,7 @@ export function applyPrompts(choices: PromptChoices, diffView: DiffView, where: 
     async confirmForce(ref: ObjectRef, conflicts: readonly FieldConflict[]) {
       if (choices.force) return true;
       if (!choices.confirm) return false;
+      report('waiting for your answer about the conflict');
       return confirm(
         `${displayName(ref)}: other field managers own fields this file sets`,
         `${conflictLines(conflicts).join('\n')}\n\nForce apply makes "${fieldManager}" their manager; the other tools may set them back.`,
