@@ -33,13 +33,17 @@ async function applied(object: KubeObject): Promise<void> {
   assert.equal(report.results[0].outcome, 'created');
 }
 
-/** Applies, then watches while the server simulates; returns what the watch said. */
-async function rollout(object: KubeObject, simulation: Simulation, pullFailureMs = 400) {
+/**
+ * Applies, then watches while the server simulates; returns what the watch said. A pull failure
+ * shows ErrImagePull for one simulation step before the bare back-off message, so those steps are
+ * long enough for a listing to see it even on a busy machine (the kubelet keeps it for seconds).
+ */
+async function rollout(object: KubeObject, simulation: Simulation, pullFailureMs = 1000) {
   await applied(object);
   const lines: string[] = [];
   const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: object.metadata.name ?? '', namespace: null };
   const watching = watchRollout(ref, cluster, { output: (l) => lines.push(l), timeoutMs: 10_000, pollMs: 20, pullFailureMs });
-  const simulating = api.simulate({ name: ref.name }, { ...simulation, stepMs: 40 });
+  const simulating = api.simulate({ name: ref.name }, { ...simulation, stepMs: simulation.kind === 'pull-fails' ? 300 : 40 });
   const result = await watching;
   await simulating;
   return { result, lines };

@@ -324,15 +324,27 @@ export async function watchRollout(ref: ObjectRef, cluster: Cluster, options: Wa
     if (stuck) finish({ done: false, message: `${stuck.pod} cannot pull ${stuck.image} (${stuck.reason}): ${stuck.fix}`, pullFailures: failures });
   };
 
-  let polling: Promise<void> | null = null;
+  // One listing at a time; a poll asked for during one runs again after it, so every event of the
+  // workload is followed by a listing that started after it (a short-lived ErrImagePull is not missed).
+  let polling = false;
+  let again = false;
   const poll = (): void => {
-    if (polling || stop.signal.aborted) return;
-    polling = checkPods()
+    if (stop.signal.aborted) return;
+    if (polling) {
+      again = true;
+      return;
+    }
+    polling = true;
+    checkPods()
       .catch((error: unknown) => {
         if (!stop.signal.aborted) fail(error);
       })
       .finally(() => {
-        polling = null;
+        polling = false;
+        if (again) {
+          again = false;
+          poll();
+        }
       });
   };
 
