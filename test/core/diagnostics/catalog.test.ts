@@ -121,13 +121,10 @@ test('the registry and pin settings are contributed with the scopes the server r
   assert.deepEqual(changed.pin, { keepTag: false, platform: 'linux/arm64' });
 });
 
-test('package.json contributes the commands the server implements, under the Image Aware category', () => {
+test('package.json contributes the commands the server implements, and every command under the Image Aware category', () => {
   const pkg = JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8'));
-  assert.deepEqual(
-    pkg.contributes.commands.map((c: { command: string; category: string }) => [c.command, c.category]),
-    [
-      ['imageAware.pinWorkspace', 'Image Aware'],
-      ['imageAware.refreshRegistry', 'Image Aware'],
-    ],
-  );
+  const commands: Array<{ command: string; category: string }> = pkg.contributes.commands;
+  const ids = commands.map((c) => c.command);
+  for (const serverCommand of ['imageAware.pinWorkspace', 'imageAware.refreshRegistry']) assert.ok(ids.includes(serverCommand), serverCommand);
+  assert.deepEqual(commands.filter((c) => c.category !== 'Image Aware'), []);
 });
