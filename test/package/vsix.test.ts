@@ -34,6 +34,7 @@ test('the VSIX contains only what runs and what the Marketplace shows', () => {
     'dist/client.js',
     'dist/server.js',
     'docs/icon.png',
+    'docs/walkthrough/deploy.md',
     'docs/walkthrough/findings.md',
     'docs/walkthrough/pull-policy.md',
     'docs/walkthrough/quick-fixes.md',
