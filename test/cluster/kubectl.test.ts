@@ -36,6 +36,18 @@ spec:
 `;
 }
 
+function service(name: string, ports: readonly (readonly [string, number])[]): string {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+spec:
+  selector:
+    app: ${name}
+  ports:
+${ports.map(([portName, port]) => `    - name: ${portName}\n      port: ${port}\n`).join('')}`;
+}
+
 function ok(result: KubectlResult): KubectlResult {
   assert.equal(result.exitCode, 0, `kubectl failed: ${result.stderr}`);
   return result;
@@ -50,9 +62,25 @@ interface Deployment {
   spec: { replicas: number; template: { spec: { containers: { name: string; image: string; imagePullPolicy: string }[] } } };
 }
 
+interface ServicePort {
+  name: string;
+  port: number;
+  protocol: string;
+  targetPort: number;
+}
+
 describe('the stub API server, driven by the real kubectl', () => {
   let api: ApiServer;
   const live = (): Deployment => api.get('apps/v1', 'Deployment', 'default', 'web') as unknown as Deployment;
+  const servicePorts = async (name: string): Promise<ServicePort[]> => {
+    const result = ok(await runKubectl(api, ['get', 'svc', name, '-o', 'json']));
+    return (JSON.parse(result.stdout) as { spec: { ports: ServicePort[] } }).spec.ports;
+  };
+  const managedFieldsOf = async (name: string): Promise<Record<string, object>> => {
+    const result = ok(await runKubectl(api, ['get', 'svc', name, '-o', 'json', '--show-managed-fields']));
+    const entries = (JSON.parse(result.stdout) as { metadata: { managedFields: { manager: string; fieldsV1: object }[] } }).metadata.managedFields;
+    return Object.fromEntries(entries.map((m) => [m.manager, m.fieldsV1]));
+  };
 
   before(async () => {
     api = await startApiServer();
@@ -275,6 +303,56 @@ spec:
     const after = api.get('apps/v1', 'Deployment', 'default', 'trim') as unknown as typeof trimmed;
     assert.equal(after.metadata.labels, undefined);
     assert.equal(after.spec.template.spec.containers[0].ports, undefined);
+  });
+
+  it('an apply that changes a list entry\'s key replaces the entry: the old one goes with all its fields', async () => {
+    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: service('rekeyed', [['http', 80]]) }));
+    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: service('rekeyed', [['http', 8081]]) }));
+    assert.deepEqual(await servicePorts('rekeyed'), [{ name: 'http', port: 8081, protocol: 'TCP', targetPort: 8081 }]);
+
+    const renamed = deployment({ name: 'renamed' });
+    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: renamed }));
+    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: renamed.replace('- name: web', '- name: app') }));
+    const result = ok(await runKubectl(api, ['get', 'deployment', 'renamed', '-o', 'json']));
+    const containers = (JSON.parse(result.stdout) as Deployment).spec.template.spec.containers;
+    assert.deepEqual(containers.map((c) => [c.name, c.image]), [['app', 'registry.example.com/team/web:1.0']]);
+  });
+
+  it('a re-keyed entry takes the old one\'s place in the list, before the entries that stay', async () => {
+    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: service('ordered', [['http', 80], ['https', 443]]) }));
+    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: service('ordered', [['http', 8081], ['https', 443]]) }));
+    assert.deepEqual((await servicePorts('ordered')).map((p) => p.port), [8081, 443]);
+  });
+
+  it('an entry the applier no longer applies stays, with all its fields, while another manager applies it', async () => {
+    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: service('shared', [['http', 80]]) }));
+    ok(await runKubectl(api, ['apply', '--server-side', '--field-manager=other'], { manifest: service('shared', [['http', 80]]) }));
+    // Another name for the new entry: the old one stays, and two ports named alike are invalid.
+    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: service('shared', [['web', 8081]]) }));
+    assert.deepEqual(await servicePorts('shared'), [
+      { name: 'http', port: 80, protocol: 'TCP', targetPort: 80 },
+      { name: 'web', port: 8081, protocol: 'TCP', targetPort: 8081 },
+    ]);
+    const owners = await managedFieldsOf('shared');
+    assert.doesNotMatch(JSON.stringify(owners['kubectl']), /"port\\":80,/);
+    assert.match(JSON.stringify(owners['other']), /"port\\":80,/);
+  });
+
+  it('after a client-side apply, apply --server-side migrates the ownership to kubectl, so a re-keyed entry is removed', async () => {
+    ok(await runKubectl(api, ['apply'], { manifest: service('migrated', [['http', 80]]) }));
+    const result = ok(await runKubectl(api, ['apply', '--server-side'], { manifest: service('migrated', [['web', 8081]]) }));
+    // kubectl applies, takes the last-applied annotation, rewrites managedFields with a JSON patch and applies again.
+    assert.deepEqual(writes(result).map((r) => r.headers['content-type']),
+      ['application/apply-patch+yaml', 'application/apply-patch+yaml', 'application/json-patch+json', 'application/apply-patch+yaml']);
+    assert.deepEqual(await servicePorts('migrated'), [{ name: 'web', port: 8081, protocol: 'TCP', targetPort: 8081 }]);
+    assert.deepEqual(Object.keys(await managedFieldsOf('migrated')).sort(), ['kubectl', 'kubectl-last-applied']);
+  });
+
+  it('an apply carrying managedFields is refused like the real server refuses it', async () => {
+    const manifest = service('carried', [['http', 80]]).replace('metadata:\n', 'metadata:\n  managedFields:\n    - manager: x\n      operation: Apply\n      apiVersion: v1\n      fieldsType: FieldsV1\n      fieldsV1: {}\n');
+    const result = await runKubectl(api, ['apply', '--server-side'], { manifest });
+    assert.notEqual(result.exitCode, 0);
+    assert.match(result.stderr, /Error from server \(BadRequest\): metadata\.managedFields must be nil/);
   });
 
   it('the server refuses what the real one refuses: an invalid imagePullPolicy is 422 Invalid', async () => {

@@ -99,17 +99,54 @@ function mergeApplied(live: Json | undefined, applied: Json, field: string): Jso
   }
   if (Array.isArray(applied) && Array.isArray(live)) {
     const keys = listKeys(field, applied);
-    if (keys !== null) {
-      const result = clone(live);
-      for (const item of applied) {
-        const index = result.findIndex((x) => keyElement(x, keys) === keyElement(item, keys));
-        if (index >= 0) result[index] = mergeApplied(result[index], item, field);
-        else result.push(clone(item));
-      }
-      return result;
-    }
+    if (keys !== null) return mergeList(live, applied, (item) => keyElement(item, keys), field);
   }
   return clone(applied);
+}
+
+/**
+ * An associative list merged in structured-merge-diff's order (typed/merge.go, visitListItems): live
+ * items keep their place, applied items come in the applied order, and an item only the applied list has
+ * goes right before the next item both lists have. So a renamed container or re-keyed port takes the
+ * old one's place once the old one is pruned.
+ */
+function mergeList(live: Json[], applied: Json[], key: (item: Json) => string, field: string): Json[] {
+  const liveByKey = new Map(live.map((item) => [key(item), item]));
+  const appliedKeys = new Set(applied.map(key));
+  const shared = applied.map(key).filter((k) => liveByKey.has(k));
+  let nextShared = 0;
+  const result: Json[] = [];
+  let l = 0;
+  let r = 0;
+  while (l < live.length || r < applied.length) {
+    const liveKey = l < live.length ? key(live[l]) : undefined;
+    if (liveKey !== undefined && r < applied.length) {
+      if (liveKey === key(applied[r])) {
+        result.push(mergeApplied(live[l], applied[r], field));
+        l += 1;
+        r += 1;
+        nextShared += 1;
+        continue;
+      }
+      // A shared item out of the applied order waits for its turn among the applied items.
+      if (appliedKeys.has(liveKey) && shared[nextShared] !== liveKey) {
+        l += 1;
+        continue;
+      }
+    }
+    if (liveKey !== undefined && !appliedKeys.has(liveKey)) {
+      result.push(clone(live[l]));
+      l += 1;
+    } else if (r < applied.length) {
+      const appliedKey = key(applied[r]);
+      result.push(mergeApplied(liveByKey.get(appliedKey), applied[r], field));
+      r += 1;
+      if (shared[nextShared] === appliedKey) nextShared += 1;
+    } else {
+      l += 1; // a shared item already merged from the applied side
+    }
+  }
+  return result;
 }
 
 /**
@@ -126,8 +163,10 @@ export function applyConfiguration(live: JsonObject | null, applied: JsonObject,
   const appliedFields = fieldsOf(applied);
   const base: JsonObject = live === null ? {} : clone(live);
 
-  // Fields this manager stops applying go away, unless somebody else still owns them. A list item goes
-  // before its fields, since its key is found through them.
+  // Fields this manager stops applying go away unless a manager (appliers and updaters alike) still owns
+  // them, as structured-merge-diff's prune does (merge/update.go: prune, addBackOwnedItems,
+  // addBackDanglingItems). A list item nobody else owns goes whole, with the fields nobody owns (defaults)
+  // and any field another manager owns inside it; it goes before its fields, since its key is found through them.
   if (own !== undefined) {
     const dropped = FieldSet.fromFieldsV1(own.fieldsV1).minus(appliedFields).paths()
       .filter((p) => !others.some((o) => FieldSet.fromFieldsV1(o.fieldsV1).has(p)))
@@ -163,6 +202,26 @@ export function applyConfiguration(live: JsonObject | null, applied: JsonObject,
   };
   setEntries(merged, own === undefined ? [...others, ownEntry] : entries.map((e) => (e === own ? ownEntry : e)));
   return merged;
+}
+
+/**
+ * The managedFields an update (PUT, or a PATCH that is not an apply) starts from, decided like
+ * kube-apiserver's field manager (fieldmanager.go, decodeManagedFields): `[]` or `[{}]` in the request
+ * resets them; a readable non-empty list in the request replaces them (kubectl's migration from
+ * client-side to server-side apply writes them with a JSON patch); anything else keeps the live object's,
+ * so a client that drops the field loses nothing. Writes to a subresource always keep the live object's.
+ */
+export function managedFieldsForUpdate(live: JsonObject, sent: JsonObject, subresource: string | undefined): Json | undefined {
+  const liveFields = isObject(live['metadata']) ? live['metadata']['managedFields'] : undefined;
+  const sentFields = isObject(sent['metadata']) ? sent['metadata']['managedFields'] : undefined;
+  if (subresource !== undefined || !Array.isArray(sentFields)) return liveFields;
+  if (sentFields.length === 0 || (sentFields.length === 1 && deepEqual(sentFields[0], {}))) return undefined;
+  return sentFields.every(readableEntry) ? clone(sentFields) : liveFields;
+}
+
+function readableEntry(entry: Json): boolean {
+  return isObject(entry) && typeof entry['manager'] === 'string' && (entry['operation'] === 'Apply' || entry['operation'] === 'Update')
+    && entry['fieldsType'] === 'FieldsV1' && isObject(entry['fieldsV1']);
 }
 
 /**

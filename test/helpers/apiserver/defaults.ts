@@ -2,7 +2,7 @@
  * What kube-apiserver fills in and refuses for the kinds whose image fields this project reads:
  * pod-spec defaults (imagePullPolicy by the image's tag, terminationMessagePath, restartPolicy…),
  * workload defaults (Deployment replicas, strategy, revisionHistoryLimit, progressDeadlineSeconds),
- * and the validation of containers (name, image, imagePullPolicy) with the server's messages.
+ * and the validation of containers (name, image, imagePullPolicy) and Service port names with the server's messages.
  * Defaulted fields are owned by nobody, as on the real server.
  */
 import { isObject } from './fields';
@@ -129,6 +129,26 @@ function podSpecs(object: JsonObject): { spec: JsonObject; prefix: string }[] {
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 
+/** ValidateService's rules for port names: with more than one port each needs one, and no two are the same. */
+function servicePortErrors(spec: Json | undefined): FieldError[] {
+  const ports = isObject(spec) ? spec['ports'] : undefined;
+  if (!Array.isArray(ports)) return [];
+  const errors: FieldError[] = [];
+  const names = new Set<string>();
+  ports.forEach((port, i) => {
+    const name = isObject(port) && typeof port['name'] === 'string' ? port['name'] : '';
+    const field = `spec.ports[${i}].name`;
+    if (name === '') {
+      if (ports.length > 1) errors.push({ reason: 'FieldValueRequired', field, message: 'Required value' });
+    } else if (names.has(name)) {
+      errors.push({ reason: 'FieldValueDuplicate', field, message: `Duplicate value: ${JSON.stringify(name)}` });
+    } else {
+      names.add(name);
+    }
+  });
+  return errors;
+}
+
 /** The errors the server reports for the image-related fields (and a Deployment's selector). */
 export function validate(object: JsonObject): FieldError[] {
   const errors: FieldError[] = [];
@@ -160,6 +180,7 @@ export function validate(object: JsonObject): FieldError[] {
       });
     }
   }
+  if (object['kind'] === 'Service') errors.push(...servicePortErrors(object['spec']));
   if (['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet'].includes(String(object['kind']))) {
     const spec = object['spec'];
     if (!isObject(spec) || !isObject(spec['selector'])) {

@@ -17,7 +17,7 @@ import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../../server/src/cluster/types';
 import { createTlsFiles } from '../registry/certificates';
 import { removeFolder, trackFolder } from '../registry/cleanup';
-import { applyConfiguration, ApplyConflictError, nowTimestamp, recordUpdate } from './apply';
+import { applyConfiguration, ApplyConflictError, managedFieldsForUpdate, nowTimestamp, recordUpdate } from './apply';
 import { Controllers } from './controllers';
 import type { Simulation } from './controllers';
 import { applyDefaults, validate } from './defaults';
@@ -434,8 +434,11 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
         throw status.badRequest(`the API version in the data (${String(applied['apiVersion'])}) does not match the expected API version (${groupVersion(resource)})`);
       }
       if (live !== null) checkResourceVersion(target, live, applied);
+      if (metadata['managedFields'] !== undefined && metadata['managedFields'] !== null) throw status.badRequest('metadata.managedFields must be nil');
       delete metadata['managedFields'];
-      const force = query.get('force') === 'true';
+      // apimachinery's query booleans (runtime/conversion.go): only a missing value, "0" or "false" (any case) is false.
+      const forceValue = query.get('force');
+      const force = forceValue !== null && forceValue !== '0' && forceValue.toLowerCase() !== 'false';
       const merged = applyConfiguration(live, applied, manager, force, nowTimestamp());
       send(response, live === null ? 201 : 200, commit(target, live, merged, dryRun));
       return;
@@ -479,11 +482,13 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       spec['replicas'] = isObject(scaleSpec) && typeof scaleSpec['replicas'] === 'number' ? scaleSpec['replicas'] : 0;
     } else {
       next = clone(sent);
-      metadataOf(next)['managedFields'] = metadataOf(live)['managedFields'] ?? null;
       metadataOf(next)['name'] = target.name!;
     }
-    if (metadataOf(next)['managedFields'] === null) delete metadataOf(next)['managedFields'];
-    recordUpdate(live, next, updater(request, query), target.subresource, nowTimestamp());
+    const start = clone(live);
+    const managedFields = managedFieldsForUpdate(live, sent, target.subresource);
+    if (managedFields === undefined) delete metadataOf(start)['managedFields'];
+    else metadataOf(start)['managedFields'] = managedFields;
+    recordUpdate(start, next, updater(request, query), target.subresource, nowTimestamp());
     const saved = commit(target, live, next, dryRun);
     send(response, 200, target.subresource === 'scale' ? scaleOf(saved) : saved);
   }
