@@ -26,14 +26,9 @@ import { slowParse } from '../server/src/core/manifest/slowParse';
 import { DEFAULT_SETTINGS } from '../server/src/core/settings';
 import { fileFacts, mergeFacts } from '../server/src/core/workspace';
 import { generateManifest } from './generate';
-import { ms, table, timeInterleaved, verdict } from './harness';
+import { ms, option, table, timeInterleaved, verdict } from './harness';
 import type { Case, Timing } from './harness';
 import { runServerMemoryBench } from './serverMemory.bench';
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  return at >= 0 && at + 1 < process.argv.length ? Number(process.argv[at + 1]) : fallback;
-}
 
 const RUNS = option('--runs', 21);
 const WARMUP = Math.max(3, Math.floor(RUNS / 4));

@@ -4,7 +4,10 @@
  * in the same process and the same run. No GC is forced between samples: a forced full GC leaves
  * V8's concurrent sweeper threads running into the next sample, which on a small machine slows it
  * more than the garbage it removed would have.
+ * Also what the benchmarks share besides: their numeric command-line options, and running a program
+ * (a CLI, kubectl, buildah) to completion without blocking the servers that live in this process.
  */
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -22,7 +25,7 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function summarize(samples: readonly number[]): Timing {
+export function summarize(samples: readonly number[]): Timing {
   return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), runs: samples.length };
 }
 
@@ -50,8 +53,8 @@ export interface Case {
   readonly fn: (i: number) => unknown;
   readonly runs: number;
   readonly warmup: number;
-  /** Runs untimed after each call, e.g. to drop a cache the call filled. */
-  readonly after?: () => void;
+  /** Runs untimed after each call, e.g. to drop a cache the call filled; a promise it returns is awaited. */
+  readonly after?: () => unknown;
 }
 
 /**
@@ -71,7 +74,8 @@ export async function timeInterleaved(cases: readonly Case[]): Promise<Map<strin
       if (result instanceof Promise) await result;
       const elapsed = performance.now() - start;
       if (round >= c.warmup) samples.get(c.name)!.push(elapsed);
-      c.after?.();
+      const cleanup = c.after?.();
+      if (cleanup instanceof Promise) await cleanup;
     }
   }
   return new Map([...samples].map(([name, values]) => [name, summarize(values)]));
@@ -91,4 +95,29 @@ export function ms(value: number): string {
 
 export function verdict(ok: boolean): string {
   return ok ? 'OK' : 'MISSED';
+}
+
+/** The `--name N` option of this process, or `fallback`. */
+export function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  return at >= 0 && at + 1 < process.argv.length ? Number(process.argv[at + 1]) : fallback;
+}
+
+export interface ProgramResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a program to completion, asynchronously (a server in this process must keep answering it). */
+export function runProgram(command: string, args: readonly string[], options: { readonly env: Record<string, string>; readonly cwd?: string }): Promise<ProgramResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (status) => resolvePromise({ status, stdout, stderr }));
+  });
 }

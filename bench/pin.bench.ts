@@ -20,7 +20,6 @@
  *   and a new client on the filled cache directory (disk).
  * Every time is the median of N runs; the files are reset between runs, untimed.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,12 +33,7 @@ import { createRegistryClient } from '../server/src/registry';
 import type { RegistryClient } from '../server/src/registry';
 import { proxy, pushIndex, pushTags, startMisbehavingServer, startRegistry } from '../test/helpers/registry';
 import type { MisbehavingServer, RunningRegistry } from '../test/helpers/registry';
-import { median, ms, table, verdict } from './harness';
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  return at >= 0 && at + 1 < process.argv.length ? Number(process.argv[at + 1]) : fallback;
-}
+import { median, ms, option, runProgram, table, verdict } from './harness';
 
 const RUNS = option('--runs', 7);
 const FILES = option('--files', 200);
@@ -106,16 +100,6 @@ async function pinInProcess(workspace: Workspace, client: RegistryClient, platfo
   return pinned;
 }
 
-function runCli(args: readonly string[], cwd: string, env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (status) => resolvePromise({ status, stderr }));
-  });
-}
-
 interface Row {
   readonly name: string;
   readonly times: number[];
@@ -156,7 +140,7 @@ async function benchPin(registry: RunningRegistry, cleanups: Array<() => void>, 
       resetWorkspace(workspace);
       counting.resetRequests();
       const start = performance.now();
-      const result = await runCli(['pin', '--cache-dir', cliCache, '.'], workspace.dir, env);
+      const result = await runProgram(process.execPath, [CLI, 'pin', '--cache-dir', cliCache, '.'], { cwd: workspace.dir, env });
       row.times.push(performance.now() - start);
       row.requests.push(manifestRequests(counting));
       if (result.status !== 0) throw new Error(`the CLI exited with ${result.status}: ${result.stderr}`);

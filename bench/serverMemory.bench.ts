@@ -22,7 +22,7 @@ import { collectDiagnostics } from '../server/src/core/features/diagnostics';
 import { DEFAULT_SETTINGS } from '../server/src/core/settings';
 import { fileFacts, mergeFacts } from '../server/src/core/workspace';
 import { generateManifest } from './generate';
-import { collect, table } from './harness';
+import { collect, option, table } from './harness';
 
 /** The part of vscode-jsonrpc's MessageConnection this client uses. */
 interface Connection {
@@ -47,11 +47,6 @@ const rpc = require('vscode-jsonrpc/node') as JsonRpcNode;
 
 const TARGET_MB = 100;
 const TIMEOUT_MS = 120_000;
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  return at >= 0 && at + 1 < process.argv.length ? Number(process.argv[at + 1]) : fallback;
-}
 
 interface Memory {
   readonly rssMb: number;
