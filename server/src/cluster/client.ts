@@ -80,10 +80,19 @@ interface SendInit {
   readonly body?: string;
 }
 
+type Agent = NonNullable<ReturnType<RequestContext['getAgent']>>;
+
+/** What makes two of client-node's agents open interchangeable connections. */
+function agentKey(agent: Agent): string {
+  const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = (agent as unknown as { options: Record<string, unknown> }).options;
+  return JSON.stringify([ca, cert, key, pfx, passphrase, rejectUnauthorized, servername].map((v) => (Buffer.isBuffer(v) ? v.toString('base64') : v)));
+}
+
 class KubeCluster implements Cluster {
   private readonly http = new IsomorphicFetchHttpLibrary();
   private readonly discovery = new Map<string, Promise<ResourceInfo[] | null>>();
   private readonly target: RequestTarget;
+  private agent: { readonly key: string; readonly agent: Agent } | null = null;
 
   constructor(
     private readonly kubeConfig: KubeConfig,
@@ -106,6 +115,8 @@ class KubeCluster implements Cluster {
     let text: string;
     try {
       await this.kubeConfig.applySecurityAuthentication(request);
+      const agent = request.getAgent();
+      if (agent) request.setAgent(this.keptAlive(agent));
       const response = await this.http.send(request).toPromise();
       status = response.httpStatusCode;
       text = await response.body.text();
@@ -118,6 +129,22 @@ class KubeCluster implements Cluster {
     } catch {
       throw new ClusterError(`The API server ${this.context.server} answered ${method} ${path} with something that is not JSON.`, 'failed', status);
     }
+  }
+
+  /**
+   * client-node makes a new agent for every request, so each request would open its own TLS
+   * connection (152 handshakes for one apply of 50 objects, where kubectl keeps one connection).
+   * The first agent is kept, with keep-alive, for as long as the TLS options client-node derives
+   * from the kubeconfig (CA, client certificate, which exec plugins may renew) stay the same.
+   */
+  private keptAlive(agent: Agent): Agent {
+    const key = agentKey(agent);
+    if (this.agent?.key !== key) {
+      // Node's agents decide keep-alive per request from this flag; client-node offers no option for it.
+      (agent as unknown as { keepAlive: boolean }).keepAlive = true;
+      this.agent = { key, agent };
+    }
+    return this.agent.agent;
   }
 
   private fetchResources(apiVersion: string): Promise<ResourceInfo[] | null> {
