@@ -13,7 +13,7 @@ const common = {
 
 // node-fetch 2 (under @kubernetes/client-node) requires whatwg-url only as a fallback for Node's own
 // URL (`Url.URL || whatwgUrl.URL`), which Node 20 always has; bundled, it would bring ~300 KB of
-// Unicode tables (tr46) into the client for nothing.
+// Unicode tables (tr46) into the client and the CLI for nothing.
 const nodeUrlForWhatwgUrl = {
   name: 'node-url-for-whatwg-url',
   setup(b) {
@@ -25,5 +25,5 @@ const nodeUrlForWhatwgUrl = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [nodeUrlForWhatwgUrl] }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [nodeUrlForWhatwgUrl] }),
 ]);

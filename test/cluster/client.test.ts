@@ -15,7 +15,7 @@ import { ClusterError } from '../../server/src/cluster/types';
 import type { Cluster, WatchEvent } from '../../server/src/cluster/types';
 import { startApiServer } from '../helpers/apiserver';
 import type { ApiServer } from '../helpers/apiserver';
-import { closedPort, deployment, tempFolder } from './setup';
+import { deployment, tempFolder, unreachableKubeconfig } from './setup';
 
 let api: ApiServer;
 let cluster: Cluster;
@@ -215,19 +215,8 @@ test('a read-only user is forbidden, naming the verb, the resource and the user'
 });
 
 test('a server that is not there is unreachable, naming its URL and the context', async () => {
-  const port = await closedPort();
   const path = join(folder.path, 'closed.yaml');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'gone', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': api.caData } }],
-      users: [{ name: 'u', user: { token: 't' } }],
-      contexts: [{ name: 'gone-ctx', context: { cluster: 'gone', user: 'u' } }],
-      'current-context': 'gone-ctx',
-    }),
-  );
+  const port = await unreachableKubeconfig(path, api.caData);
   const gone = await createCluster({ env: { KUBECONFIG: path } });
   await assert.rejects(gone.resource('apps/v1', 'Deployment'), (error: ClusterError) => {
     assert.equal(error.code, 'unreachable');

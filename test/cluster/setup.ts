@@ -5,7 +5,7 @@
  * blocking spawn would starve it).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,23 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Writes a kubeconfig whose context "gone-ctx" names a loopback port nobody listens on; returns that port. */
+export async function unreachableKubeconfig(path: string, caData: string): Promise<number> {
+  const port = await closedPort();
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'gone', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': caData } }],
+      users: [{ name: 'u', user: { token: 't' } }],
+      contexts: [{ name: 'gone-ctx', context: { cluster: 'gone', user: 'u' } }],
+      'current-context': 'gone-ctx',
+    }),
+  );
   return port;
 }
 

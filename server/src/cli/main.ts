@@ -3,19 +3,29 @@
  * the process (argv, standard streams, the exit code). Commands get what they need as plain
  * functions and report back a boolean; this file alone decides the exit codes, which are the CLI's
  * contract with scripts and CI:
- *   0  success: every reference is valid, no finding reaches --fail-on, every image was pinned;
- *   1  `check` found something at or above --fail-on, or `pin` could not resolve some images;
+ *   0  success: every reference is valid, no finding reaches --fail-on, every image was pinned,
+ *      the pushed image was pinned, every object was applied and rolled out;
+ *   1  `check` found something at or above --fail-on, `pin` could not resolve some images, `push`
+ *      found no field to pin, or `apply` applied everything but a rollout did not finish;
  *   2  the CLI could not do its job: bad arguments, an unreadable path, an invalid reference, a
- *      registry that could not answer `tags` or `inspect`, or a bug.
+ *      registry that could not answer `tags` or `inspect`, a build tool that failed, a cluster that
+ *      could not be reached or refused something (`apply` left an object unapplied), or a bug.
+ * Ctrl-C and SIGTERM abort `push` and `apply` (ending the build tool's whole process group); the exit
+ * status is then 128 + the signal's number, as a shell reports it.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { ClusterError } from '../cluster/types';
 import { isRegistryError } from '../registry';
+import { ToolError } from '../tools';
 import { CliError, parseCommandLine } from './args';
+import { apply, APPLY_USAGE } from './commands/apply';
+import type { ApplyResult } from './commands/apply';
 import { check, CHECK_USAGE } from './commands/check';
 import { inspect, INSPECT_USAGE } from './commands/inspect';
 import { pin, PIN_USAGE } from './commands/pin';
+import { push, PUSH_USAGE } from './commands/push';
 import { ref, REF_USAGE } from './commands/ref';
 import { tags, TAGS_USAGE } from './commands/tags';
 import { describeRegistryError } from './registry';
@@ -23,6 +33,9 @@ import { describeRegistryError } from './registry';
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_FAILURE = 2;
+
+const APPLY_EXIT: Readonly<Record<ApplyResult, number>> = { done: EXIT_OK, 'not-rolled-out': EXIT_FINDINGS, 'not-applied': EXIT_FAILURE };
+const SIGNAL_EXIT: Readonly<Record<InterruptSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 const USAGE = `Usage: image-aware <command> [options]
 
@@ -32,6 +45,11 @@ Commands:
   tags REPO       List a repository's tags, newest version first.
   inspect REF     Print what the registry has under an image reference (digest, platforms, size, labels).
   pin PATH...     Pin every image with a tag to its digest, in place (or print the diff).
+  push IMAGE [PATH...]
+                  Push a local image with docker, podman, buildah or nerdctl and pin the digest the
+                  registry serves in the image fields that name it.
+  apply PATH...   Server-side apply to a cluster: the server's dry run as a diff, then (with --yes)
+                  the apply, and the rollouts followed until done or stuck.
 
 Options:
   -h, --help      Show this help; after a command, show that command's help.
@@ -41,7 +59,9 @@ ${REF_USAGE}
 ${CHECK_USAGE}
 ${TAGS_USAGE}
 ${INSPECT_USAGE}
-${PIN_USAGE}`;
+${PIN_USAGE}
+${PUSH_USAGE}
+${APPLY_USAGE}`;
 
 function stdout(text: string): void {
   process.stdout.write(text);
@@ -72,12 +92,25 @@ function runWithoutCommand(argv: string[]): number {
   });
   if (values.version) stdout(`${toolVersion()}\n`);
   else if (values.help) stdout(USAGE);
-  else if (positionals.length > 0) throw new CliError(`unknown command "${positionals[0]}"; the commands are ref, check, tags, inspect and pin.`);
+  else if (positionals.length > 0) throw new CliError(`unknown command "${positionals[0]}"; the commands are ref, check, tags, inspect, pin, push and apply.`);
   else {
     stderr(USAGE);
     return EXIT_FAILURE;
   }
   return EXIT_OK;
+}
+
+type InterruptSignal = 'SIGINT' | 'SIGTERM';
+
+/**
+ * Aborted by the first Ctrl-C or SIGTERM, for the commands that run tools or watch a cluster; a
+ * second signal gets the default handling (the listeners are gone) and ends the process at once.
+ */
+const interrupt = new AbortController();
+
+function interruptible(): AbortSignal {
+  for (const name of Object.keys(SIGNAL_EXIT) as InterruptSignal[]) process.once(name, () => interrupt.abort(name));
+  return interrupt.signal;
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -98,6 +131,10 @@ async function run(argv: string[]): Promise<number> {
       return EXIT_OK;
     case 'pin':
       return (await pin(rest, io)) ? EXIT_FINDINGS : EXIT_OK;
+    case 'push':
+      return (await push(rest, { ...io, signal: interruptible() })) ? EXIT_FINDINGS : EXIT_OK;
+    case 'apply':
+      return APPLY_EXIT[await apply(rest, { ...io, readStdin, signal: interruptible() })];
     default:
       return runWithoutCommand(argv);
   }
@@ -108,9 +145,17 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    // A CliError is the user's to fix and a RegistryError the registry's answer, so their message is
-    // enough (it names the credentials tried, never a secret); anything else is a bug and needs its stack.
-    if (error instanceof CliError) stderr(`image-aware: ${error.message}\n`);
+    // A CliError is the user's to fix, a RegistryError or ClusterError the server's answer and a
+    // ToolError the tool's own words, so their message is enough (none carries a secret); anything
+    // else is a bug and needs its stack.
+    if (interrupt.signal.aborted) {
+      const name = interrupt.signal.reason as InterruptSignal;
+      stderr(`image-aware: interrupted (${name})\n`);
+      process.exitCode = SIGNAL_EXIT[name];
+      return;
+    }
+    if (error instanceof CliError || error instanceof ClusterError) stderr(`image-aware: ${error.message}\n`);
+    else if (error instanceof ToolError) stderr(`image-aware: ${error.tool} failed: ${error.message}\n`);
     else if (isRegistryError(error)) stderr(`image-aware: ${describeRegistryError(error)}\n`);
     else stderr(`image-aware: internal error: ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = EXIT_FAILURE;

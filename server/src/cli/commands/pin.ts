@@ -8,17 +8,10 @@
  * byte-order mark and everything else stay byte-identical. With --dry-run the edits are printed as a
  * unified diff and nothing is written.
  */
-import { writeFileSync } from 'node:fs';
-import { analyze } from '../../core/analysis';
-import { applyEdits } from '../../core/edits/textEdit';
-import { DEFAULT_SETTINGS } from '../../core/settings';
 import type { PinSettings } from '../../core/settings';
 import { pinEdits } from '../../engine';
 import { CliError, parseCommandLine } from '../args';
-import { unifiedDiff } from '../diff';
-import { readInputs } from '../inputs';
-import type { Input } from '../inputs';
-import { formatPlatform, parsePlatformArgument } from '../platform';
+import { PIN_STYLE_FLAGS, pinSettings, plural, readPinTargets, writePins } from '../pinFiles';
 import { openClient, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo } from '../registry';
 
@@ -58,27 +51,14 @@ interface PinCommand {
   readonly paths: readonly string[];
 }
 
-const UTF8_BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function encode(input: Input, text: string): Uint8Array {
-  const bytes = Buffer.from(text, 'utf8');
-  return input.bom ? Buffer.concat([UTF8_BOM, bytes]) : bytes;
-}
-
 /** Pins the images; returns whether some could not be resolved. */
 export async function pin(argv: string[], io: PinIo): Promise<boolean> {
   const { values, positionals } = parseCommandLine({
     args: argv,
     options: {
       ...REGISTRY_FLAGS,
+      ...PIN_STYLE_FLAGS,
       'dry-run': { type: 'boolean', default: false },
-      'keep-tag': { type: 'boolean', default: false },
-      'drop-tag': { type: 'boolean', default: false },
-      platform: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -87,23 +67,12 @@ export async function pin(argv: string[], io: PinIo): Promise<boolean> {
     io.stdout(PIN_USAGE);
     return false;
   }
-  if (values['keep-tag'] && values['drop-tag']) throw new CliError('--keep-tag and --drop-tag exclude each other.');
+  const style = pinSettings(values);
   if (positionals.length === 0) throw new CliError('pin needs at least one PATH (a file or a folder).');
-  if (positionals.includes('-')) throw new CliError('pin rewrites files in place, so it cannot read standard input; name the files.');
-  const command: PinCommand = {
-    dryRun: values['dry-run'],
-    pin: {
-      keepTag: !values['drop-tag'],
-      platform: values.platform === undefined ? null : formatPlatform(parsePlatformArgument(values.platform, '--platform')),
-    },
-    paths: positionals,
-  };
+  const command: PinCommand = { dryRun: values['dry-run'], pin: style, paths: positionals };
   const setup = registrySetup(values, io.cwd, io);
 
-  const inputs = await readInputs(command.paths, io.cwd, () => Promise.reject(new CliError('standard input is not read by pin')));
-  const lossy = inputs.filter((input) => input.lossy);
-  if (lossy.length > 0) throw new CliError(`${lossy.map((i) => i.path).join(', ')}: not valid UTF-8, so it cannot be rewritten safely; nothing was changed.`);
-  const targets = inputs.map((input) => ({ id: input, analysis: analyze(input.text, { fileName: input.path, maxFileSize: DEFAULT_SETTINGS.maxFileSize }) }));
+  const targets = await readPinTargets('pin', command.paths, io.cwd);
 
   const client = openClient(setup, io);
   let report;
@@ -113,33 +82,8 @@ export async function pin(argv: string[], io: PinIo): Promise<boolean> {
     client.close();
   }
 
-  let pinned = 0;
-  let diff = '';
-  const changed: string[] = [];
-  for (const { id: input, pins } of report.files) {
-    const text = applyEdits(input.text, pins.map((p) => p.edit));
-    if (text === input.text) continue;
-    pinned += pins.length;
-    if (command.dryRun) diff += unifiedDiff(input.path, input.text, text);
-    else {
-      try {
-        // In place rather than through a renamed temporary file, so the file keeps its owner, mode and links.
-        writeFileSync(input.absolutePath!, encode(input, text));
-      } catch (error) {
-        const before = changed.length > 0 ? ` (already pinned: ${changed.join(', ')})` : '';
-        throw new CliError(`cannot write ${input.path}: ${(error as Error).message}${before}`);
-      }
-    }
-    changed.push(input.path);
-  }
-  for (const { id, pins } of report.files) {
-    for (const { site, choice } of pins) {
-      if (choice.platformMissing) io.stderr(`${id.path}: ${site.ref.input} has no ${command.pin.platform} image; pinned its index instead.\n`);
-    }
-  }
+  const { pinned, changed } = writePins(report.files, command.pin, command.dryRun, io);
   for (const skipped of report.skipped) io.stderr(`${skipped.id.path}: cannot pin ${skipped.image}: ${skipped.reason}\n`);
-  if (command.dryRun) io.stdout(diff);
-  else io.stdout(changed.map((path) => `${path}\n`).join(''));
   const verb = command.dryRun ? 'Would pin' : 'Pinned';
   const unresolved = report.skipped.length > 0 ? `; ${plural(report.skipped.length, 'image')} could not be resolved` : '';
   io.stderr(`${verb} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} (${plural(report.asked, 'unique reference')} asked)${unresolved}.\n`);

@@ -1,0 +1,114 @@
+/**
+ * `image-aware push IMAGE [PATH...]`: the editor's "Push Image" for CI. The local image is pushed
+ * with the build tool found on PATH (tools/: docker only when its daemon answers, then podman,
+ * buildah, nerdctl), whose output goes to stderr as it comes; then the digest the registry serves
+ * for the tag is read back, and every image field in PATH that names that repository and tag without
+ * a digest is pinned to it (engine/build/push.ts: the same edits as `pin`). The files are read
+ * before the push, so a wrong path fails before anything is pushed.
+ */
+import { effectiveTag } from '../../core/facts';
+import { pushedPinEdits, pushImage } from '../../engine';
+import { allowsPlainHttp } from '../../registry/hosts';
+import { createBuildTool, detectTools, pickTool, TOOL_NAMES } from '../../tools';
+import type { BuildTool, ToolName } from '../../tools';
+import { CliError, oneOf, parseCommandLine } from '../args';
+import { PIN_STYLE_FLAGS, pinSettings, plural, readPinTargets, writePins } from '../pinFiles';
+import { openClient, referenceArgument, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
+import type { RegistryIo } from '../registry';
+
+const TOOL_SETTINGS = ['auto', ...TOOL_NAMES] as const;
+
+export const PUSH_USAGE = `Usage: image-aware push [options] IMAGE [PATH...]
+
+Pushes the local image IMAGE (registry/repository:tag, as it was built or tagged) with docker, podman,
+buildah or nerdctl, reads back the digest the registry now serves for the tag (a tool may recompress
+layers, so that is the digest to run), and pins every image field in PATH that names that repository and
+tag without a digest, exactly as \`pin\` writes it:
+  image: registry.example.com/team/app:1.4   becomes   image: registry.example.com/team/app:1.4@sha256:…
+Fields with a digest already are left alone. PATH is a file or a folder (searched for *.yaml and *.yml,
+skipping node_modules and .git); the current folder by default. The tool's output goes to stderr.
+
+Options:
+  --tool ${TOOL_SETTINGS.join('|')}
+                             The tool to push with (default auto: docker if its daemon answers, else
+                             podman, buildah, nerdctl, the first found on PATH). It uses its own
+                             credentials (docker login, podman/buildah login) and registry certificates;
+                             TLS is not verified for loopback registries and those given as --insecure-registry.
+  --dry-run                  Push, but print the pins as a unified diff and write nothing; without it,
+                             the files changed are printed, one per line.
+  --keep-tag                 Write repo:tag@digest (default).
+  --drop-tag                 Write repo@digest (kustomize: digest: replaces newTag).
+  --platform OS/ARCH[/VAR]   When the pushed tag is a multi-platform index, pin that platform's image.
+  -h, --help                 Show this help.
+
+${REGISTRY_USAGE}
+Exit status: 0 when the image was pushed and at least one field pinned, 1 when it was pushed but no field
+in PATH names it without a digest, 2 when the push or the registry failed or the arguments are wrong.
+`;
+
+export interface PushIo extends RegistryIo {
+  readonly cwd: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Aborted on Ctrl-C or SIGTERM: the tool's whole process group is ended. */
+  readonly signal: AbortSignal;
+}
+
+async function chooseTool(setting: 'auto' | ToolName, env: RegistryIo['env']): Promise<BuildTool> {
+  const choice = pickTool(setting, await detectTools({ env }));
+  if (!choice.ok) throw new CliError(choice.reason);
+  return createBuildTool(choice.name, choice.executable, env);
+}
+
+/** Pushes and pins; returns whether nothing was pinned. */
+export async function push(argv: string[], io: PushIo): Promise<boolean> {
+  const { values, positionals } = parseCommandLine({
+    args: argv,
+    options: {
+      ...REGISTRY_FLAGS,
+      ...PIN_STYLE_FLAGS,
+      tool: { type: 'string', default: 'auto' },
+      'dry-run': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout(PUSH_USAGE);
+    return false;
+  }
+  const toolSetting = oneOf('--tool', values.tool, TOOL_SETTINGS);
+  const style = pinSettings(values);
+  const [image, ...paths] = positionals;
+  if (image === undefined) throw new CliError('push needs the IMAGE to push, for example "image-aware push registry.example.com/team/app:1.4 k8s/".');
+  const ref = referenceArgument(image, 'The image');
+  if (ref.digest !== null) throw new CliError(`push takes an image by tag, not by digest (got "${image}").`);
+  const setup = registrySetup(values, io.cwd, io);
+  const targets = await readPinTargets('push', paths.length > 0 ? paths : ['.'], io.cwd);
+
+  const tool = await chooseTool(toolSetting, io.env);
+  io.stderr(`Pushing ${image} with ${tool.executable}\n`);
+  const client = openClient(setup, io);
+  let pushed;
+  try {
+    pushed = await pushImage(image, tool, client, {
+      tlsVerify: !allowsPlainHttp(ref.domain, setup.insecureRegistries),
+      io: { output: (line) => io.stderr(`${line}\n`), signal: io.signal },
+      pin: style,
+    });
+  } finally {
+    client.close();
+  }
+  io.stderr(`${ref.domain} serves ${pushed.digest} for ${image}.\n`);
+  if (pushed.toolDigest !== null && pushed.toolDigest !== pushed.digest) {
+    io.stderr(`(${tool.name} reported ${pushed.toolDigest}; pins use what the registry serves.)\n`);
+  }
+
+  const { pinned, changed } = writePins(pushedPinEdits(targets, pushed, style), style, values['dry-run'], io);
+  if (pinned === 0) {
+    io.stderr(`No image field in ${plural(targets.length, 'file')} names ${ref.domain}/${ref.path}:${effectiveTag(ref)} without a digest; nothing was pinned.\n`);
+    return true;
+  }
+  io.stderr(`${values['dry-run'] ? 'Would pin' : 'Pinned'} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} to ${pushed.digest}.\n`);
+  return false;
+}

@@ -1,0 +1,154 @@
+/**
+ * `image-aware push`, run as a real process with the real buildah (vfs storage, chroot isolation,
+ * private storage and auth file: test/helpers/buildTools.ts) and a real registry on loopback. The
+ * image is built into buildah's private storage first; the CLI pushes it, and the digest it writes
+ * must be the one the registry serves (its Docker-Content-Digest and the sha256 of the bytes).
+ * Only fields naming the pushed repository and tag without a digest change, as `pin` writes them.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createBuildTool } from '../../server/src/tools';
+import { findExecutable } from '../../server/src/tools/detect';
+import { containersSandbox, servedDigest, tempFolder } from '../helpers/buildTools';
+import type { ContainersSandbox } from '../helpers/buildTools';
+import type { RunningRegistry } from '../helpers/registry';
+import { runCliAsync } from './runCli';
+import type { CliRun } from './runCli';
+import { readTree, registryWith, temporaryDir } from './registrySetup';
+
+let registry: RunningRegistry;
+let sandbox: ContainersSandbox;
+let image: string;
+
+before(async () => {
+  sandbox = containersSandbox();
+  registry = await registryWith();
+  image = `${registry.host}/team/app:1.0`;
+  const executable = findExecutable('buildah', sandbox.env);
+  assert.ok(executable, `buildah is not on PATH (${sandbox.env.PATH}); scripts/setup.sh installs it`);
+  const context = tempFolder('push-context');
+  writeFileSync(join(context, 'hello.txt'), 'hello from image-aware push\n');
+  writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+  const request = { dockerfile: join(context, 'Dockerfile'), context, tag: image, buildArgs: {}, target: null, platform: null };
+  await createBuildTool('buildah', executable, sandbox.env).build(request, { output: () => undefined });
+});
+
+after(() => sandbox?.cleanup());
+
+const OLD_DIGEST = `sha256:${'0'.repeat(64)}`;
+
+function deployment(host: string, appImage: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app # the one we push
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: ${appImage}
+        - name: next
+          image: ${host}/team/app:2.0
+        - name: other
+          image: "${host}/team/other:1.0"
+        - name: pinned
+          image: ${host}/team/app:1.0@${OLD_DIGEST}
+`;
+}
+
+function kustomization(host: string, digestLine: string): string {
+  return `images:\n  - name: ${host}/team/app\n    newTag: "1.0"\n${digestLine}`;
+}
+
+function workspace(): string {
+  const dir = temporaryDir('image-aware-cli-push-');
+  writeFileSync(join(dir, 'deployment.yaml'), deployment(registry.host, image));
+  writeFileSync(join(dir, 'kustomization.yaml'), kustomization(registry.host, ''));
+  return dir;
+}
+
+function pushCli(args: readonly string[], cwd: string): Promise<CliRun> {
+  return runCliAsync(['push', '--tool', 'buildah', ...args], { cwd, env: { ...sandbox.env, XDG_CACHE_HOME: join(sandbox.dir, 'cache') }, timeoutMs: 60_000 });
+}
+
+test('push pins the digest the registry serves in the fields naming the pushed tag; --dry-run prints the diff and writes nothing', async () => {
+  const dir = workspace();
+  const untouched = readTree(dir);
+
+  const dry = await pushCli(['--dry-run', image], dir);
+  assert.equal(dry.status, 0, dry.stderr);
+  const served = await servedDigest(registry, 'team/app', '1.0');
+  assert.match(served.header, /^sha256:[0-9a-f]{64}$/);
+  assert.equal(served.header, served.body);
+  const digest = served.header;
+  assert.match(dry.stderr, /^Pushing \S+\/team\/app:1\.0 with \S*buildah\n/);
+  assert.match(dry.stderr, /^Writing manifest to image destination$/m, "buildah's own output is streamed to stderr");
+  assert.match(dry.stderr, new RegExp(`^${registry.host} serves ${digest} for ${image}\\.$`, 'm'));
+  assert.match(dry.stderr, new RegExp(`Would pin 2 images in 2 files to ${digest}\\.\\n$`));
+  assert.equal(
+    dry.stdout,
+    [
+      '--- deployment.yaml',
+      '+++ deployment.yaml',
+      '@@ -7,7 +7,7 @@',
+      '     spec:',
+      '       containers:',
+      '         - name: app',
+      `-          image: ${image}`,
+      `+          image: ${image}@${digest}`,
+      '         - name: next',
+      `           image: ${registry.host}/team/app:2.0`,
+      '         - name: other',
+      '--- kustomization.yaml',
+      '+++ kustomization.yaml',
+      '@@ -1,3 +1,4 @@',
+      ' images:',
+      `   - name: ${registry.host}/team/app`,
+      '     newTag: "1.0"',
+      `+    digest: ${digest}`,
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(readTree(dir), untouched);
+
+  const run = await pushCli([image, 'deployment.yaml', 'kustomization.yaml'], dir);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, 'deployment.yaml\nkustomization.yaml\n');
+  assert.match(run.stderr, new RegExp(`Pinned 2 images in 2 files to ${digest}\\.\\n$`));
+  assert.equal((await servedDigest(registry, 'team/app', '1.0')).header, digest, 'the same image pushed again has the same digest');
+  assert.deepEqual(readTree(dir), {
+    'deployment.yaml': deployment(registry.host, `${image}@${digest}`),
+    'kustomization.yaml': kustomization(registry.host, `    digest: ${digest}\n`),
+  });
+
+  // Pinned fields are left alone, so nothing names the tag without a digest any more.
+  const again = await pushCli([image], dir);
+  assert.equal(again.status, 1, again.stderr);
+  assert.equal(again.stdout, '');
+  assert.match(again.stderr, new RegExp(`No image field in 2 files names ${registry.host}/team/app:1\\.0 without a digest; nothing was pinned\\.\\n$`));
+});
+
+test('a push that fails is exit 2 with the tool\'s own words, and no file changes', async () => {
+  const dir = workspace();
+  const before = readTree(dir);
+  const missing = await pushCli([`${registry.host}/team/app:never-built`], dir);
+  assert.equal(missing.status, 2);
+  assert.equal(missing.stdout, '');
+  assert.match(missing.stderr, /^image-aware: buildah failed: Error: .*never-built/m);
+  assert.deepEqual(readTree(dir), before);
+
+  const byDigest = await pushCli([`${image}@${OLD_DIGEST}`], dir);
+  assert.equal(byDigest.status, 2);
+  assert.equal(byDigest.stderr, `image-aware: push takes an image by tag, not by digest (got "${image}@${OLD_DIGEST}").\n`);
+
+  const noPath = await pushCli([image, 'nope.yaml'], dir);
+  assert.equal(noPath.status, 2);
+  assert.match(noPath.stderr, /^image-aware: cannot read nope\.yaml: ENOENT/);
+
+  const badTool = await runCliAsync(['push', '--tool', 'kaniko', image], { cwd: dir });
+  assert.equal(badTool.status, 2);
+  assert.equal(badTool.stderr, 'image-aware: --tool must be one of auto, docker, podman, buildah, nerdctl (got "kaniko").\n');
+});
