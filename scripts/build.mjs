@@ -22,8 +22,18 @@ const nodeUrlForWhatwgUrl = {
   },
 };
 
+// The CLI's cluster adapter (what `image-aware apply` imports dynamically) is a bundle of its own, so
+// the commands that never talk to a cluster do not load @kubernetes/client-node.
+const clusterAdapterApart = {
+  name: 'cluster-adapter-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/cluster\/client(\.js)?$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './cli-cluster.js', external: true } : undefined));
+  },
+};
+
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [nodeUrlForWhatwgUrl] }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [nodeUrlForWhatwgUrl] }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [clusterAdapterApart] }),
+  build({ ...common, entryPoints: ['server/src/cluster/client.ts'], outfile: 'dist/cli-cluster.js', plugins: [nodeUrlForWhatwgUrl] }),
 ]);

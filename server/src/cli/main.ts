@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ClusterError } from '../cluster/types';
+import { asClusterError } from '../engine/cluster/apply';
 import { isRegistryError } from '../registry';
 import { ToolError } from '../tools';
 import { CliError, parseCommandLine } from './args';
@@ -154,7 +154,10 @@ run(process.argv.slice(2)).then(
       process.exitCode = SIGNAL_EXIT[name];
       return;
     }
-    if (error instanceof CliError || error instanceof ClusterError) stderr(`image-aware: ${error.message}\n`);
+    // By name: the cluster adapter is its own bundle (dist/cli-cluster.js) with its own ClusterError class.
+    const clusterError = asClusterError(error);
+    if (error instanceof CliError) stderr(`image-aware: ${error.message}\n`);
+    else if (clusterError) stderr(`image-aware: ${clusterError.message}\n`);
     else if (error instanceof ToolError) stderr(`image-aware: ${error.tool} failed: ${error.message}\n`);
     else if (isRegistryError(error)) stderr(`image-aware: ${describeRegistryError(error)}\n`);
     else stderr(`image-aware: internal error: ${(error as Error).stack ?? String(error)}\n`);
