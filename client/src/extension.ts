@@ -15,6 +15,7 @@ import type { StatusBar } from './cluster/statusBar';
 import { registerSwitchContext } from './cluster/switchContext';
 import { startLanguageServer } from './languageServer';
 import { createOutput } from './ui/output';
+import { abortRunningTasks } from './ui/progress';
 
 export interface ImageAwareApi {
   readonly clusterStatus: StatusBar;
@@ -25,6 +26,8 @@ let client: LanguageClient | undefined;
 export async function activate(context: ExtensionContext): Promise<ImageAwareApi> {
   const subscriptions = context.subscriptions;
   const output = createOutput(context);
+  // Disposed on deactivation: builds, pushes and rollout watches still running stop with the window.
+  subscriptions.push({ dispose: abortRunningTasks });
   new BuildCommands(output).register(subscriptions);
   registerCodeLenses(subscriptions);
   const session = new ClusterSession(context.workspaceState);

@@ -412,6 +412,75 @@ spec:
 `;
 }
 
+/** A Deployment of one container named `name`, for the apply scenarios the UI tests play. */
+export function workloadManifest(name, image, replicas) {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+      containers:
+        - name: ${name}
+          image: ${image}
+`;
+}
+
+/**
+ * `<folder>/Dockerfile` whose last step sleeps a minute, FROM scratch with a static busybox (nothing
+ * is pulled). The step's shell command line carries `marker`, so a test can find the process that
+ * runs it (and see it gone after a cancel).
+ */
+export function writeSlowBuild(workspace, folder, marker) {
+  const dir = join(workspace, folder);
+  mkdirSync(dir, { recursive: true });
+  cpSync('/bin/busybox', join(dir, 'busybox'));
+  writeFileSync(join(dir, 'Dockerfile'), `FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "sh", "-c", "/bin/busybox sleep 60 && echo ${marker}"]\n`);
+}
+
+/** The processes running now (other than this one): pid, process group and command line, from /proc as `ps` reads them. */
+export function processes() {
+  const found = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so count from the last ')'.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      found.push({ pid: Number(pid), pgid, cmdline });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+/** Files under `dir` whose bytes contain `text` (binary files too: a state database counts). */
+export function filesContaining(dir, text) {
+  const needle = Buffer.from(text);
+  const found = [];
+  const walk = (path) => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(path)) walk(join(path, name));
+    } else if (stat.isFile() && readFileSync(path).includes(needle)) {
+      found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
 /** The sandbox variables buildah and podman need here; HOME, PATH and TMPDIR stay the editor's. */
 const CONTAINERS_VARIABLES = ['CONTAINERS_STORAGE_CONF', 'CONTAINERS_CONF', 'STORAGE_DRIVER', 'BUILDAH_ISOLATION', 'REGISTRY_AUTH_FILE'];
 

@@ -5,20 +5,27 @@
 // second workspace whose manifest points at a real registry started here on 127.0.0.1 (registry
 // online for that workspace only), and tag completion is typed for; and a third whose manifest is
 // applied from the palette to the stub API server started here (KUBECONFIG), through its diff
-// editors and confirmation dialog. Screenshots go to
+// editors and confirmation dialog; in that workspace a field-manager conflict is declined and then
+// forced, a rollout whose image cannot be pulled is reported, a buildah build is cancelled from its
+// progress notification, and Log In goes to a registry with Basic auth. Screenshots go to
 // out/e2e/screenshots/. Run: node --test scripts/e2e/ui.test.mjs (after `npm run package`, which
 // ensurePackaged() runs when the VSIX is older than its sources).
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  compiledHelpers,
   copyWorkspace,
   ensurePackaged,
+  filesContaining,
   fixtureWorkspace,
   installVsix,
   launchBrowser,
   outDir,
+  processes,
+  registryHelpers,
   registryManifest,
   removeScratch,
   scratchDir,
@@ -27,7 +34,9 @@ import {
   startSeededRegistry,
   vsixPath,
   waitFor,
+  workloadManifest,
   writeRegistryWorkspace,
+  writeSlowBuild,
 } from './lib.mjs';
 
 const screenshots = join(outDir, 'screenshots');
@@ -41,14 +50,18 @@ function where(context, part, text = deploymentText) {
 }
 const EDITOR = '.monaco-editor[data-uri$="deployment.yaml"]';
 
-describe('the packaged extension in code-server, driven like a user', { timeout: 180_000 }, () => {
+describe('the packaged extension in code-server, driven like a user', { timeout: 240_000 }, () => {
   let server;
   let browser;
   let page;
   let registry;
   let seed;
   let deploy;
+  let loginRegistry;
   let failed = false;
+  const unique = randomBytes(4).toString('hex');
+  // The build to cancel: a tag and a marker in its RUN step's command line that no other process has.
+  const slowBuild = { tag: `localhost/cancel-me-${unique}:1`, reloadTag: `localhost/cancel-me-${unique}:2`, marker: `image-aware-cancel-${unique}` };
 
   async function shot(name) {
     await page.screenshot({ path: join(screenshots, `${name}.png`) });
@@ -120,6 +133,33 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     await page.keyboard.press('Enter');
   }
 
+  /** Opens `file` (workspace-relative) in the open workspace with Quick Open. */
+  async function openFile(file) {
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill(file);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: basename(file) }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator(`.monaco-editor[data-uri$="/${file}"] .view-lines`).waitFor();
+  }
+
+  /** Answers the input box whose prompt contains `prompt`; returns the input's type attribute. */
+  async function answer(prompt, text) {
+    const widget = page.locator('.quick-input-widget', { hasText: prompt });
+    await widget.waitFor({ state: 'visible' });
+    const input = widget.locator('input.input');
+    const type = await input.getAttribute('type');
+    await input.fill(text);
+    await page.keyboard.press('Enter');
+    return type;
+  }
+
+  async function clearNotifications() {
+    await runCommand('Notifications: Clear All Notifications');
+    await page.locator('.notification-toast').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => {});
+  }
+
+  const toast = (text) => page.locator('.notification-toast', { hasText: text });
+
   async function runCommand(label) {
     await page.keyboard.press('Control+Shift+P');
     const input = page.locator('.quick-input-widget input');
@@ -134,6 +174,11 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     ensurePackaged();
     ({ registry, seed } = await startSeededRegistry());
     deploy = await startDeployStack(registry.host);
+    // What the apply, build and log-in scenarios need, in the deploy workspace before it opens.
+    const workspace = deploy.seed.workspace;
+    writeFileSync(join(workspace, 'scaled.yaml'), workloadManifest('api', `${deploy.seed.repository}:1.0`, 3));
+    writeFileSync(join(workspace, 'broken.yaml'), workloadManifest('broken', `${deploy.seed.repository}:does-not-exist`, 1));
+    writeSlowBuild(workspace, 'slow', slowBuild.marker);
     const home = scratchDir('ui');
     const extensionsDir = join(home, 'extensions');
     const userDataDir = join(home, 'user-data');
@@ -141,7 +186,8 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     const installed = readdirSync(extensionsDir).filter((name) => name.startsWith('image-aware.image-aware-manifests-'));
     assert.equal(installed.length, 1, `the VSIX installed into ${extensionsDir}`);
     // KUBECONFIG (the stub API server) reaches the extension host through code-server's environment.
-    server = await startCodeServer({ name: 'ui', extensionsDir, userDataDir, env: deploy.env });
+    // buildah: the containers sandbox in deploy.env (vfs storage, chroot isolation, auth file) is made for it.
+    server = await startCodeServer({ name: 'ui', extensionsDir, userDataDir, env: deploy.env, settings: { 'imageAware.build.tool': 'buildah' } });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     await openWorkspaceManifest(copyWorkspace());
@@ -151,6 +197,15 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     if (failed && page) await shot('ui-failure').catch(() => {});
     await browser?.close().catch(() => {});
     await server?.stop();
+    // A build a failed test left running is in a process group of its own: code-server's stop does not reach it.
+    for (const pgid of new Set(processes().filter((p) => p.cmdline.includes(`cancel-me-${unique}`)).map((p) => p.pgid))) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    await loginRegistry?.stop();
     await deploy?.stop();
     await registry?.stop();
     if (!failed && !process.env.IMAGE_AWARE_E2E_KEEP) removeScratch();
@@ -275,7 +330,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       const errors = await page.locator('.notification-toast', { hasText: /not found|failed|error/i }).count();
       assert.equal(errors, 0, 'no error notification after running the command');
     }));
-  test('the extension page shows the icon and the changelog; the walkthrough opens with its four steps', () =>
+  test('the extension page shows the icon and the changelog; the walkthrough opens with its five steps', () =>
     step(async () => {
       await page.keyboard.press('Control+Shift+X');
       await page.keyboard.type('@installed image aware');
@@ -296,12 +351,13 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Get Started with Image Aware Manifests' }).waitFor();
       await page.keyboard.press('Enter');
       const steps = page.locator('.getting-started-step .step-title');
-      await waitFor('the walkthrough steps', async () => (await steps.count()) === 4);
+      await waitFor('the walkthrough steps', async () => (await steps.count()) === 5);
       assert.deepEqual(await steps.allInnerTexts(), [
         'Open a manifest and see what is wrong',
         'Hover: the pull policy Kubernetes will apply',
         'Fix it with a quick fix',
         'Pin to digests with your registry',
+        'Build, push, pin and apply',
       ]);
       await page.locator('.getting-started-step.expanded', { hasText: 'Show the Problems Panel' }).waitFor();
       // The step's markdown page (docs/walkthrough/findings.md from the VSIX) renders in a webview.
@@ -372,7 +428,165 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await dialog.locator('.monaco-button', { hasText: /^Apply$/ }).click();
       const created = await waitFor('the Deployment in the API server', () => deploy.apiserver.get('apps/v1', 'Deployment', 'default', 'web'));
       assert.ok(created.metadata.managedFields.some((f) => f.manager === 'image-aware' && f.operation === 'Apply'));
-      assert.ok(deploy.apiserver.get('v1', 'Service', 'default', 'web'));
+      // The Service is applied after the Deployment.
+      await waitFor('the Service in the API server', () => deploy.apiserver.get('v1', 'Service', 'default', 'web'));
       await page.locator('.notification-toast', { hasText: 'Applied to stub/default' }).waitFor({ timeout: 20_000 });
+    }));
+  test('a conflict: "helm" owns .spec.replicas; after the diff and "Apply 1 object", the dialog names field and manager; Cancel leaves it, Force apply takes it over', () =>
+    step(async () => {
+      const { runKubectl } = compiledHelpers('apiserver');
+      const image = `${deploy.seed.repository}:1.0`;
+      const helm = await runKubectl(deploy.apiserver, ['apply', '--server-side', '--field-manager=helm'], { manifest: workloadManifest('api', image, 2) });
+      assert.equal(helm.exitCode, 0, `kubectl apply --field-manager=helm: ${helm.stderr}`);
+      const live = () => deploy.apiserver.get('apps/v1', 'Deployment', 'default', 'api');
+      const replicasManagers = () => live().metadata.managedFields.filter((f) => f.fieldsV1?.['f:spec']?.['f:replicas']).map((f) => f.manager);
+      assert.deepEqual(replicasManagers(), ['helm']);
+      await clearNotifications();
+      await openFile('scaled.yaml');
+      const conflict = page.locator('.monaco-dialog-box', { hasText: 'deployment.apps/api: other field managers own fields this file sets' });
+      /** Apply File up to the conflict dialog (the file says 3 replicas, helm's 2 are live). */
+      const applyUntilConflict = async (screenshots) => {
+        await runCommand('Image Aware: Apply File to the Cluster');
+        const confirm = page.locator('.monaco-dialog-box', { hasText: 'Apply 1 object to stub/default?' });
+        await confirm.waitFor({ timeout: 20_000 });
+        await page.locator('.tabs-container .tab.active', { hasText: 'deployment.apps/api in default: live ↔ after apply' }).waitFor();
+        assert.match(await confirm.innerText(), /update deployment\.apps\/api, taking over 1 field from "helm"/);
+        // The diff editor: live replicas 2 on the left, the dry run's 3 on the right.
+        const diff = page.locator('.monaco-diff-editor').first();
+        await waitFor('replicas 2 ↔ 3 in the diff editor', async () => {
+          const [left, right] = (await diff.locator('.editor.original .view-lines, .editor.modified .view-lines').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
+          return /replicas: 2/.test(left ?? '') && /replicas: 3/.test(right ?? '');
+        }, { timeoutMs: 10_000 });
+        if (screenshots) await shot('apply-diff');
+        await confirm.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+        await conflict.waitFor({ timeout: 20_000 });
+        assert.match(await conflict.innerText(), /\.spec\.replicas \(owned by "helm"\)[\s\S]*Force apply makes "image-aware" their manager/);
+        if (screenshots) await shot('force-apply');
+      };
+
+      await applyUntilConflict(true);
+      await conflict.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+      await toast(/Not applied to stub\/default: deployment\.apps\/api: .*\.spec\.replicas \(owned by "helm"\)/).waitFor({ timeout: 20_000 });
+      assert.equal(live().spec.replicas, 2, 'declined: the live object keeps helm\'s value');
+      assert.deepEqual(replicasManagers(), ['helm']);
+
+      await clearNotifications();
+      await applyUntilConflict(false);
+      await conflict.locator('.monaco-button', { hasText: /^Force apply$/ }).click();
+      await toast('Applied to stub/default: deployment.apps/api configured').waitFor({ timeout: 20_000 });
+      assert.equal(live().spec.replicas, 3);
+      assert.deepEqual(replicasManagers(), ['image-aware'], 'image-aware now owns .spec.replicas');
+      assert.ok(live().metadata.managedFields.some((f) => f.manager === 'image-aware' && f.operation === 'Apply'));
+    }));
+
+  test('a pull failure after apply: the rollout ends in ImagePullBackOff and an error notification names the container, the reason and the fix; the output channel has it', () =>
+    step(async () => {
+      await deploy.apiserver.settled();
+      // Each state lasts longer than the watch's 2 s pod polling, so it sees ErrImagePull (which says
+      // why) before ImagePullBackOff (which does not).
+      deploy.apiserver.setController({ kind: 'pull-fails', cause: 'tag-not-found', stepMs: 2_500 });
+      try {
+        await clearNotifications();
+        await openFile('broken.yaml');
+        await runCommand('Image Aware: Apply File to the Cluster');
+        const confirm = page.locator('.monaco-dialog-box', { hasText: 'Apply 1 object to stub/default?' });
+        await confirm.waitFor({ timeout: 20_000 });
+        await confirm.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+        await toast('Applied to stub/default: deployment.apps/broken created').waitFor({ timeout: 20_000 });
+        const image = `${deploy.seed.repository}:does-not-exist`;
+        // The kubelet retries, so the watch gives a failing pull 20 s before it reports it (the engine's pullFailureMs).
+        const error = toast(/deployment\.apps\/broken: container "broken" of pod broken-/);
+        await error.waitFor({ timeout: 45_000 });
+        const text = (await error.locator('.notification-list-item-message').innerText()).replace(/\s+/g, ' ');
+        const pod = deploy.apiserver.list('v1', 'Pod', 'default').find((p) => p.metadata.name.startsWith('broken-'))?.metadata.name;
+        assert.equal(
+          text,
+          `deployment.apps/broken: container "broken" of pod ${pod} cannot pull ${image} (ImagePullBackOff): The tag "does-not-exist" of ${deploy.seed.repository} does not exist in ${deploy.seed.registryHost}: push it or fix the tag.`,
+        );
+        assert.equal(await toast(/cannot pull/).count(), 1, 'one notification for the one container');
+        await waitFor('the notification to fade in', () => error.evaluate((e) => getComputedStyle(e).opacity === '1'));
+        await shot('pull-failure');
+        // "Show Output" opens the Build & Deploy channel, which names the pod and the kubelet's reason.
+        await error.locator('.monaco-button', { hasText: 'Show Output' }).click();
+        const output = page.locator('.part.panel .monaco-editor[data-uri^="output:"]');
+        await waitFor('the pull failure in the output channel', async () => {
+          // The rendered lines in screen order, joined (a long line wraps onto several).
+          const text = await output.locator('.view-line').evaluateAll((lines) =>
+            lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map((l) => l.textContent.replace(/\u00a0/g, ' ')).join(''),
+          );
+          return text.includes(`broken: ErrImagePull ${image}: The tag "does-not-exist" of ${deploy.seed.repository} does not exist`);
+        }, { timeoutMs: 10_000 });
+        await shot('pull-failure-output');
+        await page.keyboard.press('Control+J'); // the panel closes again
+      } finally {
+        deploy.apiserver.setController({ kind: 'rollout-ok', stepMs: 20 });
+      }
+    }));
+
+  /**
+   * Build Image from the code lens above FROM of slow/Dockerfile, tagged `tag`, up to the moment its
+   * RUN step sleeps. Returns the progress notification and a probe of the build's process group
+   * (the tool runs in a group of its own: buildah, its chroot runtime, the step's shell and sleep).
+   */
+  async function startSlowBuild(tag) {
+    await openFile('slow/Dockerfile');
+    const lens = page.locator('.monaco-editor[data-uri$="/slow/Dockerfile"] .codelens-decoration a', { hasText: 'Build image' });
+    await lens.first().waitFor({ timeout: 20_000 });
+    await lens.first().click();
+    await answer('Tag the image as', tag);
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: `Build ${tag}` }).waitFor();
+    await page.keyboard.press('Enter');
+    const progress = toast(`Building ${tag} with buildah`);
+    await progress.waitFor({ timeout: 10_000 });
+    const buildah = await waitFor('buildah with the tag on its command line', () => processes().find((p) => p.cmdline.includes(tag)), { timeoutMs: 10_000 });
+    const group = () => processes().filter((p) => p.pgid === buildah.pgid);
+    await waitFor('the RUN step\'s sleep in the build\'s process group', () => group().some((p) => p.cmdline === '/bin/busybox sleep 60'), { timeoutMs: 30_000 });
+    assert.ok(group().some((p) => p.cmdline.includes(slowBuild.marker)), `the RUN step's shell: ${JSON.stringify(group())}`);
+    return { progress, group };
+  }
+
+  async function waitForNoProcess(group, ms) {
+    await waitFor('no process of the build', () => group().length === 0, { timeoutMs: ms })
+      .catch((error) => assert.fail(`${error.message}: ${JSON.stringify(group())}`));
+  }
+
+  test('Build Image from the code lens above FROM, then Cancel on its progress notification: "cancelled" within seconds, and no build process is left; a build running when the window reloads is ended too', () =>
+    step(async () => {
+      await clearNotifications();
+      const first = await startSlowBuild(slowBuild.tag);
+      const cancelledAt = Date.now();
+      await first.progress.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+      await toast(`Building ${slowBuild.tag}: cancelled.`).waitFor({ timeout: 5_000 });
+      await first.progress.waitFor({ state: 'detached', timeout: 5_000 });
+      await waitForNoProcess(first.group, 5_000);
+      assert.ok(Date.now() - cancelledAt < 6_000, `cancelled and cleaned up in ${Date.now() - cancelledAt} ms`);
+
+      // Reloading the window deactivates the extension: its running build stops with it.
+      const second = await startSlowBuild(slowBuild.reloadTag);
+      await runCommand('Developer: Reload Window');
+      await waitForNoProcess(second.group, 10_000);
+      await page.locator('.statusbar-item', { hasText: 'stub/default' }).waitFor({ timeout: 60_000 });
+    }));
+
+  test('Log In to a Registry: registry, user name and a masked password in input boxes; buildah\'s auth file has the registry; the password is in no file of the editor or the workspace', () =>
+    step(async () => {
+      const password = `pw-${unique}-${randomBytes(6).toString('hex')}`;
+      const { startRegistry } = registryHelpers();
+      loginRegistry = await startRegistry({ auth: 'basic', users: { deployer: password } });
+      const host = loginRegistry.host;
+      await clearNotifications();
+      await runCommand('Image Aware: Log In to a Registry');
+      await answer('Registry (host[:port])', host);
+      await answer(`User name for ${host}`, 'deployer');
+      assert.equal(await answer(`Password or token for deployer at ${host}`, password), 'password', 'the password box masks what is typed');
+      await toast(`Logged in to ${host} as deployer; buildah keeps the credentials in its own config.`).waitFor({ timeout: 20_000 });
+      const auths = JSON.parse(readFileSync(deploy.env.REGISTRY_AUTH_FILE, 'utf8')).auths;
+      assert.deepEqual(Object.keys(auths), [host]);
+      assert.equal(Buffer.from(auths[host].auth, 'base64').toString(), `deployer:${password}`, 'the tool stored what was typed');
+      // Settings, state, logs (the output channel is a log file of the extension host) and the workspace.
+      const logs = filesContaining(server.userDataDir, `Log in to ${host} as deployer`);
+      assert.ok(logs.length > 0, 'the output channel\'s log file is under the user data folder');
+      assert.deepEqual(filesContaining(server.userDataDir, password), [], 'no file of the editor has the password');
+      assert.deepEqual(filesContaining(deploy.seed.workspace, password), [], 'no file of the workspace has the password');
     }));
 });

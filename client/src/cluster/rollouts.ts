@@ -45,13 +45,15 @@ export async function watchRollouts(
         report(`${name}: ${line}`);
       },
     });
-    // One notification per container and cause, however many replicas fail the same way.
+    // One notification per container and cause, however many replicas fail the same way (one pod may
+    // be in ErrImagePull while another backs off): it names the container as the manifest does, and
+    // the first pod to describe; the output channel has each pod.
     const seen = new Set<string>();
     for (const failure of result.pullFailures) {
-      const key = `${failure.container} ${failure.image} ${failure.reason}`;
+      const key = `${failure.container} ${failure.image} ${failure.cause}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      showError(`${failure.pod} cannot pull ${failure.image} (${failure.reason}): ${failure.fix}`, output);
+      showError(`${name}: container "${failure.container}" of pod ${failure.pod} cannot pull ${failure.image} (${failure.reason}): ${failure.fix}`, output);
     }
     if (!result.done && result.pullFailures.length === 0) showError(`${name} did not roll out: ${result.message}`, output);
     results.push({ ref, ...result });
