@@ -3,7 +3,8 @@
  * private storage and auth file: test/helpers/buildTools.ts) and a real registry on loopback. The
  * image is built into buildah's private storage first; the CLI pushes it, and the digest it writes
  * must be the one the registry serves (its Docker-Content-Digest and the sha256 of the bytes).
- * Only fields naming the pushed repository and tag without a digest change, as `pin` writes them.
+ * Only fields naming the pushed repository and tag change: without a digest as `pin` writes them,
+ * with another digest (an earlier push) re-pinned; a rebuilt image pushed again moves every pin.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,24 +23,29 @@ let registry: RunningRegistry;
 let sandbox: ContainersSandbox;
 let image: string;
 
+/** Builds `image` into buildah's private storage, with `hello` as the content of its one file. */
+async function build(hello: string): Promise<void> {
+  const executable = findExecutable('buildah', sandbox.env);
+  assert.ok(executable, `buildah is not on PATH (${sandbox.env.PATH}); scripts/setup.sh installs it`);
+  const context = tempFolder('push-context');
+  writeFileSync(join(context, 'hello.txt'), hello);
+  writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+  const request = { dockerfile: join(context, 'Dockerfile'), context, tag: image, buildArgs: {}, target: null, platform: null };
+  await createBuildTool('buildah', executable, sandbox.env).build(request, { output: () => undefined });
+}
+
 before(async () => {
   sandbox = containersSandbox();
   registry = await registryWith();
   image = `${registry.host}/team/app:1.0`;
-  const executable = findExecutable('buildah', sandbox.env);
-  assert.ok(executable, `buildah is not on PATH (${sandbox.env.PATH}); scripts/setup.sh installs it`);
-  const context = tempFolder('push-context');
-  writeFileSync(join(context, 'hello.txt'), 'hello from image-aware push\n');
-  writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
-  const request = { dockerfile: join(context, 'Dockerfile'), context, tag: image, buildArgs: {}, target: null, platform: null };
-  await createBuildTool('buildah', executable, sandbox.env).build(request, { output: () => undefined });
+  await build('hello from image-aware push\n');
 });
 
 after(() => sandbox?.cleanup());
 
 const OLD_DIGEST = `sha256:${'0'.repeat(64)}`;
 
-function deployment(host: string, appImage: string): string {
+function deployment(host: string, appImage: string, pinnedImage = `${host}/team/app:1.0@${OLD_DIGEST}`): string {
   return `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -55,7 +61,9 @@ spec:
         - name: other
           image: "${host}/team/other:1.0"
         - name: pinned
-          image: ${host}/team/app:1.0@${OLD_DIGEST}
+          image: ${pinnedImage}
+        - name: digest-only
+          image: ${host}/team/app@${OLD_DIGEST}
 `;
 }
 
@@ -68,6 +76,14 @@ function workspace(): string {
   writeFileSync(join(dir, 'deployment.yaml'), deployment(registry.host, image));
   writeFileSync(join(dir, 'kustomization.yaml'), kustomization(registry.host, ''));
   return dir;
+}
+
+/** The workspace with every field that names the pushed tag pinned to `digest`. */
+function pinnedTree(digest: string): Record<string, string> {
+  return {
+    'deployment.yaml': deployment(registry.host, `${image}@${digest}`, `${image}@${digest}`),
+    'kustomization.yaml': kustomization(registry.host, `    digest: ${digest}\n`),
+  };
 }
 
 function pushCli(args: readonly string[], cwd: string): Promise<CliRun> {
@@ -87,13 +103,13 @@ test('push pins the digest the registry serves in the fields naming the pushed t
   assert.match(dry.stderr, /^Pushing \S+\/team\/app:1\.0 with \S*buildah\n/);
   assert.match(dry.stderr, /^Writing manifest to image destination$/m, "buildah's own output is streamed to stderr");
   assert.match(dry.stderr, new RegExp(`^${registry.host} serves ${digest} for ${image}\\.$`, 'm'));
-  assert.match(dry.stderr, new RegExp(`Would pin 2 images in 2 files to ${digest}\\.\\n$`));
+  assert.match(dry.stderr, new RegExp(`Would pin 3 images in 2 files to ${digest} \\(1 re-pinned from another digest\\)\\.\\n$`));
   assert.equal(
     dry.stdout,
     [
       '--- deployment.yaml',
       '+++ deployment.yaml',
-      '@@ -7,7 +7,7 @@',
+      '@@ -7,12 +7,12 @@',
       '     spec:',
       '       containers:',
       '         - name: app',
@@ -102,6 +118,12 @@ test('push pins the digest the registry serves in the fields naming the pushed t
       '         - name: next',
       `           image: ${registry.host}/team/app:2.0`,
       '         - name: other',
+      `           image: "${registry.host}/team/other:1.0"`,
+      '         - name: pinned',
+      `-          image: ${image}@${OLD_DIGEST}`,
+      `+          image: ${image}@${digest}`,
+      '         - name: digest-only',
+      `           image: ${registry.host}/team/app@${OLD_DIGEST}`,
       '--- kustomization.yaml',
       '+++ kustomization.yaml',
       '@@ -1,3 +1,4 @@',
@@ -117,18 +139,36 @@ test('push pins the digest the registry serves in the fields naming the pushed t
   const run = await pushCli([image, 'deployment.yaml', 'kustomization.yaml'], dir);
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout, 'deployment.yaml\nkustomization.yaml\n');
-  assert.match(run.stderr, new RegExp(`Pinned 2 images in 2 files to ${digest}\\.\\n$`));
+  assert.match(run.stderr, new RegExp(`Pinned 3 images in 2 files to ${digest} \\(1 re-pinned from another digest\\)\\.\\n$`));
   assert.equal((await servedDigest(registry, 'team/app', '1.0')).header, digest, 'the same image pushed again has the same digest');
-  assert.deepEqual(readTree(dir), {
-    'deployment.yaml': deployment(registry.host, `${image}@${digest}`),
-    'kustomization.yaml': kustomization(registry.host, `    digest: ${digest}\n`),
-  });
+  assert.deepEqual(readTree(dir), pinnedTree(digest));
 
-  // Pinned fields are left alone, so nothing names the tag without a digest any more.
+  // Every field naming the tag is at the digest the registry serves: nothing to do.
   const again = await pushCli([image], dir);
   assert.equal(again.status, 1, again.stderr);
   assert.equal(again.stdout, '');
-  assert.match(again.stderr, new RegExp(`No image field in 2 files names ${registry.host}/team/app:1\\.0 without a digest; nothing was pinned\\.\\n$`));
+  assert.match(again.stderr, new RegExp(`No image field in 2 files names ${registry.host}/team/app:1\\.0 without a digest or with another digest; nothing was pinned\\.\\n$`));
+});
+
+test('a rebuilt image pushed again re-pins the fields pinned to the earlier push, keeping their tag; the same digest again is nothing to do', async () => {
+  const dir = workspace();
+  const first = await pushCli([image], dir);
+  assert.equal(first.status, 0, first.stderr);
+  const before = (await servedDigest(registry, 'team/app', '1.0')).header;
+
+  await build(`rebuilt at ${Date.now()}\n`);
+  const rebuilt = await pushCli([image], dir);
+  assert.equal(rebuilt.status, 0, rebuilt.stderr);
+  const after = (await servedDigest(registry, 'team/app', '1.0')).header;
+  assert.notEqual(after, before, 'the rebuilt image has another digest');
+  assert.equal(rebuilt.stdout, 'deployment.yaml\nkustomization.yaml\n');
+  assert.match(rebuilt.stderr, new RegExp(`Pinned 3 images in 2 files to ${after} \\(3 re-pinned from another digest\\)\\.\\n$`));
+  assert.deepEqual(readTree(dir), pinnedTree(after));
+
+  const same = await pushCli([image], dir);
+  assert.equal(same.status, 1, same.stderr);
+  assert.equal(same.stdout, '');
+  assert.deepEqual(readTree(dir), pinnedTree(after));
 });
 
 test('a push that fails is exit 2 with the tool\'s own words, and no file changes', async () => {

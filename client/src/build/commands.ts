@@ -157,12 +157,13 @@ export class BuildCommands {
     if (pushed.toolDigest !== null && pushed.toolDigest !== pushed.digest) {
       this.output.line(`(${tool.name} reported ${pushed.toolDigest}; pins use what the registry serves.)`);
     }
-    const pinned = pin ? await pinPushedImage(pushed, settings) : { pinned: 0, files: 0, applied: false };
+    const pinned = pin ? await pinPushedImage(pushed, settings) : { pinned: 0, repinned: 0, files: 0, applied: false };
     const result = { image, digest: pushed.digest, toolDigest: pushed.toolDigest, ...pinned };
+    const repinned = pinned.repinned > 0 ? ` (${pinned.repinned} re-pinned from another digest)` : '';
     const message =
       pinned.pinned > 0
-        ? `Pushed ${image}. Pinned ${pinned.pinned} field${pinned.pinned === 1 ? '' : 's'} in ${pinned.files} file${pinned.files === 1 ? '' : 's'} to ${shortDigest(pushed.digest)}`
-        : `Pushed ${image} (${shortDigest(pushed.digest)})${pin ? '; no image field in the workspace names it without a digest.' : '.'}`;
+        ? `Pushed ${image}. Pinned ${pinned.pinned} field${pinned.pinned === 1 ? '' : 's'} in ${pinned.files} file${pinned.files === 1 ? '' : 's'} to ${shortDigest(pushed.digest)}${repinned}`
+        : `Pushed ${image} (${shortDigest(pushed.digest)})${pin ? '; no image field in the workspace names it without a digest or with another digest.' : '.'}`;
     this.output.line(message);
     inform(message);
     return result;

@@ -1,9 +1,9 @@
 /**
  * Writes a pushed digest into the workspace: every container image and kustomize entry naming the
- * pushed repository and tag becomes `repo:tag@sha256:…`, through the engine's pushedPinEdits (the
- * pin action's own edit code), as ONE WorkspaceEdit: one undo, and the files stay unsaved for review
- * like the pin actions leave them. Offsets are always taken against the text of the document the
- * edit is applied to.
+ * pushed repository and tag becomes `repo:tag@sha256:…`, or when pinned to another digest (an
+ * earlier push) is re-pinned keeping its tag, through the engine's pushedPinEdits (the pin actions'
+ * own edit code), as ONE WorkspaceEdit: one undo, and the files stay unsaved for review like the pin
+ * actions leave them. Offsets are always taken against the text of the document the edit is applied to.
  */
 import * as vscode from 'vscode';
 import { pushedPinEdits } from '../../../server/src/engine/build/push';
@@ -13,6 +13,8 @@ import { analyzeDocument, workspaceManifests } from '../workspace/files';
 
 export interface PinResult {
   readonly pinned: number;
+  /** How many of the pinned fields named another digest before. */
+  readonly repinned: number;
   readonly files: number;
   readonly applied: boolean;
 }
@@ -22,6 +24,7 @@ export async function pinPushedImage(pushed: PushedImage, settings: Settings): P
   const hits = pushedPinEdits(manifests.map((file) => ({ id: file.uri, analysis: file.analysis })), pushed, settings.pin);
   const edit = new vscode.WorkspaceEdit();
   let pinned = 0;
+  let repinned = 0;
   let files = 0;
   for (const hit of hits) {
     const document = await vscode.workspace.openTextDocument(hit.id);
@@ -32,8 +35,9 @@ export async function pinPushedImage(pushed: PushedImage, settings: Settings): P
       edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.newText);
     }
     pinned += current.pins.length;
+    repinned += current.pins.filter((pin) => pin.site.ref.digest !== null).length;
     files++;
   }
   const applied = pinned > 0 && (await vscode.workspace.applyEdit(edit));
-  return { pinned: applied ? pinned : 0, files: applied ? files : 0, applied };
+  return applied ? { pinned, repinned, files, applied } : { pinned: 0, repinned: 0, files: 0, applied };
 }

@@ -55,6 +55,8 @@ export interface PinWriteIo {
 export interface PinWriteResult {
   /** How many images the changed files pin. */
   readonly pinned: number;
+  /** How many of those were pinned to another digest before (push re-pins an earlier push of the tag). */
+  readonly repinned: number;
   /** The files changed (or, in a dry run, that would change), as the user named them. */
   readonly changed: readonly string[];
 }
@@ -78,12 +80,14 @@ export function writePins(
   io: PinWriteIo,
 ): PinWriteResult {
   let pinned = 0;
+  let repinned = 0;
   let diff = '';
   const changed: string[] = [];
   for (const { id: input, pins } of files) {
     const text = applyEdits(input.text, pins.map((p) => p.edit));
     if (text === input.text) continue;
     pinned += pins.length;
+    repinned += pins.filter((p) => p.site.ref.digest !== null).length;
     if (dryRun) diff += unifiedDiff(input.path, input.text, text);
     else {
       try {
@@ -103,7 +107,7 @@ export function writePins(
   }
   if (dryRun) io.stdout(diff);
   else io.stdout(changed.map((path) => `${path}\n`).join(''));
-  return { pinned, changed };
+  return { pinned, repinned, changed };
 }
 
 export function plural(n: number, word: string): string {

@@ -1,7 +1,8 @@
 /**
  * Pinning what was pushed: pushedPinEdits gives, for every image naming the pushed repository and
  * tag, exactly the edit the "Pin to digest" code action gives for the same digest (containers in
- * any quoting style, kustomize entries, tag kept or dropped), and touches nothing else. pushImage
+ * any quoting style, kustomize entries, tag kept or dropped), or for one pinned to another digest
+ * (an earlier push) the "Update pinned digest" action's edit, and touches nothing else. pushImage
  * pins what the registry serves for the tag, asked fresh after the push (here with a recording fake
  * tool and client; against real tools and a real registry in test/tools/*.real.test.ts).
  */
@@ -11,31 +12,37 @@ import { applyEdits } from '../../../server/src/core/edits/textEdit';
 import type { TextEdit } from '../../../server/src/core/edits/textEdit';
 import { computeCodeActions } from '../../../server/src/core/features/codeActions';
 import { imageSites } from '../../../server/src/core/imageSites';
+import type { ManifestFound } from '../../../server/src/core/facts';
 import { DEFAULT_SETTINGS } from '../../../server/src/core/settings';
 import type { PinSettings } from '../../../server/src/core/settings';
 import { pushedPinEdits, pushImage } from '../../../server/src/engine';
 import type { PushedImage } from '../../../server/src/engine';
 import type { ManifestInfo, ManifestRef, ManifestRequestOptions, RegistryClient } from '../../../server/src/registry/types';
 import type { BuildTool, PushOptions } from '../../../server/src/tools/types';
-import { found, registryFacts } from '../../helpers/facts';
+import { found, foundIndex, registryFacts } from '../../helpers/facts';
 import { analyzeText, crlf, DIGEST, kustomization, OTHER_DIGEST, pod } from '../../helpers/manifests';
 
 const IMAGE = '127.0.0.1:5000/team/web:1.0';
 const pushed: PushedImage = { image: IMAGE, digest: DIGEST, toolDigest: OTHER_DIGEST, manifest: found(DIGEST) };
 
-/** The edit of the "Pin to digest" code action at each image site the facts let it pin. */
-function pinActionEdits(text: string, pin: PinSettings): TextEdit[] {
+/**
+ * The edit of the "Pin to digest" or "Update pinned digest" code action at each image site the
+ * facts (the tag's answer, `pushed.manifest` by default) let it pin.
+ */
+function pinActionEdits(text: string, pin: PinSettings, answer: ManifestFound = pushed.manifest): TextEdit[] {
   const analysis = analyzeText(text);
-  const facts = registryFacts({ manifests: { [`127.0.0.1:5000/team/web:1.0`]: found(DIGEST) } });
+  const facts = registryFacts({ manifests: { [`127.0.0.1:5000/team/web:1.0`]: answer } });
   const settings = { ...DEFAULT_SETTINGS, pin };
   return imageSites(analysis).flatMap((site) => {
-    const actions = computeCodeActions(analysis, site.span.start, site.span.end, settings, null, facts);
-    return actions.filter((action) => action.title.startsWith('Pin to digest:')).flatMap((action) => action.edits);
+    // A kustomize entry's stale-pin finding sits on its own digest: line.
+    const spans = [site.span, site.digestSpan ?? site.span];
+    const actions = computeCodeActions(analysis, Math.min(...spans.map((s) => s.start)), Math.max(...spans.map((s) => s.end)), settings, null, facts);
+    return actions.filter((action) => /^(Pin to digest:|Update pinned digest to )/.test(action.title)).flatMap((action) => action.edits);
   });
 }
 
-function pushedEdits(text: string, pin: PinSettings): TextEdit[] {
-  const files = pushedPinEdits([{ id: 'f', analysis: analyzeText(text) }], pushed, pin);
+function pushedEdits(text: string, pin: PinSettings, image: PushedImage = pushed): TextEdit[] {
+  const files = pushedPinEdits([{ id: 'f', analysis: analyzeText(text) }], image, pin);
   return files.flatMap((file) => file.pins.map((p) => p.edit));
 }
 
@@ -56,10 +63,10 @@ const containers = pod(
   ].join('\n'),
 );
 
-test('containers: the pin action\'s edits, byte for byte, only for the pushed repository and tag', () => {
+test('containers: the pin actions\' edits, byte for byte, only for the pushed repository and tag', () => {
   for (const pin of [DEFAULT_SETTINGS.pin, { keepTag: false, platform: null }]) {
     const edits = pushedEdits(containers, pin);
-    assert.equal(edits.length, 3);
+    assert.equal(edits.length, 4);
     assert.deepEqual(edits, pinActionEdits(containers, pin));
   }
   assert.equal(
@@ -67,8 +74,55 @@ test('containers: the pin action\'s edits, byte for byte, only for the pushed re
     containers
       .replace(`"${IMAGE}"`, `"${IMAGE}@${DIGEST}"`)
       .replace(`'${IMAGE}'`, `'${IMAGE}@${DIGEST}'`)
-      .replace(`image: ${IMAGE}}`, `image: ${IMAGE}@${DIGEST}}`),
+      .replace(`image: ${IMAGE}}`, `image: ${IMAGE}@${DIGEST}}`)
+      .replace(`${IMAGE}@${OTHER_DIGEST}`, `${IMAGE}@${DIGEST}`),
   );
+});
+
+test('a pin to another digest is re-pinned keeping its tag (also with drop-tag); one at the pushed digest, without a tag or of another tag is left alone', () => {
+  const text = pod(
+    [
+      '    - name: old',
+      `      image: "${IMAGE}@${OTHER_DIGEST}" # the previous push`,
+      '    - name: current',
+      `      image: ${IMAGE}@${DIGEST}`,
+      '    - name: digest-only',
+      `      image: 127.0.0.1:5000/team/web@${OTHER_DIGEST}`,
+      '    - name: other-tag',
+      `      image: 127.0.0.1:5000/team/web:2.0@${OTHER_DIGEST}`,
+      '',
+    ].join('\n'),
+  );
+  for (const pin of [DEFAULT_SETTINGS.pin, { keepTag: false, platform: null }]) {
+    const files = pushedPinEdits([{ id: 'f', analysis: analyzeText(text) }], pushed, pin);
+    assert.deepEqual(files[0].pins.map((p) => [p.site.ref.digest, p.value]), [[OTHER_DIGEST, `${IMAGE}@${DIGEST}`]]);
+    assert.deepEqual(files[0].pins.map((p) => p.edit), pinActionEdits(text, pin));
+    assert.equal(applyEdits(text, files[0].pins.map((p) => p.edit)), text.replace(`"${IMAGE}@${OTHER_DIGEST}"`, `"${IMAGE}@${DIGEST}"`));
+  }
+  // Pushing the same digest again changes nothing.
+  assert.deepEqual(pushedPinEdits([{ id: 'f', analysis: analyzeText(applyEdits(text, pushedEdits(text, DEFAULT_SETTINGS.pin))) }], pushed, DEFAULT_SETTINGS.pin), []);
+});
+
+test('kustomize: an entry\'s digest: scalar is re-pinned in place', () => {
+  const text = kustomization(['  - name: web', '    newName: 127.0.0.1:5000/team/web', '    newTag: "1.0"', `    digest: '${OTHER_DIGEST}' # pinned`, ''].join('\n'));
+  const edits = pushedEdits(text, DEFAULT_SETTINGS.pin);
+  assert.deepEqual(edits, pinActionEdits(text, DEFAULT_SETTINGS.pin));
+  assert.equal(applyEdits(text, edits), text.replace(`'${OTHER_DIGEST}'`, `'${DIGEST}'`));
+});
+
+test('a pushed index: a pin to it or to one of its platforms\' images is current; an older pin gets the pin platform\'s image', () => {
+  const AMD64 = `sha256:${'a'.repeat(64)}`;
+  const ARM64 = `sha256:${'b'.repeat(64)}`;
+  const index = foundIndex(DIGEST, [
+    { os: 'linux', architecture: 'amd64', digest: AMD64, size: 500 },
+    { os: 'linux', architecture: 'arm64', digest: ARM64, size: 500 },
+  ]);
+  const image: PushedImage = { image: IMAGE, digest: DIGEST, toolDigest: null, manifest: index };
+  const text = pod([`    - image: ${IMAGE}@${DIGEST}`, `    - image: ${IMAGE}@${ARM64}`, `    - image: ${IMAGE}@${OTHER_DIGEST}`, ''].join('\n'));
+  const pin = { keepTag: true, platform: 'linux/amd64' };
+  const edits = pushedEdits(text, pin, image);
+  assert.deepEqual(edits, pinActionEdits(text, pin, index));
+  assert.equal(applyEdits(text, edits), text.replace(`${IMAGE}@${OTHER_DIGEST}`, `${IMAGE}@${AMD64}`));
 });
 
 test('CRLF files keep their line endings', () => {

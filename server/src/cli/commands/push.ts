@@ -3,8 +3,9 @@
  * with the build tool found on PATH (tools/: docker only when its daemon answers, then podman,
  * buildah, nerdctl), whose output goes to stderr as it comes; then the digest the registry serves
  * for the tag is read back, and every image field in PATH that names that repository and tag without
- * a digest is pinned to it (engine/build/push.ts: the same edits as `pin`). The files are read
- * before the push, so a wrong path fails before anything is pushed.
+ * a digest is pinned to it, or re-pinned when it names another digest (an earlier push of the tag)
+ * (engine/build/push.ts: the same edits as `pin` and the editor's "Update pinned digest"). The files
+ * are read before the push, so a wrong path fails before anything is pushed.
  */
 import { effectiveTag } from '../../core/facts';
 import { pushedPinEdits, pushImage } from '../../engine';
@@ -25,8 +26,10 @@ buildah or nerdctl, reads back the digest the registry now serves for the tag (a
 layers, so that is the digest to run), and pins every image field in PATH that names that repository and
 tag without a digest, exactly as \`pin\` writes it:
   image: registry.example.com/team/app:1.4   becomes   image: registry.example.com/team/app:1.4@sha256:…
-Fields with a digest already are left alone. PATH is a file or a folder (searched for *.yaml and *.yml,
-skipping node_modules and .git); the current folder by default. The tool's output goes to stderr.
+A field that names the repository and tag with another digest (an earlier push) is re-pinned to the new
+one, keeping its tag (kustomize: its digest: is replaced); fields at that digest already, and other images,
+are left alone. PATH is a file or a folder (searched for *.yaml and *.yml, skipping node_modules and .git);
+the current folder by default. The tool's output goes to stderr.
 
 Options:
   --tool ${TOOL_SETTINGS.join('|')}
@@ -42,8 +45,9 @@ Options:
   -h, --help                 Show this help.
 
 ${REGISTRY_USAGE}
-Exit status: 0 when the image was pushed and at least one field pinned, 1 when it was pushed but no field
-in PATH names it without a digest, 2 when the push or the registry failed or the arguments are wrong.
+Exit status: 0 when the image was pushed and at least one field pinned or re-pinned, 1 when it was pushed
+but there was nothing to pin (no field in PATH names the tag without a digest or with another digest), 2
+when the push or the registry failed or the arguments are wrong.
 `;
 
 export interface PushIo extends RegistryIo {
@@ -104,11 +108,13 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
     io.stderr(`(${tool.name} reported ${pushed.toolDigest}; pins use what the registry serves.)\n`);
   }
 
-  const { pinned, changed } = writePins(pushedPinEdits(targets, pushed, style), style, values['dry-run'], io);
+  const { pinned, repinned, changed } = writePins(pushedPinEdits(targets, pushed, style), style, values['dry-run'], io);
   if (pinned === 0) {
-    io.stderr(`No image field in ${plural(targets.length, 'file')} names ${ref.domain}/${ref.path}:${effectiveTag(ref)} without a digest; nothing was pinned.\n`);
+    const tag = `${ref.domain}/${ref.path}:${effectiveTag(ref)}`;
+    io.stderr(`No image field in ${plural(targets.length, 'file')} names ${tag} without a digest or with another digest; nothing was pinned.\n`);
     return true;
   }
-  io.stderr(`${values['dry-run'] ? 'Would pin' : 'Pinned'} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} to ${pushed.digest}.\n`);
+  const previously = repinned > 0 ? ` (${repinned} re-pinned from another digest)` : '';
+  io.stderr(`${values['dry-run'] ? 'Would pin' : 'Pinned'} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} to ${pushed.digest}${previously}.\n`);
   return false;
 }

@@ -5,8 +5,9 @@
  * A kustomize `images:` entry with `newTag` and no `digest` is pinned by adding `digest: sha256:…` on
  * a new line after `newTag`, at its column (`, digest: …` in a flow mapping), so kustomize writes
  * `name:tag@digest`; where the tag is not kept (keepTag off, or `latest`), the `newTag` entry itself
- * becomes the `digest` entry, so kustomize writes `name@digest`. "Update pinned digest" replaces the
- * `digest` scalar.
+ * becomes the `digest` entry, so kustomize writes `name@digest`. "Update pinned digest" (repinSite)
+ * replaces the digest of a stale pin (the whole image scalar, or the entry's `digest` scalar) and keeps
+ * the tag.
  *
  * `pin.keepTag` keeps the written tag next to the digest (for people; the runtime ignores it), except
  * `latest`: with a digest it only makes Kubernetes default imagePullPolicy to Always (digest-with-latest).
@@ -92,6 +93,22 @@ export function repinEdit(site: ImageSite, digest: string): TextEdit | null {
   if (scalar) return replaceScalar(site.doc.start, scalar, withTagAndDigest(ref, ref.tag, digest));
   const written = site.entry?.digest?.value;
   return written ? replaceScalar(site.doc.start, written, digest) : null;
+}
+
+/**
+ * Update pinned digest for a site pinned as `repo:tag@digest` whose tag the facts say names another
+ * image now, keeping the tag; null when the site has no tag or no digest, its tag is not known to
+ * exist, or its digest is what the tag names (the index, or one platform's image of it: what
+ * pinning a platform writes). `site.ref.digest` is the digest the result replaces.
+ */
+export function repinSite(site: ImageSite, facts: RegistryFacts, pin: PinSettings): PinnedImage | null {
+  const ref = site.ref;
+  if (ref.tag === null || ref.digest === null) return null;
+  const answer = tagAnswer(facts, ref);
+  if (answer?.status !== 'found' || answer.digest === ref.digest || answer.platforms.some((p) => p.digest === ref.digest)) return null;
+  const choice = choosePin(answer, pin);
+  const edit = repinEdit(site, choice.digest);
+  return edit && { site, edit, value: withTagAndDigest(ref, ref.tag, choice.digest), choice };
 }
 
 /**

@@ -9,9 +9,8 @@
  */
 import type { Analysis, AnalyzedDocument } from '../analysis';
 import { insertPullPolicy, removeEntry, replaceScalar } from '../edits/fieldEdits';
-import { choosePin, pinFileEdits, pinSite, repinEdit, withTagAndDigest } from '../edits/pinEdits';
+import { pinFileEdits, pinSite, repinSite, withTagAndDigest } from '../edits/pinEdits';
 import type { TextEdit } from '../edits/textEdit';
-import { tagAnswer } from '../facts';
 import type { RegistryFacts } from '../facts';
 import { imageSites } from '../imageSites';
 import type { ImageSite } from '../imageSites';
@@ -66,11 +65,11 @@ class Actions {
       const note = pinned.choice.platformMissing ? `; the index has no ${settings.pin.platform} image, so the index is pinned` : '';
       this.add(`Pin to digest: ${shortDigest(pinned.choice.digest)} (${what}${note})`, fixes, [pinned.edit], codes.has('not-pinned') && !workspacePinned);
     }
-    const answer = tagAnswer(facts, ref);
-    if (codes.has('stale-pin') && ref.tag !== null && ref.digest !== null && answer?.status === 'found') {
-      const choice = choosePin(answer, settings.pin);
+    const repinned = codes.has('stale-pin') ? repinSite(site, facts, settings.pin) : null;
+    if (repinned) {
+      const { choice } = repinned;
       const what = choice.platform !== null ? `the ${choice.platform} image :${ref.tag} points to now` : `what :${ref.tag} points to now`;
-      this.add(`Update pinned digest to ${shortDigest(choice.digest)} (${what})`, ['stale-pin'], [repinEdit(site, choice.digest)], true);
+      this.add(`Update pinned digest to ${shortDigest(choice.digest)} (${what})`, ['stale-pin'], [repinned.edit], true);
     }
     if (ref.digest !== null && ref.tag !== null) {
       this.add(`Unpin: use the tag :${ref.tag} without a digest`, [], [unpin]);

@@ -4,14 +4,16 @@
  * The digest to pin is the one the registry serves for the tag, asked fresh after the push: a tool
  * may recompress layers on the way (docker does), and buildah and podman write a digest file while
  * docker prints one, so the tool's own digest is kept for the record only.
- * Pinning the pushed image reuses the pin action's own edit code (core pinFileEdits) with facts that
- * hold just the pushed tag, so a build→push→pin edit is byte-identical to "Pin to digest" and only
- * images naming that repository and tag (as kubelet would resolve them) are touched.
+ * Pinning the pushed image reuses the pin actions' own edit code with facts that hold just the pushed
+ * tag, so only images naming that repository and tag (as kubelet would resolve them) are touched: one
+ * without a digest gets the "Pin to digest" edit (core pinSite), one pinned to another digest (an
+ * earlier push of the tag) the "Update pinned digest" edit (core repinSite), which keeps its tag.
  */
-import { pinFileEdits } from '../../core/edits/pinEdits';
+import { pinSite, repinSite } from '../../core/edits/pinEdits';
 import type { PinnedImage } from '../../core/edits/pinEdits';
 import { effectiveTag, NO_FACTS, tagKey } from '../../core/facts';
 import type { ManifestFound, RegistryFacts } from '../../core/facts';
+import { imageSites } from '../../core/imageSites';
 import { parseReference } from '../../core/reference/reference';
 import type { ImageReference } from '../../core/reference/reference';
 import type { PinSettings } from '../../core/settings';
@@ -68,7 +70,12 @@ function pushedFacts(pushed: PushedImage): RegistryFacts {
   return { ...NO_FACTS, manifests: new Map([[tagKey(ref, effectiveTag(ref)), pushed.manifest]]) };
 }
 
-/** The pin edits for the pushed image in each file: only images with its repository and tag, as the pin action writes them. */
+/**
+ * The pin edits for the pushed image in each file: only images with its repository and tag, pinned
+ * as the pin action writes them, or re-pinned when they name another digest (a re-pin is a
+ * PinnedImage whose `site.ref.digest` is not null). Images pinned to the pushed digest already
+ * are left alone.
+ */
 export function pushedPinEdits<Id>(
   targets: readonly PinTarget<Id>[],
   pushed: PushedImage,
@@ -76,7 +83,7 @@ export function pushedPinEdits<Id>(
 ): Array<{ readonly id: Id; readonly pins: readonly PinnedImage[] }> {
   const facts = pushedFacts(pushed);
   return targets.flatMap((target) => {
-    const pins = pinFileEdits(target.analysis, facts, pin);
+    const pins = imageSites(target.analysis).flatMap((site) => pinSite(target.analysis.text, site, facts, pin) ?? repinSite(site, facts, pin) ?? []);
     return pins.length === 0 ? [] : [{ id: target.id, pins }];
   });
 }
