@@ -6,6 +6,9 @@
 //     moved after it was pinned, a pinned image;
 //   - a scratch workspace: the repository's examples/ plus registry/ manifests (Deployment,
 //     CronJob, kustomization) whose images point at that registry;
+//   - the stub Kubernetes API server the deploy tests use (test/helpers/apiserver, checked against
+//     real kubectl; its controller rolls Deployments out), on KUBECONFIG, and a private buildah
+//     storage, so Build, Push and Pin and Apply work from deploy/ in the workspace;
 //   - code-server with image-aware-manifests.vsix installed into a fresh extensions folder.
 // It prints the URL and runs until Ctrl-C, then stops code-server (its whole process group: it was
 // started with setsid), the registry, and removes the scratch folders.
@@ -14,7 +17,7 @@
 // Needs: `bash scripts/e2e/install.sh` (code-server) and Debian's docker-registry (README setup).
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensurePackaged, installVsix, registryHelpers, removeScratch, root, scratchDir, startCodeServer, vsixPath } from './e2e/lib.mjs';
+import { ensurePackaged, installVsix, registryHelpers, removeScratch, root, scratchDir, startCodeServer, startDeployStack, vsixPath } from './e2e/lib.mjs';
 
 const args = process.argv.slice(2);
 const portArg = args.indexOf('--port');
@@ -26,14 +29,16 @@ const { startRegistry, pushImage, pushIndex, pushTags, moveTag } = registryHelpe
 ensurePackaged();
 
 let registry;
+let deploy;
 let server;
 let stopping = false;
 
 async function stop(reason) {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${reason}: stopping code-server and the registry…`);
+  console.log(`\n${reason}: stopping code-server, the API server and the registry…`);
   await server?.stop();
+  await deploy?.stop();
   await registry?.stop();
   removeScratch();
   console.log('stopped.');
@@ -126,20 +131,26 @@ async function main() {
     writeFileSync(join(workspace, path), text);
   }
 
+  // The deploy tests' stack: web/Dockerfile builds <registry>/team/web, deploy.yaml runs it.
+  deploy = await startDeployStack(registry.host);
+  cpSync(deploy.seed.workspace, join(workspace, 'deploy'), { recursive: true });
+
   const extensionsDir = join(home, 'extensions');
   const userDataDir = join(home, 'user-data');
   installVsix(vsixPath, extensionsDir, userDataDir);
-  server = await startCodeServer({ name: 'demo', extensionsDir, userDataDir, port, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+  server = await startCodeServer({ name: 'demo', extensionsDir, userDataDir, port, env: deploy.env, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
 
   console.log(`
 registry   ${registry.url}  demo/web: 2.3.0 2.3.1 2.4.0 2.4.1 (linux/amd64 + linux/arm64 index ${web.digest.slice(0, 19)}…) latest
                             demo/api: 3.1.0 (${api.digest.slice(0, 19)}…)
                             demo/worker: 1.0 moved ${workerBefore.digest.slice(0, 19)}… → ${workerAfter.digest.slice(0, 19)}…
+cluster    ${deploy.apiserver.url}  a stub API server (contexts "stub" and the read-only "stub-reader", KUBECONFIG given to the editor)
 workspace  ${workspace}
 code-server log ${server.logPath}
 
 Open ${server.url(workspace)}
-(registry/deployment.yaml talks to the registry; examples from the repository are beside it.)
+(registry/deployment.yaml talks to the registry; deploy/: Build, Push and Pin above web/Dockerfile's FROM,
+then Apply File on deploy/deploy.yaml; examples from the repository are beside them.)
 Ctrl-C stops everything.`);
 }
 
@@ -148,6 +159,7 @@ try {
 } catch (error) {
   console.error(`demo failed: ${error.message}`);
   await server?.stop();
+  await deploy?.stop();
   await registry?.stop();
   process.exit(1);
 }
