@@ -3,7 +3,8 @@
  * (test/helpers/apiserver, checked with the real kubectl): the dry run prints the diff and stores
  * nothing; --yes creates and follows the rollout; a second run is unchanged; fields another manager
  * owns stop the apply with the manager and field named, unless --force-conflicts; pods that cannot
- * pull are reported with the kubelet's reason and a fix; a read-only user gets the verb and resource
+ * pull are reported with the kubelet's reason and a fix (a missing tag's cause from the kubelet's
+ * events when only the back-off is seen); a read-only user gets the verb and resource
  * it lacks; no kubeconfig, an unknown context, an unreachable server, a document that is not an
  * object and a bad --timeout are clear errors.
  */
@@ -128,6 +129,23 @@ test('pods that cannot pull their image end the rollout with the kubelet\'s reas
     const fix = 'The image is not on the node and imagePullPolicy is Never: set imagePullPolicy to IfNotPresent, or load the image onto the node (kind load docker-image, minikube image load).';
     assert.ok(run.stderr.includes(`web: ErrImageNeverPull 127.0.0.1:5999/team/app:dev: ${fix}\n`), run.stderr);
     assert.match(run.stderr, /^deployment\.apps\/never did not roll out: never-\S+ cannot pull 127\.0\.0\.1:5999\/team\/app:dev \(ErrImageNeverPull\): The image is not on the node/m);
+    await api.settled();
+  } finally {
+    api.setController(null);
+  }
+});
+
+test('a missing tag is reported with its cause although the watch may first see the pod in back-off', async () => {
+  // The back-off's message names no cause; the kubelet's "Failed to pull image" event does.
+  const file = manifest('missing.yaml', deploymentYaml('missing', 1, 'nginx:does-not-exist'));
+  api.setController({ kind: 'pull-fails', cause: 'tag-not-found', stepMs: 5 });
+  try {
+    const run = await applyCli(['--yes', '--timeout', '3s', file]);
+    assert.equal(run.status, 1, run.stderr);
+    const fix = 'The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.';
+    assert.match(run.stderr, new RegExp(`^missing-\\S+ web: (ErrImagePull|ImagePullBackOff) nginx:does-not-exist: ${fix.replace(/[.()]/g, '\\$&')}$`, 'm'));
+    assert.doesNotMatch(run.stderr, /See the pod's events/);
+    assert.match(run.stderr, /^deployment\.apps\/missing did not roll out: timed out after 3s: /m);
     await api.settled();
   } finally {
     api.setController(null);

@@ -141,11 +141,12 @@ test('patch and scale change the live object', async () => {
   assert.equal((api.get('apps/v1', 'Deployment', 'default', 'patched')?.spec as { replicas: number }).replicas, 4);
 });
 
-test('list filters by label selector and gives items their apiVersion and kind', async () => {
+test('list filters by label and field selector and gives items their apiVersion and kind', async () => {
   for (const [name, tier] of [['a', 'front'], ['b', 'back'], ['c', 'front']]) {
     api.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels: { tier } } });
   }
-  const found = await cluster.list('v1', 'ConfigMap', 'default', 'tier in (front)');
+  api.clearRequests();
+  const found = await cluster.list('v1', 'ConfigMap', 'default', { labelSelector: 'tier in (front)' });
   assert.deepEqual(
     found.map((o) => [o.apiVersion, o.kind, o.metadata.name]),
     [
@@ -153,7 +154,12 @@ test('list filters by label selector and gives items their apiVersion and kind',
       ['v1', 'ConfigMap', 'c'],
     ],
   );
-  assert.equal((await cluster.list('v1', 'ConfigMap', 'default', '')).length >= 3, true);
+  assert.deepEqual((await cluster.list('v1', 'ConfigMap', 'default', { labelSelector: 'tier', fieldSelector: 'metadata.name!=a' })).map((o) => o.metadata.name), ['b', 'c']);
+  assert.equal((await cluster.list('v1', 'ConfigMap', 'default')).length >= 3, true);
+  assert.deepEqual(
+    api.requests.filter((r) => r.path === '/api/v1/namespaces/default/configmaps').map((r) => r.query),
+    [{ labelSelector: 'tier in (front)' }, { labelSelector: 'tier', fieldSelector: 'metadata.name!=a' }, {}],
+  );
 });
 
 test('watch gets the object, then follows it from its resourceVersion until aborted', async () => {

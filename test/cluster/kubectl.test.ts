@@ -226,6 +226,16 @@ describe('the stub API server, driven by the real kubectl', () => {
     assert.deepEqual(waiting, [{ reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry.example.com/team/web:9.9"' }]);
     const events = ok(await runKubectl(api, ['get', 'events', '-o', 'json']));
     assert.match(events.stdout, /Failed to pull image \\"registry.example.com\/team\/web:9.9\\": rpc error: code = NotFound desc = failed to pull and unpack image \\"registry.example.com\/team\/web:9.9\\"/);
+    // The kubelet's Failed events of the pod that cannot pull, by the field selector watchRollout uses.
+    const failing = api.list('v1', 'Pod', 'default').find((p) => JSON.stringify(p['status']).includes('ImagePullBackOff'));
+    const name = String((failing?.['metadata'] as { name?: string } | undefined)?.name);
+    const selected = ok(await runKubectl(api, ['get', 'events', '--field-selector', `involvedObject.kind=Pod,involvedObject.name=${name},reason=Failed`, '-o', 'json']));
+    const items = (JSON.parse(selected.stdout) as { items: { message: string; involvedObject: { fieldPath: string } }[] }).items;
+    assert.ok(items.every((e) => e.involvedObject.fieldPath === 'spec.containers{web}'));
+    const messages = items.map((e) => e.message).sort();
+    assert.deepEqual(messages.slice(0, 2), ['Error: ErrImagePull', 'Error: ImagePullBackOff']);
+    assert.match(messages[2], /^Failed to pull image "registry\.example\.com\/team\/web:9\.9": rpc error: code = NotFound /);
+    assert.equal(messages.length, 3);
     const status = await runKubectl(api, ['rollout', 'status', 'deployment/web', '--timeout=1s']);
     assert.notEqual(status.exitCode, 0);
     assert.match(status.stdout, /Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated\.\.\./);

@@ -2,8 +2,9 @@
  * The engine's cluster flows over the real adapter and the loopback API server, whose controller
  * simulations write the statuses the deployment controller and the kubelet write: watchRollout
  * follows a rollout to kubectl's "successfully rolled out", stops on ImagePullBackOff with the
- * cause and fix, on ErrImageNeverPull at once, and on ProgressDeadlineExceeded; setImage and scale
- * change the live object.
+ * cause and fix (from the earlier ErrImagePull, or from the kubelet's events when the watch starts
+ * during the back-off), on ErrImageNeverPull at once, and on ProgressDeadlineExceeded; setImage and
+ * scale change the live object.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,6 +71,29 @@ test('a missing tag stops the watch on ImagePullBackOff with the cause an earlie
   assert.equal(failure.fix, 'The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.');
   assert.match(result.message, /^missing-\S+ cannot pull nginx:does-not-exist \(ImagePullBackOff\): The tag "does-not-exist"/);
   assert.ok(lines.some((l) => l.includes('ErrImagePull nginx:does-not-exist: The tag "does-not-exist"')), lines.join('\n'));
+});
+
+test('a missing tag first seen in ImagePullBackOff gets its cause from the kubelet\'s events', async () => {
+  const object = deployment('late', 2, 'nginx:not-there');
+  await applied(object);
+  await api.simulate({ name: 'late' }, { kind: 'pull-fails', cause: 'tag-not-found', stepMs: 5 });
+  api.clearRequests();
+  const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'late', namespace: null };
+  const result = await watchRollout(ref, cluster, { output: () => undefined, timeoutMs: 10_000, pollMs: 20, pullFailureMs: 100 });
+  assert.equal(result.done, false);
+  const expected = {
+    reason: 'ImagePullBackOff',
+    message: 'Back-off pulling image "nginx:not-there"',
+    cause: 'tag-not-found',
+    fix: 'The tag "not-there" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.',
+  };
+  assert.deepEqual(result.pullFailures.map(({ reason, message, cause, fix }) => ({ reason, message, cause, fix })), [expected, expected]);
+  // Once per pod: the cause the events gave is kept.
+  const eventLists = api.requests.filter((r) => r.path === '/api/v1/namespaces/default/events');
+  assert.deepEqual(
+    eventLists.map((r) => r.query.fieldSelector).sort(),
+    result.pullFailures.map((f) => `involvedObject.kind=Pod,involvedObject.name=${f.pod},reason=Failed`).sort(),
+  );
 });
 
 test('a registry that wants credentials is explained as missing imagePullSecrets', async () => {

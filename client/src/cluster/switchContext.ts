@@ -30,7 +30,7 @@ async function listNamespaces(context: ContextInfo): Promise<string[]> {
     timer = setTimeout(() => reject(new Error(`${context.server} did not answer within ${LIST_TIMEOUT_MS / 1000} s`)), LIST_TIMEOUT_MS);
   });
   try {
-    const namespaces = await Promise.race([cluster.list('v1', 'Namespace', '', ''), timeout]);
+    const namespaces = await Promise.race([cluster.list('v1', 'Namespace', ''), timeout]);
     return namespaces.map((n) => n.metadata.name ?? '').filter((name) => name !== '').sort();
   } finally {
     clearTimeout(timer);

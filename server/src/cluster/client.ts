@@ -17,7 +17,7 @@ import type { RequestAction, RequestTarget } from './errors';
 import { readKubeconfig } from './kubeconfig';
 import type { KubeconfigSources } from './kubeconfig';
 import { ClusterError } from './types';
-import type { ApplyOptions, Cluster, ContextInfo, KubeObject, ObjectRef, PatchOptions, ResourceInfo, WatchEvent } from './types';
+import type { ApplyOptions, Cluster, ContextInfo, KubeObject, ListSelectors, ObjectRef, PatchOptions, ResourceInfo, WatchEvent } from './types';
 
 export interface ClusterOptions extends KubeconfigSources {
   /** The context to use instead of the kubeconfig's current one (kubectl --context). */
@@ -222,11 +222,13 @@ class KubeCluster implements Cluster {
     await this.send(HttpMethod.PATCH, path, action, { query, contentType: 'application/merge-patch+json', body: JSON.stringify({ spec: { replicas } }) });
   }
 
-  async list(apiVersion: string, kind: string, namespace: string, labelSelector: string): Promise<KubeObject[]> {
+  async list(apiVersion: string, kind: string, namespace: string, selectors: ListSelectors = {}): Promise<KubeObject[]> {
     const info = await this.resource(apiVersion, kind);
     const scope = info.namespaced ? `/namespaces/${encodeURIComponent(namespace)}` : '';
     const action: RequestAction = { verb: 'list', resource: qualified(info), name: null, namespace: info.namespaced ? namespace : null };
-    const query: Record<string, string> = labelSelector === '' ? {} : { labelSelector };
+    const query: Record<string, string> = {};
+    if (selectors.labelSelector) query.labelSelector = selectors.labelSelector;
+    if (selectors.fieldSelector) query.fieldSelector = selectors.fieldSelector;
     const list = (await this.send(HttpMethod.GET, `${groupVersionPath(apiVersion)}${scope}/${info.plural}`, action, { query })) as { items?: KubeObject[] };
     // The API server leaves apiVersion and kind out of list items.
     return (list.items ?? []).map((item) => ({ ...item, apiVersion, kind }));

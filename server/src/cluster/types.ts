@@ -67,6 +67,14 @@ export interface PatchOptions {
   readonly dryRun: boolean;
 }
 
+/** Which objects a list returns: the API's `labelSelector` and `fieldSelector` query parameters. */
+export interface ListSelectors {
+  /** "app=web,tier in (a,b)" */
+  readonly labelSelector?: string;
+  /** "involvedObject.name=web-1,reason=Failed": metadata.name, metadata.namespace and the fields the server indexes for the kind. */
+  readonly fieldSelector?: string;
+}
+
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface WatchEvent {
@@ -86,8 +94,8 @@ export interface Cluster {
   patch(ref: ObjectRef, patch: object, options: PatchOptions): Promise<KubeObject>;
   /** The scale subresource (what `kubectl scale` sends). */
   scale(ref: ObjectRef, replicas: number, options: PatchOptions): Promise<void>;
-  /** Objects of a kind in a namespace matching a label selector ("app=web,tier in (a,b)"). */
-  list(apiVersion: string, kind: string, namespace: string, labelSelector: string): Promise<KubeObject[]>;
+  /** Objects of a kind in a namespace (ignored for cluster-scoped kinds), all of them or those the selectors match. */
+  list(apiVersion: string, kind: string, namespace: string, selectors?: ListSelectors): Promise<KubeObject[]>;
   /** Watches one object; resolves when the server ends the watch or `signal` aborts. */
   watch(ref: ObjectRef, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void>;
 }

@@ -1,17 +1,20 @@
 /**
  * An in-memory Cluster for the engine's flows: objects by key, server-side apply that adds the
  * server's bookkeeping (uid, resourceVersion, managedFields, status) and stores only when not a dry
- * run, scripted 409 conflicts that force clears, scripted failures, and a watch fed by the test.
+ * run, scripted 409 conflicts that force clears, scripted failures, a watch fed by the test, and
+ * lists of the test's pods and of its events (these by field selector, as the server filters them).
  * Every call is recorded so tests can say what was (and was not) sent.
  */
 import { ClusterError } from '../../../server/src/cluster/types';
-import type { ApplyOptions, Cluster, ContextInfo, FieldConflict, KubeObject, ObjectRef, PatchOptions, ResourceInfo, WatchEvent } from '../../../server/src/cluster/types';
+import type { ApplyOptions, Cluster, ContextInfo, FieldConflict, KubeObject, ListSelectors, ObjectRef, PatchOptions, ResourceInfo, WatchEvent } from '../../../server/src/cluster/types';
 
 export interface Call {
   readonly method: 'get' | 'apply' | 'patch' | 'scale' | 'list' | 'watch';
+  /** For a list, the kind and namespace with an empty name. */
   readonly ref: ObjectRef;
   readonly options?: ApplyOptions | PatchOptions;
   readonly body?: unknown;
+  readonly selectors?: ListSelectors;
 }
 
 const RESOURCES: ResourceInfo[] = [
@@ -20,6 +23,7 @@ const RESOURCES: ResourceInfo[] = [
   { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, verbs: ['get', 'patch'] },
   { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false, verbs: ['get', 'patch'] },
   { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true, verbs: ['get', 'list'] },
+  { apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true, verbs: ['get', 'list'] },
 ];
 
 export function keyOf(ref: Pick<ObjectRef, 'kind' | 'name' | 'namespace'>): string {
@@ -39,6 +43,7 @@ export class FakeCluster implements Cluster {
   /** Errors to throw on apply, per object key (for dry runs and real ones alike). */
   readonly failures = new Map<string, ClusterError>();
   pods: KubeObject[] = [];
+  events: KubeObject[] = [];
   private version = 100;
   private watcher: ((event: WatchEvent) => void) | null = null;
   private endWatch: (() => void) | null = null;
@@ -99,9 +104,12 @@ export class FakeCluster implements Cluster {
     this.calls.push({ method: 'scale', ref, options, body: replicas });
   }
 
-  async list(apiVersion: string, kind: string, namespace: string, labelSelector: string): Promise<KubeObject[]> {
-    this.calls.push({ method: 'list', ref: { apiVersion, kind, name: labelSelector, namespace } });
-    return this.pods;
+  async list(apiVersion: string, kind: string, namespace: string, selectors?: ListSelectors): Promise<KubeObject[]> {
+    this.calls.push({ method: 'list', ref: { apiVersion, kind, name: '', namespace }, selectors });
+    if (kind !== 'Event') return this.pods;
+    // "a.b=v,c=w": every field equals its value.
+    const required = (selectors?.fieldSelector ?? '').split(',').filter(Boolean).map((term) => term.split('='));
+    return this.events.filter((event) => required.every(([path, value]) => path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], event) === value));
   }
 
   async watch(ref: ObjectRef, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void> {

@@ -1,8 +1,9 @@
 /**
  * rolloutStatus gives kubectl's rollout status messages (polymorphichelpers/rollout_status.go) for
  * every case of Deployment, DaemonSet and StatefulSet; pullFailures explains each kubelet pull
- * failure (messages as containerd and docker word them); watchRollout follows a fake cluster's
- * events to done, to a persisting pull failure, to a timeout, a deletion or an abort.
+ * failure (messages as containerd and docker word them; for a back-off, the kubelet's pull failure
+ * event); watchRollout follows a fake cluster's events to done, to a persisting pull failure, to a
+ * timeout, a deletion or an abort.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -149,6 +150,65 @@ test('pullFailures: the cause and fix of each kubelet message', () => {
   assert.equal(failures[0].image, 'nginx:does-not-exist');
 });
 
+/** A kubelet event about a pod's container, as the API serves it (v1 Event). */
+function kubeletEvent(pod: string, fieldPath: string, reason: string, message: string, lastTimestamp: string, uid = `uid-${pod}`): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${pod}.${lastTimestamp}`, namespace: 'team' },
+    involvedObject: { apiVersion: 'v1', kind: 'Pod', name: pod, namespace: 'team', uid, fieldPath },
+    reason,
+    message,
+    source: { component: 'kubelet', host: 'node-1' },
+    firstTimestamp: lastTimestamp,
+    lastTimestamp,
+    count: 1,
+    type: reason === 'BackOff' ? 'Normal' : 'Warning',
+  };
+}
+
+const BACK_OFF_ONLY = waitingStatus('web', 'nginx:does-not-exist', 'ImagePullBackOff', 'Back-off pulling image "nginx:does-not-exist"');
+
+function withUid(object: KubeObject): KubeObject {
+  return { ...object, metadata: { ...object.metadata, uid: `uid-${object.metadata.name}` } };
+}
+
+test('pullFailures: a back-off without a cause takes it from the newest "Failed to pull image" event of that container', () => {
+  const web = 'spec.containers{web}';
+  const events = [
+    kubeletEvent('a', web, 'Failed', `Failed to pull image "nginx:does-not-exist": ${UNAUTHORIZED_401}`, '2026-01-01T10:00:00Z'),
+    kubeletEvent('a', web, 'Failed', `Failed to pull image "nginx:does-not-exist": ${NOT_FOUND}`, '2026-01-01T10:05:00Z'),
+    // Newer, but not what the image manager says: the runtime manager's, the back-off, another container, an earlier pod of that name.
+    kubeletEvent('a', web, 'Failed', 'Error: ErrImagePull', '2026-01-01T10:06:00Z'),
+    kubeletEvent('a', web, 'BackOff', 'Back-off pulling image "nginx:does-not-exist"', '2026-01-01T10:07:00Z'),
+    kubeletEvent('a', 'spec.containers{sidecar}', 'Failed', `Failed to pull image "x": ${NO_HOST}`, '2026-01-01T10:08:00Z'),
+    kubeletEvent('a', web, 'Failed', `Failed to pull image "nginx:does-not-exist": ${FORBIDDEN_403}`, '2026-01-01T10:09:00Z', 'uid-of-an-earlier-a'),
+    kubeletEvent('b', 'spec.initContainers{init}', 'Failed', `Failed to pull image "ghcr.io/acme/private:1.0": ${UNAUTHORIZED_401}`, '2026-01-01T10:00:00Z'),
+  ];
+  const failures = pullFailures(
+    [
+      withUid(pod('a', [BACK_OFF_ONLY])),
+      withUid(pod('b', [], [waitingStatus('init', 'ghcr.io/acme/private:1.0', 'ImagePullBackOff', 'Back-off pulling image "ghcr.io/acme/private:1.0"')])),
+      withUid(pod('c', [BACK_OFF_ONLY])),
+    ],
+    events,
+  );
+  assert.deepEqual(
+    failures.map((f) => [f.pod, f.container, f.reason, f.cause]),
+    [
+      ['a', 'web', 'ImagePullBackOff', 'tag-not-found'],
+      ['b', 'init', 'ImagePullBackOff', 'unauthorized'],
+      ['c', 'web', 'ImagePullBackOff', 'unknown'],
+    ],
+  );
+  // The kubelet's own words stay the status message; the fix is the cause's.
+  assert.equal(failures[0].message, 'Back-off pulling image "nginx:does-not-exist"');
+  assert.equal(failures[0].fix, 'The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.');
+  // A waiting message that says its cause is not overruled by events.
+  const [own] = pullFailures([withUid(pod('a', [waitingStatus('web', 'nginx:does-not-exist', 'ErrImagePull', UNAUTHORIZED_401)]))], events);
+  assert.equal(own.cause, 'unauthorized');
+});
+
 const SELECTOR = { matchLabels: { app: 'web' } };
 
 function deploymentAt(generation: number, status: object): KubeObject {
@@ -182,7 +242,7 @@ test('watchRollout prints each new status and ends when the rollout is done, re-
   ]);
   const lists = cluster.calls.filter((c) => c.method === 'list');
   assert.ok(lists.length > 0);
-  assert.deepEqual(lists[0].ref, { apiVersion: 'v1', kind: 'Pod', name: 'app=web', namespace: 'team' });
+  assert.deepEqual([lists[0].ref, lists[0].selectors], [{ apiVersion: 'v1', kind: 'Pod', name: '', namespace: 'team' }, { labelSelector: 'app=web' }]);
 });
 
 test('watchRollout stops on a pull failure that persists, keeping the cause an earlier ErrImagePull gave', async () => {
@@ -203,6 +263,40 @@ test('watchRollout stops on a pull failure that persists, keeping the cause an e
     lines.filter((l) => l.startsWith('web-1')),
     ['web-1 web: ErrImagePull nginx:does-not-exist: The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.'],
   );
+});
+
+test('watchRollout seeing only the back-off lists the pod\'s Failed events for the cause', async () => {
+  const cluster = new FakeCluster();
+  cluster.put(deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
+  cluster.pods = [withUid(pod('web-1', [BACK_OFF_ONLY]))];
+  cluster.events = [
+    kubeletEvent('web-1', 'spec.containers{web}', 'Failed', `Failed to pull image "nginx:does-not-exist": ${NOT_FOUND}`, '2026-01-01T10:00:00Z'),
+    kubeletEvent('web-1', 'spec.containers{web}', 'BackOff', 'Back-off pulling image "nginx:does-not-exist"', '2026-01-01T10:01:00Z'),
+  ];
+  const lines: string[] = [];
+  const result = await watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 5000, pollMs: 10, pullFailureMs: 30 });
+  assert.equal(result.pullFailures[0].cause, 'tag-not-found');
+  assert.match(result.message, /^web-1 cannot pull nginx:does-not-exist \(ImagePullBackOff\): The tag "does-not-exist" of docker\.io\/library\/nginx does not exist/);
+  assert.deepEqual(lines.filter((l) => l.startsWith('web-1')), ['web-1 web: ImagePullBackOff nginx:does-not-exist: The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.']);
+  const eventLists = cluster.calls.filter((c) => c.method === 'list' && c.ref.kind === 'Event');
+  assert.deepEqual(eventLists[0].ref, { apiVersion: 'v1', kind: 'Event', name: '', namespace: 'team' });
+  assert.deepEqual(eventLists[0].selectors, { fieldSelector: 'involvedObject.kind=Pod,involvedObject.name=web-1,reason=Failed' });
+  // Once the events gave the cause, it is kept: they are not asked again.
+  assert.equal(eventLists.length, 1);
+});
+
+test('watchRollout still reports a back-off whose events cannot be read, with "see the pod\'s events"', async () => {
+  const cluster = new FakeCluster();
+  cluster.put(deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
+  cluster.pods = [withUid(pod('web-1', [BACK_OFF_ONLY]))];
+  const listPods = cluster.list.bind(cluster);
+  cluster.list = async (apiVersion, kind, namespace, selectors) => {
+    if (kind === 'Event') throw new ClusterError('You may not list events in namespace "team"', 'forbidden', 403, 'list', 'events');
+    return listPods(apiVersion, kind, namespace, selectors);
+  };
+  const result = await watchRollout(REF, cluster, { output: () => undefined, timeoutMs: 5000, pollMs: 10, pullFailureMs: 30 });
+  assert.equal(result.pullFailures[0].cause, 'unknown');
+  assert.equal(result.pullFailures[0].fix, 'See the pod\'s events for the kubelet\'s reason: kubectl describe pod web-1 -n team');
 });
 
 test('watchRollout stops at once on a failure that never heals (ErrImageNeverPull)', async () => {

@@ -7,7 +7,8 @@
  *   pods, and the Progressing condition ending in NewReplicaSetAvailable (kubectl's "successfully rolled out").
  * - pull-fails: pods whose containers wait with the kubelet's reasons and messages for the cause:
  *   ErrImagePull then ImagePullBackOff (`Back-off pulling image "x"`) for a missing tag or a 401 from the
- *   registry, ErrImageNeverPull for pull policy Never, InvalidImageName. The rollout never finishes.
+ *   registry, ErrImageNeverPull for pull policy Never, InvalidImageName, each with the kubelet's
+ *   events (Failed "Failed to pull image …", "Error: ErrImagePull", BackOff…). The rollout never finishes.
  * - deadline-exceeded: the Progressing condition turns False with ProgressDeadlineExceeded.
  */
 import { createHash } from 'node:crypto';
@@ -334,32 +335,54 @@ export class Controllers {
       saved['status'] = status;
       this.cluster.saveStatus(saved, 'kubelet');
       const failed = states.filter((s) => s.wait !== null && s.wait.message !== '');
-      for (const { container, wait } of failed) this.event(saved, container, wait!);
+      for (const { container, wait } of failed) this.pullEvents(saved, container, wait!);
     }
   }
 
-  /** The kubelet's event for a failed or backed-off pull, as `kubectl describe pod` shows it. */
-  private event(pod: JsonObject, container: Containers, wait: { reason: string; message: string }): void {
+  /**
+   * The kubelet's events for a container that cannot pull, as `kubectl describe pod` shows them: the
+   * image manager's (Failed "Failed to pull image …", BackOff "Back-off pulling image …",
+   * ErrImageNeverPull, InspectFailed for a name it cannot parse), then the container runtime
+   * manager's Failed "Error: <the waiting reason>".
+   */
+  private pullEvents(pod: JsonObject, container: Containers, wait: { reason: string; message: string }): void {
+    const fieldPath = `spec.containers{${container.name}}`;
+    switch (wait.reason) {
+      case 'ErrImagePull':
+        this.event(pod, fieldPath, 'Failed', `Failed to pull image "${container.image}": ${wait.message}`);
+        break;
+      case 'ImagePullBackOff':
+        this.event(pod, fieldPath, 'BackOff', wait.message, 'Normal');
+        break;
+      case 'InvalidImageName':
+        this.event(pod, fieldPath, 'InspectFailed', wait.message);
+        break;
+      default:
+        this.event(pod, fieldPath, wait.reason, wait.message);
+    }
+    this.event(pod, fieldPath, 'Failed', `Error: ${wait.reason}`);
+  }
+
+  /** One kubelet event; a repeat (same container, reason and message) counts up on the same Event, as its event correlator does. */
+  private event(pod: JsonObject, fieldPath: string, reason: string, message: string, type = 'Warning'): void {
     const podMeta = metadata(pod);
+    const podName = String(podMeta['name']);
     const namespace = String(podMeta['namespace']);
-    const backOff = wait.reason === 'ImagePullBackOff';
-    const name = `${String(podMeta['name'])}.${safeSuffix(`${String(podMeta['name'])}/${wait.reason}`, 16)}`;
+    const name = `${podName}.${safeSuffix(`${fieldPath}/${reason}/${message}`, 16)}`;
+    const before = this.cluster.get('v1', 'Event', namespace, name);
     const time = nowTimestamp();
     this.cluster.save({
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace },
-      involvedObject: {
-        apiVersion: 'v1', kind: 'Pod', name: String(podMeta['name']), namespace, uid: String(podMeta['uid']),
-        fieldPath: `spec.containers{${container.name}}`,
-      },
-      reason: backOff ? 'BackOff' : 'Failed',
-      message: backOff || wait.reason !== 'ErrImagePull' ? wait.message : `Failed to pull image "${container.image}": ${wait.message}`,
+      involvedObject: { apiVersion: 'v1', kind: 'Pod', name: podName, namespace, uid: String(podMeta['uid']), fieldPath },
+      reason,
+      message,
       source: { component: 'kubelet', host: 'stub-node' },
-      firstTimestamp: time,
+      firstTimestamp: before?.['firstTimestamp'] ?? time,
       lastTimestamp: time,
-      count: 1,
-      type: backOff ? 'Normal' : 'Warning',
+      count: Number(before?.['count'] ?? 0) + 1,
+      type,
       reportingComponent: 'kubelet',
       reportingInstance: 'stub-node',
     }, 'kubelet');

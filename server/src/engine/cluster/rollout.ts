@@ -3,9 +3,11 @@
  * rolloutStatus is kubectl's status viewers (kubectl/pkg/polymorphichelpers/rollout_status.go) for
  * Deployment, StatefulSet and DaemonSet, with the same messages. pullFailures reads the kubelet's
  * waiting reasons of every container (init containers too) and turns its message into a cause and a
- * fix. watchRollout watches the workload, lists its pods on every event and on a timer, prints what
- * changed, and stops when the rollout is done or failed, a pull failure persists, time runs out, or
- * the signal aborts.
+ * fix; a back-off's message names no cause, so then the kubelet's newest "Failed to pull image"
+ * event for that container is read instead. watchRollout watches the workload, lists its pods on
+ * every event and on a timer (and the events of a pod whose pull failure has no cause yet), prints
+ * what changed, and stops when the rollout is done or failed, a pull failure persists, time runs
+ * out, or the signal aborts.
  */
 import { apiGroup } from '../../core/manifest/workloadKinds';
 import { parseReference } from '../../core/reference/reference';
@@ -194,8 +196,45 @@ function fixFor(cause: PullFailureCause, image: string, pullSecrets: readonly st
   }
 }
 
-/** Every container (init containers too) whose image cannot be pulled, with the cause and a fix. */
-export function pullFailures(pods: readonly KubeObject[]): PullFailure[] {
+/** The reasons whose message may not say why: a back-off's is just `Back-off pulling image "x"`. */
+const EXPLAINED_BY_EVENTS = new Set(['ErrImagePull', 'ImagePullBackOff']);
+
+/** The kubelet's image manager starts every pull failure event with this (pkg/kubelet/images). */
+const PULL_FAILED = 'Failed to pull image ';
+
+/** When an event last happened: core/v1 events from events.k8s.io recorders set eventTime and series instead of lastTimestamp. */
+function eventTime(event: KubeObject): number {
+  const series = record(event.series);
+  const times = [series.lastObservedTime, event.lastTimestamp, event.eventTime, event.firstTimestamp, event.metadata.creationTimestamp];
+  const time = times.find((t): t is string => typeof t === 'string' && t !== '');
+  return time === undefined ? 0 : Date.parse(time);
+}
+
+/**
+ * The message of the newest "Failed to pull image" event (reason Failed) of this pod's container,
+ * or null. The container is the event's field path (`spec.containers{web}`, `spec.initContainers{init}`);
+ * the pod's uid, when both have one, keeps the events of an earlier pod of the same name out.
+ */
+function pullFailedEvent(events: readonly KubeObject[], pod: KubeObject, container: string): string | null {
+  let newest: { time: number; message: string } | null = null;
+  for (const event of events) {
+    const about = record(event.involvedObject);
+    const message = typeof event.message === 'string' ? event.message : '';
+    if (about.kind !== 'Pod' || about.name !== pod.metadata.name || event.reason !== 'Failed' || !message.startsWith(PULL_FAILED)) continue;
+    if (about.uid && pod.metadata.uid && about.uid !== pod.metadata.uid) continue;
+    if (typeof about.fieldPath !== 'string' || !/^spec\.\w+\{/.test(about.fieldPath) || !about.fieldPath.endsWith(`{${container}}`)) continue;
+    const time = eventTime(event);
+    if (newest === null || time >= newest.time) newest = { time, message };
+  }
+  return newest?.message ?? null;
+}
+
+/**
+ * Every container (init containers too) whose image cannot be pulled, with the cause and a fix.
+ * `events` are the pods' events: where a waiting message says no cause, the kubelet's pull
+ * failure event for the container does.
+ */
+export function pullFailures(pods: readonly KubeObject[], events: readonly KubeObject[] = []): PullFailure[] {
   return pods.flatMap((pod) => {
     const status = record(pod.status);
     const spec = record(pod.spec);
@@ -209,8 +248,11 @@ export function pullFailures(pods: readonly KubeObject[]): PullFailure[] {
       if (!PULL_REASONS.has(reason)) return [];
       const message = typeof state.message === 'string' ? state.message : '';
       const image = String(container.image ?? '');
-      const cause = classify(reason, message);
-      return [{ pod: name, namespace, container: String(container.name ?? ''), image, reason, message, cause, fix: fixFor(cause, image, pullSecrets, name, namespace) }];
+      const containerName = String(container.name ?? '');
+      let cause = classify(reason, message);
+      const failedEvent = cause === 'unknown' && EXPLAINED_BY_EVENTS.has(reason) ? pullFailedEvent(events, pod, containerName) : null;
+      if (failedEvent !== null) cause = classify('ErrImagePull', failedEvent);
+      return [{ pod: name, namespace, container: containerName, image, reason, message, cause, fix: fixFor(cause, image, pullSecrets, name, namespace) }];
     });
   });
 }
@@ -258,8 +300,24 @@ function failureKey(failure: PullFailure): string {
 }
 
 /**
+ * The kubelet's pull failure events of these pods: one list per pod, by the field selector the API
+ * server indexes events by. Events only add a cause, so a user who may not list them (RBAC often
+ * allows pods but not events) still gets the pull failure, without its cause.
+ */
+async function pullFailedEvents(cluster: Cluster, failures: readonly PullFailure[]): Promise<KubeObject[]> {
+  const pods = new Map(failures.map((f) => [`${f.namespace}/${f.pod}`, f]));
+  const lists = await Promise.all(
+    [...pods.values()].map(({ pod, namespace }) =>
+      cluster.list('v1', 'Event', namespace, { fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod},reason=Failed` }).catch((): KubeObject[] => []),
+    ),
+  );
+  return lists.flat();
+}
+
+/**
  * Watches until done. Pull failures are printed once per pod, container and cause; a later
- * "Back-off pulling image" without a reason keeps the cause an earlier ErrImagePull gave.
+ * "Back-off pulling image" without a reason keeps the cause an earlier ErrImagePull gave, and
+ * when none was seen (the watch started during the back-off) the pod's events give it.
  */
 export async function watchRollout(ref: ObjectRef, cluster: Cluster, options: WatchRolloutOptions): Promise<RolloutResult> {
   const pollMs = options.pollMs ?? 2000;
@@ -305,9 +363,17 @@ export async function watchRollout(ref: ObjectRef, cluster: Cluster, options: Wa
     if (current === null) return;
     const selector = selectorString(record(current.spec).selector);
     if (selector === '') return;
-    const pods = await cluster.list('v1', 'Pod', current.metadata.namespace ?? ref.namespace ?? cluster.context.namespace, selector);
+    const pods = (await cluster.list('v1', 'Pod', current.metadata.namespace ?? ref.namespace ?? cluster.context.namespace, { labelSelector: selector })).filter(
+      (pod) => !pod.metadata.deletionTimestamp,
+    );
     if (stop.signal.aborted) return;
-    failures = remember(pullFailures(pods.filter((pod) => !pod.metadata.deletionTimestamp)));
+    failures = remember(pullFailures(pods));
+    const unexplained = failures.filter((f) => f.cause === 'unknown');
+    if (unexplained.length > 0) {
+      const events = await pullFailedEvents(cluster, unexplained);
+      if (stop.signal.aborted) return;
+      failures = remember(pullFailures(pods, events));
+    }
     const now = Date.now();
     const active = new Set(failures.map(failureKey));
     for (const key of [...firstSeen.keys()]) if (!active.has(key)) firstSeen.delete(key);
