@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { codeForStatus, errorFromResponse, parseErrorBody } from '../../server/src/registry/errors';
 import { parseLinkNext, parseRetryAfter } from '../../server/src/registry/headers';
-import { allowsPlainHttp, apiHost, isLoopback, normalizeRegistry, splitHostPort } from '../../server/src/registry/hosts';
+import { allowsPlainHttp, apiHost, isLoopback, normalizeRegistry, splitHostPort, toolVerifiesTls } from '../../server/src/registry/hosts';
 import { KeyedLimiter } from '../../server/src/registry/limiter';
 import { digestOf, parseImageConfig, parseManifest, verifyDigest } from '../../server/src/registry/manifest';
 import { parseTagsPage } from '../../server/src/registry/tags';
@@ -61,6 +61,9 @@ test('hosts: Docker Hub names, loopback, insecure registries', () => {
   assert.equal(allowsPlainHttp('10.2.0.1', insecure), false);
   assert.equal(allowsPlainHttp('other.lan', insecure), true);
   assert.equal(allowsPlainHttp('ghcr.io', insecure), false);
+  // Build tools skip TLS verification exactly where plain HTTP is allowed.
+  for (const host of ['127.0.0.1:5000', 'localhost', 'registry.lan:5000', '10.1.200.3']) assert.equal(toolVerifiesTls(host, insecure), false, host);
+  for (const host of ['registry.lan', 'ghcr.io', 'docker.io']) assert.equal(toolVerifiesTls(host, insecure), true, host);
 });
 
 test('error bodies: the first error of the distribution format, the status otherwise', () => {

@@ -1,11 +1,13 @@
 /**
  * Tool detection on a PATH made for the test (small scripts standing in for the tools), and the
- * choice of tool. The real docker daemon probe is tested in docker.real.test.ts.
+ * choice of tool (pickTool, and chooseBuildTool, which the CLI and the client run with). The real
+ * docker daemon probe is tested in docker.real.test.ts.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { chooseBuildTool } from '../../server/src/tools';
 import { detectTools, findExecutable, pickTool } from '../../server/src/tools/detect';
 import type { DetectedTool } from '../../server/src/tools/types';
 import { tempFolder } from '../helpers/buildTools';
@@ -87,3 +89,16 @@ test('pickTool: with nothing usable, auto says why for each tool', () => {
       'buildah is not installed (not found on PATH); nerdctl is not installed (not found on PATH).',
   });
 });
+
+test('chooseBuildTool: the tool picked among those found on the PATH given, ready to run with that environment; else why none', async () => {
+  const buildah = bin('choose', 'buildah', 'echo "buildah says $MARKER"');
+  const env = { PATH: join(root, 'choose'), MARKER: 'hello' };
+  const choice = await chooseBuildTool('auto', { env });
+  assert.ok(choice.ok);
+  assert.deepEqual([choice.tool.name, choice.tool.executable], ['buildah', buildah]);
+  const lines: string[] = [];
+  await choice.tool.login({ registry: '127.0.0.1:5000', username: 'u', password: 'p', tlsVerify: false }, { output: (line) => lines.push(line) });
+  assert.deepEqual(lines, ['buildah says hello']);
+  assert.deepEqual(await chooseBuildTool('podman', { env }), { ok: false, reason: 'podman is not installed (not found on PATH)' });
+});
+

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { imageSites } from '../../../server/src/core/imageSites';
 import { pushImage } from '../../../server/src/engine/build/push';
 import type { PushedImage } from '../../../server/src/engine/build/push';
+import { toolVerifiesTls } from '../../../server/src/registry/hosts';
 import type { BuildTool, RunIo, ToolName } from '../../../server/src/tools';
 import { argumentObject } from '../args';
 import { inform } from '../ui/confirm';
@@ -22,7 +23,7 @@ import type { PinResult } from './pin';
 import { gatherBuild, tagProblem } from './request';
 import type { BuildArguments } from './request';
 import { buildSettings, coreSettings } from './settings';
-import { chooseTool, openRegistry, registryOf, tlsVerifyFor } from './tools';
+import { chooseTool, openRegistry, registryOf } from './tools';
 
 export interface PushArguments {
   readonly image: string;
@@ -148,7 +149,7 @@ export class BuildCommands {
     let pushed: PushedImage;
     try {
       this.output.start(`Push ${image} with ${tool.executable}`);
-      pushed = await pushImage(image, tool, registry, { tlsVerify: host === null || tlsVerifyFor(host, settings), io: this.io(signal), pin: settings.pin });
+      pushed = await pushImage(image, tool, registry, { tlsVerify: host === null || toolVerifiesTls(host, settings.registry.insecureRegistries), io: this.io(signal), pin: settings.pin });
     } finally {
       registry.close();
     }
@@ -185,7 +186,7 @@ export class BuildCommands {
       return await withCancellableProgress(`Logging in to ${registry} with ${tool.name}`, async (signal) => {
         try {
           this.output.start(`Log in to ${registry} as ${username} with ${tool.executable}`);
-          await tool.login({ registry, username, password, tlsVerify: tlsVerifyFor(registry, settings) }, this.io(signal));
+          await tool.login({ registry, username, password, tlsVerify: toolVerifiesTls(registry, settings.registry.insecureRegistries) }, this.io(signal));
         } catch (error) {
           reportFailure(`Logging in to ${registry}`, error, this.output, signal);
           return undefined;

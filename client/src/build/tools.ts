@@ -8,15 +8,13 @@ import { parseReference } from '../../../server/src/core/reference/reference';
 import type { Settings } from '../../../server/src/core/settings';
 import { createRegistryClient } from '../../../server/src/registry';
 import type { RegistryClient } from '../../../server/src/registry';
-import { allowsPlainHttp } from '../../../server/src/registry/hosts';
-import { createBuildTool, detectTools, pickTool } from '../../../server/src/tools';
+import { chooseBuildTool } from '../../../server/src/tools';
 import type { BuildTool, ToolName } from '../../../server/src/tools';
 
 export async function chooseTool(setting: 'auto' | ToolName): Promise<BuildTool> {
-  const env = process.env;
-  const choice = pickTool(setting, await detectTools({ env }));
+  const choice = await chooseBuildTool(setting, { env: process.env });
   if (!choice.ok) throw new Error(choice.reason);
-  return createBuildTool(choice.name, choice.executable, env);
+  return choice.tool;
 }
 
 /**
@@ -30,11 +28,6 @@ export function openRegistry(settings: Settings): RegistryClient {
     env: process.env,
     userAgent: 'image-aware-vscode',
   });
-}
-
-/** Whether the tool must verify TLS for this image's registry: not for loopback or a listed insecure registry. */
-export function tlsVerifyFor(registryHost: string, settings: Settings): boolean {
-  return !allowsPlainHttp(registryHost, settings.registry.insecureRegistries);
 }
 
 /** The registry host of an image ("docker.io" for familiar names), or null when it is no reference. */

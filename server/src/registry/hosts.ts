@@ -4,7 +4,9 @@
  * "https://index.docker.io/v1/". Plain HTTP is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost)
  * and for registries the user lists as insecure (exactly as written, host[:port], or an IPv4 CIDR for literal IPs),
  * as dockerd does.
- * TLS verification is never turned off: "insecure" only permits falling back to plain HTTP.
+ * This client never turns TLS verification off: "insecure" only permits falling back to plain HTTP.
+ * A build tool's one switch (--tls-verify=false; docker's daemon reads insecure-registries itself)
+ * allows both, so tools get it for exactly the hosts where plain HTTP is allowed (toolVerifiesTls).
  */
 
 export const DOCKER_HUB = 'docker.io';
@@ -79,6 +81,11 @@ export function allowsPlainHttp(hostPort: string, insecureRegistries: readonly s
     if (item.includes('/')) return inCidr(host, item);
     return item === lower || normalizeRegistry(item) === normalizeRegistry(lower);
   });
+}
+
+/** Whether a build tool must verify TLS when it pushes to or logs in to this registry: not for loopback or a listed insecure registry. */
+export function toolVerifiesTls(registry: string, insecureRegistries: readonly string[]): boolean {
+  return !allowsPlainHttp(registry, insecureRegistries);
 }
 
 /** host[:port] of a URL as it appears in the Host header (IPv6 keeps its brackets). */

@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildArgv, loginArgv, pushArgv, pushedDigest } from './argv';
+import { detectTools, pickTool } from './detect';
+import type { DetectOptions } from './detect';
 import { runProcess } from './process';
 import type { ToolEnv } from './process';
 import type { BuildTool, ToolName } from './types';
@@ -52,4 +54,15 @@ export function createBuildTool(name: ToolName, executable: string, env: ToolEnv
       await runProcess(loginArgv(name, executable, request), { tool: name, env, stdin: request.password, io });
     },
   };
+}
+
+export type BuildToolChoice = { readonly ok: true; readonly tool: BuildTool } | { readonly ok: false; readonly reason: string };
+
+/**
+ * The tool a command runs, found as detectTools finds tools (on the PATH of `options.env`) and
+ * picked as the setting says (pickTool), ready to run with that environment; or why none can be used.
+ */
+export async function chooseBuildTool(setting: 'auto' | ToolName, options: DetectOptions): Promise<BuildToolChoice> {
+  const choice = pickTool(setting, await detectTools(options));
+  return choice.ok ? { ok: true, tool: createBuildTool(choice.name, choice.executable, options.env) } : choice;
 }

@@ -9,9 +9,8 @@
  */
 import { effectiveTag } from '../../core/facts';
 import { pushedPinEdits, pushImage } from '../../engine';
-import { allowsPlainHttp } from '../../registry/hosts';
-import { createBuildTool, detectTools, pickTool, TOOL_NAMES } from '../../tools';
-import type { BuildTool, ToolName } from '../../tools';
+import { toolVerifiesTls } from '../../registry/hosts';
+import { chooseBuildTool, TOOL_NAMES } from '../../tools';
 import { CliError, oneOf, parseCommandLine } from '../args';
 import { PIN_STYLE_FLAGS, pinSettings, plural, readPinTargets, writePins } from '../pinFiles';
 import { openClient, referenceArgument, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
@@ -58,12 +57,6 @@ export interface PushIo extends RegistryIo {
   readonly signal: AbortSignal;
 }
 
-async function chooseTool(setting: 'auto' | ToolName, env: RegistryIo['env']): Promise<BuildTool> {
-  const choice = pickTool(setting, await detectTools({ env }));
-  if (!choice.ok) throw new CliError(choice.reason);
-  return createBuildTool(choice.name, choice.executable, env);
-}
-
 /** Pushes and pins; returns whether nothing was pinned. */
 export async function push(argv: string[], io: PushIo): Promise<boolean> {
   const { values, positionals } = parseCommandLine({
@@ -90,13 +83,15 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
   const setup = registrySetup(values, io.cwd, io);
   const targets = await readPinTargets('push', paths.length > 0 ? paths : ['.'], io.cwd);
 
-  const tool = await chooseTool(toolSetting, io.env);
+  const choice = await chooseBuildTool(toolSetting, { env: io.env });
+  if (!choice.ok) throw new CliError(choice.reason);
+  const { tool } = choice;
   io.stderr(`Pushing ${image} with ${tool.executable}\n`);
   const client = openClient(setup, io);
   let pushed;
   try {
     pushed = await pushImage(image, tool, client, {
-      tlsVerify: !allowsPlainHttp(ref.domain, setup.insecureRegistries),
+      tlsVerify: toolVerifiesTls(ref.domain, setup.insecureRegistries),
       io: { output: (line) => io.stderr(`${line}\n`), signal: io.signal },
       pin: style,
     });
