@@ -33,6 +33,7 @@ import * as status from './status';
 import { StatusError } from './status';
 import { resourceOf, Store } from './store';
 import { fieldSelector, labelSelector, streamWatch } from './watch';
+import { readBody } from '../requestBody';
 
 export interface TokenUser {
   readonly user: string;
@@ -105,15 +106,6 @@ interface Target {
   readonly namespace: string | null;
   readonly name: string | undefined;
   readonly subresource: string | undefined;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function send(response: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {

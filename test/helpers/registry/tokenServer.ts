@@ -16,6 +16,7 @@ import { createSigningFiles } from './certificates';
 import { removeFolder, trackFolder } from './cleanup';
 import { signRegistryToken } from './jwt';
 import type { AccessEntry, KeyHeader } from './jwt';
+import { readBody } from '../requestBody';
 
 /**
  * One row of the grant table. Everybody gets the anonymous rows (`account: null`), authenticated
@@ -117,15 +118,6 @@ function grantAccess(grants: readonly Grant[], account: string | null, scopes: r
     if (allowed.size > 0) granted.push({ type: requested.type, name: requested.name, actions: [...allowed] });
   }
   return granted;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
