@@ -104,7 +104,7 @@ test('CHANGELOG.md has an entry for the version in package.json', () => {
 test('README.md: its screenshots exist; the README that ships names them instead of linking images it cannot show', async () => {
   const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
   const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
-  assert.deepEqual(images, ['docs/hover.png', 'docs/quick-fix.png', 'docs/problems.png', 'docs/tag-completion.png']);
+  assert.deepEqual(images, ['docs/hover.png', 'docs/quick-fix.png', 'docs/problems.png', 'docs/tag-completion.png', 'docs/apply-diff.png', 'docs/force-apply.png', 'docs/pull-failure.png']);
   for (const image of images) assert.ok(existsSync(resolve(root, image)), `${image} exists`);
   const { marketplaceReadme } = await import(pathToFileURL(resolve(root, 'scripts/marketplace-readme.mjs')).href);
   const shipped: string = marketplaceReadme(readme);
