@@ -136,3 +136,13 @@ test('meaningfulLines: the last paragraph, from its last Error line, without log
   );
   assert.deepEqual(meaningfulLines(['', '  ', '']), []);
 });
+
+test('a CRLF split between two chunks ends one line, not two: no empty line, and the error is not cut in half', async () => {
+  const io = collect();
+  // The \r and its \n arrive in separate writes, as from a Windows tool through a pipe.
+  const error = await rejection(
+    runProcess(['sh', '-c', 'printf "Error: denied\\r" >&2; sleep 0.2; printf "\\nrequested access to the resource is denied\\r\\n" >&2; exit 1'], { tool: 'docker', env, io }),
+  );
+  assert.deepEqual(io.lines, ['Error: denied', 'requested access to the resource is denied']);
+  assert.equal(error.message, 'Error: denied\nrequested access to the resource is denied');
+});

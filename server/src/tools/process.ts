@@ -49,12 +49,16 @@ function lineSplitter(onLine: (line: string) => void): { push(chunk: string): vo
   let pending = '';
   return {
     push(chunk) {
-      const parts = (pending + chunk).split(/\r\n|\n|\r/);
-      pending = parts.pop() ?? '';
+      const text = pending + chunk;
+      // A trailing CR waits for the next chunk: it may be the first half of a CRLF.
+      const complete = text.endsWith('\r') ? text.length - 1 : text.length;
+      const parts = text.slice(0, complete).split(/\r\n|\n|\r/);
+      pending = (parts.pop() ?? '') + text.slice(complete);
       for (const part of parts) onLine(part.replace(ANSI, ''));
     },
     end() {
-      if (pending !== '') onLine(pending.replace(ANSI, ''));
+      const last = pending.endsWith('\r') ? pending.slice(0, -1) : pending;
+      if (pending !== '') onLine(last.replace(ANSI, ''));
       pending = '';
     },
   };
