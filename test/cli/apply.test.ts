@@ -194,3 +194,17 @@ test('no kubeconfig, an unknown context, an unreachable API server, a document t
   assert.equal(usage.status, 2);
   assert.equal(usage.stderr, 'image-aware: --timeout expects a duration such as 300s, 5m or 1m30s (got "5 minutes").\n');
 });
+
+test('a Namespace and a Deployment in it, in one file: the dry run says the namespace comes first, --yes creates both', async () => {
+  const namespace = stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fresh' } });
+  const inFresh = stringify({ ...deployment('fresh-web', 1, 'nginx:1.27'), metadata: { name: 'fresh-web', namespace: 'fresh' } });
+  const file = manifest('fresh.yaml', `${namespace}---\n${inFresh}`);
+  const dry = await applyCli([file]);
+  assert.equal(dry.status, 0, dry.stderr);
+  assert.match(dry.stderr, /^namespace\/fresh created \(server dry run\)\ndeployment\.apps\/fresh-web created \(not dry-run: its namespace "fresh" is created first\)$/m);
+  assert.match(dry.stdout, /^--- apps\.v1\.Deployment\.fresh\.fresh-web\n/m);
+  const applied = await applyCli(['--yes', '--no-wait', file]);
+  assert.equal(applied.status, 0, applied.stderr);
+  assert.match(applied.stderr, /^namespace\/fresh created\ndeployment\.apps\/fresh-web created\n2 created, 0 configured, 0 unchanged\.\n/m);
+  assert.notEqual(api.get('apps/v1', 'Deployment', 'fresh', 'fresh-web'), null);
+});

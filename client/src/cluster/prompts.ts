@@ -28,7 +28,8 @@ function conflictLines(conflicts: readonly FieldConflict[]): string[] {
 
 function changeLine(change: ObjectChange): string {
   const taking = change.conflicts.length > 0 ? `, taking over ${change.conflicts.length} field${change.conflicts.length === 1 ? '' : 's'} from ${[...new Set(change.conflicts.map((c) => `"${c.manager}"`))].join(', ')}` : '';
-  return `${change.action} ${displayName(change.ref)}${taking}`;
+  const pending = change.pendingNamespace === null ? '' : ` (not dry-run: its namespace "${change.pendingNamespace}" is created first)`;
+  return `${change.action} ${displayName(change.ref)}${taking}${pending}`;
 }
 
 export function applyPrompts(choices: PromptChoices, diffView: DiffView, where: string, fieldManager: string, report: ReportProgress): ApplyPrompts {

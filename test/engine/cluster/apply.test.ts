@@ -200,3 +200,32 @@ test('an aborted signal stops before anything is sent', async () => {
   await assert.rejects(applyObjects([deployment('a', 1)], cluster, prompts(true).prompts, { ...OPTIONS, signal: controller.signal }), /cancelled/);
   assert.deepEqual(cluster.calls, []);
 });
+
+/** A cluster that, like a real API server, refuses namespaced objects in a namespace that does not exist. */
+class NamespacedCluster extends FakeCluster {
+  override async apply(object: KubeObject, options: Parameters<FakeCluster['apply']>[1]): Promise<KubeObject> {
+    const namespace = object.metadata.namespace;
+    if (object.kind !== 'Namespace' && namespace && !this.objects.has(keyOf({ kind: 'Namespace', name: namespace, namespace: null }))) {
+      this.calls.push({ method: 'apply', ref: { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name ?? '', namespace }, options, body: object });
+      throw new ClusterError(`Not found: namespaces "${namespace}" not found.`, 'not-found', 404);
+    }
+    return super.apply(object, options);
+  }
+}
+
+test('a Namespace and objects in it, in one file: the namespace is created first, then its objects (as kubectl apply does)', async () => {
+  const cluster = new NamespacedCluster();
+  const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fresh' } };
+  const recorded = prompts(true);
+  const report = await applyObjects([namespace, deployment('web', 2, 'fresh')], cluster, recorded.prompts, OPTIONS);
+  assert.deepEqual(report.refused, []);
+  assert.deepEqual(recorded.shown[0].map((c) => [c.ref.kind, c.action]), [['Namespace', 'create'], ['Deployment', 'create']]);
+  assert.match(recorded.shown[0][1].proposed, /replicas: 2/);
+  assert.deepEqual(report.results.map((r) => [r.ref.kind, r.outcome]), [['Namespace', 'created'], ['Deployment', 'created']]);
+  assert.equal(replicasOf(cluster.objects.get('Deployment/fresh/web')), 2);
+
+  // A namespace that nothing in the file creates is still refused by the dry run.
+  const other = await applyObjects([deployment('web', 2, 'absent')], new NamespacedCluster(), prompts(true).prompts, OPTIONS);
+  assert.equal(other.refused.length, 1);
+  assert.match(other.refused[0].message, /namespaces "absent" not found/);
+});

@@ -105,7 +105,8 @@ const DRY_RUN_VERB = { create: 'created', update: 'configured', unchanged: 'unch
 
 /** One line per object of the dry run, as `kubectl apply --dry-run=server` words it, with conflicts. */
 function dryRunLine(change: ObjectChange, force: boolean): string {
-  const line = `${displayName(change.ref)} ${DRY_RUN_VERB[change.action]} (server dry run)`;
+  const how = change.pendingNamespace === null ? 'server dry run' : `not dry-run: its namespace "${change.pendingNamespace}" is created first`;
+  const line = `${displayName(change.ref)} ${DRY_RUN_VERB[change.action]} (${how})`;
   if (change.conflicts.length === 0) return line;
   if (force) return `${line}, taking over ${owned(change.conflicts)}`;
   return `${displayName(change.ref)} would not be applied: other field managers own ${owned(change.conflicts)}; --force-conflicts takes them over`;

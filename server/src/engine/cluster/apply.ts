@@ -23,6 +23,12 @@ export interface ObjectChange {
   readonly proposed: string;
   /** Fields other managers own that this apply would change (only applied with force). */
   readonly conflicts: readonly FieldConflict[];
+  /**
+   * Set when the server could not dry-run the object because its namespace does not exist yet and
+   * an earlier object of the same apply creates it: `proposed` is then the object as sent, not as
+   * the server would store it. Null when the server's dry run made `proposed`.
+   */
+  readonly pendingNamespace: string | null;
 }
 
 export interface RefusedObject {
@@ -96,7 +102,12 @@ interface Planned {
   readonly change: ObjectChange;
 }
 
-async function plan(object: KubeObject, cluster: Cluster, fieldManager: string): Promise<Planned> {
+/**
+ * `creating` holds the namespaces that objects planned before this one create: an object in one of
+ * them cannot be dry-run (the server answers 404 for the namespace), but kubectl apply, which goes
+ * in file order, creates it there all the same, and so does the apply that follows.
+ */
+async function plan(object: KubeObject, cluster: Cluster, fieldManager: string, creating: ReadonlySet<string>): Promise<Planned> {
   const placed = await placeObject(object, cluster);
   const ref = refOf(placed);
   const live = await cluster.get(ref);
@@ -106,6 +117,10 @@ async function plan(object: KubeObject, cluster: Cluster, fieldManager: string):
     proposed = await cluster.apply(placed, { fieldManager, dryRun: true, force: false });
   } catch (error) {
     const conflict = asClusterError(error);
+    if (conflict?.code === 'not-found' && live === null && ref.namespace !== null && creating.has(ref.namespace)) {
+      const change: ObjectChange = { ref, action: 'create', live: '', proposed: normalizedYaml(placed), conflicts: [], pendingNamespace: ref.namespace };
+      return { object: placed, change };
+    }
     if (conflict?.code !== 'conflict' || conflict.conflicts.length === 0) throw error;
     // Show what a forced apply would store; the real apply asks before forcing.
     conflicts = conflict.conflicts;
@@ -114,7 +129,7 @@ async function plan(object: KubeObject, cluster: Cluster, fieldManager: string):
   const liveYaml = normalizedYaml(live);
   const proposedYaml = normalizedYaml(proposed);
   const action: ChangeAction = live === null ? 'create' : liveYaml === proposedYaml ? 'unchanged' : 'update';
-  return { object: placed, change: { ref, action, live: liveYaml, proposed: proposedYaml, conflicts } };
+  return { object: placed, change: { ref, action, live: liveYaml, proposed: proposedYaml, conflicts, pendingNamespace: null } };
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -144,10 +159,14 @@ function outputLine(result: AppliedObject): string {
 export async function applyObjects(objects: readonly KubeObject[], cluster: Cluster, prompts: ApplyPrompts, options: ApplyFlowOptions): Promise<ApplyReport> {
   const planned: Planned[] = [];
   const refused: RefusedObject[] = [];
+  const creating = new Set<string>();
   for (const object of objects) {
     throwIfAborted(options.signal);
     try {
-      planned.push(await plan(object, cluster, options.fieldManager));
+      const next = await plan(object, cluster, options.fieldManager, creating);
+      planned.push(next);
+      const { ref, action } = next.change;
+      if (ref.kind === 'Namespace' && ref.apiVersion === 'v1' && action === 'create') creating.add(ref.name);
     } catch (error) {
       const problem = asClusterError(error);
       if (problem === null || FATAL.has(problem.code)) throw error;
