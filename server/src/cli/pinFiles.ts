@@ -4,7 +4,7 @@
  * so a bad path fails first), and writing the pinned texts back in place or printing them as a
  * unified diff. Only the image scalars change; a byte-order mark is written back as it was.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { analyze } from '../core/analysis';
 import type { PinnedImage } from '../core/edits/pinEdits';
 import { applyEdits } from '../core/edits/textEdit';
@@ -69,7 +69,21 @@ function encode(input: Input, text: string): Uint8Array {
 }
 
 /**
- * Writes each file's pins in place, printing the changed paths one per line, or with `dryRun`
+ * Whether the file still holds the bytes it was read with. The files are read before the registry
+ * (and for push the build tool) is asked, which can take minutes; an edit saved meanwhile must not
+ * be overwritten with the pinned old text.
+ */
+function unchangedOnDisk(input: Input): boolean {
+  try {
+    return Buffer.from(readFileSync(input.absolutePath!)).equals(Buffer.from(encode(input, input.text)));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes each file's pins in place (nothing at all when a file to change was changed on disk since
+ * it was read), printing the changed paths one per line, or with `dryRun`
  * prints the unified diff and writes nothing. Pins of an index whose platform was asked for but
  * missing are told on stderr.
  */
@@ -83,6 +97,10 @@ export function writePins(
   let repinned = 0;
   let diff = '';
   const changed: string[] = [];
+  if (!dryRun) {
+    const moved = files.filter(({ id, pins }) => pins.length > 0 && !unchangedOnDisk(id)).map(({ id }) => id.path);
+    if (moved.length > 0) throw new CliError(`${moved.join(', ')} changed since ${moved.length === 1 ? 'it was' : 'they were'} read; no file was written. Run the command again.`);
+  }
   for (const { id: input, pins } of files) {
     const text = applyEdits(input.text, pins.map((p) => p.edit));
     if (text === input.text) continue;
