@@ -249,6 +249,15 @@ test('no kubeconfig names where it looked', async () => {
   });
 });
 
+test('a kubeconfig that does not parse is named with the line of the mistake, never the secrets around it', () => {
+  const file = join(folder.path, 'broken-kubeconfig');
+  writeFileSync(file, 'apiVersion: v1\nusers:\n- name: u\n  user:\n    token: SECRET-TOKEN-123\n   bad: [\n');
+  assert.throws(
+    () => readKubeconfig({ env: { KUBECONFIG: file } }),
+    (error: unknown) => error instanceof ClusterError && error.message.includes(file) && /\(6:4\)/.test(error.message) && !error.message.includes('SECRET'),
+  );
+});
+
 test('kubeconfig files merge like kubectl: the first file to name an entry wins it, and the first current-context wins', async () => {
   const first = api.kubeconfigFor(api.tokens.admin, { context: 'team', namespace: 'team-a', user: 'alice' });
   const second = api.kubeconfigFor(api.tokens.reader, { context: 'team', namespace: 'team-b', user: 'bob' });

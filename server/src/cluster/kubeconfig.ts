@@ -59,7 +59,10 @@ function parseFile(file: string): KubeConfig {
     // Entries without a name or server are dropped, as kubectl only complains about the one in use.
     config.loadFromFile(file, { onInvalidEntry: 'filter' });
   } catch (error) {
-    throw new ClusterError(`Could not read the kubeconfig ${file}: ${(error as Error).message}`, 'failed');
+    // Only the first line: js-yaml quotes the lines around a syntax error after it, and in a
+    // kubeconfig those can hold a token or a private key.
+    const reason = String((error as Error).message).split('\n')[0];
+    throw new ClusterError(`Could not read the kubeconfig ${file}: ${reason}`, 'failed');
   }
   return config;
 }
