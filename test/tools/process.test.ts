@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { meaningfulLines, runProcess } from '../../server/src/tools/process';
+import { MAX_LINE, meaningfulLines, runProcess } from '../../server/src/tools/process';
 import { ToolError } from '../../server/src/tools/types';
 import type { RunIo } from '../../server/src/tools/types';
 import { processesWith } from '../helpers/buildTools';
@@ -145,4 +145,12 @@ test('a CRLF split between two chunks ends one line, not two: no empty line, and
   );
   assert.deepEqual(io.lines, ['Error: denied', 'requested access to the resource is denied']);
   assert.equal(error.message, 'Error: denied\nrequested access to the resource is denied');
+});
+
+test('output without line breaks is cut into bounded lines, none lost', async () => {
+  const io = collect();
+  const total = MAX_LINE * 5 + 123;
+  await runProcess([process.execPath, '-e', `process.stdout.write('x'.repeat(${total}))`], { tool: 'docker', env, io });
+  assert.ok(io.lines.every((line) => line.length <= MAX_LINE), `longest line ${Math.max(...io.lines.map((l) => l.length))}`);
+  assert.equal(io.lines.join('').length, total);
 });

@@ -22,14 +22,16 @@ export interface PinResult {
 export async function pinPushedImage(pushed: PushedImage, settings: Settings): Promise<PinResult> {
   const manifests = await workspaceManifests(settings.maxFileSize);
   const hits = pushedPinEdits(manifests.map((file) => ({ id: file.uri, analysis: file.analysis })), pushed, settings.pin);
+  // Open every file first, then compute and apply the edits with no await in between: typing in
+  // one document while a later one opens would otherwise shift the offsets computed for it.
+  const documents = await Promise.all(hits.map((hit) => vscode.workspace.openTextDocument(hit.id)));
   const edit = new vscode.WorkspaceEdit();
   let pinned = 0;
   let repinned = 0;
   let files = 0;
-  for (const hit of hits) {
-    const document = await vscode.workspace.openTextDocument(hit.id);
+  for (const document of documents) {
     // The file was read from disk a moment ago; now that it is open, pin its current text.
-    const [current] = pushedPinEdits([{ id: hit.id, analysis: analyzeDocument(document, settings.maxFileSize) }], pushed, settings.pin);
+    const [current] = pushedPinEdits([{ id: document.uri, analysis: analyzeDocument(document, settings.maxFileSize) }], pushed, settings.pin);
     if (!current) continue;
     for (const { edit: change } of current.pins) {
       edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.newText);

@@ -55,6 +55,10 @@ function fieldManager(): string {
   return vscode.workspace.getConfiguration('imageAware.apply').get<string>('fieldManager', 'image-aware').trim() || 'image-aware';
 }
 
+function sameRef(a: ObjectRef, b: ObjectRef): boolean {
+  return a.apiVersion === b.apiVersion && a.kind === b.kind && a.name === b.name && a.namespace === b.namespace;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -148,7 +152,7 @@ export class ClusterCommands {
 
   async setImage(arg: Partial<SetImageArguments>): Promise<{ image: string; container: string; fileEdited: boolean } | undefined> {
     const title = 'Image Aware: Set Image';
-    let target: { document: vscode.TextDocument; index: number; ref: ObjectRef; container: string; image: string };
+    let target: { document: vscode.TextDocument; ref: ObjectRef; container: string; image: string };
     try {
       const { document, offset, index, ref } = await this.objectAt(arg, 'Set Image');
       const analysis = analyzeDocument(document, coreSettings(document.uri).maxFileSize);
@@ -167,17 +171,19 @@ export class ClusterCommands {
       const current = containers.find((c) => c.name === container)?.image?.value?.value ?? '';
       const image = arg.image ?? (await ask({ title, prompt: `New image for container "${container}" of ${displayName(ref)}`, value: current }));
       if (!image) return undefined;
-      target = { document, index, ref, container, image: image.trim() };
+      target = { document, ref, container, image: image.trim() };
     } catch (error) {
       reportFailure('Set Image', error, this.output);
       return undefined;
     }
-    const { document, index, ref, container, image } = target;
+    const { document, ref, container, image } = target;
     return this.withCluster(`Setting the image of ${displayName(ref)}`, async (cluster, where, signal, report) => {
       await setImage(ref, container, image, cluster, { fieldManager: fieldManager(), dryRun: false });
       this.output.line(`${displayName(ref)} image updated: ${container}=${image}`);
-      // The file follows the cluster, edited in the field's own quoting; measured against its text now.
-      const edit = setImageFileEdit(analyzeDocument(document, coreSettings(document.uri).maxFileSize), index, container, image);
+      // The file follows the cluster, edited in the field's own quoting; measured against its text
+      // now, and the object found again by name, since documents may have moved meanwhile.
+      const now = manifestObjects(document.getText()).find((o) => o.object !== null && sameRef(refOf(o.object), ref));
+      const edit = now ? setImageFileEdit(analyzeDocument(document, coreSettings(document.uri).maxFileSize), now.index, container, image) : null;
       let fileEdited = false;
       if (edit) {
         const workspaceEdit = new vscode.WorkspaceEdit();

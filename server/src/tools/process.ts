@@ -45,6 +45,9 @@ const LOG_CHATTER = /^time="[^"]*"\s+level=(trace|debug|info|warning)\b/;
 const ERROR_START = /^(error\b|error response from daemon:)/i;
 
 /** Splits a stream into lines (LF, CRLF, or the CR of progress output), without ANSI colours. */
+/** A tool that prints without line breaks (a progress bar, a binary) is cut into lines this long, so memory stays bounded. */
+export const MAX_LINE = 16 * 1024;
+
 function lineSplitter(onLine: (line: string) => void): { push(chunk: string): void; end(): void } {
   let pending = '';
   return {
@@ -54,6 +57,10 @@ function lineSplitter(onLine: (line: string) => void): { push(chunk: string): vo
       const complete = text.endsWith('\r') ? text.length - 1 : text.length;
       const parts = text.slice(0, complete).split(/\r\n|\n|\r/);
       pending = (parts.pop() ?? '') + text.slice(complete);
+      while (pending.length > MAX_LINE) {
+        parts.push(pending.slice(0, MAX_LINE));
+        pending = pending.slice(MAX_LINE);
+      }
       for (const part of parts) onLine(part.replace(ANSI, ''));
     },
     end() {
