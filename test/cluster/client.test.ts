@@ -280,5 +280,8 @@ test('kubeconfig files merge like kubectl: the first file to name an entry wins 
 
   const chosen = await createCluster({ env: { KUBECONFIG: [first, third].join(':') }, context: 'other', namespace: 'override' });
   assert.deepEqual(chosen.context, { name: 'other', cluster: 'stub', server: api.url, user: 'carol', namespace: 'override' });
+  // A kubeconfig the caller has read already is used as it is: the files are not read again.
+  const given = await createCluster({ kubeconfig: readKubeconfig({ env: { KUBECONFIG: [first, third].join(':') } }), env: { KUBECONFIG: missing }, context: 'other' });
+  assert.deepEqual(given.context, { name: 'other', cluster: 'stub', server: api.url, user: 'carol', namespace: 'x' });
   await assert.rejects(createCluster({ env: { KUBECONFIG: first }, context: 'nope' }), { code: 'no-context', message: `The kubeconfig (${first}) has no context "nope".` });
 });

@@ -67,8 +67,8 @@ export class ClusterSession implements vscode.Disposable {
 
   /** A client for the target; throws a ClusterError (no-kubeconfig, no-context) before any request. */
   async connect(): Promise<Cluster> {
-    const { context, namespace } = this.target();
-    return createCluster({ env: process.env, context: context.name, namespace });
+    const { kubeconfig, context, namespace } = this.target();
+    return createCluster({ kubeconfig, context: context.name, namespace });
   }
 
   dispose(): void {

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { createCluster } from '../../../server/src/cluster/client';
 import { readKubeconfig } from '../../../server/src/cluster/kubeconfig';
+import type { Kubeconfig } from '../../../server/src/cluster/kubeconfig';
 import type { ContextInfo } from '../../../server/src/cluster/types';
 import { argumentObject } from '../args';
 import { reportFailure } from '../ui/failures';
@@ -23,8 +24,8 @@ const TITLE = 'Image Aware: Kubernetes Context and Namespace';
 /** Listing namespaces is a convenience: a slow cluster must not hold the picker up. */
 const LIST_TIMEOUT_MS = 3000;
 
-async function listNamespaces(context: ContextInfo): Promise<string[]> {
-  const cluster = await createCluster({ env: process.env, context: context.name });
+async function listNamespaces(kubeconfig: Kubeconfig, context: ContextInfo): Promise<string[]> {
+  const cluster = await createCluster({ kubeconfig, context: context.name });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${context.server} did not answer within ${LIST_TIMEOUT_MS / 1000} s`)), LIST_TIMEOUT_MS);
@@ -37,10 +38,10 @@ async function listNamespaces(context: ContextInfo): Promise<string[]> {
   }
 }
 
-async function pickNamespace(context: ContextInfo, current: string): Promise<string | undefined> {
+async function pickNamespace(kubeconfig: Kubeconfig, context: ContextInfo, current: string): Promise<string | undefined> {
   let listed: string[];
   try {
-    listed = await listNamespaces(context);
+    listed = await listNamespaces(kubeconfig, context);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const typed = await ask({ title: TITLE, prompt: `Namespace in "${context.name}" (the cluster could not list them: ${reason})`, value: current });
@@ -83,7 +84,7 @@ export function registerSwitchContext(session: ClusterSession, output: Output, s
         if (!context) throw new Error(`The kubeconfig (${kubeconfig.files.join(', ')}) has no context "${name}".`);
         const chosenBefore = session.choice();
         const current = (chosenBefore.context === name && chosenBefore.namespace) || context.namespace;
-        const namespace = arg.namespace ?? (await pickNamespace(context, current));
+        const namespace = arg.namespace ?? (await pickNamespace(kubeconfig, context, current));
         if (namespace === undefined) return undefined;
         const choice = { context: name, namespace };
         await session.choose(choice);

@@ -15,7 +15,7 @@ import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext, Wat
 import { qualify, statusError, transportError } from './errors';
 import type { RequestAction, RequestTarget } from './errors';
 import { readKubeconfig } from './kubeconfig';
-import type { KubeconfigSources } from './kubeconfig';
+import type { Kubeconfig, KubeconfigSources } from './kubeconfig';
 import { ClusterError } from './types';
 import type { ApplyOptions, Cluster, ContextInfo, KubeObject, ListSelectors, ObjectRef, PatchOptions, ResourceInfo, WatchEvent } from './types';
 
@@ -24,6 +24,8 @@ export interface ClusterOptions extends KubeconfigSources {
   readonly context?: string | null;
   /** The namespace to use instead of the context's (kubectl --namespace). */
   readonly namespace?: string | null;
+  /** The kubeconfig as the caller has just read it (readKubeconfig), so it is not read again; else read from the sources. */
+  readonly kubeconfig?: Kubeconfig;
 }
 
 interface ApiResource {
@@ -47,7 +49,7 @@ function qualified(info: ResourceInfo, subresource = ''): string {
 }
 
 function selectContext(options: ClusterOptions): { kubeConfig: KubeConfig; context: ContextInfo } {
-  const config = readKubeconfig(options);
+  const config = options.kubeconfig ?? readKubeconfig(options);
   const files = config.files.join(', ');
   const name = options.context ?? config.currentContext;
   if (name === null) {
