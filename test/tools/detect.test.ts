@@ -102,3 +102,21 @@ test('chooseBuildTool: the tool picked among those found on the PATH given, read
   assert.deepEqual(await chooseBuildTool('podman', { env }), { ok: false, reason: 'podman is not installed (not found on PATH)' });
 });
 
+test('chooseBuildTool: a named tool is the only one looked for (docker\'s daemon is not asked for buildah)', async () => {
+  bin('named', 'docker', 'exit 0');
+  const buildah = bin('named', 'buildah', 'exit 0');
+  const probed: Array<readonly string[]> = [];
+  const runProbe = async (argv: readonly string[]): Promise<string> => {
+    probed.push(argv);
+    return '27.0.0\n';
+  };
+  const choice = await chooseBuildTool('buildah', { env: { PATH: join(root, 'named') }, runProbe });
+  assert.ok(choice.ok);
+  assert.deepEqual([choice.tool.name, choice.tool.executable], ['buildah', buildah]);
+  assert.deepEqual(probed, []);
+  const auto = await chooseBuildTool('auto', { env: { PATH: join(root, 'named') }, runProbe });
+  assert.ok(auto.ok);
+  assert.equal(auto.tool.name, 'docker');
+  assert.equal(probed.length, 1);
+});
+

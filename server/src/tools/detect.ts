@@ -64,9 +64,10 @@ async function dockerDaemonProblem(executable: string, options: DetectOptions): 
   }
 }
 
-export async function detectTools(options: DetectOptions): Promise<DetectedTool[]> {
+/** The tools of `names` (all of TOOL_NAMES by default), in that order, installed or not. */
+export async function detectTools(options: DetectOptions, names: readonly ToolName[] = TOOL_NAMES): Promise<DetectedTool[]> {
   return Promise.all(
-    TOOL_NAMES.map(async (name): Promise<DetectedTool> => {
+    names.map(async (name): Promise<DetectedTool> => {
       const executable = findExecutable(name, options.env);
       if (executable === null) return { name, executable, usable: false, reason: `${name} is not installed (not found on PATH)` };
       const reason = name === 'docker' ? await dockerDaemonProblem(executable, options) : null;

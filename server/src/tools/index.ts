@@ -12,6 +12,7 @@ import { detectTools, pickTool } from './detect';
 import type { DetectOptions } from './detect';
 import { runProcess } from './process';
 import type { ToolEnv } from './process';
+import { TOOL_NAMES } from './types';
 import type { BuildTool, ToolName } from './types';
 
 export { detectTools, pickTool } from './detect';
@@ -61,8 +62,9 @@ export type BuildToolChoice = { readonly ok: true; readonly tool: BuildTool } | 
 /**
  * The tool a command runs, found as detectTools finds tools (on the PATH of `options.env`) and
  * picked as the setting says (pickTool), ready to run with that environment; or why none can be used.
+ * A named tool is the only one looked for: docker's daemon is not asked (up to 5 s) for buildah.
  */
 export async function chooseBuildTool(setting: 'auto' | ToolName, options: DetectOptions): Promise<BuildToolChoice> {
-  const choice = pickTool(setting, await detectTools(options));
+  const choice = pickTool(setting, await detectTools(options, setting === 'auto' ? TOOL_NAMES : [setting]));
   return choice.ok ? { ok: true, tool: createBuildTool(choice.name, choice.executable, options.env) } : choice;
 }
