@@ -18,7 +18,7 @@ export interface WatchedRollout extends RolloutResult {
 }
 
 /** imageAware.apply.rolloutTimeoutSeconds in milliseconds; 0 means do not watch. */
-export function rolloutTimeoutMs(): number {
+function rolloutTimeoutMs(): number {
   const seconds = vscode.workspace.getConfiguration('imageAware.apply').get<number>('rolloutTimeoutSeconds', 300);
   return Math.max(0, seconds) * 1000;
 }

@@ -18,7 +18,7 @@ import { parseReference } from '../../core/reference/reference';
 import type { ImageReference } from '../../core/reference/reference';
 import type { PinSettings } from '../../core/settings';
 import type { RegistryClient } from '../../registry/types';
-import type { BuildRequest, BuildTool, RunIo } from '../../tools/types';
+import type { BuildTool, RunIo } from '../../tools/types';
 import { toManifestFound } from '../collectFacts';
 import type { PinTarget } from '../pinEdits';
 
@@ -86,23 +86,4 @@ export function pushedPinEdits<Id>(
     const pins = imageSites(target.analysis).flatMap((site) => pinSite(target.analysis.text, site, facts, pin) ?? repinSite(site, facts, pin) ?? []);
     return pins.length === 0 ? [] : [{ id: target.id, pins }];
   });
-}
-
-export interface BuildPushPinResult<Id> {
-  readonly pushed: PushedImage;
-  readonly files: ReadonlyArray<{ readonly id: Id; readonly pins: readonly PinnedImage[] }>;
-}
-
-/** Build → push → pin in one go: builds `request.tag`, pushes it and returns the pin edits for `targets`. */
-export async function buildPushPin<Id>(
-  request: BuildRequest,
-  tool: BuildTool,
-  registry: RegistryClient,
-  targets: readonly PinTarget<Id>[],
-  options: PushImageOptions & { readonly pin: PinSettings },
-): Promise<BuildPushPinResult<Id>> {
-  pushableReference(request.tag);
-  await tool.build(request, options.io);
-  const pushed = await pushImage(request.tag, tool, registry, options);
-  return { pushed, files: pushedPinEdits(targets, pushed, options.pin) };
 }
