@@ -25,6 +25,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** An object's fields, as read from JSON or YAML. */
+export type Fields = Record<string, unknown>;
+
+/** `value` when it is a mapping, else an empty one: for reading nested fields that may be missing. */
+export function record(value: unknown): Fields {
+  return isRecord(value) ? value : {};
+}
+
 /** Why `value` is not an object the API server could take, or null when it is one. */
 function objectProblem(value: unknown): string | null {
   if (!isRecord(value)) return 'This document is not a mapping, so it is not a Kubernetes object.';

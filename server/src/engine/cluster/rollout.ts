@@ -12,6 +12,8 @@
 import { apiGroup } from '../../core/manifest/workloadKinds';
 import { parseReference } from '../../core/reference/reference';
 import type { Cluster, KubeObject, ObjectRef } from '../../cluster/types';
+import { record } from './objects';
+import type { Fields } from './objects';
 
 export interface RolloutStatus {
   /** The rollout finished (kubectl exits 0). */
@@ -19,12 +21,6 @@ export interface RolloutStatus {
   /** The rollout cannot finish as it is (kubectl exits with an error), e.g. ProgressDeadlineExceeded. */
   readonly failed: boolean;
   readonly message: string;
-}
-
-type Fields = Record<string, unknown>;
-
-function record(value: unknown): Fields {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : {};
 }
 
 function num(value: unknown): number {

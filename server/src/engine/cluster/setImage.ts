@@ -10,16 +10,11 @@ import { replaceScalar } from '../../core/edits/fieldEdits';
 import type { TextEdit } from '../../core/edits/textEdit';
 import { WORKLOAD_KINDS } from '../../core/manifest/workloadKinds';
 import type { Cluster, KubeObject, ObjectRef, PatchOptions } from '../../cluster/types';
-import { displayName } from './objects';
+import { displayName, record } from './objects';
+import type { Fields } from './objects';
 
 /** The lists `kubectl set image` looks in, in its order. */
 const LISTS = ['initContainers', 'containers'] as const;
-
-type Fields = Record<string, unknown>;
-
-function record(value: unknown): Fields {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : {};
-}
 
 function podSpecPath(kind: string): readonly string[] | null {
   return WORKLOAD_KINDS[kind]?.podSpecPath ?? null;
