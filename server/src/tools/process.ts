@@ -44,10 +44,10 @@ const LOG_CHATTER = /^time="[^"]*"\s+level=(trace|debug|info|warning)\b/;
 /** Where a tool's own error message starts: `Error: …` (buildah, podman), `Error response from daemon: …` (docker). */
 const ERROR_START = /^(error\b|error response from daemon:)/i;
 
-/** Splits a stream into lines (LF, CRLF, or the CR of progress output), without ANSI colours. */
 /** A tool that prints without line breaks (a progress bar, a binary) is cut into lines this long, so memory stays bounded. */
 export const MAX_LINE = 16 * 1024;
 
+/** Splits a stream into lines (LF, CRLF, or the CR of progress output), without ANSI colours. */
 function lineSplitter(onLine: (line: string) => void): { push(chunk: string): void; end(): void } {
   let pending = '';
   return {
