@@ -1,4 +1,4 @@
-// Bundles the three entry points with esbuild. Type checking is `tsc -b`; this only emits.
+// Bundles the three entry points (and the cluster adapter apart, for the client and for the CLI) with esbuild. Type checking is `tsc -b`; this only emits.
 import { build } from 'esbuild';
 
 const common = {
@@ -22,18 +22,20 @@ const nodeUrlForWhatwgUrl = {
   },
 };
 
-// The CLI's cluster adapter (what `image-aware apply` imports dynamically) is a bundle of its own, so
-// the commands that never talk to a cluster do not load @kubernetes/client-node.
-const clusterAdapterApart = {
+// The cluster adapter (what `image-aware apply` and the extension's cluster commands import
+// dynamically) is a bundle of its own, so the CLI commands that never talk to a cluster, and the
+// extension's activation, do not load @kubernetes/client-node.
+const clusterAdapterApart = (filter, outfile) => ({
   name: 'cluster-adapter-apart',
   setup(b) {
-    b.onResolve({ filter: /\/cluster\/client(\.js)?$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './cli-cluster.js', external: true } : undefined));
+    b.onResolve({ filter }, (args) => (args.kind === 'dynamic-import' ? { path: outfile, external: true } : undefined));
   },
-};
+});
 
 await Promise.all([
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [nodeUrlForWhatwgUrl] }),
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [clusterAdapterApart(/\/cluster\/adapter(\.js)?$/, './client-cluster.js'), nodeUrlForWhatwgUrl] }),
+  build({ ...common, entryPoints: ['server/src/cluster/adapter.ts'], outfile: 'dist/client-cluster.js', plugins: [nodeUrlForWhatwgUrl] }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [clusterAdapterApart] }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [clusterAdapterApart(/\/cluster\/client(\.js)?$/, './cli-cluster.js')] }),
   build({ ...common, entryPoints: ['server/src/cluster/client.ts'], outfile: 'dist/cli-cluster.js', plugins: [nodeUrlForWhatwgUrl] }),
 ]);

@@ -31,6 +31,7 @@ test('the VSIX contains only what runs and what the Marketplace shows', () => {
   assert.deepEqual(listed, [
     'CHANGELOG.md',
     'LICENSE',
+    'dist/client-cluster.js',
     'dist/client.js',
     'dist/server.js',
     'docs/icon.png',

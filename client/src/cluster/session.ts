@@ -5,8 +5,6 @@
  * is never written, so switching here does not switch kubectl in a terminal.
  */
 import * as vscode from 'vscode';
-import { createCluster } from '../../../server/src/cluster/client';
-import { readKubeconfig } from '../../../server/src/cluster/kubeconfig';
 import type { Kubeconfig } from '../../../server/src/cluster/kubeconfig';
 import { ClusterError } from '../../../server/src/cluster/types';
 import type { Cluster, ContextInfo } from '../../../server/src/cluster/types';
@@ -25,6 +23,19 @@ export interface Target {
 }
 
 const STATE_KEY = 'imageAware.cluster.target';
+
+type ClusterAdapter = typeof import('../../../server/src/cluster/adapter.js');
+let adapter: Promise<ClusterAdapter> | undefined;
+
+/**
+ * createCluster and readKubeconfig, loaded on first use: scripts/build.mjs bundles them apart
+ * (dist/client-cluster.js), so activation does not load @kubernetes/client-node. The one way the
+ * extension reaches it.
+ */
+export function clusterAdapter(): Promise<ClusterAdapter> {
+  adapter ??= import('../../../server/src/cluster/adapter.js');
+  return adapter;
+}
 
 export class ClusterSession implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -46,7 +57,8 @@ export class ClusterSession implements vscode.Disposable {
    * The target as of now. A picked context the kubeconfig no longer has falls back to its current
    * context (and the picked namespace with it), like a deleted kind cluster would in kubectl.
    */
-  target(): Target {
+  async target(): Promise<Target> {
+    const { readKubeconfig } = await clusterAdapter();
     const kubeconfig = readKubeconfig({ env: process.env });
     const choice = this.choice();
     const picked = choice.context === null ? undefined : kubeconfig.contexts.find((c) => c.name === choice.context);
@@ -67,7 +79,8 @@ export class ClusterSession implements vscode.Disposable {
 
   /** A client for the target; throws a ClusterError (no-kubeconfig, no-context) before any request. */
   async connect(): Promise<Cluster> {
-    const { kubeconfig, context, namespace } = this.target();
+    const { kubeconfig, context, namespace } = await this.target();
+    const { createCluster } = await clusterAdapter();
     return createCluster({ kubeconfig, context: context.name, namespace });
   }
 

@@ -6,8 +6,8 @@
  */
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { kubeconfigPaths } from '../../../server/src/cluster/kubeconfig';
-import { ClusterError } from '../../../server/src/cluster/types';
+import { kubeconfigPaths } from '../../../server/src/cluster/kubeconfigPaths';
+import { asClusterError } from '../../../server/src/engine/cluster/apply';
 import type { ClusterSession } from './session';
 
 export interface StatusBar {
@@ -21,14 +21,21 @@ export function registerStatusBar(session: ClusterSession, subscriptions: vscode
   item.command = 'imageAware.switchContext';
   subscriptions.push(item);
 
-  const update = (): void => {
+  // Reading the kubeconfig is async (the cluster adapter loads on first use, just after activation);
+  // when changes come quickly, only the latest reading is shown.
+  let latest = 0;
+  const update = async (): Promise<void> => {
+    const reading = ++latest;
     try {
-      const { context, namespace } = session.target();
+      const { context, namespace } = await session.target();
+      if (reading !== latest) return;
       item.text = `$(cloud) ${context.name}/${namespace}`;
       item.tooltip = `Kubernetes context "${context.name}" (${context.server}), namespace "${namespace}": where Apply, Set Image and Scale go. Click to switch.`;
       item.show();
     } catch (error) {
-      if (error instanceof ClusterError && error.code === 'no-kubeconfig') {
+      if (reading !== latest) return;
+      // By name: readKubeconfig's ClusterError comes from the adapter's own bundle (dist/client-cluster.js).
+      if (asClusterError(error)?.code === 'no-kubeconfig') {
         item.text = '';
         item.hide();
         return;
@@ -49,7 +56,7 @@ export function registerStatusBar(session: ClusterSession, subscriptions: vscode
     subscriptions.push(watcher);
   }
   subscriptions.push(session.onDidChange(update));
-  update();
+  void update();
   return {
     get text() {
       return item.text;

@@ -4,8 +4,6 @@
  * allowed to list namespaces). The choice is kept for this workspace only; the kubeconfig is not written.
  */
 import * as vscode from 'vscode';
-import { createCluster } from '../../../server/src/cluster/client';
-import { readKubeconfig } from '../../../server/src/cluster/kubeconfig';
 import type { Kubeconfig } from '../../../server/src/cluster/kubeconfig';
 import type { ContextInfo } from '../../../server/src/cluster/types';
 import { argumentObject } from '../args';
@@ -13,6 +11,7 @@ import { reportFailure } from '../ui/failures';
 import type { Output } from '../ui/output';
 import { ask, pick } from '../ui/pick';
 import type { Choice } from '../ui/pick';
+import { clusterAdapter } from './session';
 import type { ClusterSession, TargetChoice } from './session';
 
 export interface SwitchArguments {
@@ -25,6 +24,7 @@ const TITLE = 'Image Aware: Kubernetes Context and Namespace';
 const LIST_TIMEOUT_MS = 3000;
 
 async function listNamespaces(kubeconfig: Kubeconfig, context: ContextInfo): Promise<string[]> {
+  const { createCluster } = await clusterAdapter();
   const cluster = await createCluster({ kubeconfig, context: context.name });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -63,6 +63,7 @@ export function registerSwitchContext(session: ClusterSession, output: Output, s
     vscode.commands.registerCommand('imageAware.switchContext', async (value: unknown): Promise<TargetChoice | undefined> => {
       const arg = argumentObject<SwitchArguments>(value);
       try {
+        const { readKubeconfig } = await clusterAdapter();
         const kubeconfig = readKubeconfig({ env: process.env });
         const active = session.choice().context ?? kubeconfig.currentContext;
         const name =

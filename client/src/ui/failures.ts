@@ -2,7 +2,7 @@
  * How a failed command is told: the tool's or the API server's own message in an error
  * notification (with "Show Output" for the full log), and a quiet note when the user cancelled.
  */
-import { ClusterError } from '../../../server/src/cluster/types';
+import { asClusterError } from '../../../server/src/engine/cluster/apply';
 import { ToolError } from '../../../server/src/tools/types';
 import { inform, showError } from './confirm';
 import type { Output } from './output';
@@ -15,8 +15,10 @@ function cancelled(error: unknown, signal: AbortSignal | undefined): boolean {
 
 /** The message for people; a 403 always names the verb and resource that were refused. */
 export function failureMessage(error: unknown): string {
-  if (error instanceof ClusterError && error.code === 'forbidden' && error.verb && error.resource && !error.message.includes(error.resource)) {
-    return `${error.message} (${error.verb} ${error.resource})`;
+  // By name: the cluster adapter is a bundle of its own (dist/client-cluster.js) with its own ClusterError class.
+  const clusterError = asClusterError(error);
+  if (clusterError?.code === 'forbidden' && clusterError.verb && clusterError.resource && !clusterError.message.includes(clusterError.resource)) {
+    return `${clusterError.message} (${clusterError.verb} ${clusterError.resource})`;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -9,19 +9,15 @@
  * and merged here.
  */
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Cluster as KubeCluster, Context as KubeContext, User as KubeUser } from '@kubernetes/client-node';
+import { kubeconfigPaths } from './kubeconfigPaths';
+import type { KubeconfigSources } from './kubeconfigPaths';
 import { ClusterError } from './types';
 import type { ContextInfo } from './types';
 
-export interface KubeconfigSources {
-  /** Where KUBECONFIG is read from (process.env by default). */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** The home folder for ~/.kube/config (os.homedir() by default). */
-  readonly home?: string;
-}
+export { kubeconfigPaths } from './kubeconfigPaths';
+export type { KubeconfigSources } from './kubeconfigPaths';
 
 export interface Kubeconfig {
   /** The files that were read, in precedence order. */
@@ -34,13 +30,6 @@ export interface Kubeconfig {
     readonly users: readonly KubeUser[];
     readonly contexts: readonly KubeContext[];
   };
-}
-
-/** The files kubectl would read, and whether they came from KUBECONFIG. */
-export function kubeconfigPaths(sources: KubeconfigSources = {}): { paths: string[]; fromEnv: boolean } {
-  const list = (sources.env ?? process.env).KUBECONFIG;
-  if (list) return { paths: [...new Set(list.split(delimiter).filter((p) => p !== ''))], fromEnv: true };
-  return { paths: [join(sources.home ?? homedir(), '.kube', 'config')], fromEnv: false };
 }
 
 function firstByName<T extends { readonly name: string }>(lists: readonly (readonly T[])[]): T[] {

@@ -61,7 +61,9 @@ suite('Build, push, pin and deploy (buildah, a loopback registry, the stub API s
     status = api.clusterStatus;
   });
 
-  test('the status bar shows the kubeconfig\'s current context and its namespace: stub/default', () => {
+  test('the status bar shows the kubeconfig\'s current context and its namespace: stub/default', async () => {
+    // Its first reading comes just after activation, once the cluster adapter has loaded.
+    await poll('the status bar to show stub/default', () => (status.text === '' ? undefined : true), 5_000);
     assert.equal(status.text, '$(cloud) stub/default');
   });
 
