@@ -13,7 +13,7 @@ const common = {
 
 // node-fetch 2 (under @kubernetes/client-node) requires whatwg-url only as a fallback for Node's own
 // URL (`Url.URL || whatwgUrl.URL`), which Node 20 always has; bundled, it would bring ~300 KB of
-// Unicode tables (tr46) into the client and the CLI for nothing.
+// Unicode tables (tr46) into the cluster adapter for nothing.
 const nodeUrlForWhatwgUrl = {
   name: 'node-url-for-whatwg-url',
   setup(b) {
@@ -22,20 +22,20 @@ const nodeUrlForWhatwgUrl = {
   },
 };
 
-// The cluster adapter (what `image-aware apply` and the extension's cluster commands import
-// dynamically) is a bundle of its own, so the CLI commands that never talk to a cluster, and the
-// extension's activation, do not load @kubernetes/client-node.
-const clusterAdapterApart = (filter, outfile) => ({
+// The cluster adapter (server/src/cluster/adapter.ts, which `image-aware apply` and the extension's
+// cluster commands import dynamically) is one bundle of its own, dist/cluster.js, shared by both, so
+// the CLI commands that never talk to a cluster, and the extension's activation, do not load
+// @kubernetes/client-node.
+const clusterAdapterApart = {
   name: 'cluster-adapter-apart',
   setup(b) {
-    b.onResolve({ filter }, (args) => (args.kind === 'dynamic-import' ? { path: outfile, external: true } : undefined));
+    b.onResolve({ filter: /\/cluster\/adapter(\.js)?$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './cluster.js', external: true } : undefined));
   },
-});
+};
 
 await Promise.all([
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [clusterAdapterApart(/\/cluster\/adapter(\.js)?$/, './client-cluster.js'), nodeUrlForWhatwgUrl] }),
-  build({ ...common, entryPoints: ['server/src/cluster/adapter.ts'], outfile: 'dist/client-cluster.js', plugins: [nodeUrlForWhatwgUrl] }),
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [clusterAdapterApart] }),
+  build({ ...common, entryPoints: ['server/src/cluster/adapter.ts'], outfile: 'dist/cluster.js', plugins: [nodeUrlForWhatwgUrl] }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [clusterAdapterApart(/\/cluster\/client(\.js)?$/, './cli-cluster.js')] }),
-  build({ ...common, entryPoints: ['server/src/cluster/client.ts'], outfile: 'dist/cli-cluster.js', plugins: [nodeUrlForWhatwgUrl] }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [clusterAdapterApart] }),
 ]);

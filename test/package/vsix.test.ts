@@ -31,8 +31,8 @@ test('the VSIX contains only what runs and what the Marketplace shows', () => {
   assert.deepEqual(listed, [
     'CHANGELOG.md',
     'LICENSE',
-    'dist/client-cluster.js',
     'dist/client.js',
+    'dist/cluster.js',
     'dist/server.js',
     'docs/icon.png',
     'docs/walkthrough/deploy.md',

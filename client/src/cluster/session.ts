@@ -29,7 +29,7 @@ let adapter: Promise<ClusterAdapter> | undefined;
 
 /**
  * createCluster and readKubeconfig, loaded on first use: scripts/build.mjs bundles them apart
- * (dist/client-cluster.js), so activation does not load @kubernetes/client-node. The one way the
+ * (dist/cluster.js), so activation does not load @kubernetes/client-node. The one way the
  * extension reaches it.
  */
 export function clusterAdapter(): Promise<ClusterAdapter> {

@@ -34,7 +34,7 @@ export function registerStatusBar(session: ClusterSession, subscriptions: vscode
       item.show();
     } catch (error) {
       if (reading !== latest) return;
-      // By name: readKubeconfig's ClusterError comes from the adapter's own bundle (dist/client-cluster.js).
+      // By name: readKubeconfig's ClusterError comes from the adapter's own bundle (dist/cluster.js).
       if (asClusterError(error)?.code === 'no-kubeconfig') {
         item.text = '';
         item.hide();

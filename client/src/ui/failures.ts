@@ -15,7 +15,7 @@ function cancelled(error: unknown, signal: AbortSignal | undefined): boolean {
 
 /** The message for people; a 403 always names the verb and resource that were refused. */
 export function failureMessage(error: unknown): string {
-  // By name: the cluster adapter is a bundle of its own (dist/client-cluster.js) with its own ClusterError class.
+  // By name: the cluster adapter is a bundle of its own (dist/cluster.js) with its own ClusterError class.
   const clusterError = asClusterError(error);
   if (clusterError?.code === 'forbidden' && clusterError.verb && clusterError.resource && !clusterError.message.includes(clusterError.resource)) {
     return `${clusterError.message} (${clusterError.verb} ${clusterError.resource})`;

@@ -154,7 +154,7 @@ run(process.argv.slice(2)).then(
       process.exitCode = SIGNAL_EXIT[name];
       return;
     }
-    // By name: the cluster adapter is its own bundle (dist/cli-cluster.js) with its own ClusterError class.
+    // By name: the cluster adapter is its own bundle (dist/cluster.js) with its own ClusterError class.
     const clusterError = asClusterError(error);
     if (error instanceof CliError) stderr(`image-aware: ${error.message}\n`);
     else if (clusterError) stderr(`image-aware: ${clusterError.message}\n`);

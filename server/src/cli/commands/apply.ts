@@ -146,8 +146,8 @@ export async function apply(argv: string[], io: ApplyIo): Promise<ApplyResult> {
   const objects = await readObjects(positionals, io);
 
   // Loaded here, not at the top: @kubernetes/client-node would add ~90 ms to every CLI start
-  // (scripts/build.mjs keeps it in its own bundle, dist/cli-cluster.js).
-  const { createCluster } = await import('../../cluster/client.js');
+  // (scripts/build.mjs keeps it in its own bundle, dist/cluster.js).
+  const { createCluster } = await import('../../cluster/adapter.js');
   const cluster = await createCluster({ env: io.env, home: io.home, context: values.context ?? null, namespace: values.namespace ?? null });
   const { context } = cluster;
   io.stderr(`Context "${context.name}" (${context.server}), namespace "${context.namespace}", field manager "${fieldManager}".\n`);
