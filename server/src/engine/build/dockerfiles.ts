@@ -2,13 +2,12 @@
  * What the build commands need to know about Dockerfiles, without building anything: the `FROM`
  * lines (base images and stage names, for `--target` and for links), and which Dockerfile builds
  * an image of a manifest.
- *
- * The reading follows the Dockerfile parser (moby/buildkit frontend/dockerfile/parser): parser
- * directives only at the very top (`# escape=` changes the line-continuation character), comment
- * lines are dropped even inside a continued instruction, instructions are case-insensitive, and
- * the heredoc bodies of RUN, COPY and ADD are skipped, so a `FROM` line inside one is not read as
- * an instruction.
+ * Dockerfiles are read with dockerfile-ast (the Docker language service's parser): parser
+ * directives (`# escape=`), continuations with comment lines inside, case-insensitive
+ * instructions and heredoc bodies, which are never read as instructions.
  */
+import { DockerfileParser } from 'dockerfile-ast';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseReference } from '../../core/reference/reference';
 
 export interface FromLine {
@@ -25,125 +24,26 @@ export interface FromLine {
   readonly platform: string | null;
 }
 
-interface PhysicalLine {
-  readonly text: string;
-  readonly start: number;
-}
-
-/** A logical instruction: its text with continuations joined, and each character's offset in the file. */
-interface Instruction {
-  readonly line: number;
-  readonly text: string;
-  readonly offsets: readonly number[];
-}
-
-const DIRECTIVE = /^#\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$/;
-const HEREDOC = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
-const HEREDOC_INSTRUCTIONS = new Set(['run', 'copy', 'add']);
-
-function physicalLines(text: string): PhysicalLine[] {
-  const lines: PhysicalLine[] = [];
-  let start = 0;
-  for (const match of text.matchAll(/\r\n|\n|\r/g)) {
-    lines.push({ text: text.slice(start, match.index), start });
-    start = match.index! + match[0].length;
-  }
-  lines.push({ text: text.slice(start), start });
-  return lines;
-}
-
-/** The escape character set by a leading `# escape=` directive, and the index of the first line after the directives. */
-function directives(lines: readonly PhysicalLine[]): { escape: string; body: number } {
-  let escape = '\\';
-  let index = 0;
-  for (; index < lines.length; index++) {
-    const match = DIRECTIVE.exec(lines[index].text.trim());
-    if (!match) break;
-    if (match[1].toLowerCase() === 'escape' && (match[2] === '`' || match[2] === '\\')) escape = match[2];
-  }
-  return { escape, body: index };
-}
-
-function isCommentOrBlank(text: string): boolean {
-  const trimmed = text.trimStart();
-  return trimmed === '' || trimmed.startsWith('#');
-}
-
-/** Joins continued lines into instructions, skipping comments, blank lines and heredoc bodies. */
-function instructions(text: string): Instruction[] {
-  const lines = physicalLines(text);
-  const { escape, body } = directives(lines);
-  const continuation = new RegExp(`${escape === '\\' ? '\\\\' : '`'}\\s*$`);
-  const result: Instruction[] = [];
-  let index = body;
-  while (index < lines.length) {
-    if (isCommentOrBlank(lines[index].text)) {
-      index++;
-      continue;
-    }
-    const line = index;
-    let joined = '';
-    const offsets: number[] = [];
-    for (; index < lines.length; index++) {
-      const physical = lines[index];
-      if (index > line && isCommentOrBlank(physical.text)) continue;
-      const cut = continuation.exec(physical.text);
-      const part = cut ? physical.text.slice(0, cut.index) : physical.text;
-      for (let i = 0; i < part.length; i++) offsets.push(physical.start + i);
-      joined += part;
-      if (!cut) break;
-    }
-    index++;
-    result.push({ line, text: joined, offsets });
-    index = skipHeredocs(joined, lines, index);
-  }
-  return result;
-}
-
-/** The line after the heredoc bodies an instruction opens (`RUN <<EOF`, `COPY <<-A <<B /dst`). */
-function skipHeredocs(instruction: string, lines: readonly PhysicalLine[], index: number): number {
-  const keyword = /^\s*(\S+)/.exec(instruction)?.[1].toLowerCase() ?? '';
-  if (!HEREDOC_INSTRUCTIONS.has(keyword)) return index;
-  for (const match of instruction.matchAll(HEREDOC)) {
-    const stripTabs = match[1] === '-';
-    while (index < lines.length && (stripTabs ? lines[index].text.replace(/^\t+/, '') : lines[index].text) !== match[3]) index++;
-    index++;
-  }
-  return index;
-}
-
-interface Word {
-  readonly text: string;
-  readonly start: number;
-  readonly end: number;
-}
-
-function words(instruction: Instruction): Word[] {
-  return [...instruction.text.matchAll(/\S+/g)].map((match) => ({
-    text: match[0],
-    start: instruction.offsets[match.index!],
-    end: instruction.offsets[match.index! + match[0].length - 1] + 1,
-  }));
-}
-
-function fromLine(instruction: Instruction): FromLine | null {
-  const [keyword, ...rest] = words(instruction);
-  if (keyword?.text.toLowerCase() !== 'from') return null;
-  let platform: string | null = null;
-  let at = 0;
-  for (; at < rest.length && rest[at].text.startsWith('--'); at++) {
-    const flag = /^--platform=(.*)$/i.exec(rest[at].text);
-    if (flag) platform = flag[1];
-  }
-  const image = rest[at];
-  if (!image) return null;
-  const stage = rest[at + 1]?.text.toLowerCase() === 'as' ? (rest[at + 2]?.text ?? null) : null;
-  return { line: instruction.line, start: image.start, end: image.end, image: image.text, stage, platform };
-}
-
-/** Every `FROM` instruction of a Dockerfile, in order. */
+/** Every `FROM` instruction of a Dockerfile that names an image, in order. */
 export function fromLines(text: string): FromLine[] {
-  return instructions(text).flatMap((instruction) => fromLine(instruction) ?? []);
+  const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
+  return DockerfileParser.parse(text)
+    .getFROMs()
+    .flatMap((from): FromLine[] => {
+      const range = from.getImageRange();
+      const image = from.getImage();
+      if (range === null || image === null) return [];
+      return [
+        {
+          line: from.getRange().start.line,
+          start: document.offsetAt(range.start),
+          end: document.offsetAt(range.end),
+          image,
+          stage: from.getBuildStage(),
+          platform: from.getPlatformFlag()?.getValue() ?? null,
+        },
+      ];
+    });
 }
 
 /** The stage names (`FROM … AS name`) in order, as written: what `--target` can be. */
