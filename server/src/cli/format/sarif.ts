@@ -6,6 +6,7 @@
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { ArtifactLocation, Log, ReportingDescriptor, Result } from 'sarif';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES } from '../../core/diagnostics/catalog';
 import type { SeveritySetting } from '../../core/diagnostics/catalog';
 import type { FileReport } from '../report';
@@ -13,7 +14,7 @@ import type { FileReport } from '../report';
 const SRCROOT = '%SRCROOT%';
 
 /** SARIF has no level below note, so hints become notes too. */
-const LEVELS: Readonly<Record<SeveritySetting, 'error' | 'warning' | 'note' | 'none'>> = {
+const LEVELS: Readonly<Record<SeveritySetting, Result.level>> = {
   error: 'error',
   warning: 'warning',
   information: 'note',
@@ -31,7 +32,7 @@ function encodeSegments(segments: readonly string[]): string {
   return segments.map(encodeURIComponent).join('/');
 }
 
-function artifactLocation(report: FileReport, cwd: string): { uri: string; uriBaseId?: string } {
+function artifactLocation(report: FileReport, cwd: string): ArtifactLocation {
   // Standard input has no location on disk, so its display name stands in as a relative reference.
   if (report.absolutePath === null) return { uri: encodeSegments([report.path]) };
   const path = relative(cwd, report.absolutePath);
@@ -40,7 +41,7 @@ function artifactLocation(report: FileReport, cwd: string): { uri: string; uriBa
 }
 
 export function formatSarif(reports: readonly FileReport[], run: SarifRun): string {
-  const rules = DIAGNOSTIC_CODES.map((code) => ({
+  const rules = DIAGNOSTIC_CODES.map((code): ReportingDescriptor => ({
     id: code,
     shortDescription: { text: DIAGNOSTIC_RULES[code].summary },
     // The project has no public home page yet, so the help travels in the log instead of a link.
@@ -49,7 +50,7 @@ export function formatSarif(reports: readonly FileReport[], run: SarifRun): stri
   }));
   const results = reports.flatMap((report) => {
     const location = artifactLocation(report, run.cwd);
-    return report.diagnostics.map((d) => ({
+    return report.diagnostics.map((d): Result => ({
       ruleId: d.code,
       ruleIndex: DIAGNOSTIC_CODES.indexOf(d.code),
       level: LEVELS[d.severity],
@@ -64,7 +65,7 @@ export function formatSarif(reports: readonly FileReport[], run: SarifRun): stri
       ],
     }));
   });
-  const log = {
+  const log: Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
