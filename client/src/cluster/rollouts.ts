@@ -6,9 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { Cluster, ObjectRef } from '../../../server/src/cluster/types';
-import { displayName } from '../../../server/src/engine/cluster/objects';
-import { hasRolloutStatus, watchRollout } from '../../../server/src/engine/cluster/rollout';
-import type { RolloutResult } from '../../../server/src/engine/cluster/rollout';
+import { displayName, hasRolloutStatus, watchRollout } from '../../../server/src/engine';
+import type { RolloutResult } from '../../../server/src/engine';
 import { showError } from '../ui/confirm';
 import type { Output } from '../ui/output';
 import type { ReportProgress } from '../ui/progress';

@@ -16,7 +16,14 @@ export { applyObjects, asClusterError, normalizedYaml, placeObject } from './clu
 export type { AppliedObject, ApplyFlowOptions, ApplyOutcome, ApplyPrompts, ApplyReport, ChangeAction, ObjectChange, RefusedObject } from './cluster/apply';
 export { displayName, manifestObjects, refOf } from './cluster/objects';
 export type { ManifestObject } from './cluster/objects';
-export { hasRolloutStatus, pullFailures, rolloutStatus, selectorString, watchRollout } from './cluster/rollout';
-export type { PullFailure, PullFailureCause, RolloutResult, RolloutStatus, WatchRolloutOptions } from './cluster/rollout';
+export { hasRolloutStatus, rolloutStatus } from './cluster/rolloutStatus';
+export type { RolloutStatus } from './cluster/rolloutStatus';
+export { pullFailures } from './cluster/pullFailures';
+export type { PullFailure, PullFailureCause } from './cluster/pullFailures';
+export { selectorString } from './cluster/selector';
+export { watchRollout } from './cluster/watchRollout';
+export type { RolloutResult, WatchRolloutOptions } from './cluster/watchRollout';
+export { systemClock } from './clock';
+export type { Clock } from './clock';
 export { scale } from './cluster/scale';
 export { containersOf, setImage, setImageFileEdit, setImagePatch } from './cluster/setImage';

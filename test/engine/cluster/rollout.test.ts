@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { ClusterError } from '../../../server/src/cluster/types';
 import type { KubeObject } from '../../../server/src/cluster/types';
 import { hasRolloutStatus, pullFailures, rolloutStatus, selectorString, watchRollout } from '../../../server/src/engine';
+import { ManualClock } from '../../helpers/clock';
 import { FakeCluster } from './fakeCluster';
 
 function workload(kind: string, generation: number, spec: object, status: object, apiVersion = 'apps/v1'): KubeObject {
@@ -250,9 +251,18 @@ test('watchRollout stops on a pull failure that persists, keeping the cause an e
   cluster.put(deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
   cluster.pods = [pod('web-1', [waitingStatus('web', 'nginx:does-not-exist', 'ErrImagePull', NOT_FOUND)])];
   const lines: string[] = [];
-  const watching = watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 5000, pollMs: 10, pullFailureMs: 60 });
-  await until(() => cluster.calls.some((c) => c.method === 'list'));
+  const clock = new ManualClock();
+  let done = false;
+  const watching = watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 5000, pollMs: 10, pullFailureMs: 60, clock }).finally(() => (done = true));
+  await until(() => lines.some((l) => l.startsWith('web-1')));
   cluster.pods = [pod('web-1', [waitingStatus('web', 'nginx:does-not-exist', 'ImagePullBackOff', 'Back-off pulling image "nginx:does-not-exist"')])];
+  // Listed again before the failure has lasted pullFailureMs: still watching.
+  const lists = (): number => cluster.calls.filter((c) => c.method === 'list').length;
+  const before = lists();
+  clock.advance(50);
+  await until(() => lists() > before);
+  assert.equal(done, false);
+  clock.advance(10);
   const result = await watching;
   assert.equal(result.done, false);
   assert.equal(result.pullFailures[0].reason, 'ImagePullBackOff');
@@ -274,7 +284,11 @@ test('watchRollout seeing only the back-off lists the pod\'s Failed events for t
     kubeletEvent('web-1', 'spec.containers{web}', 'BackOff', 'Back-off pulling image "nginx:does-not-exist"', '2026-01-01T10:01:00Z'),
   ];
   const lines: string[] = [];
-  const result = await watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 5000, pollMs: 10, pullFailureMs: 30 });
+  const clock = new ManualClock();
+  const watching = watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 5000, pollMs: 10, pullFailureMs: 30, clock });
+  await until(() => lines.some((l) => l.startsWith('web-1')));
+  clock.advance(30);
+  const result = await watching;
   assert.equal(result.pullFailures[0].cause, 'tag-not-found');
   assert.match(result.message, /^web-1 cannot pull nginx:does-not-exist \(ImagePullBackOff\): The tag "does-not-exist" of docker\.io\/library\/nginx does not exist/);
   assert.deepEqual(lines.filter((l) => l.startsWith('web-1')), ['web-1 web: ImagePullBackOff nginx:does-not-exist: The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.']);
@@ -294,7 +308,12 @@ test('watchRollout still reports a back-off whose events cannot be read, with "s
     if (kind === 'Event') throw new ClusterError('You may not list events in namespace "team"', 'forbidden', 403, 'list', 'events');
     return listPods(apiVersion, kind, namespace, selectors);
   };
-  const result = await watchRollout(REF, cluster, { output: () => undefined, timeoutMs: 5000, pollMs: 10, pullFailureMs: 30 });
+  const clock = new ManualClock();
+  const lines: string[] = [];
+  const watching = watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 5000, pollMs: 10, pullFailureMs: 30, clock });
+  await until(() => lines.some((l) => l.startsWith('web-1')));
+  clock.advance(30);
+  const result = await watching;
   assert.equal(result.pullFailures[0].cause, 'unknown');
   assert.equal(result.pullFailures[0].fix, 'See the pod\'s events for the kubelet\'s reason: kubectl describe pod web-1 -n team');
 });
@@ -311,7 +330,13 @@ test('watchRollout stops at once on a failure that never heals (ErrImageNeverPul
 test('watchRollout gives up after the timeout with the last status', async () => {
   const cluster = new FakeCluster();
   cluster.put(deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
-  const result = await watchRollout(REF, cluster, { output: () => undefined, timeoutMs: 50, pollMs: 10 });
+  const clock = new ManualClock();
+  const lines: string[] = [];
+  const watching = watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 50, pollMs: 10, clock });
+  await until(() => lines.length === 1);
+  clock.advance(50);
+  const result = await watching;
+  assert.equal(clock.pending, 0, 'no timer is left behind');
   assert.deepEqual(result, {
     done: false,
     message: 'timed out after 0.05s: Waiting for deployment "web" rollout to finish: 1 out of 2 new replicas have been updated...',

@@ -4,7 +4,7 @@
  * server dry run, and the live object and what the server would store are printed as a unified diff;
  * only with --yes are the changes applied. Fields other field managers own are taken over only with
  * --force-conflicts. Then the rollout of every Deployment, StatefulSet and DaemonSet that changed is
- * followed like `kubectl rollout status` (engine/cluster/rollout.ts), and pods that cannot pull their
+ * followed like `kubectl rollout status` (engine/cluster/watchRollout.ts), and pods that cannot pull their
  * image are told with the kubelet's reason and a fix.
  * The diff goes to stdout (it is the result, and pipes into a file); what happens goes to stderr.
  */
