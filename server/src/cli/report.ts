@@ -3,8 +3,8 @@
  * it and each diagnostic with 1-based lines and columns (columns count UTF-16 code units, as the
  * core's offsets do and as SARIF's `utf16CodeUnits` declares). Formats only print these values.
  */
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from '../core/features/types';
-import { LineIndex } from '../core/lineIndex';
 import type { InputLocation } from './inputs';
 
 export interface LocatedDiagnostic extends Diagnostic {
@@ -21,7 +21,7 @@ export interface FileReport extends InputLocation {
 
 /** Converts offsets to positions, in file order: the core lists diagnostics by document and kind, a reader wants them top to bottom. */
 export function locateDiagnostics(text: string, diagnostics: readonly Diagnostic[]): LocatedDiagnostic[] {
-  const lines = new LineIndex(text);
+  const lines = TextDocument.create('file:///check', 'yaml', 0, text);
   return [...diagnostics]
     .sort((a, b) => a.start - b.start || a.end - b.end)
     .map((diagnostic) => {

@@ -8,8 +8,8 @@
  * image are told with the kubelet's reason and a fix.
  * The diff goes to stdout (it is the result, and pipes into a file); what happens goes to stderr.
  */
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FieldConflict, KubeObject, ObjectRef } from '../../cluster/types';
-import { LineIndex } from '../../core/lineIndex';
 import { applyObjects, displayName, hasRolloutStatus, manifestObjects, watchRollout } from '../../engine';
 import type { ApplyPrompts, ApplyReport, ObjectChange } from '../../engine';
 import { CliError, parseCommandLine } from '../args';
@@ -82,7 +82,7 @@ export function parseDuration(text: string, flag: string): number {
 async function readObjects(paths: readonly string[], io: ApplyIo): Promise<KubeObject[]> {
   const objects: KubeObject[] = [];
   for (const input of await readInputs(paths, io.cwd, io.readStdin)) {
-    const lines = new LineIndex(input.text);
+    const lines = TextDocument.create('file:///apply', 'yaml', 0, input.text);
     for (const found of manifestObjects(input.text)) {
       if (found.object === null) throw new CliError(`${input.path} line ${lines.positionAt(found.start).line + 1}: ${found.problem} Nothing was applied.`);
       objects.push(found.object);
