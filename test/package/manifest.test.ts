@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DEFAULT_FIELD_MANAGER } from '../../server/src/engine';
 import { TOOL_NAMES } from '../../server/src/tools/types';
 
 const root = resolve(__dirname, '../../..');
@@ -78,6 +79,8 @@ test('every command is contributed under the Image Aware category, and every set
     assert.ok(typeof (setting.markdownDescription ?? setting.description) === 'string', `${key} has a description`);
     assert.ok('default' in setting, `${key} has a default`);
   }
+  // The CLI and the client fall back to the engine's default when the setting is empty.
+  assert.equal(pkg.contributes.configuration.properties['imageAware.apply.fieldManager'].default, DEFAULT_FIELD_MANAGER);
 });
 
 test('the client registers every contributed command the server does not announce, and menus name contributed commands', () => {

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { containerAt } from '../../../server/src/core/features/fieldAt';
 import { documentAt } from '../../../server/src/core/analysis';
 import type { Cluster, KubeObject, ObjectRef } from '../../../server/src/cluster/types';
-import { applyObjects } from '../../../server/src/engine/cluster/apply';
+import { applyObjects, fieldManagerOrDefault, tallyApply } from '../../../server/src/engine/cluster/apply';
 import type { ApplyReport } from '../../../server/src/engine/cluster/apply';
 import { displayName, manifestObjects, refOf } from '../../../server/src/engine/cluster/objects';
 import { scale } from '../../../server/src/engine/cluster/scale';
@@ -52,7 +52,7 @@ export interface ApplyResult extends ApplyReport {
 }
 
 function fieldManager(): string {
-  return vscode.workspace.getConfiguration('imageAware.apply').get<string>('fieldManager', 'image-aware').trim() || 'image-aware';
+  return fieldManagerOrDefault(vscode.workspace.getConfiguration('imageAware.apply').get<string>('fieldManager'));
 }
 
 function sameRef(a: ObjectRef, b: ObjectRef): boolean {
@@ -124,18 +124,15 @@ export class ClusterCommands {
       report('applied');
       if (!result.confirmed) return { ...result, rollouts: [] };
       this.tellApplied(result, where);
-      const changed = result.results.filter((r) => r.outcome === 'created' || r.outcome === 'configured').map((r) => r.ref);
-      const rollouts = await watchRollouts(changed, cluster, this.output, report, signal);
+      const rollouts = await watchRollouts(tallyApply(result).changed, cluster, this.output, report, signal);
       return { ...result, rollouts };
     });
   }
 
   private tellApplied(result: ApplyReport, where: string): void {
-    const problems = [
-      ...result.refused.map((r) => `${displayName(r.ref)}: ${r.message}`),
-      ...result.results.filter((r) => r.outcome === 'refused' || r.outcome === 'not-forced').map((r) => `${displayName(r.ref)}: ${r.message}`),
-    ];
-    const done = result.results.filter((r) => r.outcome !== 'refused' && r.outcome !== 'not-forced').map((r) => `${displayName(r.ref)} ${r.outcome}`);
+    const tally = tallyApply(result);
+    const problems = tally.notApplied.map((r) => `${displayName(r.ref)}: ${r.message}`);
+    const done = tally.applied.map((r) => `${displayName(r.ref)} ${r.outcome}`);
     if (problems.length > 0) showError(`Not applied to ${where}: ${problems.join('; ')}`, this.output);
     if (done.length > 0) inform(`Applied to ${where}: ${done.join(', ')}.`);
   }

@@ -10,8 +10,8 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FieldConflict, KubeObject, ObjectRef } from '../../cluster/types';
-import { applyObjects, displayName, hasRolloutStatus, manifestObjects, watchRollout } from '../../engine';
-import type { ApplyPrompts, ApplyReport, ObjectChange } from '../../engine';
+import { applyObjects, DEFAULT_FIELD_MANAGER, displayName, hasRolloutStatus, manifestObjects, tallyApply, watchRollout } from '../../engine';
+import type { ApplyPrompts, ApplyTally, ObjectChange } from '../../engine';
 import { CliError, parseCommandLine } from '../args';
 import { unifiedDiff } from '../diff';
 import { readInputs } from '../inputs';
@@ -62,7 +62,6 @@ export interface ApplyIo extends RegistryIo {
 /** How far `apply` got; main.ts turns it into the exit status. */
 export type ApplyResult = 'done' | 'not-rolled-out' | 'not-applied';
 
-const DEFAULT_FIELD_MANAGER = 'image-aware';
 const DEFAULT_TIMEOUT = '300s';
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -112,8 +111,8 @@ function dryRunLine(change: ObjectChange, force: boolean): string {
   return `${displayName(change.ref)} would not be applied: other field managers own ${owned(change.conflicts)}; --force-conflicts takes them over`;
 }
 
-function counts(report: ApplyReport): string {
-  const count = (outcome: string): number => report.results.filter((r) => r.outcome === outcome).length;
+function counts(applied: ApplyTally['applied']): string {
+  const count = (outcome: string): number => applied.filter((r) => r.outcome === outcome).length;
   return `${count('created')} created, ${count('configured')} configured, ${count('unchanged')} unchanged`;
 }
 
@@ -180,13 +179,13 @@ export async function apply(argv: string[], io: ApplyIo): Promise<ApplyResult> {
     return wouldFail > 0 ? 'not-applied' : 'done';
   }
 
-  const failed = report.refused.length + report.results.filter((r) => r.outcome === 'refused' || r.outcome === 'not-forced').length;
+  const tally = tallyApply(report);
+  const failed = tally.notApplied.length;
   const notForced = report.results.some((r) => r.outcome === 'not-forced');
-  io.stderr(`${counts(report)}${failed > 0 ? `, ${failed} not applied` : ''}.${notForced ? ' --force-conflicts takes over fields other managers own.' : ''}\n`);
+  io.stderr(`${counts(tally.applied)}${failed > 0 ? `, ${failed} not applied` : ''}.${notForced ? ' --force-conflicts takes over fields other managers own.' : ''}\n`);
 
   let rolledOut = true;
-  const changed = report.results.filter((r) => (r.outcome === 'created' || r.outcome === 'configured') && hasRolloutStatus(r.ref)).map((r) => r.ref);
-  for (const ref of values['no-wait'] ? [] : changed) {
+  for (const ref of values['no-wait'] ? [] : tally.changed.filter(hasRolloutStatus)) {
     const result = await watchRollout(ref, cluster, { timeoutMs, signal: io.signal, output: (line) => io.stderr(`${line}\n`) });
     if (!result.done) {
       rolledOut = false;

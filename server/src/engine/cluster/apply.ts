@@ -68,6 +68,33 @@ export interface ApplyReport {
   readonly results: readonly AppliedObject[];
 }
 
+/** The field manager server-side apply records when none is configured (`kubectl apply --server-side` uses "kubectl"). */
+export const DEFAULT_FIELD_MANAGER = 'image-aware';
+
+/** The configured field manager, trimmed, or the default when it is empty. */
+export function fieldManagerOrDefault(configured: string | undefined): string {
+  return configured?.trim() || DEFAULT_FIELD_MANAGER;
+}
+
+/** What an apply came to, object by object. */
+export interface ApplyTally {
+  /** Applied: created, configured or unchanged. */
+  readonly applied: readonly AppliedObject[];
+  /** Refused in the dry run or by the apply, or not forced over other managers' fields, with why. */
+  readonly notApplied: readonly RefusedObject[];
+  /** Created or configured: the objects whose rollouts are worth following. */
+  readonly changed: readonly ObjectRef[];
+}
+
+export function tallyApply(report: ApplyReport): ApplyTally {
+  const failed = (r: AppliedObject): boolean => r.outcome === 'refused' || r.outcome === 'not-forced';
+  return {
+    applied: report.results.filter((r) => !failed(r)),
+    notApplied: [...report.refused, ...report.results.filter(failed).map((r) => ({ ref: r.ref, message: r.message ?? r.outcome }))],
+    changed: report.results.filter((r) => r.outcome === 'created' || r.outcome === 'configured').map((r) => r.ref),
+  };
+}
+
 /** Codes that concern every object alike: there is no point in going on. */
 const FATAL = new Set(['no-kubeconfig', 'no-context', 'unreachable', 'unauthorized']);
 
