@@ -5,12 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CliError } from '../../server/src/cli/args';
 import { readPinTargets, writePins } from '../../server/src/cli/pinFiles';
 import type { PinnedImage } from '../../server/src/core/edits/pinEdits';
+import { fillDisk, immutableFile, readOnlyFolder, smallTmpfs } from '../helpers/fileSystems';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const PIN = { keepTag: true, platform: null };
@@ -39,4 +40,96 @@ test('a file changed on disk after it was read is not overwritten; files that di
   const result = writePins(files, PIN, false, quiet);
   assert.deepEqual(result.changed, ['a.yaml', 'b.yaml']);
   assert.equal(readFileSync(join(dir, 'b.yaml'), 'utf8'), `\ufeff${text.replace('web:1.0', `web:1.0@${DIGEST}`)}`);
+});
+
+const IMAGE = 'reg.example/web:1.0';
+const POD = `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: web\n      image: ${IMAGE}\n`;
+const PINNED = POD.replace(IMAGE, `${IMAGE}@${DIGEST}`);
+
+/** Reads `paths` below `dir` and pins IMAGE in each, as `pin` does once the registry answered. */
+async function pinAll(dir: string, paths: readonly string[]): Promise<unknown> {
+  const targets = await readPinTargets('pin', paths, dir);
+  return writePins(targets.map((t) => ({ id: t.id, pins: [pinOf(t.id.text, IMAGE)] })), PIN, false, quiet);
+}
+
+test('a full disk leaves every byte of the file as it was and no temporary file', async (t) => {
+  const dir = smallTmpfs(t, 64);
+  // One page exactly, so the pinned text needs a second one: rewritten in place it cannot fit either.
+  const text = `${POD}#${'x'.repeat(4096 - POD.length - 2)}\n`;
+  assert.equal(Buffer.byteLength(text), 4096);
+  writeFileSync(join(dir, 'pod.yaml'), text);
+  const filler = fillDisk(dir);
+
+  await assert.rejects(pinAll(dir, ['pod.yaml']), (error: unknown) => error instanceof CliError && /^cannot write pod\.yaml: ENOSPC/.test(error.message));
+  const after = readFileSync(join(dir, 'pod.yaml'));
+  assert.ok(after.equals(Buffer.from(text)), `pod.yaml holds ${after.length} bytes that are not its 4096 original ones`);
+  assert.deepEqual(readdirSync(dir).sort(), ['filler', 'pod.yaml']);
+
+  rmSync(filler);
+  await pinAll(dir, ['pod.yaml']);
+  assert.equal(readFileSync(join(dir, 'pod.yaml'), 'utf8'), text.replace(IMAGE, `${IMAGE}@${DIGEST}`));
+  assert.deepEqual(readdirSync(dir), ['pod.yaml']);
+});
+
+test('the second of three files cannot be written: none is written, and the message names it', async (t) => {
+  for (const [name, deny, reason] of [
+    ['b.yaml', (path: string) => immutableFile(t, path), /^cannot write b\.yaml: EPERM/],
+    [join('ro', 'b.yaml'), (path: string) => readOnlyFolder(t, dirname(path)), /^cannot write ro\/b\.yaml: EROFS/],
+  ] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'image-aware-pinfiles-'));
+    mkdirSync(join(dir, 'ro'));
+    const paths = ['a.yaml', name, 'c.yaml'];
+    for (const path of paths) writeFileSync(join(dir, path), POD);
+    deny(join(dir, name));
+    // After hooks run in the order they were added: this one after the permission is given back.
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+
+    await assert.rejects(pinAll(dir, paths), (error: unknown) => error instanceof CliError && reason.test(error.message));
+    for (const path of paths) assert.equal(readFileSync(join(dir, path), 'utf8'), POD, `${path} is unchanged`);
+    assert.deepEqual(readdirSync(dir).sort(), ['a.yaml', 'b.yaml', 'c.yaml', 'ro'].filter((n) => n !== 'b.yaml' || name === 'b.yaml'));
+  }
+});
+
+test('a rewritten file keeps its mode and owner; a symbolic link is kept and its target rewritten', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'image-aware-pinfiles-'));
+  try {
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'owned.yaml'), POD, { mode: 0o640 });
+    chmodSync(join(dir, 'owned.yaml'), 0o640);
+    // Needs root, like keeping the owner does.
+    chownSync(join(dir, 'owned.yaml'), 1234, 2345);
+    writeFileSync(join(dir, 'real', 'target.yaml'), POD);
+    chmodSync(join(dir, 'real', 'target.yaml'), 0o604);
+    symlinkSync(join('real', 'target.yaml'), join(dir, 'link.yaml'));
+
+    await pinAll(dir, ['owned.yaml', 'link.yaml']);
+    const owned = statSync(join(dir, 'owned.yaml'));
+    assert.equal(owned.mode & 0o7777, 0o640);
+    assert.deepEqual([owned.uid, owned.gid], [1234, 2345]);
+    assert.equal(readFileSync(join(dir, 'owned.yaml'), 'utf8'), PINNED);
+    assert.ok(lstatSync(join(dir, 'link.yaml')).isSymbolicLink(), 'the link is still a link');
+    assert.equal(readlinkSync(join(dir, 'link.yaml')), join('real', 'target.yaml'));
+    assert.equal(readFileSync(join(dir, 'real', 'target.yaml'), 'utf8'), PINNED);
+    assert.equal(statSync(join(dir, 'real', 'target.yaml')).mode & 0o7777, 0o604);
+    assert.deepEqual([readdirSync(dir).sort(), readdirSync(join(dir, 'real'))], [['link.yaml', 'owned.yaml', 'real'], ['target.yaml']]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a symbolic link below a folder that points out of it is not read; named, it is', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'image-aware-pinfiles-'));
+  try {
+    for (const folder of ['walked', 'outside']) mkdirSync(join(dir, folder));
+    writeFileSync(join(dir, 'walked', 'a.yaml'), POD);
+    writeFileSync(join(dir, 'outside', 'b.yaml'), POD);
+    symlinkSync(join('..', 'outside', 'b.yaml'), join(dir, 'walked', 'out.yaml'));
+    symlinkSync(join('..', 'outside'), join(dir, 'walked', 'outdir'));
+    symlinkSync('a.yaml', join(dir, 'walked', 'same.yaml'));
+    const paths = async (named: string[]): Promise<string[]> => (await readPinTargets('pin', named, dir)).map((t) => t.id.path);
+    assert.deepEqual(await paths(['walked']), [join('walked', 'a.yaml')]);
+    assert.deepEqual(await paths([join('walked', 'out.yaml'), 'walked']), [join('walked', 'out.yaml'), join('walked', 'a.yaml')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
