@@ -16,6 +16,7 @@ import { fillDisk, immutableFile, readOnlyFolder, smallTmpfs } from '../helpers/
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const PIN = { keepTag: true, platform: null };
 const quiet = { stdout: () => undefined, stderr: () => undefined };
+const WHOLE = { maxFileSize: Number.POSITIVE_INFINITY, notice: () => undefined };
 
 function pinOf(text: string, image: string): PinnedImage {
   const start = text.indexOf(image);
@@ -27,17 +28,17 @@ test('a file changed on disk after it was read is not overwritten; files that di
   const text = 'spec:\r\n  containers:\r\n    - name: web\r\n      image: reg.example/web:1.0\r\n';
   writeFileSync(join(dir, 'a.yaml'), text);
   writeFileSync(join(dir, 'b.yaml'), `\ufeff${text}`);
-  const targets = await readPinTargets('push', ['a.yaml', 'b.yaml'], dir);
+  const targets = await readPinTargets('push', ['a.yaml', 'b.yaml'], dir, WHOLE);
   const edited = text.replace('name: web', 'name: web-2');
   writeFileSync(join(dir, 'a.yaml'), edited);
 
   const files = targets.map((t) => ({ id: t.id, pins: [pinOf(t.id.text, 'reg.example/web:1.0')] }));
-  assert.throws(() => writePins(files, PIN, false, quiet), (error: unknown) => error instanceof CliError && /a\.yaml changed since it was read/.test(error.message));
+  await assert.rejects(writePins(files, PIN, false, quiet), (error: unknown) => error instanceof CliError && /a\.yaml changed since it was read/.test(error.message));
   assert.equal(readFileSync(join(dir, 'a.yaml'), 'utf8'), edited, 'the edit made meanwhile is kept');
   assert.equal(readFileSync(join(dir, 'b.yaml'), 'utf8'), `\ufeff${text}`, 'nothing is written when a file changed');
 
   writeFileSync(join(dir, 'a.yaml'), text);
-  const result = writePins(files, PIN, false, quiet);
+  const result = await writePins(files, PIN, false, quiet);
   assert.deepEqual(result.changed, ['a.yaml', 'b.yaml']);
   assert.equal(readFileSync(join(dir, 'b.yaml'), 'utf8'), `\ufeff${text.replace('web:1.0', `web:1.0@${DIGEST}`)}`);
 });
@@ -48,7 +49,7 @@ const PINNED = POD.replace(IMAGE, `${IMAGE}@${DIGEST}`);
 
 /** Reads `paths` below `dir` and pins IMAGE in each, as `pin` does once the registry answered. */
 async function pinAll(dir: string, paths: readonly string[]): Promise<unknown> {
-  const targets = await readPinTargets('pin', paths, dir);
+  const targets = await readPinTargets('pin', paths, dir, WHOLE);
   return writePins(targets.map((t) => ({ id: t.id, pins: [pinOf(t.id.text, IMAGE)] })), PIN, false, quiet);
 }
 
@@ -126,9 +127,15 @@ test('a symbolic link below a folder that points out of it is not read; named, i
     symlinkSync(join('..', 'outside', 'b.yaml'), join(dir, 'walked', 'out.yaml'));
     symlinkSync(join('..', 'outside'), join(dir, 'walked', 'outdir'));
     symlinkSync('a.yaml', join(dir, 'walked', 'same.yaml'));
-    const paths = async (named: string[]): Promise<string[]> => (await readPinTargets('pin', named, dir)).map((t) => t.id.path);
-    assert.deepEqual(await paths(['walked']), [join('walked', 'a.yaml')]);
-    assert.deepEqual(await paths([join('walked', 'out.yaml'), 'walked']), [join('walked', 'out.yaml'), join('walked', 'a.yaml')]);
+    const read = async (named: string[]): Promise<{ paths: string[]; notices: string }> => {
+      let notices = '';
+      const targets = await readPinTargets('pin', named, dir, { ...WHOLE, notice: (text) => (notices += text) });
+      return { paths: targets.map((t) => t.id.path), notices };
+    };
+    const outside = (name: string, target: string): string =>
+      `${join('walked', name)}: not followed, a symbolic link out of walked (to ${join(dir, 'outside', target)}); name it to include it.\n`;
+    assert.deepEqual(await read(['walked']), { paths: [join('walked', 'a.yaml')], notices: outside('out.yaml', 'b.yaml') + outside('outdir', '') });
+    assert.deepEqual((await read([join('walked', 'out.yaml'), 'walked'])).paths, [join('walked', 'out.yaml'), join('walked', 'a.yaml')]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
