@@ -17,6 +17,11 @@ const STDIN_PATH = '<stdin>';
 
 const MANIFEST_FILE = /\.ya?ml$/i;
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
+/** What a symbolic link that cannot be followed is, by the error code of following it. */
+const BROKEN_LINKS: Readonly<Record<string, string>> = {
+  ELOOP: 'a symbolic link that leads round in a loop',
+  ENOENT: 'a symbolic link to a path that does not exist',
+};
 
 /** Where an input comes from, before it is read. */
 export interface InputLocation {
@@ -64,28 +69,29 @@ function isInside(real: string, root: string): boolean {
 
 /**
  * The real path of an entry found below a folder, or null, told, when it is a symbolic link that
- * cannot be followed or that leads out of the folder (a link out of it to a file that is no manifest
- * is skipped without a word, as such a file would be).
+ * cannot be followed or that leads out of the folder (without a word when it leads to a file that is
+ * no manifest, as such a file would be skipped, or to a path already read because it was named).
  */
-function followed(path: string, absolutePath: string, walk: Walk, notice: (text: string) => void): string | null {
+function followed(path: string, absolutePath: string, walk: Walk, search: Search): string | null {
   let real: string;
   try {
     real = realpathSync(absolutePath);
   } catch (error) {
     if (!io(path, () => lstatSync(absolutePath)).isSymbolicLink()) throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
-    notice(`${path}: skipped, a symbolic link that cannot be followed (${(error as Error).message}).\n`);
+    const broken = BROKEN_LINKS[(error as NodeJS.ErrnoException).code ?? ''] ?? `a symbolic link that cannot be followed (${(error as Error).message})`;
+    search.notice(`${path}: skipped, ${broken}.\n`);
     return null;
   }
-  if (isInside(real, walk.root)) return real;
+  if (isInside(real, walk.root) || search.seen.has(real)) return real;
   if (MANIFEST_FILE.test(path) || io(path, () => statSync(real)).isDirectory()) {
-    notice(`${path}: not followed, a symbolic link out of ${walk.path} (to ${real}); name it to include it.\n`);
+    search.notice(`${path}: not followed, a symbolic link out of ${walk.path} (to ${real}); name it to include it.\n`);
   }
   return null;
 }
 
 /** Adds the file at `path`, or the manifest files below the folder there; `walk` is the named folder it was found in, null when named. */
 function find(path: string, absolutePath: string, walk: Walk | null, search: Search): void {
-  const real = walk === null ? io(path, () => realpathSync(absolutePath)) : followed(path, absolutePath, walk, search.notice);
+  const real = walk === null ? io(path, () => realpathSync(absolutePath)) : followed(path, absolutePath, walk, search);
   if (real === null || search.seen.has(real)) return;
   const stat = io(path, () => statSync(real));
   if (stat.isDirectory()) {
