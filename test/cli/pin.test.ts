@@ -193,7 +193,8 @@ test('pin usage and read errors exit 2 and change nothing', async () => {
 });
 
 function pod(...images: string[]): string {
-  return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n${images.map((image, i) => `    - name: c${i}\n      image: ${image}\n`).join('')}`;
+  const containers = images.map((image, i) => `    - name: c${i}\n      image: ${image}\n`).join('');
+  return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n${containers}`;
 }
 
 /** Resolves true once the CLI says it holds before its first rename, false when it ends without saying so. */

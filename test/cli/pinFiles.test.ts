@@ -1,11 +1,16 @@
 /**
- * writePins, shared by `pin` and `push`: the files were read before the registry (and, for push, the
- * build tool) was asked, which can take minutes; a file changed on disk in the meantime is not
- * overwritten with the pinned old text.
+ * readPinTargets and writePins, shared by `pin` and `push`, on real files. The files were read before
+ * the registry (and, for push, the build tool) was asked, which can take minutes; a file changed on
+ * disk in the meantime is not overwritten with the pinned old text. A full disk (a real 64 KiB tmpfs)
+ * or a file that cannot be written (the immutable attribute, a read-only bind mount: root ignores
+ * modes) leaves every file as it was; mode, owner and symbolic links are kept; a link out of a folder
+ * searched is not read.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError } from '../../server/src/cli/args';
@@ -33,7 +38,8 @@ test('a file changed on disk after it was read is not overwritten; files that di
   writeFileSync(join(dir, 'a.yaml'), edited);
 
   const files = targets.map((t) => ({ id: t.id, pins: [pinOf(t.id.text, 'reg.example/web:1.0')] }));
-  await assert.rejects(writePins(files, PIN, false, quiet), (error: unknown) => error instanceof CliError && /a\.yaml changed since it was read/.test(error.message));
+  await assert.rejects(writePins(files, PIN, false, quiet), (error: unknown) =>
+    error instanceof CliError && /a\.yaml changed since it was read/.test(error.message));
   assert.equal(readFileSync(join(dir, 'a.yaml'), 'utf8'), edited, 'the edit made meanwhile is kept');
   assert.equal(readFileSync(join(dir, 'b.yaml'), 'utf8'), `\ufeff${text}`, 'nothing is written when a file changed');
 

@@ -162,7 +162,8 @@ export async function writePins(
   }
   if (!dryRun) {
     const moved = texts.filter(({ input }) => !unchangedOnDisk(input)).map(({ input }) => input.path);
-    if (moved.length > 0) throw new CliError(`${moved.join(', ')} changed since ${moved.length === 1 ? 'it was' : 'they were'} read; no file was written. Run the command again.`);
+    const since = moved.length === 1 ? 'it was' : 'they were';
+    if (moved.length > 0) throw new CliError(`${moved.join(', ')} changed since ${since} read; no file was written. Run the command again.`);
     await replaceFiles(texts, io);
   }
   const changed = texts.map(({ input }) => input.path);

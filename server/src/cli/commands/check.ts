@@ -168,7 +168,9 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
   }
   const { settings } = options;
   const inputs = await readInputs(options.paths, io.cwd, io.readStdin, io.stderr);
-  const analyses = inputs.map((input) => analyze(input.text, { fileName: input.path, maxFileSize: settings.maxFileSize, sizeLimitSetting: MAX_FILE_SIZE_FLAG }));
+  const analyses = inputs.map((input) =>
+    analyze(input.text, { fileName: input.path, maxFileSize: settings.maxFileSize, sizeLimitSetting: MAX_FILE_SIZE_FLAG }),
+  );
   const workspace = mergeFacts(analyses.map(fileFacts));
   const facts = options.registry === null ? null : await askRegistries(analyses, options.registry, io);
   const reports: FileReport[] = inputs.map(({ path, absolutePath, text }, i) => ({

@@ -95,6 +95,7 @@ export async function pin(argv: string[], io: PinIo): Promise<boolean> {
   const verb = command.dryRun ? 'Would pin' : 'Pinned';
   const unresolved = report.skipped.length > 0 ? `; ${plural(report.skipped.length, 'image')} could not be resolved` : '';
   const unread = stoppedShort > 0 ? `; ${plural(stoppedShort, 'part')} of files not analysed` : '';
-  io.stderr(`${verb} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} (${plural(report.asked, 'unique reference')} asked)${unresolved}${unread}.\n`);
+  const asked = plural(report.asked, 'unique reference');
+  io.stderr(`${verb} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} (${asked} asked)${unresolved}${unread}.\n`);
   return report.skipped.length > 0 || stoppedShort > 0;
 }

@@ -116,6 +116,7 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
   }
   const previously = repinned > 0 ? ` (${repinned} re-pinned from another digest)` : '';
   const unread = stoppedShort > 0 ? `; ${plural(stoppedShort, 'part')} of files not analysed` : '';
-  io.stderr(`${values['dry-run'] ? 'Would pin' : 'Pinned'} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} to ${pushed.digest}${previously}${unread}.\n`);
+  const verb = values['dry-run'] ? 'Would pin' : 'Pinned';
+  io.stderr(`${verb} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} to ${pushed.digest}${previously}${unread}.\n`);
   return stoppedShort > 0;
 }
