@@ -92,10 +92,15 @@ async function stage(plan: Plan, options: WriteOptions): Promise<Staged> {
     await handle.close();
   } catch (error) {
     await handle.close().catch(() => undefined);
-    await rm(temporary, { force: true });
+    await discard(temporary);
     throw error;
   }
   return { ...plan, temporary };
+}
+
+/** Removes a temporary file; a failure here must not hide the one that made it necessary. */
+function discard(temporary: string): Promise<void> {
+  return rm(temporary, { force: true }).catch(() => undefined);
 }
 
 async function syncFolder(dir: string): Promise<void> {
@@ -116,7 +121,7 @@ export async function writeFiles(files: readonly FileContent[], options: WriteOp
     for (const planned of plans) staged.push(await step(planned.file.path, [], () => stage(planned, options)));
     await options.beforeRename?.();
   } catch (error) {
-    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })));
+    await Promise.all(staged.map(({ temporary }) => discard(temporary)));
     throw error;
   }
   const written: string[] = [];
@@ -124,11 +129,13 @@ export async function writeFiles(files: readonly FileContent[], options: WriteOp
     try {
       await step(file.path, written, () => rename(temporary, target));
     } catch (error) {
-      await Promise.all(staged.slice(index).map((left) => rm(left.temporary, { force: true })));
+      await Promise.all(staged.slice(index).map((left) => discard(left.temporary)));
       throw error;
     }
     written.push(file.path);
   }
+  // Windows cannot open a folder to flush it; NTFS journals the rename itself.
+  if (process.platform === 'win32') return;
   const folders = new Map(staged.map(({ file, target }) => [dirname(target), file.path]));
   for (const [dir, path] of folders) await step(path, written, () => syncFolder(dir));
 }
