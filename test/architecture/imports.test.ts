@@ -2,7 +2,8 @@
  * Keeps the layering honest, like go-containerregistry's depcheck tests: the analysis core imports
  * only `yaml` and itself, only lsp/ speaks LSP, only client/ knows the VS Code API, and only
  * registry/ speaks HTTP (so credentials and TLS rules live in one place), and only cluster/ knows
- * @kubernetes/client-node (the engine sees the Cluster port).
+ * @kubernetes/client-node (the engine sees the Cluster port); the shared file writing (fs/) and the registry
+ * client import nothing of the front ends.
  * It reads the sources, so it also catches `require()` and dynamic `import()`.
  */
 import { test } from 'node:test';
@@ -93,4 +94,29 @@ test('only server/src/cluster imports @kubernetes/client-node', () => {
   const found = outside.flatMap((f) => importsOf(f).filter((s) => s.startsWith('@kubernetes/client-node')).map((s) => `${relative(root, f)} imports ${s}`));
   assert.deepEqual(found, []);
   assert.ok(sources(join(root, 'server/src/cluster')).some((f) => importsOf(f).includes('@kubernetes/client-node')), 'the cluster adapter was found');
+});
+
+/** The top folder of server/src that a relative import of `file` reaches. */
+function folderReached(file: string, specifier: string): string {
+  return relative(join(root, 'server/src'), resolve(dirname(file), specifier)).split(sep)[0];
+}
+
+test('server/src/fs, the file writing the CLI and the registry cache share, imports only Node built-ins and itself', () => {
+  const fs = sources(join(root, 'server/src/fs'));
+  assert.ok(fs.length > 0, 'the fs sources were found');
+  const found = fs.flatMap((file) =>
+    importsOf(file)
+      .filter((s) => !s.startsWith('node:') && !(s.startsWith('.') && folderReached(file, s) === 'fs'))
+      .map((s) => `${relative(root, file)} imports ${s}`),
+  );
+  assert.deepEqual(found, []);
+});
+
+test('the registry client imports only Node built-ins, itself and server/src/fs (not the CLI, the LSP server or the engine)', () => {
+  const found = sources(join(root, 'server/src/registry')).flatMap((file) =>
+    importsOf(file)
+      .filter((s) => !s.startsWith('node:') && !(s.startsWith('.') && ['registry', 'fs'].includes(folderReached(file, s))))
+      .map((s) => `${relative(root, file)} imports ${s}`),
+  );
+  assert.deepEqual(found, []);
 });

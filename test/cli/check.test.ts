@@ -307,6 +307,51 @@ test('folder search: sorted, *.yaml and *.yml only, no node_modules or .git, no 
   }
 });
 
+test('below a folder a symbolic link is followed only inside it; one out of it or that cannot be followed is told and skipped; named, it is read', () => {
+  const root = mkdtempSync(join(tmpdir(), 'image-aware-cli-'));
+  try {
+    for (const folder of ['walked', join('walked', 'sub'), 'outside']) mkdirSync(join(root, folder));
+    writeFileSync(join(root, 'walked', 'a.yaml'), pod('nginx'));
+    writeFileSync(join(root, 'walked', 'sub', 'b.yaml'), pod('nginx'));
+    writeFileSync(join(root, 'outside', 'c.yaml'), pod('nginx'));
+    symlinkSync('sub', join(root, 'walked', 'in'));
+    symlinkSync(join('..', 'outside', 'c.yaml'), join(root, 'walked', 'out.yaml'));
+    symlinkSync(join('..', 'outside'), join(root, 'walked', 'outdir'));
+    symlinkSync('..', join(root, 'walked', 'up'));
+    symlinkSync('self.yaml', join(root, 'walked', 'self.yaml'));
+    const files = (stdout: string): string[] => [...new Set(lines(stdout).map((line) => line.slice(0, line.indexOf(':'))))];
+
+    const walked = runCli(['check', 'walked'], { cwd: root });
+    assert.deepEqual(files(walked.stdout), ['walked/a.yaml', 'walked/in/b.yaml']);
+    const out = (name: string, target: string): string => `walked/${name}: not followed, a symbolic link out of walked (to ${target}); name it to include it.`;
+    assert.deepEqual(lines(walked.stderr), [
+      out('out.yaml', join(root, 'outside', 'c.yaml')),
+      out('outdir', join(root, 'outside')),
+      'walked/self.yaml: skipped, a symbolic link that leads round in a loop.',
+      out('up', root),
+      '2 files checked: 0 errors, 2 warnings, 0 information, 0 hints',
+    ]);
+
+    const named = runCli(['check', 'walked/out.yaml', 'walked/outdir/c.yaml', 'walked'], { cwd: root });
+    assert.deepEqual(files(named.stdout), ['walked/out.yaml', 'walked/a.yaml', 'walked/in/b.yaml']);
+    assert.match(named.stderr, /^walked\/outdir: not followed/m);
+    assert.doesNotMatch(named.stderr, /out\.yaml/, 'the link was named, so it is not told again');
+    assert.match(named.stderr, /^3 files checked/m);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('check analyses whole files unless --max-file-size-mb limits it', () => {
+  // 9 MB of comments before the pod: past the editor's default limit of 8 MB.
+  const text = `${`# ${'x'.repeat(100)}\n`.repeat(90_000)}---\n${pod('nginx')}`;
+  assert.ok(text.length > 9_000_000);
+  const whole = runCli(['check', '--format', 'json', '-'], { input: text });
+  assert.deepEqual(JSON.parse(whole.stdout).map((f: JsonFinding) => `${f.line} ${f.code}`), ['90009 implicit-latest']);
+  const limited = runCli(['check', '--format', 'json', '--max-file-size-mb', '1', '-'], { input: text });
+  assert.deepEqual(JSON.parse(limited.stdout).map((f: JsonFinding) => `${f.line} ${f.code}`), ['1 not-analysed']);
+});
+
 test('usage and read errors exit 2 with a message on stderr', async (t) => {
   const cases: [string[], RegExp][] = [
     [['check'], /^image-aware: check needs at least one PATH/],

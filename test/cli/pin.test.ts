@@ -9,11 +9,13 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pushImage, pushIndex } from '../helpers/registry';
 import type { PushedIndex, RunningRegistry } from '../helpers/registry';
-import { REPO_ROOT, runCliAsync } from './runCli';
+import { REPO_ROOT, runCliAsync, startCli } from './runCli';
 import { basicAuth, countingProxy, fill, isolatedEnv, manifestRequests, materialize, readTree, registryWith, temporaryDir } from './registrySetup';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'cli', 'pin');
@@ -181,10 +183,76 @@ test('pin usage and read errors exit 2 and change nothing', async () => {
     [['pin', '--platform', 'amd64', '.'], /--platform expects OS\/ARCH/],
     [['pin', 'no-such-file.yaml'], /cannot read no-such-file\.yaml/],
     [['pin', '--bogus', '.'], /Unknown option '--bogus'/],
+    [['pin', '--max-file-size-mb', '0', '.'], /--max-file-size-mb must be a positive number \(got "0"\)/],
   ] as const) {
     const run = await runCliAsync(args, { cwd: dir, env: isolatedEnv().env });
     assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
     assert.match(run.stderr, message);
   }
   assert.deepEqual(readTree(dir), before);
+});
+
+function pod(...images: string[]): string {
+  const containers = images.map((image, i) => `    - name: c${i}\n      image: ${image}\n`).join('');
+  return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n${containers}`;
+}
+
+/** Resolves true once the CLI says it holds before its first rename, false when it ends without saying so. */
+function heldBeforeRename(child: ChildProcessWithoutNullStreams, output: { stderr: string }): Promise<boolean> {
+  return new Promise((resolve) => {
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      output.stderr += chunk;
+      if (output.stderr.includes('holding before the first rename')) resolve(true);
+    });
+    child.once('close', () => resolve(false));
+  });
+}
+
+test('pin killed after staging, before its rename: the file keeps every byte, and the leftover cannot pass for a manifest', { timeout: 60_000 }, async () => {
+  const dir = temporaryDir();
+  const image = `${registry.host}/team/app:1.0`;
+  // 9 MB of comments before the pod: past the editor's default limit of 8 MB, so this also shows that pin reads whole files.
+  const text = `${`# ${'x'.repeat(100)}\n`.repeat(90_000)}---\n${pod(image)}`;
+  const pinned = text.replace(image, `${image}@${values['app:1.0']}`);
+  writeFileSync(join(dir, 'big.yaml'), text);
+  const env = { ...isolatedEnv().env, IMAGE_AWARE_TEST_HOLD_BEFORE_RENAME: '1' };
+
+  const child = startCli(['pin', 'big.yaml'], { cwd: dir, env });
+  const output = { stderr: '' };
+  assert.ok(await heldBeforeRename(child, output), `pin ended without holding before its rename: ${output.stderr}`);
+  child.kill('SIGKILL');
+  await once(child, 'close');
+
+  assert.ok(readFileSync(join(dir, 'big.yaml')).equals(Buffer.from(text)), 'big.yaml holds its original bytes');
+  const left = readdirSync(dir).filter((name) => name !== 'big.yaml');
+  assert.equal(left.length, 1, `one staged file is left: ${left.join(', ')}`);
+  assert.match(left[0], /^\.big\.yaml\.[0-9a-f]{12}\.tmp$/);
+  assert.equal(statSync(join(dir, left[0])).size, Buffer.byteLength(pinned), 'it was staged whole before the kill');
+  const checked = await runCliAsync(['check', '--format', 'json', '.'], { cwd: dir });
+  assert.deepEqual([...new Set(JSON.parse(checked.stdout).map((f: { file: string }) => f.file))], ['big.yaml'], 'a folder search does not read it');
+
+  // Let go (standard input ends at once), the same command replaces the file.
+  const again = await runCliAsync(['pin', 'big.yaml'], { cwd: dir, env });
+  assert.equal(again.status, 0, again.stderr);
+  assert.ok(readFileSync(join(dir, 'big.yaml')).equals(Buffer.from(pinned)), 'big.yaml is pinned');
+  assert.deepEqual(readdirSync(dir).sort(), [left[0], 'big.yaml']);
+});
+
+test('pin says where an analysis stopped short (a size limit, a YAML error) and exits 1; the images before it are pinned', async () => {
+  const dir = temporaryDir();
+  const app = `${registry.host}/team/app:1.0`;
+  const sidecar = `${registry.host}/team/sidecar:2.3.1`;
+  const limited = `${pod(app)}---\n# ${'x'.repeat(2000)}\n${pod(sidecar)}`;
+  const broken = `${pod(app)}    - name: broken\n      image: [${sidecar}\n`;
+  writeFileSync(join(dir, 'limited.yaml'), limited);
+  writeFileSync(join(dir, 'broken.yaml'), broken);
+
+  const run = await runCliAsync(['pin', '--max-file-size-mb', '0.001', 'limited.yaml', 'broken.yaml'], { cwd: dir, env: isolatedEnv().env });
+  assert.equal(run.status, 1, run.stderr);
+  const lines = run.stderr.split('\n');
+  assert.match(lines[0], /^limited\.yaml:9: images past here are not pinned: Not analysed from here on: /);
+  assert.match(lines[1], /^broken\.yaml:\d+: images past here are not pinned: YAML syntax error: /);
+  assert.equal(lines.slice(2).join('\n'), 'Pinned 2 images in 2 files (1 unique reference asked); 2 parts of files not analysed.\n');
+  assert.equal(readFileSync(join(dir, 'limited.yaml'), 'utf8'), limited.replace(app, `${app}@${values['app:1.0']}`));
+  assert.equal(readFileSync(join(dir, 'broken.yaml'), 'utf8'), broken.replace(`${app}\n`, `${app}@${values['app:1.0']}\n`));
 });

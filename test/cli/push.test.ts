@@ -191,4 +191,9 @@ test('a push that fails is exit 2 with the tool\'s own words, and no file change
   const badTool = await runCliAsync(['push', '--tool', 'kaniko', image], { cwd: dir });
   assert.equal(badTool.status, 2);
   assert.equal(badTool.stderr, 'image-aware: --tool must be one of auto, docker, podman, buildah, nerdctl (got "kaniko").\n');
+
+  const badLimit = await runCliAsync(['push', '--max-file-size-mb', 'all', image], { cwd: dir });
+  assert.equal(badLimit.status, 2);
+  assert.equal(badLimit.stderr, 'image-aware: --max-file-size-mb must be a positive number (got "all").\n');
+  assert.deepEqual(readTree(dir), before);
 });

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -35,14 +36,19 @@ export interface AsyncCliOptions {
   readonly timeoutMs?: number;
 }
 
+/** Starts `image-aware ARGS` with piped standard streams; standard input stays open until the caller ends it. */
+export function startCli(args: readonly string[], options: Omit<AsyncCliOptions, 'input' | 'timeoutMs'> = {}): ChildProcessWithoutNullStreams {
+  assert.ok(existsSync(CLI), `${CLI} is missing: build it first with "node scripts/build.mjs" (npm test does).`);
+  return spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+}
+
 /**
  * Runs `image-aware ARGS` without blocking the event loop, which a test needs when a server it runs
  * itself (a proxy that counts requests, a misbehaving registry) must answer the CLI.
  */
 export function runCliAsync(args: readonly string[], options: AsyncCliOptions = {}): Promise<CliRun> {
-  assert.ok(existsSync(CLI), `${CLI} is missing: build it first with "node scripts/build.mjs" (npm test does).`);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    const child = startCli(args, options);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createRegistryClient } from '../../server/src/registry';
 import type { RegistryClient, RegistryClientOptions } from '../../server/src/registry';
 import { delay, moveTag, proxy, pushImage, pushIndex, respond, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import { fillDisk, smallTmpfs } from '../helpers/fileSystems';
 import { rejectsWith } from '../helpers/registry/assertions';
 import type { MisbehavingServer, RunningRegistry } from '../helpers/registry';
 
@@ -162,6 +163,25 @@ test('a corrupted or foreign cache file is ignored and rewritten', async () => {
   for (const file of readdirSync(join(cacheDir, 'v1'))) writeFileSync(join(cacheDir, 'v1', file), '{"key":"something else","storedAt":1,"value":["x"]}');
   const second = clientFor(server.host, { cacheDir });
   assert.deepEqual(await second.listTags(repo), { tags: ['v1'], fromCache: false, stale: false });
+});
+
+test('a cache directory on a full disk: the answer still comes, the entry on disk stays whole, no temporary file is left', async (t) => {
+  await pushImage(registry, 'cache/full', 'v1');
+  const server = await front();
+  const cacheDir = smallTmpfs(t, 64);
+  const repo = { registry: server.host, path: 'cache/full' };
+  const ref = { ...repo, reference: 'v1' };
+  const first = clientFor(server.host, { cacheDir });
+  const pinned = await first.getManifest(ref);
+  const stored = Object.fromEntries(readdirSync(join(cacheDir, 'v1')).map((name) => [name, readFileSync(join(cacheDir, 'v1', name), 'utf8')]));
+  fillDisk(cacheDir);
+
+  await pushImage(registry, 'cache/full', 'v2');
+  const second = clientFor(server.host, { cacheDir });
+  assert.deepEqual((await second.getManifest(ref, { fresh: true })).digest, pinned.digest);
+  assert.deepEqual((await second.listTags(repo)).tags.slice().sort(), ['v1', 'v2'], 'a new entry that cannot be stored is still the answer');
+  const names = readdirSync(join(cacheDir, 'v1'));
+  assert.deepEqual(Object.fromEntries(names.map((name) => [name, readFileSync(join(cacheDir, 'v1', name), 'utf8')])), stored, 'the disk holds what it held');
 });
 
 test('tags and tag → digest expire after tagTtlMs; manifests by digest never do', async () => {

@@ -27,3 +27,19 @@ export function oneOf<T extends string>(what: string, value: string, allowed: re
   if (found === undefined) throw new CliError(`${what} must be one of ${allowed.join(', ')} (got "${value}").`);
   return found;
 }
+
+/** The flag of `check`, `pin` and `push` that limits how much of each file is analysed; named in the not-analysed message. */
+export const MAX_FILE_SIZE_FLAG = '--max-file-size-mb';
+
+/** The `parseArgs` option of MAX_FILE_SIZE_FLAG; without it, whole files are analysed. */
+export const MAX_FILE_SIZE_OPTION = { 'max-file-size-mb': { type: 'string' } } as const;
+
+export const MAX_FILE_SIZE_USAGE = `  ${MAX_FILE_SIZE_FLAG} N       Analyse at most N MB of each file (default: the whole file).`;
+
+/** The analysis limit in UTF-16 code units (as the editor's setting counts), from the flag's value; unlimited without one. */
+export function maxFileSize(text: string | undefined): number {
+  if (text === undefined) return Number.POSITIVE_INFINITY;
+  const megabytes = Number(text);
+  if (!(Number.isFinite(megabytes) && megabytes > 0)) throw new CliError(`${MAX_FILE_SIZE_FLAG} must be a positive number (got "${text}").`);
+  return Math.floor(megabytes * 1024 * 1024);
+}

@@ -1,12 +1,15 @@
 /**
- * Turns the PATH arguments of `check` into texts. A file is read whatever its name; a folder is
- * searched for *.yaml and *.yml files, in sorted order so the output is the same on every machine,
- * skipping node_modules and .git. Symbolic links are followed, but a folder or file already seen
- * (by its real path) is not visited again, which ends symlink loops and checks each file once.
- * Everything is read before anything is analysed, because pull-secret checks need every file's facts.
+ * Turns the PATH arguments of `check`, `pin`, `push` and `apply` into texts. A file is read whatever
+ * its name; a folder is searched for *.yaml and *.yml files, in sorted order so the output is the same
+ * on every machine, skipping node_modules and .git. Symbolic links below a folder are followed only
+ * while they stay inside the folder named: one that leads out of it, or that cannot be followed (a loop,
+ * a missing target), is told and skipped; a path named on the command line is always followed. A
+ * folder or file already seen (by its real path) is not visited again, which ends loops inside the
+ * folder and reads each file once. Everything is read before anything is analysed, because
+ * pull-secret checks need every file's facts.
  */
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { CliError } from './args';
 
 const STDIN_ARGUMENT = '-';
@@ -14,6 +17,11 @@ const STDIN_PATH = '<stdin>';
 
 const MANIFEST_FILE = /\.ya?ml$/i;
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
+/** What a symbolic link that cannot be followed is, by the error code of following it. */
+const BROKEN_LINKS: Readonly<Record<string, string>> = {
+  ELOOP: 'a symbolic link that leads round in a loop',
+  ENOENT: 'a symbolic link to a path that does not exist',
+};
 
 /** Where an input comes from, before it is read. */
 export interface InputLocation {
@@ -40,19 +48,61 @@ function io<T>(path: string, action: () => T): T {
   }
 }
 
-/** Adds the file at `path`, or the manifest files below the folder there; `named` says the user gave this path. */
-function find(path: string, absolutePath: string, named: boolean, seen: Set<string>, found: InputLocation[]): void {
-  const real = io(path, () => realpathSync(absolutePath));
-  if (seen.has(real)) return;
+/** A folder named on the command line, which the search below it does not leave through links. */
+interface Walk {
+  /** Its real path. */
+  readonly root: string;
+  /** As the user named it. */
+  readonly path: string;
+}
+
+interface Search {
+  /** Real paths already visited; "-" for standard input. */
+  readonly seen: Set<string>;
+  readonly found: InputLocation[];
+  readonly notice: (text: string) => void;
+}
+
+function isInside(real: string, root: string): boolean {
+  return real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+}
+
+/**
+ * The real path of an entry found below a folder, or null, told, when it is a symbolic link that
+ * cannot be followed or that leads out of the folder (without a word when it leads to a file that is
+ * no manifest, as such a file would be skipped, or to a path already read because it was named).
+ */
+function followed(path: string, absolutePath: string, walk: Walk, search: Search): string | null {
+  let real: string;
+  try {
+    real = realpathSync(absolutePath);
+  } catch (error) {
+    if (!io(path, () => lstatSync(absolutePath)).isSymbolicLink()) throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
+    const broken = BROKEN_LINKS[(error as NodeJS.ErrnoException).code ?? ''] ?? `a symbolic link that cannot be followed (${(error as Error).message})`;
+    search.notice(`${path}: skipped, ${broken}.\n`);
+    return null;
+  }
+  if (isInside(real, walk.root) || search.seen.has(real)) return real;
+  if (MANIFEST_FILE.test(path) || io(path, () => statSync(real)).isDirectory()) {
+    search.notice(`${path}: not followed, a symbolic link out of ${walk.path} (to ${real}); name it to include it.\n`);
+  }
+  return null;
+}
+
+/** Adds the file at `path`, or the manifest files below the folder there; `walk` is the named folder it was found in, null when named. */
+function find(path: string, absolutePath: string, walk: Walk | null, search: Search): void {
+  const real = walk === null ? io(path, () => realpathSync(absolutePath)) : followed(path, absolutePath, walk, search);
+  if (real === null || search.seen.has(real)) return;
   const stat = io(path, () => statSync(real));
   if (stat.isDirectory()) {
-    seen.add(real);
+    search.seen.add(real);
+    const below = walk ?? { root: real, path };
     for (const name of io(path, () => readdirSync(real)).sort()) {
-      if (!SKIPPED_FOLDERS.has(name)) find(join(path, name), join(absolutePath, name), false, seen, found);
+      if (!SKIPPED_FOLDERS.has(name)) find(join(path, name), join(absolutePath, name), below, search);
     }
-  } else if (named || (stat.isFile() && MANIFEST_FILE.test(path))) {
-    seen.add(real);
-    found.push({ path, absolutePath });
+  } else if (walk === null || (stat.isFile() && MANIFEST_FILE.test(path))) {
+    search.seen.add(real);
+    search.found.push({ path, absolutePath });
   }
 }
 
@@ -69,19 +119,24 @@ function decode(bytes: Uint8Array): { text: string; bom: boolean; lossy: boolean
   }
 }
 
-export async function readInputs(paths: readonly string[], cwd: string, readStdin: () => Promise<Uint8Array>): Promise<Input[]> {
+/** Reads the inputs `paths` name; `notice` tells of links not followed (one line each). */
+export async function readInputs(
+  paths: readonly string[],
+  cwd: string,
+  readStdin: () => Promise<Uint8Array>,
+  notice: (text: string) => void,
+): Promise<Input[]> {
   // Real paths are absolute, so the "-" key for standard input cannot collide with one.
-  const seen = new Set<string>();
-  const locations: InputLocation[] = [];
+  const search: Search = { seen: new Set(), found: [], notice };
   for (const path of paths) {
-    if (path !== STDIN_ARGUMENT) find(path, resolve(cwd, path), true, seen, locations);
-    else if (!seen.has(STDIN_ARGUMENT)) {
-      seen.add(STDIN_ARGUMENT);
-      locations.push({ path: STDIN_PATH, absolutePath: null });
+    if (path !== STDIN_ARGUMENT) find(path, resolve(cwd, path), null, search);
+    else if (!search.seen.has(STDIN_ARGUMENT)) {
+      search.seen.add(STDIN_ARGUMENT);
+      search.found.push({ path: STDIN_PATH, absolutePath: null });
     }
   }
   const inputs: Input[] = [];
-  for (const { path, absolutePath } of locations) {
+  for (const { path, absolutePath } of search.found) {
     const bytes = absolutePath === null ? await readStdin() : io(path, () => readFileSync(absolutePath));
     inputs.push({ path, absolutePath, ...decode(bytes) });
   }

@@ -44,7 +44,7 @@ Commands:
   check PATH...   Check the image fields of Kubernetes manifests in files, folders or standard input.
   tags REPO       List a repository's tags, newest version first.
   inspect REF     Print what the registry has under an image reference (digest, platforms, size, labels).
-  pin PATH...     Pin every image with a tag to its digest, in place (or print the diff).
+  pin PATH...     Pin every image with a tag to its digest, in place, all files or none (or print the diff).
   push IMAGE [PATH...]
                   Push a local image with docker, podman, buildah or nerdctl and pin the digest the
                   registry serves in the image fields that name it.
@@ -100,6 +100,19 @@ function runWithoutCommand(argv: string[]): number {
   return EXIT_OK;
 }
 
+/**
+ * With IMAGE_AWARE_TEST_HOLD_BEFORE_RENAME=1, `pin` and `push` stop once every file is staged, before
+ * the first rename, say so on stderr and wait for standard input to end: a test kills the process
+ * there to see that every file keeps its bytes.
+ */
+function holdBeforeRename(): (() => Promise<void>) | undefined {
+  if (process.env.IMAGE_AWARE_TEST_HOLD_BEFORE_RENAME !== '1') return undefined;
+  return async () => {
+    stderr('image-aware: holding before the first rename until standard input ends\n');
+    await readStdin();
+  };
+}
+
 type InterruptSignal = 'SIGINT' | 'SIGTERM';
 
 /**
@@ -117,7 +130,7 @@ async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   // The registry client reads DOCKER_CONFIG, HOME and PATH (for credential helpers) from here.
   const registryIo = { env: process.env, home: homedir() };
-  const io = { ...registryIo, cwd: process.cwd(), stdout, stderr };
+  const io = { ...registryIo, cwd: process.cwd(), stdout, stderr, beforeRename: holdBeforeRename() };
   switch (command) {
     case 'ref':
       return ref(rest, stdout) ? EXIT_OK : EXIT_FAILURE;

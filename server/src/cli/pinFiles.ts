@@ -1,17 +1,21 @@
 /**
  * What `pin` and `push` share: how images are written when pinned (--keep-tag, --drop-tag,
- * --platform), the files they may rewrite (read and analysed before any registry or tool is asked,
- * so a bad path fails first), and writing the pinned texts back in place or printing them as a
- * unified diff. Only the image scalars change; a byte-order mark is written back as it was.
+ * --platform), the files they may rewrite (read and analysed whole, unless --max-file-size-mb says
+ * otherwise, before any registry or tool is asked, so a bad path fails first), telling where an
+ * analysis stopped short, and writing the pinned texts back or printing them as a unified diff.
+ * Only the image scalars change; a byte-order mark is written back as it was. Files are replaced
+ * all or none (fs/atomicWrite.ts): a full disk, a missing permission or a kill leaves every one as it was.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../core/analysis';
+import type { Analysis } from '../core/analysis';
 import type { PinnedImage } from '../core/edits/pinEdits';
 import { applyEdits } from '../core/edits/textEdit';
-import { DEFAULT_SETTINGS } from '../core/settings';
 import type { PinSettings } from '../core/settings';
 import type { PinTarget } from '../engine';
-import { CliError } from './args';
+import { FileWriteError, writeFiles } from '../fs/atomicWrite';
+import { CliError, MAX_FILE_SIZE_FLAG } from './args';
 import { unifiedDiff } from './diff';
 import { readInputs } from './inputs';
 import type { Input } from './inputs';
@@ -38,18 +42,55 @@ export function pinSettings(values: PinStyleValues): PinSettings {
   };
 }
 
+export interface PinReadOptions {
+  /** From MAX_FILE_SIZE_FLAG (args.ts): unlimited unless given. */
+  readonly maxFileSize: number;
+  /** Tells of links not followed below a folder, one line each. */
+  readonly notice: (text: string) => void;
+}
+
 /** The files named by `paths`, analysed; `command` names the command in the errors. */
-export async function readPinTargets(command: string, paths: readonly string[], cwd: string): Promise<PinTarget<Input>[]> {
+export async function readPinTargets(command: string, paths: readonly string[], cwd: string, options: PinReadOptions): Promise<PinTarget<Input>[]> {
   if (paths.includes('-')) throw new CliError(`${command} rewrites files in place, so it cannot read standard input; name the files.`);
-  const inputs = await readInputs(paths, cwd, () => Promise.reject(new CliError(`standard input is not read by ${command}`)));
+  const inputs = await readInputs(paths, cwd, () => Promise.reject(new CliError(`standard input is not read by ${command}`)), options.notice);
   const lossy = inputs.filter((input) => input.lossy);
   if (lossy.length > 0) throw new CliError(`${lossy.map((i) => i.path).join(', ')}: not valid UTF-8, so it cannot be rewritten safely; nothing was changed.`);
-  return inputs.map((input) => ({ id: input, analysis: analyze(input.text, { fileName: input.path, maxFileSize: DEFAULT_SETTINGS.maxFileSize }) }));
+  return inputs.map((input) => ({
+    id: input,
+    analysis: analyze(input.text, { fileName: input.path, maxFileSize: options.maxFileSize, sizeLimitSetting: MAX_FILE_SIZE_FLAG }),
+  }));
+}
+
+/** Findings that say the analysis stopped before the end of a document or file, so images past them are not pinned. */
+const STOPPED_SHORT = new Set(['not-analysed', 'yaml-syntax']);
+
+function stoppedAt(analysis: Analysis): Array<{ readonly start: number; readonly message: string }> {
+  const inDocuments = analysis.documents.flatMap(({ start, analysis: document }) => document.findings.map((f) => ({ ...f, start: start + f.start })));
+  return [...inDocuments, ...analysis.fileFindings].filter((finding) => STOPPED_SHORT.has(finding.code));
+}
+
+/**
+ * Tells on stderr, one line per place, where the analysis of a file stopped short (the size limit,
+ * binary content, too many containers, a YAML syntax error): images past it were not pinned, and
+ * pin must not say it pinned everything. Returns how many places there are.
+ */
+export function reportStoppedShort(targets: readonly PinTarget<Input>[], stderr: (text: string) => void): number {
+  let places = 0;
+  for (const { id, analysis } of targets) {
+    const found = stoppedAt(analysis);
+    if (found.length === 0) continue;
+    const lines = TextDocument.create('file:///pin', 'yaml', 0, analysis.text);
+    for (const { start, message } of found) stderr(`${id.path}:${lines.positionAt(start).line + 1}: images past here are not pinned: ${message}\n`);
+    places += found.length;
+  }
+  return places;
 }
 
 export interface PinWriteIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Runs once every changed file is staged, before the first is replaced (a test kills the process there). */
+  readonly beforeRename?: () => Promise<void>;
 }
 
 export interface PinWriteResult {
@@ -81,49 +122,57 @@ function unchangedOnDisk(input: Input): boolean {
   }
 }
 
+/** Replaces the files with their pinned texts, all or none; a failure names the file as the user did. */
+async function replaceFiles(texts: ReadonlyArray<{ readonly input: Input; readonly text: string }>, io: PinWriteIo): Promise<void> {
+  const named = new Map(texts.map(({ input }) => [input.absolutePath!, input.path]));
+  try {
+    await writeFiles(
+      texts.map(({ input, text }) => ({ path: input.absolutePath!, bytes: encode(input, text) })),
+      { beforeRename: io.beforeRename },
+    );
+  } catch (error) {
+    if (!(error instanceof FileWriteError)) throw error;
+    const written = error.written.map((path) => named.get(path) ?? path);
+    const after = written.length > 0 ? ` (already pinned: ${written.join(', ')})` : '; no file was changed';
+    throw new CliError(`cannot write ${named.get(error.path) ?? error.path}: ${error.reason}${after}.`);
+  }
+}
+
 /**
- * Writes each file's pins in place (nothing at all when a file to change was changed on disk since
- * it was read), printing the changed paths one per line, or with `dryRun`
- * prints the unified diff and writes nothing. Pins of an index whose platform was asked for but
- * missing are told on stderr.
+ * Writes each file's pins (nothing at all when a file to change was changed on disk since it was
+ * read, or cannot be written), printing the changed paths one per line, or with `dryRun` prints the
+ * unified diff and writes nothing. Pins of an index whose platform was asked for but missing are told
+ * on stderr.
  */
-export function writePins(
+export async function writePins(
   files: ReadonlyArray<{ readonly id: Input; readonly pins: readonly PinnedImage[] }>,
   pin: PinSettings,
   dryRun: boolean,
   io: PinWriteIo,
-): PinWriteResult {
+): Promise<PinWriteResult> {
   let pinned = 0;
   let repinned = 0;
-  let diff = '';
-  const changed: string[] = [];
-  if (!dryRun) {
-    const moved = files.filter(({ id, pins }) => pins.length > 0 && !unchangedOnDisk(id)).map(({ id }) => id.path);
-    if (moved.length > 0) throw new CliError(`${moved.join(', ')} changed since ${moved.length === 1 ? 'it was' : 'they were'} read; no file was written. Run the command again.`);
-  }
+  const texts: Array<{ input: Input; text: string }> = [];
   for (const { id: input, pins } of files) {
     const text = applyEdits(input.text, pins.map((p) => p.edit));
     if (text === input.text) continue;
     pinned += pins.length;
     repinned += pins.filter((p) => p.site.ref.digest !== null).length;
-    if (dryRun) diff += unifiedDiff(input.path, input.text, text);
-    else {
-      try {
-        // In place rather than through a renamed temporary file, so the file keeps its owner, mode and links.
-        writeFileSync(input.absolutePath!, encode(input, text));
-      } catch (error) {
-        const before = changed.length > 0 ? ` (already pinned: ${changed.join(', ')})` : '';
-        throw new CliError(`cannot write ${input.path}: ${(error as Error).message}${before}`);
-      }
-    }
-    changed.push(input.path);
+    texts.push({ input, text });
   }
+  if (!dryRun) {
+    const moved = texts.filter(({ input }) => !unchangedOnDisk(input)).map(({ input }) => input.path);
+    const since = moved.length === 1 ? 'it was' : 'they were';
+    if (moved.length > 0) throw new CliError(`${moved.join(', ')} changed since ${since} read; no file was written. Run the command again.`);
+    await replaceFiles(texts, io);
+  }
+  const changed = texts.map(({ input }) => input.path);
   for (const { id, pins } of files) {
     for (const { site, choice } of pins) {
       if (choice.platformMissing) io.stderr(`${id.path}: ${site.ref.input} has no ${pin.platform} image; pinned its index instead.\n`);
     }
   }
-  if (dryRun) io.stdout(diff);
+  if (dryRun) io.stdout(texts.map(({ input, text }) => unifiedDiff(input.path, input.text, text)).join(''));
   else io.stdout(changed.map((path) => `${path}\n`).join(''));
   return { pinned, repinned, changed };
 }

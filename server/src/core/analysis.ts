@@ -54,6 +54,8 @@ export interface AnalyzeOptions {
   readonly fileName?: string;
   /** Text beyond this many UTF-16 code units is not analysed. */
   readonly maxFileSize: number;
+  /** Names the setting or flag that sets maxFileSize, for the not-analysed message. */
+  readonly sizeLimitSetting?: string;
   /** The analysis of an earlier version of the same file: unchanged documents are reused from it. */
   readonly previous?: Analysis;
 }

@@ -3,12 +3,13 @@
  * $XDG_CACHE_HOME/image-aware for the CLI). Entries remember when they were stored; the client decides freshness:
  * tag lists and tag → digest answers live `tagTtlMs` (5 minutes by default), manifests by digest forever, since their
  * content cannot change. Expired entries are kept so that an unreachable registry can be answered from them (stale).
- * One JSON file per entry, named by the sha256 of its key and written atomically; a file that cannot be read or
- * does not match its key is ignored. Disk errors never fail a request.
+ * One JSON file per entry, named by the sha256 of its key and replaced atomically (fs/atomicWrite.ts); a file that
+ * cannot be read or does not match its key is ignored. Disk errors never fail a request.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomicWrite';
 
 export interface CacheEntry<T> {
   readonly value: T;
@@ -105,13 +106,8 @@ export class RegistryCache {
       () => false,
     );
     if (!(await this.directoryReady)) return;
-    const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeFile(temporary, JSON.stringify({ key, storedAt: entry.storedAt, value: entry.value }), { mode: 0o600 });
-      await rename(temporary, file);
-    } catch {
-      await rm(temporary, { force: true }).catch(() => undefined);
-    }
+    const bytes = Buffer.from(JSON.stringify({ key, storedAt: entry.storedAt, value: entry.value }));
+    await writeFileAtomic(file, bytes, { newFileMode: 0o600 }).catch(() => undefined);
   }
 }
 

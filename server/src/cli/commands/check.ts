@@ -8,7 +8,7 @@ import type { Analysis } from '../../core/analysis';
 import { DIAGNOSTIC_CODES, SEVERITIES, SEVERITY_SETTINGS } from '../../core/diagnostics/catalog';
 import type { DiagnosticCode, Severity, SeveritySetting } from '../../core/diagnostics/catalog';
 import { collectDiagnostics } from '../../core/features/diagnostics';
-import { DEFAULT_MAX_FILE_SIZE_MB, parseSettings } from '../../core/settings';
+import { parseSettings } from '../../core/settings';
 import type { Settings } from '../../core/settings';
 import { mergeRegistryFacts, NO_FACTS, referenceQueries, repositoryKey, tagAnswer } from '../../core/facts';
 import type { ManifestQuery, RegistryFacts } from '../../core/facts';
@@ -17,7 +17,7 @@ import { fileFacts, mergeFacts } from '../../core/workspace';
 import { collectAnonymousPull, collectFacts, uniqueByKey } from '../../engine';
 import type { RepositoryQuery } from '../../engine';
 import type { RegistryClient } from '../../registry';
-import { CliError, oneOf, parseCommandLine } from '../args';
+import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
 import { formatJson } from '../format/json';
 import { formatSarif } from '../format/sarif';
 import { formatSummary, formatText } from '../format/text';
@@ -33,14 +33,15 @@ const FAIL_ON_LEVELS: readonly (Severity | 'never')[] = [...SEVERITIES, 'never']
 export const CHECK_USAGE = `Usage: image-aware check [options] PATH...
 
 Checks the container image fields of Kubernetes manifests and kustomizations. PATH is a file, a folder
-(searched for *.yaml and *.yml, skipping node_modules and .git) or - for standard input.
+(searched for *.yaml and *.yml, skipping node_modules and .git) or - for standard input. Below a folder,
+a symbolic link is followed only when it points inside that folder; name a file to check it wherever it is.
 
 Options:
   --format ${FORMATS.join('|')}   Output format (default text; text also prints a summary on stderr).
   --fail-on LEVEL            Exit with 1 when a finding is at least this severe:
                              ${FAIL_ON_LEVELS.join(', ')} (default warning).
   --severity CODE=LEVEL      Report CODE at LEVEL (${SEVERITY_SETTINGS.join(', ')}); repeatable.
-  --max-file-size-mb N       Analyse at most N MB of each file (default ${DEFAULT_MAX_FILE_SIZE_MB}).
+${MAX_FILE_SIZE_USAGE}
   --online                   Also ask the registries: tag-not-found, digest-not-found, stale-pin,
                              pull-would-fail, registry-unreachable, unauthorized. Without it, check
                              makes no network request at all.
@@ -77,13 +78,6 @@ function severityOverride(entry: string): [DiagnosticCode, SeveritySetting] {
   return [code, oneOf('The level in --severity', entry.slice(equals + 1), SEVERITY_SETTINGS)];
 }
 
-function maxFileSizeMb(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const megabytes = Number(text);
-  if (!(Number.isFinite(megabytes) && megabytes > 0)) throw new CliError(`--max-file-size-mb must be a positive number (got "${text}").`);
-  return megabytes;
-}
-
 /** Returns null when help was asked for. */
 function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
   const { values, positionals } = parseCommandLine({
@@ -92,7 +86,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
       format: { type: 'string', default: 'text' },
       'fail-on': { type: 'string', default: 'warning' },
       severity: { type: 'string', multiple: true, default: [] },
-      'max-file-size-mb': { type: 'string' },
+      ...MAX_FILE_SIZE_OPTION,
       online: { type: 'boolean', default: false },
       ...REGISTRY_FLAGS,
       help: { type: 'boolean', short: 'h' },
@@ -102,10 +96,10 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
   if (values.help) return null;
   if (positionals.length === 0) throw new CliError('check needs at least one PATH (a file, a folder, or - for standard input).');
   // parseSettings would silently ignore a bad value; on a command line that is a mistake to report.
-  const settings = parseSettings({
-    diagnostics: Object.fromEntries(values.severity.map(severityOverride)),
-    limits: { maxFileSizeMB: maxFileSizeMb(values['max-file-size-mb']) },
-  });
+  const settings: Settings = {
+    ...parseSettings({ diagnostics: Object.fromEntries(values.severity.map(severityOverride)) }),
+    maxFileSize: maxFileSize(values['max-file-size-mb']),
+  };
   return {
     format: oneOf('--format', values.format, FORMATS),
     failOn: oneOf('--fail-on', values['fail-on'], FAIL_ON_LEVELS),
@@ -173,8 +167,10 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
     return false;
   }
   const { settings } = options;
-  const inputs = await readInputs(options.paths, io.cwd, io.readStdin);
-  const analyses = inputs.map((input) => analyze(input.text, { fileName: input.path, maxFileSize: settings.maxFileSize }));
+  const inputs = await readInputs(options.paths, io.cwd, io.readStdin, io.stderr);
+  const analyses = inputs.map((input) =>
+    analyze(input.text, { fileName: input.path, maxFileSize: settings.maxFileSize, sizeLimitSetting: MAX_FILE_SIZE_FLAG }),
+  );
   const workspace = mergeFacts(analyses.map(fileFacts));
   const facts = options.registry === null ? null : await askRegistries(analyses, options.registry, io);
   const reports: FileReport[] = inputs.map(({ path, absolutePath, text }, i) => ({

@@ -10,8 +10,9 @@
  */
 import type { PinSettings } from '../../core/settings';
 import { pinEdits } from '../../engine';
-import { CliError, parseCommandLine } from '../args';
-import { PIN_STYLE_FLAGS, pinSettings, plural, readPinTargets, writePins } from '../pinFiles';
+import { CliError, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE, maxFileSize, parseCommandLine } from '../args';
+import { PIN_STYLE_FLAGS, pinSettings, plural, readPinTargets, reportStoppedShort, writePins } from '../pinFiles';
+import type { PinWriteIo } from '../pinFiles';
 import { openClient, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo } from '../registry';
 
@@ -23,6 +24,10 @@ and adds "digest: sha256:…" after the newTag of every kustomize images: entry 
 Each unique image is asked for once, however many files use it (one request each, also with
 --platform). Only the image values change; quoting, comments and everything else in the files stay as
 they are. PATH is a file or a folder (searched for *.yaml and *.yml, skipping node_modules and .git).
+Below a folder, a symbolic link is followed only when it points inside that folder; name a file to pin
+it wherever it is. A link is kept and the file it points to is rewritten.
+Files are rewritten all or none: each goes to a temporary file next to it that keeps its mode (and owner,
+as root) and then replaces it, so a full disk, a missing permission or a kill leaves every file as it was.
 
 Options:
   --dry-run                  Print the changes as a unified diff (for patch -p0) and write nothing;
@@ -32,32 +37,34 @@ Options:
                              dropped either way.
   --platform OS/ARCH[/VAR]   For a multi-platform image, pin that platform's image instead of the index
                              (the index works on every platform).
+${MAX_FILE_SIZE_USAGE}
   -h, --help                 Show this help.
 
 ${REGISTRY_USAGE}
-Exit status: 0 when every image was pinned (or already was), 1 when some could not be resolved (listed on
-stderr; the others are still pinned), 2 for a usage, read or write error.
+Exit status: 0 when every image was pinned (or already was), 1 when some could not be resolved or a part of
+a file was not analysed (each listed on stderr; the others are still pinned), 2 for a usage, read or write
+error (then no file was changed).
 `;
 
-export interface PinIo extends RegistryIo {
+export interface PinIo extends RegistryIo, PinWriteIo {
   readonly cwd: string;
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
 }
 
 interface PinCommand {
   readonly dryRun: boolean;
   readonly pin: PinSettings;
   readonly paths: readonly string[];
+  readonly maxFileSize: number;
 }
 
-/** Pins the images; returns whether some could not be resolved. */
+/** Pins the images; returns whether some could not be resolved or a part of a file was not analysed. */
 export async function pin(argv: string[], io: PinIo): Promise<boolean> {
   const { values, positionals } = parseCommandLine({
     args: argv,
     options: {
       ...REGISTRY_FLAGS,
       ...PIN_STYLE_FLAGS,
+      ...MAX_FILE_SIZE_OPTION,
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -69,10 +76,10 @@ export async function pin(argv: string[], io: PinIo): Promise<boolean> {
   }
   const style = pinSettings(values);
   if (positionals.length === 0) throw new CliError('pin needs at least one PATH (a file or a folder).');
-  const command: PinCommand = { dryRun: values['dry-run'], pin: style, paths: positionals };
+  const command: PinCommand = { dryRun: values['dry-run'], pin: style, paths: positionals, maxFileSize: maxFileSize(values['max-file-size-mb']) };
   const setup = registrySetup(values, io.cwd, io);
 
-  const targets = await readPinTargets('pin', command.paths, io.cwd);
+  const targets = await readPinTargets('pin', command.paths, io.cwd, { maxFileSize: command.maxFileSize, notice: io.stderr });
 
   const client = openClient(setup, io);
   let report;
@@ -82,10 +89,13 @@ export async function pin(argv: string[], io: PinIo): Promise<boolean> {
     client.close();
   }
 
-  const { pinned, changed } = writePins(report.files, command.pin, command.dryRun, io);
+  const { pinned, changed } = await writePins(report.files, command.pin, command.dryRun, io);
   for (const skipped of report.skipped) io.stderr(`${skipped.id.path}: cannot pin ${skipped.image}: ${skipped.reason}\n`);
+  const stoppedShort = reportStoppedShort(targets, io.stderr);
   const verb = command.dryRun ? 'Would pin' : 'Pinned';
   const unresolved = report.skipped.length > 0 ? `; ${plural(report.skipped.length, 'image')} could not be resolved` : '';
-  io.stderr(`${verb} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} (${plural(report.asked, 'unique reference')} asked)${unresolved}.\n`);
-  return report.skipped.length > 0;
+  const unread = stoppedShort > 0 ? `; ${plural(stoppedShort, 'part')} of files not analysed` : '';
+  const asked = plural(report.asked, 'unique reference');
+  io.stderr(`${verb} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} (${asked} asked)${unresolved}${unread}.\n`);
+  return report.skipped.length > 0 || stoppedShort > 0;
 }

@@ -11,8 +11,9 @@ import { effectiveTag } from '../../core/facts';
 import { pushedPinEdits, pushImage } from '../../engine';
 import { toolVerifiesTls } from '../../registry/hosts';
 import { chooseBuildTool, TOOL_NAMES } from '../../tools';
-import { CliError, oneOf, parseCommandLine } from '../args';
-import { PIN_STYLE_FLAGS, pinSettings, plural, readPinTargets, writePins } from '../pinFiles';
+import { CliError, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
+import { PIN_STYLE_FLAGS, pinSettings, plural, readPinTargets, reportStoppedShort, writePins } from '../pinFiles';
+import type { PinWriteIo } from '../pinFiles';
 import { openClient, referenceArgument, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo } from '../registry';
 
@@ -27,8 +28,9 @@ tag without a digest, exactly as \`pin\` writes it:
   image: registry.example.com/team/app:1.4   becomes   image: registry.example.com/team/app:1.4@sha256:…
 A field that names the repository and tag with another digest (an earlier push) is re-pinned to the new
 one, keeping its tag (kustomize: its digest: is replaced); fields at that digest already, and other images,
-are left alone. PATH is a file or a folder (searched for *.yaml and *.yml, skipping node_modules and .git);
-the current folder by default. The tool's output goes to stderr.
+are left alone. PATH is a file or a folder (searched for *.yaml and *.yml, skipping node_modules and .git;
+below it, a symbolic link is followed only when it points inside it); the current folder by default.
+Files are rewritten all or none, as \`pin\` does it. The tool's output goes to stderr.
 
 Options:
   --tool ${TOOL_SETTINGS.join('|')}
@@ -41,29 +43,30 @@ Options:
   --keep-tag                 Write repo:tag@digest (default).
   --drop-tag                 Write repo@digest (kustomize: digest: replaces newTag).
   --platform OS/ARCH[/VAR]   When the pushed tag is a multi-platform index, pin that platform's image.
+${MAX_FILE_SIZE_USAGE}
   -h, --help                 Show this help.
 
 ${REGISTRY_USAGE}
 Exit status: 0 when the image was pushed and at least one field pinned or re-pinned, 1 when it was pushed
-but there was nothing to pin (no field in PATH names the tag without a digest or with another digest), 2
-when the push or the registry failed or the arguments are wrong.
+but there was nothing to pin (no field in PATH names the tag without a digest or with another digest) or a
+part of a file was not analysed (listed on stderr), 2 when the push, the registry or a write failed (then
+no file was changed) or the arguments are wrong.
 `;
 
-export interface PushIo extends RegistryIo {
+export interface PushIo extends RegistryIo, PinWriteIo {
   readonly cwd: string;
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
   /** Aborted on Ctrl-C or SIGTERM: the tool's whole process group is ended. */
   readonly signal: AbortSignal;
 }
 
-/** Pushes and pins; returns whether nothing was pinned. */
+/** Pushes and pins; returns whether nothing was pinned or a part of a file was not analysed. */
 export async function push(argv: string[], io: PushIo): Promise<boolean> {
   const { values, positionals } = parseCommandLine({
     args: argv,
     options: {
       ...REGISTRY_FLAGS,
       ...PIN_STYLE_FLAGS,
+      ...MAX_FILE_SIZE_OPTION,
       tool: { type: 'string', default: 'auto' },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -81,7 +84,8 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
   const ref = referenceArgument(image, 'The image');
   if (ref.digest !== null) throw new CliError(`push takes an image by tag, not by digest (got "${image}").`);
   const setup = registrySetup(values, io.cwd, io);
-  const targets = await readPinTargets('push', paths.length > 0 ? paths : ['.'], io.cwd);
+  const limit = maxFileSize(values['max-file-size-mb']);
+  const targets = await readPinTargets('push', paths.length > 0 ? paths : ['.'], io.cwd, { maxFileSize: limit, notice: io.stderr });
 
   const choice = await chooseBuildTool(toolSetting, { env: io.env });
   if (!choice.ok) throw new CliError(choice.reason);
@@ -103,13 +107,16 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
     io.stderr(`(${tool.name} reported ${pushed.toolDigest}; pins use what the registry serves.)\n`);
   }
 
-  const { pinned, repinned, changed } = writePins(pushedPinEdits(targets, pushed, style), style, values['dry-run'], io);
+  const { pinned, repinned, changed } = await writePins(pushedPinEdits(targets, pushed, style), style, values['dry-run'], io);
+  const stoppedShort = reportStoppedShort(targets, io.stderr);
   if (pinned === 0) {
     const tag = `${ref.domain}/${ref.path}:${effectiveTag(ref)}`;
     io.stderr(`No image field in ${plural(targets.length, 'file')} names ${tag} without a digest or with another digest; nothing was pinned.\n`);
     return true;
   }
   const previously = repinned > 0 ? ` (${repinned} re-pinned from another digest)` : '';
-  io.stderr(`${values['dry-run'] ? 'Would pin' : 'Pinned'} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} to ${pushed.digest}${previously}.\n`);
-  return false;
+  const unread = stoppedShort > 0 ? `; ${plural(stoppedShort, 'part')} of files not analysed` : '';
+  const verb = values['dry-run'] ? 'Would pin' : 'Pinned';
+  io.stderr(`${verb} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} to ${pushed.digest}${previously}${unread}.\n`);
+  return stoppedShort > 0;
 }
