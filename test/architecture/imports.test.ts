@@ -1,8 +1,9 @@
 /**
  * Keeps the layering honest, like go-containerregistry's depcheck tests: the analysis core imports
  * only `yaml` and itself, only lsp/ speaks LSP, only client/ knows the VS Code API, and only
- * registry/ speaks HTTP (so credentials and TLS rules live in one place), and only cluster/ knows
- * @kubernetes/client-node (the engine sees the Cluster port).
+ * registry/ speaks HTTP (so credentials and TLS rules live in one place), only cluster/ knows
+ * @kubernetes/client-node (the engine sees the Cluster port), and the adapters (registry/, cluster/,
+ * tools/) import none of each other: what they share is process/, the one process-group runner.
  * It reads the sources, so it also catches `require()` and dynamic `import()`.
  */
 import { test } from 'node:test';
@@ -87,4 +88,24 @@ test('only server/src/cluster imports @kubernetes/client-node', () => {
   const found = outside.flatMap((f) => importsOf(f).filter((s) => s.startsWith('@kubernetes/client-node')).map((s) => `${relative(root, f)} imports ${s}`));
   assert.deepEqual(found, []);
   assert.ok(sources(join(root, 'server/src/cluster')).some((f) => importsOf(f).includes('@kubernetes/client-node')), 'the cluster adapter was found');
+});
+
+test('the adapters import none of each other, only process/, which imports Node built-ins and itself', () => {
+  const src = join(root, 'server/src');
+  const adapters = ['registry', 'cluster', 'tools'];
+  const found = adapters.flatMap((adapter) =>
+    sources(join(src, adapter)).flatMap((file) =>
+      importsOf(file)
+        .filter((s) => s.startsWith('.') && ![adapter, 'process'].includes(relative(src, resolve(dirname(file), s)).split(sep)[0]))
+        .map((s) => `${relative(root, file)} imports ${s}`),
+    ),
+  );
+  assert.deepEqual(found, []);
+  assert.deepEqual(violations('server/src/process', (s) => s.startsWith('node:') || s.startsWith('./')), []);
+  for (const adapter of adapters) {
+    assert.ok(
+      sources(join(src, adapter)).some((file) => importsOf(file).some((s) => s.endsWith('/process/group'))),
+      `${adapter}/ runs its programs through process/group`,
+    );
+  }
 });
