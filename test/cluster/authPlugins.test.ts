@@ -93,20 +93,23 @@ async function clusterFailure(kubeconfig: string, plugin: PluginOptions = {}): P
 
 test('the gcp and azure auth-provider plugins are refused with kubectl\'s words, and their cmd-path never runs', async () => {
   const marker = join(folder.path, 'gcp-ran');
-  const gcp = kubeconfigWith({ 'auth-provider': { name: 'gcp', config: { 'cmd-path': '/bin/sh', 'cmd-args': `-c "touch ${marker}"`, 'token-key': '{.t}', 'expiry-key': '{.e}' } } });
+  const shell = { 'cmd-path': '/bin/sh', 'cmd-args': `-c "touch ${marker}"` };
+  const gcp = kubeconfigWith({ 'auth-provider': { name: 'gcp', config: { ...shell, 'token-key': '{.t}', 'expiry-key': '{.e}' } } });
   const refused = await clusterFailure(gcp);
   assert.equal(refused.code, 'unauthorized');
   assert.equal(
     refused.message,
-    'Kubeconfig user "u" cannot be used: The gcp auth plugin has been removed. Please use the "gke-gcloud-auth-plugin" kubectl/client-go credential plugin instead. ' +
+    'Kubeconfig user "u" cannot be used: The gcp auth plugin has been removed. ' +
+      'Please use the "gke-gcloud-auth-plugin" kubectl/client-go credential plugin instead. ' +
       'See https://cloud.google.com/blog/products/containers-kubernetes/kubectl-auth-changes-in-gke for further details.',
   );
   assert.equal(existsSync(marker), false, 'the gcp cmd-path ran');
 
-  const azure = kubeconfigWith({ 'auth-provider': { name: 'azure', config: { 'cmd-path': '/bin/sh', 'cmd-args': `-c "touch ${marker}"` } } });
+  const azure = kubeconfigWith({ 'auth-provider': { name: 'azure', config: shell } });
   assert.equal(
     (await clusterFailure(azure)).message,
-    'Kubeconfig user "u" cannot be used: The azure auth plugin has been removed. Please use the https://github.com/Azure/kubelogin kubectl/client-go credential plugin instead. ' +
+    'Kubeconfig user "u" cannot be used: The azure auth plugin has been removed. ' +
+      'Please use the https://github.com/Azure/kubelogin kubectl/client-go credential plugin instead. ' +
       'See https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins for further details.',
   );
   const unknown = kubeconfigWith({ 'auth-provider': { name: 'exec', config: { exec: { command: '/bin/sh', args: ['-c', `touch ${marker}`] } } } });
@@ -118,6 +121,8 @@ test('an oidc auth-provider runs no program: its id-token is the bearer token, o
   const marker = join(folder.path, 'oidc-ran');
   const payload = Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3600 })).toString('base64url');
   const idToken = `e30.${payload}.sig`;
+  // client-node's ExecAuth would run an `exec` in any auth-provider's config; client-go's oidc ignores it.
+  const onlyClientNodeKnows = { command: '/bin/sh', args: ['-c', `touch ${marker}`] };
   const oidcApi = await startApiServer({ tokens: { [idToken]: { user: 'oidc-user', canWrite: true } } });
   try {
     const path = join(folder.path, 'oidc.yaml');
@@ -127,7 +132,7 @@ test('an oidc auth-provider runs no program: its id-token is the bearer token, o
         apiVersion: 'v1',
         kind: 'Config',
         clusters: [{ name: 'stub', cluster: { server: oidcApi.url, 'certificate-authority-data': oidcApi.caData } }],
-        users: [{ name: 'u', user: { 'auth-provider': { name: 'oidc', config: { 'id-token': idToken, 'client-id': 'c', exec: { command: '/bin/sh', args: ['-c', `touch ${marker}`] } } } } }],
+        users: [{ name: 'u', user: { 'auth-provider': { name: 'oidc', config: { 'id-token': idToken, 'client-id': 'c', exec: onlyClientNodeKnows } } } }],
         contexts: [{ name: 'ctx', context: { cluster: 'stub', user: 'u' } }],
         'current-context': 'ctx',
       }),
@@ -147,12 +152,20 @@ test('an exec plugin gets KUBERNETES_EXEC_INFO, runs once, and its token is kept
   let now = Date.parse('2030-01-01T00:00:00Z');
   const answer = credential(V1, { token: api.tokens.admin, expirationTimestamp: '2030-01-01T00:10:00Z' });
   writeScript(bin, 'good-plugin', `echo run >> ${runs}\nprintf '%s' "$KUBERNETES_EXEC_INFO" > ${info}\necho "$1 $EXTRA" >> ${runs}\necho '${answer}'`);
-  const kubeconfig = kubeconfigWith({ exec: { apiVersion: V1, command: 'good-plugin', args: ['--flag'], env: [{ name: 'EXTRA', value: 'x' }], interactiveMode: 'Never' } });
+  const exec = { apiVersion: V1, command: 'good-plugin', args: ['--flag'], env: [{ name: 'EXTRA', value: 'x' }], interactiveMode: 'Never' };
+  const kubeconfig = kubeconfigWith({ exec });
   const cluster = await createCluster(options(kubeconfig, { now: () => now }));
   await Promise.all([cluster.get(DEPLOYMENT), cluster.get({ ...DEPLOYMENT, name: 'other' })]);
   assert.deepEqual(JSON.parse(readFileSync(info, 'utf8')), { apiVersion: V1, kind: 'ExecCredential', spec: { interactive: false } });
   assert.equal(readFileSync(runs, 'utf8'), 'run\n--flag x\n');
   assert.equal(api.requests.at(-1)?.headers.authorization, `Bearer ${api.tokens.admin}`);
+
+  // With provideClusterInfo the plugin is told the cluster it is for.
+  const withCluster = kubeconfigWith({ exec: { apiVersion: V1, command: 'good-plugin', interactiveMode: 'Never', provideClusterInfo: true } });
+  await (await createCluster(options(withCluster))).get(DEPLOYMENT);
+  assert.deepEqual(JSON.parse(readFileSync(info, 'utf8')).spec, { interactive: false, cluster: { server: api.url, 'certificate-authority-data': api.caData } });
+  // That was another cluster's run: the first cluster's count goes on from its one run.
+  writeFileSync(runs, 'run\n');
 
   now = Date.parse('2030-01-01T00:09:59Z');
   await cluster.get(DEPLOYMENT);
@@ -195,7 +208,10 @@ test('an exec plugin that fails is named as such, never quoting what it printed'
   const plugin = writeScript(bin, 'failing-plugin', `echo "token=${SECRET}" >&2\necho "${SECRET}"\nexit 1`);
   const error = await clusterFailure(kubeconfigWith({ exec: { apiVersion: V1, command: plugin, interactiveMode: 'Never' } }));
   assert.equal(error.code, 'unauthorized');
-  assert.equal(error.message, `The kubeconfig's exec plugin ${plugin} for user "u" failed: it exited with code 1. Run it in a terminal to see its own message.`);
+  assert.equal(
+    error.message,
+    `The kubeconfig's exec plugin ${plugin} for user "u" failed: it exited with code 1. Run it in a terminal to see its own message.`,
+  );
 
   const garbled = writeScript(bin, 'garbled-plugin', `echo '{"status": {"token": ${SECRET}'`);
   assert.equal(
@@ -223,9 +239,10 @@ test('an exec plugin is never run from the current folder, and a missing one say
   process.chdir(here);
   try {
     for (const path of ['/usr/bin::/bin', '.:/usr/bin:/bin']) {
-      const kubeconfig = kubeconfigWith({ exec: { apiVersion: V1, command: 'cwd-plugin', interactiveMode: 'Never', installHint: 'Install cwd-plugin from your cluster vendor.' } });
+      const installHint = 'Install cwd-plugin from your cluster vendor.';
+      const kubeconfig = kubeconfigWith({ exec: { apiVersion: V1, command: 'cwd-plugin', interactiveMode: 'Never', installHint } });
       const error = await clusterFailure(kubeconfig, { path });
-      assert.equal(error.message, 'The kubeconfig\'s exec plugin cwd-plugin for user "u" failed: cwd-plugin was not found on PATH. Install cwd-plugin from your cluster vendor.');
+      assert.equal(error.message, `The kubeconfig's exec plugin cwd-plugin for user "u" failed: cwd-plugin was not found on PATH. ${installHint}`);
       assert.equal(existsSync(marker), false, `run through PATH ${path}`);
     }
   } finally {

@@ -56,7 +56,8 @@ test('docker config: auths, credHelpers and credsStore read leniently', () => {
 });
 
 test('jsonErrorOffset agrees with JSON.parse on every one-character mutation of a config, and with V8 wherever V8 names a position', () => {
-  const base = JSON.stringify({ auths: { 'r.io': { auth: 'dTpw', email: null }, x: { n: [1, -2.5e3, true, false, 0.5E+2] } }, credsStore: 'd\u00e9\n' }, null, 2);
+  const config = { auths: { 'r.io': { auth: 'dTpw', email: null }, x: { n: [1, -2.5e3, true, false, 0.5e2] } }, credsStore: 'd\u00e9\n' };
+  const base = JSON.stringify(config, null, 2);
   const pieces = ['', '"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'x', '0', '-', '\u0001', 'e', '.', 't', '\ufeff'];
   let named = 0;
   for (let at = 0; at <= base.length; at++) {

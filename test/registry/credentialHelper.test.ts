@@ -159,7 +159,8 @@ test('a config file with a syntax error next to a secret is named with line and 
   // podman's auth file ($REGISTRY_AUTH_FILE) is read by the same code.
   const authFile = join(dir, 'auth.json');
   writeFileSync(authFile, `{"auths": {"r.io": {"auth": "${SECRET}\u0001"}}}`);
-  const podman = await createDefaultKeychain({ dockerConfigDir: join(dir, 'none'), env: { HOME: root, REGISTRY_AUTH_FILE: authFile } }).resolve({ registry: 'r.io' });
+  const podmanKeychain = createDefaultKeychain({ dockerConfigDir: join(dir, 'none'), env: { HOME: root, REGISTRY_AUTH_FILE: authFile } });
+  const podman = await podmanKeychain.resolve({ registry: 'r.io' });
   assert.deepEqual(podman, { kind: 'anonymous', source: `anonymous (podman auth file ${authFile} is not valid JSON: line 1, column 46)` });
   for (const answer of [unquoted, unterminated, podman]) assertNoPieceOf(SECRET, answer.source);
 });

@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import type { Cluster as KubeClusterEntry } from '@kubernetes/client-node';
 import { describeEnding } from '../process/describe';
-import { runInGroup } from '../process/group';
+import { HELPER_LEFTOVER_MS, runInGroup } from '../process/group';
 import type { ProcessEnv } from '../process/group';
 import { findExecutable } from '../process/lookPath';
 import { ClusterError } from './types';
@@ -28,8 +28,6 @@ const INTERACTIVE_MODES = ['Never', 'IfAvailable', 'Always'] as const;
 const MAX_OUTPUT_BYTES = 1024 * 1024;
 /** How much of a plugin's installHint a message shows. */
 const MAX_HINT = 500;
-/** How long what a plugin started may hold its stdout after the plugin exited. */
-const LEFTOVER_MS = 250;
 
 export interface ExecConfig {
   readonly command: string;
@@ -121,7 +119,9 @@ export function parseExecCredential(stdout: string, apiVersion: string): ExecCre
     return 'its output is not an ExecCredential in JSON';
   }
   if (parsed.kind !== 'ExecCredential' || typeof parsed.apiVersion !== 'string') return 'its output is not an ExecCredential in JSON';
-  if (parsed.apiVersion !== apiVersion) return `it is configured for ${apiVersion} but answered ${API_VERSIONS.includes(parsed.apiVersion) ? parsed.apiVersion : 'another version'}`;
+  if (parsed.apiVersion !== apiVersion) {
+    return `it is configured for ${apiVersion} but answered ${API_VERSIONS.includes(parsed.apiVersion) ? parsed.apiVersion : 'another version'}`;
+  }
   const status = asRecord(parsed.status);
   const token = text(status.token) || null;
   const clientCertificateData = text(status.clientCertificateData) || null;
@@ -184,7 +184,7 @@ export class ExecPluginCredentials {
       maxStdoutBytes: MAX_OUTPUT_BYTES,
       timeoutMs: options.timeoutMs,
       killGraceMs: options.killGraceMs,
-      leftoverMs: LEFTOVER_MS,
+      leftoverMs: HELPER_LEFTOVER_MS,
     });
     if (ending.kind === 'exited' && ending.code !== 0) throw this.failed(`${describeEnding(ending)}. Run it in a terminal to see its own message`);
     if (ending.kind !== 'exited') throw this.failed(describeEnding(ending));

@@ -27,7 +27,16 @@ const REMOVED_AUTH_PROVIDERS: Readonly<Record<string, string>> = {
 };
 
 /** The configuration keys client-go's oidc auth-provider reads. */
-const OIDC_KEYS = ['idp-issuer-url', 'client-id', 'client-secret', 'idp-certificate-authority', 'idp-certificate-authority-data', 'id-token', 'refresh-token', 'extra-scopes'];
+const OIDC_KEYS = [
+  'idp-issuer-url',
+  'client-id',
+  'client-secret',
+  'idp-certificate-authority',
+  'idp-certificate-authority-data',
+  'id-token',
+  'refresh-token',
+  'extra-scopes',
+];
 
 export interface UserAuth {
   /** The user for client-node, without anything that would make it run a program; undefined for none. */

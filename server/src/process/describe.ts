@@ -9,12 +9,16 @@ function size(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }
 
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
 export function describeEnding(ending: GroupEnding): string {
   switch (ending.kind) {
     case 'exited':
       return ending.code !== null ? `it exited with code ${ending.code}` : `it was ended by signal ${ending.signal ?? 'unknown'}`;
     case 'timed-out':
-      return `it did not answer within ${ending.afterMs} ms and was stopped`;
+      return `it did not answer within ${duration(ending.afterMs)} and was stopped`;
     case 'overflow':
       return `it printed more than ${size(ending.limitBytes)}`;
     case 'cancelled':

@@ -52,6 +52,12 @@ export type GroupEnding =
 
 const POLL_MS = 25;
 
+/**
+ * The leftover period for helpers and plugins, whose answer is complete when they exit: long enough
+ * to read what they wrote, short enough that a child they left holding stdout costs nothing.
+ */
+export const HELPER_LEFTOVER_MS = 250;
+
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     if (process.platform === 'win32' || child.pid === undefined) child.kill(signal);

@@ -7,7 +7,7 @@
  * bounded and stderr never read. A failure says which helper and how it ended, never what it printed.
  */
 import { describeEnding } from '../../process/describe';
-import { runInGroup } from '../../process/group';
+import { HELPER_LEFTOVER_MS, runInGroup } from '../../process/group';
 import type { ProcessEnv } from '../../process/group';
 import { findExecutable } from '../../process/lookPath';
 import { RegistryError } from '../errors';
@@ -25,8 +25,6 @@ const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const NOT_FOUND = /credentials not found/i;
 /** A helper's answer is a few hundred bytes; past this it is not one. */
 const MAX_OUTPUT_BYTES = 64 * 1024;
-/** How long what a helper started may hold its stdout after the helper exited. */
-const LEFTOVER_MS = 250;
 
 /** Parses a helper's output; returns undefined when it is not the expected JSON object. */
 export function parseHelperOutput(stdout: string): { username: string; secret: string } | undefined {
@@ -60,7 +58,7 @@ export async function runCredentialHelper(helper: string, serverUrl: string, reg
     signal: options.signal,
     timeoutMs: options.timeoutMs,
     killGraceMs: options.killGraceMs,
-    leftoverMs: LEFTOVER_MS,
+    leftoverMs: HELPER_LEFTOVER_MS,
   });
   if (ending.kind === 'cancelled') throw new RegistryError({ code: 'ABORTED', registry, message: `${source} was cancelled`, temporary: false });
   if (ending.kind === 'overflow') throw fail(`${describeEnding(ending)}, which is not the expected JSON`);

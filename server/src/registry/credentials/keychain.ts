@@ -87,7 +87,11 @@ export function defaultCredentialFiles(options: KeychainOptions = {}): { file: s
 }
 
 export function createDefaultKeychain(options: KeychainOptions = {}): Keychain {
-  const limits: HelperLimits = { env: options.env ?? process.env, helperTimeoutMs: options.helperTimeoutMs ?? 10_000, helperKillGraceMs: options.helperKillGraceMs ?? 2000 };
+  const limits: HelperLimits = {
+    env: options.env ?? process.env,
+    helperTimeoutMs: options.helperTimeoutMs ?? 10_000,
+    helperKillGraceMs: options.helperKillGraceMs ?? 2000,
+  };
   return multiKeychain(defaultCredentialFiles(options).map(({ file, kind }) => configFileKeychain(file, kind, limits)));
 }
 
