@@ -1,9 +1,10 @@
 /**
  * Keeps the layering honest, like go-containerregistry's depcheck tests: the analysis core imports
  * only `yaml` and itself, only lsp/ speaks LSP, only client/ knows the VS Code API, and only
- * registry/ speaks HTTP (so credentials and TLS rules live in one place), and only cluster/ knows
- * @kubernetes/client-node (the engine sees the Cluster port); the shared file writing (fs/) and the registry
- * client import nothing of the front ends.
+ * registry/ speaks HTTP (so credentials and TLS rules live in one place), only cluster/ knows
+ * @kubernetes/client-node (the engine sees the Cluster port), and the adapters (registry/, cluster/,
+ * tools/) import none of each other: what they share is process/, the one process-group runner, and
+ * fs/, the file writing; the registry client imports nothing of the front ends.
  * It reads the sources, so it also catches `require()` and dynamic `import()`.
  */
 import { test } from 'node:test';
@@ -112,11 +113,31 @@ test('server/src/fs, the file writing the CLI and the registry cache share, impo
   assert.deepEqual(found, []);
 });
 
-test('the registry client imports only Node built-ins, itself and server/src/fs (not the CLI, the LSP server or the engine)', () => {
+test('the registry client imports only Node built-ins, itself, server/src/fs and server/src/process (not the CLI, the LSP server or the engine)', () => {
   const found = sources(join(root, 'server/src/registry')).flatMap((file) =>
     importsOf(file)
-      .filter((s) => !s.startsWith('node:') && !(s.startsWith('.') && ['registry', 'fs'].includes(folderReached(file, s))))
+      .filter((s) => !s.startsWith('node:') && !(s.startsWith('.') && ['registry', 'fs', 'process'].includes(folderReached(file, s))))
       .map((s) => `${relative(root, file)} imports ${s}`),
   );
   assert.deepEqual(found, []);
+});
+
+test('the adapters import none of each other, only process/ and fs/; process/ imports Node built-ins and itself', () => {
+  const src = join(root, 'server/src');
+  const adapters = ['registry', 'cluster', 'tools'];
+  const found = adapters.flatMap((adapter) =>
+    sources(join(src, adapter)).flatMap((file) =>
+      importsOf(file)
+        .filter((s) => s.startsWith('.') && ![adapter, 'process', 'fs'].includes(folderReached(file, s)))
+        .map((s) => `${relative(root, file)} imports ${s}`),
+    ),
+  );
+  assert.deepEqual(found, []);
+  assert.deepEqual(violations('server/src/process', (s) => s.startsWith('node:') || s.startsWith('./')), []);
+  for (const adapter of adapters) {
+    assert.ok(
+      sources(join(src, adapter)).some((file) => importsOf(file).some((s) => s.endsWith('/process/group'))),
+      `${adapter}/ runs its programs through process/group`,
+    );
+  }
 });

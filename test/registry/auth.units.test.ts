@@ -1,7 +1,7 @@
 /**
  * The authentication parts that need no server: WWW-Authenticate challenges, docker config parsing and lookup
  * (Docker Hub's key, URL keys, podman's repository keys, credHelpers and credsStore), auth entries,
- * credential helper output, and the keychain's order and caching.
+ * credential helper output, where a broken config file stops being JSON, and the keychain's order and caching.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import { mergeScopes, pickChallenge } from '../../server/src/registry/auth';
 import type { Credential, Keychain } from '../../server/src/registry/credentials/credential';
 import { credentialFromEntry, lookupConfig, matchAuthKey, parseDockerConfig } from '../../server/src/registry/credentials/dockerConfig';
 import { parseHelperOutput } from '../../server/src/registry/credentials/helper';
+import { jsonErrorOffset, lineColumn } from '../../server/src/registry/credentials/jsonSyntax';
 import { cachedKeychain, createDefaultKeychain, defaultCredentialFiles } from '../../server/src/registry/credentials/keychain';
 import { parseWwwAuthenticate } from '../../server/src/registry/headers';
 
@@ -49,9 +50,41 @@ test('docker config: auths, credHelpers and credsStore read leniently', () => {
   assert.deepEqual(Object.keys(config.auths), ['https://index.docker.io/v1/', 'q.io']);
   assert.deepEqual(config.credHelpers, { 'gcr.io': 'gcloud' });
   assert.equal(config.credsStore, 'desktop');
-  assert.throws(() => parseDockerConfig('[]'), SyntaxError);
-  assert.throws(() => parseDockerConfig('{'), SyntaxError);
+  assert.throws(() => parseDockerConfig('[]'), { name: 'SyntaxError', message: 'is not a JSON object' });
+  assert.throws(() => parseDockerConfig('{\n  "auths": {"a": {"auth": s3cret}}}'), { name: 'SyntaxError', message: 'is not valid JSON: line 2, column 27' });
   assert.deepEqual(parseDockerConfig('{}'), { auths: {}, credHelpers: {}, credsStore: undefined });
+});
+
+test('jsonErrorOffset agrees with JSON.parse on every one-character mutation of a config, and with V8 wherever V8 names a position', () => {
+  const config = { auths: { 'r.io': { auth: 'dTpw', email: null }, x: { n: [1, -2.5e3, true, false, 0.5e2] } }, credsStore: 'd\u00e9\n' };
+  const base = JSON.stringify(config, null, 2);
+  const pieces = ['', '"', '\\', '{', '}', '[', ']', ',', ':', ' ', 'x', '0', '-', '\u0001', 'e', '.', 't', '\ufeff'];
+  let named = 0;
+  for (let at = 0; at <= base.length; at++) {
+    for (const piece of pieces) {
+      for (const removed of [0, 1]) {
+        const text = base.slice(0, at) + piece + base.slice(at + removed);
+        let v8: string | null = null;
+        try {
+          JSON.parse(text);
+        } catch (error) {
+          v8 = (error as Error).message;
+        }
+        const offset = jsonErrorOffset(text);
+        assert.equal(offset === null, v8 === null, `${JSON.stringify(text)}: ${v8}`);
+        const position = v8 === null ? null : /at position (\d+)/.exec(v8);
+        if (position) {
+          assert.equal(offset, Number(position[1]), `${JSON.stringify(text)}: ${v8}`);
+          named++;
+        }
+      }
+    }
+  }
+  assert.ok(named > 1000, `V8 named ${named} positions`);
+  assert.equal(jsonErrorOffset('[1, 2'), 5, 'a text that ends too soon fails at its end');
+  assert.equal(jsonErrorOffset('['.repeat(200_000)), 200_000, 'deep nesting needs no stack');
+  assert.deepEqual(lineColumn('{\n  "a": x\n}', 9), { line: 2, column: 8 });
+  assert.deepEqual(lineColumn('x', 0), { line: 1, column: 1 });
 });
 
 test('docker config keys: Docker Hub aliases, URLs, ports and repository prefixes', () => {

@@ -1,6 +1,7 @@
 /**
  * The Cluster port over @kubernetes/client-node: its KubeConfig does the authentication (tokens,
- * client certificates, exec plugins, CAs, proxies) and its HTTP library sends the requests, but
+ * client certificates, oidc, CAs, proxies; exec plugins through ./execPlugin, auth-providers as
+ * ./userAuth allows) and its HTTP library sends the requests, but
  * paths, bodies and content types are ours, so each request is the one kubectl sends for the same
  * command (test/cluster compares them with recordings of real kubectl):
  *   apply      PATCH application/apply-patch+yaml ?fieldManager&fieldValidation=Strict&force[&dryRun=All]
@@ -14,10 +15,12 @@
 import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext, Watch } from '@kubernetes/client-node';
 import { qualify, statusError, transportError } from './errors';
 import type { RequestAction, RequestTarget } from './errors';
+import type { ExecPluginCredentials } from './execPlugin';
 import { readKubeconfig } from './kubeconfig';
 import type { Kubeconfig, KubeconfigSources } from './kubeconfig';
 import { ClusterError } from './types';
 import type { ApplyOptions, Cluster, ContextInfo, KubeObject, ListSelectors, ObjectRef, PatchOptions, ResourceInfo, WatchEvent } from './types';
+import { execAuthenticator, userAuth } from './userAuth';
 
 export interface ClusterOptions extends KubeconfigSources {
   /** The context to use instead of the kubeconfig's current one (kubectl --context). */
@@ -26,6 +29,12 @@ export interface ClusterOptions extends KubeconfigSources {
   readonly namespace?: string | null;
   /** The kubeconfig as the caller has just read it (readKubeconfig), so it is not read again; else read from the sources. */
   readonly kubeconfig?: Kubeconfig;
+  /** How long the user's exec plugin may take, 60 s by default; then its whole process group is ended. */
+  readonly execPluginTimeoutMs?: number;
+  /** How long an exec plugin has between SIGTERM and SIGKILL, 2 s by default. */
+  readonly execPluginKillGraceMs?: number;
+  /** The clock exec plugin credentials expire by (Date.now by default). */
+  readonly now?: () => number;
 }
 
 interface ApiResource {
@@ -48,7 +57,17 @@ function qualified(info: ResourceInfo, subresource = ''): string {
   return qualify(subresource ? `${info.plural}/${subresource}` : info.plural, groupOf(info.apiVersion));
 }
 
-function selectContext(options: ClusterOptions): { kubeConfig: KubeConfig; context: ContextInfo } {
+interface Selected {
+  readonly kubeConfig: KubeConfig;
+  readonly context: ContextInfo;
+  readonly credentials: ExecPluginCredentials | null;
+}
+
+/**
+ * The context to use, and a client-node KubeConfig that holds only it, its cluster and its user, so
+ * nothing of another user's can run; the user's authentication is what userAuth allows.
+ */
+function selectContext(options: ClusterOptions): Selected {
   const config = options.kubeconfig ?? readKubeconfig(options);
   const files = config.files.join(', ');
   const name = options.context ?? config.currentContext;
@@ -56,24 +75,36 @@ function selectContext(options: ClusterOptions): { kubeConfig: KubeConfig; conte
     throw new ClusterError(`The kubeconfig (${files}) sets no current context: choose one of ${config.contexts.map((c) => `"${c.name}"`).join(', ')}.`, 'no-context');
   }
   const info = config.contexts.find((c) => c.name === name);
-  if (!info) throw new ClusterError(`The kubeconfig (${files}) has no context "${name}".`, 'no-context');
+  const entry = config.entries.contexts.find((c) => c.name === name);
+  if (!info || !entry) throw new ClusterError(`The kubeconfig (${files}) has no context "${name}".`, 'no-context');
   const cluster = config.entries.clusters.find((c) => c.name === info.cluster);
   if (!cluster) throw new ClusterError(`Context "${name}" uses cluster "${info.cluster}", which the kubeconfig (${files}) does not define.`, 'no-context');
+  const auth = userAuth(
+    config.entries.users.find((u) => u.name === info.user),
+    cluster,
+    {
+      env: options.env ?? process.env,
+      timeoutMs: options.execPluginTimeoutMs ?? 60_000,
+      killGraceMs: options.execPluginKillGraceMs ?? 2000,
+      now: options.now ?? Date.now,
+    },
+  );
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
     // kubectl talks plain HTTP to an http:// server; client-node refuses unless TLS checks are off,
     // which for plain HTTP changes nothing.
-    clusters: config.entries.clusters.map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c)),
-    users: [...config.entries.users],
-    contexts: [...config.entries.contexts],
+    clusters: [cluster.server.startsWith('http:') ? { ...cluster, skipTLSVerify: true } : cluster],
+    users: auth.user ? [auth.user] : [],
+    contexts: [entry],
     currentContext: name,
   });
-  return { kubeConfig, context: { ...info, namespace: options.namespace ?? info.namespace } };
+  if (auth.user && auth.credentials) kubeConfig.addAuthenticator(execAuthenticator(auth.user.name, auth.credentials));
+  return { kubeConfig, context: { ...info, namespace: options.namespace ?? info.namespace }, credentials: auth.credentials };
 }
 
 export async function createCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  const { kubeConfig, context } = selectContext(options);
-  return new KubeCluster(kubeConfig, context);
+  const { kubeConfig, context, credentials } = selectContext(options);
+  return new KubeCluster(kubeConfig, context, credentials);
 }
 
 interface SendInit {
@@ -99,6 +130,8 @@ class KubeCluster implements Cluster {
   constructor(
     private readonly kubeConfig: KubeConfig,
     readonly context: ContextInfo,
+    /** The user's exec plugin: a 401 makes the next request ask it again, as client-go does. */
+    private readonly credentials: ExecPluginCredentials | null,
   ) {
     this.target = { server: context.server, context: context.name, user: context.user };
   }
@@ -125,6 +158,7 @@ class KubeCluster implements Cluster {
     } catch (error) {
       throw transportError(error, this.target);
     }
+    if (status === 401) this.credentials?.forget();
     if (status < 200 || status > 299) throw statusError(status, text, action, this.target);
     try {
       return JSON.parse(text) as unknown;
@@ -261,6 +295,7 @@ class KubeCluster implements Cluster {
         else if (ended || signal.aborted || !error) resolve();
         else {
           const code = (error as { statusCode?: number }).statusCode;
+          if (code === 401) this.credentials?.forget();
           reject(code === undefined ? transportError(error, this.target) : statusError(code, '', watchAction, this.target));
         }
       };

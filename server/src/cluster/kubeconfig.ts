@@ -6,9 +6,11 @@
  * the first file that sets one.
  * client-node's own loadFromDefault differs on all three (later files override the current
  * context, a repeated name throws, a missing file throws), so each file is parsed by client-node
- * and merged here.
+ * and merged here. An exec plugin's command with a path separator is relative to its own file's
+ * folder, as clientcmd resolves it (client-node leaves it relative to the current folder).
  */
 import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Cluster as KubeCluster, Context as KubeContext, User as KubeUser } from '@kubernetes/client-node';
 import { kubeconfigPaths } from './kubeconfigPaths';
@@ -38,6 +40,13 @@ function firstByName<T extends { readonly name: string }>(lists: readonly (reado
   return [...byName.values()];
 }
 
+/** The user with its exec command made absolute against `folder` when it is a relative path (a bare name is looked up on PATH). */
+function absoluteExecCommand(user: KubeUser, folder: string): KubeUser {
+  const command: unknown = (user.exec as { command?: unknown } | undefined)?.command;
+  if (typeof command !== 'string' || isAbsolute(command) || !(command.includes('/') || command.includes(sep))) return user;
+  return { ...user, exec: { ...user.exec, command: resolve(folder, command) } };
+}
+
 function whereLooked(paths: readonly string[], fromEnv: boolean): string {
   return fromEnv ? `KUBECONFIG lists ${paths.join(', ')}` : `looked for ${paths[0]} (KUBECONFIG is not set)`;
 }
@@ -65,7 +74,7 @@ export function readKubeconfig(sources: KubeconfigSources = {}): Kubeconfig {
   }
   const configs = files.map(parseFile);
   const clusters = firstByName(configs.map((c) => c.clusters));
-  const users = firstByName(configs.map((c) => c.users));
+  const users = firstByName(configs.map((c, i) => c.users.map((user) => absoluteExecCommand(user, dirname(files[i])))));
   const contexts = firstByName(configs.map((c) => c.contexts));
   if (contexts.length === 0) {
     throw new ClusterError(`The kubeconfig defines no contexts: ${whereLooked(files, fromEnv)}.`, 'no-kubeconfig');

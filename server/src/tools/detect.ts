@@ -1,16 +1,17 @@
 /**
- * Which build tools this machine has, found the way a shell finds them: on the PATH of the
- * environment given (not the editor's own idea of PATH). buildah, podman and nerdctl count once
- * found; docker counts only when its daemon answers `docker version`, asked with the same
- * environment (DOCKER_HOST, DOCKER_CONTEXT, DOCKER_CONFIG), because a docker client without a
- * daemon cannot build anything.
+ * Which build tools this machine has, found on the PATH of the environment given (not the editor's
+ * own idea of PATH), in its absolute entries only, as docker finds its helpers (process/lookPath).
+ * buildah, podman and nerdctl count once found; docker counts only when its daemon answers
+ * `docker version`, asked with the same environment (DOCKER_HOST, DOCKER_CONTEXT, DOCKER_CONFIG),
+ * because a docker client without a daemon cannot build anything.
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findExecutable } from '../process/lookPath';
 import { runProcess } from './process';
 import type { ToolEnv } from './process';
 import { TOOL_NAMES, ToolError } from './types';
 import type { DetectedTool, ToolName } from './types';
+
+export { findExecutable } from '../process/lookPath';
 
 export interface DetectOptions {
   readonly env: ToolEnv;
@@ -21,30 +22,6 @@ export interface DetectOptions {
 }
 
 export type ToolChoice = { readonly ok: true; readonly name: ToolName; readonly executable: string } | { readonly ok: false; readonly reason: string };
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The first `name` on the env's PATH (with PATHEXT endings on Windows), or null. */
-export function findExecutable(name: string, env: ToolEnv): string | null {
-  const path = env.PATH ?? env.Path ?? '';
-  const endings = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean) : [''];
-  for (const dir of path.split(delimiter)) {
-    if (dir === '') continue;
-    for (const ending of endings) {
-      const candidate = join(dir, name + ending);
-      if (isExecutableFile(candidate)) return candidate;
-    }
-  }
-  return null;
-}
 
 async function defaultProbe(argv: readonly string[], env: ToolEnv, signal: AbortSignal): Promise<string> {
   const result = await runProcess(argv, { tool: 'docker', env, io: { output: () => undefined, signal } });

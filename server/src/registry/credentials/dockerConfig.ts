@@ -8,6 +8,7 @@
  */
 import { DOCKER_HUB_CONFIG_KEY, isDockerHub, normalizeRegistry } from '../hosts';
 import type { Credential, CredentialTarget } from './credential';
+import { jsonErrorOffset, lineColumn } from './jsonSyntax';
 
 export interface AuthEntry {
   readonly auth?: string;
@@ -33,10 +34,21 @@ function stringField(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Parses the text of a config file; throws a SyntaxError with a short message when it is not a JSON object. */
+/**
+ * Parses the text of a config file. When it is not a JSON object, throws a SyntaxError whose message
+ * says so after the file's name ("is not valid JSON: line 3, column 27"), with no byte of the file.
+ */
 export function parseDockerConfig(text: string): DockerConfig {
-  const parsed: unknown = JSON.parse(text);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new SyntaxError('the file is not a JSON object');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    const offset = jsonErrorOffset(text);
+    if (offset === null) throw new SyntaxError('is not valid JSON');
+    const { line, column } = lineColumn(text, offset);
+    throw new SyntaxError(`is not valid JSON: line ${line}, column ${column}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new SyntaxError('is not a JSON object');
   const raw = parsed as { auths?: unknown; credHelpers?: unknown; credsStore?: unknown };
   const auths: Record<string, AuthEntry> = {};
   if (typeof raw.auths === 'object' && raw.auths !== null) {

@@ -1,20 +1,30 @@
 /**
  * Docker credential helpers (docker/docker-credential-helpers protocol): `docker-credential-<name> get` reads the
  * server URL on stdin and prints `{"ServerURL","Username","Secret"}`; a Username of "<token>" means the secret is an
- * identity token. The helper runs with execFile (no shell), the caller's environment and a timeout.
+ * identity token, and "credentials not found" on stdout means there is none.
+ * The helper is found on the absolute entries of PATH only (never in the current folder) and runs through
+ * process/group: in a process group of its own, ended whole at the timeout or once it has exited, with stdout
+ * bounded and stderr never read. A failure says which helper and how it ended, never what it printed.
  */
-import { execFile } from 'node:child_process';
+import { describeEnding } from '../../process/describe';
+import { HELPER_LEFTOVER_MS, runInGroup } from '../../process/group';
+import type { ProcessEnv } from '../../process/group';
+import { findExecutable } from '../../process/lookPath';
 import { RegistryError } from '../errors';
 import type { Credential } from './credential';
 
 export interface HelperOptions {
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: ProcessEnv;
   readonly timeoutMs: number;
+  /** How long SIGTERM has before SIGKILL follows. */
+  readonly killGraceMs: number;
   readonly signal?: AbortSignal;
 }
 
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const NOT_FOUND = /credentials not found/i;
+/** A helper's answer is a few hundred bytes; past this it is not one. */
+const MAX_OUTPUT_BYTES = 64 * 1024;
 
 /** Parses a helper's output; returns undefined when it is not the expected JSON object. */
 export function parseHelperOutput(stdout: string): { username: string; secret: string } | undefined {
@@ -30,45 +40,35 @@ export function parseHelperOutput(stdout: string): { username: string; secret: s
 }
 
 /** Asks `docker-credential-<helper>` for the credentials of `serverUrl`; "not found" answers anonymous. */
-export function runCredentialHelper(helper: string, serverUrl: string, registry: string, options: HelperOptions): Promise<Credential> {
+export async function runCredentialHelper(helper: string, serverUrl: string, registry: string, options: HelperOptions): Promise<Credential> {
   const program = `docker-credential-${helper}`;
   const source = `credential helper ${program}`;
-  const fail = (message: string, cause?: unknown): RegistryError =>
-    new RegistryError({ code: 'CREDENTIALS', registry, message: `${source} failed for ${serverUrl}: ${message}`, triedCredentials: source, temporary: false, cause });
-  if (!HELPER_NAME.test(helper)) return Promise.reject(fail('the helper name is not a plain program name'));
+  const fail = (how: string): RegistryError =>
+    new RegistryError({ code: 'CREDENTIALS', registry, message: `${source} failed for ${serverUrl}: ${how}`, triedCredentials: source, temporary: false });
+  if (!HELPER_NAME.test(helper)) throw fail('the helper name is not a plain program name');
+  const executable = findExecutable(program, options.env);
+  if (executable === null) throw fail(`${program} was not found on PATH`);
 
-  return new Promise<Credential>((resolve, reject) => {
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
-    const child = execFile(
-      program,
-      ['get'],
-      { env, timeout: options.timeoutMs, maxBuffer: 1024 * 1024, windowsHide: true, signal: options.signal, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error !== null) {
-          const text = `${stdout}\n${stderr}`;
-          if (NOT_FOUND.test(text)) {
-            resolve({ kind: 'anonymous', source: `anonymous (${source} has no credentials for ${serverUrl})` });
-            return;
-          }
-          const code = (error as { code?: unknown }).code;
-          if (options.signal?.aborted) reject(new RegistryError({ code: 'ABORTED', registry, message: `${source} was cancelled`, temporary: false }));
-          else if (code === 'ENOENT') reject(fail(`${program} was not found on PATH`, error));
-          else if ((error as { killed?: boolean }).killed) reject(fail(`no answer within ${options.timeoutMs} ms`, error));
-          else reject(fail(`exited with ${String(code)}: ${stderr.trim().slice(0, 200)}`, error));
-          return;
-        }
-        const parsed = parseHelperOutput(stdout);
-        if (parsed === undefined) {
-          reject(fail('its output is not the expected JSON'));
-          return;
-        }
-        if (parsed.secret === '') resolve({ kind: 'anonymous', source: `anonymous (${source} returned no secret)` });
-        else if (parsed.username === '<token>') resolve({ kind: 'identityToken', token: parsed.secret, source });
-        else resolve({ kind: 'basic', username: parsed.username, password: parsed.secret, source });
-      },
-    );
-    child.stdin?.on('error', () => undefined); // a helper that exits without reading stdin must not crash us
-    child.stdin?.end(serverUrl);
+  let stdout = '';
+  const ending = await runInGroup([executable, 'get'], {
+    env: options.env,
+    stdin: serverUrl,
+    onStdout: (text) => (stdout += text),
+    maxStdoutBytes: MAX_OUTPUT_BYTES,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    killGraceMs: options.killGraceMs,
+    leftoverMs: HELPER_LEFTOVER_MS,
   });
+  if (ending.kind === 'cancelled') throw new RegistryError({ code: 'ABORTED', registry, message: `${source} was cancelled`, temporary: false });
+  if (ending.kind === 'overflow') throw fail(`${describeEnding(ending)}, which is not the expected JSON`);
+  if (ending.kind !== 'exited' || ending.code !== 0) {
+    if (ending.kind === 'exited' && NOT_FOUND.test(stdout)) return { kind: 'anonymous', source: `anonymous (${source} has no credentials for ${serverUrl})` };
+    throw fail(describeEnding(ending));
+  }
+  const parsed = parseHelperOutput(stdout);
+  if (parsed === undefined) throw fail('its output is not the expected JSON');
+  if (parsed.secret === '') return { kind: 'anonymous', source: `anonymous (${source} returned no secret)` };
+  if (parsed.username === '<token>') return { kind: 'identityToken', token: parsed.secret, source };
+  return { kind: 'basic', username: parsed.username, password: parsed.secret, source };
 }

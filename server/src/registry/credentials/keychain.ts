@@ -4,7 +4,7 @@
  * $XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json). The first non-anonymous answer wins.
  * Files are read on every lookup (they are small and `docker login` may change them); the client caches answers briefly.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { raceSignal } from '../abort';
@@ -17,31 +17,57 @@ export interface KeychainOptions {
   readonly dockerConfigDir?: string;
   /** The environment for file locations and credential helpers (PATH); defaults to process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** How long a credential helper may take, 10 s by default; then its whole process group is ended. */
   readonly helperTimeoutMs?: number;
+  /** How long a helper has between SIGTERM and SIGKILL, 2 s by default. */
+  readonly helperKillGraceMs?: number;
+}
+
+interface HelperLimits {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly helperTimeoutMs: number;
+  readonly helperKillGraceMs: number;
+}
+
+/** Docker's and podman's files hold a few entries; a larger file is not read. */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+/** The text of a config file, or why it cannot be had (undefined when it does not exist). */
+async function readConfigText(file: string): Promise<{ text: string } | { problem: string } | undefined> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      if ((await handle.stat()).size > MAX_CONFIG_BYTES) return { problem: `is larger than ${MAX_CONFIG_BYTES / (1024 * 1024)} MiB` };
+      return { text: await handle.readFile('utf8') };
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    return { problem: `could not be read: ${code ?? 'error'}` };
+  }
 }
 
 /** One config file in docker's format; `kind` names it in descriptions ("docker config", "podman auth file"). */
-export function configFileKeychain(file: string, kind: string, options: { env: Readonly<Record<string, string | undefined>>; helperTimeoutMs: number }): Keychain {
+export function configFileKeychain(file: string, kind: string, options: HelperLimits): Keychain {
   return {
     async resolve(target: CredentialTarget, signal?: AbortSignal): Promise<Credential> {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') return ANONYMOUS;
-        return { kind: 'anonymous', source: `anonymous (${kind} ${file} could not be read: ${code ?? 'error'})` };
-      }
+      const read = await readConfigText(file);
+      if (read === undefined) return ANONYMOUS;
+      if ('problem' in read) return { kind: 'anonymous', source: `anonymous (${kind} ${file} ${read.problem})` };
       let config;
       try {
-        config = parseDockerConfig(text);
+        config = parseDockerConfig(read.text);
       } catch (error) {
-        return { kind: 'anonymous', source: `anonymous (${kind} ${file} is not valid: ${(error as Error).message})` };
+        // parseDockerConfig's message holds no byte of the file: only where it stops being JSON.
+        return { kind: 'anonymous', source: `anonymous (${kind} ${file} ${(error as Error).message})` };
       }
       const found = lookupConfig(config, target);
       if (found.kind === 'none') return ANONYMOUS;
       if (found.kind === 'helper') {
-        return runCredentialHelper(found.helper, found.serverUrl, target.registry, { env: options.env, timeoutMs: options.helperTimeoutMs, signal });
+        const { env, helperTimeoutMs: timeoutMs, helperKillGraceMs: killGraceMs } = options;
+        return runCredentialHelper(found.helper, found.serverUrl, target.registry, { env, timeoutMs, killGraceMs, signal });
       }
       return credentialFromEntry(found.entry, `${kind} auths for ${found.key} in ${file}`);
     },
@@ -61,9 +87,12 @@ export function defaultCredentialFiles(options: KeychainOptions = {}): { file: s
 }
 
 export function createDefaultKeychain(options: KeychainOptions = {}): Keychain {
-  const env = options.env ?? process.env;
-  const helperTimeoutMs = options.helperTimeoutMs ?? 10_000;
-  return multiKeychain(defaultCredentialFiles(options).map(({ file, kind }) => configFileKeychain(file, kind, { env, helperTimeoutMs })));
+  const limits: HelperLimits = {
+    env: options.env ?? process.env,
+    helperTimeoutMs: options.helperTimeoutMs ?? 10_000,
+    helperKillGraceMs: options.helperKillGraceMs ?? 2000,
+  };
+  return multiKeychain(defaultCredentialFiles(options).map(({ file, kind }) => configFileKeychain(file, kind, limits)));
 }
 
 /** Remembers each registry's answer for `ttlMs`, so a helper is not run for every request; lookups in flight are shared. */
