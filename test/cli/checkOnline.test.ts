@@ -173,7 +173,9 @@ test('check --online: the anonymous probe is made only for pod specs without ima
   proxy.resetRequests();
   const again = await checkJson(dir, ['--online', '--severity', 'unknown-pull-secret=off', '.'], env);
   assert.deepEqual(again.findings, result.findings);
-  const asked = proxy.requests.filter((r) => r.path !== '/v2/').map((r) => `${r.headers.authorization === undefined ? 'anonymous' : 'with credentials'} ${r.method} ${r.path}`);
+  const asked = proxy.requests
+    .filter((r) => r.path !== '/v2/')
+    .map((r) => `${r.headers.authorization === undefined ? 'anonymous' : 'with credentials'} ${r.method} ${r.path}`);
   assert.deepEqual(asked.sort(), [
     'with credentials HEAD /v2/private/app/manifests/1.0',
     'with credentials HEAD /v2/private/app/manifests/2.0',

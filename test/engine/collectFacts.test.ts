@@ -200,7 +200,10 @@ test('a registry that sends too much or an invalid answer is told as such, not a
     assert.equal(online[0]?.message, `${reason} This image was not checked.`);
 
     const invalid = await collectFacts(queriesOf(pod(host, ['HOST/team/bad:1'])), countingClient().client, { detail: 'digest' });
-    assert.equal(invalid.problems.get(host)?.reason, `${host} sent an answer that cannot be used: ${host} sent an invalid digest in Docker-Content-Digest for manifest ${host}/team/bad:1.`);
+    assert.equal(
+      invalid.problems.get(host)?.reason,
+      `${host} sent an answer that cannot be used: ${host} sent an invalid digest in Docker-Content-Digest for manifest ${host}/team/bad:1.`,
+    );
   } finally {
     await hostile.stop();
   }

@@ -503,7 +503,8 @@ test('after a push the client names the tag, and the image it pins never shows a
   const host = front.host;
   const before = await pushImage(registry, 'team/pushed', '1.0');
   // `0.0` does not exist: its tag-not-found shows which publications carry registry answers.
-  const fileText = (image: string) => ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec:', '  containers:', `    - image: ${image}`, `    - image: ${host}/team/pushed:0.0`, ''].join('\n');
+  const fileText = (image: string) =>
+    ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec:', '  containers:', `    - image: ${image}`, `    - image: ${host}/team/pushed:0.0`, ''].join('\n');
   const pinnedUri = fileUri(join(workspace, 'pinned.yaml'));
   const otherUri = fileUri(join(workspace, 'other.yaml'));
   const client = LspClient.start('stdio', { env: env() });
@@ -529,7 +530,8 @@ test('after a push the client names the tag, and the image it pins never shows a
     }
     // The file still pinned to the digest before the push is told at once that the tag moved.
     const other = await client.waitForDiagnostics(otherUri, told, (p) => p.diagnostics.some((d) => d.code === 'stale-pin'), 30_000);
-    assert.deepEqual(summary(fileText(`${host}/team/pushed:1.0@${before.digest}`), other.diagnostics.filter((d) => d.code === 'stale-pin')), [`stale-pin/${WARNING} ${before.digest}`]);
+    const stale = other.diagnostics.filter((d) => d.code === 'stale-pin');
+    assert.deepEqual(summary(fileText(`${host}/team/pushed:1.0@${before.digest}`), stale), [`stale-pin/${WARNING} ${before.digest}`]);
     // One HEAD for the pushed tag, which both files then read from the server's cache.
     assert.deepEqual(manifestRequests().filter((r) => r.endsWith('/manifests/1.0')), ['HEAD /v2/team/pushed/manifests/1.0']);
   } finally {

@@ -104,7 +104,8 @@ test('an index entry whose digest is not a digest is INVALID_RESPONSE, so pinnin
   assert.match(error.message, new RegExp(`^${server.host} sent an invalid digest in entry 1 of the index `));
 
   const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - image: ${server.host}/team/multi:v1\n`;
-  const report = await pinEdits([{ id: 'pod.yaml', analysis: analyze(text, { maxFileSize: 1 << 20 }) }], clientFor(), { pin: { ...DEFAULT_SETTINGS.pin, platform: 'linux/amd64' } });
+  const targets = [{ id: 'pod.yaml', analysis: analyze(text, { maxFileSize: 1 << 20 }) }];
+  const report = await pinEdits(targets, clientFor(), { pin: { ...DEFAULT_SETTINGS.pin, platform: 'linux/amd64' } });
   assert.deepEqual(report.files, []);
   assert.match(report.skipped[0].reason, /sent an invalid digest/);
 });
@@ -144,7 +145,8 @@ test('a tampered cache file injects nothing: entries read back are checked like 
   for (const file of readdirSync(folder)) {
     const text = readFileSync(join(folder, file), 'utf8');
     const entry = JSON.parse(text) as { key: string; value: unknown };
-    const value = JSON.stringify(entry.value).replaceAll(pushed.digest, JSON.stringify(`${pushed.digest}${INJECTION}`).slice(1, -1)).replaceAll('"v1"', '"v1\\n  command: [sh]"');
+    const injected = JSON.stringify(`${pushed.digest}${INJECTION}`).slice(1, -1);
+    const value = JSON.stringify(entry.value).replaceAll(pushed.digest, injected).replaceAll('"v1"', '"v1\\n  command: [sh]"');
     if (value === JSON.stringify(entry.value)) continue;
     writeFileSync(join(folder, file), JSON.stringify({ ...entry, value: JSON.parse(value) }));
     tampered++;

@@ -132,8 +132,9 @@ export class RegistryService {
     const answer = asked.manifests.get(query.key);
     // A failure says nothing new about the tag: what the documents knew stays.
     if (answer !== undefined && answer.status !== 'failed') {
+      const update = { ...NO_FACTS, manifests: asked.manifests };
       for (const [uri, known] of this.byUri) {
-        if (known.facts.manifests.has(query.key)) this.byUri.set(uri, { ...known, facts: mergeRegistryFacts(known.facts, { ...NO_FACTS, manifests: asked.manifests }) });
+        if (known.facts.manifests.has(query.key)) this.byUri.set(uri, { ...known, facts: mergeRegistryFacts(known.facts, update) });
       }
     }
     for (const [uri, running] of [...this.running]) if (running.keys.split('\n').includes(query.key)) this.abort(uri);

@@ -72,7 +72,10 @@ export async function fetchTags(transport: Transport, repository: RepositoryName
     const link = response.headers.link;
     const next = parseLinkNext(Array.isArray(link) ? link : link === undefined ? undefined : String(link));
     if (next === undefined) return tags;
-    if (!URL.canParse(next, response.url.href)) throw new RegistryError({ code: 'INVALID_RESPONSE', registry: repository.registry, message: `${repository.registry} sent a Link that is not a URL for ${what}`, temporary: false });
+    if (!URL.canParse(next, response.url.href)) {
+      const message = `${repository.registry} sent a Link that is not a URL for ${what}`;
+      throw new RegistryError({ code: 'INVALID_RESPONSE', registry: repository.registry, message, temporary: false });
+    }
     const resolved = new URL(next, response.url).href;
     if (seenPages.has(resolved)) return tags;
     target = resolved;

@@ -168,8 +168,9 @@ export class Transport {
 
   /** Refuses a Link or redirect target that the registry itself could not be reached at: see the header comment. */
   private checkHop(from: URL, to: URL, verb: 'linked' | 'redirected', registry: string): void {
+    const noun = verb === 'linked' ? 'link' : 'redirect';
     const refused = (code: RegistryErrorCode, why: string): RegistryError =>
-      new RegistryError({ code, registry, message: `${from.host} ${verb} to ${why}; the ${verb === 'linked' ? 'link' : 'redirect'} was not followed`, temporary: false });
+      new RegistryError({ code, registry, message: `${from.host} ${verb} to ${why}; the ${noun} was not followed`, temporary: false });
     if (to.protocol !== 'https:' && to.protocol !== 'http:') throw refused('INVALID_RESPONSE', `a ${to.protocol} URL, which is not HTTP(S)`);
     if (to.protocol === 'https:') return;
     if (from.protocol === 'https:') throw refused('TLS', `${to.origin}, which is plain HTTP after HTTPS`);
@@ -293,7 +294,8 @@ export class Transport {
       const location = header(response, 'location');
       if (!REDIRECT_STATUSES.has(response.status) || location === undefined || method === 'POST') return response;
       if (!URL.canParse(location, current.href)) {
-        throw new RegistryError({ code: 'INVALID_RESPONSE', registry: context.registry, message: `${current.host} redirected to something that is not a URL`, temporary: false });
+        const message = `${current.host} redirected to something that is not a URL`;
+        throw new RegistryError({ code: 'INVALID_RESPONSE', registry: context.registry, message, temporary: false });
       }
       const next = new URL(location, current);
       this.checkHop(current, next, 'redirected', context.registry);
