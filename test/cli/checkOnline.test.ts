@@ -76,14 +76,45 @@ test('check --online reports missing tags and digests, stale pins after a tag mo
   assert.match(tagNotFound.message, /no tag "2\.0".*1\.1, 1\.0/);
 
   await moveTag(registry, 'team/app', '1.0');
-  // What a tag points at is cached for minutes; --no-cache asks again.
-  const cached = await checkJson(dir, ['--online', 'pod.yaml'], env);
-  assert.deepEqual(cached.findings, before.findings);
-  const after = await checkJson(dir, ['--online', '--no-cache', 'pod.yaml'], env);
-  const stale = after.findings.filter((f) => f.code === 'stale-pin');
-  assert.deepEqual(codesAt(stale), [`${imageLine(3)}:${column + host.length + '/team/app:1.0@'.length} warning stale-pin`]);
-  assert.match(stale[0].message, /":1\.0" now points to sha256:/);
-  assert.equal(after.findings.length, before.findings.length + 1);
+  // A tag is asked again on every run, so the move shows at once, with the cache of the first run or without one.
+  for (const cache of [[], ['--no-cache']]) {
+    const after = await checkJson(dir, ['--online', ...cache, 'pod.yaml'], env);
+    const stale = after.findings.filter((f) => f.code === 'stale-pin');
+    assert.deepEqual(codesAt(stale), [`${imageLine(3)}:${column + host.length + '/team/app:1.0@'.length} warning stale-pin`]);
+    assert.match(stale[0].message, /":1\.0" now points to sha256:/);
+    assert.equal(after.findings.length, before.findings.length + 1);
+  }
+});
+
+test('check --online asks each tag again within the cache lifetime, one HEAD per unique tag; the cache answers only when the registry cannot', async () => {
+  const registry = await registryWith();
+  const app = await pushImage(registry, 'team/app', '1.0');
+  await pushImage(registry, 'team/base', '3');
+  const proxy = await countingProxy(registry);
+  const host = proxy.host;
+  const dir = temporaryDir();
+  const pinned = `${host}/team/app:1.0@${app.digest}`;
+  writeFileSync(join(dir, 'pod.yaml'), pod([pinned, pinned, `${host}/team/base:3`, `${host}/team/base:3`]));
+  const { env } = isolatedEnv();
+  const first = await checkJson(dir, ['--online', 'pod.yaml'], env);
+  assert.deepEqual(first.findings, [], first.stderr);
+
+  const moved = await moveTag(registry, 'team/app', '1.0');
+  proxy.resetRequests();
+  const second = await checkJson(dir, ['--online', 'pod.yaml'], env);
+  const at = `:${14 + `${host}/team/app:1.0@`.length} warning stale-pin`;
+  assert.deepEqual(codesAt(second.findings), [`${imageLine(0)}${at}`, `${imageLine(1)}${at}`]);
+  // The pinned tag's old body is cached, so a HEAD tells that it moved, and the new body is read by digest.
+  assert.deepEqual(proxy.requests.map((r) => `${r.method} ${r.path}`).filter((r) => r !== 'GET /v2/').sort(), [
+    'HEAD /v2/team/app/manifests/1.0',
+    'HEAD /v2/team/base/manifests/3',
+    `GET /v2/team/app/manifests/${moved.digest}`,
+  ].sort());
+
+  await proxy.stop();
+  const offline = await checkJson(dir, ['--online', 'pod.yaml'], env);
+  assert.deepEqual(codesAt(offline.findings), codesAt(second.findings));
+  assert.match(offline.findings[0].message, /cache/);
 });
 
 test('check --online names an unreachable registry and one that refuses, once per registry per file; credentials and the CA make the refusal go away, not the pull failure', async () => {
@@ -138,11 +169,18 @@ test('check --online: the anonymous probe is made only for pod specs without ima
     'with credentials /v2/private/other/manifests/1.0',
   ]);
 
-  // The answer is cached per repository: a second run asks nothing anonymously.
+  // The anonymous answer is cached per repository: a second run asks nothing anonymously, only each tag again.
   proxy.resetRequests();
   const again = await checkJson(dir, ['--online', '--severity', 'unknown-pull-secret=off', '.'], env);
   assert.deepEqual(again.findings, result.findings);
-  assert.equal(proxy.requests.length, 0);
+  const asked = proxy.requests
+    .filter((r) => r.path !== '/v2/')
+    .map((r) => `${r.headers.authorization === undefined ? 'anonymous' : 'with credentials'} ${r.method} ${r.path}`);
+  assert.deepEqual(asked.sort(), [
+    'with credentials HEAD /v2/private/app/manifests/1.0',
+    'with credentials HEAD /v2/private/app/manifests/2.0',
+    'with credentials HEAD /v2/private/other/manifests/1.0',
+  ]);
 });
 
 test('check --online: an image from a registry that refuses is no pull failure when the pod has imagePullSecrets', async () => {

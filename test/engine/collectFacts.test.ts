@@ -20,7 +20,7 @@ import { parseSettings } from '../../server/src/core/settings';
 import { collectFacts, collectTags } from '../../server/src/engine';
 import { createRegistryClient } from '../../server/src/registry';
 import type { ManifestRef, ManifestRequestOptions, RegistryClient, RepositoryName, RequestOptions } from '../../server/src/registry';
-import { DEFAULT_CREATED, proxy, pushImage, pushIndex, pushTags, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import { DEFAULT_CREATED, proxy, pushImage, pushIndex, pushTags, respond, startMisbehavingServer, startRegistry } from '../helpers/registry';
 import type { MisbehavingServer, PushedImage, PushedIndex, RunningRegistry } from '../helpers/registry';
 
 let registry: RunningRegistry;
@@ -180,6 +180,33 @@ test('a registry nobody listens on: one unreachable problem', async () => {
   assert.equal(facts.problems.get(host)?.kind, 'unreachable');
   assert.equal(facts.problems.get(host)!.reason, `${host} could not be reached: ${host} is unreachable: ECONNREFUSED.`);
   assert.deepEqual(facts.manifests.get(`${host}/a:1`), { status: 'failed', problem: 'unreachable' });
+});
+
+test('a registry that sends too much or an invalid answer is told as such, not as unreachable, down to the diagnostic', async () => {
+  const hostile = await startMisbehavingServer();
+  try {
+    const host = hostile.host;
+    hostile.on('/v2/', respond(200, '{}'));
+    hostile.on('/v2/team/big/manifests/1', respond(200, Buffer.alloc(5 * 1024 * 1024, 0x20), { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' }));
+    hostile.on('/v2/team/bad/manifests/1', respond(200, '', { 'Docker-Content-Digest': 'sha256:abc, command: [sh]' }));
+    const { client } = countingClient();
+    const text = pod(host, ['HOST/team/big:1']);
+    const facts = await collectFacts(queriesOf(text), client);
+    assert.deepEqual(facts.manifests.get(`${host}/team/big:1`), { status: 'failed', problem: 'unreachable' });
+    const reason = `${host} sent an answer that cannot be used: ${host} sent more than 4194304 bytes for manifest ${host}/team/big:1.`;
+    assert.equal(facts.problems.get(host)?.reason, reason);
+    const analysis = analyze(text, { maxFileSize: 1 << 20 });
+    const online = collectDiagnostics(analysis, parseSettings({}), null, facts).filter((d) => d.code === 'registry-unreachable');
+    assert.equal(online[0]?.message, `${reason} This image was not checked.`);
+
+    const invalid = await collectFacts(queriesOf(pod(host, ['HOST/team/bad:1'])), countingClient().client, { detail: 'digest' });
+    assert.equal(
+      invalid.problems.get(host)?.reason,
+      `${host} sent an answer that cannot be used: ${host} sent an invalid digest in Docker-Content-Digest for manifest ${host}/team/bad:1.`,
+    );
+  } finally {
+    await hostile.stop();
+  }
 });
 
 test('an aborted signal asks nothing and records nothing', async () => {

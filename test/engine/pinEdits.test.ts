@@ -16,7 +16,7 @@ import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
 import { pinEdits } from '../../server/src/engine';
 import { createRegistryClient } from '../../server/src/registry';
 import type { RegistryClient } from '../../server/src/registry';
-import { proxy, pushImage, pushIndex, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import { moveTag, proxy, pushImage, pushIndex, startMisbehavingServer, startRegistry } from '../helpers/registry';
 import type { MisbehavingServer, PushedImage, PushedIndex, RunningRegistry } from '../helpers/registry';
 
 let registry: RunningRegistry;
@@ -133,4 +133,20 @@ test('keepTag false writes repo@digest; a platform pins that image of an index, 
   );
   const pinned = report.files.find((f) => f.id === 'a.yaml')!.pins.map((p) => p.choice.platform);
   assert.deepEqual(pinned, [null, null, 'linux/arm64']);
+});
+
+test('a tag moved since the last pin is pinned to where it points now: one HEAD per unique tag, the tag cache not trusted', async () => {
+  const moving = await pushImage(registry, 'team/moving', '1.0');
+  const image = `${front.host}/team/moving:1.0`;
+  const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - image: ${image}\n    - image: ${image}\n`;
+  const targets = [{ id: 'pod.yaml', analysis: analyze(text, { maxFileSize: 1 << 20 }) }];
+  const client = newClient();
+  const first = await pinEdits(targets, client, { pin: DEFAULT_SETTINGS.pin });
+  assert.ok(first.files[0].pins.every((pin) => pin.edit.newText.endsWith(moving.digest)));
+  const moved = await moveTag(registry, 'team/moving', '1.0');
+  front.resetRequests();
+  // The same client, a moment later: well within the lifetime of its cached answer for the tag.
+  const second = await pinEdits(targets, client, { pin: DEFAULT_SETTINGS.pin });
+  assert.deepEqual(second.files[0].pins.map((pin) => pin.edit.newText), [`${image}@${moved.digest}`, `${image}@${moved.digest}`]);
+  assert.deepEqual(front.requests.filter((r) => r.path !== '/v2/').map((r) => `${r.method} ${r.path}`), ['HEAD /v2/team/moving/manifests/1.0']);
 });

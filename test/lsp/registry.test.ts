@@ -496,3 +496,46 @@ test('with imageAware.registry.online off the server makes no request at all', {
     assert.equal(code, 0, client.serverLog());
   }
 });
+
+test('after a push the client names the tag, and the image it pins never shows a false stale-pin', { timeout: 60_000 }, async () => {
+  const workspace = join(root, 'push-workspace');
+  mkdirSync(workspace);
+  const host = front.host;
+  const before = await pushImage(registry, 'team/pushed', '1.0');
+  // `0.0` does not exist: its tag-not-found shows which publications carry registry answers.
+  const fileText = (image: string) =>
+    ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec:', '  containers:', `    - image: ${image}`, `    - image: ${host}/team/pushed:0.0`, ''].join('\n');
+  const pinnedUri = fileUri(join(workspace, 'pinned.yaml'));
+  const otherUri = fileUri(join(workspace, 'other.yaml'));
+  const client = LspClient.start('stdio', { env: env() });
+  try {
+    await client.initialize(workspace, { storagePath: join(root, 'push-storage') });
+    const since = client.mark();
+    await client.open(pinnedUri, fileText(`${host}/team/pushed:1.0`));
+    await client.open(otherUri, fileText(`${host}/team/pushed:1.0@${before.digest}`));
+    for (const uri of [pinnedUri, otherUri]) await client.waitForDiagnostics(uri, since, (p) => p.diagnostics.some((d) => d.code === 'tag-not-found'), 30_000);
+
+    // What Build, Push and Pin does: push, tell the server the tag, then pin the pushed digest in the file.
+    const pushed = await moveTag(registry, 'team/pushed', '1.0');
+    front.resetRequests();
+    const told = client.mark();
+    await client.request('workspace/executeCommand', { command: 'imageAware.refreshRegistry', arguments: [{ image: `${host}/team/pushed:1.0` }] });
+    const pinnedText = fileText(`${host}/team/pushed:1.0@${pushed.digest}`);
+    await client.notify('textDocument/didChange', { textDocument: { uri: pinnedUri, version: 2 }, contentChanges: [{ text: pinnedText }] });
+
+    const first = await client.waitForDiagnostics(pinnedUri, told, (p) => p.version === 2);
+    const second = await client.waitForDiagnostics(pinnedUri, client.publications.indexOf(first) + 1, (p) => p.version === 2, 30_000);
+    for (const published of [first, second]) {
+      assert.deepEqual(summary(pinnedText, registryDiagnostics(published)), [`pull-would-fail/${WARNING} ${host}/team/pushed:0.0`, `tag-not-found/${ERROR} 0.0`]);
+    }
+    // The file still pinned to the digest before the push is told at once that the tag moved.
+    const other = await client.waitForDiagnostics(otherUri, told, (p) => p.diagnostics.some((d) => d.code === 'stale-pin'), 30_000);
+    const stale = other.diagnostics.filter((d) => d.code === 'stale-pin');
+    assert.deepEqual(summary(fileText(`${host}/team/pushed:1.0@${before.digest}`), stale), [`stale-pin/${WARNING} ${before.digest}`]);
+    // One HEAD for the pushed tag, which both files then read from the server's cache.
+    assert.deepEqual(manifestRequests().filter((r) => r.endsWith('/manifests/1.0')), ['HEAD /v2/team/pushed/manifests/1.0']);
+  } finally {
+    const code = await client.shutdown().catch(() => client.kill());
+    assert.equal(code, 0, client.serverLog());
+  }
+});

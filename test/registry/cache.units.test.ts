@@ -4,22 +4,26 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultCacheDir, RegistryCache } from '../../server/src/registry/cache';
+import { isTagList } from '../../server/src/registry/cacheValues';
 import { SingleFlight } from '../../server/src/registry/singleFlight';
+
+const isNumber = (value: unknown): value is number => typeof value === 'number';
 
 test('memory entries, least recently used evicted first, freshness by age', async () => {
   let time = 1000;
   const cache = new RegistryCache({ maxMemoryEntries: 2, now: () => time });
   await cache.set('a', 1);
   await cache.set('b', 2);
-  assert.equal((await cache.get<number>('a'))?.value, 1); // a is now the most recent
+  assert.equal((await cache.get('a', isNumber))?.value, 1); // a is now the most recent
   await cache.set('c', 3);
-  assert.equal(await cache.get('b'), undefined);
-  assert.equal((await cache.get<number>('a'))?.value, 1);
-  const entry = (await cache.get<number>('c'))!;
+  assert.equal(await cache.get('b', isNumber), undefined);
+  assert.equal((await cache.get('a', isNumber))?.value, 1);
+  const entry = (await cache.get('c', isNumber))!;
   assert.equal(entry.storedAt, 1000);
   time = 1999;
   assert.equal(cache.isFresh(entry, 1000), true);
@@ -35,17 +39,26 @@ test('disk entries survive a new instance, in private files; a bad directory onl
     const first = new RegistryCache({ dir });
     await first.set('tags|r/a', ['1', '2']);
     const second = new RegistryCache({ dir });
-    assert.deepEqual((await second.get<string[]>('tags|r/a'))?.value, ['1', '2']);
+    assert.deepEqual((await second.get('tags|r/a', isTagList))?.value, ['1', '2']);
     const files = readdirSync(join(dir, 'v1'));
     assert.equal(files.length, 1);
     assert.match(files[0], /^[0-9a-f]{64}\.json$/);
     assert.equal(statSync(join(dir, 'v1', files[0])).mode & 0o077, 0, 'only the user can read the cache');
     await second.clear(true);
-    assert.equal(await new RegistryCache({ dir }).get('tags|r/a'), undefined);
+    assert.equal(await new RegistryCache({ dir }).get('tags|r/a', isTagList), undefined);
+
+    // A file whose value fails the reader's guard is no entry, and is not kept in memory either.
+    mkdirSync(join(dir, 'v1'), { recursive: true });
+    const file = join(dir, 'v1', `${createHash('sha256').update('tags|r/b').digest('hex')}.json`);
+    writeFileSync(file, JSON.stringify({ key: 'tags|r/b', storedAt: Date.now(), value: ['1', '2\n  command: [sh]'] }));
+    const reader = new RegistryCache({ dir });
+    assert.equal(await reader.get('tags|r/b', isTagList), undefined);
+    writeFileSync(file, JSON.stringify({ key: 'tags|r/b', storedAt: Date.now(), value: ['1', '2'] }));
+    assert.deepEqual((await reader.get('tags|r/b', isTagList))?.value, ['1', '2']);
 
     const unusable = new RegistryCache({ dir: join(dir, 'v1', 'missing', '\0bad') });
     await unusable.set('k', 1);
-    assert.equal((await unusable.get<number>('k'))?.value, 1);
+    assert.equal((await unusable.get('k', isNumber))?.value, 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -97,7 +97,6 @@ test('manifests: index platforms without attestations, image layer totals, schem
       { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha('w'), size: 600, platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348.1' } },
       { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha('att'), size: 700, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } },
       { digest: sha('bare'), size: 1 },
-      'junk',
     ],
   });
   const parsed = parseManifest(Buffer.from(index), sha(index), undefined, 'r');
@@ -117,6 +116,17 @@ test('manifests: index platforms without attestations, image layer totals, schem
   assert.throws(() => parseManifest(Buffer.from('{"schemaVersion":1}'), sha('x'), undefined, 'r'), (e: RegistryError) => e.code === 'UNSUPPORTED');
   assert.throws(() => parseManifest(Buffer.from('not json'), sha('x'), undefined, 'r'), (e: RegistryError) => e.code === 'INVALID_RESPONSE');
   assert.throws(() => parseManifest(Buffer.from('{"schemaVersion":2}'), sha('x'), undefined, 'r'), (e: RegistryError) => e.code === 'INVALID_RESPONSE');
+  // An entry that is not a descriptor with a digest makes the whole index unusable, as does a config descriptor without one.
+  for (const entry of ['junk', {}, { digest: 'sha256:abc' }, { digest: `${sha('a')}\n` }]) {
+    const bad = JSON.stringify({ schemaVersion: 2, manifests: [{ digest: sha('a') }, entry] });
+    const expected = `r sent an invalid digest in entry 2 of the index ${sha(bad)}`;
+    assert.throws(() => parseManifest(Buffer.from(bad), sha(bad), undefined, 'r'), (e: RegistryError) => e.code === 'INVALID_RESPONSE' && e.message === expected);
+  }
+  const noConfigDigest = JSON.stringify({ schemaVersion: 2, config: { mediaType: 'application/vnd.oci.image.config.v1+json' } });
+  assert.throws(() => parseManifest(Buffer.from(noConfigDigest), sha(noConfigDigest), undefined, 'r'), (e: RegistryError) => e.code === 'INVALID_RESPONSE');
+  const huge = JSON.stringify({ schemaVersion: 2, manifests: Array.from({ length: 1001 }, () => ({ digest: sha('a') })) });
+  const tooMany = `r sent more than 1000 entries for the index ${sha(huge)}`;
+  assert.throws(() => parseManifest(Buffer.from(huge), sha(huge), undefined, 'r'), (e: RegistryError) => e.code === 'TOO_LARGE' && e.message === tooMany);
 });
 
 test('config: created, labels and platform; malformed fields are left out', () => {
@@ -135,8 +145,13 @@ test('digests: sha256 and sha512 verified, other algorithms unsupported, mismatc
   assert.throws(() => verifyDigest(bytes, 'md5:abc', 'r', 'x'), (e: RegistryError) => e.code === 'UNSUPPORTED');
 });
 
-test('tag pages: null and missing tags are empty, other shapes are invalid', () => {
-  assert.deepEqual(parseTagsPage(Buffer.from('{"name":"a","tags":["1","2",3]}'), 'r', 'w'), ['1', '2']);
+test('tag pages: null and missing tags are empty, other shapes and entries that are not tags are invalid', () => {
+  assert.deepEqual(parseTagsPage(Buffer.from('{"name":"a","tags":["1","2"]}'), 'r', 'w'), ['1', '2']);
+  for (const bad of ['3', '[3]', '[".hidden"]', '["a b"]', '["a:b"]', `["${'x'.repeat(129)}"]`]) {
+    const body = `{"name":"a","tags":["1",${bad.startsWith('[') ? bad.slice(1, -1) : bad}]}`;
+    const invalid = (e: RegistryError) => e.code === 'INVALID_RESPONSE' && e.message === 'r sent an invalid tag in the tags of r/a';
+    assert.throws(() => parseTagsPage(Buffer.from(body), 'r', 'the tags of r/a'), invalid, body);
+  }
   assert.deepEqual(parseTagsPage(Buffer.from('{"name":"a","tags":null}'), 'r', 'w'), []);
   assert.deepEqual(parseTagsPage(Buffer.from('{"name":"a"}'), 'r', 'w'), []);
   assert.throws(() => parseTagsPage(Buffer.from('{"tags":"x"}'), 'r', 'w'), (e: RegistryError) => e.code === 'INVALID_RESPONSE');

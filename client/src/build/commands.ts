@@ -155,6 +155,7 @@ export class BuildCommands {
     }
     this.lastImage = image;
     this.output.line(`The registry serves ${pushed.digest} for ${image}.`);
+    await this.tellLanguageServer(image);
     if (pushed.toolDigest !== null && pushed.toolDigest !== pushed.digest) {
       this.output.line(`(${tool.name} reported ${pushed.toolDigest}; pins use what the registry serves.)`);
     }
@@ -168,6 +169,18 @@ export class BuildCommands {
     this.output.line(message);
     inform(message);
     return result;
+  }
+
+  /**
+   * Tells the language server which tag was pushed, before anything is pinned: it asks for the tag again
+   * and republishes, so the pinned image is never checked against what the tag named before the push.
+   */
+  private async tellLanguageServer(image: string): Promise<void> {
+    try {
+      await vscode.commands.executeCommand('imageAware.refreshRegistry', { image });
+    } catch (error) {
+      this.output.line(`The language server was not told about the push: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   async login(arg: Partial<LoginArguments>): Promise<{ registry: string; tool: ToolName } | undefined> {

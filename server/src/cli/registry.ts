@@ -33,8 +33,8 @@ export const REGISTRY_USAGE = `Registry options:
                              the system CAs are trusted as well.
   --insecure-registry HOST   Allow plain HTTP for HOST[:PORT] or an IPv4 CIDR (repeatable); loopback always may.
   --cache-dir DIR            Where answers are cached (default $XDG_CACHE_HOME/image-aware, else ~/.cache/image-aware).
-                             Tag lists and what a tag points at are reused for 5 minutes, manifests by digest
-                             for good.
+                             Tag lists are reused for 5 minutes, manifests by digest for good; check --online,
+                             pin and push ask each tag again and use the cache only when the registry is unreachable.
   --no-cache                 Use no cache on disk: ask the registry again for everything.
 Credentials come from the docker config ($DOCKER_CONFIG/config.json, else ~/.docker/config.json: auths,
 credHelpers, credsStore) and podman's auth.json, as docker and podman use them.

@@ -85,9 +85,13 @@ const PROBLEM_KINDS: Partial<Record<RegistryErrorCode, RegistryProblemKind>> = {
   TOOMANYREQUESTS: 'unreachable',
   UNSUPPORTED: 'unreachable',
   INVALID_RESPONSE: 'unreachable',
+  TOO_LARGE: 'unreachable',
   DIGEST_MISMATCH: 'unreachable',
   UNKNOWN: 'unreachable',
 };
+
+/** Codes for an answer that arrived but cannot be used: the registry was reached, so "could not be reached" would be wrong. */
+const UNUSABLE_ANSWER = new Set<RegistryErrorCode>(['INVALID_RESPONSE', 'TOO_LARGE', 'DIGEST_MISMATCH']);
 
 /**
  * One sentence for people: what went wrong with which registry, then the client's own message. The
@@ -96,6 +100,7 @@ const PROBLEM_KINDS: Partial<Record<RegistryErrorCode, RegistryProblemKind>> = {
  */
 function reasonOf(kind: RegistryProblemKind, registry: string, error: ErrorLike): string {
   const message = error.message.replace(/\s+$/, '').replace(/\.$/, '');
+  if (UNUSABLE_ANSWER.has(error.code)) return `${registry} sent an answer that cannot be used: ${message}.`;
   switch (kind) {
     case 'unauthorized':
       return `${registry} refused access: ${message}${message.includes('tried ') ? '' : ` (tried ${error.triedCredentials ?? 'anonymous'})`}.`;

@@ -3,9 +3,11 @@
  * registry for each unique `repo:tag` exactly once (however many files, containers and kustomize
  * `images:` entries use it), then lets the core write the byte-minimal edits per file
  * (core/edits/pinEdits.ts).
- * Only the digest is needed, so each question is one HEAD request (or none when cached); with a
- * pin platform the body is needed too, so each is one GET by tag (detail `body`), whose bytes give
- * the digest of the index and its platforms: still one manifest request per unique reference.
+ * A tag can be moved at any time, so every tag is asked again (`fresh`), past the client's tag
+ * cache: only the digest is needed, so each question is one HEAD request; with a pin platform the
+ * body is needed too, so each is one GET by tag (detail `body`), whose bytes give the digest of the
+ * index and its platforms, or a HEAD when the body the tag named last is cached: still one manifest
+ * request per unique reference. A cached answer stands in only when the registry cannot be reached.
  */
 import type { Analysis } from '../core/analysis';
 import { pinFileEdits } from '../core/edits/pinEdits';
@@ -43,7 +45,6 @@ export interface PinOptions {
   readonly pin: PinSettings;
   readonly signal?: AbortSignal;
   readonly concurrency?: number;
-  readonly fresh?: boolean;
 }
 
 /** The tag questions of every image (container or kustomize entry with `newTag`) that has no digest yet. */
@@ -56,7 +57,7 @@ export async function pinEdits<Id>(targets: readonly PinTarget<Id>[], client: Re
   const facts = await collectFacts(queries, client, {
     signal: options.signal,
     concurrency: options.concurrency,
-    fresh: options.fresh,
+    fresh: true,
     detail: options.pin.platform === null ? 'digest' : 'body',
   });
   const files: Array<{ id: Id; pins: PinnedImage[] }> = [];

@@ -5,12 +5,14 @@
  * `refresh` fetches a document's facts in the background (one fetch per document at a time, the
  * older one aborted), including whether nodes without credentials could pull the images whose pod
  * spec has no imagePullSecrets, and completion asks for tags or one tag's digest on demand, cancellable.
+ * After a push, `tagPushed` asks for the pushed tag again and hands the answer to every document.
  * With `imageAware.registry.online` false no client exists and nothing is ever asked.
  */
 import type { Analysis } from '../core/analysis';
 import type { CompletionNeed } from '../core/features/completion';
-import { NO_FACTS, mergeRegistryFacts } from '../core/facts';
+import { NO_FACTS, mergeRegistryFacts, referenceQueries } from '../core/facts';
 import type { RegistryFacts } from '../core/facts';
+import type { ImageReference } from '../core/reference/reference';
 import { anonymousPullQueries, factQueries } from '../core/imageSites';
 import type { RegistrySettings } from '../core/settings';
 import { collectFacts, collectTags } from '../engine';
@@ -113,6 +115,30 @@ export class RegistryService {
         ? await collectTags({ key: need.key, registry: need.registry, path: need.path }, client, { signal })
         : await collectFacts([need.query], client, { signal, detail: 'manifest' });
     return mergeRegistryFacts(known, asked);
+  }
+
+  /**
+   * A tag was just pushed: asks the registry what it names now, past the client's tag cache (one HEAD when the
+   * pushed manifest is new, plus what `platforms` reads of it), and puts the answer into the facts of every
+   * document that knew the tag, so none shows what it named before, least of all the image about to be pinned
+   * to the pushed digest. Fetches still running for documents that ask about the tag may hold the old answer:
+   * they are aborted, to run again when the documents are published again. Resolves with whether anything was
+   * asked (not when offline, or for a reference with a digest).
+   */
+  async tagPushed(ref: ImageReference, settings: RegistrySettings): Promise<boolean> {
+    if (!settings.online || this.disposed || ref.digest !== null) return false;
+    const [query] = referenceQueries(ref);
+    const asked = await collectFacts([query], this.clientFor(settings), { fresh: true });
+    const answer = asked.manifests.get(query.key);
+    // A failure says nothing new about the tag: what the documents knew stays.
+    if (answer !== undefined && answer.status !== 'failed') {
+      const update = { ...NO_FACTS, manifests: asked.manifests };
+      for (const [uri, known] of this.byUri) {
+        if (known.facts.manifests.has(query.key)) this.byUri.set(uri, { ...known, facts: mergeRegistryFacts(known.facts, update) });
+      }
+    }
+    for (const [uri, running] of [...this.running]) if (running.keys.split('\n').includes(query.key)) this.abort(uri);
+    return true;
   }
 
   /** The client for pinning and other use cases outside a document; null when offline. */

@@ -4,7 +4,9 @@
  * tag lists and tag → digest answers live `tagTtlMs` (5 minutes by default), manifests by digest forever, since their
  * content cannot change. Expired entries are kept so that an unreachable registry can be answered from them (stale).
  * One JSON file per entry, named by the sha256 of its key and replaced atomically (fs/atomicWrite.ts); a file that
- * cannot be read or does not match its key is ignored. Disk errors never fail a request.
+ * cannot be read, does not match its key, or whose value fails the reader's guard (cacheValues.ts) is ignored: a
+ * file on disk is as hostile as a registry answer. Memory holds only values this process checked. Disk errors never
+ * fail a request.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -39,7 +41,8 @@ export class RegistryCache {
     this.now = options.now ?? Date.now;
   }
 
-  async get<T>(key: string): Promise<CacheEntry<T> | undefined> {
+  /** The entry for `key`; one read from disk is used only when `valid` accepts its value. */
+  async get<T>(key: string, valid: (value: unknown) => value is T): Promise<CacheEntry<T> | undefined> {
     const held = this.memory.get(key);
     if (held !== undefined) {
       // Refresh the position for least-recently-used eviction.
@@ -47,7 +50,7 @@ export class RegistryCache {
       this.memory.set(key, held);
       return held as CacheEntry<T>;
     }
-    const fromDisk = await this.readDisk<T>(key);
+    const fromDisk = await this.readDisk(key, valid);
     if (fromDisk !== undefined) this.remember(key, fromDisk);
     return fromDisk;
   }
@@ -85,13 +88,13 @@ export class RegistryCache {
     return join(this.dir, `${createHash('sha256').update(key).digest('hex')}.json`);
   }
 
-  private async readDisk<T>(key: string): Promise<CacheEntry<T> | undefined> {
+  private async readDisk<T>(key: string, valid: (value: unknown) => value is T): Promise<CacheEntry<T> | undefined> {
     const file = this.fileFor(key);
     if (file === undefined) return undefined;
     try {
       const parsed = JSON.parse(await readFile(file, 'utf8')) as { key?: unknown; storedAt?: unknown; value?: unknown };
-      if (parsed.key !== key || typeof parsed.storedAt !== 'number' || parsed.value === undefined) return undefined;
-      return { value: parsed.value as T, storedAt: parsed.storedAt };
+      if (parsed.key !== key || typeof parsed.storedAt !== 'number' || !Number.isFinite(parsed.storedAt) || !valid(parsed.value)) return undefined;
+      return { value: parsed.value, storedAt: parsed.storedAt };
     } catch {
       return undefined;
     }

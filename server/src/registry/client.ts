@@ -1,13 +1,18 @@
 /**
  * `createRegistryClient` composes the keychain, the transport and the cache behind the `RegistryClient` interface.
  * Tag lists, tag → digest answers and anonymous-access answers are cached for `tagTtlMs`; manifests by digest
- * forever. Concurrent identical calls share one request. When the registry is unreachable, times out or answers with
- * a temporary error, an expired cache entry is served with `stale: true`; without one, the error is thrown.
+ * forever. A tag can move at any time, so a caller that must see it move (check, pin, push) asks with `fresh`.
+ * Concurrent identical calls share one request. When the registry is unreachable, times out or answers with a
+ * temporary error, an expired (or, with `fresh`, a current) cache entry is served with `stale: true`; without one,
+ * or for any other error (an answer too large or invalid), the error is thrown.
+ * Every digest and tag this client returns was checked (validate.ts), whether it came from the registry or a file.
  * A manifest wanted with its body costs one request by tag: a GET whose bytes give the digest too (HEAD then GET
  * would be two), except when the body of the digest the tag named last is cached, where a HEAD (which Docker Hub
  * does not count as a pull) says whether the tag still names it.
  */
 import { RegistryCache } from './cache';
+import { isBoolean, isManifestEntryOf, isTagDigest, isTagList } from './cacheValues';
+import type { ManifestEntry, StoredManifest, TagDigest } from './cacheValues';
 import { cachedKeychain, createDefaultKeychain } from './credentials/keychain';
 import type { Keychain } from './credentials/credential';
 import { RegistryError } from './errors';
@@ -16,6 +21,7 @@ import { fetchImageConfig, fetchManifest, headManifest, isDigest, isImageConfig,
 import { SingleFlight } from './singleFlight';
 import { fetchTags } from './tags';
 import { Transport, type RequestEvent } from './transport';
+import { isValidDigest, isValidTag } from './validate';
 import type {
   AuthRequirement,
   ManifestDetail,
@@ -61,19 +67,10 @@ export interface RegistryClientOptions {
   readonly now?: () => number;
 }
 
-type StoredManifest = Omit<ManifestInfo, 'fromCache' | 'stale'>;
-interface TagDigest {
-  readonly digest: string;
-  readonly mediaType?: string;
-  readonly size?: number;
-}
-
 /** How much a cached manifest entry holds; `body` sits between the levels of older cache files, which stay valid. */
 const LEVEL: Readonly<Record<ManifestDetail, number>> = { digest: 0, body: 0.5, manifest: 1, platforms: 2 };
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
 const PATH = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
 export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
   return new HttpRegistryClient(options);
@@ -112,7 +109,7 @@ export class HttpRegistryClient implements RegistryClient {
     const repo = checkRepository(repository);
     const key = `tags|${repo.registry}/${repo.path}`;
     if (options.fresh !== true) {
-      const entry = await this.cache.get<string[]>(key);
+      const entry = await this.cache.get(key, isTagList);
       if (entry !== undefined && this.cache.isFresh(entry, this.tagTtlMs)) return { tags: entry.value, fromCache: true, stale: false };
     }
     return this.flights.run(
@@ -123,7 +120,7 @@ export class HttpRegistryClient implements RegistryClient {
           await this.cache.set(key, tags);
           return { tags, fromCache: false, stale: false };
         } catch (error) {
-          const entry = isTemporary(error) ? await this.cache.get<string[]>(key) : undefined;
+          const entry = isTemporary(error) ? await this.cache.get(key, isTagList) : undefined;
           if (entry === undefined) throw error;
           return { tags: entry.value, fromCache: true, stale: true };
         }
@@ -151,7 +148,7 @@ export class HttpRegistryClient implements RegistryClient {
     const reference = checkReference(ref.reference, repo.registry);
     const key = `anonymous|${repo.registry}/${repo.path}`;
     if (options.fresh !== true) {
-      const entry = await this.cache.get<boolean>(key);
+      const entry = await this.cache.get(key, isBoolean);
       if (entry !== undefined && this.cache.isFresh(entry, this.tagTtlMs)) return { required: entry.value, fromCache: true, stale: false };
     }
     return this.flights.run(
@@ -170,7 +167,7 @@ export class HttpRegistryClient implements RegistryClient {
           if (code === 'UNAUTHORIZED' || code === 'DENIED') required = true;
           else if (code === 'MANIFEST_UNKNOWN' || code === 'NAME_UNKNOWN') required = false;
           else {
-            const old = isTemporary(error) ? await this.cache.get<boolean>(key) : undefined;
+            const old = isTemporary(error) ? await this.cache.get(key, isBoolean) : undefined;
             if (old === undefined) throw error;
             return { required: old.value, fromCache: true, stale: true };
           }
@@ -192,7 +189,7 @@ export class HttpRegistryClient implements RegistryClient {
     let cachedTag = false;
     if (!isDigest(reference)) {
       const tagKey = `tag|${repo.registry}/${repo.path}:${reference}`;
-      const entry = await this.cache.get<TagDigest>(tagKey);
+      const entry = await this.cache.get(tagKey, isTagDigest);
       if (!fresh && entry !== undefined && this.cache.isFresh(entry, this.tagTtlMs)) {
         ({ digest, ...announced } = entry.value);
         cachedTag = true;
@@ -227,8 +224,7 @@ export class HttpRegistryClient implements RegistryClient {
       }
     }
 
-    const manifestKey = `manifest|${repo.registry}/${repo.path}@${digest}`;
-    const cached = await this.cache.get<{ level: number; info: StoredManifest }>(manifestKey);
+    const cached = await this.manifestEntry(repo, digest);
     if (cached !== undefined && cached.value.level >= LEVEL[detail]) return { ...cached.value.info, fromCache: !requested, stale };
     if (detail === 'digest') {
       if (requested || stale || cachedTag) return { digest, mediaType: announced.mediaType ?? '', size: announced.size ?? 0, fromCache: !requested, stale };
@@ -245,9 +241,13 @@ export class HttpRegistryClient implements RegistryClient {
     }
   }
 
+  private manifestEntry(repo: RepositoryName, digest: string): Promise<{ value: ManifestEntry } | undefined> {
+    return this.cache.get(`manifest|${repo.registry}/${repo.path}@${digest}`, isManifestEntryOf(digest));
+  }
+
   /** The cached manifest with this digest, if it holds at least what `detail` asks for. */
   private async cachedManifest(repo: RepositoryName, digest: string, detail: ManifestDetail): Promise<StoredManifest | undefined> {
-    const cached = await this.cache.get<{ level: number; info: StoredManifest }>(`manifest|${repo.registry}/${repo.path}@${digest}`);
+    const cached = await this.manifestEntry(repo, digest);
     return cached !== undefined && cached.value.level >= LEVEL[detail] ? cached.value.info : undefined;
   }
 
@@ -256,7 +256,7 @@ export class HttpRegistryClient implements RegistryClient {
     // config has nothing more to fetch for `platforms`, so it is stored at the highest level.
     const complete = LEVEL[detail] >= LEVEL.manifest;
     const level = info.isIndex === true ? Math.max(LEVEL[detail], LEVEL.manifest) : complete ? LEVEL.platforms : LEVEL.body;
-    await this.cache.set(`manifest|${repo.registry}/${repo.path}@${info.digest}`, { level, info });
+    await this.cache.set<ManifestEntry>(`manifest|${repo.registry}/${repo.path}@${info.digest}`, { level, info });
     return { ...info, fromCache: false, stale: false };
   }
 
@@ -272,9 +272,12 @@ export class HttpRegistryClient implements RegistryClient {
     }
     let platforms: PlatformInfo[] = parsed.platforms;
     if (detail === 'platforms') {
+      // Each child once, however many entries name it.
+      const digests = new Set(parsed.platforms.map((platform) => platform.digest));
+      const children = new Map([...digests].map((digest) => [digest, this.resolve(repo, digest, 'manifest', false, signal)]));
       platforms = await Promise.all(
         parsed.platforms.map(async (platform) => {
-          const child = await this.resolve(repo, platform.digest, 'manifest', false, signal);
+          const child = await children.get(platform.digest)!;
           return { ...platform, ...(child.totalSize === undefined ? {} : { totalSize: child.totalSize }), ...(child.created === undefined ? {} : { created: child.created }) };
         }),
       );
@@ -314,6 +317,6 @@ function checkRepository<T extends RepositoryName>(repository: T): T {
 }
 
 function checkReference(reference: string, registry: string): string {
-  if (isDigest(reference) ? DIGEST.test(reference) : TAG.test(reference)) return reference;
+  if (isDigest(reference) ? isValidDigest(reference) : isValidTag(reference)) return reference;
   throw new RegistryError({ code: isDigest(reference) ? 'NAME_INVALID' : 'TAG_INVALID', registry, message: `"${reference}" is neither a tag nor a digest`, temporary: false });
 }

@@ -22,6 +22,7 @@ export type RegistryErrorCode =
   | 'TLS'
   | 'DIGEST_MISMATCH'
   | 'INVALID_RESPONSE'
+  | 'TOO_LARGE'
   | 'SERVER_ERROR'
   | 'CREDENTIALS'
   | 'ABORTED'
@@ -81,6 +82,14 @@ export class RegistryError extends Error {
 
 export function isRegistryError(value: unknown): value is RegistryError {
   return value instanceof RegistryError;
+}
+
+/**
+ * The registry sent more than a bound allows (`amount`: "4194304 bytes", "100000 tags", "1000 entries"):
+ * a property of the answer, not of the network, so it is not temporary and no cached answer stands in for it.
+ */
+export function tooLarge(registry: string, amount: string, what: string): RegistryError {
+  return new RegistryError({ code: 'TOO_LARGE', registry, message: `${registry} sent more than ${amount} for ${what}`, temporary: false });
 }
 
 export interface ErrorBody {

@@ -153,8 +153,9 @@ export function send(request: HttpRequest, agents: AgentPool): Promise<HttpRespo
           chunks.push(chunk.subarray(0, room));
           length += room;
           truncated = true;
-          incoming.destroy();
+          // Settle first: destroying the stream emits 'aborted', which must not turn a body too large into "unreachable".
           done();
+          incoming.destroy();
           return;
         }
         chunks.push(chunk);

@@ -4,13 +4,16 @@
  * distribution answers 404 for OCI content and converts Docker images to schema1, a different digest.
  * A digest means "verify the bytes": every manifest and config body is hashed and compared with the digest it was
  * asked for (or the one the registry announced), and a difference is DIGEST_MISMATCH.
- * An index yields its platforms (attestation manifests left out); an image manifest yields the sum of its layer sizes
- * and, from its config blob, created, labels and platform.
+ * Every digest the registry names (Docker-Content-Digest, index entries, the config descriptor) must be a digest
+ * (validate.ts) before it is compared, requested or returned.
+ * An index yields its platforms (attestation manifests left out), at most MAX_INDEX_ENTRIES of them; an image
+ * manifest yields the sum of its layer sizes and, from its config blob, created, labels and platform.
  */
 import { createHash } from 'node:crypto';
-import { RegistryError } from './errors';
+import { RegistryError, tooLarge } from './errors';
 import type { Transport } from './transport';
 import type { PlatformInfo, RepositoryName } from './types';
+import { requireDigest } from './validate';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -21,6 +24,8 @@ const IMAGE_CONFIG_TYPES = new Set(['application/vnd.oci.image.config.v1+json', 
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024; // containerd's limit
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+/** Entries of one index: real ones list a platform or a few dozen, and each may cost two requests for `platforms`. */
+export const MAX_INDEX_ENTRIES = 1000;
 const ALGORITHMS: Readonly<Record<string, string>> = { sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
 
 export interface Descriptor {
@@ -89,10 +94,11 @@ export function parseManifest(bytes: Uint8Array, digest: string, contentType: st
   const mediaType = asString(body.mediaType) ?? (headerType !== undefined && headerType !== 'application/json' ? headerType : undefined) ?? (Array.isArray(body.manifests) ? OCI_INDEX : OCI_MANIFEST);
   if (mediaType === OCI_INDEX || mediaType === DOCKER_LIST || Array.isArray(body.manifests)) {
     const entries = Array.isArray(body.manifests) ? body.manifests : [];
+    if (entries.length > MAX_INDEX_ENTRIES) throw tooLarge(registry, `${MAX_INDEX_ENTRIES} entries`, `the index ${digest}`);
     const platforms: PlatformInfo[] = [];
-    for (const entry of entries.map(asObject)) {
-      const childDigest = asString(entry?.digest);
-      if (entry === undefined || childDigest === undefined) continue;
+    for (const [position, value] of entries.entries()) {
+      const entry = asObject(value) ?? {};
+      const childDigest = requireDigest(entry.digest, registry, `entry ${position + 1} of the index ${digest}`);
       if (asObject(entry.annotations)?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
       const platform = asObject(entry.platform) ?? {};
       const variant = asString(platform.variant);
@@ -109,8 +115,8 @@ export function parseManifest(bytes: Uint8Array, digest: string, contentType: st
     return { kind: 'index', digest, mediaType, size: bytes.length, platforms };
   }
   const config = asObject(body.config);
-  const configDigest = asString(config?.digest);
-  if (config === undefined || configDigest === undefined) throw invalid(`(${mediaType}) has no config descriptor`);
+  if (config === undefined) throw invalid(`(${mediaType}) has no config descriptor`);
+  const configDigest = requireDigest(config.digest, registry, `the config descriptor of manifest ${digest}`);
   const layers = Array.isArray(body.layers) ? body.layers : [];
   const totalSize = layers.reduce<number>((sum, layer) => sum + asSize(asObject(layer)?.size), 0);
   return { kind: 'image', digest, mediaType, size: bytes.length, config: { mediaType: asString(config.mediaType) ?? '', digest: configDigest, size: asSize(config.size) }, totalSize };
@@ -173,8 +179,9 @@ export async function headManifest(
     anonymous,
   });
   const length = Number(headerValue(response.headers['content-length']));
+  const announced = headerValue(response.headers['docker-content-digest']);
   return {
-    digest: headerValue(response.headers['docker-content-digest']),
+    digest: announced === undefined ? undefined : requireDigest(announced, repository.registry, `Docker-Content-Digest for ${describe(repository, reference)}`),
     mediaType: headerValue(response.headers['content-type'])?.split(';')[0].trim(),
     size: Number.isFinite(length) ? length : undefined,
   };
@@ -194,7 +201,8 @@ export async function fetchManifest(transport: Transport, repository: Repository
     what,
     notFound: 'MANIFEST_UNKNOWN',
   });
-  const announced = headerValue(response.headers['docker-content-digest']);
+  const header = headerValue(response.headers['docker-content-digest']);
+  const announced = header === undefined ? undefined : requireDigest(header, repository.registry, `Docker-Content-Digest for ${what}`);
   const expected = isDigest(reference) ? reference : announced;
   if (expected !== undefined) verifyDigest(response.body, expected, repository.registry, what);
   if (announced !== undefined && expected !== undefined && announced !== expected) verifyDigest(response.body, announced, repository.registry, what);

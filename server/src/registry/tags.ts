@@ -1,16 +1,21 @@
 /**
  * Tag lists: `GET /v2/<name>/tags/list?n=…`, following `Link: <…>; rel="next"` pages until there are none.
  * distribution 2.8 ignores `n` and answers everything at once without a Link; Docker Hub, GHCR and Harbor page.
- * Paging stops at a repeated page or after MAX_PAGES, so a looping registry cannot keep us busy.
+ * Paging stops at a repeated page or after MAX_PAGES, so a looping registry cannot keep us busy, and all pages
+ * together may hold at most MAX_TAGS tags in MAX_BYTES: past either bound the list is TOO_LARGE, not cut short.
+ * Every entry must be a tag; one that is not makes the answer INVALID_RESPONSE.
  */
-import { RegistryError } from './errors';
+import { isRegistryError, RegistryError, tooLarge } from './errors';
 import { parseLinkNext } from './headers';
+import type { HttpResponse } from './http';
 import type { Transport } from './transport';
 import type { RepositoryName } from './types';
+import { requireTag } from './validate';
 
 const PAGE_SIZE = 1000;
 const MAX_PAGES = 200;
-const MAX_PAGE_BYTES = 16 * 1024 * 1024;
+export const MAX_TAGS = 100_000;
+const MAX_BYTES = 16 * 1024 * 1024;
 
 /** Reads the `tags` of one page; null (an empty repository on some registries) means none. */
 export function parseTagsPage(body: Uint8Array, registry: string, what: string): string[] {
@@ -23,7 +28,7 @@ export function parseTagsPage(body: Uint8Array, registry: string, what: string):
   const tags = typeof parsed === 'object' && parsed !== null ? (parsed as { tags?: unknown }).tags : undefined;
   if (tags === null || tags === undefined) return [];
   if (!Array.isArray(tags)) throw new RegistryError({ code: 'INVALID_RESPONSE', registry, message: `${what}: "tags" is not a list`, temporary: false });
-  return tags.filter((tag): tag is string => typeof tag === 'string');
+  return tags.map((tag) => requireTag(tag, registry, what));
 }
 
 export async function fetchTags(transport: Transport, repository: RepositoryName, signal?: AbortSignal): Promise<string[]> {
@@ -32,20 +37,33 @@ export async function fetchTags(transport: Transport, repository: RepositoryName
   const seenTags = new Set<string>();
   const tags: string[] = [];
   let target = `/v2/${repository.path}/tags/list?n=${PAGE_SIZE}`;
+  let bytes = 0;
+  let received = 0;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const response = await transport.request({
-      registry: repository.registry,
-      repository: repository.path,
-      method: 'GET',
-      target,
-      accept: 'application/json',
-      signal,
-      maxBodyBytes: MAX_PAGE_BYTES,
-      what,
-      notFound: 'NAME_UNKNOWN',
-    });
+    let response: HttpResponse;
+    try {
+      response = await transport.request({
+        registry: repository.registry,
+        repository: repository.path,
+        method: 'GET',
+        target,
+        accept: 'application/json',
+        signal,
+        maxBodyBytes: MAX_BYTES - bytes,
+        what,
+        notFound: 'NAME_UNKNOWN',
+      });
+    } catch (error) {
+      // The page went past what was left of the budget for all pages.
+      if (isRegistryError(error) && error.code === 'TOO_LARGE') throw tooLarge(repository.registry, `${MAX_BYTES} bytes`, what);
+      throw error;
+    }
+    bytes += response.body.length;
     seenPages.add(response.url.href);
-    for (const tag of parseTagsPage(response.body, repository.registry, what)) {
+    const pageTags = parseTagsPage(response.body, repository.registry, what);
+    received += pageTags.length;
+    if (received > MAX_TAGS) throw tooLarge(repository.registry, `${MAX_TAGS} tags`, what);
+    for (const tag of pageTags) {
       if (!seenTags.has(tag)) {
         seenTags.add(tag);
         tags.push(tag);
@@ -54,6 +72,10 @@ export async function fetchTags(transport: Transport, repository: RepositoryName
     const link = response.headers.link;
     const next = parseLinkNext(Array.isArray(link) ? link : link === undefined ? undefined : String(link));
     if (next === undefined) return tags;
+    if (!URL.canParse(next, response.url.href)) {
+      const message = `${repository.registry} sent a Link that is not a URL for ${what}`;
+      throw new RegistryError({ code: 'INVALID_RESPONSE', registry: repository.registry, message, temporary: false });
+    }
     const resolved = new URL(next, response.url).href;
     if (seenPages.has(resolved)) return tags;
     target = resolved;

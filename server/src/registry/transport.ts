@@ -3,7 +3,9 @@
  * - the scheme: HTTPS with verified TLS (plus a per-registry CA file); plain HTTP only when the HTTPS handshake
  *   gets a plain-HTTP answer from a loopback or insecure-listed host;
  * - the ping (`GET /v2/`) and its challenge, remembered per registry, and authorization through `TokenCache`;
- * - redirects, followed by hand, with Authorization dropped as soon as the host or scheme changes;
+ * - redirects, followed by hand, with Authorization dropped as soon as the host or scheme changes; a redirect and
+ *   a Link target (an absolute URL) obey the registry's own scheme rules: HTTPS, or plain HTTP only from plain HTTP
+ *   to a host that allows it (loopback or insecure-listed), never down from HTTPS;
  * - retries: 429, 502, 503 and 504 honour Retry-After (seconds or an HTTP date) or back off exponentially,
  *   up to `maxRetries`; a reset keep-alive connection is retried too;
  * - a per-attempt timeout, the caller's AbortSignal, and at most `concurrency` requests per registry;
@@ -15,7 +17,7 @@ import { raceSignal, sleep } from './abort';
 import { mergeScopes, pickChallenge, TokenCache } from './auth';
 import { ANONYMOUS } from './credentials/credential';
 import type { Credential, Keychain } from './credentials/credential';
-import { errorFromResponse, RegistryError, type RegistryErrorCode } from './errors';
+import { errorFromResponse, RegistryError, tooLarge, type RegistryErrorCode } from './errors';
 import { parseRetryAfter, parseWwwAuthenticate, type Challenge } from './headers';
 import { allowsPlainHttp, apiHost, hostOf } from './hosts';
 import { AgentPool, isPlainHttpAnswer, send, type HttpResponse } from './http';
@@ -113,6 +115,7 @@ export class Transport {
     try {
       const session = await this.session(request.registry, request.signal);
       const url = new URL(request.target, session.base);
+      if (url.origin !== session.base.origin) this.checkHop(session.base, url, 'linked', request.registry);
       const scopes = [`repository:${request.repository}:pull`];
       let retriedAuth = false;
       for (;;) {
@@ -134,7 +137,7 @@ export class Transport {
         const answered = (response.status >= 200 && response.status < 300) || response.status === 404;
         if (answered && anonymous && url.origin === session.base.origin) this.anonymousAnswers.add(`${request.registry}/${request.repository}`);
         if (response.status >= 200 && response.status < 300) {
-          if (response.truncated) throw this.tooLarge(request);
+          if (response.truncated) throw tooLarge(request.registry, `${request.maxBodyBytes} bytes`, request.what);
           return response;
         }
         if (response.status === 401 && !retriedAuth) {
@@ -163,13 +166,15 @@ export class Transport {
     }
   }
 
-  private tooLarge(request: RegistryRequest): RegistryError {
-    return new RegistryError({
-      code: 'INVALID_RESPONSE',
-      registry: request.registry,
-      message: `the answer for ${request.what} is larger than ${request.maxBodyBytes} bytes`,
-      temporary: false,
-    });
+  /** Refuses a Link or redirect target that the registry itself could not be reached at: see the header comment. */
+  private checkHop(from: URL, to: URL, verb: 'linked' | 'redirected', registry: string): void {
+    const noun = verb === 'linked' ? 'link' : 'redirect';
+    const refused = (code: RegistryErrorCode, why: string): RegistryError =>
+      new RegistryError({ code, registry, message: `${from.host} ${verb} to ${why}; the ${noun} was not followed`, temporary: false });
+    if (to.protocol !== 'https:' && to.protocol !== 'http:') throw refused('INVALID_RESPONSE', `a ${to.protocol} URL, which is not HTTP(S)`);
+    if (to.protocol === 'https:') return;
+    if (from.protocol === 'https:') throw refused('TLS', `${to.origin}, which is plain HTTP after HTTPS`);
+    if (!allowsPlainHttp(to.host, this.options.insecureRegistries)) throw refused('TLS', `${to.origin}, which is not HTTPS`);
   }
 
   /** Every error leaving the transport is a RegistryError naming the credentials tried. */
@@ -288,10 +293,12 @@ export class Transport {
       this.options.onRequest?.({ method, url: current.href, status: response.status, ms: Date.now() - started });
       const location = header(response, 'location');
       if (!REDIRECT_STATUSES.has(response.status) || location === undefined || method === 'POST') return response;
-      const next = new URL(location, current);
-      if (next.protocol !== 'https:' && !(next.protocol === 'http:' && allowsPlainHttp(next.host, this.options.insecureRegistries))) {
-        throw new RegistryError({ code: 'TLS', registry: context.registry, message: `${current.host} redirected to ${next.origin}, which is not HTTPS; the redirect was not followed`, temporary: false });
+      if (!URL.canParse(location, current.href)) {
+        const message = `${current.host} redirected to something that is not a URL`;
+        throw new RegistryError({ code: 'INVALID_RESPONSE', registry: context.registry, message, temporary: false });
       }
+      const next = new URL(location, current);
+      this.checkHop(current, next, 'redirected', context.registry);
       if (hostOf(next) !== hostOf(url) || next.protocol !== url.protocol) sendCredentials = false;
       current = next;
     }

@@ -31,4 +31,4 @@ export {
   startMisbehavingServer,
   tooManyRequests,
 } from './misbehavingServer';
-export type { Handler, MisbehavingServer, RecordedRequest } from './misbehavingServer';
+export type { Handler, MisbehavingServer, RecordedRequest, ServerTls } from './misbehavingServer';

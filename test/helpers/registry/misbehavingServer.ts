@@ -8,7 +8,8 @@
  * `server.on('/v2/', sequence(tooManyRequests(1), proxy(registry)))`.
  */
 import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { httpRequest } from './http';
@@ -27,7 +28,7 @@ export interface RecordedRequest {
 export type Handler = (request: IncomingMessage, response: ServerResponse, body: Buffer) => void | Promise<void>;
 
 export interface MisbehavingServer {
-  /** `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT`, or `https://…` when started with TLS files. */
   readonly url: string;
   /** `127.0.0.1:PORT`. */
   readonly host: string;
@@ -131,7 +132,7 @@ export function proxy(target: { url: string; caFile?: string }): Handler {
       body: body.length > 0 ? body : undefined,
       ca,
     });
-    const ownOrigin = `http://${request.headers.host}`;
+    const ownOrigin = `${(request.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http'}://${request.headers.host}`;
     const relayed: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(answer.headers)) {
       if (value === undefined || name === 'connection' || name === 'keep-alive' || name === 'transfer-encoding') continue;
@@ -142,12 +143,18 @@ export function proxy(target: { url: string; caFile?: string }): Handler {
   };
 }
 
-/** Starts a server on 127.0.0.1; requests that match no route get fallback (404 by default). */
-export async function startMisbehavingServer(fallback: Handler = respond(404, 'no route\n')): Promise<MisbehavingServer> {
+/** Certificate and key (PEM files) to serve HTTPS with, for example from ./certificates createTlsFiles. */
+export interface ServerTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+/** Starts a server on 127.0.0.1; requests that match no route get fallback (404 by default). With `tls`, it serves HTTPS. */
+export async function startMisbehavingServer(fallback: Handler = respond(404, 'no route\n'), tls?: ServerTls): Promise<MisbehavingServer> {
   const requests: RecordedRequest[] = [];
   const routes: Array<{ path: string | RegExp; handler: Handler }> = [];
 
-  const server = createServer((request, response) => {
+  const listener: RequestListener = (request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -160,7 +167,8 @@ export async function startMisbehavingServer(fallback: Handler = respond(404, 'n
         response.end(`misbehaving server handler failed: ${String(error)}\n`);
       });
     });
-  });
+  };
+  const server = tls === undefined ? createServer(listener) : createTlsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -170,7 +178,7 @@ export async function startMisbehavingServer(fallback: Handler = respond(404, 'n
   const port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     requests,
     count: (path) => (path === undefined ? requests.length : requests.filter((r) => r.path === path).length),

@@ -136,9 +136,10 @@ async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup
   try {
     const pinned = uniqueByKey(pinnedTags);
     const pinnedKeys = new Set(pinned.map((q) => q.key));
+    // A tag can move at any time: each is asked again past the tag cache (a HEAD, or none for a digest already cached).
     const [digests, manifests] = await Promise.all([
-      collectFacts(uniqueByKey(existence).filter((q) => !pinnedKeys.has(q.key)), client, { detail: 'digest' }),
-      collectFacts(pinned, client, { detail: 'body' }),
+      collectFacts(uniqueByKey(existence).filter((q) => !pinnedKeys.has(q.key)), client, { detail: 'digest', fresh: true }),
+      collectFacts(pinned, client, { detail: 'body', fresh: true }),
     ]);
     const answered = mergeRegistryFacts(digests, manifests);
     const anonymous = await collectAnonymousPull(analyses.flatMap((analysis) => anonymousPullQueries(analysis)), answered, client);

@@ -4,8 +4,9 @@
  * - imageAware.pinWorkspace pins every image with a tag and no digest in every YAML file of the
  *   workspace folders (and every open document) with ONE WorkspaceEdit, asking the registry once per
  *   unique `repo:tag` (engine/pinEdits.ts). Open documents are edited at their current version.
- * - imageAware.refreshRegistry asks the registries again for every open document, past the tag cache,
- *   for example after a tag was pushed.
+ * - imageAware.refreshRegistry asks the registries again for every open document, past the tag cache.
+ *   With an argument `{ image: "repo:tag" }` (the client sends it after a push, before it pins) only that
+ *   tag is asked again, and every document is published again with its new answer.
  * Both do nothing on the network when imageAware.registry.online is off.
  */
 import { readFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { analyze } from '../../core/analysis';
+import { parseReference } from '../../core/reference/reference';
 import { pinEdits } from '../../engine';
 import type { ServerContext } from '../context';
 import { toWorkspaceEdit } from '../convert';
@@ -79,8 +81,7 @@ async function pinWorkspace(context: ServerContext, options: CommandOptions, tok
   }
   const sources = await workspaceSources(context);
   const targets = sources.map((source) => ({ id: source, analysis: analyze(source.document.getText(), { fileName: source.uri, maxFileSize: settings.maxFileSize }) }));
-  // Fresh answers: a pin must name what the tag points to now, not what the tag cache remembers.
-  const report = await pinEdits(targets, client, { pin: settings.pin, signal: signalOf(token), fresh: true });
+  const report = await pinEdits(targets, client, { pin: settings.pin, signal: signalOf(token) });
   const skipped = report.skipped.map((s) => ({ uri: s.id.uri, image: s.image, reason: s.reason }));
   const pinned = report.files.reduce((sum, file) => sum + file.pins.length, 0);
   const note = skipped.length > 0 ? ` ${skipped.length} could not be pinned (see the Image Aware output).` : '';
@@ -106,14 +107,33 @@ async function pinWorkspace(context: ServerContext, options: CommandOptions, tok
   return { applied: result.applied, pinned, files: files.length, skipped, message };
 }
 
+/** The image of a refresh after a push (`{ image }`), or null for a refresh of everything. */
+function pushedImage(argument: unknown): string | null {
+  const image = typeof argument === 'object' && argument !== null ? (argument as { image?: unknown }).image : undefined;
+  return typeof image === 'string' ? image : null;
+}
+
+async function refreshRegistry(context: ServerContext, options: CommandOptions, argument: unknown): Promise<null> {
+  const image = pushedImage(argument);
+  if (image === null) {
+    options.diagnostics.scheduleAll(true);
+    return null;
+  }
+  const parsed = parseReference(image);
+  if (!parsed.ok || parsed.value.digest !== null) {
+    context.connection.console.log(`Not refreshed: "${image}" is not an image reference by tag.`);
+    return null;
+  }
+  const settings = await context.settings.global();
+  if (await context.registry.tagPushed(parsed.value, settings.registry)) options.diagnostics.scheduleAll();
+  return null;
+}
+
 export function registerCommands(context: ServerContext, options: CommandOptions): void {
   context.connection.onExecuteCommand((params, token) =>
     context.runSafe(`command ${params.command}`, token, null, async () => {
       if (params.command === COMMANDS.pinWorkspace) return pinWorkspace(context, options, token);
-      if (params.command === COMMANDS.refreshRegistry) {
-        options.diagnostics.scheduleAll(true);
-        return null;
-      }
+      if (params.command === COMMANDS.refreshRegistry) return refreshRegistry(context, options, params.arguments?.[0]);
       return null;
     }),
   );
