@@ -3,7 +3,7 @@
  * gallery banner, a walkthrough whose pages exist and ship, completion events that name real
  * commands and settings, every setting described with a default, every command registered by the
  * client or the server and every menu naming one, a changelog entry for this version, and a README
- * whose screenshots exist in the clone and never reach the VSIX as broken images.
+ * whose screenshots and links work in the clone and never reach the VSIX broken.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -104,14 +104,32 @@ test('CHANGELOG.md has an entry for the version in package.json', () => {
   assert.ok(changelog.includes(`\n## ${pkg.version}\n`), `## ${pkg.version} in CHANGELOG.md`);
 });
 
+/** README.md as the VSIX ships it: scripts/marketplace-readme.mjs is an ES module, so it is imported, not required. */
+async function loadMarketplaceReadme(): Promise<(text: string) => string> {
+  const script = await import(pathToFileURL(resolve(root, 'scripts/marketplace-readme.mjs')).href);
+  return script.marketplaceReadme;
+}
+
 test('README.md: its screenshots exist; the README that ships names them instead of linking images it cannot show', async () => {
+  const marketplaceReadme = await loadMarketplaceReadme();
   const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
   const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
   assert.deepEqual(images, ['docs/hover.png', 'docs/quick-fix.png', 'docs/problems.png', 'docs/tag-completion.png', 'docs/apply-diff.png', 'docs/force-apply.png', 'docs/pull-failure.png']);
   for (const image of images) assert.ok(existsSync(resolve(root, image)), `${image} exists`);
-  const { marketplaceReadme } = await import(pathToFileURL(resolve(root, 'scripts/marketplace-readme.mjs')).href);
-  const shipped: string = marketplaceReadme(readme);
+  const shipped = marketplaceReadme(readme);
   assert.doesNotMatch(shipped, /!\[/, 'no image left');
   for (const image of images) assert.ok(shipped.includes(`Screenshot \`${image}\``), `${image} is named`);
   assert.equal(shipped.split('\n').length, readme.split('\n').length, 'everything else is README.md as it is');
+});
+
+test('marketplaceReadme turns relative links into the file they name, keeps links it can follow, and refuses links it cannot rewrite', async () => {
+  const marketplaceReadme = await loadMarketplaceReadme();
+  assert.equal(marketplaceReadme('See [the CLI](docs/cli.md).'), 'See the CLI (`docs/cli.md`).');
+  assert.equal(marketplaceReadme('See [docs/cli.md](docs/cli.md#pin).'), 'See `docs/cli.md`.');
+  assert.equal(marketplaceReadme('See [`CONTRIBUTING.md`](CONTRIBUTING.md).'), 'See `CONTRIBUTING.md`.');
+  const kept = 'See [the spec](https://example.com/spec.md), [below](#settings) and [mail](mailto:a@example.com).';
+  assert.equal(marketplaceReadme(kept), kept);
+  assert.throws(() => marketplaceReadme('<a href="docs/cli.md">CLI</a>'), /not <a href>/);
+  assert.throws(() => marketplaceReadme('See [the CLI][cli].\n\n[cli]: docs/cli.md\n'), /inline links/);
+  assert.throws(() => marketplaceReadme('<img src="docs/hover.png">'), /not <img>/);
 });
