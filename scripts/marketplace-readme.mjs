@@ -27,9 +27,13 @@ const isRelative = (target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.s
 /** README.md's text with every relative image replaced by a line that names it, and every relative link by its text and file. */
 export function marketplaceReadme(text) {
   if (/<img\b/i.test(text)) throw new Error('README.md: use Markdown images (![caption](docs/x.png)), not <img>, so they can be turned into text for the VSIX');
-  if (/<a\b[^>]*\bhref=/i.test(text)) throw new Error('README.md: use Markdown links ([text](docs/x.md)), not <a href>, so they can be turned into text for the VSIX');
+  if (/<a\b[^>]*\bhref=/i.test(text)) {
+    throw new Error('README.md: use Markdown links ([text](docs/x.md)), not <a href>, so they can be turned into text for the VSIX');
+  }
   const definition = /^ {0,3}\[[^\]]+\]:\s*(\S+)/m.exec(text);
-  if (definition && isRelative(definition[1])) throw new Error(`README.md: use inline links, not a reference definition for ${definition[1]}, so they can be turned into text for the VSIX`);
+  if (definition && isRelative(definition[1])) {
+    throw new Error(`README.md: use inline links, not a reference definition for ${definition[1]}, so they can be turned into text for the VSIX`);
+  }
   return text.replace(/(!?)\[([^\]]*)\]\(([^)\s]+)\)/g, (whole, bang, label, target) => {
     if (!isRelative(target)) return whole;
     if (bang) return `Screenshot \`${target}\` (in the source repository; the package has no link to show it from):`;

@@ -10,7 +10,10 @@ import { dirname, join, normalize, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../../..');
 
-const PAGES = ['README.md', 'CONTRIBUTING.md', 'ARCHITECTURE.md', ...readdirSync(resolve(root, 'docs')).filter((n) => n.endsWith('.md')).map((n) => `docs/${n}`)];
+const DOCS_PAGES = readdirSync(resolve(root, 'docs'))
+  .filter((name) => name.endsWith('.md'))
+  .map((name) => `docs/${name}`);
+const PAGES = ['README.md', 'CONTRIBUTING.md', 'ARCHITECTURE.md', ...DOCS_PAGES];
 
 /** GitHub's heading anchors: lower case, punctuation other than `-` and `_` dropped, spaces as `-`. */
 function slug(heading: string): string {
@@ -48,7 +51,9 @@ test('every relative link in the documentation names a file, and every fragment 
       const [path, fragment] = target.split('#') as [string, string | undefined];
       const file = path === '' ? page : normalize(join(dirname(page), path));
       if (!existsSync(resolve(root, file))) broken.push(`${page}: ${target} (no file ${file})`);
-      else if (fragment !== undefined && file.endsWith('.md') && !anchorsOf(file).has(fragment)) broken.push(`${page}: ${target} (no anchor #${fragment} in ${file})`);
+      else if (fragment !== undefined && file.endsWith('.md') && !anchorsOf(file).has(fragment)) {
+        broken.push(`${page}: ${target} (no anchor #${fragment} in ${file})`);
+      }
     }
   }
   assert.deepEqual(broken, []);
