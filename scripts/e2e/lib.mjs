@@ -530,7 +530,7 @@ export function ensureBuilt() {
 /** Packages the VSIX unless it is newer than everything that goes into it. */
 export function ensurePackaged() {
   const inputs = [
-    ...['package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'docs/icon.png', 'docs/walkthrough'],
+    ...['package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'docs/icon.png', 'docs/diagnostics.md', 'docs/walkthrough'],
     ...['scripts/marketplace-readme.mjs', 'client/src', 'server/src', 'syntaxes'],
   ].map((p) => join(root, p));
   const newest = Math.max(...inputs.map(newestMtime));

@@ -200,7 +200,7 @@ test('SARIF output has the catalog as rules and one result per finding', () => {
   for (const rule of driver.rules) {
     const entry = DIAGNOSTIC_RULES[rule.id as keyof typeof DIAGNOSTIC_RULES];
     assert.equal(rule.shortDescription.text, entry.summary);
-    assert.equal(rule.help.text, `${entry.summary} See README.md, section "Diagnostics", code ${rule.id}.`);
+    assert.equal(rule.help.text, `${entry.summary} See docs/diagnostics.md, code ${rule.id}.`);
     assert.equal(rule.defaultConfiguration.level, levels[entry.defaultSeverity]);
   }
   assert.equal(sarifRun.columnKind, 'utf16CodeUnits');

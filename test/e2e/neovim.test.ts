@@ -1,6 +1,6 @@
 /**
  * The language server in another real editor: Neovim, headless, with the lspconfig-free
- * configuration of test/e2e/neovim/init.lua (the one README.md shows) starting
+ * configuration of test/e2e/neovim/init.lua (the one docs/other-editors.md shows) starting
  * `node dist/server.js --stdio` for YAML buffers. test/e2e/neovim/probe.lua waits for the
  * diagnostics Neovim received, asks for a hover and a completion, and writes them as JSON.
  * Needs Debian's `neovim` (scripts/e2e/install.sh installs it); without it this test fails and

@@ -223,7 +223,7 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       assert.match(pulls[0], /ErrImagePull to ImagePullBackOff .* doubles from 10 s up to 5 minutes\. kubectl describe pod shows: /);
       assert.match(pulls[1], /^imagePullPolicy is Never, so the kubelet never pulls .* ErrImageNeverPull/);
       assert.match(pulls[2], /the registry requires authentication .* and this pod spec has no imagePullSecrets/);
-      for (const d of registryDiagnostics(online)) assert.match(d.codeDescription?.href ?? '', new RegExp(`README\\.md#${d.code}$`));
+      for (const d of registryDiagnostics(online)) assert.match(d.codeDescription?.href ?? '', new RegExp(`/docs/diagnostics\\.md#${d.code}$`));
     });
 
     await t.test('completion after ":" lists the 266 tags, newest semver first, moving tags marked', async () => {

@@ -6,9 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type * as lsp from 'vscode-languageserver/node';
 import { marked } from '../helpers/caret';
@@ -105,7 +106,10 @@ function assertDiagnostics(actual: readonly lsp.Diagnostic[], text: string, expe
     expected.map((e) => ({ code: e.code, severity: e.severity, range: rangeOf(text, e.span), source: 'image-aware', tags: e.unnecessary ? [1] : undefined })),
   );
   for (const d of sorted) {
-    assert.match(d.codeDescription?.href ?? '', new RegExp(`README\\.md#${d.code}$`));
+    const href = d.codeDescription?.href ?? '';
+    assert.match(href, new RegExp(`/docs/diagnostics\\.md#${d.code}$`));
+    // The page the link opens exists and has the code's anchor.
+    assert.ok(readFileSync(fileURLToPath(href), 'utf8').includes(`<a id="${d.code}"></a>`), `${href} opens the entry for ${d.code}`);
     assert.ok(typeof d.message === 'string' && d.message.length > 20, `${d.code} has a plain-text message`);
   }
 }

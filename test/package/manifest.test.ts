@@ -2,13 +2,14 @@
  * package.json as the Marketplace and VS Code read it: an icon vsce accepts (a 128×128 PNG), a
  * gallery banner, a walkthrough whose pages exist and ship, completion events that name real
  * commands and settings, every setting described with a default, every command registered by the
- * client or the server and every menu naming one, a changelog entry for this version, and a README
- * whose screenshots exist in the clone and never reach the VSIX as broken images.
+ * client or the server and every menu naming one, a changelog entry for this version, a README
+ * whose screenshots and links to docs/ work in the clone and never reach the VSIX broken, and a
+ * settings page that names every setting.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_FIELD_MANAGER } from '../../server/src/engine';
 import { TOOL_NAMES } from '../../server/src/tools/types';
@@ -104,14 +105,69 @@ test('CHANGELOG.md has an entry for the version in package.json', () => {
   assert.ok(changelog.includes(`\n## ${pkg.version}\n`), `## ${pkg.version} in CHANGELOG.md`);
 });
 
+/** README.md as the VSIX ships it: scripts/marketplace-readme.mjs is an ES module, so it is imported, not required. */
+async function loadMarketplaceReadme(): Promise<(text: string) => string> {
+  const script = await import(pathToFileURL(resolve(root, 'scripts/marketplace-readme.mjs')).href);
+  return script.marketplaceReadme;
+}
+
 test('README.md: its screenshots exist; the README that ships names them instead of linking images it cannot show', async () => {
+  const marketplaceReadme = await loadMarketplaceReadme();
   const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
   const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
-  assert.deepEqual(images, ['docs/hover.png', 'docs/quick-fix.png', 'docs/problems.png', 'docs/tag-completion.png', 'docs/apply-diff.png', 'docs/force-apply.png', 'docs/pull-failure.png']);
+  assert.deepEqual(images, ['docs/hover.png', 'docs/quick-fix.png', 'docs/problems.png', 'docs/tag-completion.png', 'docs/apply-diff.png']);
   for (const image of images) assert.ok(existsSync(resolve(root, image)), `${image} exists`);
-  const { marketplaceReadme } = await import(pathToFileURL(resolve(root, 'scripts/marketplace-readme.mjs')).href);
-  const shipped: string = marketplaceReadme(readme);
+  const shipped = marketplaceReadme(readme);
   assert.doesNotMatch(shipped, /!\[/, 'no image left');
   for (const image of images) assert.ok(shipped.includes(`Screenshot \`${image}\``), `${image} is named`);
   assert.equal(shipped.split('\n').length, readme.split('\n').length, 'everything else is README.md as it is');
+});
+
+test('README.md links every page of docs/, and the README that ships names each page instead of a link that cannot open', async () => {
+  const marketplaceReadme = await loadMarketplaceReadme();
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+  const links = new Set([...readme.matchAll(/(?<!!)\[[^\]]*\]\(([^)\s#]+)(?:#[^)\s]*)?\)/g)].map((m) => m[1]));
+  const pages = readdirSync(resolve(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
+  assert.ok(pages.length > 0);
+  for (const page of pages) assert.ok(links.has(page), `README.md links ${page}`);
+  const shipped = marketplaceReadme(readme);
+  for (const page of pages) assert.ok(shipped.includes(`\`${page}\``), `${page} is named`);
+  assert.doesNotMatch(shipped, /\]\((?![a-z][a-z0-9+.-]*:|#)/i, 'no relative link left');
+});
+
+test('marketplaceReadme turns relative links into the file they name, keeps links it can follow, and refuses links it cannot rewrite', async () => {
+  const marketplaceReadme = await loadMarketplaceReadme();
+  assert.equal(marketplaceReadme('See [the CLI](docs/cli.md).'), 'See the CLI (`docs/cli.md`).');
+  assert.equal(marketplaceReadme('See [docs/cli.md](docs/cli.md#pin).'), 'See `docs/cli.md`.');
+  assert.equal(marketplaceReadme('See [`CONTRIBUTING.md`](CONTRIBUTING.md).'), 'See `CONTRIBUTING.md`.');
+  const kept = 'See [the spec](https://example.com/spec.md), [below](#settings) and [mail](mailto:a@example.com).';
+  assert.equal(marketplaceReadme(kept), kept);
+  assert.throws(() => marketplaceReadme('<a href="docs/cli.md">CLI</a>'), /not <a href>/);
+  assert.throws(() => marketplaceReadme('See [the CLI][cli].\n\n[cli]: docs/cli.md\n'), /inline links/);
+  assert.throws(() => marketplaceReadme('<img src="docs/hover.png">'), /not <img>/);
+});
+
+test('every screenshot in docs/ is shown by README.md or a page of docs/', () => {
+  const texts = ['README.md', ...readdirSync(resolve(root, 'docs')).filter((n) => n.endsWith('.md')).map((n) => `docs/${n}`)].map((file) => ({
+    file,
+    text: readFileSync(resolve(root, file), 'utf8'),
+  }));
+  const shown = new Set<string>();
+  for (const { file, text } of texts) {
+    for (const [, target] of text.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)) {
+      const path = join(dirname(file), target);
+      assert.ok(existsSync(resolve(root, path)), `${file}: ${target} exists`);
+      shown.add(path);
+    }
+  }
+  const screenshots = readdirSync(resolve(root, 'docs')).filter((n) => n.endsWith('.png') && n !== 'icon.png').map((n) => `docs/${n}`);
+  assert.deepEqual(screenshots.filter((s) => !shown.has(s)), []);
+});
+
+test('docs/settings.md describes every contributed setting', () => {
+  const page = readFileSync(resolve(root, 'docs/settings.md'), 'utf8');
+  for (const key of Object.keys(pkg.contributes.configuration.properties)) {
+    const named = key.startsWith('imageAware.diagnostics.') ? 'imageAware.diagnostics.<code>' : key;
+    assert.ok(page.includes(`| \`${named}\` |`), `docs/settings.md has a row for ${named}`);
+  }
 });

@@ -1,6 +1,7 @@
 /**
  * What ships in the VSIX: only the bundles, the grammar, and what the Marketplace and VS Code show
- * (icon, walkthrough pages, changelog, license, the README as `npm run package` passes it).
+ * (icon, walkthrough pages, changelog, license, the README as `npm run package` passes it), and
+ * docs/diagnostics.md, the page each diagnostic's link opens.
  * `vsce ls` applies .vscodeignore exactly as `vsce package` does, so this checks the real list.
  */
 import { test } from 'node:test';
@@ -34,6 +35,7 @@ test('the VSIX contains only what runs and what the Marketplace shows', () => {
     'dist/client.js',
     'dist/cluster.js',
     'dist/server.js',
+    'docs/diagnostics.md',
     'docs/icon.png',
     'docs/walkthrough/deploy.md',
     'docs/walkthrough/findings.md',

@@ -1,8 +1,9 @@
 /**
- * The engine: async use cases over the pure core and the RegistryClient port.
- * It knows no LSP and no concrete adapter: it imports the core, and only types from registry/
- * (the RegistryClient interface and the error codes it reads). Front ends (lsp/, cli/) give it a
- * client and get plain data back: RegistryFacts for the core features, edits for pinning.
+ * The engine: async use cases over the pure core and three ports: RegistryClient (registry/),
+ * BuildTool (tools/) and Cluster (cluster/). It knows no LSP, no VS Code and no concrete adapter:
+ * it imports the core, and only types from the ports' folders. Front ends (lsp/, cli/, the client)
+ * give it the adapters and get plain data back: RegistryFacts for the core features, edits for
+ * pinning, and the outcomes of push, apply and rollout flows.
  */
 export { collectAnonymousPull, collectFacts, collectTags, toManifestFound, uniqueByKey } from './collectFacts';
 export type { CollectOptions, RepositoryQuery } from './collectFacts';

@@ -11,7 +11,6 @@ import {
   TextDocumentEdit,
 } from 'vscode-languageserver/node';
 import type * as lsp from 'vscode-languageserver/node';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DiagnosticCode, Severity } from '../core/diagnostics/catalog';
@@ -19,16 +18,11 @@ import type { TextEdit } from '../core/edits/textEdit';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, InlayHint } from '../core/features/types';
 
 /**
- * Each diagnostic code links to its row in the README that ships with the extension (dist/server.js
- * sits one folder below it), which has an anchor per code. The project has no public home page yet.
+ * Each diagnostic code links to its entry in docs/diagnostics.md, which has an anchor per code and
+ * ships in the VSIX; dist/server.js sits one folder below docs/ in a checkout and in the VSIX alike.
+ * The project has no public home page yet.
  */
-const README_URL = pathToFileURL(shippedReadme()).href;
-
-/** vsce writes the README into a VSIX as `readme.md`; a checkout has `README.md`. */
-function shippedReadme(): string {
-  const packaged = resolve(__dirname, '..', 'readme.md');
-  return existsSync(packaged) ? packaged : resolve(__dirname, '..', 'README.md');
-}
+const DIAGNOSTICS_PAGE_URL = pathToFileURL(resolve(__dirname, '..', 'docs', 'diagnostics.md')).href;
 
 const DIAGNOSTIC_SOURCE = 'image-aware';
 /** Findings computed from what a registry answered carry their own source, so people see where they come from. */
@@ -63,7 +57,7 @@ export function toDiagnostic(diagnostic: Diagnostic, map: PositionMap): lsp.Diag
     range: toRange(map, diagnostic.start, diagnostic.end),
     severity: SEVERITIES[diagnostic.severity],
     code: diagnostic.code,
-    codeDescription: { href: `${README_URL}#${diagnostic.code}` },
+    codeDescription: { href: `${DIAGNOSTICS_PAGE_URL}#${diagnostic.code}` },
     source: diagnostic.origin === 'registry' ? REGISTRY_SOURCE : DIAGNOSTIC_SOURCE,
     message: diagnostic.message,
     tags: UNNECESSARY.has(diagnostic.code) ? [DiagnosticTag.Unnecessary] : undefined,

@@ -89,13 +89,20 @@ test('parseSettings reads every contributed key and accepts every enum value', (
   assert.equal(changed.maxFileSize, 1024 * 1024);
 });
 
-test('README.md has a row with an anchor and the default severity for every diagnostic code', () => {
-  const readme = readFileSync(resolve(REPO_ROOT, 'README.md'), 'utf8');
-  for (const code of DIAGNOSTIC_CODES) {
-    const row = readme.split('\n').find((line) => line.startsWith(`| <a id="${code}"></a>\`${code}\` |`));
-    assert.ok(row, `README.md has no Diagnostics row for ${code}`);
-    assert.equal(row.split(' | ')[1], DIAGNOSTIC_RULES[code].defaultSeverity, `${code}: the README's default`);
-  }
+test('docs/diagnostics.md has one anchor per diagnostic code, in catalog order, each entry with its default severity', () => {
+  const page = readFileSync(resolve(REPO_ROOT, 'docs/diagnostics.md'), 'utf8');
+  const anchors = [...page.matchAll(/<a id="([^"]+)"><\/a>/g)];
+  assert.deepEqual(
+    anchors.map((m) => m[1]),
+    DIAGNOSTIC_CODES,
+    'docs/diagnostics.md: exactly the codes of catalog.ts',
+  );
+  anchors.forEach((anchor, i) => {
+    const code = anchor[1] as (typeof DIAGNOSTIC_CODES)[number];
+    const entry = page.slice(anchor.index, anchors[i + 1]?.index ?? page.length);
+    assert.ok(entry.includes(`Default severity: \`${DIAGNOSTIC_RULES[code].defaultSeverity}\`.`), `${code}: the page's default severity`);
+    for (const part of ['**What it means.**', '**Why it matters.**', '**How to fix it.**', '```']) assert.ok(entry.includes(part), `${code}: ${part}`);
+  });
 });
 
 test('the registry and pin settings are contributed with the scopes the server reads them with', () => {

@@ -1,5 +1,5 @@
 -- Neovim configuration for the image-aware language server, without nvim-lspconfig.
--- test/e2e/neovim.test.ts starts `nvim --headless -u init.lua` with it; README.md ("Other editors")
+-- test/e2e/neovim.test.ts starts `nvim --headless -u init.lua` with it; docs/other-editors.md
 -- shows the same configuration. Neovim 0.8+ has vim.lsp.start (one client per root, reused for every
 -- YAML buffer); Neovim 0.7 (Debian 12) has only vim.lsp.start_client + vim.lsp.buf_attach_client.
 local server = os.getenv('IMAGE_AWARE_SERVER') or vim.fn.expand('~/image-aware-manifests/dist/server.js')

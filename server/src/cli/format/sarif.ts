@@ -45,7 +45,7 @@ export function formatSarif(reports: readonly FileReport[], run: SarifRun): stri
     id: code,
     shortDescription: { text: DIAGNOSTIC_RULES[code].summary },
     // The project has no public home page yet, so the help travels in the log instead of a link.
-    help: { text: `${DIAGNOSTIC_RULES[code].summary} See README.md, section "Diagnostics", code ${code}.` },
+    help: { text: `${DIAGNOSTIC_RULES[code].summary} See docs/diagnostics.md, code ${code}.` },
     defaultConfiguration: { level: LEVELS[DIAGNOSTIC_RULES[code].defaultSeverity] },
   }));
   const results = reports.flatMap((report) => {

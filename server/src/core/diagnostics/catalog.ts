@@ -1,8 +1,8 @@
 /**
  * Every diagnostic the analysis can report, with its stable code and default severity.
  * The code is what users put in settings, what SARIF calls the rule id, and what quick fixes key on;
- * never rename one. README.md explains each; test/core/diagnostics/catalog.test.ts keeps the README,
- * package.json's settings and this table in step.
+ * never rename one. docs/diagnostics.md explains each; test/core/diagnostics/catalog.test.ts keeps that
+ * page, package.json's settings and this table in step.
  */
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type SeveritySetting = Severity | 'off';
