@@ -72,7 +72,7 @@ function slowPathOnly(text: string): number {
   for (const region of splitDocuments(text)) {
     const source = text.slice(region.start, region.end);
     const fields = locateImageFields(slowParse(source, 0, source.length).root, { kustomizationFile: false, maxContainers: MAX_CONTAINERS_PER_DOCUMENT });
-    if (fields.isManifest) findings += imageFindings(fields).length;
+    if (fields.isManifest) findings += imageFindings(fields, source).length;
   }
   return findings;
 }

@@ -387,3 +387,58 @@ test('--help and --version print to stdout and exit 0', () => {
   assert.equal(version.status, 0);
   assert.equal(version.stdout, `${JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version}\n`);
 });
+
+/** A Deployment patch in the shape of kustomize's examples: the container names only what it changes. */
+const PATCH = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          resources: {}\n';
+
+function codesByFile(output: string): [string, string][] {
+  return JSON.parse(output).map((f: JsonFinding) => [f.file, f.code]);
+}
+
+test('files a kustomization lists as patches get no missing-image (kustomize examples/springboot and api/krusty)', () => {
+  const run = runCli(['check', '--format', 'json', 'test/fixtures/kustomize']);
+  assert.equal(run.status, 1, run.stderr);
+  assert.deepEqual(codesByFile(run.stdout), [
+    ['test/fixtures/kustomize/complex-composition/base/statefulset.yaml', 'implicit-latest'],
+    ['test/fixtures/kustomize/springboot/base/deployment.yaml', 'implicit-latest'],
+  ]);
+  // Named alone, the patch is still known as one: the kustomization beside it is read.
+  const alone = runCli(['check', '--format', 'json', 'test/fixtures/kustomize/springboot/overlays/production/healthcheck_patch.yaml']);
+  assert.deepEqual([alone.status, JSON.parse(alone.stdout), alone.stderr], [0, [], '']);
+  const strategic = runCli(['check', '--format', 'json', 'test/fixtures/kustomize/complex-composition/config/sts-patch.yaml']);
+  assert.deepEqual([strategic.status, JSON.parse(strategic.stdout)], [0, []]);
+});
+
+test('kustomizations above a named path count up to the working directory, with ../ paths, and no further', () => {
+  const root = mkdtempSync(join(tmpdir(), 'image-aware-cli-'));
+  try {
+    for (const folder of ['repo/overlay/patches', 'repo/shared', 'repo/plain']) mkdirSync(join(root, folder), { recursive: true });
+    // Above the working directory (root/repo): never read, so other.yaml below is no patch.
+    writeFileSync(join(root, 'kustomization.yaml'), 'patches:\n- path: repo/plain/other.yaml\n');
+    writeFileSync(join(root, 'repo', 'Kustomization'), 'resources:\n- overlay\npatchesStrategicMerge:\n- overlay/patches/deep.yaml\n');
+    writeFileSync(join(root, 'repo', 'overlay', 'kustomization.yaml'), 'resources:\n- ../base\npatches:\n- path: ../shared/patch.yaml\n');
+    writeFileSync(join(root, 'repo', 'overlay', 'patches', 'deep.yaml'), PATCH);
+    writeFileSync(join(root, 'repo', 'shared', 'patch.yaml'), PATCH);
+    writeFileSync(join(root, 'repo', 'plain', 'other.yaml'), PATCH);
+    const cwd = join(root, 'repo');
+    const named = runCli(['check', '--format', 'json', 'overlay/patches/deep.yaml', 'shared/patch.yaml', 'plain/other.yaml'], { cwd });
+    assert.deepEqual(codesByFile(named.stdout), [['plain/other.yaml', 'missing-image']]);
+    const folder = runCli(['check', '--format', 'json', '.'], { cwd });
+    assert.deepEqual(codesByFile(folder.stdout), [['plain/other.yaml', 'missing-image']]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a kustomization too large to be one is not read for patches, and stderr says so', () => {
+  const root = mkdtempSync(join(tmpdir(), 'image-aware-cli-'));
+  try {
+    writeFileSync(join(root, 'Kustomization'), `patches:\n- path: patch.yaml\n#${'x'.repeat(1024 * 1024)}\n`);
+    writeFileSync(join(root, 'patch.yaml'), PATCH);
+    const run = runCli(['check', '--format', 'json', root]);
+    assert.deepEqual(codesByFile(run.stdout), [[join(root, 'patch.yaml'), 'missing-image']]);
+    assert.equal(run.stderr, `image-aware: ${join(root, 'Kustomization')} is larger than 1 MB, so the patches it lists are not known.\n`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

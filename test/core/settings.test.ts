@@ -27,6 +27,7 @@ function check(
 test('the defaults are the catalog severities, hints on, 8 MB', () => {
   assert.deepEqual(DEFAULT_SETTINGS.severity, {
     'invalid-reference': 'error',
+    'image-not-string': 'error',
     'implicit-latest': 'warning',
     'latest-tag': 'warning',
     'not-pinned': 'hint',

@@ -8,7 +8,7 @@
  * YAML tree alive once a document's image fields are extracted, so memory stays near the text size.
  */
 import { lineEndOf } from './lines';
-import { imageFindings } from './diagnostics/imageFindings';
+import { documentFindings } from './diagnostics/documentFindings';
 import type { Finding } from './diagnostics/finding';
 import { splitDocuments } from './manifest/documents';
 import { fastParse } from './manifest/fastParse';
@@ -66,16 +66,7 @@ function analyzeDocument(source: string, kustomizationFile: boolean): DocumentAn
   const fast = fastParse(source, 0, source.length);
   const parsed = fast ?? slowParse(source, 0, source.length);
   const fields = locateImageFields(parsed.root, { kustomizationFile, maxContainers: MAX_CONTAINERS_PER_DOCUMENT });
-  const findings = fields.isManifest ? imageFindings(fields) : [];
-  if (fields.isManifest && parsed.problems.length > 0) {
-    const first = parsed.problems[0];
-    const reason = first.message.split('\n')[0].replace(/[.:]?\s*$/, '.');
-    findings.push({
-      code: 'yaml-syntax',
-      message: `YAML syntax error: ${reason} Image fields after this point in the document may be missed.`,
-      ...clampToDocument(first.start, Math.max(first.end, first.start + 1), source),
-    });
-  }
+  const findings = fields.isManifest ? documentFindings(fields, source, parsed.problems) : [];
   if (fields.truncated) {
     findings.push({
       code: 'not-analysed',
@@ -91,21 +82,6 @@ function analyzeDocument(source: string, kustomizationFile: boolean): DocumentAn
 /** Shared by every document with nothing to report, which in a large file is a third of them. */
 const NOTHING_FAST: DocumentAnalysis = Object.freeze({ fields: locateImageFields(null, { kustomizationFile: false, maxContainers: 0 }), findings: Object.freeze([]), parser: 'fast' });
 const NOTHING_SLOW: DocumentAnalysis = Object.freeze({ ...NOTHING_FAST, parser: 'slow' });
-
-/**
- * Keeps a span inside the document. The YAML parser reports an unterminated collection or quote
- * at the very end of the document, and a widened empty span there would lie past the document
- * (reaching into the next one's `---`); it moves back onto the last non-blank character.
- */
-function clampToDocument(start: number, end: number, source: string): { start: number; end: number } {
-  const length = source.length;
-  if (end <= length) return { start, end };
-  if (start < length) return { start, end: length };
-  let last = length;
-  while (last > 0 && /\s/.test(source[last - 1])) last--;
-  const clamped = Math.max(last - 1, 0);
-  return { start: clamped, end: Math.min(clamped + 1, length) };
-}
 
 /** A NUL in the first 8 KiB means binary content: YAML forbids it, and no manifest has one. */
 function binaryOffset(text: string): number {

@@ -1,13 +1,17 @@
 /**
- * Facts that span files: which pull secrets the workspace defines and which images it already uses.
+ * Facts that span files: which pull secrets the workspace defines, which images it already uses,
+ * and which files its kustomizations apply as patches.
  * Front ends keep one FileFacts per file (cheap to recompute from an Analysis) and merge them.
  */
 import type { Analysis } from './analysis';
+import { kustomizationPatches } from './kustomizePatches';
 
 export interface FileFacts {
   readonly definedSecrets: readonly string[];
   /** Image values as written in containers and kustomize `newName`s. */
   readonly images: readonly string[];
+  /** For a kustomization file: the files it lists as patches, relative to its folder as written. */
+  readonly patches: readonly string[];
 }
 
 export interface WorkspaceFacts {
@@ -16,6 +20,14 @@ export interface WorkspaceFacts {
   /** Image value → number of uses, for completion. */
   readonly images: ReadonlyMap<string, number>;
 }
+
+/** What the workspace says about the file being checked itself. */
+export interface FileRole {
+  /** A kustomization applies the file as a patch (or the front end cannot tell yet), so a container may leave its image out. */
+  readonly patch: boolean;
+}
+
+export const NOT_A_PATCH: FileRole = Object.freeze({ patch: false });
 
 export function fileFacts(analysis: Analysis): FileFacts {
   const definedSecrets: string[] = [];
@@ -26,7 +38,7 @@ export function fileFacts(analysis: Analysis): FileFacts {
     for (const c of doc.fields.containers) if (c.image?.value?.value) images.push(c.image.value.value);
     for (const k of doc.fields.kustomizeImages) if (k.newName?.value?.value) images.push(k.newName.value.value);
   }
-  return { definedSecrets, images };
+  return { definedSecrets, images, patches: analysis.kustomizationFile ? kustomizationPatches(analysis.text) : [] };
 }
 
 export function mergeFacts(files: Iterable<FileFacts>): WorkspaceFacts {

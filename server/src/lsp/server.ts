@@ -47,7 +47,7 @@ function cacheDirOf(params: InitializeParams): string {
   return defaultCacheDir(process.env, homedir());
 }
 
-const WATCHED_FILES = '**/*.{yaml,yml}';
+const WATCHED_FILES = '**/{*.yaml,*.yml,Kustomization}';
 
 /** The optional client features the server adapts to, read once from `initialize`. */
 interface ClientSupport {
@@ -128,6 +128,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     context.workspace.closeDocument(document.uri);
   });
   context.workspace.onDidChangeSecrets(() => diagnostics.scheduleSecretDependents());
+  context.workspace.onDidChangePatches(() => diagnostics.scheduleAll());
 
   registerHover(context);
   registerCompletion(context);

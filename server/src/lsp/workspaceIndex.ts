@@ -1,15 +1,17 @@
 /**
  * What the workspace's YAML files define and use (core FileFacts), for checks and completions that
- * span files: unknown-pull-secret and image-name completion.
+ * span files: unknown-pull-secret, image-name completion, and which files kustomizations apply as
+ * patches (no missing-image there).
  *
  * Files on disk are read once after `initialized` and then kept current from file-watcher events.
  * The scan awaits every directory listing and file read, so requests are served between files.
  * An open document's facts override the file on disk, because the editor text is what the user sees.
  * Until the first scan has finished, and when there is no workspace folder, the defined secrets
  * are reported as unknown (null): a Secret in a file not read yet must not cause a false warning.
+ * For the same reason every file counts as a patch until then: a kustomization not read yet may list it.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Emitter, FileChangeType } from 'vscode-languageserver/node';
 import type { Event, FileEvent } from 'vscode-languageserver/node';
@@ -18,7 +20,8 @@ import { fileFacts, mergeFacts } from '../core/workspace';
 import type { FileFacts, WorkspaceFacts } from '../core/workspace';
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'out']);
-const YAML_FILE = /\.ya?ml$/i;
+/** YAML files, and kustomize's extensionless `Kustomization`. */
+const INDEXED_FILE = /\.ya?ml$|(^|[\\/])Kustomization$/i;
 const MAX_INDEXED_FILES = 5000;
 const MAX_INDEXED_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -37,35 +40,77 @@ export function keyOf(uri: string): string {
   return path === null ? uri : pathToFileURL(path).href;
 }
 
-function sameSecrets(a: FileFacts | undefined, b: FileFacts | undefined): boolean {
-  const left = [...(a?.definedSecrets ?? [])].sort().join('\n');
-  const right = [...(b?.definedSecrets ?? [])].sort().join('\n');
-  return left === right;
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return [...(a ?? [])].sort().join('\n') === [...(b ?? [])].sort().join('\n');
+}
+
+/** What a change of one file's facts changes elsewhere: the defined secrets, the patch files. */
+interface Change {
+  readonly secrets: boolean;
+  readonly patches: boolean;
+}
+
+const NO_CHANGE: Change = { secrets: false, patches: false };
+
+function changeBetween(before: FileFacts | undefined, after: FileFacts | undefined): Change {
+  return { secrets: !sameList(before?.definedSecrets, after?.definedSecrets), patches: !sameList(before?.patches, after?.patches) };
+}
+
+function either(a: Change, b: Change): Change {
+  return { secrets: a.secrets || b.secrets, patches: a.patches || b.patches };
+}
+
+/** The keys of the files the kustomization at `key` lists as patches (paths relative to its folder). */
+function patchKeys(key: string, facts: FileFacts): string[] {
+  const path = pathOf(key);
+  if (path === null) return [];
+  return facts.patches.map((patch) => pathToFileURL(resolve(dirname(path), patch)).href);
 }
 
 export class WorkspaceIndex {
   private readonly onDisk = new Map<string, FileFacts>();
   private readonly open = new Map<string, FileFacts>();
   private merged: WorkspaceFacts | null = null;
+  private patches: ReadonlySet<string> | null = null;
   /** Paths of the workspace folders, to tell which watched files belong to the index. */
   private folders: string[] = [];
   private scanned = false;
   private disposed = false;
   private readonly secretsChanged = new Emitter<void>();
+  private readonly patchesChanged = new Emitter<void>();
 
   /** Fires when the set of defined secrets may have changed, so open documents need new diagnostics. */
   readonly onDidChangeSecrets: Event<void> = this.secretsChanged.event;
+
+  /** Fires when the files kustomizations list as patches may have changed (and when the first scan is done). */
+  readonly onDidChangePatches: Event<void> = this.patchesChanged.event;
 
   constructor(private readonly log: (message: string) => void) {}
 
   facts(): WorkspaceFacts {
     if (!this.merged) {
-      const files = [...this.open.values()];
-      for (const [key, facts] of this.onDisk) if (!this.open.has(key)) files.push(facts);
-      const merged = mergeFacts(files);
+      const merged = mergeFacts(this.current().values());
       this.merged = this.scanned ? merged : { ...merged, definedSecrets: null };
     }
     return this.merged;
+  }
+
+  /** Whether a kustomization of the workspace applies the file as a patch; true until the first scan is done. */
+  isPatch(uri: string): boolean {
+    if (!this.scanned) return true;
+    if (!this.patches) {
+      const keys = new Set<string>();
+      for (const [key, facts] of this.current()) for (const patch of patchKeys(key, facts)) keys.add(patch);
+      this.patches = keys;
+    }
+    return this.patches.has(keyOf(uri));
+  }
+
+  /** Every file's facts, an open document's over its file on disk. */
+  private current(): Map<string, FileFacts> {
+    const files = new Map(this.onDisk);
+    for (const [key, facts] of this.open) files.set(key, facts);
+    return files;
   }
 
   /** Reads every YAML file under the folders (file: URIs), up to MAX_INDEXED_FILES in all. */
@@ -79,9 +124,9 @@ export class WorkspaceIndex {
       await this.readDiskFile(path);
     }
     this.log(`Indexed ${files.length} YAML files in ${(performance.now() - started).toFixed(0)} ms.`);
-    // The first scan makes the defined secrets known, so open documents must be validated again.
+    // The first scan makes the defined secrets and the patches known, so open documents must be validated again.
     this.scanned = true;
-    this.changed(true);
+    this.changed({ secrets: true, patches: true });
   }
 
   /** Every YAML file of the workspace folders (as the index reads them: skipped folders and the file limit apply). */
@@ -94,29 +139,29 @@ export class WorkspaceIndex {
     const removed = new Set(folderUris.flatMap((uri) => pathOf(uri) ?? []));
     this.folders = this.folders.filter((folder) => !removed.has(folder));
     const prefixes = [...removed].map((folder) => pathToFileURL(join(folder, sep)).href);
-    let secrets = false;
+    let change = NO_CHANGE;
     for (const key of [...this.onDisk.keys()]) {
-      if (prefixes.some((prefix) => key.startsWith(prefix))) secrets = this.setDiskFacts(key, undefined) || secrets;
+      if (prefixes.some((prefix) => key.startsWith(prefix))) change = either(change, this.setDiskFacts(key, undefined));
     }
-    this.changed(secrets);
+    this.changed(change);
   }
 
   async applyFileEvents(events: readonly FileEvent[]): Promise<void> {
-    let secrets = false;
+    let change = NO_CHANGE;
     for (const event of events) {
       const path = pathOf(event.uri);
       if (path === null || !this.isIndexed(path)) continue;
       const deleted = event.type === FileChangeType.Deleted;
-      secrets = (deleted ? this.setDiskFacts(keyOf(event.uri), undefined) : await this.readDiskFile(path)) || secrets;
+      change = either(change, deleted ? this.setDiskFacts(keyOf(event.uri), undefined) : await this.readDiskFile(path));
     }
-    this.changed(secrets);
+    this.changed(change);
   }
 
   setOpenDocument(uri: string, facts: FileFacts): void {
     const key = keyOf(uri);
     const before = this.open.get(key) ?? this.onDisk.get(key);
     this.open.set(key, facts);
-    this.changed(!sameSecrets(before, facts));
+    this.changed(changeBetween(before, facts));
   }
 
   closeDocument(uri: string): void {
@@ -124,17 +169,18 @@ export class WorkspaceIndex {
     const before = this.open.get(key);
     if (!before) return;
     this.open.delete(key);
-    this.changed(!sameSecrets(before, this.onDisk.get(key)));
+    this.changed(changeBetween(before, this.onDisk.get(key)));
   }
 
   dispose(): void {
     this.disposed = true;
     this.secretsChanged.dispose();
+    this.patchesChanged.dispose();
   }
 
   /** A watched file counts when it is YAML inside a workspace folder and not under a skipped directory. */
   private isIndexed(path: string): boolean {
-    if (!YAML_FILE.test(path)) return false;
+    if (!INDEXED_FILE.test(path)) return false;
     return this.folders.some((folder) => {
       const inside = relative(folder, path);
       const segments = inside.split(sep);
@@ -142,26 +188,29 @@ export class WorkspaceIndex {
     });
   }
 
-  private changed(secrets: boolean): void {
+  private changed(change: Change): void {
     this.merged = null;
-    if (secrets && this.scanned && !this.disposed) this.secretsChanged.fire();
+    if (change.patches) this.patches = null;
+    if (!this.scanned || this.disposed) return;
+    if (change.secrets) this.secretsChanged.fire();
+    if (change.patches) this.patchesChanged.fire();
   }
 
-  /** Returns whether the file's defined secrets changed (only then do diagnostics elsewhere change). */
-  private setDiskFacts(key: string, facts: FileFacts | undefined): boolean {
+  /** Returns what the file's new facts change (only then do diagnostics elsewhere change). */
+  private setDiskFacts(key: string, facts: FileFacts | undefined): Change {
     const before = this.onDisk.get(key);
     if (facts) this.onDisk.set(key, facts);
     else this.onDisk.delete(key);
     this.merged = null;
-    return !this.open.has(key) && !sameSecrets(before, facts);
+    return this.open.has(key) ? NO_CHANGE : changeBetween(before, facts);
   }
 
-  private async readDiskFile(path: string): Promise<boolean> {
+  private async readDiskFile(path: string): Promise<Change> {
     const key = pathToFileURL(path).href;
     try {
       const info = await stat(path);
       if (!info.isFile() || info.size > MAX_INDEXED_FILE_BYTES) return this.setDiskFacts(key, undefined);
-      if (!this.onDisk.has(key) && this.onDisk.size >= MAX_INDEXED_FILES) return false;
+      if (!this.onDisk.has(key) && this.onDisk.size >= MAX_INDEXED_FILES) return NO_CHANGE;
       const text = await readFile(path, 'utf8');
       return this.setDiskFacts(key, fileFacts(analyze(text, { fileName: path, maxFileSize: MAX_INDEXED_FILE_BYTES })));
     } catch (error) {
@@ -180,7 +229,7 @@ export class WorkspaceIndex {
       for (const entry of entries) {
         const path = join(directory, entry.name);
         if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) pending.push(path);
-        else if (entry.isFile() && YAML_FILE.test(entry.name)) files.push(path);
+        else if (entry.isFile() && INDEXED_FILE.test(entry.name)) files.push(path);
         if (files.length >= MAX_INDEXED_FILES) {
           this.log(`Indexed only the first ${MAX_INDEXED_FILES} YAML files of the workspace.`);
           return files;

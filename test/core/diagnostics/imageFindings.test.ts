@@ -18,7 +18,7 @@ function check(input: string, expected: Expected): void {
   assert.equal(spans.length, expected.length, 'the fixture needs one «…» per expected finding');
   const analysis = analyzeText(text);
   assert.equal(analysis.documents.length, 1);
-  const findings = imageFindings(analysis.documents[0].analysis.fields);
+  const findings = imageFindings(analysis.documents[0].analysis.fields, text);
   const actual = findings
     .map((f) => ({ code: f.code, start: f.start, text: text.slice(f.start, f.end), message: f.message }))
     .sort((a, b) => a.start - b.start);
@@ -133,7 +133,10 @@ const cases: Record<string, [string, Expected]> = {
   // The API server rejects "" as it rejects a missing image, but "" is also wrong in a patch, so it
   // is the (error-level) invalid-reference, marking the quotes.
   'image: ""': [pod('    - name: app\n      image: «""»\n'), [['invalid-reference', 'The image reference is empty.']]],
-  'image: a mapping': [pod('    - name: app\n      «image»: {repository: nginx}\n'), [['missing-image', MISSING('Container "app"')]]],
+  'image: a mapping': [
+    pod('    - name: app\n      image: «{repository: nginx}»\n'),
+    [['image-not-string', 'The image must be a string, but YAML reads this value as a mapping, so the API server rejects the object.']],
+  ],
   'initContainers index and the workload kind': [
     deployment('      - name: a\n        image: busybox:1.36@' + DIGEST + '\n      initContainers:\n      - name: b\n        image: busybox:1.36@' + DIGEST + '\n      - «command»: [sh]\n'),
     [['missing-image', MISSING('initContainers[1]', 'Deployment')]],
@@ -193,8 +196,8 @@ test('imageFindings: several containers in one document, in source order', () =>
 });
 
 test('imageFindings: a document that is no workload has none', () => {
-  const fields = analyzeText('apiVersion: v1\nkind: ConfigMap\ndata:\n  image: Nginx\n').documents[0].analysis.fields;
-  assert.deepEqual(imageFindings(fields), []);
+  const text = 'apiVersion: v1\nkind: ConfigMap\ndata:\n  image: Nginx\n';
+  assert.deepEqual(imageFindings(analyzeText(text).documents[0].analysis.fields, text), []);
 });
 
 test(`imageFindings: the 64-hex rule applies to the whole value only (${HEX.slice(0, 8)}…:tag is fine)`, () => {

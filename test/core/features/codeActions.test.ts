@@ -33,8 +33,8 @@ function check(name: string, input: string, expected: readonly ExpectedAction[],
 
 /** What other files of the workspace use: several nginx tags, one of them pinned. */
 const WORKSPACE = mergeFacts([
-  { definedSecrets: [], images: ['nginx:1.9', 'nginx:1.24', `nginx:1.25@${DIGEST}`, 'redis:7'] },
-  { definedSecrets: [], images: ['nginx:1.10', 'nginx:1.25', 'nginx:1.8', 'nginx:1.7', 'nginx:latest', `redis:7@${OTHER_DIGEST}`] },
+  { definedSecrets: [], images: ['nginx:1.9', 'nginx:1.24', `nginx:1.25@${DIGEST}`, 'redis:7'], patches: [] },
+  { definedSecrets: [], images: ['nginx:1.10', 'nginx:1.25', 'nginx:1.8', 'nginx:1.7', 'nginx:latest', `redis:7@${OTHER_DIGEST}`], patches: [] },
 ]);
 
 const SET = (policy: string, isDefault: boolean): ExpectedAction => [`Set imagePullPolicy: ${policy}${isDefault ? ' (the current default)' : ''}`, [], false];

@@ -63,9 +63,9 @@ function images(...entries: [string, number][]): CompletionItem[] {
 
 /** Images other files use: redis:7 three times, nginx:1.25 twice, busybox and alpine once each. */
 const WORKSPACE = mergeFacts([
-  { definedSecrets: [], images: ['redis:7', 'nginx:1.25', 'busybox'] },
-  { definedSecrets: [], images: ['redis:7', 'alpine:3.20', 'nginx:1.25'] },
-  { definedSecrets: [], images: ['redis:7'] },
+  { definedSecrets: [], images: ['redis:7', 'nginx:1.25', 'busybox'], patches: [] },
+  { definedSecrets: [], images: ['redis:7', 'alpine:3.20', 'nginx:1.25'], patches: [] },
+  { definedSecrets: [], images: ['redis:7'], patches: [] },
 ]);
 const ALL = images(['redis:7', 3], ['nginx:1.25', 2], ['alpine:3.20', 1], ['busybox', 1]);
 

@@ -83,6 +83,10 @@ interface Example {
 /** One input per code that produces exactly that diagnostic, with default severities. */
 const EXAMPLES: Record<DiagnosticCode, Example> = {
   'invalid-reference': { input: container('«Nginx»:1'), expected: [['invalid-reference', 'error', 'Repository name must be lowercase: "Nginx" has uppercase letters.']] },
+  'image-not-string': {
+    input: container('«1.0»'),
+    expected: [['image-not-string', 'error', 'The image must be a string, but YAML reads 1.0 as a number, so the API server rejects the object; quote it: "1.0".']],
+  },
   'implicit-latest': {
     input: container('«nginx»', '      imagePullPolicy: IfNotPresent\n'),
     expected: [['implicit-latest', 'warning', `"nginx" has no tag, so it means "nginx:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`]],

@@ -279,6 +279,48 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     'images:\n  - name: nginx\n    newTag: "1.25|"\n',
     null, // Without the file name this is no kustomization; see the next test for the named file.
   ],
+  // ko (ko.build): `ko resolve` and `ko apply` replace a ko:// value with the image they build (reference/ko.ts cites the docs).
+  'a ko:// import path': [
+    container('ko://knative.dev/serving/cmd/con|troller'),
+    {
+      range: 'ko://knative.dev/serving/cmd/controller',
+      markdown: [
+        '**Image** `ko://knative.dev/serving/cmd/controller`',
+        '',
+        "**ko** builds the Go package `knative.dev/serving/cmd/controller`: `ko resolve` and `ko apply` push the image to `$KO_DOCKER_REPO` and replace this value with the built image's reference, by digest.",
+        '',
+        'Until ko has run there is no registry to ask and no digest to pin.',
+      ],
+    },
+  ],
+  'a ko:// import path with a written policy': [
+    container('ko://github.com/org/app/c|md', '      imagePullPolicy: Always\n'),
+    {
+      range: 'ko://github.com/org/app/cmd',
+      markdown: [
+        '**Image** `ko://github.com/org/app/cmd`',
+        '',
+        "**ko** builds the Go package `github.com/org/app/cmd`: `ko resolve` and `ko apply` push the image to `$KO_DOCKER_REPO` and replace this value with the built image's reference, by digest.",
+        '',
+        'Until ko has run there is no registry to ask and no digest to pin.',
+        '',
+        ...explicit('Always'),
+      ],
+    },
+  ],
+  'ko:// without an import path': [
+    container('ko:/|/'),
+    { range: 'ko://', markdown: ['**Image** `ko://`', '', '**Invalid**: "ko://" names no Go import path for ko to build, as in "ko://github.com/org/repo/cmd/app".'] },
+  ],
+  // Values YAML does not read as a string: the hover is on the key, as for a missing value.
+  'a number': [
+    container('1.0').replace('image:', 'ima|ge:'),
+    { range: 'image', markdown: ['**Image** `1.0`', '', 'The image must be a string, but YAML reads 1.0 as a number, so the API server rejects the object; quote it: "1.0".'] },
+  ],
+  'an unquoted Go template': [
+    container('{{ .Values.image }}:{{ .Values.tag }}  # rendered by Helm').replace('image:', 'im|age:'),
+    { range: 'image', markdown: ['**Image** `{{ .Values.image }}:{{ .Values.tag }}`', '', 'Contains a template placeholder; it is checked once rendered.'] },
+  ],
   // No hover.
   'the name key': [pod('    - na|me: app\n      image: nginx\n'), null],
   'after the value, in a comment': [container('nginx # the |web server'), null],

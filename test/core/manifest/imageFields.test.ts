@@ -370,7 +370,7 @@ test('containers without an image, with an empty image, or with a non-scalar ima
       'Pod containers[0] name="none" image=- pull=-',
       'Pod containers[1] name="empty" image=- pull=-',
       'Pod containers[2] name="tilde" image=- pull=-',
-      'Pod containers[3] name="map" image=- pull=-',
+      'Pod containers[3] name="map" image=mapping:"{repo: nginx}" pull=-',
       'Pod containers[4] name=- image="" src="\\"\\"" pull=-',
       'Pod containers[7] name="last" image="nginx:1.25" pull=empty',
     ],
@@ -378,7 +378,7 @@ test('containers without an image, with an empty image, or with a non-scalar ima
       'missing-image "name"',
       'missing-image "image"',
       'missing-image "image"',
-      'missing-image "image"',
+      'image-not-string "{repo: nginx}"',
       // An empty reference marks its quotes.
       'invalid-reference "\\"\\""',
       'not-pinned "nginx:1.25"',
@@ -451,6 +451,8 @@ test('a workload with a syntax error reports yaml-syntax once, and what it could
   const yaml = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: ⟦nginx:1⟧\n  - name: b\n    image: [broken\n';
   const { text } = unmark(yaml);
   const summary = summarize(analyze(text, { maxFileSize: LIMIT }));
-  assert.deepEqual(summary.containers, ['Pod containers[0] name="a" image="nginx:1" pull=-', 'Pod containers[1] name="b" image=- pull=-']);
+  assert.deepEqual(summary.containers, ['Pod containers[0] name="a" image="nginx:1" pull=-', 'Pod containers[1] name="b" image=sequence:"[broken\\n" pull=-']);
   assert.equal(summary.findings.filter((f) => f.startsWith('yaml-syntax')).length, 1);
+  // What YAML made of the broken value is a sequence; the finding marks its text, not the line break.
+  assert.deepEqual(summary.findings.filter((f) => f.startsWith('image-not-string')), ['image-not-string "[broken"']);
 });

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Analysis } from '../../../server/src/core/analysis';
-import type { Field } from '../../../server/src/core/manifest/imageFields';
+import type { Field, ImageField } from '../../../server/src/core/manifest/imageFields';
 import type { Span } from '../../../server/src/core/span';
 
 export const OPEN = '⟦';
@@ -36,7 +36,10 @@ export function unmark(marked: string): { text: string; spans: Span[] } {
 }
 
 export interface Summary {
-  /** `Kind/workload list[index] name=… image=<value> src=<source text> pull=<value>`, per container. */
+  /**
+   * `Kind/workload list[index] name=… image=<value> src=<source text> pull=<value>`, per container;
+   * an image YAML does not read as a string shows as `image=<what it reads as>:<source text>`.
+   */
   readonly containers: string[];
   /** `images[index] name=… newName=… newTag=… digest=…`, with `-` for an absent value. */
   readonly kustomize: string[];
@@ -64,11 +67,12 @@ export function summarize(analysis: Analysis): Summary {
       summary.valueSpans.push({ start: base + f.value.start, end: base + f.value.end });
       return f.value.value === text.slice(base + f.value.start, base + f.value.end) ? show(f.value.value) : `${show(f.value.value)} src=${src(f.value)}`;
     };
+    const image = (f: ImageField | null): string => (f?.nonString ? `${f.nonString.reads}:${src(f.nonString)}` : value(f));
     const { fields } = doc.analysis;
     for (const c of fields.containers) {
       const pull = c.pullPolicy?.value ? show(c.pullPolicy.value.value) : c.pullPolicy ? 'empty' : '-';
       const who = c.workloadName === null ? c.workloadKind : `${c.workloadKind}/${c.workloadName}`;
-      summary.containers.push(`${who} ${c.list}[${c.index}] name=${show(c.name)} image=${value(c.image)} pull=${pull}`);
+      summary.containers.push(`${who} ${c.list}[${c.index}] name=${show(c.name)} image=${image(c.image)} pull=${pull}`);
       if (c.pullSecrets.length > 0) summary.pullSecrets.push(`${c.name ?? '?'} → ${c.pullSecrets.map((s) => s.value).join(',')}`);
     }
     for (const k of fields.kustomizeImages) {

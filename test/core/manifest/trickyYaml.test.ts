@@ -238,15 +238,16 @@ test('tabs: allowed as separators, never as indentation (no crash; yaml-syntax o
   check(pod('  - name:\ta\n    image:\t⟦nginx:1⟧\t# tab\n'), { containers: ['Pod/p containers[0] name="a" image="nginx:1" pull=-'] });
   // A tab used as indentation is a syntax error in YAML: the slow path reports it where it is,
   // and keeps what it could read.
+  // The image is on the broken line, so the container is not said to have none.
   check(pod('  - name: a\n\timage: nginx:1\n'), {
     containers: ['Pod/p containers[0] name="a" image=- pull=-'],
-    findings: ['missing-image "name"', 'yaml-syntax "\\t"'],
+    findings: ['yaml-syntax "\\t"'],
   });
   check(pod('\t- name: a\n    image: nginx:1\n'), { containers: [], findings: ['yaml-syntax "\\t"'] });
   check('apiVersion: v1\nkind: Pod\nspec:\n\tcontainers:\n\t- image: nginx\n', { containers: [], findings: ['yaml-syntax "\\t"'] });
   check(pod('  - name: a\n    image: ⟦nginx:1⟧\n  \t- name: b\n'), {
     containers: ['Pod/p containers[0] name="a" image="nginx:1" pull=-', 'Pod/p containers[1] name="b" image=- pull=-'],
-    findings: ['not-pinned "nginx:1"', 'missing-image "name"', 'yaml-syntax "\\t"'],
+    findings: ['not-pinned "nginx:1"', 'yaml-syntax "\\t"'],
   });
   for (const text of [pod('  - name: a\n\timage: nginx:1\n'), pod('\t- name: a\n')]) {
     assert.equal(analyze(text, { maxFileSize: LIMIT }).documents[0].analysis.parser, 'slow', 'the fast path must decline tab indentation');
@@ -387,9 +388,14 @@ test('explicit tags on values and collections', () => {
   check(pod('  - !!map\n    name: a\n    image: !!str ⟦nginx:1⟧\n'), { containers: ['Pod/p containers[0] name="a" image="nginx:1" pull=-'] });
 });
 
-test('non-string scalars as images: numbers and booleans keep their source text', () => {
-  check(pod('  - image: ⟦123⟧\n  - image: ⟦true⟧\n  - image: ⟦0x1F⟧\n'), {
-    containers: ['Pod/p containers[0] name=- image="123" pull=-', 'Pod/p containers[1] name=- image="true" pull=-', 'Pod/p containers[2] name=- image="0x1F" pull=-'],
+test('non-string scalars as images: numbers and booleans (as kubectl reads YAML) are no image string, quoted ones are', () => {
+  check(pod('  - image: 123\n  - image: true\n  - image: 0x1F\n  - image: ⟦"123"⟧\n'), {
+    containers: [
+      'Pod/p containers[0] name=- image=number:"123" pull=-',
+      'Pod/p containers[1] name=- image=boolean:"true" pull=-',
+      'Pod/p containers[2] name=- image=number:"0x1F" pull=-',
+      'Pod/p containers[3] name=- image="123" src="\\"123\\"" pull=-',
+    ],
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * `image-aware check PATH...`: the editor's diagnostics for files on disk, for CI. Every file is read
  * and analysed before any is reported, so workspace facts (the pull secrets some file defines) are
- * the same as in an editor that has the whole folder open.
+ * the same as in an editor that has the whole folder open; the kustomizations around the files say
+ * which of them are patches (kustomizePatches.ts).
  */
 import { analyze } from '../../core/analysis';
 import type { Analysis } from '../../core/analysis';
@@ -22,6 +23,7 @@ import { formatJson } from '../format/json';
 import { formatSarif } from '../format/sarif';
 import { formatSummary, formatText } from '../format/text';
 import { readInputs } from '../inputs';
+import { patchFiles } from '../kustomizePatches';
 import { openClient, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo, RegistrySetup } from '../registry';
 import { locateDiagnostics } from '../report';
@@ -35,6 +37,8 @@ export const CHECK_USAGE = `Usage: image-aware check [options] PATH...
 Checks the container image fields of Kubernetes manifests and kustomizations. PATH is a file, a folder
 (searched for *.yaml and *.yml, skipping node_modules and .git) or - for standard input. Below a folder,
 a symbolic link is followed only when it points inside that folder; name a file to check it wherever it is.
+A file listed as a patch by the kustomization of its folder, of a checked folder, or of a folder above
+a PATH up to the working directory may leave images out (no missing-image).
 
 Options:
   --format ${FORMATS.join('|')}   Output format (default text; text also prints a summary on stderr).
@@ -173,12 +177,13 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
     analyze(input.text, { fileName: input.path, maxFileSize: settings.maxFileSize, sizeLimitSetting: MAX_FILE_SIZE_FLAG }),
   );
   const workspace = mergeFacts(analyses.map(fileFacts));
+  const patches = patchFiles(inputs, options.paths, io.cwd, io.stderr);
   const facts = options.registry === null ? null : await askRegistries(analyses, options.registry, io);
-  const reports: FileReport[] = inputs.map(({ path, absolutePath, text }, i) => ({
-    path,
-    absolutePath,
-    diagnostics: locateDiagnostics(text, collectDiagnostics(analyses[i], settings, workspace, facts)),
-  }));
+  const reports: FileReport[] = inputs.map(({ path, absolutePath, text }, i) => {
+    const role = { patch: absolutePath !== null && patches.has(absolutePath) };
+    const diagnostics = collectDiagnostics(analyses[i], settings, workspace, facts, role);
+    return { path, absolutePath, diagnostics: locateDiagnostics(text, diagnostics) };
+  });
   switch (options.format) {
     case 'text':
       io.stdout(formatText(reports));

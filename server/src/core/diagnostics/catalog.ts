@@ -23,6 +23,10 @@ export const DIAGNOSTIC_RULES = {
     defaultSeverity: 'error',
     summary: 'The image reference does not parse the way the container runtime parses it, so the pull fails.',
   },
+  'image-not-string': {
+    defaultSeverity: 'error',
+    summary: 'YAML reads the image as a number, boolean, mapping or sequence, not a string, so the API server rejects the object.',
+  },
   'implicit-latest': {
     defaultSeverity: 'warning',
     summary: 'The image has neither tag nor digest, so it means :latest and Kubernetes pulls it on every start.',

@@ -2,13 +2,16 @@
  * The findings that depend only on one document's image fields. Workspace-wide checks (pull
  * secrets) live in workspaceFindings.ts, because they change when other files do.
  */
-import type { ContainerFields, Field, ImageFields, KustomizeImageFields } from '../manifest/imageFields';
+import type { ContainerFields, Field, ImageFields, KustomizeImageFields, NonString, NonStringValue } from '../manifest/imageFields';
 import type { YamlScalar } from '../manifest/yamlTree';
 import { PULL_POLICIES, defaultPullPolicy } from '../policy/pullPolicy';
+import { KO_WITHOUT_PATH, koImportPath } from '../reference/ko';
+import { quote } from '../reference/quote';
 import { isValidTag, parseDigest, parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
+import type { Span } from '../span';
 import type { Finding } from './finding';
-import { isTemplated } from './templates';
+import { isTemplated, writtenValue } from './templates';
 
 /** Maps a span inside a scalar's value to the source, when the value is the source minus its quotes. */
 export function valueSpanToSource(scalar: YamlScalar, start: number, end: number): { start: number; end: number } {
@@ -22,11 +25,14 @@ function at(scalar: YamlScalar, code: Finding['code'], message: string): Finding
   return { code, message, start: scalar.start, end: scalar.end };
 }
 
+function templatedMessage(what: string, value: string): string {
+  return `${what} ${quote(value)} holds a template placeholder; it is checked only once rendered.`;
+}
+
 function referenceFindings(image: YamlScalar, what: string): { findings: Finding[]; ref: ImageReference | null } {
-  if (isTemplated(image.value)) {
-    const message = `${what} "${image.value}" holds a template placeholder; it is checked only once rendered.`;
-    return { findings: [at(image, 'templated-image', message)], ref: null };
-  }
+  if (isTemplated(image.value)) return { findings: [at(image, 'templated-image', templatedMessage(what, image.value))], ref: null };
+  const importPath = koImportPath(image.value);
+  if (importPath !== null) return { findings: importPath === '' ? [at(image, 'invalid-reference', KO_WITHOUT_PATH)] : [], ref: null };
   const parsed = parseReference(image.value);
   if (!parsed.ok) {
     // An empty reference has an empty error span; the whole scalar (its quotes) is what to mark.
@@ -73,8 +79,47 @@ function pullPolicyFindings(container: ContainerFields, ref: ImageReference | nu
   return [];
 }
 
-function containerFindings(container: ContainerFields): Finding[] {
+/** A value YAML reads as something other than a string, as the user wrote it. */
+export interface NonStringImage {
+  readonly span: Span;
+  readonly text: string;
+  /** It holds a Go template that YAML read as a mapping (`{{ .Image }}`): a string once rendered. */
+  readonly templated: boolean;
+}
+
+export function nonStringImage(source: string, nonString: NonStringValue): NonStringImage {
+  const span = writtenValue(source, nonString);
+  const text = source.slice(span.start, span.end);
+  // Only a template makes the rest of the line part of the value; otherwise the node is the value.
+  if (isTemplated(text)) return { span, text, templated: true };
+  const own = { start: nonString.start, end: Math.min(nonString.end, span.end) };
+  return { span: own, text: source.slice(own.start, own.end), templated: false };
+}
+
+/** Why the API server rejects the value, for a message or a hover. */
+export function nonStringReason(reads: NonString, text: string): string {
+  const rejected = 'so the API server rejects the object';
+  if (reads === 'mapping' || reads === 'sequence') return `The image must be a string, but YAML reads this value as a ${reads}, ${rejected}.`;
+  // A number can be any number of digits long; the message shows its start.
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return `The image must be a string, but YAML reads ${shown} as a ${reads}, ${rejected}; quote it: ${quote(text)}.`;
+}
+
+function nonStringFindings(source: string, nonString: NonStringValue): Finding[] {
+  const value = nonStringImage(source, nonString);
+  if (value.templated) return [{ code: 'templated-image', message: templatedMessage('Image', value.text), ...value.span }];
+  return [{ code: 'image-not-string', message: nonStringReason(nonString.reads, value.text), ...value.span }];
+}
+
+/**
+ * `mayBeBroken` says a YAML syntax error comes before the next container starts: what the broken text
+ * held is unknown (a template's `{{- if }}` or `{{ include … | indent 8 }}` line often held the
+ * image), so a container there without an image is not said to have none.
+ */
+function containerFindings(container: ContainerFields, source: string, mayBeBroken: boolean): Finding[] {
   const image = container.image;
+  if (image?.nonString) return nonStringFindings(source, image.nonString).concat(pullPolicyFindings(container, null));
+  if (!image?.value && mayBeBroken) return pullPolicyFindings(container, null);
   if (!image?.value) {
     const anchor: YamlScalar | Field['key'] | undefined = image?.key ?? container.firstKey ?? undefined;
     const label = container.name ? `Container "${container.name}"` : `${container.list}[${container.index}]`;
@@ -112,9 +157,15 @@ function kustomizeFindings(entry: KustomizeImageFields): Finding[] {
   return findings;
 }
 
-export function imageFindings(fields: ImageFields): Finding[] {
+/** The findings of one document; `source` is its text, `brokenFrom` where its first YAML syntax error starts. */
+export function imageFindings(fields: ImageFields, source: string, brokenFrom = Infinity): Finding[] {
   const findings: Finding[] = [];
-  for (const container of fields.containers) findings.push(...containerFindings(container));
+  // Where the container after each one starts, in text order (the lists of a pod spec need not be).
+  const starts = fields.containers.map((c) => c.start).sort((a, b) => a - b);
+  const next = new Map(starts.map((start, i) => [start, starts[i + 1] ?? Infinity]));
+  for (const container of fields.containers) {
+    findings.push(...containerFindings(container, source, brokenFrom < (next.get(container.start) ?? Infinity)));
+  }
   for (const entry of fields.kustomizeImages) findings.push(...kustomizeFindings(entry));
   return findings;
 }

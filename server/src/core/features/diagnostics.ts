@@ -10,14 +10,21 @@ import { registryFindings } from '../diagnostics/registryFindings';
 import { pullSecretFindings } from '../diagnostics/workspaceFindings';
 import type { RegistryFacts } from '../facts';
 import type { Settings } from '../settings';
-import type { WorkspaceFacts } from '../workspace';
+import { NOT_A_PATCH } from '../workspace';
+import type { FileRole, WorkspaceFacts } from '../workspace';
 import type { Diagnostic } from './types';
 
-export function collectDiagnostics(analysis: Analysis, settings: Settings, workspace: WorkspaceFacts | null, facts?: RegistryFacts | null): Diagnostic[] {
+export function collectDiagnostics(
+  analysis: Analysis,
+  settings: Settings,
+  workspace: WorkspaceFacts | null,
+  facts?: RegistryFacts | null,
+  role: FileRole = NOT_A_PATCH,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const add = (finding: Finding, offset: number, origin?: 'registry'): void => {
     const severity = settings.severity[finding.code];
-    if (severity === 'off') return;
+    if (severity === 'off' || (role.patch && finding.code === 'missing-image')) return;
     const diagnostic: Diagnostic = { code: finding.code, severity, message: finding.message, start: finding.start + offset, end: finding.end + offset };
     diagnostics.push(origin ? { ...diagnostic, origin } : diagnostic);
   };

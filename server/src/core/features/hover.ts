@@ -4,10 +4,12 @@
  * the value in force. Hover on kustomize `images:` fields shows the image the entry produces.
  * With RegistryFacts, image hovers add what the registry says (registryHover.ts).
  */
-import type { Analysis } from '../analysis';
-import type { ContainerFields, KustomizeImageFields } from '../manifest/imageFields';
+import type { Analysis, AnalyzedDocument } from '../analysis';
+import { nonStringImage, nonStringReason } from '../diagnostics/imageFindings';
+import type { ContainerFields, KustomizeImageFields, NonStringValue } from '../manifest/imageFields';
 import { effectivePullPolicy } from '../policy/pullPolicy';
 import type { PullPolicy } from '../policy/pullPolicy';
+import { KO_WITHOUT_PATH, koImportPath } from '../reference/ko';
 import { parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
 import { isTemplated } from '../diagnostics/templates';
@@ -50,12 +52,39 @@ function policyLines(image: string, written: string | null): string[] {
   return [`**Effective imagePullPolicy: ${decision.policy}** (${origin}). ${decision.reason}`, '', `With ${decision.policy}, ${POLICY_MEANING[decision.policy]}`];
 }
 
-function imageHover(container: ContainerFields, facts: RegistryFacts | null): string[] {
+const TEMPLATED = 'Contains a template placeholder; it is checked once rendered.';
+
+/** A value YAML does not read as a string; spans in `text` are absolute. */
+function nonStringHover(text: string, doc: AnalyzedDocument, value: NonStringValue): string[] {
+  const image = nonStringImage(text, { ...value, start: doc.start + value.start, end: doc.start + value.end });
+  const lines = [`**Image** ${code(image.text)}`, ''];
+  return [...lines, image.templated ? TEMPLATED : nonStringReason(value.reads, image.text)];
+}
+
+/** ko.build's documented behaviour for `ko://` values (see reference/ko.ts). */
+function koHover(importPath: string): string[] {
+  if (importPath === '') return [`**Invalid**: ${KO_WITHOUT_PATH}`];
+  return [
+    `**ko** builds the Go package ${code(importPath)}: \`ko resolve\` and \`ko apply\` push the image to \`$KO_DOCKER_REPO\` ` +
+      "and replace this value with the built image's reference, by digest.",
+    '',
+    'Until ko has run there is no registry to ask and no digest to pin.',
+  ];
+}
+
+function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFields, facts: RegistryFacts | null): string[] {
   const image = container.image?.value;
   const written = container.pullPolicy?.value?.value ?? null;
+  const nonString = container.image?.nonString;
+  if (nonString) return nonStringHover(text, doc, nonString);
   if (!image) return [`**No image**: the container needs one.`, '', ...policyLines('', written)];
   const lines = [`**Image** ${code(image.value)}`, ''];
-  if (isTemplated(image.value)) return [...lines, 'Contains a template placeholder; it is checked once rendered.'];
+  if (isTemplated(image.value)) return [...lines, TEMPLATED];
+  const importPath = koImportPath(image.value);
+  if (importPath !== null) {
+    // Only a written policy is known: the default depends on the reference ko puts in.
+    return [...lines, ...koHover(importPath), ...(written === null ? [] : ['', ...policyLines(image.value, written)])];
+  }
   const parsed = parseReference(image.value);
   if (!parsed.ok) return [...lines, `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`, '', ...policyLines(image.value, written)];
   const ref = parsed.value;
@@ -93,7 +122,12 @@ export function computeHover(analysis: Analysis, offset: number, facts?: Registr
   const hit = fieldAt(analysis, offset);
   if (!hit) return null;
   const known = facts ?? null;
-  const lines = hit.kind === 'kustomize' ? kustomizeHover(hit.entry, known) : hit.kind === 'image' ? imageHover(hit.container, known) : pullPolicyHover(hit.container);
+  const lines =
+    hit.kind === 'kustomize'
+      ? kustomizeHover(hit.entry, known)
+      : hit.kind === 'image'
+        ? imageHover(analysis.text, hit.doc, hit.container, known)
+        : pullPolicyHover(hit.container);
   const span = hit.field.value ?? hit.field.key;
   return { markdown: lines.join('\n'), start: hit.doc.start + span.start, end: hit.doc.start + span.end };
 }

@@ -5,6 +5,7 @@
  * kustomization `images:`, and the pull secrets that pod specs reference and documents define.
  */
 import { detach, detachScalar } from './detach';
+import { plainScalarType } from './plainScalarType';
 import { findPair, getMap, getScalar, getSeq, isNullScalar } from './yamlTree';
 import type { YamlMap, YamlNode, YamlPair, YamlScalar } from './yamlTree';
 import { apiGroup, CONTAINER_LISTS, KUSTOMIZE_KINDS, WORKLOAD_KINDS } from './workloadKinds';
@@ -14,6 +15,25 @@ import type { ContainerList } from './workloadKinds';
 export interface Field {
   readonly key: YamlScalar;
   readonly value: YamlScalar | null;
+}
+
+/** What YAML reads an image value as when that is not a string; the API server rejects each of these. */
+export type NonString = 'number' | 'boolean' | 'mapping' | 'sequence';
+
+export interface NonStringValue {
+  readonly reads: NonString;
+  /** Span of the value's node. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The image field. `value` is the string YAML reads, or null; `nonString` is set instead when YAML
+ * reads something else: `image: 1.0`, `image: [nginx]`, or `image: {{ .Image }}`, which YAML reads
+ * as a mapping until a template engine renders it.
+ */
+export interface ImageField extends Field {
+  readonly nonString: NonStringValue | null;
 }
 
 export interface ContainerFields {
@@ -26,8 +46,7 @@ export interface ContainerFields {
   readonly start: number;
   readonly end: number;
   readonly flow: boolean;
-  /** The image field; its value is null both for `image:` and for a non-scalar value. */
-  readonly image: Field | null;
+  readonly image: ImageField | null;
   readonly pullPolicy: Field | null;
   /** The container's first key: where a container-wide finding (no image) points. */
   readonly firstKey: YamlScalar | null;
@@ -69,6 +88,21 @@ function field(map: YamlMap, key: string): Field | null {
   if (!pair) return null;
   const value = pair.value?.type === 'scalar' && !isNullScalar(pair.value) ? detachScalar(pair.value) : null;
   return { key: detachScalar(pair.key), value };
+}
+
+function nonString(node: YamlNode | null): NonStringValue | null {
+  if (node === null) return null;
+  if (node.type === 'map' || node.type === 'seq') return { reads: node.type === 'map' ? 'mapping' : 'sequence', start: node.start, end: node.end };
+  const type = node.style === 'plain' && !isNullScalar(node) ? plainScalarType(node.value) : 'string';
+  return type === 'string' ? null : { reads: type, start: node.start, end: node.end };
+}
+
+function imageField(map: YamlMap): ImageField | null {
+  const pair = findPair(map, 'image');
+  if (!pair) return null;
+  const other = nonString(pair.value);
+  const value = other === null && pair.value?.type === 'scalar' && !isNullScalar(pair.value) ? detachScalar(pair.value) : null;
+  return { key: detachScalar(pair.key), value, nonString: other };
 }
 
 function text(map: YamlMap, key: string): string | null {
@@ -146,7 +180,7 @@ class Locator {
           start: item.start,
           end: item.end,
           flow: item.flow,
-          image: field(item, 'image'),
+          image: imageField(item),
           pullPolicy: field(item, 'imagePullPolicy'),
           firstKey: item.pairs[0] ? detachScalar(item.pairs[0].key) : null,
           pullSecrets,

@@ -2,7 +2,7 @@
  * Pushes diagnostics (textDocument/publishDiagnostics). Validation waits until a document has been
  * quiet for DEBOUNCE_MS, and a result computed for a version the editor has moved past is dropped.
  * Each run also records the document's facts in the workspace index, so open documents override
- * their files on disk.
+ * their files on disk, and asks it whether a kustomization applies the document as a patch.
  * Registry findings never hold diagnostics back: a run publishes at once with the registry facts
  * already known for the document, then asks the registries in the background and publishes again
  * when their answers arrive (if the document is still at that version).
@@ -84,7 +84,8 @@ export class DiagnosticsPublisher {
   private async send(open: OpenAnalysis, facts: RegistryFacts): Promise<void> {
     const { uri, version } = open.document;
     const known = open.settings.registry.online ? facts : null;
-    const diagnostics = collectDiagnostics(open.analysis, open.settings, this.context.workspace.facts(), known);
+    const { workspace } = this.context;
+    const diagnostics = collectDiagnostics(open.analysis, open.settings, workspace.facts(), known, { patch: workspace.isPatch(uri) });
     await this.context.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toDiagnostic(d, open.document)) });
   }
 }
