@@ -287,3 +287,19 @@ test('a Link follows the registry rules: plain HTTP only to hosts that allow it,
   const file = await rejectsWith(client.listTags({ registry: server.host, path: 'team/app' }), 'INVALID_RESPONSE');
   assert.equal(file.message, `${server.host} linked to a file: URL, which is not HTTP(S); the link was not followed`);
 });
+
+test('tag lists are bounded in pages and in time: more pages than the bound is TOO_LARGE, a listing past its time a TIMEOUT', async () => {
+  const server = await hostile();
+  server.on('/v2/team/app/tags/list', pager((page) => [`p${page}`], () => true));
+  const pages = await rejectsWith(clientFor({ tagListLimits: { maxPages: 5 } }).listTags({ registry: server.host, path: 'team/app' }), 'TOO_LARGE');
+  assert.equal(pages.message, `${server.host} sent more than 5 pages for the tags of ${server.host}/team/app`);
+  assert.equal(server.count('/v2/team/app/tags/list'), 5);
+
+  server.resetRequests();
+  // Each reading of the clock moves it on by 50 s: the third page would start past 120 s.
+  let time = 0;
+  const slow = clientFor({ now: () => (time += 50_000) });
+  const late = await rejectsWith(slow.listTags({ registry: server.host, path: 'team/app' }), 'TIMEOUT');
+  assert.equal(late.message, `${server.host} took more than 120 s to list the tags of ${server.host}/team/app`);
+  assert.ok(server.count('/v2/team/app/tags/list') <= 3);
+});

@@ -4,7 +4,7 @@
  * manifest.ts bound them) plus the shape the client wrote. A value that fails is treated as no entry.
  */
 import { MAX_INDEX_ENTRIES } from './manifest';
-import { MAX_TAGS } from './tags';
+import { TAG_LIST_LIMITS } from './tags';
 import type { ManifestInfo, PlatformInfo } from './types';
 import { isValidDigest, isValidTag } from './validate';
 
@@ -44,7 +44,7 @@ export function isBoolean(value: unknown): value is boolean {
 }
 
 export function isTagList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.length <= MAX_TAGS && value.every(isValidTag);
+  return Array.isArray(value) && value.length <= TAG_LIST_LIMITS.maxTags && value.every(isValidTag);
 }
 
 export function isTagDigest(value: unknown): value is TagDigest {

@@ -19,7 +19,8 @@ import { RegistryError } from './errors';
 import { DOCKER_HUB, normalizeRegistry } from './hosts';
 import { fetchImageConfig, fetchManifest, headManifest, isDigest, isImageConfig, type ParsedManifest } from './manifest';
 import { SingleFlight } from './singleFlight';
-import { fetchTags } from './tags';
+import { fetchTags, TAG_LIST_LIMITS } from './tags';
+import type { TagListLimits } from './tags';
 import { Transport, type RequestEvent } from './transport';
 import { isValidDigest, isValidTag } from './validate';
 import type {
@@ -64,6 +65,8 @@ export interface RegistryClientOptions {
   readonly credentialTtlMs?: number;
   /** Called after every HTTP exchange, for tracing; gets no headers or bodies. */
   readonly onRequest?: (event: RequestEvent) => void;
+  /** Bounds on one tag listing, over all its pages (default TAG_LIST_LIMITS). */
+  readonly tagListLimits?: Partial<TagListLimits>;
   readonly now?: () => number;
 }
 
@@ -81,6 +84,8 @@ export class HttpRegistryClient implements RegistryClient {
   private readonly cache: RegistryCache;
   private readonly flights = new SingleFlight();
   private readonly tagTtlMs: number;
+  private readonly tagListLimits: TagListLimits;
+  private readonly now: () => number;
 
   constructor(options: RegistryClientOptions = {}) {
     const env = options.env ?? process.env;
@@ -99,6 +104,8 @@ export class HttpRegistryClient implements RegistryClient {
     });
     this.cache = new RegistryCache({ dir: options.cacheDir, now: options.now });
     this.tagTtlMs = options.tagTtlMs ?? 5 * 60_000;
+    this.tagListLimits = { ...TAG_LIST_LIMITS, ...options.tagListLimits };
+    this.now = options.now ?? Date.now;
   }
 
   close(): void {
@@ -116,7 +123,7 @@ export class HttpRegistryClient implements RegistryClient {
       key,
       async (signal) => {
         try {
-          const tags = await fetchTags(this.transport, repo, signal);
+          const tags = await fetchTags(this.transport, repo, signal, this.tagListLimits, this.now);
           await this.cache.set(key, tags);
           return { tags, fromCache: false, stale: false };
         } catch (error) {

@@ -1,8 +1,10 @@
 /**
  * Tag lists: `GET /v2/<name>/tags/list?n=…`, following `Link: <…>; rel="next"` pages until there are none.
  * distribution 2.8 ignores `n` and answers everything at once without a Link; Docker Hub, GHCR and Harbor page.
- * Paging stops at a repeated page or after MAX_PAGES, so a looping registry cannot keep us busy, and all pages
- * together may hold at most MAX_TAGS tags in MAX_BYTES: past either bound the list is TOO_LARGE, not cut short.
+ * Paging stops at a link back to a page already read. All pages together may hold at most `maxTags` tags in
+ * `maxBytes`, on at most `maxPages` pages (Docker Hub pages by 100: 1,000 pages hold its 100,000 tags): past any of
+ * these the list is TOO_LARGE, never cut short, since a short list would make tags look missing. A listing that
+ * takes longer than `maxMs` in all is a TIMEOUT, however fast each page comes.
  * Every entry must be a tag; one that is not makes the answer INVALID_RESPONSE.
  */
 import { isRegistryError, RegistryError, tooLarge } from './errors';
@@ -13,9 +15,15 @@ import type { RepositoryName } from './types';
 import { requireTag } from './validate';
 
 const PAGE_SIZE = 1000;
-const MAX_PAGES = 200;
-export const MAX_TAGS = 100_000;
-const MAX_BYTES = 16 * 1024 * 1024;
+
+export interface TagListLimits {
+  readonly maxPages: number;
+  readonly maxTags: number;
+  readonly maxBytes: number;
+  readonly maxMs: number;
+}
+
+export const TAG_LIST_LIMITS: TagListLimits = { maxPages: 1000, maxTags: 100_000, maxBytes: 16 * 1024 * 1024, maxMs: 120_000 };
 
 /** Reads the `tags` of one page; null (an empty repository on some registries) means none. */
 export function parseTagsPage(body: Uint8Array, registry: string, what: string): string[] {
@@ -31,7 +39,13 @@ export function parseTagsPage(body: Uint8Array, registry: string, what: string):
   return tags.map((tag) => requireTag(tag, registry, what));
 }
 
-export async function fetchTags(transport: Transport, repository: RepositoryName, signal?: AbortSignal): Promise<string[]> {
+export async function fetchTags(
+  transport: Transport,
+  repository: RepositoryName,
+  signal?: AbortSignal,
+  limits: TagListLimits = TAG_LIST_LIMITS,
+  now: () => number = Date.now,
+): Promise<string[]> {
   const what = `the tags of ${repository.registry}/${repository.path}`;
   const seenPages = new Set<string>();
   const seenTags = new Set<string>();
@@ -39,7 +53,13 @@ export async function fetchTags(transport: Transport, repository: RepositoryName
   let target = `/v2/${repository.path}/tags/list?n=${PAGE_SIZE}`;
   let bytes = 0;
   let received = 0;
-  for (let page = 0; page < MAX_PAGES; page++) {
+  const started = now();
+  for (let page = 0; ; page++) {
+    if (page === limits.maxPages) throw tooLarge(repository.registry, `${limits.maxPages} pages`, what);
+    if (now() - started > limits.maxMs) {
+      const message = `${repository.registry} took more than ${limits.maxMs / 1000} s to list ${what}`;
+      throw new RegistryError({ code: 'TIMEOUT', registry: repository.registry, message, temporary: true });
+    }
     let response: HttpResponse;
     try {
       response = await transport.request({
@@ -49,20 +69,20 @@ export async function fetchTags(transport: Transport, repository: RepositoryName
         target,
         accept: 'application/json',
         signal,
-        maxBodyBytes: MAX_BYTES - bytes,
+        maxBodyBytes: limits.maxBytes - bytes,
         what,
         notFound: 'NAME_UNKNOWN',
       });
     } catch (error) {
       // The page went past what was left of the budget for all pages.
-      if (isRegistryError(error) && error.code === 'TOO_LARGE') throw tooLarge(repository.registry, `${MAX_BYTES} bytes`, what);
+      if (isRegistryError(error) && error.code === 'TOO_LARGE') throw tooLarge(repository.registry, `${limits.maxBytes} bytes`, what);
       throw error;
     }
     bytes += response.body.length;
     seenPages.add(response.url.href);
     const pageTags = parseTagsPage(response.body, repository.registry, what);
     received += pageTags.length;
-    if (received > MAX_TAGS) throw tooLarge(repository.registry, `${MAX_TAGS} tags`, what);
+    if (received > limits.maxTags) throw tooLarge(repository.registry, `${limits.maxTags} tags`, what);
     for (const tag of pageTags) {
       if (!seenTags.has(tag)) {
         seenTags.add(tag);
@@ -80,5 +100,4 @@ export async function fetchTags(transport: Transport, repository: RepositoryName
     if (seenPages.has(resolved)) return tags;
     target = resolved;
   }
-  return tags;
 }
