@@ -5,28 +5,23 @@
  * node, so an alias bomb costs one conversion per node rather than one per expansion.
  * A block collection ends where its last entry's text ends (yaml's own range runs on to the next
  * line), which is what fastParse.ts computes too.
- * No collection deeper than MAX_DEPTH is composed (cstDepth.ts) or converted, nor reached through
+ * No collection deeper than MAX_DEPTH is composed (boundedYaml.ts) or converted, nor reached through
  * an alias: each is left out as null, and `tooDeepAt` marks the first.
  */
-import { Composer, isAlias, isMap, isScalar, isSeq, Parser, Scalar, visit } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, Scalar, visit } from 'yaml';
 import type { Alias, Document, Node as YNode, Pair } from 'yaml';
-import { cutDeepCollections } from './cstDepth';
+import { parseBoundedDocument } from './boundedYaml';
 import { MAX_DEPTH } from './yamlTree';
-import type { YamlDocument, YamlMap, YamlNode, YamlPair, YamlProblem, YamlScalar, YamlSeq } from './yamlTree';
+import type { YamlDocument, YamlMap, YamlNode, YamlPair, YamlScalar, YamlSeq } from './yamlTree';
 
 const MERGE_KEY = '<<';
-const OPTIONS = { merge: true, uniqueKeys: false, strict: false } as const;
 
 export function slowParse(text: string, start: number, end: number): YamlDocument {
   const source = text.slice(start, end);
-  // What parseDocument does, with the too-deep collections cut between parsing and composing.
-  const tokens = [...new Parser().parse(source)];
-  const cutAt = cutDeepCollections(tokens);
-  const [doc, another] = new Composer(OPTIONS).compose(tokens, true, source.length);
+  const { document: doc, cutAt } = parseBoundedDocument(source, { merge: true, uniqueKeys: false, strict: false });
   const converter = new Converter(doc, start, source);
   const root = doc.contents ? converter.node(doc.contents, 1) : null;
-  const problems: YamlProblem[] = doc.errors.map((e) => ({ message: e.message, start: start + e.pos[0], end: start + e.pos[1] }));
-  if (another) problems.push({ message: 'Source contains more than one document.', start: start + another.range[0], end: start + another.range[1] });
+  const problems = doc.errors.map((e) => ({ message: e.message, start: start + e.pos[0], end: start + e.pos[1] }));
   return { start, end, root, problems, tooDeepAt: earliest(cutAt === null ? null : start + cutAt, converter.tooDeepAt) };
 }
 
