@@ -4,14 +4,17 @@
  * bundled server (over stdio) must answer a hover sent right after didOpen within a time budget
  * (and a completion, where the case asks one), publish the diagnostics the core reports (one
  * `yaml-syntax` or `not-analysed` where the analysis gives up), and keep its peak resident memory
- * under MEMORY_LIMIT.
+ * under MEMORY_LIMIT. A deep file in the workspace must still be indexed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type * as lsp from 'vscode-languageserver/node';
 import { MAX_DEPTH } from '../../server/src/core/manifest/yamlTree';
-import { LspClient } from '../helpers/lspClient';
+import { fileUri, LspClient } from '../helpers/lspClient';
 
 const MEMORY_LIMIT = 300 * 1024 * 1024;
 /** The default imageAware.limits.maxFileSizeMB, which the test client leaves unset. */
@@ -314,5 +317,38 @@ test('the server stays responsive and bounded on hostile input', async (t) => {
     });
   }
 
+  assert.equal(await client.shutdown(), 0);
+});
+
+test('a workspace file nesting 5,000 levels deep is still indexed: the Secret in its next document counts', async (t) => {
+  const workspace = mkdtempSync(join(tmpdir(), 'image-aware-deep-'));
+  t.after(() => rmSync(workspace, { recursive: true, force: true }));
+  writeFileSync(join(workspace, 'deep.yaml'), `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\n`);
+  const pod = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: p',
+    'spec:',
+    '  imagePullSecrets:',
+    '    - name: regcred',
+    '    - name: missing',
+    '  containers:',
+    '    - name: c',
+    `      image: nginx@sha256:${'0123456789abcdef'.repeat(4)}`,
+    '',
+  ].join('\n');
+  writeFileSync(join(workspace, 'pod.yaml'), pod);
+  const client = LspClient.start('stdio');
+  client.settings = { registry: { online: false } };
+  t.after(() => client.kill());
+  await client.initialize(workspace);
+  const uri = fileUri(join(workspace, 'pod.yaml'));
+  const since = client.mark();
+  await client.open(uri, pod);
+  // Pull secrets are unknown until the workspace scan ends; then `missing` is reported, and only it.
+  const published = await client.waitForDiagnostics(uri, since, (p) => p.diagnostics.some((d) => d.code === 'unknown-pull-secret'));
+  const document = TextDocument.create(uri, 'yaml', 1, pod);
+  assert.deepEqual(published.diagnostics.map((d) => [d.code, document.getText(d.range)]), [['unknown-pull-secret', 'missing']]);
   assert.equal(await client.shutdown(), 0);
 });
