@@ -1,7 +1,7 @@
 /**
  * analyze(): reuse of unchanged documents across edits, absolute offsets after documents move,
  * and the limits that keep hostile or huge input bounded (file size, binary content, alias and
- * merge-key bombs, the container limit, many documents).
+ * merge-key bombs, the container limit, many documents, nesting depth).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { runInNewContext } from 'node:vm';
 import { analyze, documentAt, MAX_CONTAINERS_PER_DOCUMENT } from '../../server/src/core/analysis';
 import type { Analysis } from '../../server/src/core/analysis';
 import { collectDiagnostics } from '../../server/src/core/features/diagnostics';
+import { MAX_DEPTH } from '../../server/src/core/manifest/yamlTree';
 import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
 
 const LIMIT = DEFAULT_SETTINGS.maxFileSize;
@@ -159,7 +160,6 @@ test('maxFileSize: one not-analysed finding at the first document that runs past
   assert.equal(findings.length, 1);
   assert.equal(findings[0].start, full.documents[12].start);
   assert.equal(text.slice(findings[0].start, findings[0].end), '---');
-  assert.match(findings[0].message, /imageAware\.limits\.maxFileSizeMB/);
   // A limit exactly at a document end still analyses that document.
   const exact = analyze(text, { maxFileSize: full.documents[12].end });
   assert.equal(exact.documents.length, 13);
@@ -167,6 +167,19 @@ test('maxFileSize: one not-analysed finding at the first document that runs past
   assert.equal(notAnalysed(exact)[0].start, full.documents[13].start);
   // No finding when the whole file fits.
   assert.equal(notAnalysed(analyze(text, { maxFileSize: text.length })).length, 0);
+});
+
+test('the size-limit message names the option that sets the limit when the front end gives it, and none otherwise', () => {
+  const text = stream(3);
+  const limit = analyze(text, { maxFileSize: LIMIT }).documents[1].end - 1;
+  const message = (options: { sizeLimitSetting?: string }): string[] => notAnalysed(analyze(text, { maxFileSize: limit, ...options })).map((f) => f.message);
+  const size = `${Number((limit / 1048576).toPrecision(3))} MB`;
+  for (const setting of ['imageAware.limits.maxFileSizeMB', '--max-file-size-mb']) {
+    assert.deepEqual(message({ sizeLimitSetting: setting }), [`The file is larger than ${size} (${setting}); the rest was not analysed.`]);
+  }
+  assert.deepEqual(message({}), [`The file is larger than ${size}; the rest was not analysed.`]);
+  const halfMegabyte = notAnalysed(analyze(stream(2000), { maxFileSize: 0.5 * 1048576 }));
+  assert.deepEqual(halfMegabyte.map((f) => f.message), ['The file is larger than 0.5 MB; the rest was not analysed.']);
 });
 
 test('binary content (a NUL character) gives one not-analysed finding and no documents', () => {
@@ -294,7 +307,7 @@ test('a 20 MB file: everything up to the size limit is analysed, and one finding
   const findings = notAnalysed(analysis);
   assert.equal(findings.length, 1);
   assert.equal(findings[0].start, offset);
-  assert.match(findings[0].message, /the file is 20\.0 MB and the limit \(imageAware\.limits\.maxFileSizeMB\) is 8\.0 MB/);
+  assert.equal(findings[0].message, 'The file is larger than 8 MB; the rest was not analysed.');
   assert.ok(elapsed < 5000, `took ${elapsed} ms`);
 });
 
@@ -325,4 +338,106 @@ test('reused document analyses do not keep earlier versions of the text alive', 
   collectGarbage();
   const grown = (process.memoryUsage().heapUsed - before) / 1048576;
   assert.ok(grown < 20, `heap grew by ${grown.toFixed(1)} MB over 40 edits of a ${(text.length / 1048576).toFixed(1)} MB file`);
+});
+
+/** `key: ` then `levels` nested flow collections opened by `open` and closed by `close`; the root map is level 1. */
+function deepFlow(levels: number, open: string, close: string, key = 'a'): string {
+  return `${key}: ${open.repeat(levels)}${close.repeat(levels)}`;
+}
+
+/** Each not-analysed finding as `message @offset "first character"`. */
+function cuts(analysis: Analysis): string[] {
+  return notAnalysed(analysis).map((f) => `${f.message} @${f.start} ${JSON.stringify(analysis.text.slice(f.start, f.end))}`);
+}
+
+const TOO_DEEP = `The YAML here nests deeper than ${MAX_DEPTH} levels; what it holds was not analysed.`;
+
+test(`deep flow sequences and maps: one not-analysed at the first collection deeper than ${MAX_DEPTH} levels`, () => {
+  // 5,000 levels in 10 KB; under the original code the fast path overflowed the stack and analyze threw.
+  const sequences = deepFlow(5000, '[', ']');
+  assert.ok(sequences.length > 10_000 && sequences.length < 10_010);
+  const maps = `a: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}`;
+  for (const text of [sequences, maps]) {
+    const began = performance.now();
+    const analysis = analyze(text, { maxFileSize: LIMIT });
+    const elapsed = performance.now() - began;
+    // Level 1 is the root map, so the collection of level MAX_DEPTH + 1 is the MAX_DEPTH-th bracket.
+    const at = 3 + (MAX_DEPTH - 1) * (text === maps ? 4 : 1);
+    assert.deepEqual(cuts(analysis), [`${TOO_DEEP} @${at} ${JSON.stringify(text[3])}`]);
+    assert.ok(elapsed < 2000, `took ${elapsed.toFixed(0)} ms`);
+  }
+  // Exactly MAX_DEPTH levels is analysed in full.
+  assert.deepEqual(cuts(analyze(deepFlow(MAX_DEPTH - 1, '[', ']'), { maxFileSize: LIMIT })), []);
+  assert.deepEqual(cuts(analyze(deepFlow(MAX_DEPTH, '[', ']'), { maxFileSize: LIMIT })), [`${TOO_DEEP} @${3 + MAX_DEPTH - 1} "["`]);
+});
+
+test('deep block nesting: compact sequences, indented maps and explicit keys', () => {
+  const dashes = `${'- '.repeat(5000)}x\n`;
+  assert.deepEqual(cuts(analyze(dashes, { maxFileSize: LIMIT })), [`${TOO_DEEP} @${2 * MAX_DEPTH} "-"`]);
+  let maps = '';
+  for (let level = 1; level <= 400; level++) maps += `${' '.repeat(level - 1)}k${level}:\n`;
+  maps += `${' '.repeat(400)}image: nginx\n`;
+  const at = maps.indexOf(`k${MAX_DEPTH + 1}:`);
+  assert.deepEqual(cuts(analyze(maps, { maxFileSize: LIMIT })), [`${TOO_DEEP} @${at} "k"`]);
+  const keys = `${'? '.repeat(5000)}x\n`;
+  assert.deepEqual(cuts(analyze(keys, { maxFileSize: LIMIT })), [`${TOO_DEEP} @${2 * MAX_DEPTH} "?"`]);
+});
+
+/** A Pod with two containers; `extra` is added to the first one's fields. */
+function pod(extra: string): string {
+  return [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: deep',
+    'spec:',
+    '  containers:',
+    '    - name: first',
+    '      image: nginx',
+    `      ${extra}`,
+    '    - name: second',
+    '      image: busybox:1.36',
+    '',
+  ].join('\n');
+}
+
+test('deep nesting inside a container: the rest of that document is still analysed', () => {
+  for (const extra of [deepFlow(5000, '[', ']', 'args'), `env: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}`]) {
+    const text = pod(extra);
+    const analysis = analyze(text, { maxFileSize: LIMIT });
+    // Root map, spec, containers and the container are levels 1 to 4; the field's value is level 5.
+    const at = text.indexOf(': ', text.indexOf(extra)) + 2 + (MAX_DEPTH + 1 - 5) * (extra.startsWith('env') ? 4 : 1);
+    assert.deepEqual(located(analysis), [
+      `implicit-latest "nginx"@${text.indexOf('nginx')}`,
+      `not-pinned "busybox:1.36"@${text.indexOf('busybox:1.36')}`,
+      `not-analysed ${JSON.stringify(text[at])}@${at}`,
+    ]);
+    assert.deepEqual(analysis.documents[0].analysis.fields.containers.map((c) => c.name), ['first', 'second']);
+  }
+});
+
+test('deep nesting in a second document: the first document keeps its findings', () => {
+  const first = pod('args: [--port, "8080"]');
+  const text = `${first}---\n${deepFlow(5000, '[', ']')}\n---\n${pod('args: []')}`;
+  const analysis = analyze(text, { maxFileSize: LIMIT });
+  const deep = first.length + 4 + 3 + MAX_DEPTH - 1;
+  const third = text.lastIndexOf('apiVersion');
+  assert.deepEqual(located(analysis), [
+    `implicit-latest "nginx"@${text.indexOf('nginx')}`,
+    `not-pinned "busybox:1.36"@${text.indexOf('busybox:1.36')}`,
+    `not-analysed "["@${deep}`,
+    `implicit-latest "nginx"@${text.indexOf('nginx', third)}`,
+    `not-pinned "busybox:1.36"@${text.indexOf('busybox:1.36', third)}`,
+  ]);
+  assert.deepEqual(analysis.documents.map((d) => d.analysis.parser), ['fast', 'slow', 'fast']);
+});
+
+test('a chain of aliases nesting deeper than the limit is cut at the alias that would pass it', () => {
+  // Each level is shallow in the text, but `*aN` puts the whole chain below it.
+  let text = 'a0: &a0 [x]\n';
+  for (let i = 1; i < 1000; i++) text += `a${i}: &a${i} [*a${i - 1}]\n`;
+  const analysis = analyze(text, { maxFileSize: LIMIT });
+  // a{i}'s sequence is level 2 and a{i-1}'s chain below it reaches level i + 2.
+  const alias = `*a${MAX_DEPTH - 2}]`;
+  assert.deepEqual(cuts(analysis), [`${TOO_DEEP} @${text.indexOf(alias)} "*"`]);
 });

@@ -1,15 +1,20 @@
 /**
  * Inputs meant to hurt the server: broken YAML, an alias bomb, a file past the size limit, binary
- * bytes and a file of ten thousand documents. For each one the bundled server (over stdio) must
- * answer a hover sent right after didOpen within a time budget, publish the diagnostics the core
- * reports (one `yaml-syntax` or `not-analysed` where the analysis gives up), and keep its peak
- * resident memory under MEMORY_LIMIT.
+ * bytes, a file of ten thousand documents and YAML nesting 5,000 levels deep. For each one the
+ * bundled server (over stdio) must answer a hover sent right after didOpen within a time budget
+ * (and a completion, where the case asks one), publish the diagnostics the core reports (one
+ * `yaml-syntax` or `not-analysed` where the analysis gives up), and keep its peak resident memory
+ * under MEMORY_LIMIT. A deep file in the workspace must still be indexed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type * as lsp from 'vscode-languageserver/node';
-import { LspClient } from '../helpers/lspClient';
+import { MAX_DEPTH } from '../../server/src/core/manifest/yamlTree';
+import { fileUri, LspClient } from '../helpers/lspClient';
 
 const MEMORY_LIMIT = 300 * 1024 * 1024;
 /** The default imageAware.limits.maxFileSizeMB, which the test client leaves unset. */
@@ -24,6 +29,8 @@ interface HostileCase {
   readonly hoverFindsField: boolean;
   readonly hoverBudgetMs: number;
   readonly check: (diagnostics: readonly lsp.Diagnostic[], document: TextDocument) => void;
+  /** A completion asked at `at`, whose labels must be exactly `labels`. */
+  readonly completion?: { readonly at: number; readonly labels: readonly string[] };
 }
 
 function rangeOf(document: TextDocument, start: number, end: number): lsp.Range {
@@ -201,6 +208,73 @@ function tenThousandDocuments(): HostileCase {
   };
 }
 
+function deepFlow(): HostileCase {
+  // 10 KB: `a: ` and 5,000 nested flow sequences; the root map is level 1.
+  const text = `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+  const at = 3 + MAX_DEPTH - 1;
+  return {
+    name: 'a file nesting 5,000 flow sequences',
+    text,
+    hoverAt: at,
+    hoverFindsField: false,
+    hoverBudgetMs: 2000,
+    check(diagnostics, document) {
+      assert.deepEqual(codes(diagnostics), ['not-analysed']);
+      const diagnostic = giveUp(diagnostics, 'not-analysed');
+      assert.deepEqual(diagnostic.range, rangeOf(document, at, at + 1));
+      assert.equal(diagnostic.message, `The YAML here nests deeper than ${MAX_DEPTH} levels; what it holds was not analysed.`);
+    },
+  };
+}
+
+function deepContainerField(): HostileCase {
+  const text = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: deep',
+    'spec:',
+    '  containers:',
+    '    - name: first',
+    '      image: nginx',
+    `      args: ${'['.repeat(5000)}${']'.repeat(5000)}`,
+    '    - name: second',
+    '      image: busybox:1.36',
+    '',
+  ].join('\n');
+  // Root map, spec, containers and the container are levels 1 to 4; `args:` holds level 5.
+  const at = text.indexOf('[') + MAX_DEPTH + 1 - 5;
+  const nginx = text.indexOf('nginx');
+  return {
+    name: 'a container field nesting 5,000 levels, between two containers',
+    text,
+    hoverAt: nginx,
+    hoverFindsField: true,
+    hoverBudgetMs: 2000,
+    check(diagnostics, document) {
+      assert.deepEqual(codes(diagnostics), ['implicit-latest', 'not-analysed', 'not-pinned']);
+      assert.deepEqual(giveUp(diagnostics, 'not-analysed').range, rangeOf(document, at, at + 1));
+    },
+    // The images this file uses, but the one being edited: the second container was analysed too.
+    completion: { at: nginx + 'nginx'.length, labels: ['busybox:1.36'] },
+  };
+}
+
+function deepBlock(): HostileCase {
+  const text = `${'- '.repeat(5000)}x\n`;
+  return {
+    name: 'a file nesting 5,000 compact block sequences',
+    text,
+    hoverAt: text.length - 2,
+    hoverFindsField: false,
+    hoverBudgetMs: 2000,
+    check(diagnostics, document) {
+      assert.deepEqual(codes(diagnostics), ['not-analysed']);
+      assert.deepEqual(giveUp(diagnostics, 'not-analysed').range, rangeOf(document, 2 * MAX_DEPTH, 2 * MAX_DEPTH + 1));
+    },
+  };
+}
+
 test('the server stays responsive and bounded on hostile input', async (t) => {
   const client = LspClient.start('stdio');
   // Hostile input must not turn into network traffic here; the registry is tested on its own.
@@ -208,7 +282,7 @@ test('the server stays responsive and bounded on hostile input', async (t) => {
   t.after(() => client.kill());
   await client.initialize(null);
 
-  for (const make of [malformed, aliasBomb, twentyMegabytes, randomBinary, tenThousandDocuments]) {
+  for (const make of [malformed, aliasBomb, twentyMegabytes, randomBinary, tenThousandDocuments, deepFlow, deepContainerField, deepBlock]) {
     const hostile = make();
     await t.test(hostile.name, async (st) => {
       const uri = `untitled:${hostile.name.replace(/\W+/g, '-')}.yaml`;
@@ -225,6 +299,12 @@ test('the server stays responsive and bounded on hostile input', async (t) => {
         assert.equal(published.version, 1);
         hostile.check(published.diagnostics, document);
 
+        if (hostile.completion) {
+          const position = document.positionAt(hostile.completion.at);
+          const list = await client.request<lsp.CompletionList | null>('textDocument/completion', { textDocument: { uri }, position });
+          assert.deepEqual(list?.items.map((item) => item.label), hostile.completion.labels);
+        }
+
         const { rss, peak } = client.memory();
         st.diagnostic(`hover ${hoverMs.toFixed(0)} ms, resident ${(rss / 1048576).toFixed(0)} MB, peak ${(peak / 1048576).toFixed(0)} MB`);
         // The peak (VmHWM) covers the whole run so far, not only the moment of reading.
@@ -237,5 +317,38 @@ test('the server stays responsive and bounded on hostile input', async (t) => {
     });
   }
 
+  assert.equal(await client.shutdown(), 0);
+});
+
+test('a workspace file nesting 5,000 levels deep is still indexed: the Secret in its next document counts', async (t) => {
+  const workspace = mkdtempSync(join(tmpdir(), 'image-aware-deep-'));
+  t.after(() => rmSync(workspace, { recursive: true, force: true }));
+  writeFileSync(join(workspace, 'deep.yaml'), `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: regcred\n`);
+  const pod = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: p',
+    'spec:',
+    '  imagePullSecrets:',
+    '    - name: regcred',
+    '    - name: missing',
+    '  containers:',
+    '    - name: c',
+    `      image: nginx@sha256:${'0123456789abcdef'.repeat(4)}`,
+    '',
+  ].join('\n');
+  writeFileSync(join(workspace, 'pod.yaml'), pod);
+  const client = LspClient.start('stdio');
+  client.settings = { registry: { online: false } };
+  t.after(() => client.kill());
+  await client.initialize(workspace);
+  const uri = fileUri(join(workspace, 'pod.yaml'));
+  const since = client.mark();
+  await client.open(uri, pod);
+  // Pull secrets are unknown until the workspace scan ends; then `missing` is reported, and only it.
+  const published = await client.waitForDiagnostics(uri, since, (p) => p.diagnostics.some((d) => d.code === 'unknown-pull-secret'));
+  const document = TextDocument.create(uri, 'yaml', 1, pod);
+  assert.deepEqual(published.diagnostics.map((d) => [d.code, document.getText(d.range)]), [['unknown-pull-secret', 'missing']]);
   assert.equal(await client.shutdown(), 0);
 });

@@ -7,14 +7,15 @@
  * content in the previous Analysis and reused as they are, even if they moved), and nothing keeps a
  * YAML tree alive once a document's image fields are extracted, so memory stays near the text size.
  */
-import { lineEndOf } from './lines';
 import { documentFindings } from './diagnostics/documentFindings';
 import type { Finding } from './diagnostics/finding';
+import { binaryContent, fileTooLarge, nestedTooDeep, tooManyContainers } from './diagnostics/notAnalysed';
 import { splitDocuments } from './manifest/documents';
 import { fastParse } from './manifest/fastParse';
 import { locateImageFields } from './manifest/imageFields';
 import type { ImageFields } from './manifest/imageFields';
 import { slowParse } from './manifest/slowParse';
+import { MAX_DEPTH } from './manifest/yamlTree';
 
 /** Containers per document before the analysis gives up on it (aliases can multiply them). */
 export const MAX_CONTAINERS_PER_DOCUMENT = 5000;
@@ -67,14 +68,9 @@ function analyzeDocument(source: string, kustomizationFile: boolean): DocumentAn
   const parsed = fast ?? slowParse(source, 0, source.length);
   const fields = locateImageFields(parsed.root, { kustomizationFile, maxContainers: MAX_CONTAINERS_PER_DOCUMENT });
   const findings = fields.isManifest ? documentFindings(fields, source, parsed.problems) : [];
-  if (fields.truncated) {
-    findings.push({
-      code: 'not-analysed',
-      message: `This document reaches more than ${MAX_CONTAINERS_PER_DOCUMENT} containers (through aliases?); the rest are not checked.`,
-      start: 0,
-      end: lineEndOf(source, 0),
-    });
-  }
+  if (fields.truncated) findings.push(tooManyContainers(source, MAX_CONTAINERS_PER_DOCUMENT));
+  // Reported outside manifests too: the part left out is unread, whatever it holds.
+  if (parsed.tooDeepAt !== null) findings.push(nestedTooDeep(parsed.tooDeepAt, MAX_DEPTH));
   if (findings.length === 0 && !fields.isManifest && fields.definedSecrets.length === 0) return fast ? NOTHING_FAST : NOTHING_SLOW;
   return { fields, findings, parser: fast ? 'fast' : 'slow' };
 }
@@ -90,11 +86,7 @@ function binaryOffset(text: string): number {
 
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const nul = binaryOffset(text);
-  if (nul >= 0) {
-    const message = `Not analysed: this looks like binary data (a NUL character at offset ${nul}), not YAML.`;
-    const fileFindings: Finding[] = [{ code: 'not-analysed', message, start: 0, end: lineEndOf(text, 0) }];
-    return { text, documents: [], fileFindings, reparsed: 0, kustomizationFile: false };
-  }
+  if (nul >= 0) return { text, documents: [], fileFindings: [binaryContent(text, nul)], reparsed: 0, kustomizationFile: false };
   const kustomizationFile = options.fileName !== undefined && KUSTOMIZATION_FILE.test(options.fileName);
   // Keyed by each earlier document's text, so moved documents are found too; the keys are slices of
   // the previous text that live only during this call.
@@ -108,10 +100,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   let reparsed = 0;
   for (const region of splitDocuments(text)) {
     if (region.end > options.maxFileSize) {
-      const size = (text.length / 1048576).toFixed(1);
-      const limit = (options.maxFileSize / 1048576).toFixed(1);
-      const message = `Not analysed from here on: the file is ${size} MB and the limit (imageAware.limits.maxFileSizeMB) is ${limit} MB.`;
-      fileFindings.push({ code: 'not-analysed', message, start: region.start, end: lineEndOf(text, region.start) });
+      fileFindings.push(fileTooLarge(text, region.start, options.maxFileSize, options.sizeLimitSetting));
       break;
     }
     const source = text.slice(region.start, region.end);

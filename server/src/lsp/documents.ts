@@ -8,6 +8,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../core/analysis';
 import type { Analysis } from '../core/analysis';
+import { SIZE_LIMIT_SETTING } from './settings';
 
 interface Entry {
   readonly version: number;
@@ -22,7 +23,7 @@ export class AnalysisCache {
   analysisOf(document: TextDocument, maxFileSize: number): Analysis {
     const entry = this.entries.get(document.uri);
     if (entry && entry.version === document.version && entry.maxFileSize === maxFileSize) return entry.analysis;
-    const analysis = analyze(document.getText(), { fileName: document.uri, maxFileSize, previous: entry?.analysis });
+    const analysis = analyze(document.getText(), { fileName: document.uri, maxFileSize, sizeLimitSetting: SIZE_LIMIT_SETTING, previous: entry?.analysis });
     this.entries.set(document.uri, { version: document.version, maxFileSize, analysis });
     return analysis;
   }

@@ -11,6 +11,8 @@ import { DEFAULT_SETTINGS, parseSettings } from '../core/settings';
 import type { Settings } from '../core/settings';
 
 export const SETTINGS_SECTION = 'imageAware';
+/** The setting that sets Settings.maxFileSize, as analyze() names it in the not-analysed message. */
+export const SIZE_LIMIT_SETTING = `${SETTINGS_SECTION}.limits.maxFileSizeMB`;
 
 export class SettingsStore {
   private readonly byUri = new Map<string, Promise<Settings>>();

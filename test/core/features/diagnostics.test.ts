@@ -252,7 +252,7 @@ const cases: Record<string, Example> = {
     input: `${container('«nginx:1»')}«---»\n${PADDING}${container('nginx:latest')}`,
     expected: [
       ['not-pinned', 'hint', NOT_PINNED_1],
-      ['not-analysed', 'warning', 'Not analysed from here on: the file is 1.1 MB and the limit (imageAware.limits.maxFileSizeMB) is 1.0 MB.'],
+      ['not-analysed', 'warning', 'The file is larger than 1 MB; the rest was not analysed.'],
     ],
     options: { settings: parseSettings({ limits: { maxFileSizeMB: 1 } }) },
   },

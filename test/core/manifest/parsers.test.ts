@@ -3,7 +3,8 @@
  * returns a tree, it must equal the `yaml` package's tree and claim no problem that yaml reports.
  * Run over every fixture in test/fixtures/manifests/, over small hand-written snippets, and over
  * about 2000 seeded random mutations of the fixture documents (which also must not make analyze()
- * throw), and over generated block-style documents, where the scanner accepts far more. Block scalars compare by style and start only: the scanner leaves their value empty.
+ * throw), over generated block-style documents, where the scanner accepts far more, and over generated
+ * documents nesting around MAX_DEPTH levels and far past it. Block scalars compare by style and start only: the scanner leaves their value empty.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import { analyze } from '../../../server/src/core/analysis';
 import { splitDocuments } from '../../../server/src/core/manifest/documents';
 import { fastParse } from '../../../server/src/core/manifest/fastParse';
 import { slowParse } from '../../../server/src/core/manifest/slowParse';
+import { MAX_DEPTH } from '../../../server/src/core/manifest/yamlTree';
 import type { YamlNode } from '../../../server/src/core/manifest/yamlTree';
 
 /** This file compiles to out/test/core/manifest/, so the repository root is four levels up. */
@@ -54,7 +56,8 @@ function compare(text: string, start: number, end: number): boolean {
   const input = JSON.stringify(text.slice(start, end));
   assert.deepEqual(normalize(fast.root), normalize(slow.root), `fast and slow trees differ for ${input}`);
   assert.deepEqual(slow.problems.map((p) => p.message.split('\n')[0]), [], `fast accepted a document yaml reports problems in: ${input}`);
-  assert.deepEqual([fast.start, fast.end, fast.problems], [start, end, []]);
+  assert.equal(slow.tooDeepAt, null, `fast accepted a document nesting deeper than ${MAX_DEPTH} levels: ${input}`);
+  assert.deepEqual([fast.start, fast.end, fast.problems, fast.tooDeepAt], [start, end, [], null]);
   return true;
 }
 
@@ -303,4 +306,78 @@ test('fuzz: 3000 generated block-style documents', (t) => {
   }
   t.diagnostic(`fast-path trees compared with yaml: ${compared} of 3000 generated documents`);
   assert.ok(compared > 300, `only ${compared} generated documents took the fast path`);
+});
+
+/**
+ * A document nesting exactly `levels` collections: block maps and sequences (indented, compact
+ * `- - x`, or `key:` over an unindented `- `) down to `blockLevels`, then flow sequences and maps
+ * on one line, with sibling entries at random levels. Every document is in the scanner's subset.
+ */
+function generateDeepDocument(random: () => number, levels: number, blockLevels: number): string {
+  const pad = (n: number): string => ' '.repeat(n);
+  const lines: string[] = [];
+  /** Each block level's kind and column, for the siblings added after the deepest line. */
+  const opened: { kind: 'map' | 'seq'; column: number }[] = [];
+  const kinds = Array.from({ length: blockLevels }, () => (random() < 0.5 ? 'map' : 'seq'));
+  let line = '';
+  let column = 0;
+  kinds.forEach((kind, i) => {
+    const level = i + 1;
+    opened.push({ kind, column });
+    if (level === blockLevels) {
+      line += kind === 'map' ? `k${level}: ` : '- ';
+      if (levels === blockLevels) line += 'v';
+    } else if (kind === 'seq' && random() < 0.5) {
+      line += '- ';
+      column += 2;
+    } else {
+      lines.push(line + (kind === 'map' ? `k${level}:` : '-'));
+      // A sequence may sit at its key's column; anything else is indented 1 to 3 columns deeper.
+      column += kind === 'map' && kinds[i + 1] === 'seq' && random() < 0.3 ? 0 : 1 + Math.floor(random() * 3);
+      line = pad(column);
+    }
+  });
+  let open = '';
+  let close = '';
+  for (let level = blockLevels + 1; level <= levels; level++) {
+    const sibling = random() < 0.2;
+    if (random() < 0.5) {
+      open += sibling ? '[x, ' : '[';
+      close = (sibling ? ', y]' : ']') + close;
+    } else {
+      open += sibling ? '{s: 1, k: ' : '{k: ';
+      close = (sibling ? ', t: 2}' : '}') + close;
+    }
+  }
+  lines.push(line + (levels > blockLevels ? `${open}z${close}` : ''));
+  // A map whose only entry holds a sequence at the key's column may still take a sibling key after it.
+  for (let i = opened.length - 1; i >= 0; i--) {
+    if (random() < 0.3) lines.push(pad(opened[i].column) + (opened[i].kind === 'map' ? `t${i + 1}: w` : '- w'));
+  }
+  return lines.join('\n') + '\n';
+}
+
+test(`fuzz: 200 generated documents nesting around ${MAX_DEPTH} levels, and some 5,000 deep`, (t) => {
+  const random = prng(SEED + 2);
+  const began = Date.now();
+  let compared = 0;
+  for (let i = 0; i < 200; i++) {
+    const levels = i % 40 === 39 ? 5000 : MAX_DEPTH - 3 + Math.floor(random() * 7);
+    const blockLevels = 1 + Math.floor(random() * (random() < 0.3 ? Math.min(levels, MAX_DEPTH + 3) : 40));
+    const doc = generateDeepDocument(random, levels, blockLevels);
+    const input = `levels ${levels}, block levels ${blockLevels}: ${JSON.stringify(doc.slice(0, 300))}`;
+    try {
+      analyze(doc, { maxFileSize: 1 << 22 });
+    } catch (e) {
+      assert.fail(`analyze() threw on ${input}\n${(e as Error).stack}`);
+    }
+    const fast = compare(doc, 0, doc.length);
+    if (fast) compared++;
+    // Within the limit the scanner takes these documents; past it, it must decline and yaml's tree is cut.
+    assert.equal(fast, levels <= MAX_DEPTH, `the fast path on ${input}`);
+    assert.equal(slowParse(doc, 0, doc.length).tooDeepAt !== null, levels > MAX_DEPTH, `the slow path's cut on ${input}`);
+  }
+  const elapsed = Date.now() - began;
+  t.diagnostic(`fast-path trees compared with yaml: ${compared} of 200 deep documents, in ${elapsed} ms`);
+  assert.ok(elapsed < 30_000, `the deep fuzz run took ${elapsed} ms`);
 });

@@ -69,7 +69,7 @@ export const DIAGNOSTIC_RULES = {
   },
   'not-analysed': {
     defaultSeverity: 'warning',
-    summary: 'The analysis stopped here (file too large, binary content or too many containers), so later fields are unchecked.',
+    summary: 'The analysis stopped here (file too large, binary content, too many containers, or nesting deeper than 256 levels), so the fields it skipped are unchecked.',
   },
   // Online findings: computed from what registries answer (diagnostics/registryFindings.ts).
   'tag-not-found': {

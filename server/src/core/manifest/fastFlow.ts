@@ -3,11 +3,13 @@
  * such as `args: ["--port", "8080"]`. fastParse.ts hands it the position of the opening bracket.
  */
 import { COLON, CR, DASH, decline, DQUOTE, HASH, isBlank, isBreak, LF, SPACE, SQUOTE, TAB } from './fastScan';
+import { MAX_DEPTH } from './yamlTree';
 import type { YamlMap, YamlNode, YamlPair, YamlScalar, YamlSeq } from './yamlTree';
 
 /**
  * Flow collections (`[a, b]`, `{k: v}`), which may span lines. Same contract as the line scanner:
- * decline anything beyond plain and quoted scalars, nested collections and `key: value` pairs.
+ * decline anything beyond plain and quoted scalars, nested collections and `key: value` pairs,
+ * and collections nested deeper than MAX_DEPTH (which also bounds this scanner's recursion).
  */
 export class FlowScanner {
   private p: number;
@@ -33,12 +35,13 @@ export class FlowScanner {
     return Math.min(q + 1, this.end);
   }
 
-  node(): YamlNode {
+  /** The node at the current position; `depth` is the level a collection there would have. */
+  node(depth: number): YamlNode {
     this.skipSpace();
     const c = this.text.charCodeAt(this.p);
-    if (c === 91 /* [ */) return this.seq();
-    if (c === 123 /* { */) return this.map();
-    return this.scalar();
+    if (c !== 91 /* [ */ && c !== 123 /* { */) return this.scalar();
+    if (depth > MAX_DEPTH) decline();
+    return c === 91 ? this.seq(depth) : this.map(depth);
   }
 
   /** Skips whitespace, line breaks and comments; continuation lines must be indented. */
@@ -61,13 +64,13 @@ export class FlowScanner {
     }
   }
 
-  private seq(): YamlSeq {
+  private seq(depth: number): YamlSeq {
     const start = this.p++;
     const items: (YamlNode | null)[] = [];
     for (;;) {
       this.skipSpace();
       if (this.text.charCodeAt(this.p) === 93 /* ] */) break;
-      items.push(this.node());
+      items.push(this.node(depth + 1));
       this.skipSpace();
       const c = this.text.charCodeAt(this.p);
       if (c === 44 /* , */) this.p++;
@@ -77,7 +80,7 @@ export class FlowScanner {
     return { type: 'seq', flow: true, items, start, end: this.p };
   }
 
-  private map(): YamlMap {
+  private map(depth: number): YamlMap {
     const start = this.p++;
     const pairs: YamlPair[] = [];
     for (;;) {
@@ -90,7 +93,7 @@ export class FlowScanner {
       this.p++;
       this.skipSpace();
       const c = this.text.charCodeAt(this.p);
-      const value = c === 44 || c === 125 ? null : this.node();
+      const value = c === 44 || c === 125 ? null : this.node(depth + 1);
       pairs.push({ key, value });
       this.skipSpace();
       const d = this.text.charCodeAt(this.p);

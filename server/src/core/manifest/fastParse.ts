@@ -4,14 +4,16 @@
  * tokens, a CST or tagged values. It declines (returns null) as soon as a document uses anything
  * outside the subset it knows to handle exactly: anchors, aliases, tags, complex keys, multi-line
  * plain or quoted scalars, escapes in double quotes, tabs in indentation, directives inside a
- * document, and anything that would be a syntax error. The caller then uses slowParse.ts, so a
- * declined document costs one extra, cheap attempt and is never analysed wrongly.
+ * document, collections nested deeper than MAX_DEPTH, and anything that would be a syntax error.
+ * The caller then uses slowParse.ts, so a declined document costs one extra, cheap attempt and is
+ * never analysed wrongly.
  *
  * Block scalars (`|`, `>`) are skipped, not decoded: their value is left empty unless the key is
  * one whose value the analysis reads, in which case the scanner declines.
  */
 import { CR, DASH, decline, DECLINE, DQUOTE, HASH, COLON, isBlank, isBreak, LF, SPACE, SQUOTE, TAB } from './fastScan';
 import { FlowScanner } from './fastFlow';
+import { MAX_DEPTH } from './yamlTree';
 import type { YamlDocument, YamlNode, YamlPair, YamlScalar } from './yamlTree';
 
 /** Keys whose block-scalar values the analysis would need to decode. */
@@ -143,7 +145,7 @@ class Scanner {
       this.line(p, indent, lineEnd);
     }
     while (this.stack.length) this.pop();
-    return { start: this.start, end: this.end, root: this.root, problems: [] };
+    return { start: this.start, end: this.end, root: this.root, problems: [], tooDeepAt: null };
   }
 
   private lineIsMarker(p: number, ch: number): boolean {
@@ -178,6 +180,12 @@ class Scanner {
     if (this.text.charCodeAt(p) !== DASH) return false;
     const next = this.text.charCodeAt(p + 1);
     return next === SPACE || isBreak(next) || next === TAB;
+  }
+
+  /** Opens a collection inside the ones on the stack; one past MAX_DEPTH is declined. */
+  private push(frame: Frame): void {
+    if (this.stack.length >= MAX_DEPTH) decline();
+    this.stack.push(frame);
   }
 
   private pop(): void {
@@ -231,18 +239,21 @@ class Scanner {
     if (value.end > frame.node.end) frame.node.end = value.end;
   }
 
-  /** A node that starts at p: a block sequence, a block mapping, or a single-line value. */
+  /**
+   * A node that starts at p: a block sequence, a block mapping, or a single-line value. The stack
+   * holds exactly the collections that enclose it, which bounds the recursion through `- - -` too.
+   */
   private node(p: number, indent: number, lineEnd: number, parentIndent: number): YamlNode {
     if (this.isDashItem(p)) {
       const frame: SeqFrame = { kind: 'seq', indent, node: { type: 'seq', flow: false, items: [], start: p, end: p + 1 } };
-      this.stack.push(frame);
+      this.push(frame);
       this.item(frame, p, lineEnd);
       return frame.node;
     }
     const keyEnd = this.keyEnd(p, lineEnd);
     if (keyEnd >= 0) {
       const frame: MapFrame = { kind: 'map', indent, node: { type: 'map', flow: false, pairs: [], start: p, end: p } };
-      this.stack.push(frame);
+      this.push(frame);
       this.pair(frame, p, lineEnd);
       return frame.node;
     }
@@ -379,7 +390,7 @@ class Scanner {
     }
     if (c === 91 /* [ */ || c === 123 /* { */) {
       const flow = new FlowScanner(text, p, this.end, ownerIndent);
-      const node = flow.node();
+      const node = flow.node(this.stack.length + 1);
       this.pos = flow.finishLine();
       return node;
     }

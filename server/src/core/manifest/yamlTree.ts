@@ -10,6 +10,13 @@
  */
 export type ScalarStyle = 'plain' | 'single' | 'double' | 'block';
 
+/**
+ * Collections nest at most this deep in a tree (the root collection is level 1); both builders and
+ * every walker rely on it. Kubernetes objects nest about 30 levels, and yaml's composer exhausts
+ * Node's default stack at about 780, so 256 is far past any manifest and well within the stack.
+ */
+export const MAX_DEPTH = 256;
+
 export interface YamlScalar {
   readonly type: 'scalar';
   /** The scalar's value after unquoting and unescaping. */
@@ -56,6 +63,8 @@ export interface YamlDocument {
   readonly end: number;
   readonly root: YamlNode | null;
   readonly problems: readonly YamlProblem[];
+  /** Where the first collection nested deeper than MAX_DEPTH starts; it and what it holds are left out (null). */
+  readonly tooDeepAt: number | null;
 }
 
 /** The last pair whose key is `key`: duplicate keys resolve like a JSON object, last one wins. */
