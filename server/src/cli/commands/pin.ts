@@ -35,8 +35,9 @@ Options:
   -h, --help                 Show this help.
 
 ${REGISTRY_USAGE}
-Exit status: 0 when every image was pinned (or already was), 1 when some could not be resolved (listed on
-stderr; the others are still pinned), 2 for a usage, read or write error.
+Exit status: 0 when every image was pinned (or already was), 1 when some could not be resolved or their edit
+was refused because it would not read back as the pinned image (listed on stderr; the others are still
+pinned), 2 for a usage, read or write error.
 `;
 
 export interface PinIo extends RegistryIo {

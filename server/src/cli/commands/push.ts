@@ -45,8 +45,9 @@ Options:
 
 ${REGISTRY_USAGE}
 Exit status: 0 when the image was pushed and at least one field pinned or re-pinned, 1 when it was pushed
-but there was nothing to pin (no field in PATH names the tag without a digest or with another digest), 2
-when the push or the registry failed or the arguments are wrong.
+but there was nothing to pin (no field in PATH names the tag without a digest or with another digest) or a
+pin was refused because it would not read back as the pinned image (listed on stderr; the others are
+pinned), 2 when the push or the registry failed or the arguments are wrong.
 `;
 
 export interface PushIo extends RegistryIo {
@@ -57,7 +58,7 @@ export interface PushIo extends RegistryIo {
   readonly signal: AbortSignal;
 }
 
-/** Pushes and pins; returns whether nothing was pinned. */
+/** Pushes and pins; returns whether nothing was pinned or a pin was refused. */
 export async function push(argv: string[], io: PushIo): Promise<boolean> {
   const { values, positionals } = parseCommandLine({
     args: argv,
@@ -103,7 +104,10 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
     io.stderr(`(${tool.name} reported ${pushed.toolDigest}; pins use what the registry serves.)\n`);
   }
 
-  const { pinned, repinned, changed } = writePins(pushedPinEdits(targets, pushed, style), style, values['dry-run'], io);
+  const files = pushedPinEdits(targets, pushed, style);
+  const { pinned, repinned, changed } = writePins(files, style, values['dry-run'], io);
+  const refused = files.flatMap(({ id, refused }) => refused.map(({ site, refusal }) => `${id.path}: cannot pin ${site.ref.input}: the edit was refused: ${refusal.reason}\n`));
+  for (const line of refused) io.stderr(line);
   if (pinned === 0) {
     const tag = `${ref.domain}/${ref.path}:${effectiveTag(ref)}`;
     io.stderr(`No image field in ${plural(targets.length, 'file')} names ${tag} without a digest or with another digest; nothing was pinned.\n`);
@@ -111,5 +115,5 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
   }
   const previously = repinned > 0 ? ` (${repinned} re-pinned from another digest)` : '';
   io.stderr(`${values['dry-run'] ? 'Would pin' : 'Pinned'} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} to ${pushed.digest}${previously}.\n`);
-  return false;
+  return refused.length > 0;
 }
