@@ -140,10 +140,13 @@ test('a digest with YAML after it is never written, and a refused pin is reporte
   const hostile = await startMisbehavingServer(proxy(registry));
   try {
     const injected = `${web.digest}, command: [sh, -c, x]`;
-    hostile.on('/v2/team/evil/manifests/1.0', respond(200, '', { 'Docker-Content-Digest': injected, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' }));
+    const headers = { 'Docker-Content-Digest': injected, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' };
+    hostile.on('/v2/team/evil/manifests/1.0', respond(200, '', headers));
     const host = hostile.host;
-    const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - {name: evil, image: ${host}/team/evil:1.0}\n    - {name: web, image: ${host}/team/web:1.2.3}\n`;
-    const kustomization = `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: ${host}/team/web\n    newTag: 1.2.3\n    digest: \${WEB_DIGEST}\n`;
+    const containers = `    - {name: evil, image: ${host}/team/evil:1.0}\n    - {name: web, image: ${host}/team/web:1.2.3}\n`;
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n${containers}`;
+    const entry = `  - name: ${host}/team/web\n    newTag: 1.2.3\n    digest: \${WEB_DIGEST}\n`;
+    const kustomization = `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n${entry}`;
     const targets = [
       { id: 'pod.yaml', analysis: analyze(pod, { maxFileSize: 1 << 20 }) },
       { id: 'kustomization.yaml', analysis: analyze(kustomization, { fileName: 'kustomization.yaml', maxFileSize: 1 << 20 }) },
@@ -157,9 +160,15 @@ test('a digest with YAML after it is never written, and a refused pin is reporte
       {
         id: 'pod.yaml',
         image: `${host}/team/evil:1.0`,
-        reason: `the registry answered the digest ${JSON.stringify(injected.slice(0, 60) + '…')}, which is not sha256 with 64 or sha512 with 128 lowercase hex characters, so it is not used`,
+        reason:
+          `the registry answered the digest ${JSON.stringify(injected.slice(0, 60) + '…')}, ` +
+          'which is not sha256 with 64 or sha512 with 128 lowercase hex characters, so it is not used',
       },
-      { id: 'kustomization.yaml', image: `${host}/team/web:1.2.3`, reason: 'the edit was refused: its "digest:" entry holds no digest to replace (it is empty or templated)' },
+      {
+        id: 'kustomization.yaml',
+        image: `${host}/team/web:1.2.3`,
+        reason: 'the edit was refused: its "digest:" entry holds no digest to replace (it is empty or templated)',
+      },
     ]);
   } finally {
     await hostile.stop();

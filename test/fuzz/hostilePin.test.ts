@@ -133,7 +133,8 @@ test(`fuzz: ${ITERATIONS} hostile registries never make pin write anything but a
 test('the CLI writes nothing for a digest with YAML after it, names each file and image, and exits 1', async () => {
   const injected = `sha256:${'c'.repeat(64)}, command: [sh, -c, x]`;
   const repository = 'fixed/evil';
-  const head = { status: 200, headers: { 'Docker-Content-Digest': injected, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' }, body: Buffer.alloc(0) };
+  const headers = { 'Docker-Content-Digest': injected, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' };
+  const head = { status: 200, headers, body: Buffer.alloc(0) };
   registry.scripts.set(repository, { head, get: head, tags: head, emitted: new Set() });
   const image = `${registry.host}/${repository}`;
   const files: Record<string, string> = {

@@ -105,12 +105,19 @@ function randomBody(random: Random): Buffer {
     mediaType: OCI_MANIFEST,
     digest: randomDigest(random, false),
     size: random.int(2000),
-    platform: random.chance(0.9) ? { os: 'linux', architecture: random.pick(['amd64', 'arm64', 'arm']), ...(random.chance(0.3) ? { variant: 'v8' } : {}) } : 'linux/arm64',
+    platform: random.chance(0.9)
+      ? { os: 'linux', architecture: random.pick(['amd64', 'arm64', 'arm']), ...(random.chance(0.3) ? { variant: 'v8' } : {}) }
+      : 'linux/arm64',
   });
   const kinds: Array<() => unknown> = [
     () => ({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: Array.from({ length: 1 + random.int(3) }, descriptor) }),
     () => ({ schemaVersion: 2, mediaType: DOCKER_LIST, manifests: Array.from({ length: 1 + random.int(3) }, descriptor) }),
-    () => ({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: randomDigest(random, false), size: 2 }, layers: [] }),
+    () => ({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: randomDigest(random, false), size: 2 },
+      layers: [],
+    }),
     () => ({ manifests: [null, 1, 'x', { digest: 5 }, { digest: randomDigest(random, false), platform: { os: 'linux', architecture: 'arm64' } }] }),
     () => ({ manifests: 'sha256:' }),
     () => ({ schemaVersion: 1 }),

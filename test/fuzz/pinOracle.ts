@@ -174,7 +174,9 @@ export function judge(file: FuzzFile, after: string, emitted: (repository: strin
   if (!match) return `${file.name} is neither the old text nor the old text with valid digests pinned where they go`;
   for (const [i, slot] of file.slots.entries()) {
     const digest = match[i + 1];
-    if (digest !== undefined && !emitted(slot.repository).has(digest)) return `${file.name} pins ${slot.repository} to ${digest}, which its registry never named`;
+    if (digest !== undefined && !emitted(slot.repository).has(digest)) {
+      return `${file.name} pins ${slot.repository} to ${digest}, which its registry never named`;
+    }
   }
   return null;
 }

@@ -69,11 +69,12 @@ export async function pinEdits<Id>(targets: readonly PinTarget<Id>[], client: Re
       if (site.ref.digest !== null || pins.some((pin) => pin.site.span.start === site.span.start)) continue;
       const refusal = refused.find((r) => r.site.span.start === site.span.start)?.refusal;
       const answer = tagAnswer(facts, site.ref);
+      const failure = (answer?.status === 'failed' ? answer.reason : undefined) ?? facts.problems.get(site.ref.domain)?.reason;
       const reason = refusal
         ? `the edit was refused: ${refusal.reason}`
         : answer?.status === 'not-found'
           ? `${site.ref.domain} has no tag "${site.ref.tag ?? 'latest'}" in ${site.ref.path}`
-          : ((answer?.status === 'failed' ? answer.reason : undefined) ?? facts.problems.get(site.ref.domain)?.reason ?? 'the registry was not asked (cancelled)');
+          : (failure ?? 'the registry was not asked (cancelled)');
       skipped.push({ id: target.id, image: site.ref.input, reason });
     }
   }

@@ -69,13 +69,15 @@ test('a kustomize entry whose digest: is templated or empty is refused, not give
     const text = kustomization(`  - name: ghcr.io/acme/app\n    newTag: "1.0"\n    digest: ${digest}\n  - name: ghcr.io/acme/web\n    newTag: "2"\n`);
     const analysis = analyzeText(text, 'kustomization.yaml');
     const { pins, refused } = pinFileEdits(analysis, HONEST, DEFAULT_SETTINGS.pin);
-    assert.deepEqual(refused.map((r) => [r.site.ref.input, r.refusal.reason]), [['ghcr.io/acme/app:1.0', 'its "digest:" entry holds no digest to replace (it is empty or templated)']], digest);
+    const reason = 'its "digest:" entry holds no digest to replace (it is empty or templated)';
+    assert.deepEqual(refused.map((r) => [r.site.ref.input, r.refusal.reason]), [['ghcr.io/acme/app:1.0', reason]], digest);
     assert.equal(applyEdits(text, pins.map((p) => p.edit)), text.replace('newTag: "2"\n', `newTag: "2"\n    digest: ${OTHER_DIGEST}\n`));
   }
 });
 
 test('a newTag reached through an alias is refused (its digest: would land at the anchor), and the document\'s other pins still go in', () => {
-  const text = kustomization('  - name: ghcr.io/acme/app\n    newTag: *t\n  - name: ghcr.io/acme/web\n    newTag: "2"\n').replace('images:\n', 'x-tag: &t "1.0"\nimages:\n');
+  const entries = '  - name: ghcr.io/acme/app\n    newTag: *t\n  - name: ghcr.io/acme/web\n    newTag: "2"\n';
+  const text = kustomization(entries).replace('images:\n', 'x-tag: &t "1.0"\nimages:\n');
   const { pins, refused } = pinFileEdits(analyzeText(text, 'kustomization.yaml'), HONEST, DEFAULT_SETTINGS.pin);
   assert.deepEqual(refused.map((r) => [r.site.ref.input, r.refusal.reason]), [['ghcr.io/acme/app:1.0', 'the edited YAML document would not parse as before']]);
   assert.equal(applyEdits(text, pins.map((p) => p.edit)), text.replace('newTag: "2"\n', `newTag: "2"\n    digest: ${OTHER_DIGEST}\n`));

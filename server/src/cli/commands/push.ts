@@ -106,7 +106,9 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
 
   const files = pushedPinEdits(targets, pushed, style);
   const { pinned, repinned, changed } = writePins(files, style, values['dry-run'], io);
-  const refused = files.flatMap(({ id, refused }) => refused.map(({ site, refusal }) => `${id.path}: cannot pin ${site.ref.input}: the edit was refused: ${refusal.reason}\n`));
+  const refused = files.flatMap(({ id, refused }) =>
+    refused.map(({ site, refusal }) => `${id.path}: cannot pin ${site.ref.input}: the edit was refused: ${refusal.reason}\n`),
+  );
   for (const line of refused) io.stderr(line);
   if (pinned === 0) {
     const tag = `${ref.domain}/${ref.path}:${effectiveTag(ref)}`;

@@ -170,7 +170,9 @@ class TreeComparison {
     const met = this.seen.get(old);
     if (met !== undefined) return met === now ? null : { why: 'it would change what an alias refers to' };
     this.seen.set(old, now);
-    if (old.type !== now.type || (old.type !== 'scalar' && old.flow !== (now as YamlMap).flow)) return { why: 'it would change the structure of the document around the field' };
+    if (old.type !== now.type || (old.type !== 'scalar' && old.flow !== (now as YamlMap).flow)) {
+      return { why: 'it would change the structure of the document around the field' };
+    }
     if (old.type === 'scalar') return this.scalar(old, now as YamlScalar);
     if (old.type === 'seq') {
       const items = (now as typeof old).items;

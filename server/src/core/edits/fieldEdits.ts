@@ -24,7 +24,8 @@ function quoteLike(scalar: YamlScalar, value: string): string {
  * scalar's span ends with its last content line (manifest/slowParse.ts), so its line break stays.
  */
 export function replaceScalar(docStart: number, scalar: YamlScalar, value: string): PlannedEdit {
-  return { edit: { start: docStart + scalar.start, end: docStart + scalar.end, newText: quoteLike(scalar, value) }, intent: { kind: 'replace', scalar, value } };
+  const edit = { start: docStart + scalar.start, end: docStart + scalar.end, newText: quoteLike(scalar, value) };
+  return { edit, intent: { kind: 'replace', scalar, value } };
 }
 
 function eolOf(text: string): string {
@@ -61,7 +62,8 @@ export function insertPullPolicy(text: string, docStart: number, container: Cont
  * as given, so it must be a plain scalar.
  */
 export function replaceEntry(docStart: number, field: Field, key: string, value: string): PlannedEdit {
-  return { edit: { start: docStart + field.key.start, end: docStart + (field.value ?? field.key).end, newText: `${key}: ${value}` }, intent: { kind: 'rename', field, key, value } };
+  const edit = { start: docStart + field.key.start, end: docStart + (field.value ?? field.key).end, newText: `${key}: ${value}` };
+  return { edit, intent: { kind: 'rename', field, key, value } };
 }
 
 /**

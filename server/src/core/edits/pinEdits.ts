@@ -62,7 +62,10 @@ export function readsAsImage(ref: ImageReference, tag: string | null, digest: st
 
 /** Checks a kustomize `digest:` value read back from the file: exactly `digest`, a valid OCI digest. */
 function readsAsDigest(digest: string): ValueCheck {
-  return (value) => (value !== digest ? `the digest would read ${quoteValue(value)}, not ${quoteValue(digest)}` : isOciDigest(value) ? null : `${quoteValue(value)} is not a valid OCI digest`);
+  return (value) => {
+    if (value !== digest) return `the digest would read ${quoteValue(value)}, not ${quoteValue(digest)}`;
+    return isOciDigest(value) ? null : `${quoteValue(value)} is not a valid OCI digest`;
+  };
 }
 
 export interface PinChoice {
@@ -135,8 +138,8 @@ function planPin(text: string, site: ImageSite, facts: RegistryFacts, pin: PinSe
   const choice = choosePin(answer, pin);
   const value = pinnedValue(site.ref, choice.digest, pin);
   if (scalar) {
-    const planned = expecting(replaceScalar(site.doc.start, scalar, value), readsAsImage(site.ref, keepsTag(site.ref, pin) ? site.ref.tag : null, choice.digest));
-    return { site, value, choice, planned };
+    const expect = readsAsImage(site.ref, keepsTag(site.ref, pin) ? site.ref.tag : null, choice.digest);
+    return { site, value, choice, planned: expecting(replaceScalar(site.doc.start, scalar, value), expect) };
   }
   const entry = keepsTag(site.ref, pin)
     ? insertEntryAfter(text, site.doc.start, site.entry!, newTag!, 'digest', choice.digest)
@@ -154,7 +157,13 @@ function checked(plan: PlannedPin, checker: EditChecker): PinnedImage | RefusedP
  * `newTag`), refused when its check fails; null when it is pinned already or its tag is not known to
  * exist. `checker` may be shared by the calls for one document, so it is parsed once.
  */
-export function pinSite(text: string, site: ImageSite, facts: RegistryFacts, pin: PinSettings, checker = new EditChecker(text, site.doc)): PinnedImage | RefusedPin | null {
+export function pinSite(
+  text: string,
+  site: ImageSite,
+  facts: RegistryFacts,
+  pin: PinSettings,
+  checker = new EditChecker(text, site.doc),
+): PinnedImage | RefusedPin | null {
   const plan = planPin(text, site, facts, pin);
   return plan === null || 'refusal' in plan ? plan : checked(plan, checker);
 }
@@ -176,7 +185,13 @@ function repinEdit(site: ImageSite, digest: string): PlannedEdit | null {
  * platform's image of it: what pinning a platform writes). `site.ref.digest` is the digest the
  * result replaces.
  */
-export function repinSite(text: string, site: ImageSite, facts: RegistryFacts, pin: PinSettings, checker = new EditChecker(text, site.doc)): PinnedImage | RefusedPin | null {
+export function repinSite(
+  text: string,
+  site: ImageSite,
+  facts: RegistryFacts,
+  pin: PinSettings,
+  checker = new EditChecker(text, site.doc),
+): PinnedImage | RefusedPin | null {
   const ref = site.ref;
   if (ref.tag === null || ref.digest === null) return null;
   const answer = tagAnswer(facts, ref);

@@ -76,7 +76,15 @@ class Actions {
    * Pin, update a stale pin, unpin: what the registry's answer for this image site makes possible.
    * `unpin` removes the digest; `workspacePinned` says an offline action already pins it (and is preferred).
    */
-  registryFixes(text: string, codes: Set<string>, site: ImageSite, facts: RegistryFacts, settings: Settings, unpin: PlannedEdit | null, workspacePinned: boolean): void {
+  registryFixes(
+    text: string,
+    codes: Set<string>,
+    site: ImageSite,
+    facts: RegistryFacts,
+    settings: Settings,
+    unpin: PlannedEdit | null,
+    workspacePinned: boolean,
+  ): void {
     const ref = site.ref;
     const pinned = passed(pinSite(text, site, facts, settings.pin, this.checker));
     if (pinned) {
@@ -84,7 +92,8 @@ class Actions {
       const tag = ref.tag ?? 'latest';
       const what = pinned.choice.platform !== null ? `the ${pinned.choice.platform} image of :${tag}` : `the digest :${tag} points to now`;
       const note = pinned.choice.platformMissing ? `; the index has no ${settings.pin.platform} image, so the index is pinned` : '';
-      this.addChecked(`Pin to digest: ${shortDigest(pinned.choice.digest)} (${what}${note})`, fixes, [pinned.edit], codes.has('not-pinned') && !workspacePinned);
+      const title = `Pin to digest: ${shortDigest(pinned.choice.digest)} (${what}${note})`;
+      this.addChecked(title, fixes, [pinned.edit], codes.has('not-pinned') && !workspacePinned);
     }
     const repinned = codes.has('stale-pin') ? passed(repinSite(text, site, facts, settings.pin, this.checker)) : null;
     if (repinned) {

@@ -63,7 +63,9 @@ export async function pushImage(image: string, tool: BuildTool, registry: Regist
     { registry: ref.domain, path: ref.path, reference: effectiveTag(ref) },
     { detail: options.pin?.platform ? 'body' : 'digest', fresh: true, signal: options.io.signal },
   );
-  if (!isOciDigest(info.digest)) throw new Error(`${ref.domain} answered ${quote(String(info.digest))} as the digest of ${image}, which is not a valid OCI digest; nothing was pinned.`);
+  if (!isOciDigest(info.digest)) {
+    throw new Error(`${ref.domain} answered ${quote(String(info.digest))} as the digest of ${image}, which is not a valid OCI digest; nothing was pinned.`);
+  }
   return { image, digest: info.digest, toolDigest, manifest: toManifestFound(info) };
 }
 
