@@ -3,7 +3,8 @@
  * manifest request per unique `repo:tag` (a HEAD, since only the digest is needed), and the edits
  * rewrite only each image scalar, keeping quotes and comments. With a pin platform, each reference is
  * one GET by tag (the index and its children in one body) and each platform's digest is written.
- * Images that cannot be pinned are reported.
+ * Images that cannot be pinned are reported: also an answer with an invalid digest, and a pin whose
+ * edit is refused by its check.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +17,7 @@ import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
 import { pinEdits } from '../../server/src/engine';
 import { createRegistryClient } from '../../server/src/registry';
 import type { RegistryClient } from '../../server/src/registry';
-import { moveTag, proxy, pushImage, pushIndex, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import { moveTag, proxy, pushImage, pushIndex, respond, startMisbehavingServer, startRegistry } from '../helpers/registry';
 import type { MisbehavingServer, PushedImage, PushedIndex, RunningRegistry } from '../helpers/registry';
 
 let registry: RunningRegistry;
@@ -149,4 +150,42 @@ test('a tag moved since the last pin is pinned to where it points now: one HEAD 
   const second = await pinEdits(targets, client, { pin: DEFAULT_SETTINGS.pin });
   assert.deepEqual(second.files[0].pins.map((pin) => pin.edit.newText), [`${image}@${moved.digest}`, `${image}@${moved.digest}`]);
   assert.deepEqual(front.requests.filter((r) => r.path !== '/v2/').map((r) => `${r.method} ${r.path}`), ['HEAD /v2/team/moving/manifests/1.0']);
+});
+
+test('a digest with YAML after it is never written, and a refused pin is reported with its reason', async () => {
+  const hostile = await startMisbehavingServer(proxy(registry));
+  try {
+    const injected = `${web.digest}, command: [sh, -c, x]`;
+    const headers = { 'Docker-Content-Digest': injected, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' };
+    hostile.on('/v2/team/evil/manifests/1.0', respond(200, '', headers));
+    const host = hostile.host;
+    const containers = `    - {name: evil, image: ${host}/team/evil:1.0}\n    - {name: web, image: ${host}/team/web:1.2.3}\n`;
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n${containers}`;
+    const entry = `  - name: ${host}/team/web\n    newTag: 1.2.3\n    digest: \${WEB_DIGEST}\n`;
+    const kustomization = `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n${entry}`;
+    const targets = [
+      { id: 'pod.yaml', analysis: analyze(pod, { maxFileSize: 1 << 20 }) },
+      { id: 'kustomization.yaml', analysis: analyze(kustomization, { fileName: 'kustomization.yaml', maxFileSize: 1 << 20 }) },
+    ];
+    const report = await pinEdits(targets, newClient(), { pin: DEFAULT_SETTINGS.pin });
+    assert.deepEqual(
+      report.files.map((file) => [file.id, applyEdits(pod, file.pins.map((p) => p.edit))]),
+      [['pod.yaml', pod.replace(`team/web:1.2.3}`, `team/web:1.2.3@${web.digest}}`)]],
+    );
+    assert.deepEqual(report.skipped, [
+      {
+        id: 'pod.yaml',
+        image: `${host}/team/evil:1.0`,
+        // The registry client refuses the answer at the source; the core's own check (test/core/facts.test.ts) is the second line.
+        reason: `${host} sent an invalid digest in Docker-Content-Digest for manifest ${host}/team/evil:1.0.`,
+      },
+      {
+        id: 'kustomization.yaml',
+        image: `${host}/team/web:1.2.3`,
+        reason: 'the edit was refused: its "digest:" entry holds no digest to replace (it is empty or templated)',
+      },
+    ]);
+  } finally {
+    await hostile.stop();
+  }
 });

@@ -32,7 +32,8 @@ export async function pinPushedImage(pushed: PushedImage, settings: Settings): P
   for (const document of documents) {
     // The file was read from disk a moment ago; now that it is open, pin its current text.
     const [current] = pushedPinEdits([{ id: document.uri, analysis: analyzeDocument(document, settings.maxFileSize) }], pushed, settings.pin);
-    if (!current) continue;
+    // A file whose only pins were refused (their edits failed the check) has nothing to apply.
+    if (!current || current.pins.length === 0) continue;
     for (const { edit: change } of current.pins) {
       edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.newText);
     }

@@ -13,9 +13,16 @@
  * tried (a description such as "docker config auths for ghcr.io", never a secret).
  * Whether a repository lets a client without credentials pull (what a node without imagePullSecrets
  * is) is kept per repository, asked only for images whose pod spec has no imagePullSecrets.
+ *
+ * Facts are registry answers, so the core does not trust them: features read them only through the
+ * accessors here, which take a found manifest whose digest or any platform digest is not a valid
+ * OCI digest (reference/digest.ts isOciDigest) as a failed question, and leave invalid tags out of
+ * tag lists. A digest or tag that reaches an edit, a completion or a hover has passed that check.
  */
 import { isTemplated } from './diagnostics/templates';
-import { parseReference } from './reference/reference';
+import { isOciDigest } from './reference/digest';
+import { quote } from './reference/quote';
+import { isValidTag, parseReference } from './reference/reference';
 import type { ImageReference } from './reference/reference';
 
 export interface PlatformFact {
@@ -61,6 +68,8 @@ export interface ManifestMissing {
 export interface ManifestFailed {
   readonly status: 'failed';
   readonly problem: RegistryProblemKind;
+  /** Why this one answer is not used, when the registry's problem does not say: it named an invalid digest. */
+  readonly reason?: string;
 }
 
 export type ManifestAnswer = ManifestFound | ManifestMissing | ManifestFailed;
@@ -142,15 +151,37 @@ export function effectiveTag(ref: ImageReference): string {
   return ref.tag ?? 'latest';
 }
 
+/** The first digest of a found answer (its own, then its platforms') that is not a valid OCI digest; null when all are. */
+function invalidDigestOf(found: ManifestFound): { readonly value: unknown } | null {
+  if (!isOciDigest(found.digest)) return { value: found.digest };
+  if (!Array.isArray(found.platforms)) return { value: found.platforms };
+  const platform = found.platforms.find((p) => !isOciDigest(p?.digest));
+  return platform === undefined ? null : { value: platform?.digest };
+}
+
+/**
+ * The answer stored under `key` (`domain/path:tag` or `domain/path@digest`), if the core may use it:
+ * a found manifest naming an invalid digest becomes a failed question whose reason says so.
+ */
+export function manifestAnswer(facts: RegistryFacts, key: string): ManifestAnswer | undefined {
+  const answer = facts.manifests.get(key);
+  if (answer?.status !== 'found') return answer;
+  const invalid = invalidDigestOf(answer);
+  if (invalid === null) return answer;
+  const what = typeof invalid.value === 'string' ? `the digest ${quote(invalid.value)}` : 'a digest that is not text';
+  const reason = `the registry answered ${what}, which is not sha256 with 64 or sha512 with 128 lowercase hex characters, so it is not used`;
+  return { status: 'failed', problem: 'unreachable', reason };
+}
+
 /** What the registry says the reference's tag points at now (`latest` when none is written). */
 export function tagAnswer(facts: RegistryFacts, ref: ImageReference): ManifestAnswer | undefined {
   if (ref.tag === null && ref.digest !== null) return undefined;
-  return facts.manifests.get(tagKey(ref, effectiveTag(ref)));
+  return manifestAnswer(facts, tagKey(ref, effectiveTag(ref)));
 }
 
 /** What the registry says about the reference's digest, if it has one. */
 export function digestAnswer(facts: RegistryFacts, ref: ImageReference): ManifestAnswer | undefined {
-  return ref.digest === null ? undefined : facts.manifests.get(digestKey(ref, ref.digest));
+  return ref.digest === null ? undefined : manifestAnswer(facts, digestKey(ref, ref.digest));
 }
 
 /**
@@ -161,8 +192,15 @@ export function pullAnswer(facts: RegistryFacts, ref: ImageReference): ManifestA
   return ref.digest !== null ? digestAnswer(facts, ref) : tagAnswer(facts, ref);
 }
 
+/** The repository's tag list with the entries that are not valid tags left out. */
 export function tagsOf(facts: RegistryFacts, ref: Pick<ImageReference, 'domain' | 'path'>): TagListFact | undefined {
-  return facts.tags.get(repositoryKey(ref));
+  const list = facts.tags.get(repositoryKey(ref));
+  if (list === undefined || (Array.isArray(list.tags) && list.tags.every(isTag))) return list;
+  return { tags: Array.isArray(list.tags) ? list.tags.filter(isTag) : [], stale: list.stale };
+}
+
+function isTag(tag: unknown): tag is string {
+  return typeof tag === 'string' && isValidTag(tag);
 }
 
 export function problemOf(facts: RegistryFacts, ref: Pick<ImageReference, 'domain'>): RegistryProblem | undefined {

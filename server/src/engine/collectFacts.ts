@@ -100,7 +100,7 @@ const UNUSABLE_ANSWER = new Set<RegistryErrorCode>(['INVALID_RESPONSE', 'TOO_LAR
  */
 function reasonOf(kind: RegistryProblemKind, registry: string, error: ErrorLike): string {
   const message = error.message.replace(/\s+$/, '').replace(/\.$/, '');
-  if (UNUSABLE_ANSWER.has(error.code)) return `${registry} sent an answer that cannot be used: ${message}.`;
+  if (UNUSABLE_ANSWER.has(error.code)) return message.startsWith(`${registry} sent `) ? `${message}.` : `${registry} sent an answer that cannot be used: ${message}.`;
   switch (kind) {
     case 'unauthorized':
       return `${registry} refused access: ${message}${message.includes('tried ') ? '' : ` (tried ${error.triedCredentials ?? 'anonymous'})`}.`;

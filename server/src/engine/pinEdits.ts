@@ -25,6 +25,7 @@ export interface PinTarget<Id> {
   readonly analysis: Analysis;
 }
 
+/** An image not pinned: its tag is unknown, its registry failed, or its pin edit was refused (checkEdits.ts). */
 export interface SkippedImage<Id> {
   readonly id: Id;
   readonly image: string;
@@ -34,7 +35,7 @@ export interface SkippedImage<Id> {
 export interface PinReport<Id> {
   /** Files with at least one pin, in the order given. */
   readonly files: ReadonlyArray<{ readonly id: Id; readonly pins: readonly PinnedImage[] }>;
-  /** Images with a tag and no digest that could not be pinned, and why. */
+  /** Images with a tag and no digest that could not be pinned, and why (a refused edit among them). */
   readonly skipped: readonly SkippedImage<Id>[];
   /** How many unique references were asked for. */
   readonly asked: number;
@@ -60,18 +61,21 @@ export async function pinEdits<Id>(targets: readonly PinTarget<Id>[], client: Re
     fresh: true,
     detail: options.pin.platform === null ? 'digest' : 'body',
   });
-  const files: Array<{ id: Id; pins: PinnedImage[] }> = [];
+  const files: Array<{ id: Id; pins: readonly PinnedImage[] }> = [];
   const skipped: SkippedImage<Id>[] = [];
   for (const target of targets) {
-    const pins = pinFileEdits(target.analysis, facts, options.pin);
+    const { pins, refused } = pinFileEdits(target.analysis, facts, options.pin);
     if (pins.length > 0) files.push({ id: target.id, pins });
     for (const site of imageSites(target.analysis)) {
       if (site.ref.digest !== null || pins.some((pin) => pin.site.span.start === site.span.start)) continue;
+      const refusal = refused.find((r) => r.site.span.start === site.span.start)?.refusal;
       const answer = tagAnswer(facts, site.ref);
-      const reason =
-        answer?.status === 'not-found'
+      const failure = (answer?.status === 'failed' ? answer.reason : undefined) ?? facts.problems.get(site.ref.domain)?.reason;
+      const reason = refusal
+        ? `the edit was refused: ${refusal.reason}`
+        : answer?.status === 'not-found'
           ? `${site.ref.domain} has no tag "${site.ref.tag ?? 'latest'}" in ${site.ref.path}`
-          : (facts.problems.get(site.ref.domain)?.reason ?? 'the registry was not asked (cancelled)');
+          : (failure ?? 'the registry was not asked (cancelled)');
       skipped.push({ id: target.id, image: site.ref.input, reason });
     }
   }

@@ -3,10 +3,13 @@
  * `- image:` compact items, quotes, comments, CRLF files, files without a final line break, and
  * block scalars. Each case names the bytes the edit replaces and its new text, then compares the
  * whole edited file with test/fixtures/features/edits/fieldEdits.<name>.{before,after}.yaml and
- * checks that nothing outside the edit changed. UPDATE_GOLDEN=1 rewrites the goldens.
+ * checks that nothing outside the edit changed. Every edit must also pass its check (checkEdits.ts)
+ * on the re-read document. UPDATE_GOLDEN=1 rewrites the goldens.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { checkEdit } from '../../../server/src/core/edits/checkEdits';
+import type { PlannedEdit } from '../../../server/src/core/edits/checkEdits';
 import { insertPullPolicy, removeEntry, replaceScalar } from '../../../server/src/core/edits/fieldEdits';
 import { applyEdits } from '../../../server/src/core/edits/textEdit';
 import type { TextEdit } from '../../../server/src/core/edits/textEdit';
@@ -31,20 +34,29 @@ interface Case {
 const GOLDEN_PREFIX = 'fieldEdits.';
 const checked = new Set<string>();
 
-function edit(text: string, operation: Operation, index: number): TextEdit | null {
+function planned(text: string, operation: Operation, index: number): { planned: PlannedEdit | null; doc: { start: number; end: number } } {
   const analysis = analyzeText(text);
   const found = analysis.documents.flatMap((doc) => doc.analysis.fields.containers.map((container) => ({ doc, container })))[index];
   assert.ok(found, `no container #${index}`);
   const { doc, container } = found;
-  if ('insertPullPolicy' in operation) return insertPullPolicy(text, doc.start, container, operation.insertPullPolicy);
+  if ('insertPullPolicy' in operation) return { doc, planned: insertPullPolicy(text, doc.start, container, operation.insertPullPolicy) };
   if ('remove' in operation) {
     const field = operation.remove === 'image' ? container.image : container.pullPolicy;
     assert.ok(field, `container #${index} has no ${operation.remove}`);
-    return removeEntry(text, doc.start, container, field);
+    return { doc, planned: removeEntry(text, doc.start, container, field) };
   }
   const scalar = (operation.replace === 'image' ? container.image : container.pullPolicy)?.value;
   assert.ok(scalar, `container #${index} has no ${operation.replace} value`);
-  return replaceScalar(doc.start, scalar, operation.value);
+  return { doc, planned: replaceScalar(doc.start, scalar, operation.value) };
+}
+
+/** The planned edit, which must pass its check. */
+function edit(text: string, operation: Operation, index: number): TextEdit | null {
+  const { planned: plan, doc } = planned(text, operation, index);
+  if (plan === null) return null;
+  const result = checkEdit(text, doc, plan);
+  assert.ok(result.ok, `the edit was refused: ${result.ok ? '' : result.refusal.reason}`);
+  return result.edits[0];
 }
 
 function check(name: string, c: Case): void {

@@ -41,9 +41,9 @@ ${MAX_FILE_SIZE_USAGE}
   -h, --help                 Show this help.
 
 ${REGISTRY_USAGE}
-Exit status: 0 when every image was pinned (or already was), 1 when some could not be resolved or a part of
-a file was not analysed (each listed on stderr; the others are still pinned), 2 for a usage, read or write
-error (then no file was changed).
+Exit status: 0 when every image was pinned (or already was), 1 when some could not be resolved, their edit
+was refused because it would not read back as the pinned image, or a part of a file was not analysed (each
+listed on stderr; the others are still pinned), 2 for a usage, read or write error (then no file was changed).
 `;
 
 export interface PinIo extends RegistryIo, PinWriteIo {

@@ -49,8 +49,9 @@ ${MAX_FILE_SIZE_USAGE}
 ${REGISTRY_USAGE}
 Exit status: 0 when the image was pushed and at least one field pinned or re-pinned, 1 when it was pushed
 but there was nothing to pin (no field in PATH names the tag without a digest or with another digest) or a
-part of a file was not analysed (listed on stderr), 2 when the push, the registry or a write failed (then
-no file was changed) or the arguments are wrong.
+pin was refused because it would not read back as the pinned image, or a part of a file was not analysed
+(listed on stderr; the others are pinned), 2 when the push, the registry or a write failed (then no file
+was changed) or the arguments are wrong.
 `;
 
 export interface PushIo extends RegistryIo, PinWriteIo {
@@ -59,7 +60,7 @@ export interface PushIo extends RegistryIo, PinWriteIo {
   readonly signal: AbortSignal;
 }
 
-/** Pushes and pins; returns whether nothing was pinned or a part of a file was not analysed. */
+/** Pushes and pins; returns whether nothing was pinned, a pin was refused or a part of a file was not analysed. */
 export async function push(argv: string[], io: PushIo): Promise<boolean> {
   const { values, positionals } = parseCommandLine({
     args: argv,
@@ -107,8 +108,13 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
     io.stderr(`(${tool.name} reported ${pushed.toolDigest}; pins use what the registry serves.)\n`);
   }
 
-  const { pinned, repinned, changed } = await writePins(pushedPinEdits(targets, pushed, style), style, values['dry-run'], io);
+  const files = pushedPinEdits(targets, pushed, style);
+  const { pinned, repinned, changed } = await writePins(files, style, values['dry-run'], io);
   const stoppedShort = reportStoppedShort(targets, io.stderr);
+  const refused = files.flatMap(({ id, refused }) =>
+    refused.map(({ site, refusal }) => `${id.path}: cannot pin ${site.ref.input}: the edit was refused: ${refusal.reason}\n`),
+  );
+  for (const line of refused) io.stderr(line);
   if (pinned === 0) {
     const tag = `${ref.domain}/${ref.path}:${effectiveTag(ref)}`;
     io.stderr(`No image field in ${plural(targets.length, 'file')} names ${tag} without a digest or with another digest; nothing was pinned.\n`);
@@ -118,5 +124,5 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
   const unread = stoppedShort > 0 ? `; ${plural(stoppedShort, 'part')} of files not analysed` : '';
   const verb = values['dry-run'] ? 'Would pin' : 'Pinned';
   io.stderr(`${verb} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} to ${pushed.digest}${previously}${unread}.\n`);
-  return stoppedShort > 0;
+  return stoppedShort > 0 || refused.length > 0;
 }

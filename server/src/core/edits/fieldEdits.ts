@@ -3,10 +3,13 @@
  * removes one `key: value` entry, so comments, quoting and the rest of the file stay byte-identical.
  * Offsets are absolute: callers pass the document start that the field's relative spans add to.
  * The mappings edited are containers and kustomize `images:` entries (`MappingFields`).
+ * Each edit is planned with what it means to do, and reaches a file only through checkEdits.ts,
+ * which re-reads the edited document to confirm it.
  */
 import { lineEndOf, lineStartOf } from '../lines';
 import type { ContainerFields, Field } from '../manifest/imageFields';
 import type { YamlScalar } from '../manifest/yamlTree';
+import type { PlannedEdit } from './checkEdits';
 import type { TextEdit } from './textEdit';
 
 /** Writes value in the scalar's own quoting style. */
@@ -20,8 +23,9 @@ function quoteLike(scalar: YamlScalar, value: string): string {
  * Replaces the scalar with value in the same quoting style (a block scalar becomes plain). A block
  * scalar's span ends with its last content line (manifest/slowParse.ts), so its line break stays.
  */
-export function replaceScalar(docStart: number, scalar: YamlScalar, value: string): TextEdit {
-  return { start: docStart + scalar.start, end: docStart + scalar.end, newText: quoteLike(scalar, value) };
+export function replaceScalar(docStart: number, scalar: YamlScalar, value: string): PlannedEdit {
+  const edit = { start: docStart + scalar.start, end: docStart + scalar.end, newText: quoteLike(scalar, value) };
+  return { edit, intent: { kind: 'replace', scalar, value } };
 }
 
 function eolOf(text: string): string {
@@ -37,17 +41,18 @@ export type MappingFields = Pick<ContainerFields, 'start' | 'flow'>;
  * that ends the line, with the file's own line break), or as `, key: value` in a flow mapping.
  * `value` is written as given, so it must be a plain scalar.
  */
-export function insertEntryAfter(text: string, docStart: number, mapping: MappingFields, after: Field, key: string, value: string): TextEdit {
+export function insertEntryAfter(text: string, docStart: number, mapping: MappingFields, after: Field, key: string, value: string): PlannedEdit {
+  const intent = { kind: 'insert', after, key, value } as const;
   const afterValue = docStart + (after.value ?? after.key).end;
-  if (mapping.flow) return { start: afterValue, end: afterValue, newText: `, ${key}: ${value}` };
+  if (mapping.flow) return { edit: { start: afterValue, end: afterValue, newText: `, ${key}: ${value}` }, intent };
   const keyStart = docStart + after.key.start;
   const column = keyStart - lineStartOf(text, keyStart);
   const at = lineEndOf(text, afterValue);
-  return { start: at, end: at, newText: `${eolOf(text)}${' '.repeat(column)}${key}: ${value}` };
+  return { edit: { start: at, end: at, newText: `${eolOf(text)}${' '.repeat(column)}${key}: ${value}` }, intent };
 }
 
 /** Inserts `imagePullPolicy: value` right after the image entry (see insertEntryAfter). */
-export function insertPullPolicy(text: string, docStart: number, container: ContainerFields, value: string): TextEdit | null {
+export function insertPullPolicy(text: string, docStart: number, container: ContainerFields, value: string): PlannedEdit | null {
   return container.image ? insertEntryAfter(text, docStart, container, container.image, 'imagePullPolicy', value) : null;
 }
 
@@ -56,8 +61,9 @@ export function insertPullPolicy(text: string, docStart: number, container: Cont
  * `key: value`, for example kustomize's `newTag: "1.0"` with `digest: sha256:…`. `value` is written
  * as given, so it must be a plain scalar.
  */
-export function replaceEntry(docStart: number, field: Field, key: string, value: string): TextEdit {
-  return { start: docStart + field.key.start, end: docStart + (field.value ?? field.key).end, newText: `${key}: ${value}` };
+export function replaceEntry(docStart: number, field: Field, key: string, value: string): PlannedEdit {
+  const edit = { start: docStart + field.key.start, end: docStart + (field.value ?? field.key).end, newText: `${key}: ${value}` };
+  return { edit, intent: { kind: 'rename', field, key, value } };
 }
 
 /**
@@ -66,7 +72,12 @@ export function replaceEntry(docStart: number, field: Field, key: string, value:
  * an entry that shares its line with `- ` is left alone (removing it would take the dash).
  * In flow style the entry and its separating comma go.
  */
-export function removeEntry(text: string, docStart: number, container: MappingFields, field: Field): TextEdit | null {
+export function removeEntry(text: string, docStart: number, container: MappingFields, field: Field): PlannedEdit | null {
+  const edit = removalOf(text, docStart, container, field);
+  return edit && { edit, intent: { kind: 'remove', field } };
+}
+
+function removalOf(text: string, docStart: number, container: MappingFields, field: Field): TextEdit | null {
   const keyStart = docStart + field.key.start;
   const valueEnd = docStart + (field.value ?? field.key).end;
   if (container.flow) {

@@ -1,21 +1,27 @@
 /**
  * Quick fixes for the offline diagnostics and the "set imagePullPolicy" refactoring. Every action
- * is a set of byte-minimal edits from edits/fieldEdits.ts. Without RegistryFacts, tags and digests
- * are only proposed when the workspace already uses them for the same repository.
+ * is a set of byte-minimal edits from edits/fieldEdits.ts, offered only when edits/checkEdits.ts
+ * confirms them on the re-read document (an image edit must read back as the intended reference).
+ * Without RegistryFacts, tags and digests are only proposed when the workspace already uses them
+ * for the same repository (digests only when they are valid OCI digests).
  * With RegistryFacts come the pinning actions (edits/pinEdits.ts): "Pin to digest" for a tag the
  * registry knows, "Update pinned digest" on a stale pin, "Unpin", and one "Pin all images in file";
  * for container images and for kustomize `images:` entries alike (there they add, replace or
  * remove the entry's `digest:`).
  */
 import type { Analysis, AnalyzedDocument } from '../analysis';
+import { EditChecker, expecting } from '../edits/checkEdits';
+import type { PlannedEdit } from '../edits/checkEdits';
 import { insertPullPolicy, removeEntry, replaceScalar } from '../edits/fieldEdits';
-import { pinFileEdits, pinSite, repinSite, withTagAndDigest } from '../edits/pinEdits';
+import { isRefused, pinFileEdits, pinSite, readsAsImage, repinSite, withTagAndDigest } from '../edits/pinEdits';
+import type { PinnedImage, RefusedPin } from '../edits/pinEdits';
 import type { TextEdit } from '../edits/textEdit';
 import type { RegistryFacts } from '../facts';
 import { imageSites } from '../imageSites';
 import type { ImageSite } from '../imageSites';
 import type { ContainerFields, KustomizeImageFields } from '../manifest/imageFields';
 import { defaultPullPolicy, PULL_POLICIES } from '../policy/pullPolicy';
+import { isOciDigest } from '../reference/digest';
 import { parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
 import type { Settings } from '../settings';
@@ -36,40 +42,64 @@ function workspaceVersions(ref: ImageReference, workspace: WorkspaceFacts | null
     const other = parseReference(image);
     if (!other.ok || repository(other.value) !== repository(ref) || other.value.tag === null) continue;
     if (other.value.tag !== 'latest') tags.add(other.value.tag);
-    if (other.value.digest !== null) pins.set(other.value.tag, other.value.digest);
+    if (isOciDigest(other.value.digest)) pins.set(other.value.tag, other.value.digest);
   }
   // Highest version first, comparing digit runs as numbers: a plain string sort put 1.9 before 1.10
   // and so made the older tag the preferred action.
   return { tags: [...tags].sort((a, b) => b.localeCompare(a, 'en', { numeric: true })), pins };
 }
 
+/** A pin that passed its check, or null for none or a refused one (whose action is not offered). */
+function passed(outcome: PinnedImage | RefusedPin | null): PinnedImage | null {
+  return outcome === null || isRefused(outcome) ? null : outcome;
+}
+
 class Actions {
   readonly actions: CodeAction[] = [];
 
-  add(title: string, fixes: CodeAction['fixes'], edits: (TextEdit | null)[], isPreferred = false): void {
-    if (edits.some((e) => e === null)) return;
-    this.actions.push({ title, fixes, isPreferred, edits: edits as TextEdit[] });
+  /** `checker` checks edits to the document the actions are about. */
+  constructor(protected readonly checker: EditChecker) {}
+
+  /** Offers the action when every edit is possible and together they pass their check; says whether it is offered. */
+  add(title: string, fixes: CodeAction['fixes'], planned: (PlannedEdit | null)[], isPreferred = false): boolean {
+    if (planned.some((p) => p === null)) return false;
+    const result = this.checker.check(planned as PlannedEdit[]);
+    if (result.ok) this.addChecked(title, fixes, result.edits, isPreferred);
+    return result.ok;
+  }
+
+  addChecked(title: string, fixes: CodeAction['fixes'], edits: readonly TextEdit[], isPreferred = false): void {
+    this.actions.push({ title, fixes, isPreferred, edits });
   }
 
   /**
    * Pin, update a stale pin, unpin: what the registry's answer for this image site makes possible.
    * `unpin` removes the digest; `workspacePinned` says an offline action already pins it (and is preferred).
    */
-  registryFixes(text: string, codes: Set<string>, site: ImageSite, facts: RegistryFacts, settings: Settings, unpin: TextEdit | null, workspacePinned: boolean): void {
+  registryFixes(
+    text: string,
+    codes: Set<string>,
+    site: ImageSite,
+    facts: RegistryFacts,
+    settings: Settings,
+    unpin: PlannedEdit | null,
+    workspacePinned: boolean,
+  ): void {
     const ref = site.ref;
-    const pinned = pinSite(text, site, facts, settings.pin);
+    const pinned = passed(pinSite(text, site, facts, settings.pin, this.checker));
     if (pinned) {
       const fixes = (['not-pinned', 'latest-tag', 'implicit-latest'] as const).filter((code) => codes.has(code));
       const tag = ref.tag ?? 'latest';
       const what = pinned.choice.platform !== null ? `the ${pinned.choice.platform} image of :${tag}` : `the digest :${tag} points to now`;
       const note = pinned.choice.platformMissing ? `; the index has no ${settings.pin.platform} image, so the index is pinned` : '';
-      this.add(`Pin to digest: ${shortDigest(pinned.choice.digest)} (${what}${note})`, fixes, [pinned.edit], codes.has('not-pinned') && !workspacePinned);
+      const title = `Pin to digest: ${shortDigest(pinned.choice.digest)} (${what}${note})`;
+      this.addChecked(title, fixes, [pinned.edit], codes.has('not-pinned') && !workspacePinned);
     }
-    const repinned = codes.has('stale-pin') ? repinSite(site, facts, settings.pin) : null;
+    const repinned = codes.has('stale-pin') ? passed(repinSite(text, site, facts, settings.pin, this.checker)) : null;
     if (repinned) {
       const { choice } = repinned;
       const what = choice.platform !== null ? `the ${choice.platform} image :${ref.tag} points to now` : `what :${ref.tag} points to now`;
-      this.add(`Update pinned digest to ${shortDigest(choice.digest)} (${what})`, ['stale-pin'], [repinned.edit], true);
+      this.addChecked(`Update pinned digest to ${shortDigest(choice.digest)} (${what})`, ['stale-pin'], [repinned.edit], true);
     }
     if (ref.digest !== null && ref.tag !== null) {
       this.add(`Unpin: use the tag :${ref.tag} without a digest`, [], [unpin]);
@@ -84,12 +114,14 @@ class ActionBuilder extends Actions {
     private readonly text: string,
     private readonly doc: AnalyzedDocument,
     private readonly container: ContainerFields,
+    checker: EditChecker,
   ) {
-    super();
+    super(checker);
   }
 
-  setImage(value: string): TextEdit {
-    return replaceScalar(this.doc.start, this.container.image!.value!, value);
+  /** Rewrites the image as `ref`'s repository with `tag` and `digest`; it must read back as exactly that. */
+  setImage(ref: ImageReference, tag: string | null, digest: string | null): PlannedEdit {
+    return expecting(replaceScalar(this.doc.start, this.container.image!.value!, withTagAndDigest(ref, tag, digest)), readsAsImage(ref, tag, digest));
   }
 
   imageFixes(codes: Set<string>, workspace: WorkspaceFacts | null): void {
@@ -99,22 +131,21 @@ class ActionBuilder extends Actions {
     const ref = parsed.value;
     const { tags, pins } = workspaceVersions(ref, workspace);
     if (codes.has('implicit-latest')) {
-      this.add(`Write the implied tag: ${withTagAndDigest(ref, 'latest', null)}`, ['implicit-latest'], [this.setImage(withTagAndDigest(ref, 'latest', null))]);
+      this.add(`Write the implied tag: ${withTagAndDigest(ref, 'latest', null)}`, ['implicit-latest'], [this.setImage(ref, 'latest', null)]);
     }
     if (codes.has('implicit-latest') || codes.has('latest-tag')) {
       const code = codes.has('implicit-latest') ? 'implicit-latest' : 'latest-tag';
       tags.slice(0, 5).forEach((tag, i) => {
-        const image = withTagAndDigest(ref, tag, pins.get(tag) ?? null);
-        this.add(`Use ${image} (used elsewhere in the workspace)`, [code], [this.setImage(image)], i === 0);
+        const digest = pins.get(tag) ?? null;
+        this.add(`Use ${withTagAndDigest(ref, tag, digest)} (used elsewhere in the workspace)`, [code], [this.setImage(ref, tag, digest)], i === 0);
       });
     }
     if (codes.has('not-pinned') && ref.tag !== null && pins.has(ref.tag)) {
-      const image = withTagAndDigest(ref, ref.tag, pins.get(ref.tag)!);
-      this.add(`Pin to ${pins.get(ref.tag)!.slice(0, 19)}… (the digest the workspace uses for :${ref.tag})`, ['not-pinned'], [this.setImage(image)], true);
-      this.workspacePinned = true;
+      const title = `Pin to ${pins.get(ref.tag)!.slice(0, 19)}… (the digest the workspace uses for :${ref.tag})`;
+      this.workspacePinned = this.add(title, ['not-pinned'], [this.setImage(ref, ref.tag, pins.get(ref.tag)!)], true);
     }
     if (codes.has('digest-with-latest')) {
-      const unTagged = this.setImage(withTagAndDigest(ref, null, ref.digest));
+      const unTagged = this.setImage(ref, null, ref.digest);
       const policy = this.container.pullPolicy;
       const removal = policy?.value?.value === 'Always' ? removeEntry(this.text, this.doc.start, this.container, policy) : null;
       if (removal) {
@@ -129,7 +160,7 @@ class ActionBuilder extends Actions {
 
   /** Pin, update a stale pin, unpin this container's image. */
   containerRegistryFixes(codes: Set<string>, site: ImageSite, facts: RegistryFacts, settings: Settings): void {
-    const unpin = site.ref.digest !== null && site.ref.tag !== null ? this.setImage(withTagAndDigest(site.ref, site.ref.tag, null)) : null;
+    const unpin = site.ref.digest !== null && site.ref.tag !== null ? this.setImage(site.ref, site.ref.tag, null) : null;
     this.registryFixes(this.text, codes, site, facts, settings, unpin, this.workspacePinned);
   }
 
@@ -157,8 +188,17 @@ class ActionBuilder extends Actions {
 }
 
 /** Pin, update a stale pin, unpin a kustomize `images:` entry (unpinning removes its `digest:`). */
-function kustomizeRegistryFixes(text: string, doc: AnalyzedDocument, entry: KustomizeImageFields, site: ImageSite, codes: Set<string>, facts: RegistryFacts, settings: Settings): CodeAction[] {
-  const actions = new Actions();
+function kustomizeRegistryFixes(
+  text: string,
+  doc: AnalyzedDocument,
+  entry: KustomizeImageFields,
+  site: ImageSite,
+  codes: Set<string>,
+  facts: RegistryFacts,
+  settings: Settings,
+  checker: EditChecker,
+): CodeAction[] {
+  const actions = new Actions(checker);
   const unpin = entry.digest && entry.newTag?.value ? removeEntry(text, doc.start, entry, entry.digest) : null;
   actions.registryFixes(text, codes, site, facts, settings, unpin, false);
   return actions.actions;
@@ -170,7 +210,7 @@ function shortDigest(digest: string): string {
 
 /** One action that pins every image of the file (containers and kustomize entries) whose tag the registry knows. */
 function pinAllAction(analysis: Analysis, facts: RegistryFacts, settings: Settings): CodeAction | null {
-  const pins = pinFileEdits(analysis, facts, settings.pin);
+  const { pins } = pinFileEdits(analysis, facts, settings.pin);
   if (pins.length === 0) return null;
   const platform = settings.pin.platform !== null ? ` (${settings.pin.platform} where multi-platform)` : '';
   return {
@@ -200,12 +240,13 @@ export function computeCodeActions(
   const actions: CodeAction[] = [];
   for (const doc of analysis.documents) {
     if (doc.end < start || doc.start > end) continue;
+    const checker = new EditChecker(analysis.text, doc);
     for (const container of doc.analysis.fields.containers) {
       const first = doc.start + Math.min(container.image?.key.start ?? Infinity, container.pullPolicy?.key.start ?? Infinity);
       const last = doc.start + Math.max(container.image?.value?.end ?? -1, container.pullPolicy?.value?.end ?? -1, container.image?.key.end ?? -1);
       if (last < start || first > end) continue;
       const codes = new Set<string>(diagnostics.filter((d) => d.start >= first && d.end <= last).map((d) => d.code));
-      const builder = new ActionBuilder(analysis.text, doc, container);
+      const builder = new ActionBuilder(analysis.text, doc, container, checker);
       builder.imageFixes(codes, workspace);
       const site = sites.find((s) => s.container === container);
       if (facts && site) {
@@ -220,7 +261,7 @@ export function computeCodeActions(
       if (!facts || !site || doc.start + entry.end < start || doc.start + entry.start > end) continue;
       touchesImage = true;
       const codes = new Set<string>(diagnostics.filter((d) => d.start >= doc.start + entry.start && d.end <= doc.start + entry.end).map((d) => d.code));
-      actions.push(...kustomizeRegistryFixes(analysis.text, doc, entry, site, codes, facts, settings));
+      actions.push(...kustomizeRegistryFixes(analysis.text, doc, entry, site, codes, facts, settings, checker));
     }
   }
   const pinAll = facts && touchesImage ? pinAllAction(analysis, facts, settings) : null;

@@ -14,7 +14,7 @@ import { documentAt } from '../analysis';
 import type { Analysis } from '../analysis';
 import { defaultPullPolicy, PULL_POLICIES } from '../policy/pullPolicy';
 import type { PullPolicy } from '../policy/pullPolicy';
-import { repositoryKey, tagKey } from '../facts';
+import { manifestAnswer, repositoryKey, tagKey, tagsOf } from '../facts';
 import type { ManifestQuery, RegistryFacts } from '../facts';
 import { parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
@@ -147,7 +147,7 @@ export function registryCompletionNeed(analysis: Analysis, offset: number): Comp
 }
 
 function tagItems(slot: RegistrySlot, facts: RegistryFacts): CompletionItem[] | null {
-  const list = facts.tags.get(repositoryKey(slot.repository));
+  const list = tagsOf(facts, slot.repository);
   if (!list) return null;
   const cached = list.stale ? ' (cached: the registry could not be reached)' : '';
   return orderTags(list.tags).map(({ tag, moving }, i) => ({
@@ -160,7 +160,7 @@ function tagItems(slot: RegistrySlot, facts: RegistryFacts): CompletionItem[] | 
 }
 
 function digestItems(slot: RegistrySlot & { kind: 'digest' }, facts: RegistryFacts): CompletionItem[] | null {
-  const answer = facts.manifests.get(tagKey(slot.repository, slot.tag));
+  const answer = manifestAnswer(facts, tagKey(slot.repository, slot.tag));
   if (answer?.status !== 'found') return null;
   const cached = answer.stale ? ' (cached: the registry could not be reached)' : '';
   const what = answer.isIndex ? `index of ${answer.platforms.length} platform${answer.platforms.length === 1 ? '' : 's'}` : 'single platform';

@@ -20,6 +20,8 @@ const HEX_LENGTH = new Map<string, number>([
   ['sha512', 128],
 ]);
 
+/** The OCI image spec's registered algorithms with their hex lengths; `$` without the m flag is the end of input. */
+const OCI_DIGEST = /^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
 
 const FORM_HINT = 'write it as algorithm:hex, for example "sha256:" followed by 64 lowercase hex characters';
 
@@ -33,6 +35,15 @@ export interface DigestProblem {
 /** Returns the hex length `algorithm` needs, or undefined when go-digest (as Kubernetes builds it) lacks it. */
 export function digestHexLength(algorithm: string): number | undefined {
   return HEX_LENGTH.get(algorithm);
+}
+
+/**
+ * Whether `digest` is a digest of an algorithm the OCI image spec registers: "sha256:" and 64, or
+ * "sha512:" and 128 lowercase hex characters. Stricter than checkDigest (no sha384): what the
+ * extension writes into a file, and what it accepts from a registry, must be this.
+ */
+export function isOciDigest(digest: unknown): digest is string {
+  return typeof digest === 'string' && OCI_DIGEST.test(digest);
 }
 
 /** Validates `digest` (for example "sha256:…") the way go-digest does; null means it is valid. */

@@ -7,10 +7,10 @@
 /** Quotes are cut to this many UTF-16 units so a 1 MB input still gives a one-line message. */
 const MAX_QUOTED = 60;
 
-/** Returns `text` in double quotes with control characters escaped, shortened with "…" when long. */
-export function quote(text: string): string {
-  if (text.length <= MAX_QUOTED) return JSON.stringify(text);
-  let cut = MAX_QUOTED;
+/** Returns `text` in double quotes with control characters escaped, shortened with "…" beyond `max` units. */
+export function quote(text: string, max = MAX_QUOTED): string {
+  if (text.length <= max) return JSON.stringify(text);
+  let cut = max;
   // Cutting between the two halves of a surrogate pair would leave a lone surrogate in the message.
   if (isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
   return JSON.stringify(text.slice(0, cut) + '…');

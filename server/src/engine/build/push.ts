@@ -9,11 +9,13 @@
  * without a digest gets the "Pin to digest" edit (core pinSite), one pinned to another digest (an
  * earlier push of the tag) the "Update pinned digest" edit (core repinSite), which keeps its tag.
  */
-import { pinSite, repinSite } from '../../core/edits/pinEdits';
-import type { PinnedImage } from '../../core/edits/pinEdits';
+import { isRefused, pinSite, repinSite } from '../../core/edits/pinEdits';
+import type { PinnedImage, RefusedPin } from '../../core/edits/pinEdits';
 import { effectiveTag, NO_FACTS, tagKey } from '../../core/facts';
 import type { ManifestFound, RegistryFacts } from '../../core/facts';
 import { imageSites } from '../../core/imageSites';
+import { isOciDigest } from '../../core/reference/digest';
+import { quote } from '../../core/reference/quote';
 import { parseReference } from '../../core/reference/reference';
 import type { ImageReference } from '../../core/reference/reference';
 import type { PinSettings } from '../../core/settings';
@@ -61,6 +63,9 @@ export async function pushImage(image: string, tool: BuildTool, registry: Regist
     { registry: ref.domain, path: ref.path, reference: effectiveTag(ref) },
     { detail: options.pin?.platform ? 'body' : 'digest', fresh: true, signal: options.io.signal },
   );
+  if (!isOciDigest(info.digest)) {
+    throw new Error(`${ref.domain} answered ${quote(String(info.digest))} as the digest of ${image}, which is not a valid OCI digest; nothing was pinned.`);
+  }
   return { image, digest: info.digest, toolDigest, manifest: toManifestFound(info) };
 }
 
@@ -74,16 +79,19 @@ function pushedFacts(pushed: PushedImage): RegistryFacts {
  * The pin edits for the pushed image in each file: only images with its repository and tag, pinned
  * as the pin action writes them, or re-pinned when they name another digest (a re-pin is a
  * PinnedImage whose `site.ref.digest` is not null). Images pinned to the pushed digest already
- * are left alone.
+ * are left alone. Files with a pin or a refused pin (its check failed) are listed.
  */
 export function pushedPinEdits<Id>(
   targets: readonly PinTarget<Id>[],
   pushed: PushedImage,
   pin: PinSettings,
-): Array<{ readonly id: Id; readonly pins: readonly PinnedImage[] }> {
+): Array<{ readonly id: Id; readonly pins: readonly PinnedImage[]; readonly refused: readonly RefusedPin[] }> {
   const facts = pushedFacts(pushed);
   return targets.flatMap((target) => {
-    const pins = imageSites(target.analysis).flatMap((site) => pinSite(target.analysis.text, site, facts, pin) ?? repinSite(site, facts, pin) ?? []);
-    return pins.length === 0 ? [] : [{ id: target.id, pins }];
+    const { text } = target.analysis;
+    const outcomes = imageSites(target.analysis).flatMap((site) => pinSite(text, site, facts, pin) ?? repinSite(text, site, facts, pin) ?? []);
+    const pins = outcomes.filter((outcome): outcome is PinnedImage => !isRefused(outcome));
+    const refused = outcomes.filter(isRefused);
+    return outcomes.length === 0 ? [] : [{ id: target.id, pins, refused }];
   });
 }

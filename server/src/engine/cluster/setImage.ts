@@ -6,6 +6,7 @@
  * listing the names in order, so the server keeps the list as it is.
  */
 import type { Analysis } from '../../core/analysis';
+import { checkEdit } from '../../core/edits/checkEdits';
 import { replaceScalar } from '../../core/edits/fieldEdits';
 import type { TextEdit } from '../../core/edits/textEdit';
 import { WORKLOAD_KINDS } from '../../core/manifest/workloadKinds';
@@ -64,11 +65,12 @@ export async function setImage(ref: ObjectRef, container: string, image: string,
 /**
  * The edit that writes `image` into the container's image field of document `objectIndex`, in the
  * field's own quoting, leaving everything else byte for byte; null when that document has no such
- * container with an image value.
+ * container with an image value, or when the field would not read back as exactly `image`.
  */
 export function setImageFileEdit(analysis: Analysis, objectIndex: number, container: string, image: string): TextEdit | null {
   const document = analysis.documents[objectIndex];
   const fields = document?.analysis.fields.containers.find((c) => c.name === container && c.list !== 'ephemeralContainers' && c.image?.value);
   const value = fields?.image?.value;
-  return document && value ? replaceScalar(document.start, value, image) : null;
+  const checked = document && value ? checkEdit(analysis.text, document, replaceScalar(document.start, value, image)) : null;
+  return checked?.ok ? checked.edits[0] : null;
 }
