@@ -90,3 +90,14 @@ test('displayName is kubectl\'s kind.group/name', () => {
   assert.equal(displayName({ apiVersion: 'v1', kind: 'Service', name: 'web' }), 'service/web');
   assert.equal(displayName({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w' }), 'widget.example.com/w');
 });
+
+test('a document nested deeper than the analysis reads is refused, not a crash, however often it is read', () => {
+  const deep = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+  const file = `${deep}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: flat}\n`;
+  for (let i = 0; i < 3; i++) {
+    const [first, second] = manifestObjects(file);
+    assert.equal(first.object, null);
+    assert.equal(first.problem, 'This document nests deeper than 256 levels, so it is not a Kubernetes object to apply.');
+    assert.equal(second.object?.metadata.name, 'flat');
+  }
+});

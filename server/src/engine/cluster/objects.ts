@@ -5,9 +5,10 @@
  * the core's splitDocuments, so `index` is the same as the document's index in an Analysis.
  * Empty documents are left out; a document that is not an object to apply is kept with a `problem`.
  */
-import { parseDocument } from 'yaml';
 import { apiGroup, KUSTOMIZE_KINDS } from '../../core/manifest/workloadKinds';
 import { splitDocuments } from '../../core/manifest/documents';
+import { parseBoundedDocument } from '../../core/manifest/boundedYaml';
+import { MAX_DEPTH } from '../../core/manifest/yamlTree';
 import type { KubeObject, ObjectRef } from '../../cluster/types';
 
 export interface ManifestObject {
@@ -50,7 +51,11 @@ export function manifestObjects(text: string): ManifestObject[] {
   const objects: ManifestObject[] = [];
   splitDocuments(text).forEach((region, index) => {
     const place = { index, start: region.start, end: region.end };
-    const document = parseDocument(text.slice(region.start, region.end), { version: '1.1', prettyErrors: false });
+    const { document, cutAt } = parseBoundedDocument(text.slice(region.start, region.end), { version: '1.1' });
+    if (cutAt !== null) {
+      objects.push({ ...place, object: null, problem: `This document nests deeper than ${MAX_DEPTH} levels, so it is not a Kubernetes object to apply.` });
+      return;
+    }
     if (document.errors.length > 0) {
       objects.push({ ...place, object: null, problem: `YAML error: ${document.errors[0].message.split('\n')[0]}` });
       return;
