@@ -11,7 +11,7 @@ import type { PushedImage } from '../../../server/src/engine/build/push';
 import { toolVerifiesTls } from '../../../server/src/registry/hosts';
 import type { BuildTool, RunIo, ToolName } from '../../../server/src/tools';
 import { argumentObject } from '../args';
-import { inform } from '../ui/confirm';
+import { inform, showError } from '../ui/confirm';
 import { reportFailure } from '../ui/failures';
 import type { Output } from '../ui/output';
 import { ask } from '../ui/pick';
@@ -159,7 +159,7 @@ export class BuildCommands {
     if (pushed.toolDigest !== null && pushed.toolDigest !== pushed.digest) {
       this.output.line(`(${tool.name} reported ${pushed.toolDigest}; pins use what the registry serves.)`);
     }
-    const pinned = pin ? await pinPushedImage(pushed, settings) : { pinned: 0, repinned: 0, files: 0, applied: false };
+    const pinned = pin ? await pinPushedImage(pushed, settings) : { pinned: 0, repinned: 0, files: 0, applied: false, refused: [] };
     const result = { image, digest: pushed.digest, toolDigest: pushed.toolDigest, ...pinned };
     const repinned = pinned.repinned > 0 ? ` (${pinned.repinned} re-pinned from another digest)` : '';
     const message =
@@ -167,7 +167,9 @@ export class BuildCommands {
         ? `Pushed ${image}. Pinned ${pinned.pinned} field${pinned.pinned === 1 ? '' : 's'} in ${pinned.files} file${pinned.files === 1 ? '' : 's'} to ${shortDigest(pushed.digest)}${repinned}`
         : `Pushed ${image} (${shortDigest(pushed.digest)})${pin ? '; no image field in the workspace names it without a digest or with another digest.' : '.'}`;
     this.output.line(message);
-    inform(message);
+    for (const line of pinned.refused) this.output.line(`Not pinned, the edit was refused: ${line}`);
+    if (pinned.refused.length > 0) showError(`${message} ${pinned.refused.length} field${pinned.refused.length === 1 ? ' was' : 's were'} not pinned: the edit was refused.`, this.output);
+    else inform(message);
     return result;
   }
 

@@ -17,6 +17,8 @@ export interface PinResult {
   readonly repinned: number;
   readonly files: number;
   readonly applied: boolean;
+  /** Fields whose pin was refused because the edit would not read back as the pinned image, with why. */
+  readonly refused: readonly string[];
 }
 
 export async function pinPushedImage(pushed: PushedImage, settings: Settings): Promise<PinResult> {
@@ -29,10 +31,11 @@ export async function pinPushedImage(pushed: PushedImage, settings: Settings): P
   let pinned = 0;
   let repinned = 0;
   let files = 0;
+  const refused: string[] = [];
   for (const document of documents) {
     // The file was read from disk a moment ago; now that it is open, pin its current text.
     const [current] = pushedPinEdits([{ id: document.uri, analysis: analyzeDocument(document, settings.maxFileSize) }], pushed, settings.pin);
-    // A file whose only pins were refused (their edits failed the check) has nothing to apply.
+    for (const { site, refusal } of current?.refused ?? []) refused.push(`${vscode.workspace.asRelativePath(document.uri)}: ${site.ref.input}: ${refusal.reason}`);
     if (!current || current.pins.length === 0) continue;
     for (const { edit: change } of current.pins) {
       edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.newText);
@@ -42,5 +45,5 @@ export async function pinPushedImage(pushed: PushedImage, settings: Settings): P
     files++;
   }
   const applied = pinned > 0 && (await vscode.workspace.applyEdit(edit));
-  return applied ? { pinned, repinned, files, applied } : { pinned: 0, repinned: 0, files: 0, applied };
+  return applied ? { pinned, repinned, files, applied, refused } : { pinned: 0, repinned: 0, files: 0, applied, refused };
 }
