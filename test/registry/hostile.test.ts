@@ -207,6 +207,25 @@ test('duplicate child digests in an index are fetched once', async () => {
   ].sort());
 });
 
+test('an index of 1,000 distinct children: the first 32 are read for sizes and dates, the rest keep what the index says', { timeout: 60_000 }, async () => {
+  const server = await hostile();
+  const children = Array.from({ length: 1000 }, () => buildImage('team/many', 'v1'));
+  for (const child of children) route(server, 'team/many', child, [child.manifest.digest]);
+  server.on('/v2/team/many/manifests/v1', serve(bigIndex(children, 1000)));
+  const warnings: string[] = [];
+  const onWarning = (warning: Error): void => void warnings.push(warning.name);
+  process.on('warning', onWarning);
+  try {
+    const info = await clientFor().getManifest({ registry: server.host, path: 'team/many', reference: 'v1' }, { detail: 'platforms' });
+    assert.equal(info.platforms?.length, 1000);
+    assert.equal(info.platforms?.filter((p) => p.totalSize !== undefined && p.created !== undefined).length, 32);
+    assert.equal(server.requests.filter((r) => r.path !== '/v2/').length, 1 + 2 * 32);
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, [], 'no MaxListenersExceededWarning');
+});
+
 /** A pager whose page n holds `tagsOf(n)` and links to page n + 1 while `more(n)`. */
 function pager(tagsOf: (page: number) => unknown, more: (page: number) => boolean): Handler {
   return (request, response) => {

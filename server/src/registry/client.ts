@@ -271,6 +271,21 @@ export class HttpRegistryClient implements RegistryClient {
    * Adds what the manifest alone does not say: the config of an image (from `manifest` on), the children of an
    * index (for `platforms`).
    */
+  /** The first MAX_CHILDREN_READ distinct children of an index, each read once, CHILD_CONCURRENCY at a time. */
+  private async childDetails(repo: RepositoryName, platforms: readonly PlatformInfo[], signal: AbortSignal): Promise<Map<string, ManifestInfo>> {
+    const digests = [...new Set(platforms.map((platform) => platform.digest))].slice(0, MAX_CHILDREN_READ);
+    const details = new Map<string, ManifestInfo>();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < digests.length) {
+        const digest = digests[next++];
+        details.set(digest, await this.resolve(repo, digest, 'manifest', false, signal));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CHILD_CONCURRENCY, digests.length) }, worker));
+    return details;
+  }
+
   private async complete(repo: RepositoryName, parsed: ParsedManifest, detail: ManifestDetail, signal: AbortSignal): Promise<StoredManifest> {
     if (parsed.kind === 'image') {
       const base = { digest: parsed.digest, mediaType: parsed.mediaType, size: parsed.size, isIndex: false, totalSize: parsed.totalSize, configMediaType: parsed.config.mediaType };
@@ -279,19 +294,24 @@ export class HttpRegistryClient implements RegistryClient {
     }
     let platforms: PlatformInfo[] = parsed.platforms;
     if (detail === 'platforms') {
-      // Each child once, however many entries name it.
-      const digests = new Set(parsed.platforms.map((platform) => platform.digest));
-      const children = new Map([...digests].map((digest) => [digest, this.resolve(repo, digest, 'manifest', false, signal)]));
-      platforms = await Promise.all(
-        parsed.platforms.map(async (platform) => {
-          const child = await children.get(platform.digest)!;
-          return { ...platform, ...(child.totalSize === undefined ? {} : { totalSize: child.totalSize }), ...(child.created === undefined ? {} : { created: child.created }) };
-        }),
-      );
+      const children = await this.childDetails(repo, parsed.platforms, signal);
+      platforms = parsed.platforms.map((platform) => {
+        const child = children.get(platform.digest);
+        if (child === undefined) return platform;
+        return { ...platform, ...(child.totalSize === undefined ? {} : { totalSize: child.totalSize }), ...(child.created === undefined ? {} : { created: child.created }) };
+      });
     }
     return { digest: parsed.digest, mediaType: parsed.mediaType, size: parsed.size, isIndex: true, platforms };
   }
 }
+
+/**
+ * How many distinct children of one index are read for their sizes and dates (a manifest and a config each):
+ * real multi-platform images have a dozen at most, and the rest of a larger index keeps what the index says.
+ */
+const MAX_CHILDREN_READ = 32;
+/** How many of those are read at a time. */
+const CHILD_CONCURRENCY = 4;
 
 /**
  * HEAD a manifest; a registry that refuses HEAD (405) answers nothing, so that a GET is made instead.
