@@ -36,7 +36,9 @@ before(async () => {
   values = { REGISTRY: registry.host, 'app:1.0': app10.digest, 'app:latest': appLatest.digest, 'sidecar:2.3.1': sidecar.digest, 'multi:v1': multi.digest };
 });
 
-const MISSING_LINE = (host: string): string => `deployment.yaml: cannot pin ${host}/team/app:9.9.9: ${host} has no tag "9.9.9" in team/app\n`;
+const MISSING_LINE = (host: string): string =>
+  `deployment.yaml: cannot pin ${host}/team/app:9.9.9: ${host} has no tag "9.9.9" in team/app\n` +
+  `deployment.yaml:27: not pinned: Image "${host}/team/app:\${TAG}" holds a template placeholder; it is checked only once rendered.\n`;
 
 test('pin rewrites the image fields of a folder in place, byte for byte as expected, and lists what it could not resolve', async () => {
   const dir = materialize(join(FIXTURES, 'workspace'), values);
@@ -252,7 +254,30 @@ test('pin says where an analysis stopped short (a size limit, a YAML error) and 
   const lines = run.stderr.split('\n');
   assert.match(lines[0], /^limited\.yaml:9: images past here are not pinned: The file is larger than [0-9.]+ MB \(--max-file-size-mb\); the rest was not analysed\.$/);
   assert.match(lines[1], /^broken\.yaml:\d+: images past here are not pinned: YAML syntax error: /);
-  assert.equal(lines.slice(2).join('\n'), 'Pinned 2 images in 2 files (1 unique reference asked); 2 parts of files not analysed.\n');
+  // What the syntax error left of the sidecar's image is a sequence to YAML: said too, and it cannot be pulled.
+  assert.match(lines[2], /^broken\.yaml:10: not pinned: The image must be a string, but YAML reads this value as a sequence/);
+  assert.equal(lines.slice(3).join('\n'), 'Pinned 2 images in 2 files (1 unique reference asked); 2 parts of files not analysed; 1 image not a valid reference.\n');
   assert.equal(readFileSync(join(dir, 'limited.yaml'), 'utf8'), limited.replace(app, `${app}@${values['app:1.0']}`));
   assert.equal(readFileSync(join(dir, 'broken.yaml'), 'utf8'), broken.replace(`${app}\n`, `${app}@${values['app:1.0']}\n`));
+});
+
+test('pin names every image it cannot pin and why; only images that cannot be pulled as written make it fail', async () => {
+  const dir = temporaryDir();
+  const meant = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: ${IMAGE}\n  - name: c\n    image: ko://github.com/x/y/cmd/app\n';
+  writeFileSync(join(dir, 'meant.yaml'), meant);
+  const fine = await runCliAsync(['pin', 'meant.yaml'], { cwd: dir, env: isolatedEnv().env });
+  assert.equal(fine.status, 0, fine.stderr);
+  assert.equal(
+    fine.stderr,
+    'meant.yaml:7: not pinned: Image "${IMAGE}" holds a template placeholder; it is checked only once rendered.\n' +
+      'meant.yaml:9: not pinned: ko replaces a ko:// value with the reference of the image it builds.\n' +
+      'Pinned 0 images in 0 files (0 unique references asked).\n',
+  );
+
+  writeFileSync(join(dir, 'broken.yaml'), meant.replace('${IMAGE}', 'Web:1.0'));
+  const broken = await runCliAsync(['pin', 'broken.yaml'], { cwd: dir, env: isolatedEnv().env });
+  assert.equal(broken.status, 1, broken.stderr);
+  assert.match(broken.stderr, /^broken\.yaml:7: not pinned: Repository name must be lowercase/m);
+  assert.match(broken.stderr, /; 1 image not a valid reference\.\n$/);
+  assert.equal(readFileSync(join(dir, 'broken.yaml'), 'utf8'), meant.replace('${IMAGE}', 'Web:1.0'));
 });

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../core/analysis';
+import { unpinnableImages } from '../core/imageSites';
 import type { Analysis } from '../core/analysis';
 import type { PinnedImage } from '../core/edits/pinEdits';
 import { applyEdits } from '../core/edits/textEdit';
@@ -84,6 +85,23 @@ export function reportStoppedShort(targets: readonly PinTarget<Input>[], stderr:
     places += found.length;
   }
   return places;
+}
+
+/**
+ * Tells on stderr, one line per image field that no pin can touch (a placeholder, a ko:// value, a
+ * value that is not a reference), why it was not pinned. Returns how many of them cannot be pulled
+ * as written: those make pin fail, the others are left as their authors meant them.
+ */
+export function reportUnpinnable(targets: readonly PinTarget<Input>[], stderr: (text: string) => void): number {
+  let broken = 0;
+  for (const { id, analysis } of targets) {
+    const found = unpinnableImages(analysis);
+    if (found.length === 0) continue;
+    const lines = TextDocument.create('file:///pin', 'yaml', 0, analysis.text);
+    for (const image of found) stderr(`${id.path}:${lines.positionAt(image.start).line + 1}: not pinned: ${image.why}\n`);
+    broken += found.filter((image) => image.broken).length;
+  }
+  return broken;
 }
 
 export interface PinWriteIo {

@@ -12,6 +12,7 @@ import type { AnonymousPullQuery, ManifestQuery } from './facts';
 import type { ContainerFields, KustomizeImageFields } from './manifest/imageFields';
 import type { YamlScalar } from './manifest/yamlTree';
 import { effectivePullPolicy } from './policy/pullPolicy';
+import { koImportPath } from './reference/ko';
 import { parseReference } from './reference/reference';
 import type { ImageReference } from './reference/reference';
 import type { Span } from './span';
@@ -110,4 +111,39 @@ export function anonymousPullQueries(analysis: Analysis): AnonymousPullQuery[] {
     seen.add(id);
   }
   return queries;
+}
+
+/** An image field no pin can touch, with why; `broken` when the image cannot be pulled as written. */
+export interface UnpinnableImage {
+  readonly start: number;
+  readonly end: number;
+  readonly why: string;
+  readonly broken: boolean;
+}
+
+/** The findings that mark an image value pinning cannot read as a reference. */
+const UNPINNABLE: ReadonlyMap<string, boolean> = new Map([
+  ['templated-image', false],
+  ['invalid-reference', true],
+  ['image-not-string', true],
+]);
+
+/**
+ * Every image field of a file that is not an image site, in text order: placeholders, `ko://` values,
+ * values that do not parse or are not strings. Pinning says so for each instead of passing over it.
+ */
+export function unpinnableImages(analysis: Analysis): UnpinnableImage[] {
+  const found: UnpinnableImage[] = [];
+  for (const doc of analysis.documents) {
+    for (const finding of doc.analysis.findings) {
+      const broken = UNPINNABLE.get(finding.code);
+      if (broken !== undefined) found.push({ start: doc.start + finding.start, end: doc.start + finding.end, why: finding.message, broken });
+    }
+    for (const container of doc.analysis.fields.containers) {
+      const scalar = container.image?.value;
+      if (!scalar || !koImportPath(scalar.value)) continue;
+      found.push({ ...absolute(doc, scalar), why: 'ko replaces a ko:// value with the reference of the image it builds.', broken: false });
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
 }

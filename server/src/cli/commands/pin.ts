@@ -11,7 +11,7 @@
 import type { PinSettings } from '../../core/settings';
 import { pinEdits } from '../../engine';
 import { CliError, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE, maxFileSize, parseCommandLine } from '../args';
-import { PIN_STYLE_FLAGS, pinSettings, plural, readPinTargets, reportStoppedShort, writePins } from '../pinFiles';
+import { PIN_STYLE_FLAGS, pinSettings, plural, readPinTargets, reportStoppedShort, reportUnpinnable, writePins } from '../pinFiles';
 import type { PinWriteIo } from '../pinFiles';
 import { openClient, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo } from '../registry';
@@ -41,9 +41,12 @@ ${MAX_FILE_SIZE_USAGE}
   -h, --help                 Show this help.
 
 ${REGISTRY_USAGE}
-Exit status: 0 when every image was pinned (or already was), 1 when some could not be resolved, their edit
-was refused because it would not read back as the pinned image, or a part of a file was not analysed (each
-listed on stderr; the others are still pinned), 2 for a usage, read or write error (then no file was changed).
+Images that no pin can touch are named on stderr with why: a template placeholder or a ko:// value (left
+as meant), a value that is not a valid reference (it cannot be pulled either).
+Exit status: 0 when every image was pinned (or already was, or is a placeholder or ko:// value), 1 when
+some could not be resolved, are not valid references, their edit was refused because it would not read back
+as the pinned image, or a part of a file was not analysed (each listed on stderr; the others are still
+pinned), 2 for a usage, read or write error (then no file was changed).
 `;
 
 export interface PinIo extends RegistryIo, PinWriteIo {
@@ -92,10 +95,12 @@ export async function pin(argv: string[], io: PinIo): Promise<boolean> {
   const { pinned, changed } = await writePins(report.files, command.pin, command.dryRun, io);
   for (const skipped of report.skipped) io.stderr(`${skipped.id.path}: cannot pin ${skipped.image}: ${skipped.reason}\n`);
   const stoppedShort = reportStoppedShort(targets, io.stderr);
+  const broken = reportUnpinnable(targets, io.stderr);
   const verb = command.dryRun ? 'Would pin' : 'Pinned';
   const unresolved = report.skipped.length > 0 ? `; ${plural(report.skipped.length, 'image')} could not be resolved` : '';
   const unread = stoppedShort > 0 ? `; ${plural(stoppedShort, 'part')} of files not analysed` : '';
+  const invalid = broken > 0 ? `; ${plural(broken, 'image')} not a valid reference` : '';
   const asked = plural(report.asked, 'unique reference');
-  io.stderr(`${verb} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} (${asked} asked)${unresolved}${unread}.\n`);
-  return report.skipped.length > 0 || stoppedShort > 0;
+  io.stderr(`${verb} ${plural(pinned, 'image')} in ${plural(changed.length, 'file')} (${asked} asked)${unresolved}${unread}${invalid}.\n`);
+  return report.skipped.length > 0 || stoppedShort > 0 || broken > 0;
 }
