@@ -16,17 +16,27 @@ import { applyEdits } from '../core/edits/textEdit';
 import type { PinSettings } from '../core/settings';
 import type { PinTarget } from '../engine';
 import { FileWriteError, writeFiles } from '../fs/atomicWrite';
-import { CliError, MAX_FILE_SIZE_FLAG } from './args';
+import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION } from './args';
 import { unifiedDiff } from './diff';
 import { readInputs } from './inputs';
 import type { Input } from './inputs';
 import { formatPlatform, parsePlatformArgument } from './platform';
+import { REGISTRY_FLAGS } from './registry';
 
 /** The `parseArgs` options that say how a pin is written. */
 export const PIN_STYLE_FLAGS = {
   'keep-tag': { type: 'boolean', default: false },
   'drop-tag': { type: 'boolean', default: false },
   platform: { type: 'string' },
+} as const;
+
+/** The flags `pin` and `push` share: the registry's, how pins are written, the size limit, a dry run, help. */
+export const PIN_COMMAND_FLAGS = {
+  ...REGISTRY_FLAGS,
+  ...PIN_STYLE_FLAGS,
+  ...MAX_FILE_SIZE_OPTION,
+  'dry-run': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export interface PinStyleValues {
@@ -70,21 +80,31 @@ function stoppedAt(analysis: Analysis): Array<{ readonly start: number; readonly
   return [...inDocuments, ...analysis.fileFindings].filter((finding) => STOPPED_SHORT.has(finding.code));
 }
 
+/** Writes one stderr line per place of each file, as `path:line: text`. */
+function tellPlaces<T extends { readonly start: number }>(
+  targets: readonly PinTarget<Input>[],
+  placesOf: (analysis: Analysis) => readonly T[],
+  text: (place: T) => string,
+  stderr: (text: string) => void,
+): T[] {
+  const all: T[] = [];
+  for (const { id, analysis } of targets) {
+    const places = placesOf(analysis);
+    if (places.length === 0) continue;
+    const lines = TextDocument.create('file:///pin', 'yaml', 0, analysis.text);
+    for (const place of places) stderr(`${id.path}:${lines.positionAt(place.start).line + 1}: ${text(place)}\n`);
+    all.push(...places);
+  }
+  return all;
+}
+
 /**
  * Tells on stderr, one line per place, where the analysis of a file stopped short (the size limit,
  * binary content, too many containers, a YAML syntax error): images past it were not pinned, and
  * pin must not say it pinned everything. Returns how many places there are.
  */
 export function reportStoppedShort(targets: readonly PinTarget<Input>[], stderr: (text: string) => void): number {
-  let places = 0;
-  for (const { id, analysis } of targets) {
-    const found = stoppedAt(analysis);
-    if (found.length === 0) continue;
-    const lines = TextDocument.create('file:///pin', 'yaml', 0, analysis.text);
-    for (const { start, message } of found) stderr(`${id.path}:${lines.positionAt(start).line + 1}: images past here are not pinned: ${message}\n`);
-    places += found.length;
-  }
-  return places;
+  return tellPlaces(targets, stoppedAt, (place) => `images past here are not pinned: ${place.message}`, stderr).length;
 }
 
 /**
@@ -93,15 +113,7 @@ export function reportStoppedShort(targets: readonly PinTarget<Input>[], stderr:
  * as written: those make pin fail, the others are left as their authors meant them.
  */
 export function reportUnpinnable(targets: readonly PinTarget<Input>[], stderr: (text: string) => void): number {
-  let broken = 0;
-  for (const { id, analysis } of targets) {
-    const found = unpinnableImages(analysis);
-    if (found.length === 0) continue;
-    const lines = TextDocument.create('file:///pin', 'yaml', 0, analysis.text);
-    for (const image of found) stderr(`${id.path}:${lines.positionAt(image.start).line + 1}: not pinned: ${image.why}\n`);
-    broken += found.filter((image) => image.broken).length;
-  }
-  return broken;
+  return tellPlaces(targets, unpinnableImages, (image) => `not pinned: ${image.why}`, stderr).filter((image) => image.broken).length;
 }
 
 export interface PinWriteIo {

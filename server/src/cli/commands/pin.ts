@@ -10,10 +10,10 @@
  */
 import type { PinSettings } from '../../core/settings';
 import { pinEdits } from '../../engine';
-import { CliError, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE, maxFileSize, parseCommandLine } from '../args';
-import { PIN_STYLE_FLAGS, pinSettings, plural, readPinTargets, reportStoppedShort, reportUnpinnable, writePins } from '../pinFiles';
+import { CliError, MAX_FILE_SIZE_USAGE, maxFileSize, parseCommandLine } from '../args';
+import { PIN_COMMAND_FLAGS, pinSettings, plural, readPinTargets, reportStoppedShort, reportUnpinnable, writePins } from '../pinFiles';
 import type { PinWriteIo } from '../pinFiles';
-import { openClient, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
+import { openClient, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo } from '../registry';
 
 export const PIN_USAGE = `Usage: image-aware pin [options] PATH...
@@ -64,13 +64,7 @@ interface PinCommand {
 export async function pin(argv: string[], io: PinIo): Promise<boolean> {
   const { values, positionals } = parseCommandLine({
     args: argv,
-    options: {
-      ...REGISTRY_FLAGS,
-      ...PIN_STYLE_FLAGS,
-      ...MAX_FILE_SIZE_OPTION,
-      'dry-run': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: PIN_COMMAND_FLAGS,
     allowPositionals: true,
   });
   if (values.help) {

@@ -11,10 +11,10 @@ import { effectiveTag } from '../../core/facts';
 import { pushedPinEdits, pushImage } from '../../engine';
 import { toolVerifiesTls } from '../../registry/hosts';
 import { chooseBuildTool, TOOL_NAMES } from '../../tools';
-import { CliError, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
-import { PIN_STYLE_FLAGS, pinSettings, plural, readPinTargets, reportStoppedShort, writePins } from '../pinFiles';
+import { CliError, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
+import { PIN_COMMAND_FLAGS, pinSettings, plural, readPinTargets, reportStoppedShort, writePins } from '../pinFiles';
 import type { PinWriteIo } from '../pinFiles';
-import { openClient, referenceArgument, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
+import { openClient, referenceArgument, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo } from '../registry';
 
 const TOOL_SETTINGS = ['auto', ...TOOL_NAMES] as const;
@@ -64,14 +64,7 @@ export interface PushIo extends RegistryIo, PinWriteIo {
 export async function push(argv: string[], io: PushIo): Promise<boolean> {
   const { values, positionals } = parseCommandLine({
     args: argv,
-    options: {
-      ...REGISTRY_FLAGS,
-      ...PIN_STYLE_FLAGS,
-      ...MAX_FILE_SIZE_OPTION,
-      tool: { type: 'string', default: 'auto' },
-      'dry-run': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...PIN_COMMAND_FLAGS, tool: { type: 'string', default: 'auto' } },
     allowPositionals: true,
   });
   if (values.help) {
