@@ -3,7 +3,7 @@
  * (analyses, settings, workspace index) and the crash barrier. Handlers keep no state of their own
  * beyond what they are given here.
  */
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { CancellationToken, Connection, ResponseError, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from '../core/analysis';
 import type { Settings } from '../core/settings';
@@ -40,4 +40,28 @@ export async function openAnalysis(context: ServerContext, uri: string): Promise
   const document = context.documents.get(uri);
   if (!document) return null;
   return { document, settings, analysis: context.analyses.analysisOf(document, settings.maxFileSize) };
+}
+
+/**
+ * Answers a request about the open document `uri` under the crash barrier: `answer` gets its
+ * Analysis; null when the document is not open.
+ */
+export function answerFor<T>(
+  context: ServerContext,
+  method: string,
+  uri: string,
+  token: CancellationToken,
+  answer: (open: OpenAnalysis) => T | null | Promise<T | null>,
+): Promise<T | null | ResponseError<void>> {
+  return context.runSafe<T | null>(method, token, null, async () => {
+    const open = await openAnalysis(context, uri);
+    return open && answer(open);
+  });
+}
+
+/** What `promise` resolves to within `ms` milliseconds, else undefined (the promise goes on). */
+export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

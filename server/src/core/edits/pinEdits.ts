@@ -153,20 +153,19 @@ function checked(plan: PlannedPin, checker: EditChecker): PinnedImage | RefusedP
 }
 
 /**
- * The pin for one image site of the file `text` (a container image, or a kustomize entry with
- * `newTag`), refused when its check fails; null when it is pinned already or its tag is not known to
- * exist. `checker` may be shared by the calls for one document, so it is parsed once.
+ * The edit for one image site of the file `text` under the registry's facts, checked, or null when
+ * there is nothing to do. `checker` may be shared by the calls for one document, so it is parsed once.
  */
-export function pinSite(
-  text: string,
-  site: ImageSite,
-  facts: RegistryFacts,
-  pin: PinSettings,
-  checker = new EditChecker(text, site.doc),
-): PinnedImage | RefusedPin | null {
+export type SitePin = (text: string, site: ImageSite, facts: RegistryFacts, pin: PinSettings, checker?: EditChecker) => PinnedImage | RefusedPin | null;
+
+/**
+ * Pins one image site (a container image, or a kustomize entry with `newTag`), refused when its
+ * check fails; null when it is pinned already or its tag is not known to exist.
+ */
+export const pinSite: SitePin = (text, site, facts, pin, checker = new EditChecker(text, site.doc)) => {
   const plan = planPin(text, site, facts, pin);
   return plan === null || 'refusal' in plan ? plan : checked(plan, checker);
-}
+};
 
 /** The planned edit that makes a pinned site name `digest` instead (Update pinned digest), keeping its tag. */
 function repinEdit(site: ImageSite, digest: string): PlannedEdit | null {
@@ -185,13 +184,7 @@ function repinEdit(site: ImageSite, digest: string): PlannedEdit | null {
  * platform's image of it: what pinning a platform writes). `site.ref.digest` is the digest the
  * result replaces.
  */
-export function repinSite(
-  text: string,
-  site: ImageSite,
-  facts: RegistryFacts,
-  pin: PinSettings,
-  checker = new EditChecker(text, site.doc),
-): PinnedImage | RefusedPin | null {
+export const repinSite: SitePin = (text, site, facts, pin, checker = new EditChecker(text, site.doc)) => {
   const ref = site.ref;
   if (ref.tag === null || ref.digest === null) return null;
   const answer = tagAnswer(facts, ref);
@@ -199,7 +192,7 @@ export function repinSite(
   const choice = choosePin(answer, pin);
   const planned = repinEdit(site, choice.digest);
   return planned && checked({ site, planned, value: withTagAndDigest(ref, ref.tag, choice.digest), choice }, checker);
-}
+};
 
 export interface FilePins {
   readonly pins: readonly PinnedImage[];

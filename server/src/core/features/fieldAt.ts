@@ -25,16 +25,26 @@ function onField(field: Field | null, offset: number): field is Field {
  * the default to preselect).
  */
 export function containerAt(analysis: Analysis, offset: number): ContainerFields | null {
-  const doc = documentAt(analysis, offset);
-  if (!doc) return null;
-  const relative = offset - doc.start;
-  let found: ContainerFields | null = null;
   // Containers nest only through aliases, so the last one that spans offset is the innermost.
-  for (const container of doc.analysis.fields.containers) {
-    const end = container.flow ? container.end + 1 : lineEndOf(analysis.text, doc.start + container.end) - doc.start;
-    if (relative >= container.start && relative <= end) found = container;
-  }
-  return found;
+  return spanning(analysis, offset, (doc) => doc.analysis.fields.containers).pop() ?? null;
+}
+
+/**
+ * The items of the document at offset whose reach covers it: a flow mapping reaches its closing
+ * brace, a block one the end of its last line.
+ */
+function spanning<T extends { readonly start: number; readonly end: number; readonly flow?: boolean }>(
+  analysis: Analysis,
+  offset: number,
+  itemsOf: (doc: AnalyzedDocument) => readonly T[],
+): T[] {
+  const doc = documentAt(analysis, offset);
+  if (!doc) return [];
+  const relative = offset - doc.start;
+  return itemsOf(doc).filter((item) => {
+    const end = item.flow ? item.end + 1 : lineEndOf(analysis.text, doc.start + item.end) - doc.start;
+    return relative >= item.start && relative <= end;
+  });
 }
 
 export function fieldAt(analysis: Analysis, offset: number): FieldHit | null {
@@ -57,12 +67,5 @@ export function fieldAt(analysis: Analysis, offset: number): FieldHit | null {
 
 /** The kustomize `images:` entry whose mapping spans offset (to the end of its last line), if any. */
 export function kustomizeEntryAt(analysis: Analysis, offset: number): KustomizeImageFields | null {
-  const doc = documentAt(analysis, offset);
-  if (!doc) return null;
-  const relative = offset - doc.start;
-  for (const entry of doc.analysis.fields.kustomizeImages) {
-    const end = lineEndOf(analysis.text, doc.start + entry.end) - doc.start;
-    if (relative >= entry.start && relative <= end) return entry;
-  }
-  return null;
+  return spanning(analysis, offset, (doc) => doc.analysis.fields.kustomizeImages)[0] ?? null;
 }

@@ -64,28 +64,34 @@ export class FlowScanner {
     }
   }
 
-  private seq(depth: number): YamlSeq {
+  /**
+   * Reads a flow collection from its opening bracket to `close`, one entry per `readEntry` call,
+   * entries separated by commas (a trailing comma allowed); returns the collection's span.
+   */
+  private collection(close: number, readEntry: () => void): { readonly start: number; readonly end: number } {
     const start = this.p++;
-    const items: (YamlNode | null)[] = [];
     for (;;) {
       this.skipSpace();
-      if (this.text.charCodeAt(this.p) === 93 /* ] */) break;
-      items.push(this.node(depth + 1));
+      if (this.text.charCodeAt(this.p) === close) break;
+      readEntry();
       this.skipSpace();
       const c = this.text.charCodeAt(this.p);
       if (c === 44 /* , */) this.p++;
-      else if (c !== 93) decline();
+      else if (c !== close) decline();
     }
     this.p++;
-    return { type: 'seq', flow: true, items, start, end: this.p };
+    return { start, end: this.p };
+  }
+
+  private seq(depth: number): YamlSeq {
+    const items: (YamlNode | null)[] = [];
+    const span = this.collection(93 /* ] */, () => items.push(this.node(depth + 1)));
+    return { type: 'seq', flow: true, items, ...span };
   }
 
   private map(depth: number): YamlMap {
-    const start = this.p++;
     const pairs: YamlPair[] = [];
-    for (;;) {
-      this.skipSpace();
-      if (this.text.charCodeAt(this.p) === 125 /* } */) break;
+    const span = this.collection(125 /* } */, () => {
       const key = this.scalar();
       if (key.style === 'plain' && key.value === '<<') decline(); // A merge key, as in the block scanner.
       this.skipSpace();
@@ -93,15 +99,9 @@ export class FlowScanner {
       this.p++;
       this.skipSpace();
       const c = this.text.charCodeAt(this.p);
-      const value = c === 44 || c === 125 ? null : this.node(depth + 1);
-      pairs.push({ key, value });
-      this.skipSpace();
-      const d = this.text.charCodeAt(this.p);
-      if (d === 44 /* , */) this.p++;
-      else if (d !== 125) decline();
-    }
-    this.p++;
-    return { type: 'map', flow: true, pairs, start, end: this.p };
+      pairs.push({ key, value: c === 44 || c === 125 ? null : this.node(depth + 1) });
+    });
+    return { type: 'map', flow: true, pairs, ...span };
   }
 
   private scalar(): YamlScalar {

@@ -4,7 +4,7 @@
  * Pinning actions use the registry facts already fetched for the document; they never wait.
  */
 import { computeCodeActions } from '../../core/features/codeActions';
-import { openAnalysis } from '../context';
+import { answerFor } from '../context';
 import type { ServerContext } from '../context';
 import { toCodeAction, toOffsets } from '../convert';
 
@@ -15,9 +15,7 @@ export interface CodeActionOptions {
 
 export function registerCodeActions(context: ServerContext, options: CodeActionOptions): void {
   context.connection.onCodeAction((params, token) =>
-    context.runSafe('codeAction', token, null, async () => {
-      const open = await openAnalysis(context, params.textDocument.uri);
-      if (!open) return null;
+    answerFor(context, 'codeAction', params.textDocument.uri, token, (open) => {
       const { start, end } = toOffsets(open.document, params.range);
       const facts = open.settings.registry.online ? context.registry.factsOf(open.document.uri) : null;
       const actions = computeCodeActions(open.analysis, start, end, open.settings, context.workspace.facts(), facts)

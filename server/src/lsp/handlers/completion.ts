@@ -9,7 +9,7 @@
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { computeCompletions, registryCompletionNeed } from '../../core/features/completion';
 import type { RegistryFacts } from '../../core/facts';
-import { openAnalysis } from '../context';
+import { answerFor, within } from '../context';
 import type { ServerContext } from '../context';
 import { toCompletionList } from '../convert';
 
@@ -28,21 +28,16 @@ function signalOf(token: CancellationToken): { signal: AbortSignal; dispose: () 
 
 export function registerCompletion(context: ServerContext): void {
   context.connection.onCompletion((params, token) =>
-    context.runSafe('completion', token, null, async () => {
-      const open = await openAnalysis(context, params.textDocument.uri);
-      if (!open) return null;
+    answerFor(context, 'completion', params.textDocument.uri, token, async (open) => {
       const offset = open.document.offsetAt(params.position);
       const need = open.settings.registry.online ? registryCompletionNeed(open.analysis, offset) : null;
       let facts: RegistryFacts | null = null;
       let incomplete = false;
       if (need) {
         const { signal, dispose } = signalOf(token);
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REGISTRY_WAIT_MS)));
         try {
-          facts = await Promise.race([context.registry.completionFacts(open.document.uri, need, open.settings.registry, signal), timeout]);
+          facts = (await within(context.registry.completionFacts(open.document.uri, need, open.settings.registry, signal), REGISTRY_WAIT_MS)) ?? null;
         } finally {
-          clearTimeout(timer);
           dispose();
         }
         incomplete = facts === null;

@@ -4,24 +4,16 @@
  * running is waited for briefly, so the first hover after opening a file has them too).
  */
 import { computeHover } from '../../core/features/hover';
-import { openAnalysis } from '../context';
+import { answerFor, within } from '../context';
 import type { ServerContext } from '../context';
 import { toHover } from '../convert';
 
 /** How long a hover waits for a registry fetch that is already running. */
 const HOVER_WAIT_MS = 1500;
 
-function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 export function registerHover(context: ServerContext): void {
   context.connection.onHover((params, token) =>
-    context.runSafe('hover', token, null, async () => {
-      const open = await openAnalysis(context, params.textDocument.uri);
-      if (!open) return null;
+    answerFor(context, 'hover', params.textDocument.uri, token, async (open) => {
       const offset = open.document.offsetAt(params.position);
       const pending = open.settings.registry.online ? context.registry.pending(open.document.uri) : undefined;
       if (pending) await within(pending, HOVER_WAIT_MS);

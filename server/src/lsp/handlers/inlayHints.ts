@@ -1,14 +1,12 @@
 /** textDocument/inlayHint: the imagePullPolicy Kubernetes fills in where the manifest sets none. */
 import { computeInlayHints } from '../../core/features/inlayHints';
-import { openAnalysis } from '../context';
+import { answerFor } from '../context';
 import type { ServerContext } from '../context';
 import { toInlayHint, toOffsets } from '../convert';
 
 export function registerInlayHints(context: ServerContext): void {
   context.connection.languages.inlayHint.on((params, token) =>
-    context.runSafe('inlayHint', token, null, async () => {
-      const open = await openAnalysis(context, params.textDocument.uri);
-      if (!open) return null;
+    answerFor(context, 'inlayHint', params.textDocument.uri, token, (open) => {
       const { start, end } = toOffsets(open.document, params.range);
       return computeInlayHints(open.analysis, start, end, open.settings).map((hint) => toInlayHint(hint, open.document));
     }),
