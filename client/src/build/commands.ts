@@ -16,6 +16,7 @@ import { reportFailure } from '../ui/failures';
 import type { Output } from '../ui/output';
 import { ask } from '../ui/pick';
 import { withCancellableProgress } from '../ui/progress';
+import type { ReportProgress } from '../ui/progress';
 import { analyzeDocument } from '../workspace/files';
 import { buildTagOf } from './images';
 import { pinPushedImage } from './pin';
@@ -70,75 +71,70 @@ export class BuildCommands {
     return { output: (line) => this.output.line(line), signal };
   }
 
-  async buildImage(arg: Partial<BuildArguments>): Promise<{ image: string; tool: ToolName } | undefined> {
-    const title = 'Image Aware: Build Image';
+  /** Runs a command, reporting a failure before its tool step (a picker, no tool found) under the command's name. */
+  private async command<T>(name: string, body: () => Promise<T | undefined>): Promise<T | undefined> {
     try {
-      const gathered = await gatherBuild(arg, title, this.lastImage);
+      return await body();
+    } catch (error) {
+      reportFailure(name, error, this.output);
+      return undefined;
+    }
+  }
+
+  /** Runs a tool step under a cancellable progress notification; a failure is reported as `failing`, with the tool's output. */
+  private step<T>(progress: string, failing: string, work: (signal: AbortSignal, report: ReportProgress) => Promise<T>): Promise<T | undefined> {
+    return withCancellableProgress(progress, async (signal, report) => {
+      try {
+        return await work(signal, report);
+      } catch (error) {
+        reportFailure(failing, error, this.output, signal);
+        return undefined;
+      }
+    });
+  }
+
+  buildImage(arg: Partial<BuildArguments>): Promise<{ image: string; tool: ToolName } | undefined> {
+    return this.command('Build Image', async () => {
+      const gathered = await gatherBuild(arg, 'Image Aware: Build Image', this.lastImage);
       if (!gathered) return undefined;
       const { request } = gathered;
       const tool = await chooseTool(gathered.tool);
-      return await withCancellableProgress(`Building ${request.tag} with ${tool.name}`, async (signal) => {
-        try {
-          this.output.start(`Build ${request.tag} from ${request.dockerfile} with ${tool.executable}`);
-          await tool.build(request, this.io(signal));
-        } catch (error) {
-          reportFailure(`Building ${request.tag}`, error, this.output, signal);
-          return undefined;
-        }
+      return this.step(`Building ${request.tag} with ${tool.name}`, `Building ${request.tag}`, async (signal) => {
+        this.output.start(`Build ${request.tag} from ${request.dockerfile} with ${tool.executable}`);
+        await tool.build(request, this.io(signal));
         this.lastImage = request.tag;
         inform(`Built ${request.tag} with ${tool.name}.`);
         return { image: request.tag, tool: tool.name };
       });
-    } catch (error) {
-      reportFailure('Build Image', error, this.output);
-      return undefined;
-    }
+    });
   }
 
-  async buildPushPin(arg: Partial<BuildArguments>): Promise<PushReport | undefined> {
-    const title = 'Image Aware: Build, Push and Pin';
-    try {
-      const gathered = await gatherBuild(arg, title, this.lastImage);
+  buildPushPin(arg: Partial<BuildArguments>): Promise<PushReport | undefined> {
+    return this.command('Build, Push and Pin', async () => {
+      const gathered = await gatherBuild(arg, 'Image Aware: Build, Push and Pin', this.lastImage);
       if (!gathered) return undefined;
       const { request } = gathered;
       const tool = await chooseTool(gathered.tool);
-      return await withCancellableProgress(`Building, pushing and pinning ${request.tag} with ${tool.name}`, async (signal, report) => {
-        try {
-          this.output.start(`Build ${request.tag} from ${request.dockerfile} with ${tool.executable}`);
-          report('building');
-          await tool.build(request, this.io(signal));
-          this.lastImage = request.tag;
-          report('pushing');
-          return await this.pushAndPin(request.tag, tool, true, signal);
-        } catch (error) {
-          reportFailure(`Build, push and pin of ${request.tag}`, error, this.output, signal);
-          return undefined;
-        }
+      const progress = `Building, pushing and pinning ${request.tag} with ${tool.name}`;
+      return this.step(progress, `Build, push and pin of ${request.tag}`, async (signal, report) => {
+        this.output.start(`Build ${request.tag} from ${request.dockerfile} with ${tool.executable}`);
+        report('building');
+        await tool.build(request, this.io(signal));
+        this.lastImage = request.tag;
+        report('pushing');
+        return this.pushAndPin(request.tag, tool, true, signal);
       });
-    } catch (error) {
-      reportFailure('Build, Push and Pin', error, this.output);
-      return undefined;
-    }
+    });
   }
 
-  async pushImage(arg: Partial<PushArguments>): Promise<PushReport | undefined> {
-    const title = 'Image Aware: Push Image';
-    try {
-      const image = arg.image ?? (await ask({ title, prompt: 'The local image to push (by tag)', value: this.suggestedImage() ?? '', validate: tagProblem }));
+  pushImage(arg: Partial<PushArguments>): Promise<PushReport | undefined> {
+    return this.command('Push Image', async () => {
+      const prompt = { title: 'Image Aware: Push Image', prompt: 'The local image to push (by tag)', value: this.suggestedImage() ?? '', validate: tagProblem };
+      const image = arg.image ?? (await ask(prompt));
       if (image === undefined) return undefined;
       const tool = await chooseTool(arg.tool ?? buildSettings().tool);
-      return await withCancellableProgress(`Pushing ${image} with ${tool.name}`, async (signal) => {
-        try {
-          return await this.pushAndPin(image.trim(), tool, arg.pin ?? true, signal);
-        } catch (error) {
-          reportFailure(`Pushing ${image}`, error, this.output, signal);
-          return undefined;
-        }
-      });
-    } catch (error) {
-      reportFailure('Push Image', error, this.output);
-      return undefined;
-    }
+      return this.step(`Pushing ${image} with ${tool.name}`, `Pushing ${image}`, (signal) => this.pushAndPin(image.trim(), tool, arg.pin ?? true, signal));
+    });
   }
 
   /** Pushes, reads back the digest the registry serves for the tag, and pins it in the workspace. */
@@ -185,9 +181,9 @@ export class BuildCommands {
     }
   }
 
-  async login(arg: Partial<LoginArguments>): Promise<{ registry: string; tool: ToolName } | undefined> {
+  login(arg: Partial<LoginArguments>): Promise<{ registry: string; tool: ToolName } | undefined> {
     const title = 'Image Aware: Log In to a Registry';
-    try {
+    return this.command('Log In', async () => {
       const suggested = this.suggestedImage();
       const registry = arg.registry ?? (await ask({ title, prompt: 'Registry (host[:port])', value: (suggested && registryOf(suggested)) ?? 'docker.io' }));
       if (!registry) return undefined;
@@ -198,21 +194,13 @@ export class BuildCommands {
       if (!password) return undefined;
       const tool = await chooseTool(arg.tool ?? buildSettings().tool);
       const settings = coreSettings();
-      return await withCancellableProgress(`Logging in to ${registry} with ${tool.name}`, async (signal) => {
-        try {
-          this.output.start(`Log in to ${registry} as ${username} with ${tool.executable}`);
-          await tool.login({ registry, username, password, tlsVerify: toolVerifiesTls(registry, settings.registry.insecureRegistries) }, this.io(signal));
-        } catch (error) {
-          reportFailure(`Logging in to ${registry}`, error, this.output, signal);
-          return undefined;
-        }
+      return this.step(`Logging in to ${registry} with ${tool.name}`, `Logging in to ${registry}`, async (signal) => {
+        this.output.start(`Log in to ${registry} as ${username} with ${tool.executable}`);
+        await tool.login({ registry, username, password, tlsVerify: toolVerifiesTls(registry, settings.registry.insecureRegistries) }, this.io(signal));
         inform(`Logged in to ${registry} as ${username}; ${tool.name} keeps the credentials in its own config.`);
         return { registry, tool: tool.name };
       });
-    } catch (error) {
-      reportFailure('Log In', error, this.output);
-      return undefined;
-    }
+    });
   }
 
   /** The image under the cursor in a manifest, else the one built or pushed last. */
