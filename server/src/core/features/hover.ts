@@ -15,6 +15,7 @@ import type { ImageReference } from '../reference/reference';
 import { isTemplated } from '../diagnostics/templates';
 import type { RegistryFacts } from '../facts';
 import { fieldAt } from './fieldAt';
+import { code } from './markdown';
 import { registryLines } from './registryHover';
 import type { Hover } from './types';
 
@@ -23,10 +24,6 @@ const POLICY_MEANING: Record<PullPolicy, string> = {
   IfNotPresent: 'the kubelet pulls only when the node has no image by this name yet; a tag pushed again is not picked up by nodes that have the old one.',
   Never: 'the kubelet never pulls; the image must already be on the node, or the pod fails with ErrImageNeverPull.',
 };
-
-function code(text: string): string {
-  return '`' + text.replace(/`/g, "'") + '`';
-}
 
 function referenceTable(ref: ImageReference): string[] {
   const domainNote = ref.parts.domain ? '' : ' (implied: Docker Hub)';

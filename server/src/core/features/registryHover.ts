@@ -7,6 +7,7 @@
 import { digestAnswer, problemOf, tagAnswer, effectiveTag } from '../facts';
 import type { ManifestAnswer, ManifestFound, PlatformFact, RegistryFacts } from '../facts';
 import type { ImageReference } from '../reference/reference';
+import { code } from './markdown';
 
 /** The labels worth a line, in this order (org.opencontainers.image.* annotation keys). */
 const KEY_LABELS = ['title', 'description', 'version', 'revision', 'source', 'url', 'vendor', 'licenses', 'created'];
@@ -17,10 +18,6 @@ const MEDIA_TYPES: Readonly<Record<string, string>> = {
   'application/vnd.docker.distribution.manifest.list.v2+json': 'Docker manifest list',
   'application/vnd.docker.distribution.manifest.v2+json': 'Docker image manifest (schema 2)',
 };
-
-function code(text: string): string {
-  return '`' + text.replace(/`/g, "'") + '`';
-}
 
 /** Bytes in decimal units, as `docker images` shows sizes: 1 kB = 1000 B. */
 export function formatSize(bytes: number): string {
