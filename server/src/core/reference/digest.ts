@@ -10,7 +10,7 @@
  * character is lowercase hex.
  */
 import type { Span } from '../span';
-import type { ReferenceErrorCategory } from './reference';
+import type { ReferenceErrorCategory } from './category';
 import { characterAt, quote } from './quote';
 
 /** Hex length per supported algorithm. A Map, so that names like "constructor" find nothing. */

@@ -30,20 +30,13 @@
  * for the user and the span of the input that is wrong.
  */
 import type { Span } from '../span';
+import type { ReferenceErrorCategory } from './category';
 import { checkDigest } from './digest';
 import { matchReferenceGrammar } from './grammar';
 import { characterAt, quote } from './quote';
 
+export type { ReferenceErrorCategory } from './category';
 export { isValidTag } from './grammar';
-
-export type ReferenceErrorCategory =
-  | 'invalid reference format'
-  | 'repository name must be lowercase'
-  | 'repository name must not be more than 255 characters'
-  | 'cannot specify 64-byte hexadecimal strings'
-  | 'invalid checksum digest format'
-  | 'invalid checksum digest length'
-  | 'unsupported digest algorithm';
 
 export interface ImageReference {
   readonly input: string;
