@@ -143,6 +143,7 @@ const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
   ['registry.insecureRegistries keeps non-empty strings, trimmed', { registry: { insecureRegistries: [' 10.0.0.5:5000 ', '', 7, 'registry.lan'] } }, { registry: { insecureRegistries: ['10.0.0.5:5000', 'registry.lan'] } }],
   ['registry.insecureRegistries as a string is ignored', { registry: { insecureRegistries: 'registry.lan' } }, {}],
   ['registry.caFiles keeps string paths', { registry: { caFiles: { 'registry.lan': '/etc/ca.pem', bad: 3, '': '/x' } } }, { registry: { caFiles: { 'registry.lan': '/etc/ca.pem' } } }],
+  ['registry.caFiles as a list of paths is ignored', { registry: { caFiles: ['/etc/ca.pem'] } }, {}],
   ['pin.keepTag = false', { pin: { keepTag: false } }, { pin: { keepTag: false } }],
   ['pin.platform = "linux/amd64"', { pin: { platform: 'linux/amd64' } }, { pin: { platform: 'linux/amd64' } }],
   ['pin.platform = "Linux/ARM64/v8" is lowercased', { pin: { platform: 'Linux/ARM64/v8' } }, { pin: { platform: 'linux/arm64/v8' } }],

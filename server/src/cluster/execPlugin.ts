@@ -16,6 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Cluster as KubeClusterEntry } from '@kubernetes/client-node';
+import { record } from '../core/json';
 import { describeEnding } from '../process/describe';
 import { HELPER_LEFTOVER_MS, runInGroup } from '../process/group';
 import type { ProcessEnv } from '../process/group';
@@ -57,10 +58,6 @@ export interface ExecRunOptions {
   readonly now: () => number;
 }
 
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
@@ -70,14 +67,14 @@ function text(value: unknown): string {
  * to IfAvailable, v1 requires it), or what is wrong with it, in kubectl's words.
  */
 export function readExecConfig(raw: unknown, user: string): ExecConfig | string {
-  const exec = asRecord(raw);
+  const exec = record(raw);
   const command = text(exec.command);
   const apiVersion = text(exec.apiVersion);
   if (command === '') return `command must be specified for ${user} to use exec authentication plugin`;
   if (apiVersion === '') return `apiVersion must be specified for ${user} to use exec authentication plugin`;
   const env: { name: string; value: string }[] = [];
   for (const entry of Array.isArray(exec.env) ? exec.env : []) {
-    const { name, value } = asRecord(entry);
+    const { name, value } = record(entry);
     if (text(name) === '') return `env variable name must be specified for ${user} to use exec authentication plugin`;
     env.push({ name: text(name), value: text(value) });
   }
@@ -114,7 +111,7 @@ function clusterInfo(cluster: KubeClusterEntry): Record<string, unknown> {
 export function parseExecCredential(stdout: string, apiVersion: string): ExecCredential | string {
   let parsed: Record<string, unknown>;
   try {
-    parsed = asRecord(JSON.parse(stdout));
+    parsed = record(JSON.parse(stdout));
   } catch {
     return 'its output is not an ExecCredential in JSON';
   }
@@ -122,7 +119,7 @@ export function parseExecCredential(stdout: string, apiVersion: string): ExecCre
   if (parsed.apiVersion !== apiVersion) {
     return `it is configured for ${apiVersion} but answered ${API_VERSIONS.includes(parsed.apiVersion) ? parsed.apiVersion : 'another version'}`;
   }
-  const status = asRecord(parsed.status);
+  const status = record(parsed.status);
   const token = text(status.token) || null;
   const clientCertificateData = text(status.clientCertificateData) || null;
   const clientKeyData = text(status.clientKeyData) || null;

@@ -5,6 +5,7 @@
  */
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, SEVERITY_SETTINGS } from './diagnostics/catalog';
 import type { DiagnosticCode, SeveritySetting } from './diagnostics/catalog';
+import { record } from './json';
 
 export interface Settings {
   readonly severity: Readonly<Record<DiagnosticCode, SeveritySetting>>;
@@ -44,10 +45,6 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /** `os/architecture[/variant]`, lowercase, as OCI platforms are written. */
 const PLATFORM = /^[a-z0-9_.-]+\/[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)?$/;
-
-function record(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-}
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item.trim() !== '').map((item) => item.trim()) : [];

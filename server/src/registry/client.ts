@@ -15,13 +15,14 @@ import { isBoolean, isManifestEntryOf, isTagDigest, isTagList } from './cacheVal
 import type { ManifestEntry, StoredManifest, TagDigest } from './cacheValues';
 import { cachedKeychain, createDefaultKeychain } from './credentials/keychain';
 import type { Keychain } from './credentials/credential';
-import { RegistryError } from './errors';
+import { cancelled, RegistryError } from './errors';
 import { DOCKER_HUB, normalizeRegistry } from './hosts';
 import { fetchImageConfig, fetchManifest, headManifest, isDigest, isImageConfig, type ParsedManifest } from './manifest';
 import { SingleFlight } from './singleFlight';
 import { fetchTags, TAG_LIST_LIMITS } from './tags';
 import type { TagListLimits } from './tags';
-import { Transport, type RequestEvent } from './transport';
+import type { RequestEvent } from './exchange';
+import { Transport } from './transport';
 import { isValidDigest, isValidTag } from './validate';
 import type {
   AuthRequirement,
@@ -133,7 +134,7 @@ export class HttpRegistryClient implements RegistryClient {
         }
       },
       options.signal,
-      () => aborted(repo.registry),
+      () => cancelled(repo.registry),
     );
   }
 
@@ -142,7 +143,7 @@ export class HttpRegistryClient implements RegistryClient {
     const reference = checkReference(ref.reference, repo.registry);
     const detail = options.detail ?? 'manifest';
     const key = `manifest|${repo.registry}/${repo.path}|${reference}|${detail}|${options.fresh === true}`;
-    return this.flights.run(key, (signal) => this.resolve(repo, reference, detail, options.fresh === true, signal), options.signal, () => aborted(repo.registry));
+    return this.flights.run(key, (signal) => this.resolve(repo, reference, detail, options.fresh === true, signal), options.signal, () => cancelled(repo.registry));
   }
 
   /**
@@ -183,7 +184,7 @@ export class HttpRegistryClient implements RegistryClient {
         return { required, fromCache: false, stale: false };
       },
       options.signal,
-      () => aborted(repo.registry),
+      () => cancelled(repo.registry),
     );
   }
 
@@ -329,10 +330,6 @@ async function headOrNothing(transport: Transport, repo: RepositoryName, referen
 
 function isTemporary(error: unknown): boolean {
   return error instanceof RegistryError && error.temporary;
-}
-
-function aborted(registry: string): RegistryError {
-  return new RegistryError({ code: 'ABORTED', registry, message: `the request to ${registry} was cancelled`, temporary: false });
 }
 
 function checkRepository<T extends RepositoryName>(repository: T): T {

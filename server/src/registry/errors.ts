@@ -92,6 +92,11 @@ export function tooLarge(registry: string, amount: string, what: string): Regist
   return new RegistryError({ code: 'TOO_LARGE', registry, message: `${registry} sent more than ${amount} for ${what}`, temporary: false });
 }
 
+/** The caller cancelled a request to `registry` (its signal aborted). */
+export function cancelled(registry: string, cause?: unknown): RegistryError {
+  return new RegistryError({ code: 'ABORTED', registry, message: `the request to ${registry} was cancelled`, temporary: false, cause });
+}
+
 export interface ErrorBody {
   readonly code?: string;
   readonly message?: string;

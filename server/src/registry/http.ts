@@ -1,5 +1,5 @@
 /**
- * One HTTP exchange over node:http / node:https: no redirects, no auth, no retries (the transport does those).
+ * One HTTP request and its answer over node:http / node:https: no redirects (exchange.ts), no retries (retry.ts), no auth.
  * Node's https takes a `ca` per request, which is all a per-registry CA needs, so no dispatcher package is used.
  * Bodies are read up to a limit; failures become `RegistryError`s (TLS, UNREACHABLE, TIMEOUT, ABORTED).
  */
@@ -46,8 +46,15 @@ const TLS_CODES = new Set([
   'EPROTO',
 ]);
 
-const ERROR_BODY_BYTES = 64 * 1024;
+/** The most of an error body (status 400 or more) that is read: it is only read for its code and message. */
+export const ERROR_BODY_BYTES = 64 * 1024;
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+
+/** The first value of a response header (names are lowercase). */
+export function header(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
 
 /** True when a TLS handshake failed because the server answered in plain HTTP (so plain HTTP may be tried). */
 export function isPlainHttpAnswer(error: unknown): boolean {
@@ -144,7 +151,6 @@ export function send(request: HttpRequest, agents: AgentPool): Promise<HttpRespo
       let truncated = false;
       const done = (): void =>
         finish(undefined, { url: request.url, status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks), truncated });
-      // Error bodies are only read for their code and message, so they get a small limit.
       const limit = (incoming.statusCode ?? 0) >= 400 ? Math.min(request.maxBodyBytes, ERROR_BODY_BYTES) : request.maxBodyBytes;
       incoming.on('data', (chunk: Buffer) => {
         if (truncated) return;

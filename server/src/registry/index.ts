@@ -6,7 +6,7 @@
  * The layers, bottom up, as in go-containerregistry:
  * - hosts: registry name → API host, and where plain HTTP is allowed (loopback and listed insecure registries);
  * - credentials/: a keychain of credential stores (docker config auths, credHelpers, credsStore, podman auth files);
- * - http + transport: TLS, ping, Basic and Bearer auth, redirects without credentials, retries, timeouts, limits;
+ * - http, exchange, retry, session + transport: TLS, redirects without credentials, retries, limits, ping, Basic and Bearer auth;
  * - manifest, tags: the protocol's requests, verified by digest;
  * - cache + client: TTL and content-addressed caching on disk, single-flight, stale answers when offline.
  *
@@ -15,17 +15,6 @@
 export { createRegistryClient, type RegistryClientOptions } from './client';
 export { RegistryError, isRegistryError, type RegistryErrorCode } from './errors';
 export { defaultCacheDir } from './cache';
-export type { RequestEvent } from './transport';
+export type { RequestEvent } from './exchange';
 export type { Credential, CredentialTarget, Keychain } from './credentials/credential';
-export type {
-  AuthRequirement,
-  ManifestDetail,
-  ManifestInfo,
-  ManifestRef,
-  ManifestRequestOptions,
-  PlatformInfo,
-  RegistryClient,
-  RepositoryName,
-  RequestOptions,
-  TagList,
-} from './types';
+export type * from './types';

@@ -10,8 +10,10 @@
  * manifest yields the sum of its layer sizes and, from its config blob, created, labels and platform.
  */
 import { createHash } from 'node:crypto';
+import { isRecord, record } from '../core/json';
 import { RegistryError, tooLarge } from './errors';
-import type { Transport } from './transport';
+import { header, type HttpResponse } from './http';
+import type { RegistryRequest, Transport } from './transport';
 import type { PlatformInfo, RepositoryName } from './types';
 import { requireDigest } from './validate';
 
@@ -65,10 +67,6 @@ export function verifyDigest(bytes: Uint8Array, expected: string, registry: stri
   }
 }
 
-function asObject(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
 function asString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -80,13 +78,13 @@ function asSize(value: unknown): number {
 /** Parses verified manifest bytes; `contentType` is the response's Content-Type, used when the body names no media type. */
 export function parseManifest(bytes: Uint8Array, digest: string, contentType: string | undefined, registry: string): ParsedManifest {
   const invalid = (why: string): RegistryError => new RegistryError({ code: 'INVALID_RESPONSE', registry, message: `the manifest ${digest} ${why}`, temporary: false });
-  let body: Record<string, unknown> | undefined;
+  let body: unknown;
   try {
-    body = asObject(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    body = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
     throw invalid('is not JSON');
   }
-  if (body === undefined) throw invalid('is not a JSON object');
+  if (!isRecord(body)) throw invalid('is not a JSON object');
   if (body.schemaVersion === 1) {
     throw new RegistryError({ code: 'UNSUPPORTED', registry, message: `the manifest ${digest} is Docker schema 1, which is deprecated and not supported`, temporary: false });
   }
@@ -97,10 +95,10 @@ export function parseManifest(bytes: Uint8Array, digest: string, contentType: st
     if (entries.length > MAX_INDEX_ENTRIES) throw tooLarge(registry, `${MAX_INDEX_ENTRIES} entries`, `the index ${digest}`);
     const platforms: PlatformInfo[] = [];
     for (const [position, value] of entries.entries()) {
-      const entry = asObject(value) ?? {};
+      const entry = record(value);
       const childDigest = requireDigest(entry.digest, registry, `entry ${position + 1} of the index ${digest}`);
-      if (asObject(entry.annotations)?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
-      const platform = asObject(entry.platform) ?? {};
+      if (record(entry.annotations)['vnd.docker.reference.type'] === 'attestation-manifest') continue;
+      const platform = record(entry.platform);
       const variant = asString(platform.variant);
       const osVersion = asString(platform['os.version']);
       platforms.push({
@@ -114,29 +112,29 @@ export function parseManifest(bytes: Uint8Array, digest: string, contentType: st
     }
     return { kind: 'index', digest, mediaType, size: bytes.length, platforms };
   }
-  const config = asObject(body.config);
-  if (config === undefined) throw invalid(`(${mediaType}) has no config descriptor`);
+  const config = body.config;
+  if (!isRecord(config)) throw invalid(`(${mediaType}) has no config descriptor`);
   const configDigest = requireDigest(config.digest, registry, `the config descriptor of manifest ${digest}`);
   const layers = Array.isArray(body.layers) ? body.layers : [];
-  const totalSize = layers.reduce<number>((sum, layer) => sum + asSize(asObject(layer)?.size), 0);
+  const totalSize = layers.reduce<number>((sum, layer) => sum + asSize(record(layer).size), 0);
   return { kind: 'image', digest, mediaType, size: bytes.length, config: { mediaType: asString(config.mediaType) ?? '', digest: configDigest, size: asSize(config.size) }, totalSize };
 }
 
 /** Reads created, labels and platform from image config bytes; fields that are missing or malformed are left out. */
 export function parseImageConfig(bytes: Uint8Array): ImageConfigFacts {
-  let body: Record<string, unknown> | undefined;
+  let body: unknown;
   try {
-    body = asObject(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    body = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
     return {};
   }
-  if (body === undefined) return {};
+  if (!isRecord(body)) return {};
   const labels: Record<string, string> = {};
-  const rawLabels = asObject(asObject(body.config)?.Labels);
-  for (const [key, value] of Object.entries(rawLabels ?? {})) if (typeof value === 'string') labels[key] = value;
+  const rawLabels = record(body.config).Labels;
+  for (const [key, value] of Object.entries(record(rawLabels))) if (typeof value === 'string') labels[key] = value;
   const facts: { -readonly [K in keyof ImageConfigFacts]: ImageConfigFacts[K] } = {};
   if (asString(body.created) !== undefined) facts.created = asString(body.created);
-  if (rawLabels !== undefined) facts.labels = labels;
+  if (isRecord(rawLabels)) facts.labels = labels;
   if (asString(body.os) !== undefined) facts.os = asString(body.os);
   if (asString(body.architecture) !== undefined) facts.architecture = asString(body.architecture);
   if (asString(body.variant) !== undefined) facts.variant = asString(body.variant);
@@ -147,12 +145,21 @@ export function isImageConfig(mediaType: string): boolean {
   return IMAGE_CONFIG_TYPES.has(mediaType);
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
 function describe(repository: RepositoryName, reference: string): string {
   return `manifest ${repository.registry}/${repository.path}${isDigest(reference) ? '@' : ':'}${reference}`;
+}
+
+/** The request for a manifest by tag or digest, with every manifest media type in Accept. */
+function manifestRequest(repository: RepositoryName, reference: string, method: 'GET' | 'HEAD', maxBodyBytes: number, signal?: AbortSignal): RegistryRequest {
+  const { registry, path } = repository;
+  const what = describe(repository, reference);
+  return { registry, repository: path, method, target: `/v2/${path}/manifests/${reference}`, accept: MANIFEST_ACCEPT, signal, maxBodyBytes, what, notFound: 'MANIFEST_UNKNOWN' };
+}
+
+/** The digest the registry announces in Docker-Content-Digest, checked to be a digest; undefined when absent. */
+function announcedDigest(response: HttpResponse, registry: string, what: string): string | undefined {
+  const value = header(response, 'docker-content-digest');
+  return value === undefined ? undefined : requireDigest(value, registry, `Docker-Content-Digest for ${what}`);
 }
 
 /**
@@ -166,23 +173,11 @@ export async function headManifest(
   signal?: AbortSignal,
   anonymous = false,
 ): Promise<{ digest?: string; mediaType?: string; size?: number }> {
-  const response = await transport.request({
-    registry: repository.registry,
-    repository: repository.path,
-    method: 'HEAD',
-    target: `/v2/${repository.path}/manifests/${reference}`,
-    accept: MANIFEST_ACCEPT,
-    signal,
-    maxBodyBytes: 0,
-    what: describe(repository, reference),
-    notFound: 'MANIFEST_UNKNOWN',
-    anonymous,
-  });
-  const length = Number(headerValue(response.headers['content-length']));
-  const announced = headerValue(response.headers['docker-content-digest']);
+  const response = await transport.request({ ...manifestRequest(repository, reference, 'HEAD', 0, signal), anonymous });
+  const length = Number(header(response, 'content-length'));
   return {
-    digest: announced === undefined ? undefined : requireDigest(announced, repository.registry, `Docker-Content-Digest for ${describe(repository, reference)}`),
-    mediaType: headerValue(response.headers['content-type'])?.split(';')[0].trim(),
+    digest: announcedDigest(response, repository.registry, describe(repository, reference)),
+    mediaType: header(response, 'content-type')?.split(';')[0].trim(),
     size: Number.isFinite(length) ? length : undefined,
   };
 }
@@ -190,24 +185,13 @@ export async function headManifest(
 /** GETs and verifies a manifest. By digest, the bytes must hash to it; by tag, to the announced digest if any. */
 export async function fetchManifest(transport: Transport, repository: RepositoryName, reference: string, signal?: AbortSignal): Promise<ParsedManifest> {
   const what = describe(repository, reference);
-  const response = await transport.request({
-    registry: repository.registry,
-    repository: repository.path,
-    method: 'GET',
-    target: `/v2/${repository.path}/manifests/${reference}`,
-    accept: MANIFEST_ACCEPT,
-    signal,
-    maxBodyBytes: MAX_MANIFEST_BYTES,
-    what,
-    notFound: 'MANIFEST_UNKNOWN',
-  });
-  const header = headerValue(response.headers['docker-content-digest']);
-  const announced = header === undefined ? undefined : requireDigest(header, repository.registry, `Docker-Content-Digest for ${what}`);
+  const response = await transport.request(manifestRequest(repository, reference, 'GET', MAX_MANIFEST_BYTES, signal));
+  const announced = announcedDigest(response, repository.registry, what);
   const expected = isDigest(reference) ? reference : announced;
   if (expected !== undefined) verifyDigest(response.body, expected, repository.registry, what);
   if (announced !== undefined && expected !== undefined && announced !== expected) verifyDigest(response.body, announced, repository.registry, what);
   const digest = expected ?? digestOf(response.body, 'sha256:', repository.registry);
-  return parseManifest(response.body, digest, headerValue(response.headers['content-type']), repository.registry);
+  return parseManifest(response.body, digest, header(response, 'content-type'), repository.registry);
 }
 
 /** GETs and verifies an image config blob (following a redirect to storage, without credentials). */

@@ -95,7 +95,7 @@ function removalOf(text: string, docStart: number, container: MappingFields, fie
   const newline = text.indexOf('\n', lineEnd);
   if (newline < 0 && lineStart > 0) {
     // The entry is on the file's last line, which has no line break: remove the break before it
-    // instead, so the file still ends without one (before, a trailing break was left behind).
+    // instead, so the file still ends without one and no trailing break is left behind.
     const breakStart = text.charCodeAt(lineStart - 2) === 13 ? lineStart - 2 : lineStart - 1;
     return { start: breakStart, end: text.length, newText: '' };
   }

@@ -44,8 +44,8 @@ function workspaceVersions(ref: ImageReference, workspace: WorkspaceFacts | null
     if (other.value.tag !== 'latest') tags.add(other.value.tag);
     if (isOciDigest(other.value.digest)) pins.set(other.value.tag, other.value.digest);
   }
-  // Highest version first, comparing digit runs as numbers: a plain string sort put 1.9 before 1.10
-  // and so made the older tag the preferred action.
+  // Highest version first, comparing digit runs as numbers (1.10 before 1.9), so the preferred
+  // action is the newest tag.
   return { tags: [...tags].sort((a, b) => b.localeCompare(a, 'en', { numeric: true })), pins };
 }
 
@@ -152,7 +152,7 @@ class ActionBuilder extends Actions {
         this.add('Remove ":latest" and "imagePullPolicy: Always": the digest pins the image', ['digest-with-latest'], [unTagged, removal], true);
       } else {
         // Also when an explicit Always cannot be removed in place (it shares its line with `- `):
-        // before, that case dropped the whole action instead of still offering this one.
+        // the tag can still go.
         this.add('Remove ":latest": the digest pins the image', ['digest-with-latest'], [unTagged], true);
       }
     }

@@ -26,8 +26,8 @@ import type { CompletionItem, CompletionList } from './types';
 
 /**
  * `key:` (at the start of the line, after sequence dashes, or after `{`/`,`; optionally quoted),
- * then the value typed so far. A `-` counts only as a sequence indicator (followed by a space):
- * before, `sidecar-image:` or `my-newName:` matched too.
+ * then the value typed so far. A `-` counts only as a sequence indicator (followed by a space),
+ * so `sidecar-image:` and `my-newName:` do not match.
  */
 const FIELD_BEFORE_CURSOR = /(?:^\s*(?:-\s+)*|[{,]\s*)(["']?)(imagePullPolicy|image|newName|newTag|digest)\1\s*:[ \t]+(["']?)([^"'#\s,}]*)$/;
 

@@ -123,8 +123,8 @@ export class FlowScanner {
       }
       decline();
     }
-    // Fix: `-` before a flow indicator or a line break is a block sequence indicator to yaml (an
-    // error in flow), not the plain scalar "-".
+    // `-` before a blank, a flow indicator or a line break is a block sequence indicator to yaml (an
+    // error in flow), not the plain scalar "-": decline it.
     const next = text.charCodeAt(start + 1);
     if ('[]{},#&*!|>%@`?:'.includes(text[start]) || (c === DASH && (isBlank(next) || isBreak(next) || ',[]{}'.includes(text[start + 1] ?? '')))) decline();
     let q = start;

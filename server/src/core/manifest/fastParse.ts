@@ -68,8 +68,8 @@ class Scanner {
 
   run(): YamlDocument {
     const { text } = this;
-    // Fix: a CR not followed by LF is a line break in YAML, which this scanner, reading lines by
-    // LF, would take for part of a key or value. Decline documents that have one.
+    // A CR not followed by LF is a line break in YAML, which this scanner, reading lines by LF,
+    // would take for part of a key or value: decline documents that have one.
     for (let i = this.start; i < this.end; i++) {
       if (text.charCodeAt(i) === CR && text.charCodeAt(i + 1) !== LF) decline();
     }
@@ -87,7 +87,7 @@ class Scanner {
           if (this.blockContentIndent < 0) this.blockLeadingBlank = Math.max(this.blockLeadingBlank, indent);
           continue;
         }
-        // Fix: a line of blanks with a tab, or a `#` line, is content when it is indented enough;
+        // A line of blanks with a tab, or a `#` line, is content when it is indented enough;
         // only an all-space line may be skipped. A tab line that is not indented as deep as the
         // content is an error to yaml (or unclear before the first content line): decline.
         if (c === TAB && this.onlyBlanks(p, lineEnd)) {
@@ -95,19 +95,19 @@ class Scanner {
           continue;
         }
         if (indent > this.blockParentIndent && this.blockContentIndent < 0) {
-          // Fix: the first content line fixes the scalar's indentation; an all-space line before
-          // it that is deeper is a YAML error.
+          // The first content line sets the scalar's indentation; an all-space line before it that
+          // is deeper is a YAML error.
           if (this.blockLeadingBlank > indent) decline();
           this.blockContentIndent = indent;
         }
         if (indent > this.blockParentIndent && indent < this.blockContentIndent) {
-          // Fix: a line less indented than the content ends the scalar. As a comment that is
-          // fine (handled below); anything else is a YAML error that was read as content.
+          // A line less indented than the content ends the scalar. As a comment that is fine
+          // (handled below); anything else is a YAML error, not content: decline.
           if (c !== HASH) decline();
         } else if (indent > this.blockParentIndent) {
           this.blockScalar!.end = this.trimEnd(lineStart, lineEnd);
-          // Fix: the collection that holds the block scalar (the top frame; none is pushed while
-          // the scalar's lines are skipped) ends with it, not at its `|` line, as in slowParse.ts.
+          // The collection that holds the block scalar (the top frame; none is pushed while the
+          // scalar's lines are skipped) ends with it, not at its `|` line, as in slowParse.ts.
           const owner = this.stack[this.stack.length - 1];
           if (owner && this.blockScalar!.end > owner.node.end) owner.node.end = this.blockScalar!.end;
           continue;
@@ -119,14 +119,14 @@ class Scanner {
       }
       if (c === LF || c === CR || c === HASH) continue;
       if (c === TAB) {
-        // Fix: while a value is pending (`key:` or `-` above), or (in some contexts) as the last
+        // While a value is pending (`key:` or `-` above), or (in some contexts) as the last
         // line with no line break after it, yaml reports a tab-only line as tab indentation, though
         // elsewhere it is a blank line: decline it there.
         if (this.restIsBlank(p, lineEnd) && !this.pending && lineEnd < this.end) continue;
         decline();
       }
-      // Fix: anything but comments after `...` is another document (yaml reports an error),
-      // and was ignored here.
+      // Anything but comments after `...` is another document, which yaml reports as an error:
+      // decline it.
       if (this.ended) decline();
       if (indent === 0 && this.lineIsMarker(p, DASH)) {
         if (this.rootSet) decline();
@@ -138,9 +138,8 @@ class Scanner {
         this.ended = true;
         continue;
       }
-      // Fix: directives were skipped unchecked, though yaml rejects bad ones (`%YAML 1#.2`), a
-      // directive after `---`, and content after directives without `---`. They are rare in
-      // manifests: decline them all.
+      // Directives are declined, all of them: yaml rejects bad ones (`%YAML 1#.2`), a directive
+      // after `---`, and content after directives without `---`, and manifests rarely have any.
       if (indent === 0 && c === 37 /* % */) decline();
       this.line(p, indent, lineEnd);
     }
@@ -268,8 +267,8 @@ class Scanner {
     let q = p + 1;
     if (text.charCodeAt(q) === TAB) decline();
     while (text.charCodeAt(q) === SPACE) q++;
-    // Fix: `-   \t# c` is an empty item; a tab that comes before content made it an empty plain
-    // scalar. A tab before content leaves the nested node's column unclear: decline that.
+    // `-   \t# c` is an empty item: a tab followed by blanks or a comment ends the item. A tab
+    // before content leaves the nested node's column unclear: decline that.
     if (text.charCodeAt(q) === TAB) {
       if (!this.restIsBlank(q, lineEnd)) decline();
       q = lineEnd;
@@ -297,15 +296,15 @@ class Scanner {
     const colon = this.keyEnd(p, lineEnd);
     if (colon < 0) decline();
     const key = this.key(p, colon);
-    // Fix: `<<` is a merge key to slowParse.ts (its map's pairs are merged in); this scanner kept
-    // it as an ordinary pair. Decline it, as aliases are.
+    // `<<` is a merge key to slowParse.ts (its map's pairs are merged in), which this scanner
+    // does not do: decline it, as aliases are.
     if (key.style === 'plain' && key.value === '<<') decline();
     const pairs = frame.node.pairs;
     let q = colon + 1;
     while (isBlank(text.charCodeAt(q))) q++;
     const value = this.value(q, lineEnd, frame.indent, key.value);
     pairs.push({ key, value });
-    // Fix: a key without a value ends its mapping at the key, not the colon, as in slowParse.ts.
+    // A key without a value ends its mapping at the key, not the colon, as in slowParse.ts.
     const end = value ? value.end : key.end;
     if (end > frame.node.end) frame.node.end = end;
     if (!value) this.pending = frame;
@@ -397,7 +396,7 @@ class Scanner {
     if (c === 124 /* | */ || c === 62 /* > */) {
       if (DECODED_KEYS.has(key)) decline();
       let q = p + 1;
-      // Fix: an explicit indentation indicator (`|2`) sets the content column relative to the
+      // An explicit indentation indicator (`|2`) sets the content column relative to the
       // parent node, which this scanner does not track: decline it. A chomping indicator is fine.
       if (text.charCodeAt(q) === 43 /* + */ || text.charCodeAt(q) === DASH) q++;
       if (q < lineEnd && /[0-9+-]/.test(text[q])) decline();
@@ -407,7 +406,7 @@ class Scanner {
       this.blockScalar = scalar;
       return scalar;
     }
-    // Fix: a lone `-` at the line end is a sequence indicator too, not the plain scalar "-".
+    // A lone `-` at the line end is a sequence indicator too, not the plain scalar "-".
     if ('&*!%@`,?:]}'.includes(text[p]) || (c === DASH && (isBlank(text.charCodeAt(p + 1)) || isBreak(text.charCodeAt(p + 1)) || p + 1 >= lineEnd))) decline();
     return this.plain(p, lineEnd);
   }

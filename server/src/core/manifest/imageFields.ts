@@ -146,7 +146,7 @@ class Locator {
     }
     if (kind.endsWith('List') && depth < 2) {
       const items = getSeq(root, 'items');
-      // Fix: items of a typed list (`DeploymentList`) take the list's apiVersion along with its kind,
+      // Items of a typed list (`DeploymentList`) take the list's apiVersion along with its kind,
       // so a CRD's `example.com/v1` DeploymentList is not read as apps Deployments. A plain `List`
       // (v1) holds any kind, so its items keep their own apiVersion or none.
       const itemKind = kind.slice(0, -4) || null;

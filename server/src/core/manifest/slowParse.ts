@@ -67,8 +67,8 @@ class Converter {
   }
 
   private convert(node: unknown, depth: number): YamlNode | null {
-    // Fix: an alias to an undefined anchor (`image: *typo`) resolves to undefined, which crashed
-    // analyze() reading its range; it is a node with no value.
+    // An alias to an undefined anchor (`image: *typo`) resolves to undefined, which has no range:
+    // it is a node with no value.
     if (node === undefined || node === null) return null;
     if (isAlias(node)) return this.alias(node, depth);
     const range = (node as YNode).range;
@@ -91,8 +91,8 @@ class Converter {
       const items = node.items.map((item) => this.node(item, depth + 1));
       const last = items[items.length - 1];
       const lastItem = node.items[node.items.length - 1];
-      // Fix: a block sequence whose last item is empty (`-` or `- # comment`) ends after that dash,
-      // as in fastParse.ts; yaml's own range ran on over the comment and the line break.
+      // A block sequence whose last item is empty (`-` or `- # comment`) ends after that dash, as in
+      // fastParse.ts, not where yaml's range ends (after the comment and the line break).
       const contentEnd = node.flow ? end : last ? this.sourceEnd(lastItem, last) : this.emptyItemEnd(lastItem, end);
       return this.measured({ type: 'seq', flow: !!node.flow, items, start, end: contentEnd }, items);
     }
@@ -131,10 +131,9 @@ class Converter {
             : 'plain';
     // An absent value (`key:` with nothing after it) has an empty plain source.
     if (style === 'plain' && start === end) return null;
-    // Fix: yaml's range for a block scalar runs past its last line break (and over kept blank
-    // lines), so an edit replacing the scalar ate the newline before the next key, and the
-    // enclosing collection ended on the next line. A block scalar now ends where its last
-    // non-blank line does, as fastParse.ts has it.
+    // A block scalar ends where its last non-blank line does, as fastParse.ts has it, not where
+    // yaml's range ends (past the last line break and kept blank lines): an edit replacing the
+    // scalar keeps the newline before the next key, and the enclosing collection ends on its line.
     if (style === 'block') end = this.trimmedEnd(start, end);
     return { type: 'scalar', value, style, start, end };
   }
@@ -157,9 +156,8 @@ class Converter {
   }
 
   /**
-   * Where a child's own text ends. Fix: for an alias that is the alias (`*img`), not the anchored
-   * node it resolves to, which may sit anywhere; a container ending in `image: *img` used to end
-   * before it started.
+   * Where a child's own text ends: for an alias, the alias itself (`*img`), not the anchored node
+   * it resolves to, which may sit anywhere (even before the container that ends in `image: *img`).
    */
   private sourceEnd(raw: unknown, converted: YamlNode): number {
     return isAlias(raw) && raw.range ? this.offset + raw.range[1] : converted.end;
@@ -174,7 +172,7 @@ class Converter {
     if (key.value === MERGE_KEY && key.style === 'plain' && value && value.type !== 'scalar') {
       // In `<<: [*a, *b]` the earlier map wins; with last-wins lookup that means adding it last.
       const sources = value.type === 'map' ? [value] : [...value.items].reverse();
-      // Fix: a loop, not push(...pairs), which overflowed the stack on large maps.
+      // A loop, since push(...pairs) overflows the stack on large maps.
       for (const source of sources) if (source?.type === 'map') for (const p of source.pairs) merged.push(p);
       return end;
     }
@@ -184,9 +182,9 @@ class Converter {
 }
 
 /**
- * The pairs that lookups can reach: for each key the last one, kept in order. Fix: merged pairs were
- * all kept, so maps that each merge the one before nine times held 9^n pairs (a merge-key bomb that
- * overflowed the stack); now each map holds at most one merged pair per key.
+ * The pairs that lookups can reach: for each key the last one, kept in order. So each map holds at
+ * most one merged pair per key, and maps that each merge the one before nine times (a merge-key
+ * bomb) stay as small as their keys instead of holding 9^n pairs.
  */
 function winners(pairs: YamlPair[]): YamlPair[] {
   const seen = new Set<string>();

@@ -99,7 +99,7 @@ export function parseReference(input: string): ReferenceParseResult {
   const uppercase = findUppercase(input, split.remainderStart, remoteEnd);
   if (uppercase >= 0) return lowercaseFailure(input, uppercase, split.remainderStart, remoteEnd);
 
-  // Upstream now parses `domain + "/" + remainder`, which is the input with a normalized prefix.
+  // Upstream then parses `domain + "/" + remainder`, which is the input with a normalized prefix.
   const text = split.prefix + input.slice(split.offset);
   const toInput = (span: Span): Span => ({ start: toInputOffset(span.start, split), end: toInputOffset(span.end, split) });
   const scanned = matchReferenceGrammar(text, split.prefix.length);

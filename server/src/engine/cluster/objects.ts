@@ -9,6 +9,7 @@ import { apiGroup, KUSTOMIZE_KINDS } from '../../core/manifest/workloadKinds';
 import { splitDocuments } from '../../core/manifest/documents';
 import { parseBoundedDocument } from '../../core/manifest/boundedYaml';
 import { MAX_DEPTH } from '../../core/manifest/yamlTree';
+import { isRecord } from '../../core/json';
 import type { KubeObject, ObjectRef } from '../../cluster/types';
 
 export interface ManifestObject {
@@ -22,17 +23,8 @@ export interface ManifestObject {
   readonly problem: string | null;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** An object's fields, as read from JSON or YAML. */
 export type Fields = Record<string, unknown>;
-
-/** `value` when it is a mapping, else an empty one: for reading nested fields that may be missing. */
-export function record(value: unknown): Fields {
-  return isRecord(value) ? value : {};
-}
 
 /** Why `value` is not an object the API server could take, or null when it is one. */
 function objectProblem(value: unknown): string | null {

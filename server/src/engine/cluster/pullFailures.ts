@@ -6,7 +6,7 @@
  */
 import { parseReference } from '../../core/reference/reference';
 import type { Cluster, KubeObject } from '../../cluster/types';
-import { record } from './objects';
+import { record } from '../../core/json';
 
 export type PullFailureCause = 'tag-not-found' | 'unauthorized' | 'never' | 'invalid' | 'unreachable' | 'unknown';
 

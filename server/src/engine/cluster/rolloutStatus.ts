@@ -5,7 +5,7 @@
  */
 import { apiGroup } from '../../core/manifest/workloadKinds';
 import type { KubeObject, ObjectRef } from '../../cluster/types';
-import { record } from './objects';
+import { record } from '../../core/json';
 import type { Fields } from './objects';
 
 export interface RolloutStatus {

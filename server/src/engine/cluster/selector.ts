@@ -1,5 +1,5 @@
 /** Label selectors, as the API's `labelSelector` query parameter takes them. */
-import { record } from './objects';
+import { record } from '../../core/json';
 
 /** A label selector as the API takes it, from a workload's spec.selector (matchLabels and matchExpressions). */
 export function selectorString(selector: unknown): string {

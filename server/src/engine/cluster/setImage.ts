@@ -11,7 +11,8 @@ import { replaceScalar } from '../../core/edits/fieldEdits';
 import type { TextEdit } from '../../core/edits/textEdit';
 import { WORKLOAD_KINDS } from '../../core/manifest/workloadKinds';
 import type { Cluster, KubeObject, ObjectRef, PatchOptions } from '../../cluster/types';
-import { displayName, record } from './objects';
+import { record } from '../../core/json';
+import { displayName } from './objects';
 import type { Fields } from './objects';
 
 /** The lists `kubectl set image` looks in, in its order. */

@@ -7,7 +7,7 @@
 import type { Cluster, KubeObject, ObjectRef } from '../../cluster/types';
 import { systemClock } from '../clock';
 import type { Clock } from '../clock';
-import { record } from './objects';
+import { record } from '../../core/json';
 import { pullFailedEvents, pullFailures } from './pullFailures';
 import type { PullFailure } from './pullFailures';
 import { rolloutStatus } from './rolloutStatus';
