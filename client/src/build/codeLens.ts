@@ -5,8 +5,8 @@
  * or folder-name convention), which builds, pushes and pins exactly that image.
  */
 import * as vscode from 'vscode';
-import { imageSites } from '../../../server/src/core/imageSites';
-import { fromLines } from '../../../server/src/engine/build/dockerfiles';
+import { imageSites } from '../../../server/src/core';
+import { fromLines } from '../../../server/src/engine';
 import { analyzeDocument, DOCKERFILE_GLOB, findDockerfiles, workspacePath } from '../workspace/files';
 import { buildTagOf, dockerfileOfSite } from './images';
 import { buildSettings, coreSettings } from './settings';

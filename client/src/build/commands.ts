@@ -5,10 +5,10 @@
  * cancelled or failed (failures are shown with the tool's own message and a "Show Output" button).
  */
 import * as vscode from 'vscode';
-import { imageSites } from '../../../server/src/core/imageSites';
-import { pushImage } from '../../../server/src/engine/build/push';
-import type { PushedImage } from '../../../server/src/engine/build/push';
-import { toolVerifiesTls } from '../../../server/src/registry/hosts';
+import { imageSites } from '../../../server/src/core';
+import { pushImage } from '../../../server/src/engine';
+import type { PushedImage } from '../../../server/src/engine';
+import { toolVerifiesTls } from '../../../server/src/registry';
 import type { BuildTool, RunIo, ToolName } from '../../../server/src/tools';
 import { argumentObject } from '../args';
 import { inform, showError } from '../ui/confirm';

@@ -3,10 +3,9 @@
  * (mapping setting first, then the folder-name convention) applied to every container image, for
  * the code lens on `image:` fields and for the tag Build Image suggests.
  */
-import { imageSites } from '../../../server/src/core/imageSites';
-import type { ImageSite } from '../../../server/src/core/imageSites';
-import type { ImageReference } from '../../../server/src/core/reference/reference';
-import { dockerfileFor } from '../../../server/src/engine/build/dockerfiles';
+import { imageSites } from '../../../server/src/core';
+import type { ImageReference, ImageSite } from '../../../server/src/core';
+import { dockerfileFor } from '../../../server/src/engine';
 import type { ManifestFile } from '../workspace/files';
 
 /** The repository as the manifest writes it (`ghcr.io/acme/web`), without tag or digest. */

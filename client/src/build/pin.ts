@@ -6,9 +6,9 @@
  * actions leave them. Offsets are always taken against the text of the document the edit is applied to.
  */
 import * as vscode from 'vscode';
-import { pushedPinEdits } from '../../../server/src/engine/build/push';
-import type { PushedImage } from '../../../server/src/engine/build/push';
-import type { Settings } from '../../../server/src/core/settings';
+import { pushedPinEdits } from '../../../server/src/engine';
+import type { PushedImage } from '../../../server/src/engine';
+import type { Settings } from '../../../server/src/core';
 import { analyzeDocument, workspaceManifests } from '../workspace/files';
 
 export interface PinResult {

@@ -7,8 +7,8 @@
  */
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { parseReference } from '../../../server/src/core/reference/reference';
-import { stageNames } from '../../../server/src/engine/build/dockerfiles';
+import { parseReference } from '../../../server/src/core';
+import { stageNames } from '../../../server/src/engine';
 import type { BuildRequest, ToolName } from '../../../server/src/tools';
 import { toUri } from '../args';
 import type { FileArgument } from '../args';

@@ -4,10 +4,10 @@
  * parseSettings, exactly as the language server reads them, so a push pins the way the pin action does.
  */
 import * as vscode from 'vscode';
-import { parseSettings } from '../../../server/src/core/settings';
-import type { Settings } from '../../../server/src/core/settings';
-import { TOOL_NAMES } from '../../../server/src/tools/types';
-import type { ToolName } from '../../../server/src/tools/types';
+import { parseSettings } from '../../../server/src/core';
+import type { Settings } from '../../../server/src/core';
+import { TOOL_NAMES } from '../../../server/src/tools';
+import type { ToolName } from '../../../server/src/tools';
 
 export interface BuildSettings {
   readonly tool: 'auto' | ToolName;

@@ -4,8 +4,8 @@
  * one `docker version` when docker is installed), and a docker daemon started since the last
  * command is then found. Tools get the editor's whole environment, as a terminal would.
  */
-import { parseReference } from '../../../server/src/core/reference/reference';
-import type { Settings } from '../../../server/src/core/settings';
+import { parseReference } from '../../../server/src/core';
+import type { Settings } from '../../../server/src/core';
 import { createRegistryClient } from '../../../server/src/registry';
 import type { RegistryClient } from '../../../server/src/registry';
 import { chooseBuildTool } from '../../../server/src/tools';

@@ -6,14 +6,10 @@
  * kubeconfig, unreachable, 401, 403 with verb and resource) are error notifications with the reason.
  */
 import * as vscode from 'vscode';
-import { containerAt } from '../../../server/src/core/features/fieldAt';
-import { documentAt } from '../../../server/src/core/analysis';
-import type { Cluster, KubeObject, ObjectRef } from '../../../server/src/cluster/types';
-import { applyObjects, fieldManagerOrDefault, tallyApply } from '../../../server/src/engine/cluster/apply';
-import type { ApplyReport } from '../../../server/src/engine/cluster/apply';
-import { displayName, manifestObjects, refOf } from '../../../server/src/engine/cluster/objects';
-import { scale } from '../../../server/src/engine/cluster/scale';
-import { setImage, setImageFileEdit } from '../../../server/src/engine/cluster/setImage';
+import { containerAt, documentAt } from '../../../server/src/core';
+import type { Cluster, KubeObject, ObjectRef } from '../../../server/src/cluster';
+import { tallyApply, applyObjects, displayName, fieldManagerOrDefault, manifestObjects, refOf, scale, setImage, setImageFileEdit } from '../../../server/src/engine';
+import type { ApplyReport } from '../../../server/src/engine';
 import { argumentObject } from '../args';
 import { coreSettings } from '../build/settings';
 import { inform, showError } from '../ui/confirm';

@@ -4,8 +4,8 @@
  * at a position (the argument's, else the cursor).
  */
 import * as vscode from 'vscode';
-import { manifestObjects } from '../../../server/src/engine/cluster/objects';
-import type { ManifestObject } from '../../../server/src/engine/cluster/objects';
+import { manifestObjects } from '../../../server/src/engine';
+import type { ManifestObject } from '../../../server/src/engine';
 import { toUri } from '../args';
 import type { FileArgument } from '../args';
 

@@ -5,9 +5,9 @@
  * "Force apply". `confirm: false` (tasks, keybindings) applies without asking and never forces
  * unless `force: true` says so.
  */
-import type { FieldConflict, ObjectRef } from '../../../server/src/cluster/types';
-import type { ApplyPrompts, ObjectChange } from '../../../server/src/engine/cluster/apply';
-import { displayName } from '../../../server/src/engine/cluster/objects';
+import type { FieldConflict, ObjectRef } from '../../../server/src/cluster';
+import type { ApplyPrompts, ObjectChange } from '../../../server/src/engine';
+import { displayName } from '../../../server/src/engine';
 import { confirm } from '../ui/confirm';
 import type { ReportProgress } from '../ui/progress';
 import type { DiffView } from './diffView';

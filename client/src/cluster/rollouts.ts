@@ -5,7 +5,7 @@
  * rollout stuck in ImagePullBackOff is otherwise silent until the timeout.
  */
 import * as vscode from 'vscode';
-import type { Cluster, ObjectRef } from '../../../server/src/cluster/types';
+import type { Cluster, ObjectRef } from '../../../server/src/cluster';
 import { displayName, hasRolloutStatus, watchRollout } from '../../../server/src/engine';
 import type { RolloutResult } from '../../../server/src/engine';
 import { showError } from '../ui/confirm';

@@ -5,9 +5,8 @@
  * is never written, so switching here does not switch kubectl in a terminal.
  */
 import * as vscode from 'vscode';
-import type { Kubeconfig } from '../../../server/src/cluster/kubeconfig';
-import { ClusterError } from '../../../server/src/cluster/types';
-import type { Cluster, ContextInfo } from '../../../server/src/cluster/types';
+import type { Cluster, ContextInfo, Kubeconfig } from '../../../server/src/cluster';
+import { ClusterError } from '../../../server/src/cluster';
 
 /** A context and namespace picked for this workspace; null means "what the kubeconfig says". */
 export interface TargetChoice {

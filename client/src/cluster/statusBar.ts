@@ -6,8 +6,8 @@
  */
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { kubeconfigPaths } from '../../../server/src/cluster/kubeconfigPaths';
-import { asClusterError } from '../../../server/src/engine/cluster/apply';
+import { kubeconfigPaths } from '../../../server/src/cluster';
+import { asClusterError } from '../../../server/src/engine';
 import type { ClusterSession } from './session';
 
 export interface StatusBar {

@@ -4,8 +4,7 @@
  * allowed to list namespaces). The choice is kept for this workspace only; the kubeconfig is not written.
  */
 import * as vscode from 'vscode';
-import type { Kubeconfig } from '../../../server/src/cluster/kubeconfig';
-import type { ContextInfo } from '../../../server/src/cluster/types';
+import type { ContextInfo, Kubeconfig } from '../../../server/src/cluster';
 import { argumentObject } from '../args';
 import { reportFailure } from '../ui/failures';
 import type { Output } from '../ui/output';

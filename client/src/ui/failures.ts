@@ -2,8 +2,8 @@
  * How a failed command is told: the tool's or the API server's own message in an error
  * notification (with "Show Output" for the full log), and a quiet note when the user cancelled.
  */
-import { asClusterError } from '../../../server/src/engine/cluster/apply';
-import { ToolError } from '../../../server/src/tools/types';
+import { asClusterError } from '../../../server/src/engine';
+import { ToolError } from '../../../server/src/tools';
 import { inform, showError } from './confirm';
 import type { Output } from './output';
 

@@ -4,8 +4,8 @@
  * actions, so a pin lands in what the user sees.
  */
 import * as vscode from 'vscode';
-import { analyze } from '../../../server/src/core/analysis';
-import type { Analysis } from '../../../server/src/core/analysis';
+import { analyze } from '../../../server/src/core';
+import type { Analysis } from '../../../server/src/core';
 
 export interface ManifestFile {
   readonly uri: vscode.Uri;

@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { kustomizationPatches, MAX_KUSTOMIZATION_CHARS } from '../core/kustomizePatches';
+import { kustomizationPatches, MAX_KUSTOMIZATION_CHARS } from '../core';
 import type { Input } from './inputs';
 
 const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];

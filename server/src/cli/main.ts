@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { asClusterError } from '../engine/cluster/apply';
+import { asClusterError } from '../engine';
 import { isRegistryError } from '../registry';
 import { ToolError } from '../tools';
 import { CliError, parseCommandLine } from './args';

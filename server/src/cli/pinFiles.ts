@@ -8,14 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze } from '../core/analysis';
-import { unpinnableImages } from '../core/imageSites';
-import type { Analysis } from '../core/analysis';
-import type { PinnedImage } from '../core/edits/pinEdits';
-import { applyEdits } from '../core/edits/textEdit';
-import type { PinSettings } from '../core/settings';
+import { analyze, applyEdits, unpinnableImages } from '../core';
+import type { Analysis, PinnedImage, PinSettings } from '../core';
 import type { PinTarget } from '../engine';
-import { FileWriteError, writeFiles } from '../fs/atomicWrite';
+import { FileWriteError, writeFiles } from '../fs';
 import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION } from './args';
 import { unifiedDiff } from './diff';
 import { readInputs } from './inputs';

@@ -7,8 +7,8 @@
 import { resolve } from 'node:path';
 import { createRegistryClient, defaultCacheDir, isRegistryError } from '../registry';
 import type { RegistryClient, RegistryClientOptions, RequestEvent } from '../registry';
-import { parseReference } from '../core/reference/reference';
-import type { ImageReference } from '../core/reference/reference';
+import { parseReference } from '../core';
+import type { ImageReference } from '../core';
 import { CliError } from './args';
 
 /** The process facts a registry command needs, passed in so that main.ts stays the only module touching the process. */

@@ -4,7 +4,7 @@
  * core's offsets do and as SARIF's `utf16CodeUnits` declares). Formats only print these values.
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic } from '../core/features/types';
+import type { Diagnostic } from '../core';
 import type { InputLocation } from './inputs';
 
 export interface LocatedDiagnostic extends Diagnostic {

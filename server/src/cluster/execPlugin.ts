@@ -17,10 +17,8 @@
 import { readFileSync } from 'node:fs';
 import type { Cluster as KubeClusterEntry } from '@kubernetes/client-node';
 import { record } from '../core/json';
-import { describeEnding } from '../process/describe';
-import { HELPER_LEFTOVER_MS, runInGroup } from '../process/group';
-import type { ProcessEnv } from '../process/group';
-import { findExecutable } from '../process/lookPath';
+import { describeEnding, findExecutable, HELPER_LEFTOVER_MS, runInGroup } from '../process';
+import type { ProcessEnv } from '../process';
 import { ClusterError } from './types';
 
 const API_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'];

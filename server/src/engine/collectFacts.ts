@@ -22,9 +22,8 @@ import type {
   RegistryProblem,
   RegistryProblemKind,
   TagListFact,
-} from '../core/facts';
-import type { RegistryErrorCode } from '../registry/errors';
-import type { ManifestDetail, ManifestInfo, RegistryClient } from '../registry/types';
+} from '../core';
+import type { ManifestDetail, ManifestInfo, RegistryClient, RegistryErrorCode } from '../registry';
 import { mapLimit } from './mapLimit';
 
 /** A repository whose tags are wanted, keyed `domain/path`. */

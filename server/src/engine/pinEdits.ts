@@ -9,14 +9,9 @@
  * index and its platforms, or a HEAD when the body the tag named last is cached: still one manifest
  * request per unique reference. A cached answer stands in only when the registry cannot be reached.
  */
-import type { Analysis } from '../core/analysis';
-import { pinFileEdits } from '../core/edits/pinEdits';
-import type { PinnedImage } from '../core/edits/pinEdits';
-import { referenceQueries, tagAnswer } from '../core/facts';
-import type { ManifestQuery, RegistryFacts } from '../core/facts';
-import { imageSites } from '../core/imageSites';
-import type { PinSettings } from '../core/settings';
-import type { RegistryClient } from '../registry/types';
+import type { Analysis, PinnedImage, PinSettings, ManifestQuery, RegistryFacts } from '../core';
+import { tagAnswer, imageSites, pinFileEdits, referenceQueries } from '../core';
+import type { RegistryClient } from '../registry';
 import { collectFacts, uniqueByKey } from './collectFacts';
 
 export interface PinTarget<Id> {

@@ -5,8 +5,7 @@
  */
 import type { CancellationToken, Connection, ResponseError, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Analysis } from '../core/analysis';
-import type { Settings } from '../core/settings';
+import type { Analysis, Settings } from '../core';
 import type { AnalysisCache } from './documents';
 import type { RegistryService } from './registryFacts';
 import type { RunSafe } from './runSafe';

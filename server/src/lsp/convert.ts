@@ -13,9 +13,7 @@ import {
 import type * as lsp from 'vscode-languageserver/node';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { DiagnosticCode, Severity } from '../core/diagnostics/catalog';
-import type { TextEdit } from '../core/edits/textEdit';
-import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, InlayHint } from '../core/features/types';
+import type { CodeAction, CompletionItem, CompletionList, Diagnostic, DiagnosticCode, Hover, InlayHint, Severity, TextEdit } from '../core';
 
 /**
  * Each diagnostic code links to its entry in docs/diagnostics.md, which has an anchor per code and

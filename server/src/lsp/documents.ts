@@ -6,8 +6,8 @@
  * state), and forgets an entry when its document closes.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze } from '../core/analysis';
-import type { Analysis } from '../core/analysis';
+import { analyze } from '../core';
+import type { Analysis } from '../core';
 import { SIZE_LIMIT_SETTING } from './settings';
 
 interface Entry {

@@ -8,13 +8,8 @@
  * After a push, `tagPushed` asks for the pushed tag again and hands the answer to every document.
  * With `imageAware.registry.online` false no client exists and nothing is ever asked.
  */
-import type { Analysis } from '../core/analysis';
-import type { CompletionNeed } from '../core/features/completion';
-import { NO_FACTS, mergeRegistryFacts, referenceQueries } from '../core/facts';
-import type { RegistryFacts } from '../core/facts';
-import type { ImageReference } from '../core/reference/reference';
-import { anonymousPullQueries, factQueries } from '../core/imageSites';
-import type { RegistrySettings } from '../core/settings';
+import type { Analysis, CompletionNeed, ImageReference, RegistryFacts, RegistrySettings } from '../core';
+import { anonymousPullQueries, factQueries, mergeRegistryFacts, NO_FACTS, referenceQueries } from '../core';
 import { collectFacts, collectTags } from '../engine';
 import type { RegistryClient, RegistryClientOptions } from '../registry';
 

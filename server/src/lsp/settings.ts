@@ -7,8 +7,8 @@
  * didChangeConfiguration, or the defaults.
  */
 import type { Connection } from 'vscode-languageserver/node';
-import { DEFAULT_SETTINGS, parseSettings } from '../core/settings';
-import type { Settings } from '../core/settings';
+import { DEFAULT_SETTINGS, parseSettings } from '../core';
+import type { Settings } from '../core';
 
 export const SETTINGS_SECTION = 'imageAware';
 /** The setting that sets Settings.maxFileSize, as analyze() names it in the not-analysed message. */

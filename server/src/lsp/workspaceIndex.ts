@@ -15,9 +15,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Emitter, FileChangeType } from 'vscode-languageserver/node';
 import type { Event, FileEvent } from 'vscode-languageserver/node';
-import { analyze } from '../core/analysis';
-import { fileFacts, mergeFacts } from '../core/workspace';
-import type { FileFacts, WorkspaceFacts } from '../core/workspace';
+import { analyze, fileFacts, mergeFacts } from '../core';
+import type { FileFacts, WorkspaceFacts } from '../core';
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'out']);
 /** YAML files, and kustomize's extensionless `Kustomization`. */

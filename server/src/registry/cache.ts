@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fs/atomicWrite';
+import { writeFileAtomic } from '../fs';
 
 export interface CacheEntry<T> {
   readonly value: T;

@@ -18,3 +18,4 @@ export { defaultCacheDir } from './cache';
 export type { RequestEvent } from './exchange';
 export type { Credential, CredentialTarget, Keychain } from './credentials/credential';
 export type * from './types';
+export { toolVerifiesTls } from './hosts';

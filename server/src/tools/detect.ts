@@ -5,13 +5,13 @@
  * `docker version`, asked with the same environment (DOCKER_HOST, DOCKER_CONTEXT, DOCKER_CONFIG),
  * because a docker client without a daemon cannot build anything.
  */
-import { findExecutable } from '../process/lookPath';
+import { findExecutable } from '../process';
 import { runProcess } from './process';
 import type { ToolEnv } from './process';
 import { TOOL_NAMES, ToolError } from './types';
 import type { DetectedTool, ToolName } from './types';
 
-export { findExecutable } from '../process/lookPath';
+export { findExecutable } from '../process';
 
 export interface DetectOptions {
   readonly env: ToolEnv;

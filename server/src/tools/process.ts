@@ -11,9 +11,8 @@
  * "no basic auth credentials" rather than "exit code 1".
  */
 import { existsSync } from 'node:fs';
-import { describeEnding } from '../process/describe';
-import { runInGroup } from '../process/group';
-import type { GroupEnding, ProcessEnv } from '../process/group';
+import { describeEnding, runInGroup } from '../process';
+import type { GroupEnding, ProcessEnv } from '../process';
 import { ToolError } from './types';
 import type { RunIo, ToolName } from './types';
 

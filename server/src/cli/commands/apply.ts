@@ -9,7 +9,7 @@
  * The diff goes to stdout (it is the result, and pipes into a file); what happens goes to stderr.
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { FieldConflict, KubeObject, ObjectRef } from '../../cluster/types';
+import type { FieldConflict, KubeObject, ObjectRef } from '../../cluster';
 import { applyObjects, DEFAULT_FIELD_MANAGER, displayName, hasRolloutStatus, manifestObjects, tallyApply, watchRollout } from '../../engine';
 import type { ApplyPrompts, ApplyTally, ObjectChange } from '../../engine';
 import { CliError, parseCommandLine } from '../args';

@@ -4,17 +4,8 @@
  * the same as in an editor that has the whole folder open; the kustomizations around the files say
  * which of them are patches (kustomizePatches.ts).
  */
-import { analyze } from '../../core/analysis';
-import type { Analysis } from '../../core/analysis';
-import { DIAGNOSTIC_CODES, SEVERITIES, SEVERITY_SETTINGS } from '../../core/diagnostics/catalog';
-import type { DiagnosticCode, Severity, SeveritySetting } from '../../core/diagnostics/catalog';
-import { collectDiagnostics } from '../../core/features/diagnostics';
-import { parseSettings } from '../../core/settings';
-import type { Settings } from '../../core/settings';
-import { mergeRegistryFacts, NO_FACTS, referenceQueries, repositoryKey, tagAnswer } from '../../core/facts';
-import type { ManifestQuery, RegistryFacts } from '../../core/facts';
-import { anonymousPullQueries, imageSites } from '../../core/imageSites';
-import { fileFacts, mergeFacts } from '../../core/workspace';
+import { tagAnswer, analyze, anonymousPullQueries, parseSettings, collectDiagnostics, DIAGNOSTIC_CODES, fileFacts, imageSites, mergeFacts, mergeRegistryFacts, NO_FACTS, referenceQueries, repositoryKey, SEVERITIES, SEVERITY_SETTINGS } from '../../core';
+import type { Analysis, DiagnosticCode, ManifestQuery, RegistryFacts, Settings, Severity, SeveritySetting } from '../../core';
 import { collectAnonymousPull, collectFacts, uniqueByKey } from '../../engine';
 import type { RepositoryQuery } from '../../engine';
 import type { RegistryClient } from '../../registry';

@@ -8,7 +8,7 @@
  * byte-order mark and everything else stay byte-identical. With --dry-run the edits are printed as a
  * unified diff and nothing is written.
  */
-import type { PinSettings } from '../../core/settings';
+import type { PinSettings } from '../../core';
 import { pinEdits } from '../../engine';
 import { CliError, MAX_FILE_SIZE_USAGE, maxFileSize, parseCommandLine } from '../args';
 import { PIN_COMMAND_FLAGS, pinSettings, plural, readPinTargets, reportStoppedShort, reportUnpinnable, writePins } from '../pinFiles';

@@ -7,9 +7,9 @@
  * (engine/build/push.ts: the same edits as `pin` and the editor's "Update pinned digest"). The files
  * are read before the push, so a wrong path fails before anything is pushed.
  */
-import { effectiveTag } from '../../core/facts';
+import { effectiveTag } from '../../core';
 import { pushedPinEdits, pushImage } from '../../engine';
-import { toolVerifiesTls } from '../../registry/hosts';
+import { toolVerifiesTls } from '../../registry';
 import { chooseBuildTool, TOOL_NAMES } from '../../tools';
 import { CliError, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
 import { PIN_COMMAND_FLAGS, pinSettings, plural, readPinTargets, reportStoppedShort, writePins } from '../pinFiles';

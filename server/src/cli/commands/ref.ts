@@ -3,8 +3,7 @@
  * line per reference, so scripts (and the shared-vector tests) can see what the core makes of them.
  * The JSON keys are an API boundary.
  */
-import { defaultPullPolicy } from '../../core/policy/pullPolicy';
-import { parseReference } from '../../core/reference/reference';
+import { parseReference, defaultPullPolicy } from '../../core';
 import { CliError, parseCommandLine } from '../args';
 
 export const REF_USAGE = `Usage: image-aware ref [--] REF...

@@ -3,7 +3,7 @@
  * `orderTags`: SemVer tags newest first, then the other tags, moving tags such as `latest` last),
  * one per line, or as JSON. Every page of the tag list is read.
  */
-import { orderTags } from '../../core/tags';
+import { orderTags } from '../../core';
 import { CliError, oneOf, parseCommandLine } from '../args';
 import { openClient, referenceArgument, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo } from '../registry';

@@ -7,8 +7,8 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactLocation, Log, ReportingDescriptor, Result } from 'sarif';
-import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES } from '../../core/diagnostics/catalog';
-import type { SeveritySetting } from '../../core/diagnostics/catalog';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES } from '../../core';
+import type { SeveritySetting } from '../../core';
 import type { FileReport } from '../report';
 
 const SRCROOT = '%SRCROOT%';

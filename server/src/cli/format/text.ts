@@ -2,8 +2,8 @@
  * Compiler-style output, one line per diagnostic (`file:line:col: severity code: message`), which
  * terminals and editors' problem matchers already know how to link, plus a summary line for stderr.
  */
-import type { Severity } from '../../core/diagnostics/catalog';
-import { SEVERITIES } from '../../core/diagnostics/catalog';
+import type { Severity } from '../../core';
+import { SEVERITIES } from '../../core';
 import type { FileReport } from '../report';
 
 export function formatText(reports: readonly FileReport[]): string {

@@ -8,7 +8,7 @@
  */
 import { DockerfileParser } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseReference } from '../../core/reference/reference';
+import { parseReference } from '../../core';
 
 export interface FromLine {
   /** The 0-based line of the `FROM` keyword. */

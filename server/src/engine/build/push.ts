@@ -9,18 +9,10 @@
  * without a digest gets the "Pin to digest" edit (core pinSite), one pinned to another digest (an
  * earlier push of the tag) the "Update pinned digest" edit (core repinSite), which keeps its tag.
  */
-import { isRefused, pinSite, repinSite } from '../../core/edits/pinEdits';
-import type { PinnedImage, RefusedPin } from '../../core/edits/pinEdits';
-import { effectiveTag, NO_FACTS, tagKey } from '../../core/facts';
-import type { ManifestFound, RegistryFacts } from '../../core/facts';
-import { imageSites } from '../../core/imageSites';
-import { isOciDigest } from '../../core/reference/digest';
-import { quote } from '../../core/reference/quote';
-import { parseReference } from '../../core/reference/reference';
-import type { ImageReference } from '../../core/reference/reference';
-import type { PinSettings } from '../../core/settings';
-import type { RegistryClient } from '../../registry/types';
-import type { BuildTool, RunIo } from '../../tools/types';
+import { tagKey, parseReference, effectiveTag, imageSites, pinSite, isOciDigest, isRefused, NO_FACTS, quote, repinSite } from '../../core';
+import type { ImageReference, PinnedImage, PinSettings, ManifestFound, RefusedPin, RegistryFacts } from '../../core';
+import type { RegistryClient } from '../../registry';
+import type { BuildTool, RunIo } from '../../tools';
 import { toManifestFound } from '../collectFacts';
 import type { PinTarget } from '../pinEdits';
 

@@ -8,7 +8,7 @@
  * the whole cluster (cannot reach it, credentials, abort) end the flow.
  */
 import { stringify } from 'yaml';
-import type { Cluster, ClusterError, FieldConflict, KubeObject, ObjectRef } from '../../cluster/types';
+import type { Cluster, ClusterError, FieldConflict, KubeObject, ObjectRef } from '../../cluster';
 import { displayName, refOf } from './objects';
 
 export type ChangeAction = 'create' | 'update' | 'unchanged';

@@ -5,12 +5,9 @@
  * the core's splitDocuments, so `index` is the same as the document's index in an Analysis.
  * Empty documents are left out; a document that is not an object to apply is kept with a `problem`.
  */
-import { apiGroup, KUSTOMIZE_KINDS } from '../../core/manifest/workloadKinds';
-import { splitDocuments } from '../../core/manifest/documents';
-import { parseBoundedDocument } from '../../core/manifest/boundedYaml';
-import { MAX_DEPTH } from '../../core/manifest/yamlTree';
+import { apiGroup, parseBoundedDocument, KUSTOMIZE_KINDS, MAX_DEPTH, splitDocuments } from '../../core';
 import { isRecord } from '../../core/json';
-import type { KubeObject, ObjectRef } from '../../cluster/types';
+import type { KubeObject, ObjectRef } from '../../cluster';
 
 export interface ManifestObject {
   /** The document's index in the file (as in Analysis.documents). */

@@ -4,8 +4,8 @@
  * message names no cause, so then the kubelet's newest "Failed to pull image" event for that
  * container is read instead (pullFailedEvents lists them).
  */
-import { parseReference } from '../../core/reference/reference';
-import type { Cluster, KubeObject } from '../../cluster/types';
+import { parseReference } from '../../core';
+import type { Cluster, KubeObject } from '../../cluster';
 import { record } from '../../core/json';
 
 export type PullFailureCause = 'tag-not-found' | 'unauthorized' | 'never' | 'invalid' | 'unreachable' | 'unknown';

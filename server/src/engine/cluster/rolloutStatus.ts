@@ -3,8 +3,8 @@
  * Deployment, StatefulSet and DaemonSet, with the same messages: whether a workload's rollout is
  * done, still going, or cannot finish as it is.
  */
-import { apiGroup } from '../../core/manifest/workloadKinds';
-import type { KubeObject, ObjectRef } from '../../cluster/types';
+import { apiGroup } from '../../core';
+import type { KubeObject, ObjectRef } from '../../cluster';
 import { record } from '../../core/json';
 import type { Fields } from './objects';
 

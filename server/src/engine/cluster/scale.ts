@@ -2,7 +2,7 @@
  * "Scale": set a workload's replicas through its scale subresource, as `kubectl scale` does
  * (a merge patch of `{"spec":{"replicas":N}}` on .../scale), so it works for every kind that has one.
  */
-import type { Cluster, ObjectRef, PatchOptions } from '../../cluster/types';
+import type { Cluster, ObjectRef, PatchOptions } from '../../cluster';
 import { displayName } from './objects';
 
 /** Scales; resolves with kubectl's line ("deployment.apps/web scaled"). */

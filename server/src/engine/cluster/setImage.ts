@@ -5,12 +5,9 @@
  * changed copy: the changed container by its merge key `name`, plus `$setElementOrder/<list>`
  * listing the names in order, so the server keeps the list as it is.
  */
-import type { Analysis } from '../../core/analysis';
-import { checkEdit } from '../../core/edits/checkEdits';
-import { replaceScalar } from '../../core/edits/fieldEdits';
-import type { TextEdit } from '../../core/edits/textEdit';
-import { WORKLOAD_KINDS } from '../../core/manifest/workloadKinds';
-import type { Cluster, KubeObject, ObjectRef, PatchOptions } from '../../cluster/types';
+import type { Analysis, TextEdit } from '../../core';
+import { checkEdit, replaceScalar, WORKLOAD_KINDS } from '../../core';
+import type { Cluster, KubeObject, ObjectRef, PatchOptions } from '../../cluster';
 import { record } from '../../core/json';
 import { displayName } from './objects';
 import type { Fields } from './objects';

@@ -4,7 +4,7 @@
  * what changed, and stops when the rollout is done or failed, a pull failure persists, time runs
  * out, or the signal aborts.
  */
-import type { Cluster, KubeObject, ObjectRef } from '../../cluster/types';
+import type { Cluster, KubeObject, ObjectRef } from '../../cluster';
 import { systemClock } from '../clock';
 import type { Clock } from '../clock';
 import { record } from '../../core/json';

@@ -3,7 +3,7 @@
  * without one. Each fix carries the diagnostics it resolves, taken from the request's context.
  * Pinning actions use the registry facts already fetched for the document; they never wait.
  */
-import { computeCodeActions } from '../../core/features/codeActions';
+import { computeCodeActions } from '../../core';
 import { answerFor } from '../context';
 import type { ServerContext } from '../context';
 import { toCodeAction, toOffsets } from '../convert';

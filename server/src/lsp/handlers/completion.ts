@@ -7,8 +7,8 @@
  * the registry client's cache. Completion never holds up typing.
  */
 import type { CancellationToken } from 'vscode-languageserver/node';
-import { computeCompletions, registryCompletionNeed } from '../../core/features/completion';
-import type { RegistryFacts } from '../../core/facts';
+import { computeCompletions, registryCompletionNeed } from '../../core';
+import type { RegistryFacts } from '../../core';
 import { answerFor, within } from '../context';
 import type { ServerContext } from '../context';
 import { toCompletionList } from '../convert';

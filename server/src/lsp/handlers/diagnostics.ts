@@ -9,9 +9,8 @@
  */
 import { CancellationToken } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { collectDiagnostics } from '../../core/features/diagnostics';
-import { fileFacts } from '../../core/workspace';
-import type { RegistryFacts } from '../../core/facts';
+import { collectDiagnostics, fileFacts } from '../../core';
+import type { RegistryFacts } from '../../core';
 import { openAnalysis } from '../context';
 import type { OpenAnalysis, ServerContext } from '../context';
 import { toDiagnostic } from '../convert';

@@ -3,7 +3,7 @@
  * the registry says about it (from the facts already fetched for the document; a fetch still
  * running is waited for briefly, so the first hover after opening a file has them too).
  */
-import { computeHover } from '../../core/features/hover';
+import { computeHover } from '../../core';
 import { answerFor, within } from '../context';
 import type { ServerContext } from '../context';
 import { toHover } from '../convert';

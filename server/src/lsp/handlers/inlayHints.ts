@@ -1,5 +1,5 @@
 /** textDocument/inlayHint: the imagePullPolicy Kubernetes fills in where the manifest sets none. */
-import { computeInlayHints } from '../../core/features/inlayHints';
+import { computeInlayHints } from '../../core';
 import { answerFor } from '../context';
 import type { ServerContext } from '../context';
 import { toInlayHint, toOffsets } from '../convert';

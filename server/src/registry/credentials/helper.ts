@@ -6,10 +6,8 @@
  * process/group: in a process group of its own, ended whole at the timeout or once it has exited, with stdout
  * bounded and stderr never read. A failure says which helper and how it ended, never what it printed.
  */
-import { describeEnding } from '../../process/describe';
-import { HELPER_LEFTOVER_MS, runInGroup } from '../../process/group';
-import type { ProcessEnv } from '../../process/group';
-import { findExecutable } from '../../process/lookPath';
+import { describeEnding, findExecutable, HELPER_LEFTOVER_MS, runInGroup } from '../../process';
+import type { ProcessEnv } from '../../process';
 import { RegistryError } from '../errors';
 import type { Credential } from './credential';
 

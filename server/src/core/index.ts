@@ -1,0 +1,41 @@
+/**
+ * The analysis core's public surface: what the front ends (lsp/, cli/, the client) and the engine use.
+ * The core imports nothing but `yaml` and itself; see ARCHITECTURE.md.
+ */
+export { analyze, documentAt } from './analysis';
+export type { Analysis } from './analysis';
+export { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, SEVERITIES, SEVERITY_SETTINGS } from './diagnostics/catalog';
+export type { DiagnosticCode, Severity, SeveritySetting } from './diagnostics/catalog';
+export { checkEdit } from './edits/checkEdits';
+export { replaceScalar } from './edits/fieldEdits';
+export { isRefused, pinFileEdits, pinSite, repinSite } from './edits/pinEdits';
+export type { PinnedImage, RefusedPin } from './edits/pinEdits';
+export { applyEdits } from './edits/textEdit';
+export type { TextEdit } from './edits/textEdit';
+export { NO_FACTS, effectiveTag, mergeRegistryFacts, referenceQueries, repositoryKey, tagAnswer, tagKey } from './facts';
+export type { AnonymousPullFact, AnonymousPullQuery, ManifestAnswer, ManifestFound, ManifestQuery, RegistryFacts, RegistryProblem, RegistryProblemKind, TagListFact } from './facts';
+export { computeCodeActions } from './features/codeActions';
+export { computeCompletions, registryCompletionNeed } from './features/completion';
+export type { CompletionNeed } from './features/completion';
+export { collectDiagnostics } from './features/diagnostics';
+export { containerAt } from './features/fieldAt';
+export { computeHover } from './features/hover';
+export { computeInlayHints } from './features/inlayHints';
+export type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, InlayHint } from './features/types';
+export { anonymousPullQueries, factQueries, imageSites, unpinnableImages } from './imageSites';
+export type { ImageSite } from './imageSites';
+export { MAX_KUSTOMIZATION_CHARS, kustomizationPatches } from './kustomizePatches';
+export { parseBoundedDocument } from './manifest/boundedYaml';
+export { splitDocuments } from './manifest/documents';
+export { KUSTOMIZE_KINDS, WORKLOAD_KINDS, apiGroup } from './manifest/workloadKinds';
+export { MAX_DEPTH } from './manifest/yamlTree';
+export { defaultPullPolicy } from './policy/pullPolicy';
+export { isOciDigest } from './reference/digest';
+export { quote } from './reference/quote';
+export { parseReference } from './reference/reference';
+export type { ImageReference } from './reference/reference';
+export { DEFAULT_SETTINGS, parseSettings } from './settings';
+export type { PinSettings, RegistrySettings, Settings } from './settings';
+export { orderTags } from './tags';
+export { fileFacts, mergeFacts } from './workspace';
+export type { FileFacts, WorkspaceFacts } from './workspace';
