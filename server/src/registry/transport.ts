@@ -36,6 +36,8 @@ export interface TransportOptions {
   readonly maxRetryDelayMs: number;
   readonly backoffMs: number;
   readonly onRequest?: (event: RequestEvent) => void;
+  /** The clock token lifetimes are measured by (default Date.now). */
+  readonly now?: () => number;
 }
 
 /** One HTTP exchange, for tracing: never carries headers or bodies. */
@@ -93,6 +95,7 @@ export class Transport {
           this.exchange(request.url, request.method, request.headers, { registry: request.url.host, signal: request.signal, maxBodyBytes: 1024 * 1024, body: request.body }),
         ),
       options.insecureRegistries,
+      options.now,
     );
   }
 
