@@ -78,7 +78,7 @@ test('single-flight: identical keys share one run, different keys do not', async
     return runs;
   };
   const abortError = () => new Error('aborted');
-  const running = Promise.all([flights.run('k', work, undefined, abortError), flights.run('k', work, undefined, abortError), flights.run('other', work, undefined, abortError)]);
+  const running = Promise.all(['k', 'k', 'other'].map((key) => flights.run(key, work, undefined, abortError)));
   assert.equal(runs, 2);
   assert.equal(flights.size, 2);
   gate.resolve();
