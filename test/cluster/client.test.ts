@@ -15,6 +15,7 @@ import { ClusterError } from '../../server/src/cluster/types';
 import type { Cluster, WatchEvent } from '../../server/src/cluster/types';
 import { startApiServer } from '../helpers/apiserver';
 import type { ApiServer } from '../helpers/apiserver';
+import { Changes } from '../helpers/events';
 import { deployment, tempFolder, unreachableKubeconfig } from './setup';
 
 let api: ApiServer;
@@ -165,17 +166,22 @@ test('list filters by label and field selector and gives items their apiVersion 
 test('watch gets the object, then follows it from its resourceVersion until aborted', async () => {
   await cluster.apply(deployment('watched', 1), APPLY);
   const events: WatchEvent[] = [];
+  const delivered = new Changes();
   const controller = new AbortController();
   api.clearRequests();
-  const watching = cluster.watch(ref('watched'), (event) => events.push(event), controller.signal);
-  while (!api.requests.some((r) => r.query.watch === 'true')) await new Promise((resolve) => setTimeout(resolve, 10));
+  const onEvent = (event: WatchEvent): void => {
+    events.push(event);
+    delivered.notify();
+  };
+  const watching = cluster.watch(ref('watched'), onEvent, controller.signal);
+  await api.waitForRequest((r) => r.query.watch === 'true', 'The watch request');
   const watchRequest = api.requests.find((r) => r.query.watch === 'true');
   assert.equal(watchRequest?.path, '/apis/apps/v1/namespaces/default/deployments');
   assert.equal(watchRequest?.query.fieldSelector, 'metadata.name=watched');
   assert.equal(watchRequest?.query.resourceVersion, events[0].object.metadata.resourceVersion);
   await cluster.apply(deployment('watched', 3), APPLY);
   await cluster.apply(deployment('other', 1), APPLY);
-  while (events.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+  await delivered.until(() => events.length >= 2, 'A second watch event');
   controller.abort();
   await watching;
   assert.deepEqual(

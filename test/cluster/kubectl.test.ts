@@ -201,7 +201,7 @@ describe('the stub API server, driven by the real kubectl', () => {
   it('kubectl rollout status lists and watches by name and finishes when the rollout does', async () => {
     const watching = runKubectl(api, ['rollout', 'status', 'deployment/web', '--timeout=20s']);
     // Let kubectl reach its watch before the controller starts writing.
-    await waitFor(() => api.requests.some((r) => r.query['watch'] === 'true' && r.path.endsWith('/deployments')));
+    await api.waitForRequest((r) => r.query['watch'] === 'true' && r.path.endsWith('/deployments'), 'kubectl\'s watch of the deployment');
     await api.simulate({ name: 'web' }, { kind: 'rollout-ok', stepMs: 20 });
     const result = ok(await watching);
     assert.match(result.stdout, /Waiting for deployment "web" rollout to finish: 0 out of 3 new replicas have been updated\.\.\./);
@@ -380,11 +380,3 @@ describe('recordKubectl', () => {
     assert.equal(requests[0].headers['content-type'], 'application/apply-patch+yaml');
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

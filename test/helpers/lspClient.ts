@@ -19,6 +19,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type * as lsp from 'vscode-languageserver/node';
+import { Changes } from './events';
 
 /** This file compiles to out/test/helpers/, so the repository root is three levels up. */
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -77,7 +78,8 @@ export class LspClient {
   readonly messages: lsp.ShowMessageParams[] = [];
   inlayHintRefreshes = 0;
   private readonly log: string[] = [];
-  private readonly waiters = new Set<() => void>();
+  /** Told of every publication and log message, for the waits below. */
+  private readonly changes = new Changes();
   private readonly exited: Promise<number | null>;
 
   private constructor(
@@ -88,10 +90,11 @@ export class LspClient {
     child.stderr?.on('data', (chunk: Buffer) => this.log.push(chunk.toString()));
     connection.onNotification('window/logMessage', (params: lsp.LogMessageParams) => {
       this.log.push(params.message);
+      this.changes.notify();
     });
     connection.onNotification('textDocument/publishDiagnostics', (params: lsp.PublishDiagnosticsParams) => {
       this.publications.push(params);
-      for (const wake of this.waiters) wake();
+      this.changes.notify();
     });
     connection.onRequest('workspace/configuration', (params: lsp.ConfigurationParams) => {
       this.configurationRequests.push(...params.items);
@@ -187,22 +190,23 @@ export class LspClient {
     timeoutMs = 10_000,
   ): Promise<lsp.PublishDiagnosticsParams> {
     const find = () => this.publications.slice(since).find((p) => p.uri === uri && accept(p));
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const found = find();
-        if (!found) return;
-        this.waiters.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        const seen = this.publications.slice(since).filter((p) => p.uri === uri);
-        reject(new Error(`No matching diagnostics for ${uri} within ${timeoutMs} ms.\nReceived: ${JSON.stringify(seen, null, 1).slice(0, 4000)}\nServer log:\n${this.serverLog()}`));
-      }, timeoutMs);
-      this.waiters.add(check);
-      check();
-    });
+    const received = () => JSON.stringify(this.publications.slice(since).filter((p) => p.uri === uri), null, 1).slice(0, 4000);
+    return this.waitFor(find, `A matching publication of diagnostics for ${uri}`, timeoutMs, () => `Received: ${received()}`);
+  }
+
+  /** How many log messages have arrived so far; pass it to waitForLog to see only later ones. */
+  logMark(): number {
+    return this.log.length;
+  }
+
+  /** The first log message (window/logMessage) at or after index `since` that starts with `prefix`, waiting for it if it has not arrived. */
+  waitForLog(prefix: string, since: number, timeoutMs = 10_000): Promise<string> {
+    return this.waitFor(() => this.log.slice(since).find((message) => message.startsWith(prefix)), `A log message starting with "${prefix}"`, timeoutMs);
+  }
+
+  private async waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number, detail = (): string => ''): Promise<T> {
+    await this.changes.until(() => find() !== undefined, what, timeoutMs, () => `${detail()}\nServer log:\n${this.serverLog()}`);
+    return find()!;
   }
 
   serverLog(): string {

@@ -4,6 +4,7 @@
  * makes is counted. The registry holds a single-platform OCI image, a Docker schema 2 image, a
  * multi-platform index, 266 tags on one repository, and a tag that is moved during the test; a
  * second registry wants Basic credentials the server does not have.
+ * Tag lists of team/slow and team/slow2 are held until the test releases them.
  * The server gets an empty HOME and DOCKER_CONFIG (no credentials of this machine) and its own
  * storage folder for the registry cache. Each step asserts the protocol values, and every code
  * action's whole-file result is compared with text built here from the pushed digests.
@@ -18,7 +19,9 @@ import type * as lsp from 'vscode-languageserver/node';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { fileUri, LspClient } from '../helpers/lspClient';
 import { DEFAULT_CREATED, moveTag, proxy, pushImage, pushIndex, pushTags, startMisbehavingServer, startRegistry } from '../helpers/registry';
-import type { MisbehavingServer, PushedImage, PushedIndex, RunningRegistry } from '../helpers/registry';
+import type { Handler, MisbehavingServer, PushedImage, PushedIndex, RunningRegistry } from '../helpers/registry';
+import { deferred, within } from '../helpers/events';
+import type { Deferred } from '../helpers/events';
 
 let registry: RunningRegistry;
 let locked: RunningRegistry;
@@ -29,7 +32,22 @@ let docker: PushedImage;
 let multi: PushedIndex;
 let moving: PushedImage;
 let many: PushedImage;
-let slowClosed = 0;
+
+/** A tag list the stand-in registry holds until the test releases it. */
+interface HeldRequest {
+  /** Resolved when the request reaches the registry. */
+  readonly arrived: Deferred<void>;
+  /** Resolved when the server closes the request before it is answered. */
+  readonly abandoned: Deferred<void>;
+  readonly release: Deferred<void>;
+}
+
+function heldRequest(): HeldRequest {
+  return { arrived: deferred(), abandoned: deferred(), release: deferred() };
+}
+
+const slow = heldRequest();
+const slow2 = heldRequest();
 
 const MANY_VERSIONS = Array.from({ length: 13 }, (_, minor) => Array.from({ length: 20 }, (_, patch) => `1.${minor}.${patch}`)).flat();
 const MANY_OTHERS = ['v2.0.0-rc.1', '2.0.0-beta.2', '2.0.0', 'latest', 'alpine', '1.12'];
@@ -58,18 +76,23 @@ before(async () => {
   await pushImage(registry, 'team/slow', '1.0.0');
   await pushImage(registry, 'team/slow2', '1.0.0');
   front = await startMisbehavingServer(proxy(registry));
-  // Tag lists of team/slow and team/slow2 answer only after 5 s; `slowClosed` counts the requests the server gave up first.
-  front.on(/^\/v2\/team\/slow2?\/tags\/list$/, (request, response, body) => {
-    response.once('close', () => {
-      if (!response.writableEnded) slowClosed++;
-    });
-    setTimeout(() => {
-      if (!response.destroyed) void proxy(registry)(request, response, body);
-    }, 5000);
-  });
+  front.on('/v2/team/slow/tags/list', holding(slow));
+  front.on('/v2/team/slow2/tags/list', holding(slow2));
   root = mkdtempSync(join(tmpdir(), 'image-aware-lsp-registry-'));
   for (const dir of ['home', 'docker', 'storage', 'workspace', 'offline-storage']) mkdirSync(join(root, dir));
 });
+
+/** Answers only once the test releases `held`, and reports the request arriving and being given up. */
+function holding(held: HeldRequest): Handler {
+  return async (request, response, body) => {
+    response.once('close', () => {
+      if (!response.writableEnded) held.abandoned.resolve();
+    });
+    held.arrived.resolve();
+    await held.release.promise;
+    if (!response.destroyed) await proxy(registry)(request, response, body);
+  };
+}
 
 after(async () => {
   await front?.stop();
@@ -275,6 +298,8 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       assert.ok(took < 4000, `answered after ${took} ms`);
       assert.equal(list.isIncomplete, true);
       assert.equal(list.items.some((item) => item.label === '1.0.0'), false);
+      await within(slow.arrived.promise, 'The tag list request of team/slow reaching the registry');
+      slow.release.resolve();
     });
 
     await t.test('cancelling a completion cancels its registry request', async () => {
@@ -283,20 +308,20 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       await client.open(uri, slowText);
       const before = front.count('/v2/team/slow2/tags/list');
       const source = new CancellationTokenSource();
-      const started = Date.now();
       const pending = client.connection.sendRequest<lsp.CompletionList>('textDocument/completion', { textDocument: { uri }, position: position(slowText, slowText.indexOf('slow2:') + 6) }, source.token);
-      // Cancel once the tag list request has reached the registry.
-      while (front.count('/v2/team/slow2/tags/list') === before && Date.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Cancel once the tag list request has reached the registry, which holds it.
+      await within(slow2.arrived.promise, 'The tag list request of team/slow2 reaching the registry');
+      const cancelled = Date.now();
       source.cancel();
       const outcome = await pending.then(
         () => 'answered',
         (error: { code?: number }) => error.code,
       );
       assert.equal(outcome, -32800, 'RequestCancelled');
-      assert.ok(Date.now() - started < 2000, 'the cancellation did not wait for the registry');
+      assert.ok(Date.now() - cancelled < 2000, 'the cancellation did not wait for the registry');
       // The server dropped the HTTP request: the registry side saw the connection close before it answered.
-      while (slowClosed === 0 && Date.now() - started < 4000) await new Promise((resolve) => setTimeout(resolve, 10));
-      assert.equal(slowClosed, 1);
+      await within(slow2.abandoned.promise, 'The server closing its tag list request of team/slow2');
+      assert.equal(front.count('/v2/team/slow2/tags/list'), before + 1);
     });
 
     await t.test('hover shows platforms with digests, size, created date and labels', async () => {
@@ -463,7 +488,8 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
 
 test('with imageAware.registry.online off the server makes no request at all', { timeout: 60_000 }, async () => {
   const workspace = join(root, 'workspace');
-  const client = LspClient.start('stdio', { env: env() });
+  // Traced, so the server logs the end of each document's registry round.
+  const client = LspClient.start('stdio', { env: { ...env(), IMAGE_AWARE_TRACE: '1' } });
   client.settings = { registry: { online: false } };
   const text = deploymentText();
   const uri = fileUri(join(workspace, 'web.yaml'));
@@ -484,9 +510,10 @@ test('with imageAware.registry.online off the server makes no request at all', {
     assert.doesNotMatch((hover.contents as lsp.MarkupContent).value, /\*\*Registry/);
     const result = await client.request<{ applied: boolean; message: string }>('workspace/executeCommand', { command: 'imageAware.pinWorkspace', arguments: [] });
     assert.deepEqual(result, { applied: false, pinned: 0, files: 0, skipped: [], message: 'Not pinned: imageAware.registry.online is off, so no registry is asked.' });
+    const logged = client.logMark();
     await client.request('workspace/executeCommand', { command: 'imageAware.refreshRegistry', arguments: [] });
-    // Give a background fetch (there must be none) time to show up.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The refresh runs a registry round for each open document; a round ends after every request it made was answered.
+    for (const document of [uri, 'untitled:offline.yaml']) await client.waitForLog(`registry diagnostics ${document}, asked afresh: `, logged);
     assert.deepEqual(registryDiagnostics(published), []);
     assert.equal(client.publications.some((p) => registryDiagnostics(p).length > 0), false);
     assert.equal(front.requests.length, 0, `requests: ${JSON.stringify(front.requests.map((r) => r.url))}`);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEnding } from '../../server/src/process/describe';
 import { runInGroup } from '../../server/src/process/group';
+import { deferred, within } from '../helpers/events';
 import { groupMembers, killRecorded, recordedPids, running, writeScript } from '../helpers/standInPrograms';
 
 let dir: string;
@@ -93,10 +94,16 @@ test('stdout past its bound ends the run as overflow; stdin is written and close
 });
 
 test('a signal ends the run as cancelled; a program that cannot start says why', async () => {
-  const { path, pids } = program('sleep 30 &\necho $! >> PIDS\nwait');
+  const { path, pids } = program('sleep 30 &\necho $! >> PIDS\necho started\nwait');
   const controller = new AbortController();
-  const running = runInGroup([path], { env, signal: controller.signal, killGraceMs: 200 });
-  while (recordedPids(pids).length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+  const started = deferred();
+  let printed = '';
+  const onStdout = (text: string): void => {
+    printed += text;
+    if (printed.includes('started\n')) started.resolve();
+  };
+  const running = runInGroup([path], { env, signal: controller.signal, killGraceMs: 200, onStdout });
+  await within(started.promise, 'The program starting its sleep');
   controller.abort();
   assert.deepEqual(await running, { kind: 'cancelled' });
   assertAllGone(pids);

@@ -163,17 +163,23 @@ test('requiresAuth with the token flow: alice reads private/* with her config, b
   assert.equal(token.requests.length + front.requests.length, 0);
 });
 
-test('tokens are reused until shortly before they expire, then fetched again', async () => {
-  const registry = await registryWith({ auth: 'token', token: { expiresIn: 1 } });
+test('tokens are reused until shortly before they expire, by the client\'s clock, then fetched again', async () => {
+  const registry = await registryWith({ auth: 'token', token: { expiresIn: 300 } });
   await pushImage(registry, 'public/tool', 'v1');
   registry.tokenServer!.resetRequests();
-  const { client } = clientWith(undefined);
-  await client.listTags({ registry: registry.host, path: 'public/tool' });
-  await client.listTags({ registry: registry.host, path: 'public/tool' }, { fresh: true });
+  let now = Date.now();
+  const { client } = clientWith(undefined, { now: () => now });
+  const repository = { registry: registry.host, path: 'public/tool' };
+  await client.listTags(repository);
+  await client.listTags(repository, { fresh: true });
   assert.equal(registry.tokenServer!.requests.length, 1);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  await client.listTags({ registry: registry.host, path: 'public/tool' }, { fresh: true });
-  assert.equal(registry.tokenServer!.requests.length, 2);
+  // A 300 s token is used for 270 s: the margin is 10 % of its life, at most 30 s. The registry would take it for 300 s.
+  now += 269_000;
+  await client.listTags(repository, { fresh: true });
+  assert.equal(registry.tokenServer!.requests.length, 1, 'the token is reused within its life less the margin');
+  now += 2_000;
+  await client.listTags(repository, { fresh: true });
+  assert.equal(registry.tokenServer!.requests.length, 2, 'a token past its life less the margin is fetched again');
 });
 
 /** Writes an executable `docker-credential-NAME` that logs its stdin and answers for one server only. */

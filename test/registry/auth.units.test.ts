@@ -15,6 +15,7 @@ import { parseHelperOutput } from '../../server/src/registry/credentials/helper'
 import { jsonErrorOffset, lineColumn } from '../../server/src/registry/credentials/jsonSyntax';
 import { cachedKeychain, createDefaultKeychain, defaultCredentialFiles } from '../../server/src/registry/credentials/keychain';
 import { parseWwwAuthenticate } from '../../server/src/registry/headers';
+import { deferred } from '../helpers/events';
 
 test('WWW-Authenticate: Bearer with quoted commas, Basic, several challenges, odd spacing', () => {
   const cases: Array<[string | string[], Array<{ scheme: string; params: Record<string, string> }>]> = [
@@ -167,16 +168,20 @@ test('the default keychain reads DOCKER_CONFIG before podman files, and says why
 test('the cached keychain asks once per registry within its TTL and shares lookups in flight', async () => {
   let calls = 0;
   let time = 0;
+  // Lookups stay in flight until the gate opens.
+  const gate = deferred();
   const inner: Keychain = {
     resolve: async (target) => {
       calls++;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await gate.promise;
       return { kind: 'basic', username: target.registry, password: 'p', source: `call ${calls}` } as Credential;
     },
   };
   const keychain = cachedKeychain(inner, 1000, () => time);
-  const [one, two] = await Promise.all([keychain.resolve({ registry: 'a' }), keychain.resolve({ registry: 'a' })]);
-  assert.equal(calls, 1);
+  const both = Promise.all([keychain.resolve({ registry: 'a' }), keychain.resolve({ registry: 'a' })]);
+  assert.equal(calls, 1, 'the second lookup joins the one in flight');
+  gate.resolve();
+  const [one, two] = await both;
   assert.equal(one, two);
   await keychain.resolve({ registry: 'b' });
   assert.equal(calls, 2);

@@ -13,6 +13,7 @@ import type { RegistryClient, RegistryClientOptions } from '../../server/src/reg
 import { delay, moveTag, proxy, pushImage, pushIndex, respond, startMisbehavingServer, startRegistry } from '../helpers/registry';
 import { fillDisk, smallTmpfs } from '../helpers/fileSystems';
 import { rejectsWith } from '../helpers/registry/assertions';
+import { deferred, within } from '../helpers/events';
 import type { MisbehavingServer, RunningRegistry } from '../helpers/registry';
 
 let registry: RunningRegistry;
@@ -114,14 +115,24 @@ test('concurrent identical calls share one request each', async () => {
 test('one caller cancelling does not cancel the request the others share', async () => {
   await pushImage(registry, 'cache/cancel', 'v1');
   const server = await front();
-  server.on('/v2/cache/cancel/tags/list', delay(200, proxy(registry)));
+  // The tag list is held at the registry until the test lets it through.
+  const arrived = deferred();
+  const gate = deferred();
+  const forward = proxy(registry);
+  server.on('/v2/cache/cancel/tags/list', async (request, response, body) => {
+    arrived.resolve();
+    await gate.promise;
+    await forward(request, response, body);
+  });
   const client = clientFor(server.host);
   const controller = new AbortController();
   const repo = { registry: server.host, path: 'cache/cancel' };
   const leaving = client.listTags(repo, { signal: controller.signal });
   const staying = client.listTags(repo);
-  setTimeout(() => controller.abort(), 50);
+  await within(arrived.promise, 'The shared tag list request reaching the registry');
+  controller.abort();
   await rejectsWith(leaving, 'ABORTED');
+  gate.resolve();
   assert.deepEqual((await staying).tags, ['v1']);
   assert.equal(server.count('/v2/cache/cancel/tags/list'), 1);
 });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { defaultCacheDir, RegistryCache } from '../../server/src/registry/cache';
 import { isTagList } from '../../server/src/registry/cacheValues';
 import { SingleFlight } from '../../server/src/registry/singleFlight';
+import { deferred } from '../helpers/events';
 
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 
@@ -69,14 +70,19 @@ test('disk entries survive a new instance, in private files; a bad directory onl
 test('single-flight: identical keys share one run, different keys do not', async () => {
   const flights = new SingleFlight();
   let runs = 0;
+  // Every run stays in flight until the gate opens.
+  const gate = deferred();
   const work = async () => {
     runs++;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await gate.promise;
     return runs;
   };
   const abortError = () => new Error('aborted');
-  const results = await Promise.all([flights.run('k', work, undefined, abortError), flights.run('k', work, undefined, abortError), flights.run('other', work, undefined, abortError)]);
+  const running = Promise.all(['k', 'k', 'other'].map((key) => flights.run(key, work, undefined, abortError)));
   assert.equal(runs, 2);
+  assert.equal(flights.size, 2);
+  gate.resolve();
+  const results = await running;
   assert.equal(results[0], results[1]);
   assert.equal(flights.size, 0);
   await flights.run('k', work, undefined, abortError);
@@ -89,14 +95,13 @@ test('single-flight: the shared work is cancelled only when every caller has lef
   const flights = new SingleFlight();
   const abortError = () => new Error('aborted');
   let seen: AbortSignal | undefined;
+  // The work finishes when the test opens the gate, unless it is aborted first.
+  const gate = deferred();
   const work = (signal: AbortSignal) => {
     seen = signal;
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => resolve('done'), 100);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(new Error('work aborted'));
-      });
+      void gate.promise.then(() => resolve('done'));
+      signal.addEventListener('abort', () => reject(new Error('work aborted')));
     });
   };
   const one = new AbortController();
@@ -111,5 +116,9 @@ test('single-flight: the shared work is cancelled only when every caller has lef
   assert.equal(seen?.aborted, true);
   assert.equal(flights.size, 0);
   // A new caller starts fresh work rather than joining the cancelled one.
-  assert.equal(await flights.run('k', work, undefined, abortError), 'done');
+  const cancelled = seen;
+  const fresh = flights.run('k', work, undefined, abortError);
+  assert.notEqual(seen, cancelled);
+  gate.resolve();
+  assert.equal(await fresh, 'done');
 });

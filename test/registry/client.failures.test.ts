@@ -13,6 +13,7 @@ import { createRegistryClient } from '../../server/src/registry';
 import type { RegistryClient, RegistryClientOptions } from '../../server/src/registry';
 import { delay, hang, proxy, pushImage, redirect, registryError, respond, sequence, slowBody, startMisbehavingServer, startRegistry, tooManyRequests } from '../helpers/registry';
 import { rejectsWith } from '../helpers/registry/assertions';
+import { deferred, within } from '../helpers/events';
 import type { MisbehavingServer, PushedImage, RunningRegistry } from '../helpers/registry';
 
 let registry: RunningRegistry;
@@ -186,12 +187,18 @@ test('bytes that do not hash to their digest are DIGEST_MISMATCH, for manifests 
 
 test("the caller's AbortSignal cancels a request in flight as ABORTED", async () => {
   const server = await front();
-  server.on('/v2/team/app/tags/list', hang());
+  const arrived = deferred();
+  const never = hang();
+  server.on('/v2/team/app/tags/list', (request, response, body) => {
+    arrived.resolve();
+    return never(request, response, body);
+  });
   const client = clientFor([server.host]);
   const controller = new AbortController();
   const pending = client.listTags({ registry: server.host, path: 'team/app' }, { signal: controller.signal });
-  setTimeout(() => controller.abort(), 100);
+  await within(arrived.promise, 'The tag list request reaching the registry');
   const started = Date.now();
+  controller.abort();
   const error = await rejectsWith(pending, 'ABORTED');
   assert.ok(Date.now() - started < 1000);
   assert.equal(error.temporary, false);
@@ -201,12 +208,16 @@ test('at most concurrencyPerRegistry requests run at once against one registry',
   const server = await front();
   let running = 0;
   let peak = 0;
-  const counted = proxy(registry);
+  // Each request waits until two are in flight, so the limit is reached however the requests are timed, then
+  // 50 ms more, for requests past the limit to arrive if the client let them go.
+  const twoInFlight = deferred();
+  const answer = delay(50, proxy(registry));
   server.on(/^\/v2\/team\/app\/manifests\//, async (request, response, body) => {
     running++;
     peak = Math.max(peak, running);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await counted(request, response, body);
+    if (running === 2) twoInFlight.resolve();
+    await twoInFlight.promise;
+    await answer(request, response, body);
     running--;
   });
   const client = clientFor([server.host], { concurrencyPerRegistry: 2 });

@@ -9,10 +9,20 @@ import { MAX_LINE, meaningfulLines, runProcess } from '../../server/src/tools/pr
 import { ToolError } from '../../server/src/tools/types';
 import type { RunIo } from '../../server/src/tools/types';
 import { processesWith } from '../helpers/buildTools';
+import { Changes } from '../helpers/events';
 
-function collect(signal?: AbortSignal): RunIo & { lines: string[] } {
+function collect(signal?: AbortSignal): RunIo & { lines: string[]; printed(line: string): Promise<void> } {
   const lines: string[] = [];
-  return { lines, output: (line) => lines.push(line), signal };
+  const changes = new Changes();
+  return {
+    lines,
+    output: (line) => {
+      lines.push(line);
+      changes.notify();
+    },
+    signal,
+    printed: (line) => changes.until(() => lines.includes(line), `The line "${line}"`),
+  };
 }
 
 const env = { PATH: process.env.PATH };
@@ -79,7 +89,7 @@ test('cancelling kills the whole process group and settles once it is gone', asy
   const controller = new AbortController();
   const io = collect(controller.signal);
   const running = runProcess(['sh', '-c', `${marker} & ${marker} & echo started; wait`], { tool: 'buildah', env, io });
-  while (!io.lines.includes('started')) await new Promise((resolve) => setTimeout(resolve, 10));
+  await io.printed('started');
   assert.ok(processesWith(marker).length >= 2, "both sleeps run");
   const started = Date.now();
   controller.abort();
@@ -94,9 +104,10 @@ test('what ignores SIGTERM gets SIGKILL after the grace period', async () => {
   const marker = `sleep 40.${process.pid}2`;
   const controller = new AbortController();
   const io = collect(controller.signal);
-  const script = `trap "" TERM; sh -c 'trap "" TERM; ${marker}' & echo started; wait; wait`;
+  // The inner shell says "started" once it ignores SIGTERM too.
+  const script = `trap "" TERM; sh -c 'trap "" TERM; echo started; ${marker}' & wait; wait`;
   const running = runProcess(['sh', '-c', script], { tool: 'podman', env, io, killGraceMs: 300 });
-  while (!io.lines.includes('started') || processesWith(marker).length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  await io.printed('started');
   const started = Date.now();
   controller.abort();
   const error = await rejection(running);

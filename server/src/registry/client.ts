@@ -68,6 +68,7 @@ export interface RegistryClientOptions {
   readonly onRequest?: (event: RequestEvent) => void;
   /** Bounds on one tag listing, over all its pages (default TAG_LIST_LIMITS). */
   readonly tagListLimits?: Partial<TagListLimits>;
+  /** The clock for cache ages, the time bound of a tag listing and token lifetimes (default Date.now). */
   readonly now?: () => number;
 }
 
@@ -102,6 +103,7 @@ export class HttpRegistryClient implements RegistryClient {
       maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
       backoffMs: options.retryBackoffMs ?? 250,
       onRequest: options.onRequest,
+      now: options.now,
     });
     this.cache = new RegistryCache({ dir: options.cacheDir, now: options.now });
     this.tagTtlMs = options.tagTtlMs ?? 5 * 60_000;

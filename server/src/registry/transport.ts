@@ -22,6 +22,8 @@ import { challengeOf, Sessions } from './session';
 
 export interface TransportOptions extends ExchangeOptions, RetryOptions {
   readonly keychain: Keychain;
+  /** The clock token lifetimes are measured by (default Date.now). */
+  readonly now?: () => number;
 }
 
 export interface RegistryRequest {
@@ -61,6 +63,7 @@ export class Transport {
     this.tokens = new TokenCache(
       ({ url, method, headers, signal, body }) => this.send(url, method, headers, { registry: url.host, signal, maxBodyBytes: TOKEN_BODY_BYTES, body }),
       options.insecureRegistries,
+      options.now,
     );
   }
 

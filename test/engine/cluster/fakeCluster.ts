@@ -3,9 +3,10 @@
  * server's bookkeeping (uid, resourceVersion, managedFields, status) and stores only when not a dry
  * run, scripted 409 conflicts that force clears, scripted failures, a watch fed by the test, and
  * lists of the test's pods and of its events (these by field selector, as the server filters them).
- * Every call is recorded so tests can say what was (and was not) sent.
+ * Every call is recorded so tests can say what was (and was not) sent, and can wait for one.
  */
 import { ClusterError } from '../../../server/src/cluster/types';
+import { Changes } from '../../helpers/events';
 import type { ApplyOptions, Cluster, ContextInfo, FieldConflict, KubeObject, ListSelectors, ObjectRef, PatchOptions, ResourceInfo, WatchEvent } from '../../../server/src/cluster/types';
 
 export interface Call {
@@ -37,6 +38,8 @@ function refOf(object: KubeObject): ObjectRef {
 export class FakeCluster implements Cluster {
   readonly context: ContextInfo = { name: 'fake', cluster: 'fake', server: 'https://fake.test', user: 'me', namespace: 'team' };
   readonly calls: Call[] = [];
+  /** Told of every call, so a test can wait for one instead of polling `calls`. */
+  readonly changes = new Changes();
   readonly objects = new Map<string, KubeObject>();
   /** Fields other managers own, per object key: apply without force answers 409. */
   readonly conflicts = new Map<string, FieldConflict[]>();
@@ -59,13 +62,13 @@ export class FakeCluster implements Cluster {
   }
 
   async get(ref: ObjectRef): Promise<KubeObject | null> {
-    this.calls.push({ method: 'get', ref });
+    this.record({ method: 'get', ref });
     return this.objects.get(keyOf(ref)) ?? null;
   }
 
   async apply(object: KubeObject, options: ApplyOptions): Promise<KubeObject> {
     const ref = refOf(object);
-    this.calls.push({ method: 'apply', ref, options, body: object });
+    this.record({ method: 'apply', ref, options, body: object });
     const key = keyOf(ref);
     const failure = this.failures.get(key);
     if (failure) throw failure;
@@ -94,18 +97,18 @@ export class FakeCluster implements Cluster {
   }
 
   async patch(ref: ObjectRef, patch: object, options: PatchOptions): Promise<KubeObject> {
-    this.calls.push({ method: 'patch', ref, options, body: patch });
+    this.record({ method: 'patch', ref, options, body: patch });
     const live = this.objects.get(keyOf(ref));
     if (!live) throw new ClusterError('not found', 'not-found', 404);
     return live;
   }
 
   async scale(ref: ObjectRef, replicas: number, options: PatchOptions): Promise<void> {
-    this.calls.push({ method: 'scale', ref, options, body: replicas });
+    this.record({ method: 'scale', ref, options, body: replicas });
   }
 
   async list(apiVersion: string, kind: string, namespace: string, selectors?: ListSelectors): Promise<KubeObject[]> {
-    this.calls.push({ method: 'list', ref: { apiVersion, kind, name: '', namespace }, selectors });
+    this.record({ method: 'list', ref: { apiVersion, kind, name: '', namespace }, selectors });
     if (kind !== 'Event') return this.pods;
     // "a.b=v,c=w": every field equals its value.
     const required = (selectors?.fieldSelector ?? '').split(',').filter(Boolean).map((term) => term.split('='));
@@ -113,7 +116,7 @@ export class FakeCluster implements Cluster {
   }
 
   async watch(ref: ObjectRef, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void> {
-    this.calls.push({ method: 'watch', ref });
+    this.record({ method: 'watch', ref });
     const current = this.objects.get(keyOf(ref));
     if (current) onEvent({ type: 'ADDED', object: current });
     this.watcher = onEvent;
@@ -133,6 +136,11 @@ export class FakeCluster implements Cluster {
   /** Ends the current watch as a server timeout would. */
   closeWatch(): void {
     this.endWatch?.();
+  }
+
+  private record(call: Call): void {
+    this.calls.push(call);
+    this.changes.notify();
   }
 
   /** The apply calls that were not dry runs. */

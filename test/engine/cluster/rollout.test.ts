@@ -218,21 +218,28 @@ function deploymentAt(generation: number, status: object): KubeObject {
 
 const REF = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'team' };
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
-  assert.ok(condition(), 'the condition was met in time');
+/** A watch's output: kept in `lines`, and reported to the cluster's changes, which the tests wait on. */
+function printer(cluster: FakeCluster): { lines: string[]; output: (line: string) => void } {
+  const lines: string[] = [];
+  return {
+    lines,
+    output: (line) => {
+      lines.push(line);
+      cluster.changes.notify();
+    },
+  };
 }
 
 test('watchRollout prints each new status and ends when the rollout is done, re-watching when the server ends a watch', async () => {
   const cluster = new FakeCluster();
   cluster.put(deploymentAt(2, { observedGeneration: 1 }));
-  const lines: string[] = [];
-  const watching = watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 5000, pollMs: 10 });
-  await until(() => lines.length === 1);
+  const { lines, output } = printer(cluster);
+  const watching = watchRollout(REF, cluster, { output, timeoutMs: 5000, pollMs: 10 });
+  await cluster.changes.until(() => lines.length === 1, 'The first status line');
   cluster.emit('MODIFIED', deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
   cluster.emit('MODIFIED', deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
   cluster.closeWatch();
-  await until(() => cluster.calls.filter((c) => c.method === 'watch').length === 2);
+  await cluster.changes.until(() => cluster.calls.filter((c) => c.method === 'watch').length === 2, 'A second watch');
   cluster.emit('MODIFIED', deploymentAt(2, { observedGeneration: 2, updatedReplicas: 2, replicas: 2, availableReplicas: 2 }));
   const result = await watching;
   assert.deepEqual(result, { done: true, message: 'deployment "web" successfully rolled out', pullFailures: [] });
@@ -250,17 +257,17 @@ test('watchRollout stops on a pull failure that persists, keeping the cause an e
   const cluster = new FakeCluster();
   cluster.put(deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
   cluster.pods = [pod('web-1', [waitingStatus('web', 'nginx:does-not-exist', 'ErrImagePull', NOT_FOUND)])];
-  const lines: string[] = [];
+  const { lines, output } = printer(cluster);
   const clock = new ManualClock();
   let done = false;
-  const watching = watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 5000, pollMs: 10, pullFailureMs: 60, clock }).finally(() => (done = true));
-  await until(() => lines.some((l) => l.startsWith('web-1')));
+  const watching = watchRollout(REF, cluster, { output, timeoutMs: 5000, pollMs: 10, pullFailureMs: 60, clock }).finally(() => (done = true));
+  await cluster.changes.until(() => lines.some((l) => l.startsWith('web-1')), 'The line about web-1');
   cluster.pods = [pod('web-1', [waitingStatus('web', 'nginx:does-not-exist', 'ImagePullBackOff', 'Back-off pulling image "nginx:does-not-exist"')])];
   // Listed again before the failure has lasted pullFailureMs: still watching.
   const lists = (): number => cluster.calls.filter((c) => c.method === 'list').length;
   const before = lists();
   clock.advance(50);
-  await until(() => lists() > before);
+  await cluster.changes.until(() => lists() > before, 'Another listing of the pods');
   assert.equal(done, false);
   clock.advance(10);
   const result = await watching;
@@ -283,10 +290,10 @@ test('watchRollout seeing only the back-off lists the pod\'s Failed events for t
     kubeletEvent('web-1', 'spec.containers{web}', 'Failed', `Failed to pull image "nginx:does-not-exist": ${NOT_FOUND}`, '2026-01-01T10:00:00Z'),
     kubeletEvent('web-1', 'spec.containers{web}', 'BackOff', 'Back-off pulling image "nginx:does-not-exist"', '2026-01-01T10:01:00Z'),
   ];
-  const lines: string[] = [];
+  const { lines, output } = printer(cluster);
   const clock = new ManualClock();
-  const watching = watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 5000, pollMs: 10, pullFailureMs: 30, clock });
-  await until(() => lines.some((l) => l.startsWith('web-1')));
+  const watching = watchRollout(REF, cluster, { output, timeoutMs: 5000, pollMs: 10, pullFailureMs: 30, clock });
+  await cluster.changes.until(() => lines.some((l) => l.startsWith('web-1')), 'The line about web-1');
   clock.advance(30);
   const result = await watching;
   assert.equal(result.pullFailures[0].cause, 'tag-not-found');
@@ -309,9 +316,9 @@ test('watchRollout still reports a back-off whose events cannot be read, with "s
     return listPods(apiVersion, kind, namespace, selectors);
   };
   const clock = new ManualClock();
-  const lines: string[] = [];
-  const watching = watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 5000, pollMs: 10, pullFailureMs: 30, clock });
-  await until(() => lines.some((l) => l.startsWith('web-1')));
+  const { lines, output } = printer(cluster);
+  const watching = watchRollout(REF, cluster, { output, timeoutMs: 5000, pollMs: 10, pullFailureMs: 30, clock });
+  await cluster.changes.until(() => lines.some((l) => l.startsWith('web-1')), 'The line about web-1');
   clock.advance(30);
   const result = await watching;
   assert.equal(result.pullFailures[0].cause, 'unknown');
@@ -331,9 +338,9 @@ test('watchRollout gives up after the timeout with the last status', async () =>
   const cluster = new FakeCluster();
   cluster.put(deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
   const clock = new ManualClock();
-  const lines: string[] = [];
-  const watching = watchRollout(REF, cluster, { output: (l) => lines.push(l), timeoutMs: 50, pollMs: 10, clock });
-  await until(() => lines.length === 1);
+  const { lines, output } = printer(cluster);
+  const watching = watchRollout(REF, cluster, { output, timeoutMs: 50, pollMs: 10, clock });
+  await cluster.changes.until(() => lines.length === 1, 'The first status line');
   clock.advance(50);
   const result = await watching;
   assert.equal(clock.pending, 0, 'no timer is left behind');
@@ -348,7 +355,7 @@ test('watchRollout ends when the workload is deleted or the deadline is exceeded
   const cluster = new FakeCluster();
   cluster.put(deploymentAt(2, { observedGeneration: 1 }));
   const deleted = watchRollout(REF, cluster, { output: () => undefined, timeoutMs: 5000 });
-  await until(() => cluster.calls.some((c) => c.method === 'watch'));
+  await cluster.changes.until(() => cluster.calls.some((c) => c.method === 'watch'), 'The watch');
   cluster.emit('DELETED', deploymentAt(2, {}));
   assert.deepEqual(await deleted, { done: false, message: 'Deployment "web" was deleted', pullFailures: [] });
 
@@ -362,7 +369,7 @@ test('watchRollout rejects with the abort reason, and with errors from the clust
   cluster.put(deploymentAt(2, { observedGeneration: 1 }));
   const controller = new AbortController();
   const watching = watchRollout(REF, cluster, { output: () => undefined, timeoutMs: 5000, signal: controller.signal });
-  await until(() => cluster.calls.some((c) => c.method === 'watch'));
+  await cluster.changes.until(() => cluster.calls.some((c) => c.method === 'watch'), 'The watch');
   controller.abort(new Error('cancelled by the user'));
   await assert.rejects(watching, /cancelled by the user/);
 

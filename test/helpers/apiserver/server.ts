@@ -34,6 +34,7 @@ import { StatusError } from './status';
 import { resourceOf, Store } from './store';
 import { fieldSelector, labelSelector, streamWatch } from './watch';
 import { readBody } from '../requestBody';
+import { Changes } from '../events';
 
 export interface TokenUser {
   readonly user: string;
@@ -70,6 +71,8 @@ export interface ApiServer {
   /** Every request so far, oldest first. */
   readonly requests: readonly RecordedRequest[];
   clearRequests(): void;
+  /** Resolves once a request that `matches` has been recorded (and routed): at once if one was already. */
+  waitForRequest(matches: (request: RecordedRequest) => boolean, what: string): Promise<void>;
   /** Writes another kubeconfig for this server (another token, namespace or context name); returns its path. */
   kubeconfigFor(token: string, options?: KubeconfigOptions): string;
   /** Stores an object directly, as its controller would: server fields are filled in, watchers are told. */
@@ -204,6 +207,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const tokens = options.tokens ?? DEFAULT_TOKENS;
   const store = new Store();
   const requests: RecordedRequest[] = [];
+  const recorded = new Changes();
   const stoppers = new Set<() => void>();
   const running = new Set<Promise<void>>();
   const simulated = new Map<string, number>();
@@ -534,6 +538,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
         const failure = asStatus(error);
         send(response, failure.code, failure.status);
       }
+      recorded.notify();
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -605,6 +610,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     clearRequests: () => {
       requests.length = 0;
     },
+    waitForRequest: (matches, what) => recorded.until(() => requests.some(matches), what),
     kubeconfigFor,
     put(object) {
       const resource = resourceOf(object as unknown as JsonObject);

@@ -5,7 +5,8 @@
  * their files on disk, and asks it whether a kustomization applies the document as a patch.
  * Registry findings never hold diagnostics back: a run publishes at once with the registry facts
  * already known for the document, then asks the registries in the background and publishes again
- * when their answers arrive (if the document is still at that version).
+ * when their answers arrive (if the document is still at that version). That round ends once every
+ * request it made has settled, and runs through runSafe, so a trace shows when it ended, online or not.
  */
 import { CancellationToken } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -71,11 +72,12 @@ export class DiagnosticsPublisher {
       if (referencesSecrets) this.secretDependents.add(uri);
       else this.secretDependents.delete(uri);
       await this.send(open, context.registry.factsOf(uri));
-      if (!open.settings.registry.online) return;
-      // In the background: the offline diagnostics are out already, and typing goes on meanwhile.
-      void context.registry.refresh(uri, open.analysis, open.settings.registry, fresh).then((facts) => {
-        if (!facts || context.documents.get(uri)?.version !== version) return;
-        return context.runSafe(`registry diagnostics ${uri}`, CancellationToken.None, undefined, () => this.send(open, facts));
+      // In the background: the offline diagnostics are out already, and typing goes on meanwhile. The round runs
+      // offline too (refresh asks nothing then), so with trace on its end is logged either way.
+      const refreshed = context.registry.refresh(uri, open.analysis, open.settings.registry, fresh);
+      void context.runSafe(`registry diagnostics ${uri}${fresh ? ', asked afresh' : ''}`, CancellationToken.None, undefined, async () => {
+        const facts = await refreshed;
+        if (facts && context.documents.get(uri)?.version === version) await this.send(open, facts);
       });
     });
   }
