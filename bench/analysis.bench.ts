@@ -89,7 +89,9 @@ function clearYlsCache(): void {
 }
 
 function load(): string {
-  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  return `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 }
 
 function row(label: string, t: Timing, note = ''): string[] {
@@ -113,9 +115,7 @@ export async function runAnalysisBench(): Promise<void> {
       `${docs.length} documents (${manifests.length} manifests), ${containers} containers, ${reference.diagnostics.length} diagnostics`,
   );
   console.log(`yaml Lexer: ${lexTokens} lexical tokens; yaml Parser: ${cstTokens} top-level CST tokens`);
-  console.log(
-    `fast path: ${fast}/${docs.length} documents (${((100 * fast) / docs.length).toFixed(1)}%), slow path: ${docs.length - fast}`,
-  );
+  console.log(`fast path: ${fast}/${docs.length} documents (${((100 * fast) / docs.length).toFixed(1)}%), slow path: ${docs.length - fast}`);
 
   const edit = editedVersions(text, reference.analysis);
   const editCheck = fullAnalysis(edit.versions[0], reference.analysis).analysis;
@@ -146,13 +146,29 @@ export async function runAnalysisBench(): Promise<void> {
   };
   const cases: Case[] = [
     { name: 'baseline', runs: RUNS, warmup: WARMUP, fn: () => (sink += parseAllDocuments(text).length) },
-    { name: 'lexer', runs: RUNS, warmup: WARMUP, fn: () => { for (const _ of new Lexer().lex(text)) sink++; } },
-    { name: 'parser', runs: RUNS, warmup: WARMUP, fn: () => { for (const _ of new Parser().parse(text)) sink++; } },
+    {
+      name: 'lexer',
+      runs: RUNS,
+      warmup: WARMUP,
+      fn: () => {
+        for (const _ of new Lexer().lex(text)) sink++;
+      },
+    },
+    {
+      name: 'parser',
+      runs: RUNS,
+      warmup: WARMUP,
+      fn: () => {
+        for (const _ of new Parser().parse(text)) sink++;
+      },
+    },
     { name: 'analyze', runs: RUNS, warmup: WARMUP, fn: () => (sink += analyze(text, { maxFileSize: DEFAULT_SETTINGS.maxFileSize }).documents.length) },
     { name: 'full', runs: RUNS, warmup: WARMUP, fn: () => (sink += fullAnalysis(text).diagnostics.length) },
     { name: 'slow', runs: RUNS, warmup: WARMUP, fn: () => (sink += slowPathOnly(text)) },
     {
-      name: 'reanalyze', runs: RUNS, warmup: WARMUP,
+      name: 'reanalyze',
+      runs: RUNS,
+      warmup: WARMUP,
       fn: (i) => (sink += analyze(edit.versions[i & 1], { maxFileSize: DEFAULT_SETTINGS.maxFileSize, previous: reference.analysis }).reparsed),
     },
     { name: 'editFull', runs: RUNS, warmup: WARMUP, fn: (i) => (sink += fullAnalysis(edit.versions[i & 1], reference.analysis).diagnostics.length) },
@@ -169,8 +185,18 @@ export async function runAnalysisBench(): Promise<void> {
   ];
   const timings = new Map([...(await timeInterleaved(cases)), ...(await timeInterleaved(ylsCases))]);
   const t = (name: string): Timing => timings.get(name)!;
-  const [baseline, lexer, parser, analyzeOnly, full, slowOnly, reanalyze, editFull, yls, fullYls] =
-    ['baseline', 'lexer', 'parser', 'analyze', 'full', 'slow', 'reanalyze', 'editFull', 'yls', 'fullYls'].map(t);
+  const [baseline, lexer, parser, analyzeOnly, full, slowOnly, reanalyze, editFull, yls, fullYls] = [
+    'baseline',
+    'lexer',
+    'parser',
+    'analyze',
+    'full',
+    'slow',
+    'reanalyze',
+    'editFull',
+    'yls',
+    'fullYls',
+  ].map(t);
   const ylsPlain = ylsDiagnostics.get(false);
   const ylsK8sResult = ylsDiagnostics.get(true);
   const ylsK8s = typeof ylsK8sResult === 'number' ? t('ylsK8s') : undefined;
@@ -198,10 +224,14 @@ export async function runAnalysisBench(): Promise<void> {
   console.log('\nratios (medians, same run):');
   console.log(`  full analysis / parseAllDocuments       = ${oursVsParse.toFixed(2)}  (target <= 1.5: ${verdict(oursVsParse <= 1.5)})`);
   console.log(`  analyze only  / parseAllDocuments       = ${(analyzeOnly.median / baseline.median).toFixed(2)}`);
-  console.log(`  slow path forced / parseAllDocuments    = ${(slowOnly.median / baseline.median).toFixed(2)}  (context: cost if no document took the fast path)`);
+  console.log(
+    `  slow path forced / parseAllDocuments    = ${(slowOnly.median / baseline.median).toFixed(2)}  (context: cost if no document took the fast path)`,
+  );
   console.log(`  yaml-language-server / full analysis    = ${ylsVsOurs.toFixed(1)}  (target >= 5: ${verdict(ylsVsOurs >= 5)})`);
   if (ylsK8s) console.log(`  yaml-language-server (k8s) / full       = ${(ylsK8s.median / fullYls.median).toFixed(1)}`);
-  console.log(`  full after edit / full cold             = ${(editFull.median / full.median).toFixed(3)}  (${(full.median / editFull.median).toFixed(0)}x faster)`);
+  console.log(
+    `  full after edit / full cold             = ${(editFull.median / full.median).toFixed(3)}  (${(full.median / editFull.median).toFixed(0)}x faster)`,
+  );
   console.log(`  analyze after edit / analyze cold       = ${(reanalyze.median / analyzeOnly.median).toFixed(3)}`);
   console.log(`  fast-path documents                     = ${((100 * fast) / docs.length).toFixed(1)}%`);
   console.log(`  (${load()} at the end; a load above the CPU count means other processes shared the CPUs: trust ratios, not absolute times)`);

@@ -78,7 +78,14 @@ function requestsCell(requests: readonly number[]): string {
 }
 
 function printTable(rows: readonly Row[]): void {
-  const body = rows.map((r) => [r.name, ms(r.timing.median), `${ms(r.timing.min)}–${ms(r.timing.max)}`, String(r.timing.runs), requestsCell(r.requests), r.note]);
+  const body = rows.map((r) => [
+    r.name,
+    ms(r.timing.median),
+    `${ms(r.timing.min)}–${ms(r.timing.max)}`,
+    String(r.timing.runs),
+    requestsCell(r.requests),
+    r.note,
+  ]);
   console.log(table(['measurement', 'median ms', 'min–max ms', 'runs', 'requests', 'vs baseline'], body));
 }
 
@@ -100,7 +107,8 @@ function applyManifest(count: number): string {
   for (let i = 0; i < count; i++) {
     const app = `app-${Math.floor(i / 3)}`;
     if (i % 3 === 0) documents.push(deployment(app, 2, `registry.example.com/team/${app}:1.${i}`));
-    else if (i % 3 === 1) documents.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: app }, spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080 }] } });
+    else if (i % 3 === 1)
+      documents.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: app }, spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080 }] } });
     else documents.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: app }, data: { LOG_LEVEL: 'info', PORT: '8080' } });
   }
   return documents.map((d) => stringify(d)).join('---\n');
@@ -133,11 +141,14 @@ async function benchApply(api: ApiServerThread, home: string): Promise<Row[]> {
   const kubectl = (name: string, args: readonly string[], accept: readonly number[], cold: boolean): Case => {
     let cacheDir = warmCache;
     return {
-      name, runs: RUNS, warmup: WARMUP,
+      name,
+      runs: RUNS,
+      warmup: WARMUP,
       fn: async () => {
         if (cold) cacheDir = tempFolder('bench-kubectl-cache');
         const result = await runProgram(kubectlBinary(), [`--cache-dir=${cacheDir}`, ...args, '-f', manifestFile], { env });
-        if (result.status === null || !accept.includes(result.status)) throw new Error(`kubectl ${args.join(' ')} exited with ${result.status}: ${result.stderr.trim()}`);
+        if (result.status === null || !accept.includes(result.status))
+          throw new Error(`kubectl ${args.join(' ')} exited with ${result.status}: ${result.stderr.trim()}`);
       },
       after: reset(name, () => {
         if (cold) rmSync(cacheDir, { recursive: true, force: true });
@@ -152,7 +163,9 @@ async function benchApply(api: ApiServerThread, home: string): Promise<Row[]> {
     const phase = { look: [] as number[], apply: [] as number[], lookRequests: [] as number[], applyRequests: [] as number[] };
     phases.set(name, phase);
     return {
-      name, runs: RUNS, warmup: WARMUP,
+      name,
+      runs: RUNS,
+      warmup: WARMUP,
       fn: async () => {
         const started = performance.now();
         const cluster: Cluster = cold ? await createCluster({ env: { KUBECONFIG: api.kubeconfigPath } }) : warmCluster;
@@ -195,20 +208,47 @@ async function benchApply(api: ApiServerThread, home: string): Promise<Row[]> {
     const look = summarize(timed(phase.look, WARMUP));
     const apply = summarize(timed(phase.apply, WARMUP));
     return [
-      { name: `  ${label}: dry run + diff (until confirmed)`, timing: look, requests: timed(phase.lookRequests, WARMUP), note: ratio(look, t('kubectl-diff'), 'kubectl diff') },
-      { name: `  ${label}: apply (after confirmed)`, timing: apply, requests: timed(phase.applyRequests, WARMUP), note: ratio(apply, t('kubectl-warm'), 'kubectl apply warm') },
+      {
+        name: `  ${label}: dry run + diff (until confirmed)`,
+        timing: look,
+        requests: timed(phase.lookRequests, WARMUP),
+        note: ratio(look, t('kubectl-diff'), 'kubectl diff'),
+      },
+      {
+        name: `  ${label}: apply (after confirmed)`,
+        timing: apply,
+        requests: timed(phase.applyRequests, WARMUP),
+        note: ratio(apply, t('kubectl-warm'), 'kubectl apply warm'),
+      },
     ];
   };
   const diffThenApply = t('kubectl-diff').median + t('kubectl-warm').median;
   return [
     { name: 'kubectl apply --server-side, cold cache', timing: t('kubectl-cold'), requests: counted('kubectl-cold'), note: 'baseline (cold)' },
     { name: 'kubectl apply --server-side, warm cache', timing: t('kubectl-warm'), requests: counted('kubectl-warm'), note: 'baseline (warm)' },
-    { name: 'kubectl apply --server-side --dry-run=server', timing: t('kubectl-dry'), requests: counted('kubectl-dry'), note: ratio(t('kubectl-dry'), t('kubectl-warm'), 'kubectl apply warm') },
-    { name: 'kubectl diff --server-side', timing: t('kubectl-diff'), requests: counted('kubectl-diff'), note: ratio(t('kubectl-diff'), t('kubectl-warm'), 'kubectl apply warm') },
-    { name: 'ours, cold: dry run + diff + apply', timing: t('ours-cold'), requests: counted('ours-cold'), note: ratio(t('ours-cold'), t('kubectl-cold'), 'kubectl apply cold') },
+    {
+      name: 'kubectl apply --server-side --dry-run=server',
+      timing: t('kubectl-dry'),
+      requests: counted('kubectl-dry'),
+      note: ratio(t('kubectl-dry'), t('kubectl-warm'), 'kubectl apply warm'),
+    },
+    {
+      name: 'kubectl diff --server-side',
+      timing: t('kubectl-diff'),
+      requests: counted('kubectl-diff'),
+      note: ratio(t('kubectl-diff'), t('kubectl-warm'), 'kubectl apply warm'),
+    },
+    {
+      name: 'ours, cold: dry run + diff + apply',
+      timing: t('ours-cold'),
+      requests: counted('ours-cold'),
+      note: ratio(t('ours-cold'), t('kubectl-cold'), 'kubectl apply cold'),
+    },
     ...phaseRows('ours-cold', 'cold'),
     {
-      name: 'ours, warm: dry run + diff + apply', timing: t('ours-warm'), requests: counted('ours-warm'),
+      name: 'ours, warm: dry run + diff + apply',
+      timing: t('ours-warm'),
+      requests: counted('ours-warm'),
       note: `${ratio(t('ours-warm'), t('kubectl-warm'), 'kubectl apply warm')}; ${(t('ours-warm').median / diffThenApply).toFixed(2)}× kubectl diff + apply`,
     },
     ...phaseRows('ours-warm', 'warm'),
@@ -232,7 +272,12 @@ function writePinWorkspace(dir: string, image: string): string[] {
         selector: { matchLabels: { app: name } },
         template: {
           metadata: { labels: { app: name } },
-          spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }] }, { name: 'proxy', image: 'envoyproxy/envoy:v1.31.0' }] },
+          spec: {
+            containers: [
+              { name: 'app', image, ports: [{ containerPort: 8080 }] },
+              { name: 'proxy', image: 'envoyproxy/envoy:v1.31.0' },
+            ],
+          },
         },
       },
     });
@@ -283,7 +328,9 @@ async function benchPushPin(): Promise<{ rows: Row[]; buildMs: number }> {
     const digests = { script: '', ours: '' };
     const timings = await timeInterleaved([
       {
-        name: 'script', runs: RUNS, warmup: 1,
+        name: 'script',
+        runs: RUNS,
+        warmup: 1,
         fn: async () => {
           const started = performance.now();
           const pushed = await runProgram(executable, ['push', '--tls-verify=false', image, `docker://${image}`], { env: sandbox.env });
@@ -296,7 +343,9 @@ async function benchPushPin(): Promise<{ rows: Row[]; buildMs: number }> {
         after: countRequests,
       },
       {
-        name: 'ours', runs: RUNS, warmup: 1,
+        name: 'ours',
+        runs: RUNS,
+        warmup: 1,
         fn: async () => {
           const started = performance.now();
           // A new client per push, as the editor's push command opens one (no cache to answer for the tag).
@@ -308,7 +357,12 @@ async function benchPushPin(): Promise<{ rows: Row[]; buildMs: number }> {
             const text = readFileSync(path, 'utf8');
             return { id: { path, text }, analysis: analyze(text, { fileName: path, maxFileSize: DEFAULT_SETTINGS.maxFileSize }) };
           });
-          const edited = pushedPinEdits(targets, pushed, DEFAULT_SETTINGS.pin).filter(({ id, pins }) => applyEdits(id.text, pins.map((p) => p.edit)).includes(pushed.digest));
+          const edited = pushedPinEdits(targets, pushed, DEFAULT_SETTINGS.pin).filter(({ id, pins }) =>
+            applyEdits(
+              id.text,
+              pins.map((p) => p.edit),
+            ).includes(pushed.digest),
+          );
           if (edited.length !== FILES) throw new Error(`${edited.length} of ${FILES} files pinned to ${pushed.digest}`);
           digests.ours = pushed.digest;
           engine.push.push(pushedAt - started);
@@ -334,9 +388,24 @@ async function benchPushPin(): Promise<{ rows: Row[]; buildMs: number }> {
         { name: '  buildah push', timing: part(script.push), requests: requestsOf(0, (a) => !isSkopeo(a)), note: '' },
         { name: '  skopeo inspect --raw + sha256', timing: part(script.digest), requests: requestsOf(0, isSkopeo), note: '' },
         { name: `ours: pushImage + pushedPinEdits (${FILES} files)`, timing: ours, requests: requestsOf(1, all), note: ratio(ours, baseline, 'script') },
-        { name: '  pushImage: buildah push, then the digest from the registry', timing: part(engine.push), requests: requestsOf(1, all), note: ratio(part(engine.push), baseline, 'script') },
-        { name: '    of which buildah push (the adapter)', timing: part(engine.toolPush), requests: requestsOf(1, (a) => !isOurs(a)), note: ratio(part(engine.toolPush), part(script.push), 'buildah push') },
-        { name: '    of which the digest from the registry', timing: part(engine.push.map((push, i) => push - engine.toolPush[i])), requests: requestsOf(1, isOurs), note: ratio(part(engine.push.map((push, i) => push - engine.toolPush[i])), part(script.digest), 'skopeo') },
+        {
+          name: '  pushImage: buildah push, then the digest from the registry',
+          timing: part(engine.push),
+          requests: requestsOf(1, all),
+          note: ratio(part(engine.push), baseline, 'script'),
+        },
+        {
+          name: '    of which buildah push (the adapter)',
+          timing: part(engine.toolPush),
+          requests: requestsOf(1, (a) => !isOurs(a)),
+          note: ratio(part(engine.toolPush), part(script.push), 'buildah push'),
+        },
+        {
+          name: '    of which the digest from the registry',
+          timing: part(engine.push.map((push, i) => push - engine.toolPush[i])),
+          requests: requestsOf(1, isOurs),
+          note: ratio(part(engine.push.map((push, i) => push - engine.toolPush[i])), part(script.digest), 'skopeo'),
+        },
         { name: `  read + analyze + pushedPinEdits, ${FILES} files`, timing: part(engine.pin), requests: [], note: '' },
       ],
     };
@@ -375,8 +444,11 @@ async function benchRollout(api: ApiServerThread, home: string): Promise<Row[]> 
     // A new image: a new generation the status has not observed yet, so both wait.
     await cluster.apply(deployment(ref.name, 2, `registry.example.com/team/rollout:1.${run}`), { fieldManager: 'bench', dryRun: false, force: false });
     await api.clearRequests();
-    const kubectl = runProgram(kubectlBinary(), [`--cache-dir=${join(home, 'kubectl-cache')}`, 'rollout', 'status', `deployment/${ref.name}`, '--timeout=30s'], { env })
-      .then((result) => ({ result, at: now() }));
+    const kubectl = runProgram(
+      kubectlBinary(),
+      [`--cache-dir=${join(home, 'kubectl-cache')}`, 'rollout', 'status', `deployment/${ref.name}`, '--timeout=30s'],
+      { env },
+    ).then((result) => ({ result, at: now() }));
     const ours = watchRollout(ref, cluster, { ...QUIET, timeoutMs: 30_000 }).then((result) => ({ result, at: now() }));
     await until(async () => {
       const watches = (await api.requests()).filter(isWatch);
@@ -384,7 +456,8 @@ async function benchRollout(api: ApiServerThread, home: string): Promise<Row[]> 
     }, 'both watches');
     const completedAt = await api.simulate({ name: ref.name }, { kind: 'rollout-ok', stepMs: 20 });
     const [k, o] = await Promise.all([kubectl, ours]);
-    if (k.result.status !== 0 || !k.result.stdout.includes('successfully rolled out')) throw new Error(`kubectl rollout status: ${k.result.status} ${k.result.stdout}${k.result.stderr}`);
+    if (k.result.status !== 0 || !k.result.stdout.includes('successfully rolled out'))
+      throw new Error(`kubectl rollout status: ${k.result.status} ${k.result.stdout}${k.result.stderr}`);
     if (!o.result.done) throw new Error(`watchRollout: ${o.result.message}`);
     if (run === 0) continue;
     const seen = await api.requests();
@@ -397,7 +470,12 @@ async function benchRollout(api: ApiServerThread, home: string): Promise<Row[]> 
   const oursTiming = summarize(latency.ours);
   return [
     { name: 'kubectl rollout status: last status write → process exited', timing: kubectlTiming, requests: requests.kubectl, note: 'baseline' },
-    { name: 'ours: last status write → watchRollout resolved', timing: oursTiming, requests: requests.ours, note: `${(kubectlTiming.median - oursTiming.median).toFixed(1)} ms sooner` },
+    {
+      name: 'ours: last status write → watchRollout resolved',
+      timing: oursTiming,
+      requests: requests.ours,
+      note: `${(kubectlTiming.median - oursTiming.median).toFixed(1)} ms sooner`,
+    },
   ];
 }
 
@@ -409,20 +487,28 @@ async function version(command: string, args: readonly string[]): Promise<string
 }
 
 function load(): string {
-  return loadavg().map((l) => l.toFixed(2)).join(' ');
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
   console.log(`# Deploy benchmark: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, load ${load()}, Node ${process.version}`);
-  console.log(`kubectl ${await version(kubectlBinary(), ['version', '--client'])}; ${await version('buildah', ['--version'])}; ${await version('skopeo', ['--version'])}`);
+  console.log(
+    `kubectl ${await version(kubectlBinary(), ['version', '--client'])}; ${await version('buildah', ['--version'])}; ${await version('skopeo', ['--version'])}`,
+  );
   const home = tempFolder('bench-deploy');
   const api = await startApiServerThread();
   try {
-    console.log(`\n## 1. Apply ${OBJECTS} objects (Deployments, Services, ConfigMaps) to the stub API server, created every run; median of ${RUNS} after ${WARMUP} warm-up\n`);
+    console.log(
+      `\n## 1. Apply ${OBJECTS} objects (Deployments, Services, ConfigMaps) to the stub API server, created every run; median of ${RUNS} after ${WARMUP} warm-up\n`,
+    );
     printTable(await benchApply(api, home));
 
-    console.log(`\n## 2. Push a one-file image built by buildah to a loopback registry, then pin it in ${FILES} manifests; median of ${RUNS} after 1 warm-up\n`);
+    console.log(
+      `\n## 2. Push a one-file image built by buildah to a loopback registry, then pin it in ${FILES} manifests; median of ${RUNS} after 1 warm-up\n`,
+    );
     const pushPin = await benchPushPin();
     printTable(pushPin.rows);
     console.log(`(the image was built once, untimed by the table: ${ms(pushPin.buildMs)} ms)`);
@@ -433,7 +519,9 @@ async function main(): Promise<void> {
     await api.close();
     rmSync(home, { recursive: true, force: true });
   }
-  console.log(`\n(load ${load()} at the end; whole run ${(performance.now() - started) / 1000 | 0} s; trust ratios more than absolute times on a loaded machine)`);
+  console.log(
+    `\n(load ${load()} at the end; whole run ${((performance.now() - started) / 1000) | 0} s; trust ratios more than absolute times on a loaded machine)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -84,8 +84,7 @@ export async function timeInterleaved(cases: readonly Case[]): Promise<Map<strin
 /** A plain-text table with right-aligned columns after the first. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: readonly string[]): string =>
-    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const line = (cells: readonly string[]): string => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -110,7 +109,11 @@ export interface ProgramResult {
 }
 
 /** Runs a program to completion, asynchronously (a server in this process must keep answering it). */
-export function runProgram(command: string, args: readonly string[], options: { readonly env: Record<string, string>; readonly cwd?: string }): Promise<ProgramResult> {
+export function runProgram(
+  command: string,
+  args: readonly string[],
+  options: { readonly env: Record<string, string>; readonly cwd?: string },
+): Promise<ProgramResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -93,7 +93,13 @@ async function pinInProcess(workspace: Workspace, client: RegistryClient, platfo
   const report = await pinEdits(targets, client, { pin: { keepTag: true, platform } });
   let pinned = 0;
   for (const { id, pins } of report.files) {
-    writeFileSync(id.path, applyEdits(id.text, pins.map((p) => p.edit)));
+    writeFileSync(
+      id.path,
+      applyEdits(
+        id.text,
+        pins.map((p) => p.edit),
+      ),
+    );
     pinned += pins.length;
   }
   if (report.skipped.length > 0) throw new Error(`${report.skipped.length} images were not pinned: ${report.skipped[0].reason}`);
@@ -124,7 +130,12 @@ async function benchPin(registry: RunningRegistry, cleanups: Array<() => void>, 
   for (let run = 0; run < RUNS; run++) {
     const cacheDir = temporaryDir('image-aware-bench-cache-', cleanups);
     const platformCacheDir = temporaryDir('image-aware-bench-cache-', cleanups);
-    for (const [row, dir, platform] of [[cold, cacheDir, null], [warm, cacheDir, null], [platformCold, platformCacheDir, 'linux/arm64'], [platformWarm, platformCacheDir, 'linux/arm64']] as const) {
+    for (const [row, dir, platform] of [
+      [cold, cacheDir, null],
+      [warm, cacheDir, null],
+      [platformCold, platformCacheDir, 'linux/arm64'],
+      [platformWarm, platformCacheDir, 'linux/arm64'],
+    ] as const) {
       resetWorkspace(workspace);
       counting.resetRequests();
       const client = clientFor(dir);
@@ -162,11 +173,18 @@ async function benchCompletion(registry: RunningRegistry, cleanups: Array<() => 
     if (need?.kind !== 'tags') throw new Error(`completion at the tag needs ${JSON.stringify(need)}`);
     const facts = await collectTags({ key: need.key, registry: need.registry, path: need.path }, client);
     const list = computeCompletions(analysis, offset, null, facts);
-    if (!list || list.items.length !== new Set(tags).size) throw new Error(`completion offered ${list?.items.length ?? 'nothing'}, not ${new Set(tags).size} tags`);
+    if (!list || list.items.length !== new Set(tags).size)
+      throw new Error(`completion offered ${list?.items.length ?? 'nothing'}, not ${new Set(tags).size} tags`);
     return list.items.length;
   };
 
-  const cold: Row = { name: `tag completion, cold (new client, empty cache; ${COMPLETION_TAGS} tags)`, times: [], requests: [], expectedRequests: null, target: COLD_TARGET_MS };
+  const cold: Row = {
+    name: `tag completion, cold (new client, empty cache; ${COMPLETION_TAGS} tags)`,
+    times: [],
+    requests: [],
+    expectedRequests: null,
+    target: COLD_TARGET_MS,
+  };
   const warmMemory: Row = { name: 'tag completion, warm (same client, memory)', times: [], requests: [], expectedRequests: null, target: WARM_TARGET_MS };
   const warmDisk: Row = { name: 'tag completion, warm (new client, cache dir)', times: [], requests: [], expectedRequests: null, target: WARM_TARGET_MS };
   // One untimed run first, so that the first timed one does not pay for loading code.
@@ -210,8 +228,14 @@ async function main(): Promise<void> {
     await benchPin(registry, cleanups, rows);
     await benchCompletion(registry, cleanups, rows);
 
-    console.log(`Registry benchmark: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`);
-    console.log(`Workspace: ${FILES} manifests, ${FILES * PER_FILE} image fields, ${REPOS * TAGS_PER_REPO} unique references (half of the repositories two-platform indexes) on a loopback docker-registry (seeded in ${ms(seedMs)} ms); median of ${RUNS} runs (completion: ${RUNS * 3}).\n`);
+    console.log(
+      `Registry benchmark: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}, Node ${process.version}`,
+    );
+    console.log(
+      `Workspace: ${FILES} manifests, ${FILES * PER_FILE} image fields, ${REPOS * TAGS_PER_REPO} unique references (half of the repositories two-platform indexes) on a loopback docker-registry (seeded in ${ms(seedMs)} ms); median of ${RUNS} runs (completion: ${RUNS * 3}).\n`,
+    );
     const body = rows.map((row) => {
       const requests = row.requests.length === 0 ? '–' : [...new Set(row.requests)].join('/');
       const check =

@@ -138,7 +138,14 @@ async function main() {
   const extensionsDir = join(home, 'extensions');
   const userDataDir = join(home, 'user-data');
   installVsix(vsixPath, extensionsDir, userDataDir);
-  server = await startCodeServer({ name: 'demo', extensionsDir, userDataDir, port, env: deploy.env, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+  server = await startCodeServer({
+    name: 'demo',
+    extensionsDir,
+    userDataDir,
+    port,
+    env: deploy.env,
+    settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+  });
 
   console.log(`
 registry   ${registry.url}  demo/web: 2.3.0 2.3.1 2.4.0 2.4.1 (linux/amd64 + linux/arm64 index ${web.digest.slice(0, 19)}…) latest

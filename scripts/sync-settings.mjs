@@ -43,7 +43,8 @@ function configuration({ DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, DEFAULT_SETTINGS, D
   properties['imageAware.limits.maxFileSizeMB'] = {
     type: 'number',
     default: DEFAULT_MAX_FILE_SIZE_MB,
-    markdownDescription: 'Files larger than this many megabytes are analysed only up to the limit; a `not-analysed` diagnostic marks where the analysis stopped.',
+    markdownDescription:
+      'Files larger than this many megabytes are analysed only up to the limit; a `not-analysed` diagnostic marks where the analysis stopped.',
     scope: 'resource',
   };
   properties['imageAware.registry.online'] = {
@@ -58,7 +59,8 @@ function configuration({ DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, DEFAULT_SETTINGS, D
     type: 'array',
     items: { type: 'string' },
     default: DEFAULT_SETTINGS.registry.insecureRegistries,
-    markdownDescription: 'Registries (`host[:port]`, or an IPv4 CIDR) that may be reached over plain HTTP when HTTPS fails. Loopback registries always may. Like Docker\'s `insecure-registries`.',
+    markdownDescription:
+      "Registries (`host[:port]`, or an IPv4 CIDR) that may be reached over plain HTTP when HTTPS fails. Loopback registries always may. Like Docker's `insecure-registries`.",
     scope: 'machine',
   };
   properties['imageAware.registry.caFiles'] = {
@@ -71,13 +73,15 @@ function configuration({ DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, DEFAULT_SETTINGS, D
   properties['imageAware.pin.keepTag'] = {
     type: 'boolean',
     default: DEFAULT_SETTINGS.pin.keepTag,
-    markdownDescription: 'Pinning writes `repo:tag@sha256:…` (keeping the tag, for people to read) instead of `repo@sha256:…`. A `:latest` tag is dropped either way.',
+    markdownDescription:
+      'Pinning writes `repo:tag@sha256:…` (keeping the tag, for people to read) instead of `repo@sha256:…`. A `:latest` tag is dropped either way.',
     scope: 'resource',
   };
   properties['imageAware.pin.platform'] = {
     type: 'string',
     default: DEFAULT_SETTINGS.pin.platform ?? '',
-    markdownDescription: 'For a multi-platform image, pin the digest of this platform (`linux/amd64`, `linux/arm64/v8`) instead of the digest of the index. Empty pins the index, which works on every platform.',
+    markdownDescription:
+      'For a multi-platform image, pin the digest of this platform (`linux/amd64`, `linux/arm64/v8`) instead of the digest of the index. Empty pins the index, which works on every platform.',
     scope: 'resource',
   };
   properties['imageAware.trace.server'] = {

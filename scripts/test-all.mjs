@@ -1,10 +1,11 @@
-// The whole test run, as CI and README.md run it: the unit, protocol and registry suites
+// The whole test run, as CI and README.md run it: lint, the unit, protocol and registry suites
 // (`npm test`), then a real VS Code (code-server in Chromium): the extension-host suite and the UI
 // tests on the packaged VSIX. Every stage runs even when an earlier one fails, and the last line
 // adds them up, because each stage's runner prints its own summary.
 import { spawn } from 'node:child_process';
 
 const STAGES = [
+  { name: 'lint (ESLint and Prettier)', command: 'npm', args: ['run', 'lint'] },
   { name: 'unit, protocol and registry suites', command: 'npm', args: ['test'] },
   { name: 'extension-host suite in code-server', command: process.execPath, args: ['scripts/e2e/run-extension-tests.mjs'] },
   { name: 'UI tests on the packaged VSIX', command: process.execPath, args: ['--test', '--test-reporter=spec', 'scripts/e2e/ui.test.mjs'] },

@@ -136,7 +136,8 @@ export function installVsix(vsix, extensionsDir, userDataDir) {
     ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--config', join(userDataDir, 'config.yaml'), '--install-extension', vsix],
     { encoding: 'utf8', env: codeServerEnv(), timeout: 60_000 },
   );
-  if (result.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`code-server --install-extension ${vsix} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`);
   return result.stdout;
 }
 
@@ -168,16 +169,21 @@ export async function startCodeServer({ name = 'code-server', settings = {}, env
   const logPath = join(home, 'code-server.log');
   const log = openSync(logPath, 'a');
   const args = [
-    '--config', config,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--config',
+    config,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
   ];
   const child = spawn(bin, args, { detached: true, stdio: ['ignore', log, log], env: codeServerEnv(env) });
   let exited = null;
@@ -268,7 +274,11 @@ export function compiledHelpers(name) {
   const source = join(root, 'test/helpers', name);
   const compiledBase = join(root, 'out/test/helpers', name);
   const folder = statSync(source).isDirectory();
-  const sources = folder ? readdirSync(source).filter((file) => file.endsWith('.ts')).map((file) => join(source, file)) : [source];
+  const sources = folder
+    ? readdirSync(source)
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => join(source, file))
+    : [source];
   const compiledOf = (file) => join(dirname(compiledBase), relative(dirname(source), file)).replace(/\.ts$/, '.js');
   const entry = folder ? join(compiledBase, 'index.js') : compiledOf(source);
   const stale = sources.some((file) => {
@@ -443,7 +453,10 @@ export function writeSlowBuild(workspace, folder, marker) {
   const dir = join(workspace, folder);
   mkdirSync(dir, { recursive: true });
   cpSync('/bin/busybox', join(dir, 'busybox'));
-  writeFileSync(join(dir, 'Dockerfile'), `FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "sh", "-c", "/bin/busybox sleep 60 && echo ${marker}"]\n`);
+  writeFileSync(
+    join(dir, 'Dockerfile'),
+    `FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "sh", "-c", "/bin/busybox sleep 60 && echo ${marker}"]\n`,
+  );
 }
 
 /** The processes running now (other than this one): pid, process group and command line, from /proc as `ps` reads them. */

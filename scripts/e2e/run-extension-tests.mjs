@@ -59,7 +59,13 @@ function readResults(path) {
 function printResults(results, seconds) {
   for (const t of results.tests) {
     if (t.state === 'passed') console.log(`  ✔ ${t.title} (${t.durationMs} ms)`);
-    else console.log(`  ✘ ${t.title}\n${t.error.split('\n').map((l) => `      ${l}`).join('\n')}`);
+    else
+      console.log(
+        `  ✘ ${t.title}\n${t.error
+          .split('\n')
+          .map((l) => `      ${l}`)
+          .join('\n')}`,
+      );
   }
   console.log(`extension-host suites finished in ${seconds.toFixed(1)} s`);
 }
@@ -129,7 +135,9 @@ async function runInCodeServer(suitePath, runs, env) {
 async function electronProblems() {
   const problems = [];
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    problems.push('desktop VS Code needs a display and DISPLAY is not set: on a headless machine run it under Xvfb (`apt-get install xvfb`, then `xvfb-run -a node scripts/e2e/run-extension-tests.mjs --vscode=electron`)');
+    problems.push(
+      'desktop VS Code needs a display and DISPLAY is not set: on a headless machine run it under Xvfb (`apt-get install xvfb`, then `xvfb-run -a node scripts/e2e/run-extension-tests.mjs --vscode=electron`)',
+    );
   }
   try {
     requireTool('@vscode/test-electron');
@@ -175,7 +183,8 @@ async function runInElectron(suitePath, runs, env) {
       launchArgs: [run.workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', `--user-data-dir=${userData}`],
     }).catch((error) => {
       // A failing suite makes VS Code exit non-zero; the results file says which tests failed.
-      if (readResults(run.resultsPath)?.state !== 'done') throw new Error(`VS Code (@vscode/test-electron) did not run the ${run.name} suite: ${error.message ?? error}`);
+      if (readResults(run.resultsPath)?.state !== 'done')
+        throw new Error(`VS Code (@vscode/test-electron) did not run the ${run.name} suite: ${error.message ?? error}`);
     });
     const results = readResults(run.resultsPath);
     if (results?.state !== 'done') throw new Error(`the ${run.name} suite wrote no results to ${run.resultsPath}`);
@@ -210,7 +219,9 @@ async function main() {
       IMAGE_AWARE_E2E_REGISTRY: JSON.stringify({ ...seed, workspace: runs[1].workspace }),
       IMAGE_AWARE_E2E_DEPLOY: JSON.stringify(deploy.seed),
     };
-    console.log(`extension-host suites in ${host}: ${runs.map((r) => `${r.name} ${r.workspace}`).join(', ')}; registry ${registry.url}; API server ${deploy.apiserver.url}`);
+    console.log(
+      `extension-host suites in ${host}: ${runs.map((r) => `${r.name} ${r.workspace}`).join(', ')}; registry ${registry.url}; API server ${deploy.apiserver.url}`,
+    );
     const perRun = host === 'code-server' ? await runInCodeServer(suitePath, runs, env) : await runInElectron(suitePath, runs, env);
     const tests = perRun.flatMap((r) => r.tests);
     const passed = tests.filter((t) => t.state === 'passed').length;

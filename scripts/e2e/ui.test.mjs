@@ -70,7 +70,8 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   /** The text of the editor's line that contains `needle` (inlay hints included: they are text in the DOM). */
   async function lineText(needle) {
     return page.evaluate(
-      ([selector, n]) => [...document.querySelectorAll(`${selector} .view-line`)].map((l) => l.textContent.replace(/\u00a0/g, ' ')).find((t) => t.includes(n)) ?? null,
+      ([selector, n]) =>
+        [...document.querySelectorAll(`${selector} .view-line`)].map((l) => l.textContent.replace(/\u00a0/g, ' ')).find((t) => t.includes(n)) ?? null,
       [EDITOR, needle],
     );
   }
@@ -78,7 +79,10 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   /** The rendered line that sets imagePullPolicy (not an inlay hint that shows one). */
   async function policyLine() {
     return page.evaluate(
-      (selector) => [...document.querySelectorAll(`${selector} .view-line`)].map((l) => l.textContent.replace(/\u00a0/g, ' ')).find((t) => /^\s*imagePullPolicy:/.test(t)) ?? null,
+      (selector) =>
+        [...document.querySelectorAll(`${selector} .view-line`)]
+          .map((l) => l.textContent.replace(/\u00a0/g, ' '))
+          .find((t) => /^\s*imagePullPolicy:/.test(t)) ?? null,
       EDITOR,
     );
   }
@@ -137,7 +141,10 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   async function openFile(file) {
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').fill(file);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: basename(file) }).first().waitFor();
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: basename(file) })
+      .first()
+      .waitFor();
     await page.keyboard.press('Enter');
     await page.locator(`.monaco-editor[data-uri$="/${file}"] .view-lines`).waitFor();
   }
@@ -155,7 +162,11 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
 
   async function clearNotifications() {
     await runCommand('Notifications: Clear All Notifications');
-    await page.locator('.notification-toast').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => {});
+    await page
+      .locator('.notification-toast')
+      .first()
+      .waitFor({ state: 'detached', timeout: 5_000 })
+      .catch(() => {});
   }
 
   const toast = (text) => page.locator('.notification-toast', { hasText: text });
@@ -198,7 +209,11 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     await browser?.close().catch(() => {});
     await server?.stop();
     // A build a failed test left running is in a process group of its own: code-server's stop does not reach it.
-    for (const pgid of new Set(processes().filter((p) => p.cmdline.includes(`cancel-me-${unique}`)).map((p) => p.pgid))) {
+    for (const pgid of new Set(
+      processes()
+        .filter((p) => p.cmdline.includes(`cancel-me-${unique}`))
+        .map((p) => p.pgid),
+    )) {
       try {
         process.kill(-pgid, 'SIGKILL');
       } catch {
@@ -296,7 +311,13 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       // the server can come back empty, and then the widget stays closed).
       await waitFor('the suggest widget', async () => {
         await page.keyboard.press('Control+Space');
-        return rows.first().waitFor({ timeout: 3_000 }).then(() => true, () => false);
+        return rows
+          .first()
+          .waitFor({ timeout: 3_000 })
+          .then(
+            () => true,
+            () => false,
+          );
       });
       const labels = await rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent?.trim()));
       assert.deepEqual(labels.slice(0, 3), ['Always', 'IfNotPresent', 'Never']);
@@ -306,7 +327,9 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       // Ctrl+Space again opens the item's documentation beside the list.
       await page.keyboard.press('Control+Space');
       const details = page.locator('.suggest-details-container .suggest-details');
-      await waitFor('the documentation of IfNotPresent', async () => /Pull only when the node does not have the image yet/.test(await details.innerText().catch(() => '')));
+      await waitFor('the documentation of IfNotPresent', async () =>
+        /Pull only when the node does not have the image yet/.test(await details.innerText().catch(() => '')),
+      );
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Enter');
       await waitFor('the chosen value', async () => (await policyLine()) === '          imagePullPolicy: Never');
@@ -361,12 +384,22 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       ]);
       await page.locator('.getting-started-step.expanded', { hasText: 'Show the Problems Panel' }).waitFor();
       // The step's markdown page (docs/walkthrough/findings.md from the VSIX) renders in a webview.
-      await waitFor('the first step\'s markdown page', async () => {
-        for (const frame of page.frames()) {
-          if ((await frame.locator('h1', { hasText: 'What is wrong with an image field' }).count().catch(() => 0)) > 0) return true;
-        }
-        return false;
-      }, { timeoutMs: 15_000, intervalMs: 200 });
+      await waitFor(
+        "the first step's markdown page",
+        async () => {
+          for (const frame of page.frames()) {
+            if (
+              (await frame
+                .locator('h1', { hasText: 'What is wrong with an image field' })
+                .count()
+                .catch(() => 0)) > 0
+            )
+              return true;
+          }
+          return false;
+        },
+        { timeoutMs: 15_000, intervalMs: 200 },
+      );
       await shot('walkthrough');
       await page.keyboard.press('Control+Shift+E');
     }));
@@ -385,11 +418,15 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await page.keyboard.type(':');
       const rows = page.locator('.suggest-widget.visible .monaco-list-row');
       const labels = () => rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent?.trim()));
-      await waitFor('the tags in the suggest widget', async () => {
-        if ((await rows.count()) === 0) await page.keyboard.press('Control+Space');
-        const seen = await labels().catch(() => []);
-        return seen.length === seed.tagsNewestFirst.length && seen[0] === seed.tagsNewestFirst[0];
-      }, { timeoutMs: 20_000, intervalMs: 500 });
+      await waitFor(
+        'the tags in the suggest widget',
+        async () => {
+          if ((await rows.count()) === 0) await page.keyboard.press('Control+Space');
+          const seen = await labels().catch(() => []);
+          return seen.length === seed.tagsNewestFirst.length && seen[0] === seed.tagsNewestFirst[0];
+        },
+        { timeoutMs: 20_000, intervalMs: 500 },
+      );
       assert.deepEqual(await labels(), seed.tagsNewestFirst);
       assert.equal(await page.locator('.suggest-widget.visible .monaco-list-row.focused .label-name').innerText(), '2.0.0');
       await shot('tag-completion');
@@ -405,7 +442,10 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       // Both containers now say 2.0.0 (an inlay hint may follow the value: it is text in the DOM).
       const images = () =>
         page.evaluate(
-          (selector) => [...document.querySelectorAll(`${selector} .view-line`)].map((l) => l.textContent.replace(/\u00a0/g, ' ').trim()).filter((t) => t.startsWith('image: ')),
+          (selector) =>
+            [...document.querySelectorAll(`${selector} .view-line`)]
+              .map((l) => l.textContent.replace(/\u00a0/g, ' ').trim())
+              .filter((t) => t.startsWith('image: ')),
           EDITOR,
         );
       await waitFor('the chosen tag', async () => (await images()).every((line) => line.startsWith(`image: ${seed.repository}:2.0.0`)));
@@ -439,7 +479,10 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       const helm = await runKubectl(deploy.apiserver, ['apply', '--server-side', '--field-manager=helm'], { manifest: workloadManifest('api', image, 2) });
       assert.equal(helm.exitCode, 0, `kubectl apply --field-manager=helm: ${helm.stderr}`);
       const live = () => deploy.apiserver.get('apps/v1', 'Deployment', 'default', 'api');
-      const replicasManagers = () => live().metadata.managedFields.filter((f) => f.fieldsV1?.['f:spec']?.['f:replicas']).map((f) => f.manager);
+      const replicasManagers = () =>
+        live()
+          .metadata.managedFields.filter((f) => f.fieldsV1?.['f:spec']?.['f:replicas'])
+          .map((f) => f.manager);
       assert.deepEqual(replicasManagers(), ['helm']);
       await clearNotifications();
       await openFile('scaled.yaml');
@@ -453,10 +496,16 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
         assert.match(await confirm.innerText(), /update deployment\.apps\/api, taking over 1 field from "helm"/);
         // The diff editor: live replicas 2 on the left, the dry run's 3 on the right.
         const diff = page.locator('.monaco-diff-editor').first();
-        await waitFor('replicas 2 ↔ 3 in the diff editor', async () => {
-          const [left, right] = (await diff.locator('.editor.original .view-lines, .editor.modified .view-lines').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
-          return /replicas: 2/.test(left ?? '') && /replicas: 3/.test(right ?? '');
-        }, { timeoutMs: 10_000 });
+        await waitFor(
+          'replicas 2 ↔ 3 in the diff editor',
+          async () => {
+            const [left, right] = (await diff.locator('.editor.original .view-lines, .editor.modified .view-lines').allInnerTexts()).map((t) =>
+              t.replace(/\u00a0/g, ' '),
+            );
+            return /replicas: 2/.test(left ?? '') && /replicas: 3/.test(right ?? '');
+          },
+          { timeoutMs: 10_000 },
+        );
         if (screenshots) await shot('apply-diff');
         await confirm.locator('.monaco-button', { hasText: /^Apply$/ }).click();
         await conflict.waitFor({ timeout: 20_000 });
@@ -467,7 +516,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await applyUntilConflict(true);
       await conflict.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
       await toast(/Not applied to stub\/default: deployment\.apps\/api: .*\.spec\.replicas \(owned by "helm"\)/).waitFor({ timeout: 20_000 });
-      assert.equal(live().spec.replicas, 2, 'declined: the live object keeps helm\'s value');
+      assert.equal(live().spec.replicas, 2, "declined: the live object keeps helm's value");
       assert.deepEqual(replicasManagers(), ['helm']);
 
       await clearNotifications();
@@ -509,13 +558,20 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
         // "Show Output" opens the Build & Deploy channel, which names the pod and the kubelet's reason.
         await error.locator('.monaco-button', { hasText: 'Show Output' }).click();
         const output = page.locator('.part.panel .monaco-editor[data-uri^="output:"]');
-        await waitFor('the pull failure in the output channel', async () => {
-          // The rendered lines in screen order, joined (a long line wraps onto several).
-          const text = await output.locator('.view-line').evaluateAll((lines) =>
-            lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map((l) => l.textContent.replace(/\u00a0/g, ' ')).join(''),
-          );
-          return text.includes(`broken: ErrImagePull ${image}: The tag "does-not-exist" of ${deploy.seed.repository} does not exist`);
-        }, { timeoutMs: 10_000 });
+        await waitFor(
+          'the pull failure in the output channel',
+          async () => {
+            // The rendered lines in screen order, joined (a long line wraps onto several).
+            const text = await output.locator('.view-line').evaluateAll((lines) =>
+              lines
+                .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+                .map((l) => l.textContent.replace(/\u00a0/g, ' '))
+                .join(''),
+            );
+            return text.includes(`broken: ErrImagePull ${image}: The tag "does-not-exist" of ${deploy.seed.repository} does not exist`);
+          },
+          { timeoutMs: 10_000 },
+        );
         await shot('pull-failure-output');
         await page.keyboard.press('Control+J'); // the panel closes again
       } finally {
@@ -540,14 +596,18 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     await progress.waitFor({ timeout: 10_000 });
     const buildah = await waitFor('buildah with the tag on its command line', () => processes().find((p) => p.cmdline.includes(tag)), { timeoutMs: 10_000 });
     const group = () => processes().filter((p) => p.pgid === buildah.pgid);
-    await waitFor('the RUN step\'s sleep in the build\'s process group', () => group().some((p) => p.cmdline === '/bin/busybox sleep 60'), { timeoutMs: 30_000 });
-    assert.ok(group().some((p) => p.cmdline.includes(slowBuild.marker)), `the RUN step's shell: ${JSON.stringify(group())}`);
+    await waitFor("the RUN step's sleep in the build's process group", () => group().some((p) => p.cmdline === '/bin/busybox sleep 60'), { timeoutMs: 30_000 });
+    assert.ok(
+      group().some((p) => p.cmdline.includes(slowBuild.marker)),
+      `the RUN step's shell: ${JSON.stringify(group())}`,
+    );
     return { progress, group };
   }
 
   async function waitForNoProcess(group, ms) {
-    await waitFor('no process of the build', () => group().length === 0, { timeoutMs: ms })
-      .catch((error) => assert.fail(`${error.message}: ${JSON.stringify(group())}`));
+    await waitFor('no process of the build', () => group().length === 0, { timeoutMs: ms }).catch((error) =>
+      assert.fail(`${error.message}: ${JSON.stringify(group())}`),
+    );
   }
 
   test('Build Image from the code lens above FROM, then Cancel on its progress notification: "cancelled" within seconds, and no build process is left; a build running when the window reloads is ended too', () =>
@@ -568,7 +628,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await page.locator('.statusbar-item', { hasText: 'stub/default' }).waitFor({ timeout: 60_000 });
     }));
 
-  test('Log In to a Registry: registry, user name and a masked password in input boxes; buildah\'s auth file has the registry; the password is in no file of the editor or the workspace', () =>
+  test("Log In to a Registry: registry, user name and a masked password in input boxes; buildah's auth file has the registry; the password is in no file of the editor or the workspace", () =>
     step(async () => {
       const password = `pw-${unique}-${randomBytes(6).toString('hex')}`;
       const { startRegistry } = registryHelpers();
@@ -585,7 +645,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       assert.equal(Buffer.from(auths[host].auth, 'base64').toString(), `deployer:${password}`, 'the tool stored what was typed');
       // Settings, state, logs (the output channel is a log file of the extension host) and the workspace.
       const logs = filesContaining(server.userDataDir, `Log in to ${host} as deployer`);
-      assert.ok(logs.length > 0, 'the output channel\'s log file is under the user data folder');
+      assert.ok(logs.length > 0, "the output channel's log file is under the user data folder");
       assert.deepEqual(filesContaining(server.userDataDir, password), [], 'no file of the editor has the password');
       assert.deepEqual(filesContaining(deploy.seed.workspace, password), [], 'no file of the workspace has the password');
     }));

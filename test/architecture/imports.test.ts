@@ -48,7 +48,11 @@ const LSP = /^vscode-languageserver(?:-protocol)?(?:\/|$)/;
 
 test('only server/src/lsp imports vscode-languageserver', () => {
   const server = sources(join(root, 'server/src')).filter((f) => !f.includes(`${join('src', 'lsp')}`));
-  const found = server.flatMap((f) => importsOf(f).filter((s) => LSP.test(s)).map((s) => `${relative(root, f)} imports ${s}`));
+  const found = server.flatMap((f) =>
+    importsOf(f)
+      .filter((s) => LSP.test(s))
+      .map((s) => `${relative(root, f)} imports ${s}`),
+  );
   assert.deepEqual(found, []);
 });
 
@@ -62,7 +66,9 @@ test('only server/src/registry speaks HTTP', () => {
   const outside = [...sources(join(root, 'server/src')), ...sources(join(root, 'client/src'))].filter((f) => !f.includes(join('src', 'registry')));
   const found = outside.flatMap((f) => {
     const text = readFileSync(f, 'utf8');
-    const imports = importsOf(f).filter((s) => http.test(s)).map((s) => `${relative(root, f)} imports ${s}`);
+    const imports = importsOf(f)
+      .filter((s) => http.test(s))
+      .map((s) => `${relative(root, f)} imports ${s}`);
     return /\bfetch\s*\(/.test(text) ? [...imports, `${relative(root, f)} calls fetch`] : imports;
   });
   assert.deepEqual(found, []);
@@ -92,10 +98,19 @@ test('the engine imports the core and itself, and only types from the ports (reg
 });
 
 test('only server/src/cluster imports @kubernetes/client-node', () => {
-  const outside = [...sources(join(root, 'server/src')), ...sources(join(root, 'client/src'))].filter((f) => !f.startsWith(join(root, 'server/src/cluster') + sep));
-  const found = outside.flatMap((f) => importsOf(f).filter((s) => s.startsWith('@kubernetes/client-node')).map((s) => `${relative(root, f)} imports ${s}`));
+  const outside = [...sources(join(root, 'server/src')), ...sources(join(root, 'client/src'))].filter(
+    (f) => !f.startsWith(join(root, 'server/src/cluster') + sep),
+  );
+  const found = outside.flatMap((f) =>
+    importsOf(f)
+      .filter((s) => s.startsWith('@kubernetes/client-node'))
+      .map((s) => `${relative(root, f)} imports ${s}`),
+  );
   assert.deepEqual(found, []);
-  assert.ok(sources(join(root, 'server/src/cluster')).some((f) => importsOf(f).includes('@kubernetes/client-node')), 'the cluster adapter was found');
+  assert.ok(
+    sources(join(root, 'server/src/cluster')).some((f) => importsOf(f).includes('@kubernetes/client-node')),
+    'the cluster adapter was found',
+  );
 });
 
 /** The top folder of server/src that a relative import of `file` reaches. */
@@ -140,7 +155,10 @@ test('the adapters import none of each other, only process/, fs/ and core/json; 
     ),
   );
   assert.deepEqual(found, []);
-  assert.deepEqual(violations('server/src/process', (s) => s.startsWith('node:') || s.startsWith('./')), []);
+  assert.deepEqual(
+    violations('server/src/process', (s) => s.startsWith('node:') || s.startsWith('./')),
+    [],
+  );
   assert.deepEqual(importsOf(join(src, 'core/json.ts')), [], 'core/json, which the adapters share, imports nothing');
   for (const adapter of adapters) {
     assert.ok(

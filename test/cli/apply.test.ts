@@ -44,7 +44,11 @@ function manifest(name: string, text: string): string {
 }
 
 function applyCli(args: readonly string[], kubeconfig = api.kubeconfigPath): Promise<CliRun> {
-  return runCliAsync(['apply', ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, KUBECONFIG: kubeconfig }, timeoutMs: 30_000 });
+  return runCliAsync(['apply', ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, KUBECONFIG: kubeconfig },
+    timeoutMs: 30_000,
+  });
 }
 
 function replicasOf(name: string): unknown {
@@ -57,7 +61,10 @@ test('without --yes the server dry run is printed as a diff and nothing is store
   for (const args of [[file], ['--dry-run', '--yes', file]]) {
     const dry = await applyCli(args);
     assert.equal(dry.status, 0, dry.stderr);
-    assert.match(dry.stdout, /^--- apps\.v1\.Deployment\.default\.web\n\+\+\+ apps\.v1\.Deployment\.default\.web\n@@ -0,0 \+1,\d+ @@\n\+apiVersion: apps\/v1\n/);
+    assert.match(
+      dry.stdout,
+      /^--- apps\.v1\.Deployment\.default\.web\n\+\+\+ apps\.v1\.Deployment\.default\.web\n@@ -0,0 \+1,\d+ @@\n\+apiVersion: apps\/v1\n/,
+    );
     assert.match(dry.stdout, /^\+ {8}- image: nginx:1\.27$/m);
     assert.match(dry.stdout, /^--- v1\.Service\.default\.web\n/m);
     assert.doesNotMatch(dry.stdout, /managedFields|resourceVersion|uid:/);
@@ -103,7 +110,10 @@ test('fields another field manager owns stop the apply, naming the manager and t
   const dry = await applyCli(['--dry-run', changed]);
   assert.equal(dry.status, 2, 'a dry run says the apply would fail');
   assert.match(dry.stdout, /^-  replicas: 1\n\+  replicas: 3$/m);
-  assert.match(dry.stderr, /deployment\.apps\/owned would not be applied: other field managers own \.spec\.replicas \(owned by "helm"\); --force-conflicts takes them over/);
+  assert.match(
+    dry.stderr,
+    /deployment\.apps\/owned would not be applied: other field managers own \.spec\.replicas \(owned by "helm"\); --force-conflicts takes them over/,
+  );
 
   const refused = await applyCli(['--yes', '--no-wait', changed]);
   assert.equal(refused.status, 2, refused.stderr);
@@ -117,7 +127,7 @@ test('fields another field manager owns stop the apply, naming the manager and t
   assert.equal(replicasOf('owned'), 3);
 });
 
-test('pods that cannot pull their image end the rollout with the kubelet\'s reason and a fix, and exit 1', async () => {
+test("pods that cannot pull their image end the rollout with the kubelet's reason and a fix, and exit 1", async () => {
   // ErrImageNeverPull, unlike a missing tag's ErrImagePull, is not followed by a bare back-off
   // message, so the pod listing the watch makes every 2 s sees it however busy the machine is.
   const file = manifest('never.yaml', deploymentYaml('never', 1, '127.0.0.1:5999/team/app:dev', 'Never'));
@@ -126,9 +136,13 @@ test('pods that cannot pull their image end the rollout with the kubelet\'s reas
     const run = await applyCli(['--yes', '--timeout', '20s', file]);
     assert.equal(run.status, 1, run.stderr);
     assert.match(run.stderr, /^deployment\.apps\/never created$/m);
-    const fix = 'The image is not on the node and imagePullPolicy is Never: set imagePullPolicy to IfNotPresent, or load the image onto the node (kind load docker-image, minikube image load).';
+    const fix =
+      'The image is not on the node and imagePullPolicy is Never: set imagePullPolicy to IfNotPresent, or load the image onto the node (kind load docker-image, minikube image load).';
     assert.ok(run.stderr.includes(`web: ErrImageNeverPull 127.0.0.1:5999/team/app:dev: ${fix}\n`), run.stderr);
-    assert.match(run.stderr, /^deployment\.apps\/never did not roll out: never-\S+ cannot pull 127\.0\.0\.1:5999\/team\/app:dev \(ErrImageNeverPull\): The image is not on the node/m);
+    assert.match(
+      run.stderr,
+      /^deployment\.apps\/never did not roll out: never-\S+ cannot pull 127\.0\.0\.1:5999\/team\/app:dev \(ErrImageNeverPull\): The image is not on the node/m,
+    );
     await api.settled();
   } finally {
     api.setController(null);
@@ -181,13 +195,22 @@ test('no kubeconfig, an unknown context, an unreachable API server, a document t
   assert.equal(noContext.stderr, `image-aware: The kubeconfig (${closed}) has no context "nope".\n`);
   const unreachable = await applyCli([file], closed);
   assert.equal(unreachable.status, 2);
-  assert.match(unreachable.stderr, new RegExp(`^image-aware: Cannot reach the API server https://127\\.0\\.0\\.1:${port} of context "gone-ctx": the connection was refused \\(ECONNREFUSED\\)\\.`, 'm'));
+  assert.match(
+    unreachable.stderr,
+    new RegExp(
+      `^image-aware: Cannot reach the API server https://127\\.0\\.0\\.1:${port} of context "gone-ctx": the connection was refused \\(ECONNREFUSED\\)\\.`,
+      'm',
+    ),
+  );
 
   const first = deploymentYaml('ok', 1, 'nginx:1.27');
   const broken = manifest('broken.yaml', `${first}---\napiVersion: v1\nkind: ConfigMap\n`);
   const notObject = await applyCli(['--yes', broken]);
   assert.equal(notObject.status, 2);
-  assert.equal(notObject.stderr, `image-aware: broken.yaml line ${first.split('\n').length}: This document cannot be applied: it has no metadata.name. Nothing was applied.\n`);
+  assert.equal(
+    notObject.stderr,
+    `image-aware: broken.yaml line ${first.split('\n').length}: This document cannot be applied: it has no metadata.name. Nothing was applied.\n`,
+  );
   assert.equal(api.get('apps/v1', 'Deployment', 'default', 'ok'), null);
 
   const usage = await applyCli(['--timeout', '5 minutes', file]);
@@ -201,7 +224,10 @@ test('a Namespace and a Deployment in it, in one file: the dry run says the name
   const file = manifest('fresh.yaml', `${namespace}---\n${inFresh}`);
   const dry = await applyCli([file]);
   assert.equal(dry.status, 0, dry.stderr);
-  assert.match(dry.stderr, /^namespace\/fresh created \(server dry run\)\ndeployment\.apps\/fresh-web created \(not dry-run: its namespace "fresh" is created first\)$/m);
+  assert.match(
+    dry.stderr,
+    /^namespace\/fresh created \(server dry run\)\ndeployment\.apps\/fresh-web created \(not dry-run: its namespace "fresh" is created first\)$/m,
+  );
   assert.match(dry.stdout, /^--- apps\.v1\.Deployment\.fresh\.fresh-web\n/m);
   const applied = await applyCli(['--yes', '--no-wait', file]);
   assert.equal(applied.status, 0, applied.stderr);

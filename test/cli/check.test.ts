@@ -69,7 +69,8 @@ const DEPLOYMENT_FINDINGS: readonly JsonFinding[] = [
     endColumn: 34,
     severity: 'error',
     code: 'invalid-pull-policy',
-    message: 'imagePullPolicy "always" is not one of Always, IfNotPresent, Never; the API server rejects it. Did you mean "Always"? The value is case-sensitive.',
+    message:
+      'imagePullPolicy "always" is not one of Always, IfNotPresent, Never; the API server rejects it. Did you mean "Always"? The value is case-sensitive.',
   },
   {
     file: DEPLOYMENT,
@@ -237,7 +238,11 @@ test('--fail-on sets the severity that makes the exit code 1', async (t) => {
   for (const { image, severity } of cases) {
     await t.test(`${image} (${severity ?? 'no finding'})`, async (t) => {
       const found = JSON.parse(runCli(['check', '--format', 'json', '--fail-on', 'never', '-'], { input: pod(image) }).stdout);
-      assert.deepEqual(found.map((f: JsonFinding) => f.severity), severity === null ? [] : [severity], 'the case has exactly the one finding it names');
+      assert.deepEqual(
+        found.map((f: JsonFinding) => f.severity),
+        severity === null ? [] : [severity],
+        'the case has exactly the one finding it names',
+      );
       for (const failOn of [...order, 'never']) {
         const expected = severity !== null && failOn !== 'never' && order.indexOf(severity) <= order.indexOf(failOn) ? 1 : 0;
         await t.test(`--fail-on ${failOn} exits ${expected}`, () => {
@@ -347,9 +352,15 @@ test('check analyses whole files unless --max-file-size-mb limits it', () => {
   const text = `${`# ${'x'.repeat(100)}\n`.repeat(90_000)}---\n${pod('nginx')}`;
   assert.ok(text.length > 9_000_000);
   const whole = runCli(['check', '--format', 'json', '-'], { input: text });
-  assert.deepEqual(JSON.parse(whole.stdout).map((f: JsonFinding) => `${f.line} ${f.code}`), ['90009 implicit-latest']);
+  assert.deepEqual(
+    JSON.parse(whole.stdout).map((f: JsonFinding) => `${f.line} ${f.code}`),
+    ['90009 implicit-latest'],
+  );
   const limited = runCli(['check', '--format', 'json', '--max-file-size-mb', '1', '-'], { input: text });
-  assert.deepEqual(JSON.parse(limited.stdout).map((f: JsonFinding) => `${f.line} ${f.code}`), ['1 not-analysed']);
+  assert.deepEqual(
+    JSON.parse(limited.stdout).map((f: JsonFinding) => `${f.line} ${f.code}`),
+    ['1 not-analysed'],
+  );
 });
 
 test('usage and read errors exit 2 with a message on stderr', async (t) => {
@@ -389,7 +400,8 @@ test('--help and --version print to stdout and exit 0', () => {
 });
 
 /** A Deployment patch in the shape of kustomize's examples: the container names only what it changes. */
-const PATCH = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          resources: {}\n';
+const PATCH =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          resources: {}\n';
 
 function codesByFile(output: string): [string, string][] {
   return JSON.parse(output).map((f: JsonFinding) => [f.file, f.code]);

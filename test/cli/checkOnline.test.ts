@@ -33,8 +33,15 @@ function imageLine(i: number, extraLines = 0): number {
   return 8 + extraLines + 3 * i;
 }
 
-async function checkJson(dir: string, args: readonly string[], env: Record<string, string>): Promise<{ status: number | null; findings: JsonFinding[]; stderr: string }> {
-  const run = await runCliAsync(['check', '--format', 'json', '--severity', 'not-pinned=off', '--severity', 'redundant-pull-policy=off', ...args], { cwd: dir, env });
+async function checkJson(
+  dir: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; findings: JsonFinding[]; stderr: string }> {
+  const run = await runCliAsync(['check', '--format', 'json', '--severity', 'not-pinned=off', '--severity', 'redundant-pull-policy=off', ...args], {
+    cwd: dir,
+    env,
+  });
   return { status: run.status, findings: JSON.parse(run.stdout) as JsonFinding[], stderr: run.stderr };
 }
 
@@ -105,11 +112,13 @@ test('check --online asks each tag again within the cache lifetime, one HEAD per
   const at = `:${14 + `${host}/team/app:1.0@`.length} warning stale-pin`;
   assert.deepEqual(codesAt(second.findings), [`${imageLine(0)}${at}`, `${imageLine(1)}${at}`]);
   // The pinned tag's old body is cached, so a HEAD tells that it moved, and the new body is read by digest.
-  assert.deepEqual(proxy.requests.map((r) => `${r.method} ${r.path}`).filter((r) => r !== 'GET /v2/').sort(), [
-    'HEAD /v2/team/app/manifests/1.0',
-    'HEAD /v2/team/base/manifests/3',
-    `GET /v2/team/app/manifests/${moved.digest}`,
-  ].sort());
+  assert.deepEqual(
+    proxy.requests
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((r) => r !== 'GET /v2/')
+      .sort(),
+    ['HEAD /v2/team/app/manifests/1.0', 'HEAD /v2/team/base/manifests/3', `GET /v2/team/app/manifests/${moved.digest}`].sort(),
+  );
 
   await proxy.stop();
   const offline = await checkJson(dir, ['--online', 'pod.yaml'], env);
@@ -144,7 +153,10 @@ test('check --online names an unreachable registry and one that refuses, once pe
   const withCredentials = await checkJson(dir, ['--online', ca, '--fail-on', 'error', 'pod.yaml'], env);
   assert.equal(withCredentials.status, 0, withCredentials.stderr);
   assert.deepEqual(codesAt(withCredentials.findings), [`${imageLine(0)}:14 information registry-unreachable`, `${imageLine(2)}:14 warning pull-would-fail`]);
-  assert.match(withCredentials.findings[1].message, /fails on a node without credentials for .*: the registry refuses anonymous pulls of private\/app, and this pod spec has no imagePullSecrets.*Add imagePullSecrets/);
+  assert.match(
+    withCredentials.findings[1].message,
+    /fails on a node without credentials for .*: the registry refuses anonymous pulls of private\/app, and this pod spec has no imagePullSecrets.*Add imagePullSecrets/,
+  );
 });
 
 test('check --online: the anonymous probe is made only for pod specs without imagePullSecrets, once per repository', async () => {
@@ -159,9 +171,14 @@ test('check --online: the anonymous probe is made only for pod specs without ima
   writeFileSync(join(dir, 'secret.yaml'), pod([`${host}/private/other:1.0`], '  imagePullSecrets:\n    - name: regcred\n'));
   const { env } = isolatedEnv({ auths: { [host]: { auth: basicAuth(locked.username!, locked.password!) } } });
   const result = await checkJson(dir, ['--online', '--severity', 'unknown-pull-secret=off', '.'], env);
-  assert.deepEqual(codesAt(result.findings), [0, 1, 2].map((i) => `${imageLine(i)}:14 warning pull-would-fail`));
+  assert.deepEqual(
+    codesAt(result.findings),
+    [0, 1, 2].map((i) => `${imageLine(i)}:14 warning pull-would-fail`),
+  );
   assert.ok(result.findings.every((f) => f.file === 'open.yaml'));
-  const heads = proxy.requests.filter((r) => r.method === 'HEAD').map((r) => `${r.headers.authorization === undefined ? 'anonymous' : 'with credentials'} ${r.path}`);
+  const heads = proxy.requests
+    .filter((r) => r.method === 'HEAD')
+    .map((r) => `${r.headers.authorization === undefined ? 'anonymous' : 'with credentials'} ${r.path}`);
   assert.deepEqual(heads.sort(), [
     'anonymous /v2/private/app/manifests/1.0',
     'with credentials /v2/private/app/manifests/1.0',
@@ -208,6 +225,9 @@ test('check without --online asks no registry; with it, one manifest request per
 
   const online = await checkJson(dir, ['--online', '.'], env);
   assert.equal(online.status, 1);
-  const manifests = proxy.requests.filter((r) => r.path.includes('/manifests/')).map((r) => `${r.method} ${r.path}`).sort();
+  const manifests = proxy.requests
+    .filter((r) => r.path.includes('/manifests/'))
+    .map((r) => `${r.method} ${r.path}`)
+    .sort();
   assert.deepEqual(manifests, ['HEAD /v2/team/app/manifests/1.0', 'HEAD /v2/team/app/manifests/2.0']);
 });

@@ -22,7 +22,20 @@ test('one changed line: three lines of context on each side', () => {
   after[4] = 'changed';
   assert.equal(
     unifiedDiff('k8s/app.yaml', before.join('\n') + '\n', after.join('\n') + '\n'),
-    ['--- k8s/app.yaml', '+++ k8s/app.yaml', '@@ -2,7 +2,7 @@', ' line 2', ' line 3', ' line 4', '-line 5', '+changed', ' line 6', ' line 7', ' line 8', ''].join('\n'),
+    [
+      '--- k8s/app.yaml',
+      '+++ k8s/app.yaml',
+      '@@ -2,7 +2,7 @@',
+      ' line 2',
+      ' line 3',
+      ' line 4',
+      '-line 5',
+      '+changed',
+      ' line 6',
+      ' line 7',
+      ' line 8',
+      '',
+    ].join('\n'),
   );
 });
 

@@ -67,7 +67,10 @@ test('inspect an OCI image and a Docker schema 2 image: digest, media type, its 
 test('inspect a multi-platform index lists its platforms (no attestations) with their layer bytes; --platform inspects one', async () => {
   const registry = await registryWith();
   const { env } = isolatedEnv();
-  const index = await pushIndex(registry, 'team/multi', 'v1', ['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7'], { attestations: true, labels: { tier: 'web' } });
+  const index = await pushIndex(registry, 'team/multi', 'v1', ['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7'], {
+    attestations: true,
+    labels: { tier: 'web' },
+  });
   const [amd64, arm64, arm] = index.images;
 
   assert.deepEqual(await inspectJson([`${registry.host}/team/multi:v1`], env), {
@@ -103,7 +106,10 @@ test('inspect a multi-platform index lists its platforms (no attestations) with 
   const missing = await runCliAsync(['inspect', '--platform', 'windows/amd64', `${registry.host}/team/multi:v1`], { env });
   assert.equal(missing.status, 2);
   assert.equal(missing.stdout, '');
-  assert.equal(missing.stderr, `image-aware: ${registry.host}/team/multi:v1 has no windows/amd64 image; its platforms are linux/amd64, linux/arm64/v8, linux/arm/v7.\n`);
+  assert.equal(
+    missing.stderr,
+    `image-aware: ${registry.host}/team/multi:v1 has no windows/amd64 image; its platforms are linux/amd64, linux/arm64/v8, linux/arm/v7.\n`,
+  );
 });
 
 test('inspect a Docker manifest list', async () => {
@@ -113,7 +119,16 @@ test('inspect a Docker manifest list', async () => {
   const result = (await inspectJson([`${registry.host}/team/list:v2`], env)) as { mediaType: string; digest: string; platforms: unknown[] };
   assert.equal(result.mediaType, 'application/vnd.docker.distribution.manifest.list.v2+json');
   assert.equal(result.digest, list.digest);
-  assert.deepEqual(result.platforms, list.images.map((image) => ({ os: image.platform.os, architecture: image.platform.architecture, variant: null, digest: image.digest, size: layerBytes(image) })));
+  assert.deepEqual(
+    result.platforms,
+    list.images.map((image) => ({
+      os: image.platform.os,
+      architecture: image.platform.architecture,
+      variant: null,
+      digest: image.digest,
+      size: layerBytes(image),
+    })),
+  );
 });
 
 test('inspect errors exit 2 with the reason: unknown tag, bad platform, bad reference', async () => {

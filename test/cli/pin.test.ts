@@ -96,7 +96,13 @@ test('pin --platform pins that platform of an index, and the index where the ima
 test('pin --platform still asks once per unique reference: one GET by tag gives the index digest and its platforms', async () => {
   const proxy = await countingProxy(registry);
   const dir = temporaryDir();
-  const images = [`${proxy.host}/team/multi:v1`, `${proxy.host}/team/app:1.0`, `${proxy.host}/team/multi:v1`, `${proxy.host}/team/app:1.0`, `${proxy.host}/team/multi:v1`];
+  const images = [
+    `${proxy.host}/team/multi:v1`,
+    `${proxy.host}/team/app:1.0`,
+    `${proxy.host}/team/multi:v1`,
+    `${proxy.host}/team/app:1.0`,
+    `${proxy.host}/team/multi:v1`,
+  ];
   const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n${images.map((image, i) => `    - name: c${i}\n      image: ${image}\n`).join('')}`;
   writeFileSync(join(dir, 'pod.yaml'), text);
   writeFileSync(join(dir, 'kustomization.yaml'), `images:\n  - name: ${proxy.host}/team/multi\n    newTag: v1\n`);
@@ -105,22 +111,32 @@ test('pin --platform still asks once per unique reference: one GET by tag gives 
   assert.equal(run.stderr, 'Pinned 6 images in 2 files (2 unique references asked).\n');
   // No HEAD before the GET, no GET by digest after it, no config blob.
   assert.deepEqual(
-    proxy.requests.filter((r) => r.path !== '/v2/').map((r) => `${r.method} ${r.path}`).sort(),
+    proxy.requests
+      .filter((r) => r.path !== '/v2/')
+      .map((r) => `${r.method} ${r.path}`)
+      .sort(),
     ['GET /v2/team/app/manifests/1.0', 'GET /v2/team/multi/manifests/v1'],
   );
   const arm64 = multi.images[1].digest;
-  assert.equal(readFileSync(join(dir, 'pod.yaml'), 'utf8'), text.replaceAll('team/multi:v1\n', `team/multi:v1@${arm64}\n`).replaceAll('team/app:1.0\n', `team/app:1.0@${values['app:1.0']}\n`));
+  assert.equal(
+    readFileSync(join(dir, 'pod.yaml'), 'utf8'),
+    text.replaceAll('team/multi:v1\n', `team/multi:v1@${arm64}\n`).replaceAll('team/app:1.0\n', `team/app:1.0@${values['app:1.0']}\n`),
+  );
   assert.equal(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'), `images:\n  - name: ${proxy.host}/team/multi\n    newTag: v1\n    digest: ${arm64}\n`);
 });
 
 test('pin keeps CRLF line endings, a byte-order mark and everything else byte-identical', async () => {
   const dir = temporaryDir();
   const file = join(dir, 'crlf.yaml');
-  const text = (image: string): string => `# comment\r\nkind: Pod\r\napiVersion: v1\r\nspec:\r\n  containers:\r\n  - name: a\r\n    image: "${image}"  # note\r\n`;
+  const text = (image: string): string =>
+    `# comment\r\nkind: Pod\r\napiVersion: v1\r\nspec:\r\n  containers:\r\n  - name: a\r\n    image: "${image}"  # note\r\n`;
   writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text(`${registry.host}/team/app:1.0`))]));
   const run = await runCliAsync(['pin', file], { env: isolatedEnv().env });
   assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(readFileSync(file), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text(`${registry.host}/team/app:1.0@${values['app:1.0']}`))]));
+  assert.deepEqual(
+    readFileSync(file),
+    Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text(`${registry.host}/team/app:1.0@${values['app:1.0']}`))]),
+  );
 });
 
 test('pin asks once per unique reference: 20 image fields over 4 references in 3 files make exactly 4 manifest requests', async () => {
@@ -139,19 +155,27 @@ test('pin asks once per unique reference: 20 image fields over 4 references in 3
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stderr, 'Pinned 20 images in 3 files (4 unique references asked).\n');
   const requests = manifestRequests(proxy);
-  assert.deepEqual(
-    requests.map((r) => `${r.method} ${r.path}`).sort(),
-    ['HEAD /v2/team/app/manifests/1.0', 'HEAD /v2/team/app/manifests/latest', 'HEAD /v2/team/multi/manifests/v1', 'HEAD /v2/team/sidecar/manifests/2.3.1'],
-  );
+  assert.deepEqual(requests.map((r) => `${r.method} ${r.path}`).sort(), [
+    'HEAD /v2/team/app/manifests/1.0',
+    'HEAD /v2/team/app/manifests/latest',
+    'HEAD /v2/team/multi/manifests/v1',
+    'HEAD /v2/team/sidecar/manifests/2.3.1',
+  ]);
   for (const [name, images] of Object.entries(files)) {
     const pinned = images.map((image) => {
       const ref = refs[image];
       return ref.endsWith(':latest') ? `${ref.slice(0, -':latest'.length)}@${digests[image]}` : `${ref}@${digests[image]}`;
     });
-    assert.equal(readFileSync(join(dir, name), 'utf8'), deployment(name, images).split('\n').map((line) => {
-      const at = refs.findIndex((ref) => line.endsWith(`image: ${ref}`));
-      return at < 0 ? line : line.replace(refs[at], pinned[images.indexOf(at)]);
-    }).join('\n'));
+    assert.equal(
+      readFileSync(join(dir, name), 'utf8'),
+      deployment(name, images)
+        .split('\n')
+        .map((line) => {
+          const at = refs.findIndex((ref) => line.endsWith(`image: ${ref}`));
+          return at < 0 ? line : line.replace(refs[at], pinned[images.indexOf(at)]);
+        })
+        .join('\n'),
+    );
   }
 });
 
@@ -166,7 +190,10 @@ test('pin against a registry that refuses: the images are listed with the reason
 
   const refused = await runCliAsync(['pin', ca, 'pod.yaml'], { cwd: dir, env: isolatedEnv().env });
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, new RegExp(`^pod\\.yaml: cannot pin ${secured.host}/private/app:3\\.1: ${secured.host} refused access: .*401 UNAUTHORIZED.*tried anonymous`));
+  assert.match(
+    refused.stderr,
+    new RegExp(`^pod\\.yaml: cannot pin ${secured.host}/private/app:3\\.1: ${secured.host} refused access: .*401 UNAUTHORIZED.*tried anonymous`),
+  );
   assert.equal(readFileSync(file, 'utf8'), text(`${secured.host}/private/app:3.1`));
 
   const { env } = isolatedEnv({ auths: { [secured.host]: { auth: basicAuth(secured.username!, secured.password!) } } });
@@ -252,18 +279,25 @@ test('pin says where an analysis stopped short (a size limit, a YAML error) and 
   const run = await runCliAsync(['pin', '--max-file-size-mb', '0.001', 'limited.yaml', 'broken.yaml'], { cwd: dir, env: isolatedEnv().env });
   assert.equal(run.status, 1, run.stderr);
   const lines = run.stderr.split('\n');
-  assert.match(lines[0], /^limited\.yaml:9: images past here are not pinned: The file is larger than [0-9.]+ MB \(--max-file-size-mb\); the rest was not analysed\.$/);
+  assert.match(
+    lines[0],
+    /^limited\.yaml:9: images past here are not pinned: The file is larger than [0-9.]+ MB \(--max-file-size-mb\); the rest was not analysed\.$/,
+  );
   assert.match(lines[1], /^broken\.yaml:\d+: images past here are not pinned: YAML syntax error: /);
   // What the syntax error left of the sidecar's image is a sequence to YAML: said too, and it cannot be pulled.
   assert.match(lines[2], /^broken\.yaml:10: not pinned: The image must be a string, but YAML reads this value as a sequence/);
-  assert.equal(lines.slice(3).join('\n'), 'Pinned 2 images in 2 files (1 unique reference asked); 2 parts of files not analysed; 1 image not a valid reference.\n');
+  assert.equal(
+    lines.slice(3).join('\n'),
+    'Pinned 2 images in 2 files (1 unique reference asked); 2 parts of files not analysed; 1 image not a valid reference.\n',
+  );
   assert.equal(readFileSync(join(dir, 'limited.yaml'), 'utf8'), limited.replace(app, `${app}@${values['app:1.0']}`));
   assert.equal(readFileSync(join(dir, 'broken.yaml'), 'utf8'), broken.replace(`${app}\n`, `${app}@${values['app:1.0']}\n`));
 });
 
 test('pin names every image it cannot pin and why; only images that cannot be pulled as written make it fail', async () => {
   const dir = temporaryDir();
-  const meant = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: ${IMAGE}\n  - name: c\n    image: ko://github.com/x/y/cmd/app\n';
+  const meant =
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: ${IMAGE}\n  - name: c\n    image: ko://github.com/x/y/cmd/app\n';
   writeFileSync(join(dir, 'meant.yaml'), meant);
   const fine = await runCliAsync(['pin', 'meant.yaml'], { cwd: dir, env: isolatedEnv().env });
   assert.equal(fine.status, 0, fine.stderr);

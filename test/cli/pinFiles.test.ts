@@ -9,7 +9,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync,
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,7 +36,11 @@ const WHOLE = { maxFileSize: Number.POSITIVE_INFINITY, notice: () => undefined }
 
 function pinOf(text: string, image: string): PinnedImage {
   const start = text.indexOf(image);
-  return { edit: { start, end: start + image.length, newText: `${image}@${DIGEST}` }, site: { ref: { digest: null } }, choice: { platformMissing: false } } as unknown as PinnedImage;
+  return {
+    edit: { start, end: start + image.length, newText: `${image}@${DIGEST}` },
+    site: { ref: { digest: null } },
+    choice: { platformMissing: false },
+  } as unknown as PinnedImage;
 }
 
 test('a file changed on disk after it was read is not overwritten; files that did not change are written', async () => {
@@ -38,8 +53,10 @@ test('a file changed on disk after it was read is not overwritten; files that di
   writeFileSync(join(dir, 'a.yaml'), edited);
 
   const files = targets.map((t) => ({ id: t.id, pins: [pinOf(t.id.text, 'reg.example/web:1.0')] }));
-  await assert.rejects(writePins(files, PIN, false, quiet), (error: unknown) =>
-    error instanceof CliError && /a\.yaml changed since it was read/.test(error.message));
+  await assert.rejects(
+    writePins(files, PIN, false, quiet),
+    (error: unknown) => error instanceof CliError && /a\.yaml changed since it was read/.test(error.message),
+  );
   assert.equal(readFileSync(join(dir, 'a.yaml'), 'utf8'), edited, 'the edit made meanwhile is kept');
   assert.equal(readFileSync(join(dir, 'b.yaml'), 'utf8'), `\ufeff${text}`, 'nothing is written when a file changed');
 
@@ -56,7 +73,12 @@ const PINNED = POD.replace(IMAGE, `${IMAGE}@${DIGEST}`);
 /** Reads `paths` below `dir` and pins IMAGE in each, as `pin` does once the registry answered. */
 async function pinAll(dir: string, paths: readonly string[]): Promise<unknown> {
   const targets = await readPinTargets('pin', paths, dir, WHOLE);
-  return writePins(targets.map((t) => ({ id: t.id, pins: [pinOf(t.id.text, IMAGE)] })), PIN, false, quiet);
+  return writePins(
+    targets.map((t) => ({ id: t.id, pins: [pinOf(t.id.text, IMAGE)] })),
+    PIN,
+    false,
+    quiet,
+  );
 }
 
 test('a full disk leaves every byte of the file as it was and no temporary file', async (t) => {
@@ -93,7 +115,10 @@ test('the second of three files cannot be written: none is written, and the mess
 
     await assert.rejects(pinAll(dir, paths), (error: unknown) => error instanceof CliError && reason.test(error.message));
     for (const path of paths) assert.equal(readFileSync(join(dir, path), 'utf8'), POD, `${path} is unchanged`);
-    assert.deepEqual(readdirSync(dir).sort(), ['a.yaml', 'b.yaml', 'c.yaml', 'ro'].filter((n) => n !== 'b.yaml' || name === 'b.yaml'));
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      ['a.yaml', 'b.yaml', 'c.yaml', 'ro'].filter((n) => n !== 'b.yaml' || name === 'b.yaml'),
+    );
   }
 });
 

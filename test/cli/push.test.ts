@@ -147,7 +147,10 @@ test('push pins the digest the registry serves in the fields naming the pushed t
   const again = await pushCli([image], dir);
   assert.equal(again.status, 1, again.stderr);
   assert.equal(again.stdout, '');
-  assert.match(again.stderr, new RegExp(`No image field in 2 files names ${registry.host}/team/app:1\\.0 without a digest or with another digest; nothing was pinned\\.\\n$`));
+  assert.match(
+    again.stderr,
+    new RegExp(`No image field in 2 files names ${registry.host}/team/app:1\\.0 without a digest or with another digest; nothing was pinned\\.\\n$`),
+  );
 });
 
 test('a rebuilt image pushed again re-pins the fields pinned to the earlier push, keeping their tag; the same digest again is nothing to do', async () => {
@@ -171,7 +174,7 @@ test('a rebuilt image pushed again re-pins the fields pinned to the earlier push
   assert.deepEqual(readTree(dir), pinnedTree(after));
 });
 
-test('a push that fails is exit 2 with the tool\'s own words, and no file changes', async () => {
+test("a push that fails is exit 2 with the tool's own words, and no file changes", async () => {
   const dir = workspace();
   const before = readTree(dir);
   const missing = await pushCli([`${registry.host}/team/app:never-built`], dir);

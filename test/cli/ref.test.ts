@@ -12,14 +12,20 @@ function describeAll(inputs: readonly string[]): { status: number | null; lines:
   // "--" lets inputs such as "-docker" through as references instead of flags.
   const run = runCli(['ref', '--', ...inputs]);
   assert.equal(run.stderr, '');
-  const lines = run.stdout.split('\n').slice(0, -1).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = run.stdout
+    .split('\n')
+    .slice(0, -1)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   assert.equal(lines.length, inputs.length, 'one JSON line per reference');
   return { status: run.status, lines };
 }
 
 test('image-references.json through one ref process', async (t) => {
   const vectors = referenceVectors();
-  assert.ok(vectors.some((v) => !v.valid), 'the vectors include invalid references');
+  assert.ok(
+    vectors.some((v) => !v.valid),
+    'the vectors include invalid references',
+  );
   const { status, lines } = describeAll(vectors.map((v) => v.input));
   assert.equal(status, 2, 'exit 2 when any reference is invalid');
   for (const [i, vector] of vectors.entries()) {

@@ -25,7 +25,10 @@ function tagSet(): { tags: string[]; expected: string[] } {
   const moving = ['latest', 'edge'];
   const expected = [...newest, ...versions, ...others, ...moving];
   // Pushed in a scrambled order, so the registry's own (lexical) order is not the answer either.
-  const tags = expected.map((tag, i) => ({ tag, key: (i * 7919) % expected.length })).sort((a, b) => a.key - b.key).map((t) => t.tag);
+  const tags = expected
+    .map((tag, i) => ({ tag, key: (i * 7919) % expected.length }))
+    .sort((a, b) => a.key - b.key)
+    .map((t) => t.tag);
   return { tags, expected };
 }
 
@@ -115,7 +118,10 @@ test('tags caches in $XDG_CACHE_HOME/image-aware by default, in --cache-dir when
   await registry.stop();
 
   // Within the tag lists' lifetime the cached answer is used without asking the (now stopped) registry.
-  for (const args of [['tags', repo], ['tags', '--cache-dir', elsewhere, repo]]) {
+  for (const args of [
+    ['tags', repo],
+    ['tags', '--cache-dir', elsewhere, repo],
+  ]) {
     const cached = await runCliAsync(args, { env: isolated.env });
     assert.deepEqual([cached.status, cached.stdout, cached.stderr], [0, '2.0.0\n1.0.0\n', ''], args.join(' '));
   }

@@ -91,7 +91,7 @@ async function clusterFailure(kubeconfig: string, plugin: PluginOptions = {}): P
   return error;
 }
 
-test('the gcp and azure auth-provider plugins are refused with kubectl\'s words, and their cmd-path never runs', async () => {
+test("the gcp and azure auth-provider plugins are refused with kubectl's words, and their cmd-path never runs", async () => {
   const marker = join(folder.path, 'gcp-ran');
   const shell = { 'cmd-path': '/bin/sh', 'cmd-args': `-c "touch ${marker}"` };
   const gcp = kubeconfigWith({ 'auth-provider': { name: 'gcp', config: { ...shell, 'token-key': '{.t}', 'expiry-key': '{.e}' } } });

@@ -80,7 +80,10 @@ test('discovery resolves paths for core, apps, batch and CRD kinds, namespaced o
 test('an unknown kind or group version is not-found, naming what is missing', async () => {
   await assert.rejects(cluster.resource('apps/v1', 'Deploymnet'), (error: ClusterError) => {
     assert.equal(error.code, 'not-found');
-    assert.equal(error.message, 'The cluster (context "stub") has no kind "Deploymnet" in version "apps/v1": check apiVersion and kind, or install its CRD first.');
+    assert.equal(
+      error.message,
+      'The cluster (context "stub") has no kind "Deploymnet" in version "apps/v1": check apiVersion and kind, or install its CRD first.',
+    );
     return true;
   });
   await assert.rejects(cluster.resource('nothing.example/v1', 'Thing'), { code: 'not-found' });
@@ -134,7 +137,11 @@ test('a field another manager owns is a conflict with the field list; force take
 
 test('patch and scale change the live object', async () => {
   await cluster.apply(deployment('patched', 1), APPLY);
-  const patched = await cluster.patch(ref('patched'), { spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } } }, { fieldManager: 'image-aware', dryRun: false });
+  const patched = await cluster.patch(
+    ref('patched'),
+    { spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } } },
+    { fieldManager: 'image-aware', dryRun: false },
+  );
   assert.equal((patched.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0].image, 'nginx:1.27');
   await cluster.scale(ref('patched'), 4, { fieldManager: 'image-aware', dryRun: false });
   assert.equal((api.get('apps/v1', 'Deployment', 'default', 'patched')?.spec as { replicas: number }).replicas, 4);
@@ -143,7 +150,11 @@ test('patch and scale change the live object', async () => {
 });
 
 test('list filters by label and field selector and gives items their apiVersion and kind', async () => {
-  for (const [name, tier] of [['a', 'front'], ['b', 'back'], ['c', 'front']]) {
+  for (const [name, tier] of [
+    ['a', 'front'],
+    ['b', 'back'],
+    ['c', 'front'],
+  ]) {
     api.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels: { tier } } });
   }
   api.clearRequests();
@@ -155,7 +166,10 @@ test('list filters by label and field selector and gives items their apiVersion 
       ['v1', 'ConfigMap', 'c'],
     ],
   );
-  assert.deepEqual((await cluster.list('v1', 'ConfigMap', 'default', { labelSelector: 'tier', fieldSelector: 'metadata.name!=a' })).map((o) => o.metadata.name), ['b', 'c']);
+  assert.deepEqual(
+    (await cluster.list('v1', 'ConfigMap', 'default', { labelSelector: 'tier', fieldSelector: 'metadata.name!=a' })).map((o) => o.metadata.name),
+    ['b', 'c'],
+  );
   assert.equal((await cluster.list('v1', 'ConfigMap', 'default')).length >= 3, true);
   assert.deepEqual(
     api.requests.filter((r) => r.path === '/api/v1/namespaces/default/configmaps').map((r) => r.query),
@@ -198,7 +212,10 @@ test('a wrong token is unauthorized, naming the server and context', async () =>
   await assert.rejects(wrong.get(ref('web')), (error: ClusterError) => {
     assert.equal(error.code, 'unauthorized');
     assert.equal(error.status, 401);
-    assert.equal(error.message, `The API server ${api.url} (context "stub") did not accept the credentials of kubeconfig user "stub-user" (401 Unauthorized): log in again or refresh the token.`);
+    assert.equal(
+      error.message,
+      `The API server ${api.url} (context "stub") did not accept the credentials of kubeconfig user "stub-user" (401 Unauthorized): log in again or refresh the token.`,
+    );
     return true;
   });
 });
@@ -287,7 +304,14 @@ test('kubeconfig files merge like kubectl: the first file to name an entry wins 
   const chosen = await createCluster({ env: { KUBECONFIG: [first, third].join(':') }, context: 'other', namespace: 'override' });
   assert.deepEqual(chosen.context, { name: 'other', cluster: 'stub', server: api.url, user: 'carol', namespace: 'override' });
   // A kubeconfig the caller has read already is used as it is: the files are not read again.
-  const given = await createCluster({ kubeconfig: readKubeconfig({ env: { KUBECONFIG: [first, third].join(':') } }), env: { KUBECONFIG: missing }, context: 'other' });
+  const given = await createCluster({
+    kubeconfig: readKubeconfig({ env: { KUBECONFIG: [first, third].join(':') } }),
+    env: { KUBECONFIG: missing },
+    context: 'other',
+  });
   assert.deepEqual(given.context, { name: 'other', cluster: 'stub', server: api.url, user: 'carol', namespace: 'x' });
-  await assert.rejects(createCluster({ env: { KUBECONFIG: first }, context: 'nope' }), { code: 'no-context', message: `The kubeconfig (${first}) has no context "nope".` });
+  await assert.rejects(createCluster({ env: { KUBECONFIG: first }, context: 'nope' }), {
+    code: 'no-context',
+    message: `The kubeconfig (${first}) has no context "nope".`,
+  });
 });

@@ -14,7 +14,7 @@ const V1BETA1 = 'client.authentication.k8s.io/v1beta1';
 const CLUSTER = { name: 'c', server: 'https://127.0.0.1:6443', skipTLSVerify: false };
 const RUN = { env: {}, timeoutMs: 1000, killGraceMs: 100, now: () => 0 };
 
-test('exec sections: clientcmd\'s defaults and rules, in its words', () => {
+test("exec sections: clientcmd's defaults and rules, in its words", () => {
   const aws = { apiVersion: V1BETA1, command: 'aws', args: ['eks', 'get-token'], env: [{ name: 'A', value: 'b' }], installHint: ' Install\n  aws. ' };
   assert.deepEqual(readExecConfig(aws, 'u'), {
     command: 'aws',
@@ -58,7 +58,7 @@ test('ExecCredential answers: the configured version, a token or a certificate a
   assert.equal(parseExecCredential('{"status": {"token": s3cret', V1), 'its output is not an ExecCredential in JSON');
 });
 
-test('userAuth: exec leaves client-node, oidc keeps client-go\'s keys, other providers and mixtures are refused', () => {
+test("userAuth: exec leaves client-node, oidc keeps client-go's keys, other providers and mixtures are refused", () => {
   const exec = userAuth({ name: 'u', token: 'static', exec: { apiVersion: V1, command: 'x', interactiveMode: 'Never' } }, CLUSTER, RUN);
   assert.equal(exec.user?.exec, undefined);
   assert.equal(exec.user?.token, 'static');

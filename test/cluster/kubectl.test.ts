@@ -115,7 +115,10 @@ describe('the stub API server, driven by the real kubectl', () => {
     assert.equal(stored.spec.replicas, 2);
     assert.equal(stored.metadata.generation, 1);
     assert.equal(stored.spec.template.spec.containers[0].imagePullPolicy, 'IfNotPresent', 'defaulted like the real server');
-    assert.deepEqual(stored.metadata.managedFields?.map((m) => [m.manager, m.operation]), [['kubectl', 'Apply']]);
+    assert.deepEqual(
+      stored.metadata.managedFields?.map((m) => [m.manager, m.operation]),
+      [['kubectl', 'Apply']],
+    );
   });
 
   it('a second apply with a change updates it and bumps the generation; the same apply again changes nothing', async () => {
@@ -129,8 +132,9 @@ describe('the stub API server, driven by the real kubectl', () => {
 
   it('--dry-run=server sends dryRun=All, shows the result and stores nothing', async () => {
     const before = live().metadata.resourceVersion;
-    const result = ok(await runKubectl(api, ['apply', '--server-side', '--dry-run=server', '-o', 'jsonpath={.spec.replicas}'],
-      { manifest: deployment({ replicas: 7 }) }));
+    const result = ok(
+      await runKubectl(api, ['apply', '--server-side', '--dry-run=server', '-o', 'jsonpath={.spec.replicas}'], { manifest: deployment({ replicas: 7 }) }),
+    );
     assert.equal(result.stdout, '7');
     assert.equal(writes(result)[0].query['dryRun'], 'All');
     assert.equal(live().spec.replicas, 3);
@@ -146,8 +150,9 @@ describe('the stub API server, driven by the real kubectl', () => {
   });
 
   it('--force-conflicts takes the field over', async () => {
-    const result = ok(await runKubectl(api, ['apply', '--server-side', '--field-manager=deployer', '--force-conflicts'],
-      { manifest: deployment({ replicas: 5 }) }));
+    const result = ok(
+      await runKubectl(api, ['apply', '--server-side', '--field-manager=deployer', '--force-conflicts'], { manifest: deployment({ replicas: 5 }) }),
+    );
     assert.equal(writes(result)[0].query['force'], 'true');
     assert.equal(live().spec.replicas, 5);
     const owners = Object.fromEntries((live().metadata.managedFields ?? []).map((m) => [m.manager, JSON.stringify(m.fieldsV1)]));
@@ -162,7 +167,9 @@ describe('the stub API server, driven by the real kubectl', () => {
     assert.equal(patch.headers['content-type'], 'application/strategic-merge-patch+json');
     assert.equal(patch.query['fieldManager'], 'kubectl-set');
     assert.deepEqual(JSON.parse(patch.body), {
-      spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'web' }], containers: [{ image: 'registry.example.com/team/web:2.0', name: 'web' }] } } },
+      spec: {
+        template: { spec: { '$setElementOrder/containers': [{ name: 'web' }], containers: [{ image: 'registry.example.com/team/web:2.0', name: 'web' }] } },
+      },
     });
     assert.equal(live().spec.template.spec.containers[0].image, 'registry.example.com/team/web:2.0');
     const setter = live().metadata.managedFields?.find((m) => m.manager === 'kubectl-set');
@@ -172,8 +179,10 @@ describe('the stub API server, driven by the real kubectl', () => {
   it('an apply after set image conflicts with the kubectl-set manager on the image', async () => {
     const result = await runKubectl(api, ['apply', '--server-side'], { manifest: deployment({ replicas: 5 }) });
     assert.notEqual(result.exitCode, 0);
-    assert.match(result.stderr,
-      /Apply failed with 1 conflict: conflict with "kubectl-set" using apps\/v1: \.spec\.template\.spec\.containers\[name="web"\]\.image/);
+    assert.match(
+      result.stderr,
+      /Apply failed with 1 conflict: conflict with "kubectl-set" using apps\/v1: \.spec\.template\.spec\.containers\[name="web"\]\.image/,
+    );
   });
 
   it('kubectl scale patches the scale subresource', async () => {
@@ -201,7 +210,7 @@ describe('the stub API server, driven by the real kubectl', () => {
   it('kubectl rollout status lists and watches by name and finishes when the rollout does', async () => {
     const watching = runKubectl(api, ['rollout', 'status', 'deployment/web', '--timeout=20s']);
     // Let kubectl reach its watch before the controller starts writing.
-    await api.waitForRequest((r) => r.query['watch'] === 'true' && r.path.endsWith('/deployments'), 'kubectl\'s watch of the deployment');
+    await api.waitForRequest((r) => r.query['watch'] === 'true' && r.path.endsWith('/deployments'), "kubectl's watch of the deployment");
     await api.simulate({ name: 'web' }, { kind: 'rollout-ok', stepMs: 20 });
     const result = ok(await watching);
     assert.match(result.stdout, /Waiting for deployment "web" rollout to finish: 0 out of 3 new replicas have been updated\.\.\./);
@@ -210,7 +219,7 @@ describe('the stub API server, driven by the real kubectl', () => {
     assert.equal(list?.query['fieldSelector'], 'metadata.name=web');
     const watch = result.requests.find((r) => r.query['watch'] === 'true');
     assert.equal(watch?.query['fieldSelector'], 'metadata.name=web');
-    assert.ok(watch?.query['resourceVersion'], 'the watch starts from the list\'s resourceVersion');
+    assert.ok(watch?.query['resourceVersion'], "the watch starts from the list's resourceVersion");
     const pods = api.list('v1', 'Pod', 'default');
     assert.equal(pods.length, 3);
   });
@@ -219,17 +228,23 @@ describe('the stub API server, driven by the real kubectl', () => {
     ok(await runKubectl(api, ['set', 'image', 'deployment/web', 'web=registry.example.com/team/web:9.9']));
     await api.simulate({ name: 'web' }, { kind: 'pull-fails', cause: 'tag-not-found', stepMs: 5 });
     const result = ok(await runKubectl(api, ['get', 'pods', '-l', 'app=web', '-o', 'json']));
-    const pods = (JSON.parse(result.stdout) as { items: { status: { containerStatuses: { state: { waiting?: { reason: string; message: string } } }[] } }[] }).items;
+    const pods = (JSON.parse(result.stdout) as { items: { status: { containerStatuses: { state: { waiting?: { reason: string; message: string } } }[] } }[] })
+      .items;
     // The three old pods keep running; the one surge pod of the new ReplicaSet cannot pull.
     assert.equal(pods.length, 4);
     const waiting = pods.map((p) => p.status.containerStatuses[0].state.waiting).filter((w) => w !== undefined);
     assert.deepEqual(waiting, [{ reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry.example.com/team/web:9.9"' }]);
     const events = ok(await runKubectl(api, ['get', 'events', '-o', 'json']));
-    assert.match(events.stdout, /Failed to pull image \\"registry.example.com\/team\/web:9.9\\": rpc error: code = NotFound desc = failed to pull and unpack image \\"registry.example.com\/team\/web:9.9\\"/);
+    assert.match(
+      events.stdout,
+      /Failed to pull image \\"registry.example.com\/team\/web:9.9\\": rpc error: code = NotFound desc = failed to pull and unpack image \\"registry.example.com\/team\/web:9.9\\"/,
+    );
     // The kubelet's Failed events of the pod that cannot pull, by the field selector watchRollout uses.
     const failing = api.list('v1', 'Pod', 'default').find((p) => JSON.stringify(p['status']).includes('ImagePullBackOff'));
     const name = String((failing?.['metadata'] as { name?: string } | undefined)?.name);
-    const selected = ok(await runKubectl(api, ['get', 'events', '--field-selector', `involvedObject.kind=Pod,involvedObject.name=${name},reason=Failed`, '-o', 'json']));
+    const selected = ok(
+      await runKubectl(api, ['get', 'events', '--field-selector', `involvedObject.kind=Pod,involvedObject.name=${name},reason=Failed`, '-o', 'json']),
+    );
     const items = (JSON.parse(selected.stdout) as { items: { message: string; involvedObject: { fieldPath: string } }[] }).items;
     assert.ok(items.every((e) => e.involvedObject.fieldPath === 'spec.containers{web}'));
     const messages = items.map((e) => e.message).sort();
@@ -254,7 +269,10 @@ describe('the stub API server, driven by the real kubectl', () => {
     ok(await runKubectl(api, ['get', 'deployment', 'web'], { kubeconfig }));
     const result = await runKubectl(api, ['scale', 'deployment/web', '--replicas=1'], { kubeconfig });
     assert.notEqual(result.exitCode, 0);
-    assert.match(result.stderr, /Error from server \(Forbidden\): deployments\.apps "web" is forbidden: User "reader" cannot patch resource "deployments\/scale" in API group "apps" in the namespace "default"/);
+    assert.match(
+      result.stderr,
+      /Error from server \(Forbidden\): deployments\.apps "web" is forbidden: User "reader" cannot patch resource "deployments\/scale" in API group "apps" in the namespace "default"/,
+    );
     const apply = await runKubectl(api, ['apply', '--server-side'], { kubeconfig, manifest: deployment() });
     assert.notEqual(apply.exitCode, 0);
     assert.match(apply.stderr, /User "reader" cannot patch resource "deployments" in API group "apps" in the namespace "default"/);
@@ -294,17 +312,25 @@ spec:
     const unknownGroup = await runKubectl(api, ['apply', '--server-side'], { manifest: 'apiVersion: other.io/v1\nkind: Thing\nmetadata:\n  name: t\n' });
     assert.match(unknownGroup.stderr, /no matches for kind "Thing" in version "other.io\/v1"/);
     const crds = ok(await runKubectl(api, ['get', 'crd', '-o', 'name']));
-    assert.equal(crds.stdout, 'customresourcedefinition.apiextensions.k8s.io/gadgets.example.com\ncustomresourcedefinition.apiextensions.k8s.io/widgets.example.com\n');
+    assert.equal(
+      crds.stdout,
+      'customresourcedefinition.apiextensions.k8s.io/gadgets.example.com\ncustomresourcedefinition.apiextensions.k8s.io/widgets.example.com\n',
+    );
   });
 
   it('an apply that leaves out a field it applied before removes it, unless another manager owns it too', async () => {
     const withPorts = deployment({ name: 'trim' });
     ok(await runKubectl(api, ['apply', '--server-side'], { manifest: withPorts }));
-    ok(await runKubectl(api, ['apply', '--server-side', '--field-manager=other'], { manifest: withPorts.replace('replicas: 2', 'replicas: 1').replace(/\n  replicas: 1\n/, '\n') }));
+    ok(
+      await runKubectl(api, ['apply', '--server-side', '--field-manager=other'], {
+        manifest: withPorts.replace('replicas: 2', 'replicas: 1').replace(/\n  replicas: 1\n/, '\n'),
+      }),
+    );
     const withoutPortsOrLabel = withPorts.replace('          ports:\n            - containerPort: 8080\n', '').replace('  labels:\n    app: trim\n', '');
     ok(await runKubectl(api, ['apply', '--server-side'], { manifest: withoutPortsOrLabel }));
     const trimmed = api.get('apps/v1', 'Deployment', 'default', 'trim') as unknown as {
-      metadata: { labels?: Record<string, string> }; spec: { template: { spec: { containers: { ports?: unknown[] }[] } } };
+      metadata: { labels?: Record<string, string> };
+      spec: { template: { spec: { containers: { ports?: unknown[] }[] } } };
     };
     // "other" applied the same ports and label, so they stay; it never applied them alone.
     assert.deepEqual(trimmed.metadata.labels, { app: 'trim' });
@@ -315,7 +341,7 @@ spec:
     assert.equal(after.spec.template.spec.containers[0].ports, undefined);
   });
 
-  it('an apply that changes a list entry\'s key replaces the entry: the old one goes with all its fields', async () => {
+  it("an apply that changes a list entry's key replaces the entry: the old one goes with all its fields", async () => {
     ok(await runKubectl(api, ['apply', '--server-side'], { manifest: service('rekeyed', [['http', 80]]) }));
     ok(await runKubectl(api, ['apply', '--server-side'], { manifest: service('rekeyed', [['http', 8081]]) }));
     assert.deepEqual(await servicePorts('rekeyed'), [{ name: 'http', port: 8081, protocol: 'TCP', targetPort: 8081 }]);
@@ -325,13 +351,33 @@ spec:
     ok(await runKubectl(api, ['apply', '--server-side'], { manifest: renamed.replace('- name: web', '- name: app') }));
     const result = ok(await runKubectl(api, ['get', 'deployment', 'renamed', '-o', 'json']));
     const containers = (JSON.parse(result.stdout) as Deployment).spec.template.spec.containers;
-    assert.deepEqual(containers.map((c) => [c.name, c.image]), [['app', 'registry.example.com/team/web:1.0']]);
+    assert.deepEqual(
+      containers.map((c) => [c.name, c.image]),
+      [['app', 'registry.example.com/team/web:1.0']],
+    );
   });
 
-  it('a re-keyed entry takes the old one\'s place in the list, before the entries that stay', async () => {
-    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: service('ordered', [['http', 80], ['https', 443]]) }));
-    ok(await runKubectl(api, ['apply', '--server-side'], { manifest: service('ordered', [['http', 8081], ['https', 443]]) }));
-    assert.deepEqual((await servicePorts('ordered')).map((p) => p.port), [8081, 443]);
+  it("a re-keyed entry takes the old one's place in the list, before the entries that stay", async () => {
+    ok(
+      await runKubectl(api, ['apply', '--server-side'], {
+        manifest: service('ordered', [
+          ['http', 80],
+          ['https', 443],
+        ]),
+      }),
+    );
+    ok(
+      await runKubectl(api, ['apply', '--server-side'], {
+        manifest: service('ordered', [
+          ['http', 8081],
+          ['https', 443],
+        ]),
+      }),
+    );
+    assert.deepEqual(
+      (await servicePorts('ordered')).map((p) => p.port),
+      [8081, 443],
+    );
   });
 
   it('an entry the applier no longer applies stays, with all its fields, while another manager applies it', async () => {
@@ -352,14 +398,19 @@ spec:
     ok(await runKubectl(api, ['apply'], { manifest: service('migrated', [['http', 80]]) }));
     const result = ok(await runKubectl(api, ['apply', '--server-side'], { manifest: service('migrated', [['web', 8081]]) }));
     // kubectl applies, takes the last-applied annotation, rewrites managedFields with a JSON patch and applies again.
-    assert.deepEqual(writes(result).map((r) => r.headers['content-type']),
-      ['application/apply-patch+yaml', 'application/apply-patch+yaml', 'application/json-patch+json', 'application/apply-patch+yaml']);
+    assert.deepEqual(
+      writes(result).map((r) => r.headers['content-type']),
+      ['application/apply-patch+yaml', 'application/apply-patch+yaml', 'application/json-patch+json', 'application/apply-patch+yaml'],
+    );
     assert.deepEqual(await servicePorts('migrated'), [{ name: 'web', port: 8081, protocol: 'TCP', targetPort: 8081 }]);
     assert.deepEqual(Object.keys(await managedFieldsOf('migrated')).sort(), ['kubectl', 'kubectl-last-applied']);
   });
 
   it('an apply carrying managedFields is refused like the real server refuses it', async () => {
-    const manifest = service('carried', [['http', 80]]).replace('metadata:\n', 'metadata:\n  managedFields:\n    - manager: x\n      operation: Apply\n      apiVersion: v1\n      fieldsType: FieldsV1\n      fieldsV1: {}\n');
+    const manifest = service('carried', [['http', 80]]).replace(
+      'metadata:\n',
+      'metadata:\n  managedFields:\n    - manager: x\n      operation: Apply\n      apiVersion: v1\n      fieldsType: FieldsV1\n      fieldsV1: {}\n',
+    );
     const result = await runKubectl(api, ['apply', '--server-side'], { manifest });
     assert.notEqual(result.exitCode, 0);
     assert.match(result.stderr, /Error from server \(BadRequest\): metadata\.managedFields must be nil/);
@@ -369,14 +420,20 @@ spec:
     const manifest = deployment({ name: 'bad' }).replace('          ports:', '          imagePullPolicy: always\n          ports:');
     const result = await runKubectl(api, ['apply', '--server-side'], { manifest });
     assert.notEqual(result.exitCode, 0);
-    assert.match(result.stderr, /The Deployment "bad" is invalid: spec\.template\.spec\.containers\[0\]\.imagePullPolicy: Unsupported value: "always": supported values: "Always", "IfNotPresent", "Never"/);
+    assert.match(
+      result.stderr,
+      /The Deployment "bad" is invalid: spec\.template\.spec\.containers\[0\]\.imagePullPolicy: Unsupported value: "always": supported values: "Always", "IfNotPresent", "Never"/,
+    );
   });
 });
 
 describe('recordKubectl', () => {
   it('returns the requests kubectl sends for a manifest, without discovery', async () => {
     const requests = await recordKubectl(['apply', '--server-side'], deployment());
-    assert.deepEqual(requests.map((r) => `${r.method} ${r.path}`), ['PATCH /apis/apps/v1/namespaces/default/deployments/web']);
+    assert.deepEqual(
+      requests.map((r) => `${r.method} ${r.path}`),
+      ['PATCH /apis/apps/v1/namespaces/default/deployments/web'],
+    );
     assert.equal(requests[0].headers['content-type'], 'application/apply-patch+yaml');
   });
 });

@@ -53,7 +53,10 @@ async function rollout(object: KubeObject, simulation: Simulation, pullFailureMs
 test('a rollout is followed to kubectl\'s "successfully rolled out"', async () => {
   const { result, lines } = await rollout(deployment('ok', 2, 'nginx:1.27'), { kind: 'rollout-ok' });
   assert.deepEqual(result, { done: true, message: 'deployment "ok" successfully rolled out', pullFailures: [] });
-  assert.ok(lines.some((l) => /^Waiting for deployment "ok" rollout to finish: \d out of 2 new replicas have been updated\.\.\.$/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /^Waiting for deployment "ok" rollout to finish: \d out of 2 new replicas have been updated\.\.\.$/.test(l)),
+    lines.join('\n'),
+  );
   assert.equal(lines.at(-1), 'deployment "ok" successfully rolled out');
 });
 
@@ -70,10 +73,13 @@ test('a missing tag stops the watch on ImagePullBackOff with the cause an earlie
   assert.match(failure.pod, /^missing-/);
   assert.equal(failure.fix, 'The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.');
   assert.match(result.message, /^missing-\S+ cannot pull nginx:does-not-exist \(ImagePullBackOff\): The tag "does-not-exist"/);
-  assert.ok(lines.some((l) => l.includes('ErrImagePull nginx:does-not-exist: The tag "does-not-exist"')), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.includes('ErrImagePull nginx:does-not-exist: The tag "does-not-exist"')),
+    lines.join('\n'),
+  );
 });
 
-test('a missing tag first seen in ImagePullBackOff gets its cause from the kubelet\'s events', async () => {
+test("a missing tag first seen in ImagePullBackOff gets its cause from the kubelet's events", async () => {
   const object = deployment('late', 2, 'nginx:not-there');
   await applied(object);
   await api.simulate({ name: 'late' }, { kind: 'pull-fails', cause: 'tag-not-found', stepMs: 5 });
@@ -87,7 +93,10 @@ test('a missing tag first seen in ImagePullBackOff gets its cause from the kubel
     cause: 'tag-not-found',
     fix: 'The tag "not-there" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.',
   };
-  assert.deepEqual(result.pullFailures.map(({ reason, message, cause, fix }) => ({ reason, message, cause, fix })), [expected, expected]);
+  assert.deepEqual(
+    result.pullFailures.map(({ reason, message, cause, fix }) => ({ reason, message, cause, fix })),
+    [expected, expected],
+  );
   // Once per pod: the cause the events gave is kept.
   const eventLists = api.requests.filter((r) => r.path === '/api/v1/namespaces/default/events');
   assert.deepEqual(
@@ -110,7 +119,7 @@ test('pull policy Never without the image stops at once', async () => {
   assert.match(result.pullFailures[0].fix, /set imagePullPolicy to IfNotPresent, or load the image onto the node/);
 });
 
-test('an exceeded progress deadline ends the watch with kubectl\'s error', async () => {
+test("an exceeded progress deadline ends the watch with kubectl's error", async () => {
   const { result } = await rollout(deployment('slow', 2, 'nginx:1.27'), { kind: 'deadline-exceeded' });
   assert.deepEqual(result, { done: false, message: 'deployment "slow" exceeded its progress deadline', pullFailures: [] });
 });
@@ -120,8 +129,12 @@ test('setImage and scale change the live object', async () => {
   const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'live', namespace: 'default' };
   await setImage(ref, 'web', 'nginx:1.27', cluster, { fieldManager: 'image-aware', dryRun: false });
   assert.equal(await scale(ref, 4, cluster, { fieldManager: 'image-aware', dryRun: false }), 'deployment.apps/live scaled');
-  const live = api.get('apps/v1', 'Deployment', 'default', 'live') as KubeObject & { spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } } };
+  const live = api.get('apps/v1', 'Deployment', 'default', 'live') as KubeObject & {
+    spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } };
+  };
   assert.equal(live.spec.replicas, 4);
   assert.equal(live.spec.template.spec.containers[0].image, 'nginx:1.27');
-  await assert.rejects(setImage(ref, 'nope', 'x', cluster, { fieldManager: 'image-aware', dryRun: false }), { message: 'deployment.apps/live has no container named "nope" (it has "web").' });
+  await assert.rejects(setImage(ref, 'nope', 'x', cluster, { fieldManager: 'image-aware', dryRun: false }), {
+    message: 'deployment.apps/live has no container named "nope" (it has "web").',
+  });
 });

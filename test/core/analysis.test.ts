@@ -67,7 +67,10 @@ test('first analysis parses every document, on the fast path', () => {
   assert.equal(analysis.documents.length, 50);
   assert.equal(analysis.reparsed, 50);
   assert.deepEqual(new Set(analysis.documents.map((d) => d.analysis.parser)), new Set(['fast']));
-  assert.equal(analysis.documents.reduce((n, d) => n + d.analysis.fields.containers.length, 0), 100);
+  assert.equal(
+    analysis.documents.reduce((n, d) => n + d.analysis.fields.containers.length, 0),
+    100,
+  );
 });
 
 test('a one-character edit in the middle document re-parses only that document and reuses the rest as the same objects', () => {
@@ -179,7 +182,10 @@ test('the size-limit message names the option that sets the limit when the front
   }
   assert.deepEqual(message({}), [`The file is larger than ${size}; the rest was not analysed.`]);
   const halfMegabyte = notAnalysed(analyze(stream(2000), { maxFileSize: 0.5 * 1048576 }));
-  assert.deepEqual(halfMegabyte.map((f) => f.message), ['The file is larger than 0.5 MB; the rest was not analysed.']);
+  assert.deepEqual(
+    halfMegabyte.map((f) => f.message),
+    ['The file is larger than 0.5 MB; the rest was not analysed.'],
+  );
 });
 
 test('binary content (a NUL character) gives one not-analysed finding and no documents', () => {
@@ -197,10 +203,16 @@ test('CRLF files: not-analysed spans end before the CR', () => {
   const crlf = stream(3).replace(/\n/g, '\r\n');
   const full = analyze(crlf, { maxFileSize: LIMIT });
   const cut = analyze(crlf, { maxFileSize: full.documents[1].end - 1 });
-  assert.deepEqual(located(cut).filter((l) => l.startsWith('not-analysed')), [`not-analysed "---"@${full.documents[1].start}`]);
+  assert.deepEqual(
+    located(cut).filter((l) => l.startsWith('not-analysed')),
+    [`not-analysed "---"@${full.documents[1].start}`],
+  );
   let many = 'apiVersion: v1\r\nkind: Pod\r\nspec:\r\n  containers:\r\n  - &c {image: "nginx:1"}\r\n';
   for (let i = 0; i < MAX_CONTAINERS_PER_DOCUMENT + 1; i++) many += '  - *c\r\n';
-  assert.deepEqual(located(analyze(many, { maxFileSize: LIMIT })).filter((l) => l.startsWith('not-analysed')), ['not-analysed "apiVersion: v1"@0']);
+  assert.deepEqual(
+    located(analyze(many, { maxFileSize: LIMIT })).filter((l) => l.startsWith('not-analysed')),
+    ['not-analysed "apiVersion: v1"@0'],
+  );
   const binary = analyze('kind: Pod\r\n\u0000', { maxFileSize: LIMIT });
   assert.deepEqual(located(binary), ['not-analysed "kind: Pod"@0']);
 });
@@ -218,7 +230,10 @@ test('a yaml-syntax finding at the very end of a document stays inside that docu
 
 test('an alias bomb (billion laughs, 9 levels of 9) finishes fast with no containers', () => {
   let text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: lol}\nspec:\n  lol0: &l0 [{name: a, image: "nginx:1"}, lol, lol, lol, lol, lol, lol, lol, lol]\n';
-  for (let i = 1; i <= 9; i++) text += `  lol${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]\n`;
+  for (let i = 1; i <= 9; i++)
+    text += `  lol${i}: &l${i} [${Array(9)
+      .fill(`*l${i - 1}`)
+      .join(', ')}]\n`;
   text += '  containers: *l9\n  initContainers: *l0\n';
   const began = Date.now();
   const analysis = analyze(text, { maxFileSize: LIMIT });
@@ -232,7 +247,10 @@ test('an alias bomb (billion laughs, 9 levels of 9) finishes fast with no contai
 
 test('a merge-key bomb (maps merging the one before, 9 levels of 9) finishes fast and resolves the image', () => {
   let text = 'apiVersion: v1\nkind: Pod\nspec:\n  m0: &m0 {image: "nginx:1", imagePullPolicy: Always}\n';
-  for (let i = 1; i <= 9; i++) text += `  m${i}: &m${i} {<<: [${Array(9).fill(`*m${i - 1}`).join(', ')}]}\n`;
+  for (let i = 1; i <= 9; i++)
+    text += `  m${i}: &m${i} {<<: [${Array(9)
+      .fill(`*m${i - 1}`)
+      .join(', ')}]}\n`;
   text += '  containers:\n  - <<: *m9\n    name: x\n';
   const began = Date.now();
   const analysis = analyze(text, { maxFileSize: LIMIT });
@@ -412,7 +430,10 @@ test('deep nesting inside a container: the rest of that document is still analys
       `not-pinned "busybox:1.36"@${text.indexOf('busybox:1.36')}`,
       `not-analysed ${JSON.stringify(text[at])}@${at}`,
     ]);
-    assert.deepEqual(analysis.documents[0].analysis.fields.containers.map((c) => c.name), ['first', 'second']);
+    assert.deepEqual(
+      analysis.documents[0].analysis.fields.containers.map((c) => c.name),
+      ['first', 'second'],
+    );
   }
 });
 
@@ -429,7 +450,10 @@ test('deep nesting in a second document: the first document keeps its findings',
     `implicit-latest "nginx"@${text.indexOf('nginx', third)}`,
     `not-pinned "busybox:1.36"@${text.indexOf('busybox:1.36', third)}`,
   ]);
-  assert.deepEqual(analysis.documents.map((d) => d.analysis.parser), ['fast', 'slow', 'fast']);
+  assert.deepEqual(
+    analysis.documents.map((d) => d.analysis.parser),
+    ['fast', 'slow', 'fast'],
+  );
 });
 
 test('a chain of aliases nesting deeper than the limit is cut at the alias that would pass it', () => {

@@ -78,12 +78,18 @@ test('tag lists keep only valid tags', () => {
 test('completion offers neither hostile tags nor hostile digests', () => {
   const tags = registryFacts({ tags: { 'docker.io/library/nginx': ['1.25', '1.26\n      command: [sh, -c, x]', '1.27 # x'] } });
   const atTag = caret(pod('    - name: app\n      image: nginx:1.|\n'));
-  assert.deepEqual(computeCompletions(analyzeText(atTag.text), atTag.offset, null, tags)?.items.map((i) => i.label), ['1.25']);
+  assert.deepEqual(
+    computeCompletions(analyzeText(atTag.text), atTag.offset, null, tags)?.items.map((i) => i.label),
+    ['1.25'],
+  );
   const index = foundIndex(DIGEST, [{ os: 'linux', architecture: 'arm64', digest: `${DIGEST}, command: [sh]`, size: 1 }]);
   const digests = registryFacts({ manifests: { [KEY]: index } });
   const atDigest = caret(pod('    - name: app\n      image: nginx:1.25@|\n'));
   const items = computeCompletions(analyzeText(atDigest.text), atDigest.offset, null, digests)?.items ?? [];
-  assert.ok(items.every((item) => !item.label.includes('command')), JSON.stringify(items.map((i) => i.label)));
+  assert.ok(
+    items.every((item) => !item.label.includes('command')),
+    JSON.stringify(items.map((i) => i.label)),
+  );
 });
 
 test('the hover does not show a hostile digest', () => {

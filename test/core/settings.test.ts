@@ -13,7 +13,13 @@ const MB = 1024 * 1024;
 /** expected lists only what differs from DEFAULT_SETTINGS. */
 function check(
   raw: unknown,
-  expected: { severity?: Partial<Settings['severity']>; pullPolicyInlayHints?: boolean; maxFileSize?: number; registry?: Partial<Settings['registry']>; pin?: Partial<Settings['pin']> },
+  expected: {
+    severity?: Partial<Settings['severity']>;
+    pullPolicyInlayHints?: boolean;
+    maxFileSize?: number;
+    registry?: Partial<Settings['registry']>;
+    pin?: Partial<Settings['pin']>;
+  },
 ): void {
   assert.deepEqual(parseSettings(raw), {
     severity: { ...DEFAULT_SETTINGS.severity, ...expected.severity },
@@ -43,7 +49,7 @@ test('the defaults are the catalog severities, hints on, 8 MB', () => {
     'digest-not-found': 'error',
     'stale-pin': 'warning',
     'registry-unreachable': 'information',
-    'unauthorized': 'information',
+    unauthorized: 'information',
     'pull-would-fail': 'warning',
   });
   for (const code of DIAGNOSTIC_CODES) assert.equal(DEFAULT_SETTINGS.severity[code], DIAGNOSTIC_RULES[code].defaultSeverity, code);
@@ -86,7 +92,8 @@ const invalid: [string, unknown][] = [
   ['an object', { severity: 'error' }],
 ];
 for (const [name, value] of invalid) {
-  test(`an invalid severity (${name}) falls back to the default`, () => check({ diagnostics: { 'latest-tag': value, 'not-pinned': 'error' } }, { severity: { 'not-pinned': 'error' } }));
+  test(`an invalid severity (${name}) falls back to the default`, () =>
+    check({ diagnostics: { 'latest-tag': value, 'not-pinned': 'error' } }, { severity: { 'not-pinned': 'error' } }));
 }
 
 test('unknown diagnostic codes are ignored', () => {
@@ -108,7 +115,8 @@ const hints: [unknown, boolean][] = [
   [null, true],
 ];
 for (const [value, expected] of hints) {
-  test(`inlayHints.pullPolicy = ${JSON.stringify(value)} → ${expected}`, () => check({ inlayHints: { pullPolicy: value } }, { pullPolicyInlayHints: expected }));
+  test(`inlayHints.pullPolicy = ${JSON.stringify(value)} → ${expected}`, () =>
+    check({ inlayHints: { pullPolicy: value } }, { pullPolicyInlayHints: expected }));
 }
 
 const sizes: [unknown, number][] = [
@@ -140,9 +148,17 @@ test('the registry and pin defaults: online, nothing insecure, no extra CAs, kee
 const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
   ['registry.online = false', { registry: { online: false } }, { registry: { online: false } }],
   ['registry.online = "false" keeps the default', { registry: { online: 'false' } }, {}],
-  ['registry.insecureRegistries keeps non-empty strings, trimmed', { registry: { insecureRegistries: [' 10.0.0.5:5000 ', '', 7, 'registry.lan'] } }, { registry: { insecureRegistries: ['10.0.0.5:5000', 'registry.lan'] } }],
+  [
+    'registry.insecureRegistries keeps non-empty strings, trimmed',
+    { registry: { insecureRegistries: [' 10.0.0.5:5000 ', '', 7, 'registry.lan'] } },
+    { registry: { insecureRegistries: ['10.0.0.5:5000', 'registry.lan'] } },
+  ],
   ['registry.insecureRegistries as a string is ignored', { registry: { insecureRegistries: 'registry.lan' } }, {}],
-  ['registry.caFiles keeps string paths', { registry: { caFiles: { 'registry.lan': '/etc/ca.pem', bad: 3, '': '/x' } } }, { registry: { caFiles: { 'registry.lan': '/etc/ca.pem' } } }],
+  [
+    'registry.caFiles keeps string paths',
+    { registry: { caFiles: { 'registry.lan': '/etc/ca.pem', bad: 3, '': '/x' } } },
+    { registry: { caFiles: { 'registry.lan': '/etc/ca.pem' } } },
+  ],
   ['registry.caFiles as a list of paths is ignored', { registry: { caFiles: ['/etc/ca.pem'] } }, {}],
   ['pin.keepTag = false', { pin: { keepTag: false } }, { pin: { keepTag: false } }],
   ['pin.platform = "linux/amd64"', { pin: { platform: 'linux/amd64' } }, { pin: { platform: 'linux/amd64' } }],

@@ -70,7 +70,16 @@ test('Neovim gets the diagnostics, a hover and completion from `node dist/server
         encoding: 'utf8',
         timeout: 60_000,
         // Neovim's state, cache (lsp.log) and config stay in the scratch folder.
-        env: { ...process.env, HOME: home, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home, XDG_STATE_HOME: home, XDG_DATA_HOME: home, IMAGE_AWARE_SERVER: server, IMAGE_AWARE_NVIM_OUT: out },
+        env: {
+          ...process.env,
+          HOME: home,
+          XDG_CONFIG_HOME: home,
+          XDG_CACHE_HOME: home,
+          XDG_STATE_HOME: home,
+          XDG_DATA_HOME: home,
+          IMAGE_AWARE_SERVER: server,
+          IMAGE_AWARE_NVIM_OUT: out,
+        },
       },
     );
     const lspLog = ['lsp.log', 'nvim/lsp.log'].map((f) => join(home, f)).find(existsSync);

@@ -42,7 +42,11 @@ before(async () => {
   oci = await pushImage(registry, 'team/web', '1.0.0', { layers: 2, labels: { 'org.opencontainers.image.description': 'the web server' } });
   docker = await pushImage(registry, 'team/legacy', '2.1', { format: 'docker' });
   index = await pushIndex(registry, 'team/multi', '3.0.0', ['linux/amd64', 'linux/arm64/v8'], { attestations: true });
-  await pushTags(registry, 'team/many', Array.from({ length: 40 }, (_, i) => `1.${i}.0`));
+  await pushTags(
+    registry,
+    'team/many',
+    Array.from({ length: 40 }, (_, i) => `1.${i}.0`),
+  );
   await pushImage(locked, 'team/secret', '1.0');
   for (const path of ['private/app', 'private/other', 'private/never', 'public/tool']) await pushImage(tokened, path, 'v1');
   front = await startMisbehavingServer(proxy(registry));
@@ -98,7 +102,15 @@ function queriesOf(text: string) {
 test('each unique reference is asked once, however often the file uses it', async () => {
   front.resetRequests();
   const { client, calls } = countingClient();
-  const text = pod(front.host, ['HOST/team/web:1.0.0', 'HOST/team/web:1.0.0', `HOST/team/web:1.0.0@${oci.digest}`, 'HOST/team/legacy:2.1', 'HOST/team/legacy:2.1', 'HOST/team/web:9.9', 'HOST/team/nothing:1']);
+  const text = pod(front.host, [
+    'HOST/team/web:1.0.0',
+    'HOST/team/web:1.0.0',
+    `HOST/team/web:1.0.0@${oci.digest}`,
+    'HOST/team/legacy:2.1',
+    'HOST/team/legacy:2.1',
+    'HOST/team/web:9.9',
+    'HOST/team/nothing:1',
+  ]);
   const facts = await collectFacts(queriesOf(text), client, { detail: 'digest' });
   assert.deepEqual(calls.sort(), [
     `manifest ${front.host}/team/legacy 2.1`,
@@ -114,7 +126,11 @@ test('each unique reference is asked once, however often the file uses it', asyn
   const web = facts.manifests.get(`${front.host}/team/web:1.0.0`);
   assert.equal(web?.status, 'found');
   assert.equal(web.status === 'found' && web.digest, oci.digest);
-  assert.equal(facts.manifests.get(`${front.host}/team/legacy:2.1`)?.status === 'found' && (facts.manifests.get(`${front.host}/team/legacy:2.1`) as { digest: string }).digest, docker.digest);
+  assert.equal(
+    facts.manifests.get(`${front.host}/team/legacy:2.1`)?.status === 'found' &&
+      (facts.manifests.get(`${front.host}/team/legacy:2.1`) as { digest: string }).digest,
+    docker.digest,
+  );
   assert.deepEqual(facts.manifests.get(`${front.host}/team/web:9.9`), { status: 'not-found', unknown: 'manifest' });
   // Distribution answers MANIFEST_UNKNOWN even when the repository does not exist.
   assert.deepEqual(facts.manifests.get(`${front.host}/team/nothing:1`), { status: 'not-found', unknown: 'manifest' });
@@ -167,7 +183,10 @@ test('a registry that wants credentials: one unauthorized problem naming what wa
   assert.equal(problem?.kind, 'unauthorized');
   // The first question's problem, however the answers raced.
   // The platforms detail reads the body with a GET, so the registry's own message is quoted.
-  assert.equal(problem.reason, `${locked.host} refused access: ${locked.host} answered 401 UNAUTHORIZED for manifest ${locked.host}/team/secret:1.0: authentication required (tried anonymous).`);
+  assert.equal(
+    problem.reason,
+    `${locked.host} refused access: ${locked.host} answered 401 UNAUTHORIZED for manifest ${locked.host}/team/secret:1.0: authentication required (tried anonymous).`,
+  );
   assert.equal(facts.problems.size, 1);
 });
 
@@ -200,10 +219,7 @@ test('a registry that sends too much or an invalid answer is told as such, not a
     assert.equal(online[0]?.message, `${reason} This image was not checked.`);
 
     const invalid = await collectFacts(queriesOf(pod(host, ['HOST/team/bad:1'])), countingClient().client, { detail: 'digest' });
-    assert.equal(
-      invalid.problems.get(host)?.reason,
-      `${host} sent an invalid digest in Docker-Content-Digest for manifest ${host}/team/bad:1.`,
-    );
+    assert.equal(invalid.problems.get(host)?.reason, `${host} sent an invalid digest in Docker-Content-Digest for manifest ${host}/team/bad:1.`);
   } finally {
     await hostile.stop();
   }
@@ -299,11 +315,20 @@ test('anonymous pulls, token registry: probed only for found images whose pod sp
   tokened.tokenServer!.resetRequests();
   const plain = countingClient(alice);
   const without = await collectFacts(factQueries(analysis), plain.client, { detail: 'digest' });
-  assert.deepEqual(plain.calls.filter((call) => call.startsWith('anonymous')), []);
+  assert.deepEqual(
+    plain.calls.filter((call) => call.startsWith('anonymous')),
+    [],
+  );
   assert.equal(tokenFront.requests.filter((r) => r.method === 'HEAD').length, 5);
-  assert.deepEqual(tokened.tokenServer!.requests.filter((r) => r.account === null), []);
+  assert.deepEqual(
+    tokened.tokenServer!.requests.filter((r) => r.account === null),
+    [],
+  );
   assert.equal(without.anonymous.size, 0);
-  assert.deepEqual(collectDiagnostics(analysis, PULL_ONLY, null, without).map((d) => text.slice(d.start, d.end)), [`${host}/private/app:9.9`]);
+  assert.deepEqual(
+    collectDiagnostics(analysis, PULL_ONLY, null, without).map((d) => text.slice(d.start, d.end)),
+    [`${host}/private/app:9.9`],
+  );
 
   tokenFront.resetRequests();
   tokened.tokenServer!.resetRequests();
@@ -321,16 +346,27 @@ test('anonymous pulls, token registry: probed only for found images whose pod sp
     '/v2/public/tool/manifests/v1': 2,
   });
   assert.deepEqual(
-    tokened.tokenServer!.requests.filter((r) => r.account === null).map((r) => r.scopes.join(' ')).sort(),
+    tokened
+      .tokenServer!.requests.filter((r) => r.account === null)
+      .map((r) => r.scopes.join(' '))
+      .sort(),
     ['repository:private/app:pull', 'repository:public/tool:pull'],
   );
-  assert.deepEqual(Object.fromEntries(facts.anonymous), { [`${host}/private/app`]: { allowed: false, stale: false }, [`${host}/public/tool`]: { allowed: true, stale: false } });
+  assert.deepEqual(Object.fromEntries(facts.anonymous), {
+    [`${host}/private/app`]: { allowed: false, stale: false },
+    [`${host}/public/tool`]: { allowed: true, stale: false },
+  });
 
   const pulls = collectDiagnostics(analysis, PULL_ONLY, null, facts);
-  assert.deepEqual(pulls.map((d) => text.slice(d.start, d.end)), [`${host}/private/app:v1`, `${host}/private/app:v1`, `${host}/private/app:9.9`]);
+  assert.deepEqual(
+    pulls.map((d) => text.slice(d.start, d.end)),
+    [`${host}/private/app:v1`, `${host}/private/app:v1`, `${host}/private/app:9.9`],
+  );
   assert.match(
     pulls[0].message,
-    new RegExp(`fails on a node without credentials for ${host.replace(/\./g, '\\.')}: the registry refuses anonymous pulls of private/app, and this pod spec has no imagePullSecrets\\..*ErrImagePull to ImagePullBackOff.*Add imagePullSecrets`),
+    new RegExp(
+      `fails on a node without credentials for ${host.replace(/\./g, '\\.')}: the registry refuses anonymous pulls of private/app, and this pod spec has no imagePullSecrets\\..*ErrImagePull to ImagePullBackOff.*Add imagePullSecrets`,
+    ),
   );
 });
 

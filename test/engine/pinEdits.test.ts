@@ -86,7 +86,15 @@ async function pinAll(pin = DEFAULT_SETTINGS.pin) {
   const targets = Object.entries(inputs).map(([id, text]) => ({ id, analysis: analyze(text, { maxFileSize: 1 << 20 }) }));
   front.resetRequests();
   const report = await pinEdits(targets, newClient(), { pin });
-  const results = Object.fromEntries(report.files.map((file) => [file.id, applyEdits(inputs[file.id], file.pins.map((p) => p.edit))]));
+  const results = Object.fromEntries(
+    report.files.map((file) => [
+      file.id,
+      applyEdits(
+        inputs[file.id],
+        file.pins.map((p) => p.edit),
+      ),
+    ]),
+  );
   return { inputs, report, results };
 }
 
@@ -148,8 +156,14 @@ test('a tag moved since the last pin is pinned to where it points now: one HEAD 
   front.resetRequests();
   // The same client, a moment later: well within the lifetime of its cached answer for the tag.
   const second = await pinEdits(targets, client, { pin: DEFAULT_SETTINGS.pin });
-  assert.deepEqual(second.files[0].pins.map((pin) => pin.edit.newText), [`${image}@${moved.digest}`, `${image}@${moved.digest}`]);
-  assert.deepEqual(front.requests.filter((r) => r.path !== '/v2/').map((r) => `${r.method} ${r.path}`), ['HEAD /v2/team/moving/manifests/1.0']);
+  assert.deepEqual(
+    second.files[0].pins.map((pin) => pin.edit.newText),
+    [`${image}@${moved.digest}`, `${image}@${moved.digest}`],
+  );
+  assert.deepEqual(
+    front.requests.filter((r) => r.path !== '/v2/').map((r) => `${r.method} ${r.path}`),
+    ['HEAD /v2/team/moving/manifests/1.0'],
+  );
 });
 
 test('a digest with YAML after it is never written, and a refused pin is reported with its reason', async () => {
@@ -169,7 +183,13 @@ test('a digest with YAML after it is never written, and a refused pin is reporte
     ];
     const report = await pinEdits(targets, newClient(), { pin: DEFAULT_SETTINGS.pin });
     assert.deepEqual(
-      report.files.map((file) => [file.id, applyEdits(pod, file.pins.map((p) => p.edit))]),
+      report.files.map((file) => [
+        file.id,
+        applyEdits(
+          pod,
+          file.pins.map((p) => p.edit),
+        ),
+      ]),
       [['pod.yaml', pod.replace(`team/web:1.2.3}`, `team/web:1.2.3@${web.digest}}`)]],
     );
     assert.deepEqual(report.skipped, [

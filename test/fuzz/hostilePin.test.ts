@@ -84,7 +84,15 @@ async function pinInProcess(iteration: Iteration): Promise<void> {
   const report = await pinEdits(targets, client, { pin: iteration.style });
   for (const file of iteration.files) {
     const pins = report.files.find((f) => f.id === file)?.pins ?? [];
-    assertJudged(iteration, file, applyEdits(file.text, pins.map((pin) => pin.edit)), 'engine');
+    assertJudged(
+      iteration,
+      file,
+      applyEdits(
+        file.text,
+        pins.map((pin) => pin.edit),
+      ),
+      'engine',
+    );
     tally.pinned += pins.length;
   }
   tally.skipped += report.skipped.length;
@@ -112,7 +120,10 @@ async function completeTags(iteration: Iteration): Promise<void> {
   if (need?.kind !== 'tags') return;
   const facts = await collectTags({ key: need.key, registry: need.registry, path: need.path }, client);
   // Only what the registry answered: image names from the workspace are offered where no tag list is known.
-  const labels = computeCompletions(analysis, colon + 1, null, facts)?.items.filter((item) => item.kind === 'tag').map((item) => item.label) ?? [];
+  const labels =
+    computeCompletions(analysis, colon + 1, null, facts)
+      ?.items.filter((item) => item.kind === 'tag')
+      .map((item) => item.label) ?? [];
   const invalid = labels.filter((label) => !isValidTag(label));
   assert.deepEqual(invalid, [], `${iteration.label} (tag completion): offers invalid tags`);
 }

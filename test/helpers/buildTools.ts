@@ -48,10 +48,7 @@ export function containersSandbox(): ContainersSandbox {
   const storageConf = join(dir, 'storage.conf');
   writeFileSync(storageConf, `[storage]\ndriver = "vfs"\ngraphroot = "${join(dir, 'root')}"\nrunroot = "${join(dir, 'run')}"\n`);
   const containersConf = join(dir, 'containers.conf');
-  writeFileSync(
-    containersConf,
-    `[engine]\ntmp_dir = "${join(dir, 'libpod')}"\nevents_logger = "file"\nevents_logfile_path = "${join(dir, 'events.log')}"\n`,
-  );
+  writeFileSync(containersConf, `[engine]\ntmp_dir = "${join(dir, 'libpod')}"\nevents_logger = "file"\nevents_logfile_path = "${join(dir, 'events.log')}"\n`);
   // An empty auth file: with REGISTRY_AUTH_FILE set to a missing file, push fails on the stat instead of asking the registry.
   const authFile = join(dir, 'auth.json');
   writeFileSync(authFile, '{"auths":{}}\n');
@@ -196,7 +193,12 @@ export async function startDockerd(): Promise<RunningDockerd> {
 }
 
 /** What the registry serves for `path:tag`: its Docker-Content-Digest when asked with every manifest type, and the sha256 of the body. */
-export async function servedDigest(registry: RunningRegistry, path: string, tag: string, auth?: string): Promise<{ header: string; body: string; mediaType: string }> {
+export async function servedDigest(
+  registry: RunningRegistry,
+  path: string,
+  tag: string,
+  auth?: string,
+): Promise<{ header: string; body: string; mediaType: string }> {
   const headers: Record<string, string> = { Accept: MANIFEST_ACCEPT, ...(auth ? { Authorization: auth } : {}) };
   const response = await httpRequest(`${registry.url}/v2/${path}/manifests/${tag}`, { headers });
   if (response.status !== 200) throw new Error(`GET ${path}:${tag} answered ${response.status}: ${response.body.toString('utf8')}`);

@@ -15,9 +15,13 @@ export interface FactsInput {
 export function registryFacts(input: FactsInput = {}): RegistryFacts {
   return {
     manifests: new Map(Object.entries(input.manifests ?? {})),
-    tags: new Map(Object.entries(input.tags ?? {}).map(([key, value]) => [key, Array.isArray(value) ? { tags: value as string[], stale: false } : (value as TagListFact)])),
+    tags: new Map(
+      Object.entries(input.tags ?? {}).map(([key, value]) => [key, Array.isArray(value) ? { tags: value as string[], stale: false } : (value as TagListFact)]),
+    ),
     problems: new Map(Object.entries(input.problems ?? {})),
-    anonymous: new Map(Object.entries(input.anonymous ?? {}).map(([key, value]) => [key, typeof value === 'boolean' ? { allowed: value, stale: false } : value])),
+    anonymous: new Map(
+      Object.entries(input.anonymous ?? {}).map(([key, value]) => [key, typeof value === 'boolean' ? { allowed: value, stale: false } : value]),
+    ),
   };
 }
 

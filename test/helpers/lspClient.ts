@@ -10,13 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  createMessageConnection,
-  IPCMessageReader,
-  IPCMessageWriter,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type * as lsp from 'vscode-languageserver/node';
 import { Changes } from './events';
@@ -190,7 +184,12 @@ export class LspClient {
     timeoutMs = 10_000,
   ): Promise<lsp.PublishDiagnosticsParams> {
     const find = () => this.publications.slice(since).find((p) => p.uri === uri && accept(p));
-    const received = () => JSON.stringify(this.publications.slice(since).filter((p) => p.uri === uri), null, 1).slice(0, 4000);
+    const received = () =>
+      JSON.stringify(
+        this.publications.slice(since).filter((p) => p.uri === uri),
+        null,
+        1,
+      ).slice(0, 4000);
     return this.waitFor(find, `A matching publication of diagnostics for ${uri}`, timeoutMs, () => `Received: ${received()}`);
   }
 
@@ -205,7 +204,12 @@ export class LspClient {
   }
 
   private async waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number, detail = (): string => ''): Promise<T> {
-    await this.changes.until(() => find() !== undefined, what, timeoutMs, () => `${detail()}\nServer log:\n${this.serverLog()}`);
+    await this.changes.until(
+      () => find() !== undefined,
+      what,
+      timeoutMs,
+      () => `${detail()}\nServer log:\n${this.serverLog()}`,
+    );
     return find()!;
   }
 

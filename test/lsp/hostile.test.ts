@@ -84,7 +84,12 @@ function aliasBomb(): HostileCase {
   // Nine levels of ten aliases each: 10^10 strings if anything expanded it, and 6000 aliases of one
   // container, which passes the per-document container limit.
   const levels = ['    l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-  for (let i = 1; i <= 9; i++) levels.push(`    l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i <= 9; i++)
+    levels.push(
+      `    l${i}: &l${i} [${Array(10)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   const text = [
     'apiVersion: v1',
     'kind: Pod',
@@ -203,7 +208,10 @@ function tenThousandDocuments(): HostileCase {
       });
       const byLine = [...diagnostics].sort((a, b) => a.range.start.line - b.range.start.line);
       assert.equal(diagnostics.length, count);
-      assert.deepEqual(byLine.map((d) => ({ code: d.code, range: d.range })), expected);
+      assert.deepEqual(
+        byLine.map((d) => ({ code: d.code, range: d.range })),
+        expected,
+      );
     },
   };
 }
@@ -302,7 +310,10 @@ test('the server stays responsive and bounded on hostile input', async (t) => {
         if (hostile.completion) {
           const position = document.positionAt(hostile.completion.at);
           const list = await client.request<lsp.CompletionList | null>('textDocument/completion', { textDocument: { uri }, position });
-          assert.deepEqual(list?.items.map((item) => item.label), hostile.completion.labels);
+          assert.deepEqual(
+            list?.items.map((item) => item.label),
+            hostile.completion.labels,
+          );
         }
 
         const { rss, peak } = client.memory();
@@ -349,6 +360,9 @@ test('a workspace file nesting 5,000 levels deep is still indexed: the Secret in
   // Pull secrets are unknown until the workspace scan ends; then `missing` is reported, and only it.
   const published = await client.waitForDiagnostics(uri, since, (p) => p.diagnostics.some((d) => d.code === 'unknown-pull-secret'));
   const document = TextDocument.create(uri, 'yaml', 1, pod);
-  assert.deepEqual(published.diagnostics.map((d) => [d.code, document.getText(d.range)]), [['unknown-pull-secret', 'missing']]);
+  assert.deepEqual(
+    published.diagnostics.map((d) => [d.code, document.getText(d.range)]),
+    [['unknown-pull-secret', 'missing']],
+  );
   assert.equal(await client.shutdown(), 0);
 });

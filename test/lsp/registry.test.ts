@@ -171,7 +171,17 @@ function diskText(): string {
 }
 
 const COMPLETION_TEXT = (host: string): string =>
-  ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: c', 'spec:', '  containers:', `    - image: ${host}/team/many:`, `    - image: ${host}/team/multi:3.0.0@`, ''].join('\n');
+  [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: c',
+    'spec:',
+    '  containers:',
+    `    - image: ${host}/team/many:`,
+    `    - image: ${host}/team/multi:3.0.0@`,
+    '',
+  ].join('\n');
 
 function offsetOf(text: string, needle: string, delta = 0): number {
   const at = text.indexOf(needle);
@@ -195,7 +205,9 @@ function registryDiagnostics(params: lsp.PublishDiagnosticsParams): lsp.Diagnost
 function summary(text: string, diagnostics: readonly lsp.Diagnostic[]): string[] {
   const document = TextDocument.create('file:///x', 'yaml', 0, text);
   return [...diagnostics]
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || String(a.code).localeCompare(String(b.code)))
+    .sort(
+      (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || String(a.code).localeCompare(String(b.code)),
+    )
     .map((d) => `${d.code}/${d.severity} ${document.getText(d.range)}`);
 }
 
@@ -235,7 +247,10 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
         `unauthorized/${INFORMATION} ${locked.host}/team/secret:1.0`,
         `pull-would-fail/${WARNING} ${locked.host}/team/secret:2.0`,
       ]);
-      const byCode = (code: string) => registryDiagnostics(online).filter((d) => d.code === code).map((d) => ({ ...d, message: d.message as string }));
+      const byCode = (code: string) =>
+        registryDiagnostics(online)
+          .filter((d) => d.code === code)
+          .map((d) => ({ ...d, message: d.message as string }));
       assert.equal(byCode('unauthorized').length, 1, 'one per registry per file');
       assert.equal(
         byCode('unauthorized')[0].message,
@@ -257,7 +272,10 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       const list = await client.request<lsp.CompletionList>('textDocument/completion', { textDocument: { uri }, position: position(completionText, at) });
       assert.equal(list.isIncomplete, false);
       const sorted = [...list.items].sort((a, b) => (a.sortText! < b.sortText! ? -1 : 1));
-      assert.deepEqual(sorted.map((item) => item.label), MANY_ORDER);
+      assert.deepEqual(
+        sorted.map((item) => item.label),
+        MANY_ORDER,
+      );
       assert.equal(sorted.length, 266);
       assert.deepEqual(sorted.find((item) => item.label === 'latest')?.detail, 'moving tag: pushed again and again');
       assert.deepEqual(sorted[0].textEdit, { range: { start: position(completionText, at), end: position(completionText, at) }, newText: '2.0.0' });
@@ -293,11 +311,17 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       const slowText = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: s', 'spec:', '  containers:', `    - image: ${host}/team/slow:`, ''].join('\n');
       await client.open(uri, slowText);
       const started = Date.now();
-      const list = await client.request<lsp.CompletionList>('textDocument/completion', { textDocument: { uri }, position: position(slowText, slowText.indexOf('slow:') + 5) });
+      const list = await client.request<lsp.CompletionList>('textDocument/completion', {
+        textDocument: { uri },
+        position: position(slowText, slowText.indexOf('slow:') + 5),
+      });
       const took = Date.now() - started;
       assert.ok(took < 4000, `answered after ${took} ms`);
       assert.equal(list.isIncomplete, true);
-      assert.equal(list.items.some((item) => item.label === '1.0.0'), false);
+      assert.equal(
+        list.items.some((item) => item.label === '1.0.0'),
+        false,
+      );
       await within(slow.arrived.promise, 'The tag list request of team/slow reaching the registry');
       slow.release.resolve();
     });
@@ -308,7 +332,11 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       await client.open(uri, slowText);
       const before = front.count('/v2/team/slow2/tags/list');
       const source = new CancellationTokenSource();
-      const pending = client.connection.sendRequest<lsp.CompletionList>('textDocument/completion', { textDocument: { uri }, position: position(slowText, slowText.indexOf('slow2:') + 6) }, source.token);
+      const pending = client.connection.sendRequest<lsp.CompletionList>(
+        'textDocument/completion',
+        { textDocument: { uri }, position: position(slowText, slowText.indexOf('slow2:') + 6) },
+        source.token,
+      );
       // Cancel once the tag list request has reached the registry, which holds it.
       await within(slow2.arrived.promise, 'The tag list request of team/slow2 reaching the registry');
       const cancelled = Date.now();
@@ -325,7 +353,10 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
     });
 
     await t.test('hover shows platforms with digests, size, created date and labels', async () => {
-      const multiHover = await client.request<lsp.Hover>('textDocument/hover', { textDocument: { uri: webUri }, position: position(text, offsetOf(text, 'team/multi:3.0.0')) });
+      const multiHover = await client.request<lsp.Hover>('textDocument/hover', {
+        textDocument: { uri: webUri },
+        position: position(text, offsetOf(text, 'team/multi:3.0.0')),
+      });
       const markdown = (multiHover.contents as lsp.MarkupContent).value;
       assert.match(markdown, new RegExp(`\\*\\*Registry\\*\\*: \`:3\\.0\\.0\` now points to \`${multi.digest}\``));
       assert.match(markdown, /Media type: `application\/vnd\.oci\.image\.index\.v1\+json` \(OCI image index\)/);
@@ -333,15 +364,27 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       assert.match(markdown, new RegExp(`\\| \`linux/amd64\` \\| \`${multi.images[0].digest}\` \\| [\\d.]+ (B|kB) \\| 2024-05-01 12:00 UTC \\|`));
       assert.match(markdown, new RegExp(`\\| \`linux/arm64/v8\` \\| \`${multi.images[1].digest}\` \\|`));
       assert.doesNotMatch(markdown, /unknown\/unknown/, 'attestations are not platforms');
-      const ociHover = await client.request<lsp.Hover>('textDocument/hover', { textDocument: { uri: webUri }, position: position(text, offsetOf(text, 'team/oci:1.0.0')) });
+      const ociHover = await client.request<lsp.Hover>('textDocument/hover', {
+        textDocument: { uri: webUri },
+        position: position(text, offsetOf(text, 'team/oci:1.0.0')),
+      });
       const ociMarkdown = (ociHover.contents as lsp.MarkupContent).value;
       assert.match(ociMarkdown, new RegExp(`now points to \`${oci.digest}\``));
       assert.match(ociMarkdown, /Media type: `application\/vnd\.oci\.image\.manifest\.v1\+json` \(OCI image manifest\)/);
       assert.match(ociMarkdown, new RegExp(`Created: ${DEFAULT_CREATED.slice(0, 10)} 12:00 UTC`));
-      assert.match(ociMarkdown, /Labels:\n- title: `oci`\n- description: `the OCI image`\n- version: `1\.0\.0`\n- revision: `[0-9a-f]{40}`\n- source: `https:\/\/example\.invalid\/team\/oci`\n- licenses: `MIT`\n/);
-      const dockerHover = await client.request<lsp.Hover>('textDocument/hover', { textDocument: { uri: webUri }, position: position(text, offsetOf(text, 'team/docker:2.1')) });
+      assert.match(
+        ociMarkdown,
+        /Labels:\n- title: `oci`\n- description: `the OCI image`\n- version: `1\.0\.0`\n- revision: `[0-9a-f]{40}`\n- source: `https:\/\/example\.invalid\/team\/oci`\n- licenses: `MIT`\n/,
+      );
+      const dockerHover = await client.request<lsp.Hover>('textDocument/hover', {
+        textDocument: { uri: webUri },
+        position: position(text, offsetOf(text, 'team/docker:2.1')),
+      });
       assert.match((dockerHover.contents as lsp.MarkupContent).value, /Docker image manifest \(schema 2\)/);
-      const pinnedHover = await client.request<lsp.Hover>('textDocument/hover', { textDocument: { uri: webUri }, position: position(text, offsetOf(text, 'team/moving:1.0')) });
+      const pinnedHover = await client.request<lsp.Hover>('textDocument/hover', {
+        textDocument: { uri: webUri },
+        position: position(text, offsetOf(text, 'team/moving:1.0')),
+      });
       assert.match((pinnedHover.contents as lsp.MarkupContent).value, /The pinned digest still matches `:1\.0`\./);
     });
 
@@ -352,9 +395,13 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
         range: { start: at, end: at },
         context: { diagnostics: [] },
       });
-      const results = actions.map((action) => [action.title, applyTextEdits(text, ((action.edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]))]);
+      const results = actions.map((action) => [
+        action.title,
+        applyTextEdits(text, (action.edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]),
+      ]);
       const pinOci = text.replace(`${host}/team/oci:1.0.0 #`, `${host}/team/oci:1.0.0@${oci.digest} #`);
-      const policy = (value: string) => text.replace(`team/oci:1.0.0 # single platform\n`, `team/oci:1.0.0 # single platform\n          imagePullPolicy: ${value}\n`);
+      const policy = (value: string) =>
+        text.replace(`team/oci:1.0.0 # single platform\n`, `team/oci:1.0.0 # single platform\n          imagePullPolicy: ${value}\n`);
       assert.deepEqual(results, [
         // batch.yaml on disk pins oci:1.0.0 already, so the offline action is offered (and preferred) too.
         [`Pin to ${oci.digest.slice(0, 19)}… (the digest the workspace uses for :1.0.0)`, pinOci],
@@ -369,23 +416,36 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
             .replace(`${host}/team/multi:3.0.0\n`, `${host}/team/multi:3.0.0@${multi.digest}\n`),
         ],
       ]);
-      assert.deepEqual(actions.map((a) => [a.kind, a.isPreferred]), [
-        ['quickfix', true],
-        ['quickfix', undefined],
-        ['refactor.rewrite', undefined],
-        ['refactor.rewrite', undefined],
-        ['refactor.rewrite', undefined],
-        ['refactor.rewrite', undefined],
-      ]);
+      assert.deepEqual(
+        actions.map((a) => [a.kind, a.isPreferred]),
+        [
+          ['quickfix', true],
+          ['quickfix', undefined],
+          ['refactor.rewrite', undefined],
+          ['refactor.rewrite', undefined],
+          ['refactor.rewrite', undefined],
+          ['refactor.rewrite', undefined],
+        ],
+      );
     });
 
     await t.test('code actions on a pin that still matches: unpin', async () => {
       const at = position(text, offsetOf(text, moving.digest, 3));
-      const actions = await client.request<lsp.CodeAction[]>('textDocument/codeAction', { textDocument: { uri: webUri }, range: { start: at, end: at }, context: { diagnostics: [] } });
+      const actions = await client.request<lsp.CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri: webUri },
+        range: { start: at, end: at },
+        context: { diagnostics: [] },
+      });
       const unpin = actions.find((a) => a.title.startsWith('Unpin'));
       assert.equal(unpin?.title, 'Unpin: use the tag :1.0 without a digest');
-      assert.equal(applyTextEdits(text, (unpin.edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]), text.replace(`team/moving:1.0@${moving.digest}`, 'team/moving:1.0'));
-      assert.equal(actions.some((a) => a.title.startsWith('Update pinned digest')), false);
+      assert.equal(
+        applyTextEdits(text, (unpin.edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]),
+        text.replace(`team/moving:1.0@${moving.digest}`, 'team/moving:1.0'),
+      );
+      assert.equal(
+        actions.some((a) => a.title.startsWith('Update pinned digest')),
+        false,
+      );
     });
 
     await t.test('after the tag moves, a refresh reports stale-pin, and "Update pinned digest" fixes it', async () => {
@@ -396,22 +456,35 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       const published = await client.waitForDiagnostics(webUri, since, (p) => p.diagnostics.some((d) => d.code === 'stale-pin'), 30_000);
       const stale = published.diagnostics.filter((d) => d.code === 'stale-pin');
       assert.deepEqual(summary(text, stale), [`stale-pin/${WARNING} ${moving.digest}`]);
-      assert.match(stale[0].message as string, new RegExp(`^":1\\.0" now points to ${moved.digest.slice(0, 19)}…, not the pinned ${moving.digest.slice(0, 19)}…`));
+      assert.match(
+        stale[0].message as string,
+        new RegExp(`^":1\\.0" now points to ${moved.digest.slice(0, 19)}…, not the pinned ${moving.digest.slice(0, 19)}…`),
+      );
       const at = position(text, offsetOf(text, moving.digest, 3));
-      const actions = await client.request<lsp.CodeAction[]>('textDocument/codeAction', { textDocument: { uri: webUri }, range: { start: at, end: at }, context: { diagnostics: stale } });
+      const actions = await client.request<lsp.CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri: webUri },
+        range: { start: at, end: at },
+        context: { diagnostics: stale },
+      });
       const update = actions[0];
       assert.equal(update.title, `Update pinned digest to ${moved.digest.slice(0, 19)}… (what :1.0 points to now)`);
       assert.equal(update.isPreferred, true);
       assert.deepEqual(update.diagnostics, stale, 'the fix names the stale-pin it resolves');
-      assert.equal(applyTextEdits(text, (update.edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]), text.replace(moving.digest, moved.digest));
+      assert.equal(
+        applyTextEdits(text, (update.edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]),
+        text.replace(moving.digest, moved.digest),
+      );
     });
 
     await t.test('"Pin every image in the workspace": one WorkspaceEdit, one manifest request per unique repo:tag', async () => {
       front.resetRequests();
-      const result = await client.request<{ applied: boolean; pinned: number; files: number; skipped: { uri: string; image: string; reason: string }[] }>('workspace/executeCommand', {
-        command: 'imageAware.pinWorkspace',
-        arguments: [],
-      });
+      const result = await client.request<{ applied: boolean; pinned: number; files: number; skipped: { uri: string; image: string; reason: string }[] }>(
+        'workspace/executeCommand',
+        {
+          command: 'imageAware.pinWorkspace',
+          arguments: [],
+        },
+      );
       assert.deepEqual(manifestRequests().sort(), [
         'HEAD /v2/team/docker/manifests/2.1',
         'HEAD /v2/team/many/manifests/1.0.0',
@@ -425,12 +498,15 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       assert.equal(edit.label, 'Pin 6 images to digests');
       const changes = edit.edit.documentChanges as lsp.TextDocumentEdit[];
       const kustomizationUri = fileUri(join(workspace, 'kustomization.yaml'));
-      assert.deepEqual(changes.map((c) => c.textDocument).sort((a, b) => (a.uri < b.uri ? -1 : 1)), [
-        { uri: fileUri(diskPath), version: null },
-        // Opened by the completion step, so it is edited at its open version.
-        { uri: kustomizationUri, version: 1 },
-        { uri: webUri, version: 1 },
-      ]);
+      assert.deepEqual(
+        changes.map((c) => c.textDocument).sort((a, b) => (a.uri < b.uri ? -1 : 1)),
+        [
+          { uri: fileUri(diskPath), version: null },
+          // Opened by the completion step, so it is edited at its open version.
+          { uri: kustomizationUri, version: 1 },
+          { uri: webUri, version: 1 },
+        ],
+      );
       const kustomization = `images:\n  - name: ${host}/team/many\n    newTag: "1.0.0"\n`;
       assert.equal(
         applyTextEdits(kustomization, changes.find((c) => c.textDocument.uri === kustomizationUri)!.edits as lsp.TextEdit[]),
@@ -454,14 +530,26 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       assert.equal(result.applied, true);
       assert.equal(result.pinned, 6);
       assert.equal(result.files, 3);
-      assert.deepEqual(result.skipped.map((s) => s.image).sort(), [`${host}/team/oci:9.8`, `${host}/team/oci:9.9`, `${locked.host}/team/secret:1.0`, `${locked.host}/team/secret:1.0`, `${locked.host}/team/secret:2.0`].sort());
+      assert.deepEqual(
+        result.skipped.map((s) => s.image).sort(),
+        [
+          `${host}/team/oci:9.8`,
+          `${host}/team/oci:9.9`,
+          `${locked.host}/team/secret:1.0`,
+          `${locked.host}/team/secret:1.0`,
+          `${locked.host}/team/secret:2.0`,
+        ].sort(),
+      );
       assert.match(client.messages.at(-1)?.message ?? '', /^Pinned 6 images in 3 files\. 5 could not be pinned/);
     });
 
     await t.test('pinning the workspace with imageAware.pin.platform: still one manifest request per unique repo:tag', async () => {
       client.settings = { pin: { platform: 'linux/arm64' } };
       front.resetRequests();
-      const result = await client.request<{ applied: boolean; pinned: number }>('workspace/executeCommand', { command: 'imageAware.pinWorkspace', arguments: [] });
+      const result = await client.request<{ applied: boolean; pinned: number }>('workspace/executeCommand', {
+        command: 'imageAware.pinWorkspace',
+        arguments: [],
+      });
       assert.equal(result.pinned, 6);
       // Every unique reference is asked exactly once, and nothing by digest: a HEAD where the body of what the tag
       // named is cached (from the facts of the open documents), else one GET by tag whose bytes give both.
@@ -505,17 +593,32 @@ test('with imageAware.registry.online off the server makes no request at all', {
       textDocument: { uri: 'untitled:offline.yaml' },
       position: position(completionText, offsetOf(completionText, 'team/many:', 'team/many:'.length)),
     });
-    assert.equal(list.items.some((item) => item.kind === 12 /* Value */ && item.label === '2.0.0'), false);
+    assert.equal(
+      list.items.some((item) => item.kind === 12 /* Value */ && item.label === '2.0.0'),
+      false,
+    );
     const hover = await client.request<lsp.Hover>('textDocument/hover', { textDocument: { uri }, position: position(text, offsetOf(text, 'team/multi')) });
     assert.doesNotMatch((hover.contents as lsp.MarkupContent).value, /\*\*Registry/);
-    const result = await client.request<{ applied: boolean; message: string }>('workspace/executeCommand', { command: 'imageAware.pinWorkspace', arguments: [] });
-    assert.deepEqual(result, { applied: false, pinned: 0, files: 0, skipped: [], message: 'Not pinned: imageAware.registry.online is off, so no registry is asked.' });
+    const result = await client.request<{ applied: boolean; message: string }>('workspace/executeCommand', {
+      command: 'imageAware.pinWorkspace',
+      arguments: [],
+    });
+    assert.deepEqual(result, {
+      applied: false,
+      pinned: 0,
+      files: 0,
+      skipped: [],
+      message: 'Not pinned: imageAware.registry.online is off, so no registry is asked.',
+    });
     const logged = client.logMark();
     await client.request('workspace/executeCommand', { command: 'imageAware.refreshRegistry', arguments: [] });
     // The refresh runs a registry round for each open document; a round ends after every request it made was answered.
     for (const document of [uri, 'untitled:offline.yaml']) await client.waitForLog(`registry diagnostics ${document}, asked afresh: `, logged);
     assert.deepEqual(registryDiagnostics(published), []);
-    assert.equal(client.publications.some((p) => registryDiagnostics(p).length > 0), false);
+    assert.equal(
+      client.publications.some((p) => registryDiagnostics(p).length > 0),
+      false,
+    );
     assert.equal(front.requests.length, 0, `requests: ${JSON.stringify(front.requests.map((r) => r.url))}`);
     assert.equal(client.appliedEdits.length, 0);
   } finally {
@@ -531,7 +634,17 @@ test('after a push the client names the tag, and the image it pins never shows a
   const before = await pushImage(registry, 'team/pushed', '1.0');
   // `0.0` does not exist: its tag-not-found shows which publications carry registry answers.
   const fileText = (image: string) =>
-    ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', 'spec:', '  containers:', `    - image: ${image}`, `    - image: ${host}/team/pushed:0.0`, ''].join('\n');
+    [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '  name: p',
+      'spec:',
+      '  containers:',
+      `    - image: ${image}`,
+      `    - image: ${host}/team/pushed:0.0`,
+      '',
+    ].join('\n');
   const pinnedUri = fileUri(join(workspace, 'pinned.yaml'));
   const otherUri = fileUri(join(workspace, 'other.yaml'));
   const client = LspClient.start('stdio', { env: env() });
@@ -553,14 +666,20 @@ test('after a push the client names the tag, and the image it pins never shows a
     const first = await client.waitForDiagnostics(pinnedUri, told, (p) => p.version === 2);
     const second = await client.waitForDiagnostics(pinnedUri, client.publications.indexOf(first) + 1, (p) => p.version === 2, 30_000);
     for (const published of [first, second]) {
-      assert.deepEqual(summary(pinnedText, registryDiagnostics(published)), [`pull-would-fail/${WARNING} ${host}/team/pushed:0.0`, `tag-not-found/${ERROR} 0.0`]);
+      assert.deepEqual(summary(pinnedText, registryDiagnostics(published)), [
+        `pull-would-fail/${WARNING} ${host}/team/pushed:0.0`,
+        `tag-not-found/${ERROR} 0.0`,
+      ]);
     }
     // The file still pinned to the digest before the push is told at once that the tag moved.
     const other = await client.waitForDiagnostics(otherUri, told, (p) => p.diagnostics.some((d) => d.code === 'stale-pin'), 30_000);
     const stale = other.diagnostics.filter((d) => d.code === 'stale-pin');
     assert.deepEqual(summary(fileText(`${host}/team/pushed:1.0@${before.digest}`), stale), [`stale-pin/${WARNING} ${before.digest}`]);
     // One HEAD for the pushed tag, which both files then read from the server's cache.
-    assert.deepEqual(manifestRequests().filter((r) => r.endsWith('/manifests/1.0')), ['HEAD /v2/team/pushed/manifests/1.0']);
+    assert.deepEqual(
+      manifestRequests().filter((r) => r.endsWith('/manifests/1.0')),
+      ['HEAD /v2/team/pushed/manifests/1.0'],
+    );
   } finally {
     const code = await client.shutdown().catch(() => client.kill());
     assert.equal(code, 0, client.serverLog());

@@ -48,7 +48,8 @@ const [MISSING_LOGIN, NGINX, BUSYBOX, IF_NOT_PRESENT, ACME_API, CACHE_IMAGE_KEY]
 
 const WORKSPACE_FILES: Record<string, string> = {
   'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: registry-login\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: e30=\n',
-  'api.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.4.2\n',
+  'api.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.4.2\n',
   // The index skips node_modules, so this image must never be offered.
   'node_modules/chart/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n    - name: x\n      image: ignored/image:1\n',
   'web.yaml': WEB_YAML.text,
@@ -231,8 +232,15 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       );
       const fixed = applyWorkspaceEdit(text, uri, 1, all[2].edit);
       assert.equal(fixed, text.replace('          image: nginx\n', '          image: nginx\n          imagePullPolicy: IfNotPresent\n'));
-      const onlyRefactor = await client.request<lsp.CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [], only: ['refactor'] } });
-      assert.deepEqual(onlyRefactor.map((a) => a.kind), ['refactor.rewrite', 'refactor.rewrite', 'refactor.rewrite']);
+      const onlyRefactor = await client.request<lsp.CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range,
+        context: { diagnostics: [], only: ['refactor'] },
+      });
+      assert.deepEqual(
+        onlyRefactor.map((a) => a.kind),
+        ['refactor.rewrite', 'refactor.rewrite', 'refactor.rewrite'],
+      );
     });
 
     await t.test('inlay hints show the defaulted pull policy after each image that sets none', async () => {

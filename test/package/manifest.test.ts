@@ -86,7 +86,9 @@ test('every command is contributed under the Image Aware category, and every set
 
 test('the client registers every contributed command the server does not announce, and menus name contributed commands', () => {
   const contributed = new Set<string>(pkg.contributes.commands.map((c: { command: string }) => c.command));
-  const clientSources = sources(resolve(root, 'client/src')).map((file) => readFileSync(file, 'utf8')).join('\n');
+  const clientSources = sources(resolve(root, 'client/src'))
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
   const registered = new Set([...clientSources.matchAll(/registerCommand\(\s*'(imageAware\.[\w.]+)'/g)].map((m) => m[1]));
   // The language server announces these in executeCommandProvider; vscode-languageclient registers them.
   const fromServer = ['imageAware.pinWorkspace', 'imageAware.refreshRegistry'];
@@ -127,7 +129,9 @@ test('README.md links every page of docs/, and the README that ships names each 
   const marketplaceReadme = await loadMarketplaceReadme();
   const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
   const links = new Set([...readme.matchAll(/(?<!!)\[[^\]]*\]\(([^)\s#]+)(?:#[^)\s]*)?\)/g)].map((m) => m[1]));
-  const pages = readdirSync(resolve(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
+  const pages = readdirSync(resolve(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`);
   assert.ok(pages.length > 0);
   for (const page of pages) assert.ok(links.has(page), `README.md links ${page}`);
   const shipped = marketplaceReadme(readme);
@@ -148,7 +152,12 @@ test('marketplaceReadme turns relative links into the file they name, keeps link
 });
 
 test('every screenshot in docs/ is shown by README.md or a page of docs/', () => {
-  const texts = ['README.md', ...readdirSync(resolve(root, 'docs')).filter((n) => n.endsWith('.md')).map((n) => `docs/${n}`)].map((file) => ({
+  const texts = [
+    'README.md',
+    ...readdirSync(resolve(root, 'docs'))
+      .filter((n) => n.endsWith('.md'))
+      .map((n) => `docs/${n}`),
+  ].map((file) => ({
     file,
     text: readFileSync(resolve(root, file), 'utf8'),
   }));
@@ -160,8 +169,13 @@ test('every screenshot in docs/ is shown by README.md or a page of docs/', () =>
       shown.add(path);
     }
   }
-  const screenshots = readdirSync(resolve(root, 'docs')).filter((n) => n.endsWith('.png') && n !== 'icon.png').map((n) => `docs/${n}`);
-  assert.deepEqual(screenshots.filter((s) => !shown.has(s)), []);
+  const screenshots = readdirSync(resolve(root, 'docs'))
+    .filter((n) => n.endsWith('.png') && n !== 'icon.png')
+    .map((n) => `docs/${n}`);
+  assert.deepEqual(
+    screenshots.filter((s) => !shown.has(s)),
+    [],
+  );
 });
 
 test('docs/settings.md describes every contributed setting', () => {

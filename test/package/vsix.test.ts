@@ -13,7 +13,9 @@ const root = resolve(__dirname, '../../..');
 
 /** The `vsce package` options of `npm run package` that decide which files ship. */
 function packageScriptReadme(): string {
-  const script: string = JSON.parse(execFileSync(process.execPath, ['-p', 'JSON.stringify(require("./package.json").scripts.package)'], { cwd: root, encoding: 'utf8' }));
+  const script: string = JSON.parse(
+    execFileSync(process.execPath, ['-p', 'JSON.stringify(require("./package.json").scripts.package)'], { cwd: root, encoding: 'utf8' }),
+  );
   const match = /--readme-path (\S+)/.exec(script);
   assert.ok(match, `the package script passes --readme-path: ${script}`);
   return match[1];

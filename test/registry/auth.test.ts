@@ -138,13 +138,19 @@ test('requiresAuth with the token flow: alice reads private/* with her config, b
   front.resetRequests();
   assert.deepEqual(await client.requiresAuth(repo('private/app')), { required: true, fromCache: false, stale: false });
   // One anonymous token (alice's config is not used: no account), granted nothing, and one HEAD it does not pass.
-  assert.deepEqual(token.requests.map((r) => [r.method, r.account, r.scopes.join(' '), r.granted.length]), [['GET', null, 'repository:private/app:pull', 0]]);
+  assert.deepEqual(
+    token.requests.map((r) => [r.method, r.account, r.scopes.join(' '), r.granted.length]),
+    [['GET', null, 'repository:private/app:pull', 0]],
+  );
   assert.deepEqual(manifests(), ['HEAD /v2/private/app/manifests/v1']);
 
   token.resetRequests();
   front.resetRequests();
   assert.deepEqual(await client.requiresAuth(repo('public/tool')), { required: false, fromCache: false, stale: false });
-  assert.deepEqual(token.requests.map((r) => [r.account, r.granted.map((g) => `${g.name}:${g.actions.join(',')}`).join(' ')]), [[null, 'public/tool:pull']]);
+  assert.deepEqual(
+    token.requests.map((r) => [r.account, r.granted.map((g) => `${g.name}:${g.actions.join(',')}`).join(' ')]),
+    [[null, 'public/tool:pull']],
+  );
   assert.deepEqual(manifests(), ['HEAD /v2/public/tool/manifests/v1']);
 
   // Cached per repository: another tag of the same repository asks nothing.
@@ -163,7 +169,7 @@ test('requiresAuth with the token flow: alice reads private/* with her config, b
   assert.equal(token.requests.length + front.requests.length, 0);
 });
 
-test('tokens are reused until shortly before they expire, by the client\'s clock, then fetched again', async () => {
+test("tokens are reused until shortly before they expire, by the client's clock, then fetched again", async () => {
   const registry = await registryWith({ auth: 'token', token: { expiresIn: 300 } });
   await pushImage(registry, 'public/tool', 'v1');
   registry.tokenServer!.resetRequests();
@@ -232,7 +238,10 @@ test("podman's auth.json under XDG_RUNTIME_DIR is read when the docker config ha
   const pushed = await pushImage(registry, 'private/app', 'v1');
   const runtime = temporaryDir();
   mkdirSync(join(runtime, 'containers'));
-  writeFileSync(join(runtime, 'containers', 'auth.json'), JSON.stringify({ auths: { [`${registry.host}/private`]: { auth: auth('alice', 'alice-password') } } }));
+  writeFileSync(
+    join(runtime, 'containers', 'auth.json'),
+    JSON.stringify({ auths: { [`${registry.host}/private`]: { auth: auth('alice', 'alice-password') } } }),
+  );
   const { client } = clientWith({ auths: {} }, {}, { XDG_RUNTIME_DIR: runtime });
   assert.equal((await client.getManifest({ registry: registry.host, path: 'private/app', reference: 'v1' })).digest, pushed.digest);
 });
@@ -253,7 +262,8 @@ test('an identity token is POSTed to the realm as a refresh_token and never sent
     if (typeof request.headers.accept === 'string') headers.accept = request.headers.accept;
     const answer = await httpRequest(new URL(request.url ?? '/', registry.url), { method: request.method, headers });
     const relayed: Record<string, string> = {};
-    for (const [name, value] of Object.entries(answer.headers)) if (typeof value === 'string' && name !== 'connection' && name !== 'keep-alive') relayed[name] = value;
+    for (const [name, value] of Object.entries(answer.headers))
+      if (typeof value === 'string' && name !== 'connection' && name !== 'keep-alive') relayed[name] = value;
     if (relayed['www-authenticate']) relayed['www-authenticate'] = relayed['www-authenticate'].replace(registry.tokenServer!.realm, `${front.url}/token`);
     response.writeHead(answer.status, relayed);
     response.end(answer.body);
@@ -266,7 +276,9 @@ test('an identity token is POSTed to the realm as a refresh_token and never sent
     const ok = form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === 'alice-identity';
     const access = ok ? [{ type: 'repository', name: 'private/app', actions: ['pull'] }] : [];
     response.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' });
-    response.end(JSON.stringify(ok ? { access_token: registry.tokenServer!.issueToken({ account: 'alice', access }), expires_in: 300 } : { error: 'invalid_grant' }));
+    response.end(
+      JSON.stringify(ok ? { access_token: registry.tokenServer!.issueToken({ account: 'alice', access }), expires_in: 300 } : { error: 'invalid_grant' }),
+    );
   });
 
   const { client } = clientWith({ auths: { [front.host]: { auth: auth('alice', 'unused'), identitytoken: 'alice-identity' } } });
@@ -275,7 +287,9 @@ test('an identity token is POSTed to the realm as a refresh_token and never sent
   assert.equal(forms[0].get('scope'), 'repository:private/app:pull');
   assert.equal(forms[0].get('service'), registry.tokenServer!.service);
   const toRegistry = front.requests.filter((r) => r.path.startsWith('/v2/'));
-  assert.ok(toRegistry.every((r) => !String(r.headers.authorization ?? '').includes('alice-identity') && !String(r.headers.authorization ?? '').startsWith('Basic')));
+  assert.ok(
+    toRegistry.every((r) => !String(r.headers.authorization ?? '').includes('alice-identity') && !String(r.headers.authorization ?? '').startsWith('Basic')),
+  );
 
   const bin = temporaryDir();
   writeHelper(bin, 'token', front.host, '<token>', 'alice-identity');

@@ -33,7 +33,13 @@ test('WWW-Authenticate: Bearer with quoted commas, Basic, several challenges, od
     ],
     ['BEARER Realm = "https://x/t" , Service=svc', [{ scheme: 'bearer', params: { realm: 'https://x/t', service: 'svc' } }]],
     ['Bearer realm="with \\"escaped\\" quote"', [{ scheme: 'bearer', params: { realm: 'with "escaped" quote' } }]],
-    [['Basic realm="one"', 'Bearer realm="two"'], [{ scheme: 'basic', params: { realm: 'one' } }, { scheme: 'bearer', params: { realm: 'two' } }]],
+    [
+      ['Basic realm="one"', 'Bearer realm="two"'],
+      [
+        { scheme: 'basic', params: { realm: 'one' } },
+        { scheme: 'bearer', params: { realm: 'two' } },
+      ],
+    ],
     ['Bearer realm="unterminated', [{ scheme: 'bearer', params: { realm: 'unterminated' } }]],
     ['Negotiate', [{ scheme: 'negotiate', params: {} }]],
     ['', []],
@@ -41,12 +47,19 @@ test('WWW-Authenticate: Bearer with quoted commas, Basic, several challenges, od
   for (const [header, expected] of cases) assert.deepEqual(parseWwwAuthenticate(header), expected, JSON.stringify(header));
   assert.equal(pickChallenge(parseWwwAuthenticate('Basic realm="a", Bearer realm="b"'))?.scheme, 'bearer');
   assert.equal(pickChallenge(parseWwwAuthenticate('Negotiate')), undefined);
-  assert.deepEqual(mergeScopes(['repository:a:pull'], { scheme: 'bearer', params: { scope: 'repository:a:pull repository:b:pull' } }), ['repository:a:pull', 'repository:b:pull']);
+  assert.deepEqual(mergeScopes(['repository:a:pull'], { scheme: 'bearer', params: { scope: 'repository:a:pull repository:b:pull' } }), [
+    'repository:a:pull',
+    'repository:b:pull',
+  ]);
 });
 
 test('docker config: auths, credHelpers and credsStore read leniently', () => {
   const config = parseDockerConfig(
-    JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth: 'dTpw' }, bad: 'x', 'q.io': { username: 'u', password: 'p', email: 'e' } }, credHelpers: { 'gcr.io': 'gcloud', x: 3 }, credsStore: 'desktop' }),
+    JSON.stringify({
+      auths: { 'https://index.docker.io/v1/': { auth: 'dTpw' }, bad: 'x', 'q.io': { username: 'u', password: 'p', email: 'e' } },
+      credHelpers: { 'gcr.io': 'gcloud', x: 3 },
+      credsStore: 'desktop',
+    }),
   );
   assert.deepEqual(Object.keys(config.auths), ['https://index.docker.io/v1/', 'q.io']);
   assert.deepEqual(config.credHelpers, { 'gcr.io': 'gcloud' });
@@ -90,7 +103,8 @@ test('jsonErrorOffset agrees with JSON.parse on every one-character mutation of 
 
 test('docker config keys: Docker Hub aliases, URLs, ports and repository prefixes', () => {
   const hub = { registry: 'docker.io', path: 'library/nginx' };
-  for (const key of ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'https://registry-1.docker.io']) assert.equal(matchAuthKey(key, hub), 0, key);
+  for (const key of ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'https://registry-1.docker.io'])
+    assert.equal(matchAuthKey(key, hub), 0, key);
   assert.equal(matchAuthKey('ghcr.io', hub), -1);
   const local = { registry: '127.0.0.1:5000', path: 'team/app' };
   assert.equal(matchAuthKey('127.0.0.1:5000', local), 0);
@@ -108,7 +122,11 @@ test('docker config keys: Docker Hub aliases, URLs, ports and repository prefixe
   assert.deepEqual(lookupConfig(config, { registry: 'gcr.io', path: 'p/i' }), { kind: 'helper', helper: 'gcloud', serverUrl: 'gcr.io' });
   assert.deepEqual(lookupConfig(config, { registry: 'ghcr.io', path: 'a' }), { kind: 'none' });
   const store = parseDockerConfig(JSON.stringify({ auths: { 'ghcr.io': {} }, credsStore: 'desktop' }));
-  assert.deepEqual(lookupConfig(store, { registry: 'docker.io', path: 'library/a' }), { kind: 'helper', helper: 'desktop', serverUrl: 'https://index.docker.io/v1/' });
+  assert.deepEqual(lookupConfig(store, { registry: 'docker.io', path: 'library/a' }), {
+    kind: 'helper',
+    helper: 'desktop',
+    serverUrl: 'https://index.docker.io/v1/',
+  });
   assert.deepEqual(lookupConfig(store, { registry: 'ghcr.io', path: 'a' }), { kind: 'helper', helper: 'desktop', serverUrl: 'ghcr.io' });
 });
 
@@ -141,7 +159,10 @@ test('the default keychain reads DOCKER_CONFIG before podman files, and says why
     mkdirSync(join(home, 'run', 'containers'), { recursive: true });
     const b64 = (text: string) => Buffer.from(text).toString('base64');
     writeFileSync(join(home, 'dc', 'config.json'), JSON.stringify({ auths: { 'a.io': { auth: b64('docker:1') } } }));
-    writeFileSync(join(home, 'run', 'containers', 'auth.json'), JSON.stringify({ auths: { 'a.io': { auth: b64('podman:2') }, 'b.io': { auth: b64('podman:3') } } }));
+    writeFileSync(
+      join(home, 'run', 'containers', 'auth.json'),
+      JSON.stringify({ auths: { 'a.io': { auth: b64('podman:2') }, 'b.io': { auth: b64('podman:3') } } }),
+    );
     const keychain = createDefaultKeychain({ env });
     const a = await keychain.resolve({ registry: 'a.io', path: 'x' });
     assert.equal(a.kind === 'basic' && a.username, 'docker');

@@ -87,7 +87,14 @@ test('a digest-only lookup whose tag is cached makes no request, in the same cli
   // Only the tag's digest was cached (a HEAD), not the manifest: the digest answer must still need no request.
   const again = await clientFor(server.host, { cacheDir }).getManifest(ref, { detail: 'digest' });
   assert.deepEqual([again.digest, again.mediaType, again.size, again.fromCache], [pushed.digest, pushed.mediaType, pushed.size, true]);
-  assert.equal(server.requests.length, before, server.requests.slice(before).map((r) => `${r.method} ${r.path}`).join(', '));
+  assert.equal(
+    server.requests.length,
+    before,
+    server.requests
+      .slice(before)
+      .map((r) => `${r.method} ${r.path}`)
+      .join(', '),
+  );
 });
 
 test('concurrent identical calls share one request each', async () => {
@@ -104,11 +111,10 @@ test('concurrent identical calls share one request each', async () => {
   assert.equal(new Set(manifests.map((m) => m.digest)).size, 1);
   const paths = server.requests.map((r) => `${r.method} ${r.path}`).filter((p) => p !== 'GET /v2/');
   // The body is wanted, so one GET by tag gives it and its digest (not a HEAD and then a GET by digest).
-  assert.deepEqual(paths.sort(), [
-    `GET /v2/cache/together/blobs/${pushed.configDigest}`,
-    'GET /v2/cache/together/manifests/v1',
-    'GET /v2/cache/together/tags/list',
-  ].sort());
+  assert.deepEqual(
+    paths.sort(),
+    [`GET /v2/cache/together/blobs/${pushed.configDigest}`, 'GET /v2/cache/together/manifests/v1', 'GET /v2/cache/together/tags/list'].sort(),
+  );
   assert.equal(manifests[0].digest, pushed.digest);
 });
 
@@ -253,7 +259,10 @@ test('detail "body": an index by tag is one GET whose bytes give the index diges
   const index = await client.getManifest({ ...repo, reference: 'v1' }, { detail: 'body' });
   assert.deepEqual(manifestRequests(server), ['GET /v2/cache/body/manifests/v1']);
   assert.deepEqual([index.digest, index.isIndex, index.fromCache], [pushed.digest, true, false]);
-  assert.deepEqual(index.platforms?.map((p) => [p.os, p.architecture, p.variant, p.digest]), pushed.images.map((i) => [i.platform.os, i.platform.architecture, i.platform.variant, i.digest]));
+  assert.deepEqual(
+    index.platforms?.map((p) => [p.os, p.architecture, p.variant, p.digest]),
+    pushed.images.map((i) => [i.platform.os, i.platform.architecture, i.platform.variant, i.digest]),
+  );
   const image = await client.getManifest({ ...repo, reference: 'single' }, { detail: 'body' });
   assert.deepEqual([image.digest, image.isIndex, image.created], [single.digest, false, undefined]);
   assert.equal(server.requests.filter((r) => r.path.includes('/blobs/')).length, 0, 'no config blob for the body detail');
@@ -267,7 +276,10 @@ test('detail "body": an index by tag is one GET whose bytes give the index diges
   assert.equal((await client.getManifest({ ...repo, reference: 'v1' })).fromCache, true);
   const full = await client.getManifest({ ...repo, reference: 'single' });
   assert.equal(full.created !== undefined, true);
-  assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), [`GET /v2/cache/body/manifests/${single.digest}`, `GET /v2/cache/body/blobs/${single.configDigest}`]);
+  assert.deepEqual(
+    server.requests.map((r) => `${r.method} ${r.path}`),
+    [`GET /v2/cache/body/manifests/${single.digest}`, `GET /v2/cache/body/blobs/${single.configDigest}`],
+  );
 });
 
 test('a body wanted by tag after the tag expired: a HEAD when that manifest is cached, HEAD and GET by digest once the tag moved', async () => {
@@ -308,7 +320,10 @@ test('requiresAuth on a Basic registry: one HEAD without credentials, answered 4
   await client.getManifest({ ...repo, reference: 'v1' }, { detail: 'digest' });
   server.resetRequests();
   assert.deepEqual(await client.requiresAuth({ ...repo, reference: 'v1' }), { required: true, fromCache: false, stale: false });
-  assert.deepEqual(server.requests.map((r) => [r.method, r.path, r.headers.authorization]), [['HEAD', '/v2/cache/locked/manifests/v1', undefined]]);
+  assert.deepEqual(
+    server.requests.map((r) => [r.method, r.path, r.headers.authorization]),
+    [['HEAD', '/v2/cache/locked/manifests/v1', undefined]],
+  );
 
   server.resetRequests();
   assert.deepEqual(await client.requiresAuth({ ...repo, reference: 'v2' }), { required: true, fromCache: true, stale: false });

@@ -11,7 +11,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistryClient } from '../../server/src/registry';
 import type { RegistryClient, RegistryClientOptions } from '../../server/src/registry';
-import { delay, hang, proxy, pushImage, redirect, registryError, respond, sequence, slowBody, startMisbehavingServer, startRegistry, tooManyRequests } from '../helpers/registry';
+import {
+  delay,
+  hang,
+  proxy,
+  pushImage,
+  redirect,
+  registryError,
+  respond,
+  sequence,
+  slowBody,
+  startMisbehavingServer,
+  startRegistry,
+  tooManyRequests,
+} from '../helpers/registry';
 import { rejectsWith } from '../helpers/registry/assertions';
 import { deferred, within } from '../helpers/events';
 import type { MisbehavingServer, PushedImage, RunningRegistry } from '../helpers/registry';
@@ -72,7 +85,10 @@ test('a Link to another host is followed without credentials', async () => {
   const elsewhere = await startMisbehavingServer();
   cleanups.push(() => elsewhere.stop());
   elsewhere.on('/v2/team/app/tags/list', respond(200, JSON.stringify({ name: 'team/app', tags: ['elsewhere'] }), { 'Content-Type': 'application/json' }));
-  server.on('/v2/team/app/tags/list', respond(200, JSON.stringify({ name: 'team/app', tags: ['v1'] }), { Link: `<${elsewhere.url}/v2/team/app/tags/list?last=v1>; rel="next"` }));
+  server.on(
+    '/v2/team/app/tags/list',
+    respond(200, JSON.stringify({ name: 'team/app', tags: ['v1'] }), { Link: `<${elsewhere.url}/v2/team/app/tags/list?last=v1>; rel="next"` }),
+  );
   const client = clientFor([server.host]);
   assert.deepEqual((await client.listTags({ registry: server.host, path: 'team/app' })).tags, ['v1', 'elsewhere']);
   assert.equal(elsewhere.requests.length, 1);
@@ -100,7 +116,10 @@ test('a server that never answers is a TIMEOUT after fetchTimeoutMs, and a trick
 
   // The body is wanted, so the manifest is read with one GET by tag; by digest it is the same GET.
   for (const reference of ['v1', image.digest]) {
-    server.on(`/v2/team/app/manifests/${reference}`, slowBody(200, image.manifest, { chunkBytes: 8, intervalMs: 100, headers: { 'Content-Type': image.mediaType } }));
+    server.on(
+      `/v2/team/app/manifests/${reference}`,
+      slowBody(200, image.manifest, { chunkBytes: 8, intervalMs: 100, headers: { 'Content-Type': image.mediaType } }),
+    );
     await rejectsWith(client.getManifest(ref(server.host, reference)), 'TIMEOUT');
   }
 });

@@ -153,7 +153,7 @@ test('Link paging, as Docker Hub, GHCR and Harbor do it: relative and absolute l
         const next = `/v2/paged/app/tags/list?n=${n}&last=${page[page.length - 1]}`;
         headers.Link = start === 0 ? `<${next}>; rel="next"` : `<${server.url}${next}>; rel="next"`; // relative, then absolute
       }
-      json(200, { name: 'paged/app', tags: page }, headers)(request, response, Buffer.alloc(0));
+      return json(200, { name: 'paged/app', tags: page }, headers)(request, response, Buffer.alloc(0));
     });
     server.on('/v2/loop/app/tags/list', json(200, { name: 'loop/app', tags: ['a', 'b'] }, { Link: '</v2/loop/app/tags/list?n=1000>; rel="next"' }));
     const list = await client.listTags({ registry: server.host, path: 'paged/app' });

@@ -94,8 +94,19 @@ test('manifests: index platforms without attestations, image layer totals, schem
     mediaType: 'application/vnd.oci.image.index.v1+json',
     manifests: [
       { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha('a'), size: 500, platform: { os: 'linux', architecture: 'arm', variant: 'v7' } },
-      { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha('w'), size: 600, platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348.1' } },
-      { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha('att'), size: 700, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } },
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: sha('w'),
+        size: 600,
+        platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348.1' },
+      },
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: sha('att'),
+        size: 700,
+        platform: { os: 'unknown', architecture: 'unknown' },
+        annotations: { 'vnd.docker.reference.type': 'attestation-manifest' },
+      },
       { digest: sha('bare'), size: 1 },
     ],
   });
@@ -107,31 +118,59 @@ test('manifests: index platforms without attestations, image layer totals, schem
     { os: 'unknown', architecture: 'unknown', digest: sha('bare'), size: 1 },
   ]);
 
-  const image = JSON.stringify({ schemaVersion: 2, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha('c'), size: 9 }, layers: [{ size: 10 }, { size: 32 }, {}] });
+  const image = JSON.stringify({
+    schemaVersion: 2,
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha('c'), size: 9 },
+    layers: [{ size: 10 }, { size: 32 }, {}],
+  });
   const parsedImage = parseManifest(Buffer.from(image), sha(image), 'application/vnd.oci.image.manifest.v1+json; charset=utf-8', 'r');
   assert.equal(parsedImage.kind === 'image' && parsedImage.totalSize, 42);
   assert.equal(parsedImage.mediaType, 'application/vnd.oci.image.manifest.v1+json');
   assert.equal(parsedImage.size, Buffer.byteLength(image));
 
-  assert.throws(() => parseManifest(Buffer.from('{"schemaVersion":1}'), sha('x'), undefined, 'r'), (e: RegistryError) => e.code === 'UNSUPPORTED');
-  assert.throws(() => parseManifest(Buffer.from('not json'), sha('x'), undefined, 'r'), (e: RegistryError) => e.code === 'INVALID_RESPONSE');
-  assert.throws(() => parseManifest(Buffer.from('{"schemaVersion":2}'), sha('x'), undefined, 'r'), (e: RegistryError) => e.code === 'INVALID_RESPONSE');
+  assert.throws(
+    () => parseManifest(Buffer.from('{"schemaVersion":1}'), sha('x'), undefined, 'r'),
+    (e: RegistryError) => e.code === 'UNSUPPORTED',
+  );
+  assert.throws(
+    () => parseManifest(Buffer.from('not json'), sha('x'), undefined, 'r'),
+    (e: RegistryError) => e.code === 'INVALID_RESPONSE',
+  );
+  assert.throws(
+    () => parseManifest(Buffer.from('{"schemaVersion":2}'), sha('x'), undefined, 'r'),
+    (e: RegistryError) => e.code === 'INVALID_RESPONSE',
+  );
   // An entry that is not a descriptor with a digest makes the whole index unusable, as does a config descriptor without one.
   for (const entry of ['junk', {}, { digest: 'sha256:abc' }, { digest: `${sha('a')}\n` }]) {
     const bad = JSON.stringify({ schemaVersion: 2, manifests: [{ digest: sha('a') }, entry] });
     const expected = `r sent an invalid digest in entry 2 of the index ${sha(bad)}`;
-    assert.throws(() => parseManifest(Buffer.from(bad), sha(bad), undefined, 'r'), (e: RegistryError) => e.code === 'INVALID_RESPONSE' && e.message === expected);
+    assert.throws(
+      () => parseManifest(Buffer.from(bad), sha(bad), undefined, 'r'),
+      (e: RegistryError) => e.code === 'INVALID_RESPONSE' && e.message === expected,
+    );
   }
   const noConfigDigest = JSON.stringify({ schemaVersion: 2, config: { mediaType: 'application/vnd.oci.image.config.v1+json' } });
-  assert.throws(() => parseManifest(Buffer.from(noConfigDigest), sha(noConfigDigest), undefined, 'r'), (e: RegistryError) => e.code === 'INVALID_RESPONSE');
+  assert.throws(
+    () => parseManifest(Buffer.from(noConfigDigest), sha(noConfigDigest), undefined, 'r'),
+    (e: RegistryError) => e.code === 'INVALID_RESPONSE',
+  );
   const huge = JSON.stringify({ schemaVersion: 2, manifests: Array.from({ length: 1001 }, () => ({ digest: sha('a') })) });
   const tooMany = `r sent more than 1000 entries for the index ${sha(huge)}`;
-  assert.throws(() => parseManifest(Buffer.from(huge), sha(huge), undefined, 'r'), (e: RegistryError) => e.code === 'TOO_LARGE' && e.message === tooMany);
+  assert.throws(
+    () => parseManifest(Buffer.from(huge), sha(huge), undefined, 'r'),
+    (e: RegistryError) => e.code === 'TOO_LARGE' && e.message === tooMany,
+  );
 });
 
 test('config: created, labels and platform; malformed fields are left out', () => {
   const config = { created: '2024-01-01T00:00:00Z', os: 'linux', architecture: 'arm64', variant: 'v8', config: { Labels: { a: 'b', n: 1 } } };
-  assert.deepEqual(parseImageConfig(Buffer.from(JSON.stringify(config))), { created: '2024-01-01T00:00:00Z', labels: { a: 'b' }, os: 'linux', architecture: 'arm64', variant: 'v8' });
+  assert.deepEqual(parseImageConfig(Buffer.from(JSON.stringify(config))), {
+    created: '2024-01-01T00:00:00Z',
+    labels: { a: 'b' },
+    os: 'linux',
+    architecture: 'arm64',
+    variant: 'v8',
+  });
   assert.deepEqual(parseImageConfig(Buffer.from('{"config":{"Labels":null}}')), {});
   assert.deepEqual(parseImageConfig(Buffer.from('[]')), {});
 });
@@ -141,8 +180,14 @@ test('digests: sha256 and sha512 verified, other algorithms unsupported, mismatc
   assert.equal(digestOf(bytes, 'sha256:', 'r'), sha('hello'));
   const sha512 = `sha512:${createHash('sha512').update(bytes).digest('hex')}`;
   assert.doesNotThrow(() => verifyDigest(bytes, sha512, 'r', 'x'));
-  assert.throws(() => verifyDigest(bytes, sha('other'), 'r', 'the manifest'), (e: RegistryError) => e.code === 'DIGEST_MISMATCH' && e.message.includes(sha('hello')));
-  assert.throws(() => verifyDigest(bytes, 'md5:abc', 'r', 'x'), (e: RegistryError) => e.code === 'UNSUPPORTED');
+  assert.throws(
+    () => verifyDigest(bytes, sha('other'), 'r', 'the manifest'),
+    (e: RegistryError) => e.code === 'DIGEST_MISMATCH' && e.message.includes(sha('hello')),
+  );
+  assert.throws(
+    () => verifyDigest(bytes, 'md5:abc', 'r', 'x'),
+    (e: RegistryError) => e.code === 'UNSUPPORTED',
+  );
 });
 
 test('tag pages: null and missing tags are empty, other shapes and entries that are not tags are invalid', () => {
@@ -154,8 +199,14 @@ test('tag pages: null and missing tags are empty, other shapes and entries that 
   }
   assert.deepEqual(parseTagsPage(Buffer.from('{"name":"a","tags":null}'), 'r', 'w'), []);
   assert.deepEqual(parseTagsPage(Buffer.from('{"name":"a"}'), 'r', 'w'), []);
-  assert.throws(() => parseTagsPage(Buffer.from('{"tags":"x"}'), 'r', 'w'), (e: RegistryError) => e.code === 'INVALID_RESPONSE');
-  assert.throws(() => parseTagsPage(Buffer.from('<html>'), 'r', 'w'), (e: RegistryError) => e.code === 'INVALID_RESPONSE');
+  assert.throws(
+    () => parseTagsPage(Buffer.from('{"tags":"x"}'), 'r', 'w'),
+    (e: RegistryError) => e.code === 'INVALID_RESPONSE',
+  );
+  assert.throws(
+    () => parseTagsPage(Buffer.from('<html>'), 'r', 'w'),
+    (e: RegistryError) => e.code === 'INVALID_RESPONSE',
+  );
 });
 
 test('limiter: at most `limit` per key, FIFO, and a waiter that aborts leaves the queue', async () => {

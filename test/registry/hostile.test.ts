@@ -100,7 +100,10 @@ test('an index entry whose digest is not a digest is INVALID_RESPONSE, so pinnin
   // A newline in the digest would end the YAML scalar a pin writes and start a key of the caller's choosing.
   const evil = index.bytes.toString('utf8').replace(child.manifest.digest, `${child.manifest.digest}\\n          command: [sh]`);
   server.on('/v2/team/multi/manifests/v1', serve(blobOf(index.mediaType, Buffer.from(evil))));
-  const error = await rejectsWith(clientFor().getManifest({ registry: server.host, path: 'team/multi', reference: 'v1' }, { detail: 'body' }), 'INVALID_RESPONSE');
+  const error = await rejectsWith(
+    clientFor().getManifest({ registry: server.host, path: 'team/multi', reference: 'v1' }, { detail: 'body' }),
+    'INVALID_RESPONSE',
+  );
   assert.match(error.message, new RegExp(`^${server.host} sent an invalid digest in entry 1 of the index `));
 
   const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - image: ${server.host}/team/multi:v1\n`;
@@ -118,7 +121,10 @@ test('a config descriptor whose digest is not a digest is INVALID_RESPONSE, and 
   server.on('/v2/team/app/manifests/v1', serve(blobOf(image.manifest.mediaType, Buffer.from(JSON.stringify(manifest)))));
   const error = await rejectsWith(clientFor().getManifest({ registry: server.host, path: 'team/app', reference: 'v1' }), 'INVALID_RESPONSE');
   assert.match(error.message, /sent an invalid digest in the config descriptor of manifest /);
-  assert.deepEqual(server.requests.filter((r) => r.path !== '/v2/').map((r) => `${r.method} ${r.path}`), ['GET /v2/team/app/manifests/v1']);
+  assert.deepEqual(
+    server.requests.filter((r) => r.path !== '/v2/').map((r) => `${r.method} ${r.path}`),
+    ['GET /v2/team/app/manifests/v1'],
+  );
 });
 
 test('a tag list with an entry that is not a tag is INVALID_RESPONSE', async () => {
@@ -162,12 +168,15 @@ test('a tampered cache file injects nothing: entries read back are checked like 
   const byDigest = await second.getManifest({ ...repo, reference: pushed.digest });
   assert.equal(byDigest.digest, pushed.digest);
   assert.equal(byDigest.fromCache, false);
-  assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`).filter((r) => r !== 'GET /v2/'), [
-    'GET /v2/team/app/tags/list',
-    'HEAD /v2/team/app/manifests/v1',
-    `GET /v2/team/app/manifests/${pushed.digest}`,
-    `GET /v2/team/app/blobs/${pushed.configDigest}`,
-  ]);
+  assert.deepEqual(
+    server.requests.map((r) => `${r.method} ${r.path}`).filter((r) => r !== 'GET /v2/'),
+    [
+      'GET /v2/team/app/tags/list',
+      'HEAD /v2/team/app/manifests/v1',
+      `GET /v2/team/app/manifests/${pushed.digest}`,
+      `GET /v2/team/app/blobs/${pushed.configDigest}`,
+    ],
+  );
 });
 
 /** An index of `entries` entries cycling through `children`. */
@@ -198,13 +207,19 @@ test('duplicate child digests in an index are fetched once', async () => {
   const info = await clientFor().getManifest({ registry: server.host, path: 'team/dup', reference: 'v1' }, { detail: 'platforms' });
   assert.equal(info.platforms?.length, 500);
   assert.ok(info.platforms?.every((p) => p.totalSize !== undefined && p.created !== undefined));
-  assert.deepEqual(server.requests.map((r) => r.path).filter((p) => p !== '/v2/').sort(), [
-    `/v2/team/dup/blobs/${amd64.config.digest}`,
-    `/v2/team/dup/blobs/${arm64.config.digest}`,
-    `/v2/team/dup/manifests/${amd64.manifest.digest}`,
-    `/v2/team/dup/manifests/${arm64.manifest.digest}`,
-    '/v2/team/dup/manifests/v1',
-  ].sort());
+  assert.deepEqual(
+    server.requests
+      .map((r) => r.path)
+      .filter((p) => p !== '/v2/')
+      .sort(),
+    [
+      `/v2/team/dup/blobs/${amd64.config.digest}`,
+      `/v2/team/dup/blobs/${arm64.config.digest}`,
+      `/v2/team/dup/manifests/${amd64.manifest.digest}`,
+      `/v2/team/dup/manifests/${arm64.manifest.digest}`,
+      '/v2/team/dup/manifests/v1',
+    ].sort(),
+  );
 });
 
 test('an index of 1,000 distinct children: the first 32 are read for sizes and dates, the rest keep what the index says', { timeout: 60_000 }, async () => {
@@ -239,7 +254,13 @@ function pager(tagsOf: (page: number) => unknown, more: (page: number) => boolea
 
 test('tag lists are bounded across pages: an endless pager is TOO_LARGE after 100,000 tags', { timeout: 60_000 }, async () => {
   const server = await hostile();
-  server.on('/v2/team/app/tags/list', pager((page) => Array.from({ length: 1000 }, (_, i) => `p${page}-${i}`), () => true));
+  server.on(
+    '/v2/team/app/tags/list',
+    pager(
+      (page) => Array.from({ length: 1000 }, (_, i) => `p${page}-${i}`),
+      () => true,
+    ),
+  );
   const error = await rejectsWith(clientFor().listTags({ registry: server.host, path: 'team/app' }), 'TOO_LARGE');
   assert.equal(error.message, `${server.host} sent more than 100000 tags for the tags of ${server.host}/team/app`);
   assert.equal(server.count('/v2/team/app/tags/list'), 101);
@@ -248,7 +269,13 @@ test('tag lists are bounded across pages: an endless pager is TOO_LARGE after 10
 test('tag lists are bounded across pages: 16 MiB in all, however the pages split them', { timeout: 60_000 }, async () => {
   const server = await hostile();
   const padding = ' '.repeat(6 * 1024 * 1024);
-  server.on('/v2/team/app/tags/list', pager((page) => `{"name":"team/app",${padding}"tags":["t${page}"]}`, (page) => page < 3));
+  server.on(
+    '/v2/team/app/tags/list',
+    pager(
+      (page) => `{"name":"team/app",${padding}"tags":["t${page}"]}`,
+      (page) => page < 3,
+    ),
+  );
   const error = await rejectsWith(clientFor().listTags({ registry: server.host, path: 'team/app' }), 'TOO_LARGE');
   assert.equal(error.message, `${server.host} sent more than 16777216 bytes for the tags of ${server.host}/team/app`);
   assert.equal(server.count('/v2/team/app/tags/list'), 3);
@@ -267,7 +294,10 @@ test('a body over its cap is TOO_LARGE with the registry and the cap, and never 
   assert.equal(error.temporary, false);
 
   const digest = `sha256:${'0'.repeat(64)}`;
-  server.on(`/v2/team/app/manifests/${digest}`, respond(200, Buffer.alloc(5 * 1024 * 1024, 0x20), { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' }));
+  server.on(
+    `/v2/team/app/manifests/${digest}`,
+    respond(200, Buffer.alloc(5 * 1024 * 1024, 0x20), { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' }),
+  );
   const big = await rejectsWith(client.getManifest({ registry: server.host, path: 'team/app', reference: digest }), 'TOO_LARGE');
   assert.equal(big.message, `${server.host} sent more than 4194304 bytes for manifest ${server.host}/team/app@${digest}`);
 });
@@ -284,7 +314,10 @@ test('a Link or a redirect from an HTTPS registry to plain HTTP is refused, even
   const plain = await startMisbehavingServer(proxy(registry));
   cleanups.push(() => plain.stop());
   const client = clientFor({ caFiles: { [secure.host]: tls.caFile } });
-  secure.on('/v2/team/app/tags/list', respond(200, JSON.stringify({ name: 'team/app', tags: ['v1'] }), { Link: `<${plain.url}/v2/team/app/tags/list?last=v1>; rel="next"` }));
+  secure.on(
+    '/v2/team/app/tags/list',
+    respond(200, JSON.stringify({ name: 'team/app', tags: ['v1'] }), { Link: `<${plain.url}/v2/team/app/tags/list?last=v1>; rel="next"` }),
+  );
   const link = await rejectsWith(client.listTags({ registry: secure.host, path: 'team/app' }), 'TLS');
   assert.equal(link.message, `${secure.host} linked to ${plain.url}, which is plain HTTP after HTTPS; the link was not followed`);
 
@@ -309,7 +342,13 @@ test('a Link follows the registry rules: plain HTTP only to hosts that allow it,
 
 test('tag lists are bounded in pages and in time: more pages than the bound is TOO_LARGE, a listing past its time a TIMEOUT', async () => {
   const server = await hostile();
-  server.on('/v2/team/app/tags/list', pager((page) => [`p${page}`], () => true));
+  server.on(
+    '/v2/team/app/tags/list',
+    pager(
+      (page) => [`p${page}`],
+      () => true,
+    ),
+  );
   const pages = await rejectsWith(clientFor({ tagListLimits: { maxPages: 5 } }).listTags({ registry: server.host, path: 'team/app' }), 'TOO_LARGE');
   assert.equal(pages.message, `${server.host} sent more than 5 pages for the tags of ${server.host}/team/app`);
   assert.equal(server.count('/v2/team/app/tags/list'), 5);

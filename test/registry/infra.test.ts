@@ -153,7 +153,10 @@ test('token auth: the Bearer challenge, grants per account, counted token reques
 
     await t.test('anonymous may pull public/* but not private/*', async () => {
       const publicToken = await tokenFor(reg, 'repository:public/app:pull');
-      assert.equal((await headManifest(reg, 'public/app', 'v1', { Authorization: `Bearer ${publicToken}` })).header('docker-content-digest'), publicImage.digest);
+      assert.equal(
+        (await headManifest(reg, 'public/app', 'v1', { Authorization: `Bearer ${publicToken}` })).header('docker-content-digest'),
+        publicImage.digest,
+      );
       const privateToken = await tokenFor(reg, 'repository:private/app:pull');
       assert.deepEqual(decodeJwt(privateToken).payload.access, [], 'nothing is granted');
       const denied = await headManifest(reg, 'private/app', 'v1', { Authorization: `Bearer ${privateToken}` });
@@ -178,8 +181,19 @@ test('token auth: the Bearer challenge, grants per account, counted token reques
     });
 
     await t.test('OAuth2 POST with grant_type=password works too', async () => {
-      const form = new URLSearchParams({ grant_type: 'password', username: 'alice', password: reg.users!.alice, service: 'test-registry', scope: 'repository:private/app:pull', client_id: 'infra-test' });
-      const response = await httpRequest(tokens.realm, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      const form = new URLSearchParams({
+        grant_type: 'password',
+        username: 'alice',
+        password: reg.users!.alice,
+        service: 'test-registry',
+        scope: 'repository:private/app:pull',
+        client_id: 'infra-test',
+      });
+      const response = await httpRequest(tokens.realm, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
       assert.equal(response.status, 200);
       assert.ok(response.json<{ access_token: string }>().access_token);
     });
@@ -198,7 +212,13 @@ test('token auth: the Bearer challenge, grants per account, counted token reques
     await t.test('every token request is recorded', () => {
       assert.deepEqual(
         tokens.requests.map((r) => [r.method, r.account, r.status]),
-        [['GET', null, 200], ['GET', null, 200], ['GET', 'alice', 200], ['GET', null, 401], ['POST', 'alice', 200]],
+        [
+          ['GET', null, 200],
+          ['GET', null, 200],
+          ['GET', 'alice', 200],
+          ['GET', null, 401],
+          ['POST', 'alice', 200],
+        ],
       );
       assert.deepEqual(tokens.requests[0].scopes, ['repository:public/app:pull']);
       assert.equal(tokens.requests[0].service, 'test-registry');
@@ -254,8 +274,15 @@ test('seeded images read back with the digest and bytes that were pushed', async
     });
 
     await t.test('an index lists its platforms and attestations', async () => {
-      const manifests = (JSON.parse(ociIndex.manifest.toString()) as { manifests: Array<{ platform: { architecture: string; os: string }; annotations?: Record<string, string> }> }).manifests;
-      assert.deepEqual(manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`), ['linux/amd64', 'linux/arm64', 'unknown/unknown', 'unknown/unknown']);
+      const manifests = (
+        JSON.parse(ociIndex.manifest.toString()) as {
+          manifests: Array<{ platform: { architecture: string; os: string }; annotations?: Record<string, string> }>;
+        }
+      ).manifests;
+      assert.deepEqual(
+        manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`),
+        ['linux/amd64', 'linux/arm64', 'unknown/unknown', 'unknown/unknown'],
+      );
       assert.equal(manifests[2].annotations?.['vnd.docker.reference.digest'], ociIndex.images[0].digest);
       assert.equal(ociIndex.attestations.length, 2);
       for (const image of [...ociIndex.images, ...ociIndex.attestations]) assert.equal((await headManifest(reg, 'oci/index', image.digest)).status, 200);
@@ -379,10 +406,13 @@ test('the misbehaving server delays, fails, throttles, redirects and counts', as
       await httpRequest(first.header('location')!, { headers: { Authorization: 'Bearer registry-token' } });
       // fetch follows the redirect across origins and drops Authorization, as the Fetch standard says.
       await fetch(`${server.url}/v2/app/blobs/sha256:abc`, { headers: { Authorization: 'Bearer registry-token' } });
-      assert.deepEqual(other.requests.map((r) => [r.url, r.headers.authorization]), [
-        ['/storage/blob?sig=1', 'Bearer registry-token'],
-        ['/storage/blob?sig=1', undefined],
-      ]);
+      assert.deepEqual(
+        other.requests.map((r) => [r.url, r.headers.authorization]),
+        [
+          ['/storage/blob?sig=1', 'Bearer registry-token'],
+          ['/storage/blob?sig=1', undefined],
+        ],
+      );
       assert.equal(other.count('/storage/blob'), 2);
     });
 

@@ -263,7 +263,7 @@ const CASES: Case[] = [
     expect: [['IfNotPresent', [POLICY]]],
   },
   {
-    name: "imagePullPolicy: Never (single-quoted, with a comment)",
+    name: 'imagePullPolicy: Never (single-quoted, with a comment)',
     doc: POD + "      imagePullPolicy: 'Never' # offline",
     expect: [['Never', [POLICY]]],
   },
@@ -483,8 +483,7 @@ function assertOnlyAdds(plain: Token[][], injected: Token[][], style: Style): vo
     assert.equal(after.length, before.length, `line ${lineNo}: length changed`);
     after.forEach((scopes, col) => {
       const ours = scopes.some(isOurs);
-      const tolerated = (s: string) =>
-        ours && (IMPLICIT_TYPE.test(s) || (style === 'legacy' && s.startsWith('string.unquoted.plain.')));
+      const tolerated = (s: string) => ours && (IMPLICIT_TYPE.test(s) || (style === 'legacy' && s.startsWith('string.unquoted.plain.')));
       assert.deepEqual(
         scopes.filter((s) => !isOurs(s) && !tolerated(s)),
         before[col].filter((s) => !tolerated(s)),
@@ -529,7 +528,10 @@ describe('image-reference injection grammar file', () => {
     walk(raw.patterns);
     walk(raw.repository);
     assert.ok(names.length > 0);
-    assert.deepEqual(names.filter((n) => !isOurs(n)), []);
+    assert.deepEqual(
+      names.filter((n) => !isOurs(n)),
+      [],
+    );
   });
 
   it('tokenizes a 100 000-character line in linear time', async () => {
@@ -593,7 +595,15 @@ for (const base of baseGrammars()) {
       ].join('\n');
       const injected = tokenize(injectedGrammar, doc);
       const scoped = injected
-        .map((line, lineNo) => [lineNo, imageRuns(line).map(([text]) => text).join('')] as const)
+        .map(
+          (line, lineNo) =>
+            [
+              lineNo,
+              imageRuns(line)
+                .map(([text]) => text)
+                .join(''),
+            ] as const,
+        )
         .filter(([, text]) => text !== '');
       assert.deepEqual(scoped, [
         [9, `busybox@${SHA}`],

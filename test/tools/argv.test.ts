@@ -12,13 +12,27 @@ const request: BuildRequest = {
   dockerfile: '/ws/web/Dockerfile',
   context: '/ws/web',
   tag: '127.0.0.1:5000/team/web:1.0',
-  buildArgs: { VERSION: '1.0', 'NOTE': 'a b; $(rm -rf /)' },
+  buildArgs: { VERSION: '1.0', NOTE: 'a b; $(rm -rf /)' },
   target: 'app',
   platform: 'linux/arm64',
 };
 
 test('build: -f, -t, one --build-arg per value, --target, --platform, then the context', () => {
-  const common = ['-f', '/ws/web/Dockerfile', '-t', '127.0.0.1:5000/team/web:1.0', '--build-arg', 'VERSION=1.0', '--build-arg', 'NOTE=a b; $(rm -rf /)', '--target', 'app', '--platform', 'linux/arm64', '/ws/web'];
+  const common = [
+    '-f',
+    '/ws/web/Dockerfile',
+    '-t',
+    '127.0.0.1:5000/team/web:1.0',
+    '--build-arg',
+    'VERSION=1.0',
+    '--build-arg',
+    'NOTE=a b; $(rm -rf /)',
+    '--target',
+    'app',
+    '--platform',
+    'linux/arm64',
+    '/ws/web',
+  ];
   assert.deepEqual(buildArgv('docker', '/usr/bin/docker', request), ['/usr/bin/docker', 'build', ...common]);
   assert.deepEqual(buildArgv('podman', 'podman', request), ['podman', 'build', ...common]);
   assert.deepEqual(buildArgv('nerdctl', 'nerdctl', request), ['nerdctl', 'build', ...common]);
@@ -44,9 +58,32 @@ test('push: buildah and podman to docker:// with a digest file, TLS per tool', (
 
 test('login: username on the command line, the password only on stdin', () => {
   const login = { registry: 'registry.example:5000', username: 'ci', tlsVerify: false };
-  assert.deepEqual(loginArgv('buildah', 'buildah', login), ['buildah', 'login', '--username', 'ci', '--password-stdin', '--tls-verify=false', 'registry.example:5000']);
-  assert.deepEqual(loginArgv('podman', 'podman', { ...login, tlsVerify: true }), ['podman', 'login', '--username', 'ci', '--password-stdin', 'registry.example:5000']);
-  assert.deepEqual(loginArgv('nerdctl', 'nerdctl', login), ['nerdctl', 'login', '--username', 'ci', '--password-stdin', '--insecure-registry', 'registry.example:5000']);
+  assert.deepEqual(loginArgv('buildah', 'buildah', login), [
+    'buildah',
+    'login',
+    '--username',
+    'ci',
+    '--password-stdin',
+    '--tls-verify=false',
+    'registry.example:5000',
+  ]);
+  assert.deepEqual(loginArgv('podman', 'podman', { ...login, tlsVerify: true }), [
+    'podman',
+    'login',
+    '--username',
+    'ci',
+    '--password-stdin',
+    'registry.example:5000',
+  ]);
+  assert.deepEqual(loginArgv('nerdctl', 'nerdctl', login), [
+    'nerdctl',
+    'login',
+    '--username',
+    'ci',
+    '--password-stdin',
+    '--insecure-registry',
+    'registry.example:5000',
+  ]);
   assert.deepEqual(loginArgv('docker', 'docker', login), ['docker', 'login', '--username', 'ci', '--password-stdin', 'registry.example:5000']);
 });
 

@@ -44,7 +44,8 @@ test('detectTools: each tool in order, installed or not; docker only when its da
       name: 'docker',
       executable: docker,
       usable: false,
-      reason: 'docker is installed but its daemon did not answer: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+      reason:
+        'docker is installed but its daemon did not answer: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
     },
     { name: 'podman', executable: null, usable: false, reason: 'podman is not installed (not found on PATH)' },
     { name: 'buildah', executable: join(root, 'tools', 'buildah'), usable: true, reason: null },
@@ -81,7 +82,9 @@ test('pickTool: auto takes the first usable one; a named one is used only when u
 });
 
 test('pickTool: with nothing usable, auto says why for each tool', () => {
-  const none = detected.map((tool) => (tool.usable ? { ...tool, executable: null, usable: false, reason: `${tool.name} is not installed (not found on PATH)` } : tool));
+  const none = detected.map((tool) =>
+    tool.usable ? { ...tool, executable: null, usable: false, reason: `${tool.name} is not installed (not found on PATH)` } : tool,
+  );
   assert.deepEqual(pickTool('auto', none), {
     ok: false,
     reason:
@@ -102,7 +105,7 @@ test('chooseBuildTool: the tool picked among those found on the PATH given, read
   assert.deepEqual(await chooseBuildTool('podman', { env }), { ok: false, reason: 'podman is not installed (not found on PATH)' });
 });
 
-test('chooseBuildTool: a named tool is the only one looked for (docker\'s daemon is not asked for buildah)', async () => {
+test("chooseBuildTool: a named tool is the only one looked for (docker's daemon is not asked for buildah)", async () => {
   bin('named', 'docker', 'exit 0');
   const buildah = bin('named', 'buildah', 'exit 0');
   const probed: Array<readonly string[]> = [];
@@ -119,4 +122,3 @@ test('chooseBuildTool: a named tool is the only one looked for (docker\'s daemon
   assert.equal(auto.tool.name, 'docker');
   assert.equal(probed.length, 1);
 });
-

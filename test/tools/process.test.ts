@@ -59,7 +59,7 @@ test('writes stdin and closes it; runs with exactly the environment given, in cw
   assert.deepEqual(result.stdout, ['got s3cret given ', '/tmp']);
 });
 
-test('a failure rejects with the tool\'s own last lines and its exit code', async () => {
+test("a failure rejects with the tool's own last lines and its exit code", async () => {
   const script = 'echo progress; echo "Copying blob 1" >&2; echo "Error: pushing image: unauthorized" >&2; echo "  detail line" >&2; exit 125';
   const error = await rejection(runProcess(['sh', '-c', script], { tool: 'buildah', env, io: collect() }));
   assert.equal(error.message, 'Error: pushing image: unauthorized\n  detail line');
@@ -90,7 +90,7 @@ test('cancelling kills the whole process group and settles once it is gone', asy
   const io = collect(controller.signal);
   const running = runProcess(['sh', '-c', `${marker} & ${marker} & echo started; wait`], { tool: 'buildah', env, io });
   await io.printed('started');
-  assert.ok(processesWith(marker).length >= 2, "both sleeps run");
+  assert.ok(processesWith(marker).length >= 2, 'both sleeps run');
   const started = Date.now();
   controller.abort();
   const error = await rejection(running);
@@ -141,10 +141,13 @@ test('meaningfulLines: the last paragraph, from its last Error line, without log
     ]),
     ["The command '/bin/sh -c false' returned a non-zero code: 1"],
   );
-  assert.deepEqual(
-    meaningfulLines(['time="2026-01-01T00:00:00Z" level=warning msg="chatter"', 'one', 'one', 'two', 'three', 'four', 'five', 'six']),
-    ['two', 'three', 'four', 'five', 'six'],
-  );
+  assert.deepEqual(meaningfulLines(['time="2026-01-01T00:00:00Z" level=warning msg="chatter"', 'one', 'one', 'two', 'three', 'four', 'five', 'six']), [
+    'two',
+    'three',
+    'four',
+    'five',
+    'six',
+  ]);
   assert.deepEqual(meaningfulLines(['', '  ', '']), []);
 });
 
@@ -152,7 +155,11 @@ test('a CRLF split between two chunks ends one line, not two: no empty line, and
   const io = collect();
   // The \r and its \n arrive in separate writes, as from a Windows tool through a pipe.
   const error = await rejection(
-    runProcess(['sh', '-c', 'printf "Error: denied\\r" >&2; sleep 0.2; printf "\\nrequested access to the resource is denied\\r\\n" >&2; exit 1'], { tool: 'docker', env, io }),
+    runProcess(['sh', '-c', 'printf "Error: denied\\r" >&2; sleep 0.2; printf "\\nrequested access to the resource is denied\\r\\n" >&2; exit 1'], {
+      tool: 'docker',
+      env,
+      io,
+    }),
   );
   assert.deepEqual(io.lines, ['Error: denied', 'requested access to the resource is denied']);
   assert.equal(error.message, 'Error: denied\nrequested access to the resource is denied');
@@ -162,6 +169,9 @@ test('output without line breaks is cut into bounded lines, none lost', async ()
   const io = collect();
   const total = MAX_LINE * 5 + 123;
   await runProcess([process.execPath, '-e', `process.stdout.write('x'.repeat(${total}))`], { tool: 'docker', env, io });
-  assert.ok(io.lines.every((line) => line.length <= MAX_LINE), `longest line ${Math.max(...io.lines.map((l) => l.length))}`);
+  assert.ok(
+    io.lines.every((line) => line.length <= MAX_LINE),
+    `longest line ${Math.max(...io.lines.map((l) => l.length))}`,
+  );
   assert.equal(io.lines.join('').length, total);
 });

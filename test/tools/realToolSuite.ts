@@ -124,7 +124,10 @@ export function realToolSuite(name: ToolName, start: () => Promise<ToolUnderTest
     const text = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: app\n      image: "${image}" # built here\n`;
     const [file] = pushedPinEdits([{ id: 'pod.yaml', analysis: analyze(text, { maxFileSize: 1 << 20 }) }], pushed, DEFAULT_SETTINGS.pin);
     assert.equal(
-      applyEdits(text, file.pins.map((pin) => pin.edit)),
+      applyEdits(
+        text,
+        file.pins.map((pin) => pin.edit),
+      ),
       text.replace(`"${image}"`, `"${image}@${pushed.digest}"`),
     );
   });

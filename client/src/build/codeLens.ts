@@ -25,7 +25,13 @@ function dockerfileLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     // An earlier stage can be built on its own only by name (--target).
     return from.stage === null
       ? []
-      : [new vscode.CodeLens(range, { title: `$(package) Build stage ${from.stage}`, command: 'imageAware.buildImage', arguments: [{ dockerfile, target: from.stage }] })];
+      : [
+          new vscode.CodeLens(range, {
+            title: `$(package) Build stage ${from.stage}`,
+            command: 'imageAware.buildImage',
+            arguments: [{ dockerfile, target: from.stage }],
+          }),
+        ];
   });
 }
 
@@ -50,7 +56,13 @@ class ManifestLenses {
       if (dockerfile === null) return [];
       const start = document.positionAt(site.span.start);
       const args = { dockerfile: vscode.Uri.joinPath(folder.uri, dockerfile).toString(), tag: buildTagOf(site.ref) };
-      return [new vscode.CodeLens(new vscode.Range(start, start), { title: `$(cloud-upload) Build & push & pin from ${dockerfile}`, command: 'imageAware.buildPushPin', arguments: [args] })];
+      return [
+        new vscode.CodeLens(new vscode.Range(start, start), {
+          title: `$(cloud-upload) Build & push & pin from ${dockerfile}`,
+          command: 'imageAware.buildPushPin',
+          arguments: [args],
+        }),
+      ];
     });
   }
 }
@@ -72,9 +84,15 @@ export function registerCodeLenses(subscriptions: vscode.Disposable[]): void {
       if (event.affectsConfiguration('imageAware.build.dockerfiles')) refresh();
     }),
     vscode.languages.registerCodeLensProvider({ language: 'dockerfile' }, { provideCodeLenses: dockerfileLenses }),
-    vscode.languages.registerCodeLensProvider([{ language: 'yaml', scheme: 'file' }, { language: 'yaml', scheme: 'untitled' }], {
-      onDidChangeCodeLenses: changed.event,
-      provideCodeLenses: (document) => manifests.lenses(document),
-    }),
+    vscode.languages.registerCodeLensProvider(
+      [
+        { language: 'yaml', scheme: 'file' },
+        { language: 'yaml', scheme: 'untitled' },
+      ],
+      {
+        onDidChangeCodeLenses: changed.event,
+        provideCodeLenses: (document) => manifests.lenses(document),
+      },
+    ),
   );
 }

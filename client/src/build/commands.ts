@@ -58,7 +58,8 @@ export class BuildCommands {
 
   register(subscriptions: vscode.Disposable[]): void {
     // Menus on a Dockerfile pass its URI as the only argument.
-    const dockerfileArgument = (value: unknown): Partial<BuildArguments> => (value instanceof vscode.Uri ? { dockerfile: value } : argumentObject<BuildArguments>(value));
+    const dockerfileArgument = (value: unknown): Partial<BuildArguments> =>
+      value instanceof vscode.Uri ? { dockerfile: value } : argumentObject<BuildArguments>(value);
     subscriptions.push(
       vscode.commands.registerCommand('imageAware.buildImage', (value: unknown) => this.buildImage(dockerfileArgument(value))),
       vscode.commands.registerCommand('imageAware.buildPushPin', (value: unknown) => this.buildPushPin(dockerfileArgument(value))),
@@ -145,7 +146,11 @@ export class BuildCommands {
     let pushed: PushedImage;
     try {
       this.output.start(`Push ${image} with ${tool.executable}`);
-      pushed = await pushImage(image, tool, registry, { tlsVerify: host === null || toolVerifiesTls(host, settings.registry.insecureRegistries), io: this.io(signal), pin: settings.pin });
+      pushed = await pushImage(image, tool, registry, {
+        tlsVerify: host === null || toolVerifiesTls(host, settings.registry.insecureRegistries),
+        io: this.io(signal),
+        pin: settings.pin,
+      });
     } finally {
       registry.close();
     }
@@ -160,11 +165,13 @@ export class BuildCommands {
     const repinned = pinned.repinned > 0 ? ` (${pinned.repinned} re-pinned from another digest)` : '';
     const message =
       pinned.pinned > 0
-        ? `Pushed ${image}. Pinned ${pinned.pinned} field${pinned.pinned === 1 ? '' : 's'} in ${pinned.files} file${pinned.files === 1 ? '' : 's'} to ${shortDigest(pushed.digest)}${repinned}`
+        ? `Pushed ${image}. Pinned ${pinned.pinned} field${pinned.pinned === 1 ? '' : 's'} in ` +
+          `${pinned.files} file${pinned.files === 1 ? '' : 's'} to ${shortDigest(pushed.digest)}${repinned}`
         : `Pushed ${image} (${shortDigest(pushed.digest)})${pin ? '; no image field in the workspace names it without a digest or with another digest.' : '.'}`;
     this.output.line(message);
     for (const line of pinned.refused) this.output.line(`Not pinned, the edit was refused: ${line}`);
-    if (pinned.refused.length > 0) showError(`${message} ${pinned.refused.length} field${pinned.refused.length === 1 ? ' was' : 's were'} not pinned: the edit was refused.`, this.output);
+    if (pinned.refused.length > 0)
+      showError(`${message} ${pinned.refused.length} field${pinned.refused.length === 1 ? ' was' : 's were'} not pinned: the edit was refused.`, this.output);
     else inform(message);
     return result;
   }

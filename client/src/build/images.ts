@@ -24,7 +24,12 @@ export function dockerfileOfSite(site: ImageSite, dockerfiles: readonly string[]
 }
 
 /** The images of the workspace that `dockerfile` builds, as tags to suggest (most used first). */
-export function tagsBuiltBy(dockerfile: string, manifests: readonly ManifestFile[], dockerfiles: readonly string[], mapping: Readonly<Record<string, string>>): string[] {
+export function tagsBuiltBy(
+  dockerfile: string,
+  manifests: readonly ManifestFile[],
+  dockerfiles: readonly string[],
+  mapping: Readonly<Record<string, string>>,
+): string[] {
   const counts = new Map<string, number>();
   for (const file of manifests) {
     for (const site of imageSites(file.analysis)) {
@@ -35,4 +40,3 @@ export function tagsBuiltBy(dockerfile: string, manifests: readonly ManifestFile
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([tag]) => tag);
 }
-

@@ -23,7 +23,11 @@ export interface PinResult {
 
 export async function pinPushedImage(pushed: PushedImage, settings: Settings): Promise<PinResult> {
   const manifests = await workspaceManifests(settings.maxFileSize);
-  const hits = pushedPinEdits(manifests.map((file) => ({ id: file.uri, analysis: file.analysis })), pushed, settings.pin);
+  const hits = pushedPinEdits(
+    manifests.map((file) => ({ id: file.uri, analysis: file.analysis })),
+    pushed,
+    settings.pin,
+  );
   // Open every file first, then compute and apply the edits with no await in between: typing in
   // one document while a later one opens would otherwise shift the offsets computed for it.
   const documents = await Promise.all(hits.map((hit) => vscode.workspace.openTextDocument(hit.id)));
@@ -35,7 +39,8 @@ export async function pinPushedImage(pushed: PushedImage, settings: Settings): P
   for (const document of documents) {
     // The file was read from disk a moment ago; now that it is open, pin its current text.
     const [current] = pushedPinEdits([{ id: document.uri, analysis: analyzeDocument(document, settings.maxFileSize) }], pushed, settings.pin);
-    for (const { site, refusal } of current?.refused ?? []) refused.push(`${vscode.workspace.asRelativePath(document.uri)}: ${site.ref.input}: ${refusal.reason}`);
+    for (const { site, refusal } of current?.refused ?? [])
+      refused.push(`${vscode.workspace.asRelativePath(document.uri)}: ${site.ref.input}: ${refusal.reason}`);
     if (!current || current.pins.length === 0) continue;
     for (const { edit: change } of current.pins) {
       edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.newText);

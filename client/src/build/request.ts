@@ -105,14 +105,22 @@ async function review(request: BuildRequest, stages: readonly string[], title: s
     if (option === undefined) return undefined;
     if (option === 'build') return current;
     if (option === 'context') {
-      const text = await ask({ title, prompt: 'Build context folder (relative to the workspace folder, or absolute)', value: workspacePath(vscode.Uri.file(current.context)) });
+      const text = await ask({
+        title,
+        prompt: 'Build context folder (relative to the workspace folder, or absolute)',
+        value: workspacePath(vscode.Uri.file(current.context)),
+      });
       if (text !== undefined && text.trim() !== '') current = { ...current, context: toUri(text.trim()).fsPath };
     } else if (option === 'args') {
       const text = await ask({
         title,
         prompt: 'Build arguments as NAME=value, separated by spaces (values with spaces: use the imageAware.build.args setting)',
         value: formatArgs(current.buildArgs),
-        validate: (input) => input.split(/\s+/).find((word) => word !== '' && !BUILD_ARG.test(word))?.concat(' is not NAME=value') ?? null,
+        validate: (input) =>
+          input
+            .split(/\s+/)
+            .find((word) => word !== '' && !BUILD_ARG.test(word))
+            ?.concat(' is not NAME=value') ?? null,
       });
       if (text !== undefined) current = { ...current, buildArgs: parseArgs(text) };
     } else if (option === 'target') {
@@ -120,7 +128,11 @@ async function review(request: BuildRequest, stages: readonly string[], title: s
       const target = await pick([last, ...stages.map((stage) => ({ label: stage, value: stage }))], { title, placeHolder: 'Which stage to build (--target)?' });
       if (target !== undefined) current = { ...current, target };
     } else {
-      const text = await ask({ title, prompt: "Platform as os/arch[/variant] (linux/amd64, linux/arm64); empty for the tool's default", value: current.platform ?? '' });
+      const text = await ask({
+        title,
+        prompt: "Platform as os/arch[/variant] (linux/amd64, linux/arm64); empty for the tool's default",
+        value: current.platform ?? '',
+      });
       if (text !== undefined) current = { ...current, platform: text.trim() === '' ? null : text.trim() };
     }
   }

@@ -8,7 +8,17 @@
 import * as vscode from 'vscode';
 import { containerAt, documentAt } from '../../../server/src/core';
 import type { Cluster, KubeObject, ObjectRef } from '../../../server/src/cluster';
-import { tallyApply, applyObjects, displayName, fieldManagerOrDefault, manifestObjects, refOf, scale, setImage, setImageFileEdit } from '../../../server/src/engine';
+import {
+  tallyApply,
+  applyObjects,
+  displayName,
+  fieldManagerOrDefault,
+  manifestObjects,
+  refOf,
+  scale,
+  setImage,
+  setImageFileEdit,
+} from '../../../server/src/engine';
 import type { ApplyReport } from '../../../server/src/engine';
 import { argumentObject } from '../args';
 import { coreSettings } from '../build/settings';
@@ -78,7 +88,10 @@ export class ClusterCommands {
   }
 
   /** Connects to the picked context, then runs `work` under a cancellable progress notification. */
-  private async withCluster<T>(what: string, work: (cluster: Cluster, where: string, signal: AbortSignal, report: ReportProgress) => Promise<T>): Promise<T | undefined> {
+  private async withCluster<T>(
+    what: string,
+    work: (cluster: Cluster, where: string, signal: AbortSignal, report: ReportProgress) => Promise<T>,
+  ): Promise<T | undefined> {
     let cluster: Cluster;
     try {
       cluster = await this.session.connect();
@@ -134,7 +147,10 @@ export class ClusterCommands {
   }
 
   /** The object of the YAML document at the position, as a reference to look up in the cluster. */
-  private async objectAt(arg: Partial<ManifestArguments>, what: string): Promise<{ document: vscode.TextDocument; offset: number; index: number; object: KubeObject; ref: ObjectRef }> {
+  private async objectAt(
+    arg: Partial<ManifestArguments>,
+    what: string,
+  ): Promise<{ document: vscode.TextDocument; offset: number; index: number; object: KubeObject; ref: ObjectRef }> {
     const { document, offset } = await openManifest(arg);
     const [found, ...more] = objectsAt(document, offset);
     if (!found) throw new Error(`${what}: the cursor is not in a YAML document with a Kubernetes object.`);

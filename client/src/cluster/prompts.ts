@@ -27,7 +27,11 @@ function conflictLines(conflicts: readonly FieldConflict[]): string[] {
 }
 
 function changeLine(change: ObjectChange): string {
-  const taking = change.conflicts.length > 0 ? `, taking over ${change.conflicts.length} field${change.conflicts.length === 1 ? '' : 's'} from ${[...new Set(change.conflicts.map((c) => `"${c.manager}"`))].join(', ')}` : '';
+  const taking =
+    change.conflicts.length > 0
+      ? `, taking over ${change.conflicts.length} field${change.conflicts.length === 1 ? '' : 's'} ` +
+        `from ${[...new Set(change.conflicts.map((c) => `"${c.manager}"`))].join(', ')}`
+      : '';
   const pending = change.pendingNamespace === null ? '' : ` (not dry-run: its namespace "${change.pendingNamespace}" is created first)`;
   return `${change.action} ${displayName(change.ref)}${taking}${pending}`;
 }

@@ -30,7 +30,8 @@ export function registerStatusBar(session: ClusterSession, subscriptions: vscode
       const { context, namespace } = await session.target();
       if (reading !== latest) return;
       item.text = `$(cloud) ${context.name}/${namespace}`;
-      item.tooltip = `Kubernetes context "${context.name}" (${context.server}), namespace "${namespace}": where Apply, Set Image and Scale go. Click to switch.`;
+      item.tooltip =
+        `Kubernetes context "${context.name}" (${context.server}), namespace ` + `"${namespace}": where Apply, Set Image and Scale go. Click to switch.`;
       item.show();
     } catch (error) {
       if (reading !== latest) return;

@@ -31,7 +31,10 @@ async function listNamespaces(kubeconfig: Kubeconfig, context: ContextInfo): Pro
   });
   try {
     const namespaces = await Promise.race([cluster.list('v1', 'Namespace', ''), timeout]);
-    return namespaces.map((n) => n.metadata.name ?? '').filter((name) => name !== '').sort();
+    return namespaces
+      .map((n) => n.metadata.name ?? '')
+      .filter((name) => name !== '')
+      .sort();
   } finally {
     clearTimeout(timer);
   }
@@ -73,7 +76,11 @@ export function registerSwitchContext(session: ClusterSession, output: Output, s
               .sort((a, b) => Number(b.name === active) - Number(a.name === active))
               .map((c) => ({
                 label: c.name,
-                description: `${c.server}${c.name === active ? ' · in use' : ''}${c.name === kubeconfig.currentContext ? ' · kubeconfig current-context' : ''}`,
+                description: [
+                  c.server,
+                  ...(c.name === active ? ['in use'] : []),
+                  ...(c.name === kubeconfig.currentContext ? ['kubeconfig current-context'] : []),
+                ].join(' · '),
                 detail: `cluster ${c.cluster}, user ${c.user}, namespace ${c.namespace}`,
                 value: c.name,
               })),

@@ -9,7 +9,12 @@ export interface Choice<T> extends vscode.QuickPickItem {
 }
 
 export async function pick<T>(choices: readonly Choice<T>[], options: { title: string; placeHolder?: string }): Promise<T | undefined> {
-  const chosen = await vscode.window.showQuickPick(choices, { title: options.title, placeHolder: options.placeHolder, ignoreFocusOut: true, matchOnDescription: true });
+  const chosen = await vscode.window.showQuickPick(choices, {
+    title: options.title,
+    placeHolder: options.placeHolder,
+    ignoreFocusOut: true,
+    matchOnDescription: true,
+  });
   return chosen?.value;
 }
 

@@ -46,7 +46,12 @@ export async function workspaceManifests(maxFileSize: number): Promise<ManifestF
     [...uris.entries()].map(async ([key, uri]): Promise<ManifestFile | null> => {
       const document = open.get(key);
       // A file deleted since findFiles listed it is simply not there any more.
-      const text = document ? document.getText() : await vscode.workspace.fs.readFile(uri).then((bytes) => decoder.decode(bytes), () => null);
+      const text = document
+        ? document.getText()
+        : await vscode.workspace.fs.readFile(uri).then(
+            (bytes) => decoder.decode(bytes),
+            () => null,
+          );
       return text === null ? null : { uri, analysis: analyze(text, { fileName: uri.path, maxFileSize }) };
     }),
   );

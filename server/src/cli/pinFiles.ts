@@ -180,7 +180,10 @@ export async function writePins(
   let repinned = 0;
   const texts: Array<{ input: Input; text: string }> = [];
   for (const { id: input, pins } of files) {
-    const text = applyEdits(input.text, pins.map((p) => p.edit));
+    const text = applyEdits(
+      input.text,
+      pins.map((p) => p.edit),
+    );
     if (text === input.text) continue;
     pinned += pins.length;
     repinned += pins.filter((p) => p.site.ref.digest !== null).length;

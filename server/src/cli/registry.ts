@@ -58,7 +58,8 @@ function caFileEntry(entry: string, cwd: string): [string, string] {
   const equals = entry.indexOf('=');
   const host = entry.slice(0, Math.max(equals, 0)).trim().toLowerCase();
   const path = entry.slice(equals + 1);
-  if (equals <= 0 || host === '' || path === '') throw new CliError(`--ca-file expects HOST=PATH, for example registry.example.com:5000=ca.pem (got "${entry}").`);
+  if (equals <= 0 || host === '' || path === '')
+    throw new CliError(`--ca-file expects HOST=PATH, for example registry.example.com:5000=ca.pem (got "${entry}").`);
   // The client reads the file when it first talks to that host; a relative path means the one the user sees.
   return [host, resolve(cwd, path)];
 }

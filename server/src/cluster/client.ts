@@ -72,7 +72,10 @@ function selectContext(options: ClusterOptions): Selected {
   const files = config.files.join(', ');
   const name = options.context ?? config.currentContext;
   if (name === null) {
-    throw new ClusterError(`The kubeconfig (${files}) sets no current context: choose one of ${config.contexts.map((c) => `"${c.name}"`).join(', ')}.`, 'no-context');
+    throw new ClusterError(
+      `The kubeconfig (${files}) sets no current context: choose one of ${config.contexts.map((c) => `"${c.name}"`).join(', ')}.`,
+      'no-context',
+    );
   }
   const info = config.contexts.find((c) => c.name === name);
   const entry = config.entries.contexts.find((c) => c.name === name);
@@ -248,7 +251,11 @@ class KubeCluster implements Cluster {
     const { path, action } = await this.locate(ref, 'patch');
     const query: Record<string, string> = { fieldManager: options.fieldManager };
     if (options.dryRun) query.dryRun = 'All';
-    return (await this.send(HttpMethod.PATCH, path, action, { query, contentType: 'application/strategic-merge-patch+json', body: JSON.stringify(patch) })) as KubeObject;
+    return (await this.send(HttpMethod.PATCH, path, action, {
+      query,
+      contentType: 'application/strategic-merge-patch+json',
+      body: JSON.stringify(patch),
+    })) as KubeObject;
   }
 
   async scale(ref: ObjectRef, replicas: number, options: PatchOptions): Promise<void> {

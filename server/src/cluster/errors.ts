@@ -104,7 +104,8 @@ export function statusError(code: number, body: string, action: RequestAction, t
   switch (code) {
     case 401:
       return new ClusterError(
-        `The API server ${target.server} (context "${target.context}") did not accept the credentials of kubeconfig user "${target.user}" (401 Unauthorized): log in again or refresh the token.`,
+        `The API server ${target.server} (context "${target.context}") did not accept the credentials ` +
+          `of kubeconfig user "${target.user}" (401 Unauthorized): log in again or refresh the token.`,
         'unauthorized',
         401,
       );
@@ -145,8 +146,7 @@ export function transportError(error: unknown, target: RequestTarget): unknown {
   const code = (error as { code?: string; errno?: string } | null)?.code ?? (error as { errno?: string } | null)?.errno ?? '';
   const text = error instanceof Error ? error.message : String(error);
   const reason =
-    NETWORK_REASONS[code] ??
-    (/CERT|SELF_SIGNED|TLS|SSL|certificate/i.test(`${code} ${text}`) ? `TLS failed (${code || text})` : text || 'no answer');
+    NETWORK_REASONS[code] ?? (/CERT|SELF_SIGNED|TLS|SSL|certificate/i.test(`${code} ${text}`) ? `TLS failed (${code || text})` : text || 'no answer');
   return new ClusterError(
     `Cannot reach the API server ${target.server} of context "${target.context}": ${reason}${code && !reason.includes(code) ? ` (${code})` : ''}. ` +
       'Check that the cluster is running and that the kubeconfig points at it.',

@@ -70,7 +70,10 @@ export function readKubeconfig(sources: KubeconfigSources = {}): Kubeconfig {
   const files = paths.filter((path) => existsSync(path));
   if (files.length === 0) {
     const hint = 'Create one (your cluster tool writes it, for example `kind create cluster`) or set KUBECONFIG.';
-    throw new ClusterError(`No kubeconfig found: ${whereLooked(paths, fromEnv)}, and ${paths.length === 1 ? 'it does not exist' : 'none of them exists'}. ${hint}`, 'no-kubeconfig');
+    throw new ClusterError(
+      `No kubeconfig found: ${whereLooked(paths, fromEnv)}, and ${paths.length === 1 ? 'it does not exist' : 'none of them exists'}. ${hint}`,
+      'no-kubeconfig',
+    );
   }
   const configs = files.map(parseFile);
   const clusters = firstByName(configs.map((c) => c.clusters));

@@ -100,16 +100,7 @@ export interface Cluster {
   watch(ref: ObjectRef, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void>;
 }
 
-export type ClusterErrorCode =
-  | 'no-kubeconfig'
-  | 'no-context'
-  | 'unreachable'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not-found'
-  | 'conflict'
-  | 'invalid'
-  | 'failed';
+export type ClusterErrorCode = 'no-kubeconfig' | 'no-context' | 'unreachable' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'invalid' | 'failed';
 
 /** A field another manager owns, from a 409 apply conflict. */
 export interface FieldConflict {

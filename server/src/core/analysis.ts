@@ -76,7 +76,11 @@ function analyzeDocument(source: string, kustomizationFile: boolean): DocumentAn
 }
 
 /** Shared by every document with nothing to report, which in a large file is a third of them. */
-const NOTHING_FAST: DocumentAnalysis = Object.freeze({ fields: locateImageFields(null, { kustomizationFile: false, maxContainers: 0 }), findings: Object.freeze([]), parser: 'fast' });
+const NOTHING_FAST: DocumentAnalysis = Object.freeze({
+  fields: locateImageFields(null, { kustomizationFile: false, maxContainers: 0 }),
+  findings: Object.freeze([]),
+  parser: 'fast',
+});
 const NOTHING_SLOW: DocumentAnalysis = Object.freeze({ ...NOTHING_FAST, parser: 'slow' });
 
 /** A NUL in the first 8 KiB means binary content: YAML forbids it, and no manifest has one. */

@@ -51,7 +51,9 @@ function strings(value: unknown): string[] {
 }
 
 function stringRecord(value: unknown): Record<string, string> {
-  const entries = Object.entries(record(value)).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== '' && entry[1] !== '');
+  const entries = Object.entries(record(value)).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== '' && entry[1] !== '',
+  );
   return Object.fromEntries(entries);
 }
 

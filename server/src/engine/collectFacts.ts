@@ -71,7 +71,8 @@ function errorLike(error: unknown): ErrorLike | null {
   return error as ErrorLike;
 }
 
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly answer: ManifestAnswer | null; readonly problem: RegistryProblem | null };
+type Outcome<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly answer: ManifestAnswer | null; readonly problem: RegistryProblem | null };
 
 const PROBLEM_KINDS: Partial<Record<RegistryErrorCode, RegistryProblemKind>> = {
   UNAUTHORIZED: 'unauthorized',
@@ -99,7 +100,8 @@ const UNUSABLE_ANSWER = new Set<RegistryErrorCode>(['INVALID_RESPONSE', 'TOO_LAR
  */
 function reasonOf(kind: RegistryProblemKind, registry: string, error: ErrorLike): string {
   const message = error.message.replace(/\s+$/, '').replace(/\.$/, '');
-  if (UNUSABLE_ANSWER.has(error.code)) return message.startsWith(`${registry} sent `) ? `${message}.` : `${registry} sent an answer that cannot be used: ${message}.`;
+  if (UNUSABLE_ANSWER.has(error.code))
+    return message.startsWith(`${registry} sent `) ? `${message}.` : `${registry} sent an answer that cannot be used: ${message}.`;
   switch (kind) {
     case 'unauthorized':
       return `${registry} refused access: ${message}${message.includes('tried ') ? '' : ` (tried ${error.triedCredentials ?? 'anonymous'})`}.`;
@@ -116,7 +118,8 @@ function reasonOf(kind: RegistryProblemKind, registry: string, error: ErrorLike)
 function classify(registry: string, error: unknown): Outcome<never> {
   const known = errorLike(error);
   if (!known || known.code === 'ABORTED' || known.code === 'NAME_INVALID' || known.code === 'TAG_INVALID') return { ok: false, answer: null, problem: null };
-  if (known.code === 'MANIFEST_UNKNOWN' || known.code === 'BLOB_UNKNOWN') return { ok: false, answer: { status: 'not-found', unknown: 'manifest' }, problem: null };
+  if (known.code === 'MANIFEST_UNKNOWN' || known.code === 'BLOB_UNKNOWN')
+    return { ok: false, answer: { status: 'not-found', unknown: 'manifest' }, problem: null };
   if (known.code === 'NAME_UNKNOWN') return { ok: false, answer: { status: 'not-found', unknown: 'repository' }, problem: null };
   const kind = PROBLEM_KINDS[known.code] ?? 'unreachable';
   return { ok: false, answer: { status: 'failed', problem: kind }, problem: { kind, reason: reasonOf(kind, known.registry ?? registry, known) } };
@@ -173,7 +176,10 @@ export async function collectFacts(queries: readonly ManifestQuery[], client: Re
     const index = jobs.length;
     jobs.push(async () => {
       const outcome = await attempt(query.registry, () =>
-        client.getManifest({ registry: query.registry, path: query.path, reference: query.reference }, { detail: options.detail ?? 'platforms', signal, fresh: options.fresh }),
+        client.getManifest(
+          { registry: query.registry, path: query.path, reference: query.reference },
+          { detail: options.detail ?? 'platforms', signal, fresh: options.fresh },
+        ),
       );
       if (outcome.ok) manifests.set(query.key, toManifestFound(outcome.value));
       else {
@@ -185,7 +191,9 @@ export async function collectFacts(queries: readonly ManifestQuery[], client: Re
   for (const repository of uniqueByKey(options.tags ?? [])) {
     const index = jobs.length;
     jobs.push(async () => {
-      const outcome = await attempt(repository.registry, () => client.listTags({ registry: repository.registry, path: repository.path }, { signal, fresh: options.fresh }));
+      const outcome = await attempt(repository.registry, () =>
+        client.listTags({ registry: repository.registry, path: repository.path }, { signal, fresh: options.fresh }),
+      );
       if (outcome.ok) tags.set(repository.key, { tags: [...outcome.value.tags], stale: outcome.value.stale });
       else if (outcome.problem) found[index] = { registry: repository.registry, problem: outcome.problem };
     });
@@ -195,16 +203,27 @@ export async function collectFacts(queries: readonly ManifestQuery[], client: Re
   for (const entry of found) if (entry && !problems.has(entry.registry)) problems.set(entry.registry, entry.problem);
   if (options.listTagsOfMissing) {
     const missing = uniqueByKey(queries).filter((q) => !q.reference.includes(':') && manifests.get(q.key)?.status === 'not-found');
-    const repositories = uniqueByKey(missing.map((q) => ({ key: `${q.registry}/${q.path}`, registry: q.registry, path: q.path }))).filter((r) => !tags.has(r.key));
-    await mapLimit(repositories, options.concurrency ?? 8, async (repository) => {
-      const outcome = await attempt(repository.registry, () => client.listTags({ registry: repository.registry, path: repository.path }, { signal, fresh: options.fresh }));
-      if (outcome.ok) tags.set(repository.key, { tags: [...outcome.value.tags], stale: outcome.value.stale });
-      else if (outcome.answer?.status === 'not-found' && outcome.answer.unknown === 'repository') {
-        for (const query of missing) if (`${query.registry}/${query.path}` === repository.key) manifests.set(query.key, outcome.answer);
-      }
-    }, signal);
+    const repositories = uniqueByKey(missing.map((q) => ({ key: `${q.registry}/${q.path}`, registry: q.registry, path: q.path }))).filter(
+      (r) => !tags.has(r.key),
+    );
+    await mapLimit(
+      repositories,
+      options.concurrency ?? 8,
+      async (repository) => {
+        const outcome = await attempt(repository.registry, () =>
+          client.listTags({ registry: repository.registry, path: repository.path }, { signal, fresh: options.fresh }),
+        );
+        if (outcome.ok) tags.set(repository.key, { tags: [...outcome.value.tags], stale: outcome.value.stale });
+        else if (outcome.answer?.status === 'not-found' && outcome.answer.unknown === 'repository') {
+          for (const query of missing) if (`${query.registry}/${query.path}` === repository.key) manifests.set(query.key, outcome.answer);
+        }
+      },
+      signal,
+    );
   }
-  const anonymous = options.anonymousPull ? (await collectAnonymousPull(options.anonymousPull, { manifests, tags, problems, anonymous: new Map() }, client, options)).anonymous : new Map();
+  const anonymous = options.anonymousPull
+    ? (await collectAnonymousPull(options.anonymousPull, { manifests, tags, problems, anonymous: new Map() }, client, options)).anonymous
+    : new Map();
   return { manifests, tags, problems, anonymous };
 }
 
@@ -227,7 +246,9 @@ export async function collectAnonymousPull(
     probes,
     options.concurrency ?? 8,
     async (query) => {
-      const outcome = await attempt(query.registry, () => client.requiresAuth({ registry: query.registry, path: query.path, reference: query.reference }, { signal: options.signal, fresh: options.fresh }));
+      const outcome = await attempt(query.registry, () =>
+        client.requiresAuth({ registry: query.registry, path: query.path, reference: query.reference }, { signal: options.signal, fresh: options.fresh }),
+      );
       if (outcome.ok) anonymous.set(query.key, { allowed: !outcome.value.required, stale: outcome.value.stale });
     },
     options.signal,
@@ -236,6 +257,10 @@ export async function collectAnonymousPull(
 }
 
 /** The tags of one repository, for completion; a failure leaves only the registry's problem. */
-export function collectTags(repository: RepositoryQuery, client: RegistryClient, options: Omit<CollectOptions, 'tags' | 'detail'> = {}): Promise<RegistryFacts> {
+export function collectTags(
+  repository: RepositoryQuery,
+  client: RegistryClient,
+  options: Omit<CollectOptions, 'tags' | 'detail'> = {},
+): Promise<RegistryFacts> {
   return collectFacts([], client, { ...options, tags: [repository] });
 }

@@ -14,7 +14,17 @@ export type { FromLine } from './build/dockerfiles';
 export { pushedPinEdits, pushImage } from './build/push';
 export type { PushedImage, PushImageOptions } from './build/push';
 export { applyObjects, asClusterError, DEFAULT_FIELD_MANAGER, fieldManagerOrDefault, normalizedYaml, placeObject, tallyApply } from './cluster/apply';
-export type { AppliedObject, ApplyFlowOptions, ApplyOutcome, ApplyPrompts, ApplyReport, ApplyTally, ChangeAction, ObjectChange, RefusedObject } from './cluster/apply';
+export type {
+  AppliedObject,
+  ApplyFlowOptions,
+  ApplyOutcome,
+  ApplyPrompts,
+  ApplyReport,
+  ApplyTally,
+  ChangeAction,
+  ObjectChange,
+  RefusedObject,
+} from './cluster/apply';
 export { displayName, manifestObjects, refOf } from './cluster/objects';
 export type { ManifestObject } from './cluster/objects';
 export { hasRolloutStatus, rolloutStatus } from './cluster/rolloutStatus';

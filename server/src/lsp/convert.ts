@@ -2,14 +2,7 @@
  * Converts the core's plain values (absolute UTF-16 offsets, markdown strings) to LSP types and
  * back. This is the only place that knows both shapes; handlers call it and nothing else converts.
  */
-import {
-  CodeActionKind,
-  CompletionItemKind,
-  DiagnosticSeverity,
-  DiagnosticTag,
-  MarkupKind,
-  TextDocumentEdit,
-} from 'vscode-languageserver/node';
+import { CodeActionKind, CompletionItemKind, DiagnosticSeverity, DiagnosticTag, MarkupKind, TextDocumentEdit } from 'vscode-languageserver/node';
 import type * as lsp from 'vscode-languageserver/node';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -112,7 +105,8 @@ export interface EditTarget extends PositionMap {
 export function toCodeAction(action: CodeAction, target: EditTarget, context: readonly lsp.Diagnostic[], documentChanges: boolean): lsp.CodeAction {
   const edits = action.edits.map((edit) => toTextEdit(edit, target));
   const fixed = context.filter((diagnostic) => {
-    if ((diagnostic.source !== DIAGNOSTIC_SOURCE && diagnostic.source !== REGISTRY_SOURCE) || !action.fixes.some((code) => code === diagnostic.code)) return false;
+    if ((diagnostic.source !== DIAGNOSTIC_SOURCE && diagnostic.source !== REGISTRY_SOURCE) || !action.fixes.some((code) => code === diagnostic.code))
+      return false;
     const span = toOffsets(target, diagnostic.range);
     return action.edits.some((edit) => edit.start <= span.end && span.start <= edit.end);
   });
@@ -137,7 +131,14 @@ export interface FileEdits extends PositionMap {
 /** One WorkspaceEdit over many files, as documentChanges when the client supports them. */
 export function toWorkspaceEdit(files: readonly FileEdits[], documentChanges: boolean): lsp.WorkspaceEdit {
   if (documentChanges) {
-    return { documentChanges: files.map((file) => TextDocumentEdit.create({ uri: file.uri, version: file.version }, file.edits.map((edit) => toTextEdit(edit, file)))) };
+    return {
+      documentChanges: files.map((file) =>
+        TextDocumentEdit.create(
+          { uri: file.uri, version: file.version },
+          file.edits.map((edit) => toTextEdit(edit, file)),
+        ),
+      ),
+    };
   }
   return { changes: Object.fromEntries(files.map((file) => [file.uri, file.edits.map((edit) => toTextEdit(edit, file))])) };
 }

@@ -77,7 +77,8 @@ export class RegistryService {
     const current = this.running.get(uri);
     if (!fresh && current?.keys === keys) return current.done;
     this.abort(uri);
-    if (all.length > queries.length) this.options.log(`${uri} names ${all.length} different images; only the first ${queries.length} are checked against their registries.`);
+    if (all.length > queries.length)
+      this.options.log(`${uri} names ${all.length} different images; only the first ${queries.length} are checked against their registries.`);
     const controller = new AbortController();
     const client = this.clientFor(settings);
     const done = collectFacts(queries, client, { signal: controller.signal, fresh, listTagsOfMissing: true, anonymousPull }).then(

@@ -6,12 +6,7 @@
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import type { CancellationToken, RemoteConsole } from 'vscode-languageserver/node';
 
-export type RunSafe = <T>(
-  label: string,
-  token: CancellationToken,
-  fallback: T,
-  work: () => T | Promise<T>,
-) => Promise<T | ResponseError<void>>;
+export type RunSafe = <T>(label: string, token: CancellationToken, fallback: T, work: () => T | Promise<T>) => Promise<T | ResponseError<void>>;
 
 function formatError(label: string, error: unknown): string {
   if (error instanceof Error) return `${label} failed: ${error.message}\n${error.stack ?? ''}`;

@@ -13,7 +13,13 @@ import { allowsPlainHttp } from './hosts';
 import type { HttpResponse } from './http';
 
 /** Sends one token request (the transport's exchange with redirects, retries and limits). */
-export type TokenExchange = (request: { url: URL; method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<HttpResponse>;
+export type TokenExchange = (request: {
+  url: URL;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}) => Promise<HttpResponse>;
 
 export interface TokenContext {
   readonly registry: string;

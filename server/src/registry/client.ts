@@ -145,7 +145,12 @@ export class HttpRegistryClient implements RegistryClient {
     const reference = checkReference(ref.reference, repo.registry);
     const detail = options.detail ?? 'manifest';
     const key = `manifest|${repo.registry}/${repo.path}|${reference}|${detail}|${options.fresh === true}`;
-    return this.flights.run(key, (signal) => this.resolve(repo, reference, detail, options.fresh === true, signal), options.signal, () => cancelled(repo.registry));
+    return this.flights.run(
+      key,
+      (signal) => this.resolve(repo, reference, detail, options.fresh === true, signal),
+      options.signal,
+      () => cancelled(repo.registry),
+    );
   }
 
   /**
@@ -239,7 +244,8 @@ export class HttpRegistryClient implements RegistryClient {
     if (detail === 'digest') {
       if (requested || stale || cachedTag) return { digest, mediaType: announced.mediaType ?? '', size: announced.size ?? 0, fromCache: !requested, stale };
       const head = await headOrNothing(this.transport, repo, digest, signal);
-      if (head.mediaType !== undefined || head.digest !== undefined) return { digest, mediaType: head.mediaType ?? '', size: head.size ?? 0, fromCache: false, stale };
+      if (head.mediaType !== undefined || head.digest !== undefined)
+        return { digest, mediaType: head.mediaType ?? '', size: head.size ?? 0, fromCache: false, stale };
       // HEAD is refused here: the GET below answers instead.
     }
     try {
@@ -291,7 +297,14 @@ export class HttpRegistryClient implements RegistryClient {
 
   private async complete(repo: RepositoryName, parsed: ParsedManifest, detail: ManifestDetail, signal: AbortSignal): Promise<StoredManifest> {
     if (parsed.kind === 'image') {
-      const base = { digest: parsed.digest, mediaType: parsed.mediaType, size: parsed.size, isIndex: false, totalSize: parsed.totalSize, configMediaType: parsed.config.mediaType };
+      const base = {
+        digest: parsed.digest,
+        mediaType: parsed.mediaType,
+        size: parsed.size,
+        isIndex: false,
+        totalSize: parsed.totalSize,
+        configMediaType: parsed.config.mediaType,
+      };
       if (LEVEL[detail] < LEVEL.manifest || !isImageConfig(parsed.config.mediaType)) return base;
       return { ...base, ...(await fetchImageConfig(this.transport, repo, parsed.config, signal)) };
     }
@@ -301,7 +314,11 @@ export class HttpRegistryClient implements RegistryClient {
       platforms = parsed.platforms.map((platform) => {
         const child = children.get(platform.digest);
         if (child === undefined) return platform;
-        return { ...platform, ...(child.totalSize === undefined ? {} : { totalSize: child.totalSize }), ...(child.created === undefined ? {} : { created: child.created }) };
+        return {
+          ...platform,
+          ...(child.totalSize === undefined ? {} : { totalSize: child.totalSize }),
+          ...(child.created === undefined ? {} : { created: child.created }),
+        };
       });
     }
     return { digest: parsed.digest, mediaType: parsed.mediaType, size: parsed.size, isIndex: true, platforms };
@@ -321,7 +338,12 @@ const CHILD_CONCURRENCY = 4;
  * A 404 is MANIFEST_UNKNOWN: distribution answers that even for a repository that does not exist (only the tag
  * list says NAME_UNKNOWN), so a GET would tell no more.
  */
-async function headOrNothing(transport: Transport, repo: RepositoryName, reference: string, signal: AbortSignal): Promise<{ digest?: string; mediaType?: string; size?: number }> {
+async function headOrNothing(
+  transport: Transport,
+  repo: RepositoryName,
+  reference: string,
+  signal: AbortSignal,
+): Promise<{ digest?: string; mediaType?: string; size?: number }> {
   try {
     return await headManifest(transport, repo, reference, signal);
   } catch (error) {
@@ -337,12 +359,19 @@ function isTemporary(error: unknown): boolean {
 function checkRepository<T extends RepositoryName>(repository: T): T {
   const registry = normalizeRegistry(repository.registry);
   const path = registry === DOCKER_HUB && !repository.path.includes('/') ? `library/${repository.path}` : repository.path;
-  if (!HOST.test(registry)) throw new RegistryError({ code: 'NAME_INVALID', registry, message: `"${registry}" is not a registry host[:port]`, temporary: false });
-  if (!PATH.test(path) || path.length > 255) throw new RegistryError({ code: 'NAME_INVALID', registry, message: `"${path}" is not a repository name`, temporary: false });
+  if (!HOST.test(registry))
+    throw new RegistryError({ code: 'NAME_INVALID', registry, message: `"${registry}" is not a registry host[:port]`, temporary: false });
+  if (!PATH.test(path) || path.length > 255)
+    throw new RegistryError({ code: 'NAME_INVALID', registry, message: `"${path}" is not a repository name`, temporary: false });
   return { ...repository, registry, path };
 }
 
 function checkReference(reference: string, registry: string): string {
   if (isDigest(reference) ? isValidDigest(reference) : isValidTag(reference)) return reference;
-  throw new RegistryError({ code: isDigest(reference) ? 'NAME_INVALID' : 'TAG_INVALID', registry, message: `"${reference}" is neither a tag nor a digest`, temporary: false });
+  throw new RegistryError({
+    code: isDigest(reference) ? 'NAME_INVALID' : 'TAG_INVALID',
+    registry,
+    message: `"${reference}" is neither a tag nor a digest`,
+    temporary: false,
+  });
 }

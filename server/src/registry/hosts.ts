@@ -77,7 +77,10 @@ export function allowsPlainHttp(hostPort: string, insecureRegistries: readonly s
   if (isLoopback(lower)) return true;
   const { host } = splitHostPort(lower);
   return insecureRegistries.some((entry) => {
-    const item = entry.toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+    const item = entry
+      .toLowerCase()
+      .replace(/^https?:\/\//, '')
+      .replace(/\/+$/, '');
     if (item.includes('/')) return inCidr(host, item);
     return item === lower || normalizeRegistry(item) === normalizeRegistry(lower);
   });

@@ -48,7 +48,18 @@ const TLS_CODES = new Set([
 
 /** The most of an error body (status 400 or more) that is read: it is only read for its code and message. */
 export const ERROR_BODY_BYTES = 64 * 1024;
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
 
 /** The first value of a response header (names are lowercase). */
 export function header(response: HttpResponse, name: string): string | undefined {
@@ -92,7 +103,12 @@ function classify(error: unknown, request: HttpRequest, timedOut: boolean): Regi
     return new RegistryError({ code: 'ABORTED', registry: request.registry, message: `${where} was cancelled`, cause: error, temporary: false });
   }
   if (timedOut) {
-    return new RegistryError({ code: 'TIMEOUT', registry: request.registry, message: `${where} got no complete answer within ${request.timeoutMs} ms`, cause: error });
+    return new RegistryError({
+      code: 'TIMEOUT',
+      registry: request.registry,
+      message: `${where} got no complete answer within ${request.timeoutMs} ms`,
+      cause: error,
+    });
   }
   const code = (error as { code?: string }).code ?? '';
   const text = error instanceof Error ? error.message : String(error);
@@ -107,7 +123,13 @@ function classify(error: unknown, request: HttpRequest, timedOut: boolean): Regi
     });
   }
   const temporary = UNREACHABLE_CODES.has(code) || code === '';
-  return new RegistryError({ code: 'UNREACHABLE', registry: request.registry, message: `${request.url.host} is unreachable: ${code || text}`, cause: error, temporary });
+  return new RegistryError({
+    code: 'UNREACHABLE',
+    registry: request.registry,
+    message: `${request.url.host} is unreachable: ${code || text}`,
+    cause: error,
+    temporary,
+  });
 }
 
 /** Sends one request and reads the answer; never follows redirects. */

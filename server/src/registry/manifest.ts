@@ -38,7 +38,14 @@ export interface Descriptor {
 
 export type ParsedManifest =
   | { readonly kind: 'index'; readonly digest: string; readonly mediaType: string; readonly size: number; readonly platforms: PlatformInfo[] }
-  | { readonly kind: 'image'; readonly digest: string; readonly mediaType: string; readonly size: number; readonly config: Descriptor; readonly totalSize: number };
+  | {
+      readonly kind: 'image';
+      readonly digest: string;
+      readonly mediaType: string;
+      readonly size: number;
+      readonly config: Descriptor;
+      readonly totalSize: number;
+    };
 
 export interface ImageConfigFacts {
   readonly created?: string;
@@ -56,14 +63,20 @@ export function isDigest(reference: string): boolean {
 export function digestOf(bytes: Uint8Array, like: string, registry: string): string {
   const algorithm = like.slice(0, like.indexOf(':'));
   const nodeName = ALGORITHMS[algorithm];
-  if (nodeName === undefined) throw new RegistryError({ code: 'UNSUPPORTED', registry, message: `the digest algorithm "${algorithm}" is not supported`, temporary: false });
+  if (nodeName === undefined)
+    throw new RegistryError({ code: 'UNSUPPORTED', registry, message: `the digest algorithm "${algorithm}" is not supported`, temporary: false });
   return `${algorithm}:${createHash(nodeName).update(bytes).digest('hex')}`;
 }
 
 export function verifyDigest(bytes: Uint8Array, expected: string, registry: string, what: string): void {
   const actual = digestOf(bytes, expected, registry);
   if (actual !== expected) {
-    throw new RegistryError({ code: 'DIGEST_MISMATCH', registry, message: `${what} should have digest ${expected} but its bytes hash to ${actual}`, temporary: false });
+    throw new RegistryError({
+      code: 'DIGEST_MISMATCH',
+      registry,
+      message: `${what} should have digest ${expected} but its bytes hash to ${actual}`,
+      temporary: false,
+    });
   }
 }
 
@@ -77,7 +90,8 @@ function asSize(value: unknown): number {
 
 /** Parses verified manifest bytes; `contentType` is the response's Content-Type, used when the body names no media type. */
 export function parseManifest(bytes: Uint8Array, digest: string, contentType: string | undefined, registry: string): ParsedManifest {
-  const invalid = (why: string): RegistryError => new RegistryError({ code: 'INVALID_RESPONSE', registry, message: `the manifest ${digest} ${why}`, temporary: false });
+  const invalid = (why: string): RegistryError =>
+    new RegistryError({ code: 'INVALID_RESPONSE', registry, message: `the manifest ${digest} ${why}`, temporary: false });
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(bytes).toString('utf8'));
@@ -86,10 +100,18 @@ export function parseManifest(bytes: Uint8Array, digest: string, contentType: st
   }
   if (!isRecord(body)) throw invalid('is not a JSON object');
   if (body.schemaVersion === 1) {
-    throw new RegistryError({ code: 'UNSUPPORTED', registry, message: `the manifest ${digest} is Docker schema 1, which is deprecated and not supported`, temporary: false });
+    throw new RegistryError({
+      code: 'UNSUPPORTED',
+      registry,
+      message: `the manifest ${digest} is Docker schema 1, which is deprecated and not supported`,
+      temporary: false,
+    });
   }
   const headerType = contentType?.split(';')[0].trim();
-  const mediaType = asString(body.mediaType) ?? (headerType !== undefined && headerType !== 'application/json' ? headerType : undefined) ?? (Array.isArray(body.manifests) ? OCI_INDEX : OCI_MANIFEST);
+  const mediaType =
+    asString(body.mediaType) ??
+    (headerType !== undefined && headerType !== 'application/json' ? headerType : undefined) ??
+    (Array.isArray(body.manifests) ? OCI_INDEX : OCI_MANIFEST);
   if (mediaType === OCI_INDEX || mediaType === DOCKER_LIST || Array.isArray(body.manifests)) {
     const entries = Array.isArray(body.manifests) ? body.manifests : [];
     if (entries.length > MAX_INDEX_ENTRIES) throw tooLarge(registry, `${MAX_INDEX_ENTRIES} entries`, `the index ${digest}`);
@@ -117,7 +139,14 @@ export function parseManifest(bytes: Uint8Array, digest: string, contentType: st
   const configDigest = requireDigest(config.digest, registry, `the config descriptor of manifest ${digest}`);
   const layers = Array.isArray(body.layers) ? body.layers : [];
   const totalSize = layers.reduce<number>((sum, layer) => sum + asSize(record(layer).size), 0);
-  return { kind: 'image', digest, mediaType, size: bytes.length, config: { mediaType: asString(config.mediaType) ?? '', digest: configDigest, size: asSize(config.size) }, totalSize };
+  return {
+    kind: 'image',
+    digest,
+    mediaType,
+    size: bytes.length,
+    config: { mediaType: asString(config.mediaType) ?? '', digest: configDigest, size: asSize(config.size) },
+    totalSize,
+  };
 }
 
 /** Reads created, labels and platform from image config bytes; fields that are missing or malformed are left out. */
@@ -153,7 +182,17 @@ function describe(repository: RepositoryName, reference: string): string {
 function manifestRequest(repository: RepositoryName, reference: string, method: 'GET' | 'HEAD', maxBodyBytes: number, signal?: AbortSignal): RegistryRequest {
   const { registry, path } = repository;
   const what = describe(repository, reference);
-  return { registry, repository: path, method, target: `/v2/${path}/manifests/${reference}`, accept: MANIFEST_ACCEPT, signal, maxBodyBytes, what, notFound: 'MANIFEST_UNKNOWN' };
+  return {
+    registry,
+    repository: path,
+    method,
+    target: `/v2/${path}/manifests/${reference}`,
+    accept: MANIFEST_ACCEPT,
+    signal,
+    maxBodyBytes,
+    what,
+    notFound: 'MANIFEST_UNKNOWN',
+  };
 }
 
 /** The digest the registry announces in Docker-Content-Digest, checked to be a digest; undefined when absent. */

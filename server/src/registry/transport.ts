@@ -114,7 +114,8 @@ export class Transport {
           // The token may have expired or lack a scope the registry now names: learn the challenge and try once more.
           const fresh = challengeOf(response);
           if (fresh !== undefined) session.challenge = fresh;
-          if (challenge !== undefined && credential !== undefined) this.tokens.invalidate({ registry, challenge, credential, scopes: mergeScopes(scopes, challenge) });
+          if (challenge !== undefined && credential !== undefined)
+            this.tokens.invalidate({ registry, challenge, credential, scopes: mergeScopes(scopes, challenge) });
           retriedAuth = true;
           // Retrying helps when a token was refused or a challenge appeared; wrong Basic credentials stay wrong.
           // An anonymous token that was refused stays refused unless the registry now asks for something else.

@@ -33,7 +33,11 @@ async function dockerDaemonProblem(executable: string, options: DetectOptions): 
   const timeoutMs = options.probeTimeoutMs ?? 5000;
   const where = options.env.DOCKER_HOST ? ` at ${options.env.DOCKER_HOST}` : '';
   try {
-    const version = await (options.runProbe ?? defaultProbe)([executable, 'version', '--format', '{{.Server.Version}}'], options.env, AbortSignal.timeout(timeoutMs));
+    const version = await (options.runProbe ?? defaultProbe)(
+      [executable, 'version', '--format', '{{.Server.Version}}'],
+      options.env,
+      AbortSignal.timeout(timeoutMs),
+    );
     return version.trim() !== '' ? null : `docker is installed but its daemon${where} did not say its version`;
   } catch (error) {
     if (error instanceof ToolError && error.cancelled) return `docker is installed but its daemon${where} did not answer within ${timeoutMs / 1000} s`;

@@ -89,9 +89,7 @@ export function meaningfulLines(lines: readonly string[]): string[] {
   const trimmed = lines.map((line) => line.trimEnd());
   const lastText = lastIndexWhere(trimmed, (line) => line.trim() !== '');
   const blankBefore = lastIndexWhere(trimmed.slice(0, lastText + 1), (line) => line.trim() === '');
-  const paragraph = trimmed
-    .slice(blankBefore + 1, lastText + 1)
-    .filter((line, i, all) => !LOG_CHATTER.test(line) && line !== all[i - 1]);
+  const paragraph = trimmed.slice(blankBefore + 1, lastText + 1).filter((line, i, all) => !LOG_CHATTER.test(line) && line !== all[i - 1]);
   const errorAt = lastIndexWhere(paragraph, (line) => ERROR_START.test(line.trim()));
   return errorAt >= 0 ? paragraph.slice(errorAt) : paragraph.slice(-MESSAGE_LINES);
 }

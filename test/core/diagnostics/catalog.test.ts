@@ -44,7 +44,11 @@ function configurationSection(values: Record<string, unknown>): Record<string, u
 test('every diagnostic code has a setting with the catalog default and summary, and no other code does', () => {
   const settings = contributedSettings();
   const codes = Object.keys(settings).filter((key) => key.startsWith('imageAware.diagnostics.'));
-  assert.deepEqual(codes, DIAGNOSTIC_CODES.map((code) => `imageAware.diagnostics.${code}`), FIX);
+  assert.deepEqual(
+    codes,
+    DIAGNOSTIC_CODES.map((code) => `imageAware.diagnostics.${code}`),
+    FIX,
+  );
   for (const code of DIAGNOSTIC_CODES) {
     const setting = settings[`imageAware.diagnostics.${code}`];
     assert.deepEqual(
@@ -133,5 +137,8 @@ test('package.json contributes the commands the server implements, and every com
   const commands: Array<{ command: string; category: string }> = pkg.contributes.commands;
   const ids = commands.map((c) => c.command);
   for (const serverCommand of ['imageAware.pinWorkspace', 'imageAware.refreshRegistry']) assert.ok(ids.includes(serverCommand), serverCommand);
-  assert.deepEqual(commands.filter((c) => c.category !== 'Image Aware'), []);
+  assert.deepEqual(
+    commands.filter((c) => c.category !== 'Image Aware'),
+    [],
+  );
 });

@@ -28,10 +28,12 @@ function check(input: string, expected: Expected): void {
 
 const container = (image: string, more = ''): string => pod(`    - name: app\n      image: ${image}\n${more}`);
 const LOWERCASE = (component: string): string => `Repository name must be lowercase: "${component}" has uppercase letters.`;
-const NOT_PINNED = (image: string, tag: string): string => `"${image}" is not pinned to a digest: if tag "${tag}" is pushed again, new pods run different bytes.`;
+const NOT_PINNED = (image: string, tag: string): string =>
+  `"${image}" is not pinned to a digest: if tag "${tag}" is pushed again, new pods run different bytes.`;
 const LATEST = `":latest" moves with every push, so nodes can run different images; use a version tag or pin a digest.`;
 const DIGEST_WITH_LATEST = `The digest already pins this image, but ":latest" makes Kubernetes default imagePullPolicy to Always, so every pod start asks the registry. Drop ":latest".`;
-const MISSING = (label: string, kind = 'Pod'): string => `${label} has no image; the API server rejects a ${kind} whose container has none (fine only in a patch).`;
+const MISSING = (label: string, kind = 'Pod'): string =>
+  `${label} has no image; the API server rejects a ${kind} whose container has none (fine only in a patch).`;
 const BAD_POLICY = (value: string, near?: string): string =>
   `imagePullPolicy "${value}" is not one of Always, IfNotPresent, Never; the API server rejects it.${near ? ` Did you mean "${near}"? The value is case-sensitive.` : ''}`;
 const REDUNDANT = (policy: string, image: string): string => `imagePullPolicy ${policy} is what Kubernetes defaults to for "${image}"; the line can go.`;
@@ -57,26 +59,49 @@ const cases: Record<string, [string, Expected]> = {
   ],
   'inside double quotes the span maps past the quote': [container('"ghcr.io/acme/«Web»:1"'), [['invalid-reference', LOWERCASE('Web')]]],
   'inside single quotes the span maps past the quote': [container("'ghcr.io/acme/«Web»:1'"), [['invalid-reference', LOWERCASE('Web')]]],
-  'a short digest inside double quotes': [container('"nginx:1@sha256:«12»"'), [['invalid-reference', 'Digest "sha256:12" has 2 hex characters; sha256 needs exactly 64.']]],
+  'a short digest inside double quotes': [
+    container('"nginx:1@sha256:«12»"'),
+    [['invalid-reference', 'Digest "sha256:12" has 2 hex characters; sha256 needs exactly 64.']],
+  ],
   'an escape in double quotes makes the whole scalar the span': [container('«"Ngin\\x78:1"»'), [['invalid-reference', LOWERCASE('Nginx')]]],
   "a doubled '' in single quotes makes the whole scalar the span": [
     container("«'ex.com/it''s:1'»"),
-    [['invalid-reference', `Path component "it's" contains "'"; a path component may contain only lowercase letters, digits and the separators ".", "_", "__" or "-", and must start and end with a letter or digit.`]],
+    [
+      [
+        'invalid-reference',
+        `Path component "it's" contains "'"; a path component may contain only lowercase letters, digits and the separators ".", "_", "__" or "-", and must start and end with a letter or digit.`,
+      ],
+    ],
   ],
   'in a flow mapping': [pod('    - {name: app, image: «Nginx»}\n'), [['invalid-reference', LOWERCASE('Nginx')]]],
 
   // Tags and digests.
   'no tag: implicit latest': [
     container('«nginx»'),
-    [['implicit-latest', `"nginx" has no tag, so it means "nginx:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`]],
+    [
+      [
+        'implicit-latest',
+        `"nginx" has no tag, so it means "nginx:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`,
+      ],
+    ],
   ],
   'no tag on another registry': [
     container('«ghcr.io/acme/web»'),
-    [['implicit-latest', `"ghcr.io/acme/web" has no tag, so it means "ghcr.io/acme/web:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`]],
+    [
+      [
+        'implicit-latest',
+        `"ghcr.io/acme/web" has no tag, so it means "ghcr.io/acme/web:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`,
+      ],
+    ],
   ],
   'no tag, registry with a port': [
     container('«localhost:5000/web»'),
-    [['implicit-latest', `"localhost:5000/web" has no tag, so it means "localhost:5000/web:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`]],
+    [
+      [
+        'implicit-latest',
+        `"localhost:5000/web" has no tag, so it means "localhost:5000/web:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`,
+      ],
+    ],
   ],
   ':latest marks the tag only': [container('nginx:«latest»'), [['latest-tag', LATEST]]],
   ':latest inside single quotes': [container("'nginx:«latest»'"), [['latest-tag', LATEST]]],
@@ -88,10 +113,19 @@ const cases: Record<string, [string, Expected]> = {
   'digest only: nothing to say': [container(`ghcr.io/acme/web@${DIGEST}`), []],
 
   // imagePullPolicy.
-  'lowercase policy: did you mean': [container(`nginx@${DIGEST}`, '      imagePullPolicy: «always»\n'), [['invalid-pull-policy', BAD_POLICY('always', 'Always')]]],
-  'all-lowercase IfNotPresent': [container(`nginx@${DIGEST}`, '      imagePullPolicy: «ifnotpresent»\n'), [['invalid-pull-policy', BAD_POLICY('ifnotpresent', 'IfNotPresent')]]],
+  'lowercase policy: did you mean': [
+    container(`nginx@${DIGEST}`, '      imagePullPolicy: «always»\n'),
+    [['invalid-pull-policy', BAD_POLICY('always', 'Always')]],
+  ],
+  'all-lowercase IfNotPresent': [
+    container(`nginx@${DIGEST}`, '      imagePullPolicy: «ifnotpresent»\n'),
+    [['invalid-pull-policy', BAD_POLICY('ifnotpresent', 'IfNotPresent')]],
+  ],
   'quoted NEVER': [container(`nginx@${DIGEST}`, '      imagePullPolicy: «"NEVER"»\n'), [['invalid-pull-policy', BAD_POLICY('NEVER', 'Never')]]],
-  'an unknown policy has no suggestion': [container(`nginx@${DIGEST}`, '      imagePullPolicy: «Sometimes»\n'), [['invalid-pull-policy', BAD_POLICY('Sometimes')]]],
+  'an unknown policy has no suggestion': [
+    container(`nginx@${DIGEST}`, '      imagePullPolicy: «Sometimes»\n'),
+    [['invalid-pull-policy', BAD_POLICY('Sometimes')]],
+  ],
   'an empty policy is defaulted, not invalid': [container(`nginx@${DIGEST}`, '      imagePullPolicy: ""\n'), []],
   'IfNotPresent for a version tag is redundant': [
     container('«nginx:1.25»', '      imagePullPolicy: «IfNotPresent»\n'),
@@ -103,7 +137,10 @@ const cases: Record<string, [string, Expected]> = {
   'Always for no tag is redundant': [
     container('«nginx»', '      imagePullPolicy: «Always»\n'),
     [
-      ['implicit-latest', `"nginx" has no tag, so it means "nginx:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`],
+      [
+        'implicit-latest',
+        `"nginx" has no tag, so it means "nginx:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`,
+      ],
       ['redundant-pull-policy', REDUNDANT('Always', 'nginx')],
     ],
   ],
@@ -114,7 +151,10 @@ const cases: Record<string, [string, Expected]> = {
       ['redundant-pull-policy', REDUNDANT('Always', `nginx:latest@${DIGEST}`)],
     ],
   ],
-  'IfNotPresent for digest only is redundant': [container(`nginx@${DIGEST}`, '      imagePullPolicy: «IfNotPresent»\n'), [['redundant-pull-policy', REDUNDANT('IfNotPresent', `nginx@${DIGEST}`)]]],
+  'IfNotPresent for digest only is redundant': [
+    container(`nginx@${DIGEST}`, '      imagePullPolicy: «IfNotPresent»\n'),
+    [['redundant-pull-policy', REDUNDANT('IfNotPresent', `nginx@${DIGEST}`)]],
+  ],
   'a policy that differs from the default is kept': [container(`nginx@${DIGEST}`, '      imagePullPolicy: Always\n'), []],
   'Never is never redundant': [container(`nginx:1@${DIGEST}`, '      imagePullPolicy: Never\n'), []],
   'no redundancy check for an invalid image': [container('«Nginx»:1', '      imagePullPolicy: IfNotPresent\n'), [['invalid-reference', LOWERCASE('Nginx')]]],
@@ -138,7 +178,13 @@ const cases: Record<string, [string, Expected]> = {
     [['image-not-string', 'The image must be a string, but YAML reads this value as a mapping, so the API server rejects the object.']],
   ],
   'initContainers index and the workload kind': [
-    deployment('      - name: a\n        image: busybox:1.36@' + DIGEST + '\n      initContainers:\n      - name: b\n        image: busybox:1.36@' + DIGEST + '\n      - «command»: [sh]\n'),
+    deployment(
+      '      - name: a\n        image: busybox:1.36@' +
+        DIGEST +
+        '\n      initContainers:\n      - name: b\n        image: busybox:1.36@' +
+        DIGEST +
+        '\n      - «command»: [sh]\n',
+    ),
     [['missing-image', MISSING('initContainers[1]', 'Deployment')]],
   ],
   'missing image and an invalid policy': [
@@ -153,7 +199,10 @@ const cases: Record<string, [string, Expected]> = {
   'envsubst ${TAG}': [container('«${IMAGE}»'), [['templated-image', TEMPLATED('Image', '${IMAGE}')]]],
   'Kubernetes $(TAG)': [container('«nginx:$(TAG)»'), [['templated-image', TEMPLATED('Image', 'nginx:$(TAG)')]]],
   'Helm {{ .Values.image }}': [container('«"{{ .Values.image }}"»'), [['templated-image', TEMPLATED('Image', '{{ .Values.image }}')]]],
-  'templated with a policy: no redundancy check': [container('«ghcr.io/acme/web:${TAG}»', '      imagePullPolicy: IfNotPresent\n'), [['templated-image', TEMPLATED('Image', 'ghcr.io/acme/web:${TAG}')]]],
+  'templated with a policy: no redundancy check': [
+    container('«ghcr.io/acme/web:${TAG}»', '      imagePullPolicy: IfNotPresent\n'),
+    [['templated-image', TEMPLATED('Image', 'ghcr.io/acme/web:${TAG}')]],
+  ],
 
   // kustomize images entries.
   'kustomize newTag with a bad character': [
@@ -164,7 +213,10 @@ const cases: Record<string, [string, Expected]> = {
     kustomization('  - name: nginx\n    newTag: «.1»\n'),
     [['invalid-reference', 'newTag ".1" is not a valid tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".']],
   ],
-  'kustomize bad digest': [kustomization('  - name: nginx\n    digest: «sha256:abc»\n'), [['invalid-reference', 'Digest "sha256:abc" has 3 hex characters; sha256 needs exactly 64.']]],
+  'kustomize bad digest': [
+    kustomization('  - name: nginx\n    digest: «sha256:abc»\n'),
+    [['invalid-reference', 'Digest "sha256:abc" has 3 hex characters; sha256 needs exactly 64.']],
+  ],
   'kustomize newTag latest': [
     kustomization('  - name: nginx\n    newTag: «latest»\n'),
     [['latest-tag', 'newTag "latest" moves with every push, so nodes can run different images; use a version tag or a digest.']],
@@ -175,8 +227,14 @@ const cases: Record<string, [string, Expected]> = {
   ],
   'kustomize newTag with a digest is pinned': [kustomization(`  - name: nginx\n    newTag: "1.25"\n    digest: ${DIGEST}\n`), []],
   'kustomize newTag latest with a digest': [kustomization(`  - name: nginx\n    newTag: latest\n    digest: ${DIGEST}\n`), []],
-  'kustomize newName with uppercase': [kustomization(`  - name: web\n    newName: ghcr.io/acme/«Web»\n    digest: ${DIGEST}\n`), [['invalid-reference', LOWERCASE('Web')]]],
-  'kustomize templated newName': [kustomization(`  - name: web\n    newName: «ghcr.io/\${ORG}/web»\n    digest: ${DIGEST}\n`), [['templated-image', TEMPLATED('newName', 'ghcr.io/${ORG}/web')]]],
+  'kustomize newName with uppercase': [
+    kustomization(`  - name: web\n    newName: ghcr.io/acme/«Web»\n    digest: ${DIGEST}\n`),
+    [['invalid-reference', LOWERCASE('Web')]],
+  ],
+  'kustomize templated newName': [
+    kustomization(`  - name: web\n    newName: «ghcr.io/\${ORG}/web»\n    digest: ${DIGEST}\n`),
+    [['templated-image', TEMPLATED('newName', 'ghcr.io/${ORG}/web')]],
+  ],
   'kustomize templated newTag and digest are left alone': [kustomization('  - name: web\n    newTag: ${TAG}\n    digest: $(DIGEST)\n'), []],
   'kustomize second entry': [
     kustomization(`  - name: a\n    digest: ${DIGEST}\n  - name: b\n    newTag: «latest»\n`),
@@ -190,7 +248,10 @@ for (const [name, [input, expected]] of Object.entries(cases)) {
 
 test('imageFindings: several containers in one document, in source order', () => {
   check(pod(`    - name: a\n      image: «nginx»\n    - name: b\n      image: redis:«latest»\n    - name: c\n      image: redis@${DIGEST}\n`), [
-    ['implicit-latest', `"nginx" has no tag, so it means "nginx:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`],
+    [
+      'implicit-latest',
+      `"nginx" has no tag, so it means "nginx:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`,
+    ],
     ['latest-tag', LATEST],
   ]);
 });

@@ -68,9 +68,7 @@ test('values YAML reads as a number or boolean (YAML 1.1, as kubectl reads them)
   check(app('«yes»'), [['image-not-string', NOT_STRING('yes', 'boolean')]]);
   check(app('«0x1F»'), [['image-not-string', NOT_STRING('0x1F', 'number')]]);
   // Quoted, the same text is a string: a (strange) image name without a tag.
-  check(app('«"1.0"»'), [
-    ['implicit-latest', IMPLICIT_LATEST('1.0')],
-  ]);
+  check(app('«"1.0"»'), [['implicit-latest', IMPLICIT_LATEST('1.0')]]);
 });
 
 test('values YAML reads as a sequence or mapping are image-not-string, not missing-image', () => {
@@ -83,7 +81,10 @@ test('after a YAML syntax error, a container that may have lost its image to it 
   // `{{ include … }}` inside a container: YAML stops reading the container there, Helm puts the image there.
   const include = deployment('      - name: app\n        {{ include "app.image" . }}\n        ports:\n        - containerPort: 80\n');
   const seen = findingsOf(analyzeText(include));
-  assert.deepEqual(seen.map((f) => [f.code, f.text]), [['yaml-syntax', '{{ include "app.image" . }}']]);
+  assert.deepEqual(
+    seen.map((f) => [f.code, f.text]),
+    [['yaml-syntax', '{{ include "app.image" . }}']],
+  );
   assert.match(seen[0].message, SYNTAX);
   // A container before the error, with another container between them, still gets missing-image.
   const before = deployment(`      - name: a\n      - name: b\n        image: nginx@sha256:${'c'.repeat(64)}\n        {{ include "x" . }}\n`);

@@ -20,7 +20,9 @@ const message = (secret: string): string =>
 function check(input: string, workspace: WorkspaceFacts | null, expected: readonly string[]): void {
   const { text, spans } = marked(input);
   assert.equal(spans.length, expected.length, 'the fixture needs one «…» per expected finding');
-  const findings = analyzeText(text).documents.flatMap((doc) => pullSecretFindings(doc.analysis.fields, workspace).map((f) => ({ ...f, start: f.start + doc.start, end: f.end + doc.start })));
+  const findings = analyzeText(text).documents.flatMap((doc) =>
+    pullSecretFindings(doc.analysis.fields, workspace).map((f) => ({ ...f, start: f.start + doc.start, end: f.end + doc.start })),
+  );
   assert.deepEqual(
     findings.map((f) => ({ code: f.code, start: f.start, end: f.end, message: f.message })),
     expected.map((secret, i) => ({ code: 'unknown-pull-secret', start: spans[i].start, end: spans[i].end, message: message(secret) })),

@@ -18,9 +18,7 @@ import { checkGolden, goldenNamesOnDisk } from '../../helpers/golden';
 import { analyzeText, crlf, deployment, DIGEST, pod } from '../../helpers/manifests';
 
 type Operation =
-  | { readonly replace: 'image' | 'pullPolicy'; readonly value: string }
-  | { readonly insertPullPolicy: string }
-  | { readonly remove: 'image' | 'pullPolicy' };
+  { readonly replace: 'image' | 'pullPolicy'; readonly value: string } | { readonly insertPullPolicy: string } | { readonly remove: 'image' | 'pullPolicy' };
 
 interface Case {
   readonly input: string;
@@ -77,12 +75,32 @@ const app = (lines: string): string => pod(`    - name: app\n${lines}`);
 
 const cases: Record<string, Case> = {
   // replaceScalar keeps the quoting style.
-  'replace-plain': { input: app('      image: nginx # the web server\n      ports: []\n'), operation: { replace: 'image', value: 'nginx:latest' }, expected: ['nginx', 'nginx:latest'] },
-  'replace-double': { input: app('      image: "nginx:1"\n'), operation: { replace: 'image', value: `nginx:1@${DIGEST}` }, expected: ['"nginx:1"', `"nginx:1@${DIGEST}"`] },
+  'replace-plain': {
+    input: app('      image: nginx # the web server\n      ports: []\n'),
+    operation: { replace: 'image', value: 'nginx:latest' },
+    expected: ['nginx', 'nginx:latest'],
+  },
+  'replace-double': {
+    input: app('      image: "nginx:1"\n'),
+    operation: { replace: 'image', value: `nginx:1@${DIGEST}` },
+    expected: ['"nginx:1"', `"nginx:1@${DIGEST}"`],
+  },
   'replace-double-escapes': { input: app('      image: "nginx"\n'), operation: { replace: 'image', value: 'a"b\\c' }, expected: ['"nginx"', '"a\\"b\\\\c"'] },
-  'replace-single': { input: app("      image: 'nginx:latest'\n"), operation: { replace: 'image', value: "it's:1" }, expected: ["'nginx:latest'", "'it''s:1'"] },
-  'replace-flow': { input: pod('    - {name: app, image: nginx, ports: []}\n'), operation: { replace: 'image', value: 'nginx:1.25' }, expected: ['nginx', 'nginx:1.25'] },
-  'replace-crlf': { input: crlf(app('      image: nginx\n      imagePullPolicy: always\n')), operation: { replace: 'pullPolicy', value: 'Always' }, expected: ['always', 'Always'] },
+  'replace-single': {
+    input: app("      image: 'nginx:latest'\n"),
+    operation: { replace: 'image', value: "it's:1" },
+    expected: ["'nginx:latest'", "'it''s:1'"],
+  },
+  'replace-flow': {
+    input: pod('    - {name: app, image: nginx, ports: []}\n'),
+    operation: { replace: 'image', value: 'nginx:1.25' },
+    expected: ['nginx', 'nginx:1.25'],
+  },
+  'replace-crlf': {
+    input: crlf(app('      image: nginx\n      imagePullPolicy: always\n')),
+    operation: { replace: 'pullPolicy', value: 'Always' },
+    expected: ['always', 'Always'],
+  },
   'replace-block-scalar-keeps-line-break': {
     input: app('      image: >-\n        nginx\n      ports: []\n'),
     operation: { replace: 'image', value: 'nginx:latest' },
@@ -96,20 +114,52 @@ const cases: Record<string, Case> = {
   },
 
   // insertPullPolicy: a new line at the image key's column, or `, key: value` in a flow mapping.
-  'insert-compact-dash': { input: pod('    - image: nginx:1\n      name: app\n'), operation: { insertPullPolicy: 'Never' }, expected: ['', '\n      imagePullPolicy: Never'] },
-  'insert-image-not-first': { input: app('      image: nginx:1\n      ports: []\n'), operation: { insertPullPolicy: 'Always' }, expected: ['', '\n      imagePullPolicy: Always'] },
+  'insert-compact-dash': {
+    input: pod('    - image: nginx:1\n      name: app\n'),
+    operation: { insertPullPolicy: 'Never' },
+    expected: ['', '\n      imagePullPolicy: Never'],
+  },
+  'insert-image-not-first': {
+    input: app('      image: nginx:1\n      ports: []\n'),
+    operation: { insertPullPolicy: 'Always' },
+    expected: ['', '\n      imagePullPolicy: Always'],
+  },
   'insert-kubectl-indent': {
     input: deployment('      - name: app\n        image: nginx:1\n        ports:\n        - containerPort: 80\n'),
     operation: { insertPullPolicy: 'IfNotPresent' },
     expected: ['', '\n        imagePullPolicy: IfNotPresent'],
   },
   'insert-flow': { input: pod('    - {name: app, image: nginx:1}\n'), operation: { insertPullPolicy: 'Never' }, expected: ['', ', imagePullPolicy: Never'] },
-  'insert-flow-image-first': { input: pod('    - {image: "nginx:1", name: app}\n'), operation: { insertPullPolicy: 'Never' }, expected: ['', ', imagePullPolicy: Never'] },
-  'insert-flow-multiline': { input: pod('    - {\n        name: app,\n        image: nginx:1\n      }\n'), operation: { insertPullPolicy: 'Always' }, expected: ['', ', imagePullPolicy: Always'] },
-  'insert-crlf': { input: crlf(app('      image: nginx:1\n      ports: []\n')), operation: { insertPullPolicy: 'Always' }, expected: ['', '\r\n      imagePullPolicy: Always'] },
-  'insert-after-comment': { input: app('      image: nginx:1 # pinned by CI\n      ports: []\n'), operation: { insertPullPolicy: 'Never' }, expected: ['', '\n      imagePullPolicy: Never'] },
-  'insert-double-quoted': { input: app('      image: "nginx:1"\n'), operation: { insertPullPolicy: 'Never' }, expected: ['', '\n      imagePullPolicy: Never'] },
-  'insert-single-quoted': { input: app("      image: 'nginx:1'   # note\n"), operation: { insertPullPolicy: 'Never' }, expected: ['', '\n      imagePullPolicy: Never'] },
+  'insert-flow-image-first': {
+    input: pod('    - {image: "nginx:1", name: app}\n'),
+    operation: { insertPullPolicy: 'Never' },
+    expected: ['', ', imagePullPolicy: Never'],
+  },
+  'insert-flow-multiline': {
+    input: pod('    - {\n        name: app,\n        image: nginx:1\n      }\n'),
+    operation: { insertPullPolicy: 'Always' },
+    expected: ['', ', imagePullPolicy: Always'],
+  },
+  'insert-crlf': {
+    input: crlf(app('      image: nginx:1\n      ports: []\n')),
+    operation: { insertPullPolicy: 'Always' },
+    expected: ['', '\r\n      imagePullPolicy: Always'],
+  },
+  'insert-after-comment': {
+    input: app('      image: nginx:1 # pinned by CI\n      ports: []\n'),
+    operation: { insertPullPolicy: 'Never' },
+    expected: ['', '\n      imagePullPolicy: Never'],
+  },
+  'insert-double-quoted': {
+    input: app('      image: "nginx:1"\n'),
+    operation: { insertPullPolicy: 'Never' },
+    expected: ['', '\n      imagePullPolicy: Never'],
+  },
+  'insert-single-quoted': {
+    input: app("      image: 'nginx:1'   # note\n"),
+    operation: { insertPullPolicy: 'Never' },
+    expected: ['', '\n      imagePullPolicy: Never'],
+  },
   'insert-no-final-newline': { input: app('      image: nginx:1'), operation: { insertPullPolicy: 'Never' }, expected: ['', '\n      imagePullPolicy: Never'] },
   'insert-after-block-scalar': {
     input: app('      image: >-\n        nginx:1\n      ports:\n        - containerPort: 80\n'),
@@ -119,16 +169,36 @@ const cases: Record<string, Case> = {
   'insert-without-image': { input: app('      ports: []\n'), operation: { insertPullPolicy: 'Never' }, expected: null },
 
   // removeEntry: the whole line in block style, the entry and one comma in flow style.
-  'remove-block': { input: app('      image: nginx:1\n      imagePullPolicy: IfNotPresent\n      ports: []\n'), operation: { remove: 'pullPolicy' }, expected: ['      imagePullPolicy: IfNotPresent\n', ''] },
+  'remove-block': {
+    input: app('      image: nginx:1\n      imagePullPolicy: IfNotPresent\n      ports: []\n'),
+    operation: { remove: 'pullPolicy' },
+    expected: ['      imagePullPolicy: IfNotPresent\n', ''],
+  },
   'remove-block-with-comment': {
     input: app('      image: nginx:1\n      imagePullPolicy: IfNotPresent   # as the default\n      ports: []\n'),
     operation: { remove: 'pullPolicy' },
     expected: ['      imagePullPolicy: IfNotPresent   # as the default\n', ''],
   },
-  'remove-block-before-image': { input: app('      imagePullPolicy: IfNotPresent\n      image: nginx:1\n'), operation: { remove: 'pullPolicy' }, expected: ['      imagePullPolicy: IfNotPresent\n', ''] },
-  'remove-flow-first': { input: pod('    - {imagePullPolicy: IfNotPresent, image: nginx:1, name: app}\n'), operation: { remove: 'pullPolicy' }, expected: ['imagePullPolicy: IfNotPresent, ', ''] },
-  'remove-flow-middle': { input: pod('    - {name: app, imagePullPolicy: IfNotPresent, image: nginx:1}\n'), operation: { remove: 'pullPolicy' }, expected: [', imagePullPolicy: IfNotPresent', ''] },
-  'remove-flow-last': { input: pod('    - {name: app, image: nginx:1, imagePullPolicy: IfNotPresent} # keep me\n'), operation: { remove: 'pullPolicy' }, expected: [', imagePullPolicy: IfNotPresent', ''] },
+  'remove-block-before-image': {
+    input: app('      imagePullPolicy: IfNotPresent\n      image: nginx:1\n'),
+    operation: { remove: 'pullPolicy' },
+    expected: ['      imagePullPolicy: IfNotPresent\n', ''],
+  },
+  'remove-flow-first': {
+    input: pod('    - {imagePullPolicy: IfNotPresent, image: nginx:1, name: app}\n'),
+    operation: { remove: 'pullPolicy' },
+    expected: ['imagePullPolicy: IfNotPresent, ', ''],
+  },
+  'remove-flow-middle': {
+    input: pod('    - {name: app, imagePullPolicy: IfNotPresent, image: nginx:1}\n'),
+    operation: { remove: 'pullPolicy' },
+    expected: [', imagePullPolicy: IfNotPresent', ''],
+  },
+  'remove-flow-last': {
+    input: pod('    - {name: app, image: nginx:1, imagePullPolicy: IfNotPresent} # keep me\n'),
+    operation: { remove: 'pullPolicy' },
+    expected: [', imagePullPolicy: IfNotPresent', ''],
+  },
   'remove-flow-multiline-last': {
     input: pod('    - {\n        name: app,\n        image: nginx:1,\n        imagePullPolicy: IfNotPresent\n      }\n'),
     operation: { remove: 'pullPolicy' },
@@ -140,14 +210,26 @@ const cases: Record<string, Case> = {
     expected: ['imagePullPolicy: IfNotPresent,\n        ', ''],
   },
   'remove-flow-only-entry': { input: pod('    - {imagePullPolicy: IfNotPresent}\n'), operation: { remove: 'pullPolicy' }, expected: null },
-  'remove-crlf': { input: crlf(app('      image: nginx:1\n      imagePullPolicy: IfNotPresent\n      ports: []\n')), operation: { remove: 'pullPolicy' }, expected: ['      imagePullPolicy: IfNotPresent\r\n', ''] },
-  'remove-last-line-without-newline': { input: app('      image: nginx:1\n      imagePullPolicy: IfNotPresent'), operation: { remove: 'pullPolicy' }, expected: ['\n      imagePullPolicy: IfNotPresent', ''] },
+  'remove-crlf': {
+    input: crlf(app('      image: nginx:1\n      imagePullPolicy: IfNotPresent\n      ports: []\n')),
+    operation: { remove: 'pullPolicy' },
+    expected: ['      imagePullPolicy: IfNotPresent\r\n', ''],
+  },
+  'remove-last-line-without-newline': {
+    input: app('      image: nginx:1\n      imagePullPolicy: IfNotPresent'),
+    operation: { remove: 'pullPolicy' },
+    expected: ['\n      imagePullPolicy: IfNotPresent', ''],
+  },
   'remove-last-line-without-newline-crlf': {
     input: crlf(app('      image: nginx:1\n      imagePullPolicy: IfNotPresent')),
     operation: { remove: 'pullPolicy' },
     expected: ['\r\n      imagePullPolicy: IfNotPresent', ''],
   },
-  'remove-shares-line-with-dash': { input: pod('    - imagePullPolicy: IfNotPresent\n      image: nginx:1\n'), operation: { remove: 'pullPolicy' }, expected: null },
+  'remove-shares-line-with-dash': {
+    input: pod('    - imagePullPolicy: IfNotPresent\n      image: nginx:1\n'),
+    operation: { remove: 'pullPolicy' },
+    expected: null,
+  },
   'remove-block-scalar-value': {
     input: app('      image: nginx:1\n      imagePullPolicy: >-\n        IfNotPresent\n      ports: []\n'),
     operation: { remove: 'pullPolicy' },

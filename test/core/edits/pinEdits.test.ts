@@ -70,24 +70,49 @@ test('a kustomize entry whose digest: is templated or empty is refused, not give
     const analysis = analyzeText(text, 'kustomization.yaml');
     const { pins, refused } = pinFileEdits(analysis, HONEST, DEFAULT_SETTINGS.pin);
     const reason = 'its "digest:" entry holds no digest to replace (it is empty or templated)';
-    assert.deepEqual(refused.map((r) => [r.site.ref.input, r.refusal.reason]), [['ghcr.io/acme/app:1.0', reason]], digest);
-    assert.equal(applyEdits(text, pins.map((p) => p.edit)), text.replace('newTag: "2"\n', `newTag: "2"\n    digest: ${OTHER_DIGEST}\n`));
+    assert.deepEqual(
+      refused.map((r) => [r.site.ref.input, r.refusal.reason]),
+      [['ghcr.io/acme/app:1.0', reason]],
+      digest,
+    );
+    assert.equal(
+      applyEdits(
+        text,
+        pins.map((p) => p.edit),
+      ),
+      text.replace('newTag: "2"\n', `newTag: "2"\n    digest: ${OTHER_DIGEST}\n`),
+    );
   }
 });
 
-test('a newTag reached through an alias is refused (its digest: would land at the anchor), and the document\'s other pins still go in', () => {
+test("a newTag reached through an alias is refused (its digest: would land at the anchor), and the document's other pins still go in", () => {
   const entries = '  - name: ghcr.io/acme/app\n    newTag: *t\n  - name: ghcr.io/acme/web\n    newTag: "2"\n';
   const text = kustomization(entries).replace('images:\n', 'x-tag: &t "1.0"\nimages:\n');
   const { pins, refused } = pinFileEdits(analyzeText(text, 'kustomization.yaml'), HONEST, DEFAULT_SETTINGS.pin);
-  assert.deepEqual(refused.map((r) => [r.site.ref.input, r.refusal.reason]), [['ghcr.io/acme/app:1.0', 'the edited YAML document would not parse as before']]);
-  assert.equal(applyEdits(text, pins.map((p) => p.edit)), text.replace('newTag: "2"\n', `newTag: "2"\n    digest: ${OTHER_DIGEST}\n`));
+  assert.deepEqual(
+    refused.map((r) => [r.site.ref.input, r.refusal.reason]),
+    [['ghcr.io/acme/app:1.0', 'the edited YAML document would not parse as before']],
+  );
+  assert.equal(
+    applyEdits(
+      text,
+      pins.map((p) => p.edit),
+    ),
+    text.replace('newTag: "2"\n', `newTag: "2"\n    digest: ${OTHER_DIGEST}\n`),
+  );
 });
 
 test('containers sharing one anchored image are pinned by one edit of the anchor', () => {
   const text = pod('    - name: a\n      image: &img ghcr.io/acme/app:1.0\n    - name: b\n      image: *img\n');
   const { pins, refused } = pinFileEdits(analyzeText(text), HONEST, DEFAULT_SETTINGS.pin);
   assert.deepEqual(refused, []);
-  assert.equal(applyEdits(text, pins.map((p) => p.edit)), text.replace('&img ghcr.io/acme/app:1.0', `&img ghcr.io/acme/app:1.0@${DIGEST}`));
+  assert.equal(
+    applyEdits(
+      text,
+      pins.map((p) => p.edit),
+    ),
+    text.replace('&img ghcr.io/acme/app:1.0', `&img ghcr.io/acme/app:1.0@${DIGEST}`),
+  );
 });
 
 function titles(text: string, facts: RegistryFacts, fileName?: string): string[] {
@@ -97,12 +122,16 @@ function titles(text: string, facts: RegistryFacts, fileName?: string): string[]
 
 test('no pin action is offered for an invalid digest or a refused pin; the honest ones are', () => {
   const hostile = registryFacts({ manifests: { 'ghcr.io/acme/app:1.0': found(INJECTED) } });
-  for (const [text, fileName] of Object.values(STYLES)) assert.deepEqual(titles(text, hostile, fileName).filter((t) => t.startsWith('Pin')), []);
+  for (const [text, fileName] of Object.values(STYLES))
+    assert.deepEqual(
+      titles(text, hostile, fileName).filter((t) => t.startsWith('Pin')),
+      [],
+    );
   const templated = kustomization('  - name: ghcr.io/acme/app\n    newTag: "1.0"\n    digest: ${DIGEST}\n  - name: ghcr.io/acme/web\n    newTag: "2"\n');
-  assert.deepEqual(titles(templated, HONEST, 'kustomization.yaml').filter((t) => t.startsWith('Pin')), [
-    `Pin to digest: ${OTHER_DIGEST.slice(0, 19)}… (the digest :2 points to now)`,
-    'Pin all images in file to their digests: 1 image',
-  ]);
+  assert.deepEqual(
+    titles(templated, HONEST, 'kustomization.yaml').filter((t) => t.startsWith('Pin')),
+    [`Pin to digest: ${OTHER_DIGEST.slice(0, 19)}… (the digest :2 points to now)`, 'Pin all images in file to their digests: 1 image'],
+  );
 });
 
 test('a digest another file pins with an algorithm the OCI image spec does not register is not proposed', () => {

@@ -49,7 +49,15 @@ const cases: [string, string, TextEdit[], string][] = [
     ],
     'a<BCd',
   ],
-  ['edits next to each other', 'abcd', [{ start: 2, end: 4, newText: 'D' }, { start: 0, end: 2, newText: 'A' }], 'AD'],
+  [
+    'edits next to each other',
+    'abcd',
+    [
+      { start: 2, end: 4, newText: 'D' },
+      { start: 0, end: 2, newText: 'A' },
+    ],
+    'AD',
+  ],
   ['UTF-16 offsets: after an emoji', 'x😀y', [{ start: 3, end: 4, newText: 'z' }], 'x😀z'],
 ];
 
@@ -57,11 +65,14 @@ for (const [name, text, edits, expected] of cases) {
   test(`applyEdits: ${name}`, () => check(text, edits, expected));
 }
 
-test('applyEdits does not reorder the caller\'s array', () => {
+test("applyEdits does not reorder the caller's array", () => {
   const edits: TextEdit[] = [
     { start: 0, end: 1, newText: 'A' },
     { start: 2, end: 3, newText: 'C' },
   ];
   applyEdits('abc', edits);
-  assert.deepEqual(edits.map((e) => e.newText), ['A', 'C']);
+  assert.deepEqual(
+    edits.map((e) => e.newText),
+    ['A', 'C'],
+  );
 });

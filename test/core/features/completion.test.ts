@@ -71,8 +71,16 @@ const ALL = images(['redis:7', 3], ['nginx:1.25', 2], ['alpine:3.20', 1], ['busy
 
 const cases: Record<string, [string, WorkspaceFacts | null, Expected | null]> = {
   // imagePullPolicy values, the container's default preselected.
-  'policy for a version tag': [pod('    - image: nginx:1\n      imagePullPolicy: |\n'), null, { replaces: '', after: '      imagePullPolicy: ', items: policies('nginx:1', 'IfNotPresent') }],
-  'policy for no tag': [pod('    - image: nginx\n      imagePullPolicy: If|\n'), null, { replaces: 'If', after: '      imagePullPolicy: ', items: policies('nginx', 'Always') }],
+  'policy for a version tag': [
+    pod('    - image: nginx:1\n      imagePullPolicy: |\n'),
+    null,
+    { replaces: '', after: '      imagePullPolicy: ', items: policies('nginx:1', 'IfNotPresent') },
+  ],
+  'policy for no tag': [
+    pod('    - image: nginx\n      imagePullPolicy: If|\n'),
+    null,
+    { replaces: 'If', after: '      imagePullPolicy: ', items: policies('nginx', 'Always') },
+  ],
   'policy replaces the whole word under the cursor': [
     pod('    - image: nginx:latest\n      imagePullPolicy: If|Not # why\n'),
     null,
@@ -83,20 +91,44 @@ const cases: Record<string, [string, WorkspaceFacts | null, Expected | null]> = 
     null,
     { replaces: '', after: '      imagePullPolicy: ', items: policies(`nginx@${DIGEST}`, 'IfNotPresent') },
   ],
-  'policy before the image in the container': [pod('    - imagePullPolicy: |\n      image: nginx\n'), null, { replaces: '', after: '    - imagePullPolicy: ', items: policies('nginx', 'Always') }],
-  'policy without an image: nothing preselected': [pod('    - name: app\n      imagePullPolicy: |\n'), null, { replaces: '', after: '      imagePullPolicy: ', items: policies() }],
-  'policy in double quotes': [pod('    - image: nginx\n      imagePullPolicy: "Al|"\n'), null, { replaces: 'Al', after: '      imagePullPolicy: "', items: policies('nginx', 'Always') }],
-  'policy in a flow mapping': [pod('    - {image: nginx:2, imagePullPolicy: N|}\n'), null, { replaces: 'N', after: '    - {image: nginx:2, imagePullPolicy: ', items: policies('nginx:2', 'IfNotPresent') }],
+  'policy before the image in the container': [
+    pod('    - imagePullPolicy: |\n      image: nginx\n'),
+    null,
+    { replaces: '', after: '    - imagePullPolicy: ', items: policies('nginx', 'Always') },
+  ],
+  'policy without an image: nothing preselected': [
+    pod('    - name: app\n      imagePullPolicy: |\n'),
+    null,
+    { replaces: '', after: '      imagePullPolicy: ', items: policies() },
+  ],
+  'policy in double quotes': [
+    pod('    - image: nginx\n      imagePullPolicy: "Al|"\n'),
+    null,
+    { replaces: 'Al', after: '      imagePullPolicy: "', items: policies('nginx', 'Always') },
+  ],
+  'policy in a flow mapping': [
+    pod('    - {image: nginx:2, imagePullPolicy: N|}\n'),
+    null,
+    { replaces: 'N', after: '    - {image: nginx:2, imagePullPolicy: ', items: policies('nginx:2', 'IfNotPresent') },
+  ],
   'policy of the second container': [
     pod('    - image: nginx\n    - image: nginx:2\n      imagePullPolicy: |\n'),
     null,
     { replaces: '', after: '      imagePullPolicy: ', items: policies('nginx:2', 'IfNotPresent') },
   ],
-  'policy on the last line without a line break': [pod('    - image: nginx:1\n      imagePullPolicy: |'), null, { replaces: '', after: '      imagePullPolicy: ', items: policies('nginx:1', 'IfNotPresent') }],
+  'policy on the last line without a line break': [
+    pod('    - image: nginx:1\n      imagePullPolicy: |'),
+    null,
+    { replaces: '', after: '      imagePullPolicy: ', items: policies('nginx:1', 'IfNotPresent') },
+  ],
 
   // Image names from the workspace, most used first, then by name.
   'image names by use count': [pod('    - name: app\n      image: |\n'), WORKSPACE, { replaces: '', after: '      image: ', items: ALL }],
-  'image names after a prefix (the client filters)': [pod('    - name: app\n      image: red|\n'), WORKSPACE, { replaces: 'red', after: '      image: ', items: ALL }],
+  'image names after a prefix (the client filters)': [
+    pod('    - name: app\n      image: red|\n'),
+    WORKSPACE,
+    { replaces: 'red', after: '      image: ', items: ALL },
+  ],
   'the value under the cursor is replaced whole and not offered': [
     pod('    - name: app\n      image: red|is:6 # old\n'),
     WORKSPACE,
@@ -114,7 +146,11 @@ const cases: Record<string, [string, WorkspaceFacts | null, Expected | null]> = 
   ],
   'nothing known: an empty list': [pod('    - image: |\n'), null, { replaces: '', after: '    - image: ', items: [] }],
   'in a flow mapping': [pod('    - {name: app, image: |}\n'), WORKSPACE, { replaces: '', after: '    - {name: app, image: ', items: ALL }],
-  'in a flow mapping, inside a value': [pod('    - {name: app, image: ngi|nx, ports: []}\n'), WORKSPACE, { replaces: 'nginx', after: '    - {name: app, image: ', items: ALL }],
+  'in a flow mapping, inside a value': [
+    pod('    - {name: app, image: ngi|nx, ports: []}\n'),
+    WORKSPACE,
+    { replaces: 'nginx', after: '    - {name: app, image: ', items: ALL },
+  ],
   'in double quotes': [pod('    - image: "|"\n'), WORKSPACE, { replaces: '', after: '    - image: "', items: ALL }],
   'in single quotes': [pod("    - image: 'bu|sy'\n"), WORKSPACE, { replaces: 'busy', after: "    - image: '", items: ALL }],
   'with a quoted key': [pod('    - "image": |\n'), WORKSPACE, { replaces: '', after: '    - "image": ', items: ALL }],

@@ -30,7 +30,10 @@ interface Options {
 
 type Expected = readonly (readonly [DiagnosticCode, Severity, string | RegExp])[];
 
-function run(input: string, options: Options = {}): { text: string; spans: { start: number; end: number }[]; actual: { code: string; severity: string; start: number; end: number; message: string }[] } {
+function run(
+  input: string,
+  options: Options = {},
+): { text: string; spans: { start: number; end: number }[]; actual: { code: string; severity: string; start: number; end: number; message: string }[] } {
   const { text, spans } = marked(input);
   const base = options.settings ?? DEFAULT_SETTINGS;
   const settings = { ...base, severity: { ...base.severity, ...Object.fromEntries((options.off ?? []).map((code) => [code, 'off'])) } };
@@ -44,7 +47,8 @@ function run(input: string, options: Options = {}): { text: string; spans: { sta
 function check(input: string, expected: Expected, options: Options = {}): void {
   const { text, spans, actual } = run(input, options);
   assert.equal(spans.length, expected.length, 'the fixture needs one «…» per expected diagnostic');
-  const show = (d: { code: string; severity: string; start: number; end: number }): string => `${d.code}/${d.severity} at ${JSON.stringify(text.slice(d.start, d.end))} [${d.start}, ${d.end})`;
+  const show = (d: { code: string; severity: string; start: number; end: number }): string =>
+    `${d.code}/${d.severity} at ${JSON.stringify(text.slice(d.start, d.end))} [${d.start}, ${d.end})`;
   assert.deepEqual(
     actual.map(show),
     expected.map(([code, severity], i) => show({ code, severity, ...spans[i] })),
@@ -62,7 +66,8 @@ function workspace(definedSecrets: string[]): WorkspaceFacts {
 const container = (image: string, more = ''): string => pod(`    - name: app\n      image: ${image}\n${more}`);
 const NOT_PINNED_1 = `"nginx:1" is not pinned to a digest: if tag "1" is pushed again, new pods run different bytes.`;
 const SECRET = `No file in the workspace defines Secret "regcred". If it is not created another way (kubectl create secret docker-registry), pulls from a private registry fail with ErrImagePull.`;
-const SYNTAX = (yamlMessage: string): RegExp => new RegExp(`^YAML syntax error: ${yamlMessage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.? Image fields after this point in the document may be missed\\.$`);
+const SYNTAX = (yamlMessage: string): RegExp =>
+  new RegExp(`^YAML syntax error: ${yamlMessage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.? Image fields after this point in the document may be missed\\.$`);
 
 /** Padding that puts a document past 1 MB without adding image fields. */
 const PADDING = `# ${'x'.repeat(1024 * 1024 + 100_000)}\n`;
@@ -82,14 +87,25 @@ interface Example {
 
 /** One input per code that produces exactly that diagnostic, with default severities. */
 const EXAMPLES: Record<DiagnosticCode, Example> = {
-  'invalid-reference': { input: container('«Nginx»:1'), expected: [['invalid-reference', 'error', 'Repository name must be lowercase: "Nginx" has uppercase letters.']] },
+  'invalid-reference': {
+    input: container('«Nginx»:1'),
+    expected: [['invalid-reference', 'error', 'Repository name must be lowercase: "Nginx" has uppercase letters.']],
+  },
   'image-not-string': {
     input: container('«1.0»'),
-    expected: [['image-not-string', 'error', 'The image must be a string, but YAML reads 1.0 as a number, so the API server rejects the object; quote it: "1.0".']],
+    expected: [
+      ['image-not-string', 'error', 'The image must be a string, but YAML reads 1.0 as a number, so the API server rejects the object; quote it: "1.0".'],
+    ],
   },
   'implicit-latest': {
     input: container('«nginx»', '      imagePullPolicy: IfNotPresent\n'),
-    expected: [['implicit-latest', 'warning', `"nginx" has no tag, so it means "nginx:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`]],
+    expected: [
+      [
+        'implicit-latest',
+        'warning',
+        `"nginx" has no tag, so it means "nginx:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`,
+      ],
+    ],
   },
   'latest-tag': {
     input: container('nginx:«latest»', '      imagePullPolicy: IfNotPresent\n'),
@@ -98,7 +114,13 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
   'not-pinned': { input: container('«nginx:1»'), expected: [['not-pinned', 'hint', NOT_PINNED_1]] },
   'invalid-pull-policy': {
     input: container(`nginx@${DIGEST}`, '      imagePullPolicy: «never»\n'),
-    expected: [['invalid-pull-policy', 'error', 'imagePullPolicy "never" is not one of Always, IfNotPresent, Never; the API server rejects it. Did you mean "Never"? The value is case-sensitive.']],
+    expected: [
+      [
+        'invalid-pull-policy',
+        'error',
+        'imagePullPolicy "never" is not one of Always, IfNotPresent, Never; the API server rejects it. Did you mean "Never"? The value is case-sensitive.',
+      ],
+    ],
   },
   'missing-image': {
     input: pod('    - name: app\n      «image»: ~\n'),
@@ -111,7 +133,11 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
   'digest-with-latest': {
     input: container(`nginx:«latest»@${DIGEST}`),
     expected: [
-      ['digest-with-latest', 'information', 'The digest already pins this image, but ":latest" makes Kubernetes default imagePullPolicy to Always, so every pod start asks the registry. Drop ":latest".'],
+      [
+        'digest-with-latest',
+        'information',
+        'The digest already pins this image, but ":latest" makes Kubernetes default imagePullPolicy to Always, so every pod start asks the registry. Drop ":latest".',
+      ],
     ],
   },
   'unknown-pull-secret': {
@@ -148,8 +174,16 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
   },
   'stale-pin': {
     input: container(`nginx:1.25@«${DIGEST}»`),
-    expected: [['stale-pin', 'warning', '":1.25" now points to sha256:dddddddddddd…, not the pinned sha256:cccccccccccc…: pods keep running the pinned image, which is no longer what ":1.25" means. Update the pin if the new image is wanted.']],
-    options: { facts: registryFacts({ manifests: { 'docker.io/library/nginx:1.25': found(OTHER_DIGEST), [`docker.io/library/nginx@${DIGEST}`]: found(DIGEST) } }) },
+    expected: [
+      [
+        'stale-pin',
+        'warning',
+        '":1.25" now points to sha256:dddddddddddd…, not the pinned sha256:cccccccccccc…: pods keep running the pinned image, which is no longer what ":1.25" means. Update the pin if the new image is wanted.',
+      ],
+    ],
+    options: {
+      facts: registryFacts({ manifests: { 'docker.io/library/nginx:1.25': found(OTHER_DIGEST), [`docker.io/library/nginx@${DIGEST}`]: found(DIGEST) } }),
+    },
   },
   'registry-unreachable': {
     input: container(`«registry.example.com/app@${DIGEST}»`),
@@ -161,7 +195,7 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
       }),
     },
   },
-  'unauthorized': {
+  unauthorized: {
     input: container(`«registry.example.com/app@${DIGEST}»`).replace('  containers:', '  imagePullSecrets:\n    - name: regcred\n  containers:'),
     expected: [['unauthorized', 'information', 'registry.example.com answered 401 UNAUTHORIZED (tried anonymous). This image was not checked.']],
     options: {
@@ -202,7 +236,10 @@ for (const code of DIAGNOSTIC_CODES) {
   test(`${code}: off drops it and nothing else`, () => {
     const settings = parseSettings({ diagnostics: { [code]: 'off' } });
     const { actual } = run(example.input, { ...example.options, settings });
-    assert.deepEqual(actual.map((d) => d.code), example.expected.filter(([c]) => c !== code).map(([c]) => c));
+    assert.deepEqual(
+      actual.map((d) => d.code),
+      example.expected.filter(([c]) => c !== code).map(([c]) => c),
+    );
   });
   test(`${code}: an invalid setting value keeps the default`, () => {
     const settings = parseSettings({ diagnostics: { [code]: 'Warning' } });
@@ -279,9 +316,15 @@ const cases: Record<string, Example> = {
     expected: [['latest-tag', 'warning', 'newTag "latest" moves with every push, so nodes can run different images; use a version tag or a digest.']],
     options: { fileName: 'overlays/prod/kustomization.yaml' },
   },
-  'the same text in another file is not a kustomization': { input: 'images:\n  - name: nginx\n    newTag: latest\n', expected: [], options: { fileName: 'overlays/prod/images.yaml' } },
+  'the same text in another file is not a kustomization': {
+    input: 'images:\n  - name: nginx\n    newTag: latest\n',
+    expected: [],
+    options: { fileName: 'overlays/prod/images.yaml' },
+  },
   'kustomize entries of a Kustomization kind': {
-    input: kustomization(`  - name: a\n    newTag: «v1!»\n  - name: b\n    digest: «sha256:abc»\n  - name: c\n    newTag: «latest»\n  - name: d\n    newTag: «"2.0"»\n`),
+    input: kustomization(
+      `  - name: a\n    newTag: «v1!»\n  - name: b\n    digest: «sha256:abc»\n  - name: c\n    newTag: «latest»\n  - name: d\n    newTag: «"2.0"»\n`,
+    ),
     expected: [
       ['invalid-reference', 'error', 'newTag "v1!" is not a valid tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".'],
       ['invalid-reference', 'error', 'Digest "sha256:abc" has 3 hex characters; sha256 needs exactly 64.'],

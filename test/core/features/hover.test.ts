@@ -16,13 +16,17 @@ function check(input: string, expected: { readonly range: string; readonly markd
     return;
   }
   assert.ok(hover, 'expected a hover');
-  assert.deepEqual({ range: text.slice(hover.start, hover.end), markdown: hover.markdown.split('\n') }, { range: expected.range, markdown: [...expected.markdown] });
+  assert.deepEqual(
+    { range: text.slice(hover.start, hover.end), markdown: hover.markdown.split('\n') },
+    { range: expected.range, markdown: [...expected.markdown] },
+  );
 }
 
 const RULE = '(SetDefaults_Container)';
 const MEANING = {
   Always: 'With Always, the kubelet asks the registry for the current digest on every container start, and pulls when it differs from the local copy.',
-  IfNotPresent: 'With IfNotPresent, the kubelet pulls only when the node has no image by this name yet; a tag pushed again is not picked up by nodes that have the old one.',
+  IfNotPresent:
+    'With IfNotPresent, the kubelet pulls only when the node has no image by this name yet; a tag pushed again is not picked up by nodes that have the old one.',
   Never: 'With Never, the kubelet never pulls; the image must already be on the node, or the pod fails with ErrImageNeverPull.',
 };
 const NOT_PINNED = 'Not pinned: the tag can be pushed again, and new pods then run different bytes.';
@@ -33,11 +37,19 @@ function table(registry: string, repository: string, tag: string, digest: string
 }
 
 function byDefault(policy: 'Always' | 'IfNotPresent', because: string): string[] {
-  return [`**Effective imagePullPolicy: ${policy}** (default). Kubernetes defaults imagePullPolicy to ${policy} because ${because} ${RULE}.`, '', MEANING[policy]];
+  return [
+    `**Effective imagePullPolicy: ${policy}** (default). Kubernetes defaults imagePullPolicy to ${policy} because ${because} ${RULE}.`,
+    '',
+    MEANING[policy],
+  ];
 }
 
 function explicit(policy: 'Always' | 'IfNotPresent' | 'Never'): string[] {
-  return [`**Effective imagePullPolicy: ${policy}** (set in the manifest). imagePullPolicy is set to ${policy} in the manifest, and Kubernetes never overrides a value that is set.`, '', MEANING[policy]];
+  return [
+    `**Effective imagePullPolicy: ${policy}** (set in the manifest). imagePullPolicy is set to ${policy} in the manifest, and Kubernetes never overrides a value that is set.`,
+    '',
+    MEANING[policy],
+  ];
 }
 
 const HUB = '`docker.io` (implied: Docker Hub)';
@@ -229,7 +241,14 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
   ],
   'image: with no value, hovering the key': [
     pod('    - name: app\n      im|age:\n'),
-    { range: 'image', markdown: ['**No image**: the container needs one.', '', ...byDefault('IfNotPresent', 'it cannot parse the image (invalid reference format), and a parse error leaves the tag empty')] },
+    {
+      range: 'image',
+      markdown: [
+        '**No image**: the container needs one.',
+        '',
+        ...byDefault('IfNotPresent', 'it cannot parse the image (invalid reference format), and a parse error leaves the tag empty'),
+      ],
+    },
   ],
   'imagePullPolicy value': [container('nginx:1', '      imagePullPolicy: Ne|ver\n'), { range: 'Never', markdown: explicit('Never') }],
   'imagePullPolicy key': [container('nginx:1', '      image|PullPolicy: IfNotPresent\n'), { range: 'IfNotPresent', markdown: explicit('IfNotPresent') }],
@@ -260,12 +279,21 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     kustomization('  - name: nginx\n    newName: ghcr.io/acme/nginx\n    newTag: "1.2|5"\n'),
     {
       range: '"1.25"',
-      markdown: ['**kustomize** rewrites images named `nginx` to `ghcr.io/acme/nginx:1.25`', '', ...table('`ghcr.io`', '`acme/nginx`', '`1.25`', NO_DIGEST), '', NOT_PINNED],
+      markdown: [
+        '**kustomize** rewrites images named `nginx` to `ghcr.io/acme/nginx:1.25`',
+        '',
+        ...table('`ghcr.io`', '`acme/nginx`', '`1.25`', NO_DIGEST),
+        '',
+        NOT_PINNED,
+      ],
     },
   ],
   'kustomize newName only': [
     kustomization('  - name: nginx\n    new|Name: ghcr.io/acme/nginx\n'),
-    { range: 'ghcr.io/acme/nginx', markdown: ['**kustomize** rewrites images named `nginx` to `ghcr.io/acme/nginx`', '', 'No newTag or digest: each matched image keeps its own tag.'] },
+    {
+      range: 'ghcr.io/acme/nginx',
+      markdown: ['**kustomize** rewrites images named `nginx` to `ghcr.io/acme/nginx`', '', 'No newTag or digest: each matched image keeps its own tag.'],
+    },
   ],
   'kustomize digest, hovering name': [
     kustomization(`  - name: ngi|nx\n    digest: ${DIGEST}\n`),
@@ -274,7 +302,10 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
       markdown: [`**kustomize** rewrites images named \`nginx\` to \`nginx@${DIGEST}\``, '', ...table(HUB, NGINX, '*none*', `\`${DIGEST}\``), '', PINNED],
     },
   ],
-  'kustomize entry without name': [kustomization('  - newTag: v|1\n'), { range: 'v1', markdown: ['**kustomize image override** without a `name`: it matches no image.'] }],
+  'kustomize entry without name': [
+    kustomization('  - newTag: v|1\n'),
+    { range: 'v1', markdown: ['**kustomize image override** without a `name`: it matches no image.'] },
+  ],
   'kustomization.yaml without kind': [
     'images:\n  - name: nginx\n    newTag: "1.25|"\n',
     null, // Without the file name this is no kustomization; see the next test for the named file.
@@ -310,12 +341,18 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
   ],
   'ko:// without an import path': [
     container('ko:/|/'),
-    { range: 'ko://', markdown: ['**Image** `ko://`', '', '**Invalid**: "ko://" names no Go import path for ko to build, as in "ko://github.com/org/repo/cmd/app".'] },
+    {
+      range: 'ko://',
+      markdown: ['**Image** `ko://`', '', '**Invalid**: "ko://" names no Go import path for ko to build, as in "ko://github.com/org/repo/cmd/app".'],
+    },
   ],
   // Values YAML does not read as a string: the hover is on the key, as for a missing value.
   'a number': [
     container('1.0').replace('image:', 'ima|ge:'),
-    { range: 'image', markdown: ['**Image** `1.0`', '', 'The image must be a string, but YAML reads 1.0 as a number, so the API server rejects the object; quote it: "1.0".'] },
+    {
+      range: 'image',
+      markdown: ['**Image** `1.0`', '', 'The image must be a string, but YAML reads 1.0 as a number, so the API server rejects the object; quote it: "1.0".'],
+    },
   ],
   'an unquoted Go template': [
     container('{{ .Values.image }}:{{ .Values.tag }}  # rendered by Helm').replace('image:', 'im|age:'),
@@ -324,9 +361,12 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
   // No hover.
   'the name key': [pod('    - na|me: app\n      image: nginx\n'), null],
   'after the value, in a comment': [container('nginx # the |web server'), null],
-  'metadata': [pod('    - image: nginx\n').replace('name: web', 'name: w|eb'), null],
+  metadata: [pod('    - image: nginx\n').replace('name: web', 'name: w|eb'), null],
   'a non-manifest': ['apiVersion: v1\nkind: ConfigMap\ndata:\n  image: ngi|nx\n', null],
-  'a CRD that reuses the Deployment kind': ['apiVersion: example.com/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: ngi|nx\n', null],
+  'a CRD that reuses the Deployment kind': [
+    'apiVersion: example.com/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: ngi|nx\n',
+    null,
+  ],
   'an empty file': ['|', null],
 };
 

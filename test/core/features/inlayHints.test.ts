@@ -29,11 +29,23 @@ const ALWAYS_NO_TAG: Hint = ['    - image: nginx', 'imagePullPolicy: Always', be
 
 const cases: Record<string, [string, Hint[], Settings?]> = {
   'no tag: Always': [pod('    - image: nginx\n'), [ALWAYS_NO_TAG]],
-  ':latest: Always': [pod('    - image: nginx:latest # moving\n'), [['    - image: nginx:latest', 'imagePullPolicy: Always', because('Always', 'the tag is :latest')]]],
-  'version tag in quotes: after the closing quote': [pod('    - image: "nginx:1"\n'), [['    - image: "nginx:1"', 'imagePullPolicy: IfNotPresent', because('IfNotPresent', 'the tag :1 is not :latest')]]],
+  ':latest: Always': [
+    pod('    - image: nginx:latest # moving\n'),
+    [['    - image: nginx:latest', 'imagePullPolicy: Always', because('Always', 'the tag is :latest')]],
+  ],
+  'version tag in quotes: after the closing quote': [
+    pod('    - image: "nginx:1"\n'),
+    [['    - image: "nginx:1"', 'imagePullPolicy: IfNotPresent', because('IfNotPresent', 'the tag :1 is not :latest')]],
+  ],
   'digest only': [
     pod(`    - {name: a, image: nginx@${DIGEST}}\n`),
-    [[`    - {name: a, image: nginx@${DIGEST}`, 'imagePullPolicy: IfNotPresent', because('IfNotPresent', 'the image is pinned by digest and has no tag, so no :latest is implied')]],
+    [
+      [
+        `    - {name: a, image: nginx@${DIGEST}`,
+        'imagePullPolicy: IfNotPresent',
+        because('IfNotPresent', 'the image is pinned by digest and has no tag, so no :latest is implied'),
+      ],
+    ],
   ],
   'latest and a digest': [
     pod(`    - image: nginx:latest@${DIGEST}\n`),
@@ -41,9 +53,18 @@ const cases: Record<string, [string, Hint[], Settings?]> = {
   ],
   'an invalid reference': [
     pod('    - image: Nginx\n'),
-    [['    - image: Nginx', 'imagePullPolicy: IfNotPresent', because('IfNotPresent', 'it cannot parse the image (repository name must be lowercase), and a parse error leaves the tag empty')]],
+    [
+      [
+        '    - image: Nginx',
+        'imagePullPolicy: IfNotPresent',
+        because('IfNotPresent', 'it cannot parse the image (repository name must be lowercase), and a parse error leaves the tag empty'),
+      ],
+    ],
   ],
-  'none when a policy is set (even an invalid one)': [pod('    - image: nginx\n      imagePullPolicy: Never\n    - image: nginx\n      imagePullPolicy: sometimes\n'), []],
+  'none when a policy is set (even an invalid one)': [
+    pod('    - image: nginx\n      imagePullPolicy: Never\n    - image: nginx\n      imagePullPolicy: sometimes\n'),
+    [],
+  ],
   'a policy set to "" is defaulted, so it gets the hint': [pod('    - image: nginx\n      imagePullPolicy: ""\n'), [ALWAYS_NO_TAG]],
   'none for a templated image': [pod('    - image: nginx:${TAG}\n'), []],
   'none without an image': [pod('    - name: a\n    - image:\n    - image: ~\n'), []],

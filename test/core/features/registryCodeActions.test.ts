@@ -49,7 +49,11 @@ const short = (digest: string): string => `${digest.slice(0, 19)}…`;
 const SET = (policy: string, isDefault: boolean): ExpectedAction => [`Set imagePullPolicy: ${policy}${isDefault ? ' (the current default)' : ''}`, [], false];
 const SET_IF_NOT_PRESENT: readonly ExpectedAction[] = [SET('Always', false), SET('IfNotPresent', true), SET('Never', false)];
 const SET_ALWAYS: readonly ExpectedAction[] = [SET('Always', true), SET('IfNotPresent', false), SET('Never', false)];
-const PIN_ALL = (n: number, platform = ''): ExpectedAction => [`Pin all images in file to their digests: ${n} image${n === 1 ? '' : 's'}${platform}`, [], false];
+const PIN_ALL = (n: number, platform = ''): ExpectedAction => [
+  `Pin all images in file to their digests: ${n} image${n === 1 ? '' : 's'}${platform}`,
+  [],
+  false,
+];
 const app = (lines: string): string => pod(`    - name: app\n${lines}`);
 
 test('pin a tag, keeping the tag and the comment', () => {
@@ -60,11 +64,13 @@ test('pin a tag, keeping the tag and the comment', () => {
   ]);
 });
 
-test('pin a tag with keepTag off: repo@digest, in the scalar\'s own quotes', () => {
-  check('pin-drop-tag', app('      image: "nginx:1.25.3«»"\n      imagePullPolicy: Always\n'), [
-    [`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true],
-    PIN_ALL(1),
-  ], parseSettings({ pin: { keepTag: false } }));
+test("pin a tag with keepTag off: repo@digest, in the scalar's own quotes", () => {
+  check(
+    'pin-drop-tag',
+    app('      image: "nginx:1.25.3«»"\n      imagePullPolicy: Always\n'),
+    [[`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true], PIN_ALL(1)],
+    parseSettings({ pin: { keepTag: false } }),
+  );
 });
 
 test('pin :latest and an implied :latest: the tag is not written next to the digest', () => {
@@ -83,17 +89,35 @@ test('pin :latest and an implied :latest: the tag is not written next to the dig
 
 test('multi-platform: the index by default, or the platform the settings name', () => {
   const input = app('      image: ghcr.io/acme/multi:2.0.0«»\n');
-  check('pin-index', input, [[`Pin to digest: ${short(OTHER_DIGEST)} (the digest :2.0.0 points to now)`, ['not-pinned'], true], ...SET_IF_NOT_PRESENT, PIN_ALL(1)]);
-  check('pin-platform', input, [
-    [`Pin to digest: ${short(ARM)} (the linux/arm64 image of :2.0.0)`, ['not-pinned'], true],
+  check('pin-index', input, [
+    [`Pin to digest: ${short(OTHER_DIGEST)} (the digest :2.0.0 points to now)`, ['not-pinned'], true],
     ...SET_IF_NOT_PRESENT,
-    PIN_ALL(1, ' (linux/arm64 where multi-platform)'),
-  ], parseSettings({ pin: { platform: 'linux/arm64' } }));
-  check('pin-platform-missing', input, [
-    [`Pin to digest: ${short(OTHER_DIGEST)} (the digest :2.0.0 points to now; the index has no linux/s390x image, so the index is pinned)`, ['not-pinned'], true],
-    ...SET_IF_NOT_PRESENT,
-    PIN_ALL(1, ' (linux/s390x where multi-platform)'),
-  ], parseSettings({ pin: { platform: 'linux/s390x' } }));
+    PIN_ALL(1),
+  ]);
+  check(
+    'pin-platform',
+    input,
+    [
+      [`Pin to digest: ${short(ARM)} (the linux/arm64 image of :2.0.0)`, ['not-pinned'], true],
+      ...SET_IF_NOT_PRESENT,
+      PIN_ALL(1, ' (linux/arm64 where multi-platform)'),
+    ],
+    parseSettings({ pin: { platform: 'linux/arm64' } }),
+  );
+  check(
+    'pin-platform-missing',
+    input,
+    [
+      [
+        `Pin to digest: ${short(OTHER_DIGEST)} (the digest :2.0.0 points to now; the index has no linux/s390x image, so the index is pinned)`,
+        ['not-pinned'],
+        true,
+      ],
+      ...SET_IF_NOT_PRESENT,
+      PIN_ALL(1, ' (linux/s390x where multi-platform)'),
+    ],
+    parseSettings({ pin: { platform: 'linux/s390x' } }),
+  );
 });
 
 test('a stale pin: update it to what the tag points to now (preferred), or unpin', () => {
@@ -105,7 +129,9 @@ test('a stale pin: update it to what the tag points to now (preferred), or unpin
 });
 
 test('a pin that still matches: only unpin', () => {
-  check('unpin', app(`      image: nginx:1.25.3@${DIGEST}«»\n      imagePullPolicy: IfNotPresent\n`), [['Unpin: use the tag :1.25.3 without a digest', [], false]]);
+  check('unpin', app(`      image: nginx:1.25.3@${DIGEST}«»\n      imagePullPolicy: IfNotPresent\n`), [
+    ['Unpin: use the tag :1.25.3 without a digest', [], false],
+  ]);
 });
 
 test('a tag the registry does not have: nothing to pin', () => {
@@ -124,7 +150,9 @@ test('pin all images in file: one action for every pinnable image, across docume
         '        - {name: gone, image: nginx:9, imagePullPolicy: Always}',
         '',
       ].join('\n'),
-    ) + '---\n' + pod('    - image: "redis:7"\n      imagePullPolicy: Always\n'),
+    ) +
+      '---\n' +
+      pod('    - image: "redis:7"\n      imagePullPolicy: Always\n'),
   );
   check('pin-all', text, [[`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true], PIN_ALL(3)]);
 });
@@ -137,17 +165,19 @@ test('kustomize: pin adds `digest:` after newTag at its column, keeping the comm
 });
 
 test('kustomize: in a flow mapping, ", digest: …" after the newTag value', () => {
-  check('pin-kustomize-flow', kustomization('  - {name: nginx, newTag: \'1.25.3\'«»}\n'), [
+  check('pin-kustomize-flow', kustomization("  - {name: nginx, newTag: '1.25.3'«»}\n"), [
     [`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true],
     PIN_ALL(1),
   ]);
 });
 
 test('kustomize: keepTag off, or newTag latest, turns the newTag entry into the digest entry', () => {
-  check('pin-kustomize-drop-tag', kustomization('  - name: nginx\n    newTag: "1.25.3"«» # bumped by CI\n    newName: nginx\n'), [
-    [`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true],
-    PIN_ALL(1),
-  ], parseSettings({ pin: { keepTag: false } }));
+  check(
+    'pin-kustomize-drop-tag',
+    kustomization('  - name: nginx\n    newTag: "1.25.3"«» # bumped by CI\n    newName: nginx\n'),
+    [[`Pin to digest: ${short(DIGEST)} (the digest :1.25.3 points to now)`, ['not-pinned'], true], PIN_ALL(1)],
+    parseSettings({ pin: { keepTag: false } }),
+  );
   check('pin-kustomize-latest', kustomization('  - name: nginx\n    newTag: lat«»est\n'), [
     [`Pin to digest: ${short(NEW)} (the digest :latest points to now)`, ['latest-tag'], false],
     PIN_ALL(1),
@@ -156,18 +186,24 @@ test('kustomize: keepTag off, or newTag latest, turns the newTag entry into the 
 
 test('kustomize: newTag on the dash line, newName, a platform, CRLF', () => {
   const input = crlf(kustomization('  - newTag: 2.0.0«»\n    name: multi\n    newName: ghcr.io/acme/multi\n'));
-  check('pin-kustomize-platform', input, [
-    [`Pin to digest: ${short(ARM)} (the linux/arm64 image of :2.0.0)`, ['not-pinned'], true],
-    PIN_ALL(1, ' (linux/arm64 where multi-platform)'),
-  ], parseSettings({ pin: { platform: 'linux/arm64' } }));
+  check(
+    'pin-kustomize-platform',
+    input,
+    [[`Pin to digest: ${short(ARM)} (the linux/arm64 image of :2.0.0)`, ['not-pinned'], true], PIN_ALL(1, ' (linux/arm64 where multi-platform)')],
+    parseSettings({ pin: { platform: 'linux/arm64' } }),
+  );
 });
 
 test('kustomize: a stale digest is updated in place (preferred), or unpinned by removing the digest line', () => {
-  check('update-stale-kustomize', kustomization(`  - name: nginx\n    newTag: "1.25"\n    digest: ${DIGEST}«» # pinned in May\n  - name: redis\n    newTag: "7"\n`), [
-    [`Update pinned digest to ${short(NEW)} (what :1.25 points to now)`, ['stale-pin'], true],
-    ['Unpin: use the tag :1.25 without a digest', [], false],
-    PIN_ALL(1),
-  ]);
+  check(
+    'update-stale-kustomize',
+    kustomization(`  - name: nginx\n    newTag: "1.25"\n    digest: ${DIGEST}«» # pinned in May\n  - name: redis\n    newTag: "7"\n`),
+    [
+      [`Update pinned digest to ${short(NEW)} (what :1.25 points to now)`, ['stale-pin'], true],
+      ['Unpin: use the tag :1.25 without a digest', [], false],
+      PIN_ALL(1),
+    ],
+  );
 });
 
 test('pin all in a file with containers and a kustomization: every pinnable image, one action', () => {
@@ -182,9 +218,15 @@ test('without facts the actions are the offline ones', () => {
   const { text, spans } = marked(app('      image: ngi«»nx:1.25.3\n'));
   const offline = computeCodeActions(analyzeText(text), spans[0].start, spans[0].end, DEFAULT_SETTINGS, null);
   assert.deepEqual(computeCodeActions(analyzeText(text), spans[0].start, spans[0].end, DEFAULT_SETTINGS, null, null), offline);
-  assert.deepEqual(offline.map((a) => a.title), SET_IF_NOT_PRESENT.map(([title]) => title));
+  assert.deepEqual(
+    offline.map((a) => a.title),
+    SET_IF_NOT_PRESENT.map(([title]) => title),
+  );
 });
 
 test('every registryCodeActions golden on disk is checked by a case', () => {
-  assert.deepEqual(goldenNamesOnDisk(goldens.prefix).filter((name) => !goldens.checked.has(name)), []);
+  assert.deepEqual(
+    goldenNamesOnDisk(goldens.prefix).filter((name) => !goldens.checked.has(name)),
+    [],
+  );
 });

@@ -52,7 +52,15 @@ const tag = (label: string, i: number, repo = 'nginx', moving = false, cached = 
   sortText: String(i).padStart(6, '0'),
 });
 
-const NGINX_TAGS = [tag('1.26.0-rc.1', 0), tag('1.25.3', 1), tag('1.24.0', 2), tag('1.25', 3), tag('alpine', 4), tag('latest', 5, 'nginx', true), tag('stable', 6, 'nginx', true)];
+const NGINX_TAGS = [
+  tag('1.26.0-rc.1', 0),
+  tag('1.25.3', 1),
+  tag('1.24.0', 2),
+  tag('1.25', 3),
+  tag('alpine', 4),
+  tag('latest', 5, 'nginx', true),
+  tag('stable', 6, 'nginx', true),
+];
 
 test('after the tag colon: the repository tags, newest semver first, moving tags last and marked', () => {
   expectList(pod('    - image: nginx:|\n'), FACTS, '', '    - image: nginx:', NGINX_TAGS);
@@ -98,12 +106,23 @@ test('what a front end must ask: tags after the colon, one manifest after @, not
     kind: 'manifest',
     query: { key: 'ghcr.io/acme/web:2', registry: 'ghcr.io', path: 'acme/web', reference: '2' },
   });
-  assert.deepEqual(complete(kustomization('  - name: nginx\n    newTag: |\n'), null).need, { kind: 'tags', key: HUB, registry: 'docker.io', path: 'library/nginx' });
+  assert.deepEqual(complete(kustomization('  - name: nginx\n    newTag: |\n'), null).need, {
+    kind: 'tags',
+    key: HUB,
+    registry: 'docker.io',
+    path: 'library/nginx',
+  });
   assert.deepEqual(complete(kustomization('  - name: nginx\n    digest: |\n'), null).need, {
     kind: 'manifest',
     query: { key: `${HUB}:latest`, registry: 'docker.io', path: 'library/nginx', reference: 'latest' },
   });
-  for (const input of [pod('    - image: ngi|nx:1\n'), pod('    - image: |\n'), pod('    - image: Nginx:|\n'), pod('    - imagePullPolicy: |\n'), kustomization('  - newTag: |\n')]) {
+  for (const input of [
+    pod('    - image: ngi|nx:1\n'),
+    pod('    - image: |\n'),
+    pod('    - image: Nginx:|\n'),
+    pod('    - imagePullPolicy: |\n'),
+    kustomization('  - newTag: |\n'),
+  ]) {
     assert.equal(complete(input, null).need, null, input);
   }
 });
@@ -113,7 +132,12 @@ test('where the registry has nothing to add, completion is what it is offline', 
     const { text, offset } = caret(input);
     return computeCompletions(analyzeText(text), offset, null);
   };
-  for (const input of [pod('    - image: redis:|\n'), pod('    - image: ngi|nx:1.25\n'), pod('    - image: redis:7@|\n'), pod('    - image: |\n    - image: nginx:1.25\n')]) {
+  for (const input of [
+    pod('    - image: redis:|\n'),
+    pod('    - image: ngi|nx:1.25\n'),
+    pod('    - image: redis:7@|\n'),
+    pod('    - image: |\n    - image: nginx:1.25\n'),
+  ]) {
     assert.deepEqual(complete(input, FACTS).list, offline(input), input);
   }
   // Kustomize tags and digests exist only online.

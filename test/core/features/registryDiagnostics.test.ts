@@ -20,7 +20,9 @@ import { DIGEST, kustomization, OTHER_DIGEST, pod } from '../../helpers/manifest
 const ONLINE_CODES: readonly DiagnosticCode[] = ['tag-not-found', 'digest-not-found', 'stale-pin', 'registry-unreachable', 'unauthorized', 'pull-would-fail'];
 
 /** Only the online codes, at their default severities. */
-const ONLINE_ONLY: Settings = parseSettings({ diagnostics: Object.fromEntries(DIAGNOSTIC_CODES.filter((c) => !ONLINE_CODES.includes(c)).map((c) => [c, 'off'])) });
+const ONLINE_ONLY: Settings = parseSettings({
+  diagnostics: Object.fromEntries(DIAGNOSTIC_CODES.filter((c) => !ONLINE_CODES.includes(c)).map((c) => [c, 'off'])),
+});
 
 /** [code, severity, message (string or RegExp), the exact text the diagnostic covers] */
 type Expected = readonly (readonly [DiagnosticCode, Severity, string | RegExp, string])[];
@@ -43,7 +45,8 @@ function check(text: string, facts: RegistryFacts, expected: Expected, options: 
 const container = (image: string, more = ''): string => pod(`    - name: app\n      image: ${image}\n${more}`);
 const withSecret = (text: string): string => text.replace('  containers:', '  imagePullSecrets:\n    - name: regcred\n  containers:');
 const HUB = 'docker.io/library/nginx';
-const BACK_OFF = /ErrImagePull to ImagePullBackOff and the kubelet retries with a back-off that doubles from 10 s up to 5 minutes\. kubectl describe pod shows: Failed to pull image ".*": .*; Error: ErrImagePull; Back-off pulling image ".*"; Error: ImagePullBackOff\.$/;
+const BACK_OFF =
+  /ErrImagePull to ImagePullBackOff and the kubelet retries with a back-off that doubles from 10 s up to 5 minutes\. kubectl describe pod shows: Failed to pull image ".*": .*; Error: ErrImagePull; Back-off pulling image ".*"; Error: ImagePullBackOff\.$/;
 /** Every code off but the ones given. */
 const only = (...codes: DiagnosticCode[]): Settings =>
   parseSettings({ diagnostics: Object.fromEntries(DIAGNOSTIC_CODES.map((c) => [c, codes.includes(c) ? DEFAULT_SETTINGS.severity[c] : 'off'])) });
@@ -66,25 +69,39 @@ test('facts about other images change nothing, and an image the registry has is 
 test('tag-not-found: on the tag, naming the newest tags that exist; the offline hint stays', () => {
   check(
     container('nginx:1.99'),
-    registryFacts({ manifests: { [`${HUB}:1.99`]: MISSING }, tags: { [HUB]: ['1.2.0', 'latest', '1.10.0', '1.9.0', 'alpine', '1.10.0-rc.1', '2.0.0-beta.2', 'stable'] } }),
+    registryFacts({
+      manifests: { [`${HUB}:1.99`]: MISSING },
+      tags: { [HUB]: ['1.2.0', 'latest', '1.10.0', '1.9.0', 'alpine', '1.10.0-rc.1', '2.0.0-beta.2', 'stable'] },
+    }),
     [
       ['not-pinned', 'hint', /^"nginx:1\.99" is not pinned/, 'nginx:1.99'],
-      ['tag-not-found', 'error', 'docker.io has no tag "1.99" in library/nginx. It has 8 tags, newest first: 2.0.0-beta.2, 1.10.0, 1.10.0-rc.1, 1.9.0, 1.2.0, ….', '1.99'],
+      [
+        'tag-not-found',
+        'error',
+        'docker.io has no tag "1.99" in library/nginx. It has 8 tags, newest first: 2.0.0-beta.2, 1.10.0, 1.10.0-rc.1, 1.9.0, 1.2.0, ….',
+        '1.99',
+      ],
     ],
     { settings: parseSettings({ diagnostics: { 'pull-would-fail': 'off' } }) },
   );
 });
 
 test('tag-not-found for an image without a tag: the whole value, naming the implied tag', () => {
-  check(container("'ghcr.io/acme/web'"), registryFacts({ manifests: { 'ghcr.io/acme/web:latest': MISSING } }), [
-    ['tag-not-found', 'error', 'ghcr.io has no tag "latest" (the implied tag) in acme/web.', "'ghcr.io/acme/web'"],
-  ], { settings: only('tag-not-found') });
+  check(
+    container("'ghcr.io/acme/web'"),
+    registryFacts({ manifests: { 'ghcr.io/acme/web:latest': MISSING } }),
+    [['tag-not-found', 'error', 'ghcr.io has no tag "latest" (the implied tag) in acme/web.', "'ghcr.io/acme/web'"]],
+    { settings: only('tag-not-found') },
+  );
 });
 
 test('tag-not-found when the repository does not exist', () => {
-  check(container('nginx:1'), registryFacts({ manifests: { [`${HUB}:1`]: NO_REPOSITORY } }), [
-    ['tag-not-found', 'error', 'docker.io has no repository "library/nginx" (or it is private and hides itself from the credentials tried).', '1'],
-  ], { settings: only('tag-not-found') });
+  check(
+    container('nginx:1'),
+    registryFacts({ manifests: { [`${HUB}:1`]: NO_REPOSITORY } }),
+    [['tag-not-found', 'error', 'docker.io has no repository "library/nginx" (or it is private and hides itself from the credentials tried).', '1']],
+    { settings: only('tag-not-found') },
+  );
 });
 
 test('a digest-pinned image is checked by its digest, not its tag', () => {
@@ -99,7 +116,14 @@ test('stale-pin: the tag moved since the pin', () => {
   check(
     container(`"nginx:1.25@${DIGEST}" # pinned in May`),
     registryFacts({ manifests: { [`${HUB}:1.25`]: found(OTHER_DIGEST), [`${HUB}@${DIGEST}`]: found(DIGEST) } }),
-    [['stale-pin', 'warning', '":1.25" now points to sha256:dddddddddddd…, not the pinned sha256:cccccccccccc…: pods keep running the pinned image, which is no longer what ":1.25" means. Update the pin if the new image is wanted.', DIGEST]],
+    [
+      [
+        'stale-pin',
+        'warning',
+        '":1.25" now points to sha256:dddddddddddd…, not the pinned sha256:cccccccccccc…: pods keep running the pinned image, which is no longer what ":1.25" means. Update the pin if the new image is wanted.',
+        DIGEST,
+      ],
+    ],
   );
 });
 
@@ -113,7 +137,12 @@ test('stale-pin: not when the pin is one platform of the index the tag points to
 
 test('stale-pin: the tag is gone but the digest still pulls', () => {
   check(container(`nginx:1.25@${DIGEST}`), registryFacts({ manifests: { [`${HUB}:1.25`]: MISSING, [`${HUB}@${DIGEST}`]: found(DIGEST) } }), [
-    ['stale-pin', 'warning', 'Tag ":1.25" no longer exists in docker.io/library/nginx; the pinned digest still pulls, but the tag no longer says what it is.', DIGEST],
+    [
+      'stale-pin',
+      'warning',
+      'Tag ":1.25" no longer exists in docker.io/library/nginx; the pinned digest still pulls, but the tag no longer says what it is.',
+      DIGEST,
+    ],
   ]);
 });
 
@@ -141,64 +170,109 @@ test('registry-unreachable and unauthorized: once per registry per file, on its 
     },
     problems: {
       'registry.example.com': { kind: 'timeout', reason: 'registry.example.com did not answer in time: no answer within 15000 ms.' },
-      'ghcr.io': { kind: 'unauthorized', reason: 'ghcr.io refused access: ghcr.io answered 401 UNAUTHORIZED for manifest acme/private:3 (tried docker config auths for ghcr.io).' },
+      'ghcr.io': {
+        kind: 'unauthorized',
+        reason: 'ghcr.io refused access: ghcr.io answered 401 UNAUTHORIZED for manifest acme/private:3 (tried docker config auths for ghcr.io).',
+      },
     },
   });
   check(input, facts, [
-    ['registry-unreachable', 'information', 'registry.example.com did not answer in time: no answer within 15000 ms. This and 2 other images from registry.example.com in this file were not checked.', 'registry.example.com/a:1'],
-    ['unauthorized', 'information', 'ghcr.io refused access: ghcr.io answered 401 UNAUTHORIZED for manifest acme/private:3 (tried docker config auths for ghcr.io). This and 1 other image from ghcr.io in this file were not checked.', 'ghcr.io/acme/private:3'],
+    [
+      'registry-unreachable',
+      'information',
+      'registry.example.com did not answer in time: no answer within 15000 ms. This and 2 other images from registry.example.com in this file were not checked.',
+      'registry.example.com/a:1',
+    ],
+    [
+      'unauthorized',
+      'information',
+      'ghcr.io refused access: ghcr.io answered 401 UNAUTHORIZED for manifest acme/private:3 (tried docker config auths for ghcr.io). This and 1 other image from ghcr.io in this file were not checked.',
+      'ghcr.io/acme/private:3',
+    ],
   ]);
   // The first image of the registry in the file, even when that is the only one.
   check(container('registry.example.com/a:1'), facts, [
-    ['registry-unreachable', 'information', 'registry.example.com did not answer in time: no answer within 15000 ms. This image was not checked.', 'registry.example.com/a:1'],
+    [
+      'registry-unreachable',
+      'information',
+      'registry.example.com did not answer in time: no answer within 15000 ms. This image was not checked.',
+      'registry.example.com/a:1',
+    ],
   ]);
 });
 
 test('pull-would-fail: a missing tag with IfNotPresent, and with Always (no tag means latest)', () => {
   check(container('nginx:1.99') + '---\n' + container('nginx'), registryFacts({ manifests: { [`${HUB}:1.99`]: MISSING, [`${HUB}:latest`]: MISSING } }), [
-    ['pull-would-fail', 'warning', /^On every node that does not have it yet, pulling "nginx:1\.99" \(imagePullPolicy IfNotPresent\) fails: docker\.io has no tag "1\.99" in library\/nginx\. The pod goes from ErrImagePull/, 'nginx:1.99'],
+    [
+      'pull-would-fail',
+      'warning',
+      /^On every node that does not have it yet, pulling "nginx:1\.99" \(imagePullPolicy IfNotPresent\) fails: docker\.io has no tag "1\.99" in library\/nginx\. The pod goes from ErrImagePull/,
+      'nginx:1.99',
+    ],
     ['tag-not-found', 'error', /^docker\.io has no tag "1\.99"/, '1.99'],
     ['tag-not-found', 'error', /^docker\.io has no tag "latest" \(the implied tag\)/, 'nginx'],
-    ['pull-would-fail', 'warning', /^Pulling "nginx" \(imagePullPolicy Always\) fails: docker\.io has no tag "latest" in library\/nginx\. The pod goes from ErrImagePull/, 'nginx'],
+    [
+      'pull-would-fail',
+      'warning',
+      /^Pulling "nginx" \(imagePullPolicy Always\) fails: docker\.io has no tag "latest" in library\/nginx\. The pod goes from ErrImagePull/,
+      'nginx',
+    ],
   ]);
 });
 
 test('pull-would-fail: the message explains the back-off the way kubectl describe shows it', () => {
-  check(container('nginx:1.99'), registryFacts({ manifests: { [`${HUB}:1.99`]: MISSING } }), [
+  check(
+    container('nginx:1.99'),
+    registryFacts({ manifests: { [`${HUB}:1.99`]: MISSING } }),
     [
-      'pull-would-fail',
-      'warning',
-      'On every node that does not have it yet, pulling "nginx:1.99" (imagePullPolicy IfNotPresent) fails: docker.io has no tag "1.99" in library/nginx. The pod goes from ErrImagePull to ImagePullBackOff and the kubelet retries with a back-off that doubles from 10 s up to 5 minutes. kubectl describe pod shows: Failed to pull image "nginx:1.99": docker.io/library/nginx:1.99: not found; Error: ErrImagePull; Back-off pulling image "nginx:1.99"; Error: ImagePullBackOff.',
-      'nginx:1.99',
+      [
+        'pull-would-fail',
+        'warning',
+        'On every node that does not have it yet, pulling "nginx:1.99" (imagePullPolicy IfNotPresent) fails: docker.io has no tag "1.99" in library/nginx. The pod goes from ErrImagePull to ImagePullBackOff and the kubelet retries with a back-off that doubles from 10 s up to 5 minutes. kubectl describe pod shows: Failed to pull image "nginx:1.99": docker.io/library/nginx:1.99: not found; Error: ErrImagePull; Back-off pulling image "nginx:1.99"; Error: ImagePullBackOff.',
+        'nginx:1.99',
+      ],
     ],
-  ], { settings: only('pull-would-fail') });
+    { settings: only('pull-would-fail') },
+  );
 });
 
 test('pull-would-fail with Never: the kubelet never pulls, so a missing image is ErrImageNeverPull', () => {
-  check(container('nginx:1.99', '      imagePullPolicy: Never\n'), registryFacts({ manifests: { [`${HUB}:1.99`]: MISSING } }), [
+  check(
+    container('nginx:1.99', '      imagePullPolicy: Never\n'),
+    registryFacts({ manifests: { [`${HUB}:1.99`]: MISSING } }),
     [
-      'pull-would-fail',
-      'warning',
-      'imagePullPolicy is Never, so the kubelet never pulls "nginx:1.99", and docker.io does not have it (no tag "1.99"), so no node can have pulled it either: unless it is loaded onto the nodes another way (kind load, ctr import), the container fails with ErrImageNeverPull ("Container image \\"nginx:1.99\\" is not present with pull policy of Never").',
-      'nginx:1.99',
+      [
+        'pull-would-fail',
+        'warning',
+        'imagePullPolicy is Never, so the kubelet never pulls "nginx:1.99", and docker.io does not have it (no tag "1.99"), so no node can have pulled it either: unless it is loaded onto the nodes another way (kind load, ctr import), the container fails with ErrImageNeverPull ("Container image \\"nginx:1.99\\" is not present with pull policy of Never").',
+        'nginx:1.99',
+      ],
     ],
-  ], { settings: only('pull-would-fail') });
+    { settings: only('pull-would-fail') },
+  );
 });
 
 test('pull-would-fail: a registry that needs credentials, with no imagePullSecrets in the pod spec', () => {
   const facts = registryFacts({
     manifests: { 'ghcr.io/acme/private:3': FAILED_UNAUTHORIZED },
-    problems: { 'ghcr.io': { kind: 'unauthorized', reason: 'ghcr.io refused access: ghcr.io answered 401 UNAUTHORIZED for manifest acme/private:3 (tried anonymous).' } },
+    problems: {
+      'ghcr.io': { kind: 'unauthorized', reason: 'ghcr.io refused access: ghcr.io answered 401 UNAUTHORIZED for manifest acme/private:3 (tried anonymous).' },
+    },
   });
   const pullOnly = only('pull-would-fail');
-  check(container('ghcr.io/acme/private:3'), facts, [
+  check(
+    container('ghcr.io/acme/private:3'),
+    facts,
     [
-      'pull-would-fail',
-      'warning',
-      'On every node that does not have it yet, pulling "ghcr.io/acme/private:3" (imagePullPolicy IfNotPresent) fails unless the node itself has credentials for ghcr.io: the registry requires authentication (ghcr.io refused access: ghcr.io answered 401 UNAUTHORIZED for manifest acme/private:3 (tried anonymous)), and this pod spec has no imagePullSecrets. The pod goes from ErrImagePull to ImagePullBackOff and the kubelet retries with a back-off that doubles from 10 s up to 5 minutes. kubectl describe pod shows: Failed to pull image "ghcr.io/acme/private:3": 401 Unauthorized; Error: ErrImagePull; Back-off pulling image "ghcr.io/acme/private:3"; Error: ImagePullBackOff.',
-      'ghcr.io/acme/private:3',
+      [
+        'pull-would-fail',
+        'warning',
+        'On every node that does not have it yet, pulling "ghcr.io/acme/private:3" (imagePullPolicy IfNotPresent) fails unless the node itself has credentials for ghcr.io: the registry requires authentication (ghcr.io refused access: ghcr.io answered 401 UNAUTHORIZED for manifest acme/private:3 (tried anonymous)), and this pod spec has no imagePullSecrets. The pod goes from ErrImagePull to ImagePullBackOff and the kubelet retries with a back-off that doubles from 10 s up to 5 minutes. kubectl describe pod shows: Failed to pull image "ghcr.io/acme/private:3": 401 Unauthorized; Error: ErrImagePull; Back-off pulling image "ghcr.io/acme/private:3"; Error: ImagePullBackOff.',
+        'ghcr.io/acme/private:3',
+      ],
     ],
-  ], { settings: pullOnly });
+    { settings: pullOnly },
+  );
   // With imagePullSecrets the kubelet has credentials to offer; with Never it does not pull at all.
   check(withSecret(container('ghcr.io/acme/private:3')), facts, [], { settings: pullOnly });
   check(container('ghcr.io/acme/private:3', '      imagePullPolicy: Never\n'), facts, [], { settings: pullOnly });
@@ -206,29 +280,61 @@ test('pull-would-fail: a registry that needs credentials, with no imagePullSecre
   check(container('registry.example.com/a:1'), registryFacts({ manifests: { 'registry.example.com/a:1': FAILED_UNREACHABLE } }), [], { settings: pullOnly });
 });
 
-test('pull-would-fail: found with the developer\'s credentials, but an anonymous pull (what a node without pull secrets does) is refused', () => {
+test("pull-would-fail: found with the developer's credentials, but an anonymous pull (what a node without pull secrets does) is refused", () => {
   const facts = registryFacts({
     manifests: { 'ghcr.io/acme/private:3': found(DIGEST), [`ghcr.io/acme/private@${DIGEST}`]: found(DIGEST), 'ghcr.io/acme/public:1': found(OTHER_DIGEST) },
     anonymous: { 'ghcr.io/acme/private': false, 'ghcr.io/acme/public': true },
   });
   const pullOnly = only('pull-would-fail');
-  check(container('ghcr.io/acme/private:3') + '---\n' + container('ghcr.io/acme/public:1'), facts, [
+  check(
+    container('ghcr.io/acme/private:3') + '---\n' + container('ghcr.io/acme/public:1'),
+    facts,
     [
-      'pull-would-fail',
-      'warning',
-      'On every node that does not have it yet, pulling "ghcr.io/acme/private:3" (imagePullPolicy IfNotPresent) fails on a node without credentials for ghcr.io: the registry refuses anonymous pulls of acme/private, and this pod spec has no imagePullSecrets. The image was found here with your own credentials, but the kubelet does not have your docker config: it pulls anonymously, gets 401 Unauthorized, and the pod goes from ErrImagePull to ImagePullBackOff and the kubelet retries with a back-off that doubles from 10 s up to 5 minutes. kubectl describe pod shows: Failed to pull image "ghcr.io/acme/private:3": 401 Unauthorized; Error: ErrImagePull; Back-off pulling image "ghcr.io/acme/private:3"; Error: ImagePullBackOff. Add imagePullSecrets naming a Secret of type kubernetes.io/dockerconfigjson for ghcr.io (kubectl create secret docker-registry), unless the pod\'s ServiceAccount adds one or the nodes have credentials for ghcr.io.',
-      'ghcr.io/acme/private:3',
+      [
+        'pull-would-fail',
+        'warning',
+        'On every node that does not have it yet, pulling "ghcr.io/acme/private:3" (imagePullPolicy IfNotPresent) fails on a node without credentials for ghcr.io: the registry refuses anonymous pulls of acme/private, and this pod spec has no imagePullSecrets. The image was found here with your own credentials, but the kubelet does not have your docker config: it pulls anonymously, gets 401 Unauthorized, and the pod goes from ErrImagePull to ImagePullBackOff and the kubelet retries with a back-off that doubles from 10 s up to 5 minutes. kubectl describe pod shows: Failed to pull image "ghcr.io/acme/private:3": 401 Unauthorized; Error: ErrImagePull; Back-off pulling image "ghcr.io/acme/private:3"; Error: ImagePullBackOff. Add imagePullSecrets naming a Secret of type kubernetes.io/dockerconfigjson for ghcr.io (kubectl create secret docker-registry), unless the pod\'s ServiceAccount adds one or the nodes have credentials for ghcr.io.',
+        'ghcr.io/acme/private:3',
+      ],
     ],
-  ], { settings: pullOnly });
+    { settings: pullOnly },
+  );
   // Pinned by digest, with Always: the digest is what is pulled.
-  check(container(`ghcr.io/acme/private@${DIGEST}`, '      imagePullPolicy: Always\n'), facts, [['pull-would-fail', 'warning', /^Pulling "ghcr\.io\/acme\/private@sha256:c+" \(imagePullPolicy Always\) fails on a node without credentials/, `ghcr.io/acme/private@${DIGEST}`]], { settings: pullOnly });
+  check(
+    container(`ghcr.io/acme/private@${DIGEST}`, '      imagePullPolicy: Always\n'),
+    facts,
+    [
+      [
+        'pull-would-fail',
+        'warning',
+        /^Pulling "ghcr\.io\/acme\/private@sha256:c+" \(imagePullPolicy Always\) fails on a node without credentials/,
+        `ghcr.io/acme/private@${DIGEST}`,
+      ],
+    ],
+    { settings: pullOnly },
+  );
   // imagePullSecrets, Never, or no anonymous answer at all: nothing to say.
   check(withSecret(container('ghcr.io/acme/private:3')), facts, [], { settings: pullOnly });
   check(container('ghcr.io/acme/private:3', '      imagePullPolicy: Never\n'), facts, [], { settings: pullOnly });
   check(container('ghcr.io/acme/private:3'), registryFacts({ manifests: { 'ghcr.io/acme/private:3': found(DIGEST) } }), [], { settings: pullOnly });
   // A cached answer from an unreachable registry says so.
-  const stale = registryFacts({ manifests: { 'ghcr.io/acme/private:3': found(DIGEST) }, anonymous: { 'ghcr.io/acme/private': { allowed: false, stale: true } } });
-  check(container('ghcr.io/acme/private:3'), stale, [['pull-would-fail', 'warning', /the nodes have credentials for ghcr\.io\. \(a cached answer: the registry could not be reached just now\)$/, 'ghcr.io/acme/private:3']], { settings: pullOnly });
+  const stale = registryFacts({
+    manifests: { 'ghcr.io/acme/private:3': found(DIGEST) },
+    anonymous: { 'ghcr.io/acme/private': { allowed: false, stale: true } },
+  });
+  check(
+    container('ghcr.io/acme/private:3'),
+    stale,
+    [
+      [
+        'pull-would-fail',
+        'warning',
+        /the nodes have credentials for ghcr\.io\. \(a cached answer: the registry could not be reached just now\)$/,
+        'ghcr.io/acme/private:3',
+      ],
+    ],
+    { settings: pullOnly },
+  );
 });
 
 test('pull-would-fail: not for an invalid pull policy, a templated image or a kustomize entry', () => {
@@ -261,9 +367,16 @@ test('spans stay inside quotes, in later documents, on CRLF lines', () => {
 test('severities of the online codes come from the settings, and off drops them', () => {
   const facts = registryFacts({ manifests: { [`${HUB}:1.99`]: MISSING } });
   const base = Object.fromEntries(DIAGNOSTIC_CODES.filter((c) => !ONLINE_CODES.includes(c)).map((c) => [c, 'off']));
-  check(container('nginx:1.99'), facts, [
-    ['pull-would-fail', 'error', BACK_OFF, 'nginx:1.99'],
-    ['tag-not-found', 'hint', /has no tag/, '1.99'],
-  ], { settings: parseSettings({ diagnostics: { ...base, 'tag-not-found': 'hint', 'pull-would-fail': 'error' } }) });
-  check(container('nginx:1.99'), facts, [['tag-not-found', 'error', /has no tag/, '1.99']], { settings: parseSettings({ diagnostics: { ...base, 'pull-would-fail': 'off' } }) });
+  check(
+    container('nginx:1.99'),
+    facts,
+    [
+      ['pull-would-fail', 'error', BACK_OFF, 'nginx:1.99'],
+      ['tag-not-found', 'hint', /has no tag/, '1.99'],
+    ],
+    { settings: parseSettings({ diagnostics: { ...base, 'tag-not-found': 'hint', 'pull-would-fail': 'error' } }) },
+  );
+  check(container('nginx:1.99'), facts, [['tag-not-found', 'error', /has no tag/, '1.99']], {
+    settings: parseSettings({ diagnostics: { ...base, 'pull-would-fail': 'off' } }),
+  });
 });

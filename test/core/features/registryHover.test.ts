@@ -101,7 +101,8 @@ test('a multi-platform index: each platform with its digest, size and date', () 
 });
 
 test('a pin: still matching, matching one platform of the index, or no longer matching', () => {
-  const pinned = (digest: string, answer = INDEX) => hover(pod(`    - image: ngi|nx:1.25@${digest}\n`), registryFacts({ manifests: { [`${HUB}:1.25`]: answer, [`${HUB}@${digest}`]: SINGLE } }));
+  const pinned = (digest: string, answer = INDEX) =>
+    hover(pod(`    - image: ngi|nx:1.25@${digest}\n`), registryFacts({ manifests: { [`${HUB}:1.25`]: answer, [`${HUB}@${digest}`]: SINGLE } }));
   assert.match(pinned(OTHER_DIGEST), /The pinned digest still matches `:1\.25`\./);
   assert.match(pinned(DIGEST), /The pinned digest is the `linux\/amd64` image of the index `:1\.25` points to: it still matches\./);
   assert.match(pinned(DIGEST, found(ARM)), /\*\*The pinned digest no longer matches\*\* `:1\.25`: the tag was pushed again since it was pinned\./);
@@ -110,14 +111,26 @@ test('a pin: still matching, matching one platform of the index, or no longer ma
 });
 
 test('missing tags and digests, cached answers and unreachable registries are said as such', () => {
-  assert.match(hover(pod('    - image: ngi|nx:9\n'), registryFacts({ manifests: { [`${HUB}:9`]: MISSING } })), /\*\*Registry\*\*: `docker\.io` has no tag `9` in `library\/nginx`\./);
-  assert.match(hover(pod(`    - image: ngi|nx@${DIGEST}\n`), registryFacts({ manifests: { [`${HUB}@${DIGEST}`]: MISSING } })), /has no manifest `sha256:c+` in `library\/nginx`\./);
-  assert.match(hover(pod('    - image: ngi|nx:1\n'), registryFacts({ manifests: { [`${HUB}:1`]: found(DIGEST, { stale: true }) } })), /now points to `sha256:c+` \*\(cached: the registry could not be reached\)\*/);
+  assert.match(
+    hover(pod('    - image: ngi|nx:9\n'), registryFacts({ manifests: { [`${HUB}:9`]: MISSING } })),
+    /\*\*Registry\*\*: `docker\.io` has no tag `9` in `library\/nginx`\./,
+  );
+  assert.match(
+    hover(pod(`    - image: ngi|nx@${DIGEST}\n`), registryFacts({ manifests: { [`${HUB}@${DIGEST}`]: MISSING } })),
+    /has no manifest `sha256:c+` in `library\/nginx`\./,
+  );
+  assert.match(
+    hover(pod('    - image: ngi|nx:1\n'), registryFacts({ manifests: { [`${HUB}:1`]: found(DIGEST, { stale: true }) } })),
+    /now points to `sha256:c+` \*\(cached: the registry could not be reached\)\*/,
+  );
   const unreachable = registryFacts({
     manifests: { 'registry.example.com/a:1': FAILED_UNREACHABLE },
     problems: { 'registry.example.com': { kind: 'unreachable', reason: 'registry.example.com could not be reached: connect ECONNREFUSED.' } },
   });
-  assert.match(hover(pod('    - image: registry.example.com/|a:1\n'), unreachable), /\*\*Registry not checked\*\*: registry\.example\.com could not be reached: connect ECONNREFUSED\./);
+  assert.match(
+    hover(pod('    - image: registry.example.com/|a:1\n'), unreachable),
+    /\*\*Registry not checked\*\*: registry\.example\.com could not be reached: connect ECONNREFUSED\./,
+  );
 });
 
 test('a kustomize entry shows what the registry says about the image it produces', () => {
@@ -127,7 +140,16 @@ test('a kustomize entry shows what the registry says about the image it produces
 });
 
 test('sizes in decimal units as docker shows them, dates in UTC', () => {
-  assert.deepEqual([0, 999, 1000, 1536, 999_999, 31_457_280, 1_500_000_000, 2e15].map(formatSize), ['0 B', '999 B', '1.0 kB', '1.5 kB', '1.0 MB', '31.5 MB', '1.5 GB', '2000 TB']);
+  assert.deepEqual([0, 999, 1000, 1536, 999_999, 31_457_280, 1_500_000_000, 2e15].map(formatSize), [
+    '0 B',
+    '999 B',
+    '1.0 kB',
+    '1.5 kB',
+    '1.0 MB',
+    '31.5 MB',
+    '1.5 GB',
+    '2000 TB',
+  ]);
   assert.equal(formatCreated('2024-05-01T12:00:00Z'), '2024-05-01 12:00 UTC');
   assert.equal(formatCreated('2024-05-01T12:00:00.123456789Z'), '2024-05-01 12:00 UTC');
   assert.equal(formatCreated('2024-05-01T12:00:00+02:00'), '2024-05-01T12:00:00+02:00');

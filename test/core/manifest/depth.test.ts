@@ -105,7 +105,10 @@ test('5,000 levels of every shape: yaml never runs out of stack, and the tree st
       const cut = slow(text);
       const elapsed = performance.now() - began;
       // yaml reports "Maximum call stack size exceeded" when its composer runs out of stack.
-      assert.deepEqual(cut.problems.filter((p) => /stack/i.test(p)), []);
+      assert.deepEqual(
+        cut.problems.filter((p) => /stack/i.test(p)),
+        [],
+      );
       assert.deepEqual([cut.depth, cut.tooDeepAt], [shape.inKeys ? 1 : MAX_DEPTH, shape.cutAt(text)]);
       assert.ok(elapsed < 2000, `took ${elapsed.toFixed(0)} ms`);
     });
@@ -140,6 +143,9 @@ test('the cut spot is the earliest one in the document, and the rest of the docu
   assert.equal(cut.tooDeepAt, 'first: '.length + MAX_DEPTH - 1);
   const root = cut.document.root;
   assert.ok(root?.type === 'map');
-  assert.deepEqual(root.pairs.map((p) => p.key.value), ['first', 'middle', 'second', 'last']);
+  assert.deepEqual(
+    root.pairs.map((p) => p.key.value),
+    ['first', 'middle', 'second', 'last'],
+  );
   assert.equal(cut.depth, MAX_DEPTH);
 });

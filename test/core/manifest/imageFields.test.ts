@@ -172,7 +172,8 @@ test('a typed DeploymentList: items without a kind take it from the list', () =>
 });
 
 test('a typed list from another API group: its items are not workloads', () => {
-  const yaml = 'apiVersion: example.com/v1\nkind: DeploymentList\nitems:\n- metadata: {name: x}\n  spec:\n    template:\n      spec:\n        containers: [{name: a, image: nginx}]\n';
+  const yaml =
+    'apiVersion: example.com/v1\nkind: DeploymentList\nitems:\n- metadata: {name: x}\n  spec:\n    template:\n      spec:\n        containers: [{name: a, image: nginx}]\n';
   check(yaml, { findings: [] });
   // An item's own apiVersion still counts.
   check(yaml.replace('- metadata', '- apiVersion: apps/v1\n  metadata').replace('image: nginx', 'image: ⟦nginx⟧'), {
@@ -197,7 +198,7 @@ const KUSTOMIZATION_BODY = [
   '  newName: ⟦registry.example.com/acme/api⟧',
   '  digest: ⟦sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef⟧',
   '- name: ⟦redis⟧',
-  '  newName: ⟦\'mirror.local/redis\'⟧',
+  "  newName: ⟦'mirror.local/redis'⟧",
   '  newTag: ⟦latest⟧',
   'secretGenerator:',
   '- name: regcred',
@@ -236,7 +237,10 @@ test('kind: Kustomization (and Component) is a kustomization in any file', () =>
 
 test('kustomize findings point at the exact values', () => {
   check('kind: Kustomization\nimages:\n- name: ⟦nginx⟧\n  newTag: ⟦latest⟧\n- name: ⟦app⟧\n  newTag: ⟦"-bad"⟧\n  digest: ⟦sha256:abc⟧\n', {
-    kustomize: ['images[0] name="nginx" newName=- newTag="latest" digest=-', 'images[1] name="app" newName=- newTag="-bad" src="\\"-bad\\"" digest="sha256:abc"'],
+    kustomize: [
+      'images[0] name="nginx" newName=- newTag="latest" digest=-',
+      'images[1] name="app" newName=- newTag="-bad" src="\\"-bad\\"" digest="sha256:abc"',
+    ],
     // `name` is the pattern kustomize matches, not an image that gets pulled: no tag findings for it.
     findings: ['latest-tag "latest"', 'invalid-reference "\\"-bad\\""', 'invalid-reference "sha256:abc"'],
   });
@@ -247,7 +251,8 @@ test('a Kustomization kind from another API group is not kustomize', () => {
 });
 
 test('a CRD named Deployment in another API group has no image fields', () => {
-  const yaml = 'apiVersion: example.com/v1\nkind: Deployment\nmetadata:\n  name: not-apps\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: nginx\n';
+  const yaml =
+    'apiVersion: example.com/v1\nkind: Deployment\nmetadata:\n  name: not-apps\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: nginx\n';
   check(yaml, { findings: [] });
   check(yaml.replace('example.com/v1', 'apps.example.com/v1'), { findings: [] });
   // Without an apiVersion the kind is taken at its word.
@@ -338,7 +343,10 @@ test('Secret documents and secretGenerator entries define secrets; imagePullSecr
     '',
   ].join('\n');
   check(yaml, {
-    containers: ['Deployment/d containers[0] name="a" image="private.example.com/a:1" pull=-', 'Deployment/d initContainers[0] name="b" image="private.example.com/b:1" pull=-'],
+    containers: [
+      'Deployment/d containers[0] name="a" image="private.example.com/a:1" pull=-',
+      'Deployment/d initContainers[0] name="b" image="private.example.com/b:1" pull=-',
+    ],
     definedSecrets: ['regcred', 'quoted-secret'],
     pullSecrets: ['a → regcred,other', 'b → regcred,other'],
   });
@@ -454,5 +462,8 @@ test('a workload with a syntax error reports yaml-syntax once, and what it could
   assert.deepEqual(summary.containers, ['Pod containers[0] name="a" image="nginx:1" pull=-', 'Pod containers[1] name="b" image=sequence:"[broken\\n" pull=-']);
   assert.equal(summary.findings.filter((f) => f.startsWith('yaml-syntax')).length, 1);
   // What YAML made of the broken value is a sequence; the finding marks its text, not the line break.
-  assert.deepEqual(summary.findings.filter((f) => f.startsWith('image-not-string')), ['image-not-string "[broken"']);
+  assert.deepEqual(
+    summary.findings.filter((f) => f.startsWith('image-not-string')),
+    ['image-not-string "[broken"'],
+  );
 });

@@ -21,7 +21,9 @@ import type { YamlNode } from '../../../server/src/core/manifest/yamlTree';
 const FIXTURES = resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'manifests');
 
 function fixtureNames(): string[] {
-  const names = readdirSync(FIXTURES).filter((n) => /\.ya?ml$/.test(n)).sort();
+  const names = readdirSync(FIXTURES)
+    .filter((n) => /\.ya?ml$/.test(n))
+    .sort();
   assert.ok(names.length >= 15, `expected the manifest fixtures in ${FIXTURES}`);
   return names;
 }
@@ -55,7 +57,11 @@ function compare(text: string, start: number, end: number): boolean {
   const slow = slowParse(text, start, end);
   const input = JSON.stringify(text.slice(start, end));
   assert.deepEqual(normalize(fast.root), normalize(slow.root), `fast and slow trees differ for ${input}`);
-  assert.deepEqual(slow.problems.map((p) => p.message.split('\n')[0]), [], `fast accepted a document yaml reports problems in: ${input}`);
+  assert.deepEqual(
+    slow.problems.map((p) => p.message.split('\n')[0]),
+    [],
+    `fast accepted a document yaml reports problems in: ${input}`,
+  );
   assert.equal(slow.tooDeepAt, null, `fast accepted a document nesting deeper than ${MAX_DEPTH} levels: ${input}`);
   assert.deepEqual([fast.start, fast.end, fast.problems, fast.tooDeepAt], [start, end, [], null]);
   return true;
@@ -257,7 +263,31 @@ test(`fuzz: ${MUTATIONS} seeded mutations of fixture documents`, (t) => {
 function generateDocument(random: () => number): string {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const simple = ['a', 'image', 'nginx:1.25', 'x y', 'b', 'name', '1', '"q"', "'s'", 'é', '😀'];
-  const odd = ['~', 'null', 'a#b', 'a:b', 'http://h:80/p', '-a', '[', ']', '{', '}', ',', '?x', '-', '*', '&', '!', '%', '`', '""', "'it''s'", '"a: b"', '"a\\tb"', 'a\tb'];
+  const odd = [
+    '~',
+    'null',
+    'a#b',
+    'a:b',
+    'http://h:80/p',
+    '-a',
+    '[',
+    ']',
+    '{',
+    '}',
+    ',',
+    '?x',
+    '-',
+    '*',
+    '&',
+    '!',
+    '%',
+    '`',
+    '""',
+    "'it''s'",
+    '"a: b"',
+    '"a\\tb"',
+    'a\tb',
+  ];
   const scalar = (): string => (random() < 0.8 ? pick(simple) : pick(odd));
   const comment = (): string => (random() < 0.15 ? pick([' # c', '\t# d', '  #']) : '');
   const pad = (n: number): string => ' '.repeat(n);
@@ -268,7 +298,8 @@ function generateDocument(random: () => number): string {
       const f = random();
       if (f < 0.1) return { inline: `[${scalar()}${pick([', ', ',', ' , '])}${scalar()}]` };
       if (f < 0.15) return { inline: `{${scalar()}: ${scalar()}}` };
-      if (f < 0.2) return { inline: pick(['|', '>', '|-', '>+']) + comment(), block: [pad(indent + 1) + scalar(), random() < 0.3 ? '' : pad(indent + 1) + scalar()] };
+      if (f < 0.2)
+        return { inline: pick(['|', '>', '|-', '>+']) + comment(), block: [pad(indent + 1) + scalar(), random() < 0.3 ? '' : pad(indent + 1) + scalar()] };
       if (f < 0.25) return { inline: '' };
       return { inline: scalar() };
     }

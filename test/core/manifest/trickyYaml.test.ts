@@ -77,32 +77,40 @@ test('flow-style containers on one line and across lines', () => {
   check('kind: Pod\napiVersion: v1\nspec:\n  containers: [{name: a, image: ⟦"x:1"⟧}, {name: b, image: ⟦\'y:2\'⟧}]\n', {
     containers: ['Pod containers[0] name="a" image="x:1" src="\\"x:1\\"" pull=-', 'Pod containers[1] name="b" image="y:2" src="\'y:2\'" pull=-'],
   });
-  check('kind: Pod\napiVersion: v1\nspec:\n  containers: [\n    {name: a,  # first\n     image: ⟦nginx:1⟧},\n    {\n      "name": "b",\n      "image": ⟦"redis:7"⟧\n    }\n  ]\n', {
-    containers: ['Pod containers[0] name="a" image="nginx:1" pull=-', 'Pod containers[1] name="b" image="redis:7" src="\\"redis:7\\"" pull=-'],
-  });
+  check(
+    'kind: Pod\napiVersion: v1\nspec:\n  containers: [\n    {name: a,  # first\n     image: ⟦nginx:1⟧},\n    {\n      "name": "b",\n      "image": ⟦"redis:7"⟧\n    }\n  ]\n',
+    {
+      containers: ['Pod containers[0] name="a" image="nginx:1" pull=-', 'Pod containers[1] name="b" image="redis:7" src="\\"redis:7\\"" pull=-'],
+    },
+  );
   check('{"kind": "Pod", "apiVersion": "v1", "spec": {"containers": [{"name": "json", "image": ⟦"nginx:1.25"⟧}]}}\n', {
     containers: ['Pod containers[0] name="json" image="nginx:1.25" src="\\"nginx:1.25\\"" pull=-'],
   });
 });
 
 test('quoted scalars: the span includes the quotes; escapes and doubled quotes are decoded', () => {
-  check(pod([
-    "  - image: ⟦'nginx:1'⟧",
-    '  - image: ⟦"nginx:2"⟧',
-    "  - image: ⟦'it''s:3'⟧",
-    '  - image: ⟦"nginx\\u003a4"⟧',
-    '  - image: ⟦"nginx:5"⟧   # a comment',
-    "  - image:    ⟦'nginx:6'⟧",
-  ].join('\n')), {
-    containers: [
-      `Pod/p containers[0] name=- image="nginx:1" src="'nginx:1'" pull=-`,
-      'Pod/p containers[1] name=- image="nginx:2" src="\\"nginx:2\\"" pull=-',
-      `Pod/p containers[2] name=- image="it's:3" src="'it''s:3'" pull=-`,
-      'Pod/p containers[3] name=- image="nginx:4" src="\\"nginx\\\\u003a4\\"" pull=-',
-      'Pod/p containers[4] name=- image="nginx:5" src="\\"nginx:5\\"" pull=-',
-      `Pod/p containers[5] name=- image="nginx:6" src="'nginx:6'" pull=-`,
-    ],
-  });
+  check(
+    pod(
+      [
+        "  - image: ⟦'nginx:1'⟧",
+        '  - image: ⟦"nginx:2"⟧',
+        "  - image: ⟦'it''s:3'⟧",
+        '  - image: ⟦"nginx\\u003a4"⟧',
+        '  - image: ⟦"nginx:5"⟧   # a comment',
+        "  - image:    ⟦'nginx:6'⟧",
+      ].join('\n'),
+    ),
+    {
+      containers: [
+        `Pod/p containers[0] name=- image="nginx:1" src="'nginx:1'" pull=-`,
+        'Pod/p containers[1] name=- image="nginx:2" src="\\"nginx:2\\"" pull=-',
+        `Pod/p containers[2] name=- image="it's:3" src="'it''s:3'" pull=-`,
+        'Pod/p containers[3] name=- image="nginx:4" src="\\"nginx\\\\u003a4\\"" pull=-',
+        'Pod/p containers[4] name=- image="nginx:5" src="\\"nginx:5\\"" pull=-',
+        `Pod/p containers[5] name=- image="nginx:6" src="'nginx:6'" pull=-`,
+      ],
+    },
+  );
 });
 
 test('a quoted scalar spanning lines is folded', () => {
@@ -171,7 +179,9 @@ test('anchors and aliases: the span is the anchored text, and an aliased contain
 });
 
 test('a container whose last entry is an alias ends at the alias, not at the anchored text', () => {
-  const text = pod('  - name: a\n    image: &img nginx:1\n  - name: b\n    image: *img\n  - name: c\n    env: &env [{name: X}]\n  - name: d\n    env: *env # c\n');
+  const text = pod(
+    '  - name: a\n    image: &img nginx:1\n  - name: b\n    image: *img\n  - name: c\n    env: &env [{name: X}]\n  - name: d\n    env: *env # c\n',
+  );
   const containers = analyze(text, { maxFileSize: LIMIT }).documents[0].analysis.fields.containers;
   assert.deepEqual(
     containers.map((c) => text.slice(c.start, c.end)),
@@ -208,7 +218,7 @@ test('CRLF line endings: spans are exact and exclude the CR', () => {
     '  script: |',
     '    echo hi',
     '',
-    pod('  - name: d\n    image: ⟦\'alpine:3\'⟧', 'second'),
+    pod("  - name: d\n    image: ⟦'alpine:3'⟧", 'second'),
     '',
   ].join('\n');
   const crlf = lf.replace(/\n/g, '\r\n');
@@ -228,9 +238,14 @@ test('CRLF line endings: spans are exact and exclude the CR', () => {
 });
 
 test('CRLF with a lone CR and a final line without a break', () => {
-  check(pod('  - name: a\r\n    image: ⟦nginx:1⟧\r\n  - name: b\r\n    image: ⟦redis:7⟧').replace(/\n(?!\r)/g, '\r\n').replace(/\r\r/g, '\r'), {
-    containers: ['Pod/p containers[0] name="a" image="nginx:1" pull=-', 'Pod/p containers[1] name="b" image="redis:7" pull=-'],
-  });
+  check(
+    pod('  - name: a\r\n    image: ⟦nginx:1⟧\r\n  - name: b\r\n    image: ⟦redis:7⟧')
+      .replace(/\n(?!\r)/g, '\r\n')
+      .replace(/\r\r/g, '\r'),
+    {
+      containers: ['Pod/p containers[0] name="a" image="nginx:1" pull=-', 'Pod/p containers[1] name="b" image="redis:7" pull=-'],
+    },
+  );
 });
 
 test('tabs: allowed as separators, never as indentation (no crash; yaml-syntax or nothing)', () => {
@@ -255,34 +270,36 @@ test('tabs: allowed as separators, never as indentation (no crash; yaml-syntax o
 });
 
 test('block scalars before and after image fields, and at the end of a container', () => {
-  const yaml = pod([
-    '  - name: a',
-    '    command:',
-    '    - sh',
-    '    - -c',
-    '    - |',
-    '      image: not-this-one',
-    '      - image: nor-this',
-    '',
-    '      echo done',
-    '    image: ⟦nginx:1⟧',
-    '    args: >-',
-    '      folded',
-    '      image: no',
-    '  - name: b',
-    '    image: ⟦redis:7⟧',
-    '    env:',
-    '    - name: X',
-    '      value: |+',
-    '        keep',
-    '',
-    '',
-    '  - name: c',
-    '    script: |2',
-    '        indented more than needed',
-    '    image: ⟦busybox:1⟧',
-    '',
-  ].join('\n'));
+  const yaml = pod(
+    [
+      '  - name: a',
+      '    command:',
+      '    - sh',
+      '    - -c',
+      '    - |',
+      '      image: not-this-one',
+      '      - image: nor-this',
+      '',
+      '      echo done',
+      '    image: ⟦nginx:1⟧',
+      '    args: >-',
+      '      folded',
+      '      image: no',
+      '  - name: b',
+      '    image: ⟦redis:7⟧',
+      '    env:',
+      '    - name: X',
+      '      value: |+',
+      '        keep',
+      '',
+      '',
+      '  - name: c',
+      '    script: |2',
+      '        indented more than needed',
+      '    image: ⟦busybox:1⟧',
+      '',
+    ].join('\n'),
+  );
   check(yaml, {
     containers: [
       'Pod/p containers[0] name="a" image="nginx:1" pull=-',
@@ -305,7 +322,10 @@ test('`image: |` block scalars: the value is decoded, the span is the whole scal
 
 test('multi-line plain scalars are folded into one value', () => {
   check(pod('  - name: a\n    image: ⟦registry.example.com/team/app:1\n      more⟧\n  - name: b\n    image: ⟦nginx:1⟧\n'), {
-    containers: ['Pod/p containers[0] name="a" image="registry.example.com/team/app:1 more" src="registry.example.com/team/app:1\\n      more" pull=-', 'Pod/p containers[1] name="b" image="nginx:1" pull=-'],
+    containers: [
+      'Pod/p containers[0] name="a" image="registry.example.com/team/app:1 more" src="registry.example.com/team/app:1\\n      more" pull=-',
+      'Pod/p containers[1] name="b" image="nginx:1" pull=-',
+    ],
   });
 });
 
@@ -360,7 +380,7 @@ test('unicode: BMP and astral characters before the image shift UTF-16 offsets',
     '    env: [{name: E, value: "𝄞𝄞𝄞"}]',
     '    image: ⟦"ghcr.io/acme/app:v1"⟧',
     '  - name: "quoted 🐙"',
-    '    image: ⟦\'redis:7\'⟧',
+    "    image: ⟦'redis:7'⟧",
     '',
   ].join('\n');
   check(yaml, {
@@ -402,8 +422,16 @@ test('non-string scalars as images: numbers and booleans (as kubectl reads YAML)
 test('empty documents and documents of only comments never throw', () => {
   for (const text of ['', '\n', '---', '---\n---\n', '...', '# only\n# comments\n', '---\n# c\n...\n---\n', '\r\n\r\n', '%YAML 1.2\n---\n', '   \n\t\n']) {
     const analysis = analyze(text, { maxFileSize: LIMIT });
-    assert.deepEqual(analysis.documents.flatMap((d) => d.analysis.fields.containers), [], JSON.stringify(text));
-    assert.deepEqual(analysis.documents.flatMap((d) => d.analysis.findings), [], JSON.stringify(text));
+    assert.deepEqual(
+      analysis.documents.flatMap((d) => d.analysis.fields.containers),
+      [],
+      JSON.stringify(text),
+    );
+    assert.deepEqual(
+      analysis.documents.flatMap((d) => d.analysis.findings),
+      [],
+      JSON.stringify(text),
+    );
   }
 });
 

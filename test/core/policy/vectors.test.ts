@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { effectivePullPolicy } from '../../../server/src/core/policy/pullPolicy';
 import { pullPolicyVectors } from '../../helpers/vectors';
 
-
 test('pull-policy-defaults.json', async (t) => {
   for (const vector of pullPolicyVectors()) {
     const name = `${JSON.stringify(vector.image)} with imagePullPolicy ${JSON.stringify(vector.imagePullPolicy)}`;

@@ -8,7 +8,6 @@ import { parseReference } from '../../../server/src/core/reference/reference';
 import { referenceVectors } from '../../helpers/vectors';
 import type { ReferenceVector } from '../../helpers/vectors';
 
-
 test('image-references.json', async (t) => {
   for (const vector of referenceVectors()) {
     await t.test(JSON.stringify(vector.input), () => check(vector));

@@ -27,7 +27,9 @@ interface KubeObject {
 /** The real kubectl, with the KUBECONFIG the extension host has. */
 function kubectl(...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('kubectl', args, { env: process.env, timeout: 20_000 }, (error, stdout, stderr) => (error ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout)));
+    execFile('kubectl', args, { env: process.env, timeout: 20_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
+    );
   });
 }
 
@@ -57,11 +59,13 @@ suite('Build, push, pin and deploy (buildah, a loopback registry, the stub API s
     assert.equal(process.env.KUBECONFIG, seed.kubeconfig, "code-server passes the runner's KUBECONFIG to the extension host");
     await openEditor(MANIFEST);
     const extension = await poll('the extension to be installed', () => vscode.extensions.getExtension(EXTENSION_ID));
-    const api = await poll('the extension to activate on a YAML file', () => (extension.isActive ? (extension.exports as { clusterStatus: ClusterStatus }) : undefined));
+    const api = await poll('the extension to activate on a YAML file', () =>
+      extension.isActive ? (extension.exports as { clusterStatus: ClusterStatus }) : undefined,
+    );
     status = api.clusterStatus;
   });
 
-  test('the status bar shows the kubeconfig\'s current context and its namespace: stub/default', async () => {
+  test("the status bar shows the kubeconfig's current context and its namespace: stub/default", async () => {
     // Its first reading comes just after activation, once the cluster adapter has loaded.
     await poll('the status bar to show stub/default', () => (status.text === '' ? undefined : true), 5_000);
     assert.equal(status.text, '$(cloud) stub/default');
@@ -69,7 +73,10 @@ suite('Build, push, pin and deploy (buildah, a loopback registry, the stub API s
 
   test('code lenses: "Build image" above FROM in the Dockerfile, "Build & push & pin from web/Dockerfile" on the image field', async () => {
     const dockerfile = (await openEditor(DOCKERFILE)).document;
-    const fromLine = dockerfile.getText().split('\n').findIndex((line) => line.startsWith('FROM '));
+    const fromLine = dockerfile
+      .getText()
+      .split('\n')
+      .findIndex((line) => line.startsWith('FROM '));
     const dockerLenses = await poll('the Dockerfile lenses', async () => {
       const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', dockerfile.uri);
       return found.some((lens) => lens.command?.command === 'imageAware.buildImage') ? found : undefined;
@@ -104,11 +111,11 @@ suite('Build, push, pin and deploy (buildah, a loopback registry, the stub API s
     });
     assert.ok(result, 'the command reports what it pushed (undefined means it failed: see the output channel)');
     const served = await servedDigest(seed, '1.0');
-    assert.deepEqual({ image: result.image, digest: result.digest, pinned: result.pinned, files: result.files }, { image: `${seed.repository}:1.0`, digest: served, pinned: 1, files: 1 });
-    assert.equal(
-      editor.document.getText(),
-      before.replace(`image: ${seed.repository}:1.0 # pinned`, `image: ${seed.repository}:1.0@${served} # pinned`),
+    assert.deepEqual(
+      { image: result.image, digest: result.digest, pinned: result.pinned, files: result.files },
+      { image: `${seed.repository}:1.0`, digest: served, pinned: 1, files: 1 },
     );
+    assert.equal(editor.document.getText(), before.replace(`image: ${seed.repository}:1.0 # pinned`, `image: ${seed.repository}:1.0@${served} # pinned`));
     await editor.document.save();
   });
 
@@ -123,25 +130,45 @@ suite('Build, push, pin and deploy (buildah, a loopback registry, the stub API s
       result.results.map((r) => `${r.ref.kind} ${r.ref.namespace}/${r.ref.name} ${r.outcome}`),
       ['Deployment default/web created', 'Service default/web created'],
     );
-    assert.deepEqual(result.rollouts.map((r) => r.done), [true], result.rollouts.map((r) => r.message).join('; '));
+    assert.deepEqual(
+      result.rollouts.map((r) => r.done),
+      [true],
+      result.rollouts.map((r) => r.message).join('; '),
+    );
     const deployment = await live('deployment', 'web');
-    assert.ok(deployment.metadata.managedFields?.some((f) => f.manager === 'image-aware' && f.operation === 'Apply'), JSON.stringify(deployment.metadata.managedFields));
+    assert.ok(
+      deployment.metadata.managedFields?.some((f) => f.manager === 'image-aware' && f.operation === 'Apply'),
+      JSON.stringify(deployment.metadata.managedFields),
+    );
     assert.equal(deployment.spec.template?.spec.containers[0].image, `${seed.repository}:1.0@${await servedDigest(seed, '1.0')}`);
     const service = await live('service', 'web');
     assert.ok(service.metadata.managedFields?.some((f) => f.manager === 'image-aware'));
   });
 
   test('Apply File again: the server dry run equals the live objects, so nothing is changed', async () => {
-    const result = await vscode.commands.executeCommand<{ results: { outcome: string }[]; changes: { action: string }[] }>('imageAware.applyFile', { uri: MANIFEST, confirm: false });
-    assert.deepEqual(result?.changes.map((c) => c.action), ['unchanged', 'unchanged']);
-    assert.deepEqual(result?.results.map((r) => r.outcome), ['unchanged', 'unchanged']);
+    const result = await vscode.commands.executeCommand<{ results: { outcome: string }[]; changes: { action: string }[] }>('imageAware.applyFile', {
+      uri: MANIFEST,
+      confirm: false,
+    });
+    assert.deepEqual(
+      result?.changes.map((c) => c.action),
+      ['unchanged', 'unchanged'],
+    );
+    assert.deepEqual(
+      result?.results.map((r) => r.outcome),
+      ['unchanged', 'unchanged'],
+    );
   });
 
   test('Set Image on the container under the cursor: the live Deployment and the file both name the new image', async () => {
     const editor = await openEditor(MANIFEST);
     const at = positionAfter(editor.document, 'image: ');
     const image = `${seed.repository}:2.0`;
-    const result = await vscode.commands.executeCommand<{ container: string; fileEdited: boolean }>('imageAware.setImage', { uri: MANIFEST, position: { line: at.line, character: at.character }, image });
+    const result = await vscode.commands.executeCommand<{ container: string; fileEdited: boolean }>('imageAware.setImage', {
+      uri: MANIFEST,
+      position: { line: at.line, character: at.character },
+      image,
+    });
     assert.deepEqual(result && { container: result.container, fileEdited: result.fileEdited }, { container: 'web', fileEdited: true });
     assert.equal((await live('deployment', 'web')).spec.template?.spec.containers[0].image, image);
     assert.ok(editor.document.getText().includes(`image: ${image} # pinned by Build, Push and Pin\n`), editor.document.getText());
@@ -150,7 +177,11 @@ suite('Build, push, pin and deploy (buildah, a loopback registry, the stub API s
   });
 
   test('Scale the Deployment at the cursor to 3: the live object has 3 replicas, the file keeps its 1', async () => {
-    const result = await vscode.commands.executeCommand<{ replicas: number }>('imageAware.scale', { uri: MANIFEST, position: { line: 1, character: 0 }, replicas: 3 });
+    const result = await vscode.commands.executeCommand<{ replicas: number }>('imageAware.scale', {
+      uri: MANIFEST,
+      position: { line: 1, character: 0 },
+      replicas: 3,
+    });
     assert.deepEqual(result, { replicas: 3 });
     assert.equal((await live('deployment', 'web')).spec.replicas, 3);
     assert.ok((await diskText(MANIFEST)).includes('  replicas: 1\n'));
@@ -165,9 +196,16 @@ suite('Build, push, pin and deploy (buildah, a loopback registry, the stub API s
       position: { line: at.line, character: 0 },
       confirm: false,
     });
-    assert.deepEqual(result?.results.map((r) => `${r.ref.kind} ${r.outcome}`), ['Service configured']);
+    assert.deepEqual(
+      result?.results.map((r) => `${r.ref.kind} ${r.outcome}`),
+      ['Service configured'],
+    );
     const service = (await live('service', 'web')) as unknown as { spec: { ports: { targetPort: number }[] } };
-    assert.deepEqual(service.spec.ports.map((p) => p.targetPort), [8081], 'the unsaved text in the editor is what gets applied');
+    assert.deepEqual(
+      service.spec.ports.map((p) => p.targetPort),
+      [8081],
+      'the unsaved text in the editor is what gets applied',
+    );
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
@@ -176,7 +214,10 @@ suite('Build, push, pin and deploy (buildah, a loopback registry, the stub API s
     assert.deepEqual(choice, { context: 'stub-reader', namespace: 'default' });
     await poll('the status bar to show stub-reader', () => (status.text === '$(cloud) stub-reader/default' ? true : undefined), 5_000);
     try {
-      const result = await vscode.commands.executeCommand<{ refused: { message: string }[]; results: unknown[] }>('imageAware.applyFile', { uri: MANIFEST, confirm: false });
+      const result = await vscode.commands.executeCommand<{ refused: { message: string }[]; results: unknown[] }>('imageAware.applyFile', {
+        uri: MANIFEST,
+        confirm: false,
+      });
       assert.ok(result, 'a refusal by the server is a result, not a crash');
       assert.equal(result.refused.length, 2, JSON.stringify(result.refused));
       assert.match(result.refused[0].message, /^You may not patch deployments\.apps "web" in namespace "default"/);

@@ -95,9 +95,17 @@ suite('Image Aware in a real extension host', () => {
       const config = vscode.workspace.getConfiguration('imageAware', uri);
       try {
         await config.update('diagnostics.latest-tag', 'error', vscode.ConfigurationTarget.Workspace);
-        await expectDiagnostics(uri, original.map((d) => (d.code === 'latest-tag' ? { ...d, severity: 'Error' } : d)));
+        await expectDiagnostics(
+          uri,
+          original.map((d) => (d.code === 'latest-tag' ? { ...d, severity: 'Error' } : d)),
+        );
         await config.update('diagnostics.not-pinned', 'off', vscode.ConfigurationTarget.Workspace);
-        await eventually(() => assert.deepEqual(ourDiagnostics(uri).map((d) => d.code), ['implicit-latest', 'latest-tag', 'invalid-pull-policy']));
+        await eventually(() =>
+          assert.deepEqual(
+            ourDiagnostics(uri).map((d) => d.code),
+            ['implicit-latest', 'latest-tag', 'invalid-pull-policy'],
+          ),
+        );
       } finally {
         await config.update('diagnostics.latest-tag', undefined, vscode.ConfigurationTarget.Workspace);
         await config.update('diagnostics.not-pinned', undefined, vscode.ConfigurationTarget.Workspace);
@@ -166,14 +174,16 @@ suite('Image Aware in a real extension host', () => {
         l.includes('ghcr.io/acme/report:2.0.1'),
       );
       const labels = items.map(labelOf);
-      for (const image of ['nginx:latest', 'ghcr.io/acme/api:1.4.2', 'ghcr.io/acme/report:2.0.1']) assert.ok(labels.includes(image), `${image} in ${labels.join(', ')}`);
+      for (const image of ['nginx:latest', 'ghcr.io/acme/api:1.4.2', 'ghcr.io/acme/report:2.0.1'])
+        assert.ok(labels.includes(image), `${image} in ${labels.join(', ')}`);
       assert.ok(!labels.includes('nginx'), 'the value being edited is not offered');
     });
 
     test('in a new, unsaved YAML file typed from scratch', async () => {
       const document = await vscode.workspace.openTextDocument({
         language: 'yaml',
-        content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: scratch\nspec:\n  containers:\n    - name: app\n      image: busybox:1.36\n      imagePullPolicy: \n',
+        content:
+          'apiVersion: v1\nkind: Pod\nmetadata:\n  name: scratch\nspec:\n  containers:\n    - name: app\n      image: busybox:1.36\n      imagePullPolicy: \n',
       });
       await vscode.window.showTextDocument(document);
       const items = await complete(document.uri, positionAfter(document, 'imagePullPolicy: '), vscode.CompletionItemKind.EnumMember, (l) => l.length > 0);
@@ -187,12 +197,21 @@ suite('Image Aware in a real extension host', () => {
     teardown(closeAllEditors);
 
     /** Asks for the code actions on `part`, applies the one titled `title`, and returns the document text. */
-    async function applyFix(name: string, context: string, part: string, title: string | RegExp): Promise<{ before: string; after: string; editor: vscode.TextEditor }> {
+    async function applyFix(
+      name: string,
+      context: string,
+      part: string,
+      title: string | RegExp,
+    ): Promise<{ before: string; after: string; editor: vscode.TextEditor }> {
       const editor = await openEditor(name);
       const before = editor.document.getText();
       const range = rangeOf(editor.document, context, part);
       const action = await poll(`a code action ${title} on "${part}"`, async () => {
-        const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', editor.document.uri, range);
+        const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+          'vscode.executeCodeActionProvider',
+          editor.document.uri,
+          range,
+        );
         return actions.find((a): a is vscode.CodeAction => 'edit' in a && (typeof title === 'string' ? a.title === title : title.test(a.title)));
       });
       assert.ok(action.edit, `"${action.title}" carries a WorkspaceEdit`);
@@ -207,7 +226,13 @@ suite('Image Aware in a real extension host', () => {
       assert.equal(before, await diskText(DEPLOYMENT));
       assert.equal(after, before.replace('imagePullPolicy: ifNotPresent', 'imagePullPolicy: IfNotPresent'));
       const expected = original.filter((d) => d.code !== 'invalid-pull-policy');
-      await expectDiagnostics(editor.document.uri, [...expected, { code: 'redundant-pull-policy', range: show(rangeOf(editor.document, 'imagePullPolicy: IfNotPresent', 'IfNotPresent')), severity: 'Hint' }].sort(byRange));
+      await expectDiagnostics(
+        editor.document.uri,
+        [
+          ...expected,
+          { code: 'redundant-pull-policy', range: show(rangeOf(editor.document, 'imagePullPolicy: IfNotPresent', 'IfNotPresent')), severity: 'Hint' },
+        ].sort(byRange),
+      );
     });
 
     test('"Write the implied tag" turns `nginx` into `nginx:latest`', async () => {
@@ -260,12 +285,21 @@ suite('Image Aware in a real extension host', () => {
 
     test('package.json contributes commands, and each is registered', async () => {
       const commands = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON?.contributes?.commands ?? []) as { command: string }[];
-      const registered = await poll('the contributed commands to be registered', async () => {
+      const registered = await poll(
+        'the contributed commands to be registered',
+        async () => {
+          const all = new Set(await vscode.commands.getCommands(true));
+          return commands.every((c) => all.has(c.command)) ? all : undefined;
+        },
+        15_000,
+      ).catch(async (error: Error) => {
         const all = new Set(await vscode.commands.getCommands(true));
-        return commands.every((c) => all.has(c.command)) ? all : undefined;
-      }, 15_000).catch(async (error: Error) => {
-        const all = new Set(await vscode.commands.getCommands(true));
-        throw new Error(`${error.message}; not registered: ${commands.filter((c) => !all.has(c.command)).map((c) => c.command).join(', ')}`);
+        throw new Error(
+          `${error.message}; not registered: ${commands
+            .filter((c) => !all.has(c.command))
+            .map((c) => c.command)
+            .join(', ')}`,
+        );
       });
       assert.ok(commands.every((c) => registered.has(c.command)));
     });

@@ -29,7 +29,7 @@ suite('Image Aware with a registry on loopback (imageAware.registry.online on)',
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  test('completion after `image: 127.0.0.1:PORT/team/app:` lists the registry\'s tags, newest version first, latest last', async () => {
+  test("completion after `image: 127.0.0.1:PORT/team/app:` lists the registry's tags, newest version first, latest last", async () => {
     const editor = await openEditor(DEPLOYMENT);
     // Delete the tag of the first image, as a user does before typing another one.
     assert.ok(await editor.edit((edit) => edit.delete(rangeOf(editor.document, `${app}\n`, '2.0.0'))));
@@ -59,7 +59,8 @@ suite('Image Aware with a registry on loopback (imageAware.registry.online on)',
     });
     assert.ok(text.includes(`**Registry**: \`:2.0.0\` now points to \`${seed.index.digest}\``), text);
     assert.match(text, /OCI image index/);
-    for (const { platform, digest } of seed.index.platforms) assert.ok(text.includes(`| \`${platform}\` | \`${digest}\` |`), `${platform} ${digest} in\n${text}`);
+    for (const { platform, digest } of seed.index.platforms)
+      assert.ok(text.includes(`| \`${platform}\` | \`${digest}\` |`), `${platform} ${digest} in\n${text}`);
   });
 
   test('"Pin to digest" on team/app:2.0.0 writes the index digest, and nothing else changes', async () => {
@@ -67,7 +68,11 @@ suite('Image Aware with a registry on loopback (imageAware.registry.online on)',
     const before = editor.document.getText();
     const range = rangeOf(editor.document, app);
     const action = await poll('the "Pin to digest" action', async () => {
-      const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', editor.document.uri, range);
+      const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+        'vscode.executeCodeActionProvider',
+        editor.document.uri,
+        range,
+      );
       return actions.find((a): a is vscode.CodeAction => 'edit' in a && a.title.startsWith('Pin to digest: '));
     });
     assert.equal(action.title, `Pin to digest: ${seed.index.digest.slice(0, 19)}… (the digest :2.0.0 points to now)`);
@@ -103,7 +108,10 @@ suite('Image Aware with a registry on loopback (imageAware.registry.online on)',
     const editor = await openEditor(DEPLOYMENT);
     const before = editor.document.getText();
     const result = await vscode.commands.executeCommand<{ applied: boolean; pinned: number; files: number; skipped: unknown[] }>('imageAware.pinWorkspace');
-    assert.deepEqual({ applied: result?.applied, pinned: result?.pinned, files: result?.files, skipped: result?.skipped }, { applied: true, pinned: 2, files: 1, skipped: [] });
+    assert.deepEqual(
+      { applied: result?.applied, pinned: result?.pinned, files: result?.files, skipped: result?.skipped },
+      { applied: true, pinned: 2, files: 1, skipped: [] },
+    );
     assert.equal(
       editor.document.getText(),
       before.replace(`${app}\n`, `${app}@${seed.index.digest}\n`).replace(`${worker}\n`, `${worker}@${seed.versionsDigest}\n`),

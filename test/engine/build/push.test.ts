@@ -63,7 +63,7 @@ const containers = pod(
   ].join('\n'),
 );
 
-test('containers: the pin actions\' edits, byte for byte, only for the pushed repository and tag', () => {
+test("containers: the pin actions' edits, byte for byte, only for the pushed repository and tag", () => {
   for (const pin of [DEFAULT_SETTINGS.pin, { keepTag: false, platform: null }]) {
     const edits = pushedEdits(containers, pin);
     assert.equal(edits.length, 4);
@@ -95,22 +95,39 @@ test('a pin to another digest is re-pinned keeping its tag (also with drop-tag);
   );
   for (const pin of [DEFAULT_SETTINGS.pin, { keepTag: false, platform: null }]) {
     const files = pushedPinEdits([{ id: 'f', analysis: analyzeText(text) }], pushed, pin);
-    assert.deepEqual(files[0].pins.map((p) => [p.site.ref.digest, p.value]), [[OTHER_DIGEST, `${IMAGE}@${DIGEST}`]]);
-    assert.deepEqual(files[0].pins.map((p) => p.edit), pinActionEdits(text, pin));
-    assert.equal(applyEdits(text, files[0].pins.map((p) => p.edit)), text.replace(`"${IMAGE}@${OTHER_DIGEST}"`, `"${IMAGE}@${DIGEST}"`));
+    assert.deepEqual(
+      files[0].pins.map((p) => [p.site.ref.digest, p.value]),
+      [[OTHER_DIGEST, `${IMAGE}@${DIGEST}`]],
+    );
+    assert.deepEqual(
+      files[0].pins.map((p) => p.edit),
+      pinActionEdits(text, pin),
+    );
+    assert.equal(
+      applyEdits(
+        text,
+        files[0].pins.map((p) => p.edit),
+      ),
+      text.replace(`"${IMAGE}@${OTHER_DIGEST}"`, `"${IMAGE}@${DIGEST}"`),
+    );
   }
   // Pushing the same digest again changes nothing.
-  assert.deepEqual(pushedPinEdits([{ id: 'f', analysis: analyzeText(applyEdits(text, pushedEdits(text, DEFAULT_SETTINGS.pin))) }], pushed, DEFAULT_SETTINGS.pin), []);
+  assert.deepEqual(
+    pushedPinEdits([{ id: 'f', analysis: analyzeText(applyEdits(text, pushedEdits(text, DEFAULT_SETTINGS.pin))) }], pushed, DEFAULT_SETTINGS.pin),
+    [],
+  );
 });
 
-test('kustomize: an entry\'s digest: scalar is re-pinned in place', () => {
-  const text = kustomization(['  - name: web', '    newName: 127.0.0.1:5000/team/web', '    newTag: "1.0"', `    digest: '${OTHER_DIGEST}' # pinned`, ''].join('\n'));
+test("kustomize: an entry's digest: scalar is re-pinned in place", () => {
+  const text = kustomization(
+    ['  - name: web', '    newName: 127.0.0.1:5000/team/web', '    newTag: "1.0"', `    digest: '${OTHER_DIGEST}' # pinned`, ''].join('\n'),
+  );
   const edits = pushedEdits(text, DEFAULT_SETTINGS.pin);
   assert.deepEqual(edits, pinActionEdits(text, DEFAULT_SETTINGS.pin));
   assert.equal(applyEdits(text, edits), text.replace(`'${OTHER_DIGEST}'`, `'${DIGEST}'`));
 });
 
-test('a pushed index: a pin to it or to one of its platforms\' images is current; an older pin gets the pin platform\'s image', () => {
+test("a pushed index: a pin to it or to one of its platforms' images is current; an older pin gets the pin platform's image", () => {
   const AMD64 = `sha256:${'a'.repeat(64)}`;
   const ARM64 = `sha256:${'b'.repeat(64)}`;
   const index = foundIndex(DIGEST, [
@@ -134,14 +151,9 @@ test('CRLF files keep their line endings', () => {
 
 test('kustomize entries: a digest line after newTag, or newTag replaced when the tag is dropped', () => {
   const text = kustomization(
-    [
-      '  - name: web # the app',
-      '    newName: 127.0.0.1:5000/team/web',
-      '    newTag: "1.0"',
-      '  - name: 127.0.0.1:5000/team/web',
-      '    newTag: "2.0"',
-      '',
-    ].join('\n'),
+    ['  - name: web # the app', '    newName: 127.0.0.1:5000/team/web', '    newTag: "1.0"', '  - name: 127.0.0.1:5000/team/web', '    newTag: "2.0"', ''].join(
+      '\n',
+    ),
   );
   const kept = pushedEdits(text, DEFAULT_SETTINGS.pin);
   assert.deepEqual(kept, pinActionEdits(text, DEFAULT_SETTINGS.pin));
@@ -161,7 +173,10 @@ test('files without the pushed image are left out; the same repository written a
     pushed,
     DEFAULT_SETTINGS.pin,
   );
-  assert.deepEqual(files.map((file) => file.id), ['same']);
+  assert.deepEqual(
+    files.map((file) => file.id),
+    ['same'],
+  );
   const hub: PushedImage = { image: 'nginx:1.0', digest: DIGEST, toolDigest: null, manifest: found(DIGEST) };
   const [file] = pushedPinEdits([{ id: 'hub', analysis: analyzeText(pod('    - image: docker.io/library/nginx:1.0\n')) }], hub, DEFAULT_SETTINGS.pin);
   assert.equal(file.pins[0].value, `docker.io/library/nginx:1.0@${DIGEST}`);
@@ -193,18 +208,20 @@ function fakes(): { tool: BuildTool; client: RegistryClient; recorded: Recorded 
   return { tool, client, recorded };
 }
 
-test('pushImage pushes, then asks the registry for the tag\'s digest, fresh; the tool\'s digest is kept aside', async () => {
+test("pushImage pushes, then asks the registry for the tag's digest, fresh; the tool's digest is kept aside", async () => {
   const { tool, client, recorded } = fakes();
   const signal = new AbortController().signal;
   const result = await pushImage('nginx', tool, client, { tlsVerify: true, io: { output: () => undefined, signal } });
   assert.deepEqual(recorded.pushes, [{ image: 'nginx', options: { tlsVerify: true } }]);
-  assert.deepEqual(recorded.asked, [{ ref: { registry: 'docker.io', path: 'library/nginx', reference: 'latest' }, options: { detail: 'digest', fresh: true, signal } }]);
+  assert.deepEqual(recorded.asked, [
+    { ref: { registry: 'docker.io', path: 'library/nginx', reference: 'latest' }, options: { detail: 'digest', fresh: true, signal } },
+  ]);
   assert.equal(result.digest, DIGEST);
   assert.equal(result.toolDigest, OTHER_DIGEST);
   assert.equal(result.manifest.digest, DIGEST);
 });
 
-test('pushImage reads the body when a pin platform will choose among an index\'s images', async () => {
+test("pushImage reads the body when a pin platform will choose among an index's images", async () => {
   const { tool, client, recorded } = fakes();
   await pushImage(IMAGE, tool, client, { tlsVerify: false, io: { output: () => undefined }, pin: { keepTag: true, platform: 'linux/amd64' } });
   assert.equal(recorded.asked[0].options?.detail, 'body');

@@ -60,7 +60,10 @@ test('create, update and unchanged come from the dry run; only changes are appli
   const cluster = await seeded();
   const user = prompts(true);
   const lines: string[] = [];
-  const report = await applyObjects([deployment('same', 2), deployment('changed', 3), deployment('new', 1)], cluster, user.prompts, { ...OPTIONS, output: (l) => lines.push(l) });
+  const report = await applyObjects([deployment('same', 2), deployment('changed', 3), deployment('new', 1)], cluster, user.prompts, {
+    ...OPTIONS,
+    output: (l) => lines.push(l),
+  });
   assert.deepEqual(
     user.shown[0].map((c) => [c.ref.name, c.action]),
     [
@@ -92,7 +95,10 @@ test('the diff shows normalized YAML: no server bookkeeping, keys sorted', async
   const user = prompts(false);
   await applyObjects([deployment('changed', 3)], cluster, user.prompts, OPTIONS);
   const [change] = user.shown[0];
-  assert.equal(change.live, ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: changed', '  namespace: team', 'spec:', '  replicas: 1', ''].join('\n'));
+  assert.equal(
+    change.live,
+    ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: changed', '  namespace: team', 'spec:', '  replicas: 1', ''].join('\n'),
+  );
   assert.equal(change.proposed, change.live.replace('replicas: 1', 'replicas: 3'));
   assert.equal(normalizedYaml(null), '');
   assert.equal(
@@ -104,7 +110,10 @@ test('the diff shows normalized YAML: no server bookkeeping, keys sorted', async
 test('declining the confirmation applies nothing', async () => {
   const cluster = await seeded();
   const lines: string[] = [];
-  const report = await applyObjects([deployment('changed', 5), deployment('new', 1)], cluster, prompts(false).prompts, { ...OPTIONS, output: (l) => lines.push(l) });
+  const report = await applyObjects([deployment('changed', 5), deployment('new', 1)], cluster, prompts(false).prompts, {
+    ...OPTIONS,
+    output: (l) => lines.push(l),
+  });
   assert.equal(report.confirmed, false);
   assert.deepEqual(report.results, []);
   assert.deepEqual(cluster.realApplies(), []);
@@ -118,10 +127,15 @@ test('nothing to change: no question, nothing applied', async () => {
   const report = await applyObjects([deployment('same', 2)], cluster, user.prompts, OPTIONS);
   assert.deepEqual(user.shown, []);
   assert.deepEqual(cluster.realApplies(), []);
-  assert.deepEqual(report.results.map((r) => r.outcome), ['unchanged']);
+  assert.deepEqual(
+    report.results.map((r) => r.outcome),
+    ['unchanged'],
+  );
 });
 
-const CONFLICTS: FieldConflict[] = [{ manager: 'kubectl-client-side-apply', field: '.spec.replicas', message: 'conflict with "kubectl-client-side-apply" using apps/v1' }];
+const CONFLICTS: FieldConflict[] = [
+  { manager: 'kubectl-client-side-apply', field: '.spec.replicas', message: 'conflict with "kubectl-client-side-apply" using apps/v1' },
+];
 
 test('a 409 asks before forcing; yes re-applies with force', async () => {
   const cluster = await seeded();
@@ -154,7 +168,7 @@ test('a 409 whose force is declined is not applied', async () => {
   assert.match(lines[0], /^deployment\.apps\/changed not applied: /);
 });
 
-test('namespaces: the object\'s own, else the context\'s for namespaced kinds, none for cluster-scoped', async () => {
+test("namespaces: the object's own, else the context's for namespaced kinds, none for cluster-scoped", async () => {
   const cluster = new FakeCluster();
   assert.equal((await placeObject(deployment('a', 1), cluster)).metadata.namespace, 'team');
   assert.equal((await placeObject(deployment('a', 1, 'prod'), cluster)).metadata.namespace, 'prod');
@@ -169,10 +183,16 @@ test('namespaces: the object\'s own, else the context\'s for namespaced kinds, n
 
 test('objects the dry run refuses are reported and skipped; the rest go on', async () => {
   const cluster = new FakeCluster();
-  cluster.failures.set(keyOf({ kind: 'Deployment', name: 'bad', namespace: 'team' }), new ClusterError('The API server rejected it: spec.replicas: Invalid value', 'invalid', 422));
+  cluster.failures.set(
+    keyOf({ kind: 'Deployment', name: 'bad', namespace: 'team' }),
+    new ClusterError('The API server rejected it: spec.replicas: Invalid value', 'invalid', 422),
+  );
   const lines: string[] = [];
   const widget: KubeObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
-  const report = await applyObjects([deployment('bad', -1), widget, deployment('good', 1)], cluster, prompts(true).prompts, { ...OPTIONS, output: (l) => lines.push(l) });
+  const report = await applyObjects([deployment('bad', -1), widget, deployment('good', 1)], cluster, prompts(true).prompts, {
+    ...OPTIONS,
+    output: (l) => lines.push(l),
+  });
   assert.deepEqual(
     report.refused.map((r) => r.ref.name),
     ['bad', 'w'],
@@ -206,7 +226,12 @@ class NamespacedCluster extends FakeCluster {
   override async apply(object: KubeObject, options: Parameters<FakeCluster['apply']>[1]): Promise<KubeObject> {
     const namespace = object.metadata.namespace;
     if (object.kind !== 'Namespace' && namespace && !this.objects.has(keyOf({ kind: 'Namespace', name: namespace, namespace: null }))) {
-      this.calls.push({ method: 'apply', ref: { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name ?? '', namespace }, options, body: object });
+      this.calls.push({
+        method: 'apply',
+        ref: { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name ?? '', namespace },
+        options,
+        body: object,
+      });
       throw new ClusterError(`Not found: namespaces "${namespace}" not found.`, 'not-found', 404);
     }
     return super.apply(object, options);
@@ -219,9 +244,21 @@ test('a Namespace and objects in it, in one file: the namespace is created first
   const recorded = prompts(true);
   const report = await applyObjects([namespace, deployment('web', 2, 'fresh')], cluster, recorded.prompts, OPTIONS);
   assert.deepEqual(report.refused, []);
-  assert.deepEqual(recorded.shown[0].map((c) => [c.ref.kind, c.action]), [['Namespace', 'create'], ['Deployment', 'create']]);
+  assert.deepEqual(
+    recorded.shown[0].map((c) => [c.ref.kind, c.action]),
+    [
+      ['Namespace', 'create'],
+      ['Deployment', 'create'],
+    ],
+  );
   assert.match(recorded.shown[0][1].proposed, /replicas: 2/);
-  assert.deepEqual(report.results.map((r) => [r.ref.kind, r.outcome]), [['Namespace', 'created'], ['Deployment', 'created']]);
+  assert.deepEqual(
+    report.results.map((r) => [r.ref.kind, r.outcome]),
+    [
+      ['Namespace', 'created'],
+      ['Deployment', 'created'],
+    ],
+  );
   assert.equal(replicasOf(cluster.objects.get('Deployment/fresh/web')), 2);
 
   // A namespace that nothing in the file creates is still refused by the dry run.

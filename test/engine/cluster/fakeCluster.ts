@@ -7,7 +7,18 @@
  */
 import { ClusterError } from '../../../server/src/cluster/types';
 import { Changes } from '../../helpers/events';
-import type { ApplyOptions, Cluster, ContextInfo, FieldConflict, KubeObject, ListSelectors, ObjectRef, PatchOptions, ResourceInfo, WatchEvent } from '../../../server/src/cluster/types';
+import type {
+  ApplyOptions,
+  Cluster,
+  ContextInfo,
+  FieldConflict,
+  KubeObject,
+  ListSelectors,
+  ObjectRef,
+  PatchOptions,
+  ResourceInfo,
+  WatchEvent,
+} from '../../../server/src/cluster/types';
 
 export interface Call {
   readonly method: 'get' | 'apply' | 'patch' | 'scale' | 'list' | 'watch';
@@ -111,8 +122,13 @@ export class FakeCluster implements Cluster {
     this.record({ method: 'list', ref: { apiVersion, kind, name: '', namespace }, selectors });
     if (kind !== 'Event') return this.pods;
     // "a.b=v,c=w": every field equals its value.
-    const required = (selectors?.fieldSelector ?? '').split(',').filter(Boolean).map((term) => term.split('='));
-    return this.events.filter((event) => required.every(([path, value]) => path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], event) === value));
+    const required = (selectors?.fieldSelector ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((term) => term.split('='));
+    return this.events.filter((event) =>
+      required.every(([path, value]) => path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], event) === value),
+    );
   }
 
   async watch(ref: ObjectRef, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void> {

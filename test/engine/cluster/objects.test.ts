@@ -67,7 +67,9 @@ test('YAML 1.1 like kubectl: yes is a boolean', () => {
 });
 
 test('documents that cannot be applied say why', () => {
-  const problems = manifestObjects(FILE).filter((o) => o.problem !== null).map((o) => o.problem);
+  const problems = manifestObjects(FILE)
+    .filter((o) => o.problem !== null)
+    .map((o) => o.problem);
   assert.equal(problems[0], 'This document cannot be applied: it has no metadata.name.');
   assert.match(problems[1] ?? '', /kustomization is built, not applied: use `kubectl apply -k`/);
   assert.match(problems[2] ?? '', /^YAML error: /);
@@ -79,13 +81,19 @@ test('an empty file has no objects', () => {
 });
 
 test('an alias bomb is refused, not expanded', () => {
-  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefghij'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefghij'[i]}`).join(', ')}]`), 'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: x}'].join('\n');
+  const bomb = [
+    'a: &a [x, x, x, x, x, x, x, x, x, x]',
+    ...'bcdefghij'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefghij'[i]}`).join(', ')}]`),
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata: {name: x}',
+  ].join('\n');
   const [only] = manifestObjects(bomb);
   assert.equal(only.object, null);
   assert.match(only.problem ?? '', /^YAML error: .*alias/i);
 });
 
-test('displayName is kubectl\'s kind.group/name', () => {
+test("displayName is kubectl's kind.group/name", () => {
   assert.equal(displayName({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }), 'deployment.apps/web');
   assert.equal(displayName({ apiVersion: 'v1', kind: 'Service', name: 'web' }), 'service/web');
   assert.equal(displayName({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w' }), 'widget.example.com/w');

@@ -21,7 +21,7 @@ function check(object: KubeObject, message: string, done = false, failed = false
   assert.deepEqual(rolloutStatus(object), { done, failed, message });
 }
 
-test('Deployment: every branch of kubectl\'s viewer', () => {
+test("Deployment: every branch of kubectl's viewer", () => {
   const spec = { replicas: 3 };
   check(workload('Deployment', 2, spec, { observedGeneration: 1 }), 'Waiting for deployment spec update to be observed...');
   check(
@@ -30,42 +30,84 @@ test('Deployment: every branch of kubectl\'s viewer', () => {
     false,
     true,
   );
-  check(workload('Deployment', 2, spec, { observedGeneration: 2, updatedReplicas: 1, replicas: 3 }), 'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...');
-  check(workload('Deployment', 2, spec, { observedGeneration: 2, updatedReplicas: 3, replicas: 4 }), 'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...');
-  check(workload('Deployment', 2, spec, { observedGeneration: 2, updatedReplicas: 3, replicas: 3, availableReplicas: 2 }), 'Waiting for deployment "web" rollout to finish: 2 of 3 updated replicas are available...');
-  check(workload('Deployment', 2, spec, { observedGeneration: 2, updatedReplicas: 3, replicas: 3, availableReplicas: 3 }), 'deployment "web" successfully rolled out', true);
+  check(
+    workload('Deployment', 2, spec, { observedGeneration: 2, updatedReplicas: 1, replicas: 3 }),
+    'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...',
+  );
+  check(
+    workload('Deployment', 2, spec, { observedGeneration: 2, updatedReplicas: 3, replicas: 4 }),
+    'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...',
+  );
+  check(
+    workload('Deployment', 2, spec, { observedGeneration: 2, updatedReplicas: 3, replicas: 3, availableReplicas: 2 }),
+    'Waiting for deployment "web" rollout to finish: 2 of 3 updated replicas are available...',
+  );
+  check(
+    workload('Deployment', 2, spec, { observedGeneration: 2, updatedReplicas: 3, replicas: 3, availableReplicas: 3 }),
+    'deployment "web" successfully rolled out',
+    true,
+  );
   // Progressing with another reason is no failure.
   check(
-    workload('Deployment', 1, spec, { observedGeneration: 1, updatedReplicas: 3, replicas: 3, availableReplicas: 3, conditions: [{ type: 'Progressing', reason: 'NewReplicaSetAvailable' }] }),
+    workload('Deployment', 1, spec, {
+      observedGeneration: 1,
+      updatedReplicas: 3,
+      replicas: 3,
+      availableReplicas: 3,
+      conditions: [{ type: 'Progressing', reason: 'NewReplicaSetAvailable' }],
+    }),
     'deployment "web" successfully rolled out',
     true,
   );
 });
 
-test('DaemonSet: every branch of kubectl\'s viewer', () => {
+test("DaemonSet: every branch of kubectl's viewer", () => {
   const rolling = { updateStrategy: { type: 'RollingUpdate' } };
   check(workload('DaemonSet', 1, { updateStrategy: { type: 'OnDelete' } }, {}), 'rollout status is only available for RollingUpdate strategy type', true, true);
   check(workload('DaemonSet', 2, rolling, { observedGeneration: 1 }), 'Waiting for daemon set spec update to be observed...');
-  check(workload('DaemonSet', 2, rolling, { observedGeneration: 2, desiredNumberScheduled: 3, updatedNumberScheduled: 1 }), 'Waiting for daemon set "web" rollout to finish: 1 out of 3 new pods have been updated...');
+  check(
+    workload('DaemonSet', 2, rolling, { observedGeneration: 2, desiredNumberScheduled: 3, updatedNumberScheduled: 1 }),
+    'Waiting for daemon set "web" rollout to finish: 1 out of 3 new pods have been updated...',
+  );
   check(
     workload('DaemonSet', 2, rolling, { observedGeneration: 2, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 2 }),
     'Waiting for daemon set "web" rollout to finish: 2 of 3 updated pods are available...',
   );
-  check(workload('DaemonSet', 2, {}, { observedGeneration: 2, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 }), 'daemon set "web" successfully rolled out', true);
+  check(
+    workload('DaemonSet', 2, {}, { observedGeneration: 2, desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 }),
+    'daemon set "web" successfully rolled out',
+    true,
+  );
 });
 
-test('StatefulSet: every branch of kubectl\'s viewer', () => {
+test("StatefulSet: every branch of kubectl's viewer", () => {
   const spec = { replicas: 3, updateStrategy: { type: 'RollingUpdate' } };
-  check(workload('StatefulSet', 1, { updateStrategy: { type: 'OnDelete' } }, {}), 'rollout status is only available for RollingUpdate strategy type', true, true);
+  check(
+    workload('StatefulSet', 1, { updateStrategy: { type: 'OnDelete' } }, {}),
+    'rollout status is only available for RollingUpdate strategy type',
+    true,
+    true,
+  );
   check(workload('StatefulSet', 1, spec, { observedGeneration: 0 }), 'Waiting for statefulset spec update to be observed...');
   check(workload('StatefulSet', 2, spec, { observedGeneration: 1 }), 'Waiting for statefulset spec update to be observed...');
   check(workload('StatefulSet', 2, spec, { observedGeneration: 2, readyReplicas: 1 }), 'Waiting for 2 pods to be ready...');
   const partitioned = { replicas: 3, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } } };
-  check(workload('StatefulSet', 2, partitioned, { observedGeneration: 2, readyReplicas: 3, updatedReplicas: 1 }), 'Waiting for partitioned roll out to finish: 1 out of 2 new pods have been updated...');
-  check(workload('StatefulSet', 2, partitioned, { observedGeneration: 2, readyReplicas: 3, updatedReplicas: 2 }), 'partitioned roll out complete: 2 new pods have been updated...', true);
+  check(
+    workload('StatefulSet', 2, partitioned, { observedGeneration: 2, readyReplicas: 3, updatedReplicas: 1 }),
+    'Waiting for partitioned roll out to finish: 1 out of 2 new pods have been updated...',
+  );
+  check(
+    workload('StatefulSet', 2, partitioned, { observedGeneration: 2, readyReplicas: 3, updatedReplicas: 2 }),
+    'partitioned roll out complete: 2 new pods have been updated...',
+    true,
+  );
   const revisions = { observedGeneration: 2, readyReplicas: 3, updatedReplicas: 1, currentReplicas: 2, updateRevision: 'web-2', currentRevision: 'web-1' };
   check(workload('StatefulSet', 2, spec, revisions), 'waiting for statefulset rolling update to complete 1 pods at revision web-2...');
-  check(workload('StatefulSet', 2, spec, { ...revisions, currentReplicas: 3, currentRevision: 'web-2' }), 'statefulset rolling update complete 3 pods at revision web-2...', true);
+  check(
+    workload('StatefulSet', 2, spec, { ...revisions, currentReplicas: 3, currentRevision: 'web-2' }),
+    'statefulset rolling update complete 3 pods at revision web-2...',
+    true,
+  );
 });
 
 test('kinds without a viewer', () => {
@@ -103,7 +145,8 @@ const NOT_FOUND =
   'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:does-not-exist": failed to resolve reference "docker.io/library/nginx:does-not-exist": docker.io/library/nginx:does-not-exist: not found';
 const UNAUTHORIZED_401 =
   'failed to pull and unpack image "ghcr.io/acme/private:1.0": failed to resolve reference "ghcr.io/acme/private:1.0": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token?scope=repository%3Aacme%2Fprivate%3Apull&service=ghcr.io: 401 Unauthorized';
-const DENIED = 'Error response from daemon: pull access denied for acme/private, repository does not exist or may require \'docker login\': denied: requested access to the resource is denied';
+const DENIED =
+  "Error response from daemon: pull access denied for acme/private, repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
 const FORBIDDEN_403 = 'unexpected status from HEAD request to https://registry.example.com/v2/app/manifests/1.0: 403 Forbidden';
 const NO_HOST =
   'failed to pull and unpack image "registry.internal:5000/app:1": failed to resolve reference "registry.internal:5000/app:1": failed to do request: Head "https://registry.internal:5000/v2/app/manifests/1": dial tcp: lookup registry.internal on 10.96.0.10:53: no such host';
@@ -116,7 +159,18 @@ test('pullFailures: the cause and fix of each kubelet message', () => {
     pod('d', [waitingStatus('app', 'acme/private', 'ErrImagePull', DENIED)], [], { imagePullSecrets: [{ name: 'hub' }] }),
     pod('e', [waitingStatus('app', 'registry.example.com/app:1.0', 'ErrImagePull', FORBIDDEN_403)]),
     pod('f', [waitingStatus('app', 'app:dev', 'ErrImageNeverPull', 'Container image "app:dev" is not present with pull policy of Never')]),
-    pod('g', [], [waitingStatus('init', 'App:Latest', 'InvalidImageName', 'Failed to apply default image tag "App:Latest": couldn\'t parse image name "App:Latest": invalid reference format: repository name must be lowercase')]),
+    pod(
+      'g',
+      [],
+      [
+        waitingStatus(
+          'init',
+          'App:Latest',
+          'InvalidImageName',
+          'Failed to apply default image tag "App:Latest": couldn\'t parse image name "App:Latest": invalid reference format: repository name must be lowercase',
+        ),
+      ],
+    ),
     pod('h', [waitingStatus('app', 'registry.internal:5000/app:1', 'ErrImagePull', NO_HOST)]),
     pod('i', [waitingStatus('app', 'nginx:1.27', 'ImagePullBackOff', 'Back-off pulling image "nginx:1.27"')]),
     pod('j', [waitingStatus('app', 'nginx@sha256:' + 'a'.repeat(64), 'ErrImagePull', 'manifest unknown: manifest unknown')]),
@@ -140,12 +194,15 @@ test('pullFailures: the cause and fix of each kubelet message', () => {
   const fix = Object.fromEntries(failures.map((f) => [f.pod, f.fix]));
   assert.equal(fix.a, 'The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.');
   assert.match(fix.c, /^ghcr\.io refused the pull without credentials: add imagePullSecrets \(a docker-registry Secret for ghcr\.io\) to the pod spec/);
-  assert.equal(fix.d, 'docker.io refused the credentials of imagePullSecrets "hub": check that the Secret holds credentials for docker.io that may pull docker.io/acme/private.');
+  assert.equal(
+    fix.d,
+    'docker.io refused the credentials of imagePullSecrets "hub": check that the Secret holds credentials for docker.io that may pull docker.io/acme/private.',
+  );
   assert.match(fix.e, /^registry\.example\.com refused the pull without credentials/);
   assert.match(fix.f, /imagePullPolicy is Never: set imagePullPolicy to IfNotPresent, or load the image onto the node/);
   assert.match(fix.g, /^The image reference is not valid: .*lowercase.* Fix the image field\.$/);
   assert.match(fix.h, /^The node cannot reach registry\.internal:5000/);
-  assert.equal(fix.i, 'See the pod\'s events for the kubelet\'s reason: kubectl describe pod i -n team');
+  assert.equal(fix.i, "See the pod's events for the kubelet's reason: kubectl describe pod i -n team");
   assert.equal(fix.j, `The digest sha256:${'a'.repeat(64)} of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.`);
   assert.equal(failures[0].message, NOT_FOUND);
   assert.equal(failures[0].image, 'nginx:does-not-exist');
@@ -213,7 +270,13 @@ test('pullFailures: a back-off without a cause takes it from the newest "Failed 
 const SELECTOR = { matchLabels: { app: 'web' } };
 
 function deploymentAt(generation: number, status: object): KubeObject {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'team', generation }, spec: { replicas: 2, selector: SELECTOR }, status };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'team', generation },
+    spec: { replicas: 2, selector: SELECTOR },
+    status,
+  };
 }
 
 const REF = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'team' };
@@ -274,7 +337,10 @@ test('watchRollout stops on a pull failure that persists, keeping the cause an e
   assert.equal(result.done, false);
   assert.equal(result.pullFailures[0].reason, 'ImagePullBackOff');
   assert.equal(result.pullFailures[0].cause, 'tag-not-found');
-  assert.equal(result.message, 'web-1 cannot pull nginx:does-not-exist (ImagePullBackOff): The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.');
+  assert.equal(
+    result.message,
+    'web-1 cannot pull nginx:does-not-exist (ImagePullBackOff): The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.',
+  );
   // Printed once although every poll sees it.
   assert.deepEqual(
     lines.filter((l) => l.startsWith('web-1')),
@@ -282,7 +348,7 @@ test('watchRollout stops on a pull failure that persists, keeping the cause an e
   );
 });
 
-test('watchRollout seeing only the back-off lists the pod\'s Failed events for the cause', async () => {
+test("watchRollout seeing only the back-off lists the pod's Failed events for the cause", async () => {
   const cluster = new FakeCluster();
   cluster.put(deploymentAt(2, { observedGeneration: 2, updatedReplicas: 1, replicas: 2 }));
   cluster.pods = [withUid(pod('web-1', [BACK_OFF_ONLY]))];
@@ -297,8 +363,16 @@ test('watchRollout seeing only the back-off lists the pod\'s Failed events for t
   clock.advance(30);
   const result = await watching;
   assert.equal(result.pullFailures[0].cause, 'tag-not-found');
-  assert.match(result.message, /^web-1 cannot pull nginx:does-not-exist \(ImagePullBackOff\): The tag "does-not-exist" of docker\.io\/library\/nginx does not exist/);
-  assert.deepEqual(lines.filter((l) => l.startsWith('web-1')), ['web-1 web: ImagePullBackOff nginx:does-not-exist: The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.']);
+  assert.match(
+    result.message,
+    /^web-1 cannot pull nginx:does-not-exist \(ImagePullBackOff\): The tag "does-not-exist" of docker\.io\/library\/nginx does not exist/,
+  );
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith('web-1')),
+    [
+      'web-1 web: ImagePullBackOff nginx:does-not-exist: The tag "does-not-exist" of docker.io/library/nginx does not exist in docker.io: push it or fix the tag.',
+    ],
+  );
   const eventLists = cluster.calls.filter((c) => c.method === 'list' && c.ref.kind === 'Event');
   assert.deepEqual(eventLists[0].ref, { apiVersion: 'v1', kind: 'Event', name: '', namespace: 'team' });
   assert.deepEqual(eventLists[0].selectors, { fieldSelector: 'involvedObject.kind=Pod,involvedObject.name=web-1,reason=Failed' });
@@ -322,7 +396,7 @@ test('watchRollout still reports a back-off whose events cannot be read, with "s
   clock.advance(30);
   const result = await watching;
   assert.equal(result.pullFailures[0].cause, 'unknown');
-  assert.equal(result.pullFailures[0].fix, 'See the pod\'s events for the kubelet\'s reason: kubectl describe pod web-1 -n team');
+  assert.equal(result.pullFailures[0].fix, "See the pod's events for the kubelet's reason: kubectl describe pod web-1 -n team");
 });
 
 test('watchRollout stops at once on a failure that never heals (ErrImageNeverPull)', async () => {

@@ -12,7 +12,13 @@ import type { KubeObject } from '../../../server/src/cluster/types';
 import { containersOf, scale, setImage, setImageFileEdit, setImagePatch } from '../../../server/src/engine';
 import { FakeCluster } from './fakeCluster';
 
-const POD_SPEC = { initContainers: [{ name: 'migrate', image: 'tools:1' }], containers: [{ name: 'web', image: 'nginx:1.25' }, { name: 'sidecar', image: 'envoy:1' }] };
+const POD_SPEC = {
+  initContainers: [{ name: 'migrate', image: 'tools:1' }],
+  containers: [
+    { name: 'web', image: 'nginx:1.25' },
+    { name: 'sidecar', image: 'envoy:1' },
+  ],
+};
 
 function deployment(): KubeObject {
   return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'team' }, spec: { template: { spec: POD_SPEC } } };
@@ -25,12 +31,25 @@ test('the patch names the container and keeps the list order, like kubectl set i
   assert.deepEqual(setImagePatch(deployment(), 'migrate', 'tools:2'), {
     spec: { template: { spec: { '$setElementOrder/initContainers': [{ name: 'migrate' }], initContainers: [{ image: 'tools:2', name: 'migrate' }] } } },
   });
-  const cron: KubeObject = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec: POD_SPEC } } } } };
+  const cron: KubeObject = {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'c' },
+    spec: { jobTemplate: { spec: { template: { spec: POD_SPEC } } } },
+  };
   assert.deepEqual(setImagePatch(cron, 'sidecar', 'envoy:2'), {
-    spec: { jobTemplate: { spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'web' }, { name: 'sidecar' }], containers: [{ image: 'envoy:2', name: 'sidecar' }] } } } } },
+    spec: {
+      jobTemplate: {
+        spec: {
+          template: { spec: { '$setElementOrder/containers': [{ name: 'web' }, { name: 'sidecar' }], containers: [{ image: 'envoy:2', name: 'sidecar' }] } },
+        },
+      },
+    },
   });
   const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: POD_SPEC };
-  assert.deepEqual(setImagePatch(pod, 'web', 'nginx:2'), { spec: { '$setElementOrder/containers': [{ name: 'web' }, { name: 'sidecar' }], containers: [{ image: 'nginx:2', name: 'web' }] } });
+  assert.deepEqual(setImagePatch(pod, 'web', 'nginx:2'), {
+    spec: { '$setElementOrder/containers': [{ name: 'web' }, { name: 'sidecar' }], containers: [{ image: 'nginx:2', name: 'web' }] },
+  });
   assert.equal(setImagePatch(deployment(), 'nope', 'x'), null);
   assert.equal(setImagePatch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, 'web', 'x'), null);
   assert.deepEqual(containersOf(deployment()), ['migrate', 'web', 'sidecar']);
@@ -77,7 +96,7 @@ const BEFORE = [
 
 test('the file edit replaces only the image scalar, in its own quoting (golden)', () => {
   const analysis = analyze(BEFORE, { maxFileSize: 1 << 20 });
-  const edit = setImageFileEdit(analysis, 1, 'web', "nginx:1.27");
+  const edit = setImageFileEdit(analysis, 1, 'web', 'nginx:1.27');
   assert.ok(edit);
   assert.equal(applyEdits(BEFORE, [edit]), BEFORE.replace("'nginx:1.25'", "'nginx:1.27'"));
   const flow = setImageFileEdit(analysis, 1, 'sidecar', 'envoy:2');

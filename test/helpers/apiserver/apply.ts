@@ -63,9 +63,12 @@ function entriesOf(object: JsonObject | null): ManagedFieldsEntry[] {
 }
 
 function sameIdentity(entry: ManagedFieldsEntry, other: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): boolean {
-  return entry.manager === other.manager && entry.operation === other.operation
-    && (entry.subresource ?? '') === (other.subresource ?? '')
-    && (entry.operation === 'Apply' || entry.apiVersion === other.apiVersion);
+  return (
+    entry.manager === other.manager &&
+    entry.operation === other.operation &&
+    (entry.subresource ?? '') === (other.subresource ?? '') &&
+    (entry.operation === 'Apply' || entry.apiVersion === other.apiVersion)
+  );
 }
 
 function setEntries(object: JsonObject, entries: ManagedFieldsEntry[]): void {
@@ -168,7 +171,9 @@ export function applyConfiguration(live: JsonObject | null, applied: JsonObject,
   // addBackDanglingItems). A list item nobody else owns goes whole, with the fields nobody owns (defaults)
   // and any field another manager owns inside it; it goes before its fields, since its key is found through them.
   if (own !== undefined) {
-    const dropped = FieldSet.fromFieldsV1(own.fieldsV1).minus(appliedFields).paths()
+    const dropped = FieldSet.fromFieldsV1(own.fieldsV1)
+      .minus(appliedFields)
+      .paths()
       .filter((p) => !others.some((o) => FieldSet.fromFieldsV1(o.fieldsV1).has(p)))
       .sort((a, b) => a.length - b.length);
     for (const path of dropped) removeEmptied(base, path);
@@ -195,10 +200,19 @@ export function applyConfiguration(live: JsonObject | null, applied: JsonObject,
   }
   const fieldsV1 = appliedFields.toFieldsV1();
   // An apply that changes nothing keeps the entry's time, so the object stays as it was (no new resourceVersion).
-  const unchanged = own !== undefined && deepEqual(own.fieldsV1, fieldsV1) && conflicts.length === 0
-    && live !== null && deepEqual(withoutManagedFields(live), withoutManagedFields(merged));
+  const unchanged =
+    own !== undefined &&
+    deepEqual(own.fieldsV1, fieldsV1) &&
+    conflicts.length === 0 &&
+    live !== null &&
+    deepEqual(withoutManagedFields(live), withoutManagedFields(merged));
   const ownEntry: ManagedFieldsEntry = {
-    manager, operation: 'Apply', apiVersion, time: unchanged ? own.time : time, fieldsType: 'FieldsV1', fieldsV1,
+    manager,
+    operation: 'Apply',
+    apiVersion,
+    time: unchanged ? own.time : time,
+    fieldsType: 'FieldsV1',
+    fieldsV1,
   };
   setEntries(merged, own === undefined ? [...others, ownEntry] : entries.map((e) => (e === own ? ownEntry : e)));
   return merged;
@@ -220,8 +234,13 @@ export function managedFieldsForUpdate(live: JsonObject, sent: JsonObject, subre
 }
 
 function readableEntry(entry: Json): boolean {
-  return isObject(entry) && typeof entry['manager'] === 'string' && (entry['operation'] === 'Apply' || entry['operation'] === 'Update')
-    && entry['fieldsType'] === 'FieldsV1' && isObject(entry['fieldsV1']);
+  return (
+    isObject(entry) &&
+    typeof entry['manager'] === 'string' &&
+    (entry['operation'] === 'Apply' || entry['operation'] === 'Update') &&
+    entry['fieldsType'] === 'FieldsV1' &&
+    isObject(entry['fieldsV1'])
+  );
 }
 
 /**
@@ -242,7 +261,12 @@ export function recordUpdate(before: JsonObject | null, after: JsonObject, manag
     const existing = entries.find((e) => sameIdentity(e, identity));
     const owned = FieldSet.fromFieldsV1(existing?.fieldsV1 ?? {}).union(changed);
     const entry: ManagedFieldsEntry = {
-      manager, operation: 'Update', apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: owned.toFieldsV1(),
+      manager,
+      operation: 'Update',
+      apiVersion,
+      time,
+      fieldsType: 'FieldsV1',
+      fieldsV1: owned.toFieldsV1(),
       ...(subresource ? { subresource } : {}),
     };
     if (existing !== undefined) entries[entries.indexOf(existing)] = entry;

@@ -21,12 +21,12 @@ export type PullFailureCause = 'tag-not-found' | 'unauthorized' | 'never' | 'inv
 export type Simulation =
   | { readonly kind: 'rollout-ok'; readonly stepMs?: number }
   | {
-    readonly kind: 'pull-fails';
-    readonly cause: PullFailureCause;
-    /** Containers whose pull fails; every container by default. */
-    readonly containers?: readonly string[];
-    readonly stepMs?: number;
-  }
+      readonly kind: 'pull-fails';
+      readonly cause: PullFailureCause;
+      /** Containers whose pull fails; every container by default. */
+      readonly containers?: readonly string[];
+      readonly stepMs?: number;
+    }
   | { readonly kind: 'deadline-exceeded'; readonly stepMs?: number };
 
 /** What a simulation may do to the cluster: read, and write as a controller (status via the status subresource). */
@@ -182,23 +182,36 @@ export class Controllers {
 
     switch (simulation.kind) {
       case 'rollout-ok': {
-        const steps: (() => void)[] = [() => {
-          createReplicaSet();
-          writeStatus({
-            replicas: oldReplicas, updatedReplicas: 0, readyReplicas: oldReplicas, availableReplicas: oldReplicas,
-            conditions: [oldReplicas > 0 ? condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.') : unavailable, progressing],
-          });
-        }];
+        const steps: (() => void)[] = [
+          () => {
+            createReplicaSet();
+            writeStatus({
+              replicas: oldReplicas,
+              updatedReplicas: 0,
+              readyReplicas: oldReplicas,
+              availableReplicas: oldReplicas,
+              conditions: [
+                oldReplicas > 0 ? condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.') : unavailable,
+                progressing,
+              ],
+            });
+          },
+        ];
         for (let i = 1; i <= replicas; i += 1) {
           steps.push(() => {
             const total = i + Math.max(0, oldReplicas - i);
             const done = i === replicas;
             if (done) this.savePods(start, replicaSet, hash, replicas, true, null);
             writeStatus({
-              replicas: done ? replicas : total, updatedReplicas: i, readyReplicas: done ? replicas : total, availableReplicas: done ? replicas : total,
+              replicas: done ? replicas : total,
+              updatedReplicas: i,
+              readyReplicas: done ? replicas : total,
+              availableReplicas: done ? replicas : total,
               conditions: done
-                ? [condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'),
-                  condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${replicaSet}" has successfully progressed.`)]
+                ? [
+                    condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'),
+                    condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${replicaSet}" has successfully progressed.`),
+                  ]
                 : [unavailable, progressing],
             });
           });
@@ -212,10 +225,13 @@ export class Controllers {
         // every old one while no new pod becomes available; a first rollout starts all of them.
         const added = oldReplicas === 0 ? replicas : Math.ceil(replicas * 0.25);
         const pending = {
-          replicas: oldReplicas + added, updatedReplicas: added, readyReplicas: oldReplicas, availableReplicas: oldReplicas, unavailableReplicas: added,
+          replicas: oldReplicas + added,
+          updatedReplicas: added,
+          readyReplicas: oldReplicas,
+          availableReplicas: oldReplicas,
+          unavailableReplicas: added,
         };
-        const available = oldReplicas > 0
-          ? condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.') : unavailable;
+        const available = oldReplicas > 0 ? condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.') : unavailable;
         const backOff = simulation.cause === 'tag-not-found' || simulation.cause === 'unauthorized';
         const podsWith = (phase: 'creating' | 'failed' | 'backoff') => () => {
           createReplicaSet();
@@ -235,10 +251,13 @@ export class Controllers {
             createReplicaSet();
             writeStatus({ replicas, updatedReplicas: replicas, unavailableReplicas: replicas, conditions: [unavailable, progressing] });
           },
-          () => writeStatus({
-            replicas, updatedReplicas: replicas, unavailableReplicas: replicas,
-            conditions: [unavailable, condition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${replicaSet}" has timed out progressing.`)],
-          }),
+          () =>
+            writeStatus({
+              replicas,
+              updatedReplicas: replicas,
+              unavailableReplicas: replicas,
+              conditions: [unavailable, condition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${replicaSet}" has timed out progressing.`)],
+            }),
         ];
     }
   }
@@ -253,24 +272,37 @@ export class Controllers {
     templateMeta['labels'] = labels;
     const selector = clone((deployment['spec'] as JsonObject)['selector'] as JsonObject);
     selector['matchLabels'] = { ...(isObject(selector['matchLabels']) ? selector['matchLabels'] : {}), 'pod-template-hash': hash };
-    this.cluster.save({
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: {
-        name, namespace, labels,
-        annotations: { 'deployment.kubernetes.io/revision': String(meta['generation'] ?? 1) },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: String(meta['name']), uid: String(meta['uid']), controller: true, blockOwnerDeletion: true }],
+    this.cluster.save(
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name,
+          namespace,
+          labels,
+          annotations: { 'deployment.kubernetes.io/revision': String(meta['generation'] ?? 1) },
+          ownerReferences: [
+            { apiVersion: 'apps/v1', kind: 'Deployment', name: String(meta['name']), uid: String(meta['uid']), controller: true, blockOwnerDeletion: true },
+          ],
+        },
+        spec: { replicas, selector, template },
       },
-      spec: { replicas, selector, template },
-    }, 'kube-controller-manager');
+      'kube-controller-manager',
+    );
   }
 
   /**
    * Puts `replicas` pods of the ReplicaSet in place, each container Running or waiting with what
    * `waiting` says; `replaceOld` removes the pods of the Deployment's older ReplicaSets.
    */
-  private savePods(deployment: JsonObject, replicaSet: string, hash: string, replicas: number, replaceOld: boolean,
-    waiting: ((container: Containers) => { reason: string; message: string } | null) | null): void {
+  private savePods(
+    deployment: JsonObject,
+    replicaSet: string,
+    hash: string,
+    replicas: number,
+    replaceOld: boolean,
+    waiting: ((container: Containers) => { reason: string; message: string } | null) | null,
+  ): void {
     const namespace = String(metadata(deployment)['namespace']);
     const owner = String(metadata(deployment)['name']);
     for (const pod of replaceOld ? this.cluster.list('v1', 'Pod', namespace) : []) {
@@ -292,7 +324,10 @@ export class Controllers {
       const unready = states.filter((s) => s.wait !== null).map((s) => s.container.name);
       const ready = unready.length === 0;
       const readiness = (type: string): JsonObject => ({
-        type, status: ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: time,
+        type,
+        status: ready ? 'True' : 'False',
+        lastProbeTime: null,
+        lastTransitionTime: time,
         ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` }),
       });
       const status: JsonObject = {
@@ -311,22 +346,34 @@ export class Controllers {
         containerStatuses: states.map(({ container, wait }): JsonObject => ({
           name: container.name,
           image: container.image,
-          imageID: wait === null ? `${normalizedReference(container.image).reference.split(/[:@]/)[0]}@sha256:${createHash('sha256').update(container.image).digest('hex')}` : '',
+          imageID:
+            wait === null
+              ? `${normalizedReference(container.image).reference.split(/[:@]/)[0]}@sha256:${createHash('sha256').update(container.image).digest('hex')}`
+              : '',
           ready: wait === null,
           restartCount: 0,
           started: wait === null,
           state: wait === null ? { running: { startedAt: time } } : { waiting: wait.message === '' ? { reason: wait.reason } : { ...wait } },
-          ...(wait === null ? { containerID: `containerd://${createHash('sha256').update(name + container.name).digest('hex')}` } : {}),
+          ...(wait === null
+            ? {
+                containerID: `containerd://${createHash('sha256')
+                  .update(name + container.name)
+                  .digest('hex')}`,
+              }
+            : {}),
         })),
       };
       const pod: JsonObject = existing ?? {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: {
-          name, namespace,
+          name,
+          namespace,
           generateName: `${replicaSet}-`,
           labels: { ...(isObject(templateMeta['labels']) ? templateMeta['labels'] : {}), 'pod-template-hash': hash },
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSet, uid: String(rsUid ?? ''), controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [
+            { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSet, uid: String(rsUid ?? ''), controller: true, blockOwnerDeletion: true },
+          ],
         },
         spec: { ...(template['spec'] as JsonObject), nodeName: 'stub-node' },
       };
@@ -371,20 +418,23 @@ export class Controllers {
     const name = `${podName}.${safeSuffix(`${fieldPath}/${reason}/${message}`, 16)}`;
     const before = this.cluster.get('v1', 'Event', namespace, name);
     const time = nowTimestamp();
-    this.cluster.save({
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name, namespace },
-      involvedObject: { apiVersion: 'v1', kind: 'Pod', name: podName, namespace, uid: String(podMeta['uid']), fieldPath },
-      reason,
-      message,
-      source: { component: 'kubelet', host: 'stub-node' },
-      firstTimestamp: before?.['firstTimestamp'] ?? time,
-      lastTimestamp: time,
-      count: Number(before?.['count'] ?? 0) + 1,
-      type,
-      reportingComponent: 'kubelet',
-      reportingInstance: 'stub-node',
-    }, 'kubelet');
+    this.cluster.save(
+      {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name, namespace },
+        involvedObject: { apiVersion: 'v1', kind: 'Pod', name: podName, namespace, uid: String(podMeta['uid']), fieldPath },
+        reason,
+        message,
+        source: { component: 'kubelet', host: 'stub-node' },
+        firstTimestamp: before?.['firstTimestamp'] ?? time,
+        lastTimestamp: time,
+        count: Number(before?.['count'] ?? 0) + 1,
+        type,
+        reportingComponent: 'kubelet',
+        reportingInstance: 'stub-node',
+      },
+      'kubelet',
+    );
   }
 }

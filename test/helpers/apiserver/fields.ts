@@ -75,9 +75,17 @@ export function keyElement(item: Json, keys: readonly string[]): string {
 
 /** Fields the server never records as owned (they identify the object or are set by the server). */
 const UNOWNED = new Set([
-  'f:apiVersion', 'f:kind', 'f:metadata/f:name', 'f:metadata/f:namespace', 'f:metadata/f:uid',
-  'f:metadata/f:resourceVersion', 'f:metadata/f:generation', 'f:metadata/f:creationTimestamp',
-  'f:metadata/f:managedFields', 'f:metadata/f:selfLink', 'f:metadata/f:generateName',
+  'f:apiVersion',
+  'f:kind',
+  'f:metadata/f:name',
+  'f:metadata/f:namespace',
+  'f:metadata/f:uid',
+  'f:metadata/f:resourceVersion',
+  'f:metadata/f:generation',
+  'f:metadata/f:creationTimestamp',
+  'f:metadata/f:managedFields',
+  'f:metadata/f:selfLink',
+  'f:metadata/f:generateName',
 ]);
 
 /** A set of paths, each stored as its JSON text. */
@@ -234,28 +242,38 @@ export function removeAt(object: JsonObject, path: Path): boolean {
 
 /** `.spec.template.spec.containers[name="web"].image`: how the server writes a path in conflict messages. */
 export function pathString(path: Path): string {
-  return path.map((element) => {
-    if (element.startsWith('f:')) return `.${element.slice(2)}`;
-    const key = JSON.parse(element.slice(2)) as JsonObject;
-    return `[${Object.entries(key).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
-  }).join('');
+  return path
+    .map((element) => {
+      if (element.startsWith('f:')) return `.${element.slice(2)}`;
+      const key = JSON.parse(element.slice(2)) as JsonObject;
+      return `[${Object.entries(key)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}]`;
+    })
+    .join('');
 }
 
 /**
  * The fields that differ between two versions of an object: set or changed in `after` (added/modified),
  * and gone from `before` (removed). Used for the ownership an Update (PUT, non-apply PATCH) takes.
  */
-export function changedFields(before: JsonObject, after: JsonObject, options: { includeStatus?: boolean } = {}): {
+export function changedFields(
+  before: JsonObject,
+  after: JsonObject,
+  options: { includeStatus?: boolean } = {},
+): {
   changed: FieldSet;
   removed: FieldSet;
 } {
   const beforeFields = fieldsOf(before, options);
   const afterFields = fieldsOf(after, options);
-  const changed = FieldSet.of(afterFields.paths().filter((p) => {
-    if (!beforeFields.has(p)) return true;
-    const last = p[p.length - 1];
-    return last.startsWith('f:') && !deepEqual(valueAt(before, p), valueAt(after, p));
-  }));
+  const changed = FieldSet.of(
+    afterFields.paths().filter((p) => {
+      if (!beforeFields.has(p)) return true;
+      const last = p[p.length - 1];
+      return last.startsWith('f:') && !deepEqual(valueAt(before, p), valueAt(after, p));
+    }),
+  );
   const removed = beforeFields.minus(afterFields);
   return { changed, removed };
 }

@@ -20,15 +20,19 @@ export function kubeconfigText(server: string, caData: string, token: string, op
   const context = options.context ?? 'stub';
   const user = options.user ?? 'stub-user';
   const namespace = options.namespace === undefined ? 'default' : options.namespace;
-  return `${JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    preferences: {},
-    clusters: [{ name: 'stub', cluster: { server, 'certificate-authority-data': caData } }],
-    users: [{ name: user, user: { token } }],
-    contexts: [{ name: context, context: { cluster: 'stub', user, ...(namespace === null ? {} : { namespace }) } }],
-    'current-context': context,
-  }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      preferences: {},
+      clusters: [{ name: 'stub', cluster: { server, 'certificate-authority-data': caData } }],
+      users: [{ name: user, user: { token } }],
+      contexts: [{ name: context, context: { cluster: 'stub', user, ...(namespace === null ? {} : { namespace }) } }],
+      'current-context': context,
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 export function writeKubeconfig(path: string, text: string): string {

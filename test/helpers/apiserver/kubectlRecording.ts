@@ -59,9 +59,11 @@ export function runKubectl(api: ApiServer, args: readonly string[], options: Kub
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       removeFolder(dir);
-      reject(error.code === 'ENOENT'
-        ? new Error(`\`${kubectlBinary()}\` was not found on PATH; these tests need the real kubectl (apt-get install -y kubectl, or set KUBECTL)`)
-        : error);
+      reject(
+        error.code === 'ENOENT'
+          ? new Error(`\`${kubectlBinary()}\` was not found on PATH; these tests need the real kubectl (apt-get install -y kubectl, or set KUBECTL)`)
+          : error,
+      );
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -78,8 +80,14 @@ export function runKubectl(api: ApiServer, args: readonly string[], options: Kub
 
 /** Discovery and OpenAPI requests, which clients send (or cache) differently and are rarely what a test compares. */
 export function isDiscovery(request: RecordedRequest): boolean {
-  return request.path === '/version' || request.path === '/api' || request.path === '/apis' || request.path.startsWith('/openapi/')
-    || /^\/api\/v1$/.test(request.path) || /^\/apis\/[^/]+(\/[^/]+)?$/.test(request.path);
+  return (
+    request.path === '/version' ||
+    request.path === '/api' ||
+    request.path === '/apis' ||
+    request.path.startsWith('/openapi/') ||
+    /^\/api\/v1$/.test(request.path) ||
+    /^\/apis\/[^/]+(\/[^/]+)?$/.test(request.path)
+  );
 }
 
 /**
@@ -87,8 +95,7 @@ export function isDiscovery(request: RecordedRequest): boolean {
  * may put objects in place), without discovery and OpenAPI requests. Throws when kubectl fails,
  * with its stderr.
  */
-export async function recordKubectl(args: readonly string[], manifest?: string,
-  setup?: (api: ApiServer) => Promise<void> | void): Promise<RecordedRequest[]> {
+export async function recordKubectl(args: readonly string[], manifest?: string, setup?: (api: ApiServer) => Promise<void> | void): Promise<RecordedRequest[]> {
   const api = await startApiServer();
   try {
     await setup?.(api);

@@ -20,13 +20,39 @@ function query(name: string, description: string, type = 'string'): Doc {
   return { name, in: 'query', description, schema: { type, uniqueItems: true } };
 }
 
-const DRY_RUN = query('dryRun', 'When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed');
+const DRY_RUN = query(
+  'dryRun',
+  'When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed',
+);
 const FIELD_MANAGER = query('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes.');
-const FIELD_VALIDATION = query('fieldValidation', 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: - Ignore - Warn - Strict');
+const FIELD_VALIDATION = query(
+  'fieldValidation',
+  'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: - Ignore - Warn - Strict',
+);
 const FORCE = query('force', 'Force is going to "force" Apply requests. It means user will re-acquire conflicting fields owned by other people.', 'boolean');
 const PRETTY = query('pretty', "If 'true', then the output is pretty printed.");
-const LIST_PARAMS = ['allowWatchBookmarks', 'continue', 'fieldSelector', 'labelSelector', 'limit', 'resourceVersion', 'resourceVersionMatch', 'sendInitialEvents', 'timeoutSeconds', 'watch']
-  .map((name) => query(name, name, name === 'limit' || name === 'timeoutSeconds' ? 'integer' : name === 'watch' || name === 'allowWatchBookmarks' || name === 'sendInitialEvents' ? 'boolean' : 'string'));
+const LIST_PARAMS = [
+  'allowWatchBookmarks',
+  'continue',
+  'fieldSelector',
+  'labelSelector',
+  'limit',
+  'resourceVersion',
+  'resourceVersionMatch',
+  'sendInitialEvents',
+  'timeoutSeconds',
+  'watch',
+].map((name) =>
+  query(
+    name,
+    name,
+    name === 'limit' || name === 'timeoutSeconds'
+      ? 'integer'
+      : name === 'watch' || name === 'allowWatchBookmarks' || name === 'sendInitialEvents'
+        ? 'boolean'
+        : 'string',
+  ),
+);
 
 /** io.k8s.api.apps.v1.Deployment, com.example.v1.Widget: the schema names the real server uses. */
 function schemaName(group: string, version: string, kind: string): string {
@@ -67,7 +93,17 @@ function pathsOf(resource: Resource): Record<string, Doc> {
   const collection = `${prefix}${scope}/${resource.plural}`;
   const pathParams = [
     { name: 'name', in: 'path', description: `name of the ${resource.kind}`, required: true, schema: { type: 'string', uniqueItems: true } },
-    ...(resource.namespaced ? [{ name: 'namespace', in: 'path', description: 'object name and auth scope, such as for teams and projects', required: true, schema: { type: 'string', uniqueItems: true } }] : []),
+    ...(resource.namespaced
+      ? [
+          {
+            name: 'namespace',
+            in: 'path',
+            description: 'object name and auth scope, such as for teams and projects',
+            required: true,
+            schema: { type: 'string', uniqueItems: true },
+          },
+        ]
+      : []),
     PRETTY,
   ];
   const gvk = { group: resource.group, version: resource.version, kind: resource.kind };
@@ -120,8 +156,11 @@ function groupVersionDoc(key: string): Doc | undefined {
   if (resources.length === 0) return undefined;
   const schemas: Record<string, Doc> = {
     'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': { type: 'object', description: 'ObjectMeta is metadata that all persisted resources must have.' },
-    'io.k8s.apimachinery.pkg.apis.meta.v1.Patch': { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' },
-    'io.k8s.apimachinery.pkg.apis.meta.v1.Status': { type: 'object', description: 'Status is a return value for calls that don\'t return other objects.' },
+    'io.k8s.apimachinery.pkg.apis.meta.v1.Patch': {
+      type: 'object',
+      description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.',
+    },
+    'io.k8s.apimachinery.pkg.apis.meta.v1.Status': { type: 'object', description: "Status is a return value for calls that don't return other objects." },
   };
   const paths: Record<string, Doc> = {};
   for (const resource of resources) {
@@ -130,12 +169,21 @@ function groupVersionDoc(key: string): Doc | undefined {
     schemas[name] = kindSchema(`${resource.kind} of ${groupVersion(resource)}`, gvk);
     schemas[`${name}List`] = {
       type: 'object',
-      properties: { apiVersion: { type: 'string' }, items: { type: 'array', items: { allOf: [ref(name)], default: {} } }, kind: { type: 'string' }, metadata: { type: 'object' } },
+      properties: {
+        apiVersion: { type: 'string' },
+        items: { type: 'array', items: { allOf: [ref(name)], default: {} } },
+        kind: { type: 'string' },
+        metadata: { type: 'object' },
+      },
       required: ['items'],
       'x-kubernetes-group-version-kind': [{ ...gvk, kind: `${resource.kind}List` }],
     };
     if (resource.subresources.includes('scale')) {
-      schemas[schemaName('autoscaling', 'v1', 'Scale')] = kindSchema('Scale represents a scaling request for a resource.', { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+      schemas[schemaName('autoscaling', 'v1', 'Scale')] = kindSchema('Scale represents a scaling request for a resource.', {
+        group: 'autoscaling',
+        version: 'v1',
+        kind: 'Scale',
+      });
     }
     Object.assign(paths, pathsOf(resource));
   }
@@ -151,7 +199,9 @@ export function openApiResponse(path: string): { body: Buffer; contentType: stri
   if (path === '/openapi/v2') return { body: Buffer.alloc(0), contentType: 'application/octet-stream' };
   const keys = [...new Set(RESOURCES.map((r) => (r.group === '' ? 'api/v1' : `apis/${groupVersion(r)}`)))];
   if (path === '/openapi/v3' || path === '/openapi/v3/') {
-    const paths = Object.fromEntries(keys.map((key) => [key, { serverRelativeURL: `/openapi/v3/${key}?hash=${hashOf(JSON.stringify(groupVersionDoc(key)))}` }]));
+    const paths = Object.fromEntries(
+      keys.map((key) => [key, { serverRelativeURL: `/openapi/v3/${key}?hash=${hashOf(JSON.stringify(groupVersionDoc(key)))}` }]),
+    );
     return { body: Buffer.from(JSON.stringify({ paths })), contentType: 'application/json' };
   }
   if (!path.startsWith('/openapi/v3/')) return undefined;

@@ -129,7 +129,10 @@ export function jsonPatch(target: Json, operations: Json): Json {
 
 function tokens(pointer: string): string[] {
   if (pointer === '') return [];
-  return pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function getPointer(document: Json, pointer: string): Json {
@@ -144,7 +147,13 @@ function getPointer(document: Json, pointer: string): Json {
 function setPointer(document: Json, pointer: string, value: Json, insert: boolean): Json {
   const parts = tokens(pointer);
   if (parts.length === 0) return value;
-  const parent = getPointer(document, `/${parts.slice(0, -1).map((t) => t.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`.replace(/^\/$/, ''));
+  const parent = getPointer(
+    document,
+    `/${parts
+      .slice(0, -1)
+      .map((t) => t.replace(/~/g, '~0').replace(/\//g, '~1'))
+      .join('/')}`.replace(/^\/$/, ''),
+  );
   const last = parts[parts.length - 1];
   if (Array.isArray(parent)) {
     const index = last === '-' ? parent.length : Number(last);

@@ -24,11 +24,24 @@ export interface Resource {
 
 export const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
 
-function builtin(group: string, version: string, kind: string, plural: string, namespaced: boolean,
-  extra: { shortNames?: string[]; categories?: string[]; subresources?: string[] } = {}): Resource {
+function builtin(
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  extra: { shortNames?: string[]; categories?: string[]; subresources?: string[] } = {},
+): Resource {
   return {
-    group, version, kind, plural, singular: kind.toLowerCase(), namespaced,
-    shortNames: extra.shortNames ?? [], categories: extra.categories ?? [], subresources: extra.subresources ?? [],
+    group,
+    version,
+    kind,
+    plural,
+    singular: kind.toLowerCase(),
+    namespaced,
+    shortNames: extra.shortNames ?? [],
+    categories: extra.categories ?? [],
+    subresources: extra.subresources ?? [],
     custom: false,
   };
 }
@@ -41,17 +54,17 @@ export const RESOURCES: readonly Resource[] = [
   builtin('', 'v1', 'Secret', 'secrets', true),
   builtin('', 'v1', 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
   builtin('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
-  builtin('apps', 'v1', 'Deployment', 'deployments', true,
-    { shortNames: ['deploy'], categories: ['all'], subresources: ['scale', 'status'] }),
-  builtin('apps', 'v1', 'StatefulSet', 'statefulsets', true,
-    { shortNames: ['sts'], categories: ['all'], subresources: ['scale', 'status'] }),
+  builtin('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: ['all'], subresources: ['scale', 'status'] }),
+  builtin('apps', 'v1', 'StatefulSet', 'statefulsets', true, { shortNames: ['sts'], categories: ['all'], subresources: ['scale', 'status'] }),
   builtin('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: ['all'], subresources: ['status'] }),
-  builtin('apps', 'v1', 'ReplicaSet', 'replicasets', true,
-    { shortNames: ['rs'], categories: ['all'], subresources: ['scale', 'status'] }),
+  builtin('apps', 'v1', 'ReplicaSet', 'replicasets', true, { shortNames: ['rs'], categories: ['all'], subresources: ['scale', 'status'] }),
   builtin('batch', 'v1', 'Job', 'jobs', true, { categories: ['all'], subresources: ['status'] }),
   builtin('batch', 'v1', 'CronJob', 'cronjobs', true, { shortNames: ['cj'], categories: ['all'], subresources: ['status'] }),
-  builtin('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false,
-    { shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: ['status'] }),
+  builtin('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, {
+    shortNames: ['crd', 'crds'],
+    categories: ['api-extensions'],
+    subresources: ['status'],
+  }),
   { ...builtin('example.com', 'v1', 'Widget', 'widgets', true, { shortNames: ['wd'] }), custom: true },
   { ...builtin('example.com', 'v1', 'Gadget', 'gadgets', false), custom: true },
 ];
@@ -59,7 +72,10 @@ export const RESOURCES: readonly Resource[] = [
 /** The CustomResourceDefinition the server holds for a custom kind, as `kubectl get crd` shows it. */
 export function definitionOf(resource: Resource): object {
   const names = {
-    plural: resource.plural, singular: resource.singular, kind: resource.kind, listKind: `${resource.kind}List`,
+    plural: resource.plural,
+    singular: resource.singular,
+    kind: resource.kind,
+    listKind: `${resource.kind}List`,
     ...(resource.shortNames.length > 0 ? { shortNames: resource.shortNames } : {}),
   };
   return {
@@ -70,10 +86,14 @@ export function definitionOf(resource: Resource): object {
       group: resource.group,
       names,
       scope: resource.namespaced ? 'Namespaced' : 'Cluster',
-      versions: [{
-        name: resource.version, served: true, storage: true,
-        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-      }],
+      versions: [
+        {
+          name: resource.version,
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        },
+      ],
       conversion: { strategy: 'None' },
     },
     status: {

@@ -95,8 +95,15 @@ const DEFAULT_TOKENS: Readonly<Record<string, TokenUser>> = {
 };
 
 const VERSION = {
-  major: '1', minor: '32', gitVersion: 'v1.32.0', gitCommit: '70d3cc986aa8221cd1dfb1121852688902d3bf53', gitTreeState: 'clean',
-  buildDate: '2024-12-11T17:59:15Z', goVersion: 'go1.23.3', compiler: 'gc', platform: 'linux/amd64',
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0',
+  gitCommit: '70d3cc986aa8221cd1dfb1121852688902d3bf53',
+  gitTreeState: 'clean',
+  buildDate: '2024-12-11T17:59:15Z',
+  goVersion: 'go1.23.3',
+  compiler: 'gc',
+  platform: 'linux/amd64',
 };
 
 const APPLY = 'application/apply-patch+yaml';
@@ -173,13 +180,18 @@ function table(objects: JsonObject[], resourceVersion: string, includeObject: st
     metadata: { resourceVersion },
     columnDefinitions: [
       { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
-      { name: 'Age', type: 'string', format: '', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0 },
+      {
+        name: 'Age',
+        type: 'string',
+        format: '',
+        description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+        priority: 0,
+      },
     ],
     rows: objects.map((o) => {
       const metadata = metadataOf(o);
-      const object = includeObject === 'Object' ? o
-        : includeObject === 'None' ? undefined
-          : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata };
+      const object =
+        includeObject === 'Object' ? o : includeObject === 'None' ? undefined : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata };
       return { cells: [metadata['name'], humanAge(metadata['creationTimestamp'])], ...(object === undefined ? {} : { object }) };
     }),
   };
@@ -195,7 +207,13 @@ function asStatus(error: unknown): StatusError {
   if (error instanceof ApplyConflictError) return status.applyConflict(error.message, error.conflicts);
   if (error instanceof PatchError) return status.badRequest(error.message);
   return new StatusError(500, {
-    kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: String((error as Error)?.stack ?? error), reason: 'InternalError', code: 500,
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: String((error as Error)?.stack ?? error),
+    reason: 'InternalError',
+    code: 500,
   });
 }
 
@@ -215,9 +233,11 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     store.write(resourceByKind('v1', 'Namespace')!, {
-      apiVersion: 'v1', kind: 'Namespace',
+      apiVersion: 'v1',
+      kind: 'Namespace',
       metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
-      spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
     });
   }
 
@@ -274,8 +294,11 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
       metadata: {
-        name: metadata['name'], namespace: metadata['namespace'], uid: metadata['uid'],
-        resourceVersion: metadata['resourceVersion'], creationTimestamp: metadata['creationTimestamp'],
+        name: metadata['name'],
+        namespace: metadata['namespace'],
+        uid: metadata['uid'],
+        resourceVersion: metadata['resourceVersion'],
+        creationTimestamp: metadata['creationTimestamp'],
       },
       spec: { replicas: spec['replicas'] ?? 0 },
       status: { replicas: objectStatus['replicas'] ?? 0, selector: selectorString(spec['selector']) },
@@ -300,9 +323,13 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     }
     const [plural, name, subresource, ...extra] = rest;
     const resource = resourceByPlural(group, version, plural);
-    if (resource === undefined || extra.length > 0 || (resource.namespaced && namespace === null && name !== undefined)
-      || (subresource !== undefined && !resource.subresources.includes(subresource))
-      || (rest[0] === 'namespaces' && resource.plural !== 'namespaces')) {
+    if (
+      resource === undefined ||
+      extra.length > 0 ||
+      (resource.namespaced && namespace === null && name !== undefined) ||
+      (subresource !== undefined && !resource.subresources.includes(subresource)) ||
+      (rest[0] === 'namespaces' && resource.plural !== 'namespaces')
+    ) {
       throw status.notFoundPath();
     }
     return { resource, namespace, name, subresource };
@@ -310,12 +337,18 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 
   function verbOf(method: string, target: Target, query: URLSearchParams): string {
     switch (method) {
-      case 'GET': return target.name !== undefined ? 'get' : query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
-      case 'POST': return 'create';
-      case 'PUT': return 'update';
-      case 'PATCH': return 'patch';
-      case 'DELETE': return target.name !== undefined ? 'delete' : 'deletecollection';
-      default: throw status.methodNotAllowed();
+      case 'GET':
+        return target.name !== undefined ? 'get' : query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
+      case 'POST':
+        return 'create';
+      case 'PUT':
+        return 'update';
+      case 'PATCH':
+        return 'patch';
+      case 'DELETE':
+        return target.name !== undefined ? 'delete' : 'deletecollection';
+      default:
+        throw status.methodNotAllowed();
     }
   }
 
@@ -336,16 +369,25 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     const live = name === undefined ? null : store.get(resource, namespace, name);
 
     if (verb === 'watch') {
-      streamWatch(store, {
-        resource, namespace,
-        matches: ((l, f) => (o: JsonObject) => l(o) && f(o))(labelSelector(query.get('labelSelector') ?? undefined), fieldSelector(query.get('fieldSelector') ?? undefined, resource.kind)),
-        resourceVersion: query.get('resourceVersion') ?? undefined,
-        sendInitialEvents: query.get('sendInitialEvents') === 'true',
-        timeoutSeconds: query.has('timeoutSeconds') ? Number(query.get('timeoutSeconds')) : undefined,
-      }, response, (stop) => {
-        stoppers.add(stop);
-        return () => stoppers.delete(stop);
-      });
+      streamWatch(
+        store,
+        {
+          resource,
+          namespace,
+          matches: (
+            (l, f) => (o: JsonObject) =>
+              l(o) && f(o)
+          )(labelSelector(query.get('labelSelector') ?? undefined), fieldSelector(query.get('fieldSelector') ?? undefined, resource.kind)),
+          resourceVersion: query.get('resourceVersion') ?? undefined,
+          sendInitialEvents: query.get('sendInitialEvents') === 'true',
+          timeoutSeconds: query.has('timeoutSeconds') ? Number(query.get('timeoutSeconds')) : undefined,
+        },
+        response,
+        (stop) => {
+          stoppers.add(stop);
+          return () => stoppers.delete(stop);
+        },
+      );
       return;
     }
     if (verb === 'list') {
@@ -385,7 +427,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
         metadata['name'] = `${metadata['generateName']}${randomBytes(3).toString('hex').slice(0, 5)}`;
       }
       if (typeof metadata['name'] !== 'string' || metadata['name'] === '') {
-        throw status.invalid(resource.kind, resource.group, '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
+        throw status.invalid(resource.kind, resource.group, '', [
+          { reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' },
+        ]);
       }
       if (namespace !== null && metadata['namespace'] !== undefined && metadata['namespace'] !== namespace) {
         throw status.badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -401,7 +445,10 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       if (live === null) throw status.notFound(resource, name!);
       store.delete(resource, namespace, name!, { dryRun });
       send(response, 200, {
-        kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success',
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
         details: { name, ...(resource.group === '' ? {} : { group: resource.group }), kind: resource.plural, uid: metadataOf(live)['uid'] },
       });
       return;
@@ -413,10 +460,17 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       const manager = query.get('fieldManager') ?? '';
       if (manager === '') {
         throw new StatusError(422, {
-          kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
           message: 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
           reason: 'Invalid',
-          details: { group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] },
+          details: {
+            group: 'meta.k8s.io',
+            kind: 'PatchOptions',
+            causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }],
+          },
           code: 422,
         });
       }
@@ -427,7 +481,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
         throw status.badRequest(`the name of the object (${String(metadata['name'])}) does not match the name on the URL (${name})`);
       }
       if (applied['apiVersion'] !== groupVersion(resource) || applied['kind'] !== resource.kind) {
-        throw status.badRequest(`the API version in the data (${String(applied['apiVersion'])}) does not match the expected API version (${groupVersion(resource)})`);
+        throw status.badRequest(
+          `the API version in the data (${String(applied['apiVersion'])}) does not match the expected API version (${groupVersion(resource)})`,
+        );
       }
       if (live !== null) checkResourceVersion(target, live, applied);
       if (metadata['managedFields'] !== undefined && metadata['managedFields'] !== null) throw status.badRequest('metadata.managedFields must be nil');
@@ -443,18 +499,21 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       if (live === null) throw status.notFound(resource, name!);
       if (query.has('force')) {
         throw new StatusError(422, {
-          kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
           message: 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch',
-          reason: 'Invalid', details: { group: 'meta.k8s.io', kind: 'PatchOptions' }, code: 422,
+          reason: 'Invalid',
+          details: { group: 'meta.k8s.io', kind: 'PatchOptions' },
+          code: 422,
         });
       }
       const accepted = resource.custom ? [JSON_PATCH, MERGE, APPLY] : [JSON_PATCH, MERGE, APPLY, STRATEGIC];
       if (!accepted.includes(contentType)) throw status.unsupportedMediaType(accepted);
       const patch = parseBody(body, 'json');
       const base = subresource === 'scale' ? scaleOf(live) : live;
-      const patched = contentType === MERGE ? mergePatch(base, patch)
-        : contentType === STRATEGIC ? strategicMergePatch(base, patch)
-          : jsonPatch(base, patch);
+      const patched = contentType === MERGE ? mergePatch(base, patch) : contentType === STRATEGIC ? strategicMergePatch(base, patch) : jsonPatch(base, patch);
       if (!isObject(patched)) throw status.badRequest('the patch made the object something other than an object');
       finishUpdate(request, response, query, target, live, patched, dryRun);
       return;
@@ -467,8 +526,15 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   }
 
   /** A PUT or non-apply PATCH: the sent/patched object (or Scale) becomes the new state, owned by its updater. */
-  function finishUpdate(request: IncomingMessage, response: ServerResponse, query: URLSearchParams, target: Target,
-    live: JsonObject, sent: JsonObject, dryRun: boolean): void {
+  function finishUpdate(
+    request: IncomingMessage,
+    response: ServerResponse,
+    query: URLSearchParams,
+    target: Target,
+    live: JsonObject,
+    sent: JsonObject,
+    dryRun: boolean,
+  ): void {
     checkResourceVersion(target, live, sent);
     let next: JsonObject;
     if (target.subresource === 'scale') {
@@ -518,7 +584,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       if (group === undefined) throw status.notFoundPath();
       return send(response, 200, group);
     }
-    if ((path === 'api/v1') || (segments[0] === 'apis' && segments.length === 3)) {
+    if (path === 'api/v1' || (segments[0] === 'apis' && segments.length === 3)) {
       const list = path === 'api/v1' ? apiResourceList('', 'v1') : apiResourceList(segments[1], segments[2]);
       if (list === undefined) throw status.notFoundPath();
       return send(response, 200, list);
@@ -619,7 +685,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     get(apiVersion, kind, namespace, name) {
       const resource = resourceByKind(apiVersion, kind);
       if (resource === undefined) throw new Error(`the stub API server does not serve ${apiVersion} ${kind}`);
-      return store.get(resource, resource.namespaced ? namespace ?? 'default' : null, name) as unknown as KubeObject | null;
+      return store.get(resource, resource.namespaced ? (namespace ?? 'default') : null, name) as unknown as KubeObject | null;
     },
     list(apiVersion, kind, namespace) {
       const resource = resourceByKind(apiVersion, kind);
@@ -629,7 +695,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     remove(apiVersion, kind, namespace, name) {
       const resource = resourceByKind(apiVersion, kind);
       if (resource === undefined) throw new Error(`the stub API server does not serve ${apiVersion} ${kind}`);
-      store.delete(resource, resource.namespaced ? namespace ?? 'default' : null, name);
+      store.delete(resource, resource.namespaced ? (namespace ?? 'default') : null, name);
     },
     simulate(ref, simulation) {
       return controllers.simulate(ref.namespace ?? 'default', ref.name, simulation);

@@ -8,7 +8,10 @@ import { qualifiedName } from './resources';
 import type { Resource } from './resources';
 
 export class StatusError extends Error {
-  constructor(readonly code: number, readonly status: Record<string, unknown>) {
+  constructor(
+    readonly code: number,
+    readonly status: Record<string, unknown>,
+  ) {
     super(String(status['message']));
   }
 }
@@ -40,14 +43,23 @@ export function unauthorized(): StatusError {
 }
 
 /** The RBAC authorizer's text: `deployments.apps "web" is forbidden: User "reader" cannot patch resource "deployments" in API group "apps" in the namespace "default"`. */
-export function forbidden(user: string, verb: string, resource: Resource, subresource: string | undefined, namespace: string | null,
-  name: string | undefined): StatusError {
+export function forbidden(
+  user: string,
+  verb: string,
+  resource: Resource,
+  subresource: string | undefined,
+  namespace: string | null,
+  name: string | undefined,
+): StatusError {
   const subject = name ? `${qualifiedName(resource)} "${name}"` : qualifiedName(resource);
   const where = namespace === null ? 'at the cluster scope' : `in the namespace "${namespace}"`;
   const plural = subresource ? `${resource.plural}/${subresource}` : resource.plural;
-  return status(403, 'Forbidden',
+  return status(
+    403,
+    'Forbidden',
     `${subject} is forbidden: User "${user}" cannot ${verb} resource "${plural}" in API group "${resource.group}" ${where}`,
-    details(resource, name));
+    details(resource, name),
+  );
 }
 
 export function notFound(resource: Resource, name: string): StatusError {
@@ -68,9 +80,12 @@ export function alreadyExists(resource: Resource, name: string): StatusError {
 }
 
 export function modified(resource: Resource, name: string): StatusError {
-  return status(409, 'Conflict',
+  return status(
+    409,
+    'Conflict',
     `Operation cannot be fulfilled on ${qualifiedName(resource)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-    details(resource, name));
+    details(resource, name),
+  );
 }
 
 /** apimachinery's NewApplyConflict: one FieldManagerConflict cause per field and manager. */
@@ -98,8 +113,7 @@ export function badRequest(message: string): StatusError {
 }
 
 export function unsupportedMediaType(accepted: readonly string[]): StatusError {
-  return status(415, 'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+  return status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
 }
 
 export function methodNotAllowed(): StatusError {

@@ -91,8 +91,7 @@ export class Store {
       const { resourceVersion: _a, ...beforeRest } = before;
       const { resourceVersion: _b, ...afterRest } = metadata;
       // An update that changes nothing keeps its resourceVersion and sends no event, like the real server.
-      if (deepEqual(beforeRest, afterRest) && deepEqual(existing['status'], result['status'])
-        && deepEqual(specPart(existing), specPart(result))) {
+      if (deepEqual(beforeRest, afterRest) && deepEqual(existing['status'], result['status']) && deepEqual(specPart(existing), specPart(result))) {
         return clone(existing);
       }
     }

@@ -57,7 +57,7 @@ export function labelSelector(selector: string | undefined): Selector {
     m = /^(!?)([\w./-]+)$/.exec(req);
     if (m !== null) {
       const [, not, key] = m;
-      return (o) => (key in labelsOf(o)) === (not === '');
+      return (o) => key in labelsOf(o) === (not === '');
     }
     throw badRequest(`unable to parse requirement: ${req}`);
   });
@@ -66,10 +66,29 @@ export function labelSelector(selector: string | undefined): Selector {
 
 /** The fields each kind can be selected by besides metadata.name and metadata.namespace (the real server's lists). */
 const SELECTABLE: Readonly<Record<string, readonly string[]>> = {
-  Event: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion',
-    'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
-  Pod: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase',
-    'status.podIP', 'status.nominatedNodeName'],
+  Event: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
+  Pod: [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'spec.hostNetwork',
+    'status.phase',
+    'status.podIP',
+    'status.nominatedNodeName',
+  ],
   Secret: ['type'],
   Namespace: ['status.phase'],
   ReplicaSet: ['status.replicas'],
@@ -92,7 +111,7 @@ export function fieldSelector(selector: string | undefined, kind: string): Selec
   const tests = selector.split(',').map((req): Selector => {
     const m = /^([\w.]+)\s*(==|=|!=)\s*(.*)$/.exec(req.trim());
     const field = m?.[1] ?? req;
-    if (m === null || !(['metadata.name', 'metadata.namespace', ...(SELECTABLE[kind] ?? [])].includes(field))) {
+    if (m === null || !['metadata.name', 'metadata.namespace', ...(SELECTABLE[kind] ?? [])].includes(field)) {
       throw badRequest(`field label not supported: ${field}`);
     }
     const [, , op, value] = m;

@@ -49,8 +49,18 @@ export interface BuiltImage {
 }
 
 const MEDIA = {
-  oci: { config: 'application/vnd.oci.image.config.v1+json', layer: 'application/vnd.oci.image.layer.v1.tar+gzip', manifest: MEDIA_TYPES.ociManifest, index: MEDIA_TYPES.ociIndex },
-  docker: { config: 'application/vnd.docker.container.image.v1+json', layer: 'application/vnd.docker.image.rootfs.diff.tar.gzip', manifest: MEDIA_TYPES.dockerManifest, index: MEDIA_TYPES.dockerManifestList },
+  oci: {
+    config: 'application/vnd.oci.image.config.v1+json',
+    layer: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    manifest: MEDIA_TYPES.ociManifest,
+    index: MEDIA_TYPES.ociIndex,
+  },
+  docker: {
+    config: 'application/vnd.docker.container.image.v1+json',
+    layer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+    manifest: MEDIA_TYPES.dockerManifest,
+    index: MEDIA_TYPES.dockerManifestList,
+  },
 } as const;
 
 export const DEFAULT_CREATED = '2024-05-01T12:00:00Z';
@@ -154,8 +164,14 @@ export function buildImage(repo: string, tag: string, spec: ImageSpec = {}): Bui
  * Indexes pushed by `docker buildx` carry these, and clients must not offer them as platforms.
  */
 export function buildAttestation(child: Blob): { image: BuiltImage; annotations: Record<string, string> } {
-  const statement = blobOf('application/vnd.in-toto+json', Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', subject: [{ digest: { sha256: child.digest.slice(7) } }] })));
-  const config = blobOf(MEDIA.oci.config, Buffer.from(JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [statement.digest] } })));
+  const statement = blobOf(
+    'application/vnd.in-toto+json',
+    Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', subject: [{ digest: { sha256: child.digest.slice(7) } }] })),
+  );
+  const config = blobOf(
+    MEDIA.oci.config,
+    Buffer.from(JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [statement.digest] } })),
+  );
   const manifest = {
     schemaVersion: 2,
     mediaType: MEDIA.oci.manifest,
@@ -163,7 +179,12 @@ export function buildAttestation(child: Blob): { image: BuiltImage; annotations:
     layers: [{ ...descriptor(statement), annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' } }],
   };
   return {
-    image: { manifest: blobOf(MEDIA.oci.manifest, serialize('oci', manifest)), config, layers: [statement], platform: { os: 'unknown', architecture: 'unknown' } },
+    image: {
+      manifest: blobOf(MEDIA.oci.manifest, serialize('oci', manifest)),
+      config,
+      layers: [statement],
+      platform: { os: 'unknown', architecture: 'unknown' },
+    },
     annotations: { 'vnd.docker.reference.digest': child.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
   };
 }

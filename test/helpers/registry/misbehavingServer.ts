@@ -88,7 +88,11 @@ export function hang(): Handler {
 }
 
 /** Sends the headers at once, then the body in chunks with a pause between them. */
-export function slowBody(status: number, body: string | Buffer, options: { chunkBytes?: number; intervalMs?: number; headers?: Record<string, string> } = {}): Handler {
+export function slowBody(
+  status: number,
+  body: string | Buffer,
+  options: { chunkBytes?: number; intervalMs?: number; headers?: Record<string, string> } = {},
+): Handler {
   const bytes = Buffer.from(body);
   const chunk = options.chunkBytes ?? 16;
   return (_request, response) =>

@@ -87,9 +87,7 @@ function registryConfig(dir: string, auth: Record<string, unknown> | undefined, 
 function writeHtpasswd(dir: string, users: Readonly<Record<string, string>>): string {
   requireBinary('htpasswd', 'basic auth needs it: ' + INSTALL_HINT);
   // distribution accepts only bcrypt entries, hence -B; the lowest cost (4) keeps each of the many logins fast.
-  const lines = Object.entries(users).map(([user, password]) =>
-    execFileSync('htpasswd', ['-Bbn', '-C', '4', user, password], { encoding: 'utf8' }).trim(),
-  );
+  const lines = Object.entries(users).map(([user, password]) => execFileSync('htpasswd', ['-Bbn', '-C', '4', user, password], { encoding: 'utf8' }).trim());
   const path = join(dir, 'htpasswd');
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
@@ -128,13 +126,7 @@ function tail(text: string, lines = 15): string {
  * Polls the log until the port appears and `/v2/` answers, or fails with the reason.
  * `/v2/` answers 200 without auth and 401 with it; any HTTP answer proves the registry is up.
  */
-async function waitUntilServing(
-  child: ChildProcess,
-  logFile: string,
-  scheme: string,
-  ca: string | undefined,
-  deadline: number,
-): Promise<string> {
+async function waitUntilServing(child: ChildProcess, logFile: string, scheme: string, ca: string | undefined, deadline: number): Promise<string> {
   let host: string | undefined;
   let lastError = 'no `listening on` line in the log yet';
   let spawnError: Error | undefined;

@@ -93,7 +93,10 @@ export interface TokenServer {
 }
 
 function patternMatches(pattern: string, name: string): boolean {
-  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${source}$`).test(name);
 }
 
@@ -102,7 +105,14 @@ function parseScope(scope: string): AccessEntry | undefined {
   const first = scope.indexOf(':');
   const last = scope.lastIndexOf(':');
   if (first <= 0 || last === first) return undefined;
-  return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions: scope.slice(last + 1).split(',').filter(Boolean) };
+  return {
+    type: scope.slice(0, first),
+    name: scope.slice(first + 1, last),
+    actions: scope
+      .slice(last + 1)
+      .split(',')
+      .filter(Boolean),
+  };
 }
 
 function grantAccess(grants: readonly Grant[], account: string | null, scopes: readonly string[]): AccessEntry[] {
@@ -148,7 +158,10 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     const method = request.method ?? 'GET';
     const params = method === 'POST' ? new URLSearchParams(await readBody(request)) : url.searchParams;
     // Scopes come as repeated `scope` parameters or space-separated in one (OAuth2 style).
-    const scopes = params.getAll('scope').flatMap((s) => s.split(' ')).filter(Boolean);
+    const scopes = params
+      .getAll('scope')
+      .flatMap((s) => s.split(' '))
+      .filter(Boolean);
     const record = (status: number, account: string | null, granted: readonly AccessEntry[] = []): void => {
       requests.push({ method, account, service: params.get('service'), scopes, granted, status });
     };

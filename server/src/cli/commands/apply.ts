@@ -72,7 +72,8 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 export function parseDuration(text: string, flag: string): number {
   const parts = [...text.matchAll(DURATION_PART)];
   const ms = parts.reduce((sum, [, value, unit]) => sum + Number(value) * UNIT_MS[unit], 0);
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new CliError(`${flag} expects a duration such as 300s, 5m or 1m30s (got "${text}").`);
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text)
+    throw new CliError(`${flag} expects a duration such as 300s, 5m or 1m30s (got "${text}").`);
   if (ms <= 0 || ms > MAX_TIMEOUT_MS) throw new CliError(`${flag} must be more than 0 and less than 24 days (got "${text}"); --no-wait does not wait at all.`);
   return ms;
 }
@@ -182,7 +183,9 @@ export async function apply(argv: string[], io: ApplyIo): Promise<ApplyResult> {
   const tally = tallyApply(report);
   const failed = tally.notApplied.length;
   const notForced = report.results.some((r) => r.outcome === 'not-forced');
-  io.stderr(`${counts(tally.applied)}${failed > 0 ? `, ${failed} not applied` : ''}.${notForced ? ' --force-conflicts takes over fields other managers own.' : ''}\n`);
+  io.stderr(
+    `${counts(tally.applied)}${failed > 0 ? `, ${failed} not applied` : ''}.${notForced ? ' --force-conflicts takes over fields other managers own.' : ''}\n`,
+  );
 
   let rolledOut = true;
   for (const ref of values['no-wait'] ? [] : tally.changed.filter(hasRolloutStatus)) {

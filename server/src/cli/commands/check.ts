@@ -4,7 +4,23 @@
  * the same as in an editor that has the whole folder open; the kustomizations around the files say
  * which of them are patches (kustomizePatches.ts).
  */
-import { tagAnswer, analyze, anonymousPullQueries, parseSettings, collectDiagnostics, DIAGNOSTIC_CODES, fileFacts, imageSites, mergeFacts, mergeRegistryFacts, NO_FACTS, referenceQueries, repositoryKey, SEVERITIES, SEVERITY_SETTINGS } from '../../core';
+import {
+  tagAnswer,
+  analyze,
+  anonymousPullQueries,
+  parseSettings,
+  collectDiagnostics,
+  DIAGNOSTIC_CODES,
+  fileFacts,
+  imageSites,
+  mergeFacts,
+  mergeRegistryFacts,
+  NO_FACTS,
+  referenceQueries,
+  repositoryKey,
+  SEVERITIES,
+  SEVERITY_SETTINGS,
+} from '../../core';
 import type { Analysis, DiagnosticCode, ManifestQuery, RegistryFacts, Settings, Severity, SeveritySetting } from '../../core';
 import { collectAnonymousPull, collectFacts, uniqueByKey } from '../../engine';
 import type { RepositoryQuery } from '../../engine';
@@ -133,17 +149,26 @@ async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup
     const pinnedKeys = new Set(pinned.map((q) => q.key));
     // A tag can move at any time: each is asked again past the tag cache (a HEAD, or none for a digest already cached).
     const [digests, manifests] = await Promise.all([
-      collectFacts(uniqueByKey(existence).filter((q) => !pinnedKeys.has(q.key)), client, { detail: 'digest', fresh: true }),
+      collectFacts(
+        uniqueByKey(existence).filter((q) => !pinnedKeys.has(q.key)),
+        client,
+        { detail: 'digest', fresh: true },
+      ),
       collectFacts(pinned, client, { detail: 'body', fresh: true }),
     ]);
     const answered = mergeRegistryFacts(digests, manifests);
-    const anonymous = await collectAnonymousPull(analyses.flatMap((analysis) => anonymousPullQueries(analysis)), answered, client);
+    const anonymous = await collectAnonymousPull(
+      analyses.flatMap((analysis) => anonymousPullQueries(analysis)),
+      answered,
+      client,
+    );
     const facts = mergeRegistryFacts(answered, anonymous);
     const missing: RepositoryQuery[] = [];
     for (const analysis of analyses) {
       for (const site of imageSites(analysis)) {
         const answer = tagAnswer(facts, site.ref);
-        if (answer?.status === 'not-found' && answer.unknown === 'manifest') missing.push({ key: repositoryKey(site.ref), registry: site.ref.domain, path: site.ref.path });
+        if (answer?.status === 'not-found' && answer.unknown === 'manifest')
+          missing.push({ key: repositoryKey(site.ref), registry: site.ref.domain, path: site.ref.path });
       }
     }
     if (missing.length === 0) return facts;

@@ -65,11 +65,29 @@ function imageJson(reference: string, info: ManifestInfo, index: string | null):
     info.os !== undefined && info.architecture !== undefined
       ? [{ os: info.os, architecture: info.architecture, variant: info.variant ?? null, digest: info.digest, size: info.totalSize ?? null }]
       : [];
-  return { reference, digest: info.digest, mediaType: info.mediaType, index, platforms, size: info.totalSize ?? null, created: info.created ?? null, labels: info.labels ?? {} };
+  return {
+    reference,
+    digest: info.digest,
+    mediaType: info.mediaType,
+    index,
+    platforms,
+    size: info.totalSize ?? null,
+    created: info.created ?? null,
+    labels: info.labels ?? {},
+  };
 }
 
 function indexJson(reference: string, info: ManifestInfo): InspectJson {
-  return { reference, digest: info.digest, mediaType: info.mediaType, index: null, platforms: (info.platforms ?? []).map(platformJson), size: null, created: null, labels: {} };
+  return {
+    reference,
+    digest: info.digest,
+    mediaType: info.mediaType,
+    index: null,
+    platforms: (info.platforms ?? []).map(platformJson),
+    size: null,
+    created: null,
+    labels: {},
+  };
 }
 
 async function inspectPlatform(client: RegistryClient, ref: ManifestRef, reference: string, wanted: string): Promise<InspectJson> {

@@ -7,9 +7,7 @@ import { SEVERITIES } from '../../core';
 import type { FileReport } from '../report';
 
 export function formatText(reports: readonly FileReport[]): string {
-  return reports
-    .flatMap((report) => report.diagnostics.map((d) => `${report.path}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`))
-    .join('');
+  return reports.flatMap((report) => report.diagnostics.map((d) => `${report.path}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n`)).join('');
 }
 
 function countOf(count: number, severity: Severity): string {

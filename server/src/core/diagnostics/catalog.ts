@@ -69,7 +69,9 @@ export const DIAGNOSTIC_RULES = {
   },
   'not-analysed': {
     defaultSeverity: 'warning',
-    summary: 'The analysis stopped here (file too large, binary content, too many containers, or nesting deeper than 256 levels), so the fields it skipped are unchecked.',
+    summary:
+      'The analysis stopped here (file too large, binary content, too many containers, ' +
+      'or nesting deeper than 256 levels), so the fields it skipped are unchecked.',
   },
   // Online findings: computed from what registries answer (diagnostics/registryFindings.ts).
   'tag-not-found': {
@@ -88,7 +90,7 @@ export const DIAGNOSTIC_RULES = {
     defaultSeverity: 'information',
     summary: 'The registry could not be reached (network, timeout or TLS), so its images were not checked.',
   },
-  'unauthorized': {
+  unauthorized: {
     defaultSeverity: 'information',
     summary: 'The registry refused the credentials that were tried, so its images were not checked.',
   },

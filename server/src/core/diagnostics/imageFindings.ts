@@ -46,13 +46,30 @@ function referenceFindings(image: YamlScalar, what: string): { findings: Finding
 function tagFindings(image: YamlScalar, ref: ImageReference): Finding[] {
   const tagSpan = ref.parts.tag ? valueSpanToSource(image, ref.parts.tag.start, ref.parts.tag.end) : image;
   if (ref.tag === null && ref.digest === null) {
-    return [at(image, 'implicit-latest', `"${image.value}" has no tag, so it means "${ref.familiar}:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`)];
+    return [
+      at(
+        image,
+        'implicit-latest',
+        `"${image.value}" has no tag, so it means "${ref.familiar}:latest": whatever was ` +
+          `pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`,
+      ),
+    ];
   }
   if (ref.tag === 'latest' && ref.digest === null) {
-    return [{ code: 'latest-tag', message: `":latest" moves with every push, so nodes can run different images; use a version tag or pin a digest.`, ...tagSpan }];
+    return [
+      { code: 'latest-tag', message: `":latest" moves with every push, so nodes can run different images; use a version tag or pin a digest.`, ...tagSpan },
+    ];
   }
   if (ref.tag === 'latest' && ref.digest !== null) {
-    return [{ code: 'digest-with-latest', message: `The digest already pins this image, but ":latest" makes Kubernetes default imagePullPolicy to Always, so every pod start asks the registry. Drop ":latest".`, ...tagSpan }];
+    return [
+      {
+        code: 'digest-with-latest',
+        message:
+          `The digest already pins this image, but ":latest" makes Kubernetes default ` +
+          `imagePullPolicy to Always, so every pod start asks the registry. Drop ":latest".`,
+        ...tagSpan,
+      },
+    ];
   }
   if (ref.digest === null) {
     return [at(image, 'not-pinned', `"${image.value}" is not pinned to a digest: if tag "${ref.tag}" is pushed again, new pods run different bytes.`)];
@@ -73,7 +90,13 @@ function pullPolicyFindings(container: ContainerFields, ref: ImageReference | nu
   if (ref && container.image?.value) {
     const fallback = defaultPullPolicy(container.image.value.value);
     if (fallback.policy === value.value) {
-      return [at(value, 'redundant-pull-policy', `imagePullPolicy ${value.value} is what Kubernetes defaults to for "${container.image.value.value}"; the line can go.`)];
+      return [
+        at(
+          value,
+          'redundant-pull-policy',
+          `imagePullPolicy ${value.value} is what Kubernetes defaults to for "${container.image.value.value}"; the line can go.`,
+        ),
+      ];
     }
   }
   return [];
@@ -142,7 +165,9 @@ function kustomizeFindings(entry: KustomizeImageFields): Finding[] {
   const tag = entry.newTag?.value;
   if (tag && !isTemplated(tag.value)) {
     if (!isValidTag(tag.value)) {
-      findings.push(at(tag, 'invalid-reference', `newTag "${tag.value}" is not a valid tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".`));
+      findings.push(
+        at(tag, 'invalid-reference', `newTag "${tag.value}" is not a valid tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".`),
+      );
     } else if (tag.value === 'latest' && !entry.digest?.value) {
       findings.push(at(tag, 'latest-tag', `newTag "latest" moves with every push, so nodes can run different images; use a version tag or a digest.`));
     } else if (!entry.digest?.value) {

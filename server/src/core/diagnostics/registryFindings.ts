@@ -43,7 +43,9 @@ function repositoryName(site: ImageSite): string {
 function suggestions(site: ImageSite, facts: RegistryFacts): string {
   const list = tagsOf(facts, site.ref);
   if (!list || list.tags.length === 0) return '';
-  const top = orderTags(list.tags).slice(0, 5).map((t) => t.tag);
+  const top = orderTags(list.tags)
+    .slice(0, 5)
+    .map((t) => t.tag);
   return ` It has ${list.tags.length} tag${list.tags.length === 1 ? '' : 's'}, newest first: ${top.join(', ')}${list.tags.length > top.length ? ', …' : ''}.`;
 }
 
@@ -87,7 +89,9 @@ function staleFindings(site: ImageSite, facts: RegistryFacts, digestAnswered: Ma
   const answer = tagAnswer(facts, ref);
   const span = site.digestSpan ?? site.span;
   if (answer?.status === 'found' && answer.digest !== ref.digest && pinnedPlatform(answer, ref.digest!) === null) {
-    const message = `":${tag}" now points to ${short(answer.digest)}, not the pinned ${short(ref.digest!)}: pods keep running the pinned image, which is no longer what ":${tag}" means. Update the pin if the new image is wanted.${staleNote(answer)}`;
+    const message =
+      `":${tag}" now points to ${short(answer.digest)}, not the pinned ${short(ref.digest!)}: pods keep running the pinned ` +
+      `image, which is no longer what ":${tag}" means. Update the pin if the new image is wanted.${staleNote(answer)}`;
     return [{ code: 'stale-pin', message, ...span }];
   }
   if (answer?.status === 'not-found' && digestAnswered?.status !== 'not-found') {
@@ -106,7 +110,8 @@ function problemFindings(sites: readonly ImageSite[], facts: RegistryFacts): Fin
     if (!problem || reported.has(registry)) continue;
     reported.add(registry);
     const others = sites.filter((s) => s.ref.domain === registry).length - 1;
-    const scope = others > 0 ? ` This and ${others} other image${others === 1 ? '' : 's'} from ${registry} in this file were not checked.` : ` This image was not checked.`;
+    const scope =
+      others > 0 ? ` This and ${others} other image${others === 1 ? '' : 's'} from ${registry} in this file were not checked.` : ` This image was not checked.`;
     const code = problem.kind === 'unauthorized' ? 'unauthorized' : 'registry-unreachable';
     findings.push({ code, message: `${problem.reason}${scope}`, ...site.span });
   }
@@ -116,7 +121,9 @@ function problemFindings(sites: readonly ImageSite[], facts: RegistryFacts): Fin
 const BACK_OFF = 'the kubelet retries with a back-off that doubles from 10 s up to 5 minutes';
 
 function describeEvents(image: string, why: string): string {
-  return `kubectl describe pod shows: Failed to pull image "${image}": ${why}; Error: ErrImagePull; Back-off pulling image "${image}"; Error: ImagePullBackOff.`;
+  return (
+    `kubectl describe pod shows: Failed to pull image "${image}": ${why}; Error: ` + `ErrImagePull; Back-off pulling image "${image}"; Error: ImagePullBackOff.`
+  );
 }
 
 function pullFindings(site: ImageSite, facts: RegistryFacts): Finding[] {
@@ -131,25 +138,36 @@ function pullFindings(site: ImageSite, facts: RegistryFacts): Finding[] {
   const where = policy === 'IfNotPresent' ? 'On every node that does not have it yet, pulling' : 'Pulling';
   if (answer?.status === 'not-found') {
     if (policy === 'Never') {
-      const message = `imagePullPolicy is Never, so the kubelet never pulls "${image}", and ${site.ref.domain} does not have it (no ${what}), so no node can have pulled it either: unless it is loaded onto the nodes another way (kind load, ctr import), the container fails with ErrImageNeverPull ("Container image \\"${image}\\" is not present with pull policy of Never").`;
+      const message =
+        `imagePullPolicy is Never, so the kubelet never pulls "${image}", and ${site.ref.domain} does not have it (no ${what}), so no node ` +
+        `can have pulled it either: unless it is loaded onto the nodes another way (kind load, ctr import), the container ` +
+        `fails with ErrImageNeverPull ("Container image \\"${image}\\" is not present with pull policy of Never").`;
       return [{ code: 'pull-would-fail', message, ...site.span }];
     }
-    const message = `${where} "${image}" (imagePullPolicy ${policy}) fails: ${site.ref.domain} has no ${what} in ${site.ref.path}. The pod goes from ErrImagePull to ImagePullBackOff and ${BACK_OFF}. ${describeEvents(image, `${site.ref.canonical}: not found`)}`;
+    const message =
+      `${where} "${image}" (imagePullPolicy ${policy}) fails: ${site.ref.domain} has no ${what} in ${site.ref.path}. The pod ` +
+      `goes from ErrImagePull to ImagePullBackOff and ${BACK_OFF}. ${describeEvents(image, `${site.ref.canonical}: not found`)}`;
     return [{ code: 'pull-would-fail', message, ...site.span }];
   }
   if (answer?.status === 'failed' && answer.problem === 'unauthorized' && policy !== 'Never' && container.pullSecrets.length === 0) {
     const reason = facts.problems.get(site.ref.domain)?.reason ?? `${site.ref.domain} refused anonymous access.`;
-    const message = `${where} "${image}" (imagePullPolicy ${policy}) fails unless the node itself has credentials for ${site.ref.domain}: the registry requires authentication (${reason.replace(/\.$/, '')}), and this pod spec has no imagePullSecrets. The pod goes from ErrImagePull to ImagePullBackOff and ${BACK_OFF}. ${describeEvents(image, '401 Unauthorized')}`;
+    const message =
+      `${where} "${image}" (imagePullPolicy ${policy}) fails unless the node itself has credentials for ${site.ref.domain}: the registry ` +
+      `requires authentication (${reason.replace(/\.$/, '')}), and this pod spec has no imagePullSecrets. The pod ` +
+      `goes from ErrImagePull to ImagePullBackOff and ${BACK_OFF}. ${describeEvents(image, '401 Unauthorized')}`;
     return [{ code: 'pull-would-fail', message, ...site.span }];
   }
   const anonymous = anonymousPullOf(facts, site.ref);
   if (answer?.status === 'found' && anonymous?.allowed === false && policy !== 'Never' && container.pullSecrets.length === 0) {
     const domain = site.ref.domain;
     const message =
-      `${where} "${image}" (imagePullPolicy ${policy}) fails on a node without credentials for ${domain}: the registry refuses anonymous pulls of ${site.ref.path}, ` +
+      `${where} "${image}" (imagePullPolicy ${policy}) fails on a node without credentials ` +
+      `for ${domain}: the registry refuses anonymous pulls of ${site.ref.path}, ` +
       `and this pod spec has no imagePullSecrets. The image was found here with your own credentials, but the kubelet does not have your docker config: ` +
-      `it pulls anonymously, gets 401 Unauthorized, and the pod goes from ErrImagePull to ImagePullBackOff and ${BACK_OFF}. ${describeEvents(image, '401 Unauthorized')} ` +
-      `Add imagePullSecrets naming a Secret of type kubernetes.io/dockerconfigjson for ${domain} (kubectl create secret docker-registry), unless the pod's ServiceAccount adds one or the nodes have credentials for ${domain}.${anonymous.stale ? STALE_NOTE : ''}`;
+      `it pulls anonymously, gets 401 Unauthorized, and the pod goes from ErrImagePull to ` +
+      `ImagePullBackOff and ${BACK_OFF}. ${describeEvents(image, '401 Unauthorized')} ` +
+      `Add imagePullSecrets naming a Secret of type kubernetes.io/dockerconfigjson for ${domain} (kubectl create secret docker-registry), ` +
+      `unless the pod's ServiceAccount adds one or the nodes have credentials for ${domain}.${anonymous.stale ? STALE_NOTE : ''}`;
     return [{ code: 'pull-would-fail', message, ...site.span }];
   }
   return [];

@@ -18,7 +18,9 @@ export function pullSecretFindings(fields: ImageFields, workspace: WorkspaceFact
       reported.add(secret.start);
       findings.push({
         code: 'unknown-pull-secret',
-        message: `No file in the workspace defines Secret "${secret.value}". If it is not created another way (kubectl create secret docker-registry), pulls from a private registry fail with ErrImagePull.`,
+        message:
+          `No file in the workspace defines Secret "${secret.value}". If it is not created another way ` +
+          `(kubectl create secret docker-registry), pulls from a private registry fail with ErrImagePull.`,
         start: secret.start,
         end: secret.end,
       });

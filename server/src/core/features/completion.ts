@@ -169,7 +169,12 @@ function digestItems(slot: RegistrySlot & { kind: 'digest' }, facts: RegistryFac
   ];
   answer.platforms.forEach((platform, i) => {
     const name = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
-    items.push({ label: platform.digest, kind: 'digest', detail: `${name} only, from the index :${slot.tag} points at${cached}`, sortText: String(i + 1).padStart(6, '0') });
+    items.push({
+      label: platform.digest,
+      kind: 'digest',
+      detail: `${name} only, from the index :${slot.tag} points at${cached}`,
+      sortText: String(i + 1).padStart(6, '0'),
+    });
   });
   return items;
 }

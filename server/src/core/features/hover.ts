@@ -46,7 +46,11 @@ function policyLines(image: string, written: string | null): string[] {
   const decision = effectivePullPolicy(image, written);
   if (!decision) return [`**imagePullPolicy ${code(written ?? '')} is invalid**: the API server accepts only Always, IfNotPresent or Never.`];
   const origin = decision.source === 'explicit' ? 'set in the manifest' : 'default';
-  return [`**Effective imagePullPolicy: ${decision.policy}** (${origin}). ${decision.reason}`, '', `With ${decision.policy}, ${POLICY_MEANING[decision.policy]}`];
+  return [
+    `**Effective imagePullPolicy: ${decision.policy}** (${origin}). ${decision.reason}`,
+    '',
+    `With ${decision.policy}, ${POLICY_MEANING[decision.policy]}`,
+  ];
 }
 
 const TEMPLATED = 'Contains a template placeholder; it is checked once rendered.';
@@ -83,12 +87,28 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
     return [...lines, ...koHover(importPath), ...(written === null ? [] : ['', ...policyLines(image.value, written)])];
   }
   const parsed = parseReference(image.value);
-  if (!parsed.ok) return [...lines, `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`, '', ...policyLines(image.value, written)];
+  if (!parsed.ok)
+    return [
+      ...lines,
+      `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`,
+      '',
+      ...policyLines(image.value, written),
+    ];
   const ref = parsed.value;
   // The pull policy comes before the parts table: it is what people most often get wrong, and a
   // hover that is too tall for the editor cuts off its end.
   const registry = facts ? registryLines(ref, facts) : [];
-  return [...lines, `Canonical: ${code(ref.canonical)}`, '', ...policyLines(image.value, written), '', pinningLine(ref), '', ...registry, ...referenceTable(ref)];
+  return [
+    ...lines,
+    `Canonical: ${code(ref.canonical)}`,
+    '',
+    ...policyLines(image.value, written),
+    '',
+    pinningLine(ref),
+    '',
+    ...registry,
+    ...referenceTable(ref),
+  ];
 }
 
 function pullPolicyHover(container: ContainerFields): string[] {

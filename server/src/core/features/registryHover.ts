@@ -48,7 +48,9 @@ function cachedNote(answer: ManifestAnswer | undefined): string {
 
 function missing(ref: ImageReference, answer: ManifestAnswer, what: string): string {
   if (answer.status !== 'not-found') return '';
-  return answer.unknown === 'repository' ? `**Registry**: ${code(ref.domain)} has no repository ${code(ref.path)}.` : `**Registry**: ${code(ref.domain)} has no ${what} in ${code(ref.path)}.`;
+  return answer.unknown === 'repository'
+    ? `**Registry**: ${code(ref.domain)} has no repository ${code(ref.path)}.`
+    : `**Registry**: ${code(ref.domain)} has no ${what} in ${code(ref.path)}.`;
 }
 
 function tagLines(ref: ImageReference, facts: RegistryFacts): string[] {
@@ -61,7 +63,8 @@ function tagLines(ref: ImageReference, facts: RegistryFacts): string[] {
   if (ref.digest !== null) {
     const platform = answer.platforms.find((p) => p.digest === ref.digest);
     if (answer.digest === ref.digest) lines.push('', `The pinned digest still matches ${code(':' + tag)}.`);
-    else if (platform) lines.push('', `The pinned digest is the ${code(platformName(platform))} image of the index ${code(':' + tag)} points to: it still matches.`);
+    else if (platform)
+      lines.push('', `The pinned digest is the ${code(platformName(platform))} image of the index ${code(':' + tag)} points to: it still matches.`);
     else lines.push('', `**The pinned digest no longer matches** ${code(':' + tag)}: the tag was pushed again since it was pinned.`);
   }
   return lines;
@@ -82,7 +85,10 @@ function manifestLines(found: ManifestFound): string[] {
   if (found.isIndex) {
     const sizes = found.platforms.map((p) => p.totalSize);
     if (sizes.length > 0 && sizes.every((size) => size !== undefined)) {
-      lines.push('', `Total size: ${formatSize(sizes.reduce((sum: number, size) => sum + size!, 0))} over ${found.platforms.length} platforms (compressed layers)`);
+      lines.push(
+        '',
+        `Total size: ${formatSize(sizes.reduce((sum: number, size) => sum + size!, 0))} over ${found.platforms.length} platforms (compressed layers)`,
+      );
     }
     if (found.platforms.length > 0) lines.push('', ...platformTable(found));
   } else {

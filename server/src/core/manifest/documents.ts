@@ -28,7 +28,7 @@ export function splitDocuments(text: string): Span[] {
   const regions: Span[] = [];
   let start = 0;
   let prefixOnly = true;
-  for (let lineStart = 0; lineStart < text.length; ) {
+  for (let lineStart = 0; lineStart < text.length;) {
     const newline = text.indexOf('\n', lineStart);
     const next = newline < 0 ? text.length : newline + 1;
     if (isMarker(text, lineStart, 45 /* - */)) {

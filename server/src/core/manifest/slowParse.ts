@@ -85,7 +85,10 @@ class Converter {
       for (const item of node.items) lastEnd = this.pair(item, own, merged, depth + 1) ?? lastEnd;
       const contentEnd = node.flow || lastEnd < 0 ? end : lastEnd;
       const pairs = winners(merged).concat(own);
-      return this.measured({ type: 'map', flow: !!node.flow, pairs, start, end: contentEnd } satisfies YamlMap, pairs.map((p) => p.value));
+      return this.measured(
+        { type: 'map', flow: !!node.flow, pairs, start, end: contentEnd } satisfies YamlMap,
+        pairs.map((p) => p.value),
+      );
     }
     if (isSeq(node)) {
       const items = node.items.map((item) => this.node(item, depth + 1));

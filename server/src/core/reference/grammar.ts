@@ -125,7 +125,7 @@ function scanPath(text: string, start: number, writtenStart: number): Span | Gra
 }
 
 function isPathDelimiter(code: number): boolean {
-  return code === 0x2f /* / */ || code === 0x3a /* : */ || code === 0x40 /* @ */;
+  return code === 0x2f /* / */ || code === 0x3a /* : */ || code === 0x40; /* @ */
 }
 
 function emptyComponentFailure(text: string, isFirst: boolean, at: number): GrammarFailure {
@@ -186,7 +186,7 @@ function isLowerAlphanumeric(code: number): boolean {
 }
 
 function isSeparator(code: number): boolean {
-  return code === 0x2e /* . */ || code === 0x5f /* _ */ || code === 0x2d /* - */;
+  return code === 0x2e /* . */ || code === 0x5f /* _ */ || code === 0x2d; /* - */
 }
 
 /**
@@ -214,7 +214,10 @@ function checkDomain(text: string, start: number, end: number): GrammarFailure |
     hostEnd = close + 1;
     if (hostEnd < end && text[hostEnd] !== ':') {
       const character = characterAt(text, hostEnd);
-      return { message: `Registry ${domain} has ${quote(character)} after "]"; only ":" and a port may follow.`, span: { start: hostEnd, end: hostEnd + character.length } };
+      return {
+        message: `Registry ${domain} has ${quote(character)} after "]"; only ":" and a port may follow.`,
+        span: { start: hostEnd, end: hostEnd + character.length },
+      };
     }
   } else {
     const colon = text.indexOf(':', start);
@@ -232,7 +235,8 @@ function checkHostLabels(text: string, start: number, end: number, domain: strin
   for (let i = start; i <= end; i++) {
     const code = i < end ? text.charCodeAt(i) : 0x2e;
     if (code === 0x2e /* . */) {
-      if (i === labelStart) return { message: `Registry host in ${domain} has an empty label; ${rule}.`, span: { start: Math.max(i - 1, start), end: i + (i < end ? 1 : 0) } };
+      if (i === labelStart)
+        return { message: `Registry host in ${domain} has an empty label; ${rule}.`, span: { start: Math.max(i - 1, start), end: i + (i < end ? 1 : 0) } };
       if (text[labelStart] === '-' || text[i - 1] === '-') {
         const at = text[labelStart] === '-' ? labelStart : i - 1;
         return { message: `Registry host in ${domain} has a label that starts or ends with "-"; ${rule}.`, span: { start: at, end: at + 1 } };
@@ -251,7 +255,8 @@ function checkPort(text: string, start: number, colon: number, end: number, doma
     // "https://host/repo" splits into the "domain" "https:" followed by "//"; say what the user meant.
     if (text.startsWith('//', end)) {
       return {
-        message: `Remove the scheme ${quote(text.slice(start, end + 2))}: an image reference starts with the registry host, as in ${quote(text.slice(end + 2))}.`,
+        message:
+          `Remove the scheme ${quote(text.slice(start, end + 2))}: an image reference ` + `starts with the registry host, as in ${quote(text.slice(end + 2))}.`,
         span: { start, end: end + 2 },
       };
     }
@@ -290,7 +295,10 @@ function checkDigestGrammar(text: string, span: Span): GrammarFailure | null {
   }
   if (colon < 0) return { message: `Digest ${quote(digest)} has no ":"; ${form}.`, span };
   if (componentStart) {
-    return { message: `Digest ${quote(digest)} needs a complete algorithm name before ":"; ${form}.`, span: { start: span.start, end: span.start + colon + 1 } };
+    return {
+      message: `Digest ${quote(digest)} needs a complete algorithm name before ":"; ${form}.`,
+      span: { start: span.start, end: span.start + colon + 1 },
+    };
   }
   for (let i = colon + 1; i < digest.length; i++) {
     if (!isHexDigit(digest.charCodeAt(i))) {
@@ -324,5 +332,5 @@ function isAsciiAlphanumeric(code: number): boolean {
 }
 
 function isAlgorithmSeparator(code: number): boolean {
-  return code === 0x2b /* + */ || code === 0x2e /* . */ || code === 0x5f /* _ */ || code === 0x2d /* - */;
+  return code === 0x2b /* + */ || code === 0x2e /* . */ || code === 0x5f /* _ */ || code === 0x2d; /* - */
 }

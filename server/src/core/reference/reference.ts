@@ -237,7 +237,8 @@ function lowercaseFailure(text: string, at: number, start: number, end: number, 
     before === '@'
       ? `Digest algorithm ${quote(component)} must be lowercase; write ${quote(goToLower(component))}.`
       : before === ':'
-        ? `${quote(component)} contains ${quote(characterAt(text, at))}, which is not allowed here; Kubernetes reports it as "repository name must be lowercase" because the lowercased text would parse.`
+        ? `${quote(component)} contains ${quote(characterAt(text, at))}, which is not allowed here; Kubernetes ` +
+          `reports it as "repository name must be lowercase" because the lowercased text would parse.`
         : `Repository name must be lowercase: ${quote(component)} has uppercase letters.`;
   return fail('repository name must be lowercase', message, toInput(bounds));
 }

@@ -204,7 +204,9 @@ export async function applyObjects(objects: readonly KubeObject[], cluster: Clus
   }
   const changes = planned.map((p) => p.change);
   const toApply = planned.filter((p) => p.change.action !== 'unchanged');
-  const unchanged = planned.filter((p) => p.change.action === 'unchanged').map((p): AppliedObject => ({ ref: p.change.ref, outcome: 'unchanged', object: null, message: null }));
+  const unchanged = planned
+    .filter((p) => p.change.action === 'unchanged')
+    .map((p): AppliedObject => ({ ref: p.change.ref, outcome: 'unchanged', object: null, message: null }));
   if (toApply.length === 0) {
     for (const result of unchanged) options.output(outputLine(result));
     return { changes, refused, confirmed: true, results: unchanged };

@@ -29,7 +29,8 @@ const PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNever
 // Checked in this order: "pull access denied, repository does not exist or may require
 // authorization" is an authorization answer (Docker Hub gives it for missing repositories too).
 const UNAUTHORIZED = /\b401\b|\b403\b|unauthori[sz]ed|denied|forbidden|authorization|authentication required|no basic auth credentials/i;
-const UNREACHABLE = /no such host|connection refused|i\/o timeout|dial tcp|x509|certificate|server gave HTTP response to HTTPS client|network is unreachable|TLS handshake/i;
+const UNREACHABLE =
+  /no such host|connection refused|i\/o timeout|dial tcp|x509|certificate|server gave HTTP response to HTTPS client|network is unreachable|TLS handshake/i;
 const NOT_FOUND = /not found|manifest unknown|NotFound|name unknown/i;
 
 function classify(reason: string, message: string): PullFailureCause {
@@ -62,13 +63,20 @@ function fixFor(cause: PullFailureCause, image: string, pullSecrets: readonly st
       return `The ${parts.version} of ${parts.repository} does not exist in ${parts.domain}: push it or fix the tag.`;
     case 'unauthorized':
       return pullSecrets.length === 0
-        ? `${parts.domain} refused the pull without credentials: add imagePullSecrets (a docker-registry Secret for ${parts.domain}) to the pod spec or its service account, or check the repository name.`
-        : `${parts.domain} refused the credentials of imagePullSecrets ${pullSecrets.map((s) => `"${s}"`).join(', ')}: check that the Secret holds credentials for ${parts.domain} that may pull ${parts.repository}.`;
+        ? `${parts.domain} refused the pull without credentials: add imagePullSecrets (a docker-registry ` +
+            `Secret for ${parts.domain}) to the pod spec or its service account, or check the repository name.`
+        : `${parts.domain} refused the credentials of imagePullSecrets ${pullSecrets.map((s) => `"${s}"`).join(', ')}: ` +
+            `check that the Secret holds credentials for ${parts.domain} that may pull ${parts.repository}.`;
     case 'never':
-      return `The image is not on the node and imagePullPolicy is Never: set imagePullPolicy to IfNotPresent, or load the image onto the node (kind load docker-image, minikube image load).`;
+      return (
+        `The image is not on the node and imagePullPolicy is Never: set imagePullPolicy to ` +
+        `IfNotPresent, or load the image onto the node (kind load docker-image, minikube image load).`
+      );
     case 'invalid': {
       const parsed = parseReference(image);
-      return parsed.ok ? 'The image reference is not valid: fix the image field.' : `The image reference is not valid: ${parsed.error.message} Fix the image field.`;
+      return parsed.ok
+        ? 'The image reference is not valid: fix the image field.'
+        : `The image reference is not valid: ${parsed.error.message} Fix the image field.`;
     }
     case 'unreachable':
       return `The node cannot reach ${parts.domain}: check the registry name, the node's DNS and network, and its registry TLS settings.`;
@@ -138,7 +146,6 @@ export function pullFailures(pods: readonly KubeObject[], events: readonly KubeO
   });
 }
 
-
 /**
  * The kubelet's pull failure events of these pods: one list per pod, by the field selector the API
  * server indexes events by. Events only add a cause, so a user who may not list them (RBAC often
@@ -148,7 +155,9 @@ export async function pullFailedEvents(cluster: Cluster, failures: readonly Pull
   const pods = new Map(failures.map((f) => [`${f.namespace}/${f.pod}`, f]));
   const lists = await Promise.all(
     [...pods.values()].map(({ pod, namespace }) =>
-      cluster.list('v1', 'Event', namespace, { fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod},reason=Failed` }).catch((): KubeObject[] => []),
+      cluster
+        .list('v1', 'Event', namespace, { fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod},reason=Failed` })
+        .catch((): KubeObject[] => []),
     ),
   );
   return lists.flat();

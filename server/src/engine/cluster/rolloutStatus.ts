@@ -89,7 +89,11 @@ function statefulSetStatus(generation: number, spec: Fields, status: Fields): Ro
   if (status.updateRevision !== status.currentRevision) {
     return waiting(`waiting for statefulset rolling update to complete ${updated} pods at revision ${String(status.updateRevision ?? '')}...`);
   }
-  return { done: true, failed: false, message: `statefulset rolling update complete ${num(status.currentReplicas)} pods at revision ${String(status.currentRevision ?? '')}...` };
+  return {
+    done: true,
+    failed: false,
+    message: `statefulset rolling update complete ${num(status.currentReplicas)} pods at revision ${String(status.currentRevision ?? '')}...`,
+  };
 }
 
 const VIEWERS: Readonly<Record<string, readonly string[]>> = {

@@ -51,11 +51,14 @@ export function setImagePatch(object: KubeObject, container: string, image: stri
 /** Sets the image in the cluster; resolves with the object the server stored (or would, for a dry run). */
 export async function setImage(ref: ObjectRef, container: string, image: string, cluster: Cluster, options: PatchOptions): Promise<KubeObject> {
   const live = await cluster.get(ref);
-  if (live === null) throw new Error(`${displayName(ref)} does not exist in namespace "${ref.namespace ?? cluster.context.namespace}" of context "${cluster.context.name}".`);
+  if (live === null)
+    throw new Error(`${displayName(ref)} does not exist in namespace "${ref.namespace ?? cluster.context.namespace}" of context "${cluster.context.name}".`);
   const patch = setImagePatch(live, container, image);
   if (patch === null) {
     const names = containersOf(live);
-    throw new Error(`${displayName(ref)} has no container named "${container}"${names.length > 0 ? ` (it has ${names.map((n) => `"${n}"`).join(', ')})` : ''}.`);
+    throw new Error(
+      `${displayName(ref)} has no container named "${container}"${names.length > 0 ? ` (it has ${names.map((n) => `"${n}"`).join(', ')})` : ''}.`,
+    );
   }
   return cluster.patch(ref, patch, options);
 }

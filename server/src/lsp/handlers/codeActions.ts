@@ -18,8 +18,9 @@ export function registerCodeActions(context: ServerContext, options: CodeActionO
     answerFor(context, 'codeAction', params.textDocument.uri, token, (open) => {
       const { start, end } = toOffsets(open.document, params.range);
       const facts = open.settings.registry.online ? context.registry.factsOf(open.document.uri) : null;
-      const actions = computeCodeActions(open.analysis, start, end, open.settings, context.workspace.facts(), facts)
-        .map((action) => toCodeAction(action, open.document, params.context.diagnostics, options.documentChanges));
+      const actions = computeCodeActions(open.analysis, start, end, open.settings, context.workspace.facts(), facts).map((action) =>
+        toCodeAction(action, open.document, params.context.diagnostics, options.documentChanges),
+      );
       const only = params.context.only;
       // A kind filter matches its sub-kinds too: `refactor` asks for `refactor.rewrite`.
       return only ? actions.filter((action) => only.some((kind) => action.kind === kind || action.kind?.startsWith(`${kind}.`))) : actions;

@@ -79,7 +79,10 @@ async function pinWorkspace(context: ServerContext, options: CommandOptions, tok
     return { applied: false, pinned: 0, files: 0, skipped: [], message };
   }
   const sources = await workspaceSources(context);
-  const targets = sources.map((source) => ({ id: source, analysis: analyze(source.document.getText(), { fileName: source.uri, maxFileSize: settings.maxFileSize }) }));
+  const targets = sources.map((source) => ({
+    id: source,
+    analysis: analyze(source.document.getText(), { fileName: source.uri, maxFileSize: settings.maxFileSize }),
+  }));
   const report = await pinEdits(targets, client, { pin: settings.pin, signal: signalOf(token) });
   const skipped = report.skipped.map((s) => ({ uri: s.id.uri, image: s.image, reason: s.reason }));
   const pinned = report.files.reduce((sum, file) => sum + file.pins.length, 0);
