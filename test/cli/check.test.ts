@@ -181,47 +181,57 @@ test('JSON output is an empty array when nothing is found', () => {
   assert.equal(run.status, 0);
 });
 
-test('SARIF output has the catalog as rules and one result per finding', () => {
+interface SarifResult {
+  readonly ruleId: string;
+  readonly ruleIndex: number;
+  readonly level: string;
+  readonly message: { readonly text: string };
+  readonly locations: ReadonlyArray<{
+    readonly physicalLocation: {
+      readonly artifactLocation: { readonly uri: string; readonly uriBaseId?: string };
+      readonly region: { readonly startLine: number; readonly startColumn: number; readonly endLine: number; readonly endColumn: number };
+    };
+  }>;
+}
+
+/**
+ * The SARIF log's form is the schema's business (sarifSchema.test.ts); here it must say what the JSON
+ * output says: the catalog as rules, and each finding once, at the same place, with its rule's level.
+ */
+test('SARIF output says what the JSON output says: the catalog as rules, one result per finding', () => {
   const run = runCli(['check', '--format', 'sarif', FOLDER]);
   assert.equal(run.status, 1);
   assert.equal(run.stderr, '');
-  const log = JSON.parse(run.stdout);
-  assert.equal(log.$schema, 'https://json.schemastore.org/sarif-2.1.0.json');
-  assert.equal(log.version, '2.1.0');
-  assert.equal(log.runs.length, 1);
-  const [sarifRun] = log.runs;
+  const [sarifRun] = JSON.parse(run.stdout).runs;
   const { driver } = sarifRun.tool;
-  assert.equal(driver.name, 'image-aware');
   assert.equal(driver.version, JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
-  const levels: Record<string, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
   assert.deepEqual(
     driver.rules.map((rule: { id: string }) => rule.id),
     DIAGNOSTIC_CODES,
   );
-  for (const rule of driver.rules) {
-    const entry = DIAGNOSTIC_RULES[rule.id as keyof typeof DIAGNOSTIC_RULES];
-    assert.equal(rule.shortDescription.text, entry.summary);
-    assert.equal(rule.help.text, `${entry.summary} See docs/diagnostics.md, code ${rule.id}.`);
-    assert.equal(rule.defaultConfiguration.level, levels[entry.defaultSeverity]);
-  }
-  assert.equal(sarifRun.columnKind, 'utf16CodeUnits');
-  assert.deepEqual(sarifRun.originalUriBaseIds, { '%SRCROOT%': { uri: `${pathToFileURL(REPO_ROOT).href}/` } });
+  for (const rule of driver.rules) assert.equal(rule.shortDescription.text, DIAGNOSTIC_RULES[rule.id as keyof typeof DIAGNOSTIC_RULES].summary);
+  // SARIF has error, warning and note: information and hint are notes.
+  const levels: Record<string, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+  const base = sarifRun.originalUriBaseIds['%SRCROOT%'].uri;
+  const asFindings = (sarifRun.results as SarifResult[]).map((result) => {
+    const { artifactLocation, region } = result.locations[0].physicalLocation;
+    assert.equal(driver.rules[result.ruleIndex].id, result.ruleId);
+    const file = decodeURIComponent(new URL(artifactLocation.uri, artifactLocation.uriBaseId ? base : undefined).href.slice(base.length));
+    return {
+      file,
+      line: region.startLine,
+      column: region.startColumn,
+      endLine: region.endLine,
+      endColumn: region.endColumn,
+      code: result.ruleId,
+      message: result.message.text,
+      level: result.level,
+    };
+  });
+  const json = JSON.parse(runCli(['check', '--format', 'json', FOLDER]).stdout) as JsonFinding[];
   assert.deepEqual(
-    sarifRun.results,
-    FOLDER_FINDINGS.map((f) => ({
-      ruleId: f.code,
-      ruleIndex: DIAGNOSTIC_CODES.indexOf(f.code as (typeof DIAGNOSTIC_CODES)[number]),
-      level: levels[f.severity],
-      message: { text: f.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' },
-            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
-          },
-        },
-      ],
-    })),
+    asFindings,
+    json.map(({ severity, ...finding }) => ({ ...finding, level: levels[severity] })),
   );
 });
 
