@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { imageSites } from '../../../server/src/core';
-import { pushImage } from '../../../server/src/engine';
+import { buildTagOf, pushImage } from '../../../server/src/engine';
 import type { PushedImage } from '../../../server/src/engine';
 import { toolVerifiesTls } from '../../../server/src/registry';
 import type { BuildTool, RunIo, ToolName } from '../../../server/src/tools';
@@ -18,7 +18,6 @@ import { ask } from '../ui/pick';
 import { withCancellableProgress } from '../ui/progress';
 import type { ReportProgress } from '../ui/progress';
 import { analyzeDocument } from '../workspace/files';
-import { buildTagOf } from './images';
 import { pinPushedImage } from './pin';
 import type { PinResult } from './pin';
 import { gatherBuild, tagProblem } from './request';

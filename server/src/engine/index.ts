@@ -11,6 +11,8 @@ export { pinEdits } from './pinEdits';
 export type { PinOptions, PinReport, PinTarget, SkippedImage } from './pinEdits';
 export { dockerfileFor, fromLines, stageNames } from './build/dockerfiles';
 export type { FromLine } from './build/dockerfiles';
+export { buildTagOf, dockerfileOfSite, tagCandidates } from './build/tagCandidates';
+export type { ManifestOfWorkspace, TagCandidate } from './build/tagCandidates';
 export { pushedPinEdits, pushImage } from './build/push';
 export type { PushedImage, PushImageOptions } from './build/push';
 export { applyObjects, asClusterError, DEFAULT_FIELD_MANAGER, fieldManagerOrDefault, normalizedYaml, placeObject, tallyApply } from './cluster/apply';
