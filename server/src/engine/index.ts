@@ -13,6 +13,8 @@ export { dockerfileFor, fromLines, stageNames } from './build/dockerfiles';
 export type { FromLine } from './build/dockerfiles';
 export { buildTagOf, dockerfileOfSite, tagCandidates } from './build/tagCandidates';
 export type { ManifestOfWorkspace, TagCandidate } from './build/tagCandidates';
+export { describeTag, guardPush, overwriteQuestion, sameTagState, tagBeforePush } from './build/overwrite';
+export type { Guarded, GuardOptions, OverwriteQuestion, PushSource, TagBeforePush } from './build/overwrite';
 export { pushedPinEdits, pushImage } from './build/push';
 export type { PushedImage, PushImageOptions } from './build/push';
 export { applyObjects, asClusterError, DEFAULT_FIELD_MANAGER, fieldManagerOrDefault, normalizedYaml, placeObject, tallyApply } from './cluster/apply';
