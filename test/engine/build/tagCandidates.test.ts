@@ -71,6 +71,20 @@ test('the nearest manifest first: the same folder as the Dockerfile, then each f
   ]);
 });
 
+test('among manifests as near as each other, the tag more of them name comes first, then path order', () => {
+  const manifests = [
+    manifest('broken.yaml', 'acme/web:does-not-exist'),
+    manifest('deploy.yaml', 'acme/web:1.0'),
+    manifest('scaled.yaml', 'acme/web:1.0'),
+    manifest('canary.yaml', 'acme/web:1.1'),
+  ];
+  assert.deepEqual(tagCandidates('web/Dockerfile', manifests, ['web/Dockerfile'], {}), [
+    { tag: 'acme/web:1.0', files: ['deploy.yaml', 'scaled.yaml'] },
+    { tag: 'acme/web:does-not-exist', files: ['broken.yaml'] },
+    { tag: 'acme/web:1.1', files: ['canary.yaml'] },
+  ]);
+});
+
 test("the mapping setting wins: a mapped repository is offered wherever its manifest is (after the nearer ones), and is no other Dockerfile's", () => {
   const mapping = { [`${HOST}/demo/web`]: 'deploy/web/Dockerfile', [`${HOST}/team/*`]: 'team.Dockerfile' };
   assert.deepEqual(tagCandidates('deploy/web/Dockerfile', DEMO, DEMO_DOCKERFILES, mapping), [

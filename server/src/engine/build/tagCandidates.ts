@@ -42,7 +42,10 @@ export function dockerfileOfSite(
   return site.container ? dockerfileFor(repositoryAsWritten(site.ref), manifest, dockerfiles, mapping) : null;
 }
 
-/** The tags `dockerfile` builds for the workspace's manifests, the nearest manifest's first; ties in path order, then text order. */
+/**
+ * The tags `dockerfile` builds for the workspace's manifests: the nearest manifest's first; among
+ * equally near ones the tag more manifests name, then path order, then text order.
+ */
 export function tagCandidates(
   dockerfile: string,
   manifests: readonly ManifestOfWorkspace[],
@@ -57,7 +60,13 @@ export function tagCandidates(
     ),
   );
   hits.sort((a, b) => a.distance - b.distance || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.offset - b.offset));
-  const files = new Map<string, Set<string>>();
-  for (const hit of hits) files.set(hit.tag, (files.get(hit.tag) ?? new Set()).add(hit.file));
-  return [...files.entries()].map(([tag, names]) => ({ tag, files: [...names] }));
+  const candidates = new Map<string, { readonly distance: number; readonly rank: number; readonly files: Set<string> }>();
+  for (const hit of hits) {
+    const known = candidates.get(hit.tag);
+    if (known) known.files.add(hit.file);
+    else candidates.set(hit.tag, { distance: hit.distance, rank: candidates.size, files: new Set([hit.file]) });
+  }
+  return [...candidates.entries()]
+    .sort(([, a], [, b]) => a.distance - b.distance || b.files.size - a.files.size || a.rank - b.rank)
+    .map(([tag, { files }]) => ({ tag, files: [...files] }));
 }
