@@ -377,13 +377,20 @@ export const deployWorkspaceFixture = join(root, 'test/e2e/workspace-deploy');
 /**
  * The deploy workspace: test/e2e/workspace-deploy (web/Dockerfile, settings) plus a deploy.yaml
  * whose Deployment runs `<registry>/team/web:1.0`, the image web/Dockerfile builds (by the
- * folder-name convention), and a Service.
+ * folder-name convention: deploy.yaml is in the folder above web/), and a Service; and
+ * other/web.yaml, whose `<registry>/other/web:2.4.1` also ends in /web but is no image of
+ * web/Dockerfile (other/ is not above web/).
  */
 export function writeDeployWorkspace(registryHost) {
   const workspace = copyWorkspace(deployWorkspaceFixture, 'deploy-workspace');
   writeFileSync(join(workspace, 'deploy.yaml'), deployManifest(`${registryHost}/team/web`));
+  mkdirSync(join(workspace, 'other'));
+  writeFileSync(join(workspace, OTHER_WEB_MANIFEST), workloadManifest('other-web', `${registryHost}/other/web:2.4.1`, 1));
   return workspace;
 }
+
+/** The deploy workspace's manifest of an image that ends in /web but is built elsewhere. */
+export const OTHER_WEB_MANIFEST = 'other/web.yaml';
 
 export function deployManifest(repository) {
   return `# The web app: built from web/Dockerfile, applied to the loopback API server.

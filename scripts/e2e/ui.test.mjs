@@ -7,7 +7,8 @@
 // applied from the palette to the stub API server started here (KUBECONFIG), through its diff
 // editors and confirmation dialog; in that workspace a field-manager conflict is declined and then
 // forced, a rollout whose image cannot be pulled is reported, a buildah build is cancelled from its
-// progress notification, and Log In goes to a registry with Basic auth. Screenshots go to
+// progress notification, Log In goes to a registry with Basic auth, and Build, Push and Pin meets a
+// tag that names a two-platform index: declined, then overwritten. Screenshots go to
 // out/e2e/screenshots/. Run: node --test scripts/e2e/ui.test.mjs (after `npm run package`, which
 // ensurePackaged() runs when the VSIX is older than its sources).
 import assert from 'node:assert/strict';
@@ -23,6 +24,7 @@ import {
   fixtureWorkspace,
   installVsix,
   launchBrowser,
+  OTHER_WEB_MANIFEST,
   outDir,
   processes,
   registryHelpers,
@@ -141,8 +143,9 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   async function openFile(file) {
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').fill(file);
+    // The focused row, once the list is filtered: before that, Enter opens a recently opened file.
     await page
-      .locator('.quick-input-list .monaco-list-row', { hasText: basename(file) })
+      .locator('.quick-input-list .monaco-list-row.focused', { hasText: basename(file) })
       .first()
       .waitFor();
     await page.keyboard.press('Enter');
@@ -648,5 +651,97 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       assert.ok(logs.length > 0, "the output channel's log file is under the user data folder");
       assert.deepEqual(filesContaining(server.userDataDir, password), [], 'no file of the editor has the password');
       assert.deepEqual(filesContaining(deploy.seed.workspace, password), [], 'no file of the workspace has the password');
+    }));
+  test('Build, Push and Pin over the two-platform index team/web:1.0: the lens only on its image, a pick list of the images with their files, a dialog with digest, platforms and date; Cancel pushes nothing, Overwrite pushes, pins and saves (an unsaved file is named, Save All saves it)', () =>
+    step(async () => {
+      const { pushIndex, MANIFEST_ACCEPT } = registryHelpers();
+      const tag = `${deploy.seed.repository}:1.0`;
+      const index = await pushIndex({ url: registry.url }, 'team/web', '1.0', ['linux/amd64', 'linux/arm64'], {
+        attestations: true,
+        created: '2024-05-01T12:00:00Z',
+      });
+      const served = async () => {
+        const response = await fetch(`http://${deploy.seed.registryHost}/v2/team/web/manifests/1.0`, { method: 'HEAD', headers: { Accept: MANIFEST_ACCEPT } });
+        assert.equal(response.status, 200, 'HEAD team/web:1.0');
+        return response.headers.get('docker-content-digest');
+      };
+      const disk = (file) => readFileSync(join(deploy.seed.workspace, file), 'utf8');
+      const lens = (file, title) => page.locator(`.monaco-editor[data-uri$="/${file}"] .codelens-decoration a`, { hasText: title });
+      const deployBefore = disk('deploy.yaml');
+      const scaledBefore = disk('scaled.yaml');
+      await clearNotifications();
+
+      // Side by side: other/web.yaml's image also ends in /web, but other/ is not above web/, so only deploy.yaml's image has the lens.
+      await runCommand('View: Close All Editors');
+      await openFile(OTHER_WEB_MANIFEST);
+      await page.keyboard.press('Control+\\');
+      await openFile('deploy.yaml');
+      await lens('deploy.yaml', 'Build & push & pin from web/Dockerfile').waitFor({ timeout: 20_000 });
+      assert.equal(await page.locator(`.monaco-editor[data-uri$="/${OTHER_WEB_MANIFEST}"] .codelens-decoration`).count(), 0, 'no lens on other/web.yaml');
+      await shot('build-push-pin-lens');
+      await runCommand('View: Close All Editors');
+
+      // From the Dockerfile: the images it builds, the one more manifests name first, each with its files.
+      await openFile('web/Dockerfile');
+      await lens('web/Dockerfile', 'Build, push and pin').first().click();
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: tag }).waitFor({ timeout: 20_000 });
+      const picked = await rows.evaluateAll((els) =>
+        els.map((e) => [e.querySelector('.label-name')?.textContent?.trim(), e.querySelector('.label-description')?.textContent?.trim() ?? '']),
+      );
+      assert.deepEqual(picked, [
+        [tag, 'deploy.yaml, scaled.yaml'],
+        [`${deploy.seed.repository}:does-not-exist`, 'broken.yaml'],
+        ['Another tag…', ''],
+      ]);
+      await shot('tag-pick');
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: `Build ${tag}` }).waitFor();
+      await page.keyboard.press('Enter');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: `Overwrite the 2-platform index ${tag} with a single-platform image?` });
+      await dialog.waitFor({ timeout: 20_000 });
+      const said = (await dialog.innerText()).replace(/\s+/g, ' ');
+      assert.ok(said.includes(`${tag} names a 2-platform index (linux/amd64, linux/arm64), created 2024-05-01 12:00 UTC: ${index.digest}`), said);
+      assert.match(
+        said,
+        /Pushing replaces it with the image just built, for one platform \(the build tool's default\): the tag no longer serves the other platforms/,
+      );
+      await shot('overwrite-dialog');
+      await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+      await toast(`Not pushed: ${tag} is left as it was.`).waitFor({ timeout: 10_000 });
+      assert.equal(await served(), index.digest, 'declined: the registry still serves the index');
+      assert.equal(disk('deploy.yaml'), deployBefore);
+
+      // An unsaved edit of the user's in scaled.yaml, which names the same image: pinned in the editor, not saved for them.
+      await clearNotifications();
+      await openFile('scaled.yaml');
+      await goTo(1, 1);
+      await page.keyboard.type('# edited, not saved\n');
+      await openFile('deploy.yaml');
+      await lens('deploy.yaml', 'Build & push & pin from web/Dockerfile').click();
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: `Build ${tag}` }).waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Enter');
+      await dialog.waitFor({ timeout: 20_000 });
+      await dialog.locator('.monaco-button', { hasText: /^Overwrite$/ }).click();
+      const pushed = toast(`Pushed ${tag}. Pinned 2 fields in 2 files to sha256:`);
+      await pushed.waitFor({ timeout: 90_000 });
+      const digest = await served();
+      assert.notEqual(digest, index.digest, 'accepted: the tag names the new image');
+      assert.equal(
+        (await pushed.locator('.notification-list-item-message').innerText()).replace(/\s+/g, ' '),
+        `Pushed ${tag}. Pinned 2 fields in 2 files to ${digest.slice(0, 19)}… and saved deploy.yaml. scaled.yaml is pinned but not saved: it has unsaved changes of yours.`,
+      );
+      assert.equal(disk('deploy.yaml'), deployBefore.replace(`image: ${tag} #`, `image: ${tag}@${digest} #`), 'deploy.yaml is pinned and saved');
+      assert.equal(disk('scaled.yaml'), scaledBefore, 'scaled.yaml is left unsaved');
+      await waitFor('the notification to fade in', () => pushed.evaluate((e) => getComputedStyle(e).opacity === '1'));
+      await shot('pushed-and-pinned');
+      await pushed.locator('.monaco-button', { hasText: 'Save All' }).click();
+      await waitFor(
+        'scaled.yaml saved with the pin and the edit',
+        () => disk('scaled.yaml') === `# edited, not saved\n${scaledBefore.replace(tag, `${tag}@${digest}`)}`,
+        {
+          timeoutMs: 10_000,
+        },
+      );
     }));
 });

@@ -6,9 +6,9 @@
  */
 import * as vscode from 'vscode';
 import { imageSites } from '../../../server/src/core';
-import { fromLines } from '../../../server/src/engine';
+import { buildTagOf, dockerfileOfSite, fromLines } from '../../../server/src/engine';
 import { analyzeDocument, DOCKERFILE_GLOB, findDockerfiles, workspacePath } from '../workspace/files';
-import { buildTagOf, dockerfileOfSite } from './images';
+import { manifestPath } from './images';
 import { buildSettings, coreSettings } from './settings';
 
 function dockerfileLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -51,8 +51,9 @@ class ManifestLenses {
     const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) return [];
     const analysis = analyzeDocument(document, coreSettings(document.uri).maxFileSize);
+    const path = manifestPath(document.uri);
     return imageSites(analysis).flatMap((site) => {
-      const dockerfile = dockerfileOfSite(site, dockerfiles, mapping);
+      const dockerfile = dockerfileOfSite(site, path, dockerfiles, mapping);
       if (dockerfile === null) return [];
       const start = document.positionAt(site.span.start);
       const args = { dockerfile: vscode.Uri.joinPath(folder.uri, dockerfile).toString(), tag: buildTagOf(site.ref) };

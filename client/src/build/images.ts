@@ -1,42 +1,21 @@
 /**
- * Which Dockerfile builds which image of the workspace's manifests: the engine's dockerfileFor
- * (mapping setting first, then the folder-name convention) applied to every container image, for
- * the code lens on `image:` fields and for the tag Build Image suggests.
+ * The workspace's manifests as the engine's build rules read them (engine/build/tagCandidates.ts:
+ * which Dockerfile builds which image field, and which tags a Dockerfile's build is offered): each
+ * with its path relative to its workspace folder.
  */
-import { imageSites } from '../../../server/src/core';
-import type { ImageReference, ImageSite } from '../../../server/src/core';
-import { dockerfileFor } from '../../../server/src/engine';
+import * as vscode from 'vscode';
+import type { ManifestOfWorkspace } from '../../../server/src/engine';
 import type { ManifestFile } from '../workspace/files';
+import { workspacePath } from '../workspace/files';
 
-/** The repository as the manifest writes it (`ghcr.io/acme/web`), without tag or digest. */
-function repositoryAsWritten(ref: ImageReference): string {
-  return ref.input.slice(0, ref.parts.path.end);
+/** A manifest's workspace-relative path, or null for a document outside every workspace folder (an untitled one). */
+export function manifestPath(uri: vscode.Uri): string | null {
+  return vscode.workspace.getWorkspaceFolder(uri) ? workspacePath(uri) : null;
 }
 
-/** The image to build for a manifest's image field: its repository and tag as written, never its digest. */
-export function buildTagOf(ref: ImageReference): string {
-  return ref.tag === null ? repositoryAsWritten(ref) : `${repositoryAsWritten(ref)}:${ref.tag}`;
-}
-
-/** The workspace-relative Dockerfile that builds a container's image, or null. Kustomize entries rename images and are left out. */
-export function dockerfileOfSite(site: ImageSite, dockerfiles: readonly string[], mapping: Readonly<Record<string, string>>): string | null {
-  return site.container ? dockerfileFor(repositoryAsWritten(site.ref), dockerfiles, mapping) : null;
-}
-
-/** The images of the workspace that `dockerfile` builds, as tags to suggest (most used first). */
-export function tagsBuiltBy(
-  dockerfile: string,
-  manifests: readonly ManifestFile[],
-  dockerfiles: readonly string[],
-  mapping: Readonly<Record<string, string>>,
-): string[] {
-  const counts = new Map<string, number>();
-  for (const file of manifests) {
-    for (const site of imageSites(file.analysis)) {
-      if (dockerfileOfSite(site, dockerfiles, mapping) !== dockerfile) continue;
-      const tag = buildTagOf(site.ref);
-      counts.set(tag, (counts.get(tag) ?? 0) + 1);
-    }
-  }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([tag]) => tag);
+export function manifestsOfWorkspace(manifests: readonly ManifestFile[]): ManifestOfWorkspace[] {
+  return manifests.flatMap((file) => {
+    const path = manifestPath(file.uri);
+    return path === null ? [] : [{ path, analysis: file.analysis }];
+  });
 }

@@ -2,8 +2,11 @@
  * Writes a pushed digest into the workspace: every container image and kustomize entry naming the
  * pushed repository and tag becomes `repo:tag@sha256:…`, or when pinned to another digest (an
  * earlier push) is re-pinned keeping its tag, through the engine's pushedPinEdits (the pin actions'
- * own edit code), as ONE WorkspaceEdit: one undo, and the files stay unsaved for review like the pin
- * actions leave them. Offsets are always taken against the text of the document the edit is applied to.
+ * own edit code), as ONE WorkspaceEdit (one undo). The push has happened and cannot be taken back,
+ * so the pin is saved too, in every file that had no unsaved changes; a file with unsaved changes
+ * of the user's is pinned in the editor and left unsaved (saving it would save their half-done
+ * edit), and the caller names it. Offsets are always taken against the text of the document the
+ * edit is applied to.
  */
 import * as vscode from 'vscode';
 import { pushedPinEdits } from '../../../server/src/engine';
@@ -19,6 +22,18 @@ export interface PinResult {
   readonly applied: boolean;
   /** Fields whose pin was refused because the edit would not read back as the pinned image, with why. */
   readonly refused: readonly string[];
+  /** Files pinned and saved (workspace-relative): they had no unsaved changes. */
+  readonly saved: readonly string[];
+  /** Files pinned in the editor but not saved: they had unsaved changes, or saving failed. */
+  readonly unsaved: readonly string[];
+}
+
+export const NOTHING_PINNED: PinResult = { pinned: 0, repinned: 0, files: 0, applied: false, refused: [], saved: [], unsaved: [] };
+
+/** Saves the open documents at these workspace-relative paths (the "Save All" of a push's notification). */
+export async function saveDocuments(paths: readonly string[]): Promise<void> {
+  const wanted = new Set(paths);
+  await Promise.all(vscode.workspace.textDocuments.filter((d) => wanted.has(vscode.workspace.asRelativePath(d.uri)) && d.isDirty).map((d) => d.save()));
 }
 
 export async function pinPushedImage(pushed: PushedImage, settings: Settings): Promise<PinResult> {
@@ -31,6 +46,9 @@ export async function pinPushedImage(pushed: PushedImage, settings: Settings): P
   // Open every file first, then compute and apply the edits with no await in between: typing in
   // one document while a later one opens would otherwise shift the offsets computed for it.
   const documents = await Promise.all(hits.map((hit) => vscode.workspace.openTextDocument(hit.id)));
+  // Whose unsaved changes a document holds is decided before the pin makes every one of them dirty.
+  const dirtyBefore = new Set(documents.filter((d) => d.isDirty).map((d) => d.uri.toString()));
+  const edited: vscode.TextDocument[] = [];
   const edit = new vscode.WorkspaceEdit();
   let pinned = 0;
   let repinned = 0;
@@ -45,10 +63,20 @@ export async function pinPushedImage(pushed: PushedImage, settings: Settings): P
     for (const { edit: change } of current.pins) {
       edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.newText);
     }
+    edited.push(document);
     pinned += current.pins.length;
     repinned += current.pins.filter((pin) => pin.site.ref.digest !== null).length;
     files++;
   }
   const applied = pinned > 0 && (await vscode.workspace.applyEdit(edit));
-  return applied ? { pinned, repinned, files, applied, refused } : { pinned: 0, repinned: 0, files: 0, applied, refused };
+  if (!applied) return { ...NOTHING_PINNED, applied, refused };
+  const saved: string[] = [];
+  const unsaved: string[] = [];
+  for (const document of edited) {
+    const path = vscode.workspace.asRelativePath(document.uri);
+    // Only files: saving an untitled document would open a Save As dialog in the middle of a command.
+    const save = document.uri.scheme === 'file' && !dirtyBefore.has(document.uri.toString()) && (await document.save());
+    (save ? saved : unsaved).push(path);
+  }
+  return { pinned, repinned, files, applied, refused, saved, unsaved };
 }

@@ -1,6 +1,6 @@
 /**
  * Gathers a BuildRequest: from the command's argument object where it sets a field, by asking
- * where it does not. The tag is suggested from the manifests whose images this Dockerfile builds;
+ * where it does not. The tag is offered from the manifests whose images this Dockerfile builds;
  * context, build args, target stage and platform start from their defaults (the Dockerfile's
  * folder, imageAware.build.args, the last stage, imageAware.build.platform) and are shown in one
  * review list to build at once or change any of them.
@@ -8,14 +8,15 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { parseReference } from '../../../server/src/core';
-import { stageNames } from '../../../server/src/engine';
+import { stageNames, tagCandidates } from '../../../server/src/engine';
+import type { TagCandidate } from '../../../server/src/engine';
 import type { BuildRequest, ToolName } from '../../../server/src/tools';
 import { toUri } from '../args';
 import type { FileArgument } from '../args';
 import { ask, pick } from '../ui/pick';
 import type { Choice } from '../ui/pick';
 import { findDockerfiles, workspaceManifests, workspacePath } from '../workspace/files';
-import { tagsBuiltBy } from './images';
+import { manifestsOfWorkspace } from './images';
 import { buildSettings, coreSettings } from './settings';
 
 export interface BuildArguments {
@@ -56,20 +57,38 @@ async function pickDockerfile(title: string): Promise<vscode.Uri | undefined> {
   );
 }
 
-async function suggestedTags(dockerfile: vscode.Uri): Promise<string[]> {
+async function candidatesFor(dockerfile: vscode.Uri): Promise<TagCandidate[]> {
   const settings = buildSettings(dockerfile);
   const [manifests, dockerfiles] = await Promise.all([workspaceManifests(coreSettings(dockerfile).maxFileSize), findDockerfiles()]);
-  return tagsBuiltBy(workspacePath(dockerfile), manifests, dockerfiles.map(workspacePath), settings.dockerfiles);
+  return tagCandidates(workspacePath(dockerfile), manifestsOfWorkspace(manifests), dockerfiles.map(workspacePath), settings.dockerfiles);
 }
 
+/** The files that name a candidate, for its line in the pick list: the first few, then how many more. */
+function filesText(files: readonly string[]): string {
+  const shown = files.slice(0, 3).join(', ');
+  return files.length > 3 ? `${shown} and ${files.length - 3} more` : shown;
+}
+
+/**
+ * The tag: with several candidates a pick list (the nearest manifest's image first, each with the files
+ * that name it, and "Another tag…"), else an input box that starts at the one candidate or `fallback`.
+ */
 async function askTag(dockerfile: vscode.Uri, title: string, fallback: string | null): Promise<string | undefined> {
-  const suggestions = await suggestedTags(dockerfile);
-  const others = suggestions.slice(1);
-  const value = suggestions[0] ?? fallback ?? `${dirname(workspacePath(dockerfile)).split('/').pop() || 'image'}:latest`;
+  const candidates = await candidatesFor(dockerfile);
+  if (candidates.length > 1) {
+    const choices: Choice<string | null>[] = [
+      ...candidates.map((candidate) => ({ label: candidate.tag, description: filesText(candidate.files), value: candidate.tag })),
+      { label: '$(edit) Another tag…', value: null },
+    ];
+    const chosen = await pick(choices, { title, placeHolder: `Tag the image built from ${workspacePath(dockerfile)} as (the nearest manifest's image first)` });
+    if (chosen === undefined) return undefined;
+    if (chosen !== null) return chosen;
+  }
+  const [first] = candidates;
   const tag = await ask({
     title,
-    prompt: `Tag the image as${others.length > 0 ? ` (the manifests also use ${others.join(', ')})` : ''}`,
-    value,
+    prompt: candidates.length === 1 ? `Tag the image as (the image of ${filesText(first.files)})` : 'Tag the image as',
+    value: first?.tag ?? fallback ?? `${dirname(workspacePath(dockerfile)).split('/').pop() || 'image'}:latest`,
     validate: (text) => tagProblem(text),
   });
   return tag?.trim();

@@ -16,6 +16,11 @@ export function inform(message: string): void {
   void vscode.window.showInformationMessage(message);
 }
 
+/** An information notification with one button; `run` when it is clicked. */
+export function informWithAction(message: string, action: string, run: () => Promise<unknown>): void {
+  void vscode.window.showInformationMessage(message, action).then((choice) => (choice === action ? run() : undefined));
+}
+
 /** An error notification with a "Show Output" button that opens the build & deploy log. */
 export function showError(message: string, output: Output): void {
   void vscode.window.showErrorMessage(message, 'Show Output').then((choice) => {

@@ -9,7 +9,8 @@
  *      found no field to pin, or `apply` applied everything but a rollout did not finish;
  *   2  the CLI could not do its job: bad arguments, an unreadable path, an invalid reference, a
  *      registry that could not answer `tags` or `inspect`, a build tool that failed, a cluster that
- *      could not be reached or refused something (`apply` left an object unapplied), or a bug.
+ *      could not be reached or refused something (`apply` left an object unapplied), `push` to a
+ *      tag that names an image without --overwrite (nothing pushed), or a bug.
  * Ctrl-C and SIGTERM abort `push` and `apply` (ending the build tool's whole process group); the exit
  * status is then 128 + the signal's number, as a shell reports it.
  */

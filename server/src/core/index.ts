@@ -30,6 +30,7 @@ export type { CompletionNeed } from './features/completion';
 export { collectDiagnostics } from './features/diagnostics';
 export { containerAt } from './features/fieldAt';
 export { computeHover } from './features/hover';
+export { formatCreated } from './features/registryHover';
 export { computeInlayHints } from './features/inlayHints';
 export type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, InlayHint } from './features/types';
 export { anonymousPullQueries, factQueries, imageSites, unpinnableImages } from './imageSites';

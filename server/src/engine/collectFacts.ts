@@ -71,8 +71,14 @@ function errorLike(error: unknown): ErrorLike | null {
   return error as ErrorLike;
 }
 
-type Outcome<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly answer: ManifestAnswer | null; readonly problem: RegistryProblem | null };
+/** A question that failed: the answer it gives (null when it gives none) and its registry's problem. */
+export interface Failure {
+  readonly ok: false;
+  readonly answer: ManifestAnswer | null;
+  readonly problem: RegistryProblem | null;
+}
+
+type Outcome<T> = { readonly ok: true; readonly value: T } | Failure;
 
 const PROBLEM_KINDS: Partial<Record<RegistryErrorCode, RegistryProblemKind>> = {
   UNAUTHORIZED: 'unauthorized',
@@ -114,8 +120,11 @@ function reasonOf(kind: RegistryProblemKind, registry: string, error: ErrorLike)
   }
 }
 
-/** Sorts an error into an answer for the question and a problem for its registry. */
-function classify(registry: string, error: unknown): Outcome<never> {
+/**
+ * Sorts an error into an answer for the question and a problem for its registry; both null when it
+ * was cancelled, asked something malformed, or is no registry error.
+ */
+export function classify(registry: string, error: unknown): Failure {
   const known = errorLike(error);
   if (!known || known.code === 'ABORTED' || known.code === 'NAME_INVALID' || known.code === 'TAG_INVALID') return { ok: false, answer: null, problem: null };
   if (known.code === 'MANIFEST_UNKNOWN' || known.code === 'BLOB_UNKNOWN')

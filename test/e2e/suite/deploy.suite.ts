@@ -15,6 +15,19 @@ import type { DeploySeed } from './helpers';
 
 const MANIFEST = 'deploy.yaml';
 const DOCKERFILE = 'web/Dockerfile';
+/** An image that also ends in /web, in a folder that is not above web/ (scripts/e2e/lib.mjs writeDeployWorkspace). */
+const OTHER_MANIFEST = 'other/web.yaml';
+
+interface PushReport {
+  readonly image: string;
+  readonly digest: string;
+  readonly pinned: number;
+  readonly repinned: number;
+  readonly files: number;
+  readonly replaced: string | null;
+  readonly saved: readonly string[];
+  readonly unsaved: readonly string[];
+}
 
 interface KubeObject {
   readonly metadata: { readonly managedFields?: ReadonlyArray<{ readonly manager: string; readonly operation: string }>; readonly [key: string]: unknown };
@@ -44,6 +57,20 @@ async function servedDigest(seed: DeploySeed, tag: string): Promise<string> {
   const digest = response.header('docker-content-digest');
   assert.ok(digest, 'the registry names the digest');
   return digest;
+}
+
+/** Build, Push and Pin of web/Dockerfile as `<registry>/team/web:1.0` with buildah, as a task runs it: every question answered by the arguments. */
+function buildPushPin(more: { overwrite?: boolean } = {}): Thenable<PushReport | undefined> {
+  return vscode.commands.executeCommand<PushReport | undefined>('imageAware.buildPushPin', {
+    dockerfile: DOCKERFILE,
+    context: 'web',
+    tag: `${deploySeed()?.repository}:1.0`,
+    buildArgs: {},
+    target: null,
+    platform: null,
+    tool: 'buildah',
+    ...more,
+  });
 }
 
 interface ClusterStatus {
@@ -95,28 +122,51 @@ suite('Build, push, pin and deploy (buildah, a loopback registry, the stub API s
     assert.equal(ours[0].command?.title, '$(cloud-upload) Build & push & pin from web/Dockerfile');
     assert.equal(ours[0].range.start.line, positionAfter(manifest, 'image: ').line);
     assert.deepEqual(ours[0].command?.arguments, [{ dockerfile: workspaceUri(DOCKERFILE).toString(), tag: `${seed.repository}:1.0` }]);
+    // other/web.yaml's image also ends in /web, but other/ is not above web/: web/Dockerfile does not build it.
+    const other = (await openEditor(OTHER_MANIFEST)).document;
+    const otherLenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', other.uri);
+    assert.deepEqual(
+      otherLenses.filter((lens) => lens.command?.command.startsWith('imageAware.')),
+      [],
+    );
   });
 
-  test('Build, Push and Pin with buildah: the image field becomes repo:1.0@<the digest the registry serves>, comment kept', async () => {
+  test('Build, Push and Pin with buildah: a new tag, pushed without a question; the image field becomes repo:1.0@<the digest the registry serves>, comment kept, saved', async () => {
     const editor = await openEditor(MANIFEST);
     const before = editor.document.getText();
-    const result = await vscode.commands.executeCommand<{ image: string; digest: string; pinned: number; files: number }>('imageAware.buildPushPin', {
-      dockerfile: DOCKERFILE,
-      context: 'web',
-      tag: `${seed.repository}:1.0`,
-      buildArgs: {},
-      target: null,
-      platform: null,
-      tool: 'buildah',
-    });
+    const result = await buildPushPin();
     assert.ok(result, 'the command reports what it pushed (undefined means it failed: see the output channel)');
     const served = await servedDigest(seed, '1.0');
     assert.deepEqual(
-      { image: result.image, digest: result.digest, pinned: result.pinned, files: result.files },
-      { image: `${seed.repository}:1.0`, digest: served, pinned: 1, files: 1 },
+      { image: result.image, digest: result.digest, pinned: result.pinned, files: result.files, replaced: result.replaced },
+      { image: `${seed.repository}:1.0`, digest: served, pinned: 1, files: 1, replaced: null },
     );
-    assert.equal(editor.document.getText(), before.replace(`image: ${seed.repository}:1.0 # pinned`, `image: ${seed.repository}:1.0@${served} # pinned`));
-    await editor.document.save();
+    const pinned = before.replace(`image: ${seed.repository}:1.0 # pinned`, `image: ${seed.repository}:1.0@${served} # pinned`);
+    assert.equal(editor.document.getText(), pinned);
+    assert.deepEqual([result.saved, result.unsaved, editor.document.isDirty], [[MANIFEST], [], false], 'a file without unsaved changes is saved with its pin');
+    assert.equal(await diskText(MANIFEST), pinned);
+  });
+
+  test('a tag that names an image: overwrite: false pushes nothing; overwrite: true pushes over it, re-pins and reports the digest it replaced', async () => {
+    const first = await servedDigest(seed, '1.0');
+    const pinnedFirst = await diskText(MANIFEST);
+    // A change to the image, so the push over the tag is a different image.
+    await vscode.workspace.fs.writeFile(workspaceUri('web/hello.txt'), new TextEncoder().encode(`rebuilt at ${Date.now()}\n`));
+
+    const declined = await buildPushPin({ overwrite: false });
+    assert.equal(declined, undefined, 'not pushed');
+    assert.equal(await servedDigest(seed, '1.0'), first, 'the registry still serves the first push');
+    assert.equal(await diskText(MANIFEST), pinnedFirst);
+
+    const result = await buildPushPin({ overwrite: true });
+    assert.ok(result, 'pushed over the tag');
+    const served = await servedDigest(seed, '1.0');
+    assert.notEqual(served, first);
+    assert.deepEqual(
+      { digest: result.digest, replaced: result.replaced, pinned: result.pinned, repinned: result.repinned, saved: result.saved },
+      { digest: served, replaced: first, pinned: 1, repinned: 1, saved: [MANIFEST] },
+    );
+    assert.equal(await diskText(MANIFEST), pinnedFirst.replace(first, served));
   });
 
   test('Apply File without asking (confirm: false): both objects created by field manager "image-aware", the Deployment rolls out', async () => {

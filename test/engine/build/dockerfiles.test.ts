@@ -77,21 +77,21 @@ test('dockerfileFor: the mapping first, exact before wildcard, the longest wildc
     nginx: 'proxy/Dockerfile',
   };
   const files = ['web/Dockerfile'];
-  assert.equal(dockerfileFor('127.0.0.1:5000/team/web', files, mapping), 'docker/web.Dockerfile');
-  assert.equal(dockerfileFor('127.0.0.1:5000/team/web-admin', files, mapping), 'docker/web-any.Dockerfile');
-  assert.equal(dockerfileFor('127.0.0.1:5000/team/api', files, mapping), 'docker/team.Dockerfile');
-  assert.equal(dockerfileFor('docker.io/library/nginx', files, mapping), 'proxy/Dockerfile');
-  assert.equal(dockerfileFor('nginx', files, { 'docker.io/library/nginx': 'proxy/Dockerfile' }), 'proxy/Dockerfile');
+  assert.equal(dockerfileFor('127.0.0.1:5000/team/web', 'deploy.yaml', files, mapping), 'docker/web.Dockerfile');
+  assert.equal(dockerfileFor('127.0.0.1:5000/team/web-admin', 'deploy.yaml', files, mapping), 'docker/web-any.Dockerfile');
+  assert.equal(dockerfileFor('127.0.0.1:5000/team/api', 'deploy.yaml', files, mapping), 'docker/team.Dockerfile');
+  assert.equal(dockerfileFor('docker.io/library/nginx', 'deploy.yaml', files, mapping), 'proxy/Dockerfile');
+  assert.equal(dockerfileFor('nginx', 'deploy.yaml', files, { 'docker.io/library/nginx': 'proxy/Dockerfile' }), 'proxy/Dockerfile');
 });
 
 test('dockerfileFor: by convention, a Dockerfile or Containerfile in a folder named like the repository', () => {
   const files = ['web/Dockerfile', 'api/Containerfile', 'web/Dockerfile.dev', 'Dockerfile', 'docs/README.md'];
-  assert.equal(dockerfileFor('ghcr.io/acme/web', files, {}), 'web/Dockerfile');
-  assert.equal(dockerfileFor('ghcr.io/acme/api', files, {}), 'api/Containerfile');
-  assert.equal(dockerfileFor('ghcr.io/acme/db', files, {}), null);
+  assert.equal(dockerfileFor('ghcr.io/acme/web', 'deploy.yaml', files, {}), 'web/Dockerfile');
+  assert.equal(dockerfileFor('ghcr.io/acme/api', 'deploy.yaml', files, {}), 'api/Containerfile');
+  assert.equal(dockerfileFor('ghcr.io/acme/db', 'deploy.yaml', files, {}), null);
   // More of the repository path matching from the end wins; a Dockerfile wins over a Containerfile beside it.
-  assert.equal(dockerfileFor('ghcr.io/acme/web', ['services/web/Dockerfile', 'acme/web/Dockerfile'], {}), 'acme/web/Dockerfile');
-  assert.equal(dockerfileFor('ghcr.io/acme/web', ['web/Containerfile', 'web/Dockerfile'], {}), 'web/Dockerfile');
+  assert.equal(dockerfileFor('ghcr.io/acme/web', 'deploy.yaml', ['services/web/Dockerfile', 'acme/web/Dockerfile'], {}), 'acme/web/Dockerfile');
+  assert.equal(dockerfileFor('ghcr.io/acme/web', 'deploy.yaml', ['web/Containerfile', 'web/Dockerfile'], {}), 'web/Dockerfile');
   // Two equally good candidates: no guess.
-  assert.equal(dockerfileFor('ghcr.io/acme/web', ['a/web/Dockerfile', 'b/web/Dockerfile'], {}), null);
+  assert.equal(dockerfileFor('ghcr.io/acme/web', 'deploy.yaml', ['a/web/Dockerfile', 'b/web/Dockerfile'], {}), null);
 });

@@ -5,10 +5,12 @@
  * for the tag is read back, and every image field in PATH that names that repository and tag without
  * a digest is pinned to it, or re-pinned when it names another digest (an earlier push of the tag)
  * (engine/build/push.ts: the same edits as `pin` and the editor's "Update pinned digest"). The files
- * are read before the push, so a wrong path fails before anything is pushed.
+ * are read before the push, so a wrong path fails before anything is pushed. A tag that names
+ * something already (or whose registry cannot say) is pushed over only with --overwrite
+ * (engine/build/overwrite.ts, the question the editor's dialog asks): without it nothing is pushed.
  */
 import { effectiveTag } from '../../core';
-import { pushedPinEdits, pushImage } from '../../engine';
+import { guardPush, pushedPinEdits, pushImage } from '../../engine';
 import { toolVerifiesTls } from '../../registry';
 import { chooseBuildTool, TOOL_NAMES } from '../../tools';
 import { CliError, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
@@ -38,6 +40,10 @@ Options:
                              podman, buildah, nerdctl, the first found on PATH). It uses its own
                              credentials (docker login, podman/buildah login) and registry certificates;
                              TLS is not verified for loopback registries and those given as --insecure-registry.
+  --overwrite                Push even when the tag names an image already (or its registry cannot
+                             say whether it does); what it named is printed first. Without it such a
+                             push is refused with that digest, its platforms and date: a single-platform
+                             image pushed over a multi-platform index drops the other platforms.
   --dry-run                  Push, but print the pins as a unified diff and write nothing; without it,
                              the files changed are printed, one per line.
   --keep-tag                 Write repo:tag@digest (default).
@@ -51,7 +57,8 @@ Exit status: 0 when the image was pushed and at least one field pinned or re-pin
 but there was nothing to pin (no field in PATH names the tag without a digest or with another digest) or a
 pin was refused because it would not read back as the pinned image, or a part of a file was not analysed
 (listed on stderr; the others are pinned), 2 when the push, the registry or a write failed (then no file
-was changed) or the arguments are wrong.
+was changed), the tag names an image already and --overwrite was not given (nothing was pushed), or the
+arguments are wrong.
 `;
 
 export interface PushIo extends RegistryIo, PinWriteIo {
@@ -64,7 +71,7 @@ export interface PushIo extends RegistryIo, PinWriteIo {
 export async function push(argv: string[], io: PushIo): Promise<boolean> {
   const { values, positionals } = parseCommandLine({
     args: argv,
-    options: { ...PIN_COMMAND_FLAGS, tool: { type: 'string', default: 'auto' } },
+    options: { ...PIN_COMMAND_FLAGS, tool: { type: 'string', default: 'auto' }, overwrite: { type: 'boolean', default: false } },
     allowPositionals: true,
   });
   if (values.help) {
@@ -84,10 +91,17 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
   const choice = await chooseBuildTool(toolSetting, { env: io.env });
   if (!choice.ok) throw new CliError(choice.reason);
   const { tool } = choice;
-  io.stderr(`Pushing ${image} with ${tool.executable}\n`);
   const client = openClient(setup, io);
   let pushed;
+  let named = '';
   try {
+    const guard = await guardPush(image, client, { source: { kind: 'local' }, signal: io.signal, confirm: () => Promise.resolve(values.overwrite) });
+    if (guard.question !== null) {
+      if (!guard.push) throw new CliError(`${guard.question.summary}. Nothing was pushed: run again with --overwrite to push over it.`);
+      io.stderr(`Overwriting: ${guard.question.summary}.\n`);
+    }
+    if (guard.before.state === 'names') named = ` (it named ${guard.before.digest} before)`;
+    io.stderr(`Pushing ${image} with ${tool.executable}\n`);
     pushed = await pushImage(image, tool, client, {
       tlsVerify: toolVerifiesTls(ref.domain, setup.insecureRegistries),
       io: { output: (line) => io.stderr(`${line}\n`), signal: io.signal },
@@ -96,7 +110,7 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
   } finally {
     client.close();
   }
-  io.stderr(`${ref.domain} serves ${pushed.digest} for ${image}.\n`);
+  io.stderr(`${ref.domain} serves ${pushed.digest} for ${image}${named}.\n`);
   if (pushed.toolDigest !== null && pushed.toolDigest !== pushed.digest) {
     io.stderr(`(${tool.name} reported ${pushed.toolDigest}; pins use what the registry serves.)\n`);
   }

@@ -80,28 +80,49 @@ function mappedDockerfile(repository: string, mapping: Readonly<Record<string, s
 }
 
 /**
- * The Dockerfile that builds `repository` (as written in a manifest, without tag or digest):
- * `mapping` first (repository pattern → workspace-relative path, `*` matching any run of
+ * How many folders below the folder of `manifest` the Dockerfile `dockerfile` is (0 when they are
+ * side by side), or null when it is not in or below that folder. Both are workspace-relative paths
+ * with `/` separators.
+ */
+export function foldersBelow(manifest: string, dockerfile: string): number | null {
+  const manifestFolder = manifest.split('/').slice(0, -1);
+  const dockerfileFolder = dockerfile.split('/').slice(0, -1);
+  if (manifestFolder.length > dockerfileFolder.length || manifestFolder.some((part, i) => part !== dockerfileFolder[i])) return null;
+  return dockerfileFolder.length - manifestFolder.length;
+}
+
+/**
+ * The Dockerfile that builds `repository` (as written in a manifest, without tag or digest) for an
+ * image field of `manifest` (workspace-relative, or null for a document that is in no workspace
+ * folder): `mapping` first (repository pattern → workspace-relative path, `*` matching any run of
  * characters), then the convention: a `Dockerfile` or `Containerfile` in a folder named like the
- * repository's last path part (`web/Dockerfile` for `ghcr.io/acme/web`). When several folders
- * match, the one matching more of the repository path from the end wins (`acme/web/` over
- * `old/web/`), a Dockerfile over a Containerfile next to it; a tie that remains answers null.
+ * repository's last path part (`web/Dockerfile` for `ghcr.io/acme/web`), in the manifest's folder
+ * or below it, so a manifest is about the Dockerfiles beside it and under it, never about one
+ * elsewhere that happens to share a folder name. When several match, the one matching more of the
+ * repository path from the end wins (`acme/web/` over `old/web/`), then a Dockerfile over a
+ * Containerfile next to it, then the one nearest the manifest; a tie that remains answers null.
  * `dockerfiles` are workspace-relative paths with `/` separators.
  */
-export function dockerfileFor(repository: string, dockerfiles: readonly string[], mapping: Readonly<Record<string, string>>): string | null {
+export function dockerfileFor(
+  repository: string,
+  manifest: string | null,
+  dockerfiles: readonly string[],
+  mapping: Readonly<Record<string, string>>,
+): string | null {
   const mapped = mappedDockerfile(repository, mapping);
-  if (mapped !== null) return mapped;
+  if (mapped !== null || manifest === null) return mapped;
   const repoParts = repository.split('/');
   const scored = dockerfiles.flatMap((file) => {
     const parts = file.split('/');
     const kind = DOCKERFILE_NAMES.indexOf(parts[parts.length - 1].toLowerCase());
     const dirs = parts.slice(0, -1);
+    const below = foldersBelow(manifest, file);
     let matched = 0;
     while (matched < dirs.length && matched < repoParts.length && dirs[dirs.length - 1 - matched] === repoParts[repoParts.length - 1 - matched]) matched++;
-    return kind < 0 || matched === 0 ? [] : [{ file, matched, kind }];
+    return kind < 0 || matched === 0 || below === null ? [] : [{ file, matched, kind, below }];
   });
-  scored.sort((a, b) => b.matched - a.matched || a.kind - b.kind);
+  scored.sort((a, b) => b.matched - a.matched || a.kind - b.kind || a.below - b.below);
   const [best, next] = scored;
   if (!best) return null;
-  return next && next.matched === best.matched && next.kind === best.kind ? null : best.file;
+  return next && next.matched === best.matched && next.kind === best.kind && next.below === best.below ? null : best.file;
 }
