@@ -13,17 +13,8 @@ export type { PinnedImage, RefusedPin } from './edits/pinEdits';
 export { applyEdits } from './edits/textEdit';
 export type { TextEdit } from './edits/textEdit';
 export { NO_FACTS, effectiveTag, mergeRegistryFacts, referenceQueries, repositoryKey, tagAnswer, tagKey } from './facts';
-export type {
-  AnonymousPullFact,
-  AnonymousPullQuery,
-  ManifestAnswer,
-  ManifestFound,
-  ManifestQuery,
-  RegistryFacts,
-  RegistryProblem,
-  RegistryProblemKind,
-  TagListFact,
-} from './facts';
+// Registry facts are plain data every front end passes around: all their types are public.
+export type * from './facts';
 export { computeCodeActions } from './features/codeActions';
 export { computeCompletions, registryCompletionNeed } from './features/completion';
 export type { CompletionNeed } from './features/completion';
