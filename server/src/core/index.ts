@@ -30,6 +30,8 @@ export type { CompletionNeed } from './features/completion';
 export { collectDiagnostics } from './features/diagnostics';
 export { containerAt } from './features/fieldAt';
 export { computeHover } from './features/hover';
+export { computeImageTokens, IMAGE_TOKEN_MODIFIERS, IMAGE_TOKEN_TYPES } from './features/imageTokens';
+export type { ImageToken, ImageTokenModifier, ImageTokenType } from './features/imageTokens';
 export { computeInlayHints } from './features/inlayHints';
 export type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, InlayHint } from './features/types';
 export { anonymousPullQueries, factQueries, imageSites, unpinnableImages } from './imageSites';
