@@ -4,7 +4,8 @@
  * `textDocument/semanticTokens/full` and `/range` to the bundled server over stdio, on an unchanged
  * document (the server's Analysis is cached) and right after a one-character edit (it re-analyses).
  *
- *   node scripts/build.mjs && node out/bench/semanticTokens.bench.js [--runs N] [--seed N] [--bytes N]
+ *   npm run bench:tokens          (builds dist/, then runs out/bench/semanticTokens.bench.js)
+ *   node out/bench/semanticTokens.bench.js [--runs N] [--seed N] [--bytes N]
  */
 import { cpus, loadavg } from 'node:os';
 import type * as lsp from 'vscode-languageserver/node';

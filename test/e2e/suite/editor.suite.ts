@@ -280,6 +280,68 @@ suite('Image Aware in a real extension host', () => {
     });
   });
 
+  suite('semantic tokens', () => {
+    const DIGEST = `sha256:${'a'.repeat(64)}`;
+    const TEXT = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: web',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: web',
+      `          image: ghcr.io/acme/web:2.4.1@${DIGEST}`,
+      '          imagePullPolicy: IfNotPresent',
+      '        - name: proxy',
+      "          image: 'nginx:latest'",
+      '---',
+      'apiVersion: example.com/v1',
+      'kind: Widget',
+      'spec:',
+      '  image: ghcr.io/acme/widget:1.0',
+      '',
+    ].join('\n');
+
+    /** The tokens VS Code gets from the providers for `document`, decoded with their legend as `type[.modifier] text`. */
+    async function tokensOf(document: vscode.TextDocument): Promise<string[]> {
+      const legend = await poll('a semantic tokens legend for YAML', async () =>
+        vscode.commands.executeCommand<vscode.SemanticTokensLegend | undefined>('vscode.provideDocumentSemanticTokensLegend', document.uri),
+      );
+      const tokens = await poll('semantic tokens', async () =>
+        vscode.commands.executeCommand<vscode.SemanticTokens | undefined>('vscode.provideDocumentSemanticTokens', document.uri),
+      );
+      const decoded: string[] = [];
+      let line = 0;
+      let character = 0;
+      for (let i = 0; i < tokens.data.length; i += 5) {
+        const [deltaLine, deltaStart, length, type, modifiers] = tokens.data.slice(i, i + 5);
+        line += deltaLine;
+        character = deltaLine === 0 ? character + deltaStart : deltaStart;
+        const names = legend.tokenModifiers.filter((_, bit) => modifiers & (1 << bit));
+        const text = document.getText(new vscode.Range(line, character, line, character + length));
+        decoded.push(`${[legend.tokenTypes[type], ...names].join('.')} ${text}`);
+      }
+      return decoded;
+    }
+
+    test("a Deployment's image gets a token per part; an image field of a kind the analysis does not know gets none", async () => {
+      const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: TEXT });
+      await vscode.window.showTextDocument(document);
+      assert.deepEqual(await tokensOf(document), [
+        'imageRegistry ghcr.io',
+        'imageRepository acme/web',
+        'imageTag 2.4.1',
+        `imageDigest ${DIGEST}`,
+        'imagePullPolicy IfNotPresent',
+        'imageRepository nginx',
+        'imageTag.latest latest',
+      ]);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+  });
+
   suite('commands', () => {
     const contributed: { command: string; title: string }[] = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON?.contributes?.commands ?? [];
 
