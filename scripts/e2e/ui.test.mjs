@@ -455,17 +455,28 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await page.keyboard.press('Control+B');
       await waitFor('the editor to widen', async () => (await page.locator(COLOURS).boundingBox()).x < 100);
       // `selector:` (line 10) at the top, so 26 lines fit above the status bar.
+      const topLine = () =>
+        page
+          .locator(`${COLOURS} .view-line`)
+          .evaluateAll((els) => els.sort((x, y) => x.getBoundingClientRect().top - y.getBoundingClientRect().top)[0]?.textContent ?? '');
       for (let i = 0; i < 9; i++) await page.keyboard.press('Control+ArrowDown');
-      const nginx = await waitFor('nginx to be rendered', () => textBox('image: nginx', COLOURS));
-      await page.mouse.move(nginx.x + nginx.width - 15, nginx.y + nginx.height / 2);
+      await waitFor('selector: as the top line', async () => (await topLine()).includes('selector:'));
+      // Measured and pointed at again on every try: a layout that settles late moves the text under the mouse.
       const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content');
-      await waitFor('the hover on nginx', async () =>
-        /Effective imagePullPolicy: Always/.test(
-          await hover
-            .first()
-            .innerText()
-            .catch(() => ''),
-        ),
+      let nudge = 0;
+      await waitFor(
+        'the hover on nginx',
+        async () => {
+          const nginx = await textBox('image: nginx', COLOURS);
+          await page.mouse.move(nginx.x + nginx.width - 15 + (nudge++ % 2), nginx.y + nginx.height / 2);
+          return /Effective imagePullPolicy: Always/.test(
+            await hover
+              .first()
+              .innerText({ timeout: 1_000 })
+              .catch(() => ''),
+          );
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
       );
       // 26 whole lines from `selector:`, the editor's width up to 1060 px.
       const lines = await page.locator(`${COLOURS} .view-line`).evaluateAll((els) => els.map((e) => [e.textContent, e.getBoundingClientRect().toJSON()]));
