@@ -11,6 +11,7 @@ import type * as lsp from 'vscode-languageserver/node';
 import { marked } from '../helpers/caret';
 import { fileUri, LspClient } from '../helpers/lspClient';
 import { deployment } from '../helpers/manifests';
+import { decodeSemanticTokens } from '../helpers/semanticTokens';
 import type { Transport } from '../helpers/lspClient';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
@@ -34,18 +35,8 @@ const LATEST_BIT = 1;
 
 type Decoded = [line: number, character: number, length: number, type: string, modifiers: number];
 
-/** Undoes LSP's relative encoding: each token's line is relative to the previous one, its character too on the same line. */
 function decode(tokens: lsp.SemanticTokens): Decoded[] {
-  const result: Decoded[] = [];
-  let line = 0;
-  let character = 0;
-  for (let i = 0; i < tokens.data.length; i += 5) {
-    const [deltaLine, deltaStart, length, type, modifiers] = tokens.data.slice(i, i + 5);
-    line += deltaLine;
-    character = deltaLine === 0 ? character + deltaStart : deltaStart;
-    result.push([line, character, length, TYPES[type], modifiers]);
-  }
-  return result;
+  return decodeSemanticTokens(tokens.data).map(([line, character, length, type, modifiers]) => [line, character, length, TYPES[type], modifiers]);
 }
 
 /** The expected tokens of `text`, positions from vscode-languageserver-textdocument. */

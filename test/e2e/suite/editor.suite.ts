@@ -23,6 +23,7 @@ import {
   show,
   workspaceUri,
 } from './helpers';
+import { decodeSemanticTokens } from '../../helpers/semanticTokens';
 
 const DEPLOYMENT = 'deployment.yaml';
 const CRONJOB = 'cronjob.yaml';
@@ -281,29 +282,6 @@ suite('Image Aware in a real extension host', () => {
   });
 
   suite('semantic tokens', () => {
-    const DIGEST = `sha256:${'a'.repeat(64)}`;
-    const TEXT = [
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      'metadata:',
-      '  name: web',
-      'spec:',
-      '  template:',
-      '    spec:',
-      '      containers:',
-      '        - name: web',
-      `          image: ghcr.io/acme/web:2.4.1@${DIGEST}`,
-      '          imagePullPolicy: IfNotPresent',
-      '        - name: proxy',
-      "          image: 'nginx:latest'",
-      '---',
-      'apiVersion: example.com/v1',
-      'kind: Widget',
-      'spec:',
-      '  image: ghcr.io/acme/widget:1.0',
-      '',
-    ].join('\n');
-
     /** The tokens VS Code gets from the providers for `document`, decoded with their legend as `type[.modifier] text`. */
     async function tokensOf(document: vscode.TextDocument): Promise<string[]> {
       const legend = await poll('a semantic tokens legend for YAML', async () =>
@@ -312,32 +290,32 @@ suite('Image Aware in a real extension host', () => {
       const tokens = await poll('semantic tokens', async () =>
         vscode.commands.executeCommand<vscode.SemanticTokens | undefined>('vscode.provideDocumentSemanticTokens', document.uri),
       );
-      const decoded: string[] = [];
-      let line = 0;
-      let character = 0;
-      for (let i = 0; i < tokens.data.length; i += 5) {
-        const [deltaLine, deltaStart, length, type, modifiers] = tokens.data.slice(i, i + 5);
-        line += deltaLine;
-        character = deltaLine === 0 ? character + deltaStart : deltaStart;
+      return decodeSemanticTokens(tokens.data).map(([line, character, length, type, modifiers]) => {
         const names = legend.tokenModifiers.filter((_, bit) => modifiers & (1 << bit));
-        const text = document.getText(new vscode.Range(line, character, line, character + length));
-        decoded.push(`${[legend.tokenTypes[type], ...names].join('.')} ${text}`);
-      }
-      return decoded;
+        return `${[legend.tokenTypes[type], ...names].join('.')} ${document.getText(new vscode.Range(line, character, line, character + length))}`;
+      });
     }
 
-    test("a Deployment's image gets a token per part; an image field of a kind the analysis does not know gets none", async () => {
-      const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: TEXT });
-      await vscode.window.showTextDocument(document);
+    test('the fixture Deployment: a token per part of each image, and none for the invalid pull policy', async () => {
+      const document = (await openEditor(DEPLOYMENT)).document;
       assert.deepEqual(await tokensOf(document), [
-        'imageRegistry ghcr.io',
-        'imageRepository acme/web',
-        'imageTag 2.4.1',
-        `imageDigest ${DIGEST}`,
-        'imagePullPolicy IfNotPresent',
+        'imageRepository nginx',
         'imageRepository nginx',
         'imageTag.latest latest',
+        'imageRegistry ghcr.io',
+        'imageRepository acme/api',
+        'imageTag 1.4.2',
       ]);
+    });
+
+    test('an image field of a kind the analysis does not know gets none; a Pod beside it does', async () => {
+      const content = [
+        'apiVersion: example.com/v1\nkind: Widget\nspec:\n  image: ghcr.io/acme/widget:1.0\n',
+        `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: busybox@sha256:${'a'.repeat(64)}\n`,
+      ].join('---\n');
+      const document = await vscode.workspace.openTextDocument({ language: 'yaml', content });
+      await vscode.window.showTextDocument(document);
+      assert.deepEqual(await tokensOf(document), ['imageRepository busybox', `imageDigest sha256:${'a'.repeat(64)}`]);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
   });
