@@ -551,7 +551,7 @@ export function ensureBuilt() {
 export function ensurePackaged() {
   const inputs = [
     ...['package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'docs/icon.png', 'docs/diagnostics.md', 'docs/walkthrough'],
-    ...['scripts/marketplace-readme.mjs', 'client/src', 'server/src', 'syntaxes'],
+    ...['scripts/marketplace-readme.mjs', 'client/src', 'server/src'],
   ].map((p) => join(root, p));
   const newest = Math.max(...inputs.map(newestMtime));
   if (existsSync(vsixPath) && statSync(vsixPath).mtimeMs > newest && !process.env.IMAGE_AWARE_E2E_REPACKAGE) return false;

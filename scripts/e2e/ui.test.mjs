@@ -30,6 +30,7 @@ import {
   registryHelpers,
   registryManifest,
   removeScratch,
+  root,
   scratchDir,
   startCodeServer,
   startDeployStack,
@@ -51,6 +52,11 @@ function where(context, part, text = deploymentText) {
   return [before.length, before.at(-1).length + 1];
 }
 const EDITOR = '.monaco-editor[data-uri$="deployment.yaml"]';
+const COLOURS = '.monaco-editor[data-uri$="/colours.yaml"]';
+/** For the colours: the example Deployment, and a kind of another API group whose field happens to be called image. */
+const coloursText =
+  `${readFileSync(join(root, 'examples/deployment.yaml'), 'utf8')}---\n` +
+  'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: gadget\nspec:\n  image: ghcr.io/example/widget:1.0\n';
 
 describe('the packaged extension in code-server, driven like a user', { timeout: 240_000 }, () => {
   let server;
@@ -89,8 +95,8 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     );
   }
 
-  /** Bounding box of `needle` (a substring of one rendered line), measured on the rendered text. */
-  async function textBox(needle) {
+  /** Bounding box of `needle` (a substring of one rendered line of the editor `selector`), measured on the rendered text. */
+  async function textBox(needle, selector = EDITOR) {
     return page.evaluate(
       ([selector, n]) => {
         for (const line of document.querySelectorAll(`${selector} .view-line`)) {
@@ -116,7 +122,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
         }
         return null;
       },
-      [EDITOR, needle],
+      [selector, needle],
     );
   }
 
@@ -204,7 +210,9 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     server = await startCodeServer({ name: 'ui', extensionsDir, userDataDir, env: deploy.env, settings: { 'imageAware.build.tool': 'buildah' } });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-    await openWorkspaceManifest(copyWorkspace());
+    const editorWorkspace = copyWorkspace();
+    writeFileSync(join(editorWorkspace, 'colours.yaml'), coloursText);
+    await openWorkspaceManifest(editorWorkspace);
   });
 
   after(async () => {
@@ -405,6 +413,83 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       );
       await shot('walkthrough');
       await page.keyboard.press('Control+Shift+E');
+    }));
+
+  /** The rendered runs of the line of colours.yaml that contains `needle`, each with its colour. */
+  async function coloursOf(needle) {
+    return page.evaluate(
+      ([selector, n]) => {
+        const line = [...document.querySelectorAll(`${selector} .view-line`)].find((l) => l.textContent.replace(/\u00a0/g, ' ').includes(n));
+        if (!line) return null;
+        // Monaco cuts a long token into several spans: adjacent spans of one colour are one run.
+        const runs = [];
+        for (const span of line.querySelectorAll('span > span')) {
+          const [text, colour] = [span.textContent.replace(/\u00a0/g, ' '), getComputedStyle(span).color];
+          if (runs.length > 0 && runs.at(-1)[1] === colour) runs.at(-1)[0] += text;
+          else runs.push([text, colour]);
+        }
+        return runs;
+      },
+      [COLOURS, needle],
+    );
+  }
+
+  test('the colours come from the analysis: registry, repository, tag and digest of a Deployment image each coloured, the image field of a CRD not', () =>
+    step(async () => {
+      await openFile('colours.yaml');
+      const digest = 'sha256:6f1b6a3e1c6d2b8f9e0a4c7d3b5e8f1a2c4d6e8f0a1b3c5d7e9f1a3b5c7d9e0f';
+      // The semantic tokens arrive after the first paint: wait until the registry is a run of its own.
+      const runs = await waitFor('the image parts as runs of their own', async () => {
+        const found = await coloursOf('image: ghcr.io/example/web:2.4.1@');
+        return found?.some(([text]) => text === 'ghcr.io') ? new Map(found) : undefined;
+      });
+      const parts = ['ghcr.io', 'example/web', '2.4.1', digest].map((text) => [text, runs.get(text)]);
+      // The Widget is below the fold: Monaco renders only the lines in view.
+      await goTo(...where('image: ghcr.io/example/widget:1.0', 'image', coloursText));
+      const crd = await waitFor('the Widget line', () => coloursOf('image: ghcr.io/example/widget:1.0'));
+      const plain = new Map(crd).get('ghcr.io/example/widget:1.0');
+      assert.ok(plain, `the Widget's value is one uncoloured run: ${JSON.stringify(crd)}`);
+      for (const [text, colour] of parts) assert.ok(colour && colour !== plain, `${text} has a colour of its own: ${JSON.stringify([...runs])}`);
+      assert.notEqual(runs.get('2.4.1'), runs.get(digest), 'tag and digest differ');
+      assert.notEqual(runs.get('example/web'), runs.get('2.4.1'), 'repository and tag differ');
+      await page.keyboard.press('Control+Home');
+
+      // For docs/hover.png: the sidebar closed, the hover on `image: nginx`, lines from `selector:` on.
+      await page.keyboard.press('Control+B');
+      await waitFor('the editor to widen', async () => (await page.locator(COLOURS).boundingBox()).x < 100);
+      // `selector:` (line 10) at the top, so 26 lines fit above the status bar.
+      const topLine = () =>
+        page
+          .locator(`${COLOURS} .view-line`)
+          .evaluateAll((els) => els.sort((x, y) => x.getBoundingClientRect().top - y.getBoundingClientRect().top)[0]?.textContent ?? '');
+      for (let i = 0; i < 9; i++) await page.keyboard.press('Control+ArrowDown');
+      await waitFor('selector: as the top line', async () => (await topLine()).includes('selector:'));
+      // Measured and pointed at again on every try: a layout that settles late moves the text under the mouse.
+      const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content');
+      let nudge = 0;
+      await waitFor(
+        'the hover on nginx',
+        async () => {
+          const nginx = await textBox('image: nginx', COLOURS);
+          await page.mouse.move(nginx.x + nginx.width - 15 + (nudge++ % 2), nginx.y + nginx.height / 2);
+          return /Effective imagePullPolicy: Always/.test(
+            await hover
+              .first()
+              .innerText({ timeout: 1_000 })
+              .catch(() => ''),
+          );
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      // 26 whole lines from `selector:`, the editor's width up to 1060 px.
+      const lines = await page.locator(`${COLOURS} .view-line`).evaluateAll((els) => els.map((e) => [e.textContent, e.getBoundingClientRect().toJSON()]));
+      const selector = lines.find(([text]) => text.includes('selector:'))[1];
+      const editor = await page.locator(COLOURS).boundingBox();
+      const clip = { x: editor.x, y: selector.top, width: Math.min(1060, editor.width), height: 26 * selector.height };
+      await page.screenshot({ path: join(screenshots, 'hover-colours.png'), clip });
+      await page.mouse.move(5, 780);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+B');
     }));
 
   test('with a registry: typing `image: 127.0.0.1:PORT/team/app:` lists its tags in the suggest widget, newest version first; Enter writes 2.0.0', () =>

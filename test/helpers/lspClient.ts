@@ -2,8 +2,8 @@
  * A small LSP client for the heavy tests: it starts the bundled server (dist/server.js) as a child
  * process over stdio or node IPC and speaks real JSON-RPC to it through vscode-jsonrpc.
  * It answers the server's own requests the way an editor does: workspace/configuration from a
- * settings object the test can change, and capability registrations and inlay hint refreshes,
- * which it records so tests can assert on them. Every diagnostics publication is kept in order.
+ * settings object the test can change, and capability registrations and inlay hint and semantic
+ * token refreshes, which it records so tests can assert on them. Every diagnostics publication is kept in order.
  */
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -71,6 +71,7 @@ export class LspClient {
   applyEditResult: lsp.ApplyWorkspaceEditResult = { applied: true };
   readonly messages: lsp.ShowMessageParams[] = [];
   inlayHintRefreshes = 0;
+  semanticTokensRefreshes = 0;
   private readonly log: string[] = [];
   /** Told of every publication and log message, for the waits below. */
   private readonly changes = new Changes();
@@ -114,6 +115,11 @@ export class LspClient {
       this.inlayHintRefreshes++;
       return null;
     });
+    connection.onRequest('workspace/semanticTokens/refresh', () => {
+      this.semanticTokensRefreshes++;
+      this.changes.notify();
+      return null;
+    });
     connection.listen();
   }
 
@@ -134,6 +140,7 @@ export class LspClient {
         didChangeWatchedFiles: { dynamicRegistration: true },
         workspaceEdit: { documentChanges: true },
         inlayHint: { refreshSupport: true },
+        semanticTokens: { refreshSupport: true },
       },
       textDocument: {
         synchronization: { dynamicRegistration: false },
@@ -141,6 +148,14 @@ export class LspClient {
         completion: { completionItem: { snippetSupport: false } },
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor.rewrite'] } } },
         inlayHint: {},
+        semanticTokens: {
+          requests: { full: true, range: true },
+          tokenTypes: [],
+          tokenModifiers: [],
+          formats: ['relative'],
+          overlappingTokenSupport: false,
+          multilineTokenSupport: false,
+        },
         publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true, tagSupport: { valueSet: [1, 2] } },
       },
     };
@@ -201,6 +216,12 @@ export class LspClient {
   /** The first log message (window/logMessage) at or after index `since` that starts with `prefix`, waiting for it if it has not arrived. */
   waitForLog(prefix: string, since: number, timeoutMs = 10_000): Promise<string> {
     return this.waitFor(() => this.log.slice(since).find((message) => message.startsWith(prefix)), `A log message starting with "${prefix}"`, timeoutMs);
+  }
+
+  /** Waits until the server has asked for `count` semantic token refreshes in all. */
+  waitForSemanticTokensRefreshes(count: number, timeoutMs = 10_000): Promise<number> {
+    const find = () => (this.semanticTokensRefreshes >= count ? this.semanticTokensRefreshes : undefined);
+    return this.waitFor(find, `${count} workspace/semanticTokens/refresh request(s)`, timeoutMs);
   }
 
   private async waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number, detail = (): string => ''): Promise<T> {

@@ -1,16 +1,17 @@
 /**
  * package.json as the Marketplace and VS Code read it: an icon vsce accepts (a 128×128 PNG), a
- * gallery banner, a walkthrough whose pages exist and ship, completion events that name real
- * commands and settings, every setting described with a default, every command registered by the
- * client or the server and every menu naming one, a changelog entry for this version, a README
- * whose screenshots and links to docs/ work in the clone and never reach the VSIX broken, and a
- * settings page that names every setting.
+ * gallery banner, the semantic token legend the server announces, a walkthrough whose pages exist
+ * and ship, completion events that name real commands and settings, every setting described with a
+ * default, every command registered by the client or the server and every menu naming one, a
+ * changelog entry for this version, a README whose screenshots and links to docs/ work in the clone
+ * and never reach the VSIX broken, and a settings page that names every setting.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { IMAGE_TOKEN_MODIFIERS, IMAGE_TOKEN_TYPES } from '../../server/src/core';
 import { DEFAULT_FIELD_MANAGER } from '../../server/src/engine';
 import { TOOL_NAMES } from '../../server/src/tools/types';
 
@@ -100,6 +101,36 @@ test('the client registers every contributed command the server does not announc
 
 test('imageAware.build.tool offers auto and exactly the tools the adapters know', () => {
   assert.deepEqual(pkg.contributes.configuration.properties['imageAware.build.tool'].enum, ['auto', ...TOOL_NAMES]);
+});
+
+test('the semantic token types and modifiers the server announces are contributed, each type with a standard super type and TextMate scopes', () => {
+  const { semanticTokenTypes, semanticTokenModifiers, semanticTokenScopes } = pkg.contributes;
+  assert.deepEqual(
+    semanticTokenTypes.map((t: { id: string }) => t.id),
+    [...IMAGE_TOKEN_TYPES],
+  );
+  assert.deepEqual(
+    semanticTokenModifiers.map((m: { id: string }) => m.id),
+    [...IMAGE_TOKEN_MODIFIERS],
+  );
+  // VS Code's standard token types: a theme without rules for ours colours them like these.
+  const standard = ['namespace', 'type', 'enumMember', 'number', 'string', 'keyword', 'variable', 'property', 'label'];
+  for (const type of semanticTokenTypes) {
+    assert.ok(standard.includes(type.superType), `${type.id} has a standard super type`);
+    assert.ok(type.description, `${type.id} has a description`);
+  }
+  // One mapping for every language: whichever file the analysis reads, its tokens get these scopes.
+  assert.equal(semanticTokenScopes.length, 1);
+  assert.equal(semanticTokenScopes[0].language, undefined);
+  const selectors = Object.keys(semanticTokenScopes[0].scopes);
+  for (const type of IMAGE_TOKEN_TYPES) assert.ok(selectors.includes(type), `${type} maps to TextMate scopes`);
+  for (const selector of selectors) {
+    const [type, ...modifiers] = selector.split('.');
+    assert.ok(
+      (IMAGE_TOKEN_TYPES as readonly string[]).includes(type) && modifiers.every((m) => (IMAGE_TOKEN_MODIFIERS as readonly string[]).includes(m)),
+      selector,
+    );
+  }
 });
 
 test('CHANGELOG.md has an entry for the version in package.json', () => {

@@ -1,5 +1,5 @@
 /**
- * What ships in the VSIX: only the bundles, the grammar, and what the Marketplace and VS Code show
+ * What ships in the VSIX: only the bundles and what the Marketplace and VS Code show
  * (icon, walkthrough pages, changelog, license, the README as `npm run package` passes it), and
  * docs/diagnostics.md, the page each diagnostic's link opens.
  * `vsce ls` applies .vscodeignore exactly as `vsce package` does, so this checks the real list.
@@ -46,6 +46,5 @@ test('the VSIX contains only what runs and what the Marketplace shows', () => {
     'docs/walkthrough/registry.md',
     'out/marketplace/README.md',
     'package.json',
-    'syntaxes/image-reference.injection.json',
   ]);
 });

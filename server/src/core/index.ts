@@ -22,6 +22,8 @@ export { collectDiagnostics } from './features/diagnostics';
 export { containerAt } from './features/fieldAt';
 export { computeHover } from './features/hover';
 export { formatCreated } from './features/registryHover';
+export { computeImageTokens, IMAGE_TOKEN_MODIFIERS, IMAGE_TOKEN_TYPES } from './features/imageTokens';
+export type { ImageToken, ImageTokenModifier, ImageTokenType } from './features/imageTokens';
 export { computeInlayHints } from './features/inlayHints';
 export type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, InlayHint } from './features/types';
 export { anonymousPullQueries, factQueries, imageSites, unpinnableImages } from './imageSites';

@@ -2,11 +2,20 @@
  * Converts the core's plain values (absolute UTF-16 offsets, markdown strings) to LSP types and
  * back. This is the only place that knows both shapes; handlers call it and nothing else converts.
  */
-import { CodeActionKind, CompletionItemKind, DiagnosticSeverity, DiagnosticTag, MarkupKind, TextDocumentEdit } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  CompletionItemKind,
+  DiagnosticSeverity,
+  DiagnosticTag,
+  MarkupKind,
+  SemanticTokensBuilder,
+  TextDocumentEdit,
+} from 'vscode-languageserver/node';
 import type * as lsp from 'vscode-languageserver/node';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CodeAction, CompletionItem, CompletionList, Diagnostic, DiagnosticCode, Hover, InlayHint, Severity, TextEdit } from '../core';
+import { IMAGE_TOKEN_MODIFIERS, IMAGE_TOKEN_TYPES } from '../core';
+import type { CodeAction, CompletionItem, CompletionList, Diagnostic, DiagnosticCode, Hover, ImageToken, InlayHint, Severity, TextEdit } from '../core';
 
 /**
  * Each diagnostic code links to its entry in docs/diagnostics.md, which has an anchor per code and
@@ -141,4 +150,20 @@ export function toWorkspaceEdit(files: readonly FileEdits[], documentChanges: bo
     };
   }
   return { changes: Object.fromEntries(files.map((file) => [file.uri, file.edits.map((edit) => toTextEdit(edit, file))])) };
+}
+
+/** The semantic token legend: the core's token types and modifiers, in its order. */
+export const SEMANTIC_TOKENS_LEGEND: lsp.SemanticTokensLegend = { tokenTypes: [...IMAGE_TOKEN_TYPES], tokenModifiers: [...IMAGE_TOKEN_MODIFIERS] };
+
+const TOKEN_TYPE_INDEX = new Map<string, number>(IMAGE_TOKEN_TYPES.map((type, index) => [type, index]));
+
+/** Encodes tokens (in text order, each on one line) the way LSP sends them: relative positions, legend indices, modifier bits. */
+export function toSemanticTokens(tokens: readonly ImageToken[], map: PositionMap): lsp.SemanticTokens {
+  const builder = new SemanticTokensBuilder();
+  for (const token of tokens) {
+    const at = map.positionAt(token.start);
+    const modifiers = token.modifiers.reduce((bits, modifier) => bits | (1 << IMAGE_TOKEN_MODIFIERS.indexOf(modifier)), 0);
+    builder.push(at.line, at.character, token.end - token.start, TOKEN_TYPE_INDEX.get(token.type)!, modifiers);
+  }
+  return builder.build();
 }

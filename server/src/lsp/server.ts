@@ -19,6 +19,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistryClient, defaultCacheDir } from '../registry';
 import type { ServerContext } from './context';
+import { SEMANTIC_TOKENS_LEGEND } from './convert';
 import { AnalysisCache } from './documents';
 import { registerCodeActions } from './handlers/codeActions';
 import { COMMANDS, registerCommands } from './handlers/commands';
@@ -26,6 +27,7 @@ import { COMPLETION_TRIGGER_CHARACTERS, registerCompletion } from './handlers/co
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerHover } from './handlers/hover';
 import { registerInlayHints } from './handlers/inlayHints';
+import { registerSemanticTokens } from './handlers/semanticTokens';
 import { RegistryService } from './registryFacts';
 import type { RegistryClientFactory } from './registryFacts';
 import { createRunSafe } from './runSafe';
@@ -59,6 +61,8 @@ interface ClientSupport {
   readonly documentChanges: boolean;
   readonly inlayHints: boolean;
   readonly inlayHintRefresh: boolean;
+  readonly semanticTokens: boolean;
+  readonly semanticTokensRefresh: boolean;
 }
 
 function clientSupport(capabilities: ClientCapabilities): ClientSupport {
@@ -72,6 +76,8 @@ function clientSupport(capabilities: ClientCapabilities): ClientSupport {
     documentChanges: workspace?.workspaceEdit?.documentChanges === true,
     inlayHints: textDocument?.inlayHint !== undefined,
     inlayHintRefresh: workspace?.inlayHint?.refreshSupport === true,
+    semanticTokens: textDocument?.semanticTokens !== undefined,
+    semanticTokensRefresh: workspace?.semanticTokens?.refreshSupport === true,
   };
 }
 
@@ -83,6 +89,7 @@ function serverCapabilities(client: ClientSupport): ServerCapabilities {
     // Code action kinds may only be announced to clients that understand code action literals.
     codeActionProvider: client.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] } : true,
     inlayHintProvider: client.inlayHints || undefined,
+    semanticTokensProvider: client.semanticTokens ? { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true } : undefined,
     workspace: client.workspaceFolders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
     executeCommandProvider: { commands: Object.values(COMMANDS) },
   };
@@ -135,11 +142,14 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
   registerCodeActions(context, { documentChanges: client.documentChanges });
   registerCommands(context, { diagnostics, documentChanges: client.documentChanges });
   if (client.inlayHints) registerInlayHints(context);
+  if (client.semanticTokens) registerSemanticTokens(context);
 
   connection.onDidChangeConfiguration(({ settings }) => {
     context.settings.changed(settings);
     diagnostics.scheduleAll();
     if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
+    // The size limit decides which files are analysed, and so which are coloured.
+    if (client.semanticTokensRefresh) void connection.languages.semanticTokens.refresh();
   });
   connection.onDidChangeWatchedFiles(({ changes }) => context.workspace.applyFileEvents(changes));
 

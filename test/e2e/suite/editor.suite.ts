@@ -23,6 +23,7 @@ import {
   show,
   workspaceUri,
 } from './helpers';
+import { decodeSemanticTokens } from '../../helpers/semanticTokens';
 
 const DEPLOYMENT = 'deployment.yaml';
 const CRONJOB = 'cronjob.yaml';
@@ -277,6 +278,45 @@ suite('Image Aware in a real extension host', () => {
         await config.update('inlayHints.pullPolicy', undefined, vscode.ConfigurationTarget.Workspace);
       }
       await eventually(async () => assert.equal((await hints(document.uri, document)).length, 2));
+    });
+  });
+
+  suite('semantic tokens', () => {
+    /** The tokens VS Code gets from the providers for `document`, decoded with their legend as `type[.modifier] text`. */
+    async function tokensOf(document: vscode.TextDocument): Promise<string[]> {
+      const legend = await poll('a semantic tokens legend for YAML', async () =>
+        vscode.commands.executeCommand<vscode.SemanticTokensLegend | undefined>('vscode.provideDocumentSemanticTokensLegend', document.uri),
+      );
+      const tokens = await poll('semantic tokens', async () =>
+        vscode.commands.executeCommand<vscode.SemanticTokens | undefined>('vscode.provideDocumentSemanticTokens', document.uri),
+      );
+      return decodeSemanticTokens(tokens.data).map(([line, character, length, type, modifiers]) => {
+        const names = legend.tokenModifiers.filter((_, bit) => modifiers & (1 << bit));
+        return `${[legend.tokenTypes[type], ...names].join('.')} ${document.getText(new vscode.Range(line, character, line, character + length))}`;
+      });
+    }
+
+    test('the fixture Deployment: a token per part of each image, and none for the invalid pull policy', async () => {
+      const document = (await openEditor(DEPLOYMENT)).document;
+      assert.deepEqual(await tokensOf(document), [
+        'imageRepository nginx',
+        'imageRepository nginx',
+        'imageTag.latest latest',
+        'imageRegistry ghcr.io',
+        'imageRepository acme/api',
+        'imageTag 1.4.2',
+      ]);
+    });
+
+    test('an image field of a kind the analysis does not know gets none; a Pod beside it does', async () => {
+      const content = [
+        'apiVersion: example.com/v1\nkind: Widget\nspec:\n  image: ghcr.io/acme/widget:1.0\n',
+        `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: busybox@sha256:${'a'.repeat(64)}\n`,
+      ].join('---\n');
+      const document = await vscode.workspace.openTextDocument({ language: 'yaml', content });
+      await vscode.window.showTextDocument(document);
+      assert.deepEqual(await tokensOf(document), ['imageRepository busybox', `imageDigest sha256:${'a'.repeat(64)}`]);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     });
   });
 
