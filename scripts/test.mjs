@@ -1,6 +1,6 @@
 // Runs every compiled *.test.js under out/test with node's own test runner.
 // node --test does not expand globs on Node 20, so the list is built here.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -13,7 +13,11 @@ function findTests(dir) {
 }
 
 const filter = process.argv.slice(2);
-const files = findTests('out/test').filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
+// tsc -b leaves the output of a deleted test behind: only compiled tests whose source still exists run.
+const hasSource = (compiled) => existsSync(compiled.replace(/^out[\\/]/, '').replace(/\.js$/, '.ts'));
+const files = findTests('out/test')
+  .filter(hasSource)
+  .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('no test files found under out/test');
   process.exit(1);
