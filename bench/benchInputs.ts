@@ -1,14 +1,14 @@
 /**
  * The inputs of the targets benchmark, written to a temporary folder so fresh processes can read
- * them: a 1 MB varied manifest, a folder of varied manifests (or the user's --corpus folder), a
- * 10 MB varied manifest and a folder of many one-object files. Generation is not timed.
+ * them: varied manifests, a folder of varied manifests (or the user's --corpus folder, read as it
+ * is) and a folder of many one-object files. Generation is not timed.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { manifestFiles } from './manifestFiles';
 import { generateFolder, generateSmallFiles, generateVaried } from './varied';
-import type { GeneratedDocument, GeneratedFile, VariedStream } from './varied';
+import type { GeneratedDocument, GeneratedFile } from './varied';
 
 export interface FileInput {
   readonly path: string;
@@ -25,32 +25,9 @@ export interface FolderInput {
   readonly description: string;
 }
 
-export interface BenchInputs {
-  readonly root: string;
-  readonly varied: FileInput;
-  readonly folder: FolderInput;
-  readonly big: FileInput;
-  readonly many: FolderInput;
-}
-
-export interface InputOptions {
-  readonly seed: number;
-  readonly variedBytes: number;
-  readonly folderBytes: number;
-  readonly bigBytes: number;
-  readonly manyFiles: number;
-  /** A folder of real manifests measured instead of the generated folder. */
-  readonly corpus?: string;
-}
-
 function writeFile(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
-}
-
-function writeStream(path: string, stream: VariedStream): FileInput {
-  writeFile(path, stream.text);
-  return { path, ...stream };
 }
 
 function writeFolder(dir: string, files: readonly GeneratedFile[], description: string): FolderInput {
@@ -62,28 +39,32 @@ function writeFolder(dir: string, files: readonly GeneratedFile[], description: 
   return { dir, files: written, bytes: written.reduce((n, f) => n + f.text.length, 0), description };
 }
 
+/** A folder for the inputs of one run, removed by removeInputs. */
+export function inputsRoot(): string {
+  return mkdtempSync(join(tmpdir(), 'image-aware-bench-'));
+}
+
+export function removeInputs(root: string): void {
+  rmSync(root, { recursive: true, force: true });
+}
+
+export function writeVaried(root: string, name: string, bytes: number, seed: number): FileInput {
+  const path = join(root, name);
+  const stream = generateVaried(bytes, seed);
+  writeFile(path, stream.text);
+  return { path, ...stream };
+}
+
+export function writeGeneratedFolder(root: string, bytes: number, seed: number): FolderInput {
+  return writeFolder(join(root, 'folder'), generateFolder(bytes, seed), `generateFolder(${(bytes / 1048576).toFixed(0)} MB, seed ${seed})`);
+}
+
+export function writeManyFiles(root: string, count: number, seed: number): FolderInput {
+  return writeFolder(join(root, 'many'), generateSmallFiles(count, seed), `generateSmallFiles(${count}, seed ${seed})`);
+}
+
 /** The manifest files check reads below dir, read as it does (UTF-8). */
-function readCorpus(dir: string): FolderInput {
+export function readCorpus(dir: string): FolderInput {
   const files = manifestFiles([dir]).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
   return { dir, files, bytes: files.reduce((n, f) => n + f.text.length, 0), description: `--corpus ${dir}` };
-}
-
-export function writeInputs(options: InputOptions): BenchInputs {
-  const root = mkdtempSync(join(tmpdir(), 'image-aware-bench-'));
-  const { seed } = options;
-  const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`;
-  return {
-    root,
-    varied: writeStream(join(root, 'varied.yaml'), generateVaried(options.variedBytes, seed)),
-    folder:
-      options.corpus !== undefined
-        ? readCorpus(options.corpus)
-        : writeFolder(join(root, 'folder'), generateFolder(options.folderBytes, seed + 1), `generateFolder(${mb(options.folderBytes)}, seed ${seed + 1})`),
-    big: writeStream(join(root, 'big.yaml'), generateVaried(options.bigBytes, seed + 2)),
-    many: writeFolder(join(root, 'many'), generateSmallFiles(options.manyFiles, seed + 3), `generateSmallFiles(${options.manyFiles}, seed ${seed + 3})`),
-  };
-}
-
-export function removeInputs(inputs: BenchInputs): void {
-  rmSync(inputs.root, { recursive: true, force: true });
 }
