@@ -29,7 +29,7 @@
  * 200 KB (CRD and install bundles) hold 78 %; CRDs are 2 % of the documents and 88 % of the bytes;
  * comments are in 15–40 % of documents, flow maps in 40 % of workloads, block scalars in a third of
  * ConfigMaps, escapes in 1–13 %, anchors in almost none (hand-written repositories have more).
- * Here a CRD is 10–60 KB, so a 1 MB stream holds about ten of them and a third of its bytes are CRDs.
+ * Here a CRD is 10–60 KB, so a 1 MB stream holds about ten of them and a third to a half of its bytes are CRDs.
  *
  * The same arguments always give the same text: all randomness comes from generate.ts's seeded prng.
  */
