@@ -1,10 +1,12 @@
 /**
  * Analysis benchmark: how long the core takes on a ~1 MB, ~1,000-document manifest, compared in the
  * same run with the `yaml` package's own parse (the floor we build on) and with yaml-language-server's
- * validation (what a YAML extension already costs the editor). Ends with the server memory benchmark.
+ * validation (what a YAML extension already costs the editor), on generate.ts's manifest: the
+ * detailed, in-process view (lexer, parser, forced slow path). `npm run bench` (targets.bench.ts)
+ * measures the targets of issue 13 on varied input, cold and warm.
  *
- *   npm run bench                        (builds dist/, then runs out/bench/analysis.bench.js)
- *   node out/bench/analysis.bench.js [--runs N] [--yls-runs N] [--seed N] [--bytes N] [--no-memory]
+ *   npm run bench:analysis               (builds dist/, then runs out/bench/analysis.bench.js)
+ *   node out/bench/analysis.bench.js [--runs N] [--yls-runs N] [--seed N] [--bytes N]
  *
  * Benchmarks print numbers; they never fail. Every time is a median of N runs after warm-up runs,
  * with the cases interleaved round by round so that load from other processes hits them alike;
@@ -12,23 +14,19 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { Lexer, Parser, parseAllDocuments } from 'yaml';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { getLanguageService } from 'yaml-language-server';
 import { analyze } from '../server/src/core/analysis';
-import type { Analysis } from '../server/src/core/analysis';
 import { MAX_CONTAINERS_PER_DOCUMENT } from '../server/src/core/analysis';
 import { imageFindings } from '../server/src/core/diagnostics/imageFindings';
-import { collectDiagnostics } from '../server/src/core/features/diagnostics';
-import type { Diagnostic } from '../server/src/core/features/types';
 import { splitDocuments } from '../server/src/core/manifest/documents';
 import { locateImageFields } from '../server/src/core/manifest/imageFields';
 import { slowParse } from '../server/src/core/manifest/slowParse';
 import { DEFAULT_SETTINGS } from '../server/src/core/settings';
-import { fileFacts, mergeFacts } from '../server/src/core/workspace';
+import { editedVersions } from './edits';
+import { fullAnalysis } from './fullAnalysis';
 import { generateManifest } from './generate';
 import { ms, option, table, timeInterleaved, verdict } from './harness';
 import type { Case, Timing } from './harness';
-import { runServerMemoryBench } from './serverMemory.bench';
+import { clearYlsCache, ylsValidator } from './yls';
 
 const RUNS = option('--runs', 21);
 const WARMUP = Math.max(3, Math.floor(RUNS / 4));
@@ -37,31 +35,6 @@ const YLS_RUNS = option('--yls-runs', 7);
 const YLS_WARMUP = 2;
 const SEED = option('--seed', 1);
 const BYTES = option('--bytes', 1024 * 1024);
-
-/** Full analysis as a front end does it: analyze, this file's workspace facts, then diagnostics. */
-function fullAnalysis(text: string, previous?: Analysis): { analysis: Analysis; diagnostics: Diagnostic[] } {
-  const analysis = analyze(text, { maxFileSize: DEFAULT_SETTINGS.maxFileSize, previous });
-  const workspace = mergeFacts([fileFacts(analysis)]);
-  return { analysis, diagnostics: collectDiagnostics(analysis, DEFAULT_SETTINGS, workspace) };
-}
-
-/**
- * Two versions of text, each one character longer than it: the same spot (the end of the metadata
- * name of the document in the middle) gets 'x' in one and 'y' in the other, so alternating them makes
- * every run a real change against the analysis of the unedited text, and shifts every later document.
- */
-function editedVersions(text: string, analysis: Analysis): { versions: [string, string]; documentIndex: number } {
-  const docs = analysis.documents;
-  for (let index = docs.length >> 1; index < docs.length; index++) {
-    const doc = docs[index];
-    const source = text.slice(doc.start, doc.end);
-    const nameAt = source.indexOf('\n  name: ');
-    if (nameAt < 0) continue;
-    const at = doc.start + source.indexOf('\n', nameAt + 1);
-    return { versions: [text.slice(0, at) + 'x' + text.slice(at), text.slice(0, at) + 'y' + text.slice(at)], documentIndex: index };
-  }
-  throw new Error('no document with metadata.name after the middle');
-}
 
 /**
  * For context: analyze's per-document work with the fast path taken away (every document through
@@ -75,17 +48,6 @@ function slowPathOnly(text: string): number {
     if (fields.isManifest) findings += imageFindings(fields, source).length;
   }
   return findings;
-}
-
-/** The module-level document cache of yaml-language-server, keyed by uri (never emptied by itself). */
-function clearYlsCache(): void {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const cache = require('yaml-language-server/out/server/src/languageservice/parser/yaml-documents') as { yamlDocumentsCache?: { clear(): void } };
-    cache.yamlDocumentsCache?.clear();
-  } catch {
-    // A layout change in a later version: the cache then just grows for the few runs of this bench.
-  }
 }
 
 function load(): string {
@@ -130,16 +92,12 @@ export async function runAnalysisBench(): Promise<void> {
 
   // Timings, interleaved round by round. Each result is consumed so nothing can be optimised away.
   let sink = 0;
-  const ls = getLanguageService({
-    schemaRequestService: () => Promise.reject('offline'),
-    workspaceContext: { resolveRelativePath: (relativePath: string) => relativePath },
-  });
-  ls.configure({ validate: true, hover: false, completion: false, schemas: [], customTags: [] });
+  const ylsValidate = ylsValidator();
   const ylsDiagnostics = new Map<boolean, number | string>();
   const validate = async (i: number, isKubernetes: boolean): Promise<void> => {
     const uri = `file:///bench/yls-${isKubernetes ? 'k8s' : 'plain'}-${i}.yaml`;
     try {
-      ylsDiagnostics.set(isKubernetes, (await ls.doValidation(TextDocument.create(uri, 'yaml', 1, text), isKubernetes)).length);
+      ylsDiagnostics.set(isKubernetes, await ylsValidate(uri, text, isKubernetes));
     } catch (e) {
       ylsDiagnostics.set(isKubernetes, `failed: ${String(e).split('\n')[0]}`);
     }
@@ -238,16 +196,8 @@ export async function runAnalysisBench(): Promise<void> {
   if (sink === -1) console.log(sink);
 }
 
-async function main(): Promise<void> {
-  await runAnalysisBench();
-  if (!process.argv.includes('--no-memory')) {
-    console.log('');
-    await runServerMemoryBench();
-  }
-}
-
 if (require.main === module) {
-  main().catch((e) => {
+  runAnalysisBench().catch((e) => {
     console.error(e);
     process.exitCode = 1;
   });

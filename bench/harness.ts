@@ -96,10 +96,16 @@ export function verdict(ok: boolean): string {
   return ok ? 'OK' : 'MISSED';
 }
 
+/** The `--name VALUE` option of this process, or undefined. */
+export function stringOption(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : undefined;
+}
+
 /** The `--name N` option of this process, or `fallback`. */
 export function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  return at >= 0 && at + 1 < process.argv.length ? Number(process.argv[at + 1]) : fallback;
+  const value = stringOption(name);
+  return value === undefined ? fallback : Number(value);
 }
 
 export interface ProgramResult {
