@@ -66,6 +66,8 @@ export interface AnalyzeOptions {
   readonly previous?: Analysis;
   /** Where images are: the built-in table unless users' own resources add to it (locationConfig.ts). */
   readonly locations?: LocationTable;
+  /** The file maps users' own resources (its problems become findings); by default, when it is named `.image-aware.yaml`. */
+  readonly mappingFile?: boolean;
 }
 
 const KUSTOMIZATION_FILE = /(^|[\\/])(kustomization\.ya?ml|Kustomization)$/;
@@ -124,7 +126,8 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     documents.push({ start: region.start, end: region.end, analysis });
   }
   // A mapping file's own problems, wherever it is opened or checked.
-  if (options.fileName !== undefined && isConfigFile(options.fileName) && fileFindings.length === 0) fileFindings.push(...readConfigFile(text).findings);
+  const mappingFile = options.mappingFile ?? (options.fileName !== undefined && isConfigFile(options.fileName));
+  if (mappingFile && fileFindings.length === 0) fileFindings.push(...readConfigFile(text).findings);
   return { text, documents, fileFindings, reparsed, kustomizationFile, locations };
 }
 

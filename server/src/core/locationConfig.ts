@@ -34,7 +34,7 @@ import type { Span } from './span';
 
 /** The file the editor reads at a workspace folder's root and the CLI in its working directory. */
 export const CONFIG_FILE_NAME = '.image-aware.yaml';
-const CONFIG_FILE = /(^|[\\/])\.image-aware\.ya?ml$/;
+const CONFIG_FILE = /(^|[\\/])\.image-aware\.yaml$/;
 
 /** Entries and paths a mapping may hold: far more than anyone writes by hand, and bounded, as all outside data. */
 export const MAX_RESOURCES = 100;

@@ -53,7 +53,7 @@ function policyItems(analysis: Analysis, offset: number): CompletionItem[] {
   return rule.policies.map((policy, i) => ({
     label: policy,
     kind: 'policy',
-    detail: policy === fallback ? `Kubernetes default for ${image}` : undefined,
+    detail: policy === fallback ? `${rule.owner} default for ${image}` : undefined,
     documentation: POLICY_DOCS[policy],
     sortText: String(i),
     preselect: policy === fallback,

@@ -270,12 +270,16 @@ const PACKAGE = imageLocation({
   imageRequired: true,
   note: "Crossplane's package manager pulls the package (an OCI image) itself, with packagePullSecrets, not the kubelet.",
 });
+const RUNTIME_CONTAINER = optionalContainer(
+  'container',
+  "Crossplane merges this container into the package's runtime Deployment by name (package-runtime is the package's own), so it may leave the image out.",
+);
 const crossplane = [
   rule(['pkg.crossplane.io'], ['Provider', 'Configuration', 'Function'], [], {
     pullSecrets: [path('spec.packagePullSecrets')],
     fields: [imageField('spec.package', PACKAGE)],
   }),
-  rule(['pkg.crossplane.io'], ['DeploymentRuntimeConfig'], [podSpec('spec.deploymentTemplate.spec.template.spec')]),
+  rule(['pkg.crossplane.io'], ['DeploymentRuntimeConfig'], [podSpec('spec.deploymentTemplate.spec.template.spec', RUNTIME_CONTAINER)]),
 ];
 
 // Prometheus Operator (monitoring.coreos.com): pkg/apis/monitoring Prometheus, PrometheusAgent, Alertmanager, ThanosRuler.
