@@ -287,7 +287,7 @@ export function readConfigFile(text: string): { readonly config: LocationConfig;
     const span = problem.span ?? { start: first.start, end: first.start };
     findings.push({ code: 'invalid-config', message: problem.message, start: span.start, end: Math.max(span.end, span.start + 1) });
   }
-  return { config: { rules: reader.rules, problems: reader.problems }, findings };
+  return { config: { rules: reader.rules, problems: reader.problems }, findings: findings.sort((a, b) => a.start - b.start) };
 }
 
 /** The rules of the `imageAware.resources` setting (the list itself); problems name where they are. */
