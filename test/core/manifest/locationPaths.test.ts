@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analysis';
 import { locationsWith, readResourceSetting } from '../../../server/src/core/locationConfig';
 import { BUILT_IN_RULES } from '../../../server/src/core/manifest/builtInLocations';
-import { parsePath, WalkBudget, walkPath } from '../../../server/src/core/manifest/locationPaths';
+import { nameOf, parsePath, WalkBudget, walkPath, whereText } from '../../../server/src/core/manifest/locationPaths';
 import type { Path } from '../../../server/src/core/manifest/locationPaths';
 import type { Scope } from '../../../server/src/core/manifest/locations';
 import { slowParse } from '../../../server/src/core/manifest/slowParse';
@@ -48,7 +48,7 @@ test('paths that do not, with the character that is wrong', () => {
   }
 });
 
-test('a walk reaches every match in document order, with its path and the nearest item name', () => {
+test('a walk reaches every match in document order, with its path and the nearest item', () => {
   const text = [
     'spec:',
     '  replicas:',
@@ -65,7 +65,9 @@ test('a walk reaches every match in document order, with its path and the neares
   const root = slowParse(text, 0, text.length).root!;
   const reached = (path: Path): string[] => {
     const out: string[] = [];
-    walkPath(root, path, '', null, new WalkBudget(1000), ({ node, where, itemName }) => out.push(`${where} ${node.type} ${itemName ?? '-'}`));
+    walkPath({ node: root, trail: null, item: null }, path, new WalkBudget(1000), ({ node, trail, item }) =>
+      out.push(`${whereText(trail)} ${node.type} ${(item && nameOf(item)) ?? '-'}`),
+    );
     return out;
   };
   // The last of duplicate keys wins, as kubectl reads the object.

@@ -51,9 +51,10 @@ export function policyKeyOf(location: ImageLocation): string {
 
 function tagFindings(image: YamlScalar, ref: ImageReference, location: ImageLocation): Finding[] {
   const tagSpan = ref.parts.tag ? valueSpanToSource(image, ref.parts.tag.start, ref.parts.tag.end) : image;
-  const alwaysPulled = defaultPullPolicy(image.value, location.policy).policy === 'Always';
+  // Asked only where a message depends on it: it parses the image again.
+  const alwaysPulled = (): boolean => defaultPullPolicy(image.value, location.policy).policy === 'Always';
   if (ref.tag === null && ref.digest === null) {
-    const pulled = alwaysPulled ? `, pulled on every pod start (${policyKeyOf(location)} defaults to Always)` : '';
+    const pulled = alwaysPulled() ? `, pulled on every pod start (${policyKeyOf(location)} defaults to Always)` : '';
     return [at(image, 'implicit-latest', `"${image.value}" has no tag, so it means "${ref.familiar}:latest": whatever was pushed last${pulled}.`)];
   }
   if (ref.tag === 'latest' && ref.digest === null) {
@@ -62,7 +63,7 @@ function tagFindings(image: YamlScalar, ref: ImageReference, location: ImageLoca
     ];
   }
   // Only where ":latest" makes the default Always does it cost anything next to a digest.
-  if (ref.tag === 'latest' && ref.digest !== null && alwaysPulled) {
+  if (ref.tag === 'latest' && ref.digest !== null && alwaysPulled()) {
     return [
       {
         code: 'digest-with-latest',

@@ -4,7 +4,8 @@
  * them (each group's comment names the types it follows). docs/where-images-are-found.md lists them for
  * people; test/fixtures/manifests/crds/ holds one documented example of each, with its source.
  */
-import { CROSSPLANE_RULE, KNATIVE_RULE, KRUISE_IMAGE_PULL_JOB_RULE, KUBEVIRT_RULE, SPARK_RULE } from '../policy/pullPolicy';
+import { CROSSPLANE_RULE, KNATIVE_RULE, KRUISE_IMAGE_PULL_JOB_RULE, KUBERNETES_RULE, KUBEVIRT_RULE, SPARK_RULE } from '../policy/pullPolicy';
+import type { PullPolicyRule } from '../policy/pullPolicy';
 import { path } from './locationPaths';
 import { EPHEMERAL_CONTAINER, IMAGE_VOLUME, INIT_CONTAINER, fieldRule, imageField, imageLocation, locationTable, podSpec, scope } from './locations';
 import type { FieldRule, ImageLocation, LocationRule, LocationTable, Scope } from './locations';
@@ -22,6 +23,18 @@ const kubernetes: LocationRule[] = Object.entries(WORKLOAD_KINDS).map(([kind, { 
 /** A container whose image may be left out (another field or the controller supplies it). */
 function optionalContainer(label: string, note: string | null = null, role: ImageLocation['role'] = 'container'): ImageLocation {
   return imageLocation({ role, label, note });
+}
+
+/**
+ * A single image field of a custom resource (not a container): `policy` is the rule of its
+ * `imagePullPolicy` beside it, or null where it has no pull policy field (Kubernetes' rule applies).
+ */
+function singleImage(
+  label: string,
+  policy: PullPolicyRule | null,
+  fields: Partial<Pick<ImageLocation, 'imageKey' | 'policyKey' | 'imageRequired' | 'note'>> = {},
+): ImageLocation {
+  return imageLocation({ role: 'image', label, policy: policy ?? KUBERNETES_RULE, policyKey: policy === null ? null : 'imagePullPolicy', ...fields });
 }
 
 const SIDECAR = optionalContainer('sidecar');
@@ -68,10 +81,7 @@ const STEP = optionalContainer(
 );
 const TEKTON_SIDECAR = imageLocation({ label: 'Tekton sidecar', imageRequired: true });
 const STEP_TEMPLATE = optionalContainer('Tekton step template', 'The stepTemplate gives its image and imagePullPolicy to every step that sets none.');
-const STEP_ACTION = imageLocation({
-  role: 'image',
-  label: 'StepAction',
-  policyKey: null,
+const STEP_ACTION = singleImage('StepAction', null, {
   note: 'A StepAction has no pull policy of its own: the container of the step that uses it gets the Kubernetes default.',
 });
 function taskSpec(at: string): Scope {
@@ -120,11 +130,8 @@ const KRUISE_SIDECAR = imageLocation({
   imageRequired: true,
   note: 'A SidecarSet injects this container into the pods it selects.',
 });
-const KRUISE_PULL = imageLocation({
-  role: 'image',
-  label: 'ImagePullJob image',
+const KRUISE_PULL = singleImage('ImagePullJob image', KRUISE_IMAGE_PULL_JOB_RULE, {
   imageRequired: true,
-  policy: KRUISE_IMAGE_PULL_JOB_RULE,
   note: 'kruise-daemon pulls the image onto the selected nodes ahead of time; it accepts only Always and IfNotPresent.',
 });
 const kruise = [
@@ -150,14 +157,11 @@ const openshift = [
 ];
 
 // KubeVirt (kubevirt.io): staging/src/kubevirt.io/api/core/v1 ContainerDiskSource and KernelBootContainer.
-const CONTAINER_DISK = imageLocation({
-  role: 'image',
-  label: 'containerDisk',
+const CONTAINER_DISK = singleImage('containerDisk', KUBEVIRT_RULE, {
   imageRequired: true,
-  policy: KUBEVIRT_RULE,
   note: 'KubeVirt pulls the disk image into the virt-launcher pod; imagePullSecret names the one Secret it pulls with.',
 });
-const KERNEL_BOOT = imageLocation({ role: 'image', label: 'kernel boot container', imageRequired: true });
+const KERNEL_BOOT = singleImage('kernel boot container', KUBERNETES_RULE, { imageRequired: true });
 function vmiSpec(at: string): Scope {
   return scope(at, {
     fields: [
@@ -211,22 +215,14 @@ const KUBEFLOW_JOBS: ReadonlyArray<readonly [string, string]> = [
   ['JAXJob', 'jaxReplicaSpecs'],
   ['MXJob', 'mxReplicaSpecs'],
 ];
-const TRAINER_IMAGE = imageLocation({
-  role: 'image',
-  label: 'trainer image',
-  policyKey: null,
-  note: "The trainer image replaces the runtime's trainer container image.",
-});
-const RAY_AUTOSCALER = imageLocation({ role: 'image', label: 'Ray autoscaler image' });
+const TRAINER_IMAGE = singleImage('trainer image', null, { note: "The trainer image replaces the runtime's trainer container image." });
+const RAY_AUTOSCALER = singleImage('Ray autoscaler image', KUBERNETES_RULE);
 const rayCluster = (at: string): Scope[] => [
   podSpec(`${at}.headGroupSpec.template.spec`),
   podSpec(`${at}.workerGroupSpecs[].template.spec`),
   scope('', { fields: [imageField(`${at}.autoscalerOptions.image`, RAY_AUTOSCALER)] }),
 ];
-const SPARK_IMAGE = imageLocation({
-  role: 'image',
-  label: 'Spark image',
-  policy: SPARK_RULE,
+const SPARK_IMAGE = singleImage('Spark image', SPARK_RULE, {
   note: "The spark-operator passes spec.image and spec.imagePullPolicy to Spark for the driver's and executors' containers.",
 });
 function sparkApplication(at: string): Scope {
@@ -261,12 +257,9 @@ const batch = [
 
 // Crossplane (pkg.crossplane.io): apis/pkg PackageSpec (package, packagePullPolicy, packagePullSecrets) and
 // DeploymentRuntimeConfig's deployment template.
-const PACKAGE = imageLocation({
-  role: 'image',
-  label: 'Crossplane package',
+const PACKAGE = singleImage('Crossplane package', CROSSPLANE_RULE, {
   imageKey: 'package',
   policyKey: 'packagePullPolicy',
-  policy: CROSSPLANE_RULE,
   imageRequired: true,
   note: "Crossplane's package manager pulls the package (an OCI image) itself, with packagePullSecrets, not the kubelet.",
 });
@@ -283,7 +276,7 @@ const crossplane = [
 ];
 
 // Prometheus Operator (monitoring.coreos.com): pkg/apis/monitoring Prometheus, PrometheusAgent, Alertmanager, ThanosRuler.
-const OPERATED_IMAGE = imageLocation({ role: 'image', label: 'image', note: 'Without an image the operator runs the version it was built for.' });
+const OPERATED_IMAGE = singleImage('image', KUBERNETES_RULE, { note: 'Without an image the operator runs the version it was built for.' });
 const MERGED = 'The operator merges these containers into the ones it generates, by name, so one that patches a generated container may leave its image out.';
 const prometheusOperator = [
   rule(['monitoring.coreos.com'], ['Prometheus', 'PrometheusAgent', 'Alertmanager', 'ThanosRuler'], [], {

@@ -7,8 +7,8 @@
  */
 import { detach, detachScalar } from './detach';
 import { plainScalarType } from './plainScalarType';
-import { WalkBudget, walkPath } from './locationPaths';
-import type { Path, Reached } from './locationPaths';
+import { nameOf, WalkBudget, walkPath, whereText } from './locationPaths';
+import type { Path, Reached, Trail } from './locationPaths';
 import { CONTAINER, INIT_CONTAINER, rulesFor } from './locations';
 import type { FieldRule, ImageLocation, LocationTable, Scope } from './locations';
 import { findPair, getMap, getScalar, getSeq, isNullScalar } from './yamlTree';
@@ -156,8 +156,8 @@ class Locator {
     this.budget = new WalkBudget(options.maxContainers * WALK_STEPS_PER_CONTAINER);
   }
 
-  /** `where` is the object's own path in the document, for embedded objects. */
-  object(root: YamlMap, kindFallback: string | null, depth: number, apiVersionFallback: string | null = null, where = ''): void {
+  /** `trail` is the way to the object in the document, for embedded objects. */
+  object(root: YamlMap, kindFallback: string | null, depth: number, apiVersionFallback: string | null = null, trail: Trail | null = null): void {
     const kind = text(root, 'kind') ?? kindFallback;
     const apiVersion = text(root, 'apiVersion') ?? apiVersionFallback;
     if (kind === null) {
@@ -181,7 +181,7 @@ class Locator {
       // (v1) holds any kind, so its items keep their own apiVersion or none.
       const itemKind = kind.slice(0, -4) || null;
       items?.items.forEach((item, i) => {
-        if (item?.type === 'map') this.object(item, itemKind, depth + 1, itemKind === null ? null : apiVersion, `${prefix(where)}items[${i}]`);
+        if (item?.type === 'map') this.object(item, itemKind, depth + 1, itemKind === null ? null : apiVersion, { up: { up: trail, step: 'items' }, step: i });
       });
       return;
     }
@@ -191,11 +191,12 @@ class Locator {
     const metadata = getMap(root, 'metadata');
     const owner: Owner = { kind, name: metadata ? text(metadata, 'name') : null };
     for (const rule of rules) {
-      this.scope(rule.scope, { node: root, where, itemName: null }, NONE, owner);
+      const self: Reached = { node: root, trail, item: null };
+      this.scope(rule.scope, self, NONE, owner);
       if (depth >= MAX_OBJECT_DEPTH) continue;
       for (const objects of rule.objects) {
-        walkPath(root, objects, where, null, this.budget, (reached) => {
-          if (reached.node.type === 'map') this.object(reached.node, null, depth + 1, null, reached.where);
+        walkPath(self, objects, this.budget, (reached) => {
+          if (reached.node.type === 'map') this.object(reached.node, null, depth + 1, null, reached.trail);
         });
       }
     }
@@ -203,11 +204,11 @@ class Locator {
   }
 
   private scope(scope: Scope, from: Reached, inherited: readonly YamlScalar[], owner: Owner): void {
-    walkPath(from.node, scope.path, from.where, from.itemName, this.budget, (reached) => {
+    walkPath(from, scope.path, this.budget, (reached) => {
       if (reached.node.type !== 'map') return;
       const secrets = this.pullSecrets(reached.node, scope.pullSecrets, inherited);
       for (const field of scope.fields) {
-        walkPath(reached.node, field.path, reached.where, reached.itemName, this.budget, (at) => this.record(at, field, secrets, owner));
+        walkPath(reached, field.path, this.budget, (at) => this.record(at, field, secrets, owner));
       }
       for (const inner of scope.scopes) this.scope(inner, reached, secrets, owner);
     });
@@ -232,8 +233,8 @@ class Locator {
       workloadKind: owner.kind,
       workloadName: owner.name,
       location,
-      path: at.where,
-      name: text(map, 'name') ?? at.itemName,
+      path: whereText(at.trail),
+      name: nameOf(map) ?? (at.item === null || at.item === map ? null : nameOf(at.item)),
       start: map.start,
       end: map.end,
       flow: map.flow,
@@ -246,16 +247,16 @@ class Locator {
 
   /** `inherited` and the Secret names the sequences at `paths` (from `node`) hold. */
   private pullSecrets(node: YamlMap, paths: readonly Path[], inherited: readonly YamlScalar[]): readonly YamlScalar[] {
-    const names: YamlScalar[] = [...inherited];
+    let names: YamlScalar[] | null = null;
     for (const path of paths) {
-      walkPath(node, path, '', null, this.budget, ({ node: found }) => {
+      walkPath({ node, trail: null, item: null }, path, this.budget, ({ node: found }) => {
         for (const entry of found.type === 'seq' ? found.items : [found]) {
           const name = secretName(entry);
-          if (name) names.push(name);
+          if (name) (names ??= [...inherited]).push(name);
         }
       });
     }
-    return names.length > inherited.length ? names : inherited;
+    return names ?? inherited;
   }
 
   private kustomization(root: YamlMap): void {
@@ -284,10 +285,6 @@ class Locator {
 interface Owner {
   readonly kind: string;
   readonly name: string | null;
-}
-
-function prefix(where: string): string {
-  return where === '' ? '' : `${where}.`;
 }
 
 /**

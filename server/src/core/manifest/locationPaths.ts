@@ -74,41 +74,58 @@ export class WalkBudget {
   }
 }
 
-/** Where a walk arrived: the node, its path for people, and the `name` of the nearest named item on the way. */
-export interface Reached {
-  readonly node: YamlNode;
-  readonly where: string;
-  readonly itemName: string | null;
+/**
+ * The way to a node, for people: each step a key or an index, linked to the step before. Only the
+ * records kept turn it into text (whereText), so a walk allocates no strings for what it passes by,
+ * and each record keeps one flat string rather than a chain of concatenations.
+ */
+export interface Trail {
+  readonly up: Trail | null;
+  readonly step: string | number;
 }
 
-function nameOf(map: YamlMap): string | null {
+/** `spec.templates[2].container`, as one flat string: join copies every part, so no slice of the file text is kept. */
+export function whereText(trail: Trail | null): string {
+  const parts: string[] = [];
+  for (let at = trail; at !== null; at = at.up) {
+    const step = at.step;
+    parts.push(typeof step === 'number' ? `[${step}]` : at.up === null ? step : `.${step}`);
+  }
+  return parts.reverse().join('');
+}
+
+/** Where a walk arrived: the node, the way to it, and the nearest sequence item on the way that is a mapping. */
+export interface Reached {
+  readonly node: YamlNode;
+  readonly trail: Trail | null;
+  readonly item: YamlMap | null;
+}
+
+/** A mapping's `name`, as written (read only when a record needs it: most records have their own). */
+export function nameOf(map: YamlMap): string | null {
   const name = getScalar(map, 'name');
   return name && !isNullScalar(name) ? detach(name.value) : null;
 }
 
-function join(where: string, key: string): string {
-  return where === '' ? key : `${where}.${key}`;
-}
-
 /**
- * Calls `visit` for every node `path` reaches from `node`, in document order. `where` and `itemName`
- * describe `node` itself. Each node reached costs the budget one step; once it is spent the walk stops.
+ * Calls `visit` for every node `path` reaches from `from.node`, in document order; `from` describes
+ * the node itself. Each node reached costs the budget one step; once it is spent the walk stops.
  */
-export function walkPath(node: YamlNode, path: Path, where: string, itemName: string | null, budget: WalkBudget, visit: (reached: Reached) => void): void {
-  walk(node, path, 0, where, itemName, budget, visit);
+export function walkPath(from: Reached, path: Path, budget: WalkBudget, visit: (reached: Reached) => void): void {
+  walk(from.node, path, 0, from.trail, from.item, budget, visit);
 }
 
-function walk(node: YamlNode, path: Path, at: number, where: string, itemName: string | null, budget: WalkBudget, visit: (reached: Reached) => void): void {
+function walk(node: YamlNode, path: Path, at: number, trail: Trail | null, item: YamlMap | null, budget: WalkBudget, visit: (reached: Reached) => void): void {
   if (!budget.spend()) return;
   if (at === path.length) {
-    visit({ node, where, itemName });
+    visit({ node, trail, item });
     return;
   }
   const segment = path[at];
   if (segment === EVERY_ITEM) {
     if (node.type !== 'seq') return;
-    node.items.forEach((item, i) => {
-      if (item !== null) walk(item, path, at + 1, `${where}[${i}]`, item.type === 'map' ? (nameOf(item) ?? itemName) : itemName, budget, visit);
+    node.items.forEach((child, i) => {
+      if (child !== null) walk(child, path, at + 1, { up: trail, step: i }, child.type === 'map' ? child : item, budget, visit);
     });
     return;
   }
@@ -122,10 +139,11 @@ function walk(node: YamlNode, path: Path, at: number, where: string, itemName: s
       seen.add(node.pairs[i].key.value);
     }
     for (const pair of lastOfEachKey.reverse()) {
-      if (pair.value !== null) walk(pair.value, path, at + 1, join(where, detach(pair.key.value)), itemName, budget, visit);
+      // A key is a slice of the file text; a one-part path would be that very string.
+      if (pair.value !== null) walk(pair.value, path, at + 1, { up: trail, step: detach(pair.key.value) }, item, budget, visit);
     }
     return;
   }
   const value = findPair(node, segment)?.value;
-  if (value) walk(value, path, at + 1, join(where, segment), itemName, budget, visit);
+  if (value) walk(value, path, at + 1, { up: trail, step: segment }, item, budget, visit);
 }
