@@ -15,11 +15,12 @@ import { computeCodeActions } from '../../../server/src/core/features/codeAction
 import { computeCompletions } from '../../../server/src/core/features/completion';
 import { computeHover } from '../../../server/src/core/features/hover';
 import { computeInlayHints } from '../../../server/src/core/features/inlayHints';
-import { factQueries } from '../../../server/src/core/imageSites';
+import { anonymousPullQueries, factQueries } from '../../../server/src/core/imageSites';
+import { collectDiagnostics } from '../../../server/src/core/features/diagnostics';
 import { DEFAULT_SETTINGS } from '../../../server/src/core/settings';
 import { caret } from '../../helpers/caret';
 import { assertOnlyEditedBytesChanged } from '../../helpers/edits';
-import { found, registryFacts } from '../../helpers/facts';
+import { found, MISSING, registryFacts } from '../../helpers/facts';
 import { checkGolden } from '../../helpers/golden';
 import { analyzeText } from '../../helpers/manifests';
 import { CRD_FIXTURE_NAMES, crdFixture } from '../../helpers/crdFixtures';
@@ -207,3 +208,47 @@ for (const name of CRD_FIXTURE_NAMES) {
     checkGolden(`crds.${name.replace(/\.yaml$/, '')}.pinned`, text, after);
   });
 }
+
+test('registry findings on an image volume and a Crossplane package: exact spans, their own keys, their pull secrets', () => {
+  const text = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'spec:',
+    '  containers: [{name: a, image: "ghcr.io/acme/app:1"}]',
+    '  volumes:',
+    '  - name: weights',
+    '    image: {reference: ghcr.io/acme/weights:2025-01, pullPolicy: IfNotPresent}',
+    '---',
+    'apiVersion: pkg.crossplane.io/v1',
+    'kind: Provider',
+    'metadata: {name: p}',
+    'spec:',
+    '  package: ghcr.io/acme/provider:v1',
+    '  packagePullSecrets: [{name: xpkg}]',
+    '',
+  ].join('\n');
+  const facts = registryFacts({
+    manifests: { 'ghcr.io/acme/app:1': found(digestOf('app')), 'ghcr.io/acme/weights:2025-01': MISSING, 'ghcr.io/acme/provider:v1': found(digestOf('p')) },
+    anonymous: { 'ghcr.io/acme/app': true, 'ghcr.io/acme/provider': false },
+  });
+  const diagnostics = collectDiagnostics(analyzeText(text), DEFAULT_SETTINGS, null, facts)
+    .filter((d) => d.origin === 'registry')
+    .sort((a, b) => a.start - b.start);
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, text.slice(d.start, d.end)]),
+    [
+      ['pull-would-fail', 'ghcr.io/acme/weights:2025-01'],
+      ['tag-not-found', '2025-01'],
+    ],
+  );
+  assert.match(
+    diagnostics[0].message,
+    /^On every node that does not have it yet, pulling "ghcr\.io\/acme\/weights:2025-01" \(pullPolicy IfNotPresent\) fails:/,
+  );
+  // The pod's images have no pull secrets, so a node pulls them anonymously; the package names its own.
+  const analysis = analyzeText(text);
+  assert.deepEqual(
+    anonymousPullQueries(analysis).map((q) => q.key),
+    ['ghcr.io/acme/app', 'ghcr.io/acme/weights'],
+  );
+});

@@ -12,7 +12,10 @@ import { analyze } from '../../../server/src/core/analysis';
 import type { Analysis } from '../../../server/src/core/analysis';
 import { collectDiagnostics } from '../../../server/src/core/features/diagnostics';
 import { DEFAULT_SETTINGS } from '../../../server/src/core/settings';
-import { CRD_FIXTURE_NAMES, crdFixture } from '../../helpers/crdFixtures';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILT_IN_RULES } from '../../../server/src/core/manifest/builtInLocations';
+import { CRD_FIXTURE_NAMES, CRD_FIXTURES, crdFixture } from '../../helpers/crdFixtures';
 
 /** `Kind path (label) line:column source`, in text order: the record's image value, or `-` without one. */
 function found(analysis: Analysis): string[] {
@@ -296,3 +299,11 @@ for (const [name, expected] of Object.entries(EXPECTED)) {
     );
   });
 }
+
+test('docs/where-images-are-found.md names every built-in kind and API group', () => {
+  const page = readFileSync(join(CRD_FIXTURES, '..', '..', '..', '..', 'docs', 'where-images-are-found.md'), 'utf8');
+  for (const rule of BUILT_IN_RULES) {
+    for (const kind of rule.kinds) assert.ok(new RegExp(`\\b${kind}\\b`).test(page), `${kind} is in the page`);
+    for (const group of rule.groups) if (group !== '') assert.ok(page.includes(`\`${group}\``), `${group} is in the page`);
+  }
+});
