@@ -18,6 +18,7 @@ import { analyze } from '../server/src/core/analysis';
 import { MAX_CONTAINERS_PER_DOCUMENT } from '../server/src/core/analysis';
 import { imageFindings } from '../server/src/core/diagnostics/imageFindings';
 import { splitDocuments } from '../server/src/core/manifest/documents';
+import { BUILT_IN_LOCATIONS } from '../server/src/core/manifest/builtInLocations';
 import { locateImageFields } from '../server/src/core/manifest/imageFields';
 import { slowParse } from '../server/src/core/manifest/slowParse';
 import { DEFAULT_SETTINGS } from '../server/src/core/settings';
@@ -44,7 +45,11 @@ function slowPathOnly(text: string): number {
   let findings = 0;
   for (const region of splitDocuments(text)) {
     const source = text.slice(region.start, region.end);
-    const fields = locateImageFields(slowParse(source, 0, source.length).root, { kustomizationFile: false, maxContainers: MAX_CONTAINERS_PER_DOCUMENT });
+    const fields = locateImageFields(slowParse(source, 0, source.length).root, {
+      kustomizationFile: false,
+      maxContainers: MAX_CONTAINERS_PER_DOCUMENT,
+      locations: BUILT_IN_LOCATIONS,
+    });
     if (fields.isManifest) findings += imageFindings(fields, source).length;
   }
   return findings;

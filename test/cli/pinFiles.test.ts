@@ -26,13 +26,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError } from '../../server/src/cli/args';
 import { readPinTargets, writePins } from '../../server/src/cli/pinFiles';
+import { BUILT_IN_LOCATIONS } from '../../server/src/core/manifest/builtInLocations';
 import type { PinnedImage } from '../../server/src/core/edits/pinEdits';
 import { fillDisk, immutableFile, readOnlyFolder, smallTmpfs } from '../helpers/fileSystems';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const PIN = { keepTag: true, platform: null };
 const quiet = { stdout: () => undefined, stderr: () => undefined };
-const WHOLE = { maxFileSize: Number.POSITIVE_INFINITY, notice: () => undefined };
+const WHOLE = { maxFileSize: Number.POSITIVE_INFINITY, notice: () => undefined, locations: BUILT_IN_LOCATIONS };
 
 function pinOf(text: string, image: string): PinnedImage {
   const start = text.indexOf(image);

@@ -19,6 +19,7 @@ function check(
     maxFileSize?: number;
     registry?: Partial<Settings['registry']>;
     pin?: Partial<Settings['pin']>;
+    resources?: Settings['resources'];
   },
 ): void {
   assert.deepEqual(parseSettings(raw), {
@@ -27,6 +28,7 @@ function check(
     maxFileSize: expected.maxFileSize ?? DEFAULT_SETTINGS.maxFileSize,
     registry: { ...DEFAULT_SETTINGS.registry, ...expected.registry },
     pin: { ...DEFAULT_SETTINGS.pin, ...expected.pin },
+    resources: expected.resources ?? DEFAULT_SETTINGS.resources,
   });
 }
 
@@ -44,6 +46,7 @@ test('the defaults are the catalog severities, hints on, 8 MB', () => {
     'unknown-pull-secret': 'information',
     'templated-image': 'information',
     'yaml-syntax': 'information',
+    'invalid-config': 'error',
     'not-analysed': 'warning',
     'tag-not-found': 'error',
     'digest-not-found': 'error',

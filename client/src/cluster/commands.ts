@@ -6,7 +6,7 @@
  * kubeconfig, unreachable, 401, 403 with verb and resource) are error notifications with the reason.
  */
 import * as vscode from 'vscode';
-import { containerAt, documentAt } from '../../../server/src/core';
+import { containerAt, documentAt, isSettableContainer } from '../../../server/src/core';
 import type { Cluster, KubeObject, ObjectRef } from '../../../server/src/cluster';
 import {
   tallyApply,
@@ -165,8 +165,9 @@ export class ClusterCommands {
     try {
       const { document, offset, index, ref } = await this.objectAt(arg, 'Set Image');
       const analysis = analyzeDocument(document, coreSettings(document.uri).maxFileSize);
-      const containers = analysis.documents[index]?.analysis.fields.containers.filter((c) => c.name !== null && c.list !== 'ephemeralContainers') ?? [];
-      const atCursor = documentAt(analysis, offset) === analysis.documents[index] ? containerAt(analysis, offset) : null;
+      const containers = analysis.documents[index]?.analysis.fields.containers.filter((c) => c.name !== null && isSettableContainer(c)) ?? [];
+      const cursor = documentAt(analysis, offset) === analysis.documents[index] ? containerAt(analysis, offset) : null;
+      const atCursor = cursor && isSettableContainer(cursor) ? cursor : null;
       const container =
         arg.container ??
         atCursor?.name ??

@@ -9,13 +9,14 @@
 import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, applyEdits, unpinnableImages } from '../core';
-import type { Analysis, PinnedImage, PinSettings } from '../core';
+import type { Analysis, LocationTable, PinnedImage, PinSettings } from '../core';
 import type { PinTarget } from '../engine';
 import { FileWriteError, writeFiles } from '../fs';
 import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION } from './args';
 import { unifiedDiff } from './diff';
 import { readInputs } from './inputs';
 import type { Input } from './inputs';
+import { CONFIG_OPTION } from './locations';
 import { formatPlatform, parsePlatformArgument } from './platform';
 import { REGISTRY_FLAGS } from './registry';
 
@@ -31,6 +32,7 @@ export const PIN_COMMAND_FLAGS = {
   ...REGISTRY_FLAGS,
   ...PIN_STYLE_FLAGS,
   ...MAX_FILE_SIZE_OPTION,
+  ...CONFIG_OPTION,
   'dry-run': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -54,6 +56,8 @@ export interface PinReadOptions {
   readonly maxFileSize: number;
   /** Tells of links not followed below a folder, one line each. */
   readonly notice: (text: string) => void;
+  /** Where images are (cli/locations.ts). */
+  readonly locations: LocationTable;
 }
 
 /** The files named by `paths`, analysed; `command` names the command in the errors. */
@@ -64,7 +68,12 @@ export async function readPinTargets(command: string, paths: readonly string[], 
   if (lossy.length > 0) throw new CliError(`${lossy.map((i) => i.path).join(', ')}: not valid UTF-8, so it cannot be rewritten safely; nothing was changed.`);
   return inputs.map((input) => ({
     id: input,
-    analysis: analyze(input.text, { fileName: input.path, maxFileSize: options.maxFileSize, sizeLimitSetting: MAX_FILE_SIZE_FLAG }),
+    analysis: analyze(input.text, {
+      fileName: input.path,
+      maxFileSize: options.maxFileSize,
+      sizeLimitSetting: MAX_FILE_SIZE_FLAG,
+      locations: options.locations,
+    }),
   }));
 }
 

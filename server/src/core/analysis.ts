@@ -10,10 +10,13 @@
 import { documentFindings } from './diagnostics/documentFindings';
 import type { Finding } from './diagnostics/finding';
 import { binaryContent, fileTooLarge, nestedTooDeep, tooManyContainers } from './diagnostics/notAnalysed';
+import { isConfigFile, readConfigFile } from './locationConfig';
+import { BUILT_IN_LOCATIONS } from './manifest/builtInLocations';
 import { splitDocuments } from './manifest/documents';
 import { fastParse } from './manifest/fastParse';
 import { locateImageFields } from './manifest/imageFields';
 import type { ImageFields } from './manifest/imageFields';
+import type { LocationTable } from './manifest/locations';
 import { slowParse } from './manifest/slowParse';
 import { MAX_DEPTH } from './manifest/yamlTree';
 
@@ -48,6 +51,8 @@ export interface Analysis {
   readonly reparsed: number;
   /** Whether the file was read as a kustomization by name; reuse needs the same reading. */
   readonly kustomizationFile: boolean;
+  /** Where images were looked for; reuse needs the same table. */
+  readonly locations: LocationTable;
 }
 
 export interface AnalyzeOptions {
@@ -59,14 +64,18 @@ export interface AnalyzeOptions {
   readonly sizeLimitSetting?: string;
   /** The analysis of an earlier version of the same file: unchanged documents are reused from it. */
   readonly previous?: Analysis;
+  /** Where images are: the built-in table unless users' own resources add to it (locationConfig.ts). */
+  readonly locations?: LocationTable;
+  /** The file maps users' own resources (its problems become findings); by default, when it is named `.image-aware.yaml`. */
+  readonly mappingFile?: boolean;
 }
 
 const KUSTOMIZATION_FILE = /(^|[\\/])(kustomization\.ya?ml|Kustomization)$/;
 
-function analyzeDocument(source: string, kustomizationFile: boolean): DocumentAnalysis {
-  const fast = fastParse(source, 0, source.length);
+function analyzeDocument(source: string, kustomizationFile: boolean, locations: LocationTable): DocumentAnalysis {
+  const fast = fastParse(source, 0, source.length, locations.decodedKeys);
   const parsed = fast ?? slowParse(source, 0, source.length);
-  const fields = locateImageFields(parsed.root, { kustomizationFile, maxContainers: MAX_CONTAINERS_PER_DOCUMENT });
+  const fields = locateImageFields(parsed.root, { kustomizationFile, maxContainers: MAX_CONTAINERS_PER_DOCUMENT, locations });
   const findings = fields.isManifest ? documentFindings(fields, source, parsed.problems) : [];
   if (fields.truncated) findings.push(tooManyContainers(source, MAX_CONTAINERS_PER_DOCUMENT));
   // Reported outside manifests too: the part left out is unread, whatever it holds.
@@ -77,7 +86,7 @@ function analyzeDocument(source: string, kustomizationFile: boolean): DocumentAn
 
 /** Shared by every document with nothing to report, which in a large file is a third of them. */
 const NOTHING_FAST: DocumentAnalysis = Object.freeze({
-  fields: locateImageFields(null, { kustomizationFile: false, maxContainers: 0 }),
+  fields: locateImageFields(null, { kustomizationFile: false, maxContainers: 0, locations: BUILT_IN_LOCATIONS }),
   findings: Object.freeze([]),
   parser: 'fast',
 });
@@ -89,14 +98,15 @@ function binaryOffset(text: string): number {
 }
 
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
+  const locations = options.locations ?? BUILT_IN_LOCATIONS;
   const nul = binaryOffset(text);
-  if (nul >= 0) return { text, documents: [], fileFindings: [binaryContent(text, nul)], reparsed: 0, kustomizationFile: false };
+  if (nul >= 0) return { text, documents: [], fileFindings: [binaryContent(text, nul)], reparsed: 0, kustomizationFile: false, locations };
   const kustomizationFile = options.fileName !== undefined && KUSTOMIZATION_FILE.test(options.fileName);
   // Keyed by each earlier document's text, so moved documents are found too; the keys are slices of
   // the previous text that live only during this call.
   const reusable = new Map<string, DocumentAnalysis>();
   const previous = options.previous;
-  if (previous && previous.kustomizationFile === kustomizationFile) {
+  if (previous && previous.kustomizationFile === kustomizationFile && previous.locations === locations) {
     for (const doc of previous.documents) reusable.set(previous.text.slice(doc.start, doc.end), doc.analysis);
   }
   const documents: AnalyzedDocument[] = [];
@@ -110,12 +120,15 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     const source = text.slice(region.start, region.end);
     let analysis = reusable.get(source);
     if (!analysis) {
-      analysis = analyzeDocument(source, kustomizationFile);
+      analysis = analyzeDocument(source, kustomizationFile, locations);
       reparsed++;
     }
     documents.push({ start: region.start, end: region.end, analysis });
   }
-  return { text, documents, fileFindings, reparsed, kustomizationFile };
+  // A mapping file's own problems, wherever it is opened or checked.
+  const mappingFile = options.mappingFile ?? (options.fileName !== undefined && isConfigFile(options.fileName));
+  if (mappingFile && fileFindings.length === 0) fileFindings.push(...readConfigFile(text).findings);
+  return { text, documents, fileFindings, reparsed, kustomizationFile, locations };
 }
 
 /** The document that contains offset (the last one whose start is at or before it). */

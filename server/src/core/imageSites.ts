@@ -1,6 +1,6 @@
 /**
  * Every place in a file that names a pullable image, with its parsed reference and absolute spans:
- * container `image:` values, and kustomize `images:` entries that set a tag or a digest (an entry
+ * the image values of every location (containers, image volumes, the custom resources' fields), and kustomize `images:` entries that set a tag or a digest (an entry
  * that only renames keeps each matched image's own tag, so there is nothing to look up).
  * Registry findings, registry queries and pinning all walk the file through this one list.
  */
@@ -11,7 +11,7 @@ import { anonymousPullQuery, referenceQueries, referenceOf } from './facts';
 import type { AnonymousPullQuery, ManifestQuery } from './facts';
 import type { ContainerFields, KustomizeImageFields } from './manifest/imageFields';
 import type { YamlScalar } from './manifest/yamlTree';
-import { effectivePullPolicy } from './policy/pullPolicy';
+import { policyOf } from './policy/pullPolicy';
 import { koImportPath } from './reference/ko';
 import { parseReference } from './reference/reference';
 import type { ImageReference } from './reference/reference';
@@ -92,9 +92,9 @@ export function factQueries(analysis: Analysis): ManifestQuery[] {
 }
 
 /**
- * The anonymous-pull questions of a file: one per repository that some container pulls (its
- * effective imagePullPolicy is not Never) from a pod spec without imagePullSecrets, in text order.
- * Images whose pod spec names pull secrets, and kustomize entries (which pull nothing), ask none.
+ * The anonymous-pull questions of a file: one per repository that some image field pulls (its
+ * effective pull policy is not Never) without pull secrets, in text order.
+ * Images with pull secrets, and kustomize entries (which pull nothing), ask none.
  */
 export function anonymousPullQueries(analysis: Analysis): AnonymousPullQuery[] {
   const queries: AnonymousPullQuery[] = [];
@@ -102,7 +102,7 @@ export function anonymousPullQueries(analysis: Analysis): AnonymousPullQuery[] {
   for (const site of imageSites(analysis)) {
     const container = site.container;
     if (!container || container.pullSecrets.length > 0) continue;
-    const decision = effectivePullPolicy(container.image?.value?.value ?? '', container.pullPolicy?.value?.value ?? null);
+    const decision = policyOf(container);
     if (!decision || decision.policy === 'Never') continue;
     const query = anonymousPullQuery(site.ref);
     // One per repository and pulled reference: the probe is made for the first whose image turns out to exist.

@@ -29,7 +29,13 @@ export type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, Inl
 export { anonymousPullQueries, factQueries, imageSites, unpinnableImages } from './imageSites';
 export type { ImageSite } from './imageSites';
 export { MAX_KUSTOMIZATION_CHARS, kustomizationPatches } from './kustomizePatches';
+export { CONFIG_FILE_NAME, NO_CONFIG, isConfigFile, locationsWith, readConfigFile, readResourceSetting } from './locationConfig';
+export type { ConfigProblem, LocationConfig } from './locationConfig';
 export { parseBoundedDocument } from './manifest/boundedYaml';
+export { BUILT_IN_LOCATIONS, BUILT_IN_RULES } from './manifest/builtInLocations';
+export { isSettableContainer } from './manifest/imageFields';
+export type { ContainerFields } from './manifest/imageFields';
+export type { ImageLocation, ImageRole, LocationRule, LocationTable } from './manifest/locations';
 export { splitDocuments } from './manifest/documents';
 export { KUSTOMIZE_KINDS, WORKLOAD_KINDS, apiGroup } from './manifest/workloadKinds';
 export { MAX_DEPTH } from './manifest/yamlTree';

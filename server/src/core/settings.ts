@@ -6,6 +6,8 @@
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, SEVERITY_SETTINGS } from './diagnostics/catalog';
 import type { DiagnosticCode, SeveritySetting } from './diagnostics/catalog';
 import { record } from './json';
+import { NO_CONFIG, readResourceSetting } from './locationConfig';
+import type { LocationConfig } from './locationConfig';
 
 export interface Settings {
   readonly severity: Readonly<Record<DiagnosticCode, SeveritySetting>>;
@@ -15,6 +17,8 @@ export interface Settings {
   readonly maxFileSize: number;
   readonly registry: RegistrySettings;
   readonly pin: PinSettings;
+  /** Users' own resources (`imageAware.resources`), with what was wrong with the entries left out. */
+  readonly resources: LocationConfig;
 }
 
 export interface RegistrySettings {
@@ -41,7 +45,11 @@ export const DEFAULT_SETTINGS: Settings = {
   maxFileSize: DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024,
   registry: { online: true, insecureRegistries: [], caFiles: {} },
   pin: { keepTag: true, platform: null },
+  resources: NO_CONFIG,
 };
+
+/** The setting that holds users' own resources, as its problems name it. */
+export const RESOURCES_SETTING = 'imageAware.resources';
 
 /** `os/architecture[/variant]`, lowercase, as OCI platforms are written. */
 const PLATFORM = /^[a-z0-9_.-]+\/[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)?$/;
@@ -78,7 +86,8 @@ function parsePin(raw: unknown): PinSettings {
 /**
  * Reads the `imageAware` configuration object:
  * `{ diagnostics: { "<code>": "error" | … | "off" }, inlayHints: { pullPolicy: boolean }, limits: { maxFileSizeMB: number },
- *    registry: { online: boolean, insecureRegistries: string[], caFiles: { host: path } }, pin: { keepTag: boolean, platform: string } }`.
+ *    registry: { online: boolean, insecureRegistries: string[], caFiles: { host: path } }, pin: { keepTag: boolean, platform: string },
+ *    resources: [{ kind, group | apiVersion, podSpecs, containers, images, pullSecrets }] }` (locationConfig.ts).
  */
 export function parseSettings(raw: unknown): Settings {
   const root = record(raw);
@@ -97,5 +106,6 @@ export function parseSettings(raw: unknown): Settings {
     maxFileSize: typeof maxMb === 'number' && maxMb > 0 ? Math.floor(maxMb * 1024 * 1024) : DEFAULT_SETTINGS.maxFileSize,
     registry: parseRegistry(root.registry),
     pin: parsePin(root.pin),
+    resources: readResourceSetting(root.resources, RESOURCES_SETTING),
   };
 }

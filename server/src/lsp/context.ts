@@ -7,6 +7,7 @@ import type { CancellationToken, Connection, ResponseError, TextDocuments } from
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis, Settings } from '../core';
 import type { AnalysisCache } from './documents';
+import type { LocationConfigs } from './locations';
 import type { RegistryService } from './registryFacts';
 import type { RunSafe } from './runSafe';
 import type { SettingsStore } from './settings';
@@ -18,6 +19,7 @@ export interface ServerContext {
   readonly analyses: AnalysisCache;
   readonly settings: SettingsStore;
   readonly workspace: WorkspaceIndex;
+  readonly locations: LocationConfigs;
   readonly registry: RegistryService;
   readonly runSafe: RunSafe;
 }
@@ -38,7 +40,7 @@ export async function openAnalysis(context: ServerContext, uri: string): Promise
   const settings = await context.settings.forDocument(uri);
   const document = context.documents.get(uri);
   if (!document) return null;
-  return { document, settings, analysis: context.analyses.analysisOf(document, settings.maxFileSize) };
+  return { document, settings, analysis: context.analyses.analysisOf(document, settings.maxFileSize, context.locations.tableFor(uri, settings)) };
 }
 
 /**

@@ -7,12 +7,12 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../core';
-import type { Analysis } from '../core';
+import type { Analysis, LocationTable } from '../core';
 import { SIZE_LIMIT_SETTING } from './settings';
 
 interface Entry {
   readonly version: number;
-  /** The limit is part of the key: the same text gives a different Analysis under another limit. */
+  /** The limit and the location table are part of the key: the same text gives a different Analysis under others. */
   readonly maxFileSize: number;
   readonly analysis: Analysis;
 }
@@ -20,10 +20,16 @@ interface Entry {
 export class AnalysisCache {
   private readonly entries = new Map<string, Entry>();
 
-  analysisOf(document: TextDocument, maxFileSize: number): Analysis {
+  analysisOf(document: TextDocument, maxFileSize: number, locations: LocationTable): Analysis {
     const entry = this.entries.get(document.uri);
-    if (entry && entry.version === document.version && entry.maxFileSize === maxFileSize) return entry.analysis;
-    const analysis = analyze(document.getText(), { fileName: document.uri, maxFileSize, sizeLimitSetting: SIZE_LIMIT_SETTING, previous: entry?.analysis });
+    if (entry && entry.version === document.version && entry.maxFileSize === maxFileSize && entry.analysis.locations === locations) return entry.analysis;
+    const analysis = analyze(document.getText(), {
+      fileName: document.uri,
+      maxFileSize,
+      sizeLimitSetting: SIZE_LIMIT_SETTING,
+      previous: entry?.analysis,
+      locations,
+    });
     this.entries.set(document.uri, { version: document.version, maxFileSize, analysis });
     return analysis;
   }

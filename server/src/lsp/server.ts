@@ -1,6 +1,6 @@
 /**
  * Wires the language server: it offers what the client can use, builds the state the server owns
- * (AnalysisCache, SettingsStore, WorkspaceIndex, RegistryService with its RegistryClient) and
+ * (AnalysisCache, SettingsStore, WorkspaceIndex, LocationConfigs, RegistryService with its RegistryClient) and
  * registers one handler per LSP method. Diagnostics are pushed; everything else is answered on
  * request through runSafe.
  * The registry cache lives in `initializationOptions.storagePath` (the VS Code client sends its
@@ -30,6 +30,7 @@ import { registerInlayHints } from './handlers/inlayHints';
 import { registerSemanticTokens } from './handlers/semanticTokens';
 import { RegistryService } from './registryFacts';
 import type { RegistryClientFactory } from './registryFacts';
+import { LocationConfigs } from './locations';
 import { createRunSafe } from './runSafe';
 import { SETTINGS_SECTION, SettingsStore } from './settings';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -116,6 +117,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     analyses: new AnalysisCache(),
     settings: new SettingsStore(connection, client.configuration),
     workspace: new WorkspaceIndex((message) => connection.console.log(message)),
+    locations: new LocationConfigs((message) => connection.console.log(message)),
     registry: new RegistryService({
       createClient: options.createRegistryClient ?? createRegistryClient,
       cacheDir: cacheDirOf(params),
@@ -136,6 +138,11 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
   });
   context.workspace.onDidChangeSecrets(() => diagnostics.scheduleSecretDependents());
   context.workspace.onDidChangePatches(() => diagnostics.scheduleAll());
+  // Users' own resources changed: every document may have other image fields now.
+  context.locations.onDidChange(() => {
+    diagnostics.scheduleAll();
+    if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
+  });
 
   registerHover(context);
   registerCompletion(context);
@@ -146,12 +153,16 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
 
   connection.onDidChangeConfiguration(({ settings }) => {
     context.settings.changed(settings);
+    context.locations.settingsChanged();
     diagnostics.scheduleAll();
     if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
     // The size limit decides which files are analysed, and so which are coloured.
     if (client.semanticTokensRefresh) void connection.languages.semanticTokens.refresh();
   });
-  connection.onDidChangeWatchedFiles(({ changes }) => context.workspace.applyFileEvents(changes));
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    void context.locations.applyFileEvents(changes);
+    void context.workspace.applyFileEvents(changes);
+  });
 
   connection.onInitialized(() => {
     if (client.configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
@@ -161,15 +172,19 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     if (client.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
         context.workspace.removeFolders(removed.map((folder) => folder.uri));
+        context.locations.removeFolders(removed.map((folder) => folder.uri));
+        void context.locations.addFolders(added.map((folder) => folder.uri));
         void context.workspace.scan(added.map((folder) => folder.uri));
       });
     }
+    void context.locations.addFolders(folderUris(params));
     void context.workspace.scan(folderUris(params));
   });
 
   connection.onShutdown(() => {
     diagnostics.dispose();
     context.workspace.dispose();
+    context.locations.dispose();
     context.registry.dispose();
   });
 

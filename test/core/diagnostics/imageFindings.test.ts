@@ -32,8 +32,8 @@ const NOT_PINNED = (image: string, tag: string): string =>
   `"${image}" is not pinned to a digest: if tag "${tag}" is pushed again, new pods run different bytes.`;
 const LATEST = `":latest" moves with every push, so nodes can run different images; use a version tag or pin a digest.`;
 const DIGEST_WITH_LATEST = `The digest already pins this image, but ":latest" makes Kubernetes default imagePullPolicy to Always, so every pod start asks the registry. Drop ":latest".`;
-const MISSING = (label: string, kind = 'Pod'): string =>
-  `${label} has no image; the API server rejects a ${kind} whose container has none (fine only in a patch).`;
+const MISSING = (label: string, kind = 'Pod', holder = 'container'): string =>
+  `${label} has no image; the API server rejects a ${kind} whose ${holder} has none (fine only in a patch).`;
 const BAD_POLICY = (value: string, near?: string): string =>
   `imagePullPolicy "${value}" is not one of Always, IfNotPresent, Never; the API server rejects it.${near ? ` Did you mean "${near}"? The value is case-sensitive.` : ''}`;
 const REDUNDANT = (policy: string, image: string): string => `imagePullPolicy ${policy} is what Kubernetes defaults to for "${image}"; the line can go.`;
@@ -165,8 +165,8 @@ const cases: Record<string, [string, Expected]> = {
 
   // missing-image: anchored at the image key, or at the container's first key, or at `{`.
   'no image key': [pod('    - «name»: app\n      ports: []\n'), [['missing-image', MISSING('Container "app"')]]],
-  'no image key and no name': [pod('    - «imagePullPolicy»: Always\n'), [['missing-image', MISSING('containers[0]')]]],
-  'empty flow mapping': [pod('    - «{»}\n'), [['missing-image', MISSING('containers[0]')]]],
+  'no image key and no name': [pod('    - «imagePullPolicy»: Always\n'), [['missing-image', MISSING('Container spec.containers[0]')]]],
+  'empty flow mapping': [pod('    - «{»}\n'), [['missing-image', MISSING('Container spec.containers[0]')]]],
   'image: with nothing after it': [pod('    - name: app\n      «image»:\n'), [['missing-image', MISSING('Container "app"')]]],
   'image: ~': [pod('    - name: app\n      «image»: ~\n'), [['missing-image', MISSING('Container "app"')]]],
   'image: null': [pod('    - name: app\n      «image»: null\n'), [['missing-image', MISSING('Container "app"')]]],
@@ -185,7 +185,7 @@ const cases: Record<string, [string, Expected]> = {
         DIGEST +
         '\n      - «command»: [sh]\n',
     ),
-    [['missing-image', MISSING('initContainers[1]', 'Deployment')]],
+    [['missing-image', MISSING('Init container spec.template.spec.initContainers[1]', 'Deployment', 'init container')]],
   ],
   'missing image and an invalid policy': [
     pod('    - «name»: app\n      imagePullPolicy: «Alwys»\n'),

@@ -153,6 +153,11 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
     input: container(`nginx@${DIGEST}`, '«\t»name: x\n'),
     expected: [['yaml-syntax', 'information', SYNTAX('Tabs are not allowed as indentation')]],
   },
+  'invalid-config': {
+    input: 'resources:\n  - group: example.com\n    kind: Widget\n    «podSpec»: [spec.template.spec]\n',
+    expected: [['invalid-config', 'error', 'Unknown key "podSpec"; a resource has kind, group, apiVersion, podSpecs, containers, images, pullSecrets.']],
+    options: { fileName: '.image-aware.yaml' },
+  },
   'not-analysed': {
     // The whole file is skipped, so the span is its first line, whatever line the NUL is on.
     input: '«kind: Pod»\nspec:\n  containers: \0\n',

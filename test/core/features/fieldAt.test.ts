@@ -14,7 +14,7 @@ function check(input: string, expected: { field: readonly [string, string] | nul
   const hit = fieldAt(analysis, offset);
   assert.deepEqual(hit && [hit.kind, hit.field.key.value], expected.field === null ? null : [...expected.field], 'fieldAt');
   const container = containerAt(analysis, offset);
-  assert.equal(container && (container.name ?? `#${container.index}`), expected.container, 'containerAt');
+  assert.equal(container && (container.name ?? `#${container.path}`), expected.container, 'containerAt');
 }
 
 const two = (a: string, b: string): string => pod(`    - name: a\n${a}    - name: b\n${b}`);

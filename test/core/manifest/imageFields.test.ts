@@ -61,23 +61,23 @@ function podSpec(indent: number, tag: string): string {
   ].join('\n');
 }
 
-/** The summary lines podSpec() produces for a workload `who` (Kind/name). */
-function podSpecSummary(who: string, tag: string): string[] {
+/** The summary lines podSpec() produces for a workload `who` (Kind/name) whose pod spec is at `at`. */
+function podSpecSummary(who: string, tag: string, at = 'spec.template.spec'): string[] {
   return [
-    `${who} containers[0] name="app" image="registry.example.com/team/app:${tag}" src="\\"registry.example.com/team/app:${tag}\\"" pull="IfNotPresent"`,
-    `${who} containers[1] name="sidecar" image="envoyproxy/envoy:v1.30.1" src="'envoyproxy/envoy:v1.30.1'" pull="Always"`,
-    `${who} initContainers[0] name="init" image="busybox:1.36" pull=-`,
-    `${who} ephemeralContainers[0] name="debug" image="nicolaka/netshoot" pull=-`,
+    `${who} ${at}.containers[0] name="app" image="registry.example.com/team/app:${tag}" src="\\"registry.example.com/team/app:${tag}\\"" pull="IfNotPresent"`,
+    `${who} ${at}.containers[1] name="sidecar" image="envoyproxy/envoy:v1.30.1" src="'envoyproxy/envoy:v1.30.1'" pull="Always"`,
+    `${who} ${at}.initContainers[0] name="init" image="busybox:1.36" pull=-`,
+    `${who} ${at}.ephemeralContainers[0] name="debug" image="nicolaka/netshoot" pull=-`,
   ];
 }
 
 test('Pod: spec holds the pod spec', () => {
-  check(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n${podSpec(2, 'pod')}`, { containers: podSpecSummary('Pod/p', 'pod') });
+  check(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n${podSpec(2, 'pod')}`, { containers: podSpecSummary('Pod/p', 'pod', 'spec') });
 });
 
 test('PodTemplate: template.spec holds the pod spec', () => {
   check(`apiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: pt\ntemplate:\n  metadata:\n    labels: {app: x}\n  spec:\n${podSpec(4, 'pt')}`, {
-    containers: podSpecSummary('PodTemplate/pt', 'pt'),
+    containers: podSpecSummary('PodTemplate/pt', 'pt', 'template.spec'),
   });
 });
 
@@ -98,7 +98,7 @@ for (const [kind, apiVersion] of [
 
 test('CronJob: spec.jobTemplate.spec.template.spec holds the pod spec', () => {
   const yaml = `apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: "0 3 * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n${podSpec(10, 'cron')}`;
-  check(yaml, { containers: podSpecSummary('CronJob/nightly', 'cron') });
+  check(yaml, { containers: podSpecSummary('CronJob/nightly', 'cron', 'spec.jobTemplate.spec.template.spec') });
 });
 
 test('a CronJob whose template sits where a Job keeps it has no image fields', () => {
@@ -135,7 +135,10 @@ test('kind: List items are analysed by their own kind', () => {
     '',
   ].join('\n');
   check(yaml, {
-    containers: ['Deployment/d containers[0] name="a" image="nginx:1.25" src="\\"nginx:1.25\\"" pull=-', 'Pod/p containers[0] name="b" image="redis:7" pull=-'],
+    containers: [
+      'Deployment/d items[0].spec.template.spec.containers[0] name="a" image="nginx:1.25" src="\\"nginx:1.25\\"" pull=-',
+      'Pod/p items[1].spec.containers[0] name="b" image="redis:7" pull=-',
+    ],
     definedSecrets: ['regcred'],
   });
 });
@@ -165,8 +168,8 @@ test('a typed DeploymentList: items without a kind take it from the list', () =>
   ].join('\n');
   check(yaml, {
     containers: [
-      'Deployment/one containers[0] name="a" image="ghcr.io/acme/one:1.0.0" pull=-',
-      'Deployment/two initContainers[0] name="b" image="ghcr.io/acme/two@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" pull=-',
+      'Deployment/one items[0].spec.template.spec.containers[0] name="a" image="ghcr.io/acme/one:1.0.0" pull=-',
+      'Deployment/two items[1].spec.template.spec.initContainers[0] name="b" image="ghcr.io/acme/two@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" pull=-',
     ],
   });
 });
@@ -177,7 +180,7 @@ test('a typed list from another API group: its items are not workloads', () => {
   check(yaml, { findings: [] });
   // An item's own apiVersion still counts.
   check(yaml.replace('- metadata', '- apiVersion: apps/v1\n  metadata').replace('image: nginx', 'image: ⟦nginx⟧'), {
-    containers: ['Deployment/x containers[0] name="a" image="nginx" pull=-'],
+    containers: ['Deployment/x items[0].spec.template.spec.containers[0] name="a" image="nginx" pull=-'],
   });
 });
 
@@ -185,7 +188,7 @@ test('a List inside a List is followed one level, no deeper', () => {
   const inner = (name: string, indent: string) =>
     `${indent}- kind: Pod\n${indent}  apiVersion: v1\n${indent}  metadata: {name: ${name}}\n${indent}  spec:\n${indent}    containers:\n${indent}    - name: c\n${indent}      image: IMG\n`;
   const yaml = `kind: List\nitems:\n- kind: List\n  items:\n${inner('nested', '  ').replace('IMG', '⟦nginx:1⟧')}  - kind: List\n    items:\n${inner('deeper', '    ')}`;
-  check(yaml, { containers: ['Pod/nested containers[0] name="c" image="nginx:1" pull=-'] });
+  check(yaml, { containers: ['Pod/nested items[0].items[0].spec.containers[0] name="c" image="nginx:1" pull=-'] });
 });
 
 const KUSTOMIZATION_BODY = [
@@ -257,7 +260,7 @@ test('a CRD named Deployment in another API group has no image fields', () => {
   check(yaml.replace('example.com/v1', 'apps.example.com/v1'), { findings: [] });
   // Without an apiVersion the kind is taken at its word.
   check(yaml.replace('apiVersion: example.com/v1\n', '').replace('image: nginx', 'image: ⟦nginx⟧'), {
-    containers: ['Deployment/not-apps containers[0] name="a" image="nginx" pull=-'],
+    containers: ['Deployment/not-apps spec.template.spec.containers[0] name="a" image="nginx" pull=-'],
     findings: ['implicit-latest "nginx"'],
   });
 });
@@ -344,8 +347,8 @@ test('Secret documents and secretGenerator entries define secrets; imagePullSecr
   ].join('\n');
   check(yaml, {
     containers: [
-      'Deployment/d containers[0] name="a" image="private.example.com/a:1" pull=-',
-      'Deployment/d initContainers[0] name="b" image="private.example.com/b:1" pull=-',
+      'Deployment/d spec.template.spec.containers[0] name="a" image="private.example.com/a:1" pull=-',
+      'Deployment/d spec.template.spec.initContainers[0] name="b" image="private.example.com/b:1" pull=-',
     ],
     definedSecrets: ['regcred', 'quoted-secret'],
     pullSecrets: ['a → regcred,other', 'b → regcred,other'],
@@ -375,12 +378,12 @@ test('containers without an image, with an empty image, or with a non-scalar ima
   ].join('\n');
   check(yaml, {
     containers: [
-      'Pod containers[0] name="none" image=- pull=-',
-      'Pod containers[1] name="empty" image=- pull=-',
-      'Pod containers[2] name="tilde" image=- pull=-',
-      'Pod containers[3] name="map" image=mapping:"{repo: nginx}" pull=-',
-      'Pod containers[4] name=- image="" src="\\"\\"" pull=-',
-      'Pod containers[7] name="last" image="nginx:1.25" pull=empty',
+      'Pod spec.containers[0] name="none" image=- pull=-',
+      'Pod spec.containers[1] name="empty" image=- pull=-',
+      'Pod spec.containers[2] name="tilde" image=- pull=-',
+      'Pod spec.containers[3] name="map" image=mapping:"{repo: nginx}" pull=-',
+      'Pod spec.containers[4] name=- image="" src="\\"\\"" pull=-',
+      'Pod spec.containers[7] name="last" image="nginx:1.25" pull=empty',
     ],
     findings: [
       'missing-image "name"',
@@ -396,7 +399,7 @@ test('containers without an image, with an empty image, or with a non-scalar ima
 
 test('the last of duplicate keys wins, like kubectl reading it as JSON', () => {
   check('kind: Pod\napiVersion: v1\nspec:\n  containers:\n  - name: a\n    image: nginx:1\n    image: ⟦nginx:2⟧\n', {
-    containers: ['Pod containers[0] name="a" image="nginx:2" pull=-'],
+    containers: ['Pod spec.containers[0] name="a" image="nginx:2" pull=-'],
   });
 });
 
@@ -428,12 +431,12 @@ test('findings of a workload: tags, digests, pull policies, templates', () => {
   ].join('\n');
   check(yaml, {
     containers: [
-      'DaemonSet/ds containers[0] name="a" image="nginx:latest" pull=-',
-      `DaemonSet/ds containers[1] name="b" image="nginx@${digest}" pull="ifnotpresent"`,
-      `DaemonSet/ds containers[2] name="c" image="nginx:latest@${digest}" src="\\"nginx:latest@${digest}\\"" pull=-`,
-      'DaemonSet/ds containers[3] name="d" image="${REGISTRY}/app:${TAG}" pull=-',
-      'DaemonSet/ds containers[4] name="e" image="nginx:1.25" pull="IfNotPresent"',
-      'DaemonSet/ds containers[5] name="f" image="Nginx:1" pull=-',
+      'DaemonSet/ds spec.template.spec.containers[0] name="a" image="nginx:latest" pull=-',
+      `DaemonSet/ds spec.template.spec.containers[1] name="b" image="nginx@${digest}" pull="ifnotpresent"`,
+      `DaemonSet/ds spec.template.spec.containers[2] name="c" image="nginx:latest@${digest}" src="\\"nginx:latest@${digest}\\"" pull=-`,
+      'DaemonSet/ds spec.template.spec.containers[3] name="d" image="${REGISTRY}/app:${TAG}" pull=-',
+      'DaemonSet/ds spec.template.spec.containers[4] name="e" image="nginx:1.25" pull="IfNotPresent"',
+      'DaemonSet/ds spec.template.spec.containers[5] name="f" image="Nginx:1" pull=-',
     ],
     findings: [
       'latest-tag "latest"',
@@ -459,7 +462,10 @@ test('a workload with a syntax error reports yaml-syntax once, and what it could
   const yaml = 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: ⟦nginx:1⟧\n  - name: b\n    image: [broken\n';
   const { text } = unmark(yaml);
   const summary = summarize(analyze(text, { maxFileSize: LIMIT }));
-  assert.deepEqual(summary.containers, ['Pod containers[0] name="a" image="nginx:1" pull=-', 'Pod containers[1] name="b" image=sequence:"[broken\\n" pull=-']);
+  assert.deepEqual(summary.containers, [
+    'Pod spec.containers[0] name="a" image="nginx:1" pull=-',
+    'Pod spec.containers[1] name="b" image=sequence:"[broken\\n" pull=-',
+  ]);
   assert.equal(summary.findings.filter((f) => f.startsWith('yaml-syntax')).length, 1);
   // What YAML made of the broken value is a sequence; the finding marks its text, not the line break.
   assert.deepEqual(

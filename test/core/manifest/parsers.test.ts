@@ -21,9 +21,7 @@ import type { YamlNode } from '../../../server/src/core/manifest/yamlTree';
 const FIXTURES = resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'manifests');
 
 function fixtureNames(): string[] {
-  const names = readdirSync(FIXTURES)
-    .filter((n) => /\.ya?ml$/.test(n))
-    .sort();
+  const names = [...readdirSync(FIXTURES), ...readdirSync(join(FIXTURES, 'crds')).map((n) => `crds/${n}`)].filter((n) => /\.ya?ml$/.test(n)).sort();
   assert.ok(names.length >= 15, `expected the manifest fixtures in ${FIXTURES}`);
   return names;
 }
@@ -89,6 +87,22 @@ const EXPECTED_PATHS: Record<string, string> = {
   'syntax-errors.yaml': 'fsssf',
   'unicode.yaml': 'f',
   'workloads-all.yaml': 'ffffffff',
+  'crds/argo-rollouts.yaml': 'fffff',
+  'crds/argo-workflows.yaml': 'ffff',
+  'crds/batch-schedulers.yaml': 'fff',
+  'crds/crossplane.yaml': 'fff',
+  'crds/keda.yaml': 'f',
+  'crds/knative.yaml': 'ffff',
+  'crds/kubeflow.yaml': 'ffff',
+  'crds/kuberay.yaml': 'ff',
+  'crds/kubernetes-image-volumes.yaml': 'ff',
+  'crds/kubevirt.yaml': 'ffff',
+  'crds/numaflow.yaml': 'ff',
+  'crds/openkruise.yaml': 'fffffffff',
+  'crds/openshift.yaml': 'ff',
+  'crds/prometheus-operator.yaml': 'fff',
+  'crds/spark.yaml': 'f',
+  'crds/tekton.yaml': 'ffffff',
 };
 
 test('every fixture document: the fast tree, when there is one, equals the slow tree', async (t) => {
@@ -186,6 +200,8 @@ const SNIPPETS: ReadonlyArray<readonly [string, 'fast' | 'slow']> = [
   ['a: |\n      \n  x\n', 'slow'], // a leading blank line deeper than the content
   ['a: |2\n   x\n', 'slow'], // explicit indentation indicator
   ['image: |\n  nginx\n', 'slow'], // a value the analysis reads
+  ['volumes:\n- image:\n    reference: >-\n      nginx\n', 'slow'], // an image volume's reference, from the location table
+  ['spec:\n  package: |\n    xpkg.example.com/p:v1\n', 'slow'], // a Crossplane package
   // Document markers, directives, tabs, line breaks.
   ['--- # c\na: 1\n...\n# after\n', 'fast'],
   ['a: 1\n...\nb: 2\n', 'slow'],

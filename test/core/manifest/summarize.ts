@@ -72,7 +72,7 @@ export function summarize(analysis: Analysis): Summary {
     for (const c of fields.containers) {
       const pull = c.pullPolicy?.value ? show(c.pullPolicy.value.value) : c.pullPolicy ? 'empty' : '-';
       const who = c.workloadName === null ? c.workloadKind : `${c.workloadKind}/${c.workloadName}`;
-      summary.containers.push(`${who} ${c.list}[${c.index}] name=${show(c.name)} image=${image(c.image)} pull=${pull}`);
+      summary.containers.push(`${who} ${c.path} name=${show(c.name)} image=${image(c.image)} pull=${pull}`);
       if (c.pullSecrets.length > 0) summary.pullSecrets.push(`${c.name ?? '?'} → ${c.pullSecrets.map((s) => s.value).join(',')}`);
     }
     for (const k of fields.kustomizeImages) {

@@ -56,9 +56,9 @@ test('multi-document stream: comments on markers, `...`, a %YAML directive, empt
   ].join('\n');
   check(yaml, {
     containers: [
-      'Pod/one containers[0] name="a" image="nginx:1.25" pull=-',
-      'Pod/two containers[0] name="b" image="redis:7" src="\\"redis:7\\"" pull=-',
-      'Pod/three containers[0] name="c" image="alpine:3.19" pull=-',
+      'Pod/one spec.containers[0] name="a" image="nginx:1.25" pull=-',
+      'Pod/two spec.containers[0] name="b" image="redis:7" src="\\"redis:7\\"" pull=-',
+      'Pod/three spec.containers[0] name="c" image="alpine:3.19" pull=-',
     ],
     documents: 6,
   });
@@ -67,24 +67,24 @@ test('multi-document stream: comments on markers, `...`, a %YAML directive, empt
 test('`---` and `...` inside a block scalar at column 0 are markers, not content', () => {
   // YAML forbids document markers at column 0 inside a scalar, so the ConfigMap ends at `---`.
   const yaml = `kind: ConfigMap\ndata:\n  a: |\n    x\n---\n${pod('  - image: ⟦busybox⟧')}\n`;
-  check(yaml, { containers: ['Pod/p containers[0] name=- image="busybox" pull=-'], documents: 2 });
+  check(yaml, { containers: ['Pod/p spec.containers[0] name=- image="busybox" pull=-'], documents: 2 });
 });
 
 test('flow-style containers on one line and across lines', () => {
   check(pod('  - {name: a, image: ⟦"x:1"⟧}\n  - {name: b, image: ⟦y:2⟧, imagePullPolicy: Never}'), {
-    containers: ['Pod/p containers[0] name="a" image="x:1" src="\\"x:1\\"" pull=-', 'Pod/p containers[1] name="b" image="y:2" pull="Never"'],
+    containers: ['Pod/p spec.containers[0] name="a" image="x:1" src="\\"x:1\\"" pull=-', 'Pod/p spec.containers[1] name="b" image="y:2" pull="Never"'],
   });
   check('kind: Pod\napiVersion: v1\nspec:\n  containers: [{name: a, image: ⟦"x:1"⟧}, {name: b, image: ⟦\'y:2\'⟧}]\n', {
-    containers: ['Pod containers[0] name="a" image="x:1" src="\\"x:1\\"" pull=-', 'Pod containers[1] name="b" image="y:2" src="\'y:2\'" pull=-'],
+    containers: ['Pod spec.containers[0] name="a" image="x:1" src="\\"x:1\\"" pull=-', 'Pod spec.containers[1] name="b" image="y:2" src="\'y:2\'" pull=-'],
   });
   check(
     'kind: Pod\napiVersion: v1\nspec:\n  containers: [\n    {name: a,  # first\n     image: ⟦nginx:1⟧},\n    {\n      "name": "b",\n      "image": ⟦"redis:7"⟧\n    }\n  ]\n',
     {
-      containers: ['Pod containers[0] name="a" image="nginx:1" pull=-', 'Pod containers[1] name="b" image="redis:7" src="\\"redis:7\\"" pull=-'],
+      containers: ['Pod spec.containers[0] name="a" image="nginx:1" pull=-', 'Pod spec.containers[1] name="b" image="redis:7" src="\\"redis:7\\"" pull=-'],
     },
   );
   check('{"kind": "Pod", "apiVersion": "v1", "spec": {"containers": [{"name": "json", "image": ⟦"nginx:1.25"⟧}]}}\n', {
-    containers: ['Pod containers[0] name="json" image="nginx:1.25" src="\\"nginx:1.25\\"" pull=-'],
+    containers: ['Pod spec.containers[0] name="json" image="nginx:1.25" src="\\"nginx:1.25\\"" pull=-'],
   });
 });
 
@@ -102,12 +102,12 @@ test('quoted scalars: the span includes the quotes; escapes and doubled quotes a
     ),
     {
       containers: [
-        `Pod/p containers[0] name=- image="nginx:1" src="'nginx:1'" pull=-`,
-        'Pod/p containers[1] name=- image="nginx:2" src="\\"nginx:2\\"" pull=-',
-        `Pod/p containers[2] name=- image="it's:3" src="'it''s:3'" pull=-`,
-        'Pod/p containers[3] name=- image="nginx:4" src="\\"nginx\\\\u003a4\\"" pull=-',
-        'Pod/p containers[4] name=- image="nginx:5" src="\\"nginx:5\\"" pull=-',
-        `Pod/p containers[5] name=- image="nginx:6" src="'nginx:6'" pull=-`,
+        `Pod/p spec.containers[0] name=- image="nginx:1" src="'nginx:1'" pull=-`,
+        'Pod/p spec.containers[1] name=- image="nginx:2" src="\\"nginx:2\\"" pull=-',
+        `Pod/p spec.containers[2] name=- image="it's:3" src="'it''s:3'" pull=-`,
+        'Pod/p spec.containers[3] name=- image="nginx:4" src="\\"nginx\\\\u003a4\\"" pull=-',
+        'Pod/p spec.containers[4] name=- image="nginx:5" src="\\"nginx:5\\"" pull=-',
+        `Pod/p spec.containers[5] name=- image="nginx:6" src="'nginx:6'" pull=-`,
       ],
     },
   );
@@ -115,7 +115,7 @@ test('quoted scalars: the span includes the quotes; escapes and doubled quotes a
 
 test('a quoted scalar spanning lines is folded', () => {
   check(pod('  - name: a\n    image: ⟦"registry.example.com/\n      team/app:1"⟧\n'), {
-    containers: ['Pod/p containers[0] name="a" image="registry.example.com/ team/app:1" src="\\"registry.example.com/\\n      team/app:1\\"" pull=-'],
+    containers: ['Pod/p spec.containers[0] name="a" image="registry.example.com/ team/app:1" src="\\"registry.example.com/\\n      team/app:1\\"" pull=-'],
   });
 });
 
@@ -140,17 +140,17 @@ test('comments everywhere', () => {
     '# tail',
   ].join('\n');
   check(yaml, {
-    containers: ['Pod containers[0] name="a" image="nginx:1#no-comment" pull=-', 'Pod containers[1] name="b" image="redis:7" pull=-'],
+    containers: ['Pod spec.containers[0] name="a" image="nginx:1#no-comment" pull=-', 'Pod spec.containers[1] name="b" image="redis:7" pull=-'],
   });
 });
 
 test('anchors and aliases: the span is the anchored text, and an aliased container is reported once', () => {
   check(pod('  - name: a\n    image: &img ⟦nginx:1.25⟧\n  - name: b\n    image: *img\n'), {
-    containers: ['Pod/p containers[0] name="a" image="nginx:1.25" pull=-', 'Pod/p containers[1] name="b" image="nginx:1.25" pull=-'],
+    containers: ['Pod/p spec.containers[0] name="a" image="nginx:1.25" pull=-', 'Pod/p spec.containers[1] name="b" image="nginx:1.25" pull=-'],
     findings: ['not-pinned "nginx:1.25"', 'not-pinned "nginx:1.25"'],
   });
   check(pod('  - &c\n    name: a\n    image: ⟦redis:7⟧\n  - *c\n'), {
-    containers: ['Pod/p containers[0] name="a" image="redis:7" pull=-'],
+    containers: ['Pod/p spec.containers[0] name="a" image="redis:7" pull=-'],
   });
   const merge = [
     'base: &base',
@@ -171,9 +171,9 @@ test('anchors and aliases: the span is the anchored text, and an aliased contain
   ].join('\n');
   check(merge, {
     containers: [
-      'Pod containers[0] name="merged" image="nginx:1.25" pull="Always"',
-      'Pod containers[1] name="overridden" image="nginx:1.26" pull="Always"',
-      'Pod containers[2] name="list" image="first:1" pull=-',
+      'Pod spec.containers[0] name="merged" image="nginx:1.25" pull="Always"',
+      'Pod spec.containers[1] name="overridden" image="nginx:1.26" pull="Always"',
+      'Pod spec.containers[2] name="list" image="first:1" pull=-',
     ],
   });
 });
@@ -205,7 +205,7 @@ test('an anchor on a whole pod spec shared by two workloads reports each contain
     '  spec: *spec',
     '',
   ].join('\n');
-  check(yaml, { containers: ['Pod/a containers[0] name=- image="nginx:1" pull=-'] });
+  check(yaml, { containers: ['Pod/a items[0].spec.containers[0] name=- image="nginx:1" pull=-'] });
 });
 
 test('CRLF line endings: spans are exact and exclude the CR', () => {
@@ -224,10 +224,10 @@ test('CRLF line endings: spans are exact and exclude the CR', () => {
   const crlf = lf.replace(/\n/g, '\r\n');
   check(crlf, {
     containers: [
-      'Pod/p containers[0] name="a" image="nginx:1.25" pull="Always"',
-      'Pod/p containers[1] name="b" image="redis:7" src="\\"redis:7\\"" pull=-',
-      'Pod/p containers[2] name="c" image="busybox" pull=-',
-      `Pod/second containers[0] name="d" image="alpine:3" src="'alpine:3'" pull=-`,
+      'Pod/p spec.containers[0] name="a" image="nginx:1.25" pull="Always"',
+      'Pod/p spec.containers[1] name="b" image="redis:7" src="\\"redis:7\\"" pull=-',
+      'Pod/p spec.containers[2] name="c" image="busybox" pull=-',
+      `Pod/second spec.containers[0] name="d" image="alpine:3" src="'alpine:3'" pull=-`,
     ],
     documents: 2,
   });
@@ -243,25 +243,25 @@ test('CRLF with a lone CR and a final line without a break', () => {
       .replace(/\n(?!\r)/g, '\r\n')
       .replace(/\r\r/g, '\r'),
     {
-      containers: ['Pod/p containers[0] name="a" image="nginx:1" pull=-', 'Pod/p containers[1] name="b" image="redis:7" pull=-'],
+      containers: ['Pod/p spec.containers[0] name="a" image="nginx:1" pull=-', 'Pod/p spec.containers[1] name="b" image="redis:7" pull=-'],
     },
   );
 });
 
 test('tabs: allowed as separators, never as indentation (no crash; yaml-syntax or nothing)', () => {
   // A tab after the colon and before a comment is fine.
-  check(pod('  - name:\ta\n    image:\t⟦nginx:1⟧\t# tab\n'), { containers: ['Pod/p containers[0] name="a" image="nginx:1" pull=-'] });
+  check(pod('  - name:\ta\n    image:\t⟦nginx:1⟧\t# tab\n'), { containers: ['Pod/p spec.containers[0] name="a" image="nginx:1" pull=-'] });
   // A tab used as indentation is a syntax error in YAML: the slow path reports it where it is,
   // and keeps what it could read.
   // The image is on the broken line, so the container is not said to have none.
   check(pod('  - name: a\n\timage: nginx:1\n'), {
-    containers: ['Pod/p containers[0] name="a" image=- pull=-'],
+    containers: ['Pod/p spec.containers[0] name="a" image=- pull=-'],
     findings: ['yaml-syntax "\\t"'],
   });
   check(pod('\t- name: a\n    image: nginx:1\n'), { containers: [], findings: ['yaml-syntax "\\t"'] });
   check('apiVersion: v1\nkind: Pod\nspec:\n\tcontainers:\n\t- image: nginx\n', { containers: [], findings: ['yaml-syntax "\\t"'] });
   check(pod('  - name: a\n    image: ⟦nginx:1⟧\n  \t- name: b\n'), {
-    containers: ['Pod/p containers[0] name="a" image="nginx:1" pull=-', 'Pod/p containers[1] name="b" image=- pull=-'],
+    containers: ['Pod/p spec.containers[0] name="a" image="nginx:1" pull=-', 'Pod/p spec.containers[1] name="b" image=- pull=-'],
     findings: ['not-pinned "nginx:1"', 'yaml-syntax "\\t"'],
   });
   for (const text of [pod('  - name: a\n\timage: nginx:1\n'), pod('\t- name: a\n')]) {
@@ -302,9 +302,9 @@ test('block scalars before and after image fields, and at the end of a container
   );
   check(yaml, {
     containers: [
-      'Pod/p containers[0] name="a" image="nginx:1" pull=-',
-      'Pod/p containers[1] name="b" image="redis:7" pull=-',
-      'Pod/p containers[2] name="c" image="busybox:1" pull=-',
+      'Pod/p spec.containers[0] name="a" image="nginx:1" pull=-',
+      'Pod/p spec.containers[1] name="b" image="redis:7" pull=-',
+      'Pod/p spec.containers[2] name="c" image="busybox:1" pull=-',
     ],
   });
 });
@@ -312,9 +312,9 @@ test('block scalars before and after image fields, and at the end of a container
 test('`image: |` block scalars: the value is decoded, the span is the whole scalar', () => {
   check(pod('  - name: literal\n    image: ⟦|-\n      nginx:1.25⟧\n  - name: folded\n    image: ⟦>\n      redis:7⟧\n  - name: after\n    image: ⟦alpine⟧\n'), {
     containers: [
-      'Pod/p containers[0] name="literal" image="nginx:1.25" src="|-\\n      nginx:1.25" pull=-',
-      'Pod/p containers[1] name="folded" image="redis:7\\n" src=">\\n      redis:7" pull=-',
-      'Pod/p containers[2] name="after" image="alpine" pull=-',
+      'Pod/p spec.containers[0] name="literal" image="nginx:1.25" src="|-\\n      nginx:1.25" pull=-',
+      'Pod/p spec.containers[1] name="folded" image="redis:7\\n" src=">\\n      redis:7" pull=-',
+      'Pod/p spec.containers[2] name="after" image="alpine" pull=-',
     ],
     findings: ['not-pinned "|-\\n      nginx:1.25"', 'invalid-reference ">\\n      redis:7"', 'implicit-latest "alpine"'],
   });
@@ -323,15 +323,15 @@ test('`image: |` block scalars: the value is decoded, the span is the whole scal
 test('multi-line plain scalars are folded into one value', () => {
   check(pod('  - name: a\n    image: ⟦registry.example.com/team/app:1\n      more⟧\n  - name: b\n    image: ⟦nginx:1⟧\n'), {
     containers: [
-      'Pod/p containers[0] name="a" image="registry.example.com/team/app:1 more" src="registry.example.com/team/app:1\\n      more" pull=-',
-      'Pod/p containers[1] name="b" image="nginx:1" pull=-',
+      'Pod/p spec.containers[0] name="a" image="registry.example.com/team/app:1 more" src="registry.example.com/team/app:1\\n      more" pull=-',
+      'Pod/p spec.containers[1] name="b" image="nginx:1" pull=-',
     ],
   });
 });
 
 test('compact nesting: `- - `, a map after `- ` at odd columns, containers at the key column', () => {
   check('kind: Pod\napiVersion: v1\nspec:\n containers:\n -   name: a\n     image: ⟦nginx:1⟧\n -  image: ⟦redis:7⟧\n    name: b\n', {
-    containers: ['Pod containers[0] name="a" image="nginx:1" pull=-', 'Pod containers[1] name="b" image="redis:7" pull=-'],
+    containers: ['Pod spec.containers[0] name="a" image="nginx:1" pull=-', 'Pod spec.containers[1] name="b" image="redis:7" pull=-'],
   });
   // A sequence of sequences is not a container list: nothing to report, nothing thrown.
   check('kind: Pod\napiVersion: v1\nspec:\n  containers:\n  - - name: a\n      image: nginx:1\n  - - image: redis\n', { containers: [], findings: [] });
@@ -357,9 +357,9 @@ test('keys at odd indentation', () => {
   ].join('\n');
   check(yaml, {
     containers: [
-      'Deployment containers[0] name="a" image="nginx:1" pull=-',
-      'Deployment containers[1] name="b" image="redis:7" pull=-',
-      'Deployment initContainers[0] name="c" image="busybox" pull=-',
+      'Deployment spec.template.spec.containers[0] name="a" image="nginx:1" pull=-',
+      'Deployment spec.template.spec.containers[1] name="b" image="redis:7" pull=-',
+      'Deployment spec.template.spec.initContainers[0] name="c" image="busybox" pull=-',
     ],
   });
 });
@@ -385,36 +385,36 @@ test('unicode: BMP and astral characters before the image shift UTF-16 offsets',
   ].join('\n');
   check(yaml, {
     containers: [
-      'Pod/🐳 containers[0] name="😀😀" image="nginx:1" pull=-',
-      'Pod/🐳 containers[1] name="中文" image="ghcr.io/acme/app:v1" src="\\"ghcr.io/acme/app:v1\\"" pull=-',
-      `Pod/🐳 containers[2] name="quoted 🐙" image="redis:7" src="'redis:7'" pull=-`,
+      'Pod/🐳 spec.containers[0] name="😀😀" image="nginx:1" pull=-',
+      'Pod/🐳 spec.containers[1] name="中文" image="ghcr.io/acme/app:v1" src="\\"ghcr.io/acme/app:v1\\"" pull=-',
+      `Pod/🐳 spec.containers[2] name="quoted 🐙" image="redis:7" src="'redis:7'" pull=-`,
     ],
   });
   // Non-ASCII inside the image is an invalid reference, reported inside the value.
-  check(pod('  - image: ⟦nginx:1.2😀⟧\n'), { containers: ['Pod/p containers[0] name=- image="nginx:1.2😀" pull=-'] });
+  check(pod('  - image: ⟦nginx:1.2😀⟧\n'), { containers: ['Pod/p spec.containers[0] name=- image="nginx:1.2😀" pull=-'] });
 });
 
 test('a byte-order mark at the start of the file', () => {
-  check(`\uFEFF${pod('  - image: ⟦nginx:1⟧\n')}`, { containers: ['Pod/p containers[0] name=- image="nginx:1" pull=-'] });
+  check(`\uFEFF${pod('  - image: ⟦nginx:1⟧\n')}`, { containers: ['Pod/p spec.containers[0] name=- image="nginx:1" pull=-'] });
 });
 
 test('quoted keys: `"image": x` and `\'kind\': Pod`', () => {
   check(`"apiVersion": "v1"\n'kind': 'Pod'\n"spec":\n  "containers":\n  - "name": a\n    "image": ⟦nginx:1⟧\n  - 'image' : ⟦"redis:7"⟧\n`, {
-    containers: ['Pod containers[0] name="a" image="nginx:1" pull=-', 'Pod containers[1] name=- image="redis:7" src="\\"redis:7\\"" pull=-'],
+    containers: ['Pod spec.containers[0] name="a" image="nginx:1" pull=-', 'Pod spec.containers[1] name=- image="redis:7" src="\\"redis:7\\"" pull=-'],
   });
 });
 
 test('explicit tags on values and collections', () => {
-  check(pod('  - !!map\n    name: a\n    image: !!str ⟦nginx:1⟧\n'), { containers: ['Pod/p containers[0] name="a" image="nginx:1" pull=-'] });
+  check(pod('  - !!map\n    name: a\n    image: !!str ⟦nginx:1⟧\n'), { containers: ['Pod/p spec.containers[0] name="a" image="nginx:1" pull=-'] });
 });
 
 test('non-string scalars as images: numbers and booleans (as kubectl reads YAML) are no image string, quoted ones are', () => {
   check(pod('  - image: 123\n  - image: true\n  - image: 0x1F\n  - image: ⟦"123"⟧\n'), {
     containers: [
-      'Pod/p containers[0] name=- image=number:"123" pull=-',
-      'Pod/p containers[1] name=- image=boolean:"true" pull=-',
-      'Pod/p containers[2] name=- image=number:"0x1F" pull=-',
-      'Pod/p containers[3] name=- image="123" src="\\"123\\"" pull=-',
+      'Pod/p spec.containers[0] name=- image=number:"123" pull=-',
+      'Pod/p spec.containers[1] name=- image=boolean:"true" pull=-',
+      'Pod/p spec.containers[2] name=- image=number:"0x1F" pull=-',
+      'Pod/p spec.containers[3] name=- image="123" src="\\"123\\"" pull=-',
     ],
   });
 });

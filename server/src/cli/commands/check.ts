@@ -30,6 +30,8 @@ import { formatJson } from '../format/json';
 import { formatSarif } from '../format/sarif';
 import { formatSummary, formatText } from '../format/text';
 import { readInputs } from '../inputs';
+import { CONFIG_OPTION, CONFIG_USAGE, readLocations } from '../locations';
+import type { CliLocations } from '../locations';
 import { patchFiles } from '../kustomizePatches';
 import { openClient, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo, RegistrySetup } from '../registry';
@@ -53,6 +55,8 @@ Options:
                              ${FAIL_ON_LEVELS.join(', ')} (default warning).
   --severity CODE=LEVEL      Report CODE at LEVEL (${SEVERITY_SETTINGS.join(', ')}); repeatable.
 ${MAX_FILE_SIZE_USAGE}
+${CONFIG_USAGE}
+                             Its problems are reported as invalid-config findings in it.
   --online                   Also ask the registries: tag-not-found, digest-not-found, stale-pin,
                              pull-would-fail, registry-unreachable, unauthorized. Without it, check
                              makes no network request at all.
@@ -80,6 +84,7 @@ interface CheckOptions {
   readonly paths: readonly string[];
   /** Null when the registries are not to be asked. */
   readonly registry: RegistrySetup | null;
+  readonly locations: CliLocations;
 }
 
 function severityOverride(entry: string): [DiagnosticCode, SeveritySetting] {
@@ -98,6 +103,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
       'fail-on': { type: 'string', default: 'warning' },
       severity: { type: 'string', multiple: true, default: [] },
       ...MAX_FILE_SIZE_OPTION,
+      ...CONFIG_OPTION,
       online: { type: 'boolean', default: false },
       ...REGISTRY_FLAGS,
       help: { type: 'boolean', short: 'h' },
@@ -117,6 +123,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
     settings,
     paths: positionals,
     registry: values.online ? registrySetup(values, io.cwd, io) : null,
+    locations: readLocations(values.config, io.cwd),
   };
 }
 
@@ -187,10 +194,21 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
     io.stdout(CHECK_USAGE);
     return false;
   }
-  const { settings } = options;
+  const { settings, locations } = options;
   const inputs = await readInputs(options.paths, io.cwd, io.readStdin, io.stderr);
+  // The mapping file's own problems are reported with the files, whether or not a PATH names it.
+  const config = locations.file;
+  if (config && config.problems.length > 0 && !inputs.some((input) => input.absolutePath === config.absolutePath)) {
+    inputs.push({ path: config.path, absolutePath: config.absolutePath, text: config.text, bom: false, lossy: false });
+  }
   const analyses = inputs.map((input) =>
-    analyze(input.text, { fileName: input.path, maxFileSize: settings.maxFileSize, sizeLimitSetting: MAX_FILE_SIZE_FLAG }),
+    analyze(input.text, {
+      fileName: input.path,
+      maxFileSize: settings.maxFileSize,
+      sizeLimitSetting: MAX_FILE_SIZE_FLAG,
+      locations: locations.table,
+      mappingFile: input.absolutePath === config?.absolutePath ? true : undefined,
+    }),
   );
   const workspace = mergeFacts(analyses.map(fileFacts));
   const patches = patchFiles(inputs, options.paths, io.cwd, io.stderr);

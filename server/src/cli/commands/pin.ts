@@ -1,5 +1,5 @@
 /**
- * `image-aware pin PATH...`: rewrites every container image that has a tag but no digest as
+ * `image-aware pin PATH...`: rewrites every image (of every place docs/where-images-are-found.md lists) that has a tag but no digest as
  * `repo:tag@sha256:…`, in place, with the digest the registry gives for the tag now (the index's,
  * unless --platform picks one platform's image), and gives every kustomize `images:` entry with
  * `newTag` and no `digest` a `digest:` line. The engine asks the registry once per unique
@@ -13,12 +13,14 @@ import { pinEdits } from '../../engine';
 import { CliError, MAX_FILE_SIZE_USAGE, maxFileSize, parseCommandLine } from '../args';
 import { PIN_COMMAND_FLAGS, pinSettings, plural, readPinTargets, reportStoppedShort, reportUnpinnable, writePins } from '../pinFiles';
 import type { PinWriteIo } from '../pinFiles';
+import { CONFIG_USAGE, readLocations, requireValidLocations } from '../locations';
 import { openClient, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo } from '../registry';
 
 export const PIN_USAGE = `Usage: image-aware pin [options] PATH...
 
-Pins every container image with a tag and no digest to the digest its tag points at now, in place:
+Pins every image with a tag and no digest (containers, image volumes, the custom resources' image
+fields) to the digest its tag points at now, in place:
   image: ghcr.io/org/app:1.4   becomes   image: ghcr.io/org/app:1.4@sha256:…
 and adds "digest: sha256:…" after the newTag of every kustomize images: entry that has none.
 Each unique image is asked for once, however many files use it (one request each, also with
@@ -38,6 +40,7 @@ Options:
   --platform OS/ARCH[/VAR]   For a multi-platform image, pin that platform's image instead of the index
                              (the index works on every platform).
 ${MAX_FILE_SIZE_USAGE}
+${CONFIG_USAGE}
   -h, --help                 Show this help.
 
 ${REGISTRY_USAGE}
@@ -75,8 +78,9 @@ export async function pin(argv: string[], io: PinIo): Promise<boolean> {
   if (positionals.length === 0) throw new CliError('pin needs at least one PATH (a file or a folder).');
   const command: PinCommand = { dryRun: values['dry-run'], pin: style, paths: positionals, maxFileSize: maxFileSize(values['max-file-size-mb']) };
   const setup = registrySetup(values, io.cwd, io);
+  const locations = requireValidLocations(readLocations(values.config, io.cwd));
 
-  const targets = await readPinTargets('pin', command.paths, io.cwd, { maxFileSize: command.maxFileSize, notice: io.stderr });
+  const targets = await readPinTargets('pin', command.paths, io.cwd, { maxFileSize: command.maxFileSize, notice: io.stderr, locations });
 
   const client = openClient(setup, io);
   let report;

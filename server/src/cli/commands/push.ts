@@ -16,6 +16,7 @@ import { chooseBuildTool, TOOL_NAMES } from '../../tools';
 import { CliError, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
 import { PIN_COMMAND_FLAGS, pinSettings, plural, readPinTargets, reportStoppedShort, writePins } from '../pinFiles';
 import type { PinWriteIo } from '../pinFiles';
+import { CONFIG_USAGE, readLocations, requireValidLocations } from '../locations';
 import { openClient, referenceArgument, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo } from '../registry';
 
@@ -50,6 +51,7 @@ Options:
   --drop-tag                 Write repo@digest (kustomize: digest: replaces newTag).
   --platform OS/ARCH[/VAR]   When the pushed tag is a multi-platform index, pin that platform's image.
 ${MAX_FILE_SIZE_USAGE}
+${CONFIG_USAGE}
   -h, --help                 Show this help.
 
 ${REGISTRY_USAGE}
@@ -86,7 +88,8 @@ export async function push(argv: string[], io: PushIo): Promise<boolean> {
   if (ref.digest !== null) throw new CliError(`push takes an image by tag, not by digest (got "${image}").`);
   const setup = registrySetup(values, io.cwd, io);
   const limit = maxFileSize(values['max-file-size-mb']);
-  const targets = await readPinTargets('push', paths.length > 0 ? paths : ['.'], io.cwd, { maxFileSize: limit, notice: io.stderr });
+  const locations = requireValidLocations(readLocations(values.config, io.cwd));
+  const targets = await readPinTargets('push', paths.length > 0 ? paths : ['.'], io.cwd, { maxFileSize: limit, notice: io.stderr, locations });
 
   const choice = await chooseBuildTool(toolSetting, { env: io.env });
   if (!choice.ok) throw new CliError(choice.reason);

@@ -67,6 +67,10 @@ export const DIAGNOSTIC_RULES = {
     defaultSeverity: 'information',
     summary: 'A YAML syntax error in a manifest: image fields after it in that document may be missed.',
   },
+  'invalid-config': {
+    defaultSeverity: 'error',
+    summary: 'An entry of .image-aware.yaml (or of the imageAware.resources setting) cannot be read, so it is left out and its images are not found.',
+  },
   'not-analysed': {
     defaultSeverity: 'warning',
     summary:

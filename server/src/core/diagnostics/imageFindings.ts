@@ -4,7 +4,8 @@
  */
 import type { ContainerFields, Field, ImageFields, KustomizeImageFields, NonString, NonStringValue } from '../manifest/imageFields';
 import type { YamlScalar } from '../manifest/yamlTree';
-import { PULL_POLICIES, defaultPullPolicy } from '../policy/pullPolicy';
+import type { ImageLocation } from '../manifest/locations';
+import { defaultPullPolicy } from '../policy/pullPolicy';
 import { KO_WITHOUT_PATH, koImportPath } from '../reference/ko';
 import { quote } from '../reference/quote';
 import { isValidTag, parseDigest, parseReference } from '../reference/reference';
@@ -43,30 +44,32 @@ function referenceFindings(image: YamlScalar, what: string): { findings: Finding
   return { findings: [], ref: parsed.value };
 }
 
-function tagFindings(image: YamlScalar, ref: ImageReference): Finding[] {
+/** The key a message names for the pull policy of `location` (also where it has no field for one). */
+export function policyKeyOf(location: ImageLocation): string {
+  return location.policyKey ?? 'pull policy';
+}
+
+function tagFindings(image: YamlScalar, ref: ImageReference, location: ImageLocation): Finding[] {
   const tagSpan = ref.parts.tag ? valueSpanToSource(image, ref.parts.tag.start, ref.parts.tag.end) : image;
+  // Asked only where a message depends on it: it parses the image again.
+  const alwaysPulled = (): boolean => defaultPullPolicy(image.value, location.policy).policy === 'Always';
   if (ref.tag === null && ref.digest === null) {
-    return [
-      at(
-        image,
-        'implicit-latest',
-        `"${image.value}" has no tag, so it means "${ref.familiar}:latest": whatever was ` +
-          `pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`,
-      ),
-    ];
+    const pulled = alwaysPulled() ? `, pulled on every pod start (${policyKeyOf(location)} defaults to Always)` : '';
+    return [at(image, 'implicit-latest', `"${image.value}" has no tag, so it means "${ref.familiar}:latest": whatever was pushed last${pulled}.`)];
   }
   if (ref.tag === 'latest' && ref.digest === null) {
     return [
       { code: 'latest-tag', message: `":latest" moves with every push, so nodes can run different images; use a version tag or pin a digest.`, ...tagSpan },
     ];
   }
-  if (ref.tag === 'latest' && ref.digest !== null) {
+  // Only where ":latest" makes the default Always does it cost anything next to a digest.
+  if (ref.tag === 'latest' && ref.digest !== null && alwaysPulled()) {
     return [
       {
         code: 'digest-with-latest',
         message:
-          `The digest already pins this image, but ":latest" makes Kubernetes default ` +
-          `imagePullPolicy to Always, so every pod start asks the registry. Drop ":latest".`,
+          `The digest already pins this image, but ":latest" makes ${location.policy.owner} default ` +
+          `${policyKeyOf(location)} to Always, so every pod start asks the registry. Drop ":latest".`,
         ...tagSpan,
       },
     ];
@@ -79,24 +82,22 @@ function tagFindings(image: YamlScalar, ref: ImageReference): Finding[] {
 
 function pullPolicyFindings(container: ContainerFields, ref: ImageReference | null): Finding[] {
   const value = container.pullPolicy?.value;
-  // `imagePullPolicy: ""` is not an error: the API server defaults exactly when the field is the
+  const { location } = container;
+  const key = policyKeyOf(location);
+  const policies = location.policy.policies;
+  // An empty policy ("") is not an error: the API server defaults exactly when the field is the
   // empty string (see policy/pullPolicy.ts), so it counts as not written.
   if (!value || value.value === '') return [];
-  if (!(PULL_POLICIES as readonly string[]).includes(value.value)) {
-    const near = PULL_POLICIES.find((p) => p.toLowerCase() === value.value.toLowerCase());
+  if (!(policies as readonly string[]).includes(value.value)) {
+    const near = policies.find((p) => p.toLowerCase() === value.value.toLowerCase());
     const hint = near ? ` Did you mean "${near}"? The value is case-sensitive.` : '';
-    return [at(value, 'invalid-pull-policy', `imagePullPolicy "${value.value}" is not one of Always, IfNotPresent, Never; the API server rejects it.${hint}`)];
+    return [at(value, 'invalid-pull-policy', `${key} "${value.value}" is not one of ${policies.join(', ')}; the API server rejects it.${hint}`)];
   }
   if (ref && container.image?.value) {
-    const fallback = defaultPullPolicy(container.image.value.value);
+    const fallback = defaultPullPolicy(container.image.value.value, location.policy);
     if (fallback.policy === value.value) {
-      return [
-        at(
-          value,
-          'redundant-pull-policy',
-          `imagePullPolicy ${value.value} is what Kubernetes defaults to for "${container.image.value.value}"; the line can go.`,
-        ),
-      ];
+      const message = `${key} ${value.value} is what ${location.policy.owner} defaults to for "${container.image.value.value}"; the line can go.`;
+      return [at(value, 'redundant-pull-policy', message)];
     }
   }
   return [];
@@ -142,18 +143,20 @@ function nonStringFindings(source: string, nonString: NonStringValue): Finding[]
 function containerFindings(container: ContainerFields, source: string, mayBeBroken: boolean): Finding[] {
   const image = container.image;
   if (image?.nonString) return nonStringFindings(source, image.nonString).concat(pullPolicyFindings(container, null));
-  if (!image?.value && mayBeBroken) return pullPolicyFindings(container, null);
+  // Where the image may come from elsewhere, only a key written without a value is missing one.
+  if (!image?.value && (mayBeBroken || (!image && !container.location.imageRequired))) return pullPolicyFindings(container, null);
   if (!image?.value) {
     const anchor: YamlScalar | Field['key'] | undefined = image?.key ?? container.firstKey ?? undefined;
-    const label = container.name ? `Container "${container.name}"` : `${container.list}[${container.index}]`;
-    const message = `${label} has no image; the API server rejects a ${container.workloadKind} whose container has none (fine only in a patch).`;
+    const { label, imageKey } = container.location;
+    const which = `${label.charAt(0).toUpperCase()}${label.slice(1)} ${container.name ? `"${container.name}"` : container.path}`;
+    const message = `${which} has no ${imageKey}; the API server rejects a ${container.workloadKind} whose ${label} has none (fine only in a patch).`;
     const findings: Finding[] = [
       anchor ? at(anchor, 'missing-image', message) : { code: 'missing-image', message, start: container.start, end: container.start + 1 },
     ];
     return findings.concat(pullPolicyFindings(container, null));
   }
   const { findings, ref } = referenceFindings(image.value, 'Image');
-  if (ref) findings.push(...tagFindings(image.value, ref));
+  if (ref) findings.push(...tagFindings(image.value, ref, container.location));
   return findings.concat(pullPolicyFindings(container, ref));
 }
 

@@ -19,9 +19,10 @@ import { anonymousPullOf, pullAnswer, repositoryKey, tagAnswer, tagsOf, effectiv
 import type { ManifestAnswer, ManifestFound, RegistryFacts } from '../facts';
 import { imageSites } from '../imageSites';
 import type { ImageSite } from '../imageSites';
-import { effectivePullPolicy } from '../policy/pullPolicy';
+import { policyOf } from '../policy/pullPolicy';
 import type { PullPolicy } from '../policy/pullPolicy';
 import { orderTags } from '../tags';
+import { policyKeyOf } from './imageFindings';
 import type { Finding } from './finding';
 
 const STALE_NOTE = ' (a cached answer: the registry could not be reached just now)';
@@ -130,8 +131,9 @@ function pullFindings(site: ImageSite, facts: RegistryFacts): Finding[] {
   const container = site.container;
   const image = container?.image?.value?.value;
   if (!container || !image) return [];
-  const decision = effectivePullPolicy(image, container.pullPolicy?.value?.value ?? null);
+  const decision = policyOf(container);
   if (!decision) return [];
+  const key = policyKeyOf(container.location);
   const policy: PullPolicy = decision.policy;
   const answer = pullAnswer(facts, site.ref);
   const what = site.ref.digest !== null ? `manifest ${short(site.ref.digest)}` : `tag "${effectiveTag(site.ref)}"`;
@@ -139,20 +141,20 @@ function pullFindings(site: ImageSite, facts: RegistryFacts): Finding[] {
   if (answer?.status === 'not-found') {
     if (policy === 'Never') {
       const message =
-        `imagePullPolicy is Never, so the kubelet never pulls "${image}", and ${site.ref.domain} does not have it (no ${what}), so no node ` +
+        `${key} is Never, so the kubelet never pulls "${image}", and ${site.ref.domain} does not have it (no ${what}), so no node ` +
         `can have pulled it either: unless it is loaded onto the nodes another way (kind load, ctr import), the container ` +
         `fails with ErrImageNeverPull ("Container image \\"${image}\\" is not present with pull policy of Never").`;
       return [{ code: 'pull-would-fail', message, ...site.span }];
     }
     const message =
-      `${where} "${image}" (imagePullPolicy ${policy}) fails: ${site.ref.domain} has no ${what} in ${site.ref.path}. The pod ` +
+      `${where} "${image}" (${key} ${policy}) fails: ${site.ref.domain} has no ${what} in ${site.ref.path}. The pod ` +
       `goes from ErrImagePull to ImagePullBackOff and ${BACK_OFF}. ${describeEvents(image, `${site.ref.canonical}: not found`)}`;
     return [{ code: 'pull-would-fail', message, ...site.span }];
   }
   if (answer?.status === 'failed' && answer.problem === 'unauthorized' && policy !== 'Never' && container.pullSecrets.length === 0) {
     const reason = facts.problems.get(site.ref.domain)?.reason ?? `${site.ref.domain} refused anonymous access.`;
     const message =
-      `${where} "${image}" (imagePullPolicy ${policy}) fails unless the node itself has credentials for ${site.ref.domain}: the registry ` +
+      `${where} "${image}" (${key} ${policy}) fails unless the node itself has credentials for ${site.ref.domain}: the registry ` +
       `requires authentication (${reason.replace(/\.$/, '')}), and this pod spec has no imagePullSecrets. The pod ` +
       `goes from ErrImagePull to ImagePullBackOff and ${BACK_OFF}. ${describeEvents(image, '401 Unauthorized')}`;
     return [{ code: 'pull-would-fail', message, ...site.span }];
@@ -161,7 +163,7 @@ function pullFindings(site: ImageSite, facts: RegistryFacts): Finding[] {
   if (answer?.status === 'found' && anonymous?.allowed === false && policy !== 'Never' && container.pullSecrets.length === 0) {
     const domain = site.ref.domain;
     const message =
-      `${where} "${image}" (imagePullPolicy ${policy}) fails on a node without credentials ` +
+      `${where} "${image}" (${key} ${policy}) fails on a node without credentials ` +
       `for ${domain}: the registry refuses anonymous pulls of ${site.ref.path}, ` +
       `and this pod spec has no imagePullSecrets. The image was found here with your own credentials, but the kubelet does not have your docker config: ` +
       `it pulls anonymously, gets 401 Unauthorized, and the pod goes from ErrImagePull to ` +

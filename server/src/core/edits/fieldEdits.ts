@@ -2,7 +2,7 @@
  * Byte-minimal edits to image fields. Each one touches only the scalar it changes, or inserts or
  * removes one `key: value` entry, so comments, quoting and the rest of the file stay byte-identical.
  * Offsets are absolute: callers pass the document start that the field's relative spans add to.
- * The mappings edited are containers and kustomize `images:` entries (`MappingFields`).
+ * The mappings edited are the image records' (containers, image volumes, …) and kustomize `images:` entries (`MappingFields`).
  * Each edit is planned with what it means to do, and reaches a file only through checkEdits.ts,
  * which re-reads the edited document to confirm it.
  */
@@ -51,9 +51,10 @@ export function insertEntryAfter(text: string, docStart: number, mapping: Mappin
   return { edit: { start: at, end: at, newText: `${eolOf(text)}${' '.repeat(column)}${key}: ${value}` }, intent };
 }
 
-/** Inserts `imagePullPolicy: value` right after the image entry (see insertEntryAfter). */
+/** Inserts the location's pull policy key (`imagePullPolicy`, an image volume's `pullPolicy`) right after the image entry (see insertEntryAfter). */
 export function insertPullPolicy(text: string, docStart: number, container: ContainerFields, value: string): PlannedEdit | null {
-  return container.image ? insertEntryAfter(text, docStart, container, container.image, 'imagePullPolicy', value) : null;
+  const key = container.location.policyKey;
+  return container.image && key !== null ? insertEntryAfter(text, docStart, container, container.image, key, value) : null;
 }
 
 /**

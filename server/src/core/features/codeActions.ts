@@ -1,5 +1,6 @@
 /**
- * Quick fixes for the offline diagnostics and the "set imagePullPolicy" refactoring. Every action
+ * Quick fixes for the offline diagnostics and the "set the pull policy" refactoring (with each place's
+ * own key: `imagePullPolicy`, an image volume's `pullPolicy`, a Crossplane package's `packagePullPolicy`). Every action
  * is a set of byte-minimal edits from edits/fieldEdits.ts, offered only when edits/checkEdits.ts
  * confirms them on the re-read document (an image edit must read back as the intended reference).
  * Without RegistryFacts, tags and digests are only proposed when the workspace already uses them
@@ -20,7 +21,7 @@ import type { RegistryFacts } from '../facts';
 import { imageSites } from '../imageSites';
 import type { ImageSite } from '../imageSites';
 import type { ContainerFields, KustomizeImageFields } from '../manifest/imageFields';
-import { defaultPullPolicy, PULL_POLICIES } from '../policy/pullPolicy';
+import { defaultPullPolicy } from '../policy/pullPolicy';
 import { isOciDigest } from '../reference/digest';
 import { parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
@@ -149,7 +150,8 @@ class ActionBuilder extends Actions {
       const policy = this.container.pullPolicy;
       const removal = policy?.value?.value === 'Always' ? removeEntry(this.text, this.doc.start, this.container, policy) : null;
       if (removal) {
-        this.add('Remove ":latest" and "imagePullPolicy: Always": the digest pins the image', ['digest-with-latest'], [unTagged, removal], true);
+        const key = this.container.location.policyKey;
+        this.add(`Remove ":latest" and "${key}: Always": the digest pins the image`, ['digest-with-latest'], [unTagged, removal], true);
       } else {
         // Also when an explicit Always cannot be removed in place (it shares its line with `- `):
         // the tag can still go.
@@ -165,23 +167,26 @@ class ActionBuilder extends Actions {
   }
 
   pullPolicyFixes(codes: Set<string>): void {
+    const { location } = this.container;
+    const key = location.policyKey;
     const policy = this.container.pullPolicy;
     const value = policy?.value;
+    if (key === null) return;
     if (policy && value && codes.has('invalid-pull-policy')) {
-      for (const candidate of PULL_POLICIES) {
+      for (const candidate of location.policy.policies) {
         const preferred = candidate.toLowerCase() === value.value.toLowerCase();
-        this.add(`Change imagePullPolicy to ${candidate}`, ['invalid-pull-policy'], [replaceScalar(this.doc.start, value, candidate)], preferred);
+        this.add(`Change ${key} to ${candidate}`, ['invalid-pull-policy'], [replaceScalar(this.doc.start, value, candidate)], preferred);
       }
     }
     if (policy && codes.has('redundant-pull-policy')) {
-      this.add('Remove the redundant imagePullPolicy', ['redundant-pull-policy'], [removeEntry(this.text, this.doc.start, this.container, policy)], true);
+      this.add(`Remove the redundant ${key}`, ['redundant-pull-policy'], [removeEntry(this.text, this.doc.start, this.container, policy)], true);
     }
     const image = this.container.image?.value;
     if (!policy && image) {
-      const fallback = defaultPullPolicy(image.value).policy;
-      for (const candidate of PULL_POLICIES) {
+      const fallback = defaultPullPolicy(image.value, location.policy).policy;
+      for (const candidate of location.policy.policies) {
         const note = candidate === fallback ? ' (the current default)' : '';
-        this.add(`Set imagePullPolicy: ${candidate}${note}`, [], [insertPullPolicy(this.text, this.doc.start, this.container, candidate)]);
+        this.add(`Set ${key}: ${candidate}${note}`, [], [insertPullPolicy(this.text, this.doc.start, this.container, candidate)]);
       }
     }
   }
@@ -222,7 +227,7 @@ function pinAllAction(analysis: Analysis, facts: RegistryFacts, settings: Settin
 }
 
 /**
- * Code actions for the containers whose image or imagePullPolicy overlaps `[start, end]`.
+ * Code actions for the image records whose image or pull policy overlaps `[start, end]`.
  * With facts, the registry's pinning actions are added (and "Pin all images in file" once, when
  * the range touches an image).
  */

@@ -1,5 +1,7 @@
 /**
- * Completion of imagePullPolicy values and of image names already used in the workspace, and, with
+ * Completion of pull policy values and of image names already used in the workspace (after `image:`,
+ * `imagePullPolicy:`, and the keys of the image record at the cursor: an image volume's `reference:`
+ * and `pullPolicy:`, a Crossplane package's `package:`), and, with
  * RegistryFacts, of what the registry has: after the `:` of an image's tag its repository's tags
  * (tags.ts orders them), after its `@` the digest its tag points at now (the index first, then each
  * platform's), and the same in kustomize `images:` (`newTag:` takes the tags of `newName`, else
@@ -12,7 +14,7 @@
 import { lineStartOf } from '../lines';
 import { documentAt } from '../analysis';
 import type { Analysis } from '../analysis';
-import { defaultPullPolicy, PULL_POLICIES } from '../policy/pullPolicy';
+import { defaultPullPolicy, KUBERNETES_RULE } from '../policy/pullPolicy';
 import type { PullPolicy } from '../policy/pullPolicy';
 import { manifestAnswer, repositoryKey, tagKey, tagsOf } from '../facts';
 import type { ManifestQuery, RegistryFacts } from '../facts';
@@ -27,9 +29,15 @@ import type { CompletionItem, CompletionList } from './types';
 /**
  * `key:` (at the start of the line, after sequence dashes, or after `{`/`,`; optionally quoted),
  * then the value typed so far. A `-` counts only as a sequence indicator (followed by a space),
- * so `sidecar-image:` and `my-newName:` do not match.
+ * so `sidecar-image:` and `my-newName:` are keys of their own.
  */
-const FIELD_BEFORE_CURSOR = /(?:^\s*(?:-\s+)*|[{,]\s*)(["']?)(imagePullPolicy|image|newName|newTag|digest)\1\s*:[ \t]+(["']?)([^"'#\s,}]*)$/;
+const FIELD_BEFORE_CURSOR = /(?:^\s*(?:-\s+)*|[{,]\s*)(["']?)([A-Za-z_$][\w$-]*)\1\s*:[ \t]+(["']?)([^"'#\s,}]*)$/;
+
+/** What a field holds: an image, a pull policy, or a kustomize `images:` entry's part. */
+type FieldRole = 'image' | 'policy' | 'newName' | 'newTag' | 'digest';
+
+/** Keys with one meaning in every manifest; others count where the image record at the cursor names them. */
+const FIXED_ROLES: Readonly<Record<string, FieldRole>> = { image: 'image', imagePullPolicy: 'policy', newName: 'newName', newTag: 'newTag', digest: 'digest' };
 
 const POLICY_DOCS: Record<PullPolicy, string> = {
   Always: 'Ask the registry on every container start; pull when the digest changed.',
@@ -38,12 +46,14 @@ const POLICY_DOCS: Record<PullPolicy, string> = {
 };
 
 function policyItems(analysis: Analysis, offset: number): CompletionItem[] {
-  const image = containerAt(analysis, offset)?.image?.value?.value;
-  const fallback = image !== undefined ? defaultPullPolicy(image).policy : undefined;
-  return PULL_POLICIES.map((policy, i) => ({
+  const container = containerAt(analysis, offset);
+  const image = container?.image?.value?.value;
+  const rule = container?.location.policy ?? KUBERNETES_RULE;
+  const fallback = image !== undefined ? defaultPullPolicy(image, rule).policy : undefined;
+  return rule.policies.map((policy, i) => ({
     label: policy,
     kind: 'policy',
-    detail: policy === fallback ? `Kubernetes default for ${image}` : undefined,
+    detail: policy === fallback ? `${rule.owner} default for ${image}` : undefined,
     documentation: POLICY_DOCS[policy],
     sortText: String(i),
     preselect: policy === fallback,
@@ -65,9 +75,9 @@ function imageItems(analysis: Analysis, workspace: WorkspaceFacts | null, curren
     }));
 }
 
-/** The field being typed at the cursor: its key and the range of its whole value. */
+/** The field being typed at the cursor: what it holds and the range of its whole value. */
 interface CursorField {
-  readonly key: string;
+  readonly key: FieldRole;
   readonly start: number;
   readonly end: number;
 }
@@ -78,11 +88,18 @@ function cursorField(analysis: Analysis, offset: number): CursorField | null {
   const text = analysis.text;
   const lineStart = lineStartOf(text, offset);
   const match = FIELD_BEFORE_CURSOR.exec(text.slice(lineStart, offset));
-  if (!match) return null;
+  const key = match && fieldRole(analysis, offset, match[2]);
+  if (!match || !key) return null;
   const start = offset - match[4].length;
   let end = offset;
   while (end < text.length && !/["'#\s,}]/.test(text[end])) end++;
-  return { key: match[2], start, end };
+  return { key, start, end };
+}
+
+function fieldRole(analysis: Analysis, offset: number, key: string): FieldRole | null {
+  if (Object.hasOwn(FIXED_ROLES, key)) return FIXED_ROLES[key];
+  const location = containerAt(analysis, offset)?.location;
+  return location?.imageKey === key ? 'image' : location?.policyKey === key ? 'policy' : null;
 }
 
 /** Where a tag or a digest from the registry would go, and for which repository (and tag). */
@@ -191,6 +208,6 @@ export function computeCompletions(analysis: Analysis, offset: number, workspace
   if (field.key === 'newTag' || field.key === 'digest') return null;
   // The whole value under the cursor is excluded (not only the part before the cursor): it is
   // in this file's facts only because it is being typed.
-  const items = field.key === 'imagePullPolicy' ? policyItems(analysis, offset) : imageItems(analysis, workspace, analysis.text.slice(field.start, field.end));
+  const items = field.key === 'policy' ? policyItems(analysis, offset) : imageItems(analysis, workspace, analysis.text.slice(field.start, field.end));
   return { start: field.start, end: field.end, items };
 }

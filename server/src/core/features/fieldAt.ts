@@ -19,14 +19,15 @@ function onField(field: Field | null, offset: number): field is Field {
 }
 
 /**
- * The container whose mapping spans offset, if any. A block mapping counts to the end of its last
+ * The image record (container, image volume, …) whose mapping spans offset, if any. A block mapping counts to the end of its last
  * line: a mapping whose last key has no value yet ends at that key, and the cursor of someone
  * typing the value (`imagePullPolicy: |`) is past it, yet completion needs the container (and with
  * it the default to preselect).
  */
 export function containerAt(analysis: Analysis, offset: number): ContainerFields | null {
-  // Containers nest only through aliases, so the last one that spans offset is the innermost.
-  return spanning(analysis, offset, (doc) => doc.analysis.fields.containers).pop() ?? null;
+  // Records nest (a Prometheus spec holds its containers): the innermost starts last.
+  const found = spanning(analysis, offset, (doc) => doc.analysis.fields.containers);
+  return found.reduce<ContainerFields | null>((inner, c) => (inner === null || c.start >= inner.start ? c : inner), null);
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
- * Hover on `image:` shows the parsed reference, its canonical name, whether it is pinned, and the
- * pull policy Kubernetes will apply with the rule behind it. Hover on `imagePullPolicy:` explains
- * the value in force. Hover on kustomize `images:` fields shows the image the entry produces.
+ * Hover on an image (`image:`, an image volume's `reference:`, …) shows the parsed reference, its
+ * canonical name, whether it is pinned, and the pull policy that will apply with the rule behind it,
+ * plus what differs about the place it is in (an ephemeral container, an image volume, a Knative
+ * Service). Hover on the pull policy explains the value in force. Hover on kustomize `images:` fields shows the image the entry produces.
  * With RegistryFacts, image hovers add what the registry says (registryHover.ts).
  */
 import type { Analysis, AnalyzedDocument } from '../analysis';
-import { nonStringImage, nonStringReason } from '../diagnostics/imageFindings';
+import { nonStringImage, nonStringReason, policyKeyOf } from '../diagnostics/imageFindings';
 import type { ContainerFields, KustomizeImageFields, NonStringValue } from '../manifest/imageFields';
-import { effectivePullPolicy } from '../policy/pullPolicy';
+import { policyOf } from '../policy/pullPolicy';
 import type { PullPolicy } from '../policy/pullPolicy';
 import { KO_WITHOUT_PATH, koImportPath } from '../reference/ko';
 import { parseReference } from '../reference/reference';
@@ -42,15 +43,22 @@ function pinningLine(ref: ImageReference): string {
   return 'Not pinned: the tag can be pushed again, and new pods then run different bytes.';
 }
 
-function policyLines(image: string, written: string | null): string[] {
-  const decision = effectivePullPolicy(image, written);
-  if (!decision) return [`**imagePullPolicy ${code(written ?? '')} is invalid**: the API server accepts only Always, IfNotPresent or Never.`];
+function policyLines(container: ContainerFields): string[] {
+  const decision = policyOf(container);
+  const key = policyKeyOf(container.location);
+  if (!decision) {
+    const accepted = container.location.policy.policies;
+    const written = container.pullPolicy?.value?.value ?? '';
+    return [`**${key} ${code(written)} is invalid**: the API server accepts only ${accepted.slice(0, -1).join(', ')} or ${accepted[accepted.length - 1]}.`];
+  }
   const origin = decision.source === 'explicit' ? 'set in the manifest' : 'default';
-  return [
-    `**Effective imagePullPolicy: ${decision.policy}** (${origin}). ${decision.reason}`,
-    '',
-    `With ${decision.policy}, ${POLICY_MEANING[decision.policy]}`,
-  ];
+  return [`**Effective ${key}: ${decision.policy}** (${origin}). ${decision.reason}`, '', `With ${decision.policy}, ${POLICY_MEANING[decision.policy]}`];
+}
+
+/** What differs about this place from a Deployment's container, when something does. */
+function locationLines(container: ContainerFields): string[] {
+  const { label, note } = container.location;
+  return note === null ? [] : ['', `*${label.charAt(0).toUpperCase()}${label.slice(1)}* ${code(container.path)}: ${note}`];
 }
 
 const TEMPLATED = 'Contains a template placeholder; it is checked once rendered.';
@@ -78,13 +86,14 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
   const written = container.pullPolicy?.value?.value ?? null;
   const nonString = container.image?.nonString;
   if (nonString) return nonStringHover(text, doc, nonString);
-  if (!image) return [`**No image**: the container needs one.`, '', ...policyLines('', written)];
+  const { imageKey, label } = container.location;
+  if (!image) return [`**No ${imageKey}**: the ${label} needs one.`, '', ...policyLines(container), ...locationLines(container)];
   const lines = [`**Image** ${code(image.value)}`, ''];
   if (isTemplated(image.value)) return [...lines, TEMPLATED];
   const importPath = koImportPath(image.value);
   if (importPath !== null) {
     // Only a written policy is known: the default depends on the reference ko puts in.
-    return [...lines, ...koHover(importPath), ...(written === null ? [] : ['', ...policyLines(image.value, written)])];
+    return [...lines, ...koHover(importPath), ...(written === null ? [] : ['', ...policyLines(container)])];
   }
   const parsed = parseReference(image.value);
   if (!parsed.ok)
@@ -92,7 +101,8 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
       ...lines,
       `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`,
       '',
-      ...policyLines(image.value, written),
+      ...policyLines(container),
+      ...locationLines(container),
     ];
   const ref = parsed.value;
   // The pull policy comes before the parts table: it is what people most often get wrong, and a
@@ -102,7 +112,8 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
     ...lines,
     `Canonical: ${code(ref.canonical)}`,
     '',
-    ...policyLines(image.value, written),
+    ...policyLines(container),
+    ...locationLines(container),
     '',
     pinningLine(ref),
     '',
@@ -112,8 +123,7 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
 }
 
 function pullPolicyHover(container: ContainerFields): string[] {
-  const image = container.image?.value?.value ?? '';
-  return policyLines(image, container.pullPolicy?.value?.value ?? null);
+  return [...policyLines(container), ...locationLines(container)];
 }
 
 /** The image reference a kustomize images entry produces for resources whose image matches `name`. */

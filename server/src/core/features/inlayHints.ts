@@ -1,8 +1,10 @@
 /**
- * Where a container sets no imagePullPolicy, an inlay hint after the image shows the policy
- * Kubernetes will fill in, with the rule as tooltip: the value people most often get wrong.
+ * Where an image field's mapping sets no pull policy, an inlay hint after the image shows the policy
+ * that will be filled in, with the rule as tooltip: the value people most often get wrong. It is
+ * written as the field would be (`imagePullPolicy: Always`, an image volume's `pullPolicy: Always`).
  */
 import type { Analysis } from '../analysis';
+import { policyKeyOf } from '../diagnostics/imageFindings';
 import { defaultPullPolicy } from '../policy/pullPolicy';
 import { isTemplated } from '../diagnostics/templates';
 import type { Settings } from '../settings';
@@ -15,13 +17,14 @@ export function computeInlayHints(analysis: Analysis, start: number, end: number
     if (doc.end < start || doc.start > end) continue;
     for (const container of doc.analysis.fields.containers) {
       const image = container.image?.value;
-      // An empty imagePullPolicy ("") is defaulted like an absent one, so it gets the hint too.
+      // An empty policy ("") is defaulted like an absent one, so it gets the hint too.
       const written = container.pullPolicy?.value?.value;
       if (!image || (written !== undefined && written !== '') || isTemplated(image.value)) continue;
       const offset = doc.start + image.end;
       if (offset < start || offset > end) continue;
-      const decision = defaultPullPolicy(image.value);
-      hints.push({ offset, label: `imagePullPolicy: ${decision.policy}`, tooltip: decision.reason });
+      const key = policyKeyOf(container.location);
+      const decision = defaultPullPolicy(image.value, container.location.policy, key);
+      hints.push({ offset, label: `${key}: ${decision.policy}`, tooltip: decision.reason });
     }
   }
   return hints;

@@ -9,15 +9,13 @@
  * never analysed wrongly.
  *
  * Block scalars (`|`, `>`) are skipped, not decoded: their value is left empty unless the key is
- * one whose value the analysis reads, in which case the scanner declines.
+ * one whose value the analysis reads (`decodedKeys`), in which case the scanner declines.
  */
+import { BUILT_IN_LOCATIONS } from './builtInLocations';
 import { CR, DASH, decline, DECLINE, DQUOTE, HASH, COLON, isBlank, isBreak, LF, SPACE, SQUOTE, TAB } from './fastScan';
 import { FlowScanner } from './fastFlow';
 import { MAX_DEPTH } from './yamlTree';
 import type { YamlDocument, YamlNode, YamlPair, YamlScalar } from './yamlTree';
-
-/** Keys whose block-scalar values the analysis would need to decode. */
-const DECODED_KEYS = new Set(['kind', 'apiVersion', 'image', 'imagePullPolicy', 'name', 'newName', 'newTag', 'digest']);
 
 interface MapFrame {
   readonly kind: 'map';
@@ -31,9 +29,13 @@ interface SeqFrame {
 }
 type Frame = MapFrame | SeqFrame;
 
-export function fastParse(text: string, start: number, end: number): YamlDocument | null {
+/**
+ * `decodedKeys` are the keys whose values the caller reads (by default the built-in location table's):
+ * the scanner declines where one holds a block scalar.
+ */
+export function fastParse(text: string, start: number, end: number, decodedKeys: ReadonlySet<string> = BUILT_IN_LOCATIONS.decodedKeys): YamlDocument | null {
   try {
-    return new Scanner(text, start, end).run();
+    return new Scanner(text, start, end, decodedKeys).run();
   } catch (e) {
     if (e === DECLINE) return null;
     throw e;
@@ -62,6 +64,7 @@ class Scanner {
     private readonly text: string,
     private readonly start: number,
     private readonly end: number,
+    private readonly decodedKeys: ReadonlySet<string>,
   ) {
     this.pos = start;
   }
@@ -394,7 +397,7 @@ class Scanner {
       return node;
     }
     if (c === 124 /* | */ || c === 62 /* > */) {
-      if (DECODED_KEYS.has(key)) decline();
+      if (this.decodedKeys.has(key)) decline();
       let q = p + 1;
       // An explicit indentation indicator (`|2`) sets the content column relative to the
       // parent node, which this scanner does not track: decline it. A chomping indicator is fine.

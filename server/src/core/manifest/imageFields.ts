@@ -1,15 +1,19 @@
 /**
  * Finds every image field of one YAML document and keeps it as small plain records, so the tree
  * can be dropped once a document is analysed (see analysis.ts for why that matters for memory).
- * Covers the workload kinds in workloadKinds.ts with their three container lists, `*List` items,
- * kustomization `images:`, and the pull secrets that pod specs reference and documents define.
+ * Covers the kinds of a location table (locations.ts: Kubernetes' workloads, the custom resources of
+ * builtInLocations.ts, users' own), `*List` items and embedded objects, kustomization `images:`, and
+ * the pull secrets that objects reference and documents define.
  */
 import { detach, detachScalar } from './detach';
 import { plainScalarType } from './plainScalarType';
+import { nameOf, WalkBudget, walkPath, whereText } from './locationPaths';
+import type { Path, Reached, Trail } from './locationPaths';
+import { CONTAINER, INIT_CONTAINER, rulesFor } from './locations';
+import type { FieldRule, ImageLocation, LocationTable, Scope } from './locations';
 import { findPair, getMap, getScalar, getSeq, isNullScalar } from './yamlTree';
 import type { YamlMap, YamlNode, YamlPair, YamlScalar } from './yamlTree';
-import { apiGroup, CONTAINER_LISTS, KUSTOMIZE_KINDS, WORKLOAD_KINDS } from './workloadKinds';
-import type { ContainerList } from './workloadKinds';
+import { apiGroup, KUSTOMIZE_KINDS, WORKLOAD_KINDS } from './workloadKinds';
 
 /** A key and its value as found; `value` is null when the key is present without one. */
 export interface Field {
@@ -36,21 +40,35 @@ export interface ImageField extends Field {
   readonly nonString: NonStringValue | null;
 }
 
+/**
+ * One mapping that holds an image: a container, an image volume's `image`, a Tekton step, a
+ * KubeVirt containerDisk, a Crossplane package's spec. `location` says what it is and how its fields
+ * are named, defaulted and explained (shared by every record of its place in the table).
+ */
 export interface ContainerFields {
   readonly workloadKind: string;
   readonly workloadName: string | null;
-  readonly list: ContainerList;
-  readonly index: number;
+  readonly location: ImageLocation;
+  /** Where it is, for people: `spec.template.spec.containers[0]`, `spec.volumes[1].image`. */
+  readonly path: string;
+  /** Its own `name`, else that of the nearest named item it is in (an image volume's volume, an Argo template). */
   readonly name: string | null;
-  /** Span of the container mapping; `flow` when it is written `{...}`. */
+  /** Span of the mapping; `flow` when it is written `{...}`. */
   readonly start: number;
   readonly end: number;
   readonly flow: boolean;
+  /** The field `location.imageKey`. */
   readonly image: ImageField | null;
+  /** The field `location.policyKey`. */
   readonly pullPolicy: Field | null;
-  /** The container's first key: where a container-wide finding (no image) points. */
+  /** The mapping's first key: where a finding about the whole mapping (no image) points. */
   readonly firstKey: YamlScalar | null;
   readonly pullSecrets: readonly YamlScalar[];
+}
+
+/** Whether `kubectl set image` can change the container: in a pod spec's containers or initContainers of a Kubernetes workload kind. */
+export function isSettableContainer(container: ContainerFields): boolean {
+  return (container.location === CONTAINER || container.location === INIT_CONTAINER) && Object.hasOwn(WORKLOAD_KINDS, container.workloadKind);
 }
 
 export interface KustomizeImageFields {
@@ -79,9 +97,16 @@ export interface ImageFields {
 export interface LocateOptions {
   /** The file is named kustomization.yaml (or .yml, or Kustomization), so kustomize reads it without a kind. */
   readonly kustomizationFile: boolean;
-  /** Containers visited per document before giving up; aliases can multiply a small text. */
+  /** Image mappings visited per document before giving up; aliases can multiply a small text. */
   readonly maxContainers: number;
+  readonly locations: LocationTable;
 }
+
+/** Nodes the paths of one document may visit, per image mapping allowed: far more than any object needs. */
+const WALK_STEPS_PER_CONTAINER = 50;
+
+/** How deep objects are followed into objects (List items, an OpenShift Template's objects): a List in a List, no deeper. */
+const MAX_OBJECT_DEPTH = 2;
 
 function field(map: YamlMap, key: string): Field | null {
   const pair: YamlPair | undefined = findPair(map, key);
@@ -97,8 +122,8 @@ function nonString(node: YamlNode | null): NonStringValue | null {
   return type === 'string' ? null : { reads: type, start: node.start, end: node.end };
 }
 
-function imageField(map: YamlMap): ImageField | null {
-  const pair = findPair(map, 'image');
+function imageField(map: YamlMap, key: string): ImageField | null {
+  const pair = findPair(map, key);
   if (!pair) return null;
   const other = nonString(pair.value);
   const value = other === null && pair.value?.type === 'scalar' && !isNullScalar(pair.value) ? detachScalar(pair.value) : null;
@@ -110,9 +135,10 @@ function text(map: YamlMap, key: string): string | null {
   return scalar && !isNullScalar(scalar) ? detach(scalar.value) : null;
 }
 
-function mapAt(map: YamlMap | undefined, path: readonly string[]): YamlMap | undefined {
-  for (const key of path) map = map && getMap(map, key);
-  return map;
+/** A Secret's name as written where a plain name is expected; block scalars are not read (the fast parser skips them). */
+function secretName(node: YamlNode | null): YamlScalar | null {
+  if (node?.type === 'map') node = getScalar(node, 'name') ?? null;
+  return node?.type === 'scalar' && node.style !== 'block' && !isNullScalar(node) ? detachScalar(node) : null;
 }
 
 class Locator {
@@ -122,12 +148,16 @@ class Locator {
   isManifest = false;
   truncated = false;
   private visited = 0;
-  /** An alias can make one container appear many times; report each source position once. */
+  /** An alias can make one mapping appear many times; report each source position once. */
   private readonly seen = new Set<number>();
+  private readonly budget: WalkBudget;
 
-  constructor(private readonly options: LocateOptions) {}
+  constructor(private readonly options: LocateOptions) {
+    this.budget = new WalkBudget(options.maxContainers * WALK_STEPS_PER_CONTAINER);
+  }
 
-  object(root: YamlMap, kindFallback: string | null, depth: number, apiVersionFallback: string | null = null): void {
+  /** `trail` is the way to the object in the document, for embedded objects. */
+  object(root: YamlMap, kindFallback: string | null, depth: number, apiVersionFallback: string | null = null, trail: Trail | null = null): void {
     const kind = text(root, 'kind') ?? kindFallback;
     const apiVersion = text(root, 'apiVersion') ?? apiVersionFallback;
     if (kind === null) {
@@ -135,8 +165,8 @@ class Locator {
       return;
     }
     if (kind === 'Secret') {
-      const name = mapAt(root, ['metadata']);
-      const secretName = name && text(name, 'name');
+      const metadata = getMap(root, 'metadata');
+      const secretName = metadata && text(metadata, 'name');
       if (secretName) this.definedSecrets.push(secretName);
       return;
     }
@@ -144,58 +174,89 @@ class Locator {
       this.kustomization(root);
       return;
     }
-    if (kind.endsWith('List') && depth < 2) {
+    if (kind.endsWith('List') && depth < MAX_OBJECT_DEPTH) {
       const items = getSeq(root, 'items');
       // Items of a typed list (`DeploymentList`) take the list's apiVersion along with its kind,
       // so a CRD's `example.com/v1` DeploymentList is not read as apps Deployments. A plain `List`
       // (v1) holds any kind, so its items keep their own apiVersion or none.
       const itemKind = kind.slice(0, -4) || null;
-      for (const item of items?.items ?? []) if (item?.type === 'map') this.object(item, itemKind, depth + 1, itemKind === null ? null : apiVersion);
+      items?.items.forEach((item, i) => {
+        if (item?.type === 'map') this.object(item, itemKind, depth + 1, itemKind === null ? null : apiVersion, { up: { up: trail, step: 'items' }, step: i });
+      });
       return;
     }
-    const workload = WORKLOAD_KINDS[kind];
-    if (!workload || (apiVersion !== null && !workload.groups.includes(apiGroup(apiVersion)))) return;
+    const rules = rulesFor(this.options.locations, kind, apiVersion);
+    if (rules.length === 0) return;
     this.isManifest = true;
-    const podSpec = mapAt(root, workload.podSpecPath);
-    if (!podSpec) return;
     const metadata = getMap(root, 'metadata');
-    const workloadName = metadata ? text(metadata, 'name') : null;
-    const pullSecrets = this.pullSecrets(podSpec);
-    for (const list of CONTAINER_LISTS) {
-      const seq = getSeq(podSpec, list);
-      seq?.items.forEach((item, index) => {
-        if (item?.type !== 'map' || this.truncated) return;
-        if (++this.visited > this.options.maxContainers) {
-          this.truncated = true;
-          return;
-        }
-        if (this.seen.has(item.start)) return;
-        this.seen.add(item.start);
-        this.containers.push({
-          workloadKind: kind,
-          workloadName,
-          list,
-          index,
-          name: text(item, 'name'),
-          start: item.start,
-          end: item.end,
-          flow: item.flow,
-          image: imageField(item),
-          pullPolicy: field(item, 'imagePullPolicy'),
-          firstKey: item.pairs[0] ? detachScalar(item.pairs[0].key) : null,
-          pullSecrets,
+    const owner: Owner = { kind, name: metadata ? text(metadata, 'name') : null };
+    for (const rule of rules) {
+      const self: Reached = { node: root, trail, item: null };
+      this.scope(rule.scope, self, NONE, owner);
+      if (depth >= MAX_OBJECT_DEPTH) continue;
+      for (const objects of rule.objects) {
+        walkPath(self, objects, this.budget, (reached) => {
+          if (reached.node.type === 'map') this.object(reached.node, null, depth + 1, null, reached.trail);
         });
-      });
+      }
     }
+    if (this.budget.exhausted) this.truncated = true;
   }
 
-  private pullSecrets(podSpec: YamlMap): readonly YamlScalar[] {
-    const names: YamlScalar[] = [];
-    for (const entry of getSeq(podSpec, 'imagePullSecrets')?.items ?? []) {
-      const name = entry?.type === 'map' ? getScalar(entry, 'name') : undefined;
-      if (name && !isNullScalar(name)) names.push(detachScalar(name));
+  private scope(scope: Scope, from: Reached, inherited: readonly YamlScalar[], owner: Owner): void {
+    walkPath(from, scope.path, this.budget, (reached) => {
+      if (reached.node.type !== 'map') return;
+      const secrets = this.pullSecrets(reached.node, scope.pullSecrets, inherited);
+      for (const field of scope.fields) {
+        walkPath(reached, field.path, this.budget, (at) => this.record(at, field, secrets, owner));
+      }
+      for (const inner of scope.scopes) this.scope(inner, reached, secrets, owner);
+    });
+  }
+
+  private record(at: Reached, rule: FieldRule, secrets: readonly YamlScalar[], owner: Owner): void {
+    const map = at.node;
+    if (map.type !== 'map' || this.truncated) return;
+    const location: ImageLocation = rule.location;
+    const image = imageField(map, location.imageKey);
+    const pullPolicy = location.policyKey === null ? null : field(map, location.policyKey);
+    // Where the image may come from elsewhere, a mapping without either field says nothing about images.
+    if (!location.imageRequired && !image && !pullPolicy) return;
+    if (++this.visited > this.options.maxContainers) {
+      this.truncated = true;
+      return;
     }
-    return names.length > 0 ? names : NONE;
+    if (this.seen.has(map.start)) return;
+    this.seen.add(map.start);
+    const own = rule.pullSecretKey === null ? null : secretName(findPair(map, rule.pullSecretKey)?.value ?? null);
+    this.containers.push({
+      workloadKind: owner.kind,
+      workloadName: owner.name,
+      location,
+      path: whereText(at.trail),
+      name: nameOf(map) ?? (at.item === null || at.item === map ? null : nameOf(at.item)),
+      start: map.start,
+      end: map.end,
+      flow: map.flow,
+      image,
+      pullPolicy,
+      firstKey: map.pairs[0] ? detachScalar(map.pairs[0].key) : null,
+      pullSecrets: own === null ? secrets : [...secrets, own],
+    });
+  }
+
+  /** `inherited` and the Secret names the sequences at `paths` (from `node`) hold. */
+  private pullSecrets(node: YamlMap, paths: readonly Path[], inherited: readonly YamlScalar[]): readonly YamlScalar[] {
+    let names: YamlScalar[] | null = null;
+    for (const path of paths) {
+      walkPath({ node, trail: null, item: null }, path, this.budget, ({ node: found }) => {
+        for (const entry of found.type === 'seq' ? found.items : [found]) {
+          const name = secretName(entry);
+          if (name) (names ??= [...inherited]).push(name);
+        }
+      });
+    }
+    return names ?? inherited;
   }
 
   private kustomization(root: YamlMap): void {
@@ -218,6 +279,12 @@ class Locator {
       if (name) this.definedSecrets.push(name);
     }
   }
+}
+
+/** The object a record belongs to. */
+interface Owner {
+  readonly kind: string;
+  readonly name: string | null;
 }
 
 /**

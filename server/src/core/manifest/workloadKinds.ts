@@ -1,7 +1,7 @@
 /**
- * Where each Kubernetes kind keeps its pod spec, and which API groups own that kind.
- * A document whose kind is not here (or whose apiVersion names another group, as CRDs that reuse
- * a name like `Deployment` do) has no container image fields for us.
+ * Where each of Kubernetes' own workload kinds keeps its pod spec, and which API groups own that kind
+ * (as of Kubernetes 1.35). The location table (builtInLocations.ts) makes a rule of each; `kubectl set
+ * image` (engine/cluster/setImage.ts) works on these kinds only.
  */
 export interface WorkloadKind {
   /** Keys from the document root to the PodSpec mapping. */
@@ -24,9 +24,6 @@ export const WORKLOAD_KINDS: Readonly<Record<string, WorkloadKind>> = {
   Job: { podSpecPath: TEMPLATE, groups: ['batch'] },
   CronJob: { podSpecPath: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], groups: ['batch'] },
 };
-
-export const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
-export type ContainerList = (typeof CONTAINER_LISTS)[number];
 
 /** Kustomize's own kinds, whose `images:` list rewrites images in the resources it builds. */
 export const KUSTOMIZE_KINDS = new Set(['Kustomization', 'Component']);

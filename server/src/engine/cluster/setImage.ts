@@ -6,7 +6,7 @@
  * listing the names in order, so the server keeps the list as it is.
  */
 import type { Analysis, TextEdit } from '../../core';
-import { checkEdit, replaceScalar, WORKLOAD_KINDS } from '../../core';
+import { checkEdit, isSettableContainer, replaceScalar, WORKLOAD_KINDS } from '../../core';
 import type { Cluster, KubeObject, ObjectRef, PatchOptions } from '../../cluster';
 import { record } from '../../core/json';
 import { displayName } from './objects';
@@ -70,7 +70,7 @@ export async function setImage(ref: ObjectRef, container: string, image: string,
  */
 export function setImageFileEdit(analysis: Analysis, objectIndex: number, container: string, image: string): TextEdit | null {
   const document = analysis.documents[objectIndex];
-  const fields = document?.analysis.fields.containers.find((c) => c.name === container && c.list !== 'ephemeralContainers' && c.image?.value);
+  const fields = document?.analysis.fields.containers.find((c) => c.name === container && isSettableContainer(c) && c.image?.value);
   const value = fields?.image?.value;
   const checked = document && value ? checkEdit(analysis.text, document, replaceScalar(document.start, value, image)) : null;
   return checked?.ok ? checked.edits[0] : null;

@@ -81,7 +81,11 @@ async function pinWorkspace(context: ServerContext, options: CommandOptions, tok
   const sources = await workspaceSources(context);
   const targets = sources.map((source) => ({
     id: source,
-    analysis: analyze(source.document.getText(), { fileName: source.uri, maxFileSize: settings.maxFileSize }),
+    analysis: analyze(source.document.getText(), {
+      fileName: source.uri,
+      maxFileSize: settings.maxFileSize,
+      locations: context.locations.tableFor(source.uri, settings),
+    }),
   }));
   const report = await pinEdits(targets, client, { pin: settings.pin, signal: signalOf(token) });
   const skipped = report.skipped.map((s) => ({ uri: s.id.uri, image: s.image, reason: s.reason }));
