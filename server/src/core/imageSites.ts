@@ -9,6 +9,7 @@ import { valueSpanToSource } from './diagnostics/imageFindings';
 import { isTemplated } from './diagnostics/templates';
 import { anonymousPullQuery, referenceQueries, referenceOf } from './facts';
 import type { AnonymousPullQuery, ManifestQuery } from './facts';
+import type { ValuesImage } from './helm/types';
 import type { ContainerFields, KustomizeImageFields } from './manifest/imageFields';
 import type { YamlScalar } from './manifest/yamlTree';
 import { policyOf } from './policy/pullPolicy';
@@ -28,6 +29,8 @@ export interface ImageSite {
   readonly digestSpan: Span | null;
   readonly container: ContainerFields | null;
   readonly entry: KustomizeImageFields | null;
+  /** A Helm values image: `ref` is what the chart renders, `span` its repository's value (helm/). */
+  readonly values: ValuesImage | null;
 }
 
 function absolute(doc: AnalyzedDocument, span: Span): Span {
@@ -39,7 +42,7 @@ function containerSite(doc: AnalyzedDocument, container: ContainerFields): Image
   const ref = referenceOf(scalar?.value);
   if (!scalar || !ref) return null;
   const part = (span: Span | null): Span | null => (span ? absolute(doc, valueSpanToSource(scalar, span.start, span.end)) : null);
-  return { doc, ref, span: absolute(doc, scalar), tagSpan: part(ref.parts.tag), digestSpan: part(ref.parts.digest), container, entry: null };
+  return { doc, ref, span: absolute(doc, scalar), tagSpan: part(ref.parts.tag), digestSpan: part(ref.parts.digest), container, entry: null, values: null };
 }
 
 function plain(scalar: YamlScalar | null | undefined): string | null {
@@ -63,7 +66,21 @@ function kustomizeSite(doc: AnalyzedDocument, entry: KustomizeImageFields): Imag
     digestSpan: digest === null ? null : absolute(doc, entry.digest!.value!),
     container: null,
     entry,
+    values: null,
   };
+}
+
+/** Where the chart's rendered part `role` is written (absolute); null when it comes from elsewhere. */
+function writtenPart(doc: AnalyzedDocument, image: ValuesImage, role: 'repository' | 'tag' | 'digest'): Span | null {
+  const scalar = image.rendered.parts.find((part) => part.role === role)?.scalar;
+  return scalar ? absolute(doc, scalar) : null;
+}
+
+function valuesSite(doc: AnalyzedDocument, image: ValuesImage): ImageSite | null {
+  const ref = image.rendered.ref;
+  const span = writtenPart(doc, image, 'repository');
+  if (!ref || !span) return null;
+  return { doc, ref, span, tagSpan: writtenPart(doc, image, 'tag'), digestSpan: writtenPart(doc, image, 'digest'), container: null, entry: null, values: image };
 }
 
 /** The image sites of a file in text order. */
@@ -76,6 +93,10 @@ export function imageSites(analysis: Analysis): ImageSite[] {
     }
     for (const entry of doc.analysis.fields.kustomizeImages) {
       const site = kustomizeSite(doc, entry);
+      if (site) sites.push(site);
+    }
+    for (const image of doc.analysis.fields.values?.images ?? []) {
+      const site = valuesSite(doc, image);
       if (site) sites.push(site);
     }
   }

@@ -1,0 +1,102 @@
+/**
+ * The reference a chart renders from a values image, the way the conventions' templates build it:
+ * - `helm create`: `repository:tag`, an empty tag being Chart.yaml's appVersion
+ *   (`{{ .Values.image.tag | default .Chart.AppVersion }}`);
+ * - Bitnami's `common.images.image`: `registry/repository:tag`, `global.imageRegistry` instead of
+ *   the image's own registry when set, and `registry/repository@digest` when a digest is set;
+ * - ingress-nginx: `repository` when set, else `registry/image`, then `:tag` and `@digest`.
+ * A digest counts only where the templates read it (chart.ts); the registry of `global.imageRegistry`
+ * only where they read that. Each part keeps the scalar it was written in, so findings and edits
+ * go to the value that holds the problem.
+ */
+import { valueSpanToSource } from '../diagnostics/imageFindings';
+import type { Field } from '../manifest/imageFields';
+import type { YamlScalar } from '../manifest/yamlTree';
+import { parseReference } from '../reference/reference';
+import type { ChartContext } from './chart';
+import { readsField } from './chart';
+import type { PartRole, RenderedImage, RenderedPart, ValuesFields, WrittenImage } from './types';
+
+function text(field: Field | null): string {
+  return field?.value?.value ?? '';
+}
+
+class Builder {
+  text = '';
+  readonly parts: RenderedPart[] = [];
+
+  add(role: PartRole, value: string, scalar: YamlScalar | null, source: string): void {
+    this.parts.push({ role, start: this.text.length, end: this.text.length + value.length, scalar, source });
+    this.text += value;
+  }
+
+  separator(value: string): void {
+    this.text += value;
+  }
+}
+
+/** Whether `global.imageRegistry` applies: the templates read it (Bitnami's helper does), or are not known. */
+function globalApplies(chart: ChartContext): boolean {
+  return !chart.templatesKnown || chart.bitnamiImages || chart.valuesPaths.has('global.imageRegistry');
+}
+
+export function renderValuesImage(image: WrittenImage, values: Pick<ValuesFields, 'globalRegistry'>, chart: ChartContext): RenderedImage {
+  const at = (key: string): string => `${image.path}.${key}`;
+  const out = new Builder();
+  const global = text(values.globalRegistry);
+  const useGlobal = global !== '' && globalApplies(chart) && image.name === null;
+  if (image.name !== null && text(image.repository) === '') {
+    // ingress-nginx: registry/image, unless repository is set (then it is the whole name).
+    out.add('registry', text(image.registry), image.registry?.value ?? null, at('registry'));
+    out.separator('/');
+    out.add('repository', text(image.name), image.name.value, at('image'));
+  } else {
+    const registry = useGlobal ? global : image.name === null ? text(image.registry) : '';
+    if (registry !== '') {
+      out.add('registry', registry, useGlobal ? values.globalRegistry!.value : image.registry!.value, useGlobal ? 'global.imageRegistry' : at('registry'));
+      out.separator('/');
+    }
+    out.add('repository', text(image.repository), image.repository?.value ?? null, at('repository'));
+  }
+  const digest = text(image.digest);
+  const digestRead = !chart.templatesKnown || readsField(chart, image.path, 'digest');
+  const withDigest = digest !== '' && digestRead;
+  const digestReplacesTag = withDigest && chart.bitnamiImages;
+  const tag = text(image.tag);
+  const tagFromAppVersion = tag === '' && chart.appVersion !== null;
+  if (!digestReplacesTag) {
+    out.separator(':');
+    if (tagFromAppVersion) out.add('tag', chart.appVersion!, null, 'appVersion in Chart.yaml');
+    else out.add('tag', tag, image.tag?.value ?? null, at('tag'));
+  }
+  if (withDigest) {
+    out.separator('@');
+    out.add('digest', digest, image.digest!.value, at('digest'));
+  }
+  const parsed = parseReference(out.text);
+  const error = parsed.ok ? null : { message: parsed.error.message, ...parsed.error.span };
+  return {
+    text: out.text,
+    parts: out.parts,
+    ref: parsed.ok ? parsed.value : null,
+    error,
+    tagFromAppVersion,
+    globalRegistry: useGlobal,
+    digestIgnored: digest !== '' && !digestRead,
+    digestRead,
+    digestReplacesTag,
+  };
+}
+
+/** The part of the rendered text at `offset` (the last one that ends after it, else the last). */
+export function partAt(rendered: RenderedImage, offset: number): RenderedPart | null {
+  return rendered.parts.find((part) => offset < part.end) ?? rendered.parts[rendered.parts.length - 1] ?? null;
+}
+
+/** Where a span of the rendered text was written: the characters in its scalar, else the whole scalar; null when it was not written here. */
+export function writtenSpan(part: RenderedPart, start: number, end: number): { start: number; end: number } | null {
+  if (!part.scalar) return null;
+  const from = Math.max(start - part.start, 0);
+  const to = Math.min(Math.max(end - part.start, from), part.end - part.start);
+  return from === to ? { start: part.scalar.start, end: part.scalar.end } : valueSpanToSource(part.scalar, from, to);
+}
