@@ -59,12 +59,13 @@ export function renderValuesImage(image: WrittenImage, values: Pick<ValuesFields
     out.add('repository', text(image.repository), image.repository?.value ?? null, at('repository'));
   }
   const digest = text(image.digest);
-  const digestRead = !chart.templatesKnown || readsField(chart, image.path, 'digest');
+  // Without templates, a digest counts where the values have the key for one.
+  const digestRead = chart.templatesKnown ? readsField(chart, image.path, 'digest') : image.digest !== null;
   const withDigest = digest !== '' && digestRead;
-  const digestReplacesTag = withDigest && chart.bitnamiImages;
+  const digestReplacesTag = chart.bitnamiImages;
   const tag = text(image.tag);
   const tagFromAppVersion = tag === '' && chart.appVersion !== null;
-  if (!digestReplacesTag) {
+  if (!(withDigest && digestReplacesTag)) {
     out.separator(':');
     if (tagFromAppVersion) out.add('tag', chart.appVersion!, null, 'appVersion in Chart.yaml');
     else out.add('tag', tag, image.tag?.value ?? null, at('tag'));

@@ -55,7 +55,7 @@ export interface RenderedImage {
   readonly digestIgnored: boolean;
   /** Whether the templates read `<path>.digest` (a pin writes it only then). */
   readonly digestRead: boolean;
-  /** Bitnami's helper renders `name@digest` without the tag. */
+  /** A digest replaces the tag: Bitnami's helper renders `name@digest`. */
   readonly digestReplacesTag: boolean;
 }
 
