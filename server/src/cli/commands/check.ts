@@ -29,6 +29,7 @@ import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE
 import { formatJson } from '../format/json';
 import { formatSarif } from '../format/sarif';
 import { formatSummary, formatText } from '../format/text';
+import { readCharts } from '../charts';
 import { readInputs } from '../inputs';
 import { CONFIG_OPTION, CONFIG_USAGE, readLocations } from '../locations';
 import type { CliLocations } from '../locations';
@@ -201,8 +202,10 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
   if (config && config.problems.length > 0 && !inputs.some((input) => input.absolutePath === config.absolutePath)) {
     inputs.push({ path: config.path, absolutePath: config.absolutePath, text: config.text, bom: false, lossy: false });
   }
+  const charts = await readCharts(inputs);
   const analyses = inputs.map((input) =>
     analyze(input.text, {
+      chart: charts.get(input.absolutePath ?? ''),
       fileName: input.path,
       maxFileSize: settings.maxFileSize,
       sizeLimitSetting: MAX_FILE_SIZE_FLAG,
