@@ -56,7 +56,9 @@ test('pin writes the digests into a Bitnami chart’s values, asking the registr
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout, 'values.yaml\n');
   assert.match(run.stderr, /Pinned 2 images in 1 file \(2 unique references asked\)\./);
-  const expected = before.replace('  digest: ""\n  ## Specify', `  digest: "${nginx}"\n  ## Specify`).replace('    digest: ""\n', `    digest: "${exporter}"\n`);
+  const expected = before
+    .replace('  digest: ""\n  ## Specify', `  digest: "${nginx}"\n  ## Specify`)
+    .replace('    digest: ""\n', `    digest: "${exporter}"\n`);
   assert.equal(readFileSync(join(dir, 'values.yaml'), 'utf8'), expected);
   // The templates' image renders without the tag now: check finds nothing left to pin.
   const check = await runCliAsync(['check', '--format', 'json', '.'], { cwd: dir, env: isolatedEnv().env });

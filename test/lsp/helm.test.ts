@@ -37,7 +37,10 @@ test('a chart in the editor: values analysed with the chart, definition from a t
     const since = client.mark();
     await client.open(values, readFileSync(join(chart, 'values.yaml'), 'utf8'));
     const published = messages(await client.waitForDiagnostics(values, since));
-    assert.ok(published.some((m) => m.startsWith('9:15 not-pinned The chart renders "nginx:1.16.0"')), published.join('\n'));
+    assert.ok(
+      published.some((m) => m.startsWith('9:15 not-pinned The chart renders "nginx:1.16.0"')),
+      published.join('\n'),
+    );
   });
 
   await t.test("definition leads from the template's .Values.image.tag to the tag key of values.yaml", async () => {
@@ -46,7 +49,10 @@ test('a chart in the editor: values analysed with the chart, definition from a t
     const lines = text.split('\n');
     const line = lines.findIndex((l) => l.includes('.Values.image.tag'));
     const character = lines[line].indexOf('.Values.image.tag') + 10;
-    const locations = await client.request<lsp.Location[] | null>('textDocument/definition', { textDocument: { uri: template }, position: { line, character } });
+    const locations = await client.request<lsp.Location[] | null>('textDocument/definition', {
+      textDocument: { uri: template },
+      position: { line, character },
+    });
     assert.deepEqual(locations, [{ uri: values, range: { start: { line: 11, character: 2 }, end: { line: 11, character: 5 } } }]);
     const hover = await client.request<lsp.Hover | null>('textDocument/hover', { textDocument: { uri: template }, position: { line, character } });
     assert.match((hover?.contents as lsp.MarkupContent).value, /the chart renders `nginx:1\.16\.0`/);
@@ -57,7 +63,10 @@ test('a chart in the editor: values analysed with the chart, definition from a t
     writeFileSync(chartYaml, readFileSync(chartYaml, 'utf8').replace('appVersion: 1.16.0', 'appVersion: 1.27.3'));
     await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(chartYaml), type: 2 }] });
     const published = messages(await client.waitForDiagnostics(values, since));
-    assert.ok(published.some((m) => m.includes('The chart renders "nginx:1.27.3"')), published.join('\n'));
+    assert.ok(
+      published.some((m) => m.includes('The chart renders "nginx:1.27.3"')),
+      published.join('\n'),
+    );
   });
 
   await t.test('an edit of the open Chart.yaml renders the values again', async () => {
@@ -69,6 +78,9 @@ test('a chart in the editor: values analysed with the chart, definition from a t
       contentChanges: [{ text: text.replace('appVersion: 1.27.3', 'appVersion: 1.28.0') }],
     });
     const published = messages(await client.waitForDiagnostics(values, since, (p) => p.diagnostics.some((d) => String(d.message).includes('1.28.0'))));
-    assert.ok(published.some((m) => m.includes('The chart renders "nginx:1.28.0"')), published.join('\n'));
+    assert.ok(
+      published.some((m) => m.includes('The chart renders "nginx:1.28.0"')),
+      published.join('\n'),
+    );
   });
 });

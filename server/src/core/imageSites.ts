@@ -80,7 +80,16 @@ function valuesSite(doc: AnalyzedDocument, image: ValuesImage): ImageSite | null
   const ref = image.rendered.ref;
   const span = writtenPart(doc, image, 'repository');
   if (!ref || !span) return null;
-  return { doc, ref, span, tagSpan: writtenPart(doc, image, 'tag'), digestSpan: writtenPart(doc, image, 'digest'), container: null, entry: null, values: image };
+  return {
+    doc,
+    ref,
+    span,
+    tagSpan: writtenPart(doc, image, 'tag'),
+    digestSpan: writtenPart(doc, image, 'digest'),
+    container: null,
+    entry: null,
+    values: image,
+  };
 }
 
 /** The image sites of a file in text order. */

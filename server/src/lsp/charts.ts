@@ -7,31 +7,19 @@
  * Each context is one object until then, which the analysis cache takes as part of its key.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep, isAbsolute } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Emitter } from 'vscode-languageserver/node';
 import type { Event, FileEvent, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, chartContext, isValuesFileName, MAX_CHART_TEMPLATES, MAX_TEMPLATE_CHARS } from '../core';
 import type { Analysis, ChartContext } from '../core';
 import { chartOfFile, isChartFolder, readChartFiles } from '../fs';
+import { inside, pathOf } from './paths';
 
 const LIMITS = { maxFiles: MAX_CHART_TEMPLATES, maxChars: MAX_TEMPLATE_CHARS };
 /** The values file a template's images are shown from. */
 const DEFAULT_VALUES = 'values.yaml';
-
-function pathOf(uri: string): string | null {
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return null;
-  }
-}
-
-function inside(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  return rel !== '' && !isAbsolute(rel) && rel.split(sep)[0] !== '..';
-}
 
 /** A values file's text from disk, unless it is larger than the analysis would read. */
 async function readValues(path: string, maxFileSize: number): Promise<string | null> {

@@ -13,7 +13,10 @@ test('helm create: the image reads image.repository and image.tag; definition le
   const chart = chartFixture('create');
   const template = templateOf(chart, 'deployment.yaml');
   const [image] = templateImages(template, chart.context);
-  assert.deepEqual(image.reads.map((r) => r.path), ['image.repository', 'image.tag']);
+  assert.deepEqual(
+    image.reads.map((r) => r.path),
+    ['image.repository', 'image.tag'],
+  );
   const values = analyzeValues(chart.values, chart.context);
   const hover = templateImageHover(image, values, 'values.yaml');
   assert.equal(
@@ -22,9 +25,15 @@ test('helm create: the image reads image.repository and image.tag; definition le
       'Its tag is empty, so appVersion in Chart.yaml stands in.',
   );
   const onTag = template.indexOf('.Values.image.tag') + 3;
-  assert.deepEqual(templateImageDefinitions(image, onTag, values).map((s) => values.text.slice(s.start, s.end)), ['tag']);
+  assert.deepEqual(
+    templateImageDefinitions(image, onTag, values).map((s) => values.text.slice(s.start, s.end)),
+    ['tag'],
+  );
   const onQuote = image.start;
-  assert.deepEqual(templateImageDefinitions(image, onQuote, values).map((s) => values.text.slice(s.start, s.end)), ['image']);
+  assert.deepEqual(
+    templateImageDefinitions(image, onQuote, values).map((s) => values.text.slice(s.start, s.end)),
+    ['image'],
+  );
   assert.equal(readsField(chart.context, 'image', 'digest'), false);
 });
 
@@ -32,7 +41,13 @@ test('Bitnami: the image goes through nginx.image and common.images.image, which
   const chart = chartFixture('bitnami');
   const template = templateOf(chart, 'deployment.yaml');
   const images = templateImages(template, chart.context);
-  assert.deepEqual(images.map((i) => [...new Set(i.reads.map((r) => r.path))]), [['image', 'global'], ['metrics.image', 'global']]);
+  assert.deepEqual(
+    images.map((i) => [...new Set(i.reads.map((r) => r.path))]),
+    [
+      ['image', 'global'],
+      ['metrics.image', 'global'],
+    ],
+  );
   assert.equal(readsField(chart.context, 'image', 'digest'), true);
   assert.equal(readsField(chart.context, 'global', 'imageRegistry'), true);
   const at = template.indexOf('nginx.metrics.image');
@@ -47,7 +62,15 @@ test('ingress-nginx: fields of a with block and its helpers are read from contro
   const [image] = templateImages(template, chart.context);
   assert.deepEqual(
     [...new Set(image.reads.map((r) => r.path))],
-    ['controller.image.repository', 'controller.image.registry', 'controller.image.chroot', 'controller.image.image', 'controller.image.tag', 'controller.image.digestChroot', 'controller.image.digest'],
+    [
+      'controller.image.repository',
+      'controller.image.registry',
+      'controller.image.chroot',
+      'controller.image.image',
+      'controller.image.tag',
+      'controller.image.digestChroot',
+      'controller.image.digest',
+    ],
   );
   const values = analyzeValues(chart.values, chart.context);
   const onTag = template.indexOf('.tag }}') + 1;

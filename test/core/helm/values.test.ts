@@ -75,12 +75,18 @@ test('helm create with a template that reads the digest: the pin adds digest: af
     '{{ .Values.image.tag | default .Chart.AppVersion }}"',
     '{{ .Values.image.tag | default .Chart.AppVersion }}@{{ .Values.image.digest }}"',
   );
-  const context = chartContext(chart.chartYaml, [...chart.templates.filter((t) => t.name !== 'templates/deployment.yaml'), { name: 'templates/deployment.yaml', text: deployment }]);
+  const context = chartContext(chart.chartYaml, [
+    ...chart.templates.filter((t) => t.name !== 'templates/deployment.yaml'),
+    { name: 'templates/deployment.yaml', text: deployment },
+  ]);
   const analysis = analyzeValues(chart.values, context);
   const facts = registryFacts({ manifests: { 'docker.io/library/nginx:1.16.0': found(DIGEST) } });
   const { pins, refused } = pinFileEdits(analysis, facts, PIN);
   assert.deepEqual(refused, []);
-  const after = applyEdits(chart.values, pins.map((p) => p.edit));
+  const after = applyEdits(
+    chart.values,
+    pins.map((p) => p.edit),
+  );
   assert.equal(after, chart.values.replace('  tag: ""\n', `  tag: ""\n  digest: ${DIGEST}\n`));
   assert.equal(pins[0].value, `nginx:1.16.0@${DIGEST}`);
   assert.deepEqual(rendered(analyzeValues(after, context)), [`image nginx:1.16.0@${DIGEST}`]);
@@ -89,11 +95,20 @@ test('helm create with a template that reads the digest: the pin adds digest: af
 test('Bitnami: registry/repository:tag, not-pinned on the tag, and global.imageRegistry wins over the image registry', () => {
   const chart = chartFixture('bitnami');
   const analysis = analyzeValues(chart.values, chart.context);
-  assert.deepEqual(rendered(analysis), ['image docker.io/bitnami/nginx:1.29.1-debian-12-r0', 'metrics.image docker.io/bitnami/nginx-exporter:1.4.2-debian-12-r6']);
-  assert.deepEqual(marks(analysis).filter((m) => m.startsWith('not-pinned')), ['not-pinned "1.29.1-debian-12-r0"', 'not-pinned "1.4.2-debian-12-r6"']);
+  assert.deepEqual(rendered(analysis), [
+    'image docker.io/bitnami/nginx:1.29.1-debian-12-r0',
+    'metrics.image docker.io/bitnami/nginx-exporter:1.4.2-debian-12-r6',
+  ]);
+  assert.deepEqual(
+    marks(analysis).filter((m) => m.startsWith('not-pinned')),
+    ['not-pinned "1.29.1-debian-12-r0"', 'not-pinned "1.4.2-debian-12-r6"'],
+  );
   const mirrored = chart.values.replace('imageRegistry: ""', 'imageRegistry: mirror.example.com');
   const global = analyzeValues(mirrored, chart.context);
-  assert.deepEqual(rendered(global), ['image mirror.example.com/bitnami/nginx:1.29.1-debian-12-r0', 'metrics.image mirror.example.com/bitnami/nginx-exporter:1.4.2-debian-12-r6']);
+  assert.deepEqual(rendered(global), [
+    'image mirror.example.com/bitnami/nginx:1.29.1-debian-12-r0',
+    'metrics.image mirror.example.com/bitnami/nginx-exporter:1.4.2-debian-12-r6',
+  ]);
   const hover = computeHover(global, offsetOf(mirrored, 'repository: bitnami/nginx'));
   assert.match(hover!.markdown, /\| Registry \| `global\.imageRegistry` \(instead of `image\.registry`\) \|/);
 });
@@ -105,7 +120,10 @@ test('Bitnami: the pin fills digest: "" in its quotes, and the digest then repla
   const { pins, refused } = pinFileEdits(analysis, facts, PIN);
   assert.deepEqual(refused, []);
   assert.equal(pins.length, 1);
-  const after = applyEdits(chart.values, pins.map((p) => p.edit));
+  const after = applyEdits(
+    chart.values,
+    pins.map((p) => p.edit),
+  );
   assert.equal(after, chart.values.replace('  digest: ""\n  ## Specify', `  digest: "${DIGEST}"\n  ## Specify`));
   assert.equal(pins[0].value, `docker.io/bitnami/nginx@${DIGEST}`);
   assert.equal(rendered(analyzeValues(after, chart.context))[0], `image docker.io/bitnami/nginx@${DIGEST}`);

@@ -43,4 +43,3 @@ export function policyLines(container: PolicyHolder & Pick<ContainerFields, 'loc
   const origin = decision.source === 'explicit' ? 'set in the manifest' : 'default';
   return [`**Effective ${key}: ${decision.policy}** (${origin}). ${decision.reason}`, '', `With ${decision.policy}, ${POLICY_MEANING[decision.policy]}`];
 }
-

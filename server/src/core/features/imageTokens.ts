@@ -113,7 +113,12 @@ function kustomizeTokens(source: string, docStart: number, entry: KustomizeImage
   if (digestAt) out.push(token(digestAt, 'imageDigest'));
 }
 
-const PART_TOKENS: Readonly<Record<PartRole, ImageTokenType>> = { registry: 'imageRegistry', repository: 'imageRepository', tag: 'imageTag', digest: 'imageDigest' };
+const PART_TOKENS: Readonly<Record<PartRole, ImageTokenType>> = {
+  registry: 'imageRegistry',
+  repository: 'imageRepository',
+  tag: 'imageTag',
+  digest: 'imageDigest',
+};
 
 /** A values image part by part, each in the scalar it is written in, when the chart renders a valid reference. */
 function valuesTokens(source: string, docStart: number, image: ValuesImage, out: ImageToken[]): void {

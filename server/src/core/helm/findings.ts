@@ -30,7 +30,9 @@ function referenceFinding(image: ValuesImage): Finding[] {
   const appVersion = rendered.tagFromAppVersion ? ' (its tag is appVersion in Chart.yaml)' : '';
   const emptyTag = !rendered.tagFromAppVersion && partOf(image, 'tag')?.start === partOf(image, 'tag')?.end && rendered.text.endsWith(':');
   const reason = emptyTag ? 'the tag is empty and Chart.yaml has no appVersion to stand in for it' : error.message.replace(/\.$/, '');
-  return [{ code: 'invalid-reference', message: `The chart renders ${quote(rendered.text)}${appVersion}, which is not a valid reference: ${reason}.`, ...span }];
+  return [
+    { code: 'invalid-reference', message: `The chart renders ${quote(rendered.text)}${appVersion}, which is not a valid reference: ${reason}.`, ...span },
+  ];
 }
 
 /** A tag YAML reads as a number: Helm prints the number, which may not be what is written (`1.10` renders `1.1`). */
@@ -50,7 +52,13 @@ function tagFindings(image: ValuesImage): Finding[] {
   const where = rendered.tagFromAppVersion ? spanOf(image, partOf(image, 'repository')) : spanOf(image, tagPart);
   const shown = `The chart renders ${quote(rendered.text)}${rendered.tagFromAppVersion ? ' (its tag is appVersion in Chart.yaml)' : ''}`;
   if (ref.tag === 'latest' && ref.digest === null) {
-    return [{ code: 'latest-tag', message: `${shown}: ":latest" moves with every push, so nodes can run different images; use a version tag or pin a digest.`, ...where }];
+    return [
+      {
+        code: 'latest-tag',
+        message: `${shown}: ":latest" moves with every push, so nodes can run different images; use a version tag or pin a digest.`,
+        ...where,
+      },
+    ];
   }
   if (ref.tag === 'latest' && ref.digest !== null && defaultPullPolicy(rendered.text).policy === 'Always' && !image.pullPolicy?.value?.value) {
     const message = `${shown}: the digest already pins it, but ":latest" makes Kubernetes default imagePullPolicy to Always, so every pod start asks the registry.`;
@@ -58,7 +66,13 @@ function tagFindings(image: ValuesImage): Finding[] {
   }
   if (ref.digest === null && ref.tag !== null) {
     const ignored = rendered.digestIgnored ? ` The digest in ${image.path}.digest is not read by the chart's templates.` : '';
-    return [{ code: 'not-pinned', message: `${shown}, not pinned to a digest: if tag "${ref.tag}" is pushed again, new pods run different bytes.${ignored}`, ...where }];
+    return [
+      {
+        code: 'not-pinned',
+        message: `${shown}, not pinned to a digest: if tag "${ref.tag}" is pushed again, new pods run different bytes.${ignored}`,
+        ...where,
+      },
+    ];
   }
   return [];
 }

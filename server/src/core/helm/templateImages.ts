@@ -41,7 +41,12 @@ function contexts(actions: readonly Action[]): (string | null)[] {
     const word = /^\s*(\w+)/.exec(action.inner)?.[1];
     at.push(stack[stack.length - 1] ?? null);
     if (word === 'end') stack.pop();
-    else if (word === 'with') stack.push(chainsOf(action.inner, 0).map(valuesPathOf).find((path) => path !== null) ?? null);
+    else if (word === 'with')
+      stack.push(
+        chainsOf(action.inner, 0)
+          .map(valuesPathOf)
+          .find((path) => path !== null) ?? null,
+      );
     else if (word === 'if') stack.push(stack[stack.length - 1] ?? null);
     else if (word === 'range' || word === 'define' || word === 'block') stack.push(null);
   }
@@ -136,7 +141,14 @@ export function templateImageHover(image: TemplateImage, values: Analysis | null
 /** The field of a values image a path names, if the image has it. */
 function fieldKey(image: ValuesImage, path: string): Span | null {
   const field = path.slice(image.path.length + 1);
-  const byName = { registry: image.registry, repository: image.repository, image: image.name, tag: image.tag, digest: image.digest, pullPolicy: image.pullPolicy };
+  const byName = {
+    registry: image.registry,
+    repository: image.repository,
+    image: image.name,
+    tag: image.tag,
+    digest: image.digest,
+    pullPolicy: image.pullPolicy,
+  };
   return Object.hasOwn(byName, field) ? (byName[field as keyof typeof byName]?.key ?? null) : null;
 }
 

@@ -71,4 +71,3 @@ export interface ValuesFields {
   /** Pull secrets every image shares: top-level `imagePullSecrets` (`helm create`), `global.imagePullSecrets` (Bitnami). */
   readonly pullSecrets: readonly YamlScalar[];
 }
-

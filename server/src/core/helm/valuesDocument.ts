@@ -16,7 +16,17 @@ import { valuesFindings } from './findings';
 import { locateValuesImages, MAX_VALUES_IMAGES } from './valuesImages';
 
 /** The keys whose values a values document's analysis reads: the fast parser declines where they hold block scalars. */
-const VALUES_KEYS: ReadonlySet<string> = new Set(['image', 'registry', 'repository', 'tag', 'digest', 'pullPolicy', 'imagePullPolicy', 'imageRegistry', 'name']);
+const VALUES_KEYS: ReadonlySet<string> = new Set([
+  'image',
+  'registry',
+  'repository',
+  'tag',
+  'digest',
+  'pullPolicy',
+  'imagePullPolicy',
+  'imageRegistry',
+  'name',
+]);
 
 export function analyzeValuesDocument(
   source: string,

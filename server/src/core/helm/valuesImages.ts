@@ -136,7 +136,10 @@ export interface LocatedValues {
 /** The images of one values document (its root mapping), with what the chart renders from each. */
 export function locateValuesImages(root: YamlNode | null, chart: ChartContext): LocatedValues {
   const global = root?.type === 'map' ? getMap(root, 'global') : undefined;
-  const pullSecrets = root?.type === 'map' ? [...secretNames(findPair(root, 'imagePullSecrets')?.value), ...secretNames(global && findPair(global, 'imagePullSecrets')?.value)] : [];
+  const pullSecrets =
+    root?.type === 'map'
+      ? [...secretNames(findPair(root, 'imagePullSecrets')?.value), ...secretNames(global && findPair(global, 'imagePullSecrets')?.value)]
+      : [];
   const walk = new ValuesWalk(pullSecrets);
   walk.walk(root, '');
   const written = { images: walk.images, globalRegistry: global ? fieldOf(global, 'imageRegistry') : null, pullSecrets };

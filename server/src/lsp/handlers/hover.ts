@@ -20,7 +20,9 @@ export function registerHover(context: ServerContext): void {
       const pending = open.settings.registry.online ? context.registry.pending(open.document.uri) : undefined;
       if (pending) await within(pending, HOVER_WAIT_MS);
       const facts = open.settings.registry.online ? context.registry.factsOf(open.document.uri) : null;
-      const hover = (await templateHover(context, open.document.uri, open.document.getText(), offset, open.settings.maxFileSize)) ?? computeHover(open.analysis, offset, facts);
+      const hover =
+        (await templateHover(context, open.document.uri, open.document.getText(), offset, open.settings.maxFileSize)) ??
+        computeHover(open.analysis, offset, facts);
       return hover && toHover(hover, open.document);
     }),
   );
