@@ -208,3 +208,12 @@ test('a string under image is an image field of its own; a tag YAML reads as a n
     'redundant-pull-policy "Always"',
   ]);
 });
+
+test("Argo CD's global.image stands in for a component's empty repository and tag; findings stay on the component's key", () => {
+  const chart = chartFixture('create');
+  // Shaped after argoproj/argo-helm charts/argo-cd/values.yaml: components leave repository and tag empty.
+  const text = 'global:\n  image:\n    repository: quay.io/argoproj/argocd\n    tag: ""\ncontroller:\n  image:\n    repository: ""\n    tag: ""\n';
+  const analysis = analyzeValues(text, chart.context);
+  assert.deepEqual(rendered(analysis), ['global.image quay.io/argoproj/argocd:1.16.0', 'controller.image quay.io/argoproj/argocd:1.16.0']);
+  assert.deepEqual(marks(analysis), ['not-pinned "quay.io/argoproj/argocd"', 'not-pinned "image"']);
+});

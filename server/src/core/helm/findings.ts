@@ -12,9 +12,10 @@ import { VALUES_OBJECT_IMAGE } from './location';
 import { partAt, writtenSpan } from './render';
 import type { RenderedPart, ValuesImage } from './types';
 
-/** Where a finding about a part goes: its scalar, else the image's key. */
+/** Where a finding about a part goes: its scalar when the image's own mapping holds it, else the image's key. */
 function spanOf(image: ValuesImage, part: RenderedPart | null): { start: number; end: number } {
-  return part?.scalar ? { start: part.scalar.start, end: part.scalar.end } : { start: image.key.start, end: image.key.end };
+  const own = part?.scalar && part.scalar.start >= image.start && part.scalar.end <= image.end;
+  return own ? { start: part.scalar!.start, end: part.scalar!.end } : { start: image.key.start, end: image.key.end };
 }
 
 function partOf(image: ValuesImage, role: RenderedPart['role']): RenderedPart | null {

@@ -40,7 +40,13 @@ function globalApplies(chart: ChartContext): boolean {
   return !chart.templatesKnown || chart.bitnamiImages || chart.valuesPaths.has('global.imageRegistry');
 }
 
-export function renderValuesImage(image: WrittenImage, values: Pick<ValuesFields, 'globalRegistry'>, chart: ChartContext): RenderedImage {
+/** The image's own field, else the `global.image` one that stands in for it when empty (Argo CD); with where it comes from. */
+function orGlobal(own: Field | null, global: Field | null, ownSource: string, globalSource: string): { value: string; field: Field | null; source: string } {
+  if (text(own) !== '' || text(global) === '') return { value: text(own), field: own, source: ownSource };
+  return { value: text(global), field: global, source: globalSource };
+}
+
+export function renderValuesImage(image: WrittenImage, values: Omit<ValuesFields, 'images' | 'pullSecrets'>, chart: ChartContext): RenderedImage {
   const at = (key: string): string => `${image.path}.${key}`;
   const out = new Builder();
   const global = text(values.globalRegistry);
@@ -56,19 +62,21 @@ export function renderValuesImage(image: WrittenImage, values: Pick<ValuesFields
       out.add('registry', registry, useGlobal ? values.globalRegistry!.value : image.registry!.value, useGlobal ? 'global.imageRegistry' : at('registry'));
       out.separator('/');
     }
-    out.add('repository', text(image.repository), image.repository?.value ?? null, at('repository'));
+    const repository = orGlobal(image.repository, values.globalRepository, at('repository'), 'global.image.repository');
+    out.add('repository', repository.value, repository.field?.value ?? null, repository.source);
   }
   const digest = text(image.digest);
   // Without templates, a digest counts where the values have the key for one.
   const digestRead = chart.templatesKnown ? readsField(chart, image.path, 'digest') : image.digest !== null;
   const withDigest = digest !== '' && digestRead;
   const digestReplacesTag = chart.bitnamiImages;
-  const tag = text(image.tag);
+  const tagField = orGlobal(image.tag, values.globalTag, at('tag'), 'global.image.tag');
+  const tag = tagField.value;
   const tagFromAppVersion = tag === '' && chart.appVersion !== null;
   if (!(withDigest && digestReplacesTag)) {
     out.separator(':');
     if (tagFromAppVersion) out.add('tag', chart.appVersion!, null, 'appVersion in Chart.yaml');
-    else out.add('tag', tag, image.tag?.value ?? null, at('tag'));
+    else out.add('tag', tag, tagField.field?.value ?? null, tagField.source);
   }
   if (withDigest) {
     out.separator('@');

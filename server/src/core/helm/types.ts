@@ -68,6 +68,9 @@ export interface ValuesFields {
   readonly images: readonly ValuesImage[];
   /** `global.imageRegistry`, when the document sets it. */
   readonly globalRegistry: Field | null;
+  /** Argo CD's `global.image.repository` and `global.image.tag`, which stand in for a component's empty ones. */
+  readonly globalRepository: Field | null;
+  readonly globalTag: Field | null;
   /** Pull secrets every image shares: top-level `imagePullSecrets` (`helm create`), `global.imagePullSecrets` (Bitnami). */
   readonly pullSecrets: readonly YamlScalar[];
 }

@@ -142,7 +142,14 @@ export function locateValuesImages(root: YamlNode | null, chart: ChartContext): 
       : [];
   const walk = new ValuesWalk(pullSecrets);
   walk.walk(root, '');
-  const written = { images: walk.images, globalRegistry: global ? fieldOf(global, 'imageRegistry') : null, pullSecrets };
+  const globalImage = global ? getMap(global, 'image') : undefined;
+  const written = {
+    images: walk.images,
+    globalRegistry: global ? fieldOf(global, 'imageRegistry') : null,
+    globalRepository: globalImage ? fieldOf(globalImage, 'repository') : null,
+    globalTag: globalImage ? fieldOf(globalImage, 'tag') : null,
+    pullSecrets,
+  };
   const images: ValuesImage[] = walk.images.map((image) => ({ ...image, rendered: renderValuesImage(image, written, chart) }));
   return {
     values: { ...written, images },
