@@ -44,7 +44,8 @@ const FAIL_ON_LEVELS: readonly (Severity | 'never')[] = [...SEVERITIES, 'never']
 
 export const CHECK_USAGE = `Usage: image-aware check [options] PATH...
 
-Checks the container image fields of Kubernetes manifests and kustomizations. PATH is a file, a folder
+Checks the container image fields of Kubernetes manifests, kustomizations and Helm values files (a
+values.yaml or values-*.yaml beside a Chart.yaml, read as its chart renders it). PATH is a file, a folder
 (searched for *.yaml and *.yml, skipping node_modules and .git) or - for standard input. Below a folder,
 a symbolic link is followed only when it points inside that folder; name a file to check it wherever it is.
 A file listed as a patch by the kustomization of its folder, of a checked folder, or of a folder above
