@@ -9,10 +9,13 @@ import { valueSpanToSource } from './diagnostics/imageFindings';
 import { isTemplated } from './diagnostics/templates';
 import { anonymousPullQuery, referenceQueries, referenceOf } from './facts';
 import type { AnonymousPullQuery, ManifestQuery } from './facts';
+import { valuesPolicyRecord } from './helm/location';
 import type { ValuesImage } from './helm/types';
 import type { ContainerFields, KustomizeImageFields } from './manifest/imageFields';
 import type { YamlScalar } from './manifest/yamlTree';
+import type { ImageLocation } from './manifest/locations';
 import { policyOf } from './policy/pullPolicy';
+import type { PolicyHolder } from './policy/pullPolicy';
 import { koImportPath } from './reference/ko';
 import { parseReference } from './reference/reference';
 import type { ImageReference } from './reference/reference';
@@ -112,6 +115,23 @@ export function imageSites(analysis: Analysis): ImageSite[] {
   return sites.sort((a, b) => a.span.start - b.span.start);
 }
 
+/** What pulls a site's image: the image as pulled, the record its pull policy comes from, the pull secrets it has. */
+export interface Puller {
+  readonly image: string;
+  readonly record: PolicyHolder & { readonly location: ImageLocation };
+  readonly pullSecrets: readonly YamlScalar[];
+}
+
+/** The puller of a container's image or of the image a values file makes the chart render; null for kustomize entries, which pull nothing. */
+export function pullerOf(site: ImageSite): Puller | null {
+  const container = site.container;
+  const image = container?.image?.value?.value;
+  if (container && image) return { image, record: container, pullSecrets: container.pullSecrets };
+  const values = site.values;
+  if (values) return { image: values.rendered.text, record: valuesPolicyRecord(values.rendered.text, values.pullPolicy), pullSecrets: values.pullSecrets };
+  return null;
+}
+
 /** The manifest queries a file needs, each unique query once, in text order. */
 export function factQueries(analysis: Analysis): ManifestQuery[] {
   const queries = new Map<string, ManifestQuery>();
@@ -124,15 +144,15 @@ export function factQueries(analysis: Analysis): ManifestQuery[] {
 /**
  * The anonymous-pull questions of a file: one per repository that some image field pulls (its
  * effective pull policy is not Never) without pull secrets, in text order.
- * Images with pull secrets, and kustomize entries (which pull nothing), ask none.
+ * Images with pull secrets, and kustomize entries (which pull nothing), ask none; a values image asks for the reference its chart renders.
  */
 export function anonymousPullQueries(analysis: Analysis): AnonymousPullQuery[] {
   const queries: AnonymousPullQuery[] = [];
   const seen = new Set<string>();
   for (const site of imageSites(analysis)) {
-    const container = site.container;
-    if (!container || container.pullSecrets.length > 0) continue;
-    const decision = policyOf(container);
+    const puller = pullerOf(site);
+    if (!puller || puller.pullSecrets.length > 0) continue;
+    const decision = policyOf(puller.record);
     if (!decision || decision.policy === 'Never') continue;
     const query = anonymousPullQuery(site.ref);
     // One per repository and pulled reference: the probe is made for the first whose image turns out to exist.

@@ -16,6 +16,7 @@ import { computeInlayHints } from '../../../server/src/core/features/inlayHints'
 import { pinFileEdits } from '../../../server/src/core/edits/pinEdits';
 import { applyEdits } from '../../../server/src/core/edits/textEdit';
 import { chartContext } from '../../../server/src/core/helm/chart';
+import { anonymousPullQueries } from '../../../server/src/core/imageSites';
 import { DEFAULT_SETTINGS } from '../../../server/src/core/settings';
 import { found, MISSING, registryFacts } from '../../helpers/facts';
 import { DIGEST, OTHER_DIGEST } from '../../helpers/manifests';
@@ -216,4 +217,24 @@ test("Argo CD's global.image stands in for a component's empty repository and ta
   const analysis = analyzeValues(text, chart.context);
   assert.deepEqual(rendered(analysis), ['global.image quay.io/argoproj/argocd:1.16.0', 'controller.image quay.io/argoproj/argocd:1.16.0']);
   assert.deepEqual(marks(analysis), ['not-pinned "quay.io/argoproj/argocd"', 'not-pinned "image"']);
+});
+
+test('a values image without pull secrets asks whether a node can pull it anonymously; one with pullSecrets does not', () => {
+  const chart = chartFixture('bitnami');
+  const analysis = analyzeValues(chart.values, chart.context);
+  assert.deepEqual(
+    anonymousPullQueries(analysis).map((q) => q.key),
+    ['docker.io/bitnami/nginx', 'docker.io/bitnami/nginx-exporter'],
+  );
+  const facts = registryFacts({
+    manifests: { 'docker.io/bitnami/nginx:1.29.1-debian-12-r0': found(DIGEST) },
+    anonymous: { 'docker.io/bitnami/nginx': false },
+  });
+  assert.ok(marks(analysis, facts).includes('pull-would-fail "bitnami/nginx"'));
+  const withSecrets = analyzeValues(chart.values.replace('  pullSecrets: []\n  debug', '  pullSecrets:\n    - regcred\n  debug'), chart.context);
+  assert.deepEqual(
+    anonymousPullQueries(withSecrets).map((q) => q.key),
+    ['docker.io/bitnami/nginx-exporter'],
+  );
+  assert.ok(!marks(withSecrets, facts).some((m) => m.startsWith('pull-would-fail')));
 });

@@ -9,7 +9,7 @@ import { pinningLine, policyLines, referenceTable } from '../features/imageHover
 import { code } from '../features/markdown';
 import { registryLines } from '../features/registryHover';
 import type { ChartContext } from './chart';
-import { VALUES_OBJECT_IMAGE } from './location';
+import { valuesPolicyRecord } from './location';
 import type { ValuesImage } from './types';
 
 /** Where each part of the rendered reference comes from, as table rows. */
@@ -43,7 +43,7 @@ export function valuesHover(image: ValuesImage, chart: ChartContext | null, fact
   const lines = [`**Image the chart renders** ${code(rendered.text)}`, ''];
   const ref = rendered.ref;
   if (!ref) return [...lines, `**Invalid reference**: ${rendered.error?.message ?? ''}`, '', ...sourceRows(image)];
-  const holder = { image: { value: { value: rendered.text } }, pullPolicy: image.pullPolicy, location: VALUES_OBJECT_IMAGE };
+  const holder = valuesPolicyRecord(rendered.text, image.pullPolicy);
   const registry = facts ? registryLines(ref, facts) : [];
   const pin = pinLines(image, chart);
   return [

@@ -23,7 +23,7 @@ export interface WrittenImage {
   readonly tag: Field | null;
   readonly digest: Field | null;
   readonly pullPolicy: Field | null;
-  /** Bitnami's `pullSecrets` of this image. */
+  /** Bitnami's `pullSecrets` of this image (with a ValuesImage, also those every image of the file shares). */
   readonly pullSecrets: readonly YamlScalar[];
 }
 

@@ -150,7 +150,12 @@ export function locateValuesImages(root: YamlNode | null, chart: ChartContext): 
     globalTag: globalImage ? fieldOf(globalImage, 'tag') : null,
     pullSecrets,
   };
-  const images: ValuesImage[] = walk.images.map((image) => ({ ...image, rendered: renderValuesImage(image, written, chart) }));
+  // Each image is pulled with its own pull secrets and those every image shares.
+  const images: ValuesImage[] = walk.images.map((image) => ({
+    ...image,
+    pullSecrets: [...image.pullSecrets, ...pullSecrets],
+    rendered: renderValuesImage(image, written, chart),
+  }));
   return {
     values: { ...written, images },
     strings: walk.strings,
