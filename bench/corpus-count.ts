@@ -5,14 +5,18 @@
  * and past 50,000 files), analyses each with the built-in location table, and prints one row per
  * kind: the image fields with a value, and the records without one (a key with no value, a pull
  * policy alone), then, where the records say what holds them (`location.label`), one row per place.
- * Only `analyze` and the records' `workloadKind`, `image` and (if it has one) `location` are read, so
- * the script runs unchanged against an older checkout to count what that version finds.
+ * A Helm values file (values.yaml, values-*.yaml beside a Chart.yaml) is analysed with its chart's
+ * context (Chart.yaml and the files of templates/), and its values images are counted as the kind
+ * `Helm values`. Before issue 12 the script read only `analyze` and the records' `workloadKind`,
+ * `image` and `location`: to count what an older checkout finds, run that checkout's own script.
  *
  *   node out/bench/corpus-count.js FOLDER [--json]
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { analyze } from '../server/src/core/analysis';
+import { chartContext, isValuesFileName, MAX_CHART_TEMPLATES, MAX_TEMPLATE_CHARS } from '../server/src/core/helm/chart';
+import type { ChartContext, ChartTemplate } from '../server/src/core/helm/chart';
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const MAX_FILES = 50_000;
@@ -31,6 +35,32 @@ function yamlFiles(root: string): string[] {
     }
   }
   return files.slice(0, MAX_FILES);
+}
+
+/** The context of the chart whose values file `file` is, or null; read once per chart folder. */
+function chartOf(file: string, charts: Map<string, ChartContext | null>): ChartContext | null {
+  const root = dirname(file);
+  if (!isValuesFileName(basename(file))) return null;
+  if (!charts.has(root)) {
+    const chartYaml = join(root, 'Chart.yaml');
+    charts.set(root, existsSync(chartYaml) ? chartContext(readFileSync(chartYaml, 'utf8'), templatesOf(join(root, 'templates'))) : null);
+  }
+  return charts.get(root)!;
+}
+
+function templatesOf(folder: string): ChartTemplate[] {
+  const templates: ChartTemplate[] = [];
+  const pending = existsSync(folder) ? [folder] : [];
+  while (pending.length > 0 && templates.length < MAX_CHART_TEMPLATES) {
+    const at = pending.pop()!;
+    for (const name of readdirSync(at).sort()) {
+      const path = join(at, name);
+      const info = lstatSync(path);
+      if (info.isDirectory()) pending.push(path);
+      else if (info.isFile() && info.size <= MAX_TEMPLATE_CHARS) templates.push({ name: path, text: readFileSync(path, 'utf8') });
+    }
+  }
+  return templates;
 }
 
 interface Row {
@@ -53,8 +83,9 @@ function count(root: string): { files: number; documents: number; byKind: Map<st
   const byPlace = new Map<string, Row>();
   let documents = 0;
   const files = yamlFiles(root);
+  const charts = new Map<string, ChartContext | null>();
   for (const file of files) {
-    const analysis = analyze(readFileSync(file, 'utf8'), { fileName: file, maxFileSize: MAX_FILE_BYTES });
+    const analysis = analyze(readFileSync(file, 'utf8'), { fileName: file, maxFileSize: MAX_FILE_BYTES, chart: chartOf(file, charts) });
     documents += analysis.documents.length;
     for (const { analysis: doc } of analysis.documents) {
       for (const record of doc.fields.containers) {
@@ -62,6 +93,10 @@ function count(root: string): { files: number; documents: number; byKind: Map<st
         add(byKind, record.workloadKind, hasImage);
         const label = (record as Placed).location?.label;
         if (label !== undefined) add(byPlace, label, hasImage);
+      }
+      for (const image of doc.fields.values?.images ?? []) {
+        add(byKind, 'Helm values', image.rendered.ref !== null);
+        add(byPlace, 'Helm values image', image.rendered.ref !== null);
       }
       if (doc.fields.kustomizeImages.length > 0) {
         const row = byKind.get('Kustomization images:') ?? { images: 0, empty: 0 };

@@ -163,7 +163,7 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
         client.registrations.map((r) => [r.method, r.registerOptions]),
         [
           ['workspace/didChangeConfiguration', { section: 'imageAware' }],
-          ['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: '**/{*.yaml,*.yml,Kustomization}' }] }],
+          ['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: '**/{*.yaml,*.yml,*.tpl,Kustomization}' }] }],
         ],
       );
     });

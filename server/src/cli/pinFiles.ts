@@ -14,6 +14,7 @@ import type { PinTarget } from '../engine';
 import { FileWriteError, writeFiles } from '../fs';
 import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION } from './args';
 import { unifiedDiff } from './diff';
+import { readCharts } from './charts';
 import { readInputs } from './inputs';
 import type { Input } from './inputs';
 import { CONFIG_OPTION } from './locations';
@@ -66,9 +67,11 @@ export async function readPinTargets(command: string, paths: readonly string[], 
   const inputs = await readInputs(paths, cwd, () => Promise.reject(new CliError(`standard input is not read by ${command}`)), options.notice);
   const lossy = inputs.filter((input) => input.lossy);
   if (lossy.length > 0) throw new CliError(`${lossy.map((i) => i.path).join(', ')}: not valid UTF-8, so it cannot be rewritten safely; nothing was changed.`);
+  const charts = await readCharts(inputs);
   return inputs.map((input) => ({
     id: input,
     analysis: analyze(input.text, {
+      chart: charts.get(input.absolutePath ?? ''),
       fileName: input.path,
       maxFileSize: options.maxFileSize,
       sizeLimitSetting: MAX_FILE_SIZE_FLAG,

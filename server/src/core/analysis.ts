@@ -10,6 +10,8 @@
 import { documentFindings } from './diagnostics/documentFindings';
 import type { Finding } from './diagnostics/finding';
 import { binaryContent, fileTooLarge, nestedTooDeep, tooManyContainers } from './diagnostics/notAnalysed';
+import type { ChartContext } from './helm/chart';
+import { analyzeValuesDocument } from './helm/valuesDocument';
 import { isConfigFile, readConfigFile } from './locationConfig';
 import { BUILT_IN_LOCATIONS } from './manifest/builtInLocations';
 import { splitDocuments } from './manifest/documents';
@@ -53,6 +55,8 @@ export interface Analysis {
   readonly kustomizationFile: boolean;
   /** Where images were looked for; reuse needs the same table. */
   readonly locations: LocationTable;
+  /** The chart whose values file this is (helm/chart.ts); null for other files. Reuse needs the same context. */
+  readonly chart: ChartContext | null;
 }
 
 export interface AnalyzeOptions {
@@ -68,6 +72,8 @@ export interface AnalyzeOptions {
   readonly locations?: LocationTable;
   /** The file maps users' own resources (its problems become findings); by default, when it is named `.image-aware.yaml`. */
   readonly mappingFile?: boolean;
+  /** The file is a values file of this chart: its images are read the way the chart renders them (helm/). */
+  readonly chart?: ChartContext | null;
 }
 
 const KUSTOMIZATION_FILE = /(^|[\\/])(kustomization\.ya?ml|Kustomization)$/;
@@ -99,14 +105,15 @@ function binaryOffset(text: string): number {
 
 export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const locations = options.locations ?? BUILT_IN_LOCATIONS;
+  const chart = options.chart ?? null;
   const nul = binaryOffset(text);
-  if (nul >= 0) return { text, documents: [], fileFindings: [binaryContent(text, nul)], reparsed: 0, kustomizationFile: false, locations };
+  if (nul >= 0) return { text, documents: [], fileFindings: [binaryContent(text, nul)], reparsed: 0, kustomizationFile: false, locations, chart };
   const kustomizationFile = options.fileName !== undefined && KUSTOMIZATION_FILE.test(options.fileName);
   // Keyed by each earlier document's text, so moved documents are found too; the keys are slices of
   // the previous text that live only during this call.
   const reusable = new Map<string, DocumentAnalysis>();
   const previous = options.previous;
-  if (previous && previous.kustomizationFile === kustomizationFile && previous.locations === locations) {
+  if (previous && previous.kustomizationFile === kustomizationFile && previous.locations === locations && previous.chart === chart) {
     for (const doc of previous.documents) reusable.set(previous.text.slice(doc.start, doc.end), doc.analysis);
   }
   const documents: AnalyzedDocument[] = [];
@@ -120,7 +127,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     const source = text.slice(region.start, region.end);
     let analysis = reusable.get(source);
     if (!analysis) {
-      analysis = analyzeDocument(source, kustomizationFile, locations);
+      analysis = chart === null ? analyzeDocument(source, kustomizationFile, locations) : analyzeValuesDocument(source, chart);
       reparsed++;
     }
     documents.push({ start: region.start, end: region.end, analysis });
@@ -128,7 +135,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   // A mapping file's own problems, wherever it is opened or checked.
   const mappingFile = options.mappingFile ?? (options.fileName !== undefined && isConfigFile(options.fileName));
   if (mappingFile && fileFindings.length === 0) fileFindings.push(...readConfigFile(text).findings);
-  return { text, documents, fileFindings, reparsed, kustomizationFile, locations };
+  return { text, documents, fileFindings, reparsed, kustomizationFile, locations, chart };
 }
 
 /** The document that contains offset (the last one whose start is at or before it). */

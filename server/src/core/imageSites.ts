@@ -9,9 +9,13 @@ import { valueSpanToSource } from './diagnostics/imageFindings';
 import { isTemplated } from './diagnostics/templates';
 import { anonymousPullQuery, referenceQueries, referenceOf } from './facts';
 import type { AnonymousPullQuery, ManifestQuery } from './facts';
+import { valuesPolicyRecord } from './helm/location';
+import type { ValuesImage } from './helm/types';
 import type { ContainerFields, KustomizeImageFields } from './manifest/imageFields';
 import type { YamlScalar } from './manifest/yamlTree';
+import type { ImageLocation } from './manifest/locations';
 import { policyOf } from './policy/pullPolicy';
+import type { PolicyHolder } from './policy/pullPolicy';
 import { koImportPath } from './reference/ko';
 import { parseReference } from './reference/reference';
 import type { ImageReference } from './reference/reference';
@@ -28,6 +32,8 @@ export interface ImageSite {
   readonly digestSpan: Span | null;
   readonly container: ContainerFields | null;
   readonly entry: KustomizeImageFields | null;
+  /** A Helm values image: `ref` is what the chart renders, `span` its repository's value (helm/). */
+  readonly values: ValuesImage | null;
 }
 
 function absolute(doc: AnalyzedDocument, span: Span): Span {
@@ -39,7 +45,7 @@ function containerSite(doc: AnalyzedDocument, container: ContainerFields): Image
   const ref = referenceOf(scalar?.value);
   if (!scalar || !ref) return null;
   const part = (span: Span | null): Span | null => (span ? absolute(doc, valueSpanToSource(scalar, span.start, span.end)) : null);
-  return { doc, ref, span: absolute(doc, scalar), tagSpan: part(ref.parts.tag), digestSpan: part(ref.parts.digest), container, entry: null };
+  return { doc, ref, span: absolute(doc, scalar), tagSpan: part(ref.parts.tag), digestSpan: part(ref.parts.digest), container, entry: null, values: null };
 }
 
 function plain(scalar: YamlScalar | null | undefined): string | null {
@@ -63,6 +69,29 @@ function kustomizeSite(doc: AnalyzedDocument, entry: KustomizeImageFields): Imag
     digestSpan: digest === null ? null : absolute(doc, entry.digest!.value!),
     container: null,
     entry,
+    values: null,
+  };
+}
+
+/** Where the chart's rendered part `role` is written (absolute); null when it comes from elsewhere. */
+function writtenPart(doc: AnalyzedDocument, image: ValuesImage, role: 'repository' | 'tag' | 'digest'): Span | null {
+  const scalar = image.rendered.parts.find((part) => part.role === role)?.scalar;
+  return scalar ? absolute(doc, scalar) : null;
+}
+
+function valuesSite(doc: AnalyzedDocument, image: ValuesImage): ImageSite | null {
+  const ref = image.rendered.ref;
+  const span = writtenPart(doc, image, 'repository');
+  if (!ref || !span) return null;
+  return {
+    doc,
+    ref,
+    span,
+    tagSpan: writtenPart(doc, image, 'tag'),
+    digestSpan: writtenPart(doc, image, 'digest'),
+    container: null,
+    entry: null,
+    values: image,
   };
 }
 
@@ -78,8 +107,29 @@ export function imageSites(analysis: Analysis): ImageSite[] {
       const site = kustomizeSite(doc, entry);
       if (site) sites.push(site);
     }
+    for (const image of doc.analysis.fields.values?.images ?? []) {
+      const site = valuesSite(doc, image);
+      if (site) sites.push(site);
+    }
   }
   return sites.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** What pulls a site's image: the image as pulled, the record its pull policy comes from, the pull secrets it has. */
+export interface Puller {
+  readonly image: string;
+  readonly record: PolicyHolder & { readonly location: ImageLocation };
+  readonly pullSecrets: readonly YamlScalar[];
+}
+
+/** The puller of a container's image or of the image a values file makes the chart render; null for kustomize entries, which pull nothing. */
+export function pullerOf(site: ImageSite): Puller | null {
+  const container = site.container;
+  const image = container?.image?.value?.value;
+  if (container && image) return { image, record: container, pullSecrets: container.pullSecrets };
+  const values = site.values;
+  if (values) return { image: values.rendered.text, record: valuesPolicyRecord(values.rendered.text, values.pullPolicy), pullSecrets: values.pullSecrets };
+  return null;
 }
 
 /** The manifest queries a file needs, each unique query once, in text order. */
@@ -94,15 +144,15 @@ export function factQueries(analysis: Analysis): ManifestQuery[] {
 /**
  * The anonymous-pull questions of a file: one per repository that some image field pulls (its
  * effective pull policy is not Never) without pull secrets, in text order.
- * Images with pull secrets, and kustomize entries (which pull nothing), ask none.
+ * Images with pull secrets, and kustomize entries (which pull nothing), ask none; a values image asks for the reference its chart renders.
  */
 export function anonymousPullQueries(analysis: Analysis): AnonymousPullQuery[] {
   const queries: AnonymousPullQuery[] = [];
   const seen = new Set<string>();
   for (const site of imageSites(analysis)) {
-    const container = site.container;
-    if (!container || container.pullSecrets.length > 0) continue;
-    const decision = policyOf(container);
+    const puller = pullerOf(site);
+    if (!puller || puller.pullSecrets.length > 0) continue;
+    const decision = policyOf(puller.record);
     if (!decision || decision.policy === 'Never') continue;
     const query = anonymousPullQuery(site.ref);
     // One per repository and pulled reference: the probe is made for the first whose image turns out to exist.

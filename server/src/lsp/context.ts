@@ -6,6 +6,7 @@
 import type { CancellationToken, Connection, ResponseError, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis, Settings } from '../core';
+import type { ChartContexts } from './charts';
 import type { AnalysisCache } from './documents';
 import type { LocationConfigs } from './locations';
 import type { RegistryService } from './registryFacts';
@@ -20,6 +21,7 @@ export interface ServerContext {
   readonly settings: SettingsStore;
   readonly workspace: WorkspaceIndex;
   readonly locations: LocationConfigs;
+  readonly charts: ChartContexts;
   readonly registry: RegistryService;
   readonly runSafe: RunSafe;
 }
@@ -38,9 +40,11 @@ export interface OpenAnalysis {
 export async function openAnalysis(context: ServerContext, uri: string): Promise<OpenAnalysis | null> {
   if (!context.documents.get(uri)) return null;
   const settings = await context.settings.forDocument(uri);
+  const chart = await context.charts.valuesChart(uri);
   const document = context.documents.get(uri);
   if (!document) return null;
-  return { document, settings, analysis: context.analyses.analysisOf(document, settings.maxFileSize, context.locations.tableFor(uri, settings)) };
+  const analysis = context.analyses.analysisOf(document, settings.maxFileSize, context.locations.tableFor(uri, settings), chart);
+  return { document, settings, analysis };
 }
 
 /**

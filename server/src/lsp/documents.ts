@@ -7,7 +7,7 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../core';
-import type { Analysis, LocationTable } from '../core';
+import type { Analysis, ChartContext, LocationTable } from '../core';
 import { SIZE_LIMIT_SETTING } from './settings';
 
 interface Entry {
@@ -20,15 +20,18 @@ interface Entry {
 export class AnalysisCache {
   private readonly entries = new Map<string, Entry>();
 
-  analysisOf(document: TextDocument, maxFileSize: number, locations: LocationTable): Analysis {
+  /** `chart` is the chart of a values file (lsp/charts.ts), null for other files; it is part of the key too. */
+  analysisOf(document: TextDocument, maxFileSize: number, locations: LocationTable, chart: ChartContext | null = null): Analysis {
     const entry = this.entries.get(document.uri);
-    if (entry && entry.version === document.version && entry.maxFileSize === maxFileSize && entry.analysis.locations === locations) return entry.analysis;
+    const same = entry && entry.version === document.version && entry.maxFileSize === maxFileSize;
+    if (same && entry.analysis.locations === locations && entry.analysis.chart === chart) return entry.analysis;
     const analysis = analyze(document.getText(), {
       fileName: document.uri,
       maxFileSize,
       sizeLimitSetting: SIZE_LIMIT_SETTING,
       previous: entry?.analysis,
       locations,
+      chart,
     });
     this.entries.set(document.uri, { version: document.version, maxFileSize, analysis });
     return analysis;

@@ -8,28 +8,15 @@
  * Problems in the setting are logged once each (the file's own are diagnostics in the file).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep, isAbsolute } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { Emitter } from 'vscode-languageserver/node';
 import type { Event, FileEvent } from 'vscode-languageserver/node';
 import { CONFIG_FILE_NAME, isConfigFile, locationsWith, NO_CONFIG, readConfigFile } from '../core';
 import type { LocationConfig, LocationTable, Settings } from '../core';
+import { inside, pathOf } from './paths';
 
 /** A mapping file is a few kilobytes; anything past this is not read. */
 const MAX_CONFIG_BYTES = 256 * 1024;
-
-function pathOf(uri: string): string | null {
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return null;
-  }
-}
-
-function inside(folder: string, path: string): boolean {
-  const rel = relative(folder, path);
-  return rel !== '' && !isAbsolute(rel) && rel.split(sep)[0] !== '..';
-}
 
 export class LocationConfigs {
   /** Each workspace folder's own mapping (NO_CONFIG without a file), by folder path. */

@@ -20,11 +20,13 @@ import { join } from 'node:path';
 import { createRegistryClient, defaultCacheDir } from '../registry';
 import type { ServerContext } from './context';
 import { SEMANTIC_TOKENS_LEGEND } from './convert';
+import { ChartContexts } from './charts';
 import { AnalysisCache } from './documents';
 import { registerCodeActions } from './handlers/codeActions';
 import { COMMANDS, registerCommands } from './handlers/commands';
 import { COMPLETION_TRIGGER_CHARACTERS, registerCompletion } from './handlers/completion';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
+import { registerDefinition } from './handlers/definition';
 import { registerHover } from './handlers/hover';
 import { registerInlayHints } from './handlers/inlayHints';
 import { registerSemanticTokens } from './handlers/semanticTokens';
@@ -50,7 +52,7 @@ function cacheDirOf(params: InitializeParams): string {
   return defaultCacheDir(process.env, homedir());
 }
 
-const WATCHED_FILES = '**/{*.yaml,*.yml,Kustomization}';
+const WATCHED_FILES = '**/{*.yaml,*.yml,*.tpl,Kustomization}';
 
 /** The optional client features the server adapts to, read once from `initialize`. */
 interface ClientSupport {
@@ -86,6 +88,7 @@ function serverCapabilities(client: ClientSupport): ServerCapabilities {
   return {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
     hoverProvider: true,
+    definitionProvider: true,
     completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS },
     // Code action kinds may only be announced to clients that understand code action literals.
     codeActionProvider: client.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] } : true,
@@ -118,6 +121,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     settings: new SettingsStore(connection, client.configuration),
     workspace: new WorkspaceIndex((message) => connection.console.log(message)),
     locations: new LocationConfigs((message) => connection.console.log(message)),
+    charts: new ChartContexts(documents),
     registry: new RegistryService({
       createClient: options.createRegistryClient ?? createRegistryClient,
       cacheDir: cacheDirOf(params),
@@ -128,7 +132,10 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
   };
   const diagnostics = new DiagnosticsPublisher(context);
 
-  documents.onDidChangeContent(({ document }) => diagnostics.schedule(document));
+  documents.onDidChangeContent(({ document }) => {
+    context.charts.documentChanged(document.uri);
+    diagnostics.schedule(document);
+  });
   documents.onDidClose(({ document }) => {
     diagnostics.clear(document.uri);
     context.analyses.forget(document.uri);
@@ -138,6 +145,12 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
   });
   context.workspace.onDidChangeSecrets(() => diagnostics.scheduleSecretDependents());
   context.workspace.onDidChangePatches(() => diagnostics.scheduleAll());
+  // A chart's Chart.yaml or templates changed: its values files render other images now.
+  context.charts.onDidChange(() => {
+    diagnostics.scheduleAll();
+    if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
+    if (client.semanticTokensRefresh) void connection.languages.semanticTokens.refresh();
+  });
   // Users' own resources changed: every document may have other image fields now.
   context.locations.onDidChange(() => {
     diagnostics.scheduleAll();
@@ -145,6 +158,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
   });
 
   registerHover(context);
+  registerDefinition(context);
   registerCompletion(context);
   registerCodeActions(context, { documentChanges: client.documentChanges });
   registerCommands(context, { diagnostics, documentChanges: client.documentChanges });
@@ -160,6 +174,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     if (client.semanticTokensRefresh) void connection.languages.semanticTokens.refresh();
   });
   connection.onDidChangeWatchedFiles(({ changes }) => {
+    context.charts.applyFileEvents(changes);
     void context.locations.applyFileEvents(changes);
     void context.workspace.applyFileEvents(changes);
   });
@@ -185,6 +200,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     diagnostics.dispose();
     context.workspace.dispose();
     context.locations.dispose();
+    context.charts.dispose();
     context.registry.dispose();
   });
 

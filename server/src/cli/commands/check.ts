@@ -29,6 +29,7 @@ import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE
 import { formatJson } from '../format/json';
 import { formatSarif } from '../format/sarif';
 import { formatSummary, formatText } from '../format/text';
+import { readCharts } from '../charts';
 import { readInputs } from '../inputs';
 import { CONFIG_OPTION, CONFIG_USAGE, readLocations } from '../locations';
 import type { CliLocations } from '../locations';
@@ -43,7 +44,8 @@ const FAIL_ON_LEVELS: readonly (Severity | 'never')[] = [...SEVERITIES, 'never']
 
 export const CHECK_USAGE = `Usage: image-aware check [options] PATH...
 
-Checks the container image fields of Kubernetes manifests and kustomizations. PATH is a file, a folder
+Checks the container image fields of Kubernetes manifests, kustomizations and Helm values files (a
+values.yaml or values-*.yaml beside a Chart.yaml, read as its chart renders it). PATH is a file, a folder
 (searched for *.yaml and *.yml, skipping node_modules and .git) or - for standard input. Below a folder,
 a symbolic link is followed only when it points inside that folder; name a file to check it wherever it is.
 A file listed as a patch by the kustomization of its folder, of a checked folder, or of a folder above
@@ -201,8 +203,10 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
   if (config && config.problems.length > 0 && !inputs.some((input) => input.absolutePath === config.absolutePath)) {
     inputs.push({ path: config.path, absolutePath: config.absolutePath, text: config.text, bom: false, lossy: false });
   }
+  const charts = await readCharts(inputs);
   const analyses = inputs.map((input) =>
     analyze(input.text, {
+      chart: charts.get(input.absolutePath ?? ''),
       fileName: input.path,
       maxFileSize: settings.maxFileSize,
       sizeLimitSetting: MAX_FILE_SIZE_FLAG,

@@ -22,7 +22,8 @@ export const PIN_USAGE = `Usage: image-aware pin [options] PATH...
 Pins every image with a tag and no digest (containers, image volumes, the custom resources' image
 fields) to the digest its tag points at now, in place:
   image: ghcr.io/org/app:1.4   becomes   image: ghcr.io/org/app:1.4@sha256:…
-and adds "digest: sha256:…" after the newTag of every kustomize images: entry that has none.
+and adds "digest: sha256:…" after the newTag of every kustomize images: entry that has none, and
+after the tag of a Helm values image whose chart's templates read a digest.
 Each unique image is asked for once, however many files use it (one request each, also with
 --platform). Only the image values change; quoting, comments and everything else in the files stay as
 they are. PATH is a file or a folder (searched for *.yaml and *.yml, skipping node_modules and .git).

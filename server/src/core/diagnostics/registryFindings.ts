@@ -17,7 +17,7 @@
 import type { Analysis } from '../analysis';
 import { anonymousPullOf, pullAnswer, repositoryKey, tagAnswer, tagsOf, effectiveTag } from '../facts';
 import type { ManifestAnswer, ManifestFound, RegistryFacts } from '../facts';
-import { imageSites } from '../imageSites';
+import { imageSites, pullerOf } from '../imageSites';
 import type { ImageSite } from '../imageSites';
 import { policyOf } from '../policy/pullPolicy';
 import type { PullPolicy } from '../policy/pullPolicy';
@@ -128,12 +128,12 @@ function describeEvents(image: string, why: string): string {
 }
 
 function pullFindings(site: ImageSite, facts: RegistryFacts): Finding[] {
-  const container = site.container;
-  const image = container?.image?.value?.value;
-  if (!container || !image) return [];
-  const decision = policyOf(container);
+  const puller = pullerOf(site);
+  if (!puller) return [];
+  const { image, pullSecrets } = puller;
+  const decision = policyOf(puller.record);
   if (!decision) return [];
-  const key = policyKeyOf(container.location);
+  const key = policyKeyOf(puller.record.location);
   const policy: PullPolicy = decision.policy;
   const answer = pullAnswer(facts, site.ref);
   const what = site.ref.digest !== null ? `manifest ${short(site.ref.digest)}` : `tag "${effectiveTag(site.ref)}"`;
@@ -151,7 +151,7 @@ function pullFindings(site: ImageSite, facts: RegistryFacts): Finding[] {
       `goes from ErrImagePull to ImagePullBackOff and ${BACK_OFF}. ${describeEvents(image, `${site.ref.canonical}: not found`)}`;
     return [{ code: 'pull-would-fail', message, ...site.span }];
   }
-  if (answer?.status === 'failed' && answer.problem === 'unauthorized' && policy !== 'Never' && container.pullSecrets.length === 0) {
+  if (answer?.status === 'failed' && answer.problem === 'unauthorized' && policy !== 'Never' && pullSecrets.length === 0) {
     const reason = facts.problems.get(site.ref.domain)?.reason ?? `${site.ref.domain} refused anonymous access.`;
     const message =
       `${where} "${image}" (${key} ${policy}) fails unless the node itself has credentials for ${site.ref.domain}: the registry ` +
@@ -160,7 +160,7 @@ function pullFindings(site: ImageSite, facts: RegistryFacts): Finding[] {
     return [{ code: 'pull-would-fail', message, ...site.span }];
   }
   const anonymous = anonymousPullOf(facts, site.ref);
-  if (answer?.status === 'found' && anonymous?.allowed === false && policy !== 'Never' && container.pullSecrets.length === 0) {
+  if (answer?.status === 'found' && anonymous?.allowed === false && policy !== 'Never' && pullSecrets.length === 0) {
     const domain = site.ref.domain;
     const message =
       `${where} "${image}" (${key} ${policy}) fails on a node without credentials ` +

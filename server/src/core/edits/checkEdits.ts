@@ -23,6 +23,7 @@ import { splitDocuments } from '../manifest/documents';
 import { fastParse } from '../manifest/fastParse';
 import { slowParse } from '../manifest/slowParse';
 import type { YamlDocument, YamlMap, YamlNode, YamlScalar } from '../manifest/yamlTree';
+import { isOciDigest } from '../reference/digest';
 import { quote } from '../reference/quote';
 import type { Span } from '../span';
 import { applyEdits } from './textEdit';
@@ -41,6 +42,14 @@ export type EditIntent =
   | { readonly kind: 'insert'; readonly after: Field; readonly key: string; readonly value: string; readonly expect?: ValueCheck }
   | { readonly kind: 'rename'; readonly field: Field; readonly key: string; readonly value: string; readonly expect?: ValueCheck }
   | { readonly kind: 'remove'; readonly field: Field };
+
+/** Checks a `digest:` value read back from the file (kustomize, Helm values): exactly `digest`, a valid OCI digest. */
+export function readsAsDigest(digest: string): ValueCheck {
+  return (value) => {
+    if (value !== digest) return `the digest would read ${quoteValue(value)}, not ${quoteValue(digest)}`;
+    return isOciDigest(value) ? null : `${quoteValue(value)} is not a valid OCI digest`;
+  };
+}
 
 /** An edit with what it is meant to do; only EditChecker turns it into a TextEdit to apply. */
 export interface PlannedEdit {

@@ -29,7 +29,8 @@ import { isOciDigest } from '../reference/digest';
 import { parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
 import type { PinSettings } from '../settings';
-import { EditChecker, expecting, quoteValue } from './checkEdits';
+import { planValuesPin, valuesPinnedValue } from '../helm/valuesPin';
+import { EditChecker, expecting, quoteValue, readsAsDigest } from './checkEdits';
 import type { EditRefusal, PlannedEdit, ValueCheck } from './checkEdits';
 import { insertEntryAfter, replaceEntry, replaceScalar } from './fieldEdits';
 import type { TextEdit } from './textEdit';
@@ -57,14 +58,6 @@ export function readsAsImage(ref: ImageReference, tag: string | null, digest: st
     if (read.digest !== digest) return `the image's digest would be ${shown(read.digest)}, not ${shown(digest)}`;
     if (digest !== null && digest !== ref.digest && !isOciDigest(digest)) return `${quoteValue(digest)} is not a valid OCI digest`;
     return null;
-  };
-}
-
-/** Checks a kustomize `digest:` value read back from the file: exactly `digest`, a valid OCI digest. */
-function readsAsDigest(digest: string): ValueCheck {
-  return (value) => {
-    if (value !== digest) return `the digest would read ${quoteValue(value)}, not ${quoteValue(digest)}`;
-    return isOciDigest(value) ? null : `${quoteValue(value)} is not a valid OCI digest`;
   };
 }
 
@@ -130,9 +123,14 @@ function planPin(text: string, site: ImageSite, facts: RegistryFacts, pin: PinSe
   if (site.ref.digest !== null) return null;
   const scalar = site.container?.image?.value;
   const newTag = site.entry?.newTag;
-  if (!scalar && !(site.entry && newTag?.value)) return null;
+  if (!scalar && !(site.entry && newTag?.value) && !site.values) return null;
   const answer = tagAnswer(facts, site.ref);
   if (answer?.status !== 'found') return null;
+  if (site.values) {
+    const choice = choosePin(answer, pin);
+    const planned = planValuesPin(text, site.doc.start, site.values, choice.digest);
+    return typeof planned === 'string' ? refused(site, planned) : { site, planned, choice, value: valuesPinnedValue(site.values, choice.digest) };
+  }
   // A `digest:` whose value is empty or templated: adding another would make the key appear twice.
   if (site.entry?.digest) return refused(site, 'its "digest:" entry holds no digest to replace (it is empty or templated)');
   const choice = choosePin(answer, pin);
@@ -173,7 +171,7 @@ function repinEdit(site: ImageSite, digest: string): PlannedEdit | null {
   if (ref.digest === null) return null;
   const scalar = site.container?.image?.value;
   if (scalar) return expecting(replaceScalar(site.doc.start, scalar, withTagAndDigest(ref, ref.tag, digest)), readsAsImage(ref, ref.tag, digest));
-  const written = site.entry?.digest?.value;
+  const written = site.entry?.digest?.value ?? site.values?.digest?.value;
   return written ? expecting(replaceScalar(site.doc.start, written, digest), readsAsDigest(digest)) : null;
 }
 
@@ -191,7 +189,8 @@ export const repinSite: SitePin = (text, site, facts, pin, checker = new EditChe
   if (answer?.status !== 'found' || answer.digest === ref.digest || answer.platforms.some((p) => p.digest === ref.digest)) return null;
   const choice = choosePin(answer, pin);
   const planned = repinEdit(site, choice.digest);
-  return planned && checked({ site, planned, value: withTagAndDigest(ref, ref.tag, choice.digest), choice }, checker);
+  const value = site.values ? valuesPinnedValue(site.values, choice.digest) : withTagAndDigest(ref, ref.tag, choice.digest);
+  return planned && checked({ site, planned, value, choice }, checker);
 };
 
 export interface FilePins {

@@ -20,6 +20,8 @@ import type { TextEdit } from '../edits/textEdit';
 import type { RegistryFacts } from '../facts';
 import { imageSites } from '../imageSites';
 import type { ImageSite } from '../imageSites';
+import { VALUES_OBJECT_IMAGE } from '../helm/location';
+import type { ValuesImage } from '../helm/types';
 import type { ContainerFields, KustomizeImageFields } from '../manifest/imageFields';
 import { defaultPullPolicy } from '../policy/pullPolicy';
 import { isOciDigest } from '../reference/digest';
@@ -209,6 +211,35 @@ function kustomizeRegistryFixes(
   return actions.actions;
 }
 
+/** Pin, update a stale pin, unpin a Helm values image (unpinning removes its `digest:`), and fix its pull policy. */
+function valuesFixes(
+  text: string,
+  doc: AnalyzedDocument,
+  image: ValuesImage,
+  site: ImageSite | undefined,
+  codes: Set<string>,
+  facts: RegistryFacts | null | undefined,
+  settings: Settings,
+  checker: EditChecker,
+): CodeAction[] {
+  const actions = new Actions(checker);
+  if (facts && site) {
+    const unpin = image.digest && site.ref.tag !== null ? removeEntry(text, doc.start, image, image.digest) : null;
+    actions.registryFixes(text, codes, site, facts, settings, unpin, false);
+  }
+  const policy = image.pullPolicy;
+  if (policy?.value && codes.has('invalid-pull-policy')) {
+    for (const candidate of VALUES_OBJECT_IMAGE.policy.policies) {
+      const preferred = candidate.toLowerCase() === policy.value.value.toLowerCase();
+      actions.add(`Change pullPolicy to ${candidate}`, ['invalid-pull-policy'], [replaceScalar(doc.start, policy.value, candidate)], preferred);
+    }
+  }
+  if (policy && codes.has('redundant-pull-policy')) {
+    actions.add('Remove the redundant pullPolicy', ['redundant-pull-policy'], [removeEntry(text, doc.start, image, policy)], true);
+  }
+  return actions.actions;
+}
+
 function shortDigest(digest: string): string {
   return `${digest.slice(0, 19)}…`;
 }
@@ -267,6 +298,13 @@ export function computeCodeActions(
       touchesImage = true;
       const codes = new Set<string>(diagnostics.filter((d) => d.start >= doc.start + entry.start && d.end <= doc.start + entry.end).map((d) => d.code));
       actions.push(...kustomizeRegistryFixes(analysis.text, doc, entry, site, codes, facts, settings, checker));
+    }
+    for (const image of doc.analysis.fields.values?.images ?? []) {
+      if (doc.start + image.end < start || doc.start + image.key.start > end) continue;
+      const site = sites.find((s) => s.values === image);
+      if (site) touchesImage = true;
+      const codes = new Set<string>(diagnostics.filter((d) => d.start >= doc.start + image.key.start && d.end <= doc.start + image.end).map((d) => d.code));
+      actions.push(...valuesFixes(analysis.text, doc, image, site, codes, facts, settings, checker));
     }
   }
   const pinAll = facts && touchesImage ? pinAllAction(analysis, facts, settings) : null;

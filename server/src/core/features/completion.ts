@@ -23,7 +23,7 @@ import type { ImageReference } from '../reference/reference';
 import { orderTags } from '../tags';
 import { fileFacts } from '../workspace';
 import type { WorkspaceFacts } from '../workspace';
-import { containerAt, kustomizeEntryAt } from './fieldAt';
+import { containerAt, kustomizeEntryAt, valuesImageAt } from './fieldAt';
 import type { CompletionItem, CompletionList } from './types';
 
 /**
@@ -33,8 +33,11 @@ import type { CompletionItem, CompletionList } from './types';
  */
 const FIELD_BEFORE_CURSOR = /(?:^\s*(?:-\s+)*|[{,]\s*)(["']?)([A-Za-z_$][\w$-]*)\1\s*:[ \t]+(["']?)([^"'#\s,}]*)$/;
 
-/** What a field holds: an image, a pull policy, or a kustomize `images:` entry's part. */
-type FieldRole = 'image' | 'policy' | 'newName' | 'newTag' | 'digest';
+/** What a field holds: an image, a pull policy, a kustomize `images:` entry's part, or a Helm values image's tag or digest. */
+type FieldRole = 'image' | 'policy' | 'newName' | 'newTag' | 'digest' | 'valuesTag' | 'valuesDigest';
+
+/** Keys of a Helm values image (helm/) with a role of their own there. */
+const VALUES_ROLES: Readonly<Record<string, FieldRole>> = { tag: 'valuesTag', digest: 'valuesDigest', pullPolicy: 'policy' };
 
 /** Keys with one meaning in every manifest; others count where the image record at the cursor names them. */
 const FIXED_ROLES: Readonly<Record<string, FieldRole>> = { image: 'image', imagePullPolicy: 'policy', newName: 'newName', newTag: 'newTag', digest: 'digest' };
@@ -97,6 +100,7 @@ function cursorField(analysis: Analysis, offset: number): CursorField | null {
 }
 
 function fieldRole(analysis: Analysis, offset: number, key: string): FieldRole | null {
+  if (Object.hasOwn(VALUES_ROLES, key) && valuesImageAt(analysis, offset)) return VALUES_ROLES[key];
   if (Object.hasOwn(FIXED_ROLES, key)) return FIXED_ROLES[key];
   const location = containerAt(analysis, offset)?.location;
   return location?.imageKey === key ? 'image' : location?.policyKey === key ? 'policy' : null;
@@ -143,8 +147,20 @@ function kustomizeSlot(analysis: Analysis, field: CursorField, offset: number): 
   return { kind: 'digest', repository, tag: entry.newTag?.value?.value || 'latest', start: field.start, end: field.end };
 }
 
+/** `tag:` takes the tags of the repository the chart renders, `digest:` the digest of its tag. */
+function valuesSlot(analysis: Analysis, field: CursorField, offset: number): RegistrySlot | null {
+  const rendered = valuesImageAt(analysis, offset)?.rendered;
+  const name = rendered?.parts.find((part) => part.role === 'repository');
+  const repository = name ? repositoryRef(rendered!.text.slice(0, name.end)) : null;
+  if (!rendered || !repository) return null;
+  if (field.key === 'valuesTag') return { kind: 'tag', repository, start: field.start, end: field.end };
+  const tag = rendered.parts.find((part) => part.role === 'tag');
+  return { kind: 'digest', repository, tag: (tag && rendered.text.slice(tag.start, tag.end)) || 'latest', start: field.start, end: field.end };
+}
+
 function registrySlot(analysis: Analysis, field: CursorField, offset: number): RegistrySlot | null {
   if (field.key === 'image') return imageSlot(analysis.text, field, offset);
+  if (field.key === 'valuesTag' || field.key === 'valuesDigest') return valuesSlot(analysis, field, offset);
   if (field.key === 'newTag' || field.key === 'digest') return kustomizeSlot(analysis, field, offset);
   return null;
 }
@@ -204,8 +220,8 @@ export function computeCompletions(analysis: Analysis, offset: number, workspace
     const items = slot.kind === 'tag' ? tagItems(slot, facts) : digestItems(slot, facts);
     if (items) return { start: slot.start, end: slot.end, items };
   }
-  // Kustomize tags and digests come only from a registry.
-  if (field.key === 'newTag' || field.key === 'digest') return null;
+  // Kustomize and values tags and digests come only from a registry.
+  if (field.key === 'newTag' || field.key === 'digest' || field.key === 'valuesTag' || field.key === 'valuesDigest') return null;
   // The whole value under the cursor is excluded (not only the part before the cursor): it is
   // in this file's facts only because it is being typed.
   const items = field.key === 'policy' ? policyItems(analysis, offset) : imageItems(analysis, workspace, analysis.text.slice(field.start, field.end));

@@ -5,11 +5,13 @@
 import { lineEndOf } from '../lines';
 import { documentAt } from '../analysis';
 import type { Analysis, AnalyzedDocument } from '../analysis';
+import type { ValuesImage } from '../helm/types';
 import type { ContainerFields, Field, KustomizeImageFields } from '../manifest/imageFields';
 
 export type FieldHit =
   | { readonly kind: 'image' | 'pullPolicy'; readonly container: ContainerFields; readonly field: Field; readonly doc: AnalyzedDocument }
-  | { readonly kind: 'kustomize'; readonly entry: KustomizeImageFields; readonly field: Field; readonly doc: AnalyzedDocument };
+  | { readonly kind: 'kustomize'; readonly entry: KustomizeImageFields; readonly field: Field; readonly doc: AnalyzedDocument }
+  | { readonly kind: 'values'; readonly image: ValuesImage; readonly field: Field; readonly doc: AnalyzedDocument };
 
 /** True when offset is on the key, or anywhere from the key to the end of its value. */
 function onField(field: Field | null, offset: number): field is Field {
@@ -63,7 +65,19 @@ export function fieldAt(analysis: Analysis, offset: number): FieldHit | null {
       if (onField(field, relative)) return { kind: 'kustomize', entry, field, doc };
     }
   }
+  for (const image of doc.analysis.fields.values?.images ?? []) {
+    if (relative < image.key.start || relative > image.end + 1) continue;
+    const own = { key: image.key, value: null };
+    for (const field of [image.registry, image.repository, image.name, image.tag, image.digest, image.pullPolicy, own]) {
+      if (onField(field, relative)) return { kind: 'values', image, field, doc };
+    }
+  }
   return null;
+}
+
+/** The values image whose mapping spans offset (to the end of its last line), if any. */
+export function valuesImageAt(analysis: Analysis, offset: number): ValuesImage | null {
+  return spanning(analysis, offset, (doc) => doc.analysis.fields.values?.images ?? [])[0] ?? null;
 }
 
 /** The kustomize `images:` entry whose mapping spans offset (to the end of its last line), if any. */

@@ -6,54 +6,18 @@
  * With RegistryFacts, image hovers add what the registry says (registryHover.ts).
  */
 import type { Analysis, AnalyzedDocument } from '../analysis';
-import { nonStringImage, nonStringReason, policyKeyOf } from '../diagnostics/imageFindings';
+import { nonStringImage, nonStringReason } from '../diagnostics/imageFindings';
 import type { ContainerFields, KustomizeImageFields, NonStringValue } from '../manifest/imageFields';
-import { policyOf } from '../policy/pullPolicy';
-import type { PullPolicy } from '../policy/pullPolicy';
 import { KO_WITHOUT_PATH, koImportPath } from '../reference/ko';
 import { parseReference } from '../reference/reference';
-import type { ImageReference } from '../reference/reference';
 import { isTemplated } from '../diagnostics/templates';
 import type { RegistryFacts } from '../facts';
+import { valuesHover } from '../helm/hover';
 import { fieldAt } from './fieldAt';
+import { pinningLine, policyLines, referenceTable } from './imageHoverLines';
 import { code } from './markdown';
 import { registryLines } from './registryHover';
 import type { Hover } from './types';
-
-const POLICY_MEANING: Record<PullPolicy, string> = {
-  Always: 'the kubelet asks the registry for the current digest on every container start, and pulls when it differs from the local copy.',
-  IfNotPresent: 'the kubelet pulls only when the node has no image by this name yet; a tag pushed again is not picked up by nodes that have the old one.',
-  Never: 'the kubelet never pulls; the image must already be on the node, or the pod fails with ErrImageNeverPull.',
-};
-
-function referenceTable(ref: ImageReference): string[] {
-  const domainNote = ref.parts.domain ? '' : ' (implied: Docker Hub)';
-  return [
-    `| | |`,
-    `|---|---|`,
-    `| Registry | ${code(ref.domain)}${domainNote} |`,
-    `| Repository | ${code(ref.path)} |`,
-    `| Tag | ${ref.tag === null ? (ref.digest === null ? '*none: means* `latest`' : '*none*') : code(ref.tag)} |`,
-    `| Digest | ${ref.digest === null ? '*none: not pinned*' : code(ref.digest)} |`,
-  ];
-}
-
-function pinningLine(ref: ImageReference): string {
-  if (ref.digest !== null) return 'Pinned: the digest fixes the exact bytes; the tag, if any, is ignored when pulling.';
-  return 'Not pinned: the tag can be pushed again, and new pods then run different bytes.';
-}
-
-function policyLines(container: ContainerFields): string[] {
-  const decision = policyOf(container);
-  const key = policyKeyOf(container.location);
-  if (!decision) {
-    const accepted = container.location.policy.policies;
-    const written = container.pullPolicy?.value?.value ?? '';
-    return [`**${key} ${code(written)} is invalid**: the API server accepts only ${accepted.slice(0, -1).join(', ')} or ${accepted[accepted.length - 1]}.`];
-  }
-  const origin = decision.source === 'explicit' ? 'set in the manifest' : 'default';
-  return [`**Effective ${key}: ${decision.policy}** (${origin}). ${decision.reason}`, '', `With ${decision.policy}, ${POLICY_MEANING[decision.policy]}`];
-}
 
 /** What differs about this place from a Deployment's container, when something does. */
 function locationLines(container: ContainerFields): string[] {
@@ -152,9 +116,11 @@ export function computeHover(analysis: Analysis, offset: number, facts?: Registr
   const lines =
     hit.kind === 'kustomize'
       ? kustomizeHover(hit.entry, known)
-      : hit.kind === 'image'
-        ? imageHover(analysis.text, hit.doc, hit.container, known)
-        : pullPolicyHover(hit.container);
+      : hit.kind === 'values'
+        ? valuesHover(hit.image, analysis.chart, known)
+        : hit.kind === 'image'
+          ? imageHover(analysis.text, hit.doc, hit.container, known)
+          : pullPolicyHover(hit.container);
   const span = hit.field.value ?? hit.field.key;
   return { markdown: lines.join('\n'), start: hit.doc.start + span.start, end: hit.doc.start + span.end };
 }

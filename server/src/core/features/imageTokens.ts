@@ -11,6 +11,7 @@
  */
 import type { Analysis } from '../analysis';
 import { isTemplated } from '../diagnostics/templates';
+import type { PartRole, ValuesImage } from '../helm/types';
 import { imageSites } from '../imageSites';
 import type { Field, KustomizeImageFields } from '../manifest/imageFields';
 import { PULL_POLICIES } from '../policy/pullPolicy';
@@ -112,6 +113,25 @@ function kustomizeTokens(source: string, docStart: number, entry: KustomizeImage
   if (digestAt) out.push(token(digestAt, 'imageDigest'));
 }
 
+const PART_TOKENS: Readonly<Record<PartRole, ImageTokenType>> = {
+  registry: 'imageRegistry',
+  repository: 'imageRepository',
+  tag: 'imageTag',
+  digest: 'imageDigest',
+};
+
+/** A values image part by part, each in the scalar it is written in, when the chart renders a valid reference. */
+function valuesTokens(source: string, docStart: number, image: ValuesImage, out: ImageToken[]): void {
+  const { rendered } = image;
+  if (!rendered.ref) return;
+  for (const part of rendered.parts) {
+    if (!part.scalar || part.start === part.end) continue;
+    const value = rendered.text.slice(part.start, part.end);
+    const at = placed(source, { start: docStart + part.scalar.start, end: docStart + part.scalar.end }, value);
+    if (at) out.push(part.role === 'tag' ? tagToken(at, value) : token(at, PART_TOKENS[part.role]));
+  }
+}
+
 function pullPolicyTokens(source: string, docStart: number, field: Field | null, out: ImageToken[]): void {
   const policy = valueOf(docStart, field);
   const at = policy && (PULL_POLICIES as readonly string[]).includes(policy.value) && placed(source, policy.span, policy.value);
@@ -126,12 +146,17 @@ export function computeImageTokens(analysis: Analysis, range: Span = { start: 0,
   const source = analysis.text;
   const found: ImageToken[] = [];
   for (const site of imageSites(analysis)) {
-    if (site.span.end >= range.start && site.span.start <= range.end) referenceTokens(source, site.span, site.ref, site, found);
+    // A values image is written part by part (valuesTokens).
+    if (site.values === null && site.span.end >= range.start && site.span.start <= range.end) referenceTokens(source, site.span, site.ref, site, found);
   }
   for (const doc of analysis.documents) {
     if (doc.end < range.start || doc.start > range.end) continue;
     for (const container of doc.analysis.fields.containers) pullPolicyTokens(source, doc.start, container.pullPolicy, found);
     for (const entry of doc.analysis.fields.kustomizeImages) kustomizeTokens(source, doc.start, entry, found);
+    for (const image of doc.analysis.fields.values?.images ?? []) {
+      valuesTokens(source, doc.start, image, found);
+      pullPolicyTokens(source, doc.start, image.pullPolicy, found);
+    }
   }
   found.sort((a, b) => a.start - b.start || a.end - b.end);
   const tokens: ImageToken[] = [];

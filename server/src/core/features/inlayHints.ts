@@ -7,8 +7,22 @@ import type { Analysis } from '../analysis';
 import { policyKeyOf } from '../diagnostics/imageFindings';
 import { defaultPullPolicy } from '../policy/pullPolicy';
 import { isTemplated } from '../diagnostics/templates';
+import type { ValuesImage } from '../helm/types';
 import type { Settings } from '../settings';
 import type { InlayHint } from './types';
+
+/**
+ * A values image without a pull policy: the container the chart renders gets Kubernetes' default
+ * for the rendered reference, shown after the last part written here (the tag, else the repository).
+ */
+function valuesPolicyHint(docStart: number, image: ValuesImage): InlayHint | null {
+  const { rendered } = image;
+  if (!rendered.ref || image.pullPolicy?.value?.value) return null;
+  const last = [...rendered.parts].reverse().find((part) => part.scalar !== null && part.role !== 'digest');
+  if (!last?.scalar) return null;
+  const decision = defaultPullPolicy(rendered.text);
+  return { offset: docStart + last.scalar.end, label: `imagePullPolicy: ${decision.policy}`, tooltip: decision.reason };
+}
 
 export function computeInlayHints(analysis: Analysis, start: number, end: number, settings: Settings): InlayHint[] {
   if (!settings.pullPolicyInlayHints) return [];
@@ -26,6 +40,10 @@ export function computeInlayHints(analysis: Analysis, start: number, end: number
       const decision = defaultPullPolicy(image.value, container.location.policy, key);
       hints.push({ offset, label: `${key}: ${decision.policy}`, tooltip: decision.reason });
     }
+    for (const image of doc.analysis.fields.values?.images ?? []) {
+      const hint = valuesPolicyHint(doc.start, image);
+      if (hint && hint.offset >= start && hint.offset <= end) hints.push(hint);
+    }
   }
-  return hints;
+  return hints.sort((a, b) => a.offset - b.offset);
 }

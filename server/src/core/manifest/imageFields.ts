@@ -14,6 +14,7 @@ import type { FieldRule, ImageLocation, LocationTable, Scope } from './locations
 import { findPair, getMap, getScalar, getSeq, isNullScalar } from './yamlTree';
 import type { YamlMap, YamlNode, YamlPair, YamlScalar } from './yamlTree';
 import { apiGroup, KUSTOMIZE_KINDS, WORKLOAD_KINDS } from './workloadKinds';
+import type { ValuesFields } from '../helm/types';
 
 /** A key and its value as found; `value` is null when the key is present without one. */
 export interface Field {
@@ -92,6 +93,8 @@ export interface ImageFields {
   readonly isManifest: boolean;
   /** True when the container limit cut the search short. */
   readonly truncated: boolean;
+  /** The images of a Helm values document written as separate values (helm/); absent for other documents. */
+  readonly values?: ValuesFields;
 }
 
 export interface LocateOptions {

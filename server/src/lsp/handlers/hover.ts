@@ -1,9 +1,11 @@
 /**
  * textDocument/hover: what an image reference means, which pull policy applies to it, and what
  * the registry says about it (from the facts already fetched for the document; a fetch still
- * running is waited for briefly, so the first hover after opening a file has them too).
+ * running is waited for briefly, so the first hover after opening a file has them too). On an image
+ * of a chart's template built from values, the values it reads and what the chart renders from them.
  */
-import { computeHover } from '../../core';
+import { computeHover, templateImageAt, templateImageHover } from '../../core';
+import type { Hover } from '../../core';
 import { answerFor, within } from '../context';
 import type { ServerContext } from '../context';
 import { toHover } from '../convert';
@@ -18,8 +20,19 @@ export function registerHover(context: ServerContext): void {
       const pending = open.settings.registry.online ? context.registry.pending(open.document.uri) : undefined;
       if (pending) await within(pending, HOVER_WAIT_MS);
       const facts = open.settings.registry.online ? context.registry.factsOf(open.document.uri) : null;
-      const hover = computeHover(open.analysis, offset, facts);
+      const hover =
+        (await templateHover(context, open.document.uri, open.document.getText(), offset, open.settings.maxFileSize)) ??
+        computeHover(open.analysis, offset, facts);
       return hover && toHover(hover, open.document);
     }),
   );
+}
+
+/** On an image of a chart's template built from values: the values it reads and the reference the chart renders. */
+async function templateHover(context: ServerContext, uri: string, text: string, offset: number, maxFileSize: number): Promise<Hover | null> {
+  const chart = await context.charts.templateChart(uri);
+  const image = chart && templateImageAt(text, offset, chart.context);
+  if (!chart || !image) return null;
+  const values = await context.charts.valuesAnalysis(chart.root, maxFileSize);
+  return templateImageHover(image, values?.analysis ?? null, 'values.yaml');
 }
