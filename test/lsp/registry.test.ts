@@ -500,7 +500,7 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
           arguments: [{ apply: false }],
         });
         assert.equal(client.appliedEdits.length, applied, 'nothing is applied');
-        assert.deepEqual([result.applied, result.pinned, result.files], [false, 6, 3]);
+        assert.deepEqual([result.asked, result.applied, result.pinned, result.files], [true, false, 6, 3]);
         const texts = new Map([
           [webUri, text],
           [fileUri(diskPath), diskText()],
@@ -697,6 +697,7 @@ test('with imageAware.registry.online off the server makes no request at all', {
       arguments: [],
     });
     assert.deepEqual(result, {
+      asked: false,
       applied: false,
       pinned: 0,
       files: 0,

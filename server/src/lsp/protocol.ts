@@ -1,9 +1,15 @@
 /**
- * What the server's commands take and return over workspace/executeCommand: plain JSON, shared with
- * the VS Code client (client/src/pin), which previews the pins and applies them itself. Positions
- * are LSP's (0-based lines, UTF-16 characters).
+ * The server's commands, and what they take and return over workspace/executeCommand: plain JSON,
+ * shared with the VS Code client (client/src/pin), which previews the pins and applies them itself.
+ * Positions are LSP's (0-based lines, UTF-16 characters).
  */
 import type { TextEdit } from 'vscode-languageserver/node';
+
+/** The commands the server implements (its executeCommandProvider). */
+export const COMMANDS = {
+  pinWorkspace: 'imageAware.pinWorkspace',
+  refreshRegistry: 'imageAware.refreshRegistry',
+} as const;
 
 /** The argument object of imageAware.pinWorkspace. */
 export interface PinWorkspaceArguments {
@@ -39,6 +45,8 @@ export interface NotPinned {
 }
 
 export interface PinWorkspaceResult {
+  /** Whether the registries were asked: false when imageAware.registry.online is off (`message` says so). */
+  readonly asked: boolean;
   /** Whether the edit was applied (false also when there was nothing to pin, and always with `apply: false`). */
   readonly applied: boolean;
   readonly pinned: number;

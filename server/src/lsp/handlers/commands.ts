@@ -9,13 +9,9 @@
  */
 import { parseReference } from '../../core';
 import type { ServerContext } from '../context';
+import { COMMANDS } from '../protocol';
 import type { DiagnosticsPublisher } from './diagnostics';
 import { pinWorkspace } from './pinWorkspace';
-
-export const COMMANDS = {
-  pinWorkspace: 'imageAware.pinWorkspace',
-  refreshRegistry: 'imageAware.refreshRegistry',
-} as const;
 
 export interface CommandOptions {
   readonly diagnostics: DiagnosticsPublisher;

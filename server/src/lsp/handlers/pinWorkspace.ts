@@ -92,7 +92,7 @@ function unpinnableOf(source: Source, analysis: Analysis): NotPinned[] {
 
 export async function pinWorkspace(context: ServerContext, documentChanges: boolean, argument: unknown, token: CancellationToken): Promise<PinWorkspaceResult> {
   const apply = applyArgument(argument);
-  const nothing = { applied: false, pinned: 0, files: 0, pins: [], skipped: [], unpinnable: [] };
+  const nothing = { asked: false, applied: false, pinned: 0, files: 0, pins: [], skipped: [], unpinnable: [] };
   const settings = await context.settings.global();
   const client = context.registry.clientIfOnline(settings.registry);
   if (!client) {
@@ -112,13 +112,13 @@ export async function pinWorkspace(context: ServerContext, documentChanges: bool
   const note = left > 0 ? ` ${left} not pinned (see the Image Aware output).` : '';
   for (const s of [...skipped, ...unpinnable])
     context.connection.console.log(`Not pinned: ${s.uri}:${s.line + 1}: ${s.image ?? ''}${s.image ? ': ' : ''}${s.reason}`);
-  const found = { pinned: pins.length, files: report.files.length, skipped, unpinnable };
+  const found = { asked: true, pinned: pins.length, files: report.files.length, skipped, unpinnable };
   if (!apply)
     return { ...found, applied: false, pins, message: `${plural(pins.length, 'image')} in ${plural(report.files.length, 'file')} can be pinned.${note}` };
   if (pins.length === 0) {
     const message = `Nothing to pin: no image with a tag and no digest that the registry knows.${note}`;
     void context.connection.window.showInformationMessage(message);
-    return { ...nothing, skipped, unpinnable, message };
+    return { ...nothing, asked: true, skipped, unpinnable, message };
   }
   const files: FileEdits[] = report.files.map(({ id, pins: filePins }) => ({
     uri: id.uri,
