@@ -55,8 +55,8 @@ export async function pickImage(options: ImagePickOptions): Promise<string | und
   const name = ref.input.slice(0, ref.parts.path.end);
   const another: TagItem = { label: '$(edit) Enter Another Image…', image: null, alwaysShow: true };
   const quickPick = vscode.window.createQuickPick<TagItem>();
-  quickPick.title = options.title;
-  quickPick.placeholder = `A tag of ${name} for ${options.target}, newest version first`;
+  quickPick.title = `${options.title}: ${options.target}`;
+  quickPick.placeholder = `A tag of ${name}, newest version first`;
   quickPick.ignoreFocusOut = true;
   quickPick.matchOnDescription = true;
   quickPick.busy = true;

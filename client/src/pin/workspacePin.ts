@@ -93,7 +93,9 @@ export class WorkspacePin {
       const cancel = new vscode.CancellationTokenSource();
       signal.addEventListener('abort', () => cancel.cancel(), { once: true });
       try {
-        return await askServer({ apply: false }, cancel.token);
+        const answer = await askServer({ apply: false }, cancel.token);
+        // A plan that arrives after Cancel was clicked is not previewed.
+        return signal.aborted ? undefined : answer;
       } catch (error) {
         if (signal.aborted) return undefined;
         throw error;

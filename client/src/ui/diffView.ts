@@ -44,7 +44,8 @@ export function registerDiffView(subscriptions: vscode.Disposable[]): DiffView {
   );
   const uriFor = ({ side, name, text }: PreviewText): vscode.Uri => {
     // The path ends in .yaml so the diff editor colours it as YAML.
-    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${side}/${name.replace(/[^\w.-]+/g, '_')}.yaml`, query: String(++counter) });
+    const file = name.replace(/[^\w.-]+/g, '_').replace(/(\.ya?ml)?$/, (extension) => extension || '.yaml');
+    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${side}/${file}`, query: String(++counter) });
     texts.set(uri.toString(), text);
     return uri;
   };
