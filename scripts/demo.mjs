@@ -9,12 +9,15 @@
 //   - the stub Kubernetes API server the deploy tests use (test/helpers/apiserver, checked against
 //     real kubectl; its controller rolls Deployments out), on KUBECONFIG, and a private buildah
 //     storage, so Build, Push and Pin and Apply work from deploy/ in the workspace;
-//   - code-server with image-aware-manifests.vsix installed into a fresh extensions folder.
+//   - code-server with image-aware-manifests.vsix installed into a fresh extensions folder, beside
+//     a small helper (scripts/demo/first-load) that opens registry/deployment.yaml and the
+//     walkthrough on the first load of the window.
 // It prints the URL and runs until Ctrl-C, then stops code-server (its whole process group: it was
 // started with setsid), the registry, and removes the scratch folders.
 //
 //   npm run demo [-- --port 8080]
 // Needs: `bash scripts/e2e/install.sh` (code-server) and Debian's docker-registry (README setup).
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePackaged, installVsix, registryHelpers, removeScratch, root, scratchDir, startCodeServer, startDeployStack, vsixPath } from './e2e/lib.mjs';
@@ -113,6 +116,16 @@ images:
   };
 }
 
+/** Packages the first-load helper into `home` with vsce, for code-server's --install-extension (which takes a .vsix only). */
+function packageFirstLoad(home) {
+  const vsix = join(home, 'demo-first-load.vsix');
+  const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
+  const args = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix];
+  const result = spawnSync(process.execPath, args, { cwd: join(root, 'scripts/demo/first-load'), encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`packaging scripts/demo/first-load failed: ${result.stderr || result.stdout}`);
+  return vsix;
+}
+
 async function main() {
   registry = await startRegistry();
   const target = { url: registry.url };
@@ -138,6 +151,7 @@ async function main() {
   const extensionsDir = join(home, 'extensions');
   const userDataDir = join(home, 'user-data');
   installVsix(vsixPath, extensionsDir, userDataDir);
+  installVsix(packageFirstLoad(home), extensionsDir, userDataDir);
   server = await startCodeServer({
     name: 'demo',
     extensionsDir,
@@ -156,8 +170,9 @@ workspace  ${workspace}
 code-server log ${server.logPath}
 
 Open ${server.url(workspace)}
-(registry/deployment.yaml talks to the registry; deploy/: Build, Push and Pin above web/Dockerfile's FROM,
-then Apply File on deploy/deploy.yaml; examples from the repository are beside them.)
+(the first load opens registry/deployment.yaml, which talks to the registry, and the walkthrough beside it;
+deploy/: Build, Push and Pin above web/Dockerfile's FROM, then Apply File on deploy/deploy.yaml;
+examples from the repository are beside them.)
 Ctrl-C stops everything.`);
 }
 

@@ -8,12 +8,14 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { BuildCommands } from './build/commands';
 import { registerCodeLenses } from './build/codeLens';
 import { ClusterCommands } from './cluster/commands';
-import { registerDiffView } from './cluster/diffView';
+import { registerDiffView } from './ui/diffView';
 import { ClusterSession } from './cluster/session';
 import { registerStatusBar } from './cluster/statusBar';
 import type { StatusBar } from './cluster/statusBar';
 import { registerSwitchContext } from './cluster/switchContext';
+import { COMMANDS } from '../../server/src/lsp';
 import { startLanguageServer } from './languageServer';
+import { WorkspacePin } from './pin/workspacePin';
 import { createOutput } from './ui/output';
 import { abortRunningTasks } from './ui/progress';
 
@@ -34,8 +36,12 @@ export async function activate(context: ExtensionContext): Promise<ImageAwareApi
   subscriptions.push(session);
   const clusterStatus = registerStatusBar(session, subscriptions);
   registerSwitchContext(session, output, subscriptions);
-  new ClusterCommands(session, output, registerDiffView(subscriptions)).register(subscriptions);
-  client = await startLanguageServer(context);
+  const diffView = registerDiffView(subscriptions);
+  new ClusterCommands(session, output, diffView).register(subscriptions);
+  const workspacePin = new WorkspacePin(output, diffView);
+  client = await startLanguageServer(context, {
+    [COMMANDS.pinWorkspace]: ([argument], send) => workspacePin.run(argument, send),
+  });
   return { clusterStatus };
 }
 

@@ -4,13 +4,18 @@
  * setting work. Nothing is synchronized: the server pulls its settings with
  * workspace/configuration and registers its own file watcher. Its palette commands
  * (imageAware.pinWorkspace, imageAware.refreshRegistry) are the server's: vscode-languageclient
- * registers every command the server announces in `executeCommandProvider` and forwards it.
+ * registers every command the server announces in `executeCommandProvider` and forwards it, unless
+ * a handler takes it over (Pin Every Image in the Workspace previews and applies the server's pins itself).
  */
-import type { ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import type { CancellationToken, ExtensionContext } from 'vscode';
+import { ExecuteCommandRequest, LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 
-export async function startLanguageServer(context: ExtensionContext): Promise<LanguageClient> {
+/** Runs a server command in the client: `send` sends the command to the server with the argument the client chooses. */
+export type ServerCommandHandler = (args: unknown[], send: (argument: unknown, token: CancellationToken) => Promise<unknown>) => Promise<unknown>;
+
+/** `handlers` take over the server commands they name (the command ids stay the server's, so keybindings and tasks keep working). */
+export async function startLanguageServer(context: ExtensionContext, handlers: Readonly<Record<string, ServerCommandHandler>>): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
   // V8 flags for the server process, kept in package.json so bench/serverMemory.bench.ts measures
   // the server exactly as launched here: a small young generation keeps its memory near what it uses.
@@ -27,6 +32,13 @@ export async function startLanguageServer(context: ExtensionContext): Promise<La
     outputChannelName: 'Image Aware',
     // The registry cache lives in the extension's global storage.
     initializationOptions: { storagePath: context.globalStorageUri.fsPath },
+    middleware: {
+      executeCommand: (command, args, next) => {
+        const handler = handlers[command];
+        if (!handler) return next(command, args);
+        return handler(args, (argument, token) => client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [argument] }, token));
+      },
+    },
   };
   const client = new LanguageClient('imageAware', 'Image Aware', serverOptions, clientOptions);
   await client.start();

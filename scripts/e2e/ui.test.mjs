@@ -12,6 +12,7 @@
 // out/e2e/screenshots/. Run: node --test scripts/e2e/ui.test.mjs (after `npm run package`, which
 // ensurePackaged() runs when the VSIX is older than its sources).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -22,6 +23,7 @@ import {
   ensurePackaged,
   filesContaining,
   fixtureWorkspace,
+  freePort,
   installVsix,
   launchBrowser,
   OTHER_WEB_MANIFEST,
@@ -58,7 +60,29 @@ const coloursText =
   `${readFileSync(join(root, 'examples/deployment.yaml'), 'utf8')}---\n` +
   'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: gadget\nspec:\n  image: ghcr.io/example/widget:1.0\n';
 
-describe('the packaged extension in code-server, driven like a user', { timeout: 240_000 }, () => {
+/** The registry workspace's second manifest: a tag to pin, a tag the registry does not have, a placeholder. */
+const CRON_JOB = 'jobs/cron.yaml';
+const cronJobManifest = (repository) => `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "0 2 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: export
+              image: ${repository}:1.9.3
+            - name: missing
+              image: ${repository}:9.9.9
+            - name: templated
+              image: \${EXPORT_IMAGE}
+`;
+
+describe('the packaged extension in code-server, driven like a user', { timeout: 360_000 }, () => {
   let server;
   let browser;
   let page;
@@ -66,6 +90,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   let seed;
   let deploy;
   let loginRegistry;
+  let registryWorkspace;
   let failed = false;
   const unique = randomBytes(4).toString('hex');
   // The build to cancel: a tag and a marker in its RUN step's command line that no other process has.
@@ -76,11 +101,11 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   }
 
   /** The text of the editor's line that contains `needle` (inlay hints included: they are text in the DOM). */
-  async function lineText(needle) {
+  async function lineText(needle, selector = EDITOR) {
     return page.evaluate(
       ([selector, n]) =>
         [...document.querySelectorAll(`${selector} .view-line`)].map((l) => l.textContent.replace(/\u00a0/g, ' ')).find((t) => t.includes(n)) ?? null,
-      [EDITOR, needle],
+      [selector, needle],
     );
   }
 
@@ -179,6 +204,36 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   }
 
   const toast = (text) => page.locator('.notification-toast', { hasText: text });
+  /** The diff tabs an apply opens for the server's dry run. */
+  const dryRunTabs = () => page.locator('.tabs-container .tab', { hasText: 'live ↔ after apply (server dry run)' });
+
+  /** The rendered lines of an editor in screen order, joined: a long line wrapped onto several reads as one. */
+  async function renderedText(editor) {
+    return editor.locator('.view-line').evaluateAll((lines) =>
+      lines
+        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+        .map((l) => l.textContent.replace(/\u00a0/g, ' '))
+        .join(''),
+    );
+  }
+
+  /** The text of the output channel shown in the panel. */
+  const outputText = () => renderedText(page.locator('.part.panel .monaco-editor[data-uri^="output:"]'));
+
+  /** The rows of the open quick input: label, description, the separator shown above it (a file), and whether it is checked. */
+  async function quickInputRows() {
+    return page.locator('.quick-input-widget .quick-input-list .monaco-list-row').evaluateAll((rows) =>
+      rows.map((row) => {
+        const separator = row.querySelector('.quick-input-list-separator');
+        return [
+          row.querySelector('.label-name')?.textContent?.trim() ?? '',
+          row.querySelector('.label-description')?.textContent?.trim() ?? '',
+          separator && getComputedStyle(separator).display !== 'none' ? separator.textContent.trim() : '',
+          row.getAttribute('aria-checked'),
+        ];
+      }),
+    );
+  }
 
   async function runCommand(label) {
     await page.keyboard.press('Control+Shift+P');
@@ -207,7 +262,13 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     assert.equal(installed.length, 1, `the VSIX installed into ${extensionsDir}`);
     // KUBECONFIG (the stub API server) reaches the extension host through code-server's environment.
     // buildah: the containers sandbox in deploy.env (vfs storage, chroot isolation, auth file) is made for it.
-    server = await startCodeServer({ name: 'ui', extensionsDir, userDataDir, env: deploy.env, settings: { 'imageAware.build.tool': 'buildah' } });
+    server = await startCodeServer({
+      name: 'ui',
+      extensionsDir,
+      userDataDir,
+      env: deploy.env,
+      settings: { 'imageAware.build.tool': 'buildah', 'diffEditor.wordWrap': 'on' },
+    });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     const editorWorkspace = copyWorkspace();
@@ -495,8 +556,12 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   test('with a registry: typing `image: 127.0.0.1:PORT/team/app:` lists its tags in the suggest widget, newest version first; Enter writes 2.0.0', () =>
     step(async () => {
       // A second workspace in the same window: its deployment.yaml points at the registry started in
-      // before(), and its .vscode/settings.json turns imageAware.registry.online on.
-      await openWorkspaceManifest(writeRegistryWorkspace(seed, 'ui-registry-workspace'));
+      // before(), and its .vscode/settings.json turns imageAware.registry.online on. jobs/cron.yaml is
+      // for Pin Every Image in the Workspace, below.
+      registryWorkspace = writeRegistryWorkspace(seed, 'ui-registry-workspace');
+      mkdirSync(join(registryWorkspace, 'jobs'));
+      writeFileSync(join(registryWorkspace, CRON_JOB), cronJobManifest(seed.repository));
+      await openWorkspaceManifest(registryWorkspace);
       const manifest = registryManifest(seed.repository);
       await goTo(...where(`image: ${seed.repository}:1.10.0`, 'image', manifest));
       await page.keyboard.press('Shift+End');
@@ -540,6 +605,75 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       const values = (await images()).map((line) => line.replace(/\s*imagePullPolicy: \w+$/, ''));
       assert.deepEqual(values, [`image: ${seed.repository}:2.0.0`, `image: ${seed.repository}:2.0.0`]);
     }));
+  test('Pin Every Image in the Workspace: a preview with every image checked and a diff per file; the unchecked image stays, the others are pinned; the notification has Show Output, the output each image as path:line', () =>
+    step(async () => {
+      const repo = seed.repository;
+      // deployment.yaml as the tag completion above left it (unsaved): both containers on 2.0.0.
+      const deployment = registryManifest(repo).replace(`${repo}:1.10.0`, `${repo}:2.0.0`);
+      const cron = cronJobManifest(repo);
+      const lineOf = (text, needle) => text.slice(0, text.indexOf(needle)).split('\n').length;
+      const app = lineOf(deployment, `image: ${repo}:2.0.0`);
+      const worker = lineOf(deployment, 'name: worker') + 1;
+      const short = (digest) => `@${digest.slice(0, 19)}…`;
+      await clearNotifications();
+      await runCommand('Image Aware: Pin Every Image in the Workspace to Its Digest');
+      const preview = page.locator('.quick-input-widget', { hasText: 'Pin Every Image in the Workspace: 3 images in 2 files' });
+      await preview.waitFor({ timeout: 30_000 });
+      await waitFor('the three pins', async () => (await quickInputRows()).length === 3);
+      assert.deepEqual(await quickInputRows(), [
+        [`${repo}:2.0.0`, `line ${app} → ${short(seed.index.digest)}`, 'deployment.yaml', 'true'],
+        [`${repo}:2.0.0`, `line ${worker} → ${short(seed.index.digest)}`, '', 'true'],
+        [`${repo}:1.9.3`, `line ${lineOf(cron, ':1.9.3')} → ${short(seed.versionsDigest)}`, CRON_JOB, 'true'],
+      ]);
+      // The row's button: the file as it is beside the file pinned.
+      const rows = preview.locator('.quick-input-list .monaco-list-row');
+      await rows.nth(2).hover();
+      await rows.nth(2).locator('.action-label.codicon-diff').click();
+      const diffTab = page.locator('.tabs-container .tab', { hasText: `${CRON_JOB}: as it is ↔ pinned` });
+      await diffTab.waitFor({ timeout: 10_000 });
+      const pinnedSide = page.locator('.monaco-diff-editor .editor.modified');
+      // Wrapped, the rest of a line is indented: compared without white space.
+      await waitFor('the pinned image in the diff', async () =>
+        (await renderedText(pinnedSide)).replace(/\s/g, '').includes(`${repo}:1.9.3@${seed.versionsDigest}`),
+      );
+      await rows.nth(1).locator('.monaco-checkbox').click();
+      await waitFor('the worker unchecked', async () => (await quickInputRows())[1][3] === 'false');
+      await shot('pin-preview');
+      await preview.locator('.quick-input-box input').focus();
+      await page.keyboard.press('Enter');
+      const summary = toast('Pinned 2 images in 2 files. 1 left unchecked. 2 not pinned: see the output.');
+      await summary.waitFor({ timeout: 20_000 });
+      await diffTab.waitFor({ state: 'detached', timeout: 5_000 });
+      await waitFor('the notification to fade in', () => summary.evaluate((e) => getComputedStyle(e).opacity === '1'));
+      await shot('pin-summary');
+      await summary.locator('.monaco-button', { hasText: 'Show Output' }).click();
+      await runCommand('View: Toggle Maximized Panel');
+      const expected = [
+        `deployment.yaml:${app}: ${repo}:2.0.0 → ${repo}:2.0.0@${seed.index.digest}`,
+        `${CRON_JOB}:${lineOf(cron, ':1.9.3')}: ${repo}:1.9.3 → ${repo}:1.9.3@${seed.versionsDigest}`,
+        `deployment.yaml:${worker}: ${repo}:2.0.0: left as it is (unchecked in the preview)`,
+        `${CRON_JOB}:${lineOf(cron, ':9.9.9')}: ${repo}:9.9.9: not pinned: ${seed.host} has no tag "9.9.9" in team/app`,
+        `${CRON_JOB}:${lineOf(cron, '${EXPORT_IMAGE}')}: \${EXPORT_IMAGE}: not pinned: Image "\${EXPORT_IMAGE}" holds a template placeholder; it is checked only once rendered.`,
+        'Pinned 2 images in 2 files. 1 left unchecked. 2 not pinned: see the output.',
+      ];
+      await waitFor('every image in the output channel', async () => (await outputText()).includes(expected.join('')), { timeoutMs: 10_000 }).catch(
+        async (error) => assert.fail(`${error.message}:\n${await outputText()}`),
+      );
+      await shot('pin-output');
+      await runCommand('View: Toggle Maximized Panel');
+      await page.keyboard.press('Control+J');
+      // The pins are edits in the editors, one undo, unsaved: saved here to compare the files whole.
+      for (const file of ['deployment.yaml', CRON_JOB]) {
+        await openFile(file);
+        await page.keyboard.press('Control+S');
+      }
+      const disk = (file) => readFileSync(join(registryWorkspace, file), 'utf8');
+      const lines = deployment.split('\n');
+      lines[app - 1] = lines[app - 1].replace(`${repo}:2.0.0`, `${repo}:2.0.0@${seed.index.digest}`);
+      await waitFor('the pinned files on disk', () => disk('deployment.yaml') === lines.join('\n') && disk(CRON_JOB) !== cron, { timeoutMs: 10_000 });
+      assert.equal(disk(CRON_JOB), cron.replace(`${repo}:1.9.3`, `${repo}:1.9.3@${seed.versionsDigest}`));
+    }));
+
   test('apply from the palette: the status bar names stub/default, the server dry run opens as diffs, "Apply 2 objects to stub/default?" and Apply creates both', () =>
     step(async () => {
       await openWorkspaceManifest(deploy.seed.workspace, 'deploy.yaml');
@@ -560,6 +694,51 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await waitFor('the Service in the API server', () => deploy.apiserver.get('v1', 'Service', 'default', 'web'));
       await page.locator('.notification-toast', { hasText: 'Applied to stub/default' }).waitFor({ timeout: 20_000 });
     }));
+  test("Apply File on a file with unsaved changes asks first: Apply the Editor's Text applies them and leaves the file unsaved, Save and Apply saves it; the dry-run diff tabs close afterwards", () =>
+    step(async () => {
+      const live = () => deploy.apiserver.get('apps/v1', 'Deployment', 'default', 'web');
+      const disk = () => readFileSync(join(deploy.seed.workspace, 'deploy.yaml'), 'utf8');
+      const saved = disk();
+      const unsaved = page.locator('.monaco-dialog-box', { hasText: 'deploy.yaml has unsaved changes' });
+      const confirm = page.locator('.monaco-dialog-box', { hasText: 'Apply 1 object to stub/default?' });
+      await openFile('deploy.yaml');
+      /** Sets replicas in the editor to `n`, unsaved, then Apply File up to the unsaved-changes dialog. */
+      const applyWithReplicas = async (n) => {
+        await goTo(...where('replicas: ', 'replicas: ', saved));
+        await page.keyboard.press('End');
+        await page.keyboard.press('Backspace');
+        await page.keyboard.type(String(n));
+        await clearNotifications();
+        await runCommand('Image Aware: Apply File to the Cluster');
+        await unsaved.waitFor({ timeout: 20_000 });
+      };
+      /** Applies from the dialog that follows the dry run, then waits for the notification. */
+      const confirmApply = async () => {
+        await confirm.waitFor({ timeout: 20_000 });
+        await dryRunTabs().first().waitFor();
+        await confirm.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+        await toast(/Applied to stub\/default: .*deployment\.apps\/web configured/).waitFor({ timeout: 20_000 });
+        await dryRunTabs().first().waitFor({ state: 'detached', timeout: 5_000 });
+      };
+
+      await applyWithReplicas(2);
+      assert.match(
+        (await unsaved.innerText()).replace(/\s+/g, ' '),
+        /Save it and apply the file, or apply the text in the editor and leave the file on disk as it is\?/,
+      );
+      await shot('apply-unsaved');
+      await unsaved.locator('.monaco-button', { hasText: "Apply the Editor's Text" }).click();
+      await confirmApply();
+      assert.equal(live().spec.replicas, 2, "the editor's text is applied");
+      assert.equal(disk(), saved, 'and the file is not saved');
+
+      await applyWithReplicas(3);
+      await unsaved.locator('.monaco-button', { hasText: 'Save and Apply' }).click();
+      await confirmApply();
+      assert.equal(live().spec.replicas, 3);
+      assert.equal(disk(), saved.replace('replicas: 1', 'replicas: 3'), 'saved, then applied');
+    }));
+
   test('a conflict: "helm" owns .spec.replicas; after the diff and "Apply 1 object", the dialog names field and manager; Cancel leaves it, Force apply takes it over', () =>
     step(async () => {
       const { runKubectl } = compiledHelpers('apiserver');
@@ -606,11 +785,13 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await toast(/Not applied to stub\/default: deployment\.apps\/api: .*\.spec\.replicas \(owned by "helm"\)/).waitFor({ timeout: 20_000 });
       assert.equal(live().spec.replicas, 2, "declined: the live object keeps helm's value");
       assert.deepEqual(replicasManagers(), ['helm']);
+      await dryRunTabs().first().waitFor({ state: 'detached', timeout: 5_000 });
 
       await clearNotifications();
       await applyUntilConflict(false);
       await conflict.locator('.monaco-button', { hasText: /^Force apply$/ }).click();
       await toast('Applied to stub/default: deployment.apps/api configured').waitFor({ timeout: 20_000 });
+      await dryRunTabs().first().waitFor({ state: 'detached', timeout: 5_000 });
       assert.equal(live().spec.replicas, 3);
       assert.deepEqual(replicasManagers(), ['image-aware'], 'image-aware now owns .spec.replicas');
       assert.ok(live().metadata.managedFields.some((f) => f.manager === 'image-aware' && f.operation === 'Apply'));
@@ -645,19 +826,9 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
         await shot('pull-failure');
         // "Show Output" opens the Build & Deploy channel, which names the pod and the kubelet's reason.
         await error.locator('.monaco-button', { hasText: 'Show Output' }).click();
-        const output = page.locator('.part.panel .monaco-editor[data-uri^="output:"]');
         await waitFor(
           'the pull failure in the output channel',
-          async () => {
-            // The rendered lines in screen order, joined (a long line wraps onto several).
-            const text = await output.locator('.view-line').evaluateAll((lines) =>
-              lines
-                .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
-                .map((l) => l.textContent.replace(/\u00a0/g, ' '))
-                .join(''),
-            );
-            return text.includes(`broken: ErrImagePull ${image}: The tag "does-not-exist" of ${deploy.seed.repository} does not exist`);
-          },
+          async () => (await outputText()).includes(`broken: ErrImagePull ${image}: The tag "does-not-exist" of ${deploy.seed.repository} does not exist`),
           { timeoutMs: 10_000 },
         );
         await shot('pull-failure-output');
@@ -828,5 +999,92 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
           timeoutMs: 10_000,
         },
       );
+    }));
+  test("Set Image on the container at the cursor: a pick list of the registry's tags of team/web, newest version first, the current one marked; the chosen tag goes to the cluster and the file", () =>
+    step(async () => {
+      const { pushTags } = registryHelpers();
+      await pushTags({ url: registry.url }, 'team/web', ['1.1.0', '2.0.0-rc.1', '2.0.0', 'latest']);
+      const repo = deploy.seed.repository;
+      // The language server needs no registry in this workspace; the tag list does: on for this test only.
+      const settingsPath = join(deploy.seed.workspace, '.vscode/settings.json');
+      const settings = readFileSync(settingsPath, 'utf8');
+      writeFileSync(settingsPath, settings.replace('"imageAware.registry.online": false', '"imageAware.registry.online": true'));
+      try {
+        await clearNotifications();
+        await openFile('deploy.yaml');
+        await goTo(...where('image: ', 'image: ', readFileSync(join(deploy.seed.workspace, 'deploy.yaml'), 'utf8')));
+        const pick = page.locator('.quick-input-widget', { hasText: 'Image Aware: Set Image' });
+        // The settings file is read again a moment after it changes: until then the command asks in an input box, which is closed again.
+        await waitFor(
+          "the tags of team/web in Set Image's pick list",
+          async () => {
+            await runCommand('Image Aware: Set Image in the Cluster and the File');
+            await pick.waitFor();
+            const listed = await pick
+              .locator('.quick-input-list .monaco-list-row', { hasText: '2.0.0-rc.1' })
+              .waitFor({ timeout: 5_000 })
+              .then(
+                () => true,
+                () => false,
+              );
+            if (!listed) await page.keyboard.press('Escape');
+            return listed;
+          },
+          { timeoutMs: 30_000 },
+        );
+        assert.deepEqual(
+          (await quickInputRows()).map(([label, description]) => [label, description]),
+          [
+            ['2.0.0', ''],
+            ['2.0.0-rc.1', ''],
+            ['1.1.0', ''],
+            ['1.0', 'current'],
+            ['latest', 'moving tag'],
+            ['Enter Another Image…', ''],
+          ],
+        );
+        assert.equal(await pick.locator('.quick-input-title').innerText(), 'Image Aware: Set Image: container "web" of deployment.apps/web');
+        assert.equal(await pick.locator('.quick-input-box input').getAttribute('placeholder'), `A tag of ${repo}, newest version first`);
+        await shot('set-image-pick');
+        await page.keyboard.press('Enter');
+        await toast(`Set web=${repo}:2.0.0 on deployment.apps/web in stub/default and in the file.`).waitFor({ timeout: 20_000 });
+        assert.equal(deploy.apiserver.get('apps/v1', 'Deployment', 'default', 'web').spec.template.spec.containers[0].image, `${repo}:2.0.0`);
+        // The tag replaces the pinned one; an inlay hint may follow the value (it is text in the DOM).
+        const imageLine = () => lineText(`image: ${repo}:`, '.monaco-editor[data-uri$="/deploy.yaml"]');
+        await waitFor('the new image in the file', async () => (await imageLine())?.includes(`image: ${repo}:2.0.0`));
+        assert.doesNotMatch(await imageLine(), /@sha256:/);
+      } finally {
+        writeFileSync(settingsPath, settings);
+      }
+    }));
+
+  test('npm run demo: the first load of its window opens the sample manifest and, beside it, the walkthrough', () =>
+    step(async () => {
+      const demo = spawn(process.execPath, [join(root, 'scripts/demo.mjs'), '--port', String(await freePort())], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let said = '';
+      demo.stdout.on('data', (chunk) => (said += chunk));
+      demo.stderr.on('data', (chunk) => (said += chunk));
+      const exited = new Promise((resolve) => demo.on('exit', (code, signal) => resolve(code ?? signal)));
+      const demoPage = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+      try {
+        const url = await waitFor('the URL the demo prints', () => /^Open (http:\/\/\S+)$/m.exec(said)?.[1], { timeoutMs: 120_000 }).catch((error) =>
+          assert.fail(`${error.message}; the demo said:\n${said}`),
+        );
+        await demoPage.goto(url);
+        await demoPage.locator('.monaco-editor[data-uri$="/registry/deployment.yaml"] .view-lines').waitFor({ timeout: 60_000 });
+        await demoPage.locator('.tabs-container .tab', { hasText: 'Walkthrough: Image Aware Manifests' }).waitFor({ timeout: 30_000 });
+        await demoPage.locator('.getting-started-step.expanded', { hasText: 'Open a manifest and see what is wrong' }).waitFor({ timeout: 30_000 });
+        // Side by side: the walkthrough opens in a group of its own.
+        assert.equal(await demoPage.locator('.editor-group-container').count(), 2);
+        await demoPage.screenshot({ path: join(screenshots, 'demo-first-load.png') });
+      } finally {
+        await demoPage.close();
+        demo.kill('SIGINT');
+        assert.equal(await exited, 0, `the demo stops cleanly on Ctrl-C:\n${said}`);
+      }
+      assert.match(said, /stopped\.\n$/);
     }));
 });

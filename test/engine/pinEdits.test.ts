@@ -118,7 +118,10 @@ test('one manifest request per unique repo:tag, and only the image scalars chang
       .replace(`image: ${host}/team/multi:2.0.0}`, `image: ${host}/team/multi:2.0.0@${multi.digest}}`),
   );
   assert.equal(results['b.yaml'], inputs['b.yaml'].replace(`    - image: ${host}/team/web:1.2.3\r\n`, `    - image: ${host}/team/web:1.2.3@${web.digest}\r\n`));
-  assert.deepEqual(report.skipped, [{ id: 'b.yaml', image: `${host}/team/web:9.9.9`, reason: `${host} has no tag "9.9.9" in team/web` }]);
+  const missing = `${host}/team/web:9.9.9`;
+  assert.deepEqual(report.skipped, [
+    { id: 'b.yaml', image: missing, start: inputs['b.yaml'].indexOf(missing), reason: `${host} has no tag "9.9.9" in team/web` },
+  ]);
 });
 
 test('keepTag false writes repo@digest; a platform pins that image of an index, reading the index once', async () => {
@@ -196,12 +199,15 @@ test('a digest with YAML after it is never written, and a refused pin is reporte
       {
         id: 'pod.yaml',
         image: `${host}/team/evil:1.0`,
+        start: pod.indexOf(`${host}/team/evil:1.0`),
         // The registry client refuses the answer at the source; the core's own check (test/core/facts.test.ts) is the second line.
         reason: `${host} sent an invalid digest in Docker-Content-Digest for manifest ${host}/team/evil:1.0.`,
       },
       {
         id: 'kustomization.yaml',
         image: `${host}/team/web:1.2.3`,
+        // A kustomize entry's image starts at its name.
+        start: kustomization.indexOf(`${host}/team/web`),
         reason: 'the edit was refused: its "digest:" entry holds no digest to replace (it is empty or templated)',
       },
     ]);

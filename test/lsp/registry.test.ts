@@ -22,6 +22,7 @@ import { DEFAULT_CREATED, moveTag, proxy, pushImage, pushIndex, pushTags, startM
 import type { Handler, MisbehavingServer, PushedImage, PushedIndex, RunningRegistry } from '../helpers/registry';
 import { deferred, within } from '../helpers/events';
 import type { Deferred } from '../helpers/events';
+import type { PinWorkspaceResult } from '../../server/src/lsp';
 
 let registry: RunningRegistry;
 let locked: RunningRegistry;
@@ -170,6 +171,19 @@ function diskText(): string {
   ].join('\r\n');
 }
 
+/** A placeholder no pin can touch, then a YAML syntax error: images past it are not read. */
+const TEMPLATED_TEXT = [
+  'apiVersion: v1',
+  'kind: Pod',
+  'metadata:',
+  '  name: t',
+  'spec:',
+  '  containers:',
+  '    - image: ${IMAGE}',
+  '      args: [unclosed',
+  '',
+].join('\n');
+
 const COMPLETION_TEXT = (host: string): string =>
   [
     'apiVersion: v1',
@@ -222,6 +236,7 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
   writeFileSync(webPath, deploymentText());
   writeFileSync(diskPath, diskText());
   writeFileSync(join(workspace, 'kustomization.yaml'), `images:\n  - name: ${front.host}/team/many\n    newTag: "1.0.0"\n`);
+  writeFileSync(join(workspace, 'templated.yaml'), TEMPLATED_TEXT);
   const client = LspClient.start('stdio', { env: env() });
   const webUri = fileUri(webPath);
   const text = deploymentText();
@@ -476,6 +491,84 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       );
     });
 
+    await t.test(
+      '"Pin every image" with { apply: false }: each pin with its line, image and edit, nothing applied; each image left with its line and why',
+      async () => {
+        const applied = client.appliedEdits.length;
+        const result = await client.request<PinWorkspaceResult>('workspace/executeCommand', {
+          command: 'imageAware.pinWorkspace',
+          arguments: [{ apply: false }],
+        });
+        assert.equal(client.appliedEdits.length, applied, 'nothing is applied');
+        assert.deepEqual([result.asked, result.applied, result.pinned, result.files], [true, false, 6, 3]);
+        const texts = new Map([
+          [webUri, text],
+          [fileUri(diskPath), diskText()],
+          [fileUri(join(workspace, 'kustomization.yaml')), `images:\n  - name: ${host}/team/many\n    newTag: "1.0.0"\n`],
+        ]);
+        const lineOf = (uri: string, needle: string) => position(texts.get(uri)!, offsetOf(texts.get(uri)!, needle)).line;
+        const name = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
+        assert.deepEqual(
+          result.pins.map((p) => `${name(p.uri)}:${p.line} v${p.version} ${p.image} → ${p.pinned}`),
+          [
+            `web.yaml:${lineOf(webUri, 'team/oci:1.0.0')} v1 ${host}/team/oci:1.0.0 → ${host}/team/oci:1.0.0@${oci.digest}`,
+            `web.yaml:${lineOf(webUri, 'team/docker:2.1')} v1 ${host}/team/docker:2.1 → ${host}/team/docker:2.1@${docker.digest}`,
+            `web.yaml:${lineOf(webUri, 'team/multi:3.0.0')} v1 ${host}/team/multi:3.0.0 → ${host}/team/multi:3.0.0@${multi.digest}`,
+            // Open documents first, then the files on disk.
+            `kustomization.yaml:1 v1 ${host}/team/many:1.0.0 → ${host}/team/many:1.0.0@${many.digest}`,
+            `batch.yaml:${lineOf(fileUri(diskPath), 'team/oci:1.0.0')} vnull ${host}/team/oci:1.0.0 → ${host}/team/oci:1.0.0@${oci.digest}`,
+            `batch.yaml:${lineOf(fileUri(diskPath), 'team/docker:2.1')} vnull ${host}/team/docker:2.1 → ${host}/team/docker:2.1@${docker.digest}`,
+          ],
+        );
+        for (const pin of result.pins) {
+          const document = TextDocument.create(pin.uri, 'yaml', 0, texts.get(pin.uri)!);
+          assert.equal(document.getText(pin.edit.range), pin.replaces, `what the edit of ${pin.image} replaces`);
+        }
+        // The edits are those the apply below sends: web.yaml pinned by its own edits, as a whole text.
+        assert.equal(
+          applyTextEdits(
+            text,
+            result.pins.filter((p) => p.uri === webUri).map((p) => p.edit),
+          ),
+          text
+            .replace(`${host}/team/oci:1.0.0 #`, `${host}/team/oci:1.0.0@${oci.digest} #`)
+            .replace(`"${host}/team/docker:2.1"`, `"${host}/team/docker:2.1@${docker.digest}"`)
+            .replace(`${host}/team/multi:3.0.0\n`, `${host}/team/multi:3.0.0@${multi.digest}\n`),
+        );
+        assert.deepEqual(
+          result.skipped.map((s) => `${name(s.uri)}:${s.line} ${s.image}`),
+          [
+            `web.yaml:${lineOf(webUri, 'team/oci:9.9')} ${host}/team/oci:9.9`,
+            `web.yaml:${lineOf(webUri, 'team/oci:9.8')} ${host}/team/oci:9.8`,
+            `web.yaml:${lineOf(webUri, 'team/secret:1.0')} ${locked.host}/team/secret:1.0`,
+            `web.yaml:${lineOf(webUri, 'team/secret:2.0')} ${locked.host}/team/secret:2.0`,
+            `web.yaml:${text.split('\n').lastIndexOf(`      image: ${locked.host}/team/secret:1.0`)} ${locked.host}/team/secret:1.0`,
+          ],
+        );
+        assert.equal(result.skipped[0].reason, `${host} has no tag "9.9" in team/oci`);
+        const templated = fileUri(join(workspace, 'templated.yaml'));
+        assert.deepEqual(
+          result.unpinnable.filter((u) => u.uri === templated),
+          [
+            {
+              uri: templated,
+              line: 6,
+              image: '${IMAGE}',
+              reason: 'Image "${IMAGE}" holds a template placeholder; it is checked only once rendered.',
+            },
+            {
+              uri: templated,
+              line: 7,
+              image: null,
+              reason:
+                'images past here are not pinned: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]. ' +
+                'Image fields after this point in the document may be missed.',
+            },
+          ],
+        );
+      },
+    );
+
     await t.test('"Pin every image in the workspace": one WorkspaceEdit, one manifest request per unique repo:tag', async () => {
       front.resetRequests();
       const result = await client.request<{ applied: boolean; pinned: number; files: number; skipped: { uri: string; image: string; reason: string }[] }>(
@@ -540,7 +633,7 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
           `${locked.host}/team/secret:2.0`,
         ].sort(),
       );
-      assert.match(client.messages.at(-1)?.message ?? '', /^Pinned 6 images in 3 files\. 5 could not be pinned/);
+      assert.match(client.messages.at(-1)?.message ?? '', /^Pinned 6 images in 3 files\. \d+ not pinned \(see the Image Aware output\)\.$/);
     });
 
     await t.test('pinning the workspace with imageAware.pin.platform: still one manifest request per unique repo:tag', async () => {
@@ -604,10 +697,13 @@ test('with imageAware.registry.online off the server makes no request at all', {
       arguments: [],
     });
     assert.deepEqual(result, {
+      asked: false,
       applied: false,
       pinned: 0,
       files: 0,
+      pins: [],
       skipped: [],
+      unpinnable: [],
       message: 'Not pinned: imageAware.registry.online is off, so no registry is asked.',
     });
     const logged = client.logMark();

@@ -26,19 +26,22 @@ import { inform, showError } from '../ui/confirm';
 import { reportFailure } from '../ui/failures';
 import type { Output } from '../ui/output';
 import { ask, pick } from '../ui/pick';
+import type { DiffView } from '../ui/diffView';
 import { withCancellableProgress } from '../ui/progress';
 import type { ReportProgress } from '../ui/progress';
 import { analyzeDocument } from '../workspace/files';
-import type { DiffView } from './diffView';
 import { applicableObjects, objectsAt, openManifest } from './manifest';
 import type { ManifestArguments } from './manifest';
+import { pickImage } from './imagePick';
 import { applyPrompts } from './prompts';
 import { watchRollouts } from './rollouts';
 import type { WatchedRollout } from './rollouts';
 import type { ClusterSession } from './session';
+import { settleUnsaved } from './unsaved';
+import type { UnsavedArguments } from './unsaved';
 
-export interface ApplyArguments extends ManifestArguments {
-  /** False: apply without showing diffs or asking (for tasks). Conflicts are then not forced. */
+export interface ApplyArguments extends ManifestArguments, UnsavedArguments {
+  /** False: apply without showing diffs or asking (for tasks). Conflicts are then not forced; a file with unsaved changes needs `dirty`. */
   readonly confirm: boolean;
   /** True: take over fields other managers own without asking. */
   readonly force: boolean;
@@ -115,6 +118,7 @@ export class ClusterCommands {
     let objects: KubeObject[];
     try {
       const { document, offset } = await openManifest(arg);
+      if (!(await settleUnsaved(document, arg))) return undefined;
       const found = scope === 'file' ? manifestObjects(document.getText()) : objectsAt(document, offset);
       objects = applicableObjects(found, document).map((o) => o.object!);
       if (objects.length === 0) {
@@ -128,8 +132,15 @@ export class ClusterCommands {
     const manager = fieldManager();
     return this.withCluster(`Applying ${plural(objects.length, 'object')}`, async (cluster, where, signal, report) => {
       report('server dry run');
-      const prompts = applyPrompts({ confirm: arg.confirm ?? true, force: arg.force ?? false }, this.diffView, where, manager, report);
-      const result = await applyObjects(objects, cluster, prompts, { fieldManager: manager, output: (line) => this.output.line(line), signal });
+      const diffs = this.diffView.tabs();
+      const prompts = applyPrompts({ confirm: arg.confirm ?? true, force: arg.force ?? false }, diffs, where, manager, report);
+      let result: ApplyReport;
+      try {
+        result = await applyObjects(objects, cluster, prompts, { fieldManager: manager, output: (line) => this.output.line(line), signal });
+      } finally {
+        // Applied, declined or failed: the dry run's diffs have served their purpose.
+        await diffs.close();
+      }
       report('applied');
       if (!result.confirmed) return { ...result, rollouts: [] };
       this.tellApplied(result, where);
@@ -161,7 +172,7 @@ export class ClusterCommands {
 
   async setImage(arg: Partial<SetImageArguments>): Promise<{ image: string; container: string; fileEdited: boolean } | undefined> {
     const title = 'Image Aware: Set Image';
-    let target: { document: vscode.TextDocument; ref: ObjectRef; container: string; image: string };
+    let chosen: { document: vscode.TextDocument; ref: ObjectRef; container: string; image: string };
     try {
       const { document, offset, index, ref } = await this.objectAt(arg, 'Set Image');
       const analysis = analyzeDocument(document, coreSettings(document.uri).maxFileSize);
@@ -179,14 +190,15 @@ export class ClusterCommands {
             ));
       if (!container) return undefined;
       const current = containers.find((c) => c.name === container)?.image?.value?.value ?? '';
-      const image = arg.image ?? (await ask({ title, prompt: `New image for container "${container}" of ${displayName(ref)}`, value: current }));
+      const target = `container "${container}" of ${displayName(ref)}`;
+      const image = arg.image ?? (await pickImage({ title, target, current, settings: coreSettings(document.uri) }));
       if (!image) return undefined;
-      target = { document, ref, container, image: image.trim() };
+      chosen = { document, ref, container, image: image.trim() };
     } catch (error) {
       reportFailure('Set Image', error, this.output);
       return undefined;
     }
-    const { document, ref, container, image } = target;
+    const { document, ref, container, image } = chosen;
     return this.withCluster(`Setting the image of ${displayName(ref)}`, async (cluster, where, signal, report) => {
       await setImage(ref, container, image, cluster, { fieldManager: fieldManager(), dryRun: false });
       this.output.line(`${displayName(ref)} image updated: ${container}=${image}`);

@@ -1,16 +1,16 @@
 /**
  * The apply flow's two questions, asked the VS Code way: the server's dry-run result next to the
- * live object in diff editors, then one modal "Apply N objects to context/namespace?"; and, when
- * other field managers own fields the file sets, a modal naming each field and manager with
- * "Force apply". `confirm: false` (tasks, keybindings) applies without asking and never forces
- * unless `force: true` says so.
+ * live object in diff editors (the caller closes them when the apply ends), then one modal "Apply N
+ * objects to context/namespace?"; and, when other field managers own fields the file sets, a modal
+ * naming each field and manager with "Force apply". `confirm: false` (tasks, keybindings) applies
+ * without asking and never forces unless `force: true` says so.
  */
 import type { FieldConflict, ObjectRef } from '../../../server/src/cluster';
 import type { ApplyPrompts, ObjectChange } from '../../../server/src/engine';
 import { displayName } from '../../../server/src/engine';
 import { confirm } from '../ui/confirm';
 import type { ReportProgress } from '../ui/progress';
-import type { DiffView } from './diffView';
+import type { DiffTabs } from '../ui/diffView';
 
 /** More diff tabs than this would bury the editor; the modal lists every object anyway. */
 const MAX_DIFFS = 5;
@@ -36,14 +36,19 @@ function changeLine(change: ObjectChange): string {
   return `${change.action} ${displayName(change.ref)}${taking}${pending}`;
 }
 
-export function applyPrompts(choices: PromptChoices, diffView: DiffView, where: string, fieldManager: string, report: ReportProgress): ApplyPrompts {
+export function applyPrompts(choices: PromptChoices, diffs: DiffTabs, where: string, fieldManager: string, report: ReportProgress): ApplyPrompts {
   return {
     async confirmApply(changes) {
       if (!choices.confirm) return true;
       const changed = changes.filter((c) => c.action !== 'unchanged');
       for (const change of changed.slice(0, MAX_DIFFS)) {
         const name = `${displayName(change.ref)}${change.ref.namespace ? ` in ${change.ref.namespace}` : ''}`;
-        await diffView.show(name, change.live, change.proposed, changed.length === 1);
+        await diffs.show(
+          `${name}: live ↔ after apply (server dry run)`,
+          { side: 'live', name, text: change.live },
+          { side: 'dry-run', name, text: change.proposed },
+          { preview: changed.length === 1, preserveFocus: false },
+        );
       }
       report('waiting for your confirmation');
       const more = changed.length > MAX_DIFFS ? `\n(diffs are open for the first ${MAX_DIFFS})` : '';

@@ -8,8 +8,12 @@ import type { Output } from './output';
 
 /** A modal dialog with one action; true only when that action was chosen. */
 export async function confirm(message: string, detail: string, action: string): Promise<boolean> {
-  const chosen = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
-  return chosen === action;
+  return (await choose(message, detail, [action])) === action;
+}
+
+/** A modal dialog with several actions (and Cancel); the action chosen, or undefined. */
+export async function choose<T extends string>(message: string, detail: string, actions: readonly T[]): Promise<T | undefined> {
+  return vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions);
 }
 
 export function inform(message: string): void {

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, applyEdits, unpinnableImages } from '../core';
 import type { Analysis, LocationTable, PinnedImage, PinSettings } from '../core';
+import { stoppedShort } from '../engine';
 import type { PinTarget } from '../engine';
 import { FileWriteError, writeFiles } from '../fs';
 import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION } from './args';
@@ -80,14 +81,6 @@ export async function readPinTargets(command: string, paths: readonly string[], 
   }));
 }
 
-/** Findings that say the analysis stopped before the end of a document or file, so images past them are not pinned. */
-const STOPPED_SHORT = new Set(['not-analysed', 'yaml-syntax']);
-
-function stoppedAt(analysis: Analysis): Array<{ readonly start: number; readonly message: string }> {
-  const inDocuments = analysis.documents.flatMap(({ start, analysis: document }) => document.findings.map((f) => ({ ...f, start: start + f.start })));
-  return [...inDocuments, ...analysis.fileFindings].filter((finding) => STOPPED_SHORT.has(finding.code));
-}
-
 /** Writes one stderr line per place of each file, as `path:line: text`. */
 function tellPlaces<T extends { readonly start: number }>(
   targets: readonly PinTarget<Input>[],
@@ -112,7 +105,7 @@ function tellPlaces<T extends { readonly start: number }>(
  * pin must not say it pinned everything. Returns how many places there are.
  */
 export function reportStoppedShort(targets: readonly PinTarget<Input>[], stderr: (text: string) => void): number {
-  return tellPlaces(targets, stoppedAt, (place) => `images past here are not pinned: ${place.message}`, stderr).length;
+  return tellPlaces(targets, stoppedShort, (place) => `images past here are not pinned: ${place.message}`, stderr).length;
 }
 
 /**

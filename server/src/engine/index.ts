@@ -7,7 +7,7 @@
  */
 export { collectAnonymousPull, collectFacts, collectTags, toManifestFound, uniqueByKey } from './collectFacts';
 export type { CollectOptions, RepositoryQuery } from './collectFacts';
-export { pinEdits } from './pinEdits';
+export { pinEdits, stoppedShort } from './pinEdits';
 export type { PinOptions, PinReport, PinTarget, SkippedImage } from './pinEdits';
 export { dockerfileFor, fromLines, stageNames } from './build/dockerfiles';
 export type { FromLine } from './build/dockerfiles';

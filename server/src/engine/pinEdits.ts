@@ -24,6 +24,8 @@ export interface PinTarget<Id> {
 export interface SkippedImage<Id> {
   readonly id: Id;
   readonly image: string;
+  /** Where the image value starts in the file (an absolute UTF-16 offset), so a front end can say `path:line`. */
+  readonly start: number;
   readonly reason: string;
 }
 
@@ -71,8 +73,17 @@ export async function pinEdits<Id>(targets: readonly PinTarget<Id>[], client: Re
         : answer?.status === 'not-found'
           ? `${site.ref.domain} has no tag "${site.ref.tag ?? 'latest'}" in ${site.ref.path}`
           : (failure ?? 'the registry was not asked (cancelled)');
-      skipped.push({ id: target.id, image: site.ref.input, reason });
+      skipped.push({ id: target.id, image: site.ref.input, start: site.span.start, reason });
     }
   }
   return { files, skipped, asked: queries.length, facts };
+}
+
+/** The findings that mean the analysis of a file stopped short: images past them were not read, so none of them is pinned. */
+const STOPPED_SHORT = new Set(['not-analysed', 'yaml-syntax']);
+
+/** Where the analysis of a file stopped short (the size limit, binary content, too many containers, a YAML syntax error), in text order. */
+export function stoppedShort(analysis: Analysis): Array<{ readonly start: number; readonly message: string }> {
+  const inDocuments = analysis.documents.flatMap(({ start, analysis: document }) => document.findings.map((f) => ({ ...f, start: start + f.start })));
+  return [...inDocuments, ...analysis.fileFindings].filter((finding) => STOPPED_SHORT.has(finding.code));
 }

@@ -96,7 +96,7 @@ export function toInlayHint(hint: InlayHint, map: PositionMap): lsp.InlayHint {
   return { position: map.positionAt(hint.offset), label: hint.label, tooltip: hint.tooltip, paddingLeft: true };
 }
 
-function toTextEdit(edit: TextEdit, map: PositionMap): lsp.TextEdit {
+export function toTextEdit(edit: TextEdit, map: PositionMap): lsp.TextEdit {
   return { range: toRange(map, edit.start, edit.end), newText: edit.newText };
 }
 

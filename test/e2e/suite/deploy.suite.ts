@@ -237,26 +237,55 @@ suite('Build, push, pin and deploy (buildah, a loopback registry, the stub API s
     assert.ok((await diskText(MANIFEST)).includes('  replicas: 1\n'));
   });
 
-  test('Apply Document at the cursor: only the Service of the file, changed in the editor, is applied', async () => {
-    const editor = await openEditor(MANIFEST);
-    assert.ok(await editor.edit((edit) => edit.replace(rangeOf(editor.document, 'targetPort: 8080', '8080'), '8081')));
+  /** The targetPorts of the live Service web. */
+  async function liveTargetPorts(): Promise<number[]> {
+    const service = (await live('service', 'web')) as unknown as { spec: { ports: { targetPort: number }[] } };
+    return service.spec.ports.map((p) => p.targetPort);
+  }
+
+  /** Apply Document on the Service of deploy.yaml, as a task runs it, with `more` arguments. */
+  function applyService(editor: vscode.TextEditor, more: { dirty?: 'save' | 'editor' }) {
     const at = positionAfter(editor.document, 'kind: Service');
-    const result = await vscode.commands.executeCommand<{ results: { ref: { kind: string }; outcome: string }[] }>('imageAware.applyDocument', {
+    return vscode.commands.executeCommand<{ results: { ref: { kind: string }; outcome: string }[] } | undefined>('imageAware.applyDocument', {
       uri: MANIFEST,
       position: { line: at.line, character: 0 },
       confirm: false,
+      ...more,
     });
+  }
+
+  test('Apply Document with unsaved changes: confirm: false alone is refused; dirty: "editor" applies the editor\'s text and leaves the file unsaved', async () => {
+    const editor = await openEditor(MANIFEST);
+    const onDisk = await diskText(MANIFEST);
+    assert.ok(await editor.edit((edit) => edit.replace(rangeOf(editor.document, 'targetPort: 8080', '8080'), '8081')));
+    try {
+      assert.equal(await applyService(editor, {}), undefined, 'refused: nothing says which text to apply');
+      assert.deepEqual(await liveTargetPorts(), [8080], 'nothing was applied');
+      const result = await applyService(editor, { dirty: 'editor' });
+      assert.deepEqual(
+        result?.results.map((r) => `${r.ref.kind} ${r.outcome}`),
+        ['Service configured'],
+      );
+      assert.deepEqual(await liveTargetPorts(), [8081], 'the unsaved text in the editor is what gets applied');
+      assert.ok(editor.document.isDirty, 'the file is not saved');
+      assert.equal(await diskText(MANIFEST), onDisk);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
+  test('Apply Document with unsaved changes and dirty: "save": the file is saved, then applied', async () => {
+    const editor = await openEditor(MANIFEST);
+    const onDisk = await diskText(MANIFEST);
+    assert.ok(await editor.edit((edit) => edit.replace(rangeOf(editor.document, 'targetPort: 8080', '8080'), '8082')));
+    const result = await applyService(editor, { dirty: 'save' });
     assert.deepEqual(
       result?.results.map((r) => `${r.ref.kind} ${r.outcome}`),
       ['Service configured'],
     );
-    const service = (await live('service', 'web')) as unknown as { spec: { ports: { targetPort: number }[] } };
-    assert.deepEqual(
-      service.spec.ports.map((p) => p.targetPort),
-      [8081],
-      'the unsaved text in the editor is what gets applied',
-    );
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(editor.document.isDirty, false, 'saved');
+    assert.equal(await diskText(MANIFEST), onDisk.replace('targetPort: 8080', 'targetPort: 8082'));
+    assert.deepEqual(await liveTargetPorts(), [8082]);
   });
 
   test('Switch to the read-only context: the status bar follows, and Apply is refused with the verb and resource', async () => {

@@ -104,14 +104,22 @@ suite('Image Aware with a registry on loopback (imageAware.registry.online on)',
     });
   });
 
-  test('"Image Aware: Pin Every Image in the Workspace to Its Digest" pins both images of the file', async () => {
+  test('"Image Aware: Pin Every Image in the Workspace to Its Digest" with { preview: false } pins both images of the file, as a task runs it', async () => {
     const editor = await openEditor(DEPLOYMENT);
     const before = editor.document.getText();
-    const result = await vscode.commands.executeCommand<{ applied: boolean; pinned: number; files: number; skipped: unknown[] }>('imageAware.pinWorkspace');
+    const result = await vscode.commands.executeCommand<{
+      applied: boolean;
+      pinned: number;
+      files: number;
+      unchecked: number;
+      skipped: unknown[];
+      message: string;
+    }>('imageAware.pinWorkspace', { preview: false });
     assert.deepEqual(
-      { applied: result?.applied, pinned: result?.pinned, files: result?.files, skipped: result?.skipped },
-      { applied: true, pinned: 2, files: 1, skipped: [] },
+      { applied: result?.applied, pinned: result?.pinned, files: result?.files, unchecked: result?.unchecked, skipped: result?.skipped },
+      { applied: true, pinned: 2, files: 1, unchecked: 0, skipped: [] },
     );
+    assert.equal(result?.message, 'Pinned 2 images in 1 file.');
     assert.equal(
       editor.document.getText(),
       before.replace(`${app}\n`, `${app}@${seed.index.digest}\n`).replace(`${worker}\n`, `${worker}@${seed.versionsDigest}\n`),

@@ -1,0 +1,61 @@
+/**
+ * The server's commands, and what they take and return over workspace/executeCommand: plain JSON,
+ * shared with the VS Code client (client/src/pin), which previews the pins and applies them itself.
+ * Positions are LSP's (0-based lines, UTF-16 characters).
+ */
+import type { TextEdit } from 'vscode-languageserver/node';
+
+/** The commands the server implements (its executeCommandProvider). */
+export const COMMANDS = {
+  pinWorkspace: 'imageAware.pinWorkspace',
+  refreshRegistry: 'imageAware.refreshRegistry',
+} as const;
+
+/** The argument object of imageAware.pinWorkspace. */
+export interface PinWorkspaceArguments {
+  /**
+   * False: compute the pins and return them (`pins`) without applying anything, for a client that
+   * previews them and applies the edit itself. True (the default): apply them with workspace/applyEdit.
+   */
+  readonly apply?: boolean;
+}
+
+/** One image the command pins: the edit, valid for `version` of the document (null: the file as read from disk). */
+export interface PlannedPin {
+  readonly uri: string;
+  readonly version: number | null;
+  /** The line of the image value. */
+  readonly line: number;
+  /** The image as written. */
+  readonly image: string;
+  /** The image the workload runs once pinned (for a kustomize entry: what it rewrites images to). */
+  readonly pinned: string;
+  readonly edit: TextEdit;
+  /** The text `edit` replaces, so a client can check the document still holds it. */
+  readonly replaces: string;
+}
+
+/** An image (or a place) the command leaves as it is, and why. */
+export interface NotPinned {
+  readonly uri: string;
+  readonly line: number;
+  /** The image value as written; null for a place where the analysis stopped short (images past it were not read). */
+  readonly image: string | null;
+  readonly reason: string;
+}
+
+export interface PinWorkspaceResult {
+  /** Whether the registries were asked: false when imageAware.registry.online is off (`message` says so). */
+  readonly asked: boolean;
+  /** Whether the edit was applied (false also when there was nothing to pin, and always with `apply: false`). */
+  readonly applied: boolean;
+  readonly pinned: number;
+  readonly files: number;
+  /** Every pin, in file order; only with `apply: false`. */
+  readonly pins: readonly PlannedPin[];
+  /** Images with a tag and no digest that could not be pinned: the registry does not have the tag or failed, or the edit was refused. */
+  readonly skipped: readonly NotPinned[];
+  /** Image fields no pin can touch (placeholders, ko:// values, values that are no reference) and places where the analysis stopped short. */
+  readonly unpinnable: readonly NotPinned[];
+  readonly message: string;
+}
