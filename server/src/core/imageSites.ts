@@ -5,7 +5,7 @@
  * Registry findings, registry queries and pinning all walk the file through this one list.
  */
 import type { Analysis, AnalyzedDocument } from './analysis';
-import { valueSpanToSource } from './diagnostics/imageFindings';
+import { builtHere, valueSpanToSource } from './diagnostics/imageFindings';
 import { isTemplated } from './diagnostics/templates';
 import { anonymousPullQuery, referenceQueries, referenceOf } from './facts';
 import type { AnonymousPullQuery, ManifestQuery } from './facts';
@@ -37,7 +37,8 @@ function absolute(doc: AnalyzedDocument, span: Span): Span {
 function containerSite(doc: AnalyzedDocument, container: ContainerFields): ImageSite | null {
   const scalar = container.image?.value;
   const ref = referenceOf(scalar?.value);
-  if (!scalar || !ref) return null;
+  // An image built where it is named (Compose's `build`) is the build's output: no registry has it yet.
+  if (!scalar || !ref || builtHere(container)) return null;
   const part = (span: Span | null): Span | null => (span ? absolute(doc, valueSpanToSource(scalar, span.start, span.end)) : null);
   return { doc, ref, span: absolute(doc, scalar), tagSpan: part(ref.parts.tag), digestSpan: part(ref.parts.digest), container, entry: null };
 }
@@ -101,9 +102,9 @@ export function anonymousPullQueries(analysis: Analysis): AnonymousPullQuery[] {
   const seen = new Set<string>();
   for (const site of imageSites(analysis)) {
     const container = site.container;
-    if (!container || container.pullSecrets.length > 0) continue;
+    if (!container || container.pullSecrets.length > 0 || !container.location.policy?.kubelet) continue;
     const decision = policyOf(container);
-    if (!decision || decision.policy === 'Never') continue;
+    if (!decision || decision.behaviour === 'never') continue;
     const query = anonymousPullQuery(site.ref);
     // One per repository and pulled reference: the probe is made for the first whose image turns out to exist.
     const id = `${query.key} ${query.manifestKey}`;

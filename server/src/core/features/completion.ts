@@ -15,7 +15,6 @@ import { lineStartOf } from '../lines';
 import { documentAt } from '../analysis';
 import type { Analysis } from '../analysis';
 import { defaultPullPolicy, KUBERNETES_RULE } from '../policy/pullPolicy';
-import type { PullPolicy } from '../policy/pullPolicy';
 import { manifestAnswer, repositoryKey, tagKey, tagsOf } from '../facts';
 import type { ManifestQuery, RegistryFacts } from '../facts';
 import { parseReference } from '../reference/reference';
@@ -39,22 +38,17 @@ type FieldRole = 'image' | 'policy' | 'newName' | 'newTag' | 'digest';
 /** Keys with one meaning in every manifest; others count where the image record at the cursor names them. */
 const FIXED_ROLES: Readonly<Record<string, FieldRole>> = { image: 'image', imagePullPolicy: 'policy', newName: 'newName', newTag: 'newTag', digest: 'digest' };
 
-const POLICY_DOCS: Record<PullPolicy, string> = {
-  Always: 'Ask the registry on every container start; pull when the digest changed.',
-  IfNotPresent: 'Pull only when the node does not have the image yet.',
-  Never: 'Never pull; the image must already be on the node.',
-};
-
 function policyItems(analysis: Analysis, offset: number): CompletionItem[] {
   const container = containerAt(analysis, offset);
   const image = container?.image?.value?.value;
-  const rule = container?.location.policy ?? KUBERNETES_RULE;
+  const rule = container ? container.location.policy : KUBERNETES_RULE;
+  if (rule === null) return [];
   const fallback = image !== undefined ? defaultPullPolicy(image, rule).policy : undefined;
   return rule.policies.map((policy, i) => ({
     label: policy,
     kind: 'policy',
     detail: policy === fallback ? `${rule.owner} default for ${image}` : undefined,
-    documentation: POLICY_DOCS[policy],
+    documentation: rule.brief(policy),
     sortText: String(i),
     preselect: policy === fallback,
   }));

@@ -9,7 +9,6 @@ import type { Analysis, AnalyzedDocument } from '../analysis';
 import { nonStringImage, nonStringReason, policyKeyOf } from '../diagnostics/imageFindings';
 import type { ContainerFields, KustomizeImageFields, NonStringValue } from '../manifest/imageFields';
 import { policyOf } from '../policy/pullPolicy';
-import type { PullPolicy } from '../policy/pullPolicy';
 import { KO_WITHOUT_PATH, koImportPath } from '../reference/ko';
 import { parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
@@ -19,12 +18,6 @@ import { fieldAt } from './fieldAt';
 import { code } from './markdown';
 import { registryLines } from './registryHover';
 import type { Hover } from './types';
-
-const POLICY_MEANING: Record<PullPolicy, string> = {
-  Always: 'the kubelet asks the registry for the current digest on every container start, and pulls when it differs from the local copy.',
-  IfNotPresent: 'the kubelet pulls only when the node has no image by this name yet; a tag pushed again is not picked up by nodes that have the old one.',
-  Never: 'the kubelet never pulls; the image must already be on the node, or the pod fails with ErrImageNeverPull.',
-};
 
 function referenceTable(ref: ImageReference): string[] {
   const domainNote = ref.parts.domain ? '' : ' (implied: Docker Hub)';
@@ -44,15 +37,18 @@ function pinningLine(ref: ImageReference): string {
 }
 
 function policyLines(container: ContainerFields): string[] {
+  const rule = container.location.policy;
+  // Where no pull policy applies, the location's note says why.
+  if (rule === null) return [];
   const decision = policyOf(container);
   const key = policyKeyOf(container.location);
   if (!decision) {
-    const accepted = container.location.policy.policies;
     const written = container.pullPolicy?.value?.value ?? '';
-    return [`**${key} ${code(written)} is invalid**: the API server accepts only ${accepted.slice(0, -1).join(', ')} or ${accepted[accepted.length - 1]}.`];
+    const accepted = rule.accepted;
+    return [`**${key} ${code(written)} is invalid**: ${rule.rejecter} accepts only ${accepted.slice(0, -1).join(', ')} or ${accepted[accepted.length - 1]}.`];
   }
   const origin = decision.source === 'explicit' ? 'set in the manifest' : 'default';
-  return [`**Effective ${key}: ${decision.policy}** (${origin}). ${decision.reason}`, '', `With ${decision.policy}, ${POLICY_MEANING[decision.policy]}`];
+  return [`**Effective ${key}: ${decision.policy}** (${origin}). ${decision.reason}`, '', `With ${decision.policy}, ${rule.meaning(decision.policy)}`];
 }
 
 /** What differs about this place from a Deployment's container, when something does. */

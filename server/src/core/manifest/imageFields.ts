@@ -217,7 +217,7 @@ class Locator {
   private record(at: Reached, rule: FieldRule, secrets: readonly YamlScalar[], owner: Owner): void {
     const map = at.node;
     if (map.type !== 'map' || this.truncated) return;
-    const location: ImageLocation = rule.location;
+    const location: ImageLocation = rule.withKey && findPair(map, rule.withKey.key) ? rule.withKey.location : rule.location;
     const image = imageField(map, location.imageKey);
     const pullPolicy = location.policyKey === null ? null : field(map, location.policyKey);
     // Where the image may come from elsewhere, a mapping without either field says nothing about images.

@@ -23,7 +23,8 @@ export interface ImageLocation {
   readonly imageKey: string;
   /** The key of its pull policy in the same mapping; null where it has none. */
   readonly policyKey: string | null;
-  readonly policy: PullPolicyRule;
+  /** Who fills the pull policy in and what its values mean; null where no pull policy applies (a Dockerfile's base image). */
+  readonly policy: PullPolicyRule | null;
   /** The API rejects the mapping without an image (missing-image); otherwise the image may come from elsewhere. */
   readonly imageRequired: boolean;
   /** What differs here from a Deployment's container, one or two sentences for the hover; null when nothing does. */
@@ -36,6 +37,8 @@ export interface FieldRule {
   readonly location: ImageLocation;
   /** A key of the same mapping that names one pull Secret (KubeVirt's `imagePullSecret`). */
   readonly pullSecretKey: string | null;
+  /** The location instead when the mapping has this key (a Compose service with `build`, which changes the default policy). */
+  readonly withKey?: { readonly key: string; readonly location: ImageLocation };
 }
 
 /** A part of an object whose fields share pull secrets: the object itself, or a pod spec within it. */
