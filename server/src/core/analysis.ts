@@ -12,6 +12,7 @@ import type { Finding } from './diagnostics/finding';
 import { binaryContent, fileTooLarge, nestedTooDeep, tooManyContainers } from './diagnostics/notAnalysed';
 import { isConfigFile, readConfigFile } from './locationConfig';
 import { BUILT_IN_LOCATIONS } from './manifest/builtInLocations';
+import { COMPOSE_DECODED_KEYS, isComposeFile } from './manifest/composeLocations';
 import { splitDocuments } from './manifest/documents';
 import { fastParse } from './manifest/fastParse';
 import { locateImageFields } from './manifest/imageFields';
@@ -32,8 +33,8 @@ export interface DocumentAnalysis {
   readonly fields: ImageFields;
   /** Findings with spans relative to the document start. */
   readonly findings: readonly Finding[];
-  /** How the document was parsed, for benchmarks and tests. */
-  readonly parser: 'fast' | 'slow';
+  /** How the document was parsed: its edits are checked by the same reading (edits/checkEdits.ts). */
+  readonly parser: 'fast' | 'slow' | 'dockerfile';
 }
 
 export interface AnalyzedDocument {
@@ -51,6 +52,8 @@ export interface Analysis {
   readonly reparsed: number;
   /** Whether the file was read as a kustomization by name; reuse needs the same reading. */
   readonly kustomizationFile: boolean;
+  /** Whether the file was read as a Compose file by name (manifest/composeLocations.ts); reuse needs the same reading. */
+  readonly composeFile?: boolean;
   /** Where images were looked for; reuse needs the same table. */
   readonly locations: LocationTable;
 }
@@ -72,10 +75,10 @@ export interface AnalyzeOptions {
 
 const KUSTOMIZATION_FILE = /(^|[\\/])(kustomization\.ya?ml|Kustomization)$/;
 
-function analyzeDocument(source: string, kustomizationFile: boolean, locations: LocationTable): DocumentAnalysis {
-  const fast = fastParse(source, 0, source.length, locations.decodedKeys);
+function analyzeDocument(source: string, kustomizationFile: boolean, composeFile: boolean, locations: LocationTable): DocumentAnalysis {
+  const fast = fastParse(source, 0, source.length, composeFile ? COMPOSE_DECODED_KEYS : locations.decodedKeys);
   const parsed = fast ?? slowParse(source, 0, source.length);
-  const fields = locateImageFields(parsed.root, { kustomizationFile, maxContainers: MAX_CONTAINERS_PER_DOCUMENT, locations });
+  const fields = locateImageFields(parsed.root, { kustomizationFile, composeFile, maxContainers: MAX_CONTAINERS_PER_DOCUMENT, locations });
   const findings = fields.isManifest ? documentFindings(fields, source, parsed.problems) : [];
   if (fields.truncated) findings.push(tooManyContainers(source, MAX_CONTAINERS_PER_DOCUMENT));
   // Reported outside manifests too: the part left out is unread, whatever it holds.
@@ -102,11 +105,12 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const nul = binaryOffset(text);
   if (nul >= 0) return { text, documents: [], fileFindings: [binaryContent(text, nul)], reparsed: 0, kustomizationFile: false, locations };
   const kustomizationFile = options.fileName !== undefined && KUSTOMIZATION_FILE.test(options.fileName);
+  const composeFile = options.fileName !== undefined && isComposeFile(options.fileName);
   // Keyed by each earlier document's text, so moved documents are found too; the keys are slices of
   // the previous text that live only during this call.
   const reusable = new Map<string, DocumentAnalysis>();
   const previous = options.previous;
-  if (previous && previous.kustomizationFile === kustomizationFile && previous.locations === locations) {
+  if (previous && previous.kustomizationFile === kustomizationFile && (previous.composeFile ?? false) === composeFile && previous.locations === locations) {
     for (const doc of previous.documents) reusable.set(previous.text.slice(doc.start, doc.end), doc.analysis);
   }
   const documents: AnalyzedDocument[] = [];
@@ -120,7 +124,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     const source = text.slice(region.start, region.end);
     let analysis = reusable.get(source);
     if (!analysis) {
-      analysis = analyzeDocument(source, kustomizationFile, locations);
+      analysis = analyzeDocument(source, kustomizationFile, composeFile, locations);
       reparsed++;
     }
     documents.push({ start: region.start, end: region.end, analysis });
@@ -128,7 +132,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   // A mapping file's own problems, wherever it is opened or checked.
   const mappingFile = options.mappingFile ?? (options.fileName !== undefined && isConfigFile(options.fileName));
   if (mappingFile && fileFindings.length === 0) fileFindings.push(...readConfigFile(text).findings);
-  return { text, documents, fileFindings, reparsed, kustomizationFile, locations };
+  return { text, documents, fileFindings, reparsed, kustomizationFile, composeFile, locations };
 }
 
 /** The document that contains offset (the last one whose start is at or before it). */

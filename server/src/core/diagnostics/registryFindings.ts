@@ -90,7 +90,7 @@ function staleFindings(site: ImageSite, facts: RegistryFacts, digestAnswered: Ma
   const span = site.digestSpan ?? site.span;
   if (answer?.status === 'found' && answer.digest !== ref.digest && pinnedPlatform(answer, ref.digest!) === null) {
     const message =
-      `":${tag}" now points to ${short(answer.digest)}, not the pinned ${short(ref.digest!)}: pods keep running the pinned ` +
+      `":${tag}" now points to ${short(answer.digest)}, not the pinned ${short(ref.digest!)}: ${site.container?.location.runner ?? 'pods'} keep running the pinned ` +
       `image, which is no longer what ":${tag}" means. Update the pin if the new image is wanted.${staleNote(answer)}`;
     return [{ code: 'stale-pin', message, ...span }];
   }

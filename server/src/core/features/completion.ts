@@ -13,7 +13,7 @@
  */
 import { lineStartOf } from '../lines';
 import { documentAt } from '../analysis';
-import type { Analysis } from '../analysis';
+import type { Analysis, AnalyzedDocument } from '../analysis';
 import { defaultPullPolicy, KUBERNETES_RULE } from '../policy/pullPolicy';
 import { manifestAnswer, repositoryKey, tagKey, tagsOf } from '../facts';
 import type { ManifestQuery, RegistryFacts } from '../facts';
@@ -76,8 +76,22 @@ interface CursorField {
   readonly end: number;
 }
 
+/** In a Dockerfile, the image token at the cursor (inside its quotes): the analysis reads every token typed, valid or not. */
+function dockerfileField(doc: AnalyzedDocument, offset: number): CursorField | null {
+  for (const container of doc.analysis.fields.containers) {
+    const value = container.image?.value;
+    if (!value) continue;
+    const quote = value.style === 'plain' ? 0 : 1;
+    const start = doc.start + value.start + quote;
+    const end = doc.start + value.end - quote;
+    if (offset >= start && offset <= end) return { key: 'image', start, end };
+  }
+  return null;
+}
+
 function cursorField(analysis: Analysis, offset: number): CursorField | null {
   const doc = documentAt(analysis, offset);
+  if (doc?.analysis.parser === 'dockerfile') return dockerfileField(doc, offset);
   if (!doc?.analysis.fields.isManifest) return null;
   const text = analysis.text;
   const lineStart = lineStartOf(text, offset);

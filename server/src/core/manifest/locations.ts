@@ -29,6 +29,8 @@ export interface ImageLocation {
   readonly imageRequired: boolean;
   /** What differs here from a Deployment's container, one or two sentences for the hover; null when nothing does. */
   readonly note: string | null;
+  /** What runs the image, plural, for sentences: `pods`, Compose's `containers`, a Dockerfile's `builds`. */
+  readonly runner: string;
 }
 
 /** Mappings a path reaches that hold an image. */
@@ -75,6 +77,7 @@ export function imageLocation(fields: Partial<ImageLocation> & Pick<ImageLocatio
     policy: KUBERNETES_RULE,
     imageRequired: false,
     note: null,
+    runner: 'pods',
     ...fields,
   });
 }
