@@ -8,8 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, applyEdits, unpinnableImages } from '../core';
+import { applyEdits, unpinnableImages } from '../core';
 import type { Analysis, LocationTable, PinnedImage, PinSettings } from '../core';
+import { analyzeFile } from '../engine';
 import type { PinTarget } from '../engine';
 import { FileWriteError, writeFiles } from '../fs';
 import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION } from './args';
@@ -68,7 +69,7 @@ export async function readPinTargets(command: string, paths: readonly string[], 
   if (lossy.length > 0) throw new CliError(`${lossy.map((i) => i.path).join(', ')}: not valid UTF-8, so it cannot be rewritten safely; nothing was changed.`);
   return inputs.map((input) => ({
     id: input,
-    analysis: analyze(input.text, {
+    analysis: analyzeFile(input.text, {
       fileName: input.path,
       maxFileSize: options.maxFileSize,
       sizeLimitSetting: MAX_FILE_SIZE_FLAG,
