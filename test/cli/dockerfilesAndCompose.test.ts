@@ -41,7 +41,17 @@ function dockerfile(host: string, base = `${host}/team/base:1.0`, tools = `${hos
 }
 
 function compose(host: string, app = `${host}/team/app:1.0`): string {
-  return ['services:', '  app:', `    image: ${app}`, '  missing:', `    image: ${host}/team/none:3`, '  built:', '    build: .', `    image: ${host}/team/built:1`, ''].join('\n');
+  return [
+    'services:',
+    '  app:',
+    `    image: ${app}`,
+    '  missing:',
+    `    image: ${host}/team/none:3`,
+    '  built:',
+    '    build: .',
+    `    image: ${host}/team/built:1`,
+    '',
+  ].join('\n');
 }
 
 function folder(): string {
@@ -82,7 +92,10 @@ test('pin rewrites the image tokens of the Dockerfile and the Compose file, byte
   assert.equal(run.stdout, 'Dockerfile\ncompose.yaml\n', run.stderr);
   assert.match(run.stderr, /Pinned 3 images in 2 files/);
   const host = registry.host;
-  assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), dockerfile(host, `${host}/team/base:1.0@${digests.base}`, `${host}/team/tools:2.0@${digests.tools}`));
+  assert.equal(
+    readFileSync(join(dir, 'Dockerfile'), 'utf8'),
+    dockerfile(host, `${host}/team/base:1.0@${digests.base}`, `${host}/team/tools:2.0@${digests.tools}`),
+  );
   assert.equal(readFileSync(join(dir, 'compose.yaml'), 'utf8'), compose(host, `${host}/team/app:1.0@${digests.app}`));
   assert.equal(readFileSync(join(dir, 'Dockerfile.dev'), 'utf8'), `FROM ${host}/team/base:9.9\n`);
 });

@@ -78,13 +78,24 @@ test('a Dockerfile in the language server: diagnostics, hover, completion, token
       const since = client.mark();
       await client.open(uri, text, 'dockerfile');
       const first = await client.waitForDiagnostics(uri, since);
-      assert.deepEqual(marked(text, first.diagnostics), [`not-pinned ${host}/team/base:1.2.0`, `not-pinned ${host}/team/missing:3`, `not-pinned ${host}/team/tools:1.`]);
+      assert.deepEqual(marked(text, first.diagnostics), [
+        `not-pinned ${host}/team/base:1.2.0`,
+        `not-pinned ${host}/team/missing:3`,
+        `not-pinned ${host}/team/tools:1.`,
+      ]);
       const online = await client.waitForDiagnostics(uri, since, (p) => p.diagnostics.some((d) => d.code === 'tag-not-found'), 30_000);
       assert.deepEqual(
-        marked(text, online.diagnostics.filter((d) => d.code === 'tag-not-found')),
+        marked(
+          text,
+          online.diagnostics.filter((d) => d.code === 'tag-not-found'),
+        ),
         ['tag-not-found 3', 'tag-not-found 1.'],
       );
-      assert.equal(online.diagnostics.some((d) => d.code === 'pull-would-fail'), false, 'the builder pulls with your credentials, not a node’s');
+      assert.equal(
+        online.diagnostics.some((d) => d.code === 'pull-would-fail'),
+        false,
+        'the builder pulls with your credentials, not a node’s',
+      );
     });
 
     await t.test('hover on ${BASE}: the ARG default, the stage, the platform', async () => {
@@ -112,7 +123,9 @@ test('a Dockerfile in the language server: diagnostics, hover, completion, token
     await t.test('semantic tokens colour the images and nothing else', async () => {
       const tokens = await client.request<lsp.SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
       const lines = text.split('\n');
-      const words = decodeSemanticTokens(tokens.data).map(([line, character, length, type]) => `${IMAGE_TOKEN_TYPES[type]} ${lines[line].slice(character, character + length)}`);
+      const words = decodeSemanticTokens(tokens.data).map(
+        ([line, character, length, type]) => `${IMAGE_TOKEN_TYPES[type]} ${lines[line].slice(character, character + length)}`,
+      );
       assert.deepEqual(words, [
         `imageRegistry ${host}`,
         'imageRepository team/base',

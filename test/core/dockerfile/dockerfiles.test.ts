@@ -51,11 +51,7 @@ function findings(analysis: Analysis): string[] {
 
 test('multi-stage: stage names, the index 0 and scratch are no images; COPY --from of an image is one', () => {
   const analysis = analyse(fixture('multi-stage'));
-  assert.deepEqual(records(analysis), [
-    'base image: golang:1.23 (line 6)',
-    'COPY --from image: nginx:latest (line 22)',
-    'base image: alpine:latest (line 25)',
-  ]);
+  assert.deepEqual(records(analysis), ['base image: golang:1.23 (line 6)', 'COPY --from image: nginx:latest (line 22)', 'base image: alpine:latest (line 25)']);
   assert.deepEqual(findings(analysis), ['not-pinned "golang:1.23"', 'latest-tag "latest"', 'latest-tag "latest"']);
 });
 
@@ -65,7 +61,10 @@ test('a real Dockerfile: FROM --platform, a stage used as a base, COPY --from an
   assert.deepEqual(findings(analysis), ['not-pinned "golang:1.18-alpine"', 'implicit-latest "gloursdocker/docker"']);
   // No pull policy applies in a build, so it is neither hinted nor said to be Always.
   assert.deepEqual(computeInlayHints(analysis, 0, analysis.text.length, DEFAULT_SETTINGS), []);
-  assert.equal(findings(analysis).some((f) => f.includes('pulled on every')), false);
+  assert.equal(
+    findings(analysis).some((f) => f.includes('pulled on every')),
+    false,
+  );
 });
 
 test('ARG before FROM: a whole-image ARG default is the image, written in the ARG; partial or default-less ones are templated', () => {
@@ -100,7 +99,9 @@ test('hover on ${BASE}: the ARG default, the stage, the platform BuildKit fills 
   assert.equal(text.slice(hover.start, hover.end), '${BASE}');
   const lines = hover.markdown.split('\n');
   assert.equal(lines[0], '**Image** `golang:1.22-alpine`');
-  assert.ok(lines.includes('`ARG BASE`, default `golang:1.22-alpine`: the 2 FROMs that use it start from this image unless `--build-arg BASE=…` names another.'));
+  assert.ok(
+    lines.includes('`ARG BASE`, default `golang:1.22-alpine`: the 2 FROMs that use it start from this image unless `--build-arg BASE=…` names another.'),
+  );
   assert.ok(lines.includes('Starts the stage `tools`.'));
   assert.ok(lines.includes('Platform `$BUILDPLATFORM`: BuildKit fills it in with the platform of the machine that builds.'));
   assert.equal(lines.filter((l) => l.includes('Effective')).length, 0, 'no pull policy is claimed');
@@ -131,7 +132,9 @@ test('# escape=`: continuations across lines, Windows paths kept, the images fou
 
 test('semantic tokens colour exactly the analysed images: no stage names, scratch, indexes or templates', () => {
   const text = fixture('multi-stage');
-  const tokens = computeImageTokens(analyse(text)).map((t) => `${t.type}${t.modifiers.length ? '.' + t.modifiers.join('.') : ''} ${text.slice(t.start, t.end)}`);
+  const tokens = computeImageTokens(analyse(text)).map(
+    (t) => `${t.type}${t.modifiers.length ? '.' + t.modifiers.join('.') : ''} ${text.slice(t.start, t.end)}`,
+  );
   assert.deepEqual(tokens, [
     'imageRepository golang',
     'imageTag 1.23',
@@ -149,10 +152,18 @@ test('completion: tags after ":" of a FROM image and of an ARG default, digests 
     tags: { 'docker.io/library/golang': tags },
     manifests: { 'docker.io/library/golang:1.22': found('sha256:' + 'a'.repeat(64)) },
   });
-  for (const text of ['FROM golang:1.2\n', 'ARG GO=golang:1.2\nFROM $GO\n', 'FROM golang:1.2 AS build\nRUN --mount=type=bind,from=golang:1.2,target=/x true\n']) {
+  for (const text of [
+    'FROM golang:1.2\n',
+    'ARG GO=golang:1.2\nFROM $GO\n',
+    'FROM golang:1.2 AS build\nRUN --mount=type=bind,from=golang:1.2,target=/x true\n',
+  ]) {
     const offset = text.lastIndexOf('1.2') + 3;
     const analysis = analyse(text);
-    assert.deepEqual(registryCompletionNeed(analysis, offset), { kind: 'tags', key: 'docker.io/library/golang', registry: 'docker.io', path: 'library/golang' }, text);
+    assert.deepEqual(
+      registryCompletionNeed(analysis, offset),
+      { kind: 'tags', key: 'docker.io/library/golang', registry: 'docker.io', path: 'library/golang' },
+      text,
+    );
     const list = computeCompletions(analysis, offset, null, facts);
     assert.ok(list, text);
     assert.equal(text.slice(list.start, list.end), '1.2', text);
@@ -160,7 +171,10 @@ test('completion: tags after ":" of a FROM image and of an ARG default, digests 
   }
   const digestText = 'FROM golang:1.22@\n';
   const digestList = computeCompletions(analyse(digestText), digestText.indexOf('@') + 1, null, facts);
-  assert.deepEqual(digestList?.items.map((i) => i.label), ['sha256:' + 'a'.repeat(64)]);
+  assert.deepEqual(
+    digestList?.items.map((i) => i.label),
+    ['sha256:' + 'a'.repeat(64)],
+  );
   // A stage name or scratch is no image: nothing to complete.
   assert.equal(computeCompletions(analyse('FROM scratch\n'), 10, null, facts), null);
 });
@@ -232,7 +246,10 @@ test('code actions on a Dockerfile: pin, update a stale pin, unpin, each editing
 test('registry findings: a missing tag at its exact span; no pull-would-fail and no anonymous probe, since the builder pulls with your credentials', () => {
   const text = 'FROM ghcr.io/acme/base:9.9 AS base\nCOPY --from=ghcr.io/acme/tools:1 / /\n';
   const analysis = analyse(text);
-  const facts = registryFacts({ manifests: { 'ghcr.io/acme/base:9.9': MISSING, 'ghcr.io/acme/tools:1': found(digestOf('t')) }, anonymous: { 'ghcr.io/acme/tools': false } });
+  const facts = registryFacts({
+    manifests: { 'ghcr.io/acme/base:9.9': MISSING, 'ghcr.io/acme/tools:1': found(digestOf('t')) },
+    anonymous: { 'ghcr.io/acme/tools': false },
+  });
   const online = collectDiagnostics(analysis, DEFAULT_SETTINGS, null, facts).filter((d) => d.origin === 'registry');
   assert.deepEqual(
     online.map((d) => `${d.code} ${text.slice(d.start, d.end)}`),

@@ -46,7 +46,8 @@ test('Compose files are known by their names, overrides included', () => {
   for (const name of ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml', 'docker-compose.override.yml', 'dir/compose.prod.yaml']) {
     assert.equal(isComposeFile(name), true, name);
   }
-  for (const name of ['composer.yaml', 'my-compose.yaml', 'compose.json', 'deployment.yaml', 'compose.yaml.bak']) assert.equal(isComposeFile(name), false, name);
+  for (const name of ['composer.yaml', 'my-compose.yaml', 'compose.json', 'deployment.yaml', 'compose.yaml.bak'])
+    assert.equal(isComposeFile(name), false, name);
 });
 
 test("the specification's image examples: each service's image, templated interpolation, a built image that pulls nothing", () => {
@@ -77,9 +78,15 @@ test("the specification's image examples: each service's image, templated interp
   ]);
   // `missing` pulls an untagged image every time all the same, which the message says in Compose's words.
   const message = collectDiagnostics(analysis, DEFAULT_SETTINGS, null)[0].message;
-  assert.equal(message, '"redis" has no tag, so it means "redis:latest": whatever was pushed last, pulled on every docker compose up (pull_policy defaults to missing).');
+  assert.equal(
+    message,
+    '"redis" has no tag, so it means "redis:latest": whatever was pushed last, pulled on every docker compose up (pull_policy defaults to missing).',
+  );
   // The built image is no registry question and no pin.
-  assert.equal(imageSites(analysis).some((s) => s.ref.input === 'webapp:tag'), false);
+  assert.equal(
+    imageSites(analysis).some((s) => s.ref.input === 'webapp:tag'),
+    false,
+  );
 });
 
 test("a real Compose file: only the images, not the comment's, with exact spans", () => {
@@ -93,22 +100,33 @@ test("a real Compose file: only the images, not the comment's, with exact spans"
 });
 
 test('pull_policy: Compose values are accepted and coloured, Kubernetes ones are not, with a hint at the case', () => {
-  const text = 'services:\n  a:\n    image: nginx:1.27\n    pull_policy: every_12h\n  b:\n    image: nginx:1.27\n    pull_policy: IfNotPresent\n  c:\n    image: nginx:1.27\n    pull_policy: Always\n';
+  const text =
+    'services:\n  a:\n    image: nginx:1.27\n    pull_policy: every_12h\n  b:\n    image: nginx:1.27\n    pull_policy: IfNotPresent\n  c:\n    image: nginx:1.27\n    pull_policy: Always\n';
   const analysis = analyse(text, 'docker-compose.yml');
-  assert.deepEqual(findings(analysis).filter((f) => f.startsWith('invalid-pull-policy')), ['invalid-pull-policy IfNotPresent', 'invalid-pull-policy Always']);
-  const messages = collectDiagnostics(analysis, DEFAULT_SETTINGS, null).filter((d) => d.code === 'invalid-pull-policy').map((d) => d.message);
+  assert.deepEqual(
+    findings(analysis).filter((f) => f.startsWith('invalid-pull-policy')),
+    ['invalid-pull-policy IfNotPresent', 'invalid-pull-policy Always'],
+  );
+  const messages = collectDiagnostics(analysis, DEFAULT_SETTINGS, null)
+    .filter((d) => d.code === 'invalid-pull-policy')
+    .map((d) => d.message);
   assert.equal(
     messages[1],
     'pull_policy "Always" is not one of always, never, missing, if_not_present, build, daily, weekly, every_<duration>; Docker Compose rejects it. ' +
       'Did you mean "always"? The value is case-sensitive.',
   );
   assert.deepEqual(
-    computeImageTokens(analysis).filter((t) => t.type === 'imagePullPolicy').map((t) => text.slice(t.start, t.end)),
+    computeImageTokens(analysis)
+      .filter((t) => t.type === 'imagePullPolicy')
+      .map((t) => text.slice(t.start, t.end)),
     ['every_12h'],
   );
   const fix = computeCodeActions(analysis, text.indexOf('Always'), text.indexOf('Always'), DEFAULT_SETTINGS).map((a) => a.title);
   assert.deepEqual(fix.slice(0, 2), ['Change pull_policy to missing', 'Change pull_policy to always']);
-  assert.equal(fix.some((t) => t.includes('imagePullPolicy') || t.includes('IfNotPresent')), false);
+  assert.equal(
+    fix.some((t) => t.includes('imagePullPolicy') || t.includes('IfNotPresent')),
+    false,
+  );
 });
 
 test("hover and inlay hint: Compose's rule and its words, no imagePullPolicy", () => {
@@ -121,11 +139,21 @@ test("hover and inlay hint: Compose's rule and its words, no imagePullPolicy", (
     ),
     lines.join('\n'),
   );
-  assert.ok(lines.includes("With missing, Compose pulls the image only if the engine doesn't have it; an image with the tag latest (or no tag) is pulled every time all the same."));
+  assert.ok(
+    lines.includes(
+      "With missing, Compose pulls the image only if the engine doesn't have it; an image with the tag latest (or no tag) is pulled every time all the same.",
+    ),
+  );
   assert.ok(lines.includes('Not pinned: the tag can be pushed again, and new containers then run different bytes.'));
-  assert.equal(lines.some((l) => l.includes('imagePullPolicy') || l.includes('kubelet')), false);
+  assert.equal(
+    lines.some((l) => l.includes('imagePullPolicy') || l.includes('kubelet')),
+    false,
+  );
   const built = computeHover(analysis, text.indexOf('webapp:tag') + 1)!.markdown;
-  assert.match(built, /\*\*Effective pull_policy: build\*\* \(default\)\. Docker Compose defaults pull_policy to build because the service has a build section/);
+  assert.match(
+    built,
+    /\*\*Effective pull_policy: build\*\* \(default\)\. Docker Compose defaults pull_policy to build because the service has a build section/,
+  );
   const hints = computeInlayHints(analysis, 0, text.length, DEFAULT_SETTINGS).map((h) => h.label);
   assert.deepEqual(hints, ['pull_policy: missing', 'pull_policy: missing', 'pull_policy: missing', 'pull_policy: build']);
 });
@@ -142,7 +170,10 @@ test('completion of pull_policy offers Compose values, the default preselected',
 test('registry: a missing tag is reported; no pull-would-fail and no anonymous probe, since Compose pulls with your credentials', () => {
   const text = 'services:\n  api:\n    image: ghcr.io/acme/api:9.9\n  web:\n    image: ghcr.io/acme/web:1\n';
   const analysis = analyse(text);
-  const facts = registryFacts({ manifests: { 'ghcr.io/acme/api:9.9': MISSING, 'ghcr.io/acme/web:1': found('sha256:' + 'b'.repeat(64)) }, anonymous: { 'ghcr.io/acme/web': false } });
+  const facts = registryFacts({
+    manifests: { 'ghcr.io/acme/api:9.9': MISSING, 'ghcr.io/acme/web:1': found('sha256:' + 'b'.repeat(64)) },
+    anonymous: { 'ghcr.io/acme/web': false },
+  });
   assert.deepEqual(
     collectDiagnostics(analysis, DEFAULT_SETTINGS, null, facts)
       .filter((d) => d.origin === 'registry')

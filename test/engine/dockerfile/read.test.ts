@@ -42,19 +42,26 @@ test('the escape directive: backtick continuations, and the spans stay exact', (
   const text = '# escape=`\nFROM `\n  mcr.microsoft.com/windows/nanoserver:ltsc2022 AS win\nCOPY --from=win C:\\ C:\\\n';
   const read = readDockerfile(text);
   assert.equal(read.escape, '`');
-  assert.deepEqual(uses(text), ['from mcr.microsoft.com/windows/nanoserver:ltsc2022@[mcr.microsoft.com/windows/nanoserver:ltsc2022] win null line 1', 'copyFrom win@[win] null null line 3']);
+  assert.deepEqual(uses(text), [
+    'from mcr.microsoft.com/windows/nanoserver:ltsc2022@[mcr.microsoft.com/windows/nanoserver:ltsc2022] win null line 1',
+    'copyFrom win@[win] null null line 3',
+  ]);
 });
 
 test('an ARG without a default and one after the first FROM: only those before it are global', () => {
   const read = readDockerfile('ARG BASE\nFROM ${BASE}\nARG LATER=x\n');
-  assert.deepEqual(read.globalArgs.map((a) => [a.name.value, a.value]), [['BASE', null]]);
+  assert.deepEqual(
+    read.globalArgs.map((a) => [a.name.value, a.value]),
+    [['BASE', null]],
+  );
 });
 
 test('which files are Dockerfiles: by language, else by the names VS Code gives the Dockerfile language', () => {
   for (const name of ['Dockerfile', 'dockerfile', 'Containerfile', 'dir/Dockerfile.dev', 'api.Dockerfile', 'app.dockerfile', 'C:\\src\\Dockerfile']) {
     assert.equal(isDockerfileName(name), true, name);
   }
-  for (const name of ['dockerfile.test.ts', 'Dockerfiles', 'my-dockerfile.txt', 'compose.yaml', 'dockerfiles.ts']) assert.equal(isDockerfileName(name), false, name);
+  for (const name of ['dockerfile.test.ts', 'Dockerfiles', 'my-dockerfile.txt', 'compose.yaml', 'dockerfiles.ts'])
+    assert.equal(isDockerfileName(name), false, name);
   assert.equal(isDockerfile({ fileName: 'untitled:1', languageId: 'dockerfile' }), true);
   assert.equal(isDockerfile({ fileName: 'file:///x/Dockerfile', languageId: 'yaml' }), false);
   assert.equal(isDockerfile({ fileName: 'file:///x/Dockerfile', languageId: 'plaintext' }), true);

@@ -83,7 +83,9 @@ function tagFindings(image: YamlScalar, ref: ImageReference, location: ImageLoca
     ];
   }
   if (ref.digest === null) {
-    return [at(image, 'not-pinned', `"${image.value}" is not pinned to a digest: if tag "${ref.tag}" is pushed again, new ${location.runner} run different bytes.`)];
+    return [
+      at(image, 'not-pinned', `"${image.value}" is not pinned to a digest: if tag "${ref.tag}" is pushed again, new ${location.runner} run different bytes.`),
+    ];
   }
   return [];
 }

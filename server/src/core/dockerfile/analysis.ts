@@ -65,7 +65,12 @@ function plan(syntax: DockerfileSyntax): Planned[] {
         const shared = byArgument.get(arg);
         if (shared) shared.argument!.uses.push({ start: use.image.start, end: use.image.end });
         else {
-          const entry: Planned = { use, key: arg.name, value: resolved, argument: { name: arg.name.value, uses: [{ start: use.image.start, end: use.image.end }] } };
+          const entry: Planned = {
+            use,
+            key: arg.name,
+            value: resolved,
+            argument: { name: arg.name.value, uses: [{ start: use.image.start, end: use.image.end }] },
+          };
           byArgument.set(arg, entry);
           planned.push(entry);
         }

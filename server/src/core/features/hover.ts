@@ -84,7 +84,10 @@ function buildLines(build: BuildImage | undefined, image: string): string[] {
   const { argument, stage, platform } = build;
   if (argument) {
     const users = argument.uses.length === 1 ? 'the FROM that uses it starts' : `the ${argument.uses.length} FROMs that use it start`;
-    lines.push(`${code(`ARG ${argument.name}`)}, default ${code(image)}: ${users} from this image unless \`--build-arg ${argument.name}=…\` names another.`, '');
+    lines.push(
+      `${code(`ARG ${argument.name}`)}, default ${code(image)}: ${users} from this image unless \`--build-arg ${argument.name}=…\` names another.`,
+      '',
+    );
   }
   if (stage !== null) lines.push(`Starts the stage ${code(stage)}.`, '');
   if (platform !== null) {
@@ -126,12 +129,7 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
   }
   const parsed = parseReference(image.value);
   if (!parsed.ok)
-    return [
-      ...lines,
-      `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`,
-      '',
-      ...placeLines(container),
-    ];
+    return [...lines, `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`, '', ...placeLines(container)];
   const ref = parsed.value;
   // The pull policy comes before the parts table: it is what people most often get wrong, and a
   // hover that is too tall for the editor cuts off its end.

@@ -189,7 +189,12 @@ export function effectivePullPolicy(
 /** The policy filled in when the manifest sets none. */
 export function defaultPullPolicy(image: string, rule: PullPolicyRule = KUBERNETES_RULE, key = 'imagePullPolicy'): PullPolicyDecision {
   const { policy, because } = rule.defaultFor(image);
-  return { policy, behaviour: rule.behaviourOf(policy, image) ?? 'ifNotPresent', source: 'default', reason: `${rule.owner} defaults ${key} to ${policy} ${because}` };
+  return {
+    policy,
+    behaviour: rule.behaviourOf(policy, image) ?? 'ifNotPresent',
+    source: 'default',
+    reason: `${rule.owner} defaults ${key} to ${policy} ${because}`,
+  };
 }
 
 /** What an image record (manifest/imageFields.ts ContainerFields) tells about its pull policy. */
