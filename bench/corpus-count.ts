@@ -1,18 +1,19 @@
 /**
- * How many image fields the analysis finds in a folder of YAML files, per kind: the before/after
- * measure of where images are found (docs/where-images-are-found.md). It reads every *.yaml and
- * *.yml file below the folder (not following links, skipping node_modules and .git, files over 2 MB
- * and past 50,000 files), analyses each with the built-in location table, and prints one row per
- * kind: the image fields with a value, and the records without one (a key with no value, a pull
- * policy alone), then, where the records say what holds them (`location.label`), one row per place.
- * Only `analyze` and the records' `workloadKind`, `image` and (if it has one) `location` are read, so
- * the script runs unchanged against an older checkout to count what that version finds.
+ * How many image fields the analysis finds in a folder of YAML files and Dockerfiles, per kind: the
+ * before/after measure of where images are found (docs/where-images-are-found.md). It reads every
+ * *.yaml and *.yml file and every file named like a Dockerfile below the folder (not following links,
+ * skipping node_modules and .git, files over 2 MB and past 50,000 files), analyses each as the CLI
+ * does (engine/analyzeFile.ts: Compose files and kustomizations by name, Dockerfiles by theirs), and
+ * prints one row per kind (a Compose file's and a Dockerfile's records have theirs): the image fields
+ * with a value, and the records without one (a key with no value, a pull policy alone), then, where the
+ * records say what holds them (`location.label`), one row per place. An older checkout counts what it
+ * finds with its own copy of this script.
  *
  *   node out/bench/corpus-count.js FOLDER [--json]
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../server/src/core/analysis';
+import { analyzeFile, isDockerfileName } from '../server/src/engine/analyzeFile';
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const MAX_FILES = 50_000;
@@ -27,7 +28,7 @@ function yamlFiles(root: string): string[] {
       const path = join(folder, name);
       const info = lstatSync(path);
       if (info.isDirectory() && !SKIPPED.has(name)) pending.push(path);
-      else if (info.isFile() && /\.ya?ml$/i.test(name) && info.size <= MAX_FILE_BYTES) files.push(path);
+      else if (info.isFile() && (/\.ya?ml$/i.test(name) || isDockerfileName(name)) && info.size <= MAX_FILE_BYTES) files.push(path);
     }
   }
   return files.slice(0, MAX_FILES);
@@ -54,7 +55,7 @@ function count(root: string): { files: number; documents: number; byKind: Map<st
   let documents = 0;
   const files = yamlFiles(root);
   for (const file of files) {
-    const analysis = analyze(readFileSync(file, 'utf8'), { fileName: file, maxFileSize: MAX_FILE_BYTES });
+    const analysis = analyzeFile(readFileSync(file, 'utf8'), { fileName: file, maxFileSize: MAX_FILE_BYTES });
     documents += analysis.documents.length;
     for (const { analysis: doc } of analysis.documents) {
       for (const record of doc.fields.containers) {
