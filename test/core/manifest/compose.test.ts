@@ -149,6 +149,8 @@ test("hover and inlay hint: Compose's rule and its words, no imagePullPolicy", (
     lines.some((l) => l.includes('imagePullPolicy') || l.includes('kubelet')),
     false,
   );
+  const interpolated = computeHover(analysis, text.indexOf('${REDIS_IMAGE') + 3)!.markdown.split('\n');
+  assert.deepEqual(interpolated.slice(-1), ['When `REDIS_IMAGE` is unset or empty, the image is `redis:7`.']);
   const built = computeHover(analysis, text.indexOf('webapp:tag') + 1)!.markdown;
   assert.match(
     built,

@@ -102,6 +102,16 @@ function buildLines(build: BuildImage | undefined, image: string): string[] {
   return lines;
 }
 
+/** `${VAR:-default}` as the whole value (Compose, envsubst, BuildKit): the image when VAR is unset or empty. */
+const WITH_DEFAULT = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?)-([^}$]*)\}$/;
+
+function fallbackLines(value: string): string[] {
+  const match = WITH_DEFAULT.exec(value);
+  if (!match) return [];
+  const [, name, colon, fallback] = match;
+  return ['', `When ${code(name)} is unset${colon ? ' or empty' : ''}, the image is ${code(fallback)}.`];
+}
+
 /** ko.build's documented behaviour for `ko://` values (see reference/ko.ts). */
 function koHover(importPath: string): string[] {
   if (importPath === '') return [`**Invalid**: ${KO_WITHOUT_PATH}`];
@@ -121,7 +131,7 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
   const { imageKey, label } = container.location;
   if (!image) return [`**No ${imageKey}**: the ${label} needs one.`, '', ...placeLines(container)];
   const lines = [`**Image** ${code(image.value)}`, '', ...buildLines(container.build, image.value)];
-  if (isTemplated(image.value)) return [...lines, TEMPLATED];
+  if (isTemplated(image.value)) return [...lines, TEMPLATED, ...fallbackLines(image.value)];
   const importPath = koImportPath(image.value);
   if (importPath !== null) {
     // Only a written policy is known: the default depends on the reference ko puts in.
