@@ -3,8 +3,8 @@
  * languageId `dockerfile` and answers for it against a real registry on loopback (CNCF distribution):
  * offline and registry diagnostics at exact ranges, hover with the ARG default the image comes from,
  * completion of tags after ":", semantic tokens for exactly the images, and the "Pin to digest" code
- * action whose edit replaces only the image token, `\` continuation kept. A file named Dockerfile
- * opened as plain text is read as a Dockerfile too.
+ * action whose edit replaces only the image token, and "Pin every image in the workspace". A file
+ * named Dockerfile opened as plain text is read as a Dockerfile too.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -146,6 +146,15 @@ test('a Dockerfile in the language server: diagnostics, hover, completion, token
       const pin = actions.find((a) => a.title.startsWith('Pin to digest'));
       assert.ok(pin, actions.map((a) => a.title).join('\n'));
       const edits = pin.edit?.changes?.[uri] ?? (pin.edit?.documentChanges?.[0] as lsp.TextDocumentEdit | undefined)?.edits ?? [];
+      const after = TextDocument.applyEdits(TextDocument.create(uri, 'dockerfile', 1, text), edits as lsp.TextEdit[]);
+      assert.equal(after, text.replace(`${host}/team/base:1.2.0`, `${host}/team/base:1.2.0@${base.digest}`));
+    });
+
+    await t.test('"Pin every image in the workspace" pins the open Dockerfile as a Dockerfile', async () => {
+      const result = await client.request<{ pinned: number }>('workspace/executeCommand', { command: 'imageAware.pinWorkspace', arguments: [] });
+      assert.equal(result.pinned, 1);
+      const changes = client.appliedEdits[0].edit.documentChanges as lsp.TextDocumentEdit[];
+      const edits = changes.find((c) => c.textDocument.uri === uri)?.edits ?? [];
       const after = TextDocument.applyEdits(TextDocument.create(uri, 'dockerfile', 1, text), edits as lsp.TextEdit[]);
       assert.equal(after, text.replace(`${host}/team/base:1.2.0`, `${host}/team/base:1.2.0@${base.digest}`));
     });

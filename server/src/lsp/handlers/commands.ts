@@ -13,8 +13,8 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CancellationToken } from 'vscode-languageserver/node';
-import { analyze, parseReference } from '../../core';
-import { pinEdits } from '../../engine';
+import { parseReference } from '../../core';
+import { analyzeFile, pinEdits } from '../../engine';
 import type { ServerContext } from '../context';
 import { toWorkspaceEdit } from '../convert';
 import type { FileEdits } from '../convert';
@@ -81,8 +81,9 @@ async function pinWorkspace(context: ServerContext, options: CommandOptions, tok
   const sources = await workspaceSources(context);
   const targets = sources.map((source) => ({
     id: source,
-    analysis: analyze(source.document.getText(), {
+    analysis: analyzeFile(source.document.getText(), {
       fileName: source.uri,
+      languageId: source.document.languageId,
       maxFileSize: settings.maxFileSize,
       locations: context.locations.tableFor(source.uri, settings),
     }),
