@@ -1,22 +1,23 @@
 /**
- * How many image fields the analysis finds in a folder of YAML files, per kind: the before/after
- * measure of where images are found (docs/where-images-are-found.md). It reads every *.yaml and
- * *.yml file below the folder (not following links, skipping node_modules and .git, files over 2 MB
- * and past 50,000 files), analyses each with the built-in location table, and prints one row per
- * kind: the image fields with a value, and the records without one (a key with no value, a pull
- * policy alone), then, where the records say what holds them (`location.label`), one row per place.
+ * How many image fields the analysis finds in a folder of YAML files and Dockerfiles, per kind: the
+ * before/after measure of where images are found (docs/where-images-are-found.md). It reads every
+ * *.yaml and *.yml file and every file named like a Dockerfile below the folder (not following links,
+ * skipping node_modules and .git, files over 2 MB and past 50,000 files), analyses each as the CLI
+ * does (engine/analyzeFile.ts: Compose files and kustomizations by name, Dockerfiles by theirs), and
+ * prints one row per kind (a Compose file's and a Dockerfile's records have theirs): the image fields
+ * with a value, and the records without one (a key with no value, a pull policy alone), then, where the
+ * records say what holds them (`location.label`), one row per place.
  * A Helm values file (values.yaml, values-*.yaml beside a Chart.yaml) is analysed with its chart's
  * context (Chart.yaml and the files of templates/), and its values images are counted as the kind
- * `Helm values`. Before issue 12 the script read only `analyze` and the records' `workloadKind`,
- * `image` and `location`: to count what an older checkout finds, run that checkout's own script.
+ * `Helm values`. An older checkout counts what it finds with its own copy of this script.
  *
  *   node out/bench/corpus-count.js FOLDER [--json]
  */
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { analyze } from '../server/src/core/analysis';
 import { chartContext, isValuesFileName, MAX_CHART_TEMPLATES, MAX_TEMPLATE_CHARS } from '../server/src/core/helm/chart';
 import type { ChartContext, ChartTemplate } from '../server/src/core/helm/chart';
+import { analyzeFile, isDockerfileName } from '../server/src/engine/analyzeFile';
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const MAX_FILES = 50_000;
@@ -31,7 +32,7 @@ function yamlFiles(root: string): string[] {
       const path = join(folder, name);
       const info = lstatSync(path);
       if (info.isDirectory() && !SKIPPED.has(name)) pending.push(path);
-      else if (info.isFile() && /\.ya?ml$/i.test(name) && info.size <= MAX_FILE_BYTES) files.push(path);
+      else if (info.isFile() && (/\.ya?ml$/i.test(name) || isDockerfileName(name)) && info.size <= MAX_FILE_BYTES) files.push(path);
     }
   }
   return files.slice(0, MAX_FILES);
@@ -85,7 +86,7 @@ function count(root: string): { files: number; documents: number; byKind: Map<st
   const files = yamlFiles(root);
   const charts = new Map<string, ChartContext | null>();
   for (const file of files) {
-    const analysis = analyze(readFileSync(file, 'utf8'), { fileName: file, maxFileSize: MAX_FILE_BYTES, chart: chartOf(file, charts) });
+    const analysis = analyzeFile(readFileSync(file, 'utf8'), { fileName: file, maxFileSize: MAX_FILE_BYTES, chart: chartOf(file, charts) });
     documents += analysis.documents.length;
     for (const { analysis: doc } of analysis.documents) {
       for (const record of doc.fields.containers) {

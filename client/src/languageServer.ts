@@ -1,5 +1,6 @@
 /**
- * Starts the language server (dist/server.js) over IPC for YAML documents. The client id
+ * Starts the language server (dist/server.js) over IPC for YAML documents and Dockerfiles (by the
+ * `dockerfile` language, or by name where no extension gives them that language). The client id
  * `imageAware` is also the settings prefix, which is what makes the `imageAware.trace.server`
  * setting work. Nothing is synchronized: the server pulls its settings with
  * workspace/configuration and registers its own file watcher. Its palette commands
@@ -28,6 +29,9 @@ export async function startLanguageServer(context: ExtensionContext, handlers: R
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
+      { scheme: 'file', language: 'dockerfile' },
+      { scheme: 'untitled', language: 'dockerfile' },
+      { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.Containerfile,Dockerfile.*,Containerfile.*}' },
     ],
     outputChannelName: 'Image Aware',
     // The registry cache lives in the extension's global storage.

@@ -107,7 +107,7 @@ const DEPLOYMENT_FINDINGS: readonly JsonFinding[] = [
 /** Checked alone, deployment.yaml sees no Secret at all, so both pull secrets are unknown. */
 const DEPLOYMENT_ALONE = [unknownSecret(10, 'regcred'), unknownSecret(11, 'missing-secret'), ...DEPLOYMENT_FINDINGS];
 
-/** Checked as a folder, secret.yaml defines regcred, docker-compose.yaml and notes.txt add nothing, and the kustomization adds two. */
+/** Checked as a folder, secret.yaml defines regcred, stack.yaml (not named like a Compose file) and notes.txt add nothing, and the kustomization adds two. */
 const FOLDER_FINDINGS: readonly JsonFinding[] = [
   unknownSecret(11, 'missing-secret'),
   ...DEPLOYMENT_FINDINGS,
@@ -161,8 +161,8 @@ test('a folder is searched recursively; pull secrets defined in any file count; 
   assert.equal(run.status, 1);
 });
 
-test('a docker-compose file has no findings and exits 0', () => {
-  const run = runCli(['check', `${FOLDER}/docker-compose.yaml`]);
+test('YAML that is neither Kubernetes nor named like a Compose file has no findings and exits 0', () => {
+  const run = runCli(['check', `${FOLDER}/stack.yaml`]);
   assert.equal(run.stdout, '');
   assert.equal(run.stderr, '1 file checked: 0 errors, 0 warnings, 0 information, 0 hints\n');
   assert.equal(run.status, 0);
@@ -176,7 +176,7 @@ test('JSON output is the array of findings with 1-based positions', () => {
 });
 
 test('JSON output is an empty array when nothing is found', () => {
-  const run = runCli(['check', '--format=json', `${FOLDER}/docker-compose.yaml`]);
+  const run = runCli(['check', '--format=json', `${FOLDER}/stack.yaml`]);
   assert.deepEqual(JSON.parse(run.stdout), []);
   assert.equal(run.status, 0);
 });

@@ -179,8 +179,8 @@ export class LspClient {
     return this.connection.sendNotification(method, params);
   }
 
-  open(uri: string, text: string): Promise<void> {
-    return this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  open(uri: string, text: string, languageId = 'yaml'): Promise<void> {
+    return this.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
   }
 
   /** How many publications have arrived so far; pass it to waitForDiagnostics to see only later ones. */

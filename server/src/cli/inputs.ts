@@ -1,6 +1,7 @@
 /**
  * Turns the PATH arguments of `check`, `pin`, `push` and `apply` into texts. A file is read whatever
- * its name; a folder is searched for *.yaml and *.yml files, in sorted order so the output is the same
+ * its name; a folder is searched for *.yaml and *.yml files and Dockerfiles (engine/analyzeFile.ts
+ * knows their names), in sorted order so the output is the same
  * on every machine, skipping node_modules and .git. Symbolic links below a folder are followed only
  * while they stay inside the folder named: one that leads out of it, or that cannot be followed (a loop,
  * a missing target), is told and skipped; a path named on the command line is always followed. A
@@ -10,12 +11,16 @@
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
+import { isDockerfileName } from '../engine';
 import { CliError } from './args';
 
 const STDIN_ARGUMENT = '-';
 const STDIN_PATH = '<stdin>';
 
-const MANIFEST_FILE = /\.ya?ml$/i;
+const YAML_FILE = /\.ya?ml$/i;
+
+/** The files a folder is searched for: YAML files, and Dockerfiles unless only YAML is wanted (`apply`). */
+export type Searched = 'yaml' | 'yaml and dockerfiles';
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 /** What a symbolic link that cannot be followed is, by the error code of following it. */
 const BROKEN_LINKS: Readonly<Record<string, string>> = {
@@ -61,6 +66,11 @@ interface Search {
   readonly seen: Set<string>;
   readonly found: InputLocation[];
   readonly notice: (text: string) => void;
+  readonly searched: Searched;
+}
+
+function isSearched(path: string, search: Search): boolean {
+  return YAML_FILE.test(path) || (search.searched === 'yaml and dockerfiles' && isDockerfileName(path));
 }
 
 function isInside(real: string, root: string): boolean {
@@ -83,7 +93,7 @@ function followed(path: string, absolutePath: string, walk: Walk, search: Search
     return null;
   }
   if (isInside(real, walk.root) || search.seen.has(real)) return real;
-  if (MANIFEST_FILE.test(path) || io(path, () => statSync(real)).isDirectory()) {
+  if (isSearched(path, search) || io(path, () => statSync(real)).isDirectory()) {
     search.notice(`${path}: not followed, a symbolic link out of ${walk.path} (to ${real}); name it to include it.\n`);
   }
   return null;
@@ -100,7 +110,7 @@ function find(path: string, absolutePath: string, walk: Walk | null, search: Sea
     for (const name of io(path, () => readdirSync(real)).sort()) {
       if (!SKIPPED_FOLDERS.has(name)) find(join(path, name), join(absolutePath, name), below, search);
     }
-  } else if (walk === null || (stat.isFile() && MANIFEST_FILE.test(path))) {
+  } else if (walk === null || (stat.isFile() && isSearched(path, search))) {
     search.seen.add(real);
     search.found.push({ path, absolutePath });
   }
@@ -125,9 +135,10 @@ export async function readInputs(
   cwd: string,
   readStdin: () => Promise<Uint8Array>,
   notice: (text: string) => void,
+  searched: Searched = 'yaml and dockerfiles',
 ): Promise<Input[]> {
   // Real paths are absolute, so the "-" key for standard input cannot collide with one.
-  const search: Search = { seen: new Set(), found: [], notice };
+  const search: Search = { seen: new Set(), found: [], notice, searched };
   for (const path of paths) {
     if (path !== STDIN_ARGUMENT) find(path, resolve(cwd, path), null, search);
     else if (!search.seen.has(STDIN_ARGUMENT)) {

@@ -8,9 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, applyEdits, unpinnableImages } from '../core';
+import { applyEdits, unpinnableImages } from '../core';
 import type { Analysis, LocationTable, PinnedImage, PinSettings } from '../core';
-import { stoppedShort } from '../engine';
+import { analyzeFile, stoppedShort } from '../engine';
 import type { PinTarget } from '../engine';
 import { FileWriteError, writeFiles } from '../fs';
 import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION } from './args';
@@ -71,7 +71,7 @@ export async function readPinTargets(command: string, paths: readonly string[], 
   const charts = await readCharts(inputs);
   return inputs.map((input) => ({
     id: input,
-    analysis: analyze(input.text, {
+    analysis: analyzeFile(input.text, {
       chart: charts.get(input.absolutePath ?? ''),
       fileName: input.path,
       maxFileSize: options.maxFileSize,

@@ -14,6 +14,7 @@ import type { ChartContext } from './helm/chart';
 import { analyzeValuesDocument } from './helm/valuesDocument';
 import { isConfigFile, readConfigFile } from './locationConfig';
 import { BUILT_IN_LOCATIONS } from './manifest/builtInLocations';
+import { COMPOSE_DECODED_KEYS, isComposeFile } from './manifest/composeLocations';
 import { splitDocuments } from './manifest/documents';
 import { fastParse } from './manifest/fastParse';
 import { locateImageFields } from './manifest/imageFields';
@@ -34,8 +35,8 @@ export interface DocumentAnalysis {
   readonly fields: ImageFields;
   /** Findings with spans relative to the document start. */
   readonly findings: readonly Finding[];
-  /** How the document was parsed, for benchmarks and tests. */
-  readonly parser: 'fast' | 'slow';
+  /** How the document was parsed: its edits are checked by the same reading (edits/checkEdits.ts). */
+  readonly parser: 'fast' | 'slow' | 'dockerfile';
 }
 
 export interface AnalyzedDocument {
@@ -53,6 +54,8 @@ export interface Analysis {
   readonly reparsed: number;
   /** Whether the file was read as a kustomization by name; reuse needs the same reading. */
   readonly kustomizationFile: boolean;
+  /** Whether the file was read as a Compose file by name (manifest/composeLocations.ts); reuse needs the same reading. */
+  readonly composeFile?: boolean;
   /** Where images were looked for; reuse needs the same table. */
   readonly locations: LocationTable;
   /** The chart whose values file this is (helm/chart.ts); null for other files. Reuse needs the same context. */
@@ -78,10 +81,10 @@ export interface AnalyzeOptions {
 
 const KUSTOMIZATION_FILE = /(^|[\\/])(kustomization\.ya?ml|Kustomization)$/;
 
-function analyzeDocument(source: string, kustomizationFile: boolean, locations: LocationTable): DocumentAnalysis {
-  const fast = fastParse(source, 0, source.length, locations.decodedKeys);
+function analyzeDocument(source: string, kustomizationFile: boolean, composeFile: boolean, locations: LocationTable): DocumentAnalysis {
+  const fast = fastParse(source, 0, source.length, composeFile ? COMPOSE_DECODED_KEYS : locations.decodedKeys);
   const parsed = fast ?? slowParse(source, 0, source.length);
-  const fields = locateImageFields(parsed.root, { kustomizationFile, maxContainers: MAX_CONTAINERS_PER_DOCUMENT, locations });
+  const fields = locateImageFields(parsed.root, { kustomizationFile, composeFile, maxContainers: MAX_CONTAINERS_PER_DOCUMENT, locations });
   const findings = fields.isManifest ? documentFindings(fields, source, parsed.problems) : [];
   if (fields.truncated) findings.push(tooManyContainers(source, MAX_CONTAINERS_PER_DOCUMENT));
   // Reported outside manifests too: the part left out is unread, whatever it holds.
@@ -109,11 +112,18 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const nul = binaryOffset(text);
   if (nul >= 0) return { text, documents: [], fileFindings: [binaryContent(text, nul)], reparsed: 0, kustomizationFile: false, locations, chart };
   const kustomizationFile = options.fileName !== undefined && KUSTOMIZATION_FILE.test(options.fileName);
+  const composeFile = options.fileName !== undefined && isComposeFile(options.fileName);
   // Keyed by each earlier document's text, so moved documents are found too; the keys are slices of
   // the previous text that live only during this call.
   const reusable = new Map<string, DocumentAnalysis>();
   const previous = options.previous;
-  if (previous && previous.kustomizationFile === kustomizationFile && previous.locations === locations && previous.chart === chart) {
+  if (
+    previous &&
+    previous.kustomizationFile === kustomizationFile &&
+    (previous.composeFile ?? false) === composeFile &&
+    previous.locations === locations &&
+    previous.chart === chart
+  ) {
     for (const doc of previous.documents) reusable.set(previous.text.slice(doc.start, doc.end), doc.analysis);
   }
   const documents: AnalyzedDocument[] = [];
@@ -127,7 +137,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     const source = text.slice(region.start, region.end);
     let analysis = reusable.get(source);
     if (!analysis) {
-      analysis = chart === null ? analyzeDocument(source, kustomizationFile, locations) : analyzeValuesDocument(source, chart);
+      analysis = chart === null ? analyzeDocument(source, kustomizationFile, composeFile, locations) : analyzeValuesDocument(source, chart);
       reparsed++;
     }
     documents.push({ start: region.start, end: region.end, analysis });
@@ -135,7 +145,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
   // A mapping file's own problems, wherever it is opened or checked.
   const mappingFile = options.mappingFile ?? (options.fileName !== undefined && isConfigFile(options.fileName));
   if (mappingFile && fileFindings.length === 0) fileFindings.push(...readConfigFile(text).findings);
-  return { text, documents, fileFindings, reparsed, kustomizationFile, locations, chart };
+  return { text, documents, fileFindings, reparsed, kustomizationFile, composeFile, locations, chart };
 }
 
 /** The document that contains offset (the last one whose start is at or before it). */

@@ -5,7 +5,7 @@
  * Registry findings, registry queries and pinning all walk the file through this one list.
  */
 import type { Analysis, AnalyzedDocument } from './analysis';
-import { valueSpanToSource } from './diagnostics/imageFindings';
+import { builtHere, valueSpanToSource } from './diagnostics/imageFindings';
 import { isTemplated } from './diagnostics/templates';
 import { anonymousPullQuery, referenceQueries, referenceOf } from './facts';
 import type { AnonymousPullQuery, ManifestQuery } from './facts';
@@ -43,7 +43,8 @@ function absolute(doc: AnalyzedDocument, span: Span): Span {
 function containerSite(doc: AnalyzedDocument, container: ContainerFields): ImageSite | null {
   const scalar = container.image?.value;
   const ref = referenceOf(scalar?.value);
-  if (!scalar || !ref) return null;
+  // An image built where it is named (Compose's `build`) is the build's output: no registry has it yet.
+  if (!scalar || !ref || builtHere(container)) return null;
   const part = (span: Span | null): Span | null => (span ? absolute(doc, valueSpanToSource(scalar, span.start, span.end)) : null);
   return { doc, ref, span: absolute(doc, scalar), tagSpan: part(ref.parts.tag), digestSpan: part(ref.parts.digest), container, entry: null, values: null };
 }
@@ -142,18 +143,19 @@ export function factQueries(analysis: Analysis): ManifestQuery[] {
 }
 
 /**
- * The anonymous-pull questions of a file: one per repository that some image field pulls (its
- * effective pull policy is not Never) without pull secrets, in text order.
- * Images with pull secrets, and kustomize entries (which pull nothing), ask none; a values image asks for the reference its chart renders.
+ * The anonymous-pull questions of a file: one per repository that the kubelet pulls for some image field
+ * (its effective pull policy is not Never) without pull secrets, in text order.
+ * Images with pull secrets, kustomize entries (which pull nothing), and images Compose or a build pulls
+ * ask none; a values image asks for the reference its chart renders.
  */
 export function anonymousPullQueries(analysis: Analysis): AnonymousPullQuery[] {
   const queries: AnonymousPullQuery[] = [];
   const seen = new Set<string>();
   for (const site of imageSites(analysis)) {
     const puller = pullerOf(site);
-    if (!puller || puller.pullSecrets.length > 0) continue;
+    if (!puller || puller.pullSecrets.length > 0 || !puller.record.location.policy?.kubelet) continue;
     const decision = policyOf(puller.record);
-    if (!decision || decision.policy === 'Never') continue;
+    if (!decision || decision.behaviour === 'never') continue;
     const query = anonymousPullQuery(site.ref);
     // One per repository and pulled reference: the probe is made for the first whose image turns out to exist.
     const id = `${query.key} ${query.manifestKey}`;

@@ -3,7 +3,7 @@
  * The core imports nothing but `yaml` and itself; see ARCHITECTURE.md.
  */
 export { analyze, documentAt } from './analysis';
-export type { Analysis } from './analysis';
+export type { Analysis, AnalyzeOptions } from './analysis';
 export { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, SEVERITIES, SEVERITY_SETTINGS } from './diagnostics/catalog';
 export type { DiagnosticCode, Severity, SeveritySetting } from './diagnostics/catalog';
 export { checkEdit } from './edits/checkEdits';
@@ -18,6 +18,8 @@ export type * from './facts';
 export { computeCodeActions } from './features/codeActions';
 export { computeCompletions, registryCompletionNeed } from './features/completion';
 export type { CompletionNeed } from './features/completion';
+export { analyzeDockerfile, isDockerfileAnalysis } from './dockerfile/analysis';
+export type { DockerfileArg, DockerfileImageRole, DockerfileImageUse, DockerfileReader, DockerfileSyntax, DockerfileToken } from './dockerfile/syntax';
 export { collectDiagnostics } from './features/diagnostics';
 export { containerAt } from './features/fieldAt';
 export { computeHover } from './features/hover';
@@ -37,6 +39,7 @@ export { CONFIG_FILE_NAME, NO_CONFIG, isConfigFile, locationsWith, readConfigFil
 export type { ConfigProblem, LocationConfig } from './locationConfig';
 export { parseBoundedDocument } from './manifest/boundedYaml';
 export { BUILT_IN_LOCATIONS, BUILT_IN_RULES } from './manifest/builtInLocations';
+export { isComposeFile } from './manifest/composeLocations';
 export { isSettableContainer } from './manifest/imageFields';
 export type { ContainerFields } from './manifest/imageFields';
 export type { ImageLocation, ImageRole, LocationRule, LocationTable } from './manifest/locations';

@@ -42,3 +42,6 @@ export { systemClock } from './clock';
 export type { Clock } from './clock';
 export { scale } from './cluster/scale';
 export { containersOf, setImage, setImageFileEdit, setImagePatch } from './cluster/setImage';
+export { analyzeFile, isDockerfile, isDockerfileName } from './analyzeFile';
+export type { AnalyzeFileOptions } from './analyzeFile';
+export { readDockerfile } from './dockerfile/read';

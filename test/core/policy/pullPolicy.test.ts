@@ -41,12 +41,14 @@ test('a tag that only looks like latest is not latest', () => {
   assert.match(defaultPullPolicy('nginx:Latest').reason, /exact lowercase "latest"/);
 });
 
+const KUBELET_BEHAVIOUR = { Always: 'always', IfNotPresent: 'ifNotPresent', Never: 'never' } as const;
+
 test('explicit policies are kept whatever the image', () => {
   for (const policy of PULL_POLICIES) {
     for (const image of ['nginx', 'nginx:latest', 'nginx:1', `nginx@sha256:${HEX64}`, 'Not A Reference', '']) {
       assert.deepEqual(
         { ...effectivePullPolicy(image, policy), reason: undefined },
-        { policy, source: 'explicit', reason: undefined },
+        { policy, behaviour: KUBELET_BEHAVIOUR[policy], source: 'explicit', reason: undefined },
         `${image} with ${policy}`,
       );
     }

@@ -28,6 +28,7 @@ import { decodeSemanticTokens } from '../../helpers/semanticTokens';
 const DEPLOYMENT = 'deployment.yaml';
 const CRONJOB = 'cronjob.yaml';
 const KUSTOMIZATION = 'kustomization.yaml';
+const DOCKERFILE = 'Dockerfile';
 
 /** What the fixture deployment must show: every code with its exact range and severity. */
 async function deploymentDiagnostics(): Promise<{ code: string; range: string; severity: string }[]> {
@@ -66,6 +67,15 @@ suite('Image Aware in a real extension host', () => {
       ]);
       const redundant = vscode.languages.getDiagnostics(document.uri).find((d) => d.source === 'image-aware' && codeOf(d) === 'redundant-pull-policy');
       assert.deepEqual(redundant?.tags, [vscode.DiagnosticTag.Unnecessary], 'a redundant pull policy is rendered faded');
+    });
+
+    test('a Dockerfile (the dockerfile language): the ARG default FROM uses and a COPY --from image, at exact ranges; the stage is no image', async () => {
+      const document = (await openEditor(DOCKERFILE)).document;
+      assert.equal(document.languageId, 'dockerfile');
+      await expectDiagnostics(document.uri, [
+        { code: 'not-pinned', range: show(rangeOf(document, 'golang:1.22-alpine')), severity: 'Hint' },
+        { code: 'latest-tag', range: show(rangeOf(document, 'nginx:latest', 'latest')), severity: 'Warning' },
+      ]);
     });
 
     test('a kustomization.yaml: images[].newTag, quotes included in the range', async () => {
@@ -306,6 +316,11 @@ suite('Image Aware in a real extension host', () => {
         'imageRepository acme/api',
         'imageTag 1.4.2',
       ]);
+    });
+
+    test('a Dockerfile: the images it pulls, not its stage name', async () => {
+      const document = (await openEditor(DOCKERFILE)).document;
+      assert.deepEqual(await tokensOf(document), ['imageRepository golang', 'imageTag 1.22-alpine', 'imageRepository nginx', 'imageTag.latest latest']);
     });
 
     test('an image field of a kind the analysis does not know gets none; a Pod beside it does', async () => {

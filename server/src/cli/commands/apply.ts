@@ -81,7 +81,7 @@ export function parseDuration(text: string, flag: string): number {
 /** The objects of every input, in order; a document that is not an object is an error naming its file and line, as kubectl refuses it. */
 async function readObjects(paths: readonly string[], io: ApplyIo): Promise<KubeObject[]> {
   const objects: KubeObject[] = [];
-  for (const input of await readInputs(paths, io.cwd, io.readStdin, io.stderr)) {
+  for (const input of await readInputs(paths, io.cwd, io.readStdin, io.stderr, 'yaml')) {
     const lines = TextDocument.create('file:///apply', 'yaml', 0, input.text);
     for (const found of manifestObjects(input.text)) {
       if (found.object === null) throw new CliError(`${input.path} line ${lines.positionAt(found.start).line + 1}: ${found.problem} Nothing was applied.`);

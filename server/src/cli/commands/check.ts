@@ -6,7 +6,6 @@
  */
 import {
   tagAnswer,
-  analyze,
   anonymousPullQueries,
   parseSettings,
   collectDiagnostics,
@@ -22,7 +21,7 @@ import {
   SEVERITY_SETTINGS,
 } from '../../core';
 import type { Analysis, DiagnosticCode, ManifestQuery, RegistryFacts, Settings, Severity, SeveritySetting } from '../../core';
-import { collectAnonymousPull, collectFacts, uniqueByKey } from '../../engine';
+import { analyzeFile, collectAnonymousPull, collectFacts, uniqueByKey } from '../../engine';
 import type { RepositoryQuery } from '../../engine';
 import type { RegistryClient } from '../../registry';
 import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
@@ -44,10 +43,11 @@ const FAIL_ON_LEVELS: readonly (Severity | 'never')[] = [...SEVERITIES, 'never']
 
 export const CHECK_USAGE = `Usage: image-aware check [options] PATH...
 
-Checks the container image fields of Kubernetes manifests, kustomizations and Helm values files (a
-values.yaml or values-*.yaml beside a Chart.yaml, read as its chart renders it). PATH is a file, a folder
-(searched for *.yaml and *.yml, skipping node_modules and .git) or - for standard input. Below a folder,
-a symbolic link is followed only when it points inside that folder; name a file to check it wherever it is.
+Checks the container image fields of Kubernetes manifests, kustomizations, Compose files, Dockerfiles
+and Helm values files (a values.yaml or values-*.yaml beside a Chart.yaml, read as its chart renders it).
+PATH is a file, a folder (searched for *.yaml, *.yml and Dockerfiles, skipping node_modules and .git) or
+- for standard input. Below a folder, a symbolic link is followed only when it points inside that folder;
+name a file to check it wherever it is.
 A file listed as a patch by the kustomization of its folder, of a checked folder, or of a folder above
 a PATH up to the working directory may leave images out (no missing-image).
 
@@ -205,7 +205,7 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
   }
   const charts = await readCharts(inputs);
   const analyses = inputs.map((input) =>
-    analyze(input.text, {
+    analyzeFile(input.text, {
       chart: charts.get(input.absolutePath ?? ''),
       fileName: input.path,
       maxFileSize: settings.maxFileSize,

@@ -26,7 +26,7 @@ and adds "digest: sha256:…" after the newTag of every kustomize images: entry 
 after the tag of a Helm values image whose chart's templates read a digest.
 Each unique image is asked for once, however many files use it (one request each, also with
 --platform). Only the image values change; quoting, comments and everything else in the files stay as
-they are. PATH is a file or a folder (searched for *.yaml and *.yml, skipping node_modules and .git).
+they are. PATH is a file or a folder (searched for *.yaml, *.yml and Dockerfiles, skipping node_modules and .git).
 Below a folder, a symbolic link is followed only when it points inside that folder; name a file to pin
 it wherever it is. A link is kept and the file it points to is rewritten.
 Files are rewritten all or none: each goes to a temporary file next to it that keeps its mode (and owner,

@@ -31,7 +31,7 @@ tag without a digest, exactly as \`pin\` writes it:
   image: registry.example.com/team/app:1.4   becomes   image: registry.example.com/team/app:1.4@sha256:…
 A field that names the repository and tag with another digest (an earlier push) is re-pinned to the new
 one, keeping its tag (kustomize: its digest: is replaced); fields at that digest already, and other images,
-are left alone. PATH is a file or a folder (searched for *.yaml and *.yml, skipping node_modules and .git;
+are left alone. PATH is a file or a folder (searched for *.yaml, *.yml and Dockerfiles, skipping node_modules and .git;
 below it, a symbolic link is followed only when it points inside it); the current folder by default.
 Files are rewritten all or none, as \`pin\` does it. The tool's output goes to stderr.
 

@@ -5,7 +5,8 @@
 import type { ContainerFields, Field, ImageFields, KustomizeImageFields, NonString, NonStringValue } from '../manifest/imageFields';
 import type { YamlScalar } from '../manifest/yamlTree';
 import type { ImageLocation } from '../manifest/locations';
-import { defaultPullPolicy } from '../policy/pullPolicy';
+import { defaultPullPolicy, policyOf } from '../policy/pullPolicy';
+import type { PullPolicyDecision } from '../policy/pullPolicy';
 import { KO_WITHOUT_PATH, koImportPath } from '../reference/ko';
 import { quote } from '../reference/quote';
 import { isValidTag, parseDigest, parseReference } from '../reference/reference';
@@ -44,6 +45,11 @@ function referenceFindings(image: YamlScalar, what: string): { findings: Finding
   return { findings: [], ref: parsed.value };
 }
 
+/** Whether the record's image is built where it is named (Compose's `build` policy), so nothing pulls it. */
+export function builtHere(container: ContainerFields): boolean {
+  return policyOf(container)?.behaviour === 'build';
+}
+
 /** The key a message names for the pull policy of `location` (also where it has no field for one). */
 export function policyKeyOf(location: ImageLocation): string {
   return location.policyKey ?? 'pull policy';
@@ -51,10 +57,12 @@ export function policyKeyOf(location: ImageLocation): string {
 
 function tagFindings(image: YamlScalar, ref: ImageReference, location: ImageLocation): Finding[] {
   const tagSpan = ref.parts.tag ? valueSpanToSource(image, ref.parts.tag.start, ref.parts.tag.end) : image;
+  const rule = location.policy;
   // Asked only where a message depends on it: it parses the image again.
-  const alwaysPulled = (): boolean => defaultPullPolicy(image.value, location.policy).policy === 'Always';
+  const fallback = (): PullPolicyDecision | null => (rule === null ? null : defaultPullPolicy(image.value, rule));
+  const alwaysPulled = (): boolean => fallback()?.behaviour === 'always';
   if (ref.tag === null && ref.digest === null) {
-    const pulled = alwaysPulled() ? `, pulled on every pod start (${policyKeyOf(location)} defaults to Always)` : '';
+    const pulled = alwaysPulled() ? `, pulled on every ${rule!.occasion} (${policyKeyOf(location)} defaults to ${fallback()!.policy})` : '';
     return [at(image, 'implicit-latest', `"${image.value}" has no tag, so it means "${ref.familiar}:latest": whatever was pushed last${pulled}.`)];
   }
   if (ref.tag === 'latest' && ref.digest === null) {
@@ -68,14 +76,16 @@ function tagFindings(image: YamlScalar, ref: ImageReference, location: ImageLoca
       {
         code: 'digest-with-latest',
         message:
-          `The digest already pins this image, but ":latest" makes ${location.policy.owner} default ` +
-          `${policyKeyOf(location)} to Always, so every pod start asks the registry. Drop ":latest".`,
+          `The digest already pins this image, but ":latest" makes ${rule!.owner} default ` +
+          `${policyKeyOf(location)} to ${fallback()!.policy}, so every ${rule!.occasion} asks the registry. Drop ":latest".`,
         ...tagSpan,
       },
     ];
   }
   if (ref.digest === null) {
-    return [at(image, 'not-pinned', `"${image.value}" is not pinned to a digest: if tag "${ref.tag}" is pushed again, new pods run different bytes.`)];
+    return [
+      at(image, 'not-pinned', `"${image.value}" is not pinned to a digest: if tag "${ref.tag}" is pushed again, new ${location.runner} run different bytes.`),
+    ];
   }
   return [];
 }
@@ -84,19 +94,20 @@ function pullPolicyFindings(container: ContainerFields, ref: ImageReference | nu
   const value = container.pullPolicy?.value;
   const { location } = container;
   const key = policyKeyOf(location);
-  const policies = location.policy.policies;
+  const rule = location.policy;
   // An empty policy ("") is not an error: the API server defaults exactly when the field is the
   // empty string (see policy/pullPolicy.ts), so it counts as not written.
-  if (!value || value.value === '') return [];
-  if (!(policies as readonly string[]).includes(value.value)) {
-    const near = policies.find((p) => p.toLowerCase() === value.value.toLowerCase());
+  if (!value || value.value === '' || rule === null) return [];
+  const image = container.image?.value?.value ?? '';
+  if (rule.behaviourOf(value.value, image) === null) {
+    const near = rule.policies.find((p) => p.toLowerCase() === value.value.toLowerCase());
     const hint = near ? ` Did you mean "${near}"? The value is case-sensitive.` : '';
-    return [at(value, 'invalid-pull-policy', `${key} "${value.value}" is not one of ${policies.join(', ')}; the API server rejects it.${hint}`)];
+    return [at(value, 'invalid-pull-policy', `${key} "${value.value}" is not one of ${rule.accepted.join(', ')}; ${rule.rejecter} rejects it.${hint}`)];
   }
   if (ref && container.image?.value) {
-    const fallback = defaultPullPolicy(container.image.value.value, location.policy);
+    const fallback = defaultPullPolicy(image, rule);
     if (fallback.policy === value.value) {
-      const message = `${key} ${value.value} is what ${location.policy.owner} defaults to for "${container.image.value.value}"; the line can go.`;
+      const message = `${key} ${value.value} is what ${rule.owner} defaults to for "${image}"; the line can go.`;
       return [at(value, 'redundant-pull-policy', message)];
     }
   }
@@ -156,7 +167,8 @@ function containerFindings(container: ContainerFields, source: string, mayBeBrok
     return findings.concat(pullPolicyFindings(container, null));
   }
   const { findings, ref } = referenceFindings(image.value, 'Image');
-  if (ref) findings.push(...tagFindings(image.value, ref, container.location));
+  // An image that is built rather than pulled (a Compose service's `build`) names what the build produces.
+  if (ref && !builtHere(container)) findings.push(...tagFindings(image.value, ref, container.location));
   return findings.concat(pullPolicyFindings(container, ref));
 }
 

@@ -20,7 +20,6 @@ import type { ManifestAnswer, ManifestFound, RegistryFacts } from '../facts';
 import { imageSites, pullerOf } from '../imageSites';
 import type { ImageSite } from '../imageSites';
 import { policyOf } from '../policy/pullPolicy';
-import type { PullPolicy } from '../policy/pullPolicy';
 import { orderTags } from '../tags';
 import { policyKeyOf } from './imageFindings';
 import type { Finding } from './finding';
@@ -91,7 +90,7 @@ function staleFindings(site: ImageSite, facts: RegistryFacts, digestAnswered: Ma
   const span = site.digestSpan ?? site.span;
   if (answer?.status === 'found' && answer.digest !== ref.digest && pinnedPlatform(answer, ref.digest!) === null) {
     const message =
-      `":${tag}" now points to ${short(answer.digest)}, not the pinned ${short(ref.digest!)}: pods keep running the pinned ` +
+      `":${tag}" now points to ${short(answer.digest)}, not the pinned ${short(ref.digest!)}: ${site.container?.location.runner ?? 'pods'} keep running the pinned ` +
       `image, which is no longer what ":${tag}" means. Update the pin if the new image is wanted.${staleNote(answer)}`;
     return [{ code: 'stale-pin', message, ...span }];
   }
@@ -132,14 +131,16 @@ function pullFindings(site: ImageSite, facts: RegistryFacts): Finding[] {
   if (!puller) return [];
   const { image, pullSecrets } = puller;
   const decision = policyOf(puller.record);
-  if (!decision) return [];
+  // Only the kubelet pulls on nodes with the pod's pull secrets; elsewhere (Compose, a build) the user's own credentials pull.
+  if (!decision || !puller.record.location.policy?.kubelet) return [];
   const key = policyKeyOf(puller.record.location);
-  const policy: PullPolicy = decision.policy;
+  const { policy, behaviour } = decision;
+  const never = behaviour === 'never';
   const answer = pullAnswer(facts, site.ref);
   const what = site.ref.digest !== null ? `manifest ${short(site.ref.digest)}` : `tag "${effectiveTag(site.ref)}"`;
-  const where = policy === 'IfNotPresent' ? 'On every node that does not have it yet, pulling' : 'Pulling';
+  const where = behaviour === 'ifNotPresent' ? 'On every node that does not have it yet, pulling' : 'Pulling';
   if (answer?.status === 'not-found') {
-    if (policy === 'Never') {
+    if (never) {
       const message =
         `${key} is Never, so the kubelet never pulls "${image}", and ${site.ref.domain} does not have it (no ${what}), so no node ` +
         `can have pulled it either: unless it is loaded onto the nodes another way (kind load, ctr import), the container ` +
@@ -151,7 +152,7 @@ function pullFindings(site: ImageSite, facts: RegistryFacts): Finding[] {
       `goes from ErrImagePull to ImagePullBackOff and ${BACK_OFF}. ${describeEvents(image, `${site.ref.canonical}: not found`)}`;
     return [{ code: 'pull-would-fail', message, ...site.span }];
   }
-  if (answer?.status === 'failed' && answer.problem === 'unauthorized' && policy !== 'Never' && pullSecrets.length === 0) {
+  if (answer?.status === 'failed' && answer.problem === 'unauthorized' && !never && pullSecrets.length === 0) {
     const reason = facts.problems.get(site.ref.domain)?.reason ?? `${site.ref.domain} refused anonymous access.`;
     const message =
       `${where} "${image}" (${key} ${policy}) fails unless the node itself has credentials for ${site.ref.domain}: the registry ` +
@@ -160,7 +161,7 @@ function pullFindings(site: ImageSite, facts: RegistryFacts): Finding[] {
     return [{ code: 'pull-would-fail', message, ...site.span }];
   }
   const anonymous = anonymousPullOf(facts, site.ref);
-  if (answer?.status === 'found' && anonymous?.allowed === false && policy !== 'Never' && pullSecrets.length === 0) {
+  if (answer?.status === 'found' && anonymous?.allowed === false && !never && pullSecrets.length === 0) {
     const domain = site.ref.domain;
     const message =
       `${where} "${image}" (${key} ${policy}) fails on a node without credentials ` +

@@ -1,12 +1,13 @@
 /**
- * Placeholders that tools substitute before Kubernetes sees the text: envsubst `${VAR}`,
- * Kubernetes-style `$(VAR)`, and Go templates `{{ }}` (Helm, kbld, ytt variants).
+ * Placeholders that tools substitute before Kubernetes sees the text: envsubst, Compose and Dockerfile
+ * `${VAR}` and `$VAR` (with Compose's and BuildKit's `${VAR:-default}`), Kubernetes-style `$(VAR)`, and
+ * Go templates `{{ }}` (Helm, kbld, ytt variants). No image reference holds a `$` or a `{`.
  * Such values are not references yet, so they get `templated-image` instead of `invalid-reference`.
  */
 import { lineEndOf } from '../lines';
 import type { Span } from '../span';
 
-const PLACEHOLDER = /\$\{[^}]*\}|\$\([^)]*\)|\{\{.*?\}\}/;
+const PLACEHOLDER = /\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]|\{\{.*?\}\}/;
 
 export function isTemplated(value: string): boolean {
   return PLACEHOLDER.test(value);

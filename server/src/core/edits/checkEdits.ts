@@ -18,6 +18,8 @@
  * once per EditChecker, the edited one per check (so many edits to one document are best checked
  * together). Spans in intents are document-relative like the analysis's; edits are absolute.
  */
+import type { AnalyzedDocument } from '../analysis';
+import { checkDockerfileEdits } from '../dockerfile/checkEdits';
 import type { Field } from '../manifest/imageFields';
 import { splitDocuments } from '../manifest/documents';
 import { fastParse } from '../manifest/fastParse';
@@ -72,21 +74,27 @@ export function expecting(planned: PlannedEdit, expect: ValueCheck): PlannedEdit
   return planned.intent.kind === 'remove' ? planned : { edit: planned.edit, intent: { ...planned.intent, expect } };
 }
 
-/** Checks edits to one document of `text`; the old document is parsed once, on the first check. */
+/**
+ * Checks edits to one document of `text`; the old document is parsed once, on the first check.
+ * A Dockerfile's document (an AnalyzedDocument read by its parser) is checked by its own rule instead.
+ */
 export class EditChecker {
   private readonly source: string;
+  private readonly dockerfile: boolean;
   private oldFast: YamlDocument | null | undefined;
   private oldSlow: YamlDocument | undefined;
 
   constructor(
-    text: string,
-    private readonly doc: Span,
+    private readonly text: string,
+    private readonly doc: Span | AnalyzedDocument,
   ) {
     this.source = text.slice(doc.start, doc.end);
+    this.dockerfile = 'analysis' in doc && doc.analysis.parser === 'dockerfile';
   }
 
   /** The edits of `planned`, if together they do exactly what they mean to; else the first refusal. */
   check(planned: readonly PlannedEdit[]): EditResult {
+    if (this.dockerfile) return checkDockerfileEdits(this.text, planned);
     const edits = planned.map((p) => p.edit);
     const refuse = (reason: string, at: TextEdit = edits[0]): EditResult => ({ ok: false, refusal: { start: at.start, end: at.end, reason } });
     if (planned.length === 0) return { ok: true, edits };

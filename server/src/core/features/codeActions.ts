@@ -20,10 +20,10 @@ import type { TextEdit } from '../edits/textEdit';
 import type { RegistryFacts } from '../facts';
 import { imageSites } from '../imageSites';
 import type { ImageSite } from '../imageSites';
-import { VALUES_OBJECT_IMAGE } from '../helm/location';
+import { VALUES_RULE } from '../helm/location';
 import type { ValuesImage } from '../helm/types';
 import type { ContainerFields, KustomizeImageFields } from '../manifest/imageFields';
-import { defaultPullPolicy } from '../policy/pullPolicy';
+import { defaultPullPolicy, policyOf } from '../policy/pullPolicy';
 import { isOciDigest } from '../reference/digest';
 import { parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
@@ -150,10 +150,12 @@ class ActionBuilder extends Actions {
     if (codes.has('digest-with-latest')) {
       const unTagged = this.setImage(ref, null, ref.digest);
       const policy = this.container.pullPolicy;
-      const removal = policy?.value?.value === 'Always' ? removeEntry(this.text, this.doc.start, this.container, policy) : null;
+      const written = policy?.value?.value;
+      const alwaysWritten = written !== undefined && policyOf(this.container)?.behaviour === 'always';
+      const removal = policy && alwaysWritten ? removeEntry(this.text, this.doc.start, this.container, policy) : null;
       if (removal) {
         const key = this.container.location.policyKey;
-        this.add(`Remove ":latest" and "${key}: Always": the digest pins the image`, ['digest-with-latest'], [unTagged, removal], true);
+        this.add(`Remove ":latest" and "${key}: ${written}": the digest pins the image`, ['digest-with-latest'], [unTagged, removal], true);
       } else {
         // Also when an explicit Always cannot be removed in place (it shares its line with `- `):
         // the tag can still go.
@@ -171,11 +173,12 @@ class ActionBuilder extends Actions {
   pullPolicyFixes(codes: Set<string>): void {
     const { location } = this.container;
     const key = location.policyKey;
+    const rule = location.policy;
     const policy = this.container.pullPolicy;
     const value = policy?.value;
-    if (key === null) return;
+    if (key === null || rule === null) return;
     if (policy && value && codes.has('invalid-pull-policy')) {
-      for (const candidate of location.policy.policies) {
+      for (const candidate of rule.policies) {
         const preferred = candidate.toLowerCase() === value.value.toLowerCase();
         this.add(`Change ${key} to ${candidate}`, ['invalid-pull-policy'], [replaceScalar(this.doc.start, value, candidate)], preferred);
       }
@@ -185,8 +188,8 @@ class ActionBuilder extends Actions {
     }
     const image = this.container.image?.value;
     if (!policy && image) {
-      const fallback = defaultPullPolicy(image.value, location.policy).policy;
-      for (const candidate of location.policy.policies) {
+      const fallback = defaultPullPolicy(image.value, rule).policy;
+      for (const candidate of rule.policies) {
         const note = candidate === fallback ? ' (the current default)' : '';
         this.add(`Set ${key}: ${candidate}${note}`, [], [insertPullPolicy(this.text, this.doc.start, this.container, candidate)]);
       }
@@ -229,7 +232,7 @@ function valuesFixes(
   }
   const policy = image.pullPolicy;
   if (policy?.value && codes.has('invalid-pull-policy')) {
-    for (const candidate of VALUES_OBJECT_IMAGE.policy.policies) {
+    for (const candidate of VALUES_RULE.policies) {
       const preferred = candidate.toLowerCase() === policy.value.value.toLowerCase();
       actions.add(`Change pullPolicy to ${candidate}`, ['invalid-pull-policy'], [replaceScalar(doc.start, policy.value, candidate)], preferred);
     }

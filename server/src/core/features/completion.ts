@@ -13,9 +13,8 @@
  */
 import { lineStartOf } from '../lines';
 import { documentAt } from '../analysis';
-import type { Analysis } from '../analysis';
+import type { Analysis, AnalyzedDocument } from '../analysis';
 import { defaultPullPolicy, KUBERNETES_RULE } from '../policy/pullPolicy';
-import type { PullPolicy } from '../policy/pullPolicy';
 import { manifestAnswer, repositoryKey, tagKey, tagsOf } from '../facts';
 import type { ManifestQuery, RegistryFacts } from '../facts';
 import { parseReference } from '../reference/reference';
@@ -42,22 +41,17 @@ const VALUES_ROLES: Readonly<Record<string, FieldRole>> = { tag: 'valuesTag', di
 /** Keys with one meaning in every manifest; others count where the image record at the cursor names them. */
 const FIXED_ROLES: Readonly<Record<string, FieldRole>> = { image: 'image', imagePullPolicy: 'policy', newName: 'newName', newTag: 'newTag', digest: 'digest' };
 
-const POLICY_DOCS: Record<PullPolicy, string> = {
-  Always: 'Ask the registry on every container start; pull when the digest changed.',
-  IfNotPresent: 'Pull only when the node does not have the image yet.',
-  Never: 'Never pull; the image must already be on the node.',
-};
-
 function policyItems(analysis: Analysis, offset: number): CompletionItem[] {
   const container = containerAt(analysis, offset);
   const image = container?.image?.value?.value;
-  const rule = container?.location.policy ?? KUBERNETES_RULE;
+  const rule = container ? container.location.policy : KUBERNETES_RULE;
+  if (rule === null) return [];
   const fallback = image !== undefined ? defaultPullPolicy(image, rule).policy : undefined;
   return rule.policies.map((policy, i) => ({
     label: policy,
     kind: 'policy',
     detail: policy === fallback ? `${rule.owner} default for ${image}` : undefined,
-    documentation: POLICY_DOCS[policy],
+    documentation: rule.brief(policy),
     sortText: String(i),
     preselect: policy === fallback,
   }));
@@ -85,8 +79,22 @@ interface CursorField {
   readonly end: number;
 }
 
+/** In a Dockerfile, the image token at the cursor (inside its quotes): the analysis reads every token typed, valid or not. */
+function dockerfileField(doc: AnalyzedDocument, offset: number): CursorField | null {
+  for (const container of doc.analysis.fields.containers) {
+    const value = container.image?.value;
+    if (!value) continue;
+    const quote = value.style === 'plain' ? 0 : 1;
+    const start = doc.start + value.start + quote;
+    const end = doc.start + value.end - quote;
+    if (offset >= start && offset <= end) return { key: 'image', start, end };
+  }
+  return null;
+}
+
 function cursorField(analysis: Analysis, offset: number): CursorField | null {
   const doc = documentAt(analysis, offset);
+  if (doc?.analysis.parser === 'dockerfile') return dockerfileField(doc, offset);
   if (!doc?.analysis.fields.isManifest) return null;
   const text = analysis.text;
   const lineStart = lineStartOf(text, offset);

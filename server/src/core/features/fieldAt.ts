@@ -7,9 +7,17 @@ import { documentAt } from '../analysis';
 import type { Analysis, AnalyzedDocument } from '../analysis';
 import type { ValuesImage } from '../helm/types';
 import type { ContainerFields, Field, KustomizeImageFields } from '../manifest/imageFields';
+import type { Span } from '../span';
 
 export type FieldHit =
-  | { readonly kind: 'image' | 'pullPolicy'; readonly container: ContainerFields; readonly field: Field; readonly doc: AnalyzedDocument }
+  | {
+      readonly kind: 'image' | 'pullPolicy';
+      readonly container: ContainerFields;
+      readonly field: Field;
+      readonly doc: AnalyzedDocument;
+      /** Where the hit is when it is not on the field: a Dockerfile's `${BASE}` that uses the ARG default holding the image. */
+      readonly use?: Span;
+    }
   | { readonly kind: 'kustomize'; readonly entry: KustomizeImageFields; readonly field: Field; readonly doc: AnalyzedDocument }
   | { readonly kind: 'values'; readonly image: ValuesImage; readonly field: Field; readonly doc: AnalyzedDocument };
 
@@ -55,6 +63,8 @@ export function fieldAt(analysis: Analysis, offset: number): FieldHit | null {
   if (!doc) return null;
   const relative = offset - doc.start;
   for (const container of doc.analysis.fields.containers) {
+    const use = container.build?.argument?.uses.find((span) => relative >= span.start && relative <= span.end);
+    if (use && container.image) return { kind: 'image', container, field: container.image, doc, use };
     if (relative < container.start || relative > container.end + 1) continue;
     if (onField(container.image, relative)) return { kind: 'image', container, field: container.image, doc };
     if (onField(container.pullPolicy, relative)) return { kind: 'pullPolicy', container, field: container.pullPolicy, doc };

@@ -7,7 +7,7 @@
  */
 import type { Analysis, AnalyzedDocument } from '../analysis';
 import { nonStringImage, nonStringReason } from '../diagnostics/imageFindings';
-import type { ContainerFields, KustomizeImageFields, NonStringValue } from '../manifest/imageFields';
+import type { BuildImage, ContainerFields, KustomizeImageFields, NonStringValue } from '../manifest/imageFields';
 import { KO_WITHOUT_PATH, koImportPath } from '../reference/ko';
 import { parseReference } from '../reference/reference';
 import { isTemplated } from '../diagnostics/templates';
@@ -18,6 +18,13 @@ import { pinningLine, policyLines, referenceTable } from './imageHoverLines';
 import { code } from './markdown';
 import { registryLines } from './registryHover';
 import type { Hover } from './types';
+
+/** The pull policy, then what differs about the place; where no policy applies, the place alone. */
+function placeLines(container: ContainerFields): string[] {
+  const policy = policyLines(container);
+  const place = locationLines(container);
+  return policy.length > 0 ? [...policy, ...place] : place.slice(1);
+}
 
 /** What differs about this place from a Deployment's container, when something does. */
 function locationLines(container: ContainerFields): string[] {
@@ -32,6 +39,44 @@ function nonStringHover(text: string, doc: AnalyzedDocument, value: NonStringVal
   const image = nonStringImage(text, { ...value, start: doc.start + value.start, end: doc.start + value.end });
   const lines = [`**Image** ${code(image.text)}`, ''];
   return [...lines, image.templated ? TEMPLATED : nonStringReason(value.reads, image.text)];
+}
+
+/** Platforms BuildKit fills in itself (automatic platform ARGs). */
+const AUTOMATIC_PLATFORMS = /^\$\{?(BUILDPLATFORM|TARGETPLATFORM)\}?$/;
+
+/** What a Dockerfile instruction adds: the build argument the image comes from, the stage, the platform. */
+function buildLines(build: BuildImage | undefined, image: string): string[] {
+  if (!build) return [];
+  const lines: string[] = [];
+  const { argument, stage, platform } = build;
+  if (argument) {
+    const users = argument.uses.length === 1 ? 'the FROM that uses it starts' : `the ${argument.uses.length} FROMs that use it start`;
+    lines.push(
+      `${code(`ARG ${argument.name}`)}, default ${code(image)}: ${users} from this image unless \`--build-arg ${argument.name}=…\` names another.`,
+      '',
+    );
+  }
+  if (stage !== null) lines.push(`Starts the stage ${code(stage)}.`, '');
+  if (platform !== null) {
+    const automatic = AUTOMATIC_PLATFORMS.exec(platform);
+    const filled = automatic
+      ? `: BuildKit fills it in with ${automatic[1] === 'BUILDPLATFORM' ? 'the platform of the machine that builds' : 'the platform being built for'}`
+      : platform.includes('$')
+        ? ': a build argument, filled in when the build runs'
+        : '';
+    lines.push(`Platform ${code(platform)}${filled}.`, '');
+  }
+  return lines;
+}
+
+/** `${VAR:-default}` as the whole value (Compose, envsubst, BuildKit): the image when VAR is unset or empty. */
+const WITH_DEFAULT = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(:?)-([^}$]*)\}$/;
+
+function fallbackLines(value: string): string[] {
+  const match = WITH_DEFAULT.exec(value);
+  if (!match) return [];
+  const [, name, colon, fallback] = match;
+  return ['', `When ${code(name)} is unset${colon ? ' or empty' : ''}, the image is ${code(fallback)}.`];
 }
 
 /** ko.build's documented behaviour for `ko://` values (see reference/ko.ts). */
@@ -51,9 +96,9 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
   const nonString = container.image?.nonString;
   if (nonString) return nonStringHover(text, doc, nonString);
   const { imageKey, label } = container.location;
-  if (!image) return [`**No ${imageKey}**: the ${label} needs one.`, '', ...policyLines(container), ...locationLines(container)];
-  const lines = [`**Image** ${code(image.value)}`, ''];
-  if (isTemplated(image.value)) return [...lines, TEMPLATED];
+  if (!image) return [`**No ${imageKey}**: the ${label} needs one.`, '', ...placeLines(container)];
+  const lines = [`**Image** ${code(image.value)}`, '', ...buildLines(container.build, image.value)];
+  if (isTemplated(image.value)) return [...lines, TEMPLATED, ...fallbackLines(image.value)];
   const importPath = koImportPath(image.value);
   if (importPath !== null) {
     // Only a written policy is known: the default depends on the reference ko puts in.
@@ -61,13 +106,7 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
   }
   const parsed = parseReference(image.value);
   if (!parsed.ok)
-    return [
-      ...lines,
-      `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`,
-      '',
-      ...policyLines(container),
-      ...locationLines(container),
-    ];
+    return [...lines, `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`, '', ...placeLines(container)];
   const ref = parsed.value;
   // The pull policy comes before the parts table: it is what people most often get wrong, and a
   // hover that is too tall for the editor cuts off its end.
@@ -76,10 +115,9 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
     ...lines,
     `Canonical: ${code(ref.canonical)}`,
     '',
-    ...policyLines(container),
-    ...locationLines(container),
+    ...placeLines(container),
     '',
-    pinningLine(ref),
+    pinningLine(ref, container.location.runner),
     '',
     ...registry,
     ...referenceTable(ref),
@@ -87,7 +125,7 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
 }
 
 function pullPolicyHover(container: ContainerFields): string[] {
-  return [...policyLines(container), ...locationLines(container)];
+  return [...placeLines(container)];
 }
 
 /** The image reference a kustomize images entry produces for resources whose image matches `name`. */
@@ -121,6 +159,6 @@ export function computeHover(analysis: Analysis, offset: number, facts?: Registr
         : hit.kind === 'image'
           ? imageHover(analysis.text, hit.doc, hit.container, known)
           : pullPolicyHover(hit.container);
-  const span = hit.field.value ?? hit.field.key;
+  const span = ((hit.kind === 'image' || hit.kind === 'pullPolicy') && hit.use) || hit.field.value || hit.field.key;
   return { markdown: lines.join('\n'), start: hit.doc.start + span.start, end: hit.doc.start + span.end };
 }

@@ -5,15 +5,9 @@
 import { policyKeyOf } from '../diagnostics/imageFindings';
 import type { ContainerFields } from '../manifest/imageFields';
 import { policyOf } from '../policy/pullPolicy';
-import type { PolicyHolder, PullPolicy } from '../policy/pullPolicy';
+import type { PolicyHolder } from '../policy/pullPolicy';
 import type { ImageReference } from '../reference/reference';
 import { code } from './markdown';
-
-const POLICY_MEANING: Record<PullPolicy, string> = {
-  Always: 'the kubelet asks the registry for the current digest on every container start, and pulls when it differs from the local copy.',
-  IfNotPresent: 'the kubelet pulls only when the node has no image by this name yet; a tag pushed again is not picked up by nodes that have the old one.',
-  Never: 'the kubelet never pulls; the image must already be on the node, or the pod fails with ErrImageNeverPull.',
-};
 
 export function referenceTable(ref: ImageReference): string[] {
   const domainNote = ref.parts.domain ? '' : ' (implied: Docker Hub)';
@@ -27,19 +21,24 @@ export function referenceTable(ref: ImageReference): string[] {
   ];
 }
 
-export function pinningLine(ref: ImageReference): string {
+/** `runner` is what runs the image, plural (ImageLocation.runner). */
+export function pinningLine(ref: ImageReference, runner = 'pods'): string {
   if (ref.digest !== null) return 'Pinned: the digest fixes the exact bytes; the tag, if any, is ignored when pulling.';
-  return 'Not pinned: the tag can be pushed again, and new pods then run different bytes.';
+  return `Not pinned: the tag can be pushed again, and new ${runner} then run different bytes.`;
 }
 
+/** The pull policy in force and what it does, in the rule's own vocabulary; none where no pull policy applies. */
 export function policyLines(container: PolicyHolder & Pick<ContainerFields, 'location'>): string[] {
+  const rule = container.location.policy;
+  // Where no pull policy applies, the location's note says why.
+  if (rule === null) return [];
   const decision = policyOf(container);
   const key = policyKeyOf(container.location);
   if (!decision) {
-    const accepted = container.location.policy.policies;
     const written = container.pullPolicy?.value?.value ?? '';
-    return [`**${key} ${code(written)} is invalid**: the API server accepts only ${accepted.slice(0, -1).join(', ')} or ${accepted[accepted.length - 1]}.`];
+    const accepted = rule.accepted;
+    return [`**${key} ${code(written)} is invalid**: ${rule.rejecter} accepts only ${accepted.slice(0, -1).join(', ')} or ${accepted[accepted.length - 1]}.`];
   }
   const origin = decision.source === 'explicit' ? 'set in the manifest' : 'default';
-  return [`**Effective ${key}: ${decision.policy}** (${origin}). ${decision.reason}`, '', `With ${decision.policy}, ${POLICY_MEANING[decision.policy]}`];
+  return [`**Effective ${key}: ${decision.policy}** (${origin}). ${decision.reason}`, '', `With ${decision.policy}, ${rule.meaning(decision.policy)}`];
 }

@@ -1,6 +1,6 @@
 /**
  * The colours of a file: one token per part of every image value the analysis understood (registry,
- * repository, tag, digest) and per valid imagePullPolicy, so an editor colours exactly what is analysed.
+ * repository, tag, digest) and per pull policy its place accepts, so an editor colours exactly what is analysed.
  *
  * References come from `imageSites` (every pullable image the analysis found, whatever kind of field
  * holds it) and from kustomize `images:` entries, whose `name` and rename-only entries are no sites.
@@ -11,10 +11,11 @@
  */
 import type { Analysis } from '../analysis';
 import { isTemplated } from '../diagnostics/templates';
+import { valuesPolicyRecord } from '../helm/location';
 import type { PartRole, ValuesImage } from '../helm/types';
 import { imageSites } from '../imageSites';
 import type { Field, KustomizeImageFields } from '../manifest/imageFields';
-import { PULL_POLICIES } from '../policy/pullPolicy';
+import type { PolicyHolder } from '../policy/pullPolicy';
 import { isValidTag, parseDigest, parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
 import type { Span } from '../span';
@@ -132,9 +133,12 @@ function valuesTokens(source: string, docStart: number, image: ValuesImage, out:
   }
 }
 
-function pullPolicyTokens(source: string, docStart: number, field: Field | null, out: ImageToken[]): void {
-  const policy = valueOf(docStart, field);
-  const at = policy && (PULL_POLICIES as readonly string[]).includes(policy.value) && placed(source, policy.span, policy.value);
+/** A pull policy its place's rule accepts (Kubernetes' `Always`, Compose's `missing`). */
+function pullPolicyTokens(source: string, docStart: number, holder: PolicyHolder & { readonly pullPolicy: Field | null }, out: ImageToken[]): void {
+  const policy = valueOf(docStart, holder.pullPolicy);
+  const rule = holder.location.policy;
+  const accepted = policy && rule?.behaviourOf(policy.value, holder.image?.value?.value ?? '');
+  const at = policy && accepted && placed(source, policy.span, policy.value);
   if (at) out.push(token(at, 'imagePullPolicy'));
 }
 
@@ -151,11 +155,11 @@ export function computeImageTokens(analysis: Analysis, range: Span = { start: 0,
   }
   for (const doc of analysis.documents) {
     if (doc.end < range.start || doc.start > range.end) continue;
-    for (const container of doc.analysis.fields.containers) pullPolicyTokens(source, doc.start, container.pullPolicy, found);
+    for (const container of doc.analysis.fields.containers) pullPolicyTokens(source, doc.start, container, found);
     for (const entry of doc.analysis.fields.kustomizeImages) kustomizeTokens(source, doc.start, entry, found);
     for (const image of doc.analysis.fields.values?.images ?? []) {
       valuesTokens(source, doc.start, image, found);
-      pullPolicyTokens(source, doc.start, image.pullPolicy, found);
+      pullPolicyTokens(source, doc.start, valuesPolicyRecord(image.rendered.text, image.pullPolicy), found);
     }
   }
   found.sort((a, b) => a.start - b.start || a.end - b.end);

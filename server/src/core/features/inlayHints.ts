@@ -33,11 +33,12 @@ export function computeInlayHints(analysis: Analysis, start: number, end: number
       const image = container.image?.value;
       // An empty policy ("") is defaulted like an absent one, so it gets the hint too.
       const written = container.pullPolicy?.value?.value;
-      if (!image || (written !== undefined && written !== '') || isTemplated(image.value)) continue;
+      const rule = container.location.policy;
+      if (!image || rule === null || (written !== undefined && written !== '') || isTemplated(image.value)) continue;
       const offset = doc.start + image.end;
       if (offset < start || offset > end) continue;
       const key = policyKeyOf(container.location);
-      const decision = defaultPullPolicy(image.value, container.location.policy, key);
+      const decision = defaultPullPolicy(image.value, rule, key);
       hints.push({ offset, label: `${key}: ${decision.policy}`, tooltip: decision.reason });
     }
     for (const image of doc.analysis.fields.values?.images ?? []) {

@@ -8,7 +8,7 @@ import type { Field } from '../manifest/imageFields';
 import { plainScalarType } from '../manifest/plainScalarType';
 import { defaultPullPolicy } from '../policy/pullPolicy';
 import { quote } from '../reference/quote';
-import { VALUES_OBJECT_IMAGE } from './location';
+import { VALUES_RULE } from './location';
 import { partAt, writtenSpan } from './render';
 import type { RenderedPart, ValuesImage } from './types';
 
@@ -81,7 +81,7 @@ function tagFindings(image: ValuesImage): Finding[] {
 function pullPolicyFindings(image: ValuesImage): Finding[] {
   const value = image.pullPolicy?.value;
   if (!value || value.value === '') return [];
-  const { policy } = VALUES_OBJECT_IMAGE;
+  const policy = VALUES_RULE;
   if (!(policy.policies as readonly string[]).includes(value.value)) {
     const near = policy.policies.find((p) => p.toLowerCase() === value.value.toLowerCase());
     const hint = near ? ` Did you mean "${near}"? The value is case-sensitive.` : '';

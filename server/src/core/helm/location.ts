@@ -5,6 +5,11 @@
 import type { Field } from '../manifest/imageFields';
 import { imageLocation } from '../manifest/locations';
 import type { ImageLocation } from '../manifest/locations';
+import { KUBERNETES_RULE } from '../policy/pullPolicy';
+import type { PullPolicyRule } from '../policy/pullPolicy';
+
+/** The pull-policy rule of every values image: the kubelet pulls what the chart renders into a container. */
+export const VALUES_RULE: PullPolicyRule = KUBERNETES_RULE;
 
 /** An image written as separate values (`image.repository`, `image.tag`, …). */
 export const VALUES_OBJECT_IMAGE = imageLocation({
@@ -12,6 +17,7 @@ export const VALUES_OBJECT_IMAGE = imageLocation({
   label: 'Helm values image',
   imageKey: 'repository',
   policyKey: 'pullPolicy',
+  policy: VALUES_RULE,
   note: "Helm values: the chart's templates render the container's image from them; this is the reference they render.",
 });
 
@@ -19,6 +25,7 @@ export const VALUES_OBJECT_IMAGE = imageLocation({
 export const VALUES_STRING_IMAGE = imageLocation({
   role: 'image',
   label: 'Helm value',
+  policy: VALUES_RULE,
   note: 'A Helm value: the chart puts it into its templates, so the image is what this string says once rendered.',
 });
 

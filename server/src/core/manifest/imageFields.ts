@@ -5,10 +5,12 @@
  * builtInLocations.ts, users' own), `*List` items and embedded objects, kustomization `images:`, and
  * the pull secrets that objects reference and documents define.
  */
+import type { Span } from '../span';
 import { detach, detachScalar } from './detach';
 import { plainScalarType } from './plainScalarType';
 import { nameOf, WalkBudget, walkPath, whereText } from './locationPaths';
 import type { Path, Reached, Trail } from './locationPaths';
+import { COMPOSE_KIND, COMPOSE_SCOPE } from './composeLocations';
 import { CONTAINER, INIT_CONTAINER, rulesFor } from './locations';
 import type { FieldRule, ImageLocation, LocationTable, Scope } from './locations';
 import { findPair, getMap, getScalar, getSeq, isNullScalar } from './yamlTree';
@@ -65,6 +67,24 @@ export interface ContainerFields {
   /** The mapping's first key: where a finding about the whole mapping (no image) points. */
   readonly firstKey: YamlScalar | null;
   readonly pullSecrets: readonly YamlScalar[];
+  /** In a Dockerfile: what the instruction adds to the image it names (dockerfile/analysis.ts). */
+  readonly build?: BuildImage;
+}
+
+/** What a Dockerfile instruction says around the image it names. */
+export interface BuildImage {
+  /** `FROM`, `COPY --from`, `RUN --mount`. */
+  readonly instruction: string;
+  /** The stage a `FROM` starts (`AS name`), or null. */
+  readonly stage: string | null;
+  /** The `--platform=` of a `FROM` as written, or null. */
+  readonly platform: string | null;
+  /**
+   * Set when the instruction names the image through a build argument (`FROM ${BASE}`): the image
+   * field is then the ARG's default, where the image is written, and `uses` are the spans of the
+   * `${BASE}`s that use it.
+   */
+  readonly argument: { readonly name: string; readonly uses: readonly Span[] } | null;
 }
 
 /** Whether `kubectl set image` can change the container: in a pod spec's containers or initContainers of a Kubernetes workload kind. */
@@ -100,6 +120,8 @@ export interface ImageFields {
 export interface LocateOptions {
   /** The file is named kustomization.yaml (or .yml, or Kustomization), so kustomize reads it without a kind. */
   readonly kustomizationFile: boolean;
+  /** The file is named like a Compose file (composeLocations.ts), so its services are read instead of the location table. */
+  readonly composeFile?: boolean;
   /** Image mappings visited per document before giving up; aliases can multiply a small text. */
   readonly maxContainers: number;
   readonly locations: LocationTable;
@@ -157,6 +179,13 @@ class Locator {
 
   constructor(private readonly options: LocateOptions) {
     this.budget = new WalkBudget(options.maxContainers * WALK_STEPS_PER_CONTAINER);
+  }
+
+  /** A Compose file's services (composeLocations.ts). */
+  compose(root: YamlMap): void {
+    this.isManifest = true;
+    this.scope(COMPOSE_SCOPE, { node: root, trail: null, item: null }, NONE, { kind: COMPOSE_KIND, name: null });
+    if (this.budget.exhausted) this.truncated = true;
   }
 
   /** `trail` is the way to the object in the document, for embedded objects. */
@@ -220,7 +249,7 @@ class Locator {
   private record(at: Reached, rule: FieldRule, secrets: readonly YamlScalar[], owner: Owner): void {
     const map = at.node;
     if (map.type !== 'map' || this.truncated) return;
-    const location: ImageLocation = rule.location;
+    const location: ImageLocation = rule.withKey && findPair(map, rule.withKey.key) ? rule.withKey.location : rule.location;
     const image = imageField(map, location.imageKey);
     const pullPolicy = location.policyKey === null ? null : field(map, location.policyKey);
     // Where the image may come from elsewhere, a mapping without either field says nothing about images.
@@ -303,7 +332,10 @@ function orNone<T>(items: readonly T[]): readonly T[] {
 
 export function locateImageFields(root: YamlNode | null, options: LocateOptions): ImageFields {
   const locator = new Locator(options);
-  if (root?.type === 'map') locator.object(root, null, 0);
+  if (root?.type === 'map') {
+    if (options.composeFile) locator.compose(root);
+    else locator.object(root, null, 0);
+  }
   const { containers, kustomizeImages, definedSecrets, isManifest, truncated } = locator;
   if (!isManifest && definedSecrets.length === 0) return NOT_A_MANIFEST;
   return { containers: orNone(containers), kustomizeImages: orNone(kustomizeImages), definedSecrets: orNone(definedSecrets), isManifest, truncated };

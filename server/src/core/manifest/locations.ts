@@ -23,11 +23,14 @@ export interface ImageLocation {
   readonly imageKey: string;
   /** The key of its pull policy in the same mapping; null where it has none. */
   readonly policyKey: string | null;
-  readonly policy: PullPolicyRule;
+  /** Who fills the pull policy in and what its values mean; null where no pull policy applies (a Dockerfile's base image). */
+  readonly policy: PullPolicyRule | null;
   /** The API rejects the mapping without an image (missing-image); otherwise the image may come from elsewhere. */
   readonly imageRequired: boolean;
   /** What differs here from a Deployment's container, one or two sentences for the hover; null when nothing does. */
   readonly note: string | null;
+  /** What runs the image, plural, for sentences: `pods`, Compose's `containers`, a Dockerfile's `builds`. */
+  readonly runner: string;
 }
 
 /** Mappings a path reaches that hold an image. */
@@ -36,6 +39,8 @@ export interface FieldRule {
   readonly location: ImageLocation;
   /** A key of the same mapping that names one pull Secret (KubeVirt's `imagePullSecret`). */
   readonly pullSecretKey: string | null;
+  /** The location instead when the mapping has this key (a Compose service with `build`, which changes the default policy). */
+  readonly withKey?: { readonly key: string; readonly location: ImageLocation };
 }
 
 /** A part of an object whose fields share pull secrets: the object itself, or a pod spec within it. */
@@ -72,6 +77,7 @@ export function imageLocation(fields: Partial<ImageLocation> & Pick<ImageLocatio
     policy: KUBERNETES_RULE,
     imageRequired: false,
     note: null,
+    runner: 'pods',
     ...fields,
   });
 }

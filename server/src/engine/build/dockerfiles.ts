@@ -1,14 +1,10 @@
 /**
  * What the build commands need to know about Dockerfiles, without building anything: the `FROM`
  * lines (base images and stage names, for `--target` and for links), and which Dockerfile builds
- * an image of a manifest.
- * Dockerfiles are read with dockerfile-ast (the Docker language service's parser): parser
- * directives (`# escape=`), continuations with comment lines inside, case-insensitive
- * instructions and heredoc bodies, which are never read as instructions.
+ * an image of a manifest. Dockerfiles are read by dockerfile/read.ts, as for their analysis.
  */
-import { DockerfileParser } from 'dockerfile-ast';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseReference } from '../../core';
+import { readDockerfile } from '../dockerfile/read';
 
 export interface FromLine {
   /** The 0-based line of the `FROM` keyword. */
@@ -26,24 +22,9 @@ export interface FromLine {
 
 /** Every `FROM` instruction of a Dockerfile that names an image, in order. */
 export function fromLines(text: string): FromLine[] {
-  const document = TextDocument.create('file:///Dockerfile', 'dockerfile', 0, text);
-  return DockerfileParser.parse(text)
-    .getFROMs()
-    .flatMap((from): FromLine[] => {
-      const range = from.getImageRange();
-      const image = from.getImage();
-      if (range === null || image === null) return [];
-      return [
-        {
-          line: from.getRange().start.line,
-          start: document.offsetAt(range.start),
-          end: document.offsetAt(range.end),
-          image,
-          stage: from.getBuildStage(),
-          platform: from.getPlatformFlag()?.getValue() ?? null,
-        },
-      ];
-    });
+  return readDockerfile(text).uses.flatMap(({ role, line, image, stage, platform }) =>
+    role === 'from' ? [{ line, start: image.start, end: image.end, image: image.value, stage, platform }] : [],
+  );
 }
 
 /** The stage names (`FROM … AS name`) in order, as written: what `--target` can be. */

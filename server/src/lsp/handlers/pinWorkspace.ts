@@ -13,9 +13,9 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CancellationToken } from 'vscode-languageserver/node';
-import { analyze, unpinnableImages } from '../../core';
+import { unpinnableImages } from '../../core';
 import type { Analysis } from '../../core';
-import { pinEdits, stoppedShort } from '../../engine';
+import { analyzeFile, pinEdits, stoppedShort } from '../../engine';
 import type { PinReport } from '../../engine';
 import type { ServerContext } from '../context';
 import { toTextEdit, toWorkspaceEdit } from '../convert';
@@ -103,9 +103,11 @@ export async function pinWorkspace(context: ServerContext, documentChanges: bool
   const targets = await Promise.all(
     (await workspaceSources(context)).map(async (source) => ({
       id: source,
-      // As the open documents are analysed: with the workspace's image locations and a values file's chart.
-      analysis: analyze(source.document.getText(), {
+      // As the open documents are analysed: by language (an open Dockerfile as a Dockerfile), with the
+      // workspace's image locations and a values file's chart.
+      analysis: analyzeFile(source.document.getText(), {
         fileName: source.uri,
+        languageId: source.document.languageId,
         maxFileSize: settings.maxFileSize,
         locations: context.locations.tableFor(source.uri, settings),
         chart: await context.charts.valuesChart(source.uri),
