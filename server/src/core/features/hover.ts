@@ -14,7 +14,7 @@ import { isTemplated } from '../diagnostics/templates';
 import type { RegistryFacts } from '../facts';
 import { valuesHover } from '../helm/hover';
 import { fieldAt } from './fieldAt';
-import { pinningLine, policyLines, referenceTable } from './imageHoverLines';
+import { pinningLine, policyLines, pulledLines, referenceTable } from './imageHoverLines';
 import { code } from './markdown';
 import { registryLines } from './registryHover';
 import type { Hover } from './types';
@@ -108,20 +108,8 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
   if (!parsed.ok)
     return [...lines, `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`, '', ...placeLines(container)];
   const ref = parsed.value;
-  // The pull policy comes before the parts table: it is what people most often get wrong, and a
-  // hover that is too tall for the editor cuts off its end.
   const registry = facts ? registryLines(ref, facts) : [];
-  return [
-    ...lines,
-    `Canonical: ${code(ref.canonical)}`,
-    '',
-    ...placeLines(container),
-    '',
-    pinningLine(ref, container.location.runner),
-    '',
-    ...registry,
-    ...referenceTable(ref),
-  ];
+  return [...lines, ...pulledLines(ref, placeLines(container), container.location.runner), '', ...registry, ...referenceTable(ref)];
 }
 
 function pullPolicyHover(container: ContainerFields): string[] {

@@ -5,7 +5,7 @@
  * what pinning takes, and with RegistryFacts what the registry says.
  */
 import type { RegistryFacts } from '../facts';
-import { pinningLine, policyLines, referenceTable } from '../features/imageHoverLines';
+import { policyLines, pulledLines, referenceTable } from '../features/imageHoverLines';
 import { code } from '../features/markdown';
 import { registryLines } from '../features/registryHover';
 import type { ChartContext } from './chart';
@@ -48,11 +48,7 @@ export function valuesHover(image: ValuesImage, chart: ChartContext | null, fact
   const pin = pinLines(image, chart);
   return [
     ...lines,
-    `Canonical: ${code(ref.canonical)}`,
-    '',
-    ...policyLines(holder),
-    '',
-    pinningLine(ref),
+    ...pulledLines(ref, policyLines(holder)),
     ...(pin.length > 0 ? ['', ...pin] : []),
     '',
     ...registry,

@@ -47,12 +47,12 @@ export interface PullPolicyRule {
   readonly rejecter: string;
   /** What pulls happen on, for sentences: `pod start`, `docker compose up`. */
   readonly occasion: string;
-  /** Whether the kubelet pulls, on nodes, with the pod's pull secrets: what pull-would-fail and the anonymous-pull probe are about. */
-  readonly kubelet: boolean;
   /** The values offered in completion and quick fixes. */
   readonly policies: readonly string[];
   /** The values accepted, for a message; a pattern as `every_<duration>`. */
   readonly accepted: readonly string[];
+  /** Whether the kubelet pulls, on nodes, with the pod's pull secrets: what pull-would-fail and the anonymous-pull probe are about. */
+  readonly kubelet: boolean;
   /** What a written value makes the puller do for `image`; null for a value the rule does not accept. */
   readonly behaviourOf: (value: string, image: string) => PullBehaviour | null;
   /** What a value does, one sentence for a hover. */
