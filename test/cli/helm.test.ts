@@ -2,7 +2,8 @@
  * `image-aware check` and `pin` on Helm charts, run as real processes; pin against a real registry
  * on loopback. Copies of the chart fixtures (test/fixtures/helm/) point their images at the
  * registry: the Bitnami chart through `global.imageRegistry`, which wins over each image's
- * registry; the helm create chart through its repository, its empty tag standing for appVersion.
+ * registry; the helm create chart through its repository, its empty tag standing for appVersion;
+ * a chart beside a Dockerfile, each file read its own way.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,4 +77,21 @@ test('pin refuses a helm create chart whose templates read no digest, and says w
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stderr, /values\.yaml: cannot pin .*team\/app:1\.16\.0: .*the chart's templates do not read \.Values\.image\.digest/);
   assert.equal(readFileSync(join(dir, 'values.yaml'), 'utf8'), before);
+});
+
+test('check and pin on a chart beside the Dockerfile of its image: the values with their chart, the Dockerfile by its name', async () => {
+  const dir = chartCopy('bitnami', (values) => values.replace('imageRegistry: ""', `imageRegistry: ${registry.host}`));
+  const base = `${registry.host}/bitnami/nginx:1.29.1-debian-12-r0`;
+  writeFileSync(join(dir, 'Dockerfile'), `FROM ${base} AS web\nCOPY --from=web /app /app\n`);
+  const check = await runCliAsync(['check', '--format', 'json', '.'], { cwd: dir, env: isolatedEnv().env });
+  const findings = JSON.parse(check.stdout) as Array<{ file: string; line: number; code: string; message: string }>;
+  assert.deepEqual(
+    findings.filter((d) => d.code === 'not-pinned').map((d) => `${d.file}:${d.line}`),
+    ['Dockerfile:1', 'values.yaml:18', 'values.yaml:31'],
+  );
+  const run = await runCliAsync(['pin', 'Dockerfile', 'values.yaml'], { cwd: dir, env: isolatedEnv().env });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, 'Dockerfile\nvalues.yaml\n');
+  assert.match(run.stderr, /Pinned 3 images in 2 files \(2 unique references asked\)\./);
+  assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), `FROM ${base}@${nginx} AS web\nCOPY --from=web /app /app\n`);
 });
