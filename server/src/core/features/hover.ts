@@ -3,9 +3,11 @@
  * canonical name, whether it is pinned, and the pull policy that will apply with the rule behind it,
  * plus what differs about the place it is in (an ephemeral container, an image volume, a Knative
  * Service). Hover on the pull policy explains the value in force. Hover on kustomize `images:` fields shows the image the entry produces.
- * With RegistryFacts, image hovers add what the registry says (registryHover.ts).
+ * With RegistryFacts, image hovers add what the registry says (registryHover.ts); given the workspace's
+ * kustomize builds, what each overlay that changes the image makes of it (kustomize/overlays.ts).
  */
 import type { Analysis, AnalyzedDocument } from '../analysis';
+import type { OverlayImage } from '../kustomize/overlays';
 import { nonStringImage, nonStringReason, policyKeyOf } from '../diagnostics/imageFindings';
 import type { ContainerFields, KustomizeImageFields, NonStringValue } from '../manifest/imageFields';
 import { policyOf } from '../policy/pullPolicy';
@@ -17,6 +19,7 @@ import { isTemplated } from '../diagnostics/templates';
 import type { RegistryFacts } from '../facts';
 import { fieldAt } from './fieldAt';
 import { code } from './markdown';
+import { overlayLines } from './overlayHover';
 import { registryLines } from './registryHover';
 import type { Hover } from './types';
 
@@ -81,7 +84,10 @@ function koHover(importPath: string): string[] {
   ];
 }
 
-function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFields, facts: RegistryFacts | null): string[] {
+/** What the kustomize builds of a workspace make of a container's image (kustomize/overlays.ts), when a front end knows them. */
+export type OverlaysOf = (doc: AnalyzedDocument, container: ContainerFields) => readonly OverlayImage[];
+
+function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFields, facts: RegistryFacts | null, overlays: OverlaysOf | null): string[] {
   const image = container.image?.value;
   const written = container.pullPolicy?.value?.value ?? null;
   const nonString = container.image?.nonString;
@@ -96,10 +102,12 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
     return [...lines, ...koHover(importPath), ...(written === null ? [] : ['', ...policyLines(container)])];
   }
   const parsed = parseReference(image.value);
+  const built = overlays ? overlayLines(overlays(doc, container)) : [];
   if (!parsed.ok)
     return [
       ...lines,
       `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`,
+      ...built,
       '',
       ...policyLines(container),
       ...locationLines(container),
@@ -111,6 +119,7 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
   return [
     ...lines,
     `Canonical: ${code(ref.canonical)}`,
+    ...built,
     '',
     ...policyLines(container),
     ...locationLines(container),
@@ -145,7 +154,7 @@ function kustomizeHover(entry: KustomizeImageFields, facts: RegistryFacts | null
   return lines;
 }
 
-export function computeHover(analysis: Analysis, offset: number, facts?: RegistryFacts | null): Hover | null {
+export function computeHover(analysis: Analysis, offset: number, facts?: RegistryFacts | null, overlays?: OverlaysOf): Hover | null {
   const hit = fieldAt(analysis, offset);
   if (!hit) return null;
   const known = facts ?? null;
@@ -153,7 +162,7 @@ export function computeHover(analysis: Analysis, offset: number, facts?: Registr
     hit.kind === 'kustomize'
       ? kustomizeHover(hit.entry, known)
       : hit.kind === 'image'
-        ? imageHover(analysis.text, hit.doc, hit.container, known)
+        ? imageHover(analysis.text, hit.doc, hit.container, known, overlays ?? null)
         : pullPolicyHover(hit.container);
   const span = hit.field.value ?? hit.field.key;
   return { markdown: lines.join('\n'), start: hit.doc.start + span.start, end: hit.doc.start + span.end };

@@ -1,0 +1,162 @@
+/**
+ * `image-aware check --kustomize DIR...`: the images each kustomization builds, checked where the
+ * user changes them. Each DIR's build is planned as kustomize runs it (core planBuild: the files its
+ * `resources:` name, through bases and components, not every YAML file below the folder), each resource
+ * file is rendered with the images the build writes (core renderResource) and analysed, and each
+ * finding is put back: on a rewritten image, at the `images:` entry field that wrote the part it is
+ * about (core placeOf), else where it is in the resource file. The kustomization files themselves are
+ * reported too, except the findings of their `images:` entries, which the built images carry.
+ * A build kustomize would refuse stops the check (exit 2), since its images are unknown.
+ */
+import { dirname, relative } from 'node:path';
+import { analyze, collectDiagnostics, fileFacts, mergeFacts, originalOffset, placeOf, planBuild, readKustomization, renderResource } from '../core';
+import type { Analysis, BuildPlan, Diagnostic, RegistryFacts, RenderedResource, Settings } from '../core';
+import { CliError, MAX_FILE_SIZE_FLAG } from './args';
+import { readInputs } from './inputs';
+import type { Input } from './inputs';
+import { DiskKustomizeFiles } from './kustomizeFiles';
+import type { CliLocations } from './locations';
+import { locateDiagnostics } from './report';
+import type { FileReport } from './report';
+
+export interface BuildsIo {
+  readonly cwd: string;
+  readonly stderr: (text: string) => void;
+}
+
+export interface CheckedBuilds {
+  /** The rendered resource files, whose images the registries are asked about. */
+  readonly analyses: readonly Analysis[];
+  reports(facts: RegistryFacts | null): FileReport[];
+}
+
+/** One resource file as one build writes it. */
+interface Occurrence {
+  readonly input: Input;
+  readonly build: string;
+  readonly rendered: RenderedResource;
+  readonly analysis: Analysis;
+}
+
+function shown(cwd: string, path: string): string {
+  return relative(cwd, path) || '.';
+}
+
+/** A DIR argument: a folder, or a kustomization file named directly. */
+function folderOf(cwd: string, argument: string, files: DiskKustomizeFiles): string {
+  const path = files.join(cwd, argument);
+  return files.isFile(path) ? dirname(path) : path;
+}
+
+function plan(cwd: string, argument: string, files: DiskKustomizeFiles, io: BuildsIo): BuildPlan {
+  if (argument === '-') throw new CliError('--kustomize builds folders; it cannot read standard input.');
+  const built = planBuild(folderOf(cwd, argument, files), files);
+  for (const { at, entry } of built.remote)
+    io.stderr(`image-aware: ${shown(cwd, at)} lists the remote base ${entry}, which is not fetched: its images are not checked.\n`);
+  if (built.problem) throw new CliError(`kustomize cannot build ${argument}: ${shown(cwd, built.problem.at)}: ${built.problem.message}`);
+  return built;
+}
+
+/** Reads the files `paths` name (real paths), once each, shown relative to the working directory; by path. */
+async function readAll(paths: readonly string[], io: BuildsIo): Promise<Map<string, Input>> {
+  const shownPaths = [...new Set(paths)].map((path) => shown(io.cwd, path));
+  const inputs = await readInputs(shownPaths, io.cwd, () => Promise.reject(new Error('no standard input')), io.stderr);
+  return new Map(inputs.map((input) => [input.absolutePath!, input]));
+}
+
+/** Diagnostics per file, each once: many builds share a base, and a base's finding is the same in each. */
+class Collected {
+  private readonly byFile = new Map<string, { input: Input; diagnostics: Map<string, Diagnostic> }>();
+
+  file(input: Input): void {
+    if (!this.byFile.has(input.absolutePath!)) this.byFile.set(input.absolutePath!, { input, diagnostics: new Map() });
+  }
+
+  add(input: Input, diagnostic: Diagnostic): void {
+    this.file(input);
+    const key = `${diagnostic.start}:${diagnostic.end}:${diagnostic.code}:${diagnostic.message}`;
+    this.byFile.get(input.absolutePath!)!.diagnostics.set(key, diagnostic);
+  }
+
+  reports(): FileReport[] {
+    return [...this.byFile.values()].map(({ input, diagnostics }) => ({
+      path: input.path,
+      absolutePath: input.absolutePath,
+      diagnostics: locateDiagnostics(input.text, [...diagnostics.values()]),
+    }));
+  }
+}
+
+/** Plans, reads and renders the builds of `folders`; reports once the registries have answered (or not). */
+export async function checkBuilds(folders: readonly string[], settings: Settings, locations: CliLocations, io: BuildsIo): Promise<CheckedBuilds> {
+  const files = new DiskKustomizeFiles();
+  const plans = folders.map((folder) => ({ folder, plan: plan(io.cwd, folder, files, io) }));
+  const inputs = await readAll(
+    plans.flatMap(({ plan: p }) => [...p.kustomizations, ...p.resources.map((r) => r.file)]),
+    io,
+  );
+  const options = { maxFileSize: settings.maxFileSize, sizeLimitSetting: MAX_FILE_SIZE_FLAG, locations: locations.table };
+  const analysed = new Map<string, Analysis>();
+  const analysisOf = (path: string): Analysis => {
+    let analysis = analysed.get(path);
+    if (!analysis) analysed.set(path, (analysis = analyze(inputs.get(path)!.text, { ...options, fileName: path })));
+    return analysis;
+  };
+  const occurrences: Occurrence[] = [];
+  const told = new Set<string>();
+  for (const { folder, plan: built } of plans) {
+    for (const resource of built.resources) {
+      const input = inputs.get(resource.file)!;
+      const rendered = renderResource(analysisOf(resource.file), resource.steps);
+      for (const { file, entry } of rendered.unevaluated) {
+        const where = `${shown(io.cwd, file)} ${entry.where}`;
+        if (told.has(where)) continue;
+        told.add(where);
+        io.stderr(`image-aware: ${where}: its name is a regular expression that is not evaluated here, so the images it may change are checked as written.\n`);
+      }
+      const analysis = rendered.rewrites.length === 0 ? analysisOf(resource.file) : analyze(rendered.text, { ...options, fileName: resource.file });
+      occurrences.push({ input, build: folder, rendered, analysis });
+    }
+  }
+  const kustomizations = [...new Set(plans.flatMap(({ plan: p }) => p.kustomizations))];
+  const workspace = mergeFacts([...occurrences.map((o) => o.analysis), ...kustomizations.map(analysisOf)].map(fileFacts));
+  return {
+    analyses: occurrences.map((o) => o.analysis),
+    reports(facts: RegistryFacts | null): FileReport[] {
+      const collected = new Collected();
+      for (const path of kustomizations) {
+        const input = inputs.get(path)!;
+        const entries = readKustomization(input.text)?.images ?? [];
+        const inEntry = (d: Diagnostic): boolean => entries.some((entry) => d.start >= entry.start && d.end <= entry.end);
+        collected.file(input);
+        for (const d of collectDiagnostics(analysisOf(path), settings, workspace, null)) {
+          if (d.code === 'image-not-string' || !inEntry(d)) collected.add(input, d);
+        }
+      }
+      for (const occurrence of occurrences) {
+        collected.file(occurrence.input);
+        for (const d of collectDiagnostics(occurrence.analysis, settings, workspace, facts)) placeBack(occurrence, d, inputs, collected, io.cwd);
+      }
+      return collected.reports();
+    },
+  };
+}
+
+/** Puts a diagnostic of a rendered file back where the user changes it. */
+function placeBack(occurrence: Occurrence, d: Diagnostic, inputs: ReadonlyMap<string, Input>, collected: Collected, cwd: string): void {
+  const { rendered, input, build } = occurrence;
+  const start = originalOffset(rendered, d.start);
+  const rewrite = start.rewrite;
+  if (rewrite === null) {
+    collected.add(input, { ...d, start: start.offset, end: originalOffset(rendered, d.end).offset });
+    return;
+  }
+  const place = placeOf(d.code, rewrite.image);
+  const container = rewrite.container.name ? `container "${rewrite.container.name}"` : rewrite.container.path;
+  if (place === null) {
+    collected.add(input, { ...d, message: `${d.message} (as kustomize builds ${shown(cwd, build)})`, start: rewrite.start, end: rewrite.end });
+    return;
+  }
+  const message = `${d.message} (kustomize build ${shown(cwd, build)}: ${container} in ${input.path}, image "${rewrite.written}")`;
+  collected.add(inputs.get(place.file)!, { ...d, message, start: place.span.start, end: place.span.end });
+}
