@@ -143,6 +143,18 @@ test('nested bases: innermost first, a tagSuffix once per filter, places the tra
   ]);
 });
 
+test('examples/image.md: the images: block as the page prints it does not build, and says why', () => {
+  const folder = join(KUSTOMIZE_FIXTURES, 'image-demo');
+  const built = kubectlKustomize(folder);
+  assert.notEqual(built.status, 0);
+  assert.match(built.stderr, /cannot unmarshal number into Go struct field Image\.images\.newTag of type string/);
+  const text = readFileSync(join(folder, 'kustomization.yaml'), 'utf8');
+  const findings = analyze(text, { maxFileSize: 1 << 20, fileName: join(folder, 'kustomization.yaml') }).documents.flatMap((doc) =>
+    doc.analysis.findings.map((f) => [f.code, text.slice(doc.start + f.start, doc.start + f.end)]),
+  );
+  assert.deepEqual(findings, [['image-not-string', '3.6']]);
+});
+
 /** A folder tree in a temporary folder: path → text. */
 function tree(t: { after: (fn: () => void) => void }, files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'image-aware-kustomize-'));
