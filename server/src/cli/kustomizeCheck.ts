@@ -147,14 +147,18 @@ function placeBack(occurrence: Occurrence, d: Diagnostic, inputs: ReadonlyMap<st
   const { rendered, input, build } = occurrence;
   const start = originalOffset(rendered, d.start);
   const rewrite = start.rewrite;
+  const built = ` (as kustomize builds ${shown(cwd, build)})`;
   if (rewrite === null) {
-    collected.add(input, { ...d, start: start.offset, end: originalOffset(rendered, d.end).offset });
+    const offset = start.offset;
+    // A finding about a container whose image the build rewrote (its pull policy) holds the built image.
+    const about = rendered.rewrites.some((r) => offset >= r.containerSpan.start && offset <= r.containerSpan.end);
+    collected.add(input, { ...d, message: about ? `${d.message}${built}` : d.message, start: offset, end: originalOffset(rendered, d.end).offset });
     return;
   }
   const place = placeOf(d.code, rewrite.image);
   const container = rewrite.container.name ? `container "${rewrite.container.name}"` : rewrite.container.path;
   if (place === null) {
-    collected.add(input, { ...d, message: `${d.message} (as kustomize builds ${shown(cwd, build)})`, start: rewrite.start, end: rewrite.end });
+    collected.add(input, { ...d, message: `${d.message}${built}`, start: rewrite.start, end: rewrite.end });
     return;
   }
   const message = `${d.message} (kustomize build ${shown(cwd, build)}: ${container} in ${input.path}, image "${rewrite.written}")`;

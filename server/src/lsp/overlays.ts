@@ -70,6 +70,15 @@ async function configurations(kustomizations: ReadonlyMap<string, Kustomization>
   return specs;
 }
 
+/** How people know a kustomization folder: relative to its workspace folder, with `/`. */
+function labelOf(index: WorkspaceIndex, folder: string): string {
+  return (
+    relative(index.folderOf(folder) ?? dirname(folder), folder)
+      .split(sep)
+      .join('/') || '.'
+  );
+}
+
 /** What each build of the workspace makes of the images of `analysis`, the text of the document `uri`; nothing for a document that is no file. */
 export async function overlaysOf(index: WorkspaceIndex, uri: string, analysis: Analysis): Promise<OverlaysOf | undefined> {
   const path = pathOf(uri);
@@ -82,13 +91,9 @@ export async function overlaysOf(index: WorkspaceIndex, uri: string, analysis: A
       const lookup = files.kustomizationIn(folder);
       return lookup.found === 'one' && lookup.kustomization.kind !== 'Component';
     });
-    const builds = buildable.map((folder) => {
-      const label =
-        relative(index.folderOf(folder) ?? dirname(folder), folder)
-          .split(sep)
-          .join('/') || '.';
-      return { label, plan: planBuild(folder, files) };
-    });
+    const labelled = buildable.map((folder) => ({ folder, label: labelOf(index, folder) }));
+    labelled.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+    const builds = labelled.map(({ folder, label }) => ({ label, plan: planBuild(folder, files) }));
     return overlayImages(analysis, doc, container, path, builds);
   };
 }

@@ -32,19 +32,20 @@ export interface Rewrite extends Span {
   readonly written: string;
   readonly image: EffectiveImage;
   readonly container: ContainerFields;
+  /** The container's mapping in the original text: findings about it (its pull policy) depend on the built image. */
+  readonly containerSpan: Span;
 }
 
+/** The rendered text, what was rewritten in it (in text order), and the entries whose name is not evaluated here that reached an image of it. */
 export interface RenderedResource {
-  readonly text: string;
-  /** In text order. */
   readonly rewrites: readonly Rewrite[];
-  /** Entries whose name is not evaluated here and that reached an image of this file. */
   readonly unevaluated: readonly ImageSource[];
+  readonly text: string;
 }
 
 /** The text of `analysis` with the images the transformer `steps` write. */
 export function renderResource(analysis: Analysis, steps: readonly TransformStep[]): RenderedResource {
-  const found: { edit: TextEdit; written: string; image: EffectiveImage; container: ContainerFields }[] = [];
+  const found: { edit: TextEdit; written: string; image: EffectiveImage; container: ContainerFields; containerSpan: Span }[] = [];
   const unevaluated: ImageSource[] = [];
   let specs: readonly FieldSpec[] = [];
   for (const step of steps) specs = mergeSpecs(specs, step.specs);
@@ -61,17 +62,18 @@ export function renderResource(analysis: Analysis, steps: readonly TransformStep
         seen.add(start);
         const image = effectiveImage(written.value, targets.get(start), steps);
         unevaluated.push(...image.unevaluated);
-        if (image.value !== written.value)
-          found.push({ edit: { start, end: doc.start + written.end, newText: JSON.stringify(image.value) }, written: written.value, image, container });
+        if (image.value === written.value) continue;
+        const edit = { start, end: doc.start + written.end, newText: JSON.stringify(image.value) };
+        found.push({ edit, written: written.value, image, container, containerSpan: { start: doc.start + container.start, end: doc.start + container.end } });
       }
     }
   }
   found.sort((a, b) => a.edit.start - b.edit.start);
   let shift = 0;
-  const rewrites = found.map(({ edit, written, image, container }) => {
+  const rewrites = found.map(({ edit, ...rest }) => {
     const rendered = { start: edit.start + shift, end: edit.start + shift + edit.newText.length };
     shift += edit.newText.length - (edit.end - edit.start);
-    return { start: edit.start, end: edit.end, rendered, written, image, container };
+    return { start: edit.start, end: edit.end, rendered, ...rest };
   });
   return {
     text: applyEdits(

@@ -1,0 +1,140 @@
+/**
+ * `image-aware check --kustomize DIR`, run as a real process over the kustomize fixtures (kustomize's
+ * own examples, test/fixtures/kustomize): what is checked is what each build writes, each finding on a
+ * rewritten image is shown at the images: entry field that wrote it, exit codes follow --fail-on, a
+ * build kustomize refuses exits 2, and with --online a real registry on loopback is asked about the
+ * built images, its answers shown at the overlay's newTag and digest.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pushImage } from '../helpers/registry';
+import { REPO_ROOT, runCli, runCliAsync } from './runCli';
+import { isolatedEnv, registryWith, temporaryDir } from './registrySetup';
+
+const FIXTURES = 'test/fixtures/kustomize';
+
+interface JsonFinding {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly severity: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+function json(args: readonly string[], cwd = REPO_ROOT): { status: number | null; findings: JsonFinding[]; stderr: string } {
+  const run = runCli(['check', '--kustomize', '--format', 'json', ...args], { cwd });
+  assert.notEqual(run.stdout, '', run.stderr);
+  return { status: run.status, findings: JSON.parse(run.stdout) as JsonFinding[], stderr: run.stderr };
+}
+
+function where(findings: readonly JsonFinding[]): string[] {
+  return findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code}`);
+}
+
+test('an overlay that retags the base: the finding is at its newTag, and --fail-on decides the exit', () => {
+  const staging = `${FIXTURES}/hello-world/overlays/staging`;
+  const { status, findings } = json([staging]);
+  assert.equal(status, 0);
+  assert.deepEqual(where(findings), [`${staging}/kustomization.yaml:15:11 hint not-pinned`]);
+  assert.equal(
+    findings[0].message,
+    '"monopole/hello:2" is not pinned to a digest: if tag "2" is pushed again, new pods run different bytes. ' +
+      `(kustomize build ${staging}: container "the-container" in ${FIXTURES}/hello-world/base/deployment.yaml, image "monopole/hello:1")`,
+  );
+  assert.equal(runCli(['check', '--kustomize', '--fail-on', 'hint', staging]).status, 1);
+  // The files of the build only: the base's four, the overlay's kustomization; not its patch map.yaml.
+  assert.match(runCli(['check', '--kustomize', staging]).stderr, /^5 files checked: 0 errors, 0 warnings, 0 information, 1 hint\n$/);
+  // The production overlay pins a digest: nothing to report.
+  assert.deepEqual(json([`${FIXTURES}/hello-world/overlays/production`]).findings, []);
+});
+
+test('components: each finding at the entry that wrote it, in the overlay or in a component', () => {
+  const { status, findings } = json([`${FIXTURES}/components/overlays/enterprise`]);
+  assert.equal(status, 1);
+  assert.deepEqual(where(findings), [
+    `${FIXTURES}/components/overlays/enterprise/kustomization.yaml:16:11 warning latest-tag`,
+    `${FIXTURES}/components/components/registry/kustomization.yaml:15:11 hint not-pinned`,
+  ]);
+  assert.match(
+    findings[1].message,
+    /"registry\.example\.com\/redis:7\.2" is not pinned.*container "redis" in .*components\/registry\/cache\.yaml, image "redis:7"/,
+  );
+});
+
+test('nested bases: an image the overlay pins is no finding, one it leaves is still one, each where it is edited', () => {
+  const nested = `${FIXTURES}/nested`;
+  // Checked as a file, the base's `busybox` means :latest.
+  const asFile = JSON.parse(runCli(['check', '--format', 'json', `${nested}/base/workloads.yaml`]).stdout) as JsonFinding[];
+  assert.ok(asFile.some((f) => f.code === 'implicit-latest' && f.line === 46));
+  const { findings } = json([`${nested}/top`]);
+  assert.deepEqual(where(findings), [
+    `${nested}/middle/kustomization.yaml:7:14 hint not-pinned`,
+    `${nested}/middle/kustomization.yaml:7:14 hint not-pinned`,
+    `${nested}/middle/kustomization.yaml:7:14 hint not-pinned`,
+    `${nested}/base/kustomization.yaml:11:11 hint not-pinned`,
+    // The image volume and the ephemeral container: the transformer does not reach them.
+    `${nested}/base/workloads.yaml:22:22 hint not-pinned`,
+    `${nested}/base/workloads.yaml:49:12 hint not-pinned`,
+  ]);
+  assert.match(findings[0].message, /^"mirror\.example\.com\/app:1\.0-rc-rc" is not pinned/);
+  assert.match(findings[2].message, /^"mirror\.example\.com\/app:1\.0-rc" is not pinned.*container "report"/);
+});
+
+test('examples/image.md: the kustomization kustomize refuses is an error at the number', () => {
+  const { status, findings } = json([`${FIXTURES}/image-demo`]);
+  assert.equal(status, 1);
+  assert.deepEqual(where(findings)[0], `${FIXTURES}/image-demo/kustomization.yaml:8:11 error image-not-string`);
+});
+
+test('a build kustomize refuses stops the check with exit 2 and the reason', () => {
+  const dir = temporaryDir();
+  for (const [folder, other] of [
+    ['a', 'b'],
+    ['b', 'a'],
+  ]) {
+    mkdirSync(join(dir, folder));
+    writeFileSync(join(dir, folder, 'kustomization.yaml'), `resources: [../${other}]\n`);
+  }
+  const cycle = runCli(['check', '--kustomize', 'a'], { cwd: dir });
+  assert.equal(cycle.status, 2);
+  assert.match(cycle.stderr, /kustomize cannot build a: b\/kustomization\.yaml: \.\.\/a is .*cycle/);
+  const stdin = runCli(['check', '--kustomize', '-'], { cwd: dir });
+  assert.equal(stdin.status, 2);
+  assert.match(stdin.stderr, /cannot read standard input/);
+});
+
+test('check --kustomize --online: the registry is asked about the built images, its answers shown where the overlay sets them', async () => {
+  const registry = await registryWith();
+  const host = registry.host;
+  const pushed = await pushImage(registry, 'team/app', '1.0');
+  const dir = temporaryDir();
+  const files: Record<string, string> = {
+    'base/kustomization.yaml': 'resources:\n- pod.yaml\n',
+    'base/pod.yaml': `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: ${host}/team/app:1.0\n    imagePullPolicy: IfNotPresent\n`,
+    'missing-tag/kustomization.yaml': `resources:\n- ../base\nimages:\n- name: ${host}/team/app\n  newTag: "2.0"\n`,
+    'pinned/kustomization.yaml': `resources:\n- ../base\nimages:\n- name: ${host}/team/app\n  digest: ${pushed.digest}\n`,
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const run = await runCliAsync(['check', '--kustomize', '--online', '--format', 'json', 'missing-tag', 'pinned'], { cwd: dir, env: isolatedEnv().env });
+  assert.equal(run.status, 1, run.stderr);
+  const findings = JSON.parse(run.stdout) as JsonFinding[];
+  assert.deepEqual(where(findings), [
+    'missing-tag/kustomization.yaml:5:11 hint not-pinned',
+    'missing-tag/kustomization.yaml:5:11 warning pull-would-fail',
+    'missing-tag/kustomization.yaml:5:11 error tag-not-found',
+    // The policy IfNotPresent is the default for both built images: each build says so.
+    'base/pod.yaml:9:22 hint redundant-pull-policy',
+    'base/pod.yaml:9:22 hint redundant-pull-policy',
+  ]);
+  assert.match(findings[2].message, /no tag "2\.0".*1\.0/);
+  assert.deepEqual(
+    findings.slice(3).map((f) => f.message.replace(/.*\(/, '(')),
+    ['(as kustomize builds missing-tag)', '(as kustomize builds pinned)'],
+  );
+});
