@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pushImage } from '../helpers/registry';
 import { REPO_ROOT, runCli, runCliAsync } from './runCli';
-import { isolatedEnv, registryWith, temporaryDir } from './registrySetup';
+import { countingProxy, isolatedEnv, manifestRequests, registryWith, temporaryDir } from './registrySetup';
 
 const FIXTURES = 'test/fixtures/kustomize';
 
@@ -108,33 +108,41 @@ test('a build kustomize refuses stops the check with exit 2 and the reason', () 
 
 test('check --kustomize --online: the registry is asked about the built images, its answers shown where the overlay sets them', async () => {
   const registry = await registryWith();
-  const host = registry.host;
   const pushed = await pushImage(registry, 'team/app', '1.0');
+  const proxy = await countingProxy(registry);
+  const host = proxy.host;
   const dir = temporaryDir();
   const files: Record<string, string> = {
     'base/kustomization.yaml': 'resources:\n- pod.yaml\n',
     'base/pod.yaml': `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: ${host}/team/app:1.0\n    imagePullPolicy: IfNotPresent\n`,
     'missing-tag/kustomization.yaml': `resources:\n- ../base\nimages:\n- name: ${host}/team/app\n  newTag: "2.0"\n`,
     'pinned/kustomization.yaml': `resources:\n- ../base\nimages:\n- name: ${host}/team/app\n  digest: ${pushed.digest}\n`,
+    // The same image as missing-tag builds, through a base of its own.
+    'again/kustomization.yaml': `resources:\n- ../missing-tag\n`,
   };
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  const run = await runCliAsync(['check', '--kustomize', '--online', '--format', 'json', 'missing-tag', 'pinned'], { cwd: dir, env: isolatedEnv().env });
+  const run = await runCliAsync(['check', '--kustomize', '--online', '--format', 'json', 'missing-tag', 'pinned', 'again'], {
+    cwd: dir,
+    env: isolatedEnv().env,
+  });
   assert.equal(run.status, 1, run.stderr);
   const findings = JSON.parse(run.stdout) as JsonFinding[];
-  assert.deepEqual(where(findings), [
-    'missing-tag/kustomization.yaml:5:11 hint not-pinned',
-    'missing-tag/kustomization.yaml:5:11 warning pull-would-fail',
-    'missing-tag/kustomization.yaml:5:11 error tag-not-found',
-    // The policy IfNotPresent is the default for both built images: each build says so.
-    'base/pod.yaml:9:22 hint redundant-pull-policy',
-    'base/pod.yaml:9:22 hint redundant-pull-policy',
-  ]);
+  // missing-tag's entry writes the image of two builds, missing-tag and again: each says so.
+  const entry = ['hint not-pinned', 'warning pull-would-fail', 'error tag-not-found'].map((f) => `missing-tag/kustomization.yaml:5:11 ${f}`);
+  assert.deepEqual(where(findings), [...entry, ...entry, ...Array(3).fill('base/pod.yaml:9:22 hint redundant-pull-policy')]);
   assert.match(findings[2].message, /no tag "2\.0".*1\.0/);
   assert.deepEqual(
-    findings.slice(3).map((f) => f.message.replace(/.*\(/, '(')),
-    ['(as kustomize builds missing-tag)', '(as kustomize builds pinned)'],
+    findings.map((f) => /kustomize build (\S+):|as kustomize builds (\S+)\)/.exec(f.message)?.slice(1).join('')),
+    ['missing-tag', 'missing-tag', 'missing-tag', 'again', 'again', 'again', 'missing-tag', 'pinned', 'again'],
+  );
+  // Each built image is asked about once, however many builds write it; the image as written is not asked about.
+  assert.deepEqual(
+    manifestRequests(proxy)
+      .map((r) => `${r.method} ${r.path}`)
+      .sort(),
+    ['HEAD /v2/team/app/manifests/2.0', `HEAD /v2/team/app/manifests/${pushed.digest}`],
   );
 });

@@ -102,6 +102,14 @@ export async function checkBuilds(folders: readonly string[], settings: Settings
     if (!analysis) analysed.set(path, (analysis = analyze(inputs.get(path)!.text, { ...options, fileName: path })));
     return analysis;
   };
+  // Builds that share a base mostly write the same images into it: each distinct text is analysed once.
+  const renderedAnalyses = new Map<string, Analysis>();
+  const renderedAnalysisOf = (path: string, text: string): Analysis => {
+    const key = `${path}\0${text}`;
+    let analysis = renderedAnalyses.get(key);
+    if (!analysis) renderedAnalyses.set(key, (analysis = analyze(text, { ...options, fileName: path })));
+    return analysis;
+  };
   const occurrences: Occurrence[] = [];
   const told = new Set<string>();
   for (const { folder, plan: built } of plans) {
@@ -114,14 +122,14 @@ export async function checkBuilds(folders: readonly string[], settings: Settings
         told.add(where);
         io.stderr(`image-aware: ${where}: its name is a regular expression that is not evaluated here, so the images it may change are checked as written.\n`);
       }
-      const analysis = rendered.rewrites.length === 0 ? analysisOf(resource.file) : analyze(rendered.text, { ...options, fileName: resource.file });
+      const analysis = rendered.rewrites.length === 0 ? analysisOf(resource.file) : renderedAnalysisOf(resource.file, rendered.text);
       occurrences.push({ input, build: folder, rendered, analysis });
     }
   }
   const kustomizations = [...new Set(plans.flatMap(({ plan: p }) => p.kustomizations))];
   const workspace = mergeFacts([...occurrences.map((o) => o.analysis), ...kustomizations.map(analysisOf)].map(fileFacts));
   return {
-    analyses: occurrences.map((o) => o.analysis),
+    analyses: [...new Set(occurrences.map((o) => o.analysis))],
     reports(facts: RegistryFacts | null): FileReport[] {
       const collected = new Collected();
       for (const path of kustomizations) {

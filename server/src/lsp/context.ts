@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis, Settings } from '../core';
 import type { AnalysisCache } from './documents';
 import type { LocationConfigs } from './locations';
+import type { OverlayBuilds } from './overlays';
 import type { RegistryService } from './registryFacts';
 import type { RunSafe } from './runSafe';
 import type { SettingsStore } from './settings';
@@ -19,6 +20,8 @@ export interface ServerContext {
   readonly analyses: AnalysisCache;
   readonly settings: SettingsStore;
   readonly workspace: WorkspaceIndex;
+  /** The workspace's kustomize builds, for the image hover. */
+  readonly overlays: OverlayBuilds;
   readonly locations: LocationConfigs;
   readonly registry: RegistryService;
   readonly runSafe: RunSafe;

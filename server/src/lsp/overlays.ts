@@ -3,18 +3,20 @@
  * index holds is planned (core planBuild) over what the index knows. A folder holding an indexed
  * kustomization is a kustomization; any other path counts as a file, since the index lists files, not
  * folders, and a file it has not read has no image to show. The `configurations:` files kustomizations
- * list are read from disk when asked, bounded in size. Plans are made when an image hover needs them
- * and not kept: they cost little, and the index changes under them.
+ * list are read from disk at each hover that needs them, bounded in size. The plans are kept until a
+ * kustomization or a configurations file changes: a hover then only runs the transformers over one image.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { KUSTOMIZATION_FILE_NAMES, MAX_KUSTOMIZATION_CHARS, overlayImages, planBuild, readImageSpecs } from '../core';
-import type { Analysis, FieldSpec, Kustomization, KustomizationLookup, KustomizeFiles, OverlaysOf } from '../core';
+import type { Analysis, FieldSpec, Kustomization, KustomizationLookup, KustomizeFiles, OverlayBuild, OverlaysOf } from '../core';
 import { pathOf } from './workspaceIndex';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** Configurations files read for one hover: more is no longer a workspace anyone hovers in. */
 const MAX_CONFIGURATIONS = 100;
+
+type Specs = ReadonlyMap<string, readonly FieldSpec[] | string>;
 
 class IndexFiles implements KustomizeFiles {
   /** The folders that hold a kustomization the index read. */
@@ -22,7 +24,7 @@ class IndexFiles implements KustomizeFiles {
 
   constructor(
     private readonly kustomizations: ReadonlyMap<string, Kustomization>,
-    private readonly specs: ReadonlyMap<string, readonly FieldSpec[] | string>,
+    private readonly specs: Specs,
   ) {
     for (const path of kustomizations.keys()) this.folders.add(dirname(path));
   }
@@ -31,9 +33,9 @@ class IndexFiles implements KustomizeFiles {
     return resolve(folder, entry);
   }
 
+  /** Both are `resolve`d, so a prefix test is exact. */
   isWithin(folder: string, path: string): boolean {
-    const inside = relative(folder, path);
-    return inside === '' || (inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside));
+    return path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
   }
 
   isFile(path: string): boolean {
@@ -70,30 +72,49 @@ async function configurations(kustomizations: ReadonlyMap<string, Kustomization>
   return specs;
 }
 
-/** How people know a kustomization folder: relative to its workspace folder, with `/`. */
-function labelOf(index: WorkspaceIndex, folder: string): string {
-  return (
-    relative(index.folderOf(folder) ?? dirname(folder), folder)
-      .split(sep)
-      .join('/') || '.'
-  );
+/** What the plans were made from: each kustomization as the index holds it (a new object when its file changes), and the specs read. */
+function sourcesOf(kustomizations: ReadonlyMap<string, Kustomization>, specs: Specs): unknown[] {
+  const sources: unknown[] = [...kustomizations].flat();
+  for (const [path, found] of specs) sources.push(path, typeof found === 'string' ? found : found.map((spec) => spec.key).join('\n'));
+  return sources;
 }
 
-/** What each build of the workspace makes of the images of `analysis`, the text of the document `uri`; nothing for a document that is no file. */
-export async function overlaysOf(index: WorkspaceIndex, uri: string, analysis: Analysis): Promise<OverlaysOf | undefined> {
-  const path = pathOf(uri);
-  if (path === null) return undefined;
-  const kustomizations = index.kustomizations();
-  const files = new IndexFiles(kustomizations, await configurations(kustomizations));
-  return (doc, container) => {
-    // A Component is built only as part of a kustomization; a folder with two kustomizations not at all.
-    const buildable = [...files.folders].filter((folder) => {
+function same(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+/** The workspace's builds, kept while what they were planned from stays the same. */
+export class OverlayBuilds {
+  private kept: { readonly sources: readonly unknown[]; readonly builds: readonly OverlayBuild[] } | null = null;
+
+  constructor(private readonly index: WorkspaceIndex) {}
+
+  /** What each build makes of the images of `analysis`, the text of the document `uri`; nothing for a document that is no file. */
+  async of(uri: string, analysis: Analysis): Promise<OverlaysOf | undefined> {
+    const path = pathOf(uri);
+    if (path === null) return undefined;
+    const kustomizations = this.index.kustomizations();
+    const specs = await configurations(kustomizations);
+    return (doc, container) => overlayImages(analysis, doc, container, path, this.builds(kustomizations, specs));
+  }
+
+  private builds(kustomizations: ReadonlyMap<string, Kustomization>, specs: Specs): readonly OverlayBuild[] {
+    const sources = sourcesOf(kustomizations, specs);
+    if (this.kept && same(this.kept.sources, sources)) return this.kept.builds;
+    const files = new IndexFiles(kustomizations, specs);
+    const builds: OverlayBuild[] = [];
+    for (const folder of files.folders) {
+      // A Component is built only as part of a kustomization; a folder with two kustomizations not at all.
       const lookup = files.kustomizationIn(folder);
-      return lookup.found === 'one' && lookup.kustomization.kind !== 'Component';
-    });
-    const labelled = buildable.map((folder) => ({ folder, label: labelOf(index, folder) }));
-    labelled.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-    const builds = labelled.map(({ folder, label }) => ({ label, plan: planBuild(folder, files) }));
-    return overlayImages(analysis, doc, container, path, builds);
-  };
+      if (lookup.found !== 'one' || lookup.kustomization.kind === 'Component') continue;
+      const label =
+        relative(this.index.folderOf(folder) ?? dirname(folder), folder)
+          .split(sep)
+          .join('/') || '.';
+      builds.push({ label, plan: planBuild(folder, files) });
+    }
+    builds.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+    this.kept = { sources, builds };
+    return builds;
+  }
 }

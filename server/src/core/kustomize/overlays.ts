@@ -7,10 +7,9 @@ import type { AnalyzedDocument, Analysis } from '../analysis';
 import type { ContainerFields } from '../manifest/imageFields';
 import { fastParse } from '../manifest/fastParse';
 import { slowParse } from '../manifest/slowParse';
-import type { BuildPlan } from './build';
+import type { BuildPlan, BuiltResource } from './build';
 import { effectiveImage } from './effectiveImage';
 import type { FieldSpec } from './fieldSpecs';
-import { mergeSpecs } from './fieldSpecs';
 import { imageTargets } from './imageTargets';
 import type { ImageTarget } from './imageTargets';
 
@@ -51,17 +50,24 @@ export function overlayImages(
 ): OverlayImage[] {
   const written = container.image?.value;
   if (!written) return [];
-  const occurrences = builds.flatMap((build) => (build.plan.problem ? [] : build.plan.resources.filter((r) => r.file === file).map((r) => ({ build, r }))));
-  if (occurrences.length === 0) return [];
-  let specs: readonly FieldSpec[] = [];
-  for (const { r } of occurrences) for (const step of r.steps) specs = mergeSpecs(specs, step.specs);
-  const target = documentTargets(analysis, doc, specs).get(doc.start + written.start);
-  const found: OverlayImage[] = [];
+  const occurrences = new Map<OverlayBuild, BuiltResource[]>();
+  const specs = new Map<string, FieldSpec>();
   for (const build of builds) {
+    if (build.plan.problem) continue;
+    for (const resource of build.plan.resources) {
+      if (resource.file !== file) continue;
+      occurrences.set(build, [...(occurrences.get(build) ?? []), resource]);
+      for (const step of resource.steps) for (const spec of step.specs) specs.set(spec.key, spec);
+    }
+  }
+  if (occurrences.size === 0) return [];
+  const target = documentTargets(analysis, doc, [...specs.values()]).get(doc.start + written.start);
+  const found: OverlayImage[] = [];
+  for (const [build, resources] of occurrences) {
     const images = new Set<string>();
     let uncertain = false;
-    for (const { r } of occurrences.filter((o) => o.build === build)) {
-      const image = effectiveImage(written.value, target, r.steps);
+    for (const { steps } of resources) {
+      const image = effectiveImage(written.value, target, steps);
       images.add(image.value);
       uncertain ||= image.unevaluated.length > 0;
     }

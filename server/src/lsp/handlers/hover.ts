@@ -8,7 +8,6 @@ import { computeHover } from '../../core';
 import { answerFor, within } from '../context';
 import type { ServerContext } from '../context';
 import { toHover } from '../convert';
-import { overlaysOf } from '../overlays';
 
 /** How long a hover waits for a registry fetch that is already running. */
 const HOVER_WAIT_MS = 1500;
@@ -20,7 +19,7 @@ export function registerHover(context: ServerContext): void {
       const pending = open.settings.registry.online ? context.registry.pending(open.document.uri) : undefined;
       if (pending) await within(pending, HOVER_WAIT_MS);
       const facts = open.settings.registry.online ? context.registry.factsOf(open.document.uri) : null;
-      const overlays = await overlaysOf(context.workspace, open.document.uri, open.analysis);
+      const overlays = await context.overlays.of(open.document.uri, open.analysis);
       const hover = computeHover(open.analysis, offset, facts, overlays);
       return hover && toHover(hover, open.document);
     }),
