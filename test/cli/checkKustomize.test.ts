@@ -106,6 +106,30 @@ test('a build kustomize refuses stops the check with exit 2 and the reason', () 
   assert.match(stdin.stderr, /cannot read standard input/);
 });
 
+test('a patch that writes an image is named on standard error, since patches are not applied; one that does not is not', () => {
+  const dir = temporaryDir();
+  const files: Record<string, string> = {
+    'base/kustomization.yaml': 'resources: [deploy.yaml]\n',
+    'base/deploy.yaml':
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: web:1.0\n',
+    'prod/kustomization.yaml': 'resources: [../base]\npatches:\n- path: image.yaml\n- path: replicas.yaml\n',
+    'prod/image.yaml':
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: web:2.0\n',
+    'prod/replicas.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n',
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const run = runCli(['check', '--kustomize', 'prod'], { cwd: dir });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(
+    run.stderr,
+    /^image-aware: prod\/image\.yaml, a patch of prod\/kustomization\.yaml, writes an image; patches are not applied here, so that image is not checked\.\n/,
+  );
+  assert.doesNotMatch(run.stderr, /replicas\.yaml/);
+});
+
 test('check --kustomize --online: the registry is asked about the built images, its answers shown where the overlay sets them', async () => {
   const registry = await registryWith();
   const pushed = await pushImage(registry, 'team/app', '1.0');

@@ -8,9 +8,21 @@
  * reported too, except the findings of their `images:` entries, which the built images carry.
  * A build kustomize would refuse stops the check (exit 2), since its images are unknown.
  */
-import { dirname, relative } from 'node:path';
-import { analyze, collectDiagnostics, fileFacts, mergeFacts, originalOffset, placeOf, planBuild, readKustomization, renderResource } from '../core';
-import type { Analysis, BuildPlan, Diagnostic, RegistryFacts, RenderedResource, Settings } from '../core';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import {
+  analyze,
+  collectDiagnostics,
+  fileFacts,
+  MAX_KUSTOMIZATION_CHARS,
+  mergeFacts,
+  originalOffset,
+  placeOf,
+  planBuild,
+  readKustomization,
+  renderResource,
+} from '../core';
+import type { Analysis, AnalyzeOptions, BuildPlan, Diagnostic, RegistryFacts, RenderedResource, Settings } from '../core';
 import { CliError, MAX_FILE_SIZE_FLAG } from './args';
 import { readInputs } from './inputs';
 import type { Input } from './inputs';
@@ -62,6 +74,36 @@ async function readAll(paths: readonly string[], io: BuildsIo): Promise<Map<stri
   const shownPaths = [...new Set(paths)].map((path) => shown(io.cwd, path));
   const inputs = await readInputs(shownPaths, io.cwd, () => Promise.reject(new Error('no standard input')), io.stderr);
   return new Map(inputs.map((input) => [input.absolutePath!, input]));
+}
+
+/**
+ * Names on standard error each patch file of the builds that writes an image: patches are not applied
+ * here, so the image it writes is not what is checked. Files are read bounded, once each.
+ */
+function tellImagePatches(kustomizations: readonly Input[], options: AnalyzeOptions, io: BuildsIo): void {
+  const seen = new Set<string>();
+  for (const kustomization of kustomizations) {
+    for (const patch of readKustomization(kustomization.text)?.patches ?? []) {
+      const path = resolve(dirname(kustomization.absolutePath!), patch);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const text = readPatch(path);
+      const analysis = text === null ? null : analyze(text, { ...options, fileName: path });
+      const setsImage = analysis?.documents.some((doc) => doc.analysis.fields.containers.some((c) => c.image?.value));
+      if (setsImage)
+        io.stderr(
+          `image-aware: ${shown(io.cwd, path)}, a patch of ${kustomization.path}, writes an image; patches are not applied here, so that image is not checked.\n`,
+        );
+    }
+  }
+}
+
+function readPatch(path: string): string | null {
+  try {
+    return statSync(path).size > MAX_KUSTOMIZATION_CHARS ? null : readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 /** Diagnostics per file, each once: many builds share a base, and a base's finding is the same in each. */
@@ -127,6 +169,11 @@ export async function checkBuilds(folders: readonly string[], settings: Settings
     }
   }
   const kustomizations = [...new Set(plans.flatMap(({ plan: p }) => p.kustomizations))];
+  tellImagePatches(
+    kustomizations.map((path) => inputs.get(path)!),
+    options,
+    io,
+  );
   const workspace = mergeFacts([...occurrences.map((o) => o.analysis), ...kustomizations.map(analysisOf)].map(fileFacts));
   return {
     analyses: [...new Set(occurrences.map((o) => o.analysis))],
@@ -145,7 +192,11 @@ export async function checkBuilds(folders: readonly string[], settings: Settings
         collected.file(occurrence.input);
         for (const d of collectDiagnostics(occurrence.analysis, settings, workspace, facts)) placeBack(occurrence, d, inputs, collected, io.cwd);
       }
-      return collected.reports();
+      // The mapping file's own problems, as check reports them without --kustomize.
+      const config = locations.file;
+      const severity = settings.severity['invalid-config'];
+      if (!config || config.problems.length === 0 || severity === 'off') return collected.reports();
+      return [...collected.reports(), { path: config.path, absolutePath: config.absolutePath, diagnostics: config.problems.map((d) => ({ ...d, severity })) }];
     },
   };
 }

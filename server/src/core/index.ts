@@ -3,7 +3,7 @@
  * The core imports nothing but `yaml` and itself; see ARCHITECTURE.md.
  */
 export { analyze, documentAt } from './analysis';
-export type { Analysis } from './analysis';
+export type { Analysis, AnalyzeOptions } from './analysis';
 export { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, SEVERITIES, SEVERITY_SETTINGS } from './diagnostics/catalog';
 export type { DiagnosticCode, Severity, SeveritySetting } from './diagnostics/catalog';
 export { checkEdit } from './edits/checkEdits';
