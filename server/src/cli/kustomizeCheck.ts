@@ -8,7 +8,7 @@
  * reported too, except the findings of their `images:` entries, which the built images carry.
  * A build kustomize would refuse stops the check (exit 2), since its images are unknown.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import {
   analyze,
@@ -69,11 +69,19 @@ function plan(cwd: string, argument: string, files: DiskKustomizeFiles, io: Buil
   return built;
 }
 
-/** Reads the files `paths` name (real paths), once each, shown relative to the working directory; by path. */
+/** Reads the files `paths` name (absolute), once each, shown relative to the working directory; by path. */
 async function readAll(paths: readonly string[], io: BuildsIo): Promise<Map<string, Input>> {
-  const shownPaths = [...new Set(paths)].map((path) => shown(io.cwd, path));
-  const inputs = await readInputs(shownPaths, io.cwd, () => Promise.reject(new Error('no standard input')), io.stderr);
-  return new Map(inputs.map((input) => [input.absolutePath!, input]));
+  const unique = [...new Set(paths)];
+  const inputs = await readInputs(
+    unique.map((path) => shown(io.cwd, path)),
+    io.cwd,
+    () => Promise.reject(new Error('no standard input')),
+    io.stderr,
+  );
+  // readInputs reads a file once however many paths lead to it: a path it left out is one file's other name.
+  const byPath = new Map(inputs.map((input) => [input.absolutePath!, input]));
+  const byReal = new Map(inputs.map((input) => [realpathSync(input.absolutePath!), input]));
+  return new Map(unique.map((path) => [path, byPath.get(path) ?? byReal.get(realpathSync(path))!]));
 }
 
 /**

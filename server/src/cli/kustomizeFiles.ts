@@ -1,8 +1,9 @@
 /**
- * The disk as kustomize reads it, for planning builds (core planBuild): paths are real paths
- * (kustomize evaluates symbolic links before it compares a file with its kustomization's folder),
- * a folder's kustomization is the one file of kustomize's three names it holds, and every file is
- * read once, bounded in size before it is read.
+ * The disk as kustomize reads it, for planning builds (core planBuild): paths are compared as real
+ * paths (kustomize evaluates symbolic links before it compares a file with its kustomization's folder
+ * or a folder with those being built) but kept as named, so they show as the user knows them; a
+ * folder's kustomization is the one file of kustomize's three names it holds; every file is read
+ * once, bounded in size before it is read.
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -32,19 +33,28 @@ function readBounded(path: string): string | { readonly reason: string } {
 export class DiskKustomizeFiles implements KustomizeFiles {
   private readonly lookups = new Map<string, KustomizationLookup>();
   private readonly specs = new Map<string, readonly FieldSpec[] | string>();
+  private readonly reals = new Map<string, string>();
 
   join(folder: string, entry: string): string {
-    const path = resolve(folder, entry);
-    try {
-      return realpathSync(path);
-    } catch {
-      return path;
-    }
+    return resolve(folder, entry);
   }
 
   isWithin(folder: string, path: string): boolean {
-    const inside = relative(folder, path);
+    const inside = relative(this.real(folder), this.real(path));
     return inside === '' || (inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside));
+  }
+
+  private real(path: string): string {
+    let real = this.reals.get(path);
+    if (real === undefined) {
+      try {
+        real = realpathSync(path);
+      } catch {
+        real = path;
+      }
+      this.reals.set(path, real);
+    }
+    return real;
   }
 
   isFile(path: string): boolean {
