@@ -130,6 +130,22 @@ test('a patch that writes an image is named on standard error, since patches are
   assert.doesNotMatch(run.stderr, /replicas\.yaml/);
 });
 
+test('an images: name read as a regular expression that is not evaluated here is named once on standard error', () => {
+  const dir = temporaryDir();
+  mkdirSync(join(dir, 'app'));
+  writeFileSync(
+    join(dir, 'app', 'pod.yaml'),
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: web:1\n  - name: b\n    image: api:1\n',
+  );
+  writeFileSync(join(dir, 'app', 'kustomization.yaml'), 'resources: [pod.yaml]\nimages:\n- name: "[a-z]+"\n  newTag: "2"\n');
+  const run = runCli(['check', '--kustomize', 'app'], { cwd: dir });
+  assert.equal(
+    run.stderr.split('\n')[0],
+    'image-aware: app/kustomization.yaml images[0]: its name is a regular expression that is not evaluated here, so the images it may change are checked as written.',
+  );
+  assert.match(run.stderr.split('\n')[1], /^2 files checked/);
+});
+
 test('check --kustomize --online: the registry is asked about the built images, its answers shown where the overlay sets them', async () => {
   const registry = await registryWith();
   const pushed = await pushImage(registry, 'team/app', '1.0');

@@ -114,6 +114,17 @@ function readPatch(path: string): string | null {
   }
 }
 
+/** Names on standard error, once each, the entries whose name is not evaluated here that reach an image of a build. */
+function tellUnevaluated(occurrences: readonly Occurrence[], io: BuildsIo): void {
+  const told = new Set<string>();
+  for (const { file, entry } of occurrences.flatMap((o) => o.rendered.unevaluated)) {
+    const where = `${shown(io.cwd, file)} ${entry.where}`;
+    if (told.has(where)) continue;
+    told.add(where);
+    io.stderr(`image-aware: ${where}: its name is a regular expression that is not evaluated here, so the images it may change are checked as written.\n`);
+  }
+}
+
 /** Diagnostics per file, each once: many builds share a base, and a base's finding is the same in each. */
 class Collected {
   private readonly byFile = new Map<string, { input: Input; diagnostics: Map<string, Diagnostic> }>();
@@ -146,45 +157,31 @@ export async function checkBuilds(folders: readonly string[], settings: Settings
     io,
   );
   const options = { maxFileSize: settings.maxFileSize, sizeLimitSetting: MAX_FILE_SIZE_FLAG, locations: locations.table };
+  // Builds that share a base mostly write the same images into it: each distinct text of a file is analysed once.
   const analysed = new Map<string, Analysis>();
-  const analysisOf = (path: string): Analysis => {
-    let analysis = analysed.get(path);
-    if (!analysis) analysed.set(path, (analysis = analyze(inputs.get(path)!.text, { ...options, fileName: path })));
-    return analysis;
-  };
-  // Builds that share a base mostly write the same images into it: each distinct text is analysed once.
-  const renderedAnalyses = new Map<string, Analysis>();
-  const renderedAnalysisOf = (path: string, text: string): Analysis => {
+  const analysisOf = (path: string, text = inputs.get(path)!.text): Analysis => {
     const key = `${path}\0${text}`;
-    let analysis = renderedAnalyses.get(key);
-    if (!analysis) renderedAnalyses.set(key, (analysis = analyze(text, { ...options, fileName: path })));
+    let analysis = analysed.get(key);
+    if (!analysis) analysed.set(key, (analysis = analyze(text, { ...options, fileName: path })));
     return analysis;
   };
-  const occurrences: Occurrence[] = [];
-  const told = new Set<string>();
-  for (const { folder, plan: built } of plans) {
-    for (const resource of built.resources) {
-      const input = inputs.get(resource.file)!;
-      const rendered = renderResource(analysisOf(resource.file), resource.steps);
-      for (const { file, entry } of rendered.unevaluated) {
-        const where = `${shown(io.cwd, file)} ${entry.where}`;
-        if (told.has(where)) continue;
-        told.add(where);
-        io.stderr(`image-aware: ${where}: its name is a regular expression that is not evaluated here, so the images it may change are checked as written.\n`);
-      }
-      const analysis = rendered.rewrites.length === 0 ? analysisOf(resource.file) : renderedAnalysisOf(resource.file, rendered.text);
-      occurrences.push({ input, build: folder, rendered, analysis });
-    }
-  }
+  const occurrences = plans.flatMap(({ folder, plan: built }) =>
+    built.resources.map(({ file, steps }): Occurrence => {
+      const rendered = renderResource(analysisOf(file), steps);
+      return { input: inputs.get(file)!, build: folder, rendered, analysis: analysisOf(file, rendered.text) };
+    }),
+  );
+  tellUnevaluated(occurrences, io);
   const kustomizations = [...new Set(plans.flatMap(({ plan: p }) => p.kustomizations))];
   tellImagePatches(
     kustomizations.map((path) => inputs.get(path)!),
     options,
     io,
   );
-  const workspace = mergeFacts([...occurrences.map((o) => o.analysis), ...kustomizations.map(analysisOf)].map(fileFacts));
+  const analyses = [...new Set(occurrences.map((o) => o.analysis))];
+  const workspace = mergeFacts([...analyses, ...kustomizations.map((path) => analysisOf(path))].map(fileFacts));
   return {
-    analyses: [...new Set(occurrences.map((o) => o.analysis))],
+    analyses,
     reports(facts: RegistryFacts | null): FileReport[] {
       const collected = new Collected();
       for (const path of kustomizations) {
@@ -192,7 +189,7 @@ export async function checkBuilds(folders: readonly string[], settings: Settings
         const entries = readKustomization(input.text)?.images ?? [];
         const inEntry = (d: Diagnostic): boolean => entries.some((entry) => d.start >= entry.start && d.end <= entry.end);
         collected.file(input);
-        for (const d of collectDiagnostics(analysisOf(path), settings, workspace, null)) {
+        for (const d of collectDiagnostics(analysisOf(path, input.text), settings, workspace, null)) {
           if (d.code === 'image-not-string' || !inEntry(d)) collected.add(input, d);
         }
       }

@@ -140,19 +140,20 @@ class Planner {
     if (this.files.isFile(path)) {
       if (!this.files.isWithin(folder, path))
         this.refuse(file, `${entry} is a file outside ${folder}, which kustomize refuses to read ("security; file is not in or below").`);
-      if (acc.resources.length >= MAX_RESOURCES) this.refuse(file, `The build gathers more than ${MAX_RESOURCES} resource files; the rest is not followed.`);
-      acc.resources.push({ file: path, steps: null });
+      this.gather(acc, file, { file: path, steps: null });
       return;
     }
     const lookup = this.folder(file, entry, path);
     if (lookup === null) return;
     if (lookup.kustomization.kind === 'Component') this.refuse(file, `${entry} is a Component: list it under components:, not resources:.`);
     const built = this.target(path, lookup, { resources: [], specs: [] });
-    for (const resource of built.resources) {
-      if (acc.resources.length >= MAX_RESOURCES) this.refuse(file, `The build gathers more than ${MAX_RESOURCES} resource files; the rest is not followed.`);
-      acc.resources.push(resource);
-    }
+    for (const resource of built.resources) this.gather(acc, file, resource);
     acc.specs = mergeSpecs(acc.specs, built.specs);
+  }
+
+  private gather(acc: Accumulator, file: string, resource: Gathered): void {
+    if (acc.resources.length >= MAX_RESOURCES) this.refuse(file, `The build gathers more than ${MAX_RESOURCES} resource files; the rest is not followed.`);
+    acc.resources.push(resource);
   }
 
   private component(folder: string, file: string, entry: string, acc: Accumulator): Accumulator {
