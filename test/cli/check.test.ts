@@ -418,7 +418,8 @@ function codesByFile(output: string): [string, string][] {
 }
 
 test('files a kustomization lists as patches get no missing-image (kustomize examples/springboot and api/krusty)', () => {
-  const run = runCli(['check', '--format', 'json', 'test/fixtures/kustomize']);
+  // The two example trees with patches (the other kustomize fixtures are about builds: checkKustomize.test.ts).
+  const run = runCli(['check', '--format', 'json', 'test/fixtures/kustomize/complex-composition', 'test/fixtures/kustomize/springboot']);
   assert.equal(run.status, 1, run.stderr);
   assert.deepEqual(codesByFile(run.stdout), [
     ['test/fixtures/kustomize/complex-composition/base/statefulset.yaml', 'implicit-latest'],

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
 import { collectDiagnostics } from '../../server/src/core/features/diagnostics';
-import { kustomizationPatches, MAX_KUSTOMIZATION_CHARS } from '../../server/src/core/kustomizePatches';
+import { kustomizationPatches, MAX_KUSTOMIZATION_CHARS } from '../../server/src/core/kustomize/kustomization';
 import { fileFacts } from '../../server/src/core/workspace';
 import { analyzeText } from '../helpers/manifests';
 

@@ -7,10 +7,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { kustomizationPatches, MAX_KUSTOMIZATION_CHARS } from '../core';
+import { KUSTOMIZATION_FILE_NAMES, kustomizationPatches, MAX_KUSTOMIZATION_CHARS } from '../core';
 import type { Input } from './inputs';
-
-const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 function isInside(folder: string, path: string): boolean {
   const inside = relative(folder, path);
@@ -66,11 +64,11 @@ function tooLarge(path: string, warn: (message: string) => void): null {
 export function patchFiles(inputs: readonly Input[], named: readonly string[], cwd: string, warn: (message: string) => void): Set<string> {
   const texts = new Map<string, string | null>();
   for (const input of inputs) {
-    if (input.absolutePath === null || !KUSTOMIZATION_NAMES.includes(basename(input.absolutePath))) continue;
+    if (input.absolutePath === null || !KUSTOMIZATION_FILE_NAMES.includes(basename(input.absolutePath))) continue;
     texts.set(input.absolutePath, input.text.length > MAX_KUSTOMIZATION_CHARS ? tooLarge(input.path, warn) : input.text);
   }
   for (const folder of folders(inputs, named, cwd)) {
-    for (const name of KUSTOMIZATION_NAMES) {
+    for (const name of KUSTOMIZATION_FILE_NAMES) {
       const path = join(folder, name);
       if (texts.has(path)) continue;
       texts.set(path, readKustomization(path, warn));

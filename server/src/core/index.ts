@@ -3,7 +3,7 @@
  * The core imports nothing but `yaml` and itself; see ARCHITECTURE.md.
  */
 export { analyze, documentAt } from './analysis';
-export type { Analysis, AnalyzeOptions } from './analysis';
+export type { Analysis, AnalyzeOptions, AnalyzedDocument } from './analysis';
 export { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, SEVERITIES, SEVERITY_SETTINGS } from './diagnostics/catalog';
 export type { DiagnosticCode, Severity, SeveritySetting } from './diagnostics/catalog';
 export { checkEdit } from './edits/checkEdits';
@@ -23,6 +23,7 @@ export type { DockerfileArg, DockerfileImageRole, DockerfileImageUse, Dockerfile
 export { collectDiagnostics } from './features/diagnostics';
 export { containerAt } from './features/fieldAt';
 export { computeHover } from './features/hover';
+export type { OverlaysOf } from './features/hover';
 export { formatCreated } from './features/registryHover';
 export { computeImageTokens, IMAGE_TOKEN_MODIFIERS, IMAGE_TOKEN_TYPES } from './features/imageTokens';
 export type { ImageToken, ImageTokenModifier, ImageTokenType } from './features/imageTokens';
@@ -34,7 +35,17 @@ export { MAX_CHART_TEMPLATES, MAX_TEMPLATE_CHARS, chartContext, isValuesFileName
 export type { ChartContext, ChartTemplate } from './helm/chart';
 export { templateImageAt, templateImageDefinitions, templateImageHover } from './helm/templateImages';
 export type { TemplateImage } from './helm/templateImages';
-export { MAX_KUSTOMIZATION_CHARS, kustomizationPatches } from './kustomizePatches';
+export { looksRemote, planBuild } from './kustomize/build';
+export type { BuildPlan, BuiltResource, KustomizationLookup, KustomizeFiles, TransformStep } from './kustomize/build';
+export type { EffectiveImage, ImageSource } from './kustomize/effectiveImage';
+export { readImageSpecs } from './kustomize/fieldSpecs';
+export type { FieldSpec } from './kustomize/fieldSpecs';
+export { KUSTOMIZATION_FILE_NAMES, MAX_KUSTOMIZATION_CHARS, kustomizationPatches, readKustomization } from './kustomize/kustomization';
+export type { Kustomization, KustomizeImageEntry } from './kustomize/kustomization';
+export { overlayImages } from './kustomize/overlays';
+export type { OverlayBuild, OverlayImage } from './kustomize/overlays';
+export { originalOffset, placeOf, renderResource } from './kustomize/render';
+export type { EntryPlace, RenderedResource, Rewrite } from './kustomize/render';
 export { CONFIG_FILE_NAME, NO_CONFIG, isConfigFile, locationsWith, readConfigFile, readResourceSetting } from './locationConfig';
 export type { ConfigProblem, LocationConfig } from './locationConfig';
 export { parseBoundedDocument } from './manifest/boundedYaml';

@@ -1,10 +1,11 @@
 /**
  * Facts that span files: which pull secrets the workspace defines, which images it already uses,
- * and which files its kustomizations apply as patches.
+ * which files its kustomizations apply as patches, and the kustomizations themselves.
  * Front ends keep one FileFacts per file (cheap to recompute from an Analysis) and merge them.
  */
 import type { Analysis } from './analysis';
-import { kustomizationPatches } from './kustomizePatches';
+import { readKustomization } from './kustomize/kustomization';
+import type { Kustomization } from './kustomize/kustomization';
 
 export interface FileFacts {
   readonly definedSecrets: readonly string[];
@@ -12,6 +13,8 @@ export interface FileFacts {
   readonly images: readonly string[];
   /** For a kustomization file: the files it lists as patches, relative to its folder as written. */
   readonly patches: readonly string[];
+  /** For a kustomization file: what it says (its resources, components and image transformers); absent or null for other files. */
+  readonly kustomization?: Kustomization | null;
 }
 
 export interface WorkspaceFacts {
@@ -38,7 +41,8 @@ export function fileFacts(analysis: Analysis): FileFacts {
     for (const c of doc.fields.containers) if (c.image?.value?.value) images.push(c.image.value.value);
     for (const k of doc.fields.kustomizeImages) if (k.newName?.value?.value) images.push(k.newName.value.value);
   }
-  return { definedSecrets, images, patches: analysis.kustomizationFile ? kustomizationPatches(analysis.text) : [] };
+  const kustomization = analysis.kustomizationFile ? readKustomization(analysis.text) : null;
+  return { definedSecrets, images, patches: kustomization?.patches ?? [], kustomization };
 }
 
 export function mergeFacts(files: Iterable<FileFacts>): WorkspaceFacts {

@@ -9,6 +9,7 @@ import type { Analysis, Settings } from '../core';
 import type { ChartContexts } from './charts';
 import type { AnalysisCache } from './documents';
 import type { LocationConfigs } from './locations';
+import type { OverlayBuilds } from './overlays';
 import type { RegistryService } from './registryFacts';
 import type { RunSafe } from './runSafe';
 import type { SettingsStore } from './settings';
@@ -20,6 +21,8 @@ export interface ServerContext {
   readonly analyses: AnalysisCache;
   readonly settings: SettingsStore;
   readonly workspace: WorkspaceIndex;
+  /** The workspace's kustomize builds, for the image hover. */
+  readonly overlays: OverlayBuilds;
   readonly locations: LocationConfigs;
   readonly charts: ChartContexts;
   readonly registry: RegistryService;

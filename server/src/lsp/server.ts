@@ -36,6 +36,7 @@ import type { RegistryClientFactory } from './registryFacts';
 import { LocationConfigs } from './locations';
 import { createRunSafe } from './runSafe';
 import { SETTINGS_SECTION, SettingsStore } from './settings';
+import { OverlayBuilds } from './overlays';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export interface ServerOptions {
@@ -115,12 +116,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
 function initialize(connection: Connection, documents: TextDocuments<TextDocument>, params: InitializeParams, options: ServerOptions): InitializeResult {
   const client = clientSupport(params.capabilities);
+  const workspace = new WorkspaceIndex((message) => connection.console.log(message));
   const context: ServerContext = {
     connection,
     documents,
     analyses: new AnalysisCache(),
     settings: new SettingsStore(connection, client.configuration),
-    workspace: new WorkspaceIndex((message) => connection.console.log(message)),
+    workspace,
+    overlays: new OverlayBuilds(workspace),
     locations: new LocationConfigs((message) => connection.console.log(message)),
     charts: new ChartContexts(documents),
     registry: new RegistryService({

@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Emitter, FileChangeType } from 'vscode-languageserver/node';
 import type { Event, FileEvent } from 'vscode-languageserver/node';
 import { analyze, fileFacts, mergeFacts } from '../core';
-import type { FileFacts, WorkspaceFacts } from '../core';
+import type { FileFacts, Kustomization, WorkspaceFacts } from '../core';
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'out']);
 /** YAML files, and kustomize's extensionless `Kustomization`. */
@@ -25,7 +25,7 @@ const MAX_INDEXED_FILES = 5000;
 const MAX_INDEXED_FILE_BYTES = 2 * 1024 * 1024;
 
 /** The file system path of a file: URI, or null for other schemes (untitled documents, remote files). */
-function pathOf(uri: string): string | null {
+export function pathOf(uri: string): string | null {
   try {
     return fileURLToPath(uri);
   } catch {
@@ -103,6 +103,25 @@ export class WorkspaceIndex {
       this.patches = keys;
     }
     return this.patches.has(keyOf(uri));
+  }
+
+  /** The workspace's kustomization files by path, with what each says (an open document's text over its file on disk). */
+  kustomizations(): Map<string, Kustomization> {
+    const found = new Map<string, Kustomization>();
+    for (const [key, facts] of this.current()) {
+      const path = facts.kustomization ? pathOf(key) : null;
+      if (path !== null) found.set(path, facts.kustomization!);
+    }
+    return found;
+  }
+
+  /** The workspace folder that holds `path` (the innermost, when folders nest), or null. */
+  folderOf(path: string): string | null {
+    const holding = this.folders.filter((folder) => {
+      const inside = relative(folder, path);
+      return !isAbsolute(inside) && inside.split(sep)[0] !== '..';
+    });
+    return holding.sort((a, b) => b.length - a.length)[0] ?? null;
   }
 
   /** Every file's facts, an open document's over its file on disk. */

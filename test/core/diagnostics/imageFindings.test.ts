@@ -40,6 +40,9 @@ const REDUNDANT = (policy: string, image: string): string => `imagePullPolicy ${
 const TEMPLATED = (what: string, value: string): string => `${what} "${value}" holds a template placeholder; it is checked only once rendered.`;
 const LONG_PATH = 'x/' + 'a'.repeat(300);
 
+const KUSTOMIZE_NOT_STRING = (key: string, value: string, reads: string): string =>
+  `kustomize reads ${key} ${value} as a ${reads} and refuses the kustomization (it must be a string); quote it: "${value}".`;
+
 const cases: Record<string, [string, Expected]> = {
   // invalid-reference: the span is the offending part of the value, mapped into the source.
   'uppercase repository': [container('«Nginx»:1.25'), [['invalid-reference', LOWERCASE('Nginx')]]],
@@ -210,7 +213,7 @@ const cases: Record<string, [string, Expected]> = {
     [['invalid-reference', 'newTag "v1!" is not a valid tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".']],
   ],
   'kustomize newTag starting with a dot': [
-    kustomization('  - name: nginx\n    newTag: «.1»\n'),
+    kustomization('  - name: nginx\n    newTag: «".1"»\n'),
     [['invalid-reference', 'newTag ".1" is not a valid tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".']],
   ],
   'kustomize bad digest': [
@@ -236,6 +239,23 @@ const cases: Record<string, [string, Expected]> = {
     [['templated-image', TEMPLATED('newName', 'ghcr.io/${ORG}/web')]],
   ],
   'kustomize templated newTag and digest are left alone': [kustomization('  - name: web\n    newTag: ${TAG}\n    digest: $(DIGEST)\n'), []],
+  // kustomize reads its kustomization through JSON: a number or boolean where a string belongs fails the build.
+  'kustomize newTag a number (examples/image.md)': [
+    kustomization('  - name: busybox\n    newName: alpine\n    newTag: «3.6»\n'),
+    [['image-not-string', KUSTOMIZE_NOT_STRING('newTag', '3.6', 'number')]],
+  ],
+  'kustomize newTag .1, unquoted, a number to YAML 1.1': [
+    kustomization('  - name: nginx\n    newTag: «.1»\n'),
+    [['image-not-string', KUSTOMIZE_NOT_STRING('newTag', '.1', 'number')]],
+  ],
+  'kustomize newTag a YAML 1.1 boolean': [
+    kustomization('  - name: busybox\n    newTag: «yes»\n'),
+    [['image-not-string', KUSTOMIZE_NOT_STRING('newTag', 'yes', 'boolean')]],
+  ],
+  'kustomize quoted newTag is a string': [
+    kustomization('  - name: busybox\n    newTag: «"3.6"»\n'),
+    [['not-pinned', 'newTag "3.6" is not pinned: add a digest so the build always runs the same bytes.']],
+  ],
   'kustomize second entry': [
     kustomization(`  - name: a\n    digest: ${DIGEST}\n  - name: b\n    newTag: «latest»\n`),
     [['latest-tag', 'newTag "latest" moves with every push, so nodes can run different images; use a version tag or a digest.']],

@@ -32,6 +32,7 @@ import { readCharts } from '../charts';
 import { readInputs } from '../inputs';
 import { CONFIG_OPTION, CONFIG_USAGE, readLocations } from '../locations';
 import type { CliLocations } from '../locations';
+import { checkBuilds } from '../kustomizeCheck';
 import { patchFiles } from '../kustomizePatches';
 import { openClient, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo, RegistrySetup } from '../registry';
@@ -51,7 +52,14 @@ name a file to check it wherever it is.
 A file listed as a patch by the kustomization of its folder, of a checked folder, or of a folder above
 a PATH up to the working directory may leave images out (no missing-image).
 
+With --kustomize, each PATH is a folder with a kustomization (or the file itself), and what is checked is
+the images its build writes: the files its resources: name, through bases and components, each image
+as the images: entries of every kustomization on the way rewrite it. A finding on a rewritten image is
+shown at the images: entry field that wrote the part it is about (newTag or digest for a tag or digest
+finding, else newName), so the location is the one to edit.
+
 Options:
+  --kustomize                Check what each kustomization PATH builds (see above).
   --format ${FORMATS.join('|')}   Output format (default text; text also prints a summary on stderr).
   --fail-on LEVEL            Exit with 1 when a finding is at least this severe:
                              ${FAIL_ON_LEVELS.join(', ')} (default warning).
@@ -87,6 +95,8 @@ interface CheckOptions {
   /** Null when the registries are not to be asked. */
   readonly registry: RegistrySetup | null;
   readonly locations: CliLocations;
+  /** The PATHs are kustomizations whose builds are checked. */
+  readonly kustomize: boolean;
 }
 
 function severityOverride(entry: string): [DiagnosticCode, SeveritySetting] {
@@ -107,6 +117,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
       ...MAX_FILE_SIZE_OPTION,
       ...CONFIG_OPTION,
       online: { type: 'boolean', default: false },
+      kustomize: { type: 'boolean', default: false },
       ...REGISTRY_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -126,6 +137,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
     paths: positionals,
     registry: values.online ? registrySetup(values, io.cwd, io) : null,
     locations: readLocations(values.config, io.cwd),
+    kustomize: values.kustomize,
   };
 }
 
@@ -196,6 +208,29 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
     io.stdout(CHECK_USAGE);
     return false;
   }
+  const reports = options.kustomize ? await checkKustomizations(options, io) : await checkFiles(options, io);
+  switch (options.format) {
+    case 'text':
+      io.stdout(formatText(reports));
+      io.stderr(formatSummary(reports));
+      break;
+    case 'json':
+      io.stdout(formatJson(reports));
+      break;
+    case 'sarif':
+      io.stdout(formatSarif(reports, { cwd: io.cwd, toolVersion: io.toolVersion() }));
+      break;
+  }
+  return reaches(reports, options.failOn);
+}
+
+async function checkKustomizations(options: CheckOptions, io: CheckIo): Promise<FileReport[]> {
+  const builds = await checkBuilds(options.paths, options.settings, options.locations, io);
+  const facts = options.registry === null ? null : await askRegistries(builds.analyses, options.registry, io);
+  return builds.reports(facts);
+}
+
+async function checkFiles(options: CheckOptions, io: CheckIo): Promise<FileReport[]> {
   const { settings, locations } = options;
   const inputs = await readInputs(options.paths, io.cwd, io.readStdin, io.stderr);
   // The mapping file's own problems are reported with the files, whether or not a PATH names it.
@@ -217,22 +252,9 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
   const workspace = mergeFacts(analyses.map(fileFacts));
   const patches = patchFiles(inputs, options.paths, io.cwd, io.stderr);
   const facts = options.registry === null ? null : await askRegistries(analyses, options.registry, io);
-  const reports: FileReport[] = inputs.map(({ path, absolutePath, text }, i) => {
+  return inputs.map(({ path, absolutePath, text }, i) => {
     const role = { patch: absolutePath !== null && patches.has(absolutePath) };
     const diagnostics = collectDiagnostics(analyses[i], settings, workspace, facts, role);
     return { path, absolutePath, diagnostics: locateDiagnostics(text, diagnostics) };
   });
-  switch (options.format) {
-    case 'text':
-      io.stdout(formatText(reports));
-      io.stderr(formatSummary(reports));
-      break;
-    case 'json':
-      io.stdout(formatJson(reports));
-      break;
-    case 'sarif':
-      io.stdout(formatSarif(reports, { cwd: io.cwd, toolVersion: io.toolVersion() }));
-      break;
-  }
-  return reaches(reports, options.failOn);
 }

@@ -7,6 +7,7 @@ import type { YamlScalar } from '../manifest/yamlTree';
 import type { ImageLocation } from '../manifest/locations';
 import { defaultPullPolicy, policyOf } from '../policy/pullPolicy';
 import type { PullPolicyDecision } from '../policy/pullPolicy';
+import { plainScalarType } from '../manifest/plainScalarType';
 import { KO_WITHOUT_PATH, koImportPath } from '../reference/ko';
 import { quote } from '../reference/quote';
 import { isValidTag, parseDigest, parseReference } from '../reference/reference';
@@ -172,8 +173,28 @@ function containerFindings(container: ContainerFields, source: string, mayBeBrok
   return findings.concat(pullPolicyFindings(container, ref));
 }
 
+/**
+ * kustomize reads a kustomization through JSON into string fields (sigs.k8s.io/yaml), so a plain
+ * `newTag: 3.6` (a number) or `newTag: yes` (a boolean) makes it refuse the whole kustomization.
+ */
+function notStringEntryField(field: Field): Finding | null {
+  const value = field.value;
+  if (!value || value.style !== 'plain') return null;
+  const reads = plainScalarType(value.value);
+  if (reads === 'string') return null;
+  const key = field.key.value;
+  return at(
+    value,
+    'image-not-string',
+    `kustomize reads ${key} ${value.value} as a ${reads} and refuses the kustomization (it must be a string); quote it: ${quote(value.value)}.`,
+  );
+}
+
 function kustomizeFindings(entry: KustomizeImageFields): Finding[] {
   const findings: Finding[] = [];
+  const fields = [entry.name, entry.newName, entry.newTag, entry.digest].filter((f): f is Field => f !== null);
+  const notStrings = fields.flatMap((f) => notStringEntryField(f) ?? []);
+  if (notStrings.length > 0) return notStrings;
   for (const f of [entry.name, entry.newName]) {
     if (f?.value) findings.push(...referenceFindings(f.value, f.key.value).findings);
   }

@@ -3,9 +3,11 @@
  * canonical name, whether it is pinned, and the pull policy that will apply with the rule behind it,
  * plus what differs about the place it is in (an ephemeral container, an image volume, a Knative
  * Service). Hover on the pull policy explains the value in force. Hover on kustomize `images:` fields shows the image the entry produces.
- * With RegistryFacts, image hovers add what the registry says (registryHover.ts).
+ * With RegistryFacts, image hovers add what the registry says (registryHover.ts); given the workspace's
+ * kustomize builds, what each overlay that changes the image makes of it (kustomize/overlays.ts).
  */
 import type { Analysis, AnalyzedDocument } from '../analysis';
+import type { OverlayImage } from '../kustomize/overlays';
 import { nonStringImage, nonStringReason } from '../diagnostics/imageFindings';
 import type { BuildImage, ContainerFields, KustomizeImageFields, NonStringValue } from '../manifest/imageFields';
 import { KO_WITHOUT_PATH, koImportPath } from '../reference/ko';
@@ -16,6 +18,7 @@ import { valuesHover } from '../helm/hover';
 import { fieldAt } from './fieldAt';
 import { pinningLine, policyLines, pulledLines, referenceTable } from './imageHoverLines';
 import { code } from './markdown';
+import { overlayLines } from './overlayHover';
 import { registryLines } from './registryHover';
 import type { Hover } from './types';
 
@@ -90,7 +93,10 @@ function koHover(importPath: string): string[] {
   ];
 }
 
-function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFields, facts: RegistryFacts | null): string[] {
+/** What the kustomize builds of a workspace make of a container's image (kustomize/overlays.ts), when a front end knows them. */
+export type OverlaysOf = (doc: AnalyzedDocument, container: ContainerFields) => readonly OverlayImage[];
+
+function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFields, facts: RegistryFacts | null, overlays: OverlaysOf | null): string[] {
   const image = container.image?.value;
   const written = container.pullPolicy?.value?.value ?? null;
   const nonString = container.image?.nonString;
@@ -105,11 +111,18 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
     return [...lines, ...koHover(importPath), ...(written === null ? [] : ['', ...policyLines(container)])];
   }
   const parsed = parseReference(image.value);
+  const built = overlays ? overlayLines(overlays(doc, container)) : [];
   if (!parsed.ok)
-    return [...lines, `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`, '', ...placeLines(container)];
+    return [
+      ...lines,
+      `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`,
+      ...built,
+      '',
+      ...placeLines(container),
+    ];
   const ref = parsed.value;
   const registry = facts ? registryLines(ref, facts) : [];
-  return [...lines, ...pulledLines(ref, placeLines(container), container.location.runner), '', ...registry, ...referenceTable(ref)];
+  return [...lines, ...pulledLines(ref, placeLines(container), container.location.runner, built), '', ...registry, ...referenceTable(ref)];
 }
 
 function pullPolicyHover(container: ContainerFields): string[] {
@@ -135,7 +148,7 @@ function kustomizeHover(entry: KustomizeImageFields, facts: RegistryFacts | null
   return lines;
 }
 
-export function computeHover(analysis: Analysis, offset: number, facts?: RegistryFacts | null): Hover | null {
+export function computeHover(analysis: Analysis, offset: number, facts?: RegistryFacts | null, overlays?: OverlaysOf): Hover | null {
   const hit = fieldAt(analysis, offset);
   if (!hit) return null;
   const known = facts ?? null;
@@ -145,7 +158,7 @@ export function computeHover(analysis: Analysis, offset: number, facts?: Registr
       : hit.kind === 'values'
         ? valuesHover(hit.image, analysis.chart, known)
         : hit.kind === 'image'
-          ? imageHover(analysis.text, hit.doc, hit.container, known)
+          ? imageHover(analysis.text, hit.doc, hit.container, known, overlays ?? null)
           : pullPolicyHover(hit.container);
   const span = ((hit.kind === 'image' || hit.kind === 'pullPolicy') && hit.use) || hit.field.value || hit.field.key;
   return { markdown: lines.join('\n'), start: hit.doc.start + span.start, end: hit.doc.start + span.end };

@@ -22,12 +22,13 @@ export function referenceTable(ref: ImageReference): string[] {
 }
 
 /**
- * The canonical name, the pull policy (`policy`: policyLines, or none where none applies) and
- * whether the image is pinned. The pull policy comes before the parts table: it is what people most
- * often get wrong, and a hover too tall for the editor is cut off at its end.
+ * The canonical name, what kustomize overlays make of the image (`overlays`: overlayHover.ts), the
+ * pull policy (`policy`: policyLines, or none where none applies) and whether the image is pinned.
+ * The pull policy comes before the parts table: it is what people most often get wrong, and a hover
+ * too tall for the editor is cut off at its end.
  */
-export function pulledLines(ref: ImageReference, policy: readonly string[], runner?: string): string[] {
-  return [`Canonical: ${code(ref.canonical)}`, '', ...policy, '', pinningLine(ref, runner)];
+export function pulledLines(ref: ImageReference, policy: readonly string[], runner?: string, overlays: readonly string[] = []): string[] {
+  return [`Canonical: ${code(ref.canonical)}`, ...overlays, '', ...policy, '', pinningLine(ref, runner)];
 }
 
 /** `runner` is what runs the image, plural (ImageLocation.runner). */

@@ -1,8 +1,9 @@
 /**
  * textDocument/hover: what an image reference means, which pull policy applies to it, and what
  * the registry says about it (from the facts already fetched for the document; a fetch still
- * running is waited for briefly, so the first hover after opening a file has them too). On an image
- * of a chart's template built from values, the values it reads and what the chart renders from them.
+ * running is waited for briefly, so the first hover after opening a file has them too), and what the
+ * workspace's kustomize overlays make of an image (overlays.ts). On an image of a chart's template
+ * built from values, the values it reads and what the chart renders from them.
  */
 import { computeHover, templateImageAt, templateImageHover } from '../../core';
 import type { Hover } from '../../core';
@@ -20,9 +21,8 @@ export function registerHover(context: ServerContext): void {
       const pending = open.settings.registry.online ? context.registry.pending(open.document.uri) : undefined;
       if (pending) await within(pending, HOVER_WAIT_MS);
       const facts = open.settings.registry.online ? context.registry.factsOf(open.document.uri) : null;
-      const hover =
-        (await templateHover(context, open.document.uri, open.document.getText(), offset, open.settings.maxFileSize)) ??
-        computeHover(open.analysis, offset, facts);
+      const template = await templateHover(context, open.document.uri, open.document.getText(), offset, open.settings.maxFileSize);
+      const hover = template ?? computeHover(open.analysis, offset, facts, await context.overlays.of(open.document.uri, open.analysis));
       return hover && toHover(hover, open.document);
     }),
   );
