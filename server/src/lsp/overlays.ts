@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { KUSTOMIZATION_FILE_NAMES, MAX_KUSTOMIZATION_CHARS, overlayImages, planBuild, readImageSpecs } from '../core';
 import type { Analysis, FieldSpec, Kustomization, KustomizationLookup, KustomizeFiles, OverlayBuild, OverlaysOf } from '../core';
-import { pathOf } from './workspaceIndex';
+import { pathOf } from './paths';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** Configurations files read for one hover: more is no longer a workspace anyone hovers in. */

@@ -11,27 +11,19 @@
  * For the same reason every file counts as a patch until then: a kustomization not read yet may list it.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Emitter, FileChangeType } from 'vscode-languageserver/node';
 import type { Event, FileEvent } from 'vscode-languageserver/node';
 import { analyze, fileFacts, mergeFacts } from '../core';
 import type { FileFacts, Kustomization, WorkspaceFacts } from '../core';
+import { inside, pathOf } from './paths';
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'out']);
 /** YAML files, and kustomize's extensionless `Kustomization`. */
 const INDEXED_FILE = /\.ya?ml$|(^|[\\/])Kustomization$/i;
 const MAX_INDEXED_FILES = 5000;
 const MAX_INDEXED_FILE_BYTES = 2 * 1024 * 1024;
-
-/** The file system path of a file: URI, or null for other schemes (untitled documents, remote files). */
-export function pathOf(uri: string): string | null {
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return null;
-  }
-}
 
 /** One key per file however the client spells its URI (VS Code percent-encodes more than Node). */
 export function keyOf(uri: string): string {
@@ -117,10 +109,7 @@ export class WorkspaceIndex {
 
   /** The workspace folder that holds `path` (the innermost, when folders nest), or null. */
   folderOf(path: string): string | null {
-    const holding = this.folders.filter((folder) => {
-      const inside = relative(folder, path);
-      return !isAbsolute(inside) && inside.split(sep)[0] !== '..';
-    });
+    const holding = this.folders.filter((folder) => folder === path || inside(folder, path));
     return holding.sort((a, b) => b.length - a.length)[0] ?? null;
   }
 
@@ -200,9 +189,8 @@ export class WorkspaceIndex {
   private isIndexed(path: string): boolean {
     if (!INDEXED_FILE.test(path)) return false;
     return this.folders.some((folder) => {
-      const inside = relative(folder, path);
-      const segments = inside.split(sep);
-      return inside !== '' && !isAbsolute(inside) && segments[0] !== '..' && !segments.some((segment) => SKIPPED_DIRECTORIES.has(segment));
+      const segments = relative(folder, path).split(sep);
+      return inside(folder, path) && !segments.some((segment) => SKIPPED_DIRECTORIES.has(segment));
     });
   }
 
