@@ -2,7 +2,7 @@
  * The bundled server over stdio, on a workspace folder holding kustomize's helloWorld example with
  * its two overlays (test/fixtures/kustomize/hello-world): hovering the base's image lists what each
  * overlay turns it into, follows edits of an open kustomization and changes of one on disk, and
- * lists nothing for a file no kustomization builds.
+ * lists nothing for a file no kustomization builds (a Dockerfile beside the base included).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,5 +79,12 @@ test('hover on an image of a base lists what each overlay of the workspace makes
   const scratchHover = await client.request<lsp.Hover | null>('textDocument/hover', { textDocument: { uri: scratch }, position });
   assert.match((scratchHover?.contents as lsp.MarkupContent).value, /\*\*Image\*\* `monopole\/hello:1`/);
   assert.deepEqual(overlayLines(scratchHover), []);
+
+  // A Dockerfile beside the base is no resource of a build: kustomize builds Kubernetes objects only.
+  const dockerfile = fileUri(join(workspace, 'base', 'Dockerfile'));
+  await client.open(dockerfile, 'FROM monopole/hello:1\n', 'dockerfile');
+  const fromHover = await client.request<lsp.Hover | null>('textDocument/hover', { textDocument: { uri: dockerfile }, position: { line: 0, character: 8 } });
+  assert.match((fromHover?.contents as lsp.MarkupContent).value, /\*\*Image\*\* `monopole\/hello:1`/);
+  assert.deepEqual(overlayLines(fromHover), []);
   assert.equal(await client.shutdown(), 0);
 });
