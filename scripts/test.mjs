@@ -22,5 +22,8 @@ if (files.length === 0) {
   console.error('no test files found under out/test');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// --test-force-exit: a test file whose tests have all finished ends even if a handle it leaked (a
+// socket, a watcher) would keep its process alive, so a leak cannot hang the run; --test-timeout
+// bounds a test that never settles (10 minutes: the slowest, real build tools, take about two).
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-force-exit', '--test-timeout=600000', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
