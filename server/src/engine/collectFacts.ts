@@ -24,6 +24,7 @@ import type {
   TagListFact,
 } from '../core';
 import type { ManifestDetail, ManifestInfo, RegistryClient, RegistryErrorCode } from '../registry';
+import { collectReferrers, referrersQueries, type ReferrersOptions } from './collectReferrers';
 import { mapLimit } from './mapLimit';
 
 /** A repository whose tags are wanted, keyed `domain/path`. */
@@ -54,6 +55,11 @@ export interface CollectOptions {
    * asked after the manifests, and only for images found, with one anonymous request per repository.
    */
   readonly anonymousPull?: readonly AnonymousPullQuery[];
+  /**
+   * Also what is attached to each image found, its index and platforms (collectReferrers.ts): asked after the
+   * manifests, once per unique digest, and cached for good by the client.
+   */
+  readonly referrers?: Pick<ReferrersOptions, 'signatureRepository'>;
 }
 
 /** What the engine reads of a RegistryError; it never needs the concrete class. */
@@ -231,9 +237,19 @@ export async function collectFacts(queries: readonly ManifestQuery[], client: Re
     );
   }
   const anonymous = options.anonymousPull
-    ? (await collectAnonymousPull(options.anonymousPull, { manifests, tags, problems, anonymous: new Map() }, client, options)).anonymous
+    ? (await collectAnonymousPull(options.anonymousPull, { manifests, tags, problems, anonymous: new Map(), referrers: new Map() }, client, options)).anonymous
     : new Map();
-  return { manifests, tags, problems, anonymous };
+  const referrers = options.referrers
+    ? (
+        await collectReferrers(referrersQueries(uniqueByKey(queries), manifests), client, {
+          ...options.referrers,
+          signal,
+          concurrency: options.concurrency,
+          fresh: options.fresh,
+        })
+      ).referrers
+    : new Map();
+  return { manifests, tags, problems, anonymous, referrers };
 }
 
 /**
@@ -262,7 +278,7 @@ export async function collectAnonymousPull(
     },
     options.signal,
   );
-  return { manifests: new Map(), tags: new Map(), problems: new Map(), anonymous };
+  return { manifests: new Map(), tags: new Map(), problems: new Map(), anonymous, referrers: new Map() };
 }
 
 /** The tags of one repository, for completion; a failure leaves only the registry's problem. */
