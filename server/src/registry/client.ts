@@ -261,11 +261,18 @@ export class HttpRegistryClient implements RegistryClient {
 
   /**
    * The BuildKit attestation manifests of `subject` when it is an index, read from its manifest (cached for good,
-   * and usually cached already: a subject is a manifest that was found). An index entry cached before attestations
-   * were kept is read again, keeping what it knew.
+   * and usually cached already: a subject is a manifest that was found); none when the repository does not have
+   * it. An index entry cached before attestations were kept is read again, keeping what it knew.
    */
   private async indexAttestations(repo: RepositoryName, subject: string, signal: AbortSignal): Promise<{ referrers: ReferrerInfo[]; notes: string[] }> {
-    let info: StoredManifest = await this.resolve(repo, subject, 'body', false, signal);
+    let info: StoredManifest;
+    try {
+      info = await this.resolve(repo, subject, 'body', false, signal);
+    } catch (error) {
+      // A signature repository holds no subject, only what refers to its digest.
+      if (error instanceof RegistryError && error.status === 404) return { referrers: [], notes: [] };
+      throw error;
+    }
     if (info.isIndex !== true) return { referrers: [], notes: [] };
     if (info.attestations === undefined) {
       const parsed = await fetchManifest(this.transport, repo, subject, signal);
