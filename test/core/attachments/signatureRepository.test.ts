@@ -25,3 +25,15 @@ test('a target with a tag or digest, or that is no name, is ignored; pattern cha
   assert.equal(signatureRepositoryFor('ghcr.io/org/app', { 'ghcr.io/org/*': 'Not A Name' }), null);
   assert.equal(signatureRepositoryFor('ghcrXio/org/app', { 'ghcr.io/org/*': 'ghcr.io/org/sigs' }), null);
 });
+
+test('a pattern of many stars is matched in linear time, not by backtracking', () => {
+  // As a regular expression `^.*a.*a.*…b$` backtracks for minutes on a name of a's; a setting must not hang the server.
+  const pattern = `*${'a*'.repeat(12)}b`;
+  const started = process.hrtime.bigint();
+  assert.equal(signatureRepositoryFor(`registry.example/${'a'.repeat(60)}`, { [pattern]: 'registry.example/sigs' }), null);
+  assert.deepEqual(signatureRepositoryFor(`registry.example/${'a'.repeat(60)}b`, { [pattern]: 'registry.example/sigs' }), {
+    domain: 'registry.example',
+    path: 'sigs',
+  });
+  assert.ok(process.hrtime.bigint() - started < 1_000_000_000n, 'matching took over a second');
+});

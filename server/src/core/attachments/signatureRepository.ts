@@ -4,24 +4,16 @@
  * `imageAware.signatures.repositories` maps repository patterns (`ghcr.io/org/*`, `*` matching any run of
  * characters, `/` included) to a repository, so that different images can keep them in different places.
  * The most specific pattern that matches wins (the one with the most characters that are not `*`); a setting's
- * pattern wins over `COSIGN_REPOSITORY`, which stands for the pattern `*`. A target that is not a repository name
- * (it has a tag or digest, or does not parse) is ignored.
+ * pattern wins over `COSIGN_REPOSITORY`, which stands for the pattern `*`. Patterns are matched without a RegExp, in
+ * time linear in pattern and name (as a RegExp, a run of stars backtracks for minutes). A target that is not a
+ * repository name (it has a tag or digest, or does not parse) is ignored.
  */
+import { matchesPattern } from '../manifest/locations';
 import { parseReference } from '../reference/reference';
 
 export interface SignatureRepository {
   readonly domain: string;
   readonly path: string;
-}
-
-/** A pattern as a regular expression: `*` is any run of characters, everything else literal. */
-function patternRegExp(pattern: string): RegExp {
-  return new RegExp(
-    `^${pattern
-      .split('*')
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
 }
 
 function repositoryOf(target: string): SignatureRepository | null {
@@ -35,7 +27,7 @@ function repositoryOf(target: string): SignatureRepository | null {
  * `patterns` maps patterns to repositories; `cosignRepository` is the value of COSIGN_REPOSITORY, if set.
  */
 export function signatureRepositoryFor(repository: string, patterns: Readonly<Record<string, string>>, cosignRepository?: string): SignatureRepository | null {
-  const candidates = Object.entries(patterns).filter(([pattern]) => pattern !== '' && pattern.length <= 512 && patternRegExp(pattern).test(repository));
+  const candidates = Object.entries(patterns).filter(([pattern]) => pattern !== '' && pattern.length <= 512 && matchesPattern(pattern, repository));
   candidates.sort(([a], [b]) => b.replace(/\*/g, '').length - a.replace(/\*/g, '').length);
   for (const [, target] of candidates) {
     const found = repositoryOf(target);
