@@ -379,12 +379,12 @@ test('hostile: a referrers answer of the wrong media type, with an invalid diges
   let calls = 0;
   const brokenPaging = await referrersAnswering((request, response) => {
     if (calls++ === 0)
-      respond(200, indexOf([entry(1)]), { 'Content-Type': OCI_INDEX, Link: `<${new URL(request.url!, 'http://x').pathname}?last=1>; rel="next"` })(
+      return respond(200, indexOf([entry(1)]), { 'Content-Type': OCI_INDEX, Link: `<${new URL(request.url!, 'http://x').pathname}?last=1>; rel="next"` })(
         request,
         response,
         Buffer.alloc(0),
       );
-    else respond(404, 'gone')(request, response, Buffer.alloc(0));
+    return respond(404, 'gone')(request, response, Buffer.alloc(0));
   });
   await rejectsWith(clientFor().listReferrers(ref(brokenPaging)), 'MANIFEST_UNKNOWN');
 });
@@ -400,7 +400,7 @@ test('hostile: too many referrers, too many bytes, endless pages and a Link loop
   let page = 0;
   const endless = await referrersAnswering((request, response) => {
     page++;
-    respond(200, indexOf([entry(page)]), { 'Content-Type': OCI_INDEX, Link: `</v2/hostile/large/referrers/${image.digest}?page=${page}>; rel="next"` })(
+    return respond(200, indexOf([entry(page)]), { 'Content-Type': OCI_INDEX, Link: `</v2/hostile/large/referrers/${image.digest}?page=${page}>; rel="next"` })(
       request,
       response,
       Buffer.alloc(0),
@@ -419,4 +419,28 @@ test('hostile: too many referrers, too many bytes, endless pages and a Link loop
     [entry(7).digest],
   );
   assert.equal(loop.count(`/v2/hostile/large/referrers/${image.digest}`), 1);
+});
+
+test('hostile: a referrers Link obeys the registry rules (plain HTTP only where allowed, only HTTP(S)), and paging is bounded in time', async () => {
+  const image = await pushImage(registry, 'hostile/link', 'v1');
+  const ref = (server: MisbehavingServer) => ({ registry: server.host, path: 'hostile/link', reference: image.digest });
+  const linking = (target: string) => referrersAnswering(respond(200, indexOf([entry(1)]), { 'Content-Type': OCI_INDEX, Link: `<${target}>; rel="next"` }));
+  const plain = await linking(`http://example.invalid/v2/hostile/link/referrers/${image.digest}`);
+  const refused = await rejectsWith(clientFor().listReferrers(ref(plain)), 'TLS');
+  assert.equal(refused.message, `${plain.host} linked to http://example.invalid, which is not HTTPS; the link was not followed`);
+  const file = await linking('file:///etc/passwd');
+  const notHttp = await rejectsWith(clientFor().listReferrers(ref(file)), 'INVALID_RESPONSE');
+  assert.equal(notHttp.message, `${file.host} linked to a file: URL, which is not HTTP(S); the link was not followed`);
+
+  // Each reading of the clock moves it on by 25 s: the third page would start past the 60 s a listing may take.
+  let page = 0;
+  const endless = await referrersAnswering((request, response) => {
+    page++;
+    const next = `</v2/hostile/link/referrers/${image.digest}?page=${page}>; rel="next"`;
+    return respond(200, indexOf([entry(page)]), { 'Content-Type': OCI_INDEX, Link: next })(request, response, Buffer.alloc(0));
+  });
+  let time = 0;
+  const late = await rejectsWith(clientFor({ now: () => (time += 25_000) }).listReferrers(ref(endless)), 'TIMEOUT');
+  assert.match(late.message, /took more than 60 s to list the referrers of/);
+  assert.equal(endless.count(`/v2/hostile/link/referrers/${image.digest}`), 2);
 });
