@@ -14,7 +14,7 @@
 import { digestKey, recognizeArtifact } from '../core';
 import type { ManifestAnswer, ManifestQuery, ReferrerFact, ReferrersAnswer, RegistryFacts } from '../core';
 import type { ReferrerInfo, ReferrerList, RegistryClient } from '../registry';
-import { classify } from './collectFacts';
+import { classify } from './registryFailures';
 import { mapLimit } from './mapLimit';
 
 /** Platforms of one index whose own referrers are asked for. */
