@@ -3,9 +3,23 @@
  * a Docker schema 2 image, an OCI index with attestations (which are not platforms), a Docker
  * manifest list, `--platform` (exact, and without the variant), references by digest, and errors.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_CREATED, pushImage, pushIndex } from '../helpers/registry';
+import {
+  DEFAULT_CREATED,
+  pushArtifact,
+  pushCosignTag,
+  pushImage,
+  pushIndex,
+  putReferrersTag,
+  registryError,
+  signingKey,
+  simpleSigningLayer,
+  spdxLayer,
+  startMisbehavingServer,
+  proxy,
+  TYPES,
+} from '../helpers/registry';
 import type { PushedImage } from '../helpers/registry';
 import { runCliAsync } from './runCli';
 import { isolatedEnv, registryWith } from './registrySetup';
@@ -42,6 +56,8 @@ test('inspect an OCI image and a Docker schema 2 image: digest, media type, its 
     size: layerBytes(oci),
     created: '2025-02-03T04:05:06Z',
     labels: { ...labelsOf(oci), 'com.example.team': 'platform' },
+    referrers: [],
+    signed: false,
   });
   assert.deepEqual(await inspectJson([`${registry.host}/team/docker:2.0`], env), {
     reference: `${registry.host}/team/docker:2.0`,
@@ -52,6 +68,8 @@ test('inspect an OCI image and a Docker schema 2 image: digest, media type, its 
     size: layerBytes(docker),
     created: DEFAULT_CREATED,
     labels: labelsOf(docker),
+    referrers: [],
+    signed: false,
   });
   // By digest, the same answer (the reference is printed fully qualified).
   const byDigest = (await inspectJson([`${registry.host}/team/docker@${docker.digest}`], env)) as { reference: string; digest: string };
@@ -72,6 +90,14 @@ test('inspect a multi-platform index lists its platforms (no attestations) with 
     labels: { tier: 'web' },
   });
   const [amd64, arm64, arm] = index.images;
+  // BuildKit's attestation manifests are no platforms: they are referrers of each platform's image.
+  const attestation = (position: number) => ({
+    digest: index.attestations[position].digest,
+    artifactType: null,
+    kind: 'attestation',
+    subject: index.images[position].digest,
+    annotations: {},
+  });
 
   assert.deepEqual(await inspectJson([`${registry.host}/team/multi:v1`], env), {
     reference: `${registry.host}/team/multi:v1`,
@@ -86,6 +112,8 @@ test('inspect a multi-platform index lists its platforms (no attestations) with 
     size: null,
     created: null,
     labels: {},
+    referrers: [attestation(0), attestation(1), attestation(2)],
+    signed: false,
   });
 
   const expectedArm64 = {
@@ -97,6 +125,8 @@ test('inspect a multi-platform index lists its platforms (no attestations) with 
     size: layerBytes(arm64),
     created: DEFAULT_CREATED,
     labels: labelsOf(arm64),
+    referrers: [attestation(1)],
+    signed: false,
   };
   assert.equal(labelsOf(arm64).tier, 'web');
   assert.deepEqual(await inspectJson(['--platform', 'linux/arm64/v8', `${registry.host}/team/multi:v1`], env), expectedArm64);
@@ -149,4 +179,76 @@ test('inspect errors exit 2 with the reason: unknown tag, bad platform, bad refe
     assert.equal(run.status, 2, args.join(' '));
     assert.match(run.stderr, message);
   }
+});
+
+const servers: Array<{ stop(): Promise<void> }> = [];
+after(async () => {
+  for (const server of servers) await server.stop();
+});
+
+test('inspect lists what is attached with its subject, and signed says whether a signature refers to the digest', async () => {
+  const registry = await registryWith();
+  const { env } = isolatedEnv();
+  const index = await pushIndex(registry, 'team/signed', 'v1', ['linux/amd64', 'linux/arm64']);
+  const key = signingKey().privateKey;
+  await pushCosignTag(registry, 'team/signed', index.digest, 'sig', [simpleSigningLayer(`${registry.host}/team/signed`, index.digest, key)]);
+  const [amd64] = index.images;
+  const sbom = await pushArtifact(registry, 'team/signed', {
+    subject: { digest: amd64.digest, mediaType: amd64.mediaType, size: amd64.size },
+    artifactType: TYPES.spdx,
+    layers: [spdxLayer('amd64')],
+    annotations: { 'org.opencontainers.image.created': '2026-01-02T03:04:05Z' },
+  });
+  await putReferrersTag(registry, 'team/signed', amd64.digest, [sbom]);
+
+  const result = (await inspectJson([`${registry.host}/team/signed:v1`], env)) as { referrers: Array<Record<string, unknown>>; signed: boolean };
+  assert.equal(result.signed, true);
+  assert.equal(result.referrers.length, 2);
+  assert.deepEqual(
+    { ...result.referrers[0], digest: undefined },
+    { digest: undefined, artifactType: null, kind: 'signature', subject: index.digest, annotations: {} },
+  );
+  assert.deepEqual(result.referrers[1], {
+    digest: sbom.digest,
+    artifactType: TYPES.spdx,
+    kind: 'sbom',
+    subject: amd64.digest,
+    annotations: { 'org.opencontainers.image.created': '2026-01-02T03:04:05Z' },
+  });
+  // The amd64 image itself is not signed: the signature is on the index.
+  const platform = (await inspectJson(['--platform', 'linux/amd64', `${registry.host}/team/signed:v1`], env)) as { signed: boolean; referrers: unknown[] };
+  assert.equal(platform.signed, false);
+  assert.equal(platform.referrers.length, 2);
+});
+
+test('inspect finds signatures kept in the repository COSIGN_REPOSITORY names', async () => {
+  const registry = await registryWith();
+  const { env } = isolatedEnv();
+  const image = await pushImage(registry, 'team/app', 'v1');
+  await pushCosignTag(registry, 'team/signatures', image.digest, 'sig', [simpleSigningLayer('team/app', image.digest, signingKey().privateKey)]);
+  const unsigned = (await inspectJson([`${registry.host}/team/app:v1`], env)) as { signed: boolean };
+  assert.equal(unsigned.signed, false);
+  const signed = (await inspectJson([`${registry.host}/team/app:v1`], { ...env, COSIGN_REPOSITORY: `${registry.host}/team/signatures` })) as {
+    signed: boolean;
+    referrers: Array<{ kind: string; subject: string }>;
+  };
+  assert.equal(signed.signed, true);
+  assert.deepEqual(
+    signed.referrers.map((referrer) => [referrer.kind, referrer.subject]),
+    [['signature', image.digest]],
+  );
+});
+
+test('inspect prints the image with referrers and signed null, and the reason on stderr, when the referrers cannot be listed', async () => {
+  const registry = await registryWith();
+  const { env } = isolatedEnv();
+  const image = await pushImage(registry, 'team/app', 'v1');
+  const front = await startMisbehavingServer(proxy(registry));
+  servers.push(front);
+  front.on(/\/referrers\//, registryError(403, 'DENIED', 'referrers are not for you'));
+  const run = await runCliAsync(['inspect', `${front.host}/team/app:v1`], { env });
+  assert.equal(run.status, 0);
+  const result = JSON.parse(run.stdout) as { digest: string; referrers: unknown; signed: unknown };
+  assert.deepEqual([result.digest, result.referrers, result.signed], [image.digest, null, null]);
+  assert.match(run.stderr, /^image-aware: the referrers of .*team\/app:v1 could not be listed: .*refused access: .*referrers are not for you/);
 });

@@ -19,6 +19,7 @@ function check(
     maxFileSize?: number;
     registry?: Partial<Settings['registry']>;
     pin?: Partial<Settings['pin']>;
+    signatures?: Settings['signatures'];
     resources?: Settings['resources'];
   },
 ): void {
@@ -28,6 +29,7 @@ function check(
     maxFileSize: expected.maxFileSize ?? DEFAULT_SETTINGS.maxFileSize,
     registry: { ...DEFAULT_SETTINGS.registry, ...expected.registry },
     pin: { ...DEFAULT_SETTINGS.pin, ...expected.pin },
+    signatures: expected.signatures ?? DEFAULT_SETTINGS.signatures,
     resources: expected.resources ?? DEFAULT_SETTINGS.resources,
   });
 }
@@ -168,6 +170,12 @@ const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
   ['pin.platform = "Linux/ARM64/v8" is lowercased', { pin: { platform: 'Linux/ARM64/v8' } }, { pin: { platform: 'linux/arm64/v8' } }],
   ['pin.platform = "" pins the index', { pin: { platform: '' } }, {}],
   ['pin.platform = "amd64" (no os) pins the index', { pin: { platform: 'amd64' } }, {}],
+  [
+    'signatures.repositories keeps string targets',
+    { signatures: { repositories: { 'ghcr.io/org/*': 'ghcr.io/org/signatures', bad: 3 } } },
+    { signatures: { repositories: { 'ghcr.io/org/*': 'ghcr.io/org/signatures' } } },
+  ],
+  ['signatures as a string is ignored', { signatures: 'ghcr.io/org/signatures' }, {}],
 ];
 for (const [name, raw, expected] of registryCases) {
   test(name, () => check(raw, expected));

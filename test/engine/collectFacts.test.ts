@@ -85,6 +85,10 @@ function countingClient(dockerConfig?: unknown): { client: RegistryClient; calls
       calls.push(`anonymous ${ref.registry}/${ref.path} ${ref.reference}`);
       return real.requiresAuth(ref, options);
     },
+    listReferrers: (ref: ManifestRef, options?: RequestOptions) => {
+      calls.push(`referrers ${ref.registry}/${ref.path} ${ref.reference}`);
+      return real.listReferrers(ref, options);
+    },
     close: () => real.close(),
   };
   return { client, calls };

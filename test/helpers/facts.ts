@@ -1,15 +1,27 @@
 /**
  * Builds RegistryFacts from plain objects, for the pure core tests of the online features:
  * `registryFacts({ manifests: { 'docker.io/library/nginx:1.25': found(DIGEST) }, tags: {...}, problems: {...} })`.
- * `anonymous` takes `domain/path` → whether an anonymous pull is allowed (or the whole fact).
+ * `anonymous` takes `domain/path` → whether an anonymous pull is allowed (or the whole fact); `referrers` takes
+ * `domain/path@digest` → what refers to it.
  */
-import type { AnonymousPullFact, ManifestAnswer, ManifestFound, PlatformFact, RegistryFacts, RegistryProblem, TagListFact } from '../../server/src/core/facts';
+import type {
+  AnonymousPullFact,
+  ManifestAnswer,
+  ManifestFound,
+  PlatformFact,
+  ReferrersAnswer,
+  RegistryFacts,
+  RegistryProblem,
+  TagListFact,
+} from '../../server/src/core/facts';
 
 export interface FactsInput {
   readonly manifests?: Readonly<Record<string, ManifestAnswer>>;
   readonly tags?: Readonly<Record<string, readonly string[] | TagListFact>>;
   readonly problems?: Readonly<Record<string, RegistryProblem>>;
   readonly anonymous?: Readonly<Record<string, boolean | AnonymousPullFact>>;
+  /** `domain/path@digest` → what refers to that manifest. */
+  readonly referrers?: Readonly<Record<string, ReferrersAnswer>>;
 }
 
 export function registryFacts(input: FactsInput = {}): RegistryFacts {
@@ -22,6 +34,7 @@ export function registryFacts(input: FactsInput = {}): RegistryFacts {
     anonymous: new Map(
       Object.entries(input.anonymous ?? {}).map(([key, value]) => [key, typeof value === 'boolean' ? { allowed: value, stale: false } : value]),
     ),
+    referrers: new Map(Object.entries(input.referrers ?? {})),
   };
 }
 

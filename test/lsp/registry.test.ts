@@ -379,6 +379,8 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       assert.match(markdown, new RegExp(`\\| \`linux/amd64\` \\| \`${multi.images[0].digest}\` \\| [\\d.]+ (B|kB) \\| 2024-05-01 12:00 UTC \\|`));
       assert.match(markdown, new RegExp(`\\| \`linux/arm64/v8\` \\| \`${multi.images[1].digest}\` \\|`));
       assert.doesNotMatch(markdown, /unknown\/unknown/, 'attestations are not platforms');
+      // BuildKit's attestation manifests are what is attached to each platform, and nothing signs the index.
+      assert.match(markdown, /\*\*Attached\*\*: no signature found · each platform: SBOM: SPDX · provenance: SLSA v0\.2\n/);
       const ociHover = await client.request<lsp.Hover>('textDocument/hover', {
         textDocument: { uri: webUri },
         position: position(text, offsetOf(text, 'team/oci:1.0.0')),
@@ -387,6 +389,7 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       assert.match(ociMarkdown, new RegExp(`now points to \`${oci.digest}\``));
       assert.match(ociMarkdown, /Media type: `application\/vnd\.oci\.image\.manifest\.v1\+json` \(OCI image manifest\)/);
       assert.match(ociMarkdown, new RegExp(`Created: ${DEFAULT_CREATED.slice(0, 10)} 12:00 UTC`));
+      assert.match(ociMarkdown, /\*\*Attached\*\*: no signature found\n/);
       assert.match(
         ociMarkdown,
         /Labels:\n- title: `oci`\n- description: `the OCI image`\n- version: `1\.0\.0`\n- revision: `[0-9a-f]{40}`\n- source: `https:\/\/example\.invalid\/team\/oci`\n- licenses: `MIT`\n/,

@@ -19,6 +19,7 @@
  * OCI digest (reference/digest.ts isOciDigest) as a failed question, and leave invalid tags out of
  * tag lists. A digest or tag that reaches an edit, a completion or a hover has passed that check.
  */
+import type { AttachmentContent, AttachmentKind } from './attachments/recognize';
 import { isTemplated } from './diagnostics/templates';
 import { isOciDigest } from './reference/digest';
 import { quote } from './reference/quote';
@@ -96,6 +97,58 @@ export interface AnonymousPullFact {
   readonly stale: boolean;
 }
 
+/** Where a referrer was found (registry/types.ts ReferrerSource says how each is read). */
+export type ReferrerSource = 'referrers-api' | 'referrers-tag' | 'cosign-tag' | 'attestation-manifest';
+
+/** A manifest attached to an image (a signature, an SBOM, a provenance…), recognised by attachments/recognize.ts. */
+export interface ReferrerFact {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly artifactType: string | null;
+  readonly kind: AttachmentKind;
+  /** What it holds: one entry, or several for a manifest of many attestations (BuildKit's SBOM and provenance). */
+  readonly contents: readonly AttachmentContent[];
+  /** The digest of the manifest it refers to. */
+  readonly subject: string;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** When it was made (RFC 3339), when it says. */
+  readonly created?: string;
+  readonly source: ReferrerSource;
+  /** The repository it was found in (`domain/path`): the image's own, or its signature repository. */
+  readonly repository: string;
+  /** A cosign tag (`sha256-….sig`) it was found under. */
+  readonly tag?: string;
+  /** Its manifest's layers, when the manifest was read (cosign tags, BuildKit attestations): what a verifier reads. */
+  readonly layers?: readonly ReferrerLayerFact[];
+}
+
+export interface ReferrerLayerFact {
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** What refers to one manifest, as found in its repository (and its signature repository). */
+export interface ReferrersFound {
+  readonly status: 'found';
+  readonly referrers: readonly ReferrerFact[];
+  /** How OCI referrers were listed: the referrers API, or the referrers tag schema where the API answered 404. */
+  readonly discovery: 'referrers-api' | 'referrers-tag';
+  /** What was left out and why, one sentence each. */
+  readonly notes: readonly string[];
+  /** Served from an older answer because the registry could not be reached. */
+  readonly stale: boolean;
+}
+
+/** The referrers could not be listed; the reason is one sentence for people. */
+export interface ReferrersFailed {
+  readonly status: 'failed';
+  readonly reason: string;
+}
+
+export type ReferrersAnswer = ReferrersFound | ReferrersFailed;
+
 export interface RegistryFacts {
   /** Tags per repository, keyed `domain/path`. */
   readonly tags: ReadonlyMap<string, TagListFact>;
@@ -105,9 +158,11 @@ export interface RegistryFacts {
   readonly problems: ReadonlyMap<string, RegistryProblem>;
   /** Whether anonymous pulls work, per repository, keyed `domain/path`. */
   readonly anonymous: ReadonlyMap<string, AnonymousPullFact>;
+  /** What is attached to each manifest, keyed `domain/path@digest` by the digest referred to. */
+  readonly referrers: ReadonlyMap<string, ReferrersAnswer>;
 }
 
-export const NO_FACTS: RegistryFacts = { tags: new Map(), manifests: new Map(), problems: new Map(), anonymous: new Map() };
+export const NO_FACTS: RegistryFacts = { tags: new Map(), manifests: new Map(), problems: new Map(), anonymous: new Map(), referrers: new Map() };
 
 /** One question for a registry: a manifest by tag or digest. */
 export interface ManifestQuery {
@@ -236,17 +291,35 @@ export function referenceOf(value: string | undefined | null): ImageReference | 
   return parsed.ok ? parsed.value : null;
 }
 
+/**
+ * What refers to the manifest `digest` of the reference's repository, if the core may use it: referrers whose
+ * digest or subject is not a valid OCI digest are left out.
+ */
+export function referrersOf(facts: RegistryFacts, ref: Pick<ImageReference, 'domain' | 'path'>, digest: string): ReferrersAnswer | undefined {
+  const answer = facts.referrers.get(digestKey(ref, digest));
+  if (answer?.status !== 'found' || !Array.isArray(answer.referrers)) return answer;
+  const valid = answer.referrers.filter((referrer) => isOciDigest(referrer?.digest) && isOciDigest(referrer?.subject));
+  return valid.length === answer.referrers.length ? answer : { ...answer, referrers: valid };
+}
+
+/** Whether a signature (of any format, not verified) refers to the digest. */
+export function isSigned(answer: ReferrersAnswer | undefined): boolean {
+  return answer?.status === 'found' && answer.referrers.some((referrer) => referrer.contents.some((content) => content.kind === 'signature'));
+}
+
 /** Merges fact sets; later ones win key by key. */
 export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryFacts {
   const tags = new Map<string, TagListFact>();
   const manifests = new Map<string, ManifestAnswer>();
   const problems = new Map<string, RegistryProblem>();
   const anonymous = new Map<string, AnonymousPullFact>();
+  const referrers = new Map<string, ReferrersAnswer>();
   for (const set of sets) {
     for (const [key, value] of set.tags) tags.set(key, value);
     for (const [key, value] of set.manifests) manifests.set(key, value);
     for (const [key, value] of set.problems) problems.set(key, value);
     for (const [key, value] of set.anonymous) anonymous.set(key, value);
+    for (const [key, value] of set.referrers) referrers.set(key, value);
   }
-  return { tags, manifests, problems, anonymous };
+  return { tags, manifests, problems, anonymous, referrers };
 }

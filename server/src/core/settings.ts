@@ -17,6 +17,7 @@ export interface Settings {
   readonly maxFileSize: number;
   readonly registry: RegistrySettings;
   readonly pin: PinSettings;
+  readonly signatures: SignatureSettings;
   /** Users' own resources (`imageAware.resources`), with what was wrong with the entries left out. */
   readonly resources: LocationConfig;
 }
@@ -28,6 +29,11 @@ export interface RegistrySettings {
   readonly insecureRegistries: readonly string[];
   /** host[:port] (or host) → PEM file of extra CA certificates for that registry. */
   readonly caFiles: Readonly<Record<string, string>>;
+}
+
+export interface SignatureSettings {
+  /** Repository pattern → the repository holding those images' signatures (attachments/signatureRepository.ts). */
+  readonly repositories: Readonly<Record<string, string>>;
 }
 
 export interface PinSettings {
@@ -45,6 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxFileSize: DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024,
   registry: { online: true, insecureRegistries: [], caFiles: {} },
   pin: { keepTag: true, platform: null },
+  signatures: { repositories: {} },
   resources: NO_CONFIG,
 };
 
@@ -87,6 +94,7 @@ function parsePin(raw: unknown): PinSettings {
  * Reads the `imageAware` configuration object:
  * `{ diagnostics: { "<code>": "error" | … | "off" }, inlayHints: { pullPolicy: boolean }, limits: { maxFileSizeMB: number },
  *    registry: { online: boolean, insecureRegistries: string[], caFiles: { host: path } }, pin: { keepTag: boolean, platform: string },
+ *    signatures: { repositories: { pattern: repository } },
  *    resources: [{ kind, group | apiVersion, podSpecs, containers, images, pullSecrets }] }` (locationConfig.ts).
  */
 export function parseSettings(raw: unknown): Settings {
@@ -106,6 +114,7 @@ export function parseSettings(raw: unknown): Settings {
     maxFileSize: typeof maxMb === 'number' && maxMb > 0 ? Math.floor(maxMb * 1024 * 1024) : DEFAULT_SETTINGS.maxFileSize,
     registry: parseRegistry(root.registry),
     pin: parsePin(root.pin),
+    signatures: { repositories: stringRecord(record(root.signatures).repositories) },
     resources: readResourceSetting(root.resources, RESOURCES_SETTING),
   };
 }

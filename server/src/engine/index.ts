@@ -7,6 +7,8 @@
  */
 export { collectAnonymousPull, collectFacts, collectTags, toManifestFound, uniqueByKey } from './collectFacts';
 export type { CollectOptions, RepositoryQuery } from './collectFacts';
+export { collectReferrers, MAX_PLATFORMS_ASKED, referrersQueries, toReferrerFact } from './collectReferrers';
+export type { ReferrersOptions, ReferrersQuery } from './collectReferrers';
 export { pinEdits, stoppedShort } from './pinEdits';
 export type { PinOptions, PinReport, PinTarget, SkippedImage } from './pinEdits';
 export { dockerfileFor, fromLines, stageNames } from './build/dockerfiles';

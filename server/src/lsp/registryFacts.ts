@@ -4,12 +4,14 @@
  * for each open document. Diagnostics, hovers and code actions read those facts without waiting;
  * `refresh` fetches a document's facts in the background (one fetch per document at a time, the
  * older one aborted), including whether nodes without credentials could pull the images whose pod
- * spec has no imagePullSecrets, and completion asks for tags or one tag's digest on demand, cancellable.
+ * spec has no imagePullSecrets, and what is attached to each image found (its signatures, SBOMs, provenance: once
+ * per digest, cached for good by the client, also in its signature repository), and completion asks for tags or
+ * one tag's digest on demand, cancellable.
  * After a push, `tagPushed` asks for the pushed tag again and hands the answer to every document.
  * With `imageAware.registry.online` false no client exists and nothing is ever asked.
  */
-import type { Analysis, CompletionNeed, ImageReference, RegistryFacts, RegistrySettings } from '../core';
-import { anonymousPullQueries, factQueries, mergeRegistryFacts, NO_FACTS, referenceQueries } from '../core';
+import type { Analysis, CompletionNeed, ImageReference, RegistryFacts, RegistrySettings, SignatureSettings } from '../core';
+import { anonymousPullQueries, DEFAULT_SETTINGS, factQueries, mergeRegistryFacts, NO_FACTS, referenceQueries, signatureRepositoryFor } from '../core';
 import { collectFacts, collectTags } from '../engine';
 import type { RegistryClient, RegistryClientOptions } from '../registry';
 
@@ -22,6 +24,8 @@ export interface RegistryServiceOptions {
   readonly log: (message: string) => void;
   /** Log every HTTP exchange (IMAGE_AWARE_TRACE). */
   readonly trace: boolean;
+  /** COSIGN_REPOSITORY of the server's environment: where signatures are kept for every image. */
+  readonly cosignRepository?: string;
 }
 
 /** How long a document's facts count as current when its questions have not changed. */
@@ -60,13 +64,22 @@ export class RegistryService {
    * RECHECK_MS ago (`fresh` asks again regardless, bypassing the client's tag cache too).
    * Resolves with the new facts, or null when nothing was fetched or the fetch was superseded.
    */
-  refresh(uri: string, analysis: Analysis, settings: RegistrySettings, fresh = false): Promise<RegistryFacts | null> {
+  refresh(
+    uri: string,
+    analysis: Analysis,
+    settings: RegistrySettings,
+    fresh = false,
+    signatures: SignatureSettings = DEFAULT_SETTINGS.signatures,
+  ): Promise<RegistryFacts | null> {
     if (!settings.online || this.disposed) return Promise.resolve(null);
     const all = factQueries(analysis);
     const queries = all.slice(0, MAX_QUERIES_PER_DOCUMENT);
     // Adding or removing imagePullSecrets changes these, so it asks again.
     const anonymousPull = anonymousPullQueries(analysis).slice(0, MAX_QUERIES_PER_DOCUMENT);
-    const keys = [...queries.map((q) => q.key), ...anonymousPull.map((q) => `anonymous ${q.manifestKey}`)].join('\n');
+    // A change of signature repositories asks again, too.
+    const keys = [...queries.map((q) => q.key), ...anonymousPull.map((q) => `anonymous ${q.manifestKey}`), `signatures ${JSON.stringify(signatures)}`].join(
+      '\n',
+    );
     const known = this.byUri.get(uri);
     if (queries.length === 0) {
       this.abort(uri);
@@ -81,7 +94,17 @@ export class RegistryService {
       this.options.log(`${uri} names ${all.length} different images; only the first ${queries.length} are checked against their registries.`);
     const controller = new AbortController();
     const client = this.clientFor(settings);
-    const done = collectFacts(queries, client, { signal: controller.signal, fresh, listTagsOfMissing: true, anonymousPull }).then(
+    const signatureRepository = (registry: string, path: string): { registry: string; path: string } | null => {
+      const found = signatureRepositoryFor(`${registry}/${path}`, signatures.repositories, this.options.cosignRepository);
+      return found === null ? null : { registry: found.domain, path: found.path };
+    };
+    const done = collectFacts(queries, client, {
+      signal: controller.signal,
+      fresh,
+      listTagsOfMissing: true,
+      anonymousPull,
+      referrers: { signatureRepository },
+    }).then(
       (facts) => {
         if (controller.signal.aborted || this.disposed) return null;
         this.byUri.set(uri, { keys, fetchedAt: Date.now(), facts });

@@ -131,6 +131,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
       cacheDir: cacheDirOf(params),
       log: (message) => connection.console.log(message),
       trace: options.trace,
+      cosignRepository: process.env.COSIGN_REPOSITORY,
     }),
     runSafe: createRunSafe(connection.console, options.trace),
   };

@@ -5,7 +5,8 @@
  */
 import { MAX_INDEX_ENTRIES } from './manifest';
 import { TAG_LIST_LIMITS } from './tags';
-import type { ManifestInfo, PlatformInfo } from './types';
+import { REFERRERS_LIMITS } from './referrers';
+import type { ManifestInfo, PlatformInfo, ReferrerList } from './types';
 import { isValidDigest, isValidTag } from './validate';
 
 /** A tag → digest answer (`tag|registry/path:tag`). */
@@ -65,6 +66,10 @@ function isPlatform(value: unknown): value is PlatformInfo {
   );
 }
 
+function isAttestation(value: unknown): boolean {
+  return isObject(value) && isValidDigest(value.digest) && isSize(value.size) && isValidDigest(value.subject);
+}
+
 function isLabels(value: unknown): boolean {
   return isObject(value) && Object.values(value).every(isString);
 }
@@ -81,6 +86,7 @@ export function isManifestEntryOf(digest: string): (value: unknown) => value is 
       optional(info.isIndex, isBoolean) &&
       optional(info.totalSize, isSize) &&
       optional(info.platforms, (platforms) => Array.isArray(platforms) && platforms.length <= MAX_INDEX_ENTRIES && platforms.every(isPlatform)) &&
+      optional(info.attestations, (entries) => Array.isArray(entries) && entries.length <= MAX_INDEX_ENTRIES && entries.every(isAttestation)) &&
       optional(info.configMediaType, isString) &&
       optional(info.created, isString) &&
       optional(info.labels, isLabels) &&
@@ -89,4 +95,49 @@ export function isManifestEntryOf(digest: string): (value: unknown) => value is 
       optional(info.variant, isString)
     );
   };
+}
+
+export type StoredReferrerList = Omit<ReferrerList, 'fromCache' | 'stale'>;
+
+const REFERRER_SOURCES = new Set(['referrers-api', 'referrers-tag', 'cosign-tag', 'attestation-manifest']);
+/** Entries one stored answer may hold: a listing's referrers plus the manifests read beside it. */
+const MAX_STORED_REFERRERS = REFERRERS_LIMITS.maxReferrers + 64;
+
+function isAnnotations(value: unknown): boolean {
+  return isLabels(value);
+}
+
+function isLayer(value: unknown): boolean {
+  return isObject(value) && isString(value.mediaType) && isValidDigest(value.digest) && isSize(value.size) && isAnnotations(value.annotations);
+}
+
+function isReferrer(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    isValidDigest(value.digest) &&
+    isString(value.mediaType) &&
+    optional(value.artifactType, isString) &&
+    isSize(value.size) &&
+    isAnnotations(value.annotations) &&
+    isValidDigest(value.subject) &&
+    REFERRER_SOURCES.has(value.source as string) &&
+    isString(value.repository) &&
+    optional(value.tag, isValidTag) &&
+    optional(value.configMediaType, isString) &&
+    optional(value.layers, (layers) => Array.isArray(layers) && layers.length <= 64 && layers.every(isLayer))
+  );
+}
+
+/** A guard for the referrers answer of `subject` (`referrers|registry/path@digest|artifactType`). */
+export function isReferrerListOf(subject: string): (value: unknown) => value is StoredReferrerList {
+  return (value: unknown): value is StoredReferrerList =>
+    isObject(value) &&
+    value.subject === subject &&
+    (value.discovery === 'referrers-api' || value.discovery === 'referrers-tag') &&
+    Array.isArray(value.notes) &&
+    value.notes.length <= 64 &&
+    value.notes.every(isString) &&
+    Array.isArray(value.referrers) &&
+    value.referrers.length <= MAX_STORED_REFERRERS &&
+    value.referrers.every(isReferrer);
 }

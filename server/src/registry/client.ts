@@ -11,14 +11,15 @@
  * does not count as a pull) says whether the tag still names it.
  */
 import { RegistryCache } from './cache';
-import { isBoolean, isManifestEntryOf, isTagDigest, isTagList } from './cacheValues';
-import type { ManifestEntry, StoredManifest, TagDigest } from './cacheValues';
+import { isBoolean, isManifestEntryOf, isReferrerListOf, isTagDigest, isTagList } from './cacheValues';
+import type { ManifestEntry, StoredManifest, StoredReferrerList, TagDigest } from './cacheValues';
 import { cachedKeychain, createDefaultKeychain } from './credentials/keychain';
 import type { Keychain } from './credentials/credential';
 import { cancelled, RegistryError } from './errors';
 import { DOCKER_HUB, normalizeRegistry } from './hosts';
 import { fetchImageConfig, fetchManifest, headManifest, isDigest, isImageConfig, type ParsedManifest } from './manifest';
 import { SingleFlight } from './singleFlight';
+import { attestationReferrers, cosignTagReferrers, listOciReferrers, REFERRERS_LIMITS, toReferrer, type ReferrersLimits } from './referrers';
 import { fetchTags, TAG_LIST_LIMITS } from './tags';
 import type { TagListLimits } from './tags';
 import type { RequestEvent } from './exchange';
@@ -31,6 +32,9 @@ import type {
   ManifestRef,
   ManifestRequestOptions,
   PlatformInfo,
+  ReferrerInfo,
+  ReferrerList,
+  ReferrersRequestOptions,
   RegistryClient,
   RepositoryName,
   RequestOptions,
@@ -68,6 +72,8 @@ export interface RegistryClientOptions {
   readonly onRequest?: (event: RequestEvent) => void;
   /** Bounds on one tag listing, over all its pages (default TAG_LIST_LIMITS). */
   readonly tagListLimits?: Partial<TagListLimits>;
+  /** Bounds on one referrers listing, over all its pages (default REFERRERS_LIMITS). */
+  readonly referrersLimits?: Partial<ReferrersLimits>;
   /** The clock for cache ages, the time bound of a tag listing and token lifetimes (default Date.now). */
   readonly now?: () => number;
 }
@@ -87,6 +93,7 @@ export class HttpRegistryClient implements RegistryClient {
   private readonly flights = new SingleFlight();
   private readonly tagTtlMs: number;
   private readonly tagListLimits: TagListLimits;
+  private readonly referrersLimits: ReferrersLimits;
   private readonly now: () => number;
 
   constructor(options: RegistryClientOptions = {}) {
@@ -108,6 +115,7 @@ export class HttpRegistryClient implements RegistryClient {
     this.cache = new RegistryCache({ dir: options.cacheDir, now: options.now });
     this.tagTtlMs = options.tagTtlMs ?? 5 * 60_000;
     this.tagListLimits = { ...TAG_LIST_LIMITS, ...options.tagListLimits };
+    this.referrersLimits = { ...REFERRERS_LIMITS, ...options.referrersLimits };
     this.now = options.now ?? Date.now;
   }
 
@@ -193,6 +201,90 @@ export class HttpRegistryClient implements RegistryClient {
       options.signal,
       () => cancelled(repo.registry),
     );
+  }
+
+  /**
+   * What refers to a digest (referrers.ts), cached for good under `referrers|registry/path@digest|artifactType`:
+   * the referrers of a digest only grow, so a cached answer is served until asked with `fresh`, and served stale
+   * when the registry cannot be reached then. With an artifactType filter only OCI referrers are listed (cosign tags
+   * and BuildKit attestations carry no artifactType).
+   */
+  async listReferrers(subject: ManifestRef, options: ReferrersRequestOptions = {}): Promise<ReferrerList> {
+    const repo = checkRepository(subject);
+    const digest = checkReference(subject.reference, repo.registry);
+    if (!isDigest(digest))
+      throw new RegistryError({
+        code: 'NAME_INVALID',
+        registry: repo.registry,
+        message: `referrers are listed for a digest, not the tag "${digest}"`,
+        temporary: false,
+      });
+    const key = `referrers|${repo.registry}/${repo.path}@${digest}|${options.artifactType ?? ''}`;
+    const valid = isReferrerListOf(digest);
+    if (options.fresh !== true) {
+      const entry = await this.cache.get(key, valid);
+      if (entry !== undefined) return { ...entry.value, fromCache: true, stale: false };
+    }
+    return this.flights.run(
+      `${key}|${options.fresh === true}`,
+      async (signal) => {
+        try {
+          const list = await this.fetchReferrers(repo, digest, options.artifactType, signal);
+          await this.cache.set<StoredReferrerList>(key, list);
+          return { ...list, fromCache: false, stale: false };
+        } catch (error) {
+          const old = isTemporary(error) ? await this.cache.get(key, valid) : undefined;
+          if (old === undefined) throw error;
+          return { ...old.value, fromCache: true, stale: true };
+        }
+      },
+      options.signal,
+      () => cancelled(repo.registry),
+    );
+  }
+
+  private async fetchReferrers(repo: RepositoryName, subject: string, artifactType: string | undefined, signal: AbortSignal): Promise<StoredReferrerList> {
+    const none = { referrers: [], notes: [] };
+    const [oci, cosign, attestations] = await Promise.all([
+      listOciReferrers(this.transport, repo, subject, { artifactType, limits: this.referrersLimits, now: this.now, signal }),
+      artifactType === undefined ? cosignTagReferrers(this.transport, repo, subject, signal) : none,
+      artifactType === undefined ? this.indexAttestations(repo, subject, signal) : none,
+    ]);
+    const referrers: ReferrerInfo[] = oci.referrers.map((descriptor) => toReferrer(descriptor, subject, oci.discovery, repo));
+    const seen = new Set(referrers.map((referrer) => referrer.digest));
+    for (const referrer of [...cosign.referrers, ...attestations.referrers]) {
+      if (!seen.has(referrer.digest)) referrers.push(referrer);
+      seen.add(referrer.digest);
+    }
+    return { subject, referrers, discovery: oci.discovery, notes: [...oci.notes, ...cosign.notes, ...attestations.notes] };
+  }
+
+  /**
+   * The BuildKit attestation manifests of `subject` when it is an index, read from its manifest (cached for good,
+   * and usually cached already: a subject is a manifest that was found); none when the repository does not have
+   * it. An index entry cached before attestations were kept is read again, keeping what it knew.
+   */
+  private async indexAttestations(repo: RepositoryName, subject: string, signal: AbortSignal): Promise<{ referrers: ReferrerInfo[]; notes: string[] }> {
+    let info: StoredManifest;
+    try {
+      info = await this.resolve(repo, subject, 'body', false, signal);
+    } catch (error) {
+      // A signature repository holds no subject, only what refers to its digest.
+      if (error instanceof RegistryError && error.status === 404) return { referrers: [], notes: [] };
+      throw error;
+    }
+    if (info.isIndex !== true) return { referrers: [], notes: [] };
+    if (info.attestations === undefined) {
+      const parsed = await fetchManifest(this.transport, repo, subject, signal);
+      const attestations = parsed.kind === 'index' ? parsed.attestations : [];
+      const cached = await this.manifestEntry(repo, subject);
+      if (cached !== undefined) {
+        const stored = { level: cached.value.level, info: { ...cached.value.info, attestations } };
+        await this.cache.set<ManifestEntry>(`manifest|${repo.registry}/${repo.path}@${subject}`, stored);
+      }
+      info = { ...info, attestations };
+    }
+    return attestationReferrers(this.transport, repo, info.attestations ?? [], signal);
   }
 
   private async resolve(repo: RepositoryName, reference: string, detail: ManifestDetail, fresh: boolean, signal: AbortSignal): Promise<ManifestInfo> {
@@ -321,7 +413,7 @@ export class HttpRegistryClient implements RegistryClient {
         };
       });
     }
-    return { digest: parsed.digest, mediaType: parsed.mediaType, size: parsed.size, isIndex: true, platforms };
+    return { digest: parsed.digest, mediaType: parsed.mediaType, size: parsed.size, isIndex: true, platforms, attestations: parsed.attestations };
   }
 }
 

@@ -6,7 +6,7 @@
  * asked for (or the one the registry announced), and a difference is DIGEST_MISMATCH.
  * Every digest the registry names (Docker-Content-Digest, index entries, the config descriptor) must be a digest
  * (validate.ts) before it is compared, requested or returned.
- * An index yields its platforms (attestation manifests left out), at most MAX_INDEX_ENTRIES of them; an image
+ * An index yields its platforms and, apart, its BuildKit attestation manifests, at most MAX_INDEX_ENTRIES in all; an image
  * manifest yields the sum of its layer sizes and, from its config blob, created, labels and platform.
  */
 import { createHash } from 'node:crypto';
@@ -14,8 +14,8 @@ import { isRecord, record } from '../core/json';
 import { RegistryError, tooLarge } from './errors';
 import { header, type HttpResponse } from './http';
 import type { RegistryRequest, Transport } from './transport';
-import type { PlatformInfo, RepositoryName } from './types';
-import { requireDigest } from './validate';
+import type { AttestationInfo, PlatformInfo, RepositoryName } from './types';
+import { isValidDigest, requireDigest } from './validate';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -37,7 +37,14 @@ export interface Descriptor {
 }
 
 export type ParsedManifest =
-  | { readonly kind: 'index'; readonly digest: string; readonly mediaType: string; readonly size: number; readonly platforms: PlatformInfo[] }
+  | {
+      readonly kind: 'index';
+      readonly digest: string;
+      readonly mediaType: string;
+      readonly size: number;
+      readonly platforms: PlatformInfo[];
+      readonly attestations: AttestationInfo[];
+    }
   | {
       readonly kind: 'image';
       readonly digest: string;
@@ -116,10 +123,17 @@ export function parseManifest(bytes: Uint8Array, digest: string, contentType: st
     const entries = Array.isArray(body.manifests) ? body.manifests : [];
     if (entries.length > MAX_INDEX_ENTRIES) throw tooLarge(registry, `${MAX_INDEX_ENTRIES} entries`, `the index ${digest}`);
     const platforms: PlatformInfo[] = [];
+    const attestations: AttestationInfo[] = [];
     for (const [position, value] of entries.entries()) {
       const entry = record(value);
       const childDigest = requireDigest(entry.digest, registry, `entry ${position + 1} of the index ${digest}`);
-      if (record(entry.annotations)['vnd.docker.reference.type'] === 'attestation-manifest') continue;
+      const annotations = record(entry.annotations);
+      if (annotations['vnd.docker.reference.type'] === 'attestation-manifest') {
+        // BuildKit's attestation storage: the entry describes the image named by vnd.docker.reference.digest.
+        const subject = annotations['vnd.docker.reference.digest'];
+        if (isValidDigest(subject)) attestations.push({ digest: childDigest, size: asSize(entry.size), subject });
+        continue;
+      }
       const platform = record(entry.platform);
       const variant = asString(platform.variant);
       const osVersion = asString(platform['os.version']);
@@ -132,7 +146,7 @@ export function parseManifest(bytes: Uint8Array, digest: string, contentType: st
         size: asSize(entry.size),
       });
     }
-    return { kind: 'index', digest, mediaType, size: bytes.length, platforms };
+    return { kind: 'index', digest, mediaType, size: bytes.length, platforms, attestations };
   }
   const config = body.config;
   if (!isRecord(config)) throw invalid(`(${mediaType}) has no config descriptor`);
@@ -221,8 +235,15 @@ export async function headManifest(
   };
 }
 
-/** GETs and verifies a manifest. By digest, the bytes must hash to it; by tag, to the announced digest if any. */
-export async function fetchManifest(transport: Transport, repository: RepositoryName, reference: string, signal?: AbortSignal): Promise<ParsedManifest> {
+/** Manifest bytes whose digest was verified, with the response's Content-Type. */
+export interface ManifestBytes {
+  readonly bytes: Uint8Array;
+  readonly digest: string;
+  readonly contentType: string | undefined;
+}
+
+/** GETs a manifest's bytes. By digest, the bytes must hash to it; by tag, to the announced digest if any. */
+export async function fetchManifestBytes(transport: Transport, repository: RepositoryName, reference: string, signal?: AbortSignal): Promise<ManifestBytes> {
   const what = describe(repository, reference);
   const response = await transport.request(manifestRequest(repository, reference, 'GET', MAX_MANIFEST_BYTES, signal));
   const announced = announcedDigest(response, repository.registry, what);
@@ -230,7 +251,13 @@ export async function fetchManifest(transport: Transport, repository: Repository
   if (expected !== undefined) verifyDigest(response.body, expected, repository.registry, what);
   if (announced !== undefined && expected !== undefined && announced !== expected) verifyDigest(response.body, announced, repository.registry, what);
   const digest = expected ?? digestOf(response.body, 'sha256:', repository.registry);
-  return parseManifest(response.body, digest, header(response, 'content-type'), repository.registry);
+  return { bytes: response.body, digest, contentType: header(response, 'content-type') };
+}
+
+/** GETs, verifies and parses a manifest. */
+export async function fetchManifest(transport: Transport, repository: RepositoryName, reference: string, signal?: AbortSignal): Promise<ParsedManifest> {
+  const { bytes, digest, contentType } = await fetchManifestBytes(transport, repository, reference, signal);
+  return parseManifest(bytes, digest, contentType, repository.registry);
 }
 
 /** GETs and verifies an image config blob (following a redirect to storage, without credentials). */

@@ -61,6 +61,14 @@ export interface PlatformInfo {
   readonly created?: string;
 }
 
+/** A BuildKit attestation manifest listed in an index (moby/buildkit docs/attestations/attestation-storage.md). */
+export interface AttestationInfo {
+  readonly digest: string;
+  readonly size: number;
+  /** `vnd.docker.reference.digest`: the digest of the platform image it describes. */
+  readonly subject: string;
+}
+
 export interface ManifestInfo {
   /** The verified digest of the manifest bytes. */
   readonly digest: string;
@@ -73,6 +81,11 @@ export interface ManifestInfo {
   readonly totalSize?: number;
   /** The platforms of an index, attestation manifests left out. */
   readonly platforms?: readonly PlatformInfo[];
+  /**
+   * The BuildKit attestation manifests of an index (`vnd.docker.reference.type: attestation-manifest`), each with
+   * the platform image it describes. Absent when not read: a cache entry written before they were kept.
+   */
+  readonly attestations?: readonly AttestationInfo[];
   /** The media type of the config blob, which tells images from other artifacts. */
   readonly configMediaType?: string;
   readonly created?: string;
@@ -94,6 +107,63 @@ export interface AuthRequirement {
   readonly stale: boolean;
 }
 
+/** A layer of a referrer's manifest, as far as recognising it needs: media type, digest, size and annotations. */
+export interface ReferrerLayer {
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where a referrer was found:
+ * - `referrers-api`: `GET /v2/<name>/referrers/<digest>` (OCI distribution spec 1.1, "Listing Referrers");
+ * - `referrers-tag`: the referrers tag schema's index under the tag `<alg>-<hex>`, when the API answered 404;
+ * - `cosign-tag`: cosign's own tags `<alg>-<hex>.sig`, `.att` and `.sbom` (cosign specs/SIGNATURE_SPEC.md);
+ * - `attestation-manifest`: a BuildKit attestation manifest inside the subject's index.
+ */
+export type ReferrerSource = 'referrers-api' | 'referrers-tag' | 'cosign-tag' | 'attestation-manifest';
+
+/** One manifest that refers to a subject: its descriptor, and for those whose manifest was read, its layers. */
+export interface ReferrerInfo {
+  readonly digest: string;
+  readonly mediaType: string;
+  /** The descriptor's `artifactType` (the manifest's, else its config's media type, as the referrers API sets it). */
+  readonly artifactType?: string;
+  readonly size: number;
+  /** The manifest's annotations, as the descriptor carries them. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** The digest of the manifest it refers to. */
+  readonly subject: string;
+  readonly source: ReferrerSource;
+  /** The repository it was found in (`registry/path`): the image's own, or a signature repository. */
+  readonly repository: string;
+  /** For a cosign tag, the tag (`sha256-….sig`). */
+  readonly tag?: string;
+  /** Read from the referrer's own manifest (cosign tags, BuildKit attestation manifests). */
+  readonly configMediaType?: string;
+  readonly layers?: readonly ReferrerLayer[];
+}
+
+export interface ReferrerList {
+  /** The digest that was asked about. BuildKit attestations of an index refer to its platform images instead. */
+  readonly subject: string;
+  readonly referrers: readonly ReferrerInfo[];
+  /** How the OCI referrers were listed: by the API, or (it answered 404) by the referrers tag. */
+  readonly discovery: 'referrers-api' | 'referrers-tag';
+  /** What was left out and why, one sentence each (a fallback tag that is no referrers index, for example). */
+  readonly notes: readonly string[];
+  /** True when no request was made for this answer. */
+  readonly fromCache: boolean;
+  /** True when the registry could not be reached (or answered with a temporary error) and an older answer was served. */
+  readonly stale: boolean;
+}
+
+export interface ReferrersRequestOptions extends RequestOptions {
+  /** Only referrers of this artifact type (the API's `artifactType` filter; applied here when the registry does not). */
+  readonly artifactType?: string;
+}
+
 /** What the server and CLI use: the only way into this module besides `createRegistryClient`. */
 export interface RegistryClient {
   listTags(repository: RepositoryName, options?: RequestOptions): Promise<TagList>;
@@ -106,6 +176,12 @@ export interface RegistryClient {
    * without credentials to that repository has already been answered by this client.
    */
   requiresAuth(ref: ManifestRef, options?: RequestOptions): Promise<AuthRequirement>;
+  /**
+   * What refers to the manifest `subject.reference` (a digest): OCI 1.1 referrers (the API, else the referrers tag
+   * schema), cosign's `.sig`/`.att`/`.sbom` tags, and for an index its BuildKit attestation manifests. Cached for
+   * good by repository and digest, like the manifest itself; `fresh` asks again, since referrers can be added later.
+   */
+  listReferrers(subject: ManifestRef, options?: ReferrersRequestOptions): Promise<ReferrerList>;
   /** Closes idle connections. Requests still running finish; new ones still work (they open new connections). */
   close(): void;
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { computeHover } from '../../../server/src/core/features/hover';
 import { formatCreated, formatSize } from '../../../server/src/core/features/registryHover';
 import { NO_FACTS } from '../../../server/src/core/facts';
-import type { RegistryFacts } from '../../../server/src/core/facts';
+import type { ReferrerFact, RegistryFacts } from '../../../server/src/core/facts';
 import { caret } from '../../helpers/caret';
 import { FAILED_UNREACHABLE, found, foundIndex, MISSING, registryFacts } from '../../helpers/facts';
 import { analyzeText, DIGEST, kustomization, OTHER_DIGEST, pod } from '../../helpers/manifests';
@@ -153,4 +153,39 @@ test('sizes in decimal units as docker shows them, dates in UTC', () => {
   assert.equal(formatCreated('2024-05-01T12:00:00Z'), '2024-05-01 12:00 UTC');
   assert.equal(formatCreated('2024-05-01T12:00:00.123456789Z'), '2024-05-01 12:00 UTC');
   assert.equal(formatCreated('2024-05-01T12:00:00+02:00'), '2024-05-01T12:00:00+02:00');
+});
+
+test('what is attached follows the manifest: signed on the index, the same attestations on each platform', () => {
+  const attestation = (digest: string, subject: string): ReferrerFact => ({
+    digest,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    artifactType: null,
+    kind: 'attestation',
+    contents: [
+      { kind: 'sbom', format: 'SPDX' },
+      { kind: 'provenance', format: 'SLSA v0.2' },
+    ],
+    subject,
+    annotations: {},
+    source: 'attestation-manifest',
+    repository: HUB,
+  });
+  const signature: ReferrerFact = {
+    ...attestation(`sha256:${'c'.repeat(64)}`, OTHER_DIGEST),
+    kind: 'signature',
+    contents: [{ kind: 'signature', format: 'cosign keyless' }],
+    created: '2026-11-02T08:00:00Z',
+    source: 'cosign-tag',
+  };
+  const listed = (referrers: ReferrerFact[]) => ({ status: 'found' as const, referrers, discovery: 'referrers-tag' as const, notes: [], stale: false });
+  const facts = registryFacts({
+    manifests: { [`${HUB}:1.25`]: INDEX },
+    referrers: {
+      [`${HUB}@${OTHER_DIGEST}`]: listed([signature]),
+      [`${HUB}@${DIGEST}`]: listed([attestation(`sha256:${'d'.repeat(64)}`, DIGEST)]),
+      [`${HUB}@${ARM}`]: listed([attestation(`sha256:${'e'.repeat(64)}`, ARM)]),
+    },
+  });
+  const part = registryPart(hover(pod('    - image: ngi|nx:1.25\n'), facts));
+  assert.ok(part.endsWith('**Attached**: signed: cosign keyless, 2026-11-02 · each platform: SBOM: SPDX · provenance: SLSA v0.2\n\n'), part);
 });

@@ -160,29 +160,36 @@ export function buildImage(repo: string, tag: string, spec: ImageSpec = {}): Bui
 }
 
 /**
- * A BuildKit-style attestation manifest for child: platform `unknown/unknown`, one in-toto layer.
+ * A BuildKit-style attestation manifest for child: platform `unknown/unknown`, two in-toto layers (an SPDX SBOM
+ * and a SLSA v0.2 provenance, as `docker buildx build --sbom --provenance` writes them).
  * Indexes pushed by `docker buildx` carry these, and clients must not offer them as platforms.
  */
 export function buildAttestation(child: Blob): { image: BuiltImage; annotations: Record<string, string> } {
-  const statement = blobOf(
-    'application/vnd.in-toto+json',
-    Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', subject: [{ digest: { sha256: child.digest.slice(7) } }] })),
-  );
+  const statement = (predicateType: string): Blob =>
+    blobOf(
+      'application/vnd.in-toto+json',
+      Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', predicateType, subject: [{ digest: { sha256: child.digest.slice(7) } }] })),
+    );
+  const sbom = statement('https://spdx.dev/Document');
+  const provenance = statement('https://slsa.dev/provenance/v0.2');
   const config = blobOf(
     MEDIA.oci.config,
-    Buffer.from(JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [statement.digest] } })),
+    Buffer.from(JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [sbom.digest, provenance.digest] } })),
   );
   const manifest = {
     schemaVersion: 2,
     mediaType: MEDIA.oci.manifest,
     config: descriptor(config),
-    layers: [{ ...descriptor(statement), annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' } }],
+    layers: [
+      { ...descriptor(sbom), annotations: { 'in-toto.io/predicate-type': 'https://spdx.dev/Document' } },
+      { ...descriptor(provenance), annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' } },
+    ],
   };
   return {
     image: {
       manifest: blobOf(MEDIA.oci.manifest, serialize('oci', manifest)),
       config,
-      layers: [statement],
+      layers: [sbom, provenance],
       platform: { os: 'unknown', architecture: 'unknown' },
     },
     annotations: { 'vnd.docker.reference.digest': child.digest, 'vnd.docker.reference.type': 'attestation-manifest' },

@@ -11,6 +11,27 @@ export type { Grant, TokenRequest, TokenServer, TokenServerOptions } from './tok
 export { decodeJwt, libtrustKeyId } from './jwt';
 export type { AccessEntry, KeyHeader } from './jwt';
 export { deleteManifest, moveTag, pushImage, pushIndex, pushTags, SeedError } from './seed';
+export {
+  cosignTag,
+  cyclonedxLayer,
+  dsseLayer,
+  EMPTY_CONFIG,
+  notationLayer,
+  pushArtifact,
+  pushCosignTag,
+  putManifestBytes,
+  putReferrersTag,
+  sarifLayer,
+  sigstoreBundleLayer,
+  signingKey,
+  simpleSigningLayer,
+  spdxLayer,
+  statement,
+  TYPES,
+} from './artifacts';
+export type { Layer, PushedArtifact, Subject } from './artifacts';
+export { startReferrersServer } from './referrersServer';
+export type { ReferrersServer } from './referrersServer';
 export type { IndexSpec, PushedImage, PushedIndex, PushResult } from './seed';
 export { DEFAULT_CREATED, formatPlatform, parsePlatform, sha256Digest } from './images';
 export type { ImageFormat, ImageSpec, Platform } from './images';

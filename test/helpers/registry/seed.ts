@@ -64,7 +64,8 @@ function pushScope(repo: string): string {
   return `repository:${repo}:pull,push`;
 }
 
-async function uploadBlob(session: RegistrySession, repo: string, blob: Blob): Promise<void> {
+/** Uploads a blob unless the repository has it already. */
+export async function uploadBlob(session: RegistrySession, repo: string, blob: Blob): Promise<void> {
   const scope = pushScope(repo);
   const existing = await session.request('HEAD', `/v2/${repo}/blobs/${blob.digest}`, scope);
   if (existing.status === 200) return;
@@ -79,7 +80,8 @@ async function uploadBlob(session: RegistrySession, repo: string, blob: Blob): P
   expectStatus(finished, 201, `uploading ${blob.digest} to ${repo}`);
 }
 
-async function putManifest(session: RegistrySession, repo: string, reference: string, manifest: Blob): Promise<PushResult> {
+/** Puts a manifest under reference (a tag or its digest) and checks the digest the registry answers. */
+export async function putManifest(session: RegistrySession, repo: string, reference: string, manifest: Blob): Promise<PushResult> {
   const response = await session.request('PUT', `/v2/${repo}/manifests/${reference}`, pushScope(repo), {
     headers: { 'Content-Type': manifest.mediaType },
     body: manifest.bytes,

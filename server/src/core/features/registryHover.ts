@@ -7,6 +7,7 @@
 import { digestAnswer, problemOf, tagAnswer, effectiveTag } from '../facts';
 import type { ManifestAnswer, ManifestFound, PlatformFact, RegistryFacts } from '../facts';
 import type { ImageReference } from '../reference/reference';
+import { attachmentLines } from './attachmentLines';
 import { code } from './markdown';
 
 /** The labels worth a line, in this order (org.opencontainers.image.* annotation keys). */
@@ -112,7 +113,7 @@ export function registryLines(ref: ImageReference, facts: RegistryFacts): string
   const pinned = digestAnswer(facts, ref);
   if (pinned?.status === 'not-found') lines.push(missing(ref, pinned, `manifest ${code(ref.digest!)}`), '');
   const pulled = ref.digest !== null ? pinned : tagAnswer(facts, ref);
-  if (pulled?.status === 'found') lines.push(...manifestLines(pulled), '');
+  if (pulled?.status === 'found') lines.push(...manifestLines(pulled), '', ...attachmentLines(ref, facts));
   if (problem && (pulled === undefined || pulled.status === 'failed' || (pulled.status === 'found' && pulled.stale))) {
     lines.push(`**Registry not checked**: ${problem.reason}`, '');
   }

@@ -8,7 +8,7 @@
  */
 import { effectiveTag, formatCreated, parseReference } from '../../core';
 import type { ManifestInfo, PlatformInfo, RegistryClient } from '../../registry';
-import { classify } from '../collectFacts';
+import { classify } from '../registryFailures';
 
 /** What a tag names before the push. */
 export type TagBeforePush =

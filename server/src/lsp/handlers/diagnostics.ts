@@ -74,7 +74,7 @@ export class DiagnosticsPublisher {
       await this.send(open, context.registry.factsOf(uri));
       // In the background: the offline diagnostics are out already, and typing goes on meanwhile. The round runs
       // offline too (refresh asks nothing then), so with trace on its end is logged either way.
-      const refreshed = context.registry.refresh(uri, open.analysis, open.settings.registry, fresh);
+      const refreshed = context.registry.refresh(uri, open.analysis, open.settings.registry, fresh, open.settings.signatures);
       void context.runSafe(`registry diagnostics ${uri}${fresh ? ', asked afresh' : ''}`, CancellationToken.None, undefined, async () => {
         const facts = await refreshed;
         if (facts && context.documents.get(uri)?.version === version) await this.send(open, facts);
