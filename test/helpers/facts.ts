@@ -1,15 +1,18 @@
 /**
  * Builds RegistryFacts from plain objects, for the pure core tests of the online features:
  * `registryFacts({ manifests: { 'docker.io/library/nginx:1.25': found(DIGEST) }, tags: {...}, problems: {...} })`.
- * `anonymous` takes `domain/path` → whether an anonymous pull is allowed (or the whole fact).
+ * `anonymous` takes `domain/path` → whether an anonymous pull is allowed (or the whole fact);
+ * `scans` takes a digest → what a vulnerability scan of it found (see `scanned`).
  */
 import type { AnonymousPullFact, ManifestAnswer, ManifestFound, PlatformFact, RegistryFacts, RegistryProblem, TagListFact } from '../../server/src/core/facts';
+import type { ScanFact, VulnerabilityFact, VulnerabilitySeverity } from '../../server/src/core/scanFacts';
 
 export interface FactsInput {
   readonly manifests?: Readonly<Record<string, ManifestAnswer>>;
   readonly tags?: Readonly<Record<string, readonly string[] | TagListFact>>;
   readonly problems?: Readonly<Record<string, RegistryProblem>>;
   readonly anonymous?: Readonly<Record<string, boolean | AnonymousPullFact>>;
+  readonly scans?: Readonly<Record<string, ScanFact>>;
 }
 
 export function registryFacts(input: FactsInput = {}): RegistryFacts {
@@ -22,6 +25,22 @@ export function registryFacts(input: FactsInput = {}): RegistryFacts {
     anonymous: new Map(
       Object.entries(input.anonymous ?? {}).map(([key, value]) => [key, typeof value === 'boolean' ? { allowed: value, stale: false } : value]),
     ),
+    ...(input.scans ? { scans: new Map(Object.entries(input.scans)) } : {}),
+  };
+}
+
+/** A scan by trivy on 2024-05-01 12:00 UTC with these counts (the rest zero) and most severe vulnerabilities. */
+export function scanned(
+  counts: Partial<Record<VulnerabilitySeverity, number>>,
+  top: readonly VulnerabilityFact[] = [],
+  more: Partial<Omit<ScanFact, 'counts' | 'top'>> = {},
+): ScanFact {
+  return {
+    scanner: 'trivy',
+    scannedAt: '2024-05-01T12:00:00.000Z',
+    counts: { critical: 0, high: 0, medium: 0, low: 0, negligible: 0, unknown: 0, ...counts },
+    top,
+    ...more,
   };
 }
 

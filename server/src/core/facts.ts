@@ -24,6 +24,7 @@ import { isOciDigest } from './reference/digest';
 import { quote } from './reference/quote';
 import { isValidTag, parseReference } from './reference/reference';
 import type { ImageReference } from './reference/reference';
+import type { ScanFact } from './scanFacts';
 
 export interface PlatformFact {
   readonly os: string;
@@ -105,6 +106,8 @@ export interface RegistryFacts {
   readonly problems: ReadonlyMap<string, RegistryProblem>;
   /** Whether anonymous pulls work, per repository, keyed `domain/path`. */
   readonly anonymous: ReadonlyMap<string, AnonymousPullFact>;
+  /** What a vulnerability scanner found, per image digest (scanFacts.ts); absent when nothing was scanned. */
+  readonly scans?: ReadonlyMap<string, ScanFact>;
 }
 
 export const NO_FACTS: RegistryFacts = { tags: new Map(), manifests: new Map(), problems: new Map(), anonymous: new Map() };
@@ -242,11 +245,13 @@ export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryF
   const manifests = new Map<string, ManifestAnswer>();
   const problems = new Map<string, RegistryProblem>();
   const anonymous = new Map<string, AnonymousPullFact>();
+  const scans = new Map<string, ScanFact>();
   for (const set of sets) {
     for (const [key, value] of set.tags) tags.set(key, value);
     for (const [key, value] of set.manifests) manifests.set(key, value);
     for (const [key, value] of set.problems) problems.set(key, value);
     for (const [key, value] of set.anonymous) anonymous.set(key, value);
+    for (const [key, value] of set.scans ?? []) scans.set(key, value);
   }
-  return { tags, manifests, problems, anonymous };
+  return { tags, manifests, problems, anonymous, ...(scans.size > 0 ? { scans } : {}) };
 }

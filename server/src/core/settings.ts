@@ -8,6 +8,8 @@ import type { DiagnosticCode, SeveritySetting } from './diagnostics/catalog';
 import { record } from './json';
 import { NO_CONFIG, readResourceSetting } from './locationConfig';
 import type { LocationConfig } from './locationConfig';
+import { VULNERABILITY_SEVERITIES } from './scanFacts';
+import type { VulnerabilitySeverity } from './scanFacts';
 
 export interface Settings {
   readonly severity: Readonly<Record<DiagnosticCode, SeveritySetting>>;
@@ -17,6 +19,7 @@ export interface Settings {
   readonly maxFileSize: number;
   readonly registry: RegistrySettings;
   readonly pin: PinSettings;
+  readonly scan: ScanSettings;
   /** Users' own resources (`imageAware.resources`), with what was wrong with the entries left out. */
   readonly resources: LocationConfig;
 }
@@ -37,6 +40,15 @@ export interface PinSettings {
   readonly platform: string | null;
 }
 
+export const SCANNER_SETTINGS = ['auto', 'trivy', 'grype'] as const;
+
+export interface ScanSettings {
+  /** The scanner to run: `auto` takes the first of trivy, grype found on PATH. */
+  readonly scanner: (typeof SCANNER_SETTINGS)[number];
+  /** A scan reports `vulnerable-image` when it found a vulnerability this severe or more. */
+  readonly threshold: VulnerabilitySeverity;
+}
+
 export const DEFAULT_MAX_FILE_SIZE_MB = 8;
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -45,6 +57,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxFileSize: DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024,
   registry: { online: true, insecureRegistries: [], caFiles: {} },
   pin: { keepTag: true, platform: null },
+  scan: { scanner: 'auto', threshold: 'high' },
   resources: NO_CONFIG,
 };
 
@@ -83,10 +96,19 @@ function parsePin(raw: unknown): PinSettings {
   };
 }
 
+function parseScan(raw: unknown): ScanSettings {
+  const scan = record(raw);
+  return {
+    scanner: SCANNER_SETTINGS.find((s) => s === scan.scanner) ?? DEFAULT_SETTINGS.scan.scanner,
+    threshold: VULNERABILITY_SEVERITIES.find((s) => s === scan.threshold) ?? DEFAULT_SETTINGS.scan.threshold,
+  };
+}
+
 /**
  * Reads the `imageAware` configuration object:
  * `{ diagnostics: { "<code>": "error" | … | "off" }, inlayHints: { pullPolicy: boolean }, limits: { maxFileSizeMB: number },
  *    registry: { online: boolean, insecureRegistries: string[], caFiles: { host: path } }, pin: { keepTag: boolean, platform: string },
+ *    scan: { scanner: "auto" | "trivy" | "grype", threshold: "critical" | "high" | … | "unknown" },
  *    resources: [{ kind, group | apiVersion, podSpecs, containers, images, pullSecrets }] }` (locationConfig.ts).
  */
 export function parseSettings(raw: unknown): Settings {
@@ -106,6 +128,7 @@ export function parseSettings(raw: unknown): Settings {
     maxFileSize: typeof maxMb === 'number' && maxMb > 0 ? Math.floor(maxMb * 1024 * 1024) : DEFAULT_SETTINGS.maxFileSize,
     registry: parseRegistry(root.registry),
     pin: parsePin(root.pin),
+    scan: parseScan(root.scan),
     resources: readResourceSetting(root.resources, RESOURCES_SETTING),
   };
 }
