@@ -1,11 +1,10 @@
 /**
  * Normalising a scanner's findings into a ScanReport, bounded: at most MAX_VULNERABILITIES entries are
  * read (a report with more is refused rather than undercounted), every text is cut to MAX_TEXT
- * characters, and only the MAX_TOP most severe are kept, in the scanner's own order within a severity.
+ * characters with its control characters made spaces (a text is one line of a hover or message), and only the MAX_TOP most severe are kept, in the scanner's own order within a severity.
  * A scanner's report is outside data: a field of the wrong type makes the report unreadable.
  */
 import { isRecord } from '../core/json';
-import { SEVERITY_ORDER } from './types';
 import type { ReportedVulnerability, ReportSeverity, ScannerName, ScanReport } from './types';
 
 export const MAX_TOP = 10;
@@ -15,15 +14,21 @@ const MAX_TEXT = 200;
 /** Why a report cannot be read; the adapter turns it into a ScannerError naming the scanner. */
 export class UnreadableReport extends Error {}
 
+/** Most severe first: both scanners rank UNKNOWN below everything, and grype's Negligible below Low. */
+const RANK: Readonly<Record<ReportSeverity, number>> = { critical: 0, high: 1, medium: 2, low: 3, negligible: 4, unknown: 5 };
+
 /** A scanner's severity word (`CRITICAL`, `High`, `Negligible`) as a ReportSeverity; anything else is unknown, as the scanners rank it. */
 export function severityOf(word: unknown): ReportSeverity {
   const lower = typeof word === 'string' ? word.toLowerCase() : '';
-  return SEVERITY_ORDER.find((severity) => severity === lower) ?? 'unknown';
+  return Object.hasOwn(RANK, lower) ? (lower as ReportSeverity) : 'unknown';
 }
 
-/** A text cut to MAX_TEXT characters. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** A text on one line, cut to MAX_TEXT characters. */
 export function cut(value: string): string {
-  return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+  const line = value.replace(CONTROL, ' ');
+  return line.length > MAX_TEXT ? `${line.slice(0, MAX_TEXT)}…` : line;
 }
 
 /** A required text field of an entry; `what` names it for the error. */
@@ -53,7 +58,7 @@ export function parseReport(output: string): Record<string, unknown> {
   return parsed;
 }
 
-const rank = (severity: ReportSeverity): number => SEVERITY_ORDER.indexOf(severity);
+const rank = (severity: ReportSeverity): number => RANK[severity];
 
 export class ReportBuilder {
   private readonly counts: Record<ReportSeverity, number> = { critical: 0, high: 0, medium: 0, low: 0, negligible: 0, unknown: 0 };

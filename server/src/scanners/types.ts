@@ -10,17 +10,21 @@ export const SCANNER_NAMES = ['trivy', 'grype'] as const;
 
 export type ScannerName = (typeof SCANNER_NAMES)[number];
 
-/** Most severe first; both scanners rank UNKNOWN below everything, and grype's Negligible below Low. */
-export const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'negligible', 'unknown'] as const;
+/** The scanners' severity words, lower-cased: trivy's CRITICAL to UNKNOWN, and grype's Negligible (report.ts ranks them). */
+export type ReportSeverity = 'critical' | 'high' | 'medium' | 'low' | 'negligible' | 'unknown';
 
-export type ReportSeverity = (typeof SEVERITY_ORDER)[number];
-
+/** One finding, from trivy's `Vulnerabilities[]` entry or grype's `matches[]` entry; texts cut to one line (report.ts). */
 export interface ReportedVulnerability {
-  readonly id: string;
-  readonly package: string;
-  readonly installed: string;
-  readonly fixed: string | null;
+  /** trivy `Severity`, grype `vulnerability.severity`: what the report is ordered by. */
   readonly severity: ReportSeverity;
+  /** trivy `VulnerabilityID`, grype `vulnerability.id`. */
+  readonly id: string;
+  /** trivy `PkgName`, grype `artifact.name`. */
+  readonly package: string;
+  /** trivy `InstalledVersion`, grype `artifact.version`. */
+  readonly installed: string;
+  /** trivy `FixedVersion` (null when empty), grype `vulnerability.fix.versions` joined (null when none). */
+  readonly fixed: string | null;
 }
 
 /** What one scan found. */
