@@ -2,11 +2,11 @@
  * A folder of cache entries on disk, one JSON file per key (`{ key, storedAt, value }`), named by the
  * sha256 of the key and replaced atomically (atomicWrite.ts), readable by the user alone. A file is
  * as hostile as a network answer: one that cannot be read, names another key, or whose value the
- * caller's guard refuses is ignored. Disk errors are never thrown: a cache that cannot be written
- * is a cache that misses.
+ * caller's guard refuses is ignored, and so is one larger than `maxBytes`, unread. Disk errors are
+ * never thrown: a cache that cannot be written is a cache that misses.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomicWrite';
 
@@ -16,15 +16,23 @@ export interface StoredEntry<T> {
   readonly storedAt: number;
 }
 
+/** The default bound of one entry file: a tag list of 16 MiB (registry/tags.ts) with its JSON around it. */
+export const MAX_ENTRY_BYTES = 20 * 1024 * 1024;
+
 export class EntryFiles {
   private directoryReady?: Promise<boolean>;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    readonly maxBytes = MAX_ENTRY_BYTES,
+  ) {}
 
   /** The entry for `key`, when its file exists, names `key`, and `valid` accepts its value. */
   async read<T>(key: string, valid: (value: unknown) => value is T): Promise<StoredEntry<T> | undefined> {
     try {
-      const parsed = JSON.parse(await readFile(this.fileFor(key), 'utf8')) as { key?: unknown; storedAt?: unknown; value?: unknown };
+      const text = await this.readBounded(this.fileFor(key));
+      if (text === undefined) return undefined;
+      const parsed = JSON.parse(text) as { key?: unknown; storedAt?: unknown; value?: unknown };
       if (parsed.key !== key || typeof parsed.storedAt !== 'number' || !Number.isFinite(parsed.storedAt) || !valid(parsed.value)) return undefined;
       return { value: parsed.value, storedAt: parsed.storedAt };
     } catch {
@@ -68,6 +76,17 @@ export class EntryFiles {
   async clear(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
     this.directoryReady = undefined;
+  }
+
+  /** The file's text, or undefined when it holds more than maxBytes; its size is read from the open file. */
+  private async readBounded(file: string): Promise<string | undefined> {
+    const handle = await open(file, 'r');
+    try {
+      if ((await handle.stat()).size > this.maxBytes) return undefined;
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   }
 
   private fileFor(key: string): string {

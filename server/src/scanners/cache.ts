@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { EntryFiles } from '../fs';
 
 export const MAX_SCAN_ENTRIES = 500;
+/** A result holds counts and the ten most severe findings with texts of 200 characters: a few kB. */
+const MAX_SCAN_ENTRY_BYTES = 256 * 1024;
 
 /** The store engine/scanImage reads and writes. */
 export interface ScanCache {
@@ -20,15 +22,15 @@ export const NO_SCAN_CACHE: ScanCache = {
   write: () => Promise.resolve(),
 };
 
-/** The scan cache under `cacheDir` (the registry cache's folder). */
-export function scanCache(cacheDir: string, now: () => number = Date.now): ScanCache {
-  const files = new EntryFiles(join(cacheDir, 'scans', 'v1'));
+/** The scan cache under `cacheDir` (the registry cache's folder), of at most `maxEntries` results. */
+export function scanCache(cacheDir: string, now: () => number = Date.now, maxEntries = MAX_SCAN_ENTRIES): ScanCache {
+  const files = new EntryFiles(join(cacheDir, 'scans', 'v1'), MAX_SCAN_ENTRY_BYTES);
   return {
     async read(key, valid) {
       return (await files.read(key, valid))?.value;
     },
     async write(key, value) {
-      if (await files.write(key, { value, storedAt: now() })) await files.prune(MAX_SCAN_ENTRIES);
+      if (await files.write(key, { value, storedAt: now() })) await files.prune(maxEntries);
     },
   };
 }
