@@ -18,8 +18,11 @@ export interface StandInBehaviour {
   /** Printed on stderr. */
   readonly stderr?: string;
   readonly exitCode?: number;
-  /** Starts `sleep MARKER` as a child and waits for it: only killing the group ends it. `marker` must be unique. */
-  readonly hang?: { readonly marker: string };
+  /**
+   * Starts `sleep MARKER` as a child and waits for it: only killing the group ends it. `marker` must be unique.
+   * With `ready`, a FIFO (mkfifo), the stand-in then writes a line to it: a test reading it knows the child runs.
+   */
+  readonly hang?: { readonly marker: string; readonly ready?: string };
 }
 
 export interface StandInScanner {
@@ -39,7 +42,11 @@ export function standInScanner(dir: string, name: string, behaviour: StandInBeha
   const lines = ['PATH=/usr/local/bin:/usr/bin:/bin', `{ for arg in "$@"; do printf '%s\\n' "$arg"; done; echo --; } >> ${quoted(log)}`];
   if (behaviour.stderr !== undefined) lines.push(`printf '%s\\n' ${quoted(behaviour.stderr)} >&2`);
   if (behaviour.report !== undefined) lines.push(`cat ${quoted(resolve(SCANNER_FIXTURES, behaviour.report))}`);
-  if (behaviour.hang !== undefined) lines.push(`echo started >&2`, `sleep ${behaviour.hang.marker} &`, 'wait');
+  if (behaviour.hang !== undefined) {
+    lines.push(`echo started >&2`, `sleep ${behaviour.hang.marker} &`);
+    if (behaviour.hang.ready !== undefined) lines.push(`echo started > ${quoted(behaviour.hang.ready)}`);
+    lines.push('wait');
+  }
   lines.push(`exit ${behaviour.exitCode ?? 0}`);
   const path = writeScript(dir, name, lines.join('\n'));
   return {

@@ -7,7 +7,9 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chooseScanner, createScanner, MAX_REPORT_BYTES, pickScanner, ScannerError } from '../../server/src/scanners';
@@ -139,15 +141,14 @@ test('a scanner that hangs is stopped at the timeout, with everything it started
 test('cancelling a scan ends its whole process group and rejects as cancelled', async () => {
   const dir = folder();
   const marker = `40.${process.pid}3`;
-  const stand = standInScanner(dir, 'grype', { hang: { marker } });
+  const ready = join(dir, 'ready');
+  execFileSync('mkfifo', [ready]);
+  const stand = standInScanner(dir, 'grype', { hang: { marker, ready } });
   const controller = new AbortController();
   const running = createScanner('grype', stand.path, { PATH: dir }).scan(IMAGE, { signal: controller.signal });
-  // The stand-in records its argv before it starts the child: once the child runs, cancel.
-  const deadline = Date.now() + 10_000;
-  while (processesWith(`sleep ${marker}`).length === 0) {
-    assert.ok(Date.now() < deadline, 'the stand-in started its child');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  // Reading the FIFO returns once the stand-in has started its child and written to it: then cancel.
+  assert.equal(await readFile(ready, 'utf8'), 'started\n');
+  assert.equal(processesWith(`sleep ${marker}`).length, 1);
   controller.abort();
   const error = await rejection(running);
   assert.equal(error.cancelled, true);
