@@ -23,12 +23,14 @@ export interface ScanServiceOptions {
 
 /** Scan results held in memory, the least recently used dropped first. */
 const MAX_KNOWN = 1000;
+/** `scanner digest` pairs remembered as looked up on disk; past it the oldest are forgotten (and looked up again if seen). */
+export const MAX_RECALLED = 4096;
 /** Digests of one document looked up in the cache on disk per publication. */
 const MAX_RECALLED_PER_DOCUMENT = 64;
 
 export class ScanService {
   private readonly known = new Map<string, ScanFact>();
-  /** `scanner digest` pairs already looked up on disk, found or not. */
+  /** `scanner digest` pairs already looked up on disk, found or not, the oldest first: at most MAX_RECALLED. */
   private readonly recalled = new Set<string>();
   private readonly running = new Map<string, { readonly controller: AbortController; readonly done: Promise<ScanOutcome> }>();
   private readonly picks = new Map<string, ScannerPick>();
@@ -69,6 +71,7 @@ export class ScanService {
     let found = false;
     for (const target of targets) {
       this.recalled.add(`${scanner.name} ${target.digest}`);
+      if (this.recalled.size > MAX_RECALLED) this.recalled.delete(this.recalled.values().next().value as string);
       const fact = await cachedScan(target, scanner, this.cache);
       if (fact !== undefined && !this.known.has(target.digest)) {
         this.remember(target.digest, fact);
