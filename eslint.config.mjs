@@ -18,6 +18,7 @@ const MODULES = [
   'server/src/engine',
   'server/src/registry',
   'server/src/tools',
+  'server/src/scanners',
   'server/src/cluster',
   'server/src/process',
   'server/src/fs',

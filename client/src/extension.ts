@@ -16,6 +16,7 @@ import { registerSwitchContext } from './cluster/switchContext';
 import { COMMANDS } from '../../server/src/lsp';
 import { startLanguageServer } from './languageServer';
 import { WorkspacePin } from './pin/workspacePin';
+import { scanImage } from './scan/scanImage';
 import { createOutput } from './ui/output';
 import { abortRunningTasks } from './ui/progress';
 
@@ -41,6 +42,7 @@ export async function activate(context: ExtensionContext): Promise<ImageAwareApi
   const workspacePin = new WorkspacePin(output, diffView);
   client = await startLanguageServer(context, {
     [COMMANDS.pinWorkspace]: ([argument], send) => workspacePin.run(argument, send),
+    [COMMANDS.scanImage]: scanImage,
   });
   return { clusterStatus };
 }

@@ -3,7 +3,7 @@
  * only `yaml` and itself, only lsp/ speaks LSP, only client/ knows the VS Code API, and only
  * registry/ speaks HTTP (so credentials and TLS rules live in one place), only cluster/ knows
  * @kubernetes/client-node (the engine sees the Cluster port), and the adapters (registry/, cluster/,
- * tools/) import none of each other: what they share is process/, the one process-group runner,
+ * tools/, scanners/) import none of each other: what they share is process/, the one process-group runner,
  * fs/, the file writing, and core/json, the reading of values of unknown shape; the registry client
  * imports nothing of the front ends.
  * It reads the sources, so it also catches `require()` and dynamic `import()`.
@@ -77,7 +77,7 @@ test('only server/src/registry speaks HTTP', () => {
 /** What the engine may import from npm: YAML, and the Dockerfile parser with its text document. */
 const ENGINE_LIBRARIES = new Set(['yaml', 'dockerfile-ast', 'vscode-languageserver-textdocument']);
 
-test('the engine imports the core and itself, and only types from the ports (registry/, cluster/, tools/), not the adapters', () => {
+test('the engine imports the core and itself, and only types from the ports (registry/, cluster/, tools/, scanners/), not the adapters', () => {
   const engine = sources(join(root, 'server/src/engine'));
   assert.ok(engine.length > 0, 'the engine sources were found');
   const src = join(root, 'server/src');
@@ -90,7 +90,7 @@ test('the engine imports the core and itself, and only types from the ports (reg
         if (!s.startsWith('.')) return true;
         const target = relative(src, resolve(dirname(file), s)).split(sep);
         if (target[0] === 'engine' || target[0] === 'core') return false;
-        return !(['registry', 'cluster', 'tools'].includes(target[0]) && typeOnly.has(s));
+        return !(['registry', 'cluster', 'tools', 'scanners'].includes(target[0]) && typeOnly.has(s));
       })
       .map((s) => `${relative(root, file)} imports ${s}`);
   });
@@ -146,7 +146,7 @@ test('the registry client imports only Node built-ins, itself, fs/, process/ and
 
 test('the adapters import none of each other, only process/, fs/ and core/json; process/ imports Node built-ins and itself', () => {
   const src = join(root, 'server/src');
-  const adapters = ['registry', 'cluster', 'tools'];
+  const adapters = ['registry', 'cluster', 'tools', 'scanners'];
   const found = adapters.flatMap((adapter) =>
     sources(join(src, adapter)).flatMap((file) =>
       importsOf(file)

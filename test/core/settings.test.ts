@@ -20,6 +20,7 @@ function check(
     registry?: Partial<Settings['registry']>;
     pin?: Partial<Settings['pin']>;
     signatures?: Settings['signatures'];
+    scan?: Partial<Settings['scan']>;
     resources?: Settings['resources'];
   },
 ): void {
@@ -30,6 +31,7 @@ function check(
     registry: { ...DEFAULT_SETTINGS.registry, ...expected.registry },
     pin: { ...DEFAULT_SETTINGS.pin, ...expected.pin },
     signatures: expected.signatures ?? DEFAULT_SETTINGS.signatures,
+    scan: { ...DEFAULT_SETTINGS.scan, ...expected.scan },
     resources: expected.resources ?? DEFAULT_SETTINGS.resources,
   });
 }
@@ -56,6 +58,7 @@ test('the defaults are the catalog severities, hints on, 8 MB', () => {
     'registry-unreachable': 'information',
     unauthorized: 'information',
     'pull-would-fail': 'warning',
+    'vulnerable-image': 'warning',
   });
   for (const code of DIAGNOSTIC_CODES) assert.equal(DEFAULT_SETTINGS.severity[code], DIAGNOSTIC_RULES[code].defaultSeverity, code);
   assert.equal(DEFAULT_SETTINGS.pullPolicyInlayHints, true);
@@ -76,6 +79,7 @@ const fallbacks: [string, unknown][] = [
   ['limits as a number', { limits: 2 }],
   ['registry as a boolean', { registry: false }],
   ['pin as a string', { pin: 'linux/amd64' }],
+  ['scan as a string', { scan: 'trivy' }],
 ];
 for (const [name, raw] of fallbacks) {
   test(`parseSettings(${name}) gives the defaults`, () => check(raw, {}));
@@ -178,5 +182,23 @@ const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
   ['signatures as a string is ignored', { signatures: 'ghcr.io/org/signatures' }, {}],
 ];
 for (const [name, raw, expected] of registryCases) {
+  test(name, () => check(raw, expected));
+}
+
+test('the scan defaults: the first scanner found, vulnerable-image from high', () => {
+  assert.deepEqual(DEFAULT_SETTINGS.scan, { scanner: 'auto', threshold: 'high' });
+});
+
+const scanCases: [string, unknown, Parameters<typeof check>[1]][] = [
+  ['scan.scanner = "grype"', { scan: { scanner: 'grype' } }, { scan: { scanner: 'grype' } }],
+  ['scan.scanner = "Trivy" keeps the default', { scan: { scanner: 'Trivy' } }, {}],
+  ['scan.scanner = "/usr/bin/trivy" keeps the default: a name, never a path', { scan: { scanner: '/usr/bin/trivy' } }, {}],
+  ['scan.threshold = "critical"', { scan: { threshold: 'critical' } }, { scan: { threshold: 'critical' } }],
+  ['scan.threshold = "negligible"', { scan: { threshold: 'negligible' } }, { scan: { threshold: 'negligible' } }],
+  ['scan.threshold = "unknown"', { scan: { threshold: 'unknown' } }, { scan: { threshold: 'unknown' } }],
+  ['scan.threshold = "HIGH" keeps the default', { scan: { threshold: 'HIGH' } }, {}],
+  ['scan.threshold = 7 keeps the default', { scan: { threshold: 7 } }, {}],
+];
+for (const [name, raw, expected] of scanCases) {
   test(name, () => check(raw, expected));
 }

@@ -2,7 +2,7 @@
  * Builds RegistryFacts from plain objects, for the pure core tests of the online features:
  * `registryFacts({ manifests: { 'docker.io/library/nginx:1.25': found(DIGEST) }, tags: {...}, problems: {...} })`.
  * `anonymous` takes `domain/path` → whether an anonymous pull is allowed (or the whole fact); `referrers` takes
- * `domain/path@digest` → what refers to it.
+ * `domain/path@digest` → what refers to it; `scans` takes a digest → what a vulnerability scan of it found (see `scanned`).
  */
 import type {
   AnonymousPullFact,
@@ -14,6 +14,7 @@ import type {
   RegistryProblem,
   TagListFact,
 } from '../../server/src/core/facts';
+import type { ScanFact, VulnerabilityFact, VulnerabilitySeverity } from '../../server/src/core/scanFacts';
 
 export interface FactsInput {
   readonly manifests?: Readonly<Record<string, ManifestAnswer>>;
@@ -22,6 +23,7 @@ export interface FactsInput {
   readonly anonymous?: Readonly<Record<string, boolean | AnonymousPullFact>>;
   /** `domain/path@digest` → what refers to that manifest. */
   readonly referrers?: Readonly<Record<string, ReferrersAnswer>>;
+  readonly scans?: Readonly<Record<string, ScanFact>>;
 }
 
 export function registryFacts(input: FactsInput = {}): RegistryFacts {
@@ -35,6 +37,22 @@ export function registryFacts(input: FactsInput = {}): RegistryFacts {
       Object.entries(input.anonymous ?? {}).map(([key, value]) => [key, typeof value === 'boolean' ? { allowed: value, stale: false } : value]),
     ),
     referrers: new Map(Object.entries(input.referrers ?? {})),
+    ...(input.scans ? { scans: new Map(Object.entries(input.scans)) } : {}),
+  };
+}
+
+/** A scan by trivy on 2024-05-01 12:00 UTC with these counts (the rest zero) and most severe vulnerabilities. */
+export function scanned(
+  counts: Partial<Record<VulnerabilitySeverity, number>>,
+  top: readonly VulnerabilityFact[] = [],
+  more: Partial<Omit<ScanFact, 'counts' | 'top'>> = {},
+): ScanFact {
+  return {
+    scanner: 'trivy',
+    scannedAt: '2024-05-01T12:00:00.000Z',
+    counts: { critical: 0, high: 0, medium: 0, low: 0, negligible: 0, unknown: 0, ...counts },
+    top,
+    ...more,
   };
 }
 

@@ -11,8 +11,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IMAGE_TOKEN_MODIFIERS, IMAGE_TOKEN_TYPES } from '../../server/src/core';
+import { DEFAULT_SETTINGS, IMAGE_TOKEN_MODIFIERS, IMAGE_TOKEN_TYPES, SCANNER_SETTINGS, VULNERABILITY_SEVERITIES } from '../../server/src/core';
 import { DEFAULT_FIELD_MANAGER } from '../../server/src/engine';
+import { COMMANDS } from '../../server/src/lsp/protocol';
+import { SCANNER_NAMES } from '../../server/src/scanners/types';
 import { TOOL_NAMES } from '../../server/src/tools/types';
 
 const root = resolve(__dirname, '../../..');
@@ -92,7 +94,7 @@ test('the client registers every contributed command the server does not announc
     .join('\n');
   const registered = new Set([...clientSources.matchAll(/registerCommand\(\s*'(imageAware\.[\w.]+)'/g)].map((m) => m[1]));
   // The language server announces these in executeCommandProvider; vscode-languageclient registers them.
-  const fromServer = ['imageAware.pinWorkspace', 'imageAware.refreshRegistry'];
+  const fromServer: readonly string[] = Object.values(COMMANDS);
   assert.deepEqual([...registered].sort(), [...contributed].filter((c) => !fromServer.includes(c)).sort());
   for (const [menu, entries] of Object.entries<{ command: string }[]>(pkg.contributes.menus)) {
     for (const entry of entries) assert.ok(contributed.has(entry.command), `${menu}: ${entry.command} is contributed`);
@@ -101,6 +103,17 @@ test('the client registers every contributed command the server does not announc
 
 test('imageAware.build.tool offers auto and exactly the tools the adapters know', () => {
   assert.deepEqual(pkg.contributes.configuration.properties['imageAware.build.tool'].enum, ['auto', ...TOOL_NAMES]);
+});
+
+test('imageAware.scan.scanner offers auto and exactly the scanners the adapters know, and the threshold every severity, as the core reads them', () => {
+  const properties = pkg.contributes.configuration.properties;
+  assert.deepEqual(properties['imageAware.scan.scanner'].enum, ['auto', ...SCANNER_NAMES]);
+  assert.deepEqual(properties['imageAware.scan.scanner'].enum, SCANNER_SETTINGS);
+  assert.equal(properties['imageAware.scan.scanner'].default, DEFAULT_SETTINGS.scan.scanner);
+  assert.deepEqual(properties['imageAware.scan.threshold'].enum, VULNERABILITY_SEVERITIES);
+  assert.equal(properties['imageAware.scan.threshold'].default, DEFAULT_SETTINGS.scan.threshold);
+  assert.equal(properties['imageAware.scan.threshold'].enumDescriptions.length, VULNERABILITY_SEVERITIES.length);
+  assert.equal(properties['imageAware.scan.scanner'].scope, 'machine-overridable');
 });
 
 test('the semantic token types and modifiers the server announces are contributed, each type with a standard super type and TextMate scopes', () => {

@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_LINE, meaningfulLines, runProcess } from '../../server/src/tools/process';
+import { MAX_LINE, meaningfulLines } from '../../server/src/process/lines';
+import { runProcess } from '../../server/src/tools/process';
 import { ToolError } from '../../server/src/tools/types';
 import type { RunIo } from '../../server/src/tools/types';
 import { processesWith } from '../helpers/buildTools';

@@ -8,10 +8,12 @@
  *   1  `check` found something at or above --fail-on, `pin` could not resolve some images, `push`
  *      found no field to pin, or `apply` applied everything but a rollout did not finish;
  *   2  the CLI could not do its job: bad arguments, an unreadable path, an invalid reference, a
- *      registry that could not answer `tags` or `inspect`, a build tool that failed, a cluster that
- *      could not be reached or refused something (`apply` left an object unapplied), `push` to a
- *      tag that names an image without --overwrite (nothing pushed), or a bug.
- * Ctrl-C and SIGTERM abort `push` and `apply` (ending the build tool's whole process group); the exit
+ *      registry that could not answer `tags` or `inspect`, a build tool that failed, a scanner that
+ *      could not scan an image (`check --scan`), a cluster that could not be reached or refused
+ *      something (`apply` left an object unapplied), `push` to a tag that names an image without
+ *      --overwrite (nothing pushed), or a bug.
+ * Ctrl-C and SIGTERM abort `push`, `apply` and the scans of `check --scan` (ending the build tool's or
+ * scanner's whole process group); the exit
  * status is then 128 + the signal's number, as a shell reports it.
  */
 import { readFileSync } from 'node:fs';
@@ -136,7 +138,7 @@ async function run(argv: string[]): Promise<number> {
     case 'ref':
       return ref(rest, stdout) ? EXIT_OK : EXIT_FAILURE;
     case 'check':
-      return (await check(rest, { ...io, toolVersion, readStdin })) ? EXIT_FINDINGS : EXIT_OK;
+      return (await check(rest, { ...io, toolVersion, readStdin, interruptible })) ? EXIT_FINDINGS : EXIT_OK;
     case 'tags':
       await tags(rest, io);
       return EXIT_OK;

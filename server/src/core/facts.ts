@@ -25,6 +25,7 @@ import { isOciDigest } from './reference/digest';
 import { quote } from './reference/quote';
 import { isValidTag, parseReference } from './reference/reference';
 import type { ImageReference } from './reference/reference';
+import type { ScanFact } from './scanFacts';
 
 export interface PlatformFact {
   readonly os: string;
@@ -160,6 +161,8 @@ export interface RegistryFacts {
   readonly anonymous: ReadonlyMap<string, AnonymousPullFact>;
   /** What is attached to each manifest, keyed `domain/path@digest` by the digest referred to. */
   readonly referrers: ReadonlyMap<string, ReferrersAnswer>;
+  /** What a vulnerability scanner found, per image digest (scanFacts.ts); absent when nothing was scanned. */
+  readonly scans?: ReadonlyMap<string, ScanFact>;
 }
 
 export const NO_FACTS: RegistryFacts = { tags: new Map(), manifests: new Map(), problems: new Map(), anonymous: new Map(), referrers: new Map() };
@@ -314,12 +317,14 @@ export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryF
   const problems = new Map<string, RegistryProblem>();
   const anonymous = new Map<string, AnonymousPullFact>();
   const referrers = new Map<string, ReferrersAnswer>();
+  const scans = new Map<string, ScanFact>();
   for (const set of sets) {
     for (const [key, value] of set.tags) tags.set(key, value);
     for (const [key, value] of set.manifests) manifests.set(key, value);
     for (const [key, value] of set.problems) problems.set(key, value);
     for (const [key, value] of set.anonymous) anonymous.set(key, value);
     for (const [key, value] of set.referrers) referrers.set(key, value);
+    for (const [key, value] of set.scans ?? []) scans.set(key, value);
   }
-  return { tags, manifests, problems, anonymous, referrers };
+  return { tags, manifests, problems, anonymous, referrers, ...(scans.size > 0 ? { scans } : {}) };
 }

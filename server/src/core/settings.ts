@@ -8,6 +8,8 @@ import type { DiagnosticCode, SeveritySetting } from './diagnostics/catalog';
 import { record } from './json';
 import { NO_CONFIG, readResourceSetting } from './locationConfig';
 import type { LocationConfig } from './locationConfig';
+import { VULNERABILITY_SEVERITIES } from './scanFacts';
+import type { VulnerabilitySeverity } from './scanFacts';
 
 export interface Settings {
   readonly severity: Readonly<Record<DiagnosticCode, SeveritySetting>>;
@@ -18,6 +20,7 @@ export interface Settings {
   readonly registry: RegistrySettings;
   readonly pin: PinSettings;
   readonly signatures: SignatureSettings;
+  readonly scan: ScanSettings;
   /** Users' own resources (`imageAware.resources`), with what was wrong with the entries left out. */
   readonly resources: LocationConfig;
 }
@@ -43,6 +46,15 @@ export interface PinSettings {
   readonly platform: string | null;
 }
 
+export const SCANNER_SETTINGS = ['auto', 'trivy', 'grype'] as const;
+
+export interface ScanSettings {
+  /** The scanner to run: `auto` takes the first of trivy, grype found on PATH. */
+  readonly scanner: (typeof SCANNER_SETTINGS)[number];
+  /** A scan reports `vulnerable-image` when it found a vulnerability this severe or more. */
+  readonly threshold: VulnerabilitySeverity;
+}
+
 export const DEFAULT_MAX_FILE_SIZE_MB = 8;
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -52,6 +64,7 @@ export const DEFAULT_SETTINGS: Settings = {
   registry: { online: true, insecureRegistries: [], caFiles: {} },
   pin: { keepTag: true, platform: null },
   signatures: { repositories: {} },
+  scan: { scanner: 'auto', threshold: 'high' },
   resources: NO_CONFIG,
 };
 
@@ -90,11 +103,20 @@ function parsePin(raw: unknown): PinSettings {
   };
 }
 
+function parseScan(raw: unknown): ScanSettings {
+  const scan = record(raw);
+  return {
+    scanner: SCANNER_SETTINGS.find((s) => s === scan.scanner) ?? DEFAULT_SETTINGS.scan.scanner,
+    threshold: VULNERABILITY_SEVERITIES.find((s) => s === scan.threshold) ?? DEFAULT_SETTINGS.scan.threshold,
+  };
+}
+
 /**
  * Reads the `imageAware` configuration object:
  * `{ diagnostics: { "<code>": "error" | … | "off" }, inlayHints: { pullPolicy: boolean }, limits: { maxFileSizeMB: number },
  *    registry: { online: boolean, insecureRegistries: string[], caFiles: { host: path } }, pin: { keepTag: boolean, platform: string },
  *    signatures: { repositories: { pattern: repository } },
+ *    scan: { scanner: "auto" | "trivy" | "grype", threshold: "critical" | "high" | … | "unknown" },
  *    resources: [{ kind, group | apiVersion, podSpecs, containers, images, pullSecrets }] }` (locationConfig.ts).
  */
 export function parseSettings(raw: unknown): Settings {
@@ -115,6 +137,7 @@ export function parseSettings(raw: unknown): Settings {
     registry: parseRegistry(root.registry),
     pin: parsePin(root.pin),
     signatures: { repositories: stringRecord(record(root.signatures).repositories) },
+    scan: parseScan(root.scan),
     resources: readResourceSetting(root.resources, RESOURCES_SETTING),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The engine: async use cases over the pure core and three ports: RegistryClient (registry/),
- * BuildTool (tools/) and Cluster (cluster/). It knows no LSP, no VS Code and no concrete adapter:
+ * The engine: async use cases over the pure core and four ports: RegistryClient (registry/),
+ * BuildTool (tools/), Cluster (cluster/) and Scanner (scanners/). It knows no LSP, no VS Code and no concrete adapter:
  * it imports the core, and only types from the ports' folders. Front ends (lsp/, cli/, the client)
  * give it the adapters and get plain data back: RegistryFacts for the core features, edits for
  * pinning, and the outcomes of push, apply and rollout flows.
@@ -47,3 +47,5 @@ export { containersOf, setImage, setImageFileEdit, setImagePatch } from './clust
 export { analyzeFile, isDockerfile, isDockerfileName } from './analyzeFile';
 export type { AnalyzeFileOptions } from './analyzeFile';
 export { readDockerfile } from './dockerfile/read';
+export { cachedScan, SCAN_MAX_AGE_MS, scanImage, scanImages } from './scan/scanImage';
+export type { ScanFailure, ScanImageOptions, ScanImagesResult, ScanOutcome } from './scan/scanImage';

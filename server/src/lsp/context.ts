@@ -12,6 +12,7 @@ import type { LocationConfigs } from './locations';
 import type { OverlayBuilds } from './overlays';
 import type { RegistryService } from './registryFacts';
 import type { RunSafe } from './runSafe';
+import type { ScanService } from './scans';
 import type { SettingsStore } from './settings';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -26,6 +27,8 @@ export interface ServerContext {
   readonly locations: LocationConfigs;
   readonly charts: ChartContexts;
   readonly registry: RegistryService;
+  /** Vulnerability scans: the scanner, and what its scans found by digest. */
+  readonly scans: ScanService;
   readonly runSafe: RunSafe;
 }
 
@@ -72,4 +75,14 @@ export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefine
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A signal aborted once any of the tokens is cancelled (the request's, a progress report's). */
+export function signalOf(...tokens: readonly CancellationToken[]): AbortSignal {
+  const controller = new AbortController();
+  for (const token of tokens) {
+    if (token.isCancellationRequested) controller.abort();
+    token.onCancellationRequested(() => controller.abort());
+  }
+  return controller.signal;
 }

@@ -3,12 +3,14 @@
  * shared with the VS Code client (client/src/pin), which previews the pins and applies them itself.
  * Positions are LSP's (0-based lines, UTF-16 characters).
  */
-import type { TextEdit } from 'vscode-languageserver/node';
+import type { Position, TextEdit } from 'vscode-languageserver/node';
+import type { ScanFact } from '../core';
 
 /** The commands the server implements (its executeCommandProvider). */
 export const COMMANDS = {
   pinWorkspace: 'imageAware.pinWorkspace',
   refreshRegistry: 'imageAware.refreshRegistry',
+  scanImage: 'imageAware.scanImage',
 } as const;
 
 /** The argument object of imageAware.pinWorkspace. */
@@ -57,5 +59,27 @@ export interface PinWorkspaceResult {
   readonly skipped: readonly NotPinned[];
   /** Image fields no pin can touch (placeholders, ko:// values, values that are no reference) and places where the analysis stopped short. */
   readonly unpinnable: readonly NotPinned[];
+  readonly message: string;
+}
+
+/** The argument object of imageAware.scanImage. */
+export interface ScanImageArguments {
+  /** The image to scan (any reference: one by tag is scanned by the digest its registry serves now); without it, the image at `position` in `uri`. */
+  readonly image?: string;
+  /** An open document, with `position`: the image there is scanned. */
+  readonly uri?: string;
+  readonly position?: Position;
+  /** Run the scanner even when a result of the last day is cached. */
+  readonly fresh?: boolean;
+}
+
+export interface ScanImageResult {
+  /** `domain/path@digest`, the image scanned; null when nothing was. */
+  readonly image: string | null;
+  /** What the scan found (with the scanner and when it ran); null when nothing was scanned. */
+  readonly scan: ScanFact | null;
+  /** True when the result is one of the last day from the cache and no scanner ran. */
+  readonly cached: boolean;
+  /** One sentence for people: what was found, or why nothing was scanned. */
   readonly message: string;
 }

@@ -3,8 +3,8 @@
  * (AnalysisCache, SettingsStore, WorkspaceIndex, LocationConfigs, RegistryService with its RegistryClient) and
  * registers one handler per LSP method. Diagnostics are pushed; everything else is answered on
  * request through runSafe.
- * The registry cache lives in `initializationOptions.storagePath` (the VS Code client sends its
- * global storage folder), else in $XDG_CACHE_HOME/image-aware like the CLI's.
+ * The registry cache, and beside it the cache of vulnerability scans, lives in `initializationOptions.storagePath`
+ * (the VS Code client sends its global storage folder), else in $XDG_CACHE_HOME/image-aware like the CLI's.
  */
 import {
   CodeActionKind,
@@ -32,6 +32,7 @@ import { registerHover } from './handlers/hover';
 import { registerInlayHints } from './handlers/inlayHints';
 import { registerSemanticTokens } from './handlers/semanticTokens';
 import { RegistryService } from './registryFacts';
+import { ScanService } from './scans';
 import type { RegistryClientFactory } from './registryFacts';
 import { LocationConfigs } from './locations';
 import { createRunSafe } from './runSafe';
@@ -117,6 +118,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 function initialize(connection: Connection, documents: TextDocuments<TextDocument>, params: InitializeParams, options: ServerOptions): InitializeResult {
   const client = clientSupport(params.capabilities);
   const workspace = new WorkspaceIndex((message) => connection.console.log(message));
+  const cacheDir = cacheDirOf(params);
   const context: ServerContext = {
     connection,
     documents,
@@ -128,11 +130,12 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     charts: new ChartContexts(documents),
     registry: new RegistryService({
       createClient: options.createRegistryClient ?? createRegistryClient,
-      cacheDir: cacheDirOf(params),
+      cacheDir,
       log: (message) => connection.console.log(message),
       trace: options.trace,
       cosignRepository: process.env.COSIGN_REPOSITORY,
     }),
+    scans: new ScanService({ cacheDir, env: process.env }),
     runSafe: createRunSafe(connection.console, options.trace),
   };
   const diagnostics = new DiagnosticsPublisher(context);
@@ -207,6 +210,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     context.locations.dispose();
     context.charts.dispose();
     context.registry.dispose();
+    context.scans.dispose();
   });
 
   return { capabilities: serverCapabilities(client), serverInfo: { name: 'image-aware' } };

@@ -15,7 +15,7 @@ import type { Settings } from '../../../server/src/core/settings';
 import type { WorkspaceFacts } from '../../../server/src/core/workspace';
 import type { RegistryFacts } from '../../../server/src/core/facts';
 import { marked } from '../../helpers/caret';
-import { FAILED_UNAUTHORIZED, FAILED_UNREACHABLE, found, MISSING, registryFacts } from '../../helpers/facts';
+import { FAILED_UNAUTHORIZED, FAILED_UNREACHABLE, found, MISSING, registryFacts, scanned } from '../../helpers/facts';
 import { DIGEST, kustomization, OTHER_DIGEST, pod } from '../../helpers/manifests';
 
 interface Options {
@@ -220,6 +220,28 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
       ],
     ],
     options: { off: ['digest-not-found'], facts: registryFacts({ manifests: { [`docker.io/library/nginx@${DIGEST}`]: MISSING } }) },
+  },
+  'vulnerable-image': {
+    input: container(`«nginx@${DIGEST}»`),
+    expected: [
+      [
+        'vulnerable-image',
+        'warning',
+        'trivy found 1 critical and 2 high vulnerabilities (threshold: high) in sha256:cccccccccccc…, scanned on 2024-05-01: ' +
+          'CVE-2019-14697 (critical) in musl 1.1.20-r4, fixed in 1.1.20-r5; CVE-2019-1543 (high) in libssl1.1 1.1.1b-r1, no fix known.',
+      ],
+    ],
+    options: {
+      facts: registryFacts({
+        scans: {
+          [DIGEST]: scanned({ critical: 1, high: 2, medium: 4 }, [
+            { id: 'CVE-2019-14697', package: 'musl', installed: '1.1.20-r4', fixed: '1.1.20-r5', severity: 'critical' },
+            { id: 'CVE-2019-1543', package: 'libssl1.1', installed: '1.1.1b-r1', fixed: null, severity: 'high' },
+            { id: 'CVE-2019-1547', package: 'libssl1.1', installed: '1.1.1b-r1', fixed: '1.1.1d-r0', severity: 'medium' },
+          ]),
+        },
+      }),
+    },
   },
 };
 

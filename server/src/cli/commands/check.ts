@@ -36,6 +36,8 @@ import { checkBuilds } from '../kustomizeCheck';
 import { patchFiles } from '../kustomizePatches';
 import { openClient, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../registry';
 import type { RegistryIo, RegistrySetup } from '../registry';
+import { SCAN_FLAGS, SCAN_USAGE, scanRegistryImages, scanSetup } from '../scan';
+import type { ScanIo, ScannedFacts, ScanSetup } from '../scan';
 import { locateDiagnostics } from '../report';
 import type { FileReport } from '../report';
 
@@ -70,15 +72,17 @@ ${CONFIG_USAGE}
   --online                   Also ask the registries: tag-not-found, digest-not-found, stale-pin,
                              pull-would-fail, registry-unreachable, unauthorized. Without it, check
                              makes no network request at all.
+${SCAN_USAGE}
   -h, --help                 Show this help.
 
 Codes: ${DIAGNOSTIC_CODES.join(', ')}.
 
 ${REGISTRY_USAGE.replace('Registry options:', 'Registry options (with --online):')}
-Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for a usage or read error.
+Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for a usage or read error
+or an image --scan could not scan (the findings are printed first).
 `;
 
-export interface CheckIo extends RegistryIo {
+export interface CheckIo extends RegistryIo, ScanIo {
   /** Relative paths are resolved against it, and SARIF locations are relative to it. */
   readonly cwd: string;
   readonly toolVersion: () => string;
@@ -94,6 +98,8 @@ interface CheckOptions {
   readonly paths: readonly string[];
   /** Null when the registries are not to be asked. */
   readonly registry: RegistrySetup | null;
+  /** Null without --scan. */
+  readonly scan: ScanSetup | null;
   readonly locations: CliLocations;
   /** The PATHs are kustomizations whose builds are checked. */
   readonly kustomize: boolean;
@@ -119,15 +125,17 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
       online: { type: 'boolean', default: false },
       kustomize: { type: 'boolean', default: false },
       ...REGISTRY_FLAGS,
+      ...SCAN_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
   });
   if (values.help) return null;
   if (positionals.length === 0) throw new CliError('check needs at least one PATH (a file, a folder, or - for standard input).');
+  const scan = scanSetup(values, values.online, io);
   // parseSettings would silently ignore a bad value; on a command line that is a mistake to report.
   const settings: Settings = {
-    ...parseSettings({ diagnostics: Object.fromEntries(values.severity.map(severityOverride)) }),
+    ...parseSettings({ diagnostics: Object.fromEntries(values.severity.map(severityOverride)), scan: { threshold: scan?.threshold } }),
     maxFileSize: maxFileSize(values['max-file-size-mb']),
   };
   return {
@@ -136,6 +144,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
     settings,
     paths: positionals,
     registry: values.online ? registrySetup(values, io.cwd, io) : null,
+    scan,
     locations: readLocations(values.config, io.cwd),
     kustomize: values.kustomize,
   };
@@ -208,7 +217,7 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
     io.stdout(CHECK_USAGE);
     return false;
   }
-  const reports = options.kustomize ? await checkKustomizations(options, io) : await checkFiles(options, io);
+  const { reports, incomplete } = options.kustomize ? await checkKustomizations(options, io) : await checkFiles(options, io);
   switch (options.format) {
     case 'text':
       io.stdout(formatText(reports));
@@ -221,16 +230,30 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
       io.stdout(formatSarif(reports, { cwd: io.cwd, toolVersion: io.toolVersion() }));
       break;
   }
+  if (incomplete !== null) throw new CliError(incomplete);
   return reaches(reports, options.failOn);
 }
 
-async function checkKustomizations(options: CheckOptions, io: CheckIo): Promise<FileReport[]> {
-  const builds = await checkBuilds(options.paths, options.settings, options.locations, io);
-  const facts = options.registry === null ? null : await askRegistries(builds.analyses, options.registry, io);
-  return builds.reports(facts);
+interface Checked {
+  readonly reports: FileReport[];
+  /** Why the reports lack some findings (an image --scan could not scan); null when they are whole. */
+  readonly incomplete: string | null;
 }
 
-async function checkFiles(options: CheckOptions, io: CheckIo): Promise<FileReport[]> {
+/** What the registries, and with --scan the scanner, say about the images of the analyses; null offline. */
+async function onlineFacts(analyses: readonly Analysis[], options: CheckOptions, io: CheckIo): Promise<ScannedFacts | null> {
+  if (options.registry === null) return null;
+  const facts = await askRegistries(analyses, options.registry, io);
+  return options.scan === null ? { facts, incomplete: null } : scanRegistryImages(analyses, facts, options.scan, options.registry, io);
+}
+
+async function checkKustomizations(options: CheckOptions, io: CheckIo): Promise<Checked> {
+  const builds = await checkBuilds(options.paths, options.settings, options.locations, io);
+  const online = await onlineFacts(builds.analyses, options, io);
+  return { reports: builds.reports(online?.facts ?? null), incomplete: online?.incomplete ?? null };
+}
+
+async function checkFiles(options: CheckOptions, io: CheckIo): Promise<Checked> {
   const { settings, locations } = options;
   const inputs = await readInputs(options.paths, io.cwd, io.readStdin, io.stderr);
   // The mapping file's own problems are reported with the files, whether or not a PATH names it.
@@ -251,10 +274,11 @@ async function checkFiles(options: CheckOptions, io: CheckIo): Promise<FileRepor
   );
   const workspace = mergeFacts(analyses.map(fileFacts));
   const patches = patchFiles(inputs, options.paths, io.cwd, io.stderr);
-  const facts = options.registry === null ? null : await askRegistries(analyses, options.registry, io);
-  return inputs.map(({ path, absolutePath, text }, i) => {
+  const online = await onlineFacts(analyses, options, io);
+  const reports = inputs.map(({ path, absolutePath, text }, i) => {
     const role = { patch: absolutePath !== null && patches.has(absolutePath) };
-    const diagnostics = collectDiagnostics(analyses[i], settings, workspace, facts, role);
+    const diagnostics = collectDiagnostics(analyses[i], settings, workspace, online?.facts ?? null, role);
     return { path, absolutePath, diagnostics: locateDiagnostics(text, diagnostics) };
   });
+  return { reports, incomplete: online?.incomplete ?? null };
 }

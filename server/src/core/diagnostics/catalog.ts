@@ -102,6 +102,11 @@ export const DIAGNOSTIC_RULES = {
     defaultSeverity: 'warning',
     summary: 'With the effective imagePullPolicy, pulling this image would fail and the pod would end in ImagePullBackOff.',
   },
+  // From a vulnerability scan of the image's digest (diagnostics/scanFindings.ts), only where one was run.
+  'vulnerable-image': {
+    defaultSeverity: 'warning',
+    summary: 'A vulnerability scanner (trivy or grype) found vulnerabilities at or above imageAware.scan.threshold in the image this reference runs.',
+  },
 } as const satisfies Record<string, DiagnosticRule>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_RULES;

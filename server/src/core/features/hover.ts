@@ -20,6 +20,7 @@ import { pinningLine, policyLines, pulledLines, referenceTable } from './imageHo
 import { code } from './markdown';
 import { overlayLines } from './overlayHover';
 import { registryLines } from './registryHover';
+import { scanLines } from './scanLines';
 import type { Hover } from './types';
 
 /** The pull policy, then what differs about the place; where no policy applies, the place alone. */
@@ -121,7 +122,7 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
       ...placeLines(container),
     ];
   const ref = parsed.value;
-  const registry = facts ? registryLines(ref, facts) : [];
+  const registry = facts ? [...registryLines(ref, facts), ...scanLines(ref, facts)] : [];
   return [...lines, ...pulledLines(ref, placeLines(container), container.location.runner, built), '', ...registry, ...referenceTable(ref)];
 }
 

@@ -5,13 +5,15 @@
  * - imageAware.refreshRegistry asks the registries again for every open document, past the tag cache.
  *   With an argument `{ image: "repo:tag" }` (the client sends it after a push, before it pins) only that
  *   tag is asked again, and every document is published again with its new answer.
- * Both do nothing on the network when imageAware.registry.online is off.
+ * - imageAware.scanImage runs the vulnerability scanner on one image (./scanImage.ts).
+ * None of them does anything on the network when imageAware.registry.online is off.
  */
 import { parseReference } from '../../core';
 import type { ServerContext } from '../context';
 import { COMMANDS } from '../protocol';
 import type { DiagnosticsPublisher } from './diagnostics';
 import { pinWorkspace } from './pinWorkspace';
+import { scanImageCommand } from './scanImage';
 
 export interface CommandOptions {
   readonly diagnostics: DiagnosticsPublisher;
@@ -46,6 +48,7 @@ export function registerCommands(context: ServerContext, options: CommandOptions
     context.runSafe(`command ${params.command}`, token, null, async () => {
       if (params.command === COMMANDS.pinWorkspace) return pinWorkspace(context, options.documentChanges, params.arguments?.[0], token);
       if (params.command === COMMANDS.refreshRegistry) return refreshRegistry(context, options, params.arguments?.[0]);
+      if (params.command === COMMANDS.scanImage) return scanImageCommand(context, options.diagnostics, params.arguments?.[0], token);
       return null;
     }),
   );

@@ -7,6 +7,8 @@
  * already known for the document, then asks the registries in the background and publishes again
  * when their answers arrive (if the document is still at that version). That round ends once every
  * request it made has settled, and runs through runSafe, so a trace shows when it ended, online or not.
+ * Vulnerability scans of the document's images (lsp/scans.ts) count as registry facts: those of
+ * earlier sessions are recalled from disk in the same round, and publish the document again.
  */
 import { CancellationToken } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -78,13 +80,18 @@ export class DiagnosticsPublisher {
       void context.runSafe(`registry diagnostics ${uri}${fresh ? ', asked afresh' : ''}`, CancellationToken.None, undefined, async () => {
         const facts = await refreshed;
         if (facts && context.documents.get(uri)?.version === version) await this.send(open, facts);
+        // Earlier scans of the images, once their digests are known: read from disk, nothing is run.
+        const known = context.registry.factsOf(uri);
+        if (open.settings.registry.online && (await context.scans.recall(open.analysis, known, open.settings.scan))) {
+          if (context.documents.get(uri)?.version === version) await this.send(open, known);
+        }
       });
     });
   }
 
   private async send(open: OpenAnalysis, facts: RegistryFacts): Promise<void> {
     const { uri, version } = open.document;
-    const known = open.settings.registry.online ? facts : null;
+    const known = open.settings.registry.online ? this.context.scans.withScans(facts) : null;
     const { workspace } = this.context;
     const diagnostics = collectDiagnostics(open.analysis, open.settings, workspace.facts(), known, { patch: workspace.isPatch(uri) });
     await this.context.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toDiagnostic(d, open.document)) });

@@ -20,7 +20,7 @@ export function registerHover(context: ServerContext): void {
       const offset = open.document.offsetAt(params.position);
       const pending = open.settings.registry.online ? context.registry.pending(open.document.uri) : undefined;
       if (pending) await within(pending, HOVER_WAIT_MS);
-      const facts = open.settings.registry.online ? context.registry.factsOf(open.document.uri) : null;
+      const facts = open.settings.registry.online ? context.scans.withScans(context.registry.factsOf(open.document.uri)) : null;
       const template = await templateHover(context, open.document.uri, open.document.getText(), offset, open.settings.maxFileSize);
       const hover = template ?? computeHover(open.analysis, offset, facts, await context.overlays.of(open.document.uri, open.analysis));
       return hover && toHover(hover, open.document);

@@ -17,6 +17,7 @@ import { unpinnableImages } from '../../core';
 import type { Analysis } from '../../core';
 import { analyzeFile, pinEdits, stoppedShort } from '../../engine';
 import type { PinReport } from '../../engine';
+import { signalOf } from '../context';
 import type { ServerContext } from '../context';
 import { toTextEdit, toWorkspaceEdit } from '../convert';
 import type { FileEdits } from '../convert';
@@ -43,13 +44,6 @@ async function workspaceSources(context: ServerContext): Promise<Source[]> {
     }
   }
   return sources;
-}
-
-function signalOf(token: CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  token.onCancellationRequested(() => controller.abort());
-  return controller.signal;
 }
 
 function plural(count: number, noun: string): string {
