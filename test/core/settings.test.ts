@@ -19,6 +19,7 @@ function check(
     maxFileSize?: number;
     registry?: Partial<Settings['registry']>;
     pin?: Partial<Settings['pin']>;
+    workspace?: Partial<Settings['workspace']>;
     resources?: Settings['resources'];
   },
 ): void {
@@ -28,6 +29,7 @@ function check(
     maxFileSize: expected.maxFileSize ?? DEFAULT_SETTINGS.maxFileSize,
     registry: { ...DEFAULT_SETTINGS.registry, ...expected.registry },
     pin: { ...DEFAULT_SETTINGS.pin, ...expected.pin },
+    workspace: { ...DEFAULT_SETTINGS.workspace, ...expected.workspace },
     resources: expected.resources ?? DEFAULT_SETTINGS.resources,
   });
 }
@@ -35,6 +37,7 @@ function check(
 test('the defaults are the catalog severities, hints on, 8 MB', () => {
   assert.deepEqual(DEFAULT_SETTINGS.severity, {
     'invalid-reference': 'error',
+    'uppercase-registry': 'warning',
     'image-not-string': 'error',
     'implicit-latest': 'warning',
     'latest-tag': 'warning',
@@ -74,6 +77,7 @@ const fallbacks: [string, unknown][] = [
   ['limits as a number', { limits: 2 }],
   ['registry as a boolean', { registry: false }],
   ['pin as a string', { pin: 'linux/amd64' }],
+  ['workspace as a string', { workspace: 'openFiles' }],
 ];
 for (const [name, raw] of fallbacks) {
   test(`parseSettings(${name}) gives the defaults`, () => check(raw, {}));
@@ -146,6 +150,7 @@ test('parseSettings returns a fresh severity table (DEFAULT_SETTINGS is never ch
 test('the registry and pin defaults: online, nothing insecure, no extra CAs, keep the tag, pin the index', () => {
   assert.deepEqual(DEFAULT_SETTINGS.registry, { online: true, insecureRegistries: [], caFiles: {} });
   assert.deepEqual(DEFAULT_SETTINGS.pin, { keepTag: true, platform: null });
+  assert.deepEqual(DEFAULT_SETTINGS.workspace, { diagnostics: 'workspace', maxFiles: 2000 });
 });
 
 const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
@@ -168,6 +173,12 @@ const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
   ['pin.platform = "Linux/ARM64/v8" is lowercased', { pin: { platform: 'Linux/ARM64/v8' } }, { pin: { platform: 'linux/arm64/v8' } }],
   ['pin.platform = "" pins the index', { pin: { platform: '' } }, {}],
   ['pin.platform = "amd64" (no os) pins the index', { pin: { platform: 'amd64' } }, {}],
+  ['workspace.diagnostics = "openFiles"', { workspace: { diagnostics: 'openFiles' } }, { workspace: { diagnostics: 'openFiles' } }],
+  ['workspace.diagnostics = "all" keeps the default', { workspace: { diagnostics: 'all' } }, {}],
+  ['workspace.maxFiles = 10', { workspace: { maxFiles: 10 } }, { workspace: { maxFiles: 10 } }],
+  ['workspace.maxFiles = 0 analyses no file that is not open', { workspace: { maxFiles: 0 } }, { workspace: { maxFiles: 0 } }],
+  ['workspace.maxFiles = -1 keeps the default', { workspace: { maxFiles: -1 } }, {}],
+  ['workspace.maxFiles = 2.5 keeps the default', { workspace: { maxFiles: 2.5 } }, {}],
 ];
 for (const [name, raw, expected] of registryCases) {
   test(name, () => check(raw, expected));

@@ -17,6 +17,7 @@ export interface Settings {
   readonly maxFileSize: number;
   readonly registry: RegistrySettings;
   readonly pin: PinSettings;
+  readonly workspace: WorkspaceSettings;
   /** Users' own resources (`imageAware.resources`), with what was wrong with the entries left out. */
   readonly resources: LocationConfig;
 }
@@ -37,6 +38,17 @@ export interface PinSettings {
   readonly platform: string | null;
 }
 
+/** Which files the editor reports diagnostics for: the open ones, or every manifest of the workspace folders. */
+export type DiagnosticsScope = 'openFiles' | 'workspace';
+
+export const DIAGNOSTICS_SCOPES: readonly DiagnosticsScope[] = ['openFiles', 'workspace'];
+
+export interface WorkspaceSettings {
+  readonly diagnostics: DiagnosticsScope;
+  /** At most this many files not open in the editor are analysed for `workspace` diagnostics. */
+  readonly maxFiles: number;
+}
+
 export const DEFAULT_MAX_FILE_SIZE_MB = 8;
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -45,6 +57,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxFileSize: DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024,
   registry: { online: true, insecureRegistries: [], caFiles: {} },
   pin: { keepTag: true, platform: null },
+  workspace: { diagnostics: 'workspace', maxFiles: 2000 },
   resources: NO_CONFIG,
 };
 
@@ -83,10 +96,21 @@ function parsePin(raw: unknown): PinSettings {
   };
 }
 
+function parseWorkspace(raw: unknown): WorkspaceSettings {
+  const workspace = record(raw);
+  const scope = DIAGNOSTICS_SCOPES.find((s) => s === workspace.diagnostics);
+  const maxFiles = workspace.maxFiles;
+  return {
+    diagnostics: scope ?? DEFAULT_SETTINGS.workspace.diagnostics,
+    maxFiles: typeof maxFiles === 'number' && Number.isInteger(maxFiles) && maxFiles >= 0 ? maxFiles : DEFAULT_SETTINGS.workspace.maxFiles,
+  };
+}
+
 /**
  * Reads the `imageAware` configuration object:
  * `{ diagnostics: { "<code>": "error" | … | "off" }, inlayHints: { pullPolicy: boolean }, limits: { maxFileSizeMB: number },
  *    registry: { online: boolean, insecureRegistries: string[], caFiles: { host: path } }, pin: { keepTag: boolean, platform: string },
+ *    workspace: { diagnostics: "openFiles" | "workspace", maxFiles: number },
  *    resources: [{ kind, group | apiVersion, podSpecs, containers, images, pullSecrets }] }` (locationConfig.ts).
  */
 export function parseSettings(raw: unknown): Settings {
@@ -106,6 +130,7 @@ export function parseSettings(raw: unknown): Settings {
     maxFileSize: typeof maxMb === 'number' && maxMb > 0 ? Math.floor(maxMb * 1024 * 1024) : DEFAULT_SETTINGS.maxFileSize,
     registry: parseRegistry(root.registry),
     pin: parsePin(root.pin),
+    workspace: parseWorkspace(root.workspace),
     resources: readResourceSetting(root.resources, RESOURCES_SETTING),
   };
 }
