@@ -7,6 +7,8 @@
  * already known for the document, then asks the registries in the background and publishes again
  * when their answers arrive (if the document is still at that version). That round ends once every
  * request it made has settled, and runs through runSafe, so a trace shows when it ended, online or not.
+ * A registry's own problem (registry-unreachable, unauthorized) is not published in the files: the
+ * server sends it once per registry as imageAware/registryStatus, which the client shows in its status bar.
  */
 import { CancellationToken } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -86,7 +88,15 @@ export class DiagnosticsPublisher {
     const { uri, version } = open.document;
     const known = open.settings.registry.online ? facts : null;
     const { workspace } = this.context;
-    const diagnostics = collectDiagnostics(open.analysis, open.settings, workspace.facts(), known, { patch: workspace.isPatch(uri) });
+    // A registry's own problem is told once, in the client's status bar (imageAware/registryStatus), not in every file.
+    const diagnostics = collectDiagnostics(
+      open.analysis,
+      open.settings,
+      workspace.facts(),
+      known,
+      { patch: workspace.isPatch(uri) },
+      { registryProblems: false },
+    );
     await this.context.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toDiagnostic(d, open.document)) });
   }
 }
