@@ -82,6 +82,8 @@ export interface CheckIo extends RegistryIo {
   /** Relative paths are resolved against it, and SARIF locations are relative to it. */
   readonly cwd: string;
   readonly toolVersion: () => string;
+  /** The URL of docs/diagnostics.md as installed, for SARIF's helpUri. */
+  readonly diagnosticsPage: string;
   readonly readStdin: () => Promise<Uint8Array>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -218,7 +220,7 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
       io.stdout(formatJson(reports));
       break;
     case 'sarif':
-      io.stdout(formatSarif(reports, { cwd: io.cwd, toolVersion: io.toolVersion() }));
+      io.stdout(formatSarif(reports, { cwd: io.cwd, toolVersion: io.toolVersion(), diagnosticsPage: io.diagnosticsPage }));
       break;
   }
   return reaches(reports, options.failOn);
