@@ -5,7 +5,7 @@
  * - imageAware.refreshRegistry asks the registries again for every open document, past the tag cache.
  *   With an argument `{ image: "repo:tag" }` (the client sends it after a push, before it pins) only that
  *   tag is asked again, and every document is published again with its new answer; with `{ registry: host }`
- *   (the status bar's Ask again) only the documents whose images name that registry are asked again.
+ *   (the status bar's Retry) only the documents whose images name that registry are asked again.
  * Both do nothing on the network when imageAware.registry.online is off.
  */
 import { parseReference } from '../../core';
