@@ -40,6 +40,6 @@ export function registryStatusText(entries: readonly RegistryStatusEntry[]): Reg
   const what = states.size === 1 ? STATE_WORDS[[...states][0]] : 'with problems';
   const text = `$(warning) ${problems.length} ${problems.length === 1 ? 'registry' : 'registries'} ${what}`;
   const answered = entries.filter((entry) => entry.state === 'reachable');
-  const tooltip = [...problems, ...answered].map(line).join('\n') + '\nClick to ask again.';
+  const tooltip = [...problems, ...answered].map(line).join('\n') + '\nClick to retry a registry.';
   return { text, tooltip, problems };
 }
