@@ -1,11 +1,11 @@
 /**
- * The registry status bar item's words (client/src/registry/statusText.ts): one line counting the
+ * The registry status bar item's words (client/src/registries/statusText.ts): one line counting the
  * registries with a problem, hidden when every registry answered; a tooltip naming each registry with
  * its reason and time, problems first; the Retry choices are exactly the registries with a problem.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { registryStatusText } from '../../client/src/registry/statusText';
+import { registryStatusText } from '../../client/src/registries/statusText';
 import type { RegistryStatusEntry } from '../../server/src/lsp';
 
 const WHEN = '2026-12-07T06:18:12.000Z';
