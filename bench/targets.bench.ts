@@ -119,6 +119,7 @@ async function checkInProcess(paths: readonly string[], format = 'text'): Promis
     env: {},
     home: tmpdir(),
     toolVersion: () => 'bench',
+    diagnosticsPage: 'file:///bench/docs/diagnostics.md',
     readStdin: () => Promise.resolve(new Uint8Array()),
     stdout: (text) => (written += text.length),
     stderr: () => undefined,

@@ -23,7 +23,7 @@ async function loadCore() {
   return import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].text).toString('base64')}`);
 }
 
-function configuration({ DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, DEFAULT_SETTINGS, DEFAULT_MAX_FILE_SIZE_MB }) {
+function configuration({ DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, DEFAULT_SETTINGS, DEFAULT_MAX_FILE_SIZE_MB, DIAGNOSTICS_SCOPES }) {
   const properties = {};
   for (const code of DIAGNOSTIC_CODES) {
     properties[`imageAware.diagnostics.${code}`] = {
@@ -84,6 +84,26 @@ function configuration({ DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, DEFAULT_SETTINGS, D
       'For a multi-platform image, pin the digest of this platform (`linux/amd64`, `linux/arm64/v8`) instead of the digest of the index. Empty pins the index, which works on every platform.',
     scope: 'resource',
   };
+  properties['imageAware.workspace.diagnostics'] = {
+    type: 'string',
+    enum: DIAGNOSTICS_SCOPES,
+    enumDescriptions: [
+      'Diagnostics for the files open in the editor only.',
+      'Diagnostics for every manifest, Dockerfile and Compose file of the workspace folders, open or not.',
+    ],
+    default: DEFAULT_SETTINGS.workspace.diagnostics,
+    markdownDescription:
+      'Which files the Problems panel covers. `workspace` analyses the files that are not open in the background (offline findings only: registries are asked for open files), up to `#imageAware.workspace.maxFiles#` files, each up to `#imageAware.limits.maxFileSizeMB#`.',
+    scope: 'window',
+  };
+  properties['imageAware.workspace.maxFiles'] = {
+    type: 'number',
+    default: DEFAULT_SETTINGS.workspace.maxFiles,
+    minimum: 0,
+    markdownDescription:
+      'At most this many files that are not open are analysed for `#imageAware.workspace.diagnostics#`; the rest get diagnostics when opened.',
+    scope: 'window',
+  };
   properties['imageAware.trace.server'] = {
     type: 'string',
     enum: ['off', 'messages', 'verbose'],
@@ -94,13 +114,19 @@ function configuration({ DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, DEFAULT_SETTINGS, D
   return { title: 'Image Aware', properties };
 }
 
-/** The palette commands; the server registers each id through workspace/executeCommand, the client forwards them. */
+/** The server's palette commands; the server registers each id through workspace/executeCommand, the client forwards them. The client's own stay as they are. */
 const COMMANDS = [
   { command: 'imageAware.pinWorkspace', title: 'Pin Every Image in the Workspace to Its Digest', category: 'Image Aware' },
   { command: 'imageAware.refreshRegistry', title: 'Ask the Registries Again', category: 'Image Aware' },
 ];
 
 const pkg = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8'));
-pkg.contributes = { ...pkg.contributes, commands: COMMANDS, configuration: configuration(await loadCore()) };
+const serverIds = new Set(COMMANDS.map((c) => c.command));
+const commands = [...COMMANDS, ...(pkg.contributes.commands ?? []).filter((c) => !serverIds.has(c.command))];
+// Settings written by hand (imageAware.resources, whose schema is its own) are kept.
+const generated = configuration(await loadCore());
+const kept = Object.entries(pkg.contributes.configuration?.properties ?? {}).filter(([key]) => !(key in generated.properties));
+generated.properties = { ...generated.properties, ...Object.fromEntries(kept) };
+pkg.contributes = { ...pkg.contributes, commands, configuration: generated };
 writeFileSync(PACKAGE_JSON, `${JSON.stringify(pkg, null, 2)}\n`);
 console.log(`package.json: ${Object.keys(pkg.contributes.configuration.properties).length} settings written.`);

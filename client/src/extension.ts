@@ -13,7 +13,10 @@ import { ClusterSession } from './cluster/session';
 import { registerStatusBar } from './cluster/statusBar';
 import type { StatusBar } from './cluster/statusBar';
 import { registerSwitchContext } from './cluster/switchContext';
-import { COMMANDS } from '../../server/src/lsp';
+import { COMMANDS, NOTIFICATIONS } from '../../server/src/lsp';
+import type { RegistryStatusParams } from '../../server/src/lsp';
+import { registerRegistryStatusBar } from './registries/statusBar';
+import type { RegistryStatusBar } from './registries/statusBar';
 import { startLanguageServer } from './languageServer';
 import { WorkspacePin } from './pin/workspacePin';
 import { scanImage } from './scan/scanImage';
@@ -22,6 +25,7 @@ import { abortRunningTasks } from './ui/progress';
 
 export interface ImageAwareApi {
   readonly clusterStatus: StatusBar;
+  readonly registryStatus: RegistryStatusBar;
 }
 
 let client: LanguageClient | undefined;
@@ -40,11 +44,13 @@ export async function activate(context: ExtensionContext): Promise<ImageAwareApi
   const diffView = registerDiffView(subscriptions);
   new ClusterCommands(session, output, diffView).register(subscriptions);
   const workspacePin = new WorkspacePin(output, diffView);
-  client = await startLanguageServer(context, {
-    [COMMANDS.pinWorkspace]: ([argument], send) => workspacePin.run(argument, send),
-    [COMMANDS.scanImage]: scanImage,
-  });
-  return { clusterStatus };
+  const registryStatus = registerRegistryStatusBar(subscriptions);
+  client = await startLanguageServer(
+    context,
+    { [COMMANDS.pinWorkspace]: ([argument], send) => workspacePin.run(argument, send), [COMMANDS.scanImage]: scanImage },
+    { [NOTIFICATIONS.registryStatus]: (params) => registryStatus.update((params as RegistryStatusParams).registries) },
+  );
+  return { clusterStatus, registryStatus };
 }
 
 export function deactivate(): Thenable<void> | undefined {

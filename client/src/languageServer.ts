@@ -15,8 +15,18 @@ import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient
 /** Runs a server command in the client: `send` sends the command to the server with the argument the client chooses. */
 export type ServerCommandHandler = (args: unknown[], send: (argument: unknown, token: CancellationToken) => Promise<unknown>) => Promise<unknown>;
 
-/** `handlers` take over the server commands they name (the command ids stay the server's, so keybindings and tasks keep working). */
-export async function startLanguageServer(context: ExtensionContext, handlers: Readonly<Record<string, ServerCommandHandler>>): Promise<LanguageClient> {
+/** A handler of a notification the server sends on its own (NOTIFICATIONS), given its params. */
+export type ServerNotificationHandler = (params: unknown) => void;
+
+/**
+ * `handlers` take over the server commands they name (the command ids stay the server's, so keybindings and tasks keep working);
+ * `notifications` are registered before the server starts, so none of its first notifications is missed.
+ */
+export async function startLanguageServer(
+  context: ExtensionContext,
+  handlers: Readonly<Record<string, ServerCommandHandler>>,
+  notifications: Readonly<Record<string, ServerNotificationHandler>>,
+): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
   // V8 flags for the server process, kept in package.json so bench/serverMemory.bench.ts measures
   // the server exactly as launched here: a small young generation keeps its memory near what it uses.
@@ -45,6 +55,7 @@ export async function startLanguageServer(context: ExtensionContext, handlers: R
     },
   };
   const client = new LanguageClient('imageAware', 'Image Aware', serverOptions, clientOptions);
+  for (const [method, handler] of Object.entries(notifications)) client.onNotification(method, handler);
   await client.start();
   return client;
 }

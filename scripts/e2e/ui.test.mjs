@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -60,6 +61,55 @@ const coloursText =
   `${readFileSync(join(root, 'examples/deployment.yaml'), 'utf8')}---\n` +
   'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: gadget\nspec:\n  image: ghcr.io/example/widget:1.0\n';
 
+/** A Deployment whose first image component has uppercase letters: read as a registry host (uppercase-registry). */
+const UPPERCASE = 'upper.yaml';
+const uppercaseManifest = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: proxy
+spec:
+  template:
+    spec:
+      containers:
+        - name: envoy
+          image: Envoyproxy/envoy:v1.30.1
+`;
+
+/** The offline workspace: two files naming one registry, which is not listening when they open. */
+const offlineManifests = (host) => ({
+  'deployment.yaml': registryManifest(`${host}/team/app`),
+  'jobs/cron.yaml': cronJobManifest(`${host}/team/app`),
+});
+
+/** A TCP pipe on 127.0.0.1:`port` to the real registry at `target` (`127.0.0.1:PORT`): the registry "coming back" on the port the files name. */
+function pipeTo(port, target) {
+  const [host, targetPort] = target.split(':');
+  const sockets = new Set();
+  const server = createServer((socket) => {
+    const upstream = connect(Number(targetPort), host);
+    for (const s of [socket, upstream]) {
+      sockets.add(s);
+      s.on('error', () => socket.destroy());
+      s.on('close', () => sockets.delete(s));
+    }
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+    socket.pipe(upstream).pipe(socket);
+  });
+  return new Promise((resolve, reject) => {
+    server.on('error', reject);
+    server.listen(port, '127.0.0.1', () =>
+      resolve({
+        stop: () =>
+          new Promise((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      }),
+    );
+  });
+}
+
 /** The registry workspace's second manifest: a tag to pin, a tag the registry does not have, a placeholder. */
 const CRON_JOB = 'jobs/cron.yaml';
 const cronJobManifest = (repository) => `apiVersion: batch/v1
@@ -91,6 +141,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   let deploy;
   let loginRegistry;
   let registryWorkspace;
+  let pipe;
   let failed = false;
   const unique = randomBytes(4).toString('hex');
   // The build to cancel: a tag and a marker in its RUN step's command line that no other process has.
@@ -273,6 +324,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     const editorWorkspace = copyWorkspace();
     writeFileSync(join(editorWorkspace, 'colours.yaml'), coloursText);
+    writeFileSync(join(editorWorkspace, UPPERCASE), uppercaseManifest);
     await openWorkspaceManifest(editorWorkspace);
   });
 
@@ -293,6 +345,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       }
     }
     await loginRegistry?.stop();
+    await pipe?.stop();
     await deploy?.stop();
     await registry?.stop();
     if (!failed && !process.env.IMAGE_AWARE_E2E_KEEP) removeScratch();
@@ -307,15 +360,23 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     }
   }
 
-  test('a warning squiggle appears under the tag of nginx:latest, and the status bar counts the problems', () =>
+  test('a warning squiggle appears under the tag of nginx:latest, and the status bar counts the problems of the whole workspace', () =>
     step(async () => {
       await page.locator(`${EDITOR} .squiggly-error`).first().waitFor({ timeout: 60_000 });
       const tag = await waitFor('nginx:latest to be rendered', () => textBox('nginx:latest'));
       const squiggles = await page.locator(`${EDITOR} .squiggly-warning`).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
       const underTag = squiggles.find((s) => Math.abs(s.top - tag.y) < tag.height && s.left >= tag.x + tag.width / 2 - 2 && s.left < tag.x + tag.width);
       assert.ok(underTag, `a warning squiggle under "latest" of nginx:latest (line at y=${tag.y}); squiggles: ${JSON.stringify(squiggles)}`);
-      const problems = await page.locator('[id="status.problems"]').getAttribute('aria-label');
-      assert.match(problems ?? '', /1 Error.*2 Warnings|Errors: 1.*Warnings: 2/i);
+      // deployment.yaml open, and in the background the files that are not: colours.yaml (1 error, 2 warnings,
+      // 1 information), Dockerfile and kustomization.yaml (a warning each), upper.yaml (uppercase-registry).
+      const problems = () => page.locator('[id="status.problems"]').getAttribute('aria-label');
+      await waitFor(
+        'the counts of the whole workspace',
+        async () => /2 Errors.*7 Warnings.*1 Info|Errors: 2.*Warnings: 7.*Info\w*: 1/i.test((await problems()) ?? ''),
+        {
+          timeoutMs: 30_000,
+        },
+      ).catch(async (error) => assert.fail(`${error.message}: ${await problems()}`));
     }));
 
   test('hovering the squiggle shows the effective pull policy and why', () =>
@@ -341,16 +402,24 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       assert.equal(await lineText('ghcr.io/acme/api:1.4.2'), '          image: ghcr.io/acme/api:1.4.2', 'no hint where the policy is written');
     }));
 
-  test('the Problems panel lists the findings with their codes', () =>
+  test('the Problems panel lists the findings with their codes, those of the files that are not open too', () =>
     step(async () => {
       await page.keyboard.press('Control+Shift+M');
+      await runCommand('View: Toggle Maximized Panel');
       const rows = page.locator('.markers-panel .monaco-list-row');
-      // Hints (not-pinned) are not listed there; the error and the two warnings are.
-      await waitFor('problem rows', async () => (await rows.count()) >= 4);
-      const text = (await rows.allInnerTexts()).join('\n');
-      for (const code of ['invalid-pull-policy', 'implicit-latest', 'latest-tag']) assert.ok(text.includes(code), `${code} in the Problems panel:\n${text}`);
-      assert.match(text, /Did you mean "IfNotPresent"\?/);
+      // Hints (not-pinned) are not listed there; the errors, warnings and the information are, under their files.
+      const texts = () => rows.allInnerTexts();
+      await waitFor('the five files and their ten problems', async () => (await texts()).length >= 15);
+      const text = (await texts()).join('\n');
+      for (const code of ['invalid-pull-policy', 'implicit-latest', 'latest-tag', 'unknown-pull-secret', 'uppercase-registry'])
+        assert.ok(text.includes(code), `${code} in the Problems panel:\n${text}`);
+      assert.match(text, /the value is case-sensitive: "IfNotPresent"/);
+      // Files never opened in this window: their findings come from the background pass.
+      for (const file of ['colours.yaml', 'Dockerfile', 'kustomization.yaml', UPPERCASE])
+        assert.ok(text.includes(file), `${file} in the Problems panel:\n${text}`);
+      assert.match(text, /"Envoyproxy" has uppercase letters, so it is read as a registry host, not Docker Hub's "envoyproxy\/envoy:v1\.30\.1"/);
       await shot('problems-panel');
+      await runCommand('View: Toggle Maximized Panel');
       await page.keyboard.press('Control+Shift+M');
       await page.locator(`${EDITOR} .view-lines`).click();
     }));
@@ -405,6 +474,24 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('Enter');
       await waitFor('the chosen value', async () => (await policyLine()) === '          imagePullPolicy: Never');
+    }));
+
+  test('uppercase-registry: Envoyproxy/envoy:v1.30.1 is marked, and Ctrl+. writes the Docker Hub reading envoyproxy/envoy:v1.30.1', () =>
+    step(async () => {
+      await openFile(UPPERCASE);
+      const editor = `.monaco-editor[data-uri$="/${UPPERCASE}"]`;
+      await page.locator(`${editor} .squiggly-warning`).first().waitFor({ timeout: 30_000 });
+      await goTo(...where('image: Envoyproxy', 'Envoyproxy', uppercaseManifest));
+      await page.keyboard.press('Control+.');
+      const title = "Use Docker Hub's envoyproxy/envoy:v1.30.1";
+      await page.locator('.action-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+      assert.equal(await page.locator('.action-widget .monaco-list-row.focused').getAttribute('aria-label'), title, 'the preferred fix is focused');
+      await shot('uppercase-registry-fix');
+      await page.keyboard.press('Enter');
+      await waitFor('the Docker Hub reading', async () => ((await lineText('image: ', editor)) ?? '').includes('image: envoyproxy/envoy:v1.30.1'));
+      await page.locator(`${editor} .squiggly-warning`).first().waitFor({ state: 'detached', timeout: 15_000 });
+      await page.keyboard.press('Control+S');
+      await openFile('deployment.yaml');
     }));
 
   test('the Image Aware commands are in the palette and run', () =>
@@ -672,6 +759,51 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       lines[app - 1] = lines[app - 1].replace(`${repo}:2.0.0`, `${repo}:2.0.0@${seed.index.digest}`);
       await waitFor('the pinned files on disk', () => disk('deployment.yaml') === lines.join('\n') && disk(CRON_JOB) !== cron, { timeoutMs: 10_000 });
       assert.equal(disk(CRON_JOB), cron.replace(`${repo}:1.9.3`, `${repo}:1.9.3@${seed.versionsDigest}`));
+    }));
+
+  test('a registry that does not answer is one status bar entry with its reason, not a problem in each file; Retry once it is up clears it', () =>
+    step(async () => {
+      const port = await freePort();
+      const host = `127.0.0.1:${port}`;
+      const workspace = writeRegistryWorkspace({ repository: `${host}/team/app` }, 'offline-workspace');
+      for (const [file, text] of Object.entries(offlineManifests(host))) {
+        mkdirSync(join(workspace, file, '..'), { recursive: true });
+        writeFileSync(join(workspace, file), text);
+      }
+      await openWorkspaceManifest(workspace);
+      await openFile(CRON_JOB);
+      // Two open files and three images name the registry: one entry, in words.
+      const item = page.locator('.statusbar-item', { hasText: '1 registry unreachable' });
+      await item.waitFor({ timeout: 30_000 });
+      await item.hover();
+      const tooltip = page.locator('.monaco-hover:not(.hidden), .workbench-hover', { hasText: host });
+      await tooltip.first().waitFor({ timeout: 10_000 });
+      const words = await tooltip.first().innerText();
+      assert.match(words, new RegExp(`${host} refused the connection\\. \\(\\d{1,2}:\\d{2}:\\d{2}`), words);
+      assert.doesNotMatch(words, /ECONNREFUSED/);
+      await shot('registry-status');
+      await page.mouse.move(640, 300);
+      // Problems: the offline findings only, no registry-unreachable row in any file.
+      await page.keyboard.press('Control+Shift+M');
+      const rows = page.locator('.markers-panel .monaco-list-row');
+      await waitFor('the problem rows', async () => (await rows.count()) > 0);
+      const text = (await rows.allInnerTexts()).join('\n');
+      assert.doesNotMatch(text, /registry-unreachable|could not be reached|refused the connection/, text);
+      await shot('registry-status-problems');
+      await page.keyboard.press('Control+Shift+M');
+
+      // The registry comes up on that port; Retry asks it again and the entry goes.
+      pipe = await pipeTo(port, registry.host);
+      await item.click();
+      const retry = page.locator('.quick-input-list .monaco-list-row', { hasText: `Retry ${host}` });
+      await retry.first().waitFor({ timeout: 10_000 });
+      assert.match(await retry.first().innerText(), /refused the connection/);
+      await page.keyboard.press('Enter');
+      await page.locator('.statusbar-item', { hasText: /registr(y|ies)/ }).waitFor({ state: 'hidden', timeout: 30_000 });
+      // Online now: the tag the registry lacks is found missing, once.
+      await page.keyboard.press('Control+Shift+M');
+      await waitFor('tag-not-found for 9.9.9', async () => (await rows.allInnerTexts()).join('\n').includes('tag-not-found'));
+      await page.keyboard.press('Control+Shift+M');
     }));
 
   test('apply from the palette: the status bar names stub/default, the server dry run opens as diffs, "Apply 2 objects to stub/default?" and Apply creates both', () =>

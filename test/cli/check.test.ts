@@ -35,7 +35,7 @@ function unknownSecret(line: number, name: string): JsonFinding {
     endColumn: 17 + name.length,
     severity: 'information',
     code: 'unknown-pull-secret',
-    message: `No file in the workspace defines Secret "${name}". If it is not created another way (kubectl create secret docker-registry), pulls from a private registry fail with ErrImagePull.`,
+    message: `No file in the workspace defines Secret "${name}", so pulls from a private registry fail with ErrImagePull unless it is created another way (kubectl create secret docker-registry).`,
   };
 }
 
@@ -69,8 +69,7 @@ const DEPLOYMENT_FINDINGS: readonly JsonFinding[] = [
     endColumn: 34,
     severity: 'error',
     code: 'invalid-pull-policy',
-    message:
-      'imagePullPolicy "always" is not one of Always, IfNotPresent, Never; the API server rejects it. Did you mean "Always"? The value is case-sensitive.',
+    message: 'imagePullPolicy "always" is not one of Always, IfNotPresent, Never; the API server rejects it (the value is case-sensitive: "Always").',
   },
   {
     file: DEPLOYMENT,
@@ -277,7 +276,7 @@ test('standard input is read for "-" and shares workspace facts with the files b
   const input = `${pod('nginx:1.25')}  imagePullSecrets:\n    - name: regcred\n`;
   const alone = runCli(['check', '--severity', 'not-pinned=off', '-'], { input });
   assert.deepEqual(lines(alone.stdout), [
-    '<stdin>:10:13: information unknown-pull-secret: No file in the workspace defines Secret "regcred". If it is not created another way (kubectl create secret docker-registry), pulls from a private registry fail with ErrImagePull.',
+    '<stdin>:10:13: information unknown-pull-secret: No file in the workspace defines Secret "regcred", so pulls from a private registry fail with ErrImagePull unless it is created another way (kubectl create secret docker-registry).',
   ]);
   const withSecret = runCli(['check', '--severity', 'not-pinned=off', '-', `${FOLDER}/secret.yaml`], { input });
   assert.equal(withSecret.stdout, '');

@@ -265,7 +265,7 @@ test('a registry that cannot say what the tag names: refused without --overwrite
     assert.match(
       run.stderr,
       new RegExp(
-        `^image-aware: could not find out whether ${escape(tag)} already names an image: ${escape(down.host)} could not be reached: .*503.*\\. Nothing was pushed: run again with --overwrite to push over it\\.\n$`,
+        `^image-aware: could not find out whether ${escape(tag)} already names an image: ${escape(down.host)} failed \\(server error 503\\)\\. Nothing was pushed: run again with --overwrite to push over it\\.\n$`,
       ),
     );
     assert.ok(!down.requests.some((request) => request.method !== 'GET' && request.method !== 'HEAD'), 'nothing was pushed');

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { REPO_ROOT, runCli } from './runCli';
@@ -55,4 +56,16 @@ test('the schema check itself rejects what SARIF forbids', () => {
   broken.runs[0].results[0].level = 'information';
   assert.equal(validate(broken), false);
   assert.equal(validate({ ...log, version: '2.0.0' }), false);
+});
+
+test('every rule links its entry in docs/diagnostics.md (helpUri), and the page has that anchor once', () => {
+  const { log } = sarifOf(['test/fixtures/cli/manifests']);
+  const rules = (log as unknown as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; helpUri?: string }> } } }> }).runs[0].tool.driver.rules;
+  const page = readFileSync(join(REPO_ROOT, 'docs/diagnostics.md'), 'utf8');
+  assert.ok(rules.length > 20);
+  for (const rule of rules) {
+    assert.equal(rule.helpUri, `${pathToFileURL(join(REPO_ROOT, 'docs/diagnostics.md')).href}#${rule.id}`);
+    assert.equal(page.split(`<a id="${rule.id}"></a>`).length - 1, 1, `docs/diagnostics.md has one anchor for ${rule.id}`);
+  }
+  assertValid(log);
 });

@@ -21,6 +21,7 @@ function check(
     pin?: Partial<Settings['pin']>;
     signatures?: Settings['signatures'];
     scan?: Partial<Settings['scan']>;
+    workspace?: Partial<Settings['workspace']>;
     resources?: Settings['resources'];
   },
 ): void {
@@ -32,6 +33,7 @@ function check(
     pin: { ...DEFAULT_SETTINGS.pin, ...expected.pin },
     signatures: expected.signatures ?? DEFAULT_SETTINGS.signatures,
     scan: { ...DEFAULT_SETTINGS.scan, ...expected.scan },
+    workspace: { ...DEFAULT_SETTINGS.workspace, ...expected.workspace },
     resources: expected.resources ?? DEFAULT_SETTINGS.resources,
   });
 }
@@ -39,6 +41,7 @@ function check(
 test('the defaults are the catalog severities, hints on, 8 MB', () => {
   assert.deepEqual(DEFAULT_SETTINGS.severity, {
     'invalid-reference': 'error',
+    'uppercase-registry': 'warning',
     'image-not-string': 'error',
     'implicit-latest': 'warning',
     'latest-tag': 'warning',
@@ -80,6 +83,7 @@ const fallbacks: [string, unknown][] = [
   ['registry as a boolean', { registry: false }],
   ['pin as a string', { pin: 'linux/amd64' }],
   ['scan as a string', { scan: 'trivy' }],
+  ['workspace as a string', { workspace: 'openFiles' }],
 ];
 for (const [name, raw] of fallbacks) {
   test(`parseSettings(${name}) gives the defaults`, () => check(raw, {}));
@@ -152,6 +156,7 @@ test('parseSettings returns a fresh severity table (DEFAULT_SETTINGS is never ch
 test('the registry and pin defaults: online, nothing insecure, no extra CAs, keep the tag, pin the index', () => {
   assert.deepEqual(DEFAULT_SETTINGS.registry, { online: true, insecureRegistries: [], caFiles: {} });
   assert.deepEqual(DEFAULT_SETTINGS.pin, { keepTag: true, platform: null });
+  assert.deepEqual(DEFAULT_SETTINGS.workspace, { diagnostics: 'workspace', maxFiles: 2000 });
 });
 
 const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
@@ -180,6 +185,12 @@ const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
     { signatures: { repositories: { 'ghcr.io/org/*': 'ghcr.io/org/signatures' } } },
   ],
   ['signatures as a string is ignored', { signatures: 'ghcr.io/org/signatures' }, {}],
+  ['workspace.diagnostics = "openFiles"', { workspace: { diagnostics: 'openFiles' } }, { workspace: { diagnostics: 'openFiles' } }],
+  ['workspace.diagnostics = "all" keeps the default', { workspace: { diagnostics: 'all' } }, {}],
+  ['workspace.maxFiles = 10', { workspace: { maxFiles: 10 } }, { workspace: { maxFiles: 10 } }],
+  ['workspace.maxFiles = 0 analyses no file that is not open', { workspace: { maxFiles: 0 } }, { workspace: { maxFiles: 0 } }],
+  ['workspace.maxFiles = -1 keeps the default', { workspace: { maxFiles: -1 } }, {}],
+  ['workspace.maxFiles = 2.5 keeps the default', { workspace: { maxFiles: 2.5 } }, {}],
 ];
 for (const [name, raw, expected] of registryCases) {
   test(name, () => check(raw, expected));

@@ -187,10 +187,7 @@ test('a registry that wants credentials: one unauthorized problem naming what wa
   assert.equal(problem?.kind, 'unauthorized');
   // The first question's problem, however the answers raced.
   // The platforms detail reads the body with a GET, so the registry's own message is quoted.
-  assert.equal(
-    problem.reason,
-    `${locked.host} refused access: ${locked.host} answered 401 UNAUTHORIZED for manifest ${locked.host}/team/secret:1.0: authentication required (tried anonymous).`,
-  );
+  assert.equal(problem.reason, `${locked.host} refused access (tried anonymous).`);
   assert.equal(facts.problems.size, 1);
 });
 
@@ -201,7 +198,7 @@ test('a registry nobody listens on: one unreachable problem', async () => {
   const { client } = countingClient();
   const facts = await collectFacts(queriesOf(pod(host, ['HOST/a:1', 'HOST/b:2'])), client);
   assert.equal(facts.problems.get(host)?.kind, 'unreachable');
-  assert.equal(facts.problems.get(host)!.reason, `${host} could not be reached: ${host} is unreachable: ECONNREFUSED.`);
+  assert.equal(facts.problems.get(host)!.reason, `${host} refused the connection.`);
   assert.deepEqual(facts.manifests.get(`${host}/a:1`), { status: 'failed', problem: 'unreachable' });
 });
 
@@ -215,12 +212,12 @@ test('a registry that sends too much or an invalid answer is told as such, not a
     const { client } = countingClient();
     const text = pod(host, ['HOST/team/big:1']);
     const facts = await collectFacts(queriesOf(text), client);
-    assert.deepEqual(facts.manifests.get(`${host}/team/big:1`), { status: 'failed', problem: 'unreachable' });
+    assert.deepEqual(facts.manifests.get(`${host}/team/big:1`), { status: 'failed', problem: 'invalid-answer' });
     const reason = `${host} sent more than 4194304 bytes for manifest ${host}/team/big:1.`;
     assert.equal(facts.problems.get(host)?.reason, reason);
     const analysis = analyze(text, { maxFileSize: 1 << 20 });
     const online = collectDiagnostics(analysis, parseSettings({}), null, facts).filter((d) => d.code === 'registry-unreachable');
-    assert.equal(online[0]?.message, `${reason} This image was not checked.`);
+    assert.equal(online[0]?.message, `${reason.slice(0, -1)}, so this image was not checked.`);
 
     const invalid = await collectFacts(queriesOf(pod(host, ['HOST/team/bad:1'])), countingClient().client, { detail: 'digest' });
     assert.equal(invalid.problems.get(host)?.reason, `${host} sent an invalid digest in Docker-Content-Digest for manifest ${host}/team/bad:1.`);
@@ -331,7 +328,7 @@ test('anonymous pulls, token registry: probed only for found images whose pod sp
   assert.equal(without.anonymous.size, 0);
   assert.deepEqual(
     collectDiagnostics(analysis, PULL_ONLY, null, without).map((d) => text.slice(d.start, d.end)),
-    [`${host}/private/app:9.9`],
+    [],
   );
 
   tokenFront.resetRequests();
@@ -364,13 +361,11 @@ test('anonymous pulls, token registry: probed only for found images whose pod sp
   const pulls = collectDiagnostics(analysis, PULL_ONLY, null, facts);
   assert.deepEqual(
     pulls.map((d) => text.slice(d.start, d.end)),
-    [`${host}/private/app:v1`, `${host}/private/app:v1`, `${host}/private/app:9.9`],
+    [`${host}/private/app:v1`, `${host}/private/app:v1`],
   );
-  assert.match(
+  assert.equal(
     pulls[0].message,
-    new RegExp(
-      `fails on a node without credentials for ${host.replace(/\./g, '\\.')}: the registry refuses anonymous pulls of private/app, and this pod spec has no imagePullSecrets\\..*ErrImagePull to ImagePullBackOff.*Add imagePullSecrets`,
-    ),
+    `${host} refuses anonymous pulls of private/app and this pod spec has no imagePullSecrets, so a node without its own credentials fails to pull "${host}/private/app:v1".`,
   );
 });
 

@@ -128,14 +128,14 @@ test('a failed lookup is a failed answer with a reason; a failed signature repos
     const query = { key: `${locked.host}/team/locked@${image.digest}`, registry: locked.host, path: 'team/locked', digest: image.digest };
     const failed = (await collectReferrers([query], client)).referrers.get(query.key);
     assert.equal(failed?.status, 'failed');
-    assert.match(failed?.status === 'failed' ? failed.reason : '', /refused access: .*no access/);
+    assert.match(failed?.status === 'failed' ? failed.reason : '', /denied access \(tried anonymous\)\./);
 
     const open = { key: `${registry.host}/team/locked@${image.digest}`, registry: registry.host, path: 'team/locked', digest: image.digest };
     const noted = (await collectReferrers([open], client, { signatureRepository: () => ({ registry: locked.host, path: 'team/sigs' }) })).referrers.get(
       open.key,
     );
     assert.equal(noted?.status, 'found');
-    assert.match(noted?.status === 'found' ? noted.notes.join(' ') : '', /^The signature repository .*team\/sigs could not be read: .*refused access/);
+    assert.match(noted?.status === 'found' ? noted.notes.join(' ') : '', /^The signature repository .*team\/sigs could not be read: .*denied access/);
   } finally {
     await locked.stop();
   }

@@ -70,6 +70,8 @@ export class LspClient {
   readonly appliedEdits: lsp.ApplyWorkspaceEditParams[] = [];
   applyEditResult: lsp.ApplyWorkspaceEditResult = { applied: true };
   readonly messages: lsp.ShowMessageParams[] = [];
+  /** The server's own notifications (imageAware/…), in order. */
+  readonly notifications: { readonly method: string; readonly params: unknown }[] = [];
   inlayHintRefreshes = 0;
   semanticTokensRefreshes = 0;
   private readonly log: string[] = [];
@@ -102,6 +104,11 @@ export class LspClient {
     connection.onRequest('workspace/applyEdit', (params: lsp.ApplyWorkspaceEditParams) => {
       this.appliedEdits.push(params);
       return this.applyEditResult;
+    });
+    connection.onNotification((method: string, params: unknown) => {
+      if (!method.startsWith('imageAware/')) return;
+      this.notifications.push({ method, params });
+      this.changes.notify();
     });
     connection.onNotification('window/showMessage', (params: lsp.ShowMessageParams) => {
       this.messages.push(params);
@@ -206,6 +213,13 @@ export class LspClient {
         1,
       ).slice(0, 4000);
     return this.waitFor(find, `A matching publication of diagnostics for ${uri}`, timeoutMs, () => `Received: ${received()}`);
+  }
+
+  /** The first notification `method` at or after index `since` (of `notifications`) whose params `accept`s, waiting for it if it has not arrived. */
+  waitForNotification<P>(method: string, since: number, accept: (params: P) => boolean = () => true, timeoutMs = 10_000): Promise<P> {
+    const find = () => this.notifications.slice(since).find((n) => n.method === method && accept(n.params as P))?.params as P | undefined;
+    const received = () => JSON.stringify(this.notifications.slice(since), null, 1).slice(0, 4000);
+    return this.waitFor(find, `A matching ${method} notification`, timeoutMs, () => `Received: ${received()}`);
   }
 
   /** How many log messages have arrived so far; pass it to waitForLog to see only later ones. */

@@ -146,7 +146,7 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2 });
       assert.equal(capabilities.hoverProvider, true);
       assert.deepEqual(capabilities.completionProvider, { triggerCharacters: [':', ' ', '@'] });
-      assert.deepEqual(capabilities.executeCommandProvider, { commands: ['imageAware.pinWorkspace', 'imageAware.refreshRegistry'] });
+      assert.deepEqual(capabilities.executeCommandProvider, { commands: ['imageAware.pinWorkspace', 'imageAware.refreshRegistry', 'imageAware.scanImage'] });
       assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite'] });
       assert.equal(capabilities.inlayHintProvider, true);
     });
@@ -158,12 +158,23 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       initial = await client.waitForDiagnostics(uri, since, (p) => p.diagnostics.some((d) => d.code === 'unknown-pull-secret'));
       assert.equal(initial.version, 1);
       assertDiagnostics(initial.diagnostics, text, INITIAL_DIAGNOSTICS);
-      assert.deepEqual(client.configurationRequests[0], { scopeUri: uri, section: 'imageAware' });
+      // Asked for the document's own scope (the workspace diagnostics ask for the folder's and the global ones).
+      assert.deepEqual(
+        client.configurationRequests.find((r) => r.scopeUri === uri),
+        { scopeUri: uri, section: 'imageAware' },
+      );
       assert.deepEqual(
         client.registrations.map((r) => [r.method, r.registerOptions]),
         [
           ['workspace/didChangeConfiguration', { section: 'imageAware' }],
-          ['workspace/didChangeWatchedFiles', { watchers: [{ globPattern: '**/{*.yaml,*.yml,*.tpl,Kustomization}' }] }],
+          [
+            'workspace/didChangeWatchedFiles',
+            {
+              watchers: [
+                { globPattern: '**/{*.yaml,*.yml,*.tpl,Kustomization,Dockerfile,Containerfile,*.Dockerfile,*.Containerfile,Dockerfile.*,Containerfile.*}' },
+              ],
+            },
+          ],
         ],
       );
     });

@@ -161,7 +161,15 @@ test('README.md: its screenshots exist; the README that ships names them instead
   const marketplaceReadme = await loadMarketplaceReadme();
   const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
   const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
-  assert.deepEqual(images, ['docs/hover.png', 'docs/quick-fix.png', 'docs/problems.png', 'docs/tag-completion.png', 'docs/apply-diff.png']);
+  assert.deepEqual(images, [
+    'docs/hover.png',
+    'docs/quick-fix.png',
+    'docs/uppercase-fix.png',
+    'docs/problems.png',
+    'docs/registry-status.png',
+    'docs/tag-completion.png',
+    'docs/apply-diff.png',
+  ]);
   for (const image of images) assert.ok(existsSync(resolve(root, image)), `${image} exists`);
   const shipped = marketplaceReadme(readme);
   assert.doesNotMatch(shipped, /!\[/, 'no image left');

@@ -19,6 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { asClusterError } from '../engine';
 import { isRegistryError } from '../registry';
 import { ToolError } from '../tools';
@@ -80,6 +81,9 @@ function toolVersion(): string {
   return manifest.version;
 }
 
+/** docs/diagnostics.md ships beside dist/, as the editor's diagnostics link it (lsp/convert.ts). */
+const DIAGNOSTICS_PAGE = pathToFileURL(join(__dirname, '..', 'docs', 'diagnostics.md')).href;
+
 async function readStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -138,7 +142,7 @@ async function run(argv: string[]): Promise<number> {
     case 'ref':
       return ref(rest, stdout) ? EXIT_OK : EXIT_FAILURE;
     case 'check':
-      return (await check(rest, { ...io, toolVersion, readStdin, interruptible })) ? EXIT_FINDINGS : EXIT_OK;
+      return (await check(rest, { ...io, toolVersion, diagnosticsPage: DIAGNOSTICS_PAGE, readStdin, interruptible })) ? EXIT_FINDINGS : EXIT_OK;
     case 'tags':
       await tags(rest, io);
       return EXIT_OK;

@@ -76,7 +76,8 @@ export interface ManifestFailed {
 
 export type ManifestAnswer = ManifestFound | ManifestMissing | ManifestFailed;
 
-export type RegistryProblemKind = 'unreachable' | 'unauthorized' | 'timeout' | 'tls';
+/** How asking a registry failed: the network, time or TLS (unreachable, timeout, tls), credentials, a rate limit, or an answer that cannot be used. */
+export type RegistryProblemKind = 'unreachable' | 'unauthorized' | 'timeout' | 'tls' | 'too-many-requests' | 'invalid-answer';
 
 export interface RegistryProblem {
   readonly kind: RegistryProblemKind;

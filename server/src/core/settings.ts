@@ -21,6 +21,7 @@ export interface Settings {
   readonly pin: PinSettings;
   readonly signatures: SignatureSettings;
   readonly scan: ScanSettings;
+  readonly workspace: WorkspaceSettings;
   /** Users' own resources (`imageAware.resources`), with what was wrong with the entries left out. */
   readonly resources: LocationConfig;
 }
@@ -55,6 +56,17 @@ export interface ScanSettings {
   readonly threshold: VulnerabilitySeverity;
 }
 
+/** Which files the editor reports diagnostics for: the open ones, or every manifest of the workspace folders. */
+export type DiagnosticsScope = 'openFiles' | 'workspace';
+
+export const DIAGNOSTICS_SCOPES: readonly DiagnosticsScope[] = ['openFiles', 'workspace'];
+
+export interface WorkspaceSettings {
+  readonly diagnostics: DiagnosticsScope;
+  /** At most this many files not open in the editor are analysed for `workspace` diagnostics. */
+  readonly maxFiles: number;
+}
+
 export const DEFAULT_MAX_FILE_SIZE_MB = 8;
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -65,6 +77,7 @@ export const DEFAULT_SETTINGS: Settings = {
   pin: { keepTag: true, platform: null },
   signatures: { repositories: {} },
   scan: { scanner: 'auto', threshold: 'high' },
+  workspace: { diagnostics: 'workspace', maxFiles: 2000 },
   resources: NO_CONFIG,
 };
 
@@ -111,12 +124,23 @@ function parseScan(raw: unknown): ScanSettings {
   };
 }
 
+function parseWorkspace(raw: unknown): WorkspaceSettings {
+  const workspace = record(raw);
+  const scope = DIAGNOSTICS_SCOPES.find((s) => s === workspace.diagnostics);
+  const maxFiles = workspace.maxFiles;
+  return {
+    diagnostics: scope ?? DEFAULT_SETTINGS.workspace.diagnostics,
+    maxFiles: typeof maxFiles === 'number' && Number.isInteger(maxFiles) && maxFiles >= 0 ? maxFiles : DEFAULT_SETTINGS.workspace.maxFiles,
+  };
+}
+
 /**
  * Reads the `imageAware` configuration object:
  * `{ diagnostics: { "<code>": "error" | … | "off" }, inlayHints: { pullPolicy: boolean }, limits: { maxFileSizeMB: number },
  *    registry: { online: boolean, insecureRegistries: string[], caFiles: { host: path } }, pin: { keepTag: boolean, platform: string },
  *    signatures: { repositories: { pattern: repository } },
  *    scan: { scanner: "auto" | "trivy" | "grype", threshold: "critical" | "high" | … | "unknown" },
+ *    workspace: { diagnostics: "openFiles" | "workspace", maxFiles: number },
  *    resources: [{ kind, group | apiVersion, podSpecs, containers, images, pullSecrets }] }` (locationConfig.ts).
  */
 export function parseSettings(raw: unknown): Settings {
@@ -138,6 +162,7 @@ export function parseSettings(raw: unknown): Settings {
     pin: parsePin(root.pin),
     signatures: { repositories: stringRecord(record(root.signatures).repositories) },
     scan: parseScan(root.scan),
+    workspace: parseWorkspace(root.workspace),
     resources: readResourceSetting(root.resources, RESOURCES_SETTING),
   };
 }

@@ -13,6 +13,42 @@ export const COMMANDS = {
   scanImage: 'imageAware.scanImage',
 } as const;
 
+/** What the server tells the client on its own (notifications), beside the LSP ones. */
+export const NOTIFICATIONS = {
+  registryStatus: 'imageAware/registryStatus',
+} as const;
+
+/**
+ * How the last questions to one registry went: it answered (`reachable`), could not be reached
+ * (network, time, TLS), refused the credentials tried, asked to slow down (`too-much`), or sent
+ * answers that cannot be used (`invalid`).
+ */
+export type RegistryState = 'reachable' | 'unreachable' | 'refused' | 'too-much' | 'invalid';
+
+export interface RegistryStatusEntry {
+  /** The registry as the images write it (`Envoyproxy`, `ghcr.io`, `127.0.0.1:5000`). */
+  readonly host: string;
+  readonly state: RegistryState;
+  /** One sentence for people; null when it answered. */
+  readonly reason: string | null;
+  /** When it last answered or failed, as an ISO 8601 time. */
+  readonly when: string;
+}
+
+/**
+ * imageAware/registryStatus: every registry the open documents ask, one entry each, sorted by host;
+ * sent whenever one changes (and empty when none is asked, or the registry check is off).
+ */
+export interface RegistryStatusParams {
+  readonly registries: readonly RegistryStatusEntry[];
+}
+
+/** The argument object of imageAware.refreshRegistry: a pushed tag to ask again, a registry to ask again, or neither (ask everything again). */
+export interface RefreshRegistryArguments {
+  readonly image?: string;
+  readonly registry?: string;
+}
+
 /** The argument object of imageAware.pinWorkspace. */
 export interface PinWorkspaceArguments {
   /**

@@ -8,12 +8,14 @@
  * per digest, cached for good by the client, also in its signature repository), and completion asks for tags or
  * one tag's digest on demand, cancellable.
  * After a push, `tagPushed` asks for the pushed tag again and hands the answer to every document.
+ * Each fetch also tells `status` (registryStatus.ts) how each registry answered, for the status bar.
  * With `imageAware.registry.online` false no client exists and nothing is ever asked.
  */
 import type { Analysis, CompletionNeed, ImageReference, RegistryFacts, RegistrySettings, SignatureSettings } from '../core';
 import { anonymousPullQueries, DEFAULT_SETTINGS, factQueries, mergeRegistryFacts, NO_FACTS, referenceQueries, signatureRepositoryFor } from '../core';
 import { collectFacts, collectTags } from '../engine';
 import type { RegistryClient, RegistryClientOptions } from '../registry';
+import { RegistryStatus } from './registryStatus';
 
 export type RegistryClientFactory = (options: RegistryClientOptions) => RegistryClient;
 
@@ -46,6 +48,8 @@ export class RegistryService {
   private readonly byUri = new Map<string, DocumentFacts>();
   private readonly running = new Map<string, { controller: AbortController; keys: string; done: Promise<RegistryFacts | null> }>();
   private disposed = false;
+  /** How each registry the open documents ask answered last. */
+  readonly status = new RegistryStatus();
 
   constructor(private readonly options: RegistryServiceOptions) {}
 
@@ -71,7 +75,10 @@ export class RegistryService {
     fresh = false,
     signatures: SignatureSettings = DEFAULT_SETTINGS.signatures,
   ): Promise<RegistryFacts | null> {
-    if (!settings.online || this.disposed) return Promise.resolve(null);
+    if (!settings.online || this.disposed) {
+      this.status.forget(uri);
+      return Promise.resolve(null);
+    }
     const all = factQueries(analysis);
     const queries = all.slice(0, MAX_QUERIES_PER_DOCUMENT);
     // Adding or removing imagePullSecrets changes these, so it asks again.
@@ -84,6 +91,7 @@ export class RegistryService {
     if (queries.length === 0) {
       this.abort(uri);
       this.byUri.delete(uri);
+      this.status.forget(uri);
       return Promise.resolve(null);
     }
     if (!fresh && known && known.keys === keys && Date.now() - known.fetchedAt < RECHECK_MS) return Promise.resolve(null);
@@ -108,6 +116,12 @@ export class RegistryService {
       (facts) => {
         if (controller.signal.aborted || this.disposed) return null;
         this.byUri.set(uri, { keys, fetchedAt: Date.now(), facts });
+        this.status.record(
+          uri,
+          queries.map((q) => q.registry),
+          facts,
+          new Date(),
+        );
         return facts;
       },
       (error: unknown) => {
@@ -169,10 +183,12 @@ export class RegistryService {
   forget(uri: string): void {
     this.abort(uri);
     this.byUri.delete(uri);
+    this.status.forget(uri);
   }
 
   dispose(): void {
     this.disposed = true;
+    this.status.dispose();
     for (const uri of [...this.running.keys()]) this.abort(uri);
     this.client?.close();
     this.client = null;

@@ -24,7 +24,8 @@ import { ChartContexts } from './charts';
 import { AnalysisCache } from './documents';
 import { registerCodeActions } from './handlers/codeActions';
 import { registerCommands } from './handlers/commands';
-import { COMMANDS } from './protocol';
+import { COMMANDS, NOTIFICATIONS } from './protocol';
+import type { RegistryStatusParams } from './protocol';
 import { COMPLETION_TRIGGER_CHARACTERS, registerCompletion } from './handlers/completion';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerDefinition } from './handlers/definition';
@@ -38,6 +39,7 @@ import { LocationConfigs } from './locations';
 import { createRunSafe } from './runSafe';
 import { SETTINGS_SECTION, SettingsStore } from './settings';
 import { OverlayBuilds } from './overlays';
+import { WorkspaceDiagnostics } from './workspaceDiagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export interface ServerOptions {
@@ -55,7 +57,7 @@ function cacheDirOf(params: InitializeParams): string {
   return defaultCacheDir(process.env, homedir());
 }
 
-const WATCHED_FILES = '**/{*.yaml,*.yml,*.tpl,Kustomization}';
+const WATCHED_FILES = '**/{*.yaml,*.yml,*.tpl,Kustomization,Dockerfile,Containerfile,*.Dockerfile,*.Containerfile,Dockerfile.*,Containerfile.*}';
 
 /** The optional client features the server adapts to, read once from `initialize`. */
 interface ClientSupport {
@@ -139,20 +141,32 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     runSafe: createRunSafe(connection.console, options.trace),
   };
   const diagnostics = new DiagnosticsPublisher(context);
+  const workspaceDiagnostics = new WorkspaceDiagnostics(context);
 
   documents.onDidChangeContent(({ document }) => {
     context.charts.documentChanged(document.uri);
     diagnostics.schedule(document);
   });
+  documents.onDidOpen(({ document }) => workspaceDiagnostics.documentOpened(document.uri));
   documents.onDidClose(({ document }) => {
     diagnostics.clear(document.uri);
     context.analyses.forget(document.uri);
     context.settings.forget(document.uri);
     context.registry.forget(document.uri);
     context.workspace.closeDocument(document.uri);
+    void workspaceDiagnostics.documentClosed(document.uri);
   });
-  context.workspace.onDidChangeSecrets(() => diagnostics.scheduleSecretDependents());
-  context.workspace.onDidChangePatches(() => diagnostics.scheduleAll());
+  context.registry.status.onDidChange((registries) => {
+    void connection.sendNotification(NOTIFICATIONS.registryStatus, { registries } satisfies RegistryStatusParams);
+  });
+  context.workspace.onDidChangeSecrets(() => {
+    diagnostics.scheduleSecretDependents();
+    void workspaceDiagnostics.scheduleAll();
+  });
+  context.workspace.onDidChangePatches(() => {
+    diagnostics.scheduleAll();
+    void workspaceDiagnostics.scheduleAll();
+  });
   // A chart's Chart.yaml or templates changed: its values files render other images now.
   context.charts.onDidChange(() => {
     diagnostics.scheduleAll();
@@ -177,6 +191,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
     context.settings.changed(settings);
     context.locations.settingsChanged();
     diagnostics.scheduleAll();
+    void workspaceDiagnostics.scheduleAll();
     if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
     // The size limit decides which files are analysed, and so which are coloured.
     if (client.semanticTokensRefresh) void connection.languages.semanticTokens.refresh();
@@ -184,7 +199,8 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
   connection.onDidChangeWatchedFiles(({ changes }) => {
     context.charts.applyFileEvents(changes);
     void context.locations.applyFileEvents(changes);
-    void context.workspace.applyFileEvents(changes);
+    // The index first, so the file's own secrets and patches count for it.
+    void context.workspace.applyFileEvents(changes).then(() => workspaceDiagnostics.applyFileEvents(changes));
   });
 
   connection.onInitialized(() => {
@@ -206,6 +222,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
 
   connection.onShutdown(() => {
     diagnostics.dispose();
+    workspaceDiagnostics.dispose();
     context.workspace.dispose();
     context.locations.dispose();
     context.charts.dispose();

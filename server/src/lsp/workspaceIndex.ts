@@ -11,17 +11,20 @@
  * For the same reason every file counts as a patch until then: a kustomization not read yet may list it.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Emitter, FileChangeType } from 'vscode-languageserver/node';
 import type { Event, FileEvent } from 'vscode-languageserver/node';
 import { analyze, fileFacts, mergeFacts } from '../core';
 import type { FileFacts, Kustomization, WorkspaceFacts } from '../core';
+import { isDockerfileName } from '../engine';
 import { inside, pathOf } from './paths';
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'out']);
 /** YAML files, and kustomize's extensionless `Kustomization`. */
 const INDEXED_FILE = /\.ya?ml$|(^|[\\/])Kustomization$/i;
+/** What the workspace diagnostics cover: YAML (manifests, Compose, values files) and Dockerfiles by name. */
+const MANIFEST_FILE = (name: string): boolean => INDEXED_FILE.test(name) || isDockerfileName(name);
 const MAX_INDEXED_FILES = 5000;
 const MAX_INDEXED_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -125,7 +128,7 @@ export class WorkspaceIndex {
     const started = performance.now();
     const roots = folderUris.flatMap((uri) => pathOf(uri) ?? []);
     this.folders.push(...roots);
-    const files = await this.findYamlFiles(roots);
+    const files = await this.findFiles(roots, (name) => INDEXED_FILE.test(name));
     for (const path of files) {
       if (this.disposed) return;
       await this.readDiskFile(path);
@@ -138,7 +141,17 @@ export class WorkspaceIndex {
 
   /** Every YAML file of the workspace folders (as the index reads them: skipped folders and the file limit apply). */
   yamlFiles(): Promise<string[]> {
-    return this.findYamlFiles([...this.folders]);
+    return this.findFiles([...this.folders], (name) => INDEXED_FILE.test(name));
+  }
+
+  /** Every YAML file and Dockerfile of the workspace folders, for the workspace diagnostics (skipped folders and the file limit apply). */
+  manifestFiles(): Promise<string[]> {
+    return this.findFiles([...this.folders], MANIFEST_FILE);
+  }
+
+  /** Whether the workspace diagnostics cover the file: a YAML file or Dockerfile inside a workspace folder, not under a skipped one. */
+  coversManifest(path: string): boolean {
+    return MANIFEST_FILE(basename(path)) && this.inFolders(path);
   }
 
   /** Drops the files of workspace folders that were removed. */
@@ -187,7 +200,10 @@ export class WorkspaceIndex {
 
   /** A watched file counts when it is YAML inside a workspace folder and not under a skipped directory. */
   private isIndexed(path: string): boolean {
-    if (!INDEXED_FILE.test(path)) return false;
+    return INDEXED_FILE.test(path) && this.inFolders(path);
+  }
+
+  private inFolders(path: string): boolean {
     return this.folders.some((folder) => {
       const segments = relative(folder, path).split(sep);
       return inside(folder, path) && !segments.some((segment) => SKIPPED_DIRECTORIES.has(segment));
@@ -226,7 +242,7 @@ export class WorkspaceIndex {
     }
   }
 
-  private async findYamlFiles(roots: readonly string[]): Promise<string[]> {
+  private async findFiles(roots: readonly string[], wanted: (name: string) => boolean): Promise<string[]> {
     const files: string[] = [];
     const pending = [...roots];
     while (pending.length > 0 && !this.disposed) {
@@ -235,9 +251,9 @@ export class WorkspaceIndex {
       for (const entry of entries) {
         const path = join(directory, entry.name);
         if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) pending.push(path);
-        else if (entry.isFile() && INDEXED_FILE.test(entry.name)) files.push(path);
+        else if (entry.isFile() && wanted(entry.name)) files.push(path);
         if (files.length >= MAX_INDEXED_FILES) {
-          this.log(`Indexed only the first ${MAX_INDEXED_FILES} YAML files of the workspace.`);
+          this.log(`Listed only the first ${MAX_INDEXED_FILES} files of the workspace.`);
           return files;
         }
       }

@@ -31,11 +31,11 @@ const LOWERCASE = (component: string): string => `Repository name must be lowerc
 const NOT_PINNED = (image: string, tag: string): string =>
   `"${image}" is not pinned to a digest: if tag "${tag}" is pushed again, new pods run different bytes.`;
 const LATEST = `":latest" moves with every push, so nodes can run different images; use a version tag or pin a digest.`;
-const DIGEST_WITH_LATEST = `The digest already pins this image, but ":latest" makes Kubernetes default imagePullPolicy to Always, so every pod start asks the registry. Drop ":latest".`;
+const DIGEST_WITH_LATEST = `The digest already pins this image, but ":latest" makes Kubernetes default imagePullPolicy to Always, so every pod start asks the registry; drop ":latest".`;
 const MISSING = (label: string, kind = 'Pod', holder = 'container'): string =>
   `${label} has no image; the API server rejects a ${kind} whose ${holder} has none (fine only in a patch).`;
 const BAD_POLICY = (value: string, near?: string): string =>
-  `imagePullPolicy "${value}" is not one of Always, IfNotPresent, Never; the API server rejects it.${near ? ` Did you mean "${near}"? The value is case-sensitive.` : ''}`;
+  `imagePullPolicy "${value}" is not one of Always, IfNotPresent, Never; the API server rejects it${near ? ` (the value is case-sensitive: "${near}")` : ''}.`;
 const REDUNDANT = (policy: string, image: string): string => `imagePullPolicy ${policy} is what Kubernetes defaults to for "${image}"; the line can go.`;
 const TEMPLATED = (what: string, value: string): string => `${what} "${value}" holds a template placeholder; it is checked only once rendered.`;
 const LONG_PATH = 'x/' + 'a'.repeat(300);

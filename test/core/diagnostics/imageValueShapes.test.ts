@@ -46,8 +46,8 @@ const COLLECTION = (reads: string): string => `The image must be a string, but Y
 const IMPLICIT_LATEST = (image: string): string =>
   `"${image}" has no tag, so it means "${image}:latest": whatever was pushed last, pulled on every pod start (imagePullPolicy defaults to Always).`;
 const BAD_POLICY = (value: string, near: string): string =>
-  `imagePullPolicy "${value}" is not one of Always, IfNotPresent, Never; the API server rejects it. Did you mean "${near}"? The value is case-sensitive.`;
-const SYNTAX = /^YAML syntax error: .* Image fields after this point in the document may be missed\.$/;
+  `imagePullPolicy "${value}" is not one of Always, IfNotPresent, Never; the API server rejects it (the value is case-sensitive: "${near}").`;
+const SYNTAX = /^YAML syntax error \(.*\), so image fields after it in this document may be missed\.$/;
 const app = (image: string, more = ''): string => deployment(`      - name: app\n        image: ${image}\n${more}`);
 
 test('unquoted Go templates that YAML reads as a mapping are templated-image over the whole written value', () => {

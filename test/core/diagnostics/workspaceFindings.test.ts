@@ -14,7 +14,7 @@ function facts(...definedSecrets: string[]): WorkspaceFacts {
 }
 
 const message = (secret: string): string =>
-  `No file in the workspace defines Secret "${secret}". If it is not created another way (kubectl create secret docker-registry), pulls from a private registry fail with ErrImagePull.`;
+  `No file in the workspace defines Secret "${secret}", so pulls from a private registry fail with ErrImagePull unless it is created another way (kubectl create secret docker-registry).`;
 
 /** expected: the Secret name each «…» span reports, in order. */
 function check(input: string, workspace: WorkspaceFacts | null, expected: readonly string[]): void {

@@ -65,9 +65,9 @@ function workspace(definedSecrets: string[]): WorkspaceFacts {
 
 const container = (image: string, more = ''): string => pod(`    - name: app\n      image: ${image}\n${more}`);
 const NOT_PINNED_1 = `"nginx:1" is not pinned to a digest: if tag "1" is pushed again, new pods run different bytes.`;
-const SECRET = `No file in the workspace defines Secret "regcred". If it is not created another way (kubectl create secret docker-registry), pulls from a private registry fail with ErrImagePull.`;
+const SECRET = `No file in the workspace defines Secret "regcred", so pulls from a private registry fail with ErrImagePull unless it is created another way (kubectl create secret docker-registry).`;
 const SYNTAX = (yamlMessage: string): RegExp =>
-  new RegExp(`^YAML syntax error: ${yamlMessage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.? Image fields after this point in the document may be missed\\.$`);
+  new RegExp(`^YAML syntax error \\(${yamlMessage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\), so image fields after it in this document may be missed\\.$`);
 
 /** Padding that puts a document past 1 MB without adding image fields. */
 const PADDING = `# ${'x'.repeat(1024 * 1024 + 100_000)}\n`;
@@ -118,7 +118,7 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
       [
         'invalid-pull-policy',
         'error',
-        'imagePullPolicy "never" is not one of Always, IfNotPresent, Never; the API server rejects it. Did you mean "Never"? The value is case-sensitive.',
+        'imagePullPolicy "never" is not one of Always, IfNotPresent, Never; the API server rejects it (the value is case-sensitive: "Never").',
       ],
     ],
   },
@@ -136,7 +136,7 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
       [
         'digest-with-latest',
         'information',
-        'The digest already pins this image, but ":latest" makes Kubernetes default imagePullPolicy to Always, so every pod start asks the registry. Drop ":latest".',
+        'The digest already pins this image, but ":latest" makes Kubernetes default imagePullPolicy to Always, so every pod start asks the registry; drop ":latest".',
       ],
     ],
   },
@@ -166,60 +166,61 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
   // The online codes need RegistryFacts; test/core/features/registryDiagnostics.test.ts has the details.
   'tag-not-found': {
     input: container('nginx:«1.99»'),
-    expected: [['tag-not-found', 'error', 'docker.io has no tag "1.99" in library/nginx. It has 3 tags, newest first: 1.25.3, 1.24.0, latest.']],
+    expected: [['tag-not-found', 'error', 'docker.io has no tag "1.99" in library/nginx (newest of its 3 tags: 1.25.3, 1.24.0, latest).']],
     options: {
-      off: ['not-pinned', 'pull-would-fail'],
+      off: ['not-pinned'],
       facts: registryFacts({ manifests: { 'docker.io/library/nginx:1.99': MISSING }, tags: { 'docker.io/library/nginx': ['latest', '1.24.0', '1.25.3'] } }),
     },
   },
   'digest-not-found': {
     input: container(`nginx@«${DIGEST}»`),
     expected: [['digest-not-found', 'error', `docker.io has no manifest ${DIGEST} in library/nginx: it was never pushed there, or it was deleted.`]],
-    options: { off: ['pull-would-fail'], facts: registryFacts({ manifests: { [`docker.io/library/nginx@${DIGEST}`]: MISSING } }) },
+    options: { facts: registryFacts({ manifests: { [`docker.io/library/nginx@${DIGEST}`]: MISSING } }) },
   },
   'stale-pin': {
     input: container(`nginx:1.25@«${DIGEST}»`),
-    expected: [
-      [
-        'stale-pin',
-        'warning',
-        '":1.25" now points to sha256:dddddddddddd…, not the pinned sha256:cccccccccccc…: pods keep running the pinned image, which is no longer what ":1.25" means. Update the pin if the new image is wanted.',
-      ],
-    ],
+    expected: [['stale-pin', 'warning', '":1.25" now points to sha256:dddddddddddd…, not the pinned sha256:cccccccccccc….']],
     options: {
       facts: registryFacts({ manifests: { 'docker.io/library/nginx:1.25': found(OTHER_DIGEST), [`docker.io/library/nginx@${DIGEST}`]: found(DIGEST) } }),
     },
   },
   'registry-unreachable': {
     input: container(`«registry.example.com/app@${DIGEST}»`),
-    expected: [['registry-unreachable', 'information', 'registry.example.com could not be reached (connect ECONNREFUSED). This image was not checked.']],
+    expected: [['registry-unreachable', 'information', 'registry.example.com refused the connection, so this image was not checked.']],
     options: {
       facts: registryFacts({
         manifests: { [`registry.example.com/app@${DIGEST}`]: FAILED_UNREACHABLE },
-        problems: { 'registry.example.com': { kind: 'unreachable', reason: 'registry.example.com could not be reached (connect ECONNREFUSED).' } },
+        problems: { 'registry.example.com': { kind: 'unreachable', reason: 'registry.example.com refused the connection.' } },
       }),
     },
   },
   unauthorized: {
     input: container(`«registry.example.com/app@${DIGEST}»`).replace('  containers:', '  imagePullSecrets:\n    - name: regcred\n  containers:'),
-    expected: [['unauthorized', 'information', 'registry.example.com answered 401 UNAUTHORIZED (tried anonymous). This image was not checked.']],
+    expected: [['unauthorized', 'information', 'registry.example.com refused access (tried anonymous), so this image was not checked.']],
     options: {
       facts: registryFacts({
         manifests: { [`registry.example.com/app@${DIGEST}`]: FAILED_UNAUTHORIZED },
-        problems: { 'registry.example.com': { kind: 'unauthorized', reason: 'registry.example.com answered 401 UNAUTHORIZED (tried anonymous).' } },
+        problems: { 'registry.example.com': { kind: 'unauthorized', reason: 'registry.example.com refused access (tried anonymous).' } },
       }),
     },
   },
   'pull-would-fail': {
-    input: container(`«nginx@${DIGEST}»`),
+    input: container(`«ghcr.io/acme/private@${DIGEST}»`),
     expected: [
       [
         'pull-would-fail',
         'warning',
-        `On every node that does not have it yet, pulling "nginx@${DIGEST}" (imagePullPolicy IfNotPresent) fails: docker.io has no manifest sha256:cccccccccccc… in library/nginx. The pod goes from ErrImagePull to ImagePullBackOff and the kubelet retries with a back-off that doubles from 10 s up to 5 minutes. kubectl describe pod shows: Failed to pull image "nginx@${DIGEST}": docker.io/library/nginx@${DIGEST}: not found; Error: ErrImagePull; Back-off pulling image "nginx@${DIGEST}"; Error: ImagePullBackOff.`,
+        `ghcr.io refuses anonymous pulls of acme/private and this pod spec has no imagePullSecrets, so a node without its own credentials fails to pull "ghcr.io/acme/private@${DIGEST}".`,
       ],
     ],
-    options: { off: ['digest-not-found'], facts: registryFacts({ manifests: { [`docker.io/library/nginx@${DIGEST}`]: MISSING } }) },
+    options: { facts: registryFacts({ manifests: { [`ghcr.io/acme/private@${DIGEST}`]: found(DIGEST) }, anonymous: { 'ghcr.io/acme/private': false } }) },
+  },
+  'uppercase-registry': {
+    input: container('«Envoyproxy»/envoy:v1.30.1'),
+    expected: [
+      ['uppercase-registry', 'warning', '"Envoyproxy" has uppercase letters, so it is read as a registry host, not Docker Hub\'s "envoyproxy/envoy:v1.30.1".'],
+    ],
+    options: { off: ['not-pinned'] },
   },
   'vulnerable-image': {
     input: container(`«nginx@${DIGEST}»`),

@@ -112,8 +112,8 @@ test('pull_policy: Compose values are accepted and coloured, Kubernetes ones are
     .map((d) => d.message);
   assert.equal(
     messages[1],
-    'pull_policy "Always" is not one of always, never, missing, if_not_present, build, daily, weekly, every_<duration>; Docker Compose rejects it. ' +
-      'Did you mean "always"? The value is case-sensitive.',
+    'pull_policy "Always" is not one of always, never, missing, if_not_present, build, daily, weekly, every_<duration>; Docker Compose rejects it ' +
+      '(the value is case-sensitive: "always").',
   );
   assert.deepEqual(
     computeImageTokens(analysis)

@@ -86,6 +86,8 @@ export interface CheckIo extends RegistryIo, ScanIo {
   /** Relative paths are resolved against it, and SARIF locations are relative to it. */
   readonly cwd: string;
   readonly toolVersion: () => string;
+  /** The URL of docs/diagnostics.md as installed, for SARIF's helpUri. */
+  readonly diagnosticsPage: string;
   readonly readStdin: () => Promise<Uint8Array>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -227,7 +229,7 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
       io.stdout(formatJson(reports));
       break;
     case 'sarif':
-      io.stdout(formatSarif(reports, { cwd: io.cwd, toolVersion: io.toolVersion() }));
+      io.stdout(formatSarif(reports, { cwd: io.cwd, toolVersion: io.toolVersion(), diagnosticsPage: io.diagnosticsPage }));
       break;
   }
   if (incomplete !== null) throw new CliError(incomplete);

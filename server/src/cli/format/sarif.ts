@@ -1,8 +1,9 @@
 /**
  * SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/), the format code-scanning services
  * read. One run; the rules are the whole diagnostic catalog, so a rule id is a diagnostic code and
- * stays stable. Files below the working directory are written relative to `%SRCROOT%`, which lets
- * a CI service map them onto its checkout; anything else gets an absolute file URI.
+ * stays stable; each rule's `helpUri` is its entry in docs/diagnostics.md, as the editor links it.
+ * Files below the working directory are written relative to `%SRCROOT%`, which lets a CI service
+ * map them onto its checkout; anything else gets an absolute file URI.
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,6 +27,8 @@ export interface SarifRun {
   /** The folder relative paths are resolved against; it becomes `%SRCROOT%`. */
   readonly cwd: string;
   readonly toolVersion: string;
+  /** The URL of docs/diagnostics.md as installed; each rule's help is its anchor there. */
+  readonly diagnosticsPage: string;
 }
 
 function encodeSegments(segments: readonly string[]): string {
@@ -44,8 +47,9 @@ export function formatSarif(reports: readonly FileReport[], run: SarifRun): stri
   const rules = DIAGNOSTIC_CODES.map((code): ReportingDescriptor => ({
     id: code,
     shortDescription: { text: DIAGNOSTIC_RULES[code].summary },
-    // The project has no public home page yet, so the help travels in the log instead of a link.
+    // The project has no public home page yet, so the help also travels in the log itself.
     help: { text: `${DIAGNOSTIC_RULES[code].summary} See docs/diagnostics.md, code ${code}.` },
+    helpUri: `${run.diagnosticsPage}#${code}`,
     defaultConfiguration: { level: LEVELS[DIAGNOSTIC_RULES[code].defaultSeverity] },
   }));
   const results = reports.flatMap((report) => {

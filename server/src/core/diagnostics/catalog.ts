@@ -23,6 +23,10 @@ export const DIAGNOSTIC_RULES = {
     defaultSeverity: 'error',
     summary: 'The image reference does not parse the way the container runtime parses it, so the pull fails.',
   },
+  'uppercase-registry': {
+    defaultSeverity: 'warning',
+    summary: 'The first part of the image has uppercase letters, so it is read as a registry host, not as a Docker Hub namespace.',
+  },
   'image-not-string': {
     defaultSeverity: 'error',
     summary: 'YAML reads the image as a number, boolean, mapping or sequence, not a string, so the API server rejects the object.',
@@ -92,15 +96,16 @@ export const DIAGNOSTIC_RULES = {
   },
   'registry-unreachable': {
     defaultSeverity: 'information',
-    summary: 'The registry could not be reached (network, timeout or TLS), so its images were not checked.',
+    summary: 'The registry could not be reached (network, timeout or TLS), so its images were not checked (in the editor: the status bar).',
   },
   unauthorized: {
     defaultSeverity: 'information',
-    summary: 'The registry refused the credentials that were tried, so its images were not checked.',
+    summary: 'The registry refused the credentials that were tried, so its images were not checked (in the editor: the status bar).',
   },
   'pull-would-fail': {
     defaultSeverity: 'warning',
-    summary: 'With the effective imagePullPolicy, pulling this image would fail and the pod would end in ImagePullBackOff.',
+    summary:
+      'The kubelet would not get this image: the registry needs credentials the pod spec does not give, or the policy is Never and the registry does not have it either.',
   },
   // From a vulnerability scan of the image's digest (diagnostics/scanFindings.ts), only where one was run.
   'vulnerable-image': {

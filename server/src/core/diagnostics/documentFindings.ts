@@ -16,14 +16,21 @@ export function documentFindings(fields: ImageFields, source: string, problems: 
   const templates = findings.filter((f) => f.code === 'templated-image');
   const first = problems.find((p) => !templates.some((t) => p.start >= t.start && p.start < t.end));
   if (first) {
-    const reason = first.message.split('\n')[0].replace(/[.:]?\s*$/, '.');
+    const reason = firstSentence(first.message);
     findings.push({
       code: 'yaml-syntax',
-      message: `YAML syntax error: ${reason} Image fields after this point in the document may be missed.`,
+      message: `YAML syntax error (${reason}), so image fields after it in this document may be missed.`,
       ...clampToDocument(first.start, Math.max(first.end, first.start + 1), source),
     });
   }
   return findings;
+}
+
+/** The parser's first line up to its first sentence end, without the closing punctuation. */
+function firstSentence(message: string): string {
+  const line = message.split('\n')[0];
+  const end = line.search(/[.:]\s/);
+  return (end < 0 ? line : line.slice(0, end)).replace(/[.:]?\s*$/, '');
 }
 
 /**

@@ -15,6 +15,7 @@ import type { ImageReference } from '../reference/reference';
 import type { Span } from '../span';
 import type { Finding } from './finding';
 import { isTemplated, writtenValue } from './templates';
+import { uppercaseRegistry, uppercaseRegistryMessage } from './uppercaseRegistry';
 
 /** Maps a span inside a scalar's value to the source, when the value is the source minus its quotes. */
 export function valueSpanToSource(scalar: YamlScalar, start: number, end: number): { start: number; end: number } {
@@ -43,7 +44,11 @@ function referenceFindings(image: YamlScalar, what: string): { findings: Finding
     const span = start === end ? { start: image.start, end: image.end } : valueSpanToSource(image, start, end);
     return { findings: [{ code: 'invalid-reference', message: parsed.error.message, ...span }], ref: null };
   }
-  return { findings: [], ref: parsed.value };
+  const upper = uppercaseRegistry(parsed.value);
+  const findings: Finding[] = upper
+    ? [{ code: 'uppercase-registry', message: uppercaseRegistryMessage(upper), ...valueSpanToSource(image, upper.span.start, upper.span.end) }]
+    : [];
+  return { findings, ref: parsed.value };
 }
 
 /** Whether the record's image is built where it is named (Compose's `build` policy), so nothing pulls it. */
@@ -78,7 +83,7 @@ function tagFindings(image: YamlScalar, ref: ImageReference, location: ImageLoca
         code: 'digest-with-latest',
         message:
           `The digest already pins this image, but ":latest" makes ${rule!.owner} default ` +
-          `${policyKeyOf(location)} to ${fallback()!.policy}, so every ${rule!.occasion} asks the registry. Drop ":latest".`,
+          `${policyKeyOf(location)} to ${fallback()!.policy}, so every ${rule!.occasion} asks the registry; drop ":latest".`,
         ...tagSpan,
       },
     ];
@@ -91,6 +96,12 @@ function tagFindings(image: YamlScalar, ref: ImageReference, location: ImageLoca
   return [];
 }
 
+/** For a policy that differs from an accepted one only in case: a clause naming the accepted spelling, else ''. */
+export function caseHint(policies: readonly string[], value: string): string {
+  const near = policies.find((p) => p.toLowerCase() === value.toLowerCase());
+  return near ? ` (the value is case-sensitive: "${near}")` : '';
+}
+
 function pullPolicyFindings(container: ContainerFields, ref: ImageReference | null): Finding[] {
   const value = container.pullPolicy?.value;
   const { location } = container;
@@ -101,9 +112,8 @@ function pullPolicyFindings(container: ContainerFields, ref: ImageReference | nu
   if (!value || value.value === '' || rule === null) return [];
   const image = container.image?.value?.value ?? '';
   if (rule.behaviourOf(value.value, image) === null) {
-    const near = rule.policies.find((p) => p.toLowerCase() === value.value.toLowerCase());
-    const hint = near ? ` Did you mean "${near}"? The value is case-sensitive.` : '';
-    return [at(value, 'invalid-pull-policy', `${key} "${value.value}" is not one of ${rule.accepted.join(', ')}; ${rule.rejecter} rejects it.${hint}`)];
+    const hint = caseHint(rule.policies, value.value);
+    return [at(value, 'invalid-pull-policy', `${key} "${value.value}" is not one of ${rule.accepted.join(', ')}; ${rule.rejecter} rejects it${hint}.`)];
   }
   if (ref && container.image?.value) {
     const fallback = defaultPullPolicy(image, rule);

@@ -19,8 +19,8 @@ export function pullSecretFindings(fields: ImageFields, workspace: WorkspaceFact
       findings.push({
         code: 'unknown-pull-secret',
         message:
-          `No file in the workspace defines Secret "${secret.value}". If it is not created another way ` +
-          `(kubectl create secret docker-registry), pulls from a private registry fail with ErrImagePull.`,
+          `No file in the workspace defines Secret "${secret.value}", so pulls from a private registry fail with ErrImagePull ` +
+          `unless it is created another way (kubectl create secret docker-registry).`,
         start: secret.start,
         end: secret.end,
       });

@@ -31,6 +31,7 @@ import type { Settings } from '../settings';
 import type { WorkspaceFacts } from '../workspace';
 import { collectDiagnostics } from './diagnostics';
 import type { CodeAction } from './types';
+import { uppercaseRegistryActions } from './uppercaseRegistryFix';
 
 /** The repository a reference names, without tag or digest, as written (familiar) and compared (canonical). */
 function repository(ref: ImageReference): string {
@@ -310,6 +311,7 @@ export function computeCodeActions(
       actions.push(...valuesFixes(analysis.text, doc, image, site, codes, facts, settings, checker));
     }
   }
+  actions.push(...uppercaseRegistryActions(analysis, diagnostics));
   const pinAll = facts && touchesImage ? pinAllAction(analysis, facts, settings) : null;
   if (pinAll) actions.push(pinAll);
   return actions;

@@ -3,12 +3,15 @@
  * (`off` drops it). Per-document findings come cached with the Analysis; workspace ones are recomputed.
  * With RegistryFacts, the online findings (diagnostics/registryFindings.ts) are added, marked with
  * `origin: 'registry'`, and so are the findings of vulnerability scans they hold (diagnostics/scanFindings.ts);
- * without them the result is exactly the offline one.
+ * without them the result is exactly the offline one. `options.registryProblems`
+ * false leaves out each registry's own problem (registry-unreachable, unauthorized), which the editor
+ * shows once in its status bar instead of in every file.
  */
 import type { Analysis } from '../analysis';
 import type { Finding } from '../diagnostics/finding';
 import { registryFindings } from '../diagnostics/registryFindings';
 import { scanFindings } from '../diagnostics/scanFindings';
+import type { RegistryFindingOptions } from '../diagnostics/registryFindings';
 import { pullSecretFindings } from '../diagnostics/workspaceFindings';
 import type { RegistryFacts } from '../facts';
 import type { Settings } from '../settings';
@@ -22,6 +25,7 @@ export function collectDiagnostics(
   workspace: WorkspaceFacts | null,
   facts?: RegistryFacts | null,
   role: FileRole = NOT_A_PATCH,
+  options: RegistryFindingOptions = {},
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const add = (finding: Finding, offset: number, origin?: 'registry'): void => {
@@ -35,7 +39,7 @@ export function collectDiagnostics(
     for (const finding of pullSecretFindings(doc.analysis.fields, workspace)) add(finding, doc.start);
   }
   for (const finding of analysis.fileFindings) add(finding, 0);
-  if (facts) for (const finding of registryFindings(analysis, facts)) add(finding, 0, 'registry');
+  if (facts) for (const finding of registryFindings(analysis, facts, options)) add(finding, 0, 'registry');
   if (facts) for (const finding of scanFindings(analysis, facts, settings.scan.threshold)) add(finding, 0, 'registry');
   return diagnostics;
 }

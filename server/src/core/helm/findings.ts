@@ -4,6 +4,7 @@
  * value (the repository's, when the tag is Chart.yaml's appVersion), a pull policy its value.
  */
 import type { Finding } from '../diagnostics/finding';
+import { caseHint } from '../diagnostics/imageFindings';
 import type { Field } from '../manifest/imageFields';
 import { plainScalarType } from '../manifest/plainScalarType';
 import { defaultPullPolicy } from '../policy/pullPolicy';
@@ -66,11 +67,11 @@ function tagFindings(image: ValuesImage): Finding[] {
     return [{ code: 'digest-with-latest', message, ...where }];
   }
   if (ref.digest === null && ref.tag !== null) {
-    const ignored = rendered.digestIgnored ? ` The digest in ${image.path}.digest is not read by the chart's templates.` : '';
+    const ignored = rendered.digestIgnored ? ` (the chart's templates do not read ${image.path}.digest)` : '';
     return [
       {
         code: 'not-pinned',
-        message: `${shown}, not pinned to a digest: if tag "${ref.tag}" is pushed again, new pods run different bytes.${ignored}`,
+        message: `${shown}, not pinned to a digest${ignored}: if tag "${ref.tag}" is pushed again, new pods run different bytes.`,
         ...where,
       },
     ];
@@ -83,9 +84,8 @@ function pullPolicyFindings(image: ValuesImage): Finding[] {
   if (!value || value.value === '') return [];
   const policy = VALUES_RULE;
   if (!(policy.policies as readonly string[]).includes(value.value)) {
-    const near = policy.policies.find((p) => p.toLowerCase() === value.value.toLowerCase());
-    const hint = near ? ` Did you mean "${near}"? The value is case-sensitive.` : '';
-    const message = `pullPolicy "${value.value}" is not one of ${policy.policies.join(', ')}; the API server rejects the container the chart renders.${hint}`;
+    const hint = caseHint(policy.policies, value.value);
+    const message = `pullPolicy "${value.value}" is not one of ${policy.policies.join(', ')}; the API server rejects the container the chart renders${hint}.`;
     return [{ code: 'invalid-pull-policy', message, start: value.start, end: value.end }];
   }
   const ref = image.rendered.ref;

@@ -4,13 +4,15 @@
  * - imageAware.pinWorkspace pins every image of the workspace to its digest (./pinWorkspace.ts).
  * - imageAware.refreshRegistry asks the registries again for every open document, past the tag cache.
  *   With an argument `{ image: "repo:tag" }` (the client sends it after a push, before it pins) only that
- *   tag is asked again, and every document is published again with its new answer.
+ *   tag is asked again, and every document is published again with its new answer; with `{ registry: host }`
+ *   (the status bar's Retry) only the documents whose images name that registry are asked again.
  * - imageAware.scanImage runs the vulnerability scanner on one image (./scanImage.ts).
  * None of them does anything on the network when imageAware.registry.online is off.
  */
 import { parseReference } from '../../core';
 import type { ServerContext } from '../context';
 import { COMMANDS } from '../protocol';
+import type { RefreshRegistryArguments } from '../protocol';
 import type { DiagnosticsPublisher } from './diagnostics';
 import { pinWorkspace } from './pinWorkspace';
 import { scanImageCommand } from './scanImage';
@@ -21,14 +23,22 @@ export interface CommandOptions {
   readonly documentChanges: boolean;
 }
 
-/** The image of a refresh after a push (`{ image }`), or null for a refresh of everything. */
-function pushedImage(argument: unknown): string | null {
-  const image = typeof argument === 'object' && argument !== null ? (argument as { image?: unknown }).image : undefined;
-  return typeof image === 'string' ? image : null;
+/** A string field of the command's argument object (`{ image }`, `{ registry }`), or null. */
+function stringField(argument: unknown, field: keyof RefreshRegistryArguments): string | null {
+  const value = typeof argument === 'object' && argument !== null ? (argument as Record<string, unknown>)[field] : undefined;
+  return typeof value === 'string' ? value : null;
 }
 
 async function refreshRegistry(context: ServerContext, options: CommandOptions, argument: unknown): Promise<null> {
-  const image = pushedImage(argument);
+  const image = stringField(argument, 'image');
+  const registry = stringField(argument, 'registry');
+  if (registry !== null) {
+    for (const uri of context.registry.status.documentsAsking(registry)) {
+      const document = context.documents.get(uri);
+      if (document) options.diagnostics.schedule(document, true);
+    }
+    return null;
+  }
   if (image === null) {
     options.diagnostics.scheduleAll(true);
     return null;

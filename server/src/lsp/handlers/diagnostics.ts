@@ -9,6 +9,8 @@
  * request it made has settled, and runs through runSafe, so a trace shows when it ended, online or not.
  * Vulnerability scans of the document's images (lsp/scans.ts) count as registry facts: those of
  * earlier sessions are recalled from disk in the same round, and publish the document again.
+ * A registry's own problem (registry-unreachable, unauthorized) is not published in the files: the
+ * server sends it once per registry as imageAware/registryStatus, which the client shows in its status bar.
  */
 import { CancellationToken } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -93,7 +95,15 @@ export class DiagnosticsPublisher {
     const { uri, version } = open.document;
     const known = open.settings.registry.online ? this.context.scans.withScans(facts) : null;
     const { workspace } = this.context;
-    const diagnostics = collectDiagnostics(open.analysis, open.settings, workspace.facts(), known, { patch: workspace.isPatch(uri) });
+    // A registry's own problem is told once, in the client's status bar (imageAware/registryStatus), not in every file.
+    const diagnostics = collectDiagnostics(
+      open.analysis,
+      open.settings,
+      workspace.facts(),
+      known,
+      { patch: workspace.isPatch(uri) },
+      { registryProblems: false },
+    );
     await this.context.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toDiagnostic(d, open.document)) });
   }
 }
