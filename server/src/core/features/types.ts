@@ -4,6 +4,7 @@
  */
 import type { DiagnosticCode, Severity } from '../diagnostics/catalog';
 import type { TextEdit } from '../edits/textEdit';
+import type { ManifestQuery } from '../facts';
 
 export interface Diagnostic {
   readonly code: DiagnosticCode;
@@ -55,4 +56,9 @@ export interface CodeAction {
   readonly fixes: readonly DiagnosticCode[];
   readonly isPreferred: boolean;
   readonly edits: readonly TextEdit[];
+  /**
+   * The registry question the edits wait for: such an action comes without edits; when it is chosen, a front end
+   * asks the question and computes the actions again with the answer, taking the one with the same title.
+   */
+  readonly needs?: ManifestQuery;
 }
