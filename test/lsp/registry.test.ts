@@ -292,7 +292,14 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
         MANY_ORDER,
       );
       assert.equal(sorted.length, 266);
-      assert.deepEqual(sorted.find((item) => item.label === 'latest')?.detail, 'moving tag: pushed again and again');
+      const latest = sorted.find((item) => item.label === 'latest');
+      assert.deepEqual(latest?.detail, 'moving tag: pushed again and again');
+      // The first eight rows show platform and day in labelDetails (one manifest question each, within the wait).
+      assert.deepEqual(latest?.labelDetails?.detail, ' moving tag');
+      assert.deepEqual(
+        sorted.slice(0, 9).map((item) => item.labelDetails?.description),
+        [...Array<string>(8).fill('linux/amd64 · 2024-05-01'), undefined],
+      );
       assert.deepEqual(sorted[0].textEdit, { range: { start: position(completionText, at), end: position(completionText, at) }, newText: '2.0.0' });
     });
 
@@ -308,6 +315,10 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
           [multi.images[0].digest, 'linux/amd64 only, from the index :3.0.0 points at', undefined],
           [multi.images[1].digest, 'linux/arm64/v8 only, from the index :3.0.0 points at', undefined],
         ],
+      );
+      assert.deepEqual(
+        list.items.map((item) => item.labelDetails),
+        [{ description: 'index: linux/amd64, linux/arm64/v8 · 2024-05-01' }, { description: 'linux/amd64' }, { description: 'linux/arm64/v8' }],
       );
     });
 
@@ -442,6 +453,72 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
           ['refactor.rewrite', undefined],
         ],
       );
+    });
+
+    await t.test('tag-not-found: "Use tag" with the tag the registry has', async () => {
+      const at = position(text, offsetOf(text, 'team/oci:9.9', 'team/oci:'.length));
+      const actions = await client.request<lsp.CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri: webUri },
+        range: { start: at, end: at },
+        context: { diagnostics: [] },
+      });
+      const use = actions.filter((a) => a.title.startsWith('Use tag'));
+      assert.deepEqual(
+        use.map((a) => [a.title, a.kind, a.isPreferred]),
+        [['Use tag 1.0.0', 'quickfix', true]],
+      );
+      assert.equal(
+        applyTextEdits(text, (use[0].edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]),
+        text.replace(`${host}/team/oci:9.9`, `${host}/team/oci:1.0.0`),
+      );
+    });
+
+    await t.test('latest-tag: the registry\'s newest versions, and "and its digest" resolved when chosen', async () => {
+      const uri = 'untitled:latest.yaml';
+      const latestText = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: l', 'spec:', '  containers:', `    - image: ${host}/team/many:latest`, ''].join(
+        '\n',
+      );
+      await client.open(uri, latestText);
+      const at = position(latestText, offsetOf(latestText, ':latest', 2));
+      const tagLists = front.count('/v2/team/many/tags/list');
+      const actions = await client.request<lsp.CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: at, end: at },
+        context: { diagnostics: [] },
+      });
+      assert.ok(front.count('/v2/team/many/tags/list') <= tagLists + 1, 'at most one tag list request');
+      const versions = actions.filter((a) => a.title.startsWith('Use version'));
+      assert.deepEqual(
+        versions.map((a) => [a.title, a.isPreferred, a.edit === undefined, a.data !== undefined]),
+        [
+          ['Use version 2.0.0', true, false, false],
+          ['Use version 2.0.0 and its digest', undefined, true, true],
+          ['Use version 1.12.19', undefined, false, false],
+          ['Use version 1.12.19 and its digest', undefined, true, true],
+          ['Use version 1.12.18', undefined, false, false],
+          ['Use version 1.12.18 and its digest', undefined, true, true],
+        ],
+      );
+      assert.equal(
+        applyTextEdits(latestText, (versions[0].edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]),
+        latestText.replace('team/many:latest', 'team/many:2.0.0'),
+      );
+      const before = front.count('/v2/team/many/manifests/2.0.0');
+      const resolved = await client.request<lsp.CodeAction>('codeAction/resolve', versions[1]);
+      assert.equal(resolved.title, 'Use version 2.0.0 and its digest');
+      assert.equal(
+        applyTextEdits(latestText, (resolved.edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]),
+        latestText.replace('team/many:latest', `team/many:2.0.0@${many.digest}`),
+      );
+      assert.ok(front.count('/v2/team/many/manifests/2.0.0') <= before + 1, 'one manifest request for the chosen version');
+      // After an edit the pending action is stale: it resolves to nothing rather than to edits for old text.
+      await client.notify('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ text: latestText.replace('name: l', 'name: l2') }],
+      });
+      const stale = await client.request<lsp.CodeAction>('codeAction/resolve', versions[3]);
+      assert.equal(stale.edit, undefined);
+      await client.notify('textDocument/didClose', { textDocument: { uri } });
     });
 
     await t.test('code actions on a pin that still matches: unpin', async () => {

@@ -147,7 +147,7 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.equal(capabilities.hoverProvider, true);
       assert.deepEqual(capabilities.completionProvider, { triggerCharacters: [':', ' ', '@'] });
       assert.deepEqual(capabilities.executeCommandProvider, { commands: ['imageAware.pinWorkspace', 'imageAware.refreshRegistry'] });
-      assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite'] });
+      assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite'], resolveProvider: true });
       assert.equal(capabilities.inlayHintProvider, true);
     });
 
@@ -210,11 +210,11 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.deepEqual(
         actions.map((a) => [a.title, a.kind, a.isPreferred, a.diagnostics]),
         [
-          ['Write the implied tag: ghcr.io/acme/api:latest', 'quickfix', undefined, [diagnostic]],
-          ['Use ghcr.io/acme/api:1.4.2 (used elsewhere in the workspace)', 'quickfix', true, [diagnostic]],
+          ['Use version 1.4.2 (used in the workspace)', 'quickfix', true, [diagnostic]],
+          ['Write :latest explicitly: ghcr.io/acme/api:latest', 'quickfix', undefined, [diagnostic]],
         ],
       );
-      const fixed = applyWorkspaceEdit(text, uri, 1, actions[1].edit);
+      const fixed = applyWorkspaceEdit(text, uri, 1, actions[0].edit);
       assert.equal(fixed, text.replace('          image: ghcr.io/acme/api\n', '          image: ghcr.io/acme/api:1.4.2\n'));
     });
 
@@ -224,13 +224,13 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.deepEqual(
         all.map((a) => [a.title, a.kind]),
         [
-          ['Write the implied tag: nginx:latest', 'quickfix'],
           ['Set imagePullPolicy: Always (the current default)', 'refactor.rewrite'],
           ['Set imagePullPolicy: IfNotPresent', 'refactor.rewrite'],
           ['Set imagePullPolicy: Never', 'refactor.rewrite'],
+          ['Write :latest explicitly: nginx:latest', 'quickfix'],
         ],
       );
-      const fixed = applyWorkspaceEdit(text, uri, 1, all[2].edit);
+      const fixed = applyWorkspaceEdit(text, uri, 1, all[1].edit);
       assert.equal(fixed, text.replace('          image: nginx\n', '          image: nginx\n          imagePullPolicy: IfNotPresent\n'));
       const onlyRefactor = await client.request<lsp.CodeAction[]>('textDocument/codeAction', {
         textDocument: { uri },

@@ -73,3 +73,11 @@ export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefine
   const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** An AbortSignal that aborts when the LSP request is cancelled; `dispose` stops listening. */
+export function signalOf(token: CancellationToken): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  const listener = token.onCancellationRequested(() => controller.abort());
+  return { signal: controller.signal, dispose: () => listener.dispose() };
+}

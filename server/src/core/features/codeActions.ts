@@ -35,7 +35,7 @@ import { insertPullPolicy, removeEntry, replaceScalar } from '../edits/fieldEdit
 import { choosePin, isRefused, pinFileEdits, pinSite, readsAsImage, repinSite, withTagAndDigest } from '../edits/pinEdits';
 import type { PinnedImage, RefusedPin } from '../edits/pinEdits';
 import type { TextEdit } from '../edits/textEdit';
-import { manifestAnswer, referenceOf, tagKey, tagsOf } from '../facts';
+import { manifestAnswer, referenceOf, repositoryKey, tagKey, tagsOf } from '../facts';
 import type { ManifestQuery, RegistryFacts } from '../facts';
 import { imageSites } from '../imageSites';
 import type { ImageSite } from '../imageSites';
@@ -51,6 +51,7 @@ import type { PinSettings, Settings } from '../settings';
 import { newestTags } from '../tags';
 import type { WorkspaceFacts } from '../workspace';
 import type { DiagnosticCode } from '../diagnostics/catalog';
+import type { CompletionNeed } from './completion';
 import { collectDiagnostics } from './diagnostics';
 import type { CodeAction } from './types';
 
@@ -397,6 +398,37 @@ function pinAllAction(analysis: Analysis, facts: RegistryFacts, settings: Settin
   };
 }
 
+/** The absolute span of a container's image and pull policy entries: the code actions there are about it. */
+function containerSpan(doc: AnalyzedDocument, container: ContainerFields): { first: number; last: number } {
+  const { image, pullPolicy } = container;
+  const first = doc.start + Math.min(image?.key.start ?? Infinity, pullPolicy?.key.start ?? Infinity);
+  const last = doc.start + Math.max(image?.value?.end ?? -1, pullPolicy?.value?.end ?? -1, image?.key.end ?? -1);
+  return { first, last };
+}
+
+/** A repository's tag list, asked for the same way completion asks (CompletionNeed). */
+export type TagListNeed = Extract<CompletionNeed, { kind: 'tags' }>;
+
+/**
+ * The tag lists the version fixes at `[start, end]` read (container images on `latest`, written or
+ * implied): a front end asks for them before computeCodeActions, which works without them (offering
+ * the workspace's tags instead).
+ */
+export function codeActionTagNeeds(analysis: Analysis, start: number, end: number): TagListNeed[] {
+  const needs = new Map<string, TagListNeed>();
+  for (const doc of analysis.documents) {
+    if (doc.end < start || doc.start > end) continue;
+    for (const container of doc.analysis.fields.containers) {
+      const { first, last } = containerSpan(doc, container);
+      const ref = referenceOf(container.image?.value?.value);
+      if (last < start || first > end || !ref || ref.digest !== null || (ref.tag !== null && ref.tag !== 'latest')) continue;
+      const key = repositoryKey(ref);
+      needs.set(key, { kind: 'tags', key, registry: ref.domain, path: ref.path });
+    }
+  }
+  return [...needs.values()];
+}
+
 /**
  * Code actions for the image records whose image or pull policy overlaps `[start, end]`.
  * With facts, the registry's pinning actions are added (and "Pin all images in file" once, when
@@ -418,8 +450,7 @@ export function computeCodeActions(
     if (doc.end < start || doc.start > end) continue;
     const checker = new EditChecker(analysis.text, doc);
     for (const container of doc.analysis.fields.containers) {
-      const first = doc.start + Math.min(container.image?.key.start ?? Infinity, container.pullPolicy?.key.start ?? Infinity);
-      const last = doc.start + Math.max(container.image?.value?.end ?? -1, container.pullPolicy?.value?.end ?? -1, container.image?.key.end ?? -1);
+      const { first, last } = containerSpan(doc, container);
       if (last < start || first > end) continue;
       const codes = new Set<string>(diagnostics.filter((d) => d.start >= first && d.end <= last).map((d) => d.code));
       const builder = new ActionBuilder(analysis.text, doc, container, checker);

@@ -29,6 +29,10 @@ export interface CompletionItem {
    * `digest` for what a registry answered.
    */
   readonly kind: 'policy' | 'image' | 'tag' | 'digest';
+  /** Shown right after the label, in every row: a mark such as " moving tag" (LSP labelDetails.detail). */
+  readonly labelDetail?: string;
+  /** Shown at the end of every row: platforms and created date (LSP labelDetails.description). */
+  readonly description?: string;
   readonly detail?: string;
   readonly documentation?: string;
   /** Orders items: lower first. */
