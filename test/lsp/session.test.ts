@@ -173,10 +173,10 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.deepEqual(onImage.range, rangeOf(text, NGINX));
       const markdown = (onImage.contents as lsp.MarkupContent).value;
       assert.equal((onImage.contents as lsp.MarkupContent).kind, 'markdown');
-      assert.match(markdown, /Canonical: `docker\.io\/library\/nginx:latest`/);
-      assert.match(markdown, /\*\*Effective imagePullPolicy: Always\*\* \(default\)/);
+      assert.match(markdown, /^`docker\.io\/library\/nginx:latest` · Always · not pinned\n/);
+      assert.match(markdown, /\*\*imagePullPolicy: Always\*\* \(default\)/);
       const onPolicy = await client.request<lsp.Hover>('textDocument/hover', { textDocument: { uri }, position: positionAt(text, IF_NOT_PRESENT.start) });
-      assert.match((onPolicy.contents as lsp.MarkupContent).value, /\*\*Effective imagePullPolicy: IfNotPresent\*\* \(set in the manifest\)/);
+      assert.match((onPolicy.contents as lsp.MarkupContent).value, /\*\*imagePullPolicy: IfNotPresent\*\* \(set in the manifest\)/);
       assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }), null);
     });
 
