@@ -335,7 +335,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
 
   test('inlay hints show the policy Kubernetes fills in after nginx and nginx:latest', () =>
     step(async () => {
-      await waitFor('inlay hints', async () => (await lineText('image: nginx:latest'))?.includes('imagePullPolicy: Always'));
+      await waitFor('inlay hints', async () => (await lineText('image: nginx:latest'))?.includes('imagePullPolicy = Always'));
       // The first line with `image: nginx` is the untagged one.
       assert.match(await lineText('image: nginx'), /^ {10}image: nginx\s*imagePullPolicy: Always$/);
       assert.equal(await lineText('ghcr.io/acme/api:1.4.2'), '          image: ghcr.io/acme/api:1.4.2', 'no hint where the policy is written');

@@ -251,8 +251,8 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.deepEqual(
         hints.map((h) => [h.position, h.label, h.paddingLeft]),
         [
-          [positionAt(text, NGINX.end), 'imagePullPolicy: Always', true],
-          [positionAt(text, ACME_API.end), 'imagePullPolicy: Always', true],
+          [positionAt(text, NGINX.end), 'imagePullPolicy = Always', true],
+          [positionAt(text, ACME_API.end), 'imagePullPolicy = Always', true],
         ],
       );
       assert.match(String(hints[0].tooltip), /no tag, so it means :latest/);

@@ -119,12 +119,12 @@ test('inlay hints write each place’s own pull policy key and default', () => {
     );
   };
   const volumes = hints('kubernetes-image-volumes.yaml');
-  assert.ok(volumes.includes('reference: quay.io/crio/artifact:latest → pullPolicy: Always'), volumes.join('\n'));
-  assert.ok(volumes.includes('image: debian → imagePullPolicy: Always'), volumes.join('\n'));
-  assert.ok(hints('knative.yaml').includes('- image: gcr.io/knative-samples/helloworld-go → imagePullPolicy: IfNotPresent'));
-  assert.ok(hints('kubevirt.yaml').includes('image: registry:5000/kubevirt/alpine-ext-kernel-boot-demo:devel → imagePullPolicy: IfNotPresent'));
-  assert.ok(hints('crossplane.yaml').includes('package: xpkg.upbound.io/negz/go-templates:v0.1.0 → packagePullPolicy: IfNotPresent'));
-  assert.ok(hints('tekton.yaml').some((h) => h.startsWith('image: mirror.gcr.io/alpine@sha256:') && h.endsWith('→ pull policy: IfNotPresent')));
+  assert.ok(volumes.includes('reference: quay.io/crio/artifact:latest → pullPolicy = Always'), volumes.join('\n'));
+  assert.ok(volumes.includes('image: debian → imagePullPolicy = Always'), volumes.join('\n'));
+  assert.ok(hints('knative.yaml').includes('- image: gcr.io/knative-samples/helloworld-go → imagePullPolicy = IfNotPresent'));
+  assert.ok(hints('kubevirt.yaml').includes('image: registry:5000/kubevirt/alpine-ext-kernel-boot-demo:devel → imagePullPolicy = IfNotPresent'));
+  assert.ok(hints('crossplane.yaml').includes('package: xpkg.upbound.io/negz/go-templates:v0.1.0 → packagePullPolicy = IfNotPresent'));
+  assert.ok(hints('tekton.yaml').some((h) => h.startsWith('image: mirror.gcr.io/alpine@sha256:') && h.endsWith('→ pull policy = IfNotPresent')));
 });
 
 test('quick fixes set an image volume’s pullPolicy under its own key, byte-minimal', () => {

@@ -155,7 +155,7 @@ test('Bitnami: tokens colour each part in its own scalar, and the inlay hint fol
     ['imageRegistry docker.io', 'imageRepository bitnami/nginx', 'imageTag 1.29.1-debian-12-r0'],
   );
   const hints = computeInlayHints(analysis, 0, text.length, DEFAULT_SETTINGS);
-  assert.equal(hints[0].label, 'imagePullPolicy: IfNotPresent');
+  assert.equal(hints[0].label, 'imagePullPolicy = IfNotPresent');
   assert.equal(hints[0].offset, offsetOf(text, '1.29.1-debian-12-r0', '1.29.1-debian-12-r0'.length));
 });
 

@@ -150,7 +150,7 @@ test("hover and inlay hint: Compose's rule and its words, no imagePullPolicy", (
   const built = computeHover(analysis, text.indexOf('webapp:tag') + 1)!.markdown;
   assert.match(built, /\*\*pull_policy: build\*\* \(default\)\. Docker Compose defaults pull_policy to build because the service has a build section/);
   const hints = computeInlayHints(analysis, 0, text.length, DEFAULT_SETTINGS).map((h) => h.label);
-  assert.deepEqual(hints, ['pull_policy: missing', 'pull_policy: missing', 'pull_policy: missing', 'pull_policy: build']);
+  assert.deepEqual(hints, ['pull_policy = missing', 'pull_policy = missing', 'pull_policy = missing', 'pull_policy = build']);
 });
 
 test('completion of pull_policy offers Compose values, the default preselected', () => {

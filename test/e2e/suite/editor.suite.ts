@@ -270,8 +270,8 @@ suite('Image Aware in a real extension host', () => {
       const document = (await openEditor(DEPLOYMENT)).document;
       const at = (r: vscode.Range) => `${r.end.line}:${r.end.character}`;
       const expected = [
-        { label: 'imagePullPolicy: Always', at: at(rangeOf(document, 'image: nginx\n', 'nginx')) },
-        { label: 'imagePullPolicy: Always', at: at(rangeOf(document, 'nginx:latest')) },
+        { label: 'imagePullPolicy = Always', at: at(rangeOf(document, 'image: nginx\n', 'nginx')) },
+        { label: 'imagePullPolicy = Always', at: at(rangeOf(document, 'nginx:latest')) },
       ];
       await eventually(async () => assert.deepEqual(await hints(document.uri, document), expected));
       const cronjob = (await openEditor(CRONJOB)).document;
