@@ -95,7 +95,8 @@ export function toCompletionList(list: CompletionList, map: PositionMap, isIncom
       documentation: item.documentation === undefined ? undefined : { kind: MarkupKind.Markdown, value: item.documentation },
       sortText: item.sortText,
       preselect: item.preselect,
-      textEdit: { range, newText: item.label },
+      ...(item.insertText === undefined ? {} : { filterText: item.insertText }),
+      textEdit: { range, newText: item.insertText ?? item.label },
     })),
   };
 }

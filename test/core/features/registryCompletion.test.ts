@@ -84,21 +84,22 @@ test('a registry with a port: the colon of the port is not the tag colon; a cach
   assert.deepEqual(complete(pod('    - image: 127.0.0.1:5|000/team/app\n'), FACTS).need, null);
 });
 
-test('after @: the digest the tag points to now, the index first and then each platform', () => {
+/** A digest row: the digest shown short (a whole one does not fit a suggest widget's row), written whole. */
+const digestRow = (digest: string, row: Omit<CompletionItem, 'label' | 'kind' | 'insertText'>): CompletionItem => ({
+  label: `${digest.slice(0, 19)}…`,
+  insertText: digest,
+  kind: 'digest',
+  ...row,
+});
+
+test('after @: the digest the tag points to now, the index first and then each platform, each row short enough for one line', () => {
   expectList(pod('    - image: nginx:1.25.3@|\n'), FACTS, '', '    - image: nginx:1.25.3@', [
-    {
-      label: DIGEST,
-      kind: 'digest',
-      description: 'index: linux/amd64, linux/arm64/v8 · 2024-05-01',
-      detail: ':1.25.3 now (index of 2 platforms)',
-      sortText: '000000',
-      preselect: true,
-    },
-    { label: OTHER_DIGEST, kind: 'digest', description: 'linux/amd64', detail: 'linux/amd64 only, from the index :1.25.3 points at', sortText: '000001' },
-    { label: ARM, kind: 'digest', description: 'linux/arm64/v8', detail: 'linux/arm64/v8 only, from the index :1.25.3 points at', sortText: '000002' },
+    digestRow(DIGEST, { description: 'linux/amd64, linux/arm64/v8', detail: ':1.25.3 now (index of 2 platforms)', sortText: '000000', preselect: true }),
+    digestRow(OTHER_DIGEST, { description: 'linux/amd64', detail: 'linux/amd64 only, from the index :1.25.3 points at', sortText: '000001' }),
+    digestRow(ARM, { description: 'linux/arm64/v8', detail: 'linux/arm64/v8 only, from the index :1.25.3 points at', sortText: '000002' }),
   ]);
   expectList(pod(`    - image: nginx@sha|256:${'0'.repeat(64)}\n`), FACTS, `sha256:${'0'.repeat(64)}`, '    - image: nginx@', [
-    { label: OTHER_DIGEST, kind: 'digest', detail: ':latest now (single platform)', sortText: '000000', preselect: true },
+    digestRow(OTHER_DIGEST, { detail: ':latest now (single platform)', sortText: '000000', preselect: true }),
   ]);
 });
 
@@ -106,20 +107,20 @@ test('kustomize: newTag gets the tags of newName, else name; digest gets the dig
   expectList(kustomization('  - name: nginx\n    newTag: |\n'), FACTS, '', '    newTag: ', NGINX_TAGS);
   expectList(kustomization('  - name: web\n    newName: nginx\n    newTag: "1.2|"\n'), FACTS, '1.2', '    newTag: "', NGINX_TAGS);
   expectList(kustomization('  - name: web\n    newName: ghcr.io/acme/web\n    newTag: 2.0.0\n    digest: |\n'), FACTS, '', '    digest: ', [
-    { label: ARM, kind: 'digest', detail: ':2.0.0 now (single platform) (cached: the registry could not be reached)', sortText: '000000', preselect: true },
+    digestRow(ARM, { detail: ':2.0.0 now (single platform) (cached: the registry could not be reached)', sortText: '000000', preselect: true }),
   ]);
   expectList('images:\n  - name: nginx\n    newTag: |\n', FACTS, '', '    newTag: ', NGINX_TAGS, 'kustomization.yaml');
 });
 
-test('rows with more than three platforms name two and count the rest', () => {
-  const platforms = ['amd64', 'arm64', 'ppc64le', 's390x'].map((architecture, i) => ({
-    os: 'linux',
-    architecture,
-    digest: `sha256:${String(i).repeat(64)}`,
-    size: 1,
-  }));
-  const facts = registryFacts({ tags: { [HUB]: ['1.0.0'] }, manifests: { [`${HUB}:1.0.0`]: foundIndex(DIGEST, platforms) } });
-  assert.equal(complete(pod('    - image: nginx:|\n'), facts).list?.items[0].description, 'linux/amd64, linux/arm64 +2');
+test('rows with more than two platforms name the first and count the rest, so a row stays within a suggest widget', () => {
+  const describedAs = (architectures: string[]): string | undefined => {
+    const platforms = architectures.map((architecture, i) => ({ os: 'linux', architecture, digest: `sha256:${String(i).repeat(64)}`, size: 1 }));
+    const facts = registryFacts({ tags: { [HUB]: ['1.0.0'] }, manifests: { [`${HUB}:1.0.0`]: foundIndex(DIGEST, platforms) } });
+    return complete(pod('    - image: nginx:|\n'), facts).list?.items[0].description;
+  };
+  assert.equal(describedAs(['amd64', 'arm64', 'ppc64le', 's390x']), 'linux/amd64 +3');
+  assert.equal(describedAs(['amd64', 'arm64', 's390x']), 'linux/amd64 +2');
+  assert.equal(describedAs(['amd64', 'arm64']), 'linux/amd64, linux/arm64');
 });
 
 test('tagDescriptionNeeds: the manifests of the first eight tags offered that the facts do not answer yet', () => {

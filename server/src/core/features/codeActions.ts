@@ -44,7 +44,7 @@ import type { ValuesImage } from '../helm/types';
 import type { ContainerFields, KustomizeImageFields } from '../manifest/imageFields';
 import type { YamlScalar } from '../manifest/yamlTree';
 import { defaultPullPolicy, policyOf } from '../policy/pullPolicy';
-import { isOciDigest } from '../reference/digest';
+import { isOciDigest, shortDigest } from '../reference/digest';
 import { lowercasedRepository, parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
 import type { PinSettings, Settings } from '../settings';
@@ -252,7 +252,7 @@ class ActionBuilder extends Actions {
     if (latest) this.versionFixes(latest, ref, versionsOf(ref, workspace, facts, pin));
     const { pins } = workspaceVersions(ref, workspace);
     if (codes.has('not-pinned') && ref.tag !== null && pins.has(ref.tag)) {
-      const title = `Pin to ${pins.get(ref.tag)!.slice(0, 19)}… (the digest the workspace uses for :${ref.tag})`;
+      const title = `Pin to ${shortDigest(pins.get(ref.tag)!)} (the digest the workspace uses for :${ref.tag})`;
       this.workspacePinned = this.add(title, ['not-pinned'], [this.setImage(ref, ref.tag, pins.get(ref.tag)!)], true);
     }
     if (codes.has('digest-with-latest')) this.digestWithLatestFix(ref);
@@ -379,10 +379,6 @@ function valuesFixes(
     actions.add('Remove the redundant pullPolicy', ['redundant-pull-policy'], [removeEntry(text, doc.start, image, policy)], true);
   }
   return actions.actions;
-}
-
-function shortDigest(digest: string): string {
-  return `${digest.slice(0, 19)}…`;
 }
 
 /** One action that pins every image of the file (containers and kustomize entries) whose tag the registry knows. */

@@ -11,8 +11,9 @@
  * `registryCompletionNeed` tells a front end which registry question completion at an offset needs,
  * so it can ask before calling computeCompletions with the answer; `tagDescriptionNeeds`, the
  * manifests of the first tags offered, whose platforms and created dates each row shows at its end
- * (`description`), with a "moving tag" mark after the label (`labelDetail`). Digest rows show their
- * platform.
+ * (`description`), with a "moving tag" mark after the label (`labelDetail`). Digest rows show the
+ * digest short (written whole) and their platforms. A suggest widget cuts a row that does not fit
+ * (about 430 px by default), so each part is kept short: two platforms at most, then a count.
  */
 import { lineStartOf } from '../lines';
 import { documentAt } from '../analysis';
@@ -20,6 +21,7 @@ import type { Analysis, AnalyzedDocument } from '../analysis';
 import { defaultPullPolicy, KUBERNETES_RULE } from '../policy/pullPolicy';
 import { createdOf, manifestAnswer, platformsOf, repositoryKey, tagKey, tagsOf } from '../facts';
 import type { ManifestFound, ManifestQuery, RegistryFacts } from '../facts';
+import { shortDigest } from '../reference/digest';
 import { parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
 import { orderTags } from '../tags';
@@ -199,11 +201,15 @@ function day(created: string | undefined): string | null {
   return match ? match[1] : null;
 }
 
-/** What a list row shows at its end: the platforms, then the created date. */
-function describe(found: ManifestFound): string | undefined {
+/** The platforms of a manifest for a list row: two at most, else the first and how many more. */
+function platformSummary(found: ManifestFound): string {
   const platforms = platformsOf(found);
-  const shown = platforms.length > 3 ? `${platforms.slice(0, 2).join(', ')} +${platforms.length - 2}` : platforms.join(', ');
-  const parts = [shown, day(createdOf(found))].filter((part): part is string => !!part);
+  return platforms.length > 2 ? `${platforms[0]} +${platforms.length - 1}` : platforms.join(', ');
+}
+
+/** What a tag's row shows at its end: the platforms, then the created date. */
+function describe(found: ManifestFound): string | undefined {
+  const parts = [platformSummary(found), day(createdOf(found))].filter((part): part is string => !!part);
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
@@ -248,12 +254,13 @@ function digestItems(slot: RegistrySlot & { kind: 'digest' }, facts: RegistryFac
   const cached = answer.stale ? ' (cached: the registry could not be reached)' : '';
   const what = answer.isIndex ? `index of ${answer.platforms.length} platform${answer.platforms.length === 1 ? '' : 's'}` : 'single platform';
   const platforms = platformsOf(answer);
-  const description = answer.isIndex ? `index: ${describe(answer) ?? 'no platforms'}` : describe(answer);
+  const description = platformSummary(answer);
   const items: CompletionItem[] = [
     {
-      label: answer.digest,
+      label: shortDigest(answer.digest),
+      insertText: answer.digest,
       kind: 'digest',
-      ...(description === undefined ? {} : { description }),
+      ...(description === '' ? {} : { description }),
       detail: `:${slot.tag} now (${what})${cached}`,
       sortText: '000000',
       preselect: true,
@@ -261,7 +268,8 @@ function digestItems(slot: RegistrySlot & { kind: 'digest' }, facts: RegistryFac
   ];
   answer.platforms.forEach((platform, i) => {
     items.push({
-      label: platform.digest,
+      label: shortDigest(platform.digest),
+      insertText: platform.digest,
       kind: 'digest',
       description: platforms[i],
       detail: `${platforms[i]} only, from the index :${slot.tag} points at${cached}`,

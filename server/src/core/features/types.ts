@@ -24,6 +24,8 @@ export interface Hover {
 
 export interface CompletionItem {
   readonly label: string;
+  /** What choosing the item writes, and what typing filters on, where the label shows it short (a digest). */
+  readonly insertText?: string;
   /**
    * `policy` for imagePullPolicy values, `image` for image names seen in the workspace, `tag` and
    * `digest` for what a registry answered.
