@@ -172,8 +172,8 @@ test('completion: tags after ":" of a FROM image and of an ARG default, digests 
   const digestText = 'FROM golang:1.22@\n';
   const digestList = computeCompletions(analyse(digestText), digestText.indexOf('@') + 1, null, facts);
   assert.deepEqual(
-    digestList?.items.map((i) => i.label),
-    ['sha256:' + 'a'.repeat(64)],
+    digestList?.items.map((i) => [i.label, i.insertText]),
+    [['sha256:aaaaaaaaaaaa…', 'sha256:' + 'a'.repeat(64)]],
   );
   // A stage name or scratch is no image: nothing to complete.
   assert.equal(computeCompletions(analyse('FROM scratch\n'), 10, null, facts), null);
