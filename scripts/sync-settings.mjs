@@ -40,6 +40,14 @@ function configuration({ DIAGNOSTIC_CODES, DIAGNOSTIC_RULES, DEFAULT_SETTINGS, D
     markdownDescription: 'Show the `imagePullPolicy` Kubernetes fills in, after each image whose container sets none.',
     scope: 'resource',
   };
+  properties['imageAware.inlayHints.maxLineLength'] = {
+    type: 'number',
+    default: DEFAULT_SETTINGS.inlayHintsMaxLineLength,
+    minimum: 0,
+    markdownDescription:
+      'Show inlay hints only on lines that, with the hint, stay within this many columns (for example your ruler or `editor.wordWrapColumn`), so a hint never pushes a line past the window; `0` shows them on every line.',
+    scope: 'resource',
+  };
   properties['imageAware.limits.maxFileSizeMB'] = {
     type: 'number',
     default: DEFAULT_MAX_FILE_SIZE_MB,

@@ -286,6 +286,76 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     );
   }
 
+  /**
+   * Ctrl+. at line:column until the menu offers `title` (the server may still be asking the registry or
+   * indexing the workspace); returns the titles of the menu's actions and the focused one.
+   */
+  async function quickFixMenu(line, column, title) {
+    const rows = page.locator('.action-widget .monaco-list-row');
+    await waitFor(
+      `"${title}" in the quick fix menu`,
+      async () => {
+        await page.keyboard.press('Escape');
+        await goTo(line, column);
+        await page.keyboard.press('Control+.');
+        return rows
+          .filter({ hasText: title })
+          .first()
+          .waitFor({ timeout: 3_000 })
+          .then(
+            () => true,
+            () => false,
+          );
+      },
+      { timeoutMs: 45_000, intervalMs: 500 },
+    );
+    const titles = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).filter(Boolean);
+    const focused = await page.locator('.action-widget .monaco-list-row.focused').getAttribute('aria-label');
+    return { titles, focused };
+  }
+
+  /** Moves the menu's focus down to `title` and chooses it with Enter (a click can land on the menu's pointer guard). */
+  async function chooseAction(title) {
+    for (let i = 0; i < 20; i++) {
+      if ((await page.locator('.action-widget .monaco-list-row.focused').getAttribute('aria-label')) === title) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    assert.equal(await page.locator('.action-widget .monaco-list-row.focused').getAttribute('aria-label'), title);
+    await page.keyboard.press('Enter');
+  }
+
+  /**
+   * The parts of every row of the suggest widget (label, labelDetails, detail), each with whether it shows whole: not
+   * cut off by a box it overflows (the ellipsis) and on one line. Written to `<name>.json` beside the screenshots;
+   * asserts that every part shows whole.
+   */
+  async function suggestParts(name) {
+    const parts = await page.locator('.suggest-widget.visible .monaco-list-row').evaluateAll((rows) =>
+      rows.flatMap((row) =>
+        [...row.querySelectorAll('.label-name, .signature-label, .qualifier-label, .details-label')]
+          .filter((el) => el.offsetParent !== null && el.textContent.trim() !== '')
+          .map((el) => {
+            const box = el.getBoundingClientRect();
+            const clippedBy = [];
+            for (let box2, a = el; a && a !== row.parentElement; a = a.parentElement) {
+              box2 = a.getBoundingClientRect();
+              const overflows = a.clientWidth > 0 && a.scrollWidth > a.clientWidth + 1;
+              const outside = box.right > box2.right + 1 || box.left < box2.left - 1;
+              if (overflows || outside) clippedBy.push(a.className);
+            }
+            return { text: el.textContent.trim(), clippedBy, lines: el.getClientRects().length, width: Math.round(box.width) };
+          }),
+      ),
+    );
+    writeFileSync(join(screenshots, `${name}.json`), JSON.stringify(parts, null, 2));
+    assert.deepEqual(
+      parts.filter((part) => part.clippedBy.length > 0 || part.lines > 1),
+      [],
+      `parts cut off or wrapped:\n${JSON.stringify(parts, null, 2)}`,
+    );
+    return parts;
+  }
+
   async function runCommand(label) {
     await page.keyboard.press('Control+Shift+P');
     const input = page.locator('.quick-input-widget input');
@@ -325,6 +395,11 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     const editorWorkspace = copyWorkspace();
     writeFileSync(join(editorWorkspace, 'colours.yaml'), coloursText);
     writeFileSync(join(editorWorkspace, UPPERCASE), uppercaseManifest);
+    // A version of nginx the workspace uses, for the offline "Use version" fix.
+    writeFileSync(
+      join(editorWorkspace, 'versions.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: pinned-web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.2\n',
+    );
     await openWorkspaceManifest(editorWorkspace);
   });
 
@@ -379,16 +454,29 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       ).catch(async (error) => assert.fail(`${error.message}: ${await problems()}`));
     }));
 
-  test('hovering the squiggle shows the effective pull policy and why', () =>
+  test('hovering the squiggle shows the finding, then the summary line, then the effective pull policy and why; no line twice', () =>
     step(async () => {
       const tag = await textBox('nginx:latest');
       await page.mouse.move(tag.x + tag.width * 0.8, tag.y + tag.height / 2);
       const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content');
       await hover.first().waitFor({ timeout: 15_000 });
-      await waitFor('the pull-policy explanation in the hover', async () => /Effective imagePullPolicy: Always/.test(await hover.first().innerText()));
+      await waitFor('the pull-policy explanation in the hover', async () => /imagePullPolicy: Always \(default\)/.test(await hover.first().innerText()));
       const text = await hover.first().innerText();
       assert.match(text, /:latest" moves with every push/);
       assert.match(text, /Kubernetes defaults imagePullPolicy to Always/);
+      // The image's own part of the hover starts with one summary line: canonical reference · policy · pinned or not.
+      const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+      const summary = lines.indexOf('docker.io/library/nginx:latest · Always · not pinned');
+      assert.ok(summary >= 0, `the summary line in:\n${text}`);
+      assert.ok(summary < lines.findIndex((line) => line.startsWith('imagePullPolicy: Always (default)')), `the summary line first:\n${text}`);
+      assert.deepEqual(
+        lines.filter((line, i) => lines.indexOf(line) !== i),
+        [],
+        `no line twice:\n${text}`,
+      );
       await shot('hover-latest');
       await page.mouse.move(5, 780);
       await page.keyboard.press('Escape');
@@ -396,9 +484,9 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
 
   test('inlay hints show the policy Kubernetes fills in after nginx and nginx:latest', () =>
     step(async () => {
-      await waitFor('inlay hints', async () => (await lineText('image: nginx:latest'))?.includes('imagePullPolicy: Always'));
+      await waitFor('inlay hints', async () => (await lineText('image: nginx:latest'))?.includes('imagePullPolicy = Always'));
       // The first line with `image: nginx` is the untagged one.
-      assert.match(await lineText('image: nginx'), /^ {10}image: nginx\s*imagePullPolicy: Always$/);
+      assert.match(await lineText('image: nginx'), /^ {10}image: nginx\s*imagePullPolicy = Always$/);
       assert.equal(await lineText('ghcr.io/acme/api:1.4.2'), '          image: ghcr.io/acme/api:1.4.2', 'no hint where the policy is written');
     }));
 
@@ -424,17 +512,24 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await page.locator(`${EDITOR} .view-lines`).click();
     }));
 
-  test('Ctrl+. on the invalid pull policy offers the fix, and choosing it changes the file', () =>
+  test('Ctrl+. on `imagePullPolicy: ifNotPresent` (a version tag: IfNotPresent is the default) prefers removing the line; the case fix is offered too', () =>
     step(async () => {
       const [line, column] = where('imagePullPolicy: ifNotPresent', 'ifNotPresent');
-      await goTo(line, column + 2);
-      await page.keyboard.press('Control+.');
-      const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Change imagePullPolicy to IfNotPresent' });
-      await fix.first().waitFor({ timeout: 15_000 });
+      const remove = 'Remove imagePullPolicy (IfNotPresent is the default)';
+      const { titles, focused } = await quickFixMenu(line, column + 2, remove);
+      assert.ok(titles.includes('Change imagePullPolicy to IfNotPresent'), titles.join('\n'));
       await shot('quick-fix-menu');
       // The preferred fix is focused; Enter applies it (a click can land on the menu's pointer guard).
-      assert.equal(await page.locator('.action-widget .monaco-list-row.focused').getAttribute('aria-label'), 'Change imagePullPolicy to IfNotPresent');
+      assert.equal(focused, remove);
       await page.keyboard.press('Enter');
+      await waitFor('the line removed', async () => (await policyLine()) === null && (await lineText('image: ghcr.io/acme/api:1.4.2')) !== null);
+      await page.locator(`${EDITOR} .squiggly-error`).first().waitFor({ state: 'detached', timeout: 15_000 });
+      await shot('quick-fix-removed');
+      // Undone, for the case fix: the completion below starts from its line.
+      await page.keyboard.press('Control+Z');
+      await waitFor('the line back', async () => (await policyLine()) === '          imagePullPolicy: ifNotPresent');
+      await quickFixMenu(line, column + 2, 'Change imagePullPolicy to IfNotPresent');
+      await chooseAction('Change imagePullPolicy to IfNotPresent');
       await waitFor('the fixed line', async () => (await policyLine()) === '          imagePullPolicy: IfNotPresent');
       await page.locator(`${EDITOR} .squiggly-error`).first().waitFor({ state: 'detached', timeout: 15_000 });
       await shot('quick-fix-applied');
@@ -492,6 +587,27 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       await page.locator(`${editor} .squiggly-warning`).first().waitFor({ state: 'detached', timeout: 15_000 });
       await page.keyboard.press('Control+S');
       await openFile('deployment.yaml');
+    }));
+
+  test('offline, Ctrl+. on `nginx:latest` and on `nginx` offers the versions the workspace uses, preferred; writing :latest is never preferred', () =>
+    step(async () => {
+      // versions.yaml (written in before()) uses nginx:1.27.2; the registry is off in this workspace.
+      const version = 'Use version 1.27.2 (used in the workspace)';
+      const implicit = await quickFixMenu(...where('image: nginx\n', 'nginx'), version);
+      assert.equal(implicit.focused, version, implicit.titles.join('\n'));
+      assert.ok(implicit.titles.includes('Write :latest explicitly: nginx:latest'), implicit.titles.join('\n'));
+      assert.ok(
+        implicit.titles.indexOf('Write :latest explicitly: nginx:latest') > implicit.titles.indexOf(version),
+        'writing :latest comes after the version',
+      );
+      const [line, column] = where('image: nginx:latest', 'latest');
+      const latest = await quickFixMenu(line, column + 2, version);
+      assert.equal(latest.focused, version, latest.titles.join('\n'));
+      await shot('quick-fix-versions');
+      await page.keyboard.press('Enter');
+      await waitFor('the version written', async () => (await lineText('image: nginx:1.27.2')) !== null);
+      await page.keyboard.press('Control+Z');
+      await waitFor('nginx:latest back', async () => (await lineText('image: nginx:latest')) !== null);
     }));
 
   test('the Image Aware commands are in the palette and run', () =>
@@ -620,7 +736,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
         async () => {
           const nginx = await textBox('image: nginx', COLOURS);
           await page.mouse.move(nginx.x + nginx.width - 15 + (nudge++ % 2), nginx.y + nginx.height / 2);
-          return /Effective imagePullPolicy: Always/.test(
+          return /imagePullPolicy: Always \(default\)/.test(
             await hover
               .first()
               .innerText({ timeout: 1_000 })
@@ -669,6 +785,16 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       );
       assert.deepEqual(await labels(), seed.tagsNewestFirst);
       assert.equal(await page.locator('.suggest-widget.visible .monaco-list-row.focused .label-name').innerText(), '2.0.0');
+      // Every part of every row (label, "moving tag" mark, platforms and date, the focused row's detail) shows whole:
+      // none is cut off with an ellipsis or wrapped. The platforms and dates come with the rows' labelDetails.
+      await waitFor('the platforms of 2.0.0 in its row', async () =>
+        /linux\/amd64, linux\/arm64/.test(await page.locator('.suggest-widget.visible .monaco-list-row.focused').innerText()),
+      );
+      const parts = await suggestParts('tag-completion-parts');
+      assert.ok(
+        parts.some((part) => part.text === 'moving tag'),
+        `the moving tag mark: ${JSON.stringify(parts)}`,
+      );
       await shot('tag-completion');
       // The containers and the suggest widget only, for docs/tag-completion.png.
       const editor = await page.locator(EDITOR).boundingBox();
@@ -689,8 +815,30 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
           EDITOR,
         );
       await waitFor('the chosen tag', async () => (await images()).every((line) => line.startsWith(`image: ${seed.repository}:2.0.0`)));
-      const values = (await images()).map((line) => line.replace(/\s*imagePullPolicy: \w+$/, ''));
+      const values = (await images()).map((line) => line.replace(/\s*imagePullPolicy = \w+$/, ''));
       assert.deepEqual(values, [`image: ${seed.repository}:2.0.0`, `image: ${seed.repository}:2.0.0`]);
+      // `@` after the tag: the digest it points to (the index, with its platforms), then each platform's, each row whole.
+      await page.keyboard.type('@');
+      await waitFor(
+        'the digests in the suggest widget',
+        async () => {
+          if ((await rows.count()) === 0) await page.keyboard.press('Control+Space');
+          const seen = await labels().catch(() => []);
+          // A row shows its digest short: a whole one does not fit the widget.
+          return seen.length === 1 + seed.index.platforms.length && seen[0] === `${seed.index.digest.slice(0, 19)}…`;
+        },
+        { timeoutMs: 20_000, intervalMs: 500 },
+      );
+      const digestRows = await suggestParts('digest-completion-parts');
+      for (const { platform } of seed.index.platforms)
+        assert.ok(
+          digestRows.some((part) => part.text === platform),
+          `${platform} in ${JSON.stringify(digestRows)}`,
+        );
+      await shot('digest-completion');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Backspace');
+      await waitFor('the tag as before', async () => (await images()).every((line) => !line.includes('@')));
     }));
   test('Pin Every Image in the Workspace: a preview with every image checked and a diff per file; the unchecked image stays, the others are pinned; the notification has Show Output, the output each image as path:line', () =>
     step(async () => {
@@ -759,6 +907,73 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       lines[app - 1] = lines[app - 1].replace(`${repo}:2.0.0`, `${repo}:2.0.0@${seed.index.digest}`);
       await waitFor('the pinned files on disk', () => disk('deployment.yaml') === lines.join('\n') && disk(CRON_JOB) !== cron, { timeoutMs: 10_000 });
       assert.equal(disk(CRON_JOB), cron.replace(`${repo}:1.9.3`, `${repo}:1.9.3@${seed.versionsDigest}`));
+    }));
+
+  test("with a registry, Ctrl+. offers: the registry's three newest tags for a missing tag, the lowercase repository, the newest version (and with its digest) for :latest", () =>
+    step(async () => {
+      const repo = seed.repository;
+      const upper = `${seed.host}/Team/App:1.9.3`;
+      const fixes = `apiVersion: v1
+kind: Pod
+metadata:
+  name: fixes
+spec:
+  containers:
+    - name: missing
+      image: ${repo}:9.9.9
+    - name: upper
+      image: ${upper}
+    - name: moving
+      image: ${repo}:latest
+`;
+      writeFileSync(join(registryWorkspace, 'fixes.yaml'), fixes);
+      const FIXES = '.monaco-editor[data-uri$="/fixes.yaml"]';
+      // From the Explorer, once the file watcher has shown it there (Quick Open's file list can lag behind a new file).
+      await page.keyboard.press('Control+Shift+E');
+      const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'fixes.yaml' });
+      await row.waitFor({ timeout: 30_000 });
+      await row.dblclick();
+      await page.locator(`${FIXES} .view-lines`).waitFor();
+      const line = (needle) => lineText(needle, FIXES);
+
+      // tag-not-found: the newest three releases, newest first (2.0.0-rc.1 is a prerelease, latest moves).
+      const [missingLine, missingColumn] = where(`image: ${repo}:9.9.9`, '9.9.9', fixes);
+      const missing = await quickFixMenu(missingLine, missingColumn + 1, 'Use tag 2.0.0');
+      assert.deepEqual(
+        missing.titles.filter((title) => title.startsWith('Use tag ')),
+        ['Use tag 2.0.0', 'Use tag 1.10.0', 'Use tag 1.9.3'],
+      );
+      assert.equal(missing.focused, 'Use tag 2.0.0');
+      await shot('quick-fix-newest-tags');
+      await page.keyboard.press('Enter');
+      await waitFor('the newest tag written', async () => (await line(`image: ${repo}:2.0.0`)) !== null);
+
+      // An uppercase repository path: lowercased, the registry and the tag as written.
+      const lowered = `Lowercase the repository: ${seed.host}/team/app:1.9.3`;
+      const uppercase = await quickFixMenu(...where(`image: ${upper}`, 'Team', fixes), lowered);
+      assert.equal(uppercase.focused, lowered);
+      await page.keyboard.press('Enter');
+      await waitFor('the lowercased repository', async () => (await line(`image: ${seed.host}/team/app:1.9.3`)) !== null);
+
+      // :latest: the registry's newest version, preferred; "and its digest" asks the registry for it when chosen.
+      const [latestLine, latestColumn] = where(`image: ${repo}:latest`, 'latest', fixes);
+      const latest = await quickFixMenu(latestLine, latestColumn + 2, 'Use version 2.0.0 and its digest');
+      assert.equal(latest.focused, 'Use version 2.0.0');
+      assert.ok(latest.titles.includes('Use version 1.10.0'), latest.titles.join('\n'));
+      await chooseAction('Use version 2.0.0 and its digest');
+      await waitFor('the version and its digest written', async () => (await line(`image: ${repo}:2.0.0@${seed.index.digest}`)) !== null, {
+        timeoutMs: 15_000,
+      });
+      await page.keyboard.press('Control+S');
+      await waitFor(
+        'fixes.yaml saved',
+        () =>
+          readFileSync(join(registryWorkspace, 'fixes.yaml'), 'utf8') ===
+          fixes
+            .replace(`${repo}:9.9.9`, `${repo}:2.0.0`)
+            .replace(upper, `${seed.host}/team/app:1.9.3`)
+            .replace(`${repo}:latest`, `${repo}:2.0.0@${seed.index.digest}`),
+      );
     }));
 
   test('a registry that does not answer is one status bar entry with its reason, not a problem in each file; Retry once it is up clears it', () =>

@@ -250,5 +250,5 @@ test('inspect prints the image with referrers and signed null, and the reason on
   assert.equal(run.status, 0);
   const result = JSON.parse(run.stdout) as { digest: string; referrers: unknown; signed: unknown };
   assert.deepEqual([result.digest, result.referrers, result.signed], [image.digest, null, null]);
-  assert.match(run.stderr, /^image-aware: the referrers of .*team\/app:v1 could not be listed: .*refused access: .*referrers are not for you/);
+  assert.match(run.stderr, /^image-aware: the referrers of .*team\/app:v1 could not be listed: .*denied access \(tried anonymous\)\./);
 });

@@ -91,7 +91,7 @@ test('a valid file: no findings, and its rules find images in pod specs, contain
   assert.deepEqual(images(widget.replace('apiVersion: example.com/v1\n', ''), config), []);
   // Hints write the user's policy key.
   const hints = computeInlayHints(analysis, 0, widget.length, DEFAULT_SETTINGS).map((h) => h.label);
-  assert.ok(hints.includes('enginePullPolicy: IfNotPresent'), hints.join(', '));
+  assert.ok(hints.includes('enginePullPolicy = IfNotPresent'), hints.join(', '));
 });
 
 test('patterns: `*` in kind, group and apiVersion', () => {

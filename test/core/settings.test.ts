@@ -16,6 +16,7 @@ function check(
   expected: {
     severity?: Partial<Settings['severity']>;
     pullPolicyInlayHints?: boolean;
+    inlayHintsMaxLineLength?: number;
     maxFileSize?: number;
     registry?: Partial<Settings['registry']>;
     pin?: Partial<Settings['pin']>;
@@ -28,6 +29,7 @@ function check(
   assert.deepEqual(parseSettings(raw), {
     severity: { ...DEFAULT_SETTINGS.severity, ...expected.severity },
     pullPolicyInlayHints: expected.pullPolicyInlayHints ?? DEFAULT_SETTINGS.pullPolicyInlayHints,
+    inlayHintsMaxLineLength: expected.inlayHintsMaxLineLength ?? DEFAULT_SETTINGS.inlayHintsMaxLineLength,
     maxFileSize: expected.maxFileSize ?? DEFAULT_SETTINGS.maxFileSize,
     registry: { ...DEFAULT_SETTINGS.registry, ...expected.registry },
     pin: { ...DEFAULT_SETTINGS.pin, ...expected.pin },
@@ -130,6 +132,20 @@ const hints: [unknown, boolean][] = [
 for (const [value, expected] of hints) {
   test(`inlayHints.pullPolicy = ${JSON.stringify(value)} → ${expected}`, () =>
     check({ inlayHints: { pullPolicy: value } }, { pullPolicyInlayHints: expected }));
+}
+
+const lineLengths: [unknown, number][] = [
+  [100, 100],
+  [80.7, 80],
+  [0, 0],
+  [-5, 0],
+  ['120', 0],
+  [Infinity, 0],
+  [null, 0],
+];
+for (const [value, expected] of lineLengths) {
+  test(`inlayHints.maxLineLength = ${JSON.stringify(value)} → ${expected}`, () =>
+    check({ inlayHints: { maxLineLength: value } }, { inlayHintsMaxLineLength: expected }));
 }
 
 const sizes: [unknown, number][] = [

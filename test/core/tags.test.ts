@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareSemVer, MOVING_TAGS, orderTags, parseSemVer } from '../../server/src/core/tags';
+import { compareSemVer, MOVING_TAGS, newestTags, orderTags, parseSemVer } from '../../server/src/core/tags';
 
 test('SemVer 2.0.0 section 11: 1.0.0-alpha < 1.0.0-alpha.1 < 1.0.0-alpha.beta < 1.0.0-beta < 1.0.0-beta.2 < 1.0.0-beta.11 < 1.0.0-rc.1 < 1.0.0', () => {
   const ascending = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0'];
@@ -101,4 +101,12 @@ test('260 tags come out complete and in descending precedence', () => {
   assert.deepEqual([...ordered].sort(), [...tags].sort());
   for (let i = 0; i + 1 < ordered.length; i++)
     assert.ok(compareSemVer(parseSemVer(ordered[i])!, parseSemVer(ordered[i + 1])!) > 0, `${ordered[i]} before ${ordered[i + 1]}`);
+});
+
+test('newestTags: no moving tags, SemVer releases before prereleases, then the rest in offered order, at most count', () => {
+  const tags = ['latest', '2.0.0-rc.1', '1.10.0', 'stable', '1.9.3', '1.25', 'alpine'];
+  assert.deepEqual(newestTags(tags, 3), ['1.10.0', '1.9.3', '1.25']);
+  assert.deepEqual(newestTags(tags, 10), ['1.10.0', '1.9.3', '1.25', 'alpine', '2.0.0-rc.1']);
+  assert.deepEqual(newestTags(['latest', 'main', '3.0.0-beta.2'], 3), ['3.0.0-beta.2']);
+  assert.deepEqual(newestTags(['latest'], 3), []);
 });

@@ -103,8 +103,8 @@ test('Neovim gets the diagnostics, a hover and completion from `node dist/server
     ]);
 
     const hover = (result.hover ?? []).join('\n');
-    assert.match(hover, /\*\*Effective imagePullPolicy: Always\*\* \(default\)\. Kubernetes defaults imagePullPolicy to Always/);
-    assert.match(hover, /Canonical: `docker\.io\/library\/nginx:latest`/);
+    assert.match(hover, /^`docker\.io\/library\/nginx:latest` · Always · not pinned$/m);
+    assert.match(hover, /\*\*imagePullPolicy: Always\*\* \(default\)\. Kubernetes defaults imagePullPolicy to Always/);
 
     assert.deepEqual(result.completion, ['Always', 'IfNotPresent', 'Never']);
   } finally {

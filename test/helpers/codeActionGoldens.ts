@@ -1,7 +1,8 @@
 /**
  * The shared half of the code-action tests: the actions offered at a «…»-marked range are compared
  * as [title, fixes, preferred], and each one's whole result with its golden file
- * (test/fixtures/features/edits/<prefix><case>.<n>.{before,after}.yaml; UPDATE_GOLDEN=1 rewrites).
+ * (test/fixtures/features/edits/<prefix><case>.<n>.{before,after}.yaml; UPDATE_GOLDEN=1 rewrites), except
+ * an action that waits for a registry answer (`needs`), which has no edits yet.
  */
 import assert from 'node:assert/strict';
 import type { DiagnosticCode } from '../../server/src/core/diagnostics/catalog';
@@ -29,6 +30,8 @@ export class CodeActionGoldens {
       expected.map(([title, fixes, preferred]) => [title, fixes, preferred]),
     );
     actions.forEach((action, i) => {
+      // An action that waits for a registry answer has no edits yet: its edits are checked once answered.
+      if (action.needs !== undefined) return assert.deepEqual(action.edits, []);
       const after = applyEdits(text, action.edits);
       assertOnlyEditedBytesChanged(text, after, action.edits);
       const golden = `${this.prefix}${name}.${i + 1}`;

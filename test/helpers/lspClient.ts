@@ -152,8 +152,12 @@ export class LspClient {
       textDocument: {
         synchronization: { dynamicRegistration: false },
         hover: { contentFormat: ['markdown', 'plaintext'] },
-        completion: { completionItem: { snippetSupport: false } },
-        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor.rewrite'] } } },
+        completion: { completionItem: { snippetSupport: false, labelDetailsSupport: true } },
+        codeAction: {
+          codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor.rewrite'] } },
+          dataSupport: true,
+          resolveSupport: { properties: ['edit'] },
+        },
         inlayHint: {},
         semanticTokens: {
           requests: { full: true, range: true },

@@ -77,14 +77,14 @@ test('hover on an image of a base lists what each overlay of the workspace makes
   const scratch = fileUri(join(workspace, 'scratch', 'deployment.yaml'));
   await client.open(scratch, deploymentText);
   const scratchHover = await client.request<lsp.Hover | null>('textDocument/hover', { textDocument: { uri: scratch }, position });
-  assert.match((scratchHover?.contents as lsp.MarkupContent).value, /\*\*Image\*\* `monopole\/hello:1`/);
+  assert.match((scratchHover?.contents as lsp.MarkupContent).value, /^`docker\.io\/monopole\/hello:1` · /);
   assert.deepEqual(overlayLines(scratchHover), []);
 
   // A Dockerfile beside the base is no resource of a build: kustomize builds Kubernetes objects only.
   const dockerfile = fileUri(join(workspace, 'base', 'Dockerfile'));
   await client.open(dockerfile, 'FROM monopole/hello:1\n', 'dockerfile');
   const fromHover = await client.request<lsp.Hover | null>('textDocument/hover', { textDocument: { uri: dockerfile }, position: { line: 0, character: 8 } });
-  assert.match((fromHover?.contents as lsp.MarkupContent).value, /\*\*Image\*\* `monopole\/hello:1`/);
+  assert.match((fromHover?.contents as lsp.MarkupContent).value, /^`docker\.io\/monopole\/hello:1` · /);
   assert.deepEqual(overlayLines(fromHover), []);
   assert.equal(await client.shutdown(), 0);
 });

@@ -285,7 +285,14 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
         MANY_ORDER,
       );
       assert.equal(sorted.length, 266);
-      assert.deepEqual(sorted.find((item) => item.label === 'latest')?.detail, 'moving tag: pushed again and again');
+      const latest = sorted.find((item) => item.label === 'latest');
+      assert.deepEqual(latest?.detail, 'moving tag: pushed again and again');
+      // The first eight rows show platform and day in labelDetails (one manifest question each, within the wait).
+      assert.deepEqual(latest?.labelDetails?.detail, ' moving tag');
+      assert.deepEqual(
+        sorted.slice(0, 9).map((item) => item.labelDetails?.description),
+        [...Array<string>(8).fill('linux/amd64 · 2024-05-01'), undefined],
+      );
       assert.deepEqual(sorted[0].textEdit, { range: { start: position(completionText, at), end: position(completionText, at) }, newText: '2.0.0' });
     });
 
@@ -294,13 +301,20 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       const completionText = COMPLETION_TEXT(host);
       const at = offsetOf(completionText, 'multi:3.0.0@', 'multi:3.0.0@'.length);
       const list = await client.request<lsp.CompletionList>('textDocument/completion', { textDocument: { uri }, position: position(completionText, at) });
+      // Each row shows its digest short and writes it whole (filtered on the whole digest too).
       assert.deepEqual(
-        list.items.map((item) => [item.label, item.detail, item.preselect]),
-        [
-          [multi.digest, ':3.0.0 now (index of 2 platforms)', true],
-          [multi.images[0].digest, 'linux/amd64 only, from the index :3.0.0 points at', undefined],
-          [multi.images[1].digest, 'linux/arm64/v8 only, from the index :3.0.0 points at', undefined],
-        ],
+        list.items.map((item) => [item.label, item.textEdit?.newText, item.filterText, item.detail, item.preselect]),
+        [multi.digest, multi.images[0].digest, multi.images[1].digest].map((digest, i) => [
+          `${digest.slice(0, 19)}…`,
+          digest,
+          digest,
+          [':3.0.0 now (index of 2 platforms)', 'linux/amd64 only, from the index :3.0.0 points at', 'linux/arm64/v8 only, from the index :3.0.0 points at'][i],
+          i === 0 ? true : undefined,
+        ]),
+      );
+      assert.deepEqual(
+        list.items.map((item) => item.labelDetails),
+        [{ description: 'linux/amd64, linux/arm64/v8' }, { description: 'linux/amd64' }, { description: 'linux/arm64/v8' }],
       );
     });
 
@@ -367,8 +381,8 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       });
       const markdown = (multiHover.contents as lsp.MarkupContent).value;
       assert.match(markdown, new RegExp(`\\*\\*Registry\\*\\*: \`:3\\.0\\.0\` now points to \`${multi.digest}\``));
-      assert.match(markdown, /Media type: `application\/vnd\.oci\.image\.index\.v1\+json` \(OCI image index\)/);
-      assert.match(markdown, /Total size: [\d.]+ (B|kB) over 2 platforms/);
+      assert.ok(markdown.startsWith(`\`${host}/team/multi:3.0.0\` · IfNotPresent · not pinned · registry: found (2 platforms)\n`), markdown);
+      assert.match(markdown, /\nOCI image index `application\/vnd\.oci\.image\.index\.v1\+json` · [\d.]+ (B|kB) over 2 platforms/);
       assert.match(markdown, new RegExp(`\\| \`linux/amd64\` \\| \`${multi.images[0].digest}\` \\| [\\d.]+ (B|kB) \\| 2024-05-01 12:00 UTC \\|`));
       assert.match(markdown, new RegExp(`\\| \`linux/arm64/v8\` \\| \`${multi.images[1].digest}\` \\|`));
       assert.doesNotMatch(markdown, /unknown\/unknown/, 'attestations are not platforms');
@@ -380,12 +394,14 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       });
       const ociMarkdown = (ociHover.contents as lsp.MarkupContent).value;
       assert.match(ociMarkdown, new RegExp(`now points to \`${oci.digest}\``));
-      assert.match(ociMarkdown, /Media type: `application\/vnd\.oci\.image\.manifest\.v1\+json` \(OCI image manifest\)/);
-      assert.match(ociMarkdown, new RegExp(`Created: ${DEFAULT_CREATED.slice(0, 10)} 12:00 UTC`));
       assert.match(ociMarkdown, /\*\*Attached\*\*: no signature found\n/);
       assert.match(
         ociMarkdown,
-        /Labels:\n- title: `oci`\n- description: `the OCI image`\n- version: `1\.0\.0`\n- revision: `[0-9a-f]{40}`\n- source: `https:\/\/example\.invalid\/team\/oci`\n- licenses: `MIT`\n/,
+        new RegExp(`\nOCI image manifest \`application/vnd\\.oci\\.image\\.manifest\\.v1\\+json\` · .* · created ${DEFAULT_CREATED.slice(0, 10)} 12:00 UTC\n`),
+      );
+      assert.match(
+        ociMarkdown,
+        /\nLabels: title `oci` · description `the OCI image` · version `1\.0\.0` · revision `[0-9a-f]{40}` · source `https:\/\/example\.invalid\/team\/oci` · licenses `MIT`\n/,
       );
       const dockerHover = await client.request<lsp.Hover>('textDocument/hover', {
         textDocument: { uri: webUri },
@@ -438,6 +454,72 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
           ['refactor.rewrite', undefined],
         ],
       );
+    });
+
+    await t.test('tag-not-found: "Use tag" with the tag the registry has', async () => {
+      const at = position(text, offsetOf(text, 'team/oci:9.9', 'team/oci:'.length));
+      const actions = await client.request<lsp.CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri: webUri },
+        range: { start: at, end: at },
+        context: { diagnostics: [] },
+      });
+      const use = actions.filter((a) => a.title.startsWith('Use tag'));
+      assert.deepEqual(
+        use.map((a) => [a.title, a.kind, a.isPreferred]),
+        [['Use tag 1.0.0', 'quickfix', true]],
+      );
+      assert.equal(
+        applyTextEdits(text, (use[0].edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]),
+        text.replace(`${host}/team/oci:9.9`, `${host}/team/oci:1.0.0`),
+      );
+    });
+
+    await t.test('latest-tag: the registry\'s newest versions, and "and its digest" resolved when chosen', async () => {
+      const uri = 'untitled:latest.yaml';
+      const latestText = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: l', 'spec:', '  containers:', `    - image: ${host}/team/many:latest`, ''].join(
+        '\n',
+      );
+      await client.open(uri, latestText);
+      const at = position(latestText, offsetOf(latestText, ':latest', 2));
+      const tagLists = front.count('/v2/team/many/tags/list');
+      const actions = await client.request<lsp.CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: at, end: at },
+        context: { diagnostics: [] },
+      });
+      assert.ok(front.count('/v2/team/many/tags/list') <= tagLists + 1, 'at most one tag list request');
+      const versions = actions.filter((a) => a.title.startsWith('Use version'));
+      assert.deepEqual(
+        versions.map((a) => [a.title, a.isPreferred, a.edit === undefined, a.data !== undefined]),
+        [
+          ['Use version 2.0.0', true, false, false],
+          ['Use version 2.0.0 and its digest', undefined, true, true],
+          ['Use version 1.12.19', undefined, false, false],
+          ['Use version 1.12.19 and its digest', undefined, true, true],
+          ['Use version 1.12.18', undefined, false, false],
+          ['Use version 1.12.18 and its digest', undefined, true, true],
+        ],
+      );
+      assert.equal(
+        applyTextEdits(latestText, (versions[0].edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]),
+        latestText.replace('team/many:latest', 'team/many:2.0.0'),
+      );
+      const before = front.count('/v2/team/many/manifests/2.0.0');
+      const resolved = await client.request<lsp.CodeAction>('codeAction/resolve', versions[1]);
+      assert.equal(resolved.title, 'Use version 2.0.0 and its digest');
+      assert.equal(
+        applyTextEdits(latestText, (resolved.edit!.documentChanges![0] as lsp.TextDocumentEdit).edits as lsp.TextEdit[]),
+        latestText.replace('team/many:latest', `team/many:2.0.0@${many.digest}`),
+      );
+      assert.ok(front.count('/v2/team/many/manifests/2.0.0') <= before + 1, 'one manifest request for the chosen version');
+      // After an edit the pending action is stale: it resolves to nothing rather than to edits for old text.
+      await client.notify('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ text: latestText.replace('name: l', 'name: l2') }],
+      });
+      const stale = await client.request<lsp.CodeAction>('codeAction/resolve', versions[3]);
+      assert.equal(stale.edit, undefined);
+      await client.notify('textDocument/didClose', { textDocument: { uri } });
     });
 
     await t.test('code actions on a pin that still matches: unpin', async () => {

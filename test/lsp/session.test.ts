@@ -147,7 +147,7 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.equal(capabilities.hoverProvider, true);
       assert.deepEqual(capabilities.completionProvider, { triggerCharacters: [':', ' ', '@'] });
       assert.deepEqual(capabilities.executeCommandProvider, { commands: ['imageAware.pinWorkspace', 'imageAware.refreshRegistry', 'imageAware.scanImage'] });
-      assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite'] });
+      assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite'], resolveProvider: true });
       assert.equal(capabilities.inlayHintProvider, true);
     });
 
@@ -184,10 +184,10 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.deepEqual(onImage.range, rangeOf(text, NGINX));
       const markdown = (onImage.contents as lsp.MarkupContent).value;
       assert.equal((onImage.contents as lsp.MarkupContent).kind, 'markdown');
-      assert.match(markdown, /Canonical: `docker\.io\/library\/nginx:latest`/);
-      assert.match(markdown, /\*\*Effective imagePullPolicy: Always\*\* \(default\)/);
+      assert.match(markdown, /^`docker\.io\/library\/nginx:latest` · Always · not pinned\n/);
+      assert.match(markdown, /\*\*imagePullPolicy: Always\*\* \(default\)/);
       const onPolicy = await client.request<lsp.Hover>('textDocument/hover', { textDocument: { uri }, position: positionAt(text, IF_NOT_PRESENT.start) });
-      assert.match((onPolicy.contents as lsp.MarkupContent).value, /\*\*Effective imagePullPolicy: IfNotPresent\*\* \(set in the manifest\)/);
+      assert.match((onPolicy.contents as lsp.MarkupContent).value, /\*\*imagePullPolicy: IfNotPresent\*\* \(set in the manifest\)/);
       assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }), null);
     });
 
@@ -221,11 +221,11 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.deepEqual(
         actions.map((a) => [a.title, a.kind, a.isPreferred, a.diagnostics]),
         [
-          ['Write the implied tag: ghcr.io/acme/api:latest', 'quickfix', undefined, [diagnostic]],
-          ['Use ghcr.io/acme/api:1.4.2 (used elsewhere in the workspace)', 'quickfix', true, [diagnostic]],
+          ['Use version 1.4.2 (used in the workspace)', 'quickfix', true, [diagnostic]],
+          ['Write :latest explicitly: ghcr.io/acme/api:latest', 'quickfix', undefined, [diagnostic]],
         ],
       );
-      const fixed = applyWorkspaceEdit(text, uri, 1, actions[1].edit);
+      const fixed = applyWorkspaceEdit(text, uri, 1, actions[0].edit);
       assert.equal(fixed, text.replace('          image: ghcr.io/acme/api\n', '          image: ghcr.io/acme/api:1.4.2\n'));
     });
 
@@ -235,13 +235,13 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.deepEqual(
         all.map((a) => [a.title, a.kind]),
         [
-          ['Write the implied tag: nginx:latest', 'quickfix'],
           ['Set imagePullPolicy: Always (the current default)', 'refactor.rewrite'],
           ['Set imagePullPolicy: IfNotPresent', 'refactor.rewrite'],
           ['Set imagePullPolicy: Never', 'refactor.rewrite'],
+          ['Write :latest explicitly: nginx:latest', 'quickfix'],
         ],
       );
-      const fixed = applyWorkspaceEdit(text, uri, 1, all[2].edit);
+      const fixed = applyWorkspaceEdit(text, uri, 1, all[1].edit);
       assert.equal(fixed, text.replace('          image: nginx\n', '          image: nginx\n          imagePullPolicy: IfNotPresent\n'));
       const onlyRefactor = await client.request<lsp.CodeAction[]>('textDocument/codeAction', {
         textDocument: { uri },
@@ -262,8 +262,8 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.deepEqual(
         hints.map((h) => [h.position, h.label, h.paddingLeft]),
         [
-          [positionAt(text, NGINX.end), 'imagePullPolicy: Always', true],
-          [positionAt(text, ACME_API.end), 'imagePullPolicy: Always', true],
+          [positionAt(text, NGINX.end), 'imagePullPolicy = Always', true],
+          [positionAt(text, ACME_API.end), 'imagePullPolicy = Always', true],
         ],
       );
       assert.match(String(hints[0].tooltip), /no tag, so it means :latest/);

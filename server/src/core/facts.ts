@@ -54,6 +54,8 @@ export interface ManifestFound {
   /** The platforms of an index (attestations left out); empty for a single-platform image. */
   readonly platforms: readonly PlatformFact[];
   readonly created?: string;
+  /** The platform of a single-platform image (its config's os, architecture and variant), when known. */
+  readonly platform?: { readonly os: string; readonly architecture: string; readonly variant?: string };
   readonly labels: Readonly<Record<string, string>>;
   /** Served from an expired cache entry because the registry could not be reached. */
   readonly stale: boolean;
@@ -328,4 +330,22 @@ export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryF
     for (const [key, value] of set.scans ?? []) scans.set(key, value);
   }
   return { tags, manifests, problems, anonymous, referrers, ...(scans.size > 0 ? { scans } : {}) };
+}
+
+/** `os/architecture[/variant]`, as OCI platforms are written. */
+export function platformName(platform: { readonly os: string; readonly architecture: string; readonly variant?: string }): string {
+  return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+}
+
+/** The platforms a found manifest runs on: an index's, or a single image's own; empty when not known. */
+export function platformsOf(found: ManifestFound): string[] {
+  if (found.isIndex) return found.platforms.map(platformName);
+  return found.platform ? [platformName(found.platform)] : [];
+}
+
+/** When a found image was created: its own date, else the newest of its platforms'; undefined when none is known. */
+export function createdOf(found: ManifestFound): string | undefined {
+  if (found.created !== undefined) return found.created;
+  const dates = found.platforms.map((p) => p.created).filter((d): d is string => typeof d === 'string');
+  return dates.length > 0 ? dates.reduce((a, b) => (a > b ? a : b)) : undefined;
 }

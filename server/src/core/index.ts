@@ -19,8 +19,9 @@ export { signatureRepositoryFor } from './attachments/signatureRepository';
 export type { SignatureRepository } from './attachments/signatureRepository';
 // Registry facts are plain data every front end passes around: all their types are public.
 export type * from './facts';
-export { computeCodeActions } from './features/codeActions';
-export { computeCompletions, registryCompletionNeed } from './features/completion';
+export { codeActionTagNeeds, computeCodeActions } from './features/codeActions';
+export type { TagListNeed } from './features/codeActions';
+export { computeCompletions, registryCompletionNeed, tagDescriptionNeeds } from './features/completion';
 export type { CompletionNeed } from './features/completion';
 export { analyzeDockerfile, isDockerfileAnalysis } from './dockerfile/analysis';
 export type { DockerfileArg, DockerfileImageRole, DockerfileImageUse, DockerfileReader, DockerfileSyntax, DockerfileToken } from './dockerfile/syntax';

@@ -15,6 +15,8 @@ export interface Settings {
   readonly severity: Readonly<Record<DiagnosticCode, SeveritySetting>>;
   /** Show the effective imagePullPolicy as an inlay hint where the field is absent. */
   readonly pullPolicyInlayHints: boolean;
+  /** Inlay hints only on lines that, with the hint, stay within this many columns; 0 puts them on every line. */
+  readonly inlayHintsMaxLineLength: number;
   /** Documents past this many UTF-16 code units of text are not analysed (one `not-analysed` marks the spot). */
   readonly maxFileSize: number;
   readonly registry: RegistrySettings;
@@ -72,6 +74,7 @@ export const DEFAULT_MAX_FILE_SIZE_MB = 8;
 export const DEFAULT_SETTINGS: Settings = {
   severity: Object.fromEntries(DIAGNOSTIC_CODES.map((c) => [c, DIAGNOSTIC_RULES[c].defaultSeverity])) as Record<DiagnosticCode, SeveritySetting>,
   pullPolicyInlayHints: true,
+  inlayHintsMaxLineLength: 0,
   maxFileSize: DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024,
   registry: { online: true, insecureRegistries: [], caFiles: {} },
   pin: { keepTag: true, platform: null },
@@ -136,7 +139,7 @@ function parseWorkspace(raw: unknown): WorkspaceSettings {
 
 /**
  * Reads the `imageAware` configuration object:
- * `{ diagnostics: { "<code>": "error" | … | "off" }, inlayHints: { pullPolicy: boolean }, limits: { maxFileSizeMB: number },
+ * `{ diagnostics: { "<code>": "error" | … | "off" }, inlayHints: { pullPolicy: boolean, maxLineLength: number }, limits: { maxFileSizeMB: number },
  *    registry: { online: boolean, insecureRegistries: string[], caFiles: { host: path } }, pin: { keepTag: boolean, platform: string },
  *    signatures: { repositories: { pattern: repository } },
  *    scan: { scanner: "auto" | "trivy" | "grype", threshold: "critical" | "high" | … | "unknown" },
@@ -152,11 +155,15 @@ export function parseSettings(raw: unknown): Settings {
     const level = SEVERITY_SETTINGS.find((s) => s === value);
     if (level) severity[code] = level;
   }
-  const hints = record(root.inlayHints).pullPolicy;
+  const { pullPolicy: hints, maxLineLength } = record(root.inlayHints);
   const maxMb = record(root.limits).maxFileSizeMB;
   return {
     severity,
     pullPolicyInlayHints: typeof hints === 'boolean' ? hints : DEFAULT_SETTINGS.pullPolicyInlayHints,
+    inlayHintsMaxLineLength:
+      typeof maxLineLength === 'number' && Number.isFinite(maxLineLength) && maxLineLength > 0
+        ? Math.floor(maxLineLength)
+        : DEFAULT_SETTINGS.inlayHintsMaxLineLength,
     maxFileSize: typeof maxMb === 'number' && maxMb > 0 ? Math.floor(maxMb * 1024 * 1024) : DEFAULT_SETTINGS.maxFileSize,
     registry: parseRegistry(root.registry),
     pin: parsePin(root.pin),

@@ -84,3 +84,13 @@ export function orderTags(tags: readonly string[]): OrderedTag[] {
     ...moving.map((tag) => ({ tag, semver: false, moving: true })),
   ];
 }
+
+/**
+ * The newest tags to offer in place of another: orderTags without the moving tags, SemVer releases
+ * before SemVer prereleases (a fix should not move anyone to a release candidate first); at most `count`.
+ */
+export function newestTags(tags: readonly string[], count: number): string[] {
+  const fixed = orderTags(tags).filter((t) => !t.moving);
+  const prerelease = (t: OrderedTag): boolean => t.semver && parseSemVer(t.tag)!.prerelease.length > 0;
+  return [...fixed.filter((t) => !prerelease(t)), ...fixed.filter(prerelease)].slice(0, count).map((t) => t.tag);
+}

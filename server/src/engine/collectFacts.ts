@@ -74,6 +74,9 @@ export function toManifestFound(info: ManifestInfo): ManifestFound {
       ...(p.created === undefined ? {} : { created: p.created }),
     })),
     ...(info.created === undefined ? {} : { created: info.created }),
+    ...(info.isIndex || info.os === undefined || info.architecture === undefined
+      ? {}
+      : { platform: { os: info.os, architecture: info.architecture, ...(info.variant === undefined ? {} : { variant: info.variant }) } }),
     labels: { ...(info.labels ?? {}) },
     stale: info.stale,
   };

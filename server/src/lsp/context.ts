@@ -77,12 +77,12 @@ export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefine
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** A signal aborted once any of the tokens is cancelled (the request's, a progress report's). */
-export function signalOf(...tokens: readonly CancellationToken[]): AbortSignal {
+/** An AbortSignal that aborts once any of the tokens is cancelled (the request's, a progress report's); `dispose` stops listening. */
+export function signalOf(...tokens: readonly CancellationToken[]): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  for (const token of tokens) {
+  const listeners = tokens.map((token) => {
     if (token.isCancellationRequested) controller.abort();
-    token.onCancellationRequested(() => controller.abort());
-  }
-  return controller.signal;
+    return token.onCancellationRequested(() => controller.abort());
+  });
+  return { signal: controller.signal, dispose: () => listeners.forEach((listener) => listener.dispose()) };
 }

@@ -75,19 +75,28 @@ const COMPLETION_KINDS: Record<CompletionItem['kind'], CompletionItemKind> = {
   digest: CompletionItemKind.Reference,
 };
 
-/** `isIncomplete` asks the client to request again as the user types (the registry had not answered yet). */
-export function toCompletionList(list: CompletionList, map: PositionMap, isIncomplete = false): lsp.CompletionList {
+/**
+ * `isIncomplete` asks the client to request again as the user types (the registry had not answered yet).
+ * A row's mark and description go into `labelDetails`, which clients show in every row without wrapping; a client
+ * without labelDetails support gets the description at the start of `detail` (which says "moving tag" itself).
+ */
+export function toCompletionList(list: CompletionList, map: PositionMap, isIncomplete = false, labelDetails = true): lsp.CompletionList {
   const range = toRange(map, list.start, list.end);
   return {
     isIncomplete,
     items: list.items.map((item) => ({
       label: item.label,
       kind: COMPLETION_KINDS[item.kind],
-      detail: item.detail,
+      ...(item.labelDetail === undefined && item.description === undefined
+        ? { detail: item.detail }
+        : labelDetails
+          ? { labelDetails: { detail: item.labelDetail, description: item.description }, detail: item.detail }
+          : { detail: [item.description, item.detail].filter(Boolean).join(' · ') }),
       documentation: item.documentation === undefined ? undefined : { kind: MarkupKind.Markdown, value: item.documentation },
       sortText: item.sortText,
       preselect: item.preselect,
-      textEdit: { range, newText: item.label },
+      ...(item.insertText === undefined ? {} : { filterText: item.insertText }),
+      textEdit: { range, newText: item.insertText ?? item.label },
     })),
   };
 }
@@ -108,25 +117,34 @@ export interface EditTarget extends PositionMap {
 
 /**
  * Builds the LSP code action. Of the diagnostics the client sent, it attaches those the action
- * fixes: same code, and a range that touches one of the action's edits.
+ * fixes: same code, and a range that touches one of the action's edits (for an action still waiting
+ * for a registry answer, which has none yet: the diagnostics of its code).
  * With `documentChanges` the edit names the document version, so a client can refuse a stale one.
+ * An action waiting for a registry answer (`needs`) goes without its edit, with `data` for codeAction/resolve.
  */
-export function toCodeAction(action: CodeAction, target: EditTarget, context: readonly lsp.Diagnostic[], documentChanges: boolean): lsp.CodeAction {
+export function toCodeAction(
+  action: CodeAction,
+  target: EditTarget,
+  context: readonly lsp.Diagnostic[],
+  documentChanges: boolean,
+  data?: unknown,
+): lsp.CodeAction {
   const edits = action.edits.map((edit) => toTextEdit(edit, target));
   const fixed = context.filter((diagnostic) => {
     if ((diagnostic.source !== DIAGNOSTIC_SOURCE && diagnostic.source !== REGISTRY_SOURCE) || !action.fixes.some((code) => code === diagnostic.code))
       return false;
     const span = toOffsets(target, diagnostic.range);
-    return action.edits.some((edit) => edit.start <= span.end && span.start <= edit.end);
+    return action.needs !== undefined || action.edits.some((edit) => edit.start <= span.end && span.start <= edit.end);
   });
+  const edit = documentChanges
+    ? { documentChanges: [TextDocumentEdit.create({ uri: target.uri, version: target.version }, edits)] }
+    : { changes: { [target.uri]: edits } };
   return {
     title: action.title,
     kind: action.fixes.length > 0 ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite,
     diagnostics: fixed.length > 0 ? fixed : undefined,
     isPreferred: action.isPreferred || undefined,
-    edit: documentChanges
-      ? { documentChanges: [TextDocumentEdit.create({ uri: target.uri, version: target.version }, edits)] }
-      : { changes: { [target.uri]: edits } },
+    ...(action.needs === undefined ? { edit } : { data }),
   };
 }
 

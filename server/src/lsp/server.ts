@@ -66,6 +66,10 @@ interface ClientSupport {
   readonly watchedFilesRegistration: boolean;
   readonly workspaceFolders: boolean;
   readonly codeActionLiterals: boolean;
+  /** The client shows completion items' labelDetails. */
+  readonly completionLabelDetails: boolean;
+  /** The client resolves a code action's edit lazily (codeAction/resolve), with `data` kept. */
+  readonly codeActionResolve: boolean;
   readonly documentChanges: boolean;
   readonly inlayHints: boolean;
   readonly inlayHintRefresh: boolean;
@@ -81,6 +85,8 @@ function clientSupport(capabilities: ClientCapabilities): ClientSupport {
     watchedFilesRegistration: workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     workspaceFolders: workspace?.workspaceFolders === true,
     codeActionLiterals: textDocument?.codeAction?.codeActionLiteralSupport !== undefined,
+    completionLabelDetails: textDocument?.completion?.completionItem?.labelDetailsSupport === true,
+    codeActionResolve: textDocument?.codeAction?.dataSupport === true && textDocument.codeAction.resolveSupport?.properties.includes('edit') === true,
     documentChanges: workspace?.workspaceEdit?.documentChanges === true,
     inlayHints: textDocument?.inlayHint !== undefined,
     inlayHintRefresh: workspace?.inlayHint?.refreshSupport === true,
@@ -96,7 +102,9 @@ function serverCapabilities(client: ClientSupport): ServerCapabilities {
     definitionProvider: true,
     completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS },
     // Code action kinds may only be announced to clients that understand code action literals.
-    codeActionProvider: client.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] } : true,
+    codeActionProvider: client.codeActionLiterals
+      ? { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite], resolveProvider: client.codeActionResolve || undefined }
+      : true,
     inlayHintProvider: client.inlayHints || undefined,
     semanticTokensProvider: client.semanticTokens ? { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true } : undefined,
     workspace: client.workspaceFolders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
@@ -181,8 +189,8 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
 
   registerHover(context);
   registerDefinition(context);
-  registerCompletion(context);
-  registerCodeActions(context, { documentChanges: client.documentChanges });
+  registerCompletion(context, { labelDetails: client.completionLabelDetails });
+  registerCodeActions(context, { documentChanges: client.documentChanges, resolveEdit: client.codeActionResolve });
   registerCommands(context, { diagnostics, documentChanges: client.documentChanges });
   if (client.inlayHints) registerInlayHints(context);
   if (client.semanticTokens) registerSemanticTokens(context);

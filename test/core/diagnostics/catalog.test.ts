@@ -69,6 +69,8 @@ test('the other settings default to the core defaults and have the scopes the se
   const settings = contributedSettings();
   assert.equal(settings['imageAware.inlayHints.pullPolicy'].default, DEFAULT_SETTINGS.pullPolicyInlayHints, FIX);
   assert.equal(settings['imageAware.limits.maxFileSizeMB'].default, DEFAULT_MAX_FILE_SIZE_MB, FIX);
+  assert.equal(settings['imageAware.inlayHints.maxLineLength'].default, DEFAULT_SETTINGS.inlayHintsMaxLineLength, FIX);
+  assert.equal(settings['imageAware.inlayHints.maxLineLength'].scope, 'resource');
   assert.equal(settings['imageAware.inlayHints.pullPolicy'].scope, 'resource');
   assert.equal(settings['imageAware.limits.maxFileSizeMB'].scope, 'resource');
   assert.deepEqual(settings['imageAware.trace.server'].enum, ['off', 'messages', 'verbose']);
@@ -88,8 +90,15 @@ test('parseSettings reads every contributed key and accepts every enum value', (
       assert.equal(parsed.severity[code], value, `imageAware.diagnostics.${code}: ${value}`);
     }
   }
-  const changed = parseSettings(configurationSection({ 'imageAware.inlayHints.pullPolicy': false, 'imageAware.limits.maxFileSizeMB': 1 }));
+  const changed = parseSettings(
+    configurationSection({
+      'imageAware.inlayHints.pullPolicy': false,
+      'imageAware.inlayHints.maxLineLength': 100,
+      'imageAware.limits.maxFileSizeMB': 1,
+    }),
+  );
   assert.equal(changed.pullPolicyInlayHints, false);
+  assert.equal(changed.inlayHintsMaxLineLength, 100);
   assert.equal(changed.maxFileSize, 1024 * 1024);
 });
 

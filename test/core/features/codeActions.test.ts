@@ -43,7 +43,19 @@ const REMOVE_REDUNDANT: ExpectedAction = ['Remove the redundant imagePullPolicy'
 const REMOVE_LATEST: ExpectedAction = ['Remove ":latest": the digest pins the image', ['digest-with-latest'], true];
 const REMOVE_LATEST_AND_ALWAYS: ExpectedAction = ['Remove ":latest" and "imagePullPolicy: Always": the digest pins the image', ['digest-with-latest'], true];
 const CHANGE = (policy: string, preferred: boolean): ExpectedAction => [`Change imagePullPolicy to ${policy}`, ['invalid-pull-policy'], preferred];
-const USE = (image: string, code: DiagnosticCode, preferred: boolean): ExpectedAction => [`Use ${image} (used elsewhere in the workspace)`, [code], preferred];
+const USE = (version: string, code: DiagnosticCode, preferred: boolean): ExpectedAction => [
+  `Use version ${version} (used in the workspace)`,
+  [code],
+  preferred,
+];
+const USE_PINNED = (version: string, code: DiagnosticCode): ExpectedAction => [
+  `Use version ${version} and its digest (as the workspace pins it)`,
+  [code],
+  false,
+];
+const WRITE_LATEST = (image: string): ExpectedAction => [`Write :latest explicitly: ${image}:latest`, ['implicit-latest'], false];
+const REMOVE_DEFAULT = (policy: string): ExpectedAction => [`Remove imagePullPolicy (${policy} is the default)`, ['invalid-pull-policy'], true];
+const LOWERCASE = (image: string): ExpectedAction => [`Lowercase the repository: ${image}`, ['invalid-reference'], true];
 
 const app = (lines: string): string => pod(`    - name: app\n${lines}`);
 const PINNED = `nginx:1.25@${DIGEST}`;
@@ -55,36 +67,58 @@ interface Case {
 }
 
 const cases: Record<string, Case> = {
-  // implicit-latest: write the tag Kubernetes implies. An explicit policy keeps "Set" actions out.
+  // implicit-latest: with no version known, only writing the tag Kubernetes implies: never preferred.
+  // An explicit policy keeps "Set" actions out.
   'write-implied-latest': {
     input: app('      image: ng«»inx # the web server\n      imagePullPolicy: IfNotPresent\n'),
-    expected: [['Write the implied tag: nginx:latest', ['implicit-latest'], false]],
+    expected: [WRITE_LATEST('nginx')],
   },
   'write-implied-latest-single-quoted-with-port': {
     input: app("      image: 'localhost:5000/team/web«»'\n      imagePullPolicy: Never\n"),
-    expected: [['Write the implied tag: localhost:5000/team/web:latest', ['implicit-latest'], false]],
+    expected: [WRITE_LATEST('localhost:5000/team/web')],
   },
   'write-implied-latest-block-scalar': {
     input: app('      image: >-\n        «»nginx\n      imagePullPolicy: Never\n'),
-    expected: [['Write the implied tag: nginx:latest', ['implicit-latest'], false]],
+    expected: [WRITE_LATEST('nginx')],
   },
-  // Workspace tags: highest version first (1.25 before 1.10 before 1.9), at most five, the first preferred.
+  // Offline, the versions are the workspace's tags: highest first (1.25 before 1.10 before 1.9), three,
+  // the first preferred, each also with its digest where the workspace pins it; writing :latest comes last.
   'use-workspace-tag-for-implicit-latest': {
     input: app('      image: «»docker.io/library/nginx\n      imagePullPolicy: IfNotPresent\n'),
     expected: [
-      ['Write the implied tag: docker.io/library/nginx:latest', ['implicit-latest'], false],
-      USE(`docker.io/library/nginx:1.25@${DIGEST}`, 'implicit-latest', true),
-      USE('docker.io/library/nginx:1.24', 'implicit-latest', false),
-      USE('docker.io/library/nginx:1.10', 'implicit-latest', false),
-      USE('docker.io/library/nginx:1.9', 'implicit-latest', false),
-      USE('docker.io/library/nginx:1.8', 'implicit-latest', false),
+      USE('1.25', 'implicit-latest', true),
+      USE_PINNED('1.25', 'implicit-latest'),
+      USE('1.24', 'implicit-latest', false),
+      USE('1.10', 'implicit-latest', false),
+      WRITE_LATEST('docker.io/library/nginx'),
     ],
     options: { workspace: WORKSPACE },
   },
   'use-workspace-tag-for-latest-double-quoted': {
     input: app('      image: "redis:«latest»"\n      imagePullPolicy: Never\n'),
-    expected: [USE(`redis:7@${OTHER_DIGEST}`, 'latest-tag', true)],
+    expected: [USE('7', 'latest-tag', true), USE_PINNED('7', 'latest-tag')],
     options: { workspace: WORKSPACE },
+  },
+  // invalid-reference with an uppercase repository: lowercase the path only (domain, tag, quotes kept).
+  'lowercase-single-name': {
+    input: app('      image: Ngi«»nx:1.0\n      imagePullPolicy: Always\n'),
+    expected: [LOWERCASE('nginx:1.0')],
+  },
+  'lowercase-nested-path-keeps-the-tag-case': {
+    input: app('      image: "team/We«»b:Release-1"\n      imagePullPolicy: Always\n'),
+    expected: [LOWERCASE('team/web:Release-1')],
+  },
+  'lowercase-path-after-a-registry': {
+    input: app(`      image: 'ghcr.io/Ac«»me/Web@${DIGEST}'\n      imagePullPolicy: Always\n`),
+    expected: [LOWERCASE(`ghcr.io/acme/web@${DIGEST}`)],
+  },
+  'lowercase-flow': {
+    input: pod('    - {name: app, image: Team/«»Web:1, imagePullPolicy: Always}\n'),
+    expected: [LOWERCASE('Team/web:1')],
+  },
+  'no-lowercase-for-another-invalid-reference': {
+    input: app('      image: nginx:«»1.0:2\n      imagePullPolicy: Always\n'),
+    expected: [],
   },
   'no-workspace-tag-for-another-repository': {
     input: app('      image: ghcr.io/acme/nginx:«latest»\n      imagePullPolicy: Never\n'),
@@ -133,8 +167,21 @@ const cases: Record<string, Case> = {
     input: app(`      image: ${PINNED}\n      imagePullPolicy: al«»ways\n`),
     expected: [CHANGE('Always', true), CHANGE('IfNotPresent', false), CHANGE('Never', false)],
   },
-  'change-invalid-policy-single-quoted': {
-    input: app(`      image: ${PINNED}\n      imagePullPolicy: 'ifnot«»present'\n`),
+  // The case fix would land on the default, which is only redundant: removing the line comes first, preferred.
+  'change-invalid-policy-to-the-default-removes-it': {
+    input: app(`      image: ${PINNED}\n      imagePullPolicy: 'ifnot«»present' # case\n      ports: []\n`),
+    expected: [REMOVE_DEFAULT('IfNotPresent'), CHANGE('Always', false), CHANGE('IfNotPresent', false), CHANGE('Never', false)],
+  },
+  'change-invalid-policy-to-the-default-flow': {
+    input: pod(`    - {name: app, image: "${PINNED}", imagePullPolicy: ifNot«»Present}\n`),
+    expected: [REMOVE_DEFAULT('IfNotPresent'), CHANGE('Always', false), CHANGE('IfNotPresent', false), CHANGE('Never', false)],
+  },
+  'change-invalid-policy-to-the-default-on-the-dash-line': {
+    input: pod(`    - imagePullPolicy: ifNot«»Present\n      image: ${PINNED}\n`),
+    expected: [CHANGE('Always', false), CHANGE('IfNotPresent', true), CHANGE('Never', false)],
+  },
+  'change-invalid-policy-for-an-invalid-image-keeps-the-case-fix': {
+    input: app(`      image: Nginx:1.0\n      imagePullPolicy: ifNot«»Present\n`),
     expected: [CHANGE('Always', false), CHANGE('IfNotPresent', true), CHANGE('Never', false)],
   },
   'change-unknown-policy-nothing-preferred': {

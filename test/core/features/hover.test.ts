@@ -29,32 +29,31 @@ const MEANING = {
     'With IfNotPresent, the kubelet pulls only when the node has no image by this name yet; a tag pushed again is not picked up by nodes that have the old one.',
   Never: 'With Never, the kubelet never pulls; the image must already be on the node, or the pod fails with ErrImageNeverPull.',
 };
-const NOT_PINNED = 'Not pinned: the tag can be pushed again, and new pods then run different bytes.';
-const PINNED = 'Pinned: the digest fixes the exact bytes; the tag, if any, is ignored when pulling.';
+const NOT_PINNED = 'The tag can be pushed again, and new pods then run different bytes.';
+const PINNED = 'The digest fixes the exact bytes; the tag, if any, is ignored when pulling.';
 
 function table(registry: string, repository: string, tag: string, digest: string): string[] {
-  return ['| | |', '|---|---|', `| Registry | ${registry} |`, `| Repository | ${repository} |`, `| Tag | ${tag} |`, `| Digest | ${digest} |`];
+  return ['| Registry | Repository | Tag | Digest |', '|---|---|---|---|', `| ${registry} | ${repository} | ${tag} | ${digest} |`];
+}
+
+/** The first line: canonical reference · policy · pinned or not. */
+function summary(canonical: string, policy: string | null, pinned: boolean): string {
+  return [`\`${canonical}\``, policy, pinned ? 'pinned' : 'not pinned'].filter((part) => part !== null).join(' · ');
 }
 
 function byDefault(policy: 'Always' | 'IfNotPresent', because: string): string[] {
-  return [
-    `**Effective imagePullPolicy: ${policy}** (default). Kubernetes defaults imagePullPolicy to ${policy} because ${because} ${RULE}.`,
-    '',
-    MEANING[policy],
-  ];
+  return [`**imagePullPolicy: ${policy}** (default). Kubernetes defaults imagePullPolicy to ${policy} because ${because} ${RULE}. ${MEANING[policy]}`];
 }
 
 function explicit(policy: 'Always' | 'IfNotPresent' | 'Never'): string[] {
   return [
-    `**Effective imagePullPolicy: ${policy}** (set in the manifest). imagePullPolicy is set to ${policy} in the manifest, and Kubernetes never overrides a value that is set.`,
-    '',
-    MEANING[policy],
+    `**imagePullPolicy: ${policy}** (set in the manifest). imagePullPolicy is set to ${policy} in the manifest, and Kubernetes never overrides a value that is set. ${MEANING[policy]}`,
   ];
 }
 
-const HUB = '`docker.io` (implied: Docker Hub)';
+const HUB = '`docker.io` (implied)';
 const NGINX = '`library/nginx`';
-const NO_DIGEST = '*none: not pinned*';
+const NO_DIGEST = '*none*';
 const container = (image: string, more = ''): string => pod(`    - name: app\n      image: ${image}\n${more}`);
 
 const cases: Record<string, [string, { range: string; markdown: string[] } | null]> = {
@@ -63,9 +62,8 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     {
       range: 'nginx',
       markdown: [
-        '**Image** `nginx`',
-        '',
-        'Canonical: `docker.io/library/nginx:latest`',
+        summary('docker.io/library/nginx:latest', 'Always', false),
+
         '',
         ...byDefault('Always', 'the image has no tag, so it means :latest'),
         '',
@@ -80,9 +78,8 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     {
       range: 'ghcr.io/acme/web:latest',
       markdown: [
-        '**Image** `ghcr.io/acme/web:latest`',
-        '',
-        'Canonical: `ghcr.io/acme/web:latest`',
+        summary('ghcr.io/acme/web:latest', 'Always', false),
+
         '',
         ...byDefault('Always', 'the tag is :latest'),
         '',
@@ -97,9 +94,8 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     {
       range: 'nginx:1.25',
       markdown: [
-        '**Image** `nginx:1.25`',
-        '',
-        'Canonical: `docker.io/library/nginx:1.25`',
+        summary('docker.io/library/nginx:1.25', 'IfNotPresent', false),
+
         '',
         ...byDefault('IfNotPresent', 'the tag :1.25 is not :latest'),
         '',
@@ -114,9 +110,8 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     {
       range: '"localhost:5000/web:Latest"',
       markdown: [
-        '**Image** `localhost:5000/web:Latest`',
-        '',
-        'Canonical: `localhost:5000/web:Latest`',
+        summary('localhost:5000/web:Latest', 'IfNotPresent', false),
+
         '',
         ...byDefault('IfNotPresent', 'the tag :Latest is not :latest, and only the exact lowercase "latest" counts'),
         '',
@@ -131,9 +126,8 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     {
       range: `nginx@${DIGEST}`,
       markdown: [
-        `**Image** \`nginx@${DIGEST}\``,
-        '',
-        `Canonical: \`docker.io/library/nginx@${DIGEST}\``,
+        summary(`docker.io/library/nginx@${DIGEST}`, 'IfNotPresent', true),
+
         '',
         ...byDefault('IfNotPresent', 'the image is pinned by digest and has no tag, so no :latest is implied'),
         '',
@@ -148,9 +142,8 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     {
       range: `nginx:latest@${DIGEST}`,
       markdown: [
-        `**Image** \`nginx:latest@${DIGEST}\``,
-        '',
-        `Canonical: \`docker.io/library/nginx:latest@${DIGEST}\``,
+        summary(`docker.io/library/nginx:latest@${DIGEST}`, 'Always', true),
+
         '',
         ...byDefault('Always', 'the tag is :latest; the digest does not change that'),
         '',
@@ -165,9 +158,8 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     {
       range: 'team/web:1',
       markdown: [
-        '**Image** `team/web:1`',
-        '',
-        'Canonical: `docker.io/team/web:1`',
+        summary('docker.io/team/web:1', 'Always', false),
+
         '',
         ...explicit('Always'),
         '',
@@ -182,9 +174,8 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     {
       range: 'nginx:1',
       markdown: [
-        '**Image** `nginx:1`',
-        '',
-        'Canonical: `docker.io/library/nginx:1`',
+        summary('docker.io/library/nginx:1', 'invalid imagePullPolicy', false),
+
         '',
         '**imagePullPolicy `always` is invalid**: the API server accepts only Always, IfNotPresent or Never.',
         '',
@@ -263,9 +254,8 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     {
       range: 'redis:7',
       markdown: [
-        '**Image** `redis:7`',
-        '',
-        'Canonical: `docker.io/library/redis:7`',
+        summary('docker.io/library/redis:7', 'IfNotPresent', false),
+
         '',
         ...byDefault('IfNotPresent', 'the tag :7 is not :latest'),
         '',
@@ -280,11 +270,13 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     {
       range: '"1.25"',
       markdown: [
+        summary('ghcr.io/acme/nginx:1.25', null, false),
+        '',
         '**kustomize** rewrites images named `nginx` to `ghcr.io/acme/nginx:1.25`',
         '',
-        ...table('`ghcr.io`', '`acme/nginx`', '`1.25`', NO_DIGEST),
-        '',
         NOT_PINNED,
+        '',
+        ...table('`ghcr.io`', '`acme/nginx`', '`1.25`', NO_DIGEST),
       ],
     },
   ],
@@ -299,7 +291,15 @@ const cases: Record<string, [string, { range: string; markdown: string[] } | nul
     kustomization(`  - name: ngi|nx\n    digest: ${DIGEST}\n`),
     {
       range: 'nginx',
-      markdown: [`**kustomize** rewrites images named \`nginx\` to \`nginx@${DIGEST}\``, '', ...table(HUB, NGINX, '*none*', `\`${DIGEST}\``), '', PINNED],
+      markdown: [
+        summary(`docker.io/library/nginx@${DIGEST}`, null, true),
+        '',
+        `**kustomize** rewrites images named \`nginx\` to \`nginx@${DIGEST}\``,
+        '',
+        PINNED,
+        '',
+        ...table(HUB, NGINX, '*none*', `\`${DIGEST}\``),
+      ],
     },
   ],
   'kustomize entry without name': [
@@ -379,7 +379,11 @@ test('hover: a kustomization.yaml file without kind', () => {
   const hover = computeHover(analyzeText(text, 'base/kustomization.yaml'), offset);
   assert.ok(hover);
   assert.equal(text.slice(hover.start, hover.end), 'latest');
-  assert.equal(hover.markdown.split('\n')[0], '**kustomize** rewrites images named `nginx` to `nginx:latest`');
+  assert.deepEqual(hover.markdown.split('\n').slice(0, 3), [
+    '`docker.io/library/nginx:latest` · not pinned',
+    '',
+    '**kustomize** rewrites images named `nginx` to `nginx:latest`',
+  ]);
 });
 
 test('hover: offsets are absolute in a later document', () => {

@@ -34,6 +34,11 @@ function hoverAt(text: string, needle: string, after = ''): string[] {
   return hover.markdown.split('\n');
 }
 
+/** The policy paragraph goes on with what the policy means; the rule's own words come first. */
+function assertStartsWith(actual: string, expected: string): void {
+  assert.ok(actual.startsWith(expected), `${JSON.stringify(actual)} starts with ${JSON.stringify(expected)}`);
+}
+
 function line(lines: readonly string[], start: string): string {
   const found = lines.find((l) => l.startsWith(start));
   assert.ok(found, `a line starting ${JSON.stringify(start)} in:\n${lines.join('\n')}`);
@@ -42,7 +47,7 @@ function line(lines: readonly string[], start: string): string {
 
 test('hover on an ephemeral container says it cannot be created with the Pod', () => {
   const lines = hoverAt(crdFixture('kubernetes-image-volumes.yaml'), 'busybox:1.36');
-  assert.equal(
+  assertStartsWith(
     line(lines, '*Ephemeral container*'),
     '*Ephemeral container* `spec.ephemeralContainers[0]`: Ephemeral containers cannot be created with the Pod: the API server rejects them in a new Pod ' +
       '("cannot be set on create") and in every pod template; they are added later through the ephemeralcontainers subresource (kubectl debug).',
@@ -52,24 +57,24 @@ test('hover on an ephemeral container says it cannot be created with the Pod', (
 test('hover on an image volume: the pullPolicy it gets, by the containers’ rule, and what an image volume is', () => {
   const text = crdFixture('kubernetes-image-volumes.yaml');
   const lines = hoverAt(text, 'quay.io/crio/artifact:latest');
-  assert.equal(
-    line(lines, '**Effective'),
-    '**Effective pullPolicy: Always** (default). Kubernetes defaults pullPolicy to Always because the tag is :latest ' +
+  assertStartsWith(
+    line(lines, '**'),
+    '**pullPolicy: Always** (default). Kubernetes defaults pullPolicy to Always because the tag is :latest ' +
       '(SetDefaults_Volume, with the rule of SetDefaults_Container).',
   );
   assert.match(line(lines, '*Image volume*'), /^\*Image volume\* `spec\.volumes\[1\]\.image`: An image volume \(KEP-4639\) mounts the image/);
   // On the written policy: the same rule, under its own key.
-  assert.equal(
-    line(hoverAt(text, 'IfNotPresent', 'quay.io/crio/artifact:v2'), '**Effective'),
-    '**Effective pullPolicy: IfNotPresent** (set in the manifest). pullPolicy is set to IfNotPresent in the manifest, and Kubernetes never overrides a value that is set.',
+  assertStartsWith(
+    line(hoverAt(text, 'IfNotPresent', 'quay.io/crio/artifact:v2'), '**'),
+    '**pullPolicy: IfNotPresent** (set in the manifest). pullPolicy is set to IfNotPresent in the manifest, and Kubernetes never overrides a value that is set.',
   );
 });
 
 test('hover on a Knative Service: a tag is resolved to a digest, so the default is IfNotPresent', () => {
   const lines = hoverAt(crdFixture('knative.yaml'), 'gcr.io/knative-samples/helloworld-go');
   assert.match(
-    line(lines, '**Effective'),
-    /^\*\*Effective imagePullPolicy: IfNotPresent\*\* \(default\)\. Kubernetes defaults imagePullPolicy to IfNotPresent because Knative Serving resolves the tag to a digest/,
+    line(lines, '**'),
+    /^\*\*imagePullPolicy: IfNotPresent\*\* \(default\)\. Kubernetes defaults imagePullPolicy to IfNotPresent because Knative Serving resolves the tag to a digest/,
   );
   assert.match(
     line(lines, '*Container*'),
@@ -77,32 +82,32 @@ test('hover on a Knative Service: a tag is resolved to a digest, so the default 
   );
   // kind.local is one of the registries Knative leaves alone: Kubernetes' own rule.
   assert.match(
-    line(hoverAt(crdFixture('knative.yaml'), 'kind.local/helloworld-go:latest'), '**Effective'),
-    /^\*\*Effective imagePullPolicy: Always\*\* \(default\)\..*the tag is :latest \(SetDefaults_Container\)/,
+    line(hoverAt(crdFixture('knative.yaml'), 'kind.local/helloworld-go:latest'), '**'),
+    /^\*\*imagePullPolicy: Always\*\* \(default\)\..*the tag is :latest \(SetDefaults_Container\)/,
   );
   // Init containers are not resolved: Kubernetes' rule.
-  assert.match(line(hoverAt(crdFixture('knative.yaml'), 'busybox:latest'), '**Effective'), /^\*\*Effective imagePullPolicy: Always\*\*/);
+  assert.match(line(hoverAt(crdFixture('knative.yaml'), 'busybox:latest'), '**'), /^\*\*imagePullPolicy: Always\*\*/);
 });
 
 test('hover on a KubeVirt containerDisk: KubeVirt’s text test counts a registry port as a tag', () => {
   const lines = hoverAt(crdFixture('kubevirt.yaml'), 'registry:5000/kubevirt/cirros-container-disk-demo:devel');
-  assert.equal(
-    line(lines, '**Effective'),
-    '**Effective imagePullPolicy: IfNotPresent** (default). KubeVirt defaults imagePullPolicy to IfNotPresent because the image does not end with ":latest" ' +
+  assertStartsWith(
+    line(lines, '**'),
+    '**imagePullPolicy: IfNotPresent** (default). KubeVirt defaults imagePullPolicy to IfNotPresent because the image does not end with ":latest" ' +
       'and has a ":" or "@" (setDefaultPullPoliciesOnContainerDisks), even a registry port.',
   );
   const noTag = hoverAt(crdFixture('kubevirt.yaml'), 'quay.io/kubevirt/cirros-container-disk-demo');
-  assert.match(line(noTag, '**Effective'), /^\*\*Effective imagePullPolicy: Always\*\* \(default\)\. KubeVirt defaults/);
+  assert.match(line(noTag, '**'), /^\*\*imagePullPolicy: Always\*\* \(default\)\. KubeVirt defaults/);
 });
 
 test('hover on a StepAction and a Crossplane package: their own keys and rules', () => {
   const step = hoverAt(crdFixture('tekton.yaml'), 'mirror.gcr.io/alpine@');
-  assert.match(line(step, '**Effective'), /^\*\*Effective pull policy: IfNotPresent\*\* \(default\)\. Kubernetes defaults pull policy to IfNotPresent/);
+  assert.match(line(step, '**'), /^\*\*pull policy: IfNotPresent\*\* \(default\)\. Kubernetes defaults pull policy to IfNotPresent/);
   assert.match(line(step, '*StepAction*'), /A StepAction has no pull policy of its own/);
   const pkg = hoverAt(crdFixture('crossplane.yaml'), 'xpkg.upbound.io/negz/go-templates:v0.1.0');
-  assert.equal(
-    line(pkg, '**Effective'),
-    '**Effective packagePullPolicy: IfNotPresent** (default). Crossplane defaults packagePullPolicy to IfNotPresent whatever the tag (the CRD default of packagePullPolicy).',
+  assertStartsWith(
+    line(pkg, '**'),
+    '**packagePullPolicy: IfNotPresent** (default). Crossplane defaults packagePullPolicy to IfNotPresent whatever the tag (the CRD default of packagePullPolicy).',
   );
 });
 
@@ -114,12 +119,12 @@ test('inlay hints write each place’s own pull policy key and default', () => {
     );
   };
   const volumes = hints('kubernetes-image-volumes.yaml');
-  assert.ok(volumes.includes('reference: quay.io/crio/artifact:latest → pullPolicy: Always'), volumes.join('\n'));
-  assert.ok(volumes.includes('image: debian → imagePullPolicy: Always'), volumes.join('\n'));
-  assert.ok(hints('knative.yaml').includes('- image: gcr.io/knative-samples/helloworld-go → imagePullPolicy: IfNotPresent'));
-  assert.ok(hints('kubevirt.yaml').includes('image: registry:5000/kubevirt/alpine-ext-kernel-boot-demo:devel → imagePullPolicy: IfNotPresent'));
-  assert.ok(hints('crossplane.yaml').includes('package: xpkg.upbound.io/negz/go-templates:v0.1.0 → packagePullPolicy: IfNotPresent'));
-  assert.ok(hints('tekton.yaml').some((h) => h.startsWith('image: mirror.gcr.io/alpine@sha256:') && h.endsWith('→ pull policy: IfNotPresent')));
+  assert.ok(volumes.includes('reference: quay.io/crio/artifact:latest → pullPolicy = Always'), volumes.join('\n'));
+  assert.ok(volumes.includes('image: debian → imagePullPolicy = Always'), volumes.join('\n'));
+  assert.ok(hints('knative.yaml').includes('- image: gcr.io/knative-samples/helloworld-go → imagePullPolicy = IfNotPresent'));
+  assert.ok(hints('kubevirt.yaml').includes('image: registry:5000/kubevirt/alpine-ext-kernel-boot-demo:devel → imagePullPolicy = IfNotPresent'));
+  assert.ok(hints('crossplane.yaml').includes('package: xpkg.upbound.io/negz/go-templates:v0.1.0 → packagePullPolicy = IfNotPresent'));
+  assert.ok(hints('tekton.yaml').some((h) => h.startsWith('image: mirror.gcr.io/alpine@sha256:') && h.endsWith('→ pull policy = IfNotPresent')));
 });
 
 test('quick fixes set an image volume’s pullPolicy under its own key, byte-minimal', () => {

@@ -80,9 +80,9 @@ test('pin :latest and an implied :latest: the tag is not written next to the dig
     PIN_ALL(1),
   ]);
   check('pin-implicit-latest', app("      image: 'ng«»inx'\n"), [
-    ['Write the implied tag: nginx:latest', ['implicit-latest'], false],
     [`Pin to digest: ${short(NEW)} (the digest :latest points to now)`, ['implicit-latest'], false],
     ...SET_ALWAYS,
+    ['Write :latest explicitly: nginx:latest', ['implicit-latest'], false],
     PIN_ALL(1),
   ]);
 });
@@ -136,6 +136,84 @@ test('a pin that still matches: only unpin', () => {
 
 test('a tag the registry does not have: nothing to pin', () => {
   check('missing-tag', app('      image: nginx:9«»\n      imagePullPolicy: IfNotPresent\n'), []);
+});
+
+/** The registry's nginx tags: SemVer releases, partial versions, a word, a prerelease, moving tags. */
+const LISTED = registryFacts({
+  manifests: {
+    ...Object.fromEntries(FACTS.manifests),
+    [`${HUB}:1.25.3`]: found(DIGEST),
+    [`${HUB}:1.26.2`]: foundIndex(OTHER_DIGEST, [
+      { os: 'linux', architecture: 'amd64', digest: DIGEST, size: 1 },
+      { os: 'linux', architecture: 'arm64', variant: 'v8', digest: ARM, size: 1 },
+    ]),
+  },
+  tags: { [HUB]: ['1.9', 'latest', '1.25.3', 'alpine', '1.27.0-rc.1', '1.24', 'stable', '1.26.2'] },
+});
+const USE_TAG = (tag: string, preferred: boolean): ExpectedAction => [`Use tag ${tag}`, ['tag-not-found'], preferred];
+
+test('tag-not-found: the newest three tags, releases first and no moving tag, the newest preferred', () => {
+  check(
+    'use-newest-tag',
+    app('      image: "nginx:9«»" # was 1.24\n      imagePullPolicy: IfNotPresent\n'),
+    [USE_TAG('1.26.2', true), USE_TAG('1.25.3', false), USE_TAG('1.24', false)],
+    DEFAULT_SETTINGS,
+    LISTED,
+  );
+});
+
+test('tag-not-found on an implied :latest: use a tag or a version, never write the missing :latest', () => {
+  const noLatest = registryFacts({ manifests: { [`${HUB}:latest`]: MISSING }, tags: { [HUB]: ['1.9', '2.0'] } });
+  check(
+    'use-newest-tag-for-implied-latest',
+    app('      image: nginx«»\n      imagePullPolicy: Always\n'),
+    [
+      ['Use tag 2.0', ['tag-not-found'], true],
+      ['Use tag 1.9', ['tag-not-found'], false],
+      ['Use version 2.0', ['implicit-latest'], true],
+      ['Use version 2.0 and its digest', ['implicit-latest'], false],
+      ['Use version 1.9', ['implicit-latest'], false],
+      ['Use version 1.9 and its digest', ['implicit-latest'], false],
+    ],
+    DEFAULT_SETTINGS,
+    noLatest,
+  );
+});
+
+test('kustomize: tag-not-found replaces the newTag value only, in its quotes', () => {
+  check(
+    'use-newest-tag-kustomize',
+    kustomization("  - name: nginx\n    newTag: '9'«» # bumped by CI\n"),
+    [USE_TAG('1.26.2', true), USE_TAG('1.25.3', false), USE_TAG('1.24', false)],
+    DEFAULT_SETTINGS,
+    LISTED,
+  );
+});
+
+test("latest-tag online: the registry's newest versions, each also with its digest (pinned per the settings, or asked when chosen)", () => {
+  const expected: ExpectedAction[] = [
+    ['Use version 1.26.2', ['latest-tag'], true],
+    ['Use version 1.26.2 and its digest', ['latest-tag'], false],
+    ['Use version 1.25.3', ['latest-tag'], false],
+    ['Use version 1.25.3 and its digest', ['latest-tag'], false],
+    ['Use version 1.24', ['latest-tag'], false],
+    ['Use version 1.24 and its digest', ['latest-tag'], false],
+    [`Pin to digest: ${short(NEW)} (the digest :latest points to now)`, ['latest-tag'], false],
+    PIN_ALL(1),
+  ];
+  check('use-version-online', app('      image: nginx:late«»st\n      imagePullPolicy: Always\n'), expected, DEFAULT_SETTINGS, LISTED);
+  check(
+    'use-version-online-platform',
+    app('      image: nginx:late«»st\n      imagePullPolicy: Always\n'),
+    expected.slice(0, -1).concat([PIN_ALL(1, ' (linux/arm64 where multi-platform)')]),
+    parseSettings({ pin: { platform: 'linux/arm64' } }),
+    LISTED,
+  );
+  const { text, spans } = marked(app('      image: nginx:late«»st\n      imagePullPolicy: Always\n'));
+  const actions = computeCodeActions(analyzeText(text), spans[0].start, spans[0].end, DEFAULT_SETTINGS, null, LISTED);
+  const needs = actions.filter((a) => a.needs !== undefined).map((a) => [a.title, a.edits.length, a.needs]);
+  assert.deepEqual(needs, [['Use version 1.24 and its digest', 0, { key: `${HUB}:1.24`, registry: 'docker.io', path: 'library/nginx', reference: '1.24' }]]);
+  assert.ok(actions.filter((a) => a.needs === undefined).every((a) => a.edits.length > 0));
 });
 
 test('pin all images in file: one action for every pinnable image, across documents, flow style and CRLF', () => {

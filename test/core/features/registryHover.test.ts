@@ -25,9 +25,9 @@ function hover(input: string, facts?: RegistryFacts | null): string {
 
 /** The registry part of an image hover: between the pinning line and the parts table. */
 function registryPart(markdown: string): string {
-  const start = markdown.search(/\n\n(Pinned|Not pinned)[^\n]*\n\n/);
+  const start = markdown.search(/\n\n(The digest fixes|The tag can be pushed)[^\n]*\n\n/);
   const afterPinning = markdown.indexOf('\n\n', start + 2) + 2;
-  return markdown.slice(afterPinning, markdown.indexOf('| | |'));
+  return markdown.slice(afterPinning, markdown.indexOf('| Registry | Repository |'));
 }
 
 const SINGLE = found(DIGEST, {
@@ -63,16 +63,9 @@ test('a single-platform image: digest now, media type, size, created, key labels
     [
       `**Registry**: \`:1.25.3\` now points to \`${DIGEST}\``,
       '',
-      'Media type: `application/vnd.oci.image.manifest.v1+json` (OCI image manifest)',
+      'OCI image manifest `application/vnd.oci.image.manifest.v1+json` · 31.5 MB (compressed layers) · created 2024-05-01 12:00 UTC',
       '',
-      'Total size: 31.5 MB (compressed layers)',
-      '',
-      'Created: 2024-05-01 12:00 UTC',
-      '',
-      'Labels:',
-      '- title: `nginx`',
-      '- version: `1.25.3`',
-      '- source: `https://github.com/nginxinc/docker-nginx`',
+      'Labels: title `nginx` · version `1.25.3` · source `https://github.com/nginxinc/docker-nginx`',
       '',
       '',
     ].join('\n'),
@@ -86,9 +79,7 @@ test('a multi-platform index: each platform with its digest, size and date', () 
     [
       `**Registry**: \`:1.25\` now points to \`${OTHER_DIGEST}\``,
       '',
-      'Media type: `application/vnd.oci.image.index.v1+json` (OCI image index)',
-      '',
-      'Total size: 136 MB over 2 platforms (compressed layers)',
+      'OCI image index `application/vnd.oci.image.index.v1+json` · 136 MB over 2 platforms (compressed layers)',
       '',
       '| Platform | Digest | Size | Created |',
       '|---|---|---|---|',
@@ -107,7 +98,7 @@ test('a pin: still matching, matching one platform of the index, or no longer ma
   assert.match(pinned(DIGEST), /The pinned digest is the `linux\/amd64` image of the index `:1\.25` points to: it still matches\./);
   assert.match(pinned(DIGEST, found(ARM)), /\*\*The pinned digest no longer matches\*\* `:1\.25`: the tag was pushed again since it was pinned\./);
   // What is pulled is the pinned manifest, so its details are shown.
-  assert.match(pinned(DIGEST, found(ARM)), /Created: 2024-05-01 12:00 UTC/);
+  assert.match(pinned(DIGEST, found(ARM)), /created 2024-05-01 12:00 UTC/);
 });
 
 test('missing tags and digests, cached answers and unreachable registries are said as such', () => {
@@ -136,7 +127,8 @@ test('missing tags and digests, cached answers and unreachable registries are sa
 test('a kustomize entry shows what the registry says about the image it produces', () => {
   const markdown = hover(kustomization('  - name: nginx\n    newTag: "1.25.|3"\n'), registryFacts({ manifests: { [`${HUB}:1.25.3`]: SINGLE } }));
   assert.match(markdown, /\*\*Registry\*\*: `:1\.25\.3` now points to `sha256:c+`/);
-  assert.match(markdown, /Total size: 31\.5 MB/);
+  assert.match(markdown, /· 31\.5 MB \(compressed layers\)/);
+  assert.equal(markdown.split('\n')[0], '`docker.io/library/nginx:1.25.3` · not pinned · registry: found');
 });
 
 test('sizes in decimal units as docker shows them, dates in UTC', () => {
@@ -188,4 +180,44 @@ test('what is attached follows the manifest: signed on the index, the same attes
   });
   const part = registryPart(hover(pod('    - image: ngi|nx:1.25\n'), facts));
   assert.ok(part.endsWith('**Attached**: signed: cosign keyless, 2026-11-02 · each platform: SBOM: SPDX · provenance: SLSA v0.2\n\n'), part);
+});
+
+test('the summary line says what the registry said about the image pulled', () => {
+  const first = (input: string, facts: RegistryFacts): string => hover(input, facts).split('\n')[0];
+  assert.equal(
+    first(pod('    - image: ngi|nx:1.25\n'), registryFacts({ manifests: { [`${HUB}:1.25`]: INDEX } })),
+    '`docker.io/library/nginx:1.25` · IfNotPresent · not pinned · registry: found (2 platforms)',
+  );
+  assert.equal(
+    first(pod('    - image: ngi|nx:1\n      imagePullPolicy: Always\n'), registryFacts({ manifests: { [`${HUB}:1`]: found(DIGEST, { stale: true }) } })),
+    '`docker.io/library/nginx:1` · Always · not pinned · registry: found, cached',
+  );
+  assert.equal(
+    first(pod(`    - image: ngi|nx:1@${DIGEST}\n`), registryFacts({ manifests: { [`${HUB}@${DIGEST}`]: MISSING } })),
+    `\`docker.io/library/nginx:1@${DIGEST}\` · IfNotPresent · pinned · registry: not found`,
+  );
+  const refused = registryFacts({
+    manifests: { 'ghcr.io/acme/web:1': { status: 'failed', problem: 'unauthorized' } },
+    problems: { 'ghcr.io': { kind: 'unauthorized', reason: 'ghcr.io refused access (tried anonymous).' } },
+  });
+  assert.equal(first(pod('    - image: ghcr.io/acme/|web:1\n'), refused), '`ghcr.io/acme/web:1` · IfNotPresent · not pinned · registry: refused access');
+  assert.equal(first(pod('    - image: ngi|nx:1\n'), NO_FACTS), '`docker.io/library/nginx:1` · IfNotPresent · not pinned');
+});
+
+test('where the pull of the kubelet would fail, the hover says what it does and what to do', () => {
+  const missing = hover(pod('    - image: ngi|nx:9\n'), registryFacts({ manifests: { [`${HUB}:9`]: MISSING } }));
+  assert.match(
+    missing,
+    /\n\*\*The pull would fail\*\* \(imagePullPolicy IfNotPresent\): the pod goes from `ErrImagePull` to `ImagePullBackOff`, .* doubles from 10 s up to 5 minutes\. `kubectl describe pod` shows `Failed to pull image "nginx:9": docker\.io\/library\/nginx:9: not found`\. Use a tag the repository has \(quick fix\), or push this one\.\n/,
+  );
+  const never = hover(pod('    - image: ngi|nx:9\n      imagePullPolicy: Never\n'), registryFacts({ manifests: { [`${HUB}:9`]: MISSING } }));
+  assert.match(never, /\*\*The container cannot start\*\*: imagePullPolicy is Never, .* fails with `ErrImageNeverPull`\./);
+  const anonymous = registryFacts({ manifests: { 'ghcr.io/acme/web:1': found(DIGEST) }, anonymous: { 'ghcr.io/acme/web': false } });
+  assert.match(
+    hover(pod('    - image: ghcr.io/acme/|web:1\n'), anonymous),
+    /\*\*The pull would fail\*\* on a node without credentials for `ghcr\.io` .* Add imagePullSecrets/,
+  );
+  const withSecrets = pod('    - image: ghcr.io/acme/|web:1\n').replace('  containers:', '  imagePullSecrets:\n    - name: regcred\n  containers:');
+  assert.doesNotMatch(hover(withSecrets, anonymous), /pull would fail/);
+  assert.doesNotMatch(hover(pod('    - image: ngi|nx:1.25\n'), registryFacts({ manifests: { [`${HUB}:1.25`]: INDEX } })), /pull would fail|cannot start/);
 });

@@ -21,7 +21,8 @@ test('helm create: the image reads image.repository and image.tag; definition le
   const hover = templateImageHover(image, values, 'values.yaml');
   assert.equal(
     hover.markdown,
-    '**Image built from values**: `.Values.image.repository`, `.Values.image.tag`\n\nFrom `image` in values.yaml, the chart renders `nginx:1.16.0`.\n\n' +
+    '`docker.io/library/nginx:1.16.0` · IfNotPresent · not pinned\n\n' +
+      '**Image built from values**: `.Values.image.repository`, `.Values.image.tag`\n\nFrom `image` in values.yaml, the chart renders `nginx:1.16.0`.\n\n' +
       'Its tag is empty, so appVersion in Chart.yaml stands in.',
   );
   const onTag = template.indexOf('.Values.image.tag') + 3;

@@ -45,8 +45,11 @@ test('helm create: an empty tag renders as appVersion, and the finding marks the
   assert.deepEqual(rendered(analysis), ['image nginx:1.16.0']);
   assert.deepEqual(marks(analysis), ['not-pinned "nginx"', 'redundant-pull-policy "IfNotPresent"']);
   const hover = computeHover(analysis, offsetOf(chart.values, 'tag: ""'));
-  assert.ok(hover?.markdown.startsWith('**Image the chart renders** `nginx:1.16.0`'), hover?.markdown);
-  assert.match(hover!.markdown, /\| Tag \| appVersion in Chart\.yaml \|/);
+  assert.ok(
+    hover?.markdown.startsWith('`docker.io/library/nginx:1.16.0` · IfNotPresent · not pinned\n\n**Image the chart renders** `nginx:1.16.0`'),
+    hover?.markdown,
+  );
+  assert.match(hover!.markdown, /\| Tag \| `1\.16\.0` \| appVersion in Chart\.yaml \|/);
   assert.match(hover!.markdown, /To pin it, the templates must read `\.Values\.image\.digest`/);
 });
 
@@ -111,7 +114,7 @@ test('Bitnami: registry/repository:tag, not-pinned on the tag, and global.imageR
     'metrics.image mirror.example.com/bitnami/nginx-exporter:1.4.2-debian-12-r6',
   ]);
   const hover = computeHover(global, offsetOf(mirrored, 'repository: bitnami/nginx'));
-  assert.match(hover!.markdown, /\| Registry \| `global\.imageRegistry` \(instead of `image\.registry`\) \|/);
+  assert.match(hover!.markdown, /\| Registry \| `[^`]+` \| `global\.imageRegistry` \(instead of `image\.registry`\) \|/);
 });
 
 test('Bitnami: the pin fills digest: "" in its quotes, and the digest then replaces the tag', () => {
@@ -152,7 +155,7 @@ test('Bitnami: tokens colour each part in its own scalar, and the inlay hint fol
     ['imageRegistry docker.io', 'imageRepository bitnami/nginx', 'imageTag 1.29.1-debian-12-r0'],
   );
   const hints = computeInlayHints(analysis, 0, text.length, DEFAULT_SETTINGS);
-  assert.equal(hints[0].label, 'imagePullPolicy: IfNotPresent');
+  assert.equal(hints[0].label, 'imagePullPolicy = IfNotPresent');
   assert.equal(hints[0].offset, offsetOf(text, '1.29.1-debian-12-r0', '1.29.1-debian-12-r0'.length));
 });
 

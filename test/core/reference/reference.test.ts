@@ -6,7 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Span } from '../../../server/src/core/span';
-import { isValidTag, parseDigest, parseReference, type ImageReference, type ReferenceErrorCategory } from '../../../server/src/core/reference/reference';
+import {
+  isValidTag,
+  lowercasedRepository,
+  parseDigest,
+  parseReference,
+  type ImageReference,
+  type ReferenceErrorCategory,
+} from '../../../server/src/core/reference/reference';
 
 const HEX64 = 'dbcc1c35ac38df41fd2f5e4130b32ffdb93ebae8b3dbe638c23575912276fc9c';
 
@@ -469,5 +476,24 @@ test('agrees with upstream regexps on random short inputs', () => {
       ? { domain: result.value.domain, path: result.value.path, tag: result.value.tag, digest: result.value.digest }
       : { error: result.error.category };
     assert.deepEqual(actual, expected, JSON.stringify(input));
+  }
+});
+
+test('lowercasedRepository: the path lowercased, domain, tag and digest as written; null when that does not make it parse', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+  const cases: Array<[string, string | null]> = [
+    ['Nginx:1.0', 'nginx:1.0'],
+    ['team/Web:Release-1', 'team/web:Release-1'],
+    ['Team/Web:1', 'Team/web:1'],
+    [`ghcr.io/Acme/Web@${digest}`, `ghcr.io/acme/web@${digest}`],
+    ['localhost:5000/App', 'localhost:5000/app'],
+    ['nginx:1.0', null],
+    ['Nginx:1.0:2', null],
+    ['Nginx@SHA256:abc', null],
+    ['', null],
+  ];
+  for (const [input, expected] of cases) {
+    assert.equal(lowercasedRepository(input), expected, input);
+    if (expected !== null) assert.ok(parseReference(expected).ok, expected);
   }
 });

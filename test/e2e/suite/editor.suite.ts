@@ -137,18 +137,18 @@ suite('Image Aware in a real extension host', () => {
       return { text: hoverText(hovers), range: hovers[0].range && show(hovers[0].range), expected: show(target) };
     }
 
-    test('on `image: nginx`: the canonical name and the effective pull policy Always, with its rule', async () => {
+    test('on `image: nginx`: the summary line first (canonical name, policy, not pinned), then the pull policy Always with its rule', async () => {
       const hover = await hoverAt(DEPLOYMENT, 'image: nginx\n', 'nginx');
       assert.equal(hover.range, hover.expected);
-      assert.match(hover.text, /Canonical: `docker\.io\/library\/nginx:latest`/);
-      assert.match(hover.text, /\*\*Effective imagePullPolicy: Always\*\* \(default\)\. Kubernetes defaults imagePullPolicy to Always/);
-      assert.match(hover.text, /Not pinned/);
+      assert.match(hover.text, /^`docker\.io\/library\/nginx:latest` · Always · not pinned$/m);
+      assert.match(hover.text, /\*\*imagePullPolicy: Always\*\* \(default\)\. Kubernetes defaults imagePullPolicy to Always/);
+      assert.match(hover.text, /The tag can be pushed again/);
     });
 
     test('on `imagePullPolicy: IfNotPresent`: set in the manifest, which Kubernetes never overrides', async () => {
       const hover = await hoverAt(CRONJOB, 'imagePullPolicy: IfNotPresent', 'IfNotPresent');
       assert.equal(hover.range, hover.expected);
-      assert.match(hover.text, /\*\*Effective imagePullPolicy: IfNotPresent\*\* \(set in the manifest\)/);
+      assert.match(hover.text, /\*\*imagePullPolicy: IfNotPresent\*\* \(set in the manifest\)/);
     });
 
     test('on an invalid pull policy: says it is invalid', async () => {
@@ -246,8 +246,8 @@ suite('Image Aware in a real extension host', () => {
       );
     });
 
-    test('"Write the implied tag" turns `nginx` into `nginx:latest`', async () => {
-      const { before, after } = await applyFix(DEPLOYMENT, 'image: nginx\n', 'nginx', /^Write the implied tag: /);
+    test('"Write :latest explicitly" turns `nginx` into `nginx:latest`', async () => {
+      const { before, after } = await applyFix(DEPLOYMENT, 'image: nginx\n', 'nginx', /^Write :latest explicitly: /);
       assert.equal(after, before.replace('image: nginx\n', 'image: nginx:latest\n'));
     });
 
@@ -270,8 +270,8 @@ suite('Image Aware in a real extension host', () => {
       const document = (await openEditor(DEPLOYMENT)).document;
       const at = (r: vscode.Range) => `${r.end.line}:${r.end.character}`;
       const expected = [
-        { label: 'imagePullPolicy: Always', at: at(rangeOf(document, 'image: nginx\n', 'nginx')) },
-        { label: 'imagePullPolicy: Always', at: at(rangeOf(document, 'nginx:latest')) },
+        { label: 'imagePullPolicy = Always', at: at(rangeOf(document, 'image: nginx\n', 'nginx')) },
+        { label: 'imagePullPolicy = Always', at: at(rangeOf(document, 'nginx:latest')) },
       ];
       await eventually(async () => assert.deepEqual(await hints(document.uri, document), expected));
       const cronjob = (await openEditor(CRONJOB)).document;

@@ -9,14 +9,19 @@
  * The context comes from the text of the current line, not from the tree, because while a user
  * types the document is often not valid YAML yet; the document only has to be a manifest.
  * `registryCompletionNeed` tells a front end which registry question completion at an offset needs,
- * so it can ask before calling computeCompletions with the answer.
+ * so it can ask before calling computeCompletions with the answer; `tagDescriptionNeeds`, the
+ * manifests of the first tags offered, whose platforms and created dates each row shows at its end
+ * (`description`), with a "moving tag" mark after the label (`labelDetail`). Digest rows show the
+ * digest short (written whole) and their platforms. A suggest widget cuts a row that does not fit
+ * (about 430 px by default), so each part is kept short: two platforms at most, then a count.
  */
 import { lineStartOf } from '../lines';
 import { documentAt } from '../analysis';
 import type { Analysis, AnalyzedDocument } from '../analysis';
 import { defaultPullPolicy, KUBERNETES_RULE } from '../policy/pullPolicy';
-import { manifestAnswer, repositoryKey, tagKey, tagsOf } from '../facts';
-import type { ManifestQuery, RegistryFacts } from '../facts';
+import { createdOf, manifestAnswer, platformsOf, repositoryKey, tagKey, tagsOf } from '../facts';
+import type { ManifestFound, ManifestQuery, RegistryFacts } from '../facts';
+import { shortDigest } from '../reference/digest';
 import { parseReference } from '../reference/reference';
 import type { ImageReference } from '../reference/reference';
 import { orderTags } from '../tags';
@@ -187,17 +192,60 @@ export function registryCompletionNeed(analysis: Analysis, offset: number): Comp
   return { kind: 'manifest', query: { key: tagKey(slot.repository, slot.tag), registry, path, reference: slot.tag } };
 }
 
+/** How many of the tags offered first completion describes (platforms, created date): one manifest question each. */
+export const DESCRIBED_TAGS = 8;
+
+/** A date for a list row: the day of an RFC 3339 time, else nothing (a registry's free text is not shown there). */
+function day(created: string | undefined): string | null {
+  const match = created === undefined ? null : /^(\d{4}-\d{2}-\d{2})T/.exec(created);
+  return match ? match[1] : null;
+}
+
+/** The platforms of a manifest for a list row: two at most, else the first and how many more. */
+function platformSummary(found: ManifestFound): string {
+  const platforms = platformsOf(found);
+  return platforms.length > 2 ? `${platforms[0]} +${platforms.length - 1}` : platforms.join(', ');
+}
+
+/** What a tag's row shows at its end: the platforms, then the created date. */
+function describe(found: ManifestFound): string | undefined {
+  const parts = [platformSummary(found), day(createdOf(found))].filter((part): part is string => !!part);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
 function tagItems(slot: RegistrySlot, facts: RegistryFacts): CompletionItem[] | null {
   const list = tagsOf(facts, slot.repository);
   if (!list) return null;
   const cached = list.stale ? ' (cached: the registry could not be reached)' : '';
-  return orderTags(list.tags).map(({ tag, moving }, i) => ({
-    label: tag,
-    kind: 'tag',
-    detail: moving ? `moving tag: pushed again and again${cached}` : `tag of ${slot.repository.familiar}${cached}`,
-    documentation: moving ? `"${tag}" is re-pushed over time, so it names different images; pin a digest or pick a version tag.` : undefined,
-    sortText: String(i).padStart(6, '0'),
-  }));
+  return orderTags(list.tags).map(({ tag, moving }, i) => {
+    const answer = manifestAnswer(facts, tagKey(slot.repository, tag));
+    const description = answer?.status === 'found' ? describe(answer) : undefined;
+    return {
+      label: tag,
+      kind: 'tag',
+      ...(moving ? { labelDetail: ' moving tag' } : {}),
+      ...(description === undefined ? {} : { description }),
+      detail: moving ? `moving tag: pushed again and again${cached}` : `tag of ${slot.repository.familiar}${cached}`,
+      documentation: moving ? `"${tag}" is re-pushed over time, so it names different images; pin a digest or pick a version tag.` : undefined,
+      sortText: String(i).padStart(6, '0'),
+    };
+  });
+}
+
+/**
+ * The manifest questions that describe the first DESCRIBED_TAGS tags completion at `offset` offers, given the tag list
+ * in `facts`: those not answered yet. A front end asks them after the tag list, within its time limit.
+ */
+export function tagDescriptionNeeds(analysis: Analysis, offset: number, facts: RegistryFacts): ManifestQuery[] {
+  const field = cursorField(analysis, offset);
+  const slot = field && registrySlot(analysis, field, offset);
+  const list = slot?.kind === 'tag' ? tagsOf(facts, slot.repository) : undefined;
+  if (!slot || !list) return [];
+  const { domain: registry, path } = slot.repository;
+  return orderTags(list.tags)
+    .slice(0, DESCRIBED_TAGS)
+    .map(({ tag }) => ({ key: tagKey(slot.repository, tag), registry, path, reference: tag }))
+    .filter((query) => !facts.manifests.has(query.key));
 }
 
 function digestItems(slot: RegistrySlot & { kind: 'digest' }, facts: RegistryFacts): CompletionItem[] | null {
@@ -205,15 +253,26 @@ function digestItems(slot: RegistrySlot & { kind: 'digest' }, facts: RegistryFac
   if (answer?.status !== 'found') return null;
   const cached = answer.stale ? ' (cached: the registry could not be reached)' : '';
   const what = answer.isIndex ? `index of ${answer.platforms.length} platform${answer.platforms.length === 1 ? '' : 's'}` : 'single platform';
+  const platforms = platformsOf(answer);
+  const description = platformSummary(answer);
   const items: CompletionItem[] = [
-    { label: answer.digest, kind: 'digest', detail: `:${slot.tag} now (${what})${cached}`, sortText: '000000', preselect: true },
+    {
+      label: shortDigest(answer.digest),
+      insertText: answer.digest,
+      kind: 'digest',
+      ...(description === '' ? {} : { description }),
+      detail: `:${slot.tag} now (${what})${cached}`,
+      sortText: '000000',
+      preselect: true,
+    },
   ];
   answer.platforms.forEach((platform, i) => {
-    const name = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
     items.push({
-      label: platform.digest,
+      label: shortDigest(platform.digest),
+      insertText: platform.digest,
       kind: 'digest',
-      detail: `${name} only, from the index :${slot.tag} points at${cached}`,
+      description: platforms[i],
+      detail: `${platforms[i]} only, from the index :${slot.tag} points at${cached}`,
       sortText: String(i + 1).padStart(6, '0'),
     });
   });

@@ -1,8 +1,10 @@
 /**
- * Hover on an image (`image:`, an image volume's `reference:`, …) shows the parsed reference, its
- * canonical name, whether it is pinned, and the pull policy that will apply with the rule behind it,
- * plus what differs about the place it is in (an ephemeral container, an image volume, a Knative
- * Service). Hover on the pull policy explains the value in force. Hover on kustomize `images:` fields shows the image the entry produces.
+ * Hover on an image (`image:`, an image volume's `reference:`, a Dockerfile's `FROM`, a Compose
+ * service's `image:`, …) starts with one summary line (imageHoverLines.ts: canonical reference ·
+ * effective pull policy · pinned or not · registry state), then compact sections: the build
+ * instruction's details, overlays, the pull policy with the rule behind it and what differs about
+ * the place (an ephemeral container, an image volume, a Knative Service), pinning, the registry's
+ * answer with where a pull would fail, and the reference's parts as one table row. Hover on the pull policy explains the value in force. Hover on kustomize `images:` fields shows the image the entry produces.
  * With RegistryFacts, image hovers add what the registry says (registryHover.ts); given the workspace's
  * kustomize builds, what each overlay that changes the image makes of it (kustomize/overlays.ts).
  */
@@ -16,10 +18,10 @@ import { isTemplated } from '../diagnostics/templates';
 import type { RegistryFacts } from '../facts';
 import { valuesHover } from '../helm/hover';
 import { fieldAt } from './fieldAt';
-import { pinningLine, policyLines, pulledLines, referenceTable } from './imageHoverLines';
+import { paragraphs, pinningLine, policyLines, pulledLines, referenceTable, summaryLine } from './imageHoverLines';
 import { code } from './markdown';
 import { overlayLines } from './overlayHover';
-import { registryLines } from './registryHover';
+import { pullFailureLines, registryLines } from './registryHover';
 import { scanLines } from './scanLines';
 import type { Hover } from './types';
 
@@ -104,26 +106,33 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
   if (nonString) return nonStringHover(text, doc, nonString);
   const { imageKey, label } = container.location;
   if (!image) return [`**No ${imageKey}**: the ${label} needs one.`, '', ...placeLines(container)];
-  const lines = [`**Image** ${code(image.value)}`, '', ...buildLines(container.build, image.value)];
-  if (isTemplated(image.value)) return [...lines, TEMPLATED, ...fallbackLines(image.value)];
+  const build = buildLines(container.build, image.value);
+  const heading = [`**Image** ${code(image.value)}`, '', ...build];
+  if (isTemplated(image.value)) return [...heading, TEMPLATED, ...fallbackLines(image.value)];
   const importPath = koImportPath(image.value);
   if (importPath !== null) {
     // Only a written policy is known: the default depends on the reference ko puts in.
-    return [...lines, ...koHover(importPath), ...(written === null ? [] : ['', ...policyLines(container)])];
+    return [...heading, ...koHover(importPath), ...(written === null ? [] : ['', ...policyLines(container)])];
   }
   const parsed = parseReference(image.value);
   const built = overlays ? overlayLines(overlays(doc, container)) : [];
   if (!parsed.ok)
-    return [
-      ...lines,
-      `**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`,
-      ...built,
-      '',
-      ...placeLines(container),
-    ];
+    return paragraphs(
+      heading,
+      [`**Invalid reference**: ${parsed.error.message} The runtime reports ${code(parsed.error.category)}.`],
+      built,
+      placeLines(container),
+    );
   const ref = parsed.value;
-  const registry = facts ? [...registryLines(ref, facts), ...scanLines(ref, facts)] : [];
-  return [...lines, ...pulledLines(ref, placeLines(container), container.location.runner, built), '', ...registry, ...referenceTable(ref)];
+  const pull = { image: image.value, record: container, pullSecrets: container.pullSecrets };
+  const registry = facts ? [...pullFailureLines(ref, pull, facts), ...registryLines(ref, facts), ...scanLines(ref, facts)] : [];
+  return paragraphs(
+    [summaryLine(ref, container, facts)],
+    build,
+    pulledLines(ref, placeLines(container), container.location.runner, built),
+    registry,
+    referenceTable(ref),
+  );
 }
 
 function pullPolicyHover(container: ContainerFields): string[] {
@@ -138,15 +147,12 @@ function kustomizeHover(entry: KustomizeImageFields, facts: RegistryFacts | null
   const tag = entry.newTag?.value?.value;
   const digest = entry.digest?.value?.value;
   const result = `${newName}${tag ? ':' + tag : ''}${digest ? '@' + digest : ''}`;
-  const lines = [`**kustomize** rewrites images named ${code(name ?? '?')} to ${code(result)}`];
-  if (!tag && !digest) lines.push('', 'No newTag or digest: each matched image keeps its own tag.');
+  const rewrites = [`**kustomize** rewrites images named ${code(name ?? '?')} to ${code(result)}`];
+  if (!tag && !digest) return [...rewrites, '', 'No newTag or digest: each matched image keeps its own tag.'];
   const parsed = parseReference(result);
-  if (parsed.ok && (tag || digest)) {
-    lines.push('', ...referenceTable(parsed.value), '', pinningLine(parsed.value));
-    const registry = facts ? registryLines(parsed.value, facts) : [];
-    if (registry.length > 0) lines.push('', ...registry.slice(0, -1));
-  }
-  return lines;
+  if (!parsed.ok) return rewrites;
+  const ref = parsed.value;
+  return paragraphs([summaryLine(ref, null, facts)], rewrites, [pinningLine(ref)], facts ? registryLines(ref, facts) : [], referenceTable(ref));
 }
 
 export function computeHover(analysis: Analysis, offset: number, facts?: RegistryFacts | null, overlays?: OverlaysOf): Hover | null {

@@ -1,11 +1,17 @@
 /**
- * The registry part of an image hover: where the tag points now, whether a pinned digest still
- * matches it, and what the pulled manifest is (media type, platforms with their digests, total
- * size, created date, the org.opencontainers.image.* labels). Lines of markdown ending with an
- * empty line, or no lines when the facts say nothing about this image.
+ * The registry part of an image hover: its state for the summary line, where the tag points now,
+ * whether a pinned digest still matches it, what the pulled manifest is (kind, total size, created
+ * date in one line; platforms with their digests; the org.opencontainers.image.* labels in one
+ * line), and where the kubelet's pull would fail, what it then does and what to do. Lines of
+ * markdown ending with an empty line, or no lines when the facts say nothing about this image.
  */
-import { digestAnswer, problemOf, tagAnswer, effectiveTag } from '../facts';
-import type { ManifestAnswer, ManifestFound, PlatformFact, RegistryFacts } from '../facts';
+import { anonymousPullOf, digestAnswer, platformName, problemOf, pullAnswer, tagAnswer, effectiveTag } from '../facts';
+import type { ManifestAnswer, ManifestFound, RegistryFacts } from '../facts';
+import { policyKeyOf } from '../diagnostics/imageFindings';
+import type { ContainerFields } from '../manifest/imageFields';
+import { policyOf } from '../policy/pullPolicy';
+import type { PolicyHolder } from '../policy/pullPolicy';
+import type { YamlScalar } from '../manifest/yamlTree';
 import type { ImageReference } from '../reference/reference';
 import { attachmentLines } from './attachmentLines';
 import { code } from './markdown';
@@ -37,10 +43,6 @@ export function formatSize(bytes: number): string {
 export function formatCreated(created: string): string {
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/.exec(created);
   return match ? `${match[1]} ${match[2]} UTC` : created;
-}
-
-function platformName(platform: PlatformFact): string {
-  return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
 }
 
 function cachedNote(answer: ManifestAnswer | undefined): string {
@@ -81,27 +83,34 @@ function platformTable(found: ManifestFound): string[] {
 }
 
 function manifestLines(found: ManifestFound): string[] {
-  const kind = MEDIA_TYPES[found.mediaType];
-  const lines = [`Media type: ${code(found.mediaType)}${kind ? ` (${kind})` : ''}`];
-  if (found.isIndex) {
-    const sizes = found.platforms.map((p) => p.totalSize);
-    if (sizes.length > 0 && sizes.every((size) => size !== undefined)) {
-      lines.push(
-        '',
-        `Total size: ${formatSize(sizes.reduce((sum: number, size) => sum + size!, 0))} over ${found.platforms.length} platforms (compressed layers)`,
-      );
-    }
-    if (found.platforms.length > 0) lines.push('', ...platformTable(found));
-  } else {
-    if (found.totalSize !== undefined) lines.push('', `Total size: ${formatSize(found.totalSize)} (compressed layers)`);
+  const kind = MEDIA_TYPES[found.mediaType] ?? 'manifest';
+  const facts = [`${kind} ${code(found.mediaType)}`];
+  const sizes = found.isIndex ? found.platforms.map((p) => p.totalSize) : [found.totalSize];
+  if (sizes.length > 0 && sizes.every((size) => size !== undefined)) {
+    const total = formatSize(sizes.reduce((sum: number, size) => sum + size!, 0));
+    facts.push(found.isIndex ? `${total} over ${found.platforms.length} platforms (compressed layers)` : `${total} (compressed layers)`);
   }
-  if (found.created !== undefined) lines.push('', `Created: ${formatCreated(found.created)}`);
+  if (found.created !== undefined) facts.push(`created ${formatCreated(found.created)}`);
+  const lines = [facts.join(' · ')];
+  if (found.isIndex && found.platforms.length > 0) lines.push('', ...platformTable(found));
   const labels = KEY_LABELS.flatMap((key) => {
     const value = found.labels[`org.opencontainers.image.${key}`];
-    return value === undefined || (key === 'created' && found.created !== undefined) ? [] : [`- ${key}: ${code(value)}`];
+    return value === undefined || (key === 'created' && found.created !== undefined) ? [] : [`${key} ${code(value)}`];
   });
-  if (labels.length > 0) lines.push('', 'Labels:', ...labels);
+  if (labels.length > 0) lines.push('', `Labels: ${labels.join(' · ')}`);
   return lines;
+}
+
+/** What the registry said about the image the runtime pulls, in a few words for the summary line; null when nothing is known. */
+export function registryState(ref: ImageReference, facts: RegistryFacts): string | null {
+  const answer = pullAnswer(facts, ref);
+  if (answer?.status === 'found') {
+    const platforms = answer.isIndex ? ` (${answer.platforms.length} platform${answer.platforms.length === 1 ? '' : 's'})` : '';
+    return `found${platforms}${answer.stale ? ', cached' : ''}`;
+  }
+  if (answer?.status === 'not-found') return answer.unknown === 'repository' ? 'no such repository' : 'not found';
+  const problem = problemOf(facts, ref);
+  return problem ? (problem.kind === 'unauthorized' ? 'refused access' : 'not reached') : null;
 }
 
 /** Markdown lines for the registry's view of ref, each block followed by an empty line. */
@@ -118,4 +127,48 @@ export function registryLines(ref: ImageReference, facts: RegistryFacts): string
     lines.push(`**Registry not checked**: ${problem.reason}`, '');
   }
   return lines;
+}
+
+/** What pulls an image on a node: its pull policy record and the pod's pull secrets. */
+export interface PullContext {
+  readonly image: string;
+  readonly record: PolicyHolder & Pick<ContainerFields, 'location'>;
+  readonly pullSecrets: readonly YamlScalar[];
+}
+
+const BACK_OFF = 'the pod goes from `ErrImagePull` to `ImagePullBackOff`, and the kubelet retries with a back-off that doubles from 10 s up to 5 minutes';
+
+/**
+ * Where the kubelet's pull of this image would fail (the image does not exist; the registry wants credentials the
+ * node lacks): what the kubelet does, what `kubectl describe pod` shows, and what to do. Lines ending with an empty
+ * line, or none.
+ */
+export function pullFailureLines(ref: ImageReference, pull: PullContext, facts: RegistryFacts): string[] {
+  const decision = policyOf(pull.record);
+  if (!decision || !pull.record.location.policy?.kubelet) return [];
+  const key = policyKeyOf(pull.record.location);
+  const answer = pullAnswer(facts, ref);
+  const never = decision.behaviour === 'never';
+  const events = (why: string): string => `\`kubectl describe pod\` shows \`Failed to pull image "${pull.image}": ${why}\`.`;
+  let lines: string[] = [];
+  if (answer?.status === 'not-found' && never) {
+    lines = [
+      `**The container cannot start**: ${key} is Never, so the kubelet never pulls, and the registry does not have this image, so no node pulled it ` +
+        'either. Unless it is loaded onto the nodes another way (`kind load`, `ctr import`), the container fails with `ErrImageNeverPull`.',
+    ];
+  } else if (answer?.status === 'not-found') {
+    const what = ref.digest !== null ? 'Pin a digest the repository has' : 'Use a tag the repository has (quick fix), or push this one';
+    lines = [`**The pull would fail** (${key} ${decision.policy}): ${BACK_OFF}. ${events(`${ref.canonical}: not found`)} ${what}.`];
+  } else if (!never && pull.pullSecrets.length === 0) {
+    const refused = answer?.status === 'failed' && answer.problem === 'unauthorized';
+    const anonymous = answer?.status === 'found' && anonymousPullOf(facts, ref)?.allowed === false;
+    if (refused || anonymous) {
+      lines = [
+        `**The pull would fail** on a node without credentials for ${code(ref.domain)} (${key} ${decision.policy}): the registry refuses anonymous ` +
+          `pulls and this pod spec has no imagePullSecrets, so ${BACK_OFF}. ${events('401 Unauthorized')} Add imagePullSecrets naming a Secret of ` +
+          'type `kubernetes.io/dockerconfigjson` (`kubectl create secret docker-registry`), unless the ServiceAccount adds one or the nodes have credentials.',
+      ];
+    }
+  }
+  return lines.length > 0 ? [...lines, ''] : [];
 }

@@ -4,6 +4,7 @@
  */
 import type { DiagnosticCode, Severity } from '../diagnostics/catalog';
 import type { TextEdit } from '../edits/textEdit';
+import type { ManifestQuery } from '../facts';
 
 export interface Diagnostic {
   readonly code: DiagnosticCode;
@@ -23,11 +24,17 @@ export interface Hover {
 
 export interface CompletionItem {
   readonly label: string;
+  /** What choosing the item writes, and what typing filters on, where the label shows it short (a digest). */
+  readonly insertText?: string;
   /**
    * `policy` for imagePullPolicy values, `image` for image names seen in the workspace, `tag` and
    * `digest` for what a registry answered.
    */
   readonly kind: 'policy' | 'image' | 'tag' | 'digest';
+  /** Shown right after the label, in every row: a mark such as " moving tag" (LSP labelDetails.detail). */
+  readonly labelDetail?: string;
+  /** Shown at the end of every row: platforms and created date (LSP labelDetails.description). */
+  readonly description?: string;
   readonly detail?: string;
   readonly documentation?: string;
   /** Orders items: lower first. */
@@ -55,4 +62,9 @@ export interface CodeAction {
   readonly fixes: readonly DiagnosticCode[];
   readonly isPreferred: boolean;
   readonly edits: readonly TextEdit[];
+  /**
+   * The registry question the edits wait for: such an action comes without edits; when it is chosen, a front end
+   * asks the question and computes the actions again with the answer, taking the one with the same title.
+   */
+  readonly needs?: ManifestQuery;
 }

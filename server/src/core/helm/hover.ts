@@ -5,20 +5,21 @@
  * what pinning takes, and with RegistryFacts what the registry says.
  */
 import type { RegistryFacts } from '../facts';
-import { policyLines, pulledLines, referenceTable } from '../features/imageHoverLines';
+import { paragraphs, policyLines, pulledLines, summaryLine } from '../features/imageHoverLines';
 import { code } from '../features/markdown';
-import { registryLines } from '../features/registryHover';
+import { pullFailureLines, registryLines } from '../features/registryHover';
 import type { ChartContext } from './chart';
 import { valuesPolicyRecord } from './location';
 import type { ValuesImage } from './types';
 
-/** Where each part of the rendered reference comes from, as table rows. */
+/** Each part of the rendered reference and where it comes from, as table rows. */
 function sourceRows(image: ValuesImage): string[] {
-  const rows = ['| Part | From |', '|---|---|'];
+  const rows = ['| Part | Value | From |', '|---|---|---|'];
   for (const part of image.rendered.parts) {
     const overrides = part.source === 'global.imageRegistry' ? ` (instead of ${code(`${image.path}.registry`)})` : '';
     const from = part.scalar === null ? part.source : code(part.source);
-    rows.push(`| ${part.role.charAt(0).toUpperCase()}${part.role.slice(1)} | ${from}${overrides} |`);
+    const value = image.rendered.text.slice(part.start, part.end);
+    rows.push(`| ${part.role.charAt(0).toUpperCase()}${part.role.slice(1)} | ${value === '' ? '*empty*' : code(value)} | ${from}${overrides} |`);
   }
   return rows;
 }
@@ -40,20 +41,11 @@ export function needsDigest(image: ValuesImage): string {
 
 export function valuesHover(image: ValuesImage, chart: ChartContext | null, facts: RegistryFacts | null): string[] {
   const { rendered } = image;
-  const lines = [`**Image the chart renders** ${code(rendered.text)}`, ''];
+  const heading = [`**Image the chart renders** ${code(rendered.text)}`];
   const ref = rendered.ref;
-  if (!ref) return [...lines, `**Invalid reference**: ${rendered.error?.message ?? ''}`, '', ...sourceRows(image)];
+  if (!ref) return paragraphs(heading, [`**Invalid reference**: ${rendered.error?.message ?? ''}`], sourceRows(image));
   const holder = valuesPolicyRecord(rendered.text, image.pullPolicy);
-  const registry = facts ? registryLines(ref, facts) : [];
-  const pin = pinLines(image, chart);
-  return [
-    ...lines,
-    ...pulledLines(ref, policyLines(holder)),
-    ...(pin.length > 0 ? ['', ...pin] : []),
-    '',
-    ...registry,
-    ...sourceRows(image),
-    '',
-    ...referenceTable(ref),
-  ];
+  const pull = { image: rendered.text, record: holder, pullSecrets: image.pullSecrets };
+  const registry = facts ? [...pullFailureLines(ref, pull, facts), ...registryLines(ref, facts)] : [];
+  return paragraphs([summaryLine(ref, holder, facts)], heading, pulledLines(ref, policyLines(holder)), pinLines(image, chart), registry, sourceRows(image));
 }

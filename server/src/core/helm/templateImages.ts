@@ -3,15 +3,18 @@
  * actions reading `.Values` (`"{{ .Values.image.repository }}:{{ .Values.image.tag | default
  * .Chart.AppVersion }}"`, `{{ include "common.images.image" (dict "imageRoot" .Values.image …) }}`,
  * `{{ .Values.image }}`, or fields of a `with .Values.controller.image` block). Named templates it
- * includes are followed (three levels deep) for the `.Values` they read. Hover shows which values
- * an image comes from and the reference the chart renders from the values file's analysis;
+ * includes are followed (three levels deep) for the `.Values` they read. Hover starts with the summary
+ * line of the reference the chart renders (imageHoverLines.ts), then which values the image comes from
+ * and what the chart renders from each, from the values file's analysis;
  * definition leads from the template to the values keys.
  */
 import type { Analysis } from '../analysis';
+import { summaryLine } from '../features/imageHoverLines';
 import { code } from '../features/markdown';
 import type { Hover } from '../features/types';
 import type { Span } from '../span';
 import { actionsOf, chainsOf, valuesPathOf } from './chart';
+import { valuesPolicyRecord } from './location';
 import type { Action, ChartContext, Chain } from './chart';
 import type { ValuesImage } from './types';
 
@@ -130,6 +133,8 @@ export function templateImageHover(image: TemplateImage, values: Analysis | null
   const paths = [...new Set(image.reads.map((read) => read.path))];
   const lines = [`**Image built from values**: ${paths.map((path) => code(`.Values.${path}`)).join(', ')}`];
   const found = values ? valuesImagesOf(image, values) : [];
+  const first = found.find(({ image: from }) => from.rendered.ref)?.image;
+  if (first?.rendered.ref) lines.unshift(summaryLine(first.rendered.ref, valuesPolicyRecord(first.rendered.text, first.pullPolicy), null), '');
   for (const { image: from } of found) {
     lines.push('', `From ${code(from.path)} in ${valuesName}, the chart renders ${code(from.rendered.text)}.`);
     if (from.rendered.tagFromAppVersion) lines.push('', 'Its tag is empty, so appVersion in Chart.yaml stands in.');

@@ -46,6 +46,11 @@ export function isOciDigest(digest: unknown): digest is string {
   return typeof digest === 'string' && OCI_DIGEST.test(digest);
 }
 
+/** A digest as rows and titles show it: the algorithm and the first 12 hex characters, then an ellipsis. */
+export function shortDigest(digest: string): string {
+  return `${digest.slice(0, 19)}…`;
+}
+
 /** Validates `digest` (for example "sha256:…") the way go-digest does; null means it is valid. */
 export function checkDigest(digest: string): DigestProblem | null {
   const colon = digest.indexOf(':');

@@ -159,6 +159,22 @@ export function parseReference(input: string): ReferenceParseResult {
 }
 
 /**
+ * The input with its repository path lowercased (the domain, tag and digest as written), when that
+ * is what makes it parse: the fix for "repository name must be lowercase". Null when the input
+ * parses already, or when lowercasing the path does not make it parse. A domain with uppercase
+ * letters is left alone: upstream reads the first component as a domain because of them.
+ */
+export function lowercasedRepository(input: string): string | null {
+  if (parseReference(input).ok) return null;
+  const { remainderStart } = splitDockerDomain(input);
+  const colon = input.indexOf(':', remainderStart);
+  const at = input.indexOf('@', remainderStart);
+  const end = Math.min(colon < 0 ? input.length : colon, at < 0 ? input.length : at);
+  const candidate = input.slice(0, remainderStart) + goToLower(input.slice(remainderStart, end)) + input.slice(end);
+  return candidate !== input && parseReference(candidate).ok ? candidate : null;
+}
+
+/**
  * How upstream's splitDockerDomain rewrote the input: the text it parses is `prefix + input.slice(offset)`.
  * `remainderStart` is where the repository path starts in the input, for the lowercase rule.
  */

@@ -108,7 +108,8 @@ export async function pinWorkspace(context: ServerContext, documentChanges: bool
       }),
     })),
   );
-  const report = await pinEdits(targets, client, { pin: settings.pin, signal: signalOf(token) });
+  const { signal, dispose } = signalOf(token);
+  const report = await pinEdits(targets, client, { pin: settings.pin, signal }).finally(dispose);
   const skipped = report.skipped.map((s) => ({ uri: s.id.uri, line: s.id.document.positionAt(s.start).line, image: s.image, reason: s.reason }));
   const unpinnable = targets.flatMap((target) => unpinnableOf(target.id, target.analysis));
   const pins = plannedPins(report);

@@ -90,7 +90,7 @@ async function scan(context: ServerContext, diagnostics: DiagnosticsPublisher, a
   const ref = parsed.value;
   const progress = await context.connection.window.createWorkDoneProgress();
   progress.begin(`Scanning ${ref.familiar} for vulnerabilities`, undefined, `with ${scanner.name}`, true);
-  const signal = signalOf(token, progress.token);
+  const { signal, dispose } = signalOf(token, progress.token);
   try {
     const digest = await digestOf(context, ref, settings, signal);
     if (typeof digest !== 'string') return notScanned(`${ref.familiar} was not scanned: ${digest.why}`);
@@ -102,6 +102,7 @@ async function scan(context: ServerContext, diagnostics: DiagnosticsPublisher, a
     if (!(error instanceof ScannerError)) throw error;
     return notScanned(error.message);
   } finally {
+    dispose();
     progress.done();
   }
 }
