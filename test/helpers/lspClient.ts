@@ -21,6 +21,9 @@ export const SERVER_PATH = join(REPO_ROOT, 'dist', 'server.js');
 
 export type Transport = 'stdio' | 'ipc';
 
+/** The file to preload (`--require`) into the server for majorGcs(). */
+export const GC_COUNTER_PATH = join(__dirname, 'gcCounter.js');
+
 function newestSource(dir: string): number {
   return readdirSync(dir).reduce((newest, name) => {
     const path = join(dir, name);
@@ -242,6 +245,14 @@ export class LspClient {
 
   serverLog(): string {
     return this.log.join('\n').slice(-4000);
+  }
+
+  /** How many major garbage collections the server has run, when it was started with GC_COUNTER_PATH preloaded. */
+  async majorGcs(): Promise<number> {
+    const since = this.logMark();
+    this.child.kill('SIGUSR2');
+    const line = await this.waitForLog('major-gcs: ', since);
+    return Number(line.slice('major-gcs: '.length));
   }
 
   /** The server's resident set size and its peak so far, in bytes, from /proc (Linux). */

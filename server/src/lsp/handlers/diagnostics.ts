@@ -10,7 +10,7 @@
  * request it made has settled, and runs through runSafe, so a trace shows when it ended, online or not.
  */
 import { CancellationToken } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { collectDiagnostics, fileFacts } from '../../core';
 import type { RegistryFacts } from '../../core';
 import { systemClock } from '../../engine';
@@ -84,6 +84,10 @@ export class DiagnosticsPublisher {
     const known = open.settings.registry.online ? facts : null;
     const { workspace } = this.context;
     const diagnostics = collectDiagnostics(open.analysis, open.settings, workspace.facts(), known, { patch: workspace.isPatch(uri) });
-    await this.context.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toDiagnostic(d, open.document)) });
+    // Positions come from a throwaway document over the same text: its line index (8 bytes a line) is garbage
+    // once this is sent, where the open document's own would stay while it is open, though only edits and
+    // requests about it need one.
+    const positions = TextDocument.create(uri, open.document.languageId, version, open.document.getText());
+    await this.context.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toDiagnostic(d, positions)) });
   }
 }
