@@ -3,7 +3,7 @@
  * file to its `publishDiagnostics` (what a user waits for on the first open, every part of the server
  * cold), then from a one-character `didChange` to the diagnostics of that version, then the open of a
  * second large file in the same, now warm, server. The baseline is the same steps with a one-line
- * file in another fresh server: the server's fixed costs (its debounce, the protocol, settings), so
+ * file in another fresh server: the server's fixed costs (the debounce of edits, the protocol, settings), so
  * the difference is what the size of the file costs. Servers of both kinds alternate round by round.
  */
 import { performance } from 'node:perf_hooks';

@@ -21,6 +21,9 @@ export const SERVER_PATH = join(REPO_ROOT, 'dist', 'server.js');
 
 export type Transport = 'stdio' | 'ipc';
 
+/** The file to preload (`--require`) into the server for majorGcs(). */
+export const GC_COUNTER_PATH = join(__dirname, 'gcCounter.js');
+
 function newestSource(dir: string): number {
   return readdirSync(dir).reduce((newest, name) => {
     const path = join(dir, name);
@@ -44,15 +47,18 @@ function assertServerBuilt(): void {
 export interface StartOptions {
   /** The server's whole environment (for example an empty HOME and DOCKER_CONFIG, so no real credentials are read). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Node options the server process starts with (before the script), as `imageAware.serverExecArgv` gives them. */
+  readonly execArgv?: readonly string[];
 }
 
 function startProcess(transport: Transport, options: StartOptions): { child: ChildProcess; connection: MessageConnection } {
   const env = options.env ?? process.env;
   if (transport === 'stdio') {
-    const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    const child = spawn(process.execPath, [...(options.execArgv ?? []), SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     return { child, connection: createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)) };
   }
-  const child = fork(SERVER_PATH, ['--node-ipc'], { silent: true, env });
+  const execArgv = options.execArgv && [...options.execArgv];
+  const child = fork(SERVER_PATH, ['--node-ipc'], { silent: true, env, ...(execArgv && { execArgv }) });
   return { child, connection: createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child)) };
 }
 
@@ -84,7 +90,10 @@ export class LspClient {
     readonly connection: MessageConnection,
   ) {
     this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
-    child.stderr?.on('data', (chunk: Buffer) => this.log.push(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.log.push(chunk.toString());
+      this.changes.notify();
+    });
     connection.onNotification('window/logMessage', (params: lsp.LogMessageParams) => {
       this.log.push(params.message);
       this.changes.notify();
@@ -254,6 +263,14 @@ export class LspClient {
 
   serverLog(): string {
     return this.log.join('\n').slice(-4000);
+  }
+
+  /** How many major garbage collections the server has run, when it was started with GC_COUNTER_PATH preloaded. */
+  async majorGcs(): Promise<number> {
+    const since = this.logMark();
+    this.child.kill('SIGUSR2');
+    const line = await this.waitForLog('major-gcs: ', since);
+    return Number(line.slice('major-gcs: '.length));
   }
 
   /** The server's resident set size and its peak so far, in bytes, from /proc (Linux). */

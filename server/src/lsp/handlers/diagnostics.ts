@@ -1,6 +1,7 @@
 /**
- * Pushes diagnostics (textDocument/publishDiagnostics). Validation waits until a document has been
- * quiet for DEBOUNCE_MS, and a result computed for a version the editor has moved past is dropped.
+ * Pushes diagnostics (textDocument/publishDiagnostics). A document's first validation after it opens
+ * starts at once; later ones wait until it has been quiet for DEBOUNCE_MS (validationSchedule.ts), and
+ * a result computed for a version the editor has moved past is dropped.
  * Each run also records the document's facts in the workspace index, so open documents override
  * their files on disk, and asks it whether a kustomization applies the document as a patch.
  * Registry findings never hold diagnostics back: a run publishes at once with the registry facts
@@ -13,30 +14,28 @@
  * server sends it once per registry as imageAware/registryStatus, which the client shows in its status bar.
  */
 import { CancellationToken } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { collectDiagnostics, fileFacts } from '../../core';
 import type { RegistryFacts } from '../../core';
+import { systemClock } from '../../engine';
 import { openAnalysis } from '../context';
 import type { OpenAnalysis, ServerContext } from '../context';
 import { toDiagnostic } from '../convert';
+import { ValidationSchedule } from '../validationSchedule';
 
 const DEBOUNCE_MS = 150;
 
 export class DiagnosticsPublisher {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly validations: ValidationSchedule;
   /** Open documents whose last diagnostics depended on the workspace's pull secrets. */
   private readonly secretDependents = new Set<string>();
 
-  constructor(private readonly context: ServerContext) {}
+  constructor(private readonly context: ServerContext) {
+    this.validations = new ValidationSchedule(systemClock, DEBOUNCE_MS, (uri, version, fresh) => void this.publish(uri, version, fresh));
+  }
 
   schedule(document: TextDocument, fresh = false): void {
-    const { uri, version } = document;
-    clearTimeout(this.timers.get(uri));
-    const timer = setTimeout(() => {
-      this.timers.delete(uri);
-      void this.publish(uri, version, fresh);
-    }, DEBOUNCE_MS);
-    this.timers.set(uri, timer);
+    this.validations.schedule(document.uri, document.version, fresh);
   }
 
   /** `fresh` asks the registries again for every open document, past the client's tag cache. */
@@ -54,15 +53,13 @@ export class DiagnosticsPublisher {
 
   /** Stops pending work for a closed document and removes its diagnostics from the editor. */
   clear(uri: string): void {
-    clearTimeout(this.timers.get(uri));
-    this.timers.delete(uri);
+    this.validations.forget(uri);
     this.secretDependents.delete(uri);
     void this.context.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.validations.dispose();
   }
 
   private async publish(uri: string, version: number, fresh: boolean): Promise<void> {
@@ -104,6 +101,10 @@ export class DiagnosticsPublisher {
       { patch: workspace.isPatch(uri) },
       { registryProblems: false },
     );
-    await this.context.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toDiagnostic(d, open.document)) });
+    // Positions come from a throwaway document over the same text: its line index (8 bytes a line) is garbage
+    // once this is sent, where the open document's own would stay while it is open, though only edits and
+    // requests about it need one.
+    const positions = TextDocument.create(uri, open.document.languageId, version, open.document.getText());
+    await this.context.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toDiagnostic(d, positions)) });
   }
 }

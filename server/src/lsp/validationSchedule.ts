@@ -1,0 +1,45 @@
+/**
+ * When each open document is validated. Until a document's first validation since it opened has run,
+ * a validation starts at once, so its diagnostics appear as soon as they are computed; every later one
+ * (an edit, new settings, a workspace change) waits until the document has been quiet for `quietMs`,
+ * so typing does not start an analysis per keystroke. A newer request for a document replaces the one waiting.
+ * Time comes from an injected Clock, so tests move it instead of waiting.
+ */
+import type { Clock } from '../engine';
+
+export class ValidationSchedule {
+  /** The cancel function of the validation waiting for each document. */
+  private readonly waiting = new Map<string, () => void>();
+  /** Documents validated since they opened. */
+  private readonly validated = new Set<string>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly quietMs: number,
+    private readonly validate: (uri: string, version: number, fresh: boolean) => void,
+  ) {}
+
+  schedule(uri: string, version: number, fresh: boolean): void {
+    this.waiting.get(uri)?.();
+    const delay = this.validated.has(uri) ? this.quietMs : 0;
+    const cancel = this.clock.after(delay, () => {
+      this.waiting.delete(uri);
+      this.validated.add(uri);
+      this.validate(uri, version, fresh);
+    });
+    this.waiting.set(uri, cancel);
+  }
+
+  /** Drops the waiting validation of a closed document; when it opens again, its first validation is immediate. */
+  forget(uri: string): void {
+    this.waiting.get(uri)?.();
+    this.waiting.delete(uri);
+    this.validated.delete(uri);
+  }
+
+  dispose(): void {
+    for (const cancel of this.waiting.values()) cancel();
+    this.waiting.clear();
+    this.validated.clear();
+  }
+}
