@@ -177,7 +177,23 @@ const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
   [
     'signatures.repositories keeps string targets',
     { signatures: { repositories: { 'ghcr.io/org/*': 'ghcr.io/org/signatures', bad: 3 } } },
-    { signatures: { repositories: { 'ghcr.io/org/*': 'ghcr.io/org/signatures' } } },
+    { signatures: { repositories: { 'ghcr.io/org/*': 'ghcr.io/org/signatures' }, keys: {}, require: {} } },
+  ],
+  [
+    'signatures.keys keeps named keys, signatures.require the known kinds',
+    {
+      signatures: {
+        keys: { 'ghcr.io/org/*': [{ name: ' ci-2026 ', key: 'keys/ci.pub' }, { name: '', key: 'x' }, { key: 'y' }, 'z'], 'bad/*': 'no list' },
+        require: { 'ghcr.io/org/*': ['signature', 'sbom', 'signed', 3], '*': 'signature' },
+      },
+    },
+    {
+      signatures: {
+        repositories: {},
+        keys: { 'ghcr.io/org/*': [{ name: 'ci-2026', key: 'keys/ci.pub' }] },
+        require: { 'ghcr.io/org/*': ['signature', 'sbom'] },
+      },
+    },
   ],
   ['signatures as a string is ignored', { signatures: 'ghcr.io/org/signatures' }, {}],
 ];
