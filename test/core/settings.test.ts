@@ -59,6 +59,10 @@ test('the defaults are the catalog severities, hints on, 8 MB', () => {
     unauthorized: 'information',
     'pull-would-fail': 'warning',
     'vulnerable-image': 'warning',
+    'unsigned-image': 'warning',
+    'signature-invalid': 'error',
+    'no-sbom': 'warning',
+    'no-provenance': 'warning',
   });
   for (const code of DIAGNOSTIC_CODES) assert.equal(DEFAULT_SETTINGS.severity[code], DIAGNOSTIC_RULES[code].defaultSeverity, code);
   assert.equal(DEFAULT_SETTINGS.pullPolicyInlayHints, true);
