@@ -73,7 +73,7 @@ export { isScanFact, scanOf, scanTargets, VULNERABILITY_SEVERITIES } from './sca
 export type { ScanFact, ScanTarget, VulnerabilityFact, VulnerabilitySeverity } from './scanFacts';
 export { scanActionAt } from './features/scanAction';
 export type { ScanAction } from './features/scanAction';
-export { DEFAULT_SETTINGS, parseSettings, SCANNER_SETTINGS } from './settings';
+export { DEFAULT_SETTINGS, parseSettings, parseSignatures, SCANNER_SETTINGS } from './settings';
 export { REQUIRED_ATTACHMENTS } from './settings';
 export type { PinSettings, RegistrySettings, RequiredAttachment, ScanSettings, Settings, SignatureSettings, TrustedKey } from './settings';
 export { orderTags } from './tags';
