@@ -265,7 +265,7 @@ export class HttpRegistryClient implements RegistryClient {
     }
     const notes = [...oci.notes, ...cosign.notes, ...attestations.notes];
     if (!payloads) return { subject, referrers, discovery: oci.discovery, notes };
-    const signed = await readSignaturePayloads(this.transport, repo, referrers, signal);
+    const signed = await readSignaturePayloads({ transport: this.transport, repository: repo, signal }, referrers);
     return { subject, referrers: signed.referrers, discovery: oci.discovery, notes: [...notes, ...signed.notes] };
   }
 

@@ -8,7 +8,7 @@
  * against its digest; a payload that cannot be read is left out with a note, so the signature stays unverified.
  */
 import { isRegistryError } from './errors';
-import { verifyDigest } from './manifest';
+import { fetchBlob } from './manifest';
 import { readReferrerManifest, toReferrer } from './referrers';
 import type { Transport } from './transport';
 import type { ReferrerInfo, ReferrerLayer, RepositoryName } from './types';
@@ -31,20 +31,17 @@ function isSignatureManifest(referrer: ReferrerInfo): boolean {
   return (referrer.layers ?? []).some((layer) => baseType(layer.mediaType) === SIMPLE_SIGNING);
 }
 
-async function readPayload(transport: Transport, repository: RepositoryName, layer: ReferrerLayer, signal: AbortSignal | undefined): Promise<string> {
+/** Where payloads are read from: a repository through the client's transport. */
+interface PayloadSource {
+  readonly transport: Transport;
+  readonly repository: RepositoryName;
+  readonly signal: AbortSignal | undefined;
+}
+
+async function readPayload({ transport, repository, signal }: PayloadSource, layer: ReferrerLayer): Promise<string> {
   const what = `the signature payload ${layer.digest} in ${repository.registry}/${repository.path}`;
-  const response = await transport.request({
-    registry: repository.registry,
-    repository: repository.path,
-    method: 'GET',
-    target: `/v2/${repository.path}/blobs/${layer.digest}`,
-    signal,
-    maxBodyBytes: MAX_PAYLOAD_BYTES,
-    what,
-    notFound: 'BLOB_UNKNOWN',
-  });
-  verifyDigest(response.body, layer.digest, repository.registry, what);
-  return Buffer.from(response.body).toString('base64');
+  const bytes = await fetchBlob(transport, repository, { digest: layer.digest, maxBytes: MAX_PAYLOAD_BYTES, what }, signal);
+  return Buffer.from(bytes).toString('base64');
 }
 
 function unreadable(error: unknown, what: string): string {
@@ -55,13 +52,8 @@ function unreadable(error: unknown, what: string): string {
 }
 
 /** The referrer with its manifest's layers (read when a listing only described it) and its signature payloads. */
-async function withPayloads(
-  transport: Transport,
-  repository: RepositoryName,
-  referrer: ReferrerInfo,
-  notes: string[],
-  signal: AbortSignal | undefined,
-): Promise<ReferrerInfo> {
+async function withPayloads(source: PayloadSource, referrer: ReferrerInfo, notes: string[]): Promise<ReferrerInfo> {
+  const { transport, repository, signal } = source;
   let layers = referrer.layers;
   let read = referrer;
   if (layers === undefined) {
@@ -82,7 +74,7 @@ async function withPayloads(
     layers.map(async (layer) => {
       if (!wanted.has(layer)) return layer;
       try {
-        return { ...layer, payload: await readPayload(transport, repository, layer, signal) };
+        return { ...layer, payload: await readPayload(source, layer) };
       } catch (error) {
         notes.push(unreadable(error, `The signature payload ${layer.digest}`));
         return layer;
@@ -94,17 +86,13 @@ async function withPayloads(
 
 /** The referrers with the payloads of their cosign signatures (at most MAX_SIGNED_MANIFESTS manifests) read. */
 export async function readSignaturePayloads(
-  transport: Transport,
-  repository: RepositoryName,
+  source: PayloadSource,
   referrers: readonly ReferrerInfo[],
-  signal: AbortSignal | undefined,
 ): Promise<{ referrers: ReferrerInfo[]; notes: string[] }> {
   const notes: string[] = [];
   const signatures = referrers.filter(isSignatureManifest);
   if (signatures.length > MAX_SIGNED_MANIFESTS) notes.push(`Only the first ${MAX_SIGNED_MANIFESTS} of ${signatures.length} signature manifests are verified.`);
   const chosen = new Set(signatures.slice(0, MAX_SIGNED_MANIFESTS));
-  const result = await Promise.all(
-    referrers.map((referrer) => (chosen.has(referrer) ? withPayloads(transport, repository, referrer, notes, signal) : Promise.resolve(referrer))),
-  );
+  const result = await Promise.all(referrers.map((referrer) => (chosen.has(referrer) ? withPayloads(source, referrer, notes) : Promise.resolve(referrer))));
   return { referrers: result, notes };
 }
