@@ -25,7 +25,7 @@ function pod(images: readonly string[]): string {
   return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n${images.map((image, i) => `    - name: c${i}\n      image: ${image}\n`).join('')}`;
 }
 
-test('check --online reports what the repository file requires and the registry lacks, and fails CI on it', async () => {
+test('check --online reports what the repository file requires and the registry lacks, and fails CI on it', async (t) => {
   const registry = await registryWith();
   const front = await countingProxy(registry);
   const trusted = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -56,7 +56,9 @@ test('check --online reports what the repository file requires and the registry 
       stderr: r.stderr,
     }));
 
+  front.resetRequests();
   const unasked = await run();
+  t.diagnostic(`${front.requests.length} requests without a policy`);
   assert.equal(unasked.status, 0, unasked.stderr);
   assert.deepEqual(unasked.findings, []);
   assert.equal(front.requests.filter((request) => /sha256-|\/referrers\//.test(request.path)).length, 0, 'without a policy, nothing attached is asked for');
@@ -75,6 +77,7 @@ test('check --online reports what the repository file requires and the registry 
       '',
     ].join('\n'),
   );
+  front.resetRequests();
   const checked = await run();
   assert.equal(checked.status, 1, checked.stderr);
   assert.deepEqual(
@@ -85,4 +88,9 @@ test('check --online reports what the repository file requires and the registry 
     checked.findings[1].message,
     'No signature of the image this reference pulls verifies with the keys trusted for its repository: no trusted key (ci-2026) verifies it.',
   );
+  // Per image: the referrers API (404), the referrers tag and cosign's three tags; per signature, its payload blob.
+  const paths = front.requests.map((request) => request.path);
+  const payloads = paths.filter((path) => path.includes('/blobs/'));
+  assert.deepEqual(payloads.map((path) => path.split('/')[3]).sort(), ['forged', 'signed']);
+  t.diagnostic(`${front.requests.length} requests with the policy (${payloads.length} payload blobs)`);
 });
