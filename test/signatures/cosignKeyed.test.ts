@@ -61,17 +61,25 @@ after(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-function client(): RegistryClient {
-  const created = createRegistryClient({ env: { HOME: mkdtempSync(join(home, 'client-')), PATH: process.env.PATH }, fetchTimeoutMs: 5000, maxRetries: 0 });
+/** A client of its own; with `cacheDir`, one keeping its answers on disk there. */
+function client(cacheDir?: string): RegistryClient {
+  const env = { HOME: mkdtempSync(join(home, 'client-')), PATH: process.env.PATH };
+  const created = createRegistryClient({ env, fetchTimeoutMs: 5000, maxRetries: 0, ...(cacheDir === undefined ? {} : { cacheDir }) });
   clients.push(created);
   return created;
 }
 
 /** The signatures found for repo@digest, each with its verification, with these keys trusted for `pattern`. */
-async function signatures(repo: string, digest: string, keys: readonly TrustedKey[], pattern = `${front.host}/${repo}`): Promise<ReferrerFact[]> {
+async function signatures(
+  repo: string,
+  digest: string,
+  keys: readonly TrustedKey[],
+  pattern = `${front.host}/${repo}`,
+  asking = client(),
+): Promise<ReferrerFact[]> {
   const verify = createSignatureVerifier({ keys: { [pattern]: keys } }, home);
   const key = `${front.host}/${repo}@${digest}`;
-  const facts = await collectReferrers([{ key, registry: front.host, path: repo, digest }], client(), { verify });
+  const facts = await collectReferrers([{ key, registry: front.host, path: repo, digest }], asking, { verify });
   const answer = facts.referrers.get(key);
   assert.equal(answer?.status, 'found', JSON.stringify(answer));
   return answer.status === 'found' ? answer.referrers.filter((referrer) => referrer.kind === 'signature') : [];
@@ -102,6 +110,29 @@ for (const [scheme, pair] of [
     );
   });
 }
+
+test('payloads are cached for good with the referrers: another client on the same cache verifies without a request', async () => {
+  const digest = await signedTag('keyed/cached', ecdsa.privateKey);
+  const shared = mkdtempSync(join(home, 'shared-'));
+  const trusted = [{ name: 'ci', key: pem(ecdsa.publicKey) }];
+  front.resetRequests();
+  const [first] = await signatures('keyed/cached', digest, trusted, undefined, client(shared));
+  const blobs = front.requests.filter((request) => request.path.includes('/blobs/')).length;
+  assert.equal(blobs, 1, 'one payload blob read');
+  front.resetRequests();
+  const [again] = await signatures('keyed/cached', digest, trusted, undefined, client(shared));
+  assert.deepEqual(
+    [first.verification, again.verification],
+    [
+      { status: 'verified', key: 'ci' },
+      { status: 'verified', key: 'ci' },
+    ],
+  );
+  assert.deepEqual(
+    front.requests.map((request) => request.path),
+    [],
+  );
+});
 
 test('a signature no trusted key made is invalid, and names the keys tried', async () => {
   const digest = await signedTag('keyed/untrusted', ecdsa.privateKey);
