@@ -5,7 +5,7 @@
  * @kubernetes/client-node (the engine sees the Cluster port), and the adapters (registry/, cluster/,
  * tools/, scanners/) import none of each other: what they share is process/, the one process-group runner,
  * fs/, the file writing, and core/json, the reading of values of unknown shape; the registry client
- * imports nothing of the front ends.
+ * imports nothing of the front ends; signatures/, the verifier, imports only the core.
  * It reads the sources, so it also catches `require()` and dynamic `import()`.
  */
 import { test } from 'node:test';
@@ -168,4 +168,10 @@ test('the adapters import none of each other, only process/, fs/ and core/json; 
       `${adapter}/ runs its programs through process/`,
     );
   }
+});
+
+test('signatures/ (the verifier the front ends hand the engine) imports the core, Node built-ins and itself', () => {
+  const found = violations('server/src/signatures', (s) => s.startsWith('node:') || s.startsWith('./') || s === '../core');
+  assert.deepEqual(found, []);
+  assert.ok(sources(join(root, 'server/src/signatures')).length > 0, 'the signatures sources were found');
 });

@@ -137,7 +137,7 @@ test('the file’s problems are findings at their exact spans, and the entries w
       'resources[3] needs either "group" or "apiVersion" (one of them).',
       '"Bad/Kind" is not a kind (letters and digits, * for any).',
       '"resources[5].containers" must be a list.',
-      'Unknown key "versions": .image-aware.yaml has only "resources".',
+      'Unknown key "versions": .image-aware.yaml has only "resources" and "signatures".',
     ],
   );
 });

@@ -64,6 +64,10 @@ test('the defaults are the catalog severities, hints on, 8 MB', () => {
     unauthorized: 'information',
     'pull-would-fail': 'warning',
     'vulnerable-image': 'warning',
+    'unsigned-image': 'warning',
+    'signature-invalid': 'error',
+    'no-sbom': 'warning',
+    'no-provenance': 'warning',
   });
   for (const code of DIAGNOSTIC_CODES) assert.equal(DEFAULT_SETTINGS.severity[code], DIAGNOSTIC_RULES[code].defaultSeverity, code);
   assert.equal(DEFAULT_SETTINGS.pullPolicyInlayHints, true);
@@ -198,7 +202,23 @@ const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
   [
     'signatures.repositories keeps string targets',
     { signatures: { repositories: { 'ghcr.io/org/*': 'ghcr.io/org/signatures', bad: 3 } } },
-    { signatures: { repositories: { 'ghcr.io/org/*': 'ghcr.io/org/signatures' } } },
+    { signatures: { repositories: { 'ghcr.io/org/*': 'ghcr.io/org/signatures' }, keys: {}, require: {} } },
+  ],
+  [
+    'signatures.keys keeps named keys, signatures.require the known kinds',
+    {
+      signatures: {
+        keys: { 'ghcr.io/org/*': [{ name: ' ci-2026 ', key: 'keys/ci.pub' }, { name: '', key: 'x' }, { key: 'y' }, 'z'], 'bad/*': 'no list' },
+        require: { 'ghcr.io/org/*': ['signature', 'sbom', 'signed', 3], '*': 'signature' },
+      },
+    },
+    {
+      signatures: {
+        repositories: {},
+        keys: { 'ghcr.io/org/*': [{ name: 'ci-2026', key: 'keys/ci.pub' }] },
+        require: { 'ghcr.io/org/*': ['signature', 'sbom'] },
+      },
+    },
   ],
   ['signatures as a string is ignored', { signatures: 'ghcr.io/org/signatures' }, {}],
   ['workspace.diagnostics = "openFiles"', { workspace: { diagnostics: 'openFiles' } }, { workspace: { diagnostics: 'openFiles' } }],

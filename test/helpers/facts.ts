@@ -9,6 +9,7 @@ import type {
   ManifestAnswer,
   ManifestFound,
   PlatformFact,
+  ReferrerFact,
   ReferrersAnswer,
   RegistryFacts,
   RegistryProblem,
@@ -80,3 +81,24 @@ export const MISSING: ManifestAnswer = { status: 'not-found', unknown: 'manifest
 export const NO_REPOSITORY: ManifestAnswer = { status: 'not-found', unknown: 'repository' };
 export const FAILED_UNAUTHORIZED: ManifestAnswer = { status: 'failed', problem: 'unauthorized' };
 export const FAILED_UNREACHABLE: ManifestAnswer = { status: 'failed', problem: 'unreachable' };
+
+/** A referrer holding one thing of this kind and format (`signature`, `cosign key`), referring to `subject`. */
+export function referrer(kind: ReferrerFact['kind'], format: string, more: Partial<ReferrerFact> = {}): ReferrerFact {
+  return {
+    digest: `sha256:${kind.length.toString(16).padStart(2, '0').repeat(32)}`,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    artifactType: null,
+    kind,
+    contents: [{ kind, format }],
+    subject: `sha256:${'c'.repeat(64)}`,
+    annotations: {},
+    source: 'referrers-api',
+    repository: 'docker.io/library/nginx',
+    ...more,
+  };
+}
+
+/** The referrers of a manifest, found through the referrers API. */
+export function referrersFound(referrers: readonly ReferrerFact[]): ReferrersAnswer {
+  return { status: 'found', referrers, discovery: 'referrers-api', notes: [], stale: false };
+}

@@ -2,11 +2,13 @@
  * Users' own resources for `check`, `pin` and `push`: the `.image-aware.yaml` in the working
  * directory, or the file `--config FILE` names (docs/where-images-are-found.md). Read whole before
  * anything else happens; a file named by --config must exist, the default one may be missing.
+ * Its `signatures` mapping says what to trust and require of images, like `imageAware.signatures`;
+ * key files it names are read relative to the file's folder.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { BUILT_IN_LOCATIONS, CONFIG_FILE_NAME, locationsWith, readConfigFile } from '../core';
-import type { LocationTable } from '../core';
+import { dirname, resolve } from 'node:path';
+import { BUILT_IN_LOCATIONS, CONFIG_FILE_NAME, DEFAULT_SETTINGS, locationsWith, parseSignatures, readConfigFile } from '../core';
+import type { LocationTable, SignatureSettings } from '../core';
 import { CliError } from './args';
 import { locateDiagnostics } from './report';
 import type { LocatedDiagnostic } from './report';
@@ -24,6 +26,9 @@ export interface CliLocations {
   readonly table: LocationTable;
   /** The file read, as named and absolute, with its problems (invalid-config findings, located); null without one. */
   readonly file: { readonly path: string; readonly absolutePath: string; readonly text: string; readonly problems: readonly LocatedDiagnostic[] } | null;
+  /** The file's `signatures` (the defaults without one), and the folder its key files are named from. */
+  readonly signatures: SignatureSettings;
+  readonly keyBaseDir: string;
 }
 
 export function readLocations(configFlag: string | undefined, cwd: string): CliLocations {
@@ -36,7 +41,8 @@ export function readLocations(configFlag: string | undefined, cwd: string): CliL
     size = info.size;
   } catch (error) {
     if (error instanceof CliError) throw error;
-    if (configFlag === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return { table: BUILT_IN_LOCATIONS, file: null };
+    if (configFlag === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { table: BUILT_IN_LOCATIONS, file: null, signatures: DEFAULT_SETTINGS.signatures, keyBaseDir: cwd };
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
   }
   if (size > MAX_CONFIG_BYTES) throw new CliError(`${path} is larger than ${MAX_CONFIG_BYTES / 1024} KB; a mapping of resources is far smaller.`);
@@ -46,12 +52,17 @@ export function readLocations(configFlag: string | undefined, cwd: string): CliL
   } catch (error) {
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
   }
-  const { config, findings } = readConfigFile(text);
+  const { config, findings, signatures } = readConfigFile(text);
   const problems = locateDiagnostics(
     text,
     findings.map((finding) => ({ ...finding, severity: 'error' as const })),
   );
-  return { table: locationsWith(config), file: { path, absolutePath, text, problems } };
+  return {
+    table: locationsWith(config),
+    file: { path, absolutePath, text, problems },
+    signatures: parseSignatures(signatures),
+    keyBaseDir: dirname(absolutePath),
+  };
 }
 
 /** For commands that write files: a mapping with problems would leave images out, so nothing is done. */

@@ -124,13 +124,30 @@ export interface ReferrerFact {
   readonly tag?: string;
   /** Its manifest's layers, when the manifest was read (cosign tags, BuildKit attestations): what a verifier reads. */
   readonly layers?: readonly ReferrerLayerFact[];
+  /** For a signature, whether it was checked against what the user trusts (signatures/ verifies it). */
+  readonly verification?: SignatureVerification;
 }
+
+/**
+ * A signature checked against the keys the user trusts for the repository: `verified` by the key named `key`;
+ * `invalid` when it fails (no trusted key verifies it, or it signs another digest); `unverified` when nothing
+ * could be checked (no key is configured, a keyless signature, a payload that could not be read).
+ */
+export type SignatureVerification =
+  | { readonly status: 'verified'; readonly key: string }
+  | { readonly status: 'invalid'; readonly reason: string }
+  | { readonly status: 'unverified'; readonly reason: string };
+
+/** Checks a signature found for an image (`domain/path`); undefined when nothing says what to trust for it. */
+export type VerifySignature = (referrer: ReferrerFact, image: string) => SignatureVerification | undefined;
 
 export interface ReferrerLayerFact {
   readonly mediaType: string;
   readonly digest: string;
   readonly size: number;
   readonly annotations: Readonly<Record<string, string>>;
+  /** A cosign simple-signing layer's blob (base64), when read for verification. */
+  readonly payload?: string;
 }
 
 /** What refers to one manifest, as found in its repository (and its signature repository). */

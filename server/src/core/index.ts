@@ -16,6 +16,8 @@ export { NO_FACTS, digestKey, effectiveTag, isSigned, mergeRegistryFacts, refere
 export { predicateContent, recognizeArtifact } from './attachments/recognize';
 export type { ArtifactDescription, AttachmentContent, AttachmentKind, Recognized } from './attachments/recognize';
 export { signatureRepositoryFor } from './attachments/signatureRepository';
+export { matchingPatterns } from './attachments/repositoryPatterns';
+export { readSimpleSigningPayload } from './attachments/simpleSigning';
 export type { SignatureRepository } from './attachments/signatureRepository';
 // Registry facts are plain data every front end passes around: all their types are public.
 export type * from './facts';
@@ -72,8 +74,9 @@ export { isScanFact, scanOf, scanTargets, VULNERABILITY_SEVERITIES } from './sca
 export type { ScanFact, ScanTarget, VulnerabilityFact, VulnerabilitySeverity } from './scanFacts';
 export { scanActionAt } from './features/scanAction';
 export type { ScanAction } from './features/scanAction';
-export { DEFAULT_SETTINGS, parseSettings, SCANNER_SETTINGS } from './settings';
-export type { PinSettings, RegistrySettings, ScanSettings, Settings, SignatureSettings } from './settings';
+export { DEFAULT_SETTINGS, parseSettings, parseSignatures, SCANNER_SETTINGS } from './settings';
+export { REQUIRED_ATTACHMENTS } from './settings';
+export type { PinSettings, RegistrySettings, RequiredAttachment, ScanSettings, Settings, SignatureSettings, TrustedKey } from './settings';
 export { orderTags } from './tags';
 export { fileFacts, mergeFacts } from './workspace';
 export type { FileFacts, WorkspaceFacts } from './workspace';

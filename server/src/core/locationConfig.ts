@@ -97,6 +97,8 @@ export interface LocationConfig {
 
 export const NO_CONFIG: LocationConfig = Object.freeze({ rules: Object.freeze([]), problems: Object.freeze([]) });
 
+/** The keys of a `.image-aware.yaml`: users' resources, and what to trust and require of images (settings.ts parseSignatures). */
+const ROOT_KEYS = ['resources', 'signatures'];
 const ENTRY_KEYS = ['kind', 'group', 'apiVersion', 'podSpecs', 'containers', 'images', 'pullSecrets'];
 const IMAGE_KEYS = ['path', 'pullPolicy'];
 const KIND = /^[A-Za-z0-9*]+$/;
@@ -123,7 +125,8 @@ class Reader {
       return;
     }
     for (const entry of value.entries) {
-      if (entry.key !== 'resources') this.problem(`Unknown key "${entry.key}": ${this.source} has only "resources".`, entry.key, entry.keySpan);
+      if (!ROOT_KEYS.includes(entry.key))
+        this.problem(`Unknown key "${entry.key}": ${this.source} has only "resources" and "signatures".`, entry.key, entry.keySpan);
     }
     const resources = value.entries.find((e) => e.key === 'resources')?.value;
     if (resources === undefined || resources.type === 'null') return;
@@ -270,8 +273,19 @@ function read(value: ConfigValue, source: string): Reader {
   return reader;
 }
 
-/** The rules of a `.image-aware.yaml` file and its problems as findings (spans in `text`). */
-export function readConfigFile(text: string): { readonly config: LocationConfig; readonly findings: Finding[] } {
+/** A value as JSON holds it, for settings read the way the editor's are: strings, mappings and lists (other scalars are null). */
+function plainOf(value: ConfigValue): unknown {
+  if (value.type === 'string') return value.value;
+  if (value.type === 'seq') return value.items.map(plainOf);
+  if (value.type === 'map') return Object.fromEntries(value.entries.map((entry) => [entry.key, plainOf(entry.value)]));
+  return null;
+}
+
+/**
+ * The rules of a `.image-aware.yaml` file and its problems as findings (spans in `text`), and its `signatures`
+ * mapping as plain data (the shape of the `imageAware.signatures` setting).
+ */
+export function readConfigFile(text: string): { readonly config: LocationConfig; readonly findings: Finding[]; readonly signatures?: unknown } {
   const [first] = splitDocuments(text);
   if (!first) return { config: NO_CONFIG, findings: [] };
   const parsed = slowParse(text, first.start, first.end);
@@ -282,12 +296,18 @@ export function readConfigFile(text: string): { readonly config: LocationConfig;
     end: Math.max(p.end, p.start + 1),
   }));
   if (findings.length > 0) return { config: NO_CONFIG, findings };
-  const reader = read(fromYaml(parsed.root, { start: first.start, end: first.start }), CONFIG_FILE_NAME);
+  const root = fromYaml(parsed.root, { start: first.start, end: first.start });
+  const reader = read(root, CONFIG_FILE_NAME);
   for (const problem of reader.problems) {
     const span = problem.span ?? { start: first.start, end: first.start };
     findings.push({ code: 'invalid-config', message: problem.message, start: span.start, end: Math.max(span.end, span.start + 1) });
   }
-  return { config: { rules: reader.rules, problems: reader.problems }, findings: findings.sort((a, b) => a.start - b.start) };
+  const signatures = root.type === 'map' ? root.entries.find((entry) => entry.key === 'signatures')?.value : undefined;
+  return {
+    config: { rules: reader.rules, problems: reader.problems },
+    findings: findings.sort((a, b) => a.start - b.start),
+    ...(signatures === undefined ? {} : { signatures: plainOf(signatures) }),
+  };
 }
 
 /** The rules of the `imageAware.resources` setting (the list itself); problems name where they are. */

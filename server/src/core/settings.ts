@@ -40,7 +40,24 @@ export interface RegistrySettings {
 export interface SignatureSettings {
   /** Repository pattern → the repository holding those images' signatures (attachments/signatureRepository.ts). */
   readonly repositories: Readonly<Record<string, string>>;
+  /** Repository pattern → the public keys trusted to sign those images (the most specific pattern wins). */
+  readonly keys: Readonly<Record<string, readonly TrustedKey[]>>;
+  /** Repository pattern → what those images must have attached (policy diagnostics, off where no pattern matches). */
+  readonly require: Readonly<Record<string, readonly RequiredAttachment[]>>;
 }
+
+/** A public key the user trusts: its name for people, and a PEM public key or the path of a file holding one. */
+export interface TrustedKey {
+  readonly name: string;
+  readonly key: string;
+}
+
+export const REQUIRED_ATTACHMENTS = ['signature', 'sbom', 'provenance'] as const;
+export type RequiredAttachment = (typeof REQUIRED_ATTACHMENTS)[number];
+
+/** Keys per pattern and patterns per setting: a trust setting is short; more is a mistake, not a policy. */
+const MAX_KEYS = 16;
+const MAX_NAME = 64;
 
 export interface PinSettings {
   /** Pinning writes `repo:tag@digest` (true) or `repo@digest` (false). */
@@ -78,7 +95,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxFileSize: DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024,
   registry: { online: true, insecureRegistries: [], caFiles: {} },
   pin: { keepTag: true, platform: null },
-  signatures: { repositories: {} },
+  signatures: { repositories: {}, keys: {}, require: {} },
   scan: { scanner: 'auto', threshold: 'high' },
   workspace: { diagnostics: 'workspace', maxFiles: 2000 },
   resources: NO_CONFIG,
@@ -119,6 +136,35 @@ function parsePin(raw: unknown): PinSettings {
   };
 }
 
+function parseKeys(raw: unknown): Record<string, TrustedKey[]> {
+  const keys: Record<string, TrustedKey[]> = {};
+  for (const [pattern, list] of Object.entries(record(raw))) {
+    const trusted = (Array.isArray(list) ? list : [])
+      .map(record)
+      .filter((entry) => typeof entry.name === 'string' && entry.name.trim() !== '' && entry.name.length <= MAX_NAME)
+      .filter((entry) => typeof entry.key === 'string' && entry.key.trim() !== '')
+      .slice(0, MAX_KEYS)
+      .map((entry) => ({ name: (entry.name as string).trim(), key: (entry.key as string).trim() }));
+    if (pattern !== '' && trusted.length > 0) keys[pattern] = trusted;
+  }
+  return keys;
+}
+
+function parseRequire(raw: unknown): Record<string, RequiredAttachment[]> {
+  const required: Record<string, RequiredAttachment[]> = {};
+  for (const [pattern, list] of Object.entries(record(raw))) {
+    const kinds = REQUIRED_ATTACHMENTS.filter((kind) => Array.isArray(list) && list.includes(kind));
+    if (pattern !== '' && Array.isArray(list)) required[pattern] = kinds;
+  }
+  return required;
+}
+
+/** `imageAware.signatures`: where signatures are kept, the keys trusted and what images must have attached. */
+export function parseSignatures(raw: unknown): SignatureSettings {
+  const signatures = record(raw);
+  return { repositories: stringRecord(signatures.repositories), keys: parseKeys(signatures.keys), require: parseRequire(signatures.require) };
+}
+
 function parseScan(raw: unknown): ScanSettings {
   const scan = record(raw);
   return {
@@ -141,7 +187,7 @@ function parseWorkspace(raw: unknown): WorkspaceSettings {
  * Reads the `imageAware` configuration object:
  * `{ diagnostics: { "<code>": "error" | … | "off" }, inlayHints: { pullPolicy: boolean, maxLineLength: number }, limits: { maxFileSizeMB: number },
  *    registry: { online: boolean, insecureRegistries: string[], caFiles: { host: path } }, pin: { keepTag: boolean, platform: string },
- *    signatures: { repositories: { pattern: repository } },
+ *    signatures: { repositories: { pattern: repository }, keys: { pattern: [{ name, key }] }, require: { pattern: ["signature" | "sbom" | "provenance"] } },
  *    scan: { scanner: "auto" | "trivy" | "grype", threshold: "critical" | "high" | … | "unknown" },
  *    workspace: { diagnostics: "openFiles" | "workspace", maxFiles: number },
  *    resources: [{ kind, group | apiVersion, podSpecs, containers, images, pullSecrets }] }` (locationConfig.ts).
@@ -167,7 +213,7 @@ export function parseSettings(raw: unknown): Settings {
     maxFileSize: typeof maxMb === 'number' && maxMb > 0 ? Math.floor(maxMb * 1024 * 1024) : DEFAULT_SETTINGS.maxFileSize,
     registry: parseRegistry(root.registry),
     pin: parsePin(root.pin),
-    signatures: { repositories: stringRecord(record(root.signatures).repositories) },
+    signatures: parseSignatures(root.signatures),
     scan: parseScan(root.scan),
     workspace: parseWorkspace(root.workspace),
     resources: readResourceSetting(root.resources, RESOURCES_SETTING),

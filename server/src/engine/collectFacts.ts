@@ -51,7 +51,7 @@ export interface CollectOptions {
    * Also what is attached to each image found, its index and platforms (collectReferrers.ts): asked after the
    * manifests, once per unique digest, and cached for good by the client.
    */
-  readonly referrers?: Pick<ReferrersOptions, 'signatureRepository'>;
+  readonly referrers?: Pick<ReferrersOptions, 'signatureRepository' | 'verify'>;
 }
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | Failure;

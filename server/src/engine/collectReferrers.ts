@@ -10,9 +10,11 @@
  * A referrer belongs to the digest it refers to: BuildKit attestations found through an index go to the platform
  * image they describe. A subject whose own lookup failed gets a failed answer with a reason for people; a failed
  * lookup in a signature repository only adds a note. A cancelled lookup records nothing.
+ * With `verify`, the signed payloads of cosign signatures are read too (their own cache entry) and each signature
+ * found gets the verifier's verdict; the payloads are then dropped, so facts stay small.
  */
 import { digestKey, recognizeArtifact } from '../core';
-import type { ManifestAnswer, ManifestQuery, ReferrerFact, ReferrersAnswer, RegistryFacts } from '../core';
+import type { ManifestAnswer, ManifestQuery, ReferrerFact, ReferrersAnswer, RegistryFacts, VerifySignature } from '../core';
 import type { ReferrerInfo, ReferrerList, RegistryClient } from '../registry';
 import { classify } from './registryFailures';
 import { mapLimit } from './mapLimit';
@@ -36,6 +38,8 @@ export interface ReferrersOptions {
   readonly fresh?: boolean;
   /** The repository holding the signatures of `registry/path`, or null when they are kept beside the image. */
   readonly signatureRepository?: (registry: string, path: string) => { readonly registry: string; readonly path: string } | null;
+  /** Checks each signature found against what the user trusts for the image. */
+  readonly verify?: VerifySignature;
 }
 
 /** The subjects of the found answers: each manifest's digest and its first MAX_PLATFORMS_ASKED platforms' digests. */
@@ -69,6 +73,14 @@ export function toReferrerFact(info: ReferrerInfo): ReferrerFact {
     ...(info.tag === undefined ? {} : { tag: info.tag }),
     ...(info.layers === undefined ? {} : { layers: info.layers.map((layer) => ({ ...layer, annotations: { ...layer.annotations } })) }),
   };
+}
+
+/** The fact with the verifier's verdict, without the payloads it read. */
+function verified(fact: ReferrerFact, image: string, verify: VerifySignature | undefined): ReferrerFact {
+  if (verify === undefined) return fact;
+  const verification = verify(fact, image);
+  const layers = fact.layers?.map(({ payload: _payload, ...layer }) => layer);
+  return { ...fact, ...(layers === undefined ? {} : { layers }), ...(verification === undefined ? {} : { verification }) };
 }
 
 interface Lookup {
@@ -113,7 +125,7 @@ export async function collectReferrers(queries: readonly ReferrersQuery[], clien
       try {
         const list = await client.listReferrers(
           { registry: lookup.registry, path: lookup.path, reference: lookup.digest },
-          { signal: options.signal, fresh: options.fresh },
+          { signal: options.signal, fresh: options.fresh, ...(options.verify ? { payloads: true } : {}) },
         );
         results.set(lookup, { ok: true, list });
       } catch (error) {
@@ -133,7 +145,7 @@ export async function collectReferrers(queries: readonly ReferrersQuery[], clien
       const key = `${lookup.image}@${info.subject}`;
       if (seen.has(`${key}|${info.digest}`)) continue;
       seen.add(`${key}|${info.digest}`);
-      bySubject.set(key, [...(bySubject.get(key) ?? []), toReferrerFact(info)]);
+      bySubject.set(key, [...(bySubject.get(key) ?? []), verified(toReferrerFact(info), lookup.image, options.verify)]);
     }
   }
   const referrers = new Map<string, ReferrersAnswer>();

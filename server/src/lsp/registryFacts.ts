@@ -6,14 +6,18 @@
  * older one aborted), including whether nodes without credentials could pull the images whose pod
  * spec has no imagePullSecrets, and what is attached to each image found (its signatures, SBOMs, provenance: once
  * per digest, cached for good by the client, also in its signature repository), and completion asks for tags or
- * one tag's digest on demand, cancellable.
+ * one tag's digest on demand, cancellable. Signatures of images whose repository has trusted keys
+ * (imageAware.signatures.keys) are verified as they are found (signatures/).
  * After a push, `tagPushed` asks for the pushed tag again and hands the answer to every document.
  * Each fetch also tells `status` (registryStatus.ts) how each registry answered, for the status bar.
  * With `imageAware.registry.online` false no client exists and nothing is ever asked.
  */
 import type { Analysis, CompletionNeed, ImageReference, RegistryFacts, RegistrySettings, SignatureSettings } from '../core';
 import { anonymousPullQueries, DEFAULT_SETTINGS, factQueries, mergeRegistryFacts, NO_FACTS, referenceQueries, signatureRepositoryFor } from '../core';
+import { dirname } from 'node:path';
 import { collectFacts, collectTags } from '../engine';
+import { createSignatureVerifier } from '../signatures';
+import { pathOf } from './paths';
 import type { RegistryClient, RegistryClientOptions } from '../registry';
 import { RegistryStatus } from './registryStatus';
 
@@ -28,6 +32,8 @@ export interface RegistryServiceOptions {
   readonly trace: boolean;
   /** COSIGN_REPOSITORY of the server's environment: where signatures are kept for every image. */
   readonly cosignRepository?: string;
+  /** The workspace folder holding a file, which trusted key files are named relative to. */
+  readonly folderOf?: (path: string) => string | null;
 }
 
 /** How long a document's facts count as current when its questions have not changed. */
@@ -56,6 +62,13 @@ export class RegistryService {
   /** The facts last fetched for a document, or none. Never waits and never asks a registry. */
   factsOf(uri: string): RegistryFacts {
     return this.byUri.get(uri)?.facts ?? NO_FACTS;
+  }
+
+  /** Where a document's trusted key files are named from: its workspace folder, else its own folder. */
+  private keyBaseDir(uri: string): string {
+    const path = pathOf(uri);
+    if (path === null) return process.cwd();
+    return this.options.folderOf?.(path) ?? dirname(path);
   }
 
   /** The fetch running for a document, if any (hovers wait for it a little). */
@@ -106,12 +119,13 @@ export class RegistryService {
       const found = signatureRepositoryFor(`${registry}/${path}`, signatures.repositories, this.options.cosignRepository);
       return found === null ? null : { registry: found.domain, path: found.path };
     };
+    const verify = Object.keys(signatures.keys).length === 0 ? undefined : createSignatureVerifier(signatures, this.keyBaseDir(uri));
     const done = collectFacts(queries, client, {
       signal: controller.signal,
       fresh,
       listTagsOfMissing: true,
       anonymousPull,
-      referrers: { signatureRepository },
+      referrers: { signatureRepository, ...(verify ? { verify } : {}) },
     }).then(
       (facts) => {
         if (controller.signal.aborted || this.disposed) return null;

@@ -144,6 +144,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
       log: (message) => connection.console.log(message),
       trace: options.trace,
       cosignRepository: process.env.COSIGN_REPOSITORY,
+      folderOf: (path) => workspace.folderOf(path),
     }),
     scans: new ScanService({ cacheDir, env: process.env }),
     runSafe: createRunSafe(connection.console, options.trace),

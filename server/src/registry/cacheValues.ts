@@ -6,6 +6,7 @@
 import { MAX_INDEX_ENTRIES } from './manifest';
 import { TAG_LIST_LIMITS } from './tags';
 import { REFERRERS_LIMITS } from './referrers';
+import { MAX_PAYLOAD_BYTES } from './signaturePayloads';
 import type { ManifestInfo, PlatformInfo, ReferrerList } from './types';
 import { isValidDigest, isValidTag } from './validate';
 
@@ -108,7 +109,19 @@ function isAnnotations(value: unknown): boolean {
 }
 
 function isLayer(value: unknown): boolean {
-  return isObject(value) && isString(value.mediaType) && isValidDigest(value.digest) && isSize(value.size) && isAnnotations(value.annotations);
+  return (
+    isObject(value) &&
+    isString(value.mediaType) &&
+    isValidDigest(value.digest) &&
+    isSize(value.size) &&
+    isAnnotations(value.annotations) &&
+    optional(value.payload, isPayload)
+  );
+}
+
+/** A stored payload: base64 of at most MAX_PAYLOAD_BYTES. */
+function isPayload(value: unknown): boolean {
+  return isString(value) && value.length <= Math.ceil(MAX_PAYLOAD_BYTES / 3) * 4 && /^[A-Za-z0-9+/]*={0,2}$/.test(value);
 }
 
 function isReferrer(value: unknown): boolean {

@@ -18,6 +18,7 @@ import type { Keychain } from './credentials/credential';
 import { cancelled, RegistryError } from './errors';
 import { DOCKER_HUB, normalizeRegistry } from './hosts';
 import { fetchImageConfig, fetchManifest, headManifest, isDigest, isImageConfig, type ParsedManifest } from './manifest';
+import { readSignaturePayloads } from './signaturePayloads';
 import { SingleFlight } from './singleFlight';
 import { attestationReferrers, cosignTagReferrers, listOciReferrers, REFERRERS_LIMITS, toReferrer, type ReferrersLimits } from './referrers';
 import { fetchTags, TAG_LIST_LIMITS } from './tags';
@@ -219,7 +220,7 @@ export class HttpRegistryClient implements RegistryClient {
         message: `referrers are listed for a digest, not the tag "${digest}"`,
         temporary: false,
       });
-    const key = `referrers|${repo.registry}/${repo.path}@${digest}|${options.artifactType ?? ''}`;
+    const key = `referrers|${repo.registry}/${repo.path}@${digest}|${options.artifactType ?? ''}${options.payloads === true ? '|payloads' : ''}`;
     const valid = isReferrerListOf(digest);
     if (options.fresh !== true) {
       const entry = await this.cache.get(key, valid);
@@ -229,7 +230,7 @@ export class HttpRegistryClient implements RegistryClient {
       `${key}|${options.fresh === true}`,
       async (signal) => {
         try {
-          const list = await this.fetchReferrers(repo, digest, options.artifactType, signal);
+          const list = await this.fetchReferrers(repo, digest, options.artifactType, options.payloads === true, signal);
           await this.cache.set<StoredReferrerList>(key, list);
           return { ...list, fromCache: false, stale: false };
         } catch (error) {
@@ -243,7 +244,13 @@ export class HttpRegistryClient implements RegistryClient {
     );
   }
 
-  private async fetchReferrers(repo: RepositoryName, subject: string, artifactType: string | undefined, signal: AbortSignal): Promise<StoredReferrerList> {
+  private async fetchReferrers(
+    repo: RepositoryName,
+    subject: string,
+    artifactType: string | undefined,
+    payloads: boolean,
+    signal: AbortSignal,
+  ): Promise<StoredReferrerList> {
     const none = { referrers: [], notes: [] };
     const [oci, cosign, attestations] = await Promise.all([
       listOciReferrers(this.transport, repo, subject, { artifactType, limits: this.referrersLimits, now: this.now, signal }),
@@ -256,7 +263,10 @@ export class HttpRegistryClient implements RegistryClient {
       if (!seen.has(referrer.digest)) referrers.push(referrer);
       seen.add(referrer.digest);
     }
-    return { subject, referrers, discovery: oci.discovery, notes: [...oci.notes, ...cosign.notes, ...attestations.notes] };
+    const notes = [...oci.notes, ...cosign.notes, ...attestations.notes];
+    if (!payloads) return { subject, referrers, discovery: oci.discovery, notes };
+    const signed = await readSignaturePayloads({ transport: this.transport, repository: repo, signal }, referrers);
+    return { subject, referrers: signed.referrers, discovery: oci.discovery, notes: [...notes, ...signed.notes] };
   }
 
   /**

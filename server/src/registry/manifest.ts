@@ -260,19 +260,29 @@ export async function fetchManifest(transport: Transport, repository: Repository
   return parseManifest(bytes, digest, contentType, repository.registry);
 }
 
-/** GETs and verifies an image config blob (following a redirect to storage, without credentials). */
-export async function fetchImageConfig(transport: Transport, repository: RepositoryName, config: Descriptor, signal?: AbortSignal): Promise<ImageConfigFacts> {
-  const what = `config blob ${config.digest} of ${repository.registry}/${repository.path}`;
+/** GETs a blob of at most `maxBytes` and checks it against its digest (following a redirect to storage, without credentials). */
+export async function fetchBlob(
+  transport: Transport,
+  repository: RepositoryName,
+  blob: { readonly digest: string; readonly maxBytes: number; readonly what: string },
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   const response = await transport.request({
     registry: repository.registry,
     repository: repository.path,
     method: 'GET',
-    target: `/v2/${repository.path}/blobs/${config.digest}`,
+    target: `/v2/${repository.path}/blobs/${blob.digest}`,
     signal,
-    maxBodyBytes: MAX_CONFIG_BYTES,
-    what,
+    maxBodyBytes: blob.maxBytes,
+    what: blob.what,
     notFound: 'BLOB_UNKNOWN',
   });
-  verifyDigest(response.body, config.digest, repository.registry, what);
-  return parseImageConfig(response.body);
+  verifyDigest(response.body, blob.digest, repository.registry, blob.what);
+  return response.body;
+}
+
+/** GETs and verifies an image config blob. */
+export async function fetchImageConfig(transport: Transport, repository: RepositoryName, config: Descriptor, signal?: AbortSignal): Promise<ImageConfigFacts> {
+  const what = `config blob ${config.digest} of ${repository.registry}/${repository.path}`;
+  return parseImageConfig(await fetchBlob(transport, repository, { digest: config.digest, maxBytes: MAX_CONFIG_BYTES, what }, signal));
 }

@@ -113,6 +113,8 @@ export interface ReferrerLayer {
   readonly digest: string;
   readonly size: number;
   readonly annotations: Readonly<Record<string, string>>;
+  /** A cosign simple-signing layer's blob, base64, when payloads were asked for (signaturePayloads.ts). */
+  readonly payload?: string;
 }
 
 /**
@@ -162,6 +164,8 @@ export interface ReferrerList {
 export interface ReferrersRequestOptions extends RequestOptions {
   /** Only referrers of this artifact type (the API's `artifactType` filter; applied here when the registry does not). */
   readonly artifactType?: string;
+  /** Also read the signed payloads of cosign signatures, for a verifier (a separate cache entry). */
+  readonly payloads?: boolean;
 }
 
 /** What the server and CLI use: the only way into this module besides `createRegistryClient`. */

@@ -50,6 +50,24 @@ test('a single-platform image: one part per kind, the newest signature day', () 
   assert.deepEqual(attachmentLines(ref, facts), ['**Attached**: signed: cosign keyless (bundle), 2026-11-02 · SBOM: SPDX · provenance: SLSA v1', '']);
 });
 
+test('a checked signature says which trusted key verified it, or why none did', () => {
+  const keyed = (verification: ReferrerFact['verification']): ReferrerFact => ({
+    ...referrer(D(7), D(1), 'signature', [{ kind: 'signature', format: 'cosign key' }]),
+    ...(verification ? { verification } : {}),
+  });
+  const line = (verification: ReferrerFact['verification']): string =>
+    attachmentLines(
+      ref,
+      registryFacts({ manifests: { 'ghcr.io/org/app:v1': found(D(1)) }, referrers: { [`ghcr.io/org/app@${D(1)}`]: foundReferrers([keyed(verification)]) } }),
+    )[0];
+  assert.equal(line({ status: 'verified', key: 'ci-2026' }), '**Attached**: signed: cosign (key ci-2026) ✓ verified');
+  assert.equal(
+    line({ status: 'invalid', reason: 'no trusted key (ci-2026) verifies it' }),
+    '**Attached**: signed: cosign key ✗ not verified: no trusted key (ci-2026) verifies it',
+  );
+  assert.equal(line(undefined), '**Attached**: signed: cosign key');
+});
+
 test('nothing attached says no signature was found; not asked says nothing; a failure says why', () => {
   const manifests = { 'ghcr.io/org/app:v1': found(D(1)) };
   assert.deepEqual(attachmentLines(ref, registryFacts({ manifests, referrers: { [`ghcr.io/org/app@${D(1)}`]: foundReferrers([]) } })), [

@@ -13,9 +13,9 @@ import { collectDiagnostics } from '../../../server/src/core/features/diagnostic
 import { DEFAULT_SETTINGS, parseSettings } from '../../../server/src/core/settings';
 import type { Settings } from '../../../server/src/core/settings';
 import type { WorkspaceFacts } from '../../../server/src/core/workspace';
-import type { RegistryFacts } from '../../../server/src/core/facts';
+import type { ReferrerFact, RegistryFacts } from '../../../server/src/core/facts';
 import { marked } from '../../helpers/caret';
-import { FAILED_UNAUTHORIZED, FAILED_UNREACHABLE, found, MISSING, registryFacts, scanned } from '../../helpers/facts';
+import { FAILED_UNAUTHORIZED, FAILED_UNREACHABLE, found, MISSING, referrer, referrersFound, registryFacts, scanned } from '../../helpers/facts';
 import { DIGEST, kustomization, OTHER_DIGEST, pod } from '../../helpers/manifests';
 
 interface Options {
@@ -26,6 +26,8 @@ interface Options {
   readonly facts?: RegistryFacts;
   /** Codes turned off on top of the settings, so an example shows only the code it is about. */
   readonly off?: readonly DiagnosticCode[];
+  /** The `imageAware.signatures` setting, on top of the settings (the policy codes are off without it). */
+  readonly signatures?: unknown;
 }
 
 type Expected = readonly (readonly [DiagnosticCode, Severity, string | RegExp])[];
@@ -36,7 +38,11 @@ function run(
 ): { text: string; spans: { start: number; end: number }[]; actual: { code: string; severity: string; start: number; end: number; message: string }[] } {
   const { text, spans } = marked(input);
   const base = options.settings ?? DEFAULT_SETTINGS;
-  const settings = { ...base, severity: { ...base.severity, ...Object.fromEntries((options.off ?? []).map((code) => [code, 'off'])) } };
+  const settings = {
+    ...base,
+    severity: { ...base.severity, ...Object.fromEntries((options.off ?? []).map((code) => [code, 'off'])) },
+    ...(options.signatures === undefined ? {} : { signatures: parseSettings({ signatures: options.signatures }).signatures }),
+  };
   const analysis = analyze(text, { maxFileSize: settings.maxFileSize, fileName: options.fileName });
   const actual = collectDiagnostics(analysis, settings, options.workspace ?? null, options.facts)
     .map((d) => ({ code: d.code, severity: d.severity, start: d.start, end: d.end, message: d.message }))
@@ -86,6 +92,19 @@ interface Example {
 }
 
 /** One input per code that produces exactly that diagnostic, with default severities. */
+const REQUIRE_ALL = { require: { 'docker.io/library/*': ['signature', 'sbom', 'provenance'] } };
+const SIGNED = referrer('signature', 'cosign key');
+const SBOM = referrer('sbom', 'SPDX');
+const PROVENANCE = referrer('provenance', 'SLSA v1');
+
+/** nginx@DIGEST found, with these referrers. */
+function policyFacts(referrers: readonly ReferrerFact[]): RegistryFacts {
+  return registryFacts({
+    manifests: { [`docker.io/library/nginx@${DIGEST}`]: found(DIGEST) },
+    referrers: { [`docker.io/library/nginx@${DIGEST}`]: referrersFound(referrers) },
+  });
+}
+
 const EXAMPLES: Record<DiagnosticCode, Example> = {
   'invalid-reference': {
     input: container('«Nginx»:1'),
@@ -243,6 +262,41 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
         },
       }),
     },
+  },
+  'unsigned-image': {
+    input: container(`«nginx@${DIGEST}»`),
+    expected: [['unsigned-image', 'warning', 'No signature refers to the image this reference pulls; its repository requires one.']],
+    options: { signatures: REQUIRE_ALL, facts: policyFacts([SBOM, PROVENANCE]) },
+  },
+  'signature-invalid': {
+    input: container(`«nginx@${DIGEST}»`),
+    expected: [
+      [
+        'signature-invalid',
+        'error',
+        `No signature of the image this reference pulls verifies with the keys trusted for its repository: it signs ${OTHER_DIGEST}, not ${DIGEST}.`,
+      ],
+    ],
+    options: {
+      signatures: REQUIRE_ALL,
+      facts: policyFacts([{ ...SIGNED, verification: { status: 'invalid', reason: `it signs ${OTHER_DIGEST}, not ${DIGEST}` } }, SBOM, PROVENANCE]),
+    },
+  },
+  'no-sbom': {
+    input: container(`«nginx@${DIGEST}»`),
+    expected: [['no-sbom', 'warning', 'No SBOM is attached to the image this reference pulls; its repository requires an SBOM.']],
+    options: { signatures: REQUIRE_ALL, facts: policyFacts([SIGNED, PROVENANCE]) },
+  },
+  'no-provenance': {
+    input: container(`«nginx@${DIGEST}»`),
+    expected: [
+      [
+        'no-provenance',
+        'warning',
+        'No provenance attestation is attached to the image this reference pulls; its repository requires a provenance attestation.',
+      ],
+    ],
+    options: { signatures: REQUIRE_ALL, facts: policyFacts([SIGNED, SBOM]) },
   },
 };
 

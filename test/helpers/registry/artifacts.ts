@@ -1,13 +1,13 @@
 /**
  * Pushes what supply-chain tools attach to images, built here byte for byte after each format's specification,
- * so the referrers tests read the layouts those tools write (structure only: nothing here is meant to verify):
+ * so the referrers tests read the layouts those tools write (the cosign signatures verify, the rest is structure):
  * - `pushArtifact`: an OCI 1.1 artifact manifest (`artifactType`, the empty config, `subject`), as `oras attach`,
  *   `notation sign` and `cosign` (bundle format, OCI 1.1 mode) push them (opencontainers/image-spec manifest.md,
  *   "Guidelines for Artifact Usage").
  * - `putReferrersTag`: the referrers tag schema's index `<alg>-<hex>`, which those tools keep up to date on a
  *   registry without the referrers API (distribution-spec spec.md, "Referrers Tag Schema").
  * - `pushCosignTag`: cosign's own `sha256-<hex>.sig` / `.att` / `.sbom` manifests (sigstore/cosign specs/SIGNATURE_SPEC.md).
- * - Layer builders: a cosign simple-signing payload signed with an ECDSA P-256 key made in the test, a DSSE
+ * - Layer builders: a cosign simple-signing payload signed with a key made in the test (ECDSA P-256, Ed25519 or RSA), a DSSE
  *   envelope of an in-toto statement, a Sigstore bundle v0.3, a Notation JWS envelope, SPDX and CycloneDX
  *   documents and a SARIF report.
  */
@@ -131,10 +131,28 @@ export function signingKey(): { privateKey: KeyObject; publicKey: KeyObject } {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' });
 }
 
+/** cosign's simple-signing payload for `reference@digest` (SIGNATURE_SPEC.md, "Simple Signing"). */
+export function simpleSigningPayload(reference: string, digest: string): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      critical: { identity: { 'docker-reference': reference }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' },
+      optional: null,
+    }),
+  );
+}
+
 /**
- * A cosign simple-signing layer for `reference@digest`: the payload of SIGNATURE_SPEC.md, signed (ECDSA P-256,
- * SHA-256, DER, base64) in `dev.cosignproject.cosign/signature`; `certificatePem` and `rekorTime` (seconds) add the
- * keyless flow's certificate and Rekor bundle annotations.
+ * A signature as cosign makes it with this key, base64 (sigstore/sigstore pkg/signature): ECDSA (DER) and RSA
+ * PKCS#1 v1.5 over SHA-256, Ed25519 over the payload itself.
+ */
+export function cosignSignature(payload: Buffer, key: KeyObject): string {
+  return sign(key.asymmetricKeyType === 'ed25519' ? null : 'sha256', payload, key).toString('base64');
+}
+
+/**
+ * A cosign simple-signing layer for `reference@digest`: the payload of SIGNATURE_SPEC.md, signed with `key` in
+ * `dev.cosignproject.cosign/signature`; `certificatePem` and `rekorTime` (seconds) add the keyless flow's
+ * certificate and Rekor bundle annotations.
  */
 export function simpleSigningLayer(
   reference: string,
@@ -142,13 +160,8 @@ export function simpleSigningLayer(
   key: KeyObject,
   keyless?: { readonly certificatePem: string; readonly rekorTime: number },
 ): Layer {
-  const payload = Buffer.from(
-    JSON.stringify({
-      critical: { identity: { 'docker-reference': reference }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' },
-      optional: null,
-    }),
-  );
-  const annotations: Record<string, string> = { 'dev.cosignproject.cosign/signature': sign('sha256', payload, key).toString('base64') };
+  const payload = simpleSigningPayload(reference, digest);
+  const annotations: Record<string, string> = { 'dev.cosignproject.cosign/signature': cosignSignature(payload, key) };
   if (keyless) {
     annotations['dev.sigstore.cosign/certificate'] = keyless.certificatePem;
     annotations['dev.sigstore.cosign/bundle'] = JSON.stringify({

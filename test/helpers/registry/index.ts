@@ -12,6 +12,7 @@ export { decodeJwt, libtrustKeyId } from './jwt';
 export type { AccessEntry, KeyHeader } from './jwt';
 export { deleteManifest, moveTag, pushImage, pushIndex, pushTags, SeedError } from './seed';
 export {
+  cosignSignature,
   cosignTag,
   cyclonedxLayer,
   dsseLayer,
@@ -25,6 +26,7 @@ export {
   sigstoreBundleLayer,
   signingKey,
   simpleSigningLayer,
+  simpleSigningPayload,
   spdxLayer,
   statement,
   TYPES,

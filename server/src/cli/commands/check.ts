@@ -17,11 +17,13 @@ import {
   NO_FACTS,
   referenceQueries,
   repositoryKey,
+  signatureRepositoryFor,
   SEVERITIES,
   SEVERITY_SETTINGS,
 } from '../../core';
 import type { Analysis, DiagnosticCode, ManifestQuery, RegistryFacts, Settings, Severity, SeveritySetting } from '../../core';
-import { analyzeFile, collectAnonymousPull, collectFacts, uniqueByKey } from '../../engine';
+import { analyzeFile, collectAnonymousPull, collectFacts, collectReferrers, referrersQueries, uniqueByKey } from '../../engine';
+import { createSignatureVerifier } from '../../signatures';
 import type { RepositoryQuery } from '../../engine';
 import type { RegistryClient } from '../../registry';
 import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
@@ -136,9 +138,11 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
   if (positionals.length === 0) throw new CliError('check needs at least one PATH (a file, a folder, or - for standard input).');
   const scan = scanSetup(values, values.online, io);
   // parseSettings would silently ignore a bad value; on a command line that is a mistake to report.
+  const locations = readLocations(values.config, io.cwd);
   const settings: Settings = {
     ...parseSettings({ diagnostics: Object.fromEntries(values.severity.map(severityOverride)), scan: { threshold: scan?.threshold } }),
     maxFileSize: maxFileSize(values['max-file-size-mb']),
+    signatures: locations.signatures,
   };
   return {
     format: oneOf('--format', values.format, FORMATS),
@@ -147,7 +151,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
     paths: positionals,
     registry: values.online ? registrySetup(values, io.cwd, io) : null,
     scan,
-    locations: readLocations(values.config, io.cwd),
+    locations,
     kustomize: values.kustomize,
   };
 }
@@ -167,7 +171,7 @@ function reaches(reports: readonly FileReport[], failOn: Severity | 'never'): bo
  * some. Where a pod spec has no imagePullSecrets and its image exists, the repository is asked once
  * more, anonymously, whether a node without credentials could pull it.
  */
-async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup, io: CheckIo): Promise<RegistryFacts> {
+async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup, io: CheckIo, locations: CliLocations): Promise<RegistryFacts> {
   const existence: ManifestQuery[] = [];
   const pinnedTags: ManifestQuery[] = [];
   for (const analysis of analyses) {
@@ -194,7 +198,7 @@ async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup
       answered,
       client,
     );
-    const facts = mergeRegistryFacts(answered, anonymous);
+    const facts = mergeRegistryFacts(answered, anonymous, await askAttached([...existence, ...pinnedTags], answered, client, io, locations));
     const missing: RepositoryQuery[] = [];
     for (const analysis of analyses) {
       for (const site of imageSites(analysis)) {
@@ -210,6 +214,27 @@ async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup
   } finally {
     client.close();
   }
+}
+
+/**
+ * What is attached to the images found, only where the policy of `signatures.require` in the repository file
+ * asks (each digest once, cached for good), with signatures verified against the keys the file trusts.
+ */
+async function askAttached(
+  queries: readonly ManifestQuery[],
+  answered: RegistryFacts,
+  client: RegistryClient,
+  io: CheckIo,
+  locations: CliLocations,
+): Promise<RegistryFacts> {
+  const { signatures, keyBaseDir } = locations;
+  if (Object.keys(signatures.require).length === 0) return NO_FACTS;
+  const signatureRepository = (registry: string, path: string): { registry: string; path: string } | null => {
+    const found = signatureRepositoryFor(`${registry}/${path}`, signatures.repositories, io.env.COSIGN_REPOSITORY);
+    return found === null ? null : { registry: found.domain, path: found.path };
+  };
+  const verify = Object.keys(signatures.keys).length === 0 ? undefined : createSignatureVerifier(signatures, keyBaseDir);
+  return collectReferrers(referrersQueries(uniqueByKey(queries), answered.manifests), client, { signatureRepository, ...(verify ? { verify } : {}) });
 }
 
 /** Prints the findings; returns whether one reaches the --fail-on level. */
@@ -245,7 +270,7 @@ interface Checked {
 /** What the registries, and with --scan the scanner, say about the images of the analyses; null offline. */
 async function onlineFacts(analyses: readonly Analysis[], options: CheckOptions, io: CheckIo): Promise<ScannedFacts | null> {
   if (options.registry === null) return null;
-  const facts = await askRegistries(analyses, options.registry, io);
+  const facts = await askRegistries(analyses, options.registry, io, options.locations);
   return options.scan === null ? { facts, incomplete: null } : scanRegistryImages(analyses, facts, options.scan, options.registry, io);
 }
 

@@ -1,15 +1,13 @@
 /**
  * Where an image's signatures are kept when not beside it. cosign writes and reads them in the repository named by
  * `COSIGN_REPOSITORY` (sigstore/cosign README, "Specifying Registry"), one for every image; the setting
- * `imageAware.signatures.repositories` maps repository patterns (`ghcr.io/org/*`, `*` matching any run of
- * characters, `/` included) to a repository, so that different images can keep them in different places.
- * The most specific pattern that matches wins (the one with the most characters that are not `*`); a setting's
- * pattern wins over `COSIGN_REPOSITORY`, which stands for the pattern `*`. Patterns are matched without a RegExp, in
- * time linear in pattern and name (as a RegExp, a run of stars backtracks for minutes). A target that is not a
- * repository name (it has a tag or digest, or does not parse) is ignored.
+ * `imageAware.signatures.repositories` maps repository patterns (repositoryPatterns.ts) to a repository, so that
+ * different images can keep them in different places. The most specific pattern that matches wins; a setting's
+ * pattern wins over `COSIGN_REPOSITORY`, which stands for the pattern `*`. A target that is not a repository name
+ * (it has a tag or digest, or does not parse) is ignored.
  */
-import { matchesPattern } from '../manifest/locations';
 import { parseReference } from '../reference/reference';
+import { matchingPatterns } from './repositoryPatterns';
 
 export interface SignatureRepository {
   readonly domain: string;
@@ -27,9 +25,7 @@ function repositoryOf(target: string): SignatureRepository | null {
  * `patterns` maps patterns to repositories; `cosignRepository` is the value of COSIGN_REPOSITORY, if set.
  */
 export function signatureRepositoryFor(repository: string, patterns: Readonly<Record<string, string>>, cosignRepository?: string): SignatureRepository | null {
-  const candidates = Object.entries(patterns).filter(([pattern]) => pattern !== '' && pattern.length <= 512 && matchesPattern(pattern, repository));
-  candidates.sort(([a], [b]) => b.replace(/\*/g, '').length - a.replace(/\*/g, '').length);
-  for (const [, target] of candidates) {
+  for (const target of matchingPatterns(patterns, repository)) {
     const found = repositoryOf(target);
     if (found !== null) return found;
   }

@@ -112,6 +112,23 @@ export const DIAGNOSTIC_RULES = {
     defaultSeverity: 'warning',
     summary: 'A vulnerability scanner (trivy or grype) found vulnerabilities at or above imageAware.scan.threshold in the image this reference runs.',
   },
+  // Opt-in policy on what is attached to the image (diagnostics/policyFindings.ts), only for repositories it names.
+  'unsigned-image': {
+    defaultSeverity: 'warning',
+    summary: 'No signature refers to the image, and imageAware.signatures.require asks for one for its repository.',
+  },
+  'signature-invalid': {
+    defaultSeverity: 'error',
+    summary: 'The image is signed, but no signature verifies with the keys imageAware.signatures.keys trusts for its repository.',
+  },
+  'no-sbom': {
+    defaultSeverity: 'warning',
+    summary: 'No SBOM is attached to the image, and imageAware.signatures.require asks for one for its repository.',
+  },
+  'no-provenance': {
+    defaultSeverity: 'warning',
+    summary: 'No provenance attestation is attached to the image, and imageAware.signatures.require asks for one for its repository.',
+  },
 } as const satisfies Record<string, DiagnosticRule>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_RULES;

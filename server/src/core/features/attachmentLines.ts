@@ -2,11 +2,12 @@
  * What is attached to an image, for its hover: one summary line for the pulled manifest with one part per kind
  * found, "signed: cosign keyless, 2026-11-02 · SBOM: SPDX · provenance: SLSA v1", and for an index the platforms'
  * attachments: appended as "each platform: …" when every platform has the same, else one line per platform.
- * A signature counts whatever its format and is not verified. Nothing when the referrers were not asked.
+ * A signature counts whatever its format; one checked against the keys trusted for the repository says so:
+ * "signed: cosign (key ci-2026) ✓ verified", else "✗ not verified: <why>". Nothing when the referrers were not asked.
  */
 import type { AttachmentKind } from '../attachments/recognize';
 import { digestAnswer, referrersOf, tagAnswer } from '../facts';
-import type { PlatformFact, ReferrerFact, ReferrersAnswer, RegistryFacts } from '../facts';
+import type { PlatformFact, ReferrerFact, ReferrersAnswer, RegistryFacts, SignatureVerification } from '../facts';
 import type { ImageReference } from '../reference/reference';
 import { code } from './markdown';
 
@@ -31,13 +32,22 @@ function hasSignature(referrers: readonly ReferrerFact[]): boolean {
   return referrers.some((referrer) => referrer.contents.some((content) => content.kind === 'signature'));
 }
 
+/** A signature format with its verification: `cosign (key ci-2026) ✓ verified`, `cosign key ✗ not verified: …`. */
+function verifiedFormat(format: string, verification: SignatureVerification | undefined): string {
+  if (verification === undefined) return format;
+  if (verification.status === 'verified') return `${format.replace(/ key$/, '')} (key ${verification.key}) ✓ verified`;
+  return `${format} ✗ not verified: ${verification.reason}`;
+}
+
 /** One part per kind found, in a fixed order; empty when nothing is attached. */
 export function attachmentParts(referrers: readonly ReferrerFact[]): string[] {
   const parts: string[] = [];
   const signatures = referrers.filter((referrer) => referrer.contents.some((content) => content.kind === 'signature'));
   if (signatures.length > 0) {
     const formats = unique(
-      signatures.flatMap((referrer) => referrer.contents.filter((content) => content.kind === 'signature').map((content) => content.format)),
+      signatures.flatMap((referrer) =>
+        referrer.contents.filter((content) => content.kind === 'signature').map((content) => verifiedFormat(content.format, referrer.verification)),
+      ),
     );
     const day = newestDay(signatures.map((referrer) => referrer.created));
     parts.push(`signed: ${formats.join(', ')}${day === undefined ? '' : `, ${day}`}`);

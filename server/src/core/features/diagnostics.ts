@@ -2,13 +2,15 @@
  * Resolves findings into diagnostics: absolute offsets and the severity the settings give each code
  * (`off` drops it). Per-document findings come cached with the Analysis; workspace ones are recomputed.
  * With RegistryFacts, the online findings (diagnostics/registryFindings.ts) are added, marked with
- * `origin: 'registry'`, and so are the findings of vulnerability scans they hold (diagnostics/scanFindings.ts);
+ * `origin: 'registry'`, and so are the findings of vulnerability scans they hold (diagnostics/scanFindings.ts) and
+ * of the opt-in policy on what is attached to images (diagnostics/policyFindings.ts);
  * without them the result is exactly the offline one. `options.registryProblems`
  * false leaves out each registry's own problem (registry-unreachable, unauthorized), which the editor
  * shows once in its status bar instead of in every file.
  */
 import type { Analysis } from '../analysis';
 import type { Finding } from '../diagnostics/finding';
+import { policyFindings } from '../diagnostics/policyFindings';
 import { registryFindings } from '../diagnostics/registryFindings';
 import { scanFindings } from '../diagnostics/scanFindings';
 import type { RegistryFindingOptions } from '../diagnostics/registryFindings';
@@ -41,5 +43,6 @@ export function collectDiagnostics(
   for (const finding of analysis.fileFindings) add(finding, 0);
   if (facts) for (const finding of registryFindings(analysis, facts, options)) add(finding, 0, 'registry');
   if (facts) for (const finding of scanFindings(analysis, facts, settings.scan.threshold)) add(finding, 0, 'registry');
+  if (facts) for (const finding of policyFindings(analysis, facts, settings.signatures)) add(finding, 0, 'registry');
   return diagnostics;
 }

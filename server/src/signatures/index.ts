@@ -1,0 +1,1 @@
+export { createSignatureVerifier } from './verifier';

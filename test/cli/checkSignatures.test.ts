@@ -1,0 +1,96 @@
+/**
+ * `image-aware check --online` with the supply-chain policy of `.image-aware.yaml` (`signatures.require` and
+ * `signatures.keys`), run as a real process against a real registry on loopback (distribution 2.8.2): a signature
+ * made with the trusted key (cosign's `.sig` tag, sigstore/cosign specs/SIGNATURE_SPEC.md) passes, an unsigned
+ * image is `unsigned-image`, one signed by another key `signature-invalid`, an image with an SPDX SBOM but no
+ * provenance `no-provenance`; CI fails on them like on any finding. Without a policy nothing attached is asked.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pushArtifact, pushCosignTag, pushImage, putReferrersTag, simpleSigningLayer, spdxLayer, TYPES } from '../helpers/registry';
+import { runCliAsync } from './runCli';
+import { countingProxy, isolatedEnv, registryWith, temporaryDir } from './registrySetup';
+
+interface JsonFinding {
+  readonly line: number;
+  readonly severity: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+function pod(images: readonly string[]): string {
+  return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n${images.map((image, i) => `    - name: c${i}\n      image: ${image}\n`).join('')}`;
+}
+
+test('check --online reports what the repository file requires and the registry lacks, and fails CI on it', async (t) => {
+  const registry = await registryWith();
+  const front = await countingProxy(registry);
+  const trusted = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const signed = await pushImage(registry, 'policy/signed', 'v1');
+  await pushCosignTag(registry, 'policy/signed', signed.digest, 'sig', [simpleSigningLayer('policy/signed', signed.digest, trusted.privateKey)]);
+  await pushImage(registry, 'policy/unsigned', 'v1');
+  const forged = await pushImage(registry, 'policy/forged', 'v1');
+  await pushCosignTag(registry, 'policy/forged', forged.digest, 'sig', [simpleSigningLayer('policy/forged', forged.digest, stranger.privateKey)]);
+  const sbom = await pushImage(registry, 'sbom/app', 'v1');
+  const spdx = await pushArtifact(registry, 'sbom/app', {
+    subject: { digest: sbom.digest, mediaType: sbom.mediaType, size: sbom.size },
+    artifactType: TYPES.spdx,
+    layers: [spdxLayer('app')],
+  });
+  await putReferrersTag(registry, 'sbom/app', sbom.digest, [spdx]);
+  await pushImage(registry, 'free/app', 'v1');
+
+  const host = front.host;
+  const dir = temporaryDir();
+  const images = [`${host}/policy/signed:v1`, `${host}/policy/unsigned:v1`, `${host}/policy/forged:v1`, `${host}/sbom/app:v1`, `${host}/free/app:v1`];
+  writeFileSync(join(dir, 'pod.yaml'), pod(images));
+  writeFileSync(join(dir, 'cosign.pub'), trusted.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  const run = (): Promise<{ status: number | null; findings: JsonFinding[]; stderr: string }> =>
+    runCliAsync(['check', '--online', '--format', 'json', '--severity', 'not-pinned=off', 'pod.yaml'], { cwd: dir, env: isolatedEnv().env }).then((r) => ({
+      status: r.status,
+      findings: (JSON.parse(r.stdout) as JsonFinding[]).filter((f) => f.code !== 'latest-tag'),
+      stderr: r.stderr,
+    }));
+
+  front.resetRequests();
+  const unasked = await run();
+  t.diagnostic(`${front.requests.length} requests without a policy`);
+  assert.equal(unasked.status, 0, unasked.stderr);
+  assert.deepEqual(unasked.findings, []);
+  assert.equal(front.requests.filter((request) => /sha256-|\/referrers\//.test(request.path)).length, 0, 'without a policy, nothing attached is asked for');
+
+  writeFileSync(
+    join(dir, '.image-aware.yaml'),
+    [
+      'signatures:',
+      '  keys:',
+      `    "${host}/policy/*":`,
+      '      - name: ci-2026',
+      '        key: cosign.pub',
+      '  require:',
+      `    "${host}/policy/*": [signature]`,
+      `    "${host}/sbom/*": [sbom, provenance]`,
+      '',
+    ].join('\n'),
+  );
+  front.resetRequests();
+  const checked = await run();
+  assert.equal(checked.status, 1, checked.stderr);
+  assert.deepEqual(
+    checked.findings.map((f) => `${f.line} ${f.severity} ${f.code}`),
+    ['10 warning unsigned-image', '12 error signature-invalid', '14 warning no-provenance'],
+  );
+  assert.equal(
+    checked.findings[1].message,
+    'No signature of the image this reference pulls verifies with the keys trusted for its repository: no trusted key (ci-2026) verifies it.',
+  );
+  // Per image: the referrers API (404), the referrers tag and cosign's three tags; per signature, its payload blob.
+  const paths = front.requests.map((request) => request.path);
+  const payloads = paths.filter((path) => path.includes('/blobs/'));
+  assert.deepEqual(payloads.map((path) => path.split('/')[3]).sort(), ['forged', 'signed']);
+  t.diagnostic(`${front.requests.length} requests with the policy (${payloads.length} payload blobs)`);
+});
