@@ -2,18 +2,22 @@
  * A line scanner for the block-style YAML that Kubernetes manifests are almost always written in.
  * It builds the same YamlDocument as slowParse.ts about ten times faster, because it never builds
  * tokens, a CST or tagged values. It declines (returns null) as soon as a document uses anything
- * outside the subset it knows to handle exactly: anchors, aliases, tags, complex keys, multi-line
- * plain or quoted scalars, escapes in double quotes, tabs in indentation, directives inside a
- * document, collections nested deeper than MAX_DEPTH, and anything that would be a syntax error.
- * The caller then uses slowParse.ts, so a declined document costs one extra, cheap attempt and is
- * never analysed wrongly.
+ * outside the subset it knows to handle exactly: aliases, merge keys, tags, complex keys, tabs in
+ * indentation, directives inside a document, collections nested deeper than MAX_DEPTH, and anything
+ * that would be a syntax error. The caller then uses slowParse.ts, so a declined document costs one
+ * extra, cheap attempt and is never analysed wrongly.
  *
- * Block scalars (`|`, `>`) are skipped, not decoded: their value is left empty unless the key is
- * one whose value the analysis reads (`decodedKeys`), in which case the scanner declines.
+ * Scalars that take more than reading a line are skipped, not decoded: block scalars (`|`, `>`),
+ * plain and quoted scalars that go on over several lines, and double-quoted ones with escapes. Their
+ * span is exact (indentation says where they end) but their value is left empty and marked
+ * `undecoded`, unless the key they belong to (for a sequence item, the key of the sequence) is one
+ * whose value the analysis reads (`decodedKeys`), in which case the scanner declines. Anchors are
+ * read and dropped: without an alias (which declines) they change nothing in the tree.
  */
 import { BUILT_IN_LOCATIONS } from './builtInLocations';
 import { CR, DASH, decline, DECLINE, DQUOTE, HASH, COLON, isBlank, isBreak, LF, SPACE, SQUOTE, TAB } from './fastScan';
 import { FlowScanner } from './fastFlow';
+import { quotedExtent } from './fastQuoted';
 import { MAX_DEPTH } from './yamlTree';
 import type { YamlDocument, YamlNode, YamlPair, YamlScalar } from './yamlTree';
 
@@ -26,8 +30,22 @@ interface SeqFrame {
   readonly kind: 'seq';
   readonly indent: number;
   readonly node: { type: 'seq'; flow: false; items: (YamlNode | null)[]; start: number; end: number };
+  /** The key the sequence is the value of (the outer sequence's for a nested one), which its scalar items belong to. */
+  readonly key: string;
 }
 type Frame = MapFrame | SeqFrame;
+
+type MutableScalar = { -readonly [K in keyof YamlScalar]: YamlScalar[K] };
+
+/** A plain scalar whose line has ended: deeper lines that follow continue it. */
+interface OpenPlain {
+  readonly scalar: MutableScalar;
+  /** The indentation of the collection holding it; continuation lines are deeper. */
+  readonly ownerIndent: number;
+  readonly holder: Frame;
+  /** Its key is one whose value the analysis reads. */
+  readonly decoded: boolean;
+}
 
 /**
  * `decodedKeys` are the keys whose values the caller reads (by default the built-in location table's):
@@ -55,6 +73,12 @@ class Scanner {
   private blockContentIndent = -1;
   /** The deepest all-space line before the block scalar's first content line. */
   private blockLeadingBlank = -1;
+  /** An anchor ended its line, so the node on the next line has it; it may not have another. */
+  private anchorPending = false;
+  /** The line being read follows such an anchor. */
+  private anchorAbove = false;
+  /** The plain scalar that the next deeper line continues, if any. */
+  private openPlain: OpenPlain | null = null;
   /** A `...` line has ended the document: only blank and comment lines may follow. */
   private ended = false;
   /** Start of the next line to read. */
@@ -73,8 +97,8 @@ class Scanner {
     const { text } = this;
     // A CR not followed by LF is a line break in YAML, which this scanner, reading lines by LF,
     // would take for part of a key or value: decline documents that have one.
-    for (let i = this.start; i < this.end; i++) {
-      if (text.charCodeAt(i) === CR && text.charCodeAt(i + 1) !== LF) decline();
+    for (let cr = text.indexOf('\r', this.start); cr >= 0 && cr < this.end; cr = text.indexOf('\r', cr + 1)) {
+      if (text.charCodeAt(cr + 1) !== LF) decline();
     }
     while (this.pos < this.end) {
       const lineStart = this.pos;
@@ -119,6 +143,17 @@ class Scanner {
         this.blockScalar = null;
         this.blockContentIndent = -1;
         this.blockLeadingBlank = -1;
+      }
+      if (this.openPlain !== null) {
+        // Blank lines may be inside the scalar. yaml continues it on a line indented deeper than its
+        // collection, a tab there included, which this scanner leaves to yaml.
+        if (c === LF || c === CR) continue;
+        if (indent > this.openPlain.ownerIndent && c !== HASH) {
+          if (c === TAB) decline();
+          this.continuePlain(p, lineEnd);
+          continue;
+        }
+        this.openPlain = null;
       }
       if (c === LF || c === CR || c === HASH) continue;
       if (c === TAB) {
@@ -198,6 +233,8 @@ class Scanner {
 
   /** One content line whose first non-space character is at p, in column indent. */
   private line(p: number, indent: number, lineEnd: number): void {
+    this.anchorAbove = this.anchorPending;
+    this.anchorPending = false;
     const dash = this.isDashItem(p);
     for (;;) {
       const top = this.stack[this.stack.length - 1];
@@ -215,11 +252,12 @@ class Scanner {
     if (!top) {
       if (this.rootSet) decline();
       this.rootSet = true;
-      this.root = this.node(p, indent, lineEnd, -1);
+      this.root = this.node(p, indent, lineEnd, -1, '', null);
       return;
     }
     if (pending && (indent > pending.indent || (dash && pending.kind === 'map' && indent === pending.indent))) {
-      this.assign(pending, this.node(p, indent, lineEnd, pending.indent));
+      const key = pending.kind === 'map' ? pending.node.pairs[pending.node.pairs.length - 1].key.value : pending.key;
+      this.assign(pending, this.node(p, indent, lineEnd, pending.indent, key, pending));
       return;
     }
     if (top.indent !== indent) decline();
@@ -242,12 +280,13 @@ class Scanner {
   }
 
   /**
-   * A node that starts at p: a block sequence, a block mapping, or a single-line value. The stack
-   * holds exactly the collections that enclose it, which bounds the recursion through `- - -` too.
+   * A node that starts at p: a block sequence, a block mapping, or a value starting on this line;
+   * `key` is the key it belongs to and `holder` the collection it goes into (null for the root). The
+   * stack holds exactly the collections that enclose it, which bounds the recursion through `- - -` too.
    */
-  private node(p: number, indent: number, lineEnd: number, parentIndent: number): YamlNode {
+  private node(p: number, indent: number, lineEnd: number, parentIndent: number, key: string, holder: Frame | null): YamlNode {
     if (this.isDashItem(p)) {
-      const frame: SeqFrame = { kind: 'seq', indent, node: { type: 'seq', flow: false, items: [], start: p, end: p + 1 } };
+      const frame: SeqFrame = { kind: 'seq', indent, node: { type: 'seq', flow: false, items: [], start: p, end: p + 1 }, key };
       this.push(frame);
       this.item(frame, p, lineEnd);
       return frame.node;
@@ -259,8 +298,8 @@ class Scanner {
       this.pair(frame, p, lineEnd);
       return frame.node;
     }
-    if (parentIndent < 0) decline(); // A document that is a bare scalar is not a manifest.
-    const value = this.value(p, lineEnd, parentIndent, '');
+    if (holder === null) decline(); // A document that is a bare scalar is not a manifest.
+    const value = this.value(p, lineEnd, parentIndent, key, holder);
     if (!value) decline();
     return value;
   }
@@ -286,9 +325,9 @@ class Scanner {
     items.push(null);
     const column = frame.indent + (q - p);
     if (this.isDashItem(q) || this.keyEnd(q, lineEnd) >= 0) {
-      this.assign(frame, this.node(q, column, lineEnd, frame.indent));
+      this.assign(frame, this.node(q, column, lineEnd, frame.indent, frame.key, frame));
     } else {
-      const value = this.value(q, lineEnd, frame.indent, '');
+      const value = this.value(q, lineEnd, frame.indent, frame.key, frame);
       if (!value) decline();
       this.assign(frame, value);
     }
@@ -305,7 +344,7 @@ class Scanner {
     const pairs = frame.node.pairs;
     let q = colon + 1;
     while (isBlank(text.charCodeAt(q))) q++;
-    const value = this.value(q, lineEnd, frame.indent, key.value);
+    const value = this.value(q, lineEnd, frame.indent, key.value, frame);
     pairs.push({ key, value });
     // A key without a value ends its mapping at the key, not the colon, as in slowParse.ts.
     const end = value ? value.end : key.end;
@@ -318,7 +357,8 @@ class Scanner {
     const { text } = this;
     const c = text.charCodeAt(p);
     if (c === DQUOTE || c === SQUOTE) {
-      const close = this.closingQuote(p, lineEnd);
+      const close = this.closingQuoteOnLine(p, lineEnd);
+      if (close < 0) return -1;
       let q = close + 1;
       while (isBlank(text.charCodeAt(q))) q++;
       if (text.charCodeAt(q) !== COLON) return -1;
@@ -346,13 +386,13 @@ class Scanner {
     return { type: 'scalar', value: this.text.slice(p, end), style: 'plain', start: p, end };
   }
 
-  /** Offset of the quote closing the quoted scalar at p on this line; declines when there is none. */
-  private closingQuote(p: number, lineEnd: number): number {
+  /** Offset of the quote closing the quoted scalar at p on this line, -1 when there is none or it has an escape. */
+  private closingQuoteOnLine(p: number, lineEnd: number): number {
     const { text } = this;
     const quote = text.charCodeAt(p);
     for (let q = p + 1; q < lineEnd; q++) {
       const d = text.charCodeAt(q);
-      if (quote === DQUOTE && d === 92 /* \ */) decline();
+      if (quote === DQUOTE && d === 92 /* \ */) return -1;
       if (d === quote) {
         if (quote === SQUOTE && text.charCodeAt(q + 1) === SQUOTE) {
           q++;
@@ -361,11 +401,13 @@ class Scanner {
         return q;
       }
     }
-    return decline();
+    return -1;
   }
 
+  /** A quoted scalar on one line without escapes, decoded. */
   private quoted(p: number, limit: number): YamlScalar {
-    const close = this.closingQuote(p, limit);
+    const close = this.closingQuoteOnLine(p, limit);
+    if (close < 0) decline();
     const raw = this.text.slice(p + 1, close);
     const single = this.text.charCodeAt(p) === SQUOTE;
     return {
@@ -378,16 +420,23 @@ class Scanner {
   }
 
   /**
-   * The value that starts at p and ends on this line (a flow collection may run on).
+   * The value that starts at p on this line (a flow collection or a quoted scalar may run on, a plain
+   * one may be continued), of `key`, going into `holder`, a collection indented ownerIndent columns.
    * Returns null when the line ends first: the value, if any, is on the following lines.
    */
-  private value(p: number, lineEnd: number, ownerIndent: number, key: string): YamlNode | null {
+  private value(p: number, lineEnd: number, ownerIndent: number, key: string, holder: Frame): YamlNode | null {
     const { text } = this;
     const c = p < lineEnd ? text.charCodeAt(p) : LF;
     if (c === LF || c === CR || c === HASH) return null;
+    if (c === 38 /* & */) return this.anchored(p, lineEnd, ownerIndent, key, holder);
     if (c === DQUOTE || c === SQUOTE) {
-      const scalar = this.quoted(p, lineEnd);
-      this.expectLineEnd(scalar.end, lineEnd);
+      const extent = quotedExtent(text, p, lineEnd, ownerIndent, this.end);
+      let scalar: YamlScalar;
+      if (extent.simple) scalar = this.quoted(p, lineEnd);
+      else if (this.decodedKeys.has(key)) decline();
+      else scalar = { type: 'scalar', value: '', style: c === SQUOTE ? 'single' : 'double', start: p, end: extent.close + 1, undecoded: true };
+      this.expectLineEnd(scalar.end, extent.lineEnd);
+      if (extent.lineEnd !== lineEnd) this.pos = extent.lineEnd + 1;
       return scalar;
     }
     if (c === 91 /* [ */ || c === 123 /* { */) {
@@ -404,29 +453,58 @@ class Scanner {
       if (text.charCodeAt(q) === 43 /* + */ || text.charCodeAt(q) === DASH) q++;
       if (q < lineEnd && /[0-9+-]/.test(text[q])) decline();
       this.expectLineEnd(q, lineEnd);
-      const scalar = { type: 'scalar' as const, value: '', style: 'block' as const, start: p, end: this.trimEnd(p, lineEnd) };
+      const scalar: MutableScalar = { type: 'scalar', value: '', style: 'block', start: p, end: this.trimEnd(p, lineEnd), undecoded: true };
       this.blockParentIndent = ownerIndent;
       this.blockScalar = scalar;
       return scalar;
     }
     // A lone `-` at the line end is a sequence indicator too, not the plain scalar "-".
     if ('&*!%@`,?:]}'.includes(text[p]) || (c === DASH && (isBlank(text.charCodeAt(p + 1)) || isBreak(text.charCodeAt(p + 1)) || p + 1 >= lineEnd))) decline();
-    return this.plain(p, lineEnd);
+    const end = this.plainEnd(p, lineEnd);
+    const scalar: MutableScalar = { type: 'scalar', value: text.slice(p, end.at), style: 'plain', start: p, end: end.at };
+    if (!end.comment) this.openPlain = { scalar, ownerIndent, holder, decoded: this.decodedKeys.has(key) };
+    return scalar;
   }
 
-  private plain(p: number, lineEnd: number): YamlScalar {
+  /** `&name value`: the anchor is dropped (an alias to it declines), and the value read as if it stood alone. */
+  private anchored(p: number, lineEnd: number, ownerIndent: number, key: string, holder: Frame): YamlNode | null {
     const { text } = this;
-    let end = lineEnd;
+    let q = p + 1;
+    while (q < lineEnd && !isBlank(text.charCodeAt(q)) && text.charCodeAt(q) !== CR) {
+      if (',[]{}'.includes(text[q])) decline();
+      q++;
+    }
+    // A node has at most one anchor: yaml reports a second one, also on the line below the first.
+    if (q === p + 1 || this.anchorAbove) decline();
+    while (isBlank(text.charCodeAt(q))) q++;
+    // An anchor before a key or a `- ` would anchor a collection that starts on this line, or its first key: left to yaml.
+    if (text.charCodeAt(q) === 38 /* & */ || this.isDashItem(q) || this.keyEnd(q, lineEnd) >= 0) decline();
+    const value = this.value(q, lineEnd, ownerIndent, key, holder);
+    if (value === null) this.anchorPending = true;
+    return value;
+  }
+
+  /** Where the plain scalar at p ends on this line (before trailing blanks), and whether a comment ends it. */
+  private plainEnd(p: number, lineEnd: number): { at: number; comment: boolean } {
+    const { text } = this;
     for (let q = p; q < lineEnd; q++) {
       const d = text.charCodeAt(q);
-      if (d === HASH && isBlank(text.charCodeAt(q - 1))) {
-        end = q;
-        break;
-      }
+      if (d === HASH && isBlank(text.charCodeAt(q - 1))) return { at: this.trimEnd(p, q), comment: true };
       // `a: b` inside a plain value is a syntax error (or a construct this scanner leaves alone).
       if (d === COLON && (q + 1 >= lineEnd || isBlank(text.charCodeAt(q + 1)) || text.charCodeAt(q + 1) === CR)) decline();
     }
-    end = this.trimEnd(p, end);
-    return { type: 'scalar', value: text.slice(p, end), style: 'plain', start: p, end };
+    return { at: this.trimEnd(p, lineEnd), comment: false };
+  }
+
+  /** A line deeper than the open plain scalar's collection, which continues the scalar. */
+  private continuePlain(p: number, lineEnd: number): void {
+    const open = this.openPlain!;
+    if (open.decoded) decline();
+    const end = this.plainEnd(p, lineEnd);
+    open.scalar.value = '';
+    open.scalar.undecoded = true;
+    open.scalar.end = end.at;
+    if (end.at > open.holder.node.end) open.holder.node.end = end.at;
+    if (end.comment) this.openPlain = null;
   }
 }

@@ -19,8 +19,13 @@ export const MAX_DEPTH = 256;
 
 export interface YamlScalar {
   readonly type: 'scalar';
-  /** The scalar's value after unquoting and unescaping. */
+  /** The scalar's value after unquoting and unescaping; '' when `undecoded`. */
   readonly value: string;
+  /**
+   * Set by fastParse.ts on a scalar whose value it did not decode (a block scalar, a multi-line or
+   * escaped one) because the analysis never reads the value at its key; its style and span are exact.
+   */
+  readonly undecoded?: true;
   readonly style: ScalarStyle;
   /** Source span of the scalar including any quotes. */
   readonly start: number;
