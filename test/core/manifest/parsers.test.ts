@@ -38,7 +38,7 @@ function readFixture(name: string): string {
  */
 const EXPECTED_PATHS: Record<string, string> = {
   'anchors.yaml': 'ss', // anchors, aliases, merge keys
-  'block-scalars.yaml': 'sf', // `|2` indentation indicator
+  'block-scalars.yaml': 'ff',
   'crd.yaml': 'ff',
   'crlf.yaml': 'ff',
   'deployment-web.yaml': 'f',
@@ -165,7 +165,14 @@ const SNIPPETS: ReadonlyArray<readonly [string, 'fast' | 'slow']> = [
   ['a: |\n    x\n  # less indented comment ends it\nb: 1\n', 'fast'],
   ['a: |\n    x\n  y\n', 'slow'], // less indented than the first line
   ['a: |\n      \n  x\n', 'slow'], // a leading blank line deeper than the content
-  ['a: |2\n   x\n', 'slow'], // explicit indentation indicator
+  // Explicit indentation indicators: the content column is the mapping's plus the indicator.
+  ['a: |2\n   x\n', 'fast'],
+  ['a:\n  b: >-1\n     x\n\n   y\nc: 1\n', 'fast'],
+  ['- a: |2+\n      \n     x\n', 'fast'],
+  ['a: |2\n x\n', 'slow'], // left of the indicated column
+  ['a: |0\n x\n', 'slow'],
+  ['a: |2-2\n  x\n', 'slow'],
+  ['- |2\n   x\n', 'slow'], // in a sequence item
   ['image: |\n  nginx\n', 'slow'], // a value the analysis reads
   ['volumes:\n- image:\n    reference: >-\n      nginx\n', 'slow'], // an image volume's reference, from the location table
   ['spec:\n  package: |\n    xpkg.example.com/p:v1\n', 'slow'], // a Crossplane package
@@ -302,8 +309,14 @@ function generateDocument(random: () => number): string {
       const f = random();
       if (f < 0.1) return { inline: `[${scalar()}${pick([', ', ',', ' , '])}${scalar()}]` };
       if (f < 0.15) return { inline: `{${scalar()}: ${scalar()}}` };
-      if (f < 0.2)
+      if (f < 0.17)
         return { inline: pick(['|', '>', '|-', '>+']) + comment(), block: [pad(indent + 1) + scalar(), random() < 0.3 ? '' : pad(indent + 1) + scalar()] };
+      if (f < 0.2) {
+        // An explicit indentation indicator, with content at, right of or left of its column, and blank lines deeper.
+        const line = (): string =>
+          random() < 0.2 ? pad(indent + Math.floor(random() * 5)) : pad(Math.max(0, indent - 3 + Math.floor(random() * 5))) + scalar();
+        return { inline: pick(['|1', '>2', '|2-', '>+3', '|-1', '|0', '|12', '|2+-']) + comment(), block: [line(), line(), line()] };
+      }
       if (f < 0.25) return { inline: '' };
       // Scalars over several lines, their continuations indented deeper than their key or not.
       const continued = (): string => pad(Math.max(0, indent - 2 + Math.floor(random() * 4))) + scalar() + comment();

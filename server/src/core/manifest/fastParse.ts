@@ -447,14 +447,13 @@ class Scanner {
     }
     if (c === 124 /* | */ || c === 62 /* > */) {
       if (this.decodedKeys.has(key)) decline();
-      let q = p + 1;
-      // An explicit indentation indicator (`|2`) sets the content column relative to the
-      // parent node, which this scanner does not track: decline it. A chomping indicator is fine.
-      if (text.charCodeAt(q) === 43 /* + */ || text.charCodeAt(q) === DASH) q++;
-      if (q < lineEnd && /[0-9+-]/.test(text[q])) decline();
-      this.expectLineEnd(q, lineEnd);
+      const explicit = this.blockIndentIndicator(p + 1, lineEnd);
+      // An explicit indentation indicator (`|2`) puts the content that many columns right of the
+      // mapping holding the key; in a sequence item, yaml's column for it is left to yaml.
+      if (explicit > 0 && holder.kind !== 'map') decline();
       const scalar: MutableScalar = { type: 'scalar', value: '', style: 'block', start: p, end: this.trimEnd(p, lineEnd), undecoded: true };
       this.blockParentIndent = ownerIndent;
+      this.blockContentIndent = explicit > 0 ? ownerIndent + explicit : -1;
       this.blockScalar = scalar;
       return scalar;
     }
@@ -464,6 +463,26 @@ class Scanner {
     const scalar: MutableScalar = { type: 'scalar', value: text.slice(p, end.at), style: 'plain', start: p, end: end.at };
     if (!end.comment) this.openPlain = { scalar, ownerIndent, holder, decoded: this.decodedKeys.has(key) };
     return scalar;
+  }
+
+  /**
+   * Reads a block scalar header's indicators from q to the line end: at most one chomping indicator
+   * (`+`, `-`) and one indentation indicator (1-9) in either order, then only a comment. Returns the
+   * indentation indicator, 0 when there is none.
+   */
+  private blockIndentIndicator(q: number, lineEnd: number): number {
+    const { text } = this;
+    let chomp = false;
+    let explicit = 0;
+    for (;;) {
+      const c = text.charCodeAt(q);
+      if ((c === 43 /* + */ || c === DASH) && !chomp) chomp = true;
+      else if (c >= 49 /* 1 */ && c <= 57 /* 9 */ && explicit === 0) explicit = c - 48;
+      else break;
+      q++;
+    }
+    this.expectLineEnd(q, lineEnd);
+    return explicit;
   }
 
   /** `&name value`: the anchor is dropped (an alias to it declines), and the value read as if it stood alone. */
