@@ -115,7 +115,7 @@ const SNIPPETS: ReadonlyArray<readonly [string, 'fast' | 'slow']> = [
   ['a: "x\\ty"\n', 'fast'], // an escape, not decoded
   ['a: !t b\n', 'slow'],
   ['? a\n: b\n', 'slow'],
-  ['a: &x b\nc: *x\n', 'slow'],
+  ['a: &x b\nc: *x\n', 'fast'],
   ['a: `x`\n', 'slow'],
   ['a:\n  <<: {}\n', 'slow'], // a merge key
   ['a: {<<: {b: c}}\n', 'slow'],
@@ -206,6 +206,20 @@ const SNIPPETS: ReadonlyArray<readonly [string, 'fast' | 'slow']> = [
   ['a: &x &y b\n', 'slow'],
   ['a: &x b: c\n', 'slow'],
   ['&x a: b\n', 'slow'],
+  // Aliases are the anchored node, shared; `<<: *alias` merges a mapping's pairs ahead of the map's own.
+  ['a: &x\n  b: 1\nc: *x # c\nd:\n- *x\n- &y [1]\ne: *y\n', 'fast'],
+  ['a: &x\n  b: 1\n  c: 2\nd:\n  c: 3\n  <<: *x\n  e: 4\n', 'fast'],
+  ['a: &x {b: 1}\nc: &y\n  <<: *x\n  d: 2\ne:\n  <<: *y\n  <<: *x\n', 'fast'],
+  ['a: &x b\na: &x c\nd: *x\n', 'fast'], // the later anchor of a name wins
+  ['a: *x\n', 'slow'], // an undefined anchor
+  ['a: &x\n  b: *x\n', 'slow'], // an alias to its own ancestor
+  ['a: &x\nb: *x\n', 'slow'], // an anchor on an empty node
+  ['a: &x b\nc: *x d\n', 'slow'],
+  ['a: &x b\nc: &y *x\n', 'slow'],
+  ['a: &x b\n*x : c\n', 'slow'],
+  ['a: &x b\nc:\n  <<: *x\n', 'slow'], // merging a scalar
+  ['a: &x [b]\nc:\n  <<: [*x]\n', 'slow'],
+  ['a: &x\n  b: 1\nc:\n  <<:\n    d: 1\n', 'slow'],
   ['a: &x{ b\n', 'slow'],
   // Document markers, directives, tabs, line breaks.
   ['--- # c\na: 1\n...\n# after\n', 'fast'],
@@ -298,6 +312,12 @@ function generateDocument(random: () => number): string {
     '&a b',
     '&b "c"',
     '&c',
+    '*a',
+    '*b',
+    '*c',
+    '*zz',
+    '*n',
+    '*m',
   ];
   const scalar = (): string => (random() < 0.8 ? pick(simple) : pick(odd));
   const comment = (): string => (random() < 0.15 ? pick([' # c', '\t# d', '  #']) : '');
@@ -334,7 +354,9 @@ function generateDocument(random: () => number): string {
       const v = value(depth + 1, indent + step);
       if (k < 0.7) {
         const key = scalar();
-        if ('lines' in v) lines.push(`${pad(indent)}${key}:${random() < 0.1 ? ' &n' : ''}${comment()}`, ...v.lines);
+        // Anchored collections, and merge keys naming them (or scalars, or nothing).
+        if (random() < 0.08) lines.push(`${pad(indent)}<<: ${pick(['*a', '*n', '*m', '*zz'])}${comment()}`);
+        if ('lines' in v) lines.push(`${pad(indent)}${key}:${random() < 0.15 ? pick([' &n', ' &m', ' &a']) : ''}${comment()}`, ...v.lines);
         else lines.push(`${pad(indent)}${key}: ${v.inline}${comment()}`, ...(v.block ?? []));
       } else if ('lines' in v) {
         if (random() < 0.5) lines.push(`${pad(indent)}-${comment()}`, ...v.lines);

@@ -2,29 +2,31 @@
  * A line scanner for the block-style YAML that Kubernetes manifests are almost always written in.
  * It builds the same YamlDocument as slowParse.ts about ten times faster, because it never builds
  * tokens, a CST or tagged values. It declines (returns null) as soon as a document uses anything
- * outside the subset it knows to handle exactly: aliases, merge keys, tags, complex keys, tabs in
- * indentation, directives inside a document, collections nested deeper than MAX_DEPTH, and anything
- * that would be a syntax error. The caller then uses slowParse.ts, so a declined document costs one
- * extra, cheap attempt and is never analysed wrongly.
+ * outside the subset it knows to handle exactly: tags, complex keys, tabs in indentation, directives
+ * inside a document, collections nested deeper than MAX_DEPTH, and anything that would be a syntax
+ * error. The caller then uses slowParse.ts, so a declined document costs one extra, cheap attempt
+ * and is never analysed wrongly.
  *
  * Scalars that take more than reading a line are skipped, not decoded: block scalars (`|`, `>`),
  * plain and quoted scalars that go on over several lines, and double-quoted ones with escapes. Their
  * span is exact (indentation says where they end) but their value is left empty and marked
  * `undecoded`, unless the key they belong to (for a sequence item, the key of the sequence) is one
- * whose value the analysis reads (`decodedKeys`), in which case the scanner declines. Anchors are
- * read and dropped: without an alias (which declines) they change nothing in the tree.
+ * whose value the analysis reads (`decodedKeys`), in which case the scanner declines. An alias is
+ * the node its anchor names, shared, and `<<: *alias` merges that mapping's pairs, as in slowParse.ts.
  */
 import { BUILT_IN_LOCATIONS } from './builtInLocations';
 import { CR, DASH, decline, DECLINE, DQUOTE, HASH, COLON, isBlank, isBreak, LF, SPACE, SQUOTE, TAB } from './fastScan';
 import { FlowScanner } from './fastFlow';
 import { quotedExtent } from './fastQuoted';
-import { MAX_DEPTH } from './yamlTree';
+import { MAX_DEPTH, mergeWinners } from './yamlTree';
 import type { YamlDocument, YamlNode, YamlPair, YamlScalar } from './yamlTree';
 
 interface MapFrame {
   readonly kind: 'map';
   readonly indent: number;
   readonly node: { type: 'map'; flow: false; pairs: YamlPair[]; start: number; end: number };
+  /** The pairs that `<<: *alias` entries merge in, in order; they go before the map's own pairs when it ends. */
+  merged: YamlPair[] | null;
 }
 interface SeqFrame {
   readonly kind: 'seq';
@@ -60,6 +62,11 @@ export function fastParse(text: string, start: number, end: number, decodedKeys:
   }
 }
 
+/** The characters of the alias names this scanner reads; others are left to yaml. */
+function isAnchorChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 /* - */ || c === 95 /* _ */ || c === 46; /* . */
+}
+
 class Scanner {
   private readonly stack: Frame[] = [];
   private root: YamlNode | null = null;
@@ -73,8 +80,15 @@ class Scanner {
   private blockContentIndent = -1;
   /** The deepest all-space line before the block scalar's first content line. */
   private blockLeadingBlank = -1;
-  /** An anchor ended its line, so the node on the next line has it; it may not have another. */
-  private anchorPending = false;
+  /**
+   * Each anchor's node, by name, as far as the document is read; null while that node is not known
+   * (it starts on the next line) or when an alias to it is left to yaml (an empty node).
+   */
+  private readonly anchors = new Map<string, YamlNode | null>();
+  /** The collections' heights (levels, themselves included) that aliases to them were checked for. */
+  private readonly heights = new Map<YamlNode, number>();
+  /** The anchor that ended its line, so the node on the next line has it; it may not have another. */
+  private anchorPending: string | null = null;
   /** The line being read follows such an anchor. */
   private anchorAbove = false;
   /** The plain scalar that the next deeper line continues, if any. */
@@ -83,6 +97,9 @@ class Scanner {
   private ended = false;
   /** Start of the next line to read. */
   private pos: number;
+  /** The node the last alias read resolved to, and where that alias's own text ends. */
+  private aliasTarget: YamlNode | null = null;
+  private aliasEnd = -1;
 
   constructor(
     private readonly text: string,
@@ -227,14 +244,17 @@ class Scanner {
 
   private pop(): void {
     const frame = this.stack.pop()!;
+    // As yaml merges: for each key the last merged pair, ahead of the map's own pairs.
+    if (frame.kind === 'map' && frame.merged) frame.node.pairs = mergeWinners(frame.merged).concat(frame.node.pairs);
     const parent = this.stack[this.stack.length - 1];
     if (parent && frame.node.end > parent.node.end) parent.node.end = frame.node.end;
   }
 
   /** One content line whose first non-space character is at p, in column indent. */
   private line(p: number, indent: number, lineEnd: number): void {
-    this.anchorAbove = this.anchorPending;
-    this.anchorPending = false;
+    const anchor = this.anchorPending;
+    this.anchorAbove = anchor !== null;
+    this.anchorPending = null;
     const dash = this.isDashItem(p);
     for (;;) {
       const top = this.stack[this.stack.length - 1];
@@ -257,7 +277,9 @@ class Scanner {
     }
     if (pending && (indent > pending.indent || (dash && pending.kind === 'map' && indent === pending.indent))) {
       const key = pending.kind === 'map' ? pending.node.pairs[pending.node.pairs.length - 1].key.value : pending.key;
-      this.assign(pending, this.node(p, indent, lineEnd, pending.indent, key, pending));
+      const node = this.node(p, indent, lineEnd, pending.indent, key, pending);
+      if (anchor !== null) this.anchors.set(anchor, node);
+      this.assign(pending, node);
       return;
     }
     if (top.indent !== indent) decline();
@@ -276,7 +298,13 @@ class Scanner {
     } else {
       frame.node.items[frame.node.items.length - 1] = value;
     }
-    if (value.end > frame.node.end) frame.node.end = value.end;
+    const end = this.endOf(value);
+    if (end > frame.node.end) frame.node.end = end;
+  }
+
+  /** Where a value's own text ends: for an alias, the alias, not the node it resolves to. */
+  private endOf(value: YamlNode): number {
+    return value === this.aliasTarget ? this.aliasEnd : value.end;
   }
 
   /**
@@ -293,7 +321,7 @@ class Scanner {
     }
     const keyEnd = this.keyEnd(p, lineEnd);
     if (keyEnd >= 0) {
-      const frame: MapFrame = { kind: 'map', indent, node: { type: 'map', flow: false, pairs: [], start: p, end: p } };
+      const frame: MapFrame = { kind: 'map', indent, node: { type: 'map', flow: false, pairs: [], start: p, end: p }, merged: null };
       this.push(frame);
       this.pair(frame, p, lineEnd);
       return frame.node;
@@ -338,16 +366,21 @@ class Scanner {
     const colon = this.keyEnd(p, lineEnd);
     if (colon < 0) decline();
     const key = this.key(p, colon);
-    // `<<` is a merge key to slowParse.ts (its map's pairs are merged in), which this scanner
-    // does not do: decline it, as aliases are.
-    if (key.style === 'plain' && key.value === '<<') decline();
     const pairs = frame.node.pairs;
     let q = colon + 1;
     while (isBlank(text.charCodeAt(q))) q++;
     const value = this.value(q, lineEnd, frame.indent, key.value, frame);
-    pairs.push({ key, value });
+    if (key.style === 'plain' && key.value === '<<') {
+      // A merge key: the pairs of the mapping an alias names are merged in (pop). Any other value
+      // (a mapping written here, a list of aliases, a scalar) is left to yaml.
+      if (value === null || value !== this.aliasTarget || value.type !== 'map') decline();
+      frame.merged ??= [];
+      for (const merged of value.pairs) frame.merged.push(merged);
+    } else {
+      pairs.push({ key, value });
+    }
     // A key without a value ends its mapping at the key, not the colon, as in slowParse.ts.
-    const end = value ? value.end : key.end;
+    const end = value ? this.endOf(value) : key.end;
     if (end > frame.node.end) frame.node.end = end;
     if (!value) this.pending = frame;
   }
@@ -429,6 +462,7 @@ class Scanner {
     const c = p < lineEnd ? text.charCodeAt(p) : LF;
     if (c === LF || c === CR || c === HASH) return null;
     if (c === 38 /* & */) return this.anchored(p, lineEnd, ownerIndent, key, holder);
+    if (c === 42 /* * */) return this.alias(p, lineEnd, holder);
     if (c === DQUOTE || c === SQUOTE) {
       const extent = quotedExtent(text, p, lineEnd, ownerIndent, this.end);
       let scalar: YamlScalar;
@@ -495,12 +529,53 @@ class Scanner {
     }
     // A node has at most one anchor: yaml reports a second one, also on the line below the first.
     if (q === p + 1 || this.anchorAbove) decline();
+    const name = text.slice(p + 1, q);
     while (isBlank(text.charCodeAt(q))) q++;
-    // An anchor before a key or a `- ` would anchor a collection that starts on this line, or its first key: left to yaml.
-    if (text.charCodeAt(q) === 38 /* & */ || this.isDashItem(q) || this.keyEnd(q, lineEnd) >= 0) decline();
+    // An anchor before a key or a `- ` would anchor a collection that starts on this line, or its
+    // first key: left to yaml, as an anchor on an alias (an error) is.
+    const next = text.charCodeAt(q);
+    if (next === 38 /* & */ || next === 42 /* * */ || this.isDashItem(q) || this.keyEnd(q, lineEnd) >= 0) decline();
+    // Defined from here on: an alias inside the node itself refers to its ancestor, which yaml reads as null.
+    this.anchors.set(name, null);
     const value = this.value(q, lineEnd, ownerIndent, key, holder);
-    if (value === null) this.anchorPending = true;
+    if (value === null) this.anchorPending = name;
+    else this.anchors.set(name, value);
     return value;
+  }
+
+  /**
+   * `*name`: the node of the last anchor of that name before it, shared as slowParse.ts shares it.
+   * Left to yaml: an unknown name, an anchor on an empty node or on a collection not yet ended (an
+   * alias to an ancestor), and an alias that would nest collections past MAX_DEPTH.
+   */
+  private alias(p: number, lineEnd: number, holder: Frame): YamlNode {
+    const { text } = this;
+    let q = p + 1;
+    while (q < lineEnd && isAnchorChar(text.charCodeAt(q))) q++;
+    if (q === p + 1) decline();
+    this.expectLineEnd(q, lineEnd);
+    const target = this.anchors.get(text.slice(p + 1, q));
+    if (!target || this.stack[this.stack.length - 1] !== holder) decline();
+    if (target.type !== 'scalar') {
+      // The alias's node sits one level below its holder, the top of the stack.
+      if (this.stack.some((frame) => frame.node === target)) decline();
+      if (this.stack.length + this.height(target) > MAX_DEPTH) decline();
+    }
+    this.aliasTarget = target;
+    this.aliasEnd = q;
+    return target;
+  }
+
+  /** Levels of collections in node, itself included (0 for a scalar); memoized, as aliases share nodes. */
+  private height(node: YamlNode | null): number {
+    if (node === null || node.type === 'scalar') return 0;
+    const known = this.heights.get(node);
+    if (known !== undefined) return known;
+    let below = 0;
+    if (node.type === 'map') for (const pair of node.pairs) below = Math.max(below, this.height(pair.value));
+    else for (const item of node.items) below = Math.max(below, this.height(item));
+    this.heights.set(node, below + 1);
+    return below + 1;
   }
 
   /** Where the plain scalar at p ends on this line (before trailing blanks), and whether a comment ends it. */

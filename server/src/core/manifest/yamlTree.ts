@@ -99,3 +99,19 @@ export function getScalar(map: YamlMap, key: string): YamlScalar | undefined {
 export function isNullScalar(node: YamlScalar): boolean {
   return node.style === 'plain' && /^(|~|null|Null|NULL)$/.test(node.value);
 }
+
+/**
+ * The pairs that lookups can reach: for each key the last one, kept in order. So each map holds at
+ * most one merged pair per key, and maps that each merge the one before nine times (a merge-key
+ * bomb) stay as small as their keys instead of holding 9^n pairs.
+ */
+export function mergeWinners(pairs: readonly YamlPair[]): YamlPair[] {
+  const seen = new Set<string>();
+  const kept: YamlPair[] = [];
+  for (let i = pairs.length - 1; i >= 0; i--) {
+    if (seen.has(pairs[i].key.value)) continue;
+    seen.add(pairs[i].key.value);
+    kept.push(pairs[i]);
+  }
+  return kept.reverse();
+}
