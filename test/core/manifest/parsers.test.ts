@@ -43,7 +43,7 @@ const EXPECTED_PATHS: Record<string, string> = {
   'crlf.yaml': 'ff',
   'deployment-web.yaml': 'f',
   'docker-compose.yaml': 'f',
-  'flow-style.yaml': 'ssf', // a JSON root; `]` at the key's column
+  'flow-style.yaml': 'fsf', // `]` at the key's column
   'github-actions.yaml': 'f',
   'helm-rendered.yaml': 'fff',
   'kustomization.yaml': 'f',
@@ -195,9 +195,18 @@ const SNIPPETS: ReadonlyArray<readonly [string, 'fast' | 'slow']> = [
   ['- a: foo\n   bar\n  b: 1\n', 'fast'],
   ['a:\n  foo\n bar\n', 'fast'],
   ['image: nginx\n  :1.25\n', 'slow'], // a value the analysis reads
-  ['image: "nginx\\t"\n', 'slow'],
+  ['image: "nginx\\t"\n', 'fast'], // on one line, escapes are decoded
+  ['image: "nginx\\\n  :1"\n', 'slow'], // over two lines, a value the analysis reads is declined
+  ['a: ["\\x41\\u00e9\\U0001F600\\"\\\\\\/\\ \\_", "\\\t"]\n', 'fast'],
+  ['a: ["\\q"]\n', 'slow'],
+  ['a: ["x\\\n  y"]\n', 'slow'],
+  // A JSON manifest: a flow collection at the root, its lines at any indentation.
+  ['{\n"kind": "Pod",\n  "spec": {"containers": [\n{"image": "a\\u0062"}]}\n}\n', 'fast'],
+  ['[1,\n2]\n# c\n', 'fast'],
+  ['{"a": 1}\nb: 2\n', 'slow'],
+  ['{"a": 1} x\n', 'slow'],
   ['name: |\n  x\n', 'slow'],
-  ['imagePullSecrets:\n- "a\\x62"\n', 'slow'], // the items of a sequence belong to its key
+  ['imagePullSecrets:\n- "a\\x62\\\n  c"\n', 'slow'], // the items of a sequence belong to its key
   ['args:\n- "a\\x62"\n- x\n  y\n', 'fast'],
   // Anchors are dropped (without aliases they change nothing).
   ['a: &x b\nc: d\n', 'fast'],

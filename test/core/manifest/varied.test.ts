@@ -3,20 +3,14 @@
  * every family of documents real projects write (CRDs with wrapped descriptions, `kubectl get -o
  * yaml` output, escaped JSON in strings, anchors, JSON manifests), with LF and CRLF line endings,
  * and seeded mutations of them. Where the fast path answers, its tree and its analysis must be
- * yaml's; and it must answer for the families whose constructs it skips rather than declines.
+ * yaml's; and it must answer for every family.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { splitDocuments } from '../../../server/src/core/manifest/documents';
-import { generateVaried } from '../../../bench/varied';
+import { FAMILIES, generateVaried } from '../../../bench/varied';
 import type { Family } from '../../../bench/varied';
 import { compareParsers, mutate, prng } from './differential';
-
-/**
- * Families whose every document the fast path reads: what it skips is off every image path. The
- * others are JSON, which yaml reads.
- */
-const ALWAYS_FAST: readonly Family[] = ['kustomized', 'helm', 'microservices', 'flow', 'multiline', 'escaped', 'anchored', 'handwritten', 'crd'];
 
 for (const crlf of [false, true]) {
   test(`varied manifests${crlf ? ' with CRLF' : ''}: the fast tree, where there is one, is yaml's`, (t) => {
@@ -33,7 +27,7 @@ for (const crlf of [false, true]) {
       });
     }
     t.diagnostic([...byFamily].map(([family, { all, fast }]) => `${family}: ${fast} of ${all} fast`).join(', '));
-    for (const family of ALWAYS_FAST) {
+    for (const family of FAMILIES) {
       const tally = byFamily.get(family);
       assert.ok(tally && tally.fast === tally.all, `the fast path declined ${family} documents: ${JSON.stringify(tally)}`);
     }

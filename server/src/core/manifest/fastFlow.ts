@@ -3,6 +3,7 @@
  * such as `args: ["--port", "8080"]`. fastParse.ts hands it the position of the opening bracket.
  */
 import { COLON, CR, DASH, decline, DQUOTE, HASH, isBlank, isBreak, LF, SPACE, SQUOTE, TAB } from './fastScan';
+import { decodeDoubleQuoted } from './fastQuoted';
 import { MAX_DEPTH } from './yamlTree';
 import type { YamlMap, YamlNode, YamlPair, YamlScalar, YamlSeq } from './yamlTree';
 
@@ -109,17 +110,20 @@ export class FlowScanner {
     const start = this.p;
     const c = text.charCodeAt(start);
     if (c === DQUOTE || c === SQUOTE) {
+      // On one line (a line break inside is declined), an escape passed over here and decoded after.
       for (let q = start + 1; q < this.end; q++) {
         const d = text.charCodeAt(q);
-        if (d === LF || d === CR || (c === DQUOTE && d === 92)) decline();
+        if (c === DQUOTE && d === 92 /* \\ */) q++;
+        const e = text.charCodeAt(q);
+        if (e === LF || e === CR) decline();
         if (d !== c) continue;
         if (c === SQUOTE && text.charCodeAt(q + 1) === SQUOTE) {
           q++;
           continue;
         }
         this.p = q + 1;
-        const raw = text.slice(start + 1, q);
-        return { type: 'scalar', value: c === SQUOTE ? raw.replace(/''/g, "'") : raw, style: c === SQUOTE ? 'single' : 'double', start, end: q + 1 };
+        const value = c === SQUOTE ? text.slice(start + 1, q).replace(/''/g, "'") : decodeDoubleQuoted(text, start, q);
+        return { type: 'scalar', value, style: c === SQUOTE ? 'single' : 'double', start, end: q + 1 };
       }
       decline();
     }

@@ -17,7 +17,7 @@
 import { BUILT_IN_LOCATIONS } from './builtInLocations';
 import { CR, DASH, decline, DECLINE, DQUOTE, HASH, COLON, isBlank, isBreak, LF, SPACE, SQUOTE, TAB } from './fastScan';
 import { FlowScanner } from './fastFlow';
-import { quotedExtent } from './fastQuoted';
+import { decodeDoubleQuoted, quotedExtent } from './fastQuoted';
 import { MAX_DEPTH, mergeWinners } from './yamlTree';
 import type { YamlDocument, YamlNode, YamlPair, YamlScalar } from './yamlTree';
 
@@ -272,7 +272,7 @@ class Scanner {
     if (!top) {
       if (this.rootSet) decline();
       this.rootSet = true;
-      this.root = this.node(p, indent, lineEnd, -1, '', null);
+      this.root = this.isFlowStart(p) ? this.flow(p, -1) : this.node(p, indent, lineEnd, -1, '', null);
       return;
     }
     if (pending && (indent > pending.indent || (dash && pending.kind === 'map' && indent === pending.indent))) {
@@ -414,7 +414,7 @@ class Scanner {
 
   private key(p: number, colon: number): YamlScalar {
     const c = this.text.charCodeAt(p);
-    if (c === DQUOTE || c === SQUOTE) return this.quoted(p, colon);
+    if (c === DQUOTE || c === SQUOTE) return this.quoted(p, this.closingQuoteOnLine(p, colon));
     const end = this.trimEnd(p, colon);
     return { type: 'scalar', value: this.text.slice(p, end), style: 'plain', start: p, end };
   }
@@ -437,15 +437,12 @@ class Scanner {
     return -1;
   }
 
-  /** A quoted scalar on one line without escapes, decoded. */
-  private quoted(p: number, limit: number): YamlScalar {
-    const close = this.closingQuoteOnLine(p, limit);
-    if (close < 0) decline();
-    const raw = this.text.slice(p + 1, close);
+  /** The quoted scalar from p to its closing quote at close, on one line, decoded. */
+  private quoted(p: number, close: number): YamlScalar {
     const single = this.text.charCodeAt(p) === SQUOTE;
     return {
       type: 'scalar',
-      value: single ? raw.replace(/''/g, "'") : raw,
+      value: single ? this.text.slice(p + 1, close).replace(/''/g, "'") : decodeDoubleQuoted(this.text, p, close),
       style: single ? 'single' : 'double',
       start: p,
       end: close + 1,
@@ -466,19 +463,14 @@ class Scanner {
     if (c === DQUOTE || c === SQUOTE) {
       const extent = quotedExtent(text, p, lineEnd, ownerIndent, this.end);
       let scalar: YamlScalar;
-      if (extent.simple) scalar = this.quoted(p, lineEnd);
+      if (extent.lineEnd === lineEnd) scalar = this.quoted(p, extent.close);
       else if (this.decodedKeys.has(key)) decline();
       else scalar = { type: 'scalar', value: '', style: c === SQUOTE ? 'single' : 'double', start: p, end: extent.close + 1, undecoded: true };
       this.expectLineEnd(scalar.end, extent.lineEnd);
       if (extent.lineEnd !== lineEnd) this.pos = extent.lineEnd + 1;
       return scalar;
     }
-    if (c === 91 /* [ */ || c === 123 /* { */) {
-      const flow = new FlowScanner(text, p, this.end, ownerIndent);
-      const node = flow.node(this.stack.length + 1);
-      this.pos = flow.finishLine();
-      return node;
-    }
+    if (this.isFlowStart(p)) return this.flow(p, ownerIndent);
     if (c === 124 /* | */ || c === 62 /* > */) {
       if (this.decodedKeys.has(key)) decline();
       const explicit = this.blockIndentIndicator(p + 1, lineEnd);
@@ -517,6 +509,22 @@ class Scanner {
     }
     this.expectLineEnd(q, lineEnd);
     return explicit;
+  }
+
+  private isFlowStart(p: number): boolean {
+    const c = this.text.charCodeAt(p);
+    return c === 91 /* [ */ || c === 123; /* { */
+  }
+
+  /**
+   * The flow collection at p, in a collection indented ownerIndent columns (-1 for the document's
+   * root, as a JSON manifest is): its lines go on until it closes.
+   */
+  private flow(p: number, ownerIndent: number): YamlNode {
+    const flow = new FlowScanner(this.text, p, this.end, ownerIndent);
+    const node = flow.node(this.stack.length + 1);
+    this.pos = flow.finishLine();
+    return node;
   }
 
   /** `&name value`: the anchor is dropped (an alias to it declines), and the value read as if it stood alone. */

@@ -7,16 +7,33 @@ import { CR, decline, DQUOTE, SPACE, SQUOTE } from './fastScan';
 
 const BACKSLASH = 92;
 
-/** The characters after `\` that stand for one character in a double-quoted scalar (yaml's escapeCodes). */
-const SINGLE_ESCAPES = '0abefnrtvN_LP "/\\\t';
+/** What the two-character escapes stand for in a double-quoted scalar, as yaml decodes them (its escapeCodes). */
+const ESCAPED: Readonly<Record<string, string>> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  '\t': '\t',
+};
 
 export interface QuotedExtent {
   /** Offset of the closing quote. */
   readonly close: number;
   /** Where the line of the closing quote ends (its LF, or the end of the document). */
   readonly lineEnd: number;
-  /** On one line and without escapes: the value is the text between the quotes (`''` read as `'`). */
-  readonly simple: boolean;
 }
 
 function isHex(c: number): boolean {
@@ -31,7 +48,7 @@ function escapeLength(text: string, at: number, lineEnd: number): number {
   const next = text.charCodeAt(at + 1);
   if (at + 1 === lineEnd) return 1;
   if (next === CR && at + 2 === lineEnd) return 2;
-  if (SINGLE_ESCAPES.includes(text.charAt(at + 1))) return 2;
+  if (Object.hasOwn(ESCAPED, text.charAt(at + 1))) return 2;
   const digits = next === 120 /* x */ ? 2 : next === 117 /* u */ ? 4 : next === 85 /* U */ ? 8 : 0;
   if (digits === 0 || at + 2 + digits > lineEnd) decline();
   for (let i = at + 2; i < at + 2 + digits; i++) if (!isHex(text.charCodeAt(i))) decline();
@@ -53,12 +70,10 @@ function lineEndFrom(text: string, from: number, end: number): number {
  */
 export function quotedExtent(text: string, p: number, lineEnd: number, ownerIndent: number, end: number): QuotedExtent {
   const quote = text.charCodeAt(p);
-  let simple = true;
   let q = p + 1;
   for (;;) {
     if (q >= lineEnd) {
       if (lineEnd >= end) decline();
-      simple = false;
       const start = lineEnd + 1;
       lineEnd = lineEndFrom(text, start, end);
       let n = start;
@@ -74,13 +89,28 @@ export function quotedExtent(text: string, p: number, lineEnd: number, ownerInde
         q += 2;
         continue;
       }
-      return { close: q, lineEnd, simple };
+      return { close: q, lineEnd };
     }
     if (quote === DQUOTE && c === BACKSLASH) {
-      simple = false;
       q += escapeLength(text, q, lineEnd);
       continue;
     }
     q++;
   }
+}
+
+/**
+ * The value of the double-quoted scalar whose quotes are at open and close on one line: its text
+ * with each escape decoded as yaml decodes it (escapeLength declines the ones yaml rejects).
+ */
+export function decodeDoubleQuoted(text: string, open: number, close: number): string {
+  let value = '';
+  let from = open + 1;
+  for (let at = text.indexOf('\\', from); at >= 0 && at < close; at = text.indexOf('\\', from)) {
+    const length = escapeLength(text, at, close);
+    const decoded = length === 2 ? ESCAPED[text.charAt(at + 1)] : String.fromCodePoint(parseInt(text.slice(at + 2, at + length), 16));
+    value += text.slice(from, at) + decoded;
+    from = at + length;
+  }
+  return value + text.slice(from, close);
 }
