@@ -215,6 +215,10 @@ const SNIPPETS: ReadonlyArray<readonly [string, 'fast' | 'slow']> = [
   ['a: &x &y b\n', 'slow'],
   ['a: &x b: c\n', 'slow'],
   ['&x a: b\n', 'slow'],
+  // `?`, `:` and `-` before a non-blank start plain scalars.
+  ['a: ?*\nb: :x\nc: -1\nd:\n- ?x\n', 'fast'],
+  ['a: ? x\n', 'slow'],
+  ['a: :\n', 'slow'],
   // Aliases are the anchored node, shared; `<<: *alias` merges a mapping's pairs ahead of the map's own.
   ['a: &x\n  b: 1\nc: *x # c\nd:\n- *x\n- &y [1]\ne: *y\n', 'fast'],
   ['a: &x\n  b: 1\n  c: 2\nd:\n  c: 3\n  <<: *x\n  e: 4\n', 'fast'],
@@ -254,7 +258,7 @@ test('snippets: accepted ones equal yaml, declined ones are declined', async (t)
   }
 });
 
-const MUTATION_CHARS = ' :-#\'"[]{}&*!|>\t\nab';
+const MUTATION_CHARS = ' :-?#\'"[]{}&*!|>\t\nab';
 const MUTATIONS = 2000;
 const SEED = 20261125;
 
@@ -325,6 +329,11 @@ function generateDocument(random: () => number): string {
     '*b',
     '*c',
     '*zz',
+    '?*',
+    ':x',
+    '?',
+    '? x',
+    '-x',
     '*n',
     '*m',
   ];

@@ -483,8 +483,10 @@ class Scanner {
       this.blockScalar = scalar;
       return scalar;
     }
-    // A lone `-` at the line end is a sequence indicator too, not the plain scalar "-".
-    if ('&*!%@`,?:]}'.includes(text[p]) || (c === DASH && (isBlank(text.charCodeAt(p + 1)) || isBreak(text.charCodeAt(p + 1)) || p + 1 >= lineEnd))) decline();
+    // `-`, `?` and `:` start a plain scalar (`?*`, `-1`) when a non-blank follows; else they are
+    // indicators (a lone `-` at the line end too), which this scanner leaves to yaml.
+    if ('!%@`,]}'.includes(text[p])) decline();
+    if ((c === DASH || c === 63 /* ? */ || c === COLON) && (isBlank(text.charCodeAt(p + 1)) || isBreak(text.charCodeAt(p + 1)) || p + 1 >= lineEnd)) decline();
     const end = this.plainEnd(p, lineEnd);
     const scalar: MutableScalar = { type: 'scalar', value: text.slice(p, end.at), style: 'plain', start: p, end: end.at };
     if (!end.comment) this.openPlain = { scalar, ownerIndent, holder, decoded: this.decodedKeys.has(key) };
