@@ -250,6 +250,16 @@ const SNIPPETS: ReadonlyArray<readonly [string, 'fast' | 'slow']> = [
   ['a: 😀\n𝔘: "日本"\n', 'fast'],
 ];
 
+test('quoted scalars are decoded in time linear in the document, not in the text after each', () => {
+  // 200,000 double-quoted items and no backslash anywhere: a search for the next escape must stop at each closing quote.
+  const text = 'items:\n' + '- "a b c"\n'.repeat(200_000);
+  const began = performance.now();
+  const root = fastParse(text, 0, text.length)?.root;
+  const elapsed = performance.now() - began;
+  assert.ok(root?.type === 'map' && root.pairs[0].value?.type === 'seq' && root.pairs[0].value.items.length === 200_000);
+  assert.ok(elapsed < 2000, `took ${elapsed.toFixed(0)} ms`);
+});
+
 test('snippets: accepted ones equal yaml, declined ones are declined', async (t) => {
   for (const [snippet, expected] of SNIPPETS) {
     await t.test(JSON.stringify(snippet), () => {

@@ -106,11 +106,14 @@ export function quotedExtent(text: string, p: number, lineEnd: number, ownerInde
 export function decodeDoubleQuoted(text: string, open: number, close: number): string {
   let value = '';
   let from = open + 1;
-  for (let at = text.indexOf('\\', from); at >= 0 && at < close; at = text.indexOf('\\', from)) {
+  // A loop to close, not indexOf, which would search past the scalar to the end of the text.
+  for (let at = from; at < close; at++) {
+    if (text.charCodeAt(at) !== BACKSLASH) continue;
     const length = escapeLength(text, at, close);
     const decoded = length === 2 ? ESCAPED[text.charAt(at + 1)] : String.fromCodePoint(parseInt(text.slice(at + 2, at + length), 16));
     value += text.slice(from, at) + decoded;
     from = at + length;
+    at = from - 1;
   }
   return value + text.slice(from, close);
 }
