@@ -2,10 +2,13 @@
  * The fast path's scanner for flow collections (`[a, b]`, `{k: v}`) inside block-style manifests,
  * such as `args: ["--port", "8080"]`. fastParse.ts hands it the position of the opening bracket.
  */
-import { COLON, CR, DASH, decline, DQUOTE, HASH, isBlank, isBreak, LF, SPACE, SQUOTE, TAB } from './fastScan';
+import { charClass, COLON, CR, DASH, decline, DQUOTE, HASH, isBlank, isBreak, isFlowIndicator, LF, SPACE, SQUOTE, TAB } from './fastScan';
 import { decodeDoubleQuoted } from './fastQuoted';
 import { MAX_DEPTH } from './yamlTree';
 import type { YamlMap, YamlNode, YamlPair, YamlScalar, YamlSeq } from './yamlTree';
+
+/** Indicators that cannot start a plain scalar in a flow collection, or start something this scanner declines. */
+const cannotStartPlain = charClass('[]{},#&*!|>%@`?:');
 
 /**
  * Flow collections (`[a, b]`, `{k: v}`), which may span lines. Same contract as the line scanner:
@@ -130,7 +133,7 @@ export class FlowScanner {
     // `-` before a blank, a flow indicator or a line break is a block sequence indicator to yaml (an
     // error in flow), not the plain scalar "-": decline it.
     const next = text.charCodeAt(start + 1);
-    if ('[]{},#&*!|>%@`?:'.includes(text[start]) || (c === DASH && (isBlank(next) || isBreak(next) || ',[]{}'.includes(text[start + 1] ?? '')))) decline();
+    if (cannotStartPlain(c) || (c === DASH && (isBlank(next) || isBreak(next) || isFlowIndicator(next)))) decline();
     let q = start;
     for (; q < this.end; q++) {
       const d = text.charCodeAt(q);

@@ -15,7 +15,7 @@
  * the node its anchor names, shared, and `<<: *alias` merges that mapping's pairs, as in slowParse.ts.
  */
 import { BUILT_IN_LOCATIONS } from './builtInLocations';
-import { CR, DASH, decline, DECLINE, DQUOTE, HASH, COLON, isBlank, isBreak, LF, SPACE, SQUOTE, TAB } from './fastScan';
+import { charClass, CR, DASH, decline, DECLINE, DQUOTE, HASH, COLON, isBlank, isBreak, isFlowIndicator, LF, SPACE, SQUOTE, TAB } from './fastScan';
 import { FlowScanner } from './fastFlow';
 import { decodeDoubleQuoted, quotedExtent } from './fastQuoted';
 import { MAX_DEPTH, mergeWinners } from './yamlTree';
@@ -61,6 +61,11 @@ export function fastParse(text: string, start: number, end: number, decodedKeys:
     throw e;
   }
 }
+
+/** Indicators that cannot start a plain key, or start something this scanner declines. */
+const cannotStartPlainKey = charClass('[]{}#&*!|>%@`,?:');
+/** Indicators that cannot start a plain value here (anchors, aliases, quotes, flow collections and block scalars are read before). */
+const cannotStartPlainValue = charClass('!%@`,]}');
 
 /** The characters of the alias names this scanner reads; others are left to yaml. */
 function isAnchorChar(c: number): boolean {
@@ -398,8 +403,7 @@ class Scanner {
       const after = text.charCodeAt(q + 1);
       return isBlank(after) || isBreak(after) || q + 1 >= lineEnd ? q : -1;
     }
-    // Indicators that cannot start a plain key, or start something this scanner declines.
-    if ('[]{}#&*!|>%@`,?:'.includes(text[p])) return -1;
+    if (cannotStartPlainKey(c)) return -1;
     for (let q = p; q < lineEnd; q++) {
       const d = text.charCodeAt(q);
       if (d === COLON) {
@@ -485,7 +489,7 @@ class Scanner {
     }
     // `-`, `?` and `:` start a plain scalar (`?*`, `-1`) when a non-blank follows; else they are
     // indicators (a lone `-` at the line end too), which this scanner leaves to yaml.
-    if ('!%@`,]}'.includes(text[p])) decline();
+    if (cannotStartPlainValue(c)) decline();
     if ((c === DASH || c === 63 /* ? */ || c === COLON) && (isBlank(text.charCodeAt(p + 1)) || isBreak(text.charCodeAt(p + 1)) || p + 1 >= lineEnd)) decline();
     const end = this.plainEnd(p, lineEnd);
     const scalar: MutableScalar = { type: 'scalar', value: text.slice(p, end.at), style: 'plain', start: p, end: end.at };
@@ -534,7 +538,7 @@ class Scanner {
     const { text } = this;
     let q = p + 1;
     while (q < lineEnd && !isBlank(text.charCodeAt(q)) && text.charCodeAt(q) !== CR) {
-      if (',[]{}'.includes(text[q])) decline();
+      if (isFlowIndicator(text.charCodeAt(q))) decline();
       q++;
     }
     // A node has at most one anchor: yaml reports a second one, also on the line below the first.
