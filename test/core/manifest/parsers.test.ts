@@ -260,6 +260,17 @@ test('quoted scalars are decoded in time linear in the document, not in the text
   assert.ok(elapsed < 2000, `took ${elapsed.toFixed(0)} ms`);
 });
 
+test('the documents of a large file are read in time linear in the file, not in the text after each', () => {
+  // 200,000 documents and no CR anywhere: the search for a lone CR must stop at each document's end.
+  const text = '---\na: 1\n'.repeat(200_000);
+  const regions = splitDocuments(text);
+  const began = performance.now();
+  const read = regions.filter((r) => fastParse(text, r.start, r.end) !== null).length;
+  const elapsed = performance.now() - began;
+  assert.equal(read, 200_000);
+  assert.ok(elapsed < 3000, `took ${elapsed.toFixed(0)} ms`);
+});
+
 test('snippets: accepted ones equal yaml, declined ones are declined', async (t) => {
   for (const [snippet, expected] of SNIPPETS) {
     await t.test(JSON.stringify(snippet), () => {

@@ -118,9 +118,11 @@ class Scanner {
   run(): YamlDocument {
     const { text } = this;
     // A CR not followed by LF is a line break in YAML, which this scanner, reading lines by LF,
-    // would take for part of a key or value: decline documents that have one.
-    for (let cr = text.indexOf('\r', this.start); cr >= 0 && cr < this.end; cr = text.indexOf('\r', cr + 1)) {
-      if (text.charCodeAt(cr + 1) !== LF) decline();
+    // would take for part of a key or value: decline documents that have one. Searched in the
+    // document alone (a slice costs no copy): in the whole text, indexOf would run on to its end.
+    const doc = this.start === 0 && this.end === text.length ? text : text.slice(this.start, this.end);
+    for (let cr = doc.indexOf('\r'); cr >= 0; cr = doc.indexOf('\r', cr + 1)) {
+      if (doc.charCodeAt(cr + 1) !== LF) decline();
     }
     while (this.pos < this.end) {
       const lineStart = this.pos;
