@@ -2,9 +2,13 @@
  * The fast path's scanner for flow collections (`[a, b]`, `{k: v}`) inside block-style manifests,
  * such as `args: ["--port", "8080"]`. fastParse.ts hands it the position of the opening bracket.
  */
-import { COLON, CR, DASH, decline, DQUOTE, HASH, isBlank, isBreak, LF, SPACE, SQUOTE, TAB } from './fastScan';
+import { charClass, COLON, CR, DASH, decline, DQUOTE, HASH, isBlank, isBreak, isFlowIndicator, LF, SPACE, SQUOTE, TAB } from './fastScan';
+import { decodeDoubleQuoted } from './fastQuoted';
 import { MAX_DEPTH } from './yamlTree';
 import type { YamlMap, YamlNode, YamlPair, YamlScalar, YamlSeq } from './yamlTree';
+
+/** Indicators that cannot start a plain scalar in a flow collection, or start something this scanner declines. */
+const cannotStartPlain = charClass('[]{},#&*!|>%@`?:');
 
 /**
  * Flow collections (`[a, b]`, `{k: v}`), which may span lines. Same contract as the line scanner:
@@ -109,24 +113,27 @@ export class FlowScanner {
     const start = this.p;
     const c = text.charCodeAt(start);
     if (c === DQUOTE || c === SQUOTE) {
+      // On one line (a line break inside is declined), an escape passed over here and decoded after.
       for (let q = start + 1; q < this.end; q++) {
         const d = text.charCodeAt(q);
-        if (d === LF || d === CR || (c === DQUOTE && d === 92)) decline();
+        if (c === DQUOTE && d === 92 /* \\ */) q++;
+        const e = text.charCodeAt(q);
+        if (e === LF || e === CR) decline();
         if (d !== c) continue;
         if (c === SQUOTE && text.charCodeAt(q + 1) === SQUOTE) {
           q++;
           continue;
         }
         this.p = q + 1;
-        const raw = text.slice(start + 1, q);
-        return { type: 'scalar', value: c === SQUOTE ? raw.replace(/''/g, "'") : raw, style: c === SQUOTE ? 'single' : 'double', start, end: q + 1 };
+        const value = c === SQUOTE ? text.slice(start + 1, q).replace(/''/g, "'") : decodeDoubleQuoted(text, start, q);
+        return { type: 'scalar', value, style: c === SQUOTE ? 'single' : 'double', start, end: q + 1 };
       }
       decline();
     }
     // `-` before a blank, a flow indicator or a line break is a block sequence indicator to yaml (an
     // error in flow), not the plain scalar "-": decline it.
     const next = text.charCodeAt(start + 1);
-    if ('[]{},#&*!|>%@`?:'.includes(text[start]) || (c === DASH && (isBlank(next) || isBreak(next) || ',[]{}'.includes(text[start + 1] ?? '')))) decline();
+    if (cannotStartPlain(c) || (c === DASH && (isBlank(next) || isBreak(next) || isFlowIndicator(next)))) decline();
     let q = start;
     for (; q < this.end; q++) {
       const d = text.charCodeAt(q);

@@ -19,6 +19,19 @@ export function decline(): never {
   throw DECLINE;
 }
 
+/**
+ * A membership test for the ASCII characters in `chars`, by character code: a table lookup, which the
+ * scanners make for every value and key, several times faster than `includes` on a one-character slice.
+ */
+export function charClass(chars: string): (c: number) => boolean {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
+  return (c) => c < 128 && table[c] === 1;
+}
+
+/** The flow indicators, which end an anchor's name and a plain scalar in a flow collection. */
+export const isFlowIndicator = charClass(',[]{}');
+
 export function isBreak(c: number): boolean {
   return c === LF || c === CR || Number.isNaN(c);
 }

@@ -11,7 +11,7 @@
 import { isAlias, isMap, isScalar, isSeq, Scalar, visit } from 'yaml';
 import type { Alias, Document, Node as YNode, Pair } from 'yaml';
 import { parseBoundedDocument } from './boundedYaml';
-import { MAX_DEPTH } from './yamlTree';
+import { MAX_DEPTH, mergeWinners } from './yamlTree';
 import type { YamlDocument, YamlMap, YamlNode, YamlPair, YamlScalar, YamlSeq } from './yamlTree';
 
 const MERGE_KEY = '<<';
@@ -84,7 +84,7 @@ class Converter {
       let lastEnd = -1;
       for (const item of node.items) lastEnd = this.pair(item, own, merged, depth + 1) ?? lastEnd;
       const contentEnd = node.flow || lastEnd < 0 ? end : lastEnd;
-      const pairs = winners(merged).concat(own);
+      const pairs = mergeWinners(merged).concat(own);
       return this.measured(
         { type: 'map', flow: !!node.flow, pairs, start, end: contentEnd } satisfies YamlMap,
         pairs.map((p) => p.value),
@@ -182,20 +182,4 @@ class Converter {
     own.push({ key, value });
     return end;
   }
-}
-
-/**
- * The pairs that lookups can reach: for each key the last one, kept in order. So each map holds at
- * most one merged pair per key, and maps that each merge the one before nine times (a merge-key
- * bomb) stay as small as their keys instead of holding 9^n pairs.
- */
-function winners(pairs: YamlPair[]): YamlPair[] {
-  const seen = new Set<string>();
-  const kept: YamlPair[] = [];
-  for (let i = pairs.length - 1; i >= 0; i--) {
-    if (seen.has(pairs[i].key.value)) continue;
-    seen.add(pairs[i].key.value);
-    kept.push(pairs[i]);
-  }
-  return kept.reverse();
 }

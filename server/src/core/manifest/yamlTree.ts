@@ -19,8 +19,13 @@ export const MAX_DEPTH = 256;
 
 export interface YamlScalar {
   readonly type: 'scalar';
-  /** The scalar's value after unquoting and unescaping. */
+  /** The scalar's value after unquoting and unescaping; '' when `undecoded`. */
   readonly value: string;
+  /**
+   * Set by fastParse.ts on a scalar whose value it did not decode (a block scalar, a multi-line or
+   * escaped one) because the analysis never reads the value at its key; its style and span are exact.
+   */
+  readonly undecoded?: true;
   readonly style: ScalarStyle;
   /** Source span of the scalar including any quotes. */
   readonly start: number;
@@ -93,4 +98,20 @@ export function getScalar(map: YamlMap, key: string): YamlScalar | undefined {
 /** True for the plain scalars YAML reads as null: empty, `~`, `null`, `Null`, `NULL`. */
 export function isNullScalar(node: YamlScalar): boolean {
   return node.style === 'plain' && /^(|~|null|Null|NULL)$/.test(node.value);
+}
+
+/**
+ * The pairs that lookups can reach: for each key the last one, kept in order. So each map holds at
+ * most one merged pair per key, and maps that each merge the one before nine times (a merge-key
+ * bomb) stay as small as their keys instead of holding 9^n pairs.
+ */
+export function mergeWinners(pairs: readonly YamlPair[]): YamlPair[] {
+  const seen = new Set<string>();
+  const kept: YamlPair[] = [];
+  for (let i = pairs.length - 1; i >= 0; i--) {
+    if (seen.has(pairs[i].key.value)) continue;
+    seen.add(pairs[i].key.value);
+    kept.push(pairs[i]);
+  }
+  return kept.reverse();
 }
