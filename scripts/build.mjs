@@ -38,4 +38,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cluster/adapter.ts'], outfile: 'dist/cluster.js', plugins: [nodeUrlForWhatwgUrl] }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [clusterAdapterApart] }),
+  // The worker threads of `check` (cli/checkWorkers.ts) load only what checking a file needs.
+  build({ ...common, entryPoints: ['server/src/cli/checkWorker.ts'], outfile: 'dist/checkWorker.js' }),
 ]);
