@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './runCli';
@@ -86,15 +86,20 @@ test(
 );
 
 test(
-  'a cache file past the size bound is not read, and the caches of other builds are removed',
+  'a cache file past the size bound is not read, and only the four newest caches are kept',
   withCacheHome((home, folder) => {
     run({ XDG_CACHE_HOME: home });
     const { name } = onlyCache(folder);
     truncateSync(join(folder, name), 33 * 1024 * 1024);
-    writeFileSync(join(folder, `cliMain-${'0'.repeat(32)}.v8`), 'another build');
+    const others = [1, 2, 3, 4].map((i) => `cliMain-${String(i).repeat(32)}.v8`);
+    others.forEach((other, i) => {
+      writeFileSync(join(folder, other), 'another build');
+      utimesSync(join(folder, other), 1000 + i, 1000 + i);
+    });
     writeFileSync(join(folder, 'notes.txt'), 'not a cache');
     assert.deepEqual(run({ XDG_CACHE_HOME: home }), WITHOUT);
-    assert.deepEqual(readdirSync(folder).sort(), [name, 'notes.txt']);
+    assert.deepEqual(readdirSync(folder).sort(), [...others.slice(1), name, 'notes.txt'].sort());
+    for (const other of others.slice(1)) rmSync(join(folder, other));
     rmSync(join(folder, 'notes.txt'));
     assert.ok(onlyCache(folder).bytes.length < 32 * 1024 * 1024);
   }),

@@ -5,7 +5,8 @@
  * V8's own check covers little more than the source's length. Each file holds a SHA-256 of its
  * payload, checked before V8 sees it; one larger than MAX_CACHE_BYTES is not read. It is written
  * once (when missing or rejected), at exit, when every function the run compiled is in it, to a
- * temporary file renamed into place, and the caches of other builds in the folder are removed then.
+ * temporary file renamed into place; the folder keeps the MAX_CACHES most recently written (builds
+ * installed side by side each keep theirs).
  * A cache that cannot be read or written only costs the compile it would have saved.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -15,6 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 const MAX_CACHE_BYTES = 32 * 1024 * 1024;
+const MAX_CACHES = 4;
 const DIGEST_BYTES = 32;
 const CACHE_FILE = /^[\w-]+-[0-9a-f]{32}\.v8$/;
 
@@ -50,10 +52,11 @@ function writeCache(path: string, data: Buffer): void {
       closeSync(fd);
     }
     renameSync(temporary, path);
-    const prefix = basename(path).replace(/[0-9a-f]{32}\.v8$/, '');
-    for (const name of readdirSync(folder)) {
-      if (name !== basename(path) && name.startsWith(prefix) && CACHE_FILE.test(name)) rmSync(join(folder, name), { force: true });
-    }
+    const caches = readdirSync(folder)
+      .filter((name) => CACHE_FILE.test(name))
+      .map((name) => ({ path: join(folder, name), written: statSync(join(folder, name)).mtimeMs }))
+      .sort((a, b) => b.written - a.written);
+    for (const old of caches.slice(MAX_CACHES)) if (old.path !== path) rmSync(old.path, { force: true });
   } catch {
     try {
       rmSync(temporary, { force: true });
