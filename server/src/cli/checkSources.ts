@@ -3,6 +3,7 @@
  * comes, so no more than the files being analysed are in memory at once; and how one thread checks
  * them (each thread builds its own location table and chart cache).
  */
+import type { Analysis } from '../core';
 import { CliError } from './args';
 import { chartOf } from './charts';
 import type { ChartCache } from './charts';
@@ -26,19 +27,26 @@ export async function readSource(source: CheckSource, readStdin: () => Promise<U
   return { path: source.path, absolutePath: source.absolutePath, text: source.text, bom: false, lossy: false };
 }
 
+/** A source checked, with its text and analysis for the registries' questions (`check --online`). */
+export interface CheckedSource {
+  readonly file: CheckedFile;
+  readonly analysis: Analysis;
+  readonly text: string;
+}
+
 /** Checks sources one by one in the calling thread. */
-export function fileChecker(plan: CheckPlan, readStdin: () => Promise<Uint8Array>): (source: CheckSource) => Promise<CheckedFile> {
+export function fileChecker(plan: CheckPlan, readStdin: () => Promise<Uint8Array>): (source: CheckSource) => Promise<CheckedSource> {
   const locations = locationTable(plan.configText);
   const charts: ChartCache = new Map();
   return async (source) => {
     const input = await readSource(source, readStdin);
-    return checkInput(input, await chartOf(input.absolutePath, charts), plan, locations).file;
+    return { ...checkInput(input, await chartOf(input.absolutePath, charts), plan, locations), text: input.text };
   };
 }
 
-export async function answerFor(index: number, source: CheckSource, check: (source: CheckSource) => Promise<CheckedFile>): Promise<CheckAnswer> {
+export async function answerFor(index: number, source: CheckSource, check: (source: CheckSource) => Promise<CheckedSource>): Promise<CheckAnswer> {
   try {
-    return { index, file: await check(source) };
+    return { index, file: (await check(source)).file };
   } catch (error) {
     return { index, error: { message: (error as Error).message, stack: (error as Error).stack, cli: error instanceof CliError } };
   }

@@ -40,7 +40,7 @@ export function checkSources(
 
 async function* inThisThread(sources: readonly CheckSource[], plan: CheckPlan, readStdin: () => Promise<Uint8Array>): AsyncIterable<CheckedFile> {
   const check = fileChecker(plan, readStdin);
-  for (const source of sources) yield await check(source);
+  for (const source of sources) yield (await check(source)).file;
 }
 
 async function* inWorkers(sources: readonly CheckSource[], plan: CheckPlan, count: number, readStdin: () => Promise<Uint8Array>): AsyncIterable<CheckedFile> {

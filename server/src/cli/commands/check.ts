@@ -25,12 +25,10 @@ import { collectAnonymousPull, collectFacts, uniqueByKey } from '../../engine';
 import type { RepositoryQuery } from '../../engine';
 import type { RegistryClient } from '../../registry';
 import { CliError, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
-import { chartOf } from '../charts';
-import type { ChartCache } from '../charts';
-import { checkInput, isSettled, locationTable, settle } from '../checkFile';
+import { isSettled, settle } from '../checkFile';
 import type { CheckedFile, CheckPlan } from '../checkFile';
-import type { CheckSource } from '../checkSources';
-import { readSource } from '../checkSources';
+import { fileChecker } from '../checkSources';
+import type { CheckedSource, CheckSource } from '../checkSources';
 import { checkSources, workerCount } from '../checkWorkers';
 import { jsonWriter } from '../format/json';
 import { sarifWriter } from '../format/sarif';
@@ -284,13 +282,9 @@ async function reportSettled(files: AsyncIterable<CheckedFile>, report: (file: F
 
 /** Every file checked in this thread, then the registries asked about all of them, and their findings merged in. */
 async function checkOnline(sources: readonly CheckSource[], plan: CheckPlan, setup: RegistrySetup, io: CheckIo): Promise<FileReport[]> {
-  const locations = locationTable(plan.configText);
-  const charts: ChartCache = new Map();
-  const checked: { file: CheckedFile; analysis: Analysis; text: string }[] = [];
-  for (const source of sources) {
-    const input = await readSource(source, io.readStdin);
-    checked.push({ ...checkInput(input, await chartOf(input.absolutePath, charts), plan, locations), text: input.text });
-  }
+  const check = fileChecker(plan, io.readStdin);
+  const checked: CheckedSource[] = [];
+  for (const source of sources) checked.push(await check(source));
   const defined = new Set(checked.flatMap(({ file }) => file.definedSecrets));
   const facts = await askRegistries(
     checked.map(({ analysis }) => analysis),
