@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './runCli';
@@ -112,5 +112,24 @@ test(
     writeFileSync(join(home, 'image-aware', 'v8'), 'a file where the folder would be');
     assert.deepEqual(run({ XDG_CACHE_HOME: home }), WITHOUT);
     assert.deepEqual(readdirSync(join(home, 'image-aware')), ['v8']);
+  }),
+);
+
+test(
+  'a cache others could have written is not used, and none is written in a folder others can write',
+  withCacheHome((home, folder) => {
+    run({ XDG_CACHE_HOME: home });
+    const { name } = onlyCache(folder);
+    const planted = Buffer.from(readFileSync(join(folder, name)));
+    chmodSync(join(folder, name), 0o666);
+    assert.deepEqual(run({ XDG_CACHE_HOME: home }), WITHOUT);
+    assert.equal(statSync(join(folder, name)).mode & 0o777, 0o600, 'written again, privately');
+    rmSync(join(folder, name));
+    chmodSync(folder, 0o777);
+    assert.deepEqual(run({ XDG_CACHE_HOME: home }), WITHOUT);
+    assert.deepEqual(readdirSync(folder), []);
+    writeFileSync(join(folder, name), planted, { mode: 0o600 });
+    assert.deepEqual(run({ XDG_CACHE_HOME: home }), WITHOUT);
+    assert.ok(readFileSync(join(folder, name)).equals(planted), 'not rewritten either');
   }),
 );

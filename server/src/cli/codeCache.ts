@@ -7,6 +7,8 @@
  * once (when missing or rejected), at exit, when every function the run compiled is in it, to a
  * temporary file renamed into place; the folder keeps the MAX_CACHES most recently written (builds
  * installed side by side each keep theirs).
+ * A cached code runs as this process, so a cache is only read from, and written to, a folder and file
+ * that this user owns and no one else can write (as ssh treats its keys).
  * A cache that cannot be read or written only costs the compile it would have saved.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -26,10 +28,18 @@ function sha256(...parts: (string | Uint8Array)[]): Buffer {
   return hash.digest();
 }
 
-/** The cached data in `path`, or null when it is missing, too large or not what was written. */
+/** Whether only this user can have written `path`: they own it and neither group nor others may write it. */
+function isPrivate(path: string): boolean {
+  const uid = process.getuid?.();
+  if (uid === undefined) return true;
+  const info = statSync(path);
+  return info.uid === uid && (info.mode & 0o022) === 0;
+}
+
+/** The cached data in `path`, or null when it is missing, too large, not private or not what was written. */
 function readCache(path: string): Buffer | null {
   try {
-    if (statSync(path).size > MAX_CACHE_BYTES) return null;
+    if (!isPrivate(dirname(path)) || !isPrivate(path) || statSync(path).size > MAX_CACHE_BYTES) return null;
     const bytes = readFileSync(path);
     const data = bytes.subarray(DIGEST_BYTES);
     return bytes.length > DIGEST_BYTES && sha256(data).equals(bytes.subarray(0, DIGEST_BYTES)) ? data : null;
@@ -44,6 +54,7 @@ function writeCache(path: string, data: Buffer): void {
   const temporary = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
+    if (!isPrivate(folder)) return;
     const fd = openSync(temporary, 'wx', 0o600);
     try {
       writeSync(fd, sha256(data));
