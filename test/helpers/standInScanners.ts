@@ -44,7 +44,9 @@ export function standInScanner(dir: string, name: string, behaviour: StandInBeha
   if (behaviour.report !== undefined) lines.push(`cat ${quoted(resolve(SCANNER_FIXTURES, behaviour.report))}`);
   if (behaviour.hang !== undefined) {
     lines.push(`echo started >&2`, `sleep ${behaviour.hang.marker} &`);
-    if (behaviour.hang.ready !== undefined) lines.push(`echo started > ${quoted(behaviour.hang.ready)}`);
+    // Ready once the child runs sleep, not when it is forked: until its exec, it is a copy of this shell.
+    if (behaviour.hang.ready !== undefined)
+      lines.push(`until grep -qa -- ${behaviour.hang.marker} /proc/$!/cmdline; do :; done`, `echo started > ${quoted(behaviour.hang.ready)}`);
     lines.push('wait');
   }
   lines.push(`exit ${behaviour.exitCode ?? 0}`);
