@@ -21,6 +21,7 @@ function check(
     pin?: Partial<Settings['pin']>;
     signatures?: Settings['signatures'];
     scan?: Partial<Settings['scan']>;
+    platforms?: Settings['platforms'];
     resources?: Settings['resources'];
   },
 ): void {
@@ -32,6 +33,7 @@ function check(
     pin: { ...DEFAULT_SETTINGS.pin, ...expected.pin },
     signatures: expected.signatures ?? DEFAULT_SETTINGS.signatures,
     scan: { ...DEFAULT_SETTINGS.scan, ...expected.scan },
+    platforms: expected.platforms ?? DEFAULT_SETTINGS.platforms,
     resources: expected.resources ?? DEFAULT_SETTINGS.resources,
   });
 }
@@ -58,6 +60,8 @@ test('the defaults are the catalog severities, hints on, 8 MB', () => {
     'registry-unreachable': 'information',
     unauthorized: 'information',
     'pull-would-fail': 'warning',
+    'single-platform-pin': 'warning',
+    'platform-missing': 'warning',
     'vulnerable-image': 'warning',
   });
   for (const code of DIAGNOSTIC_CODES) assert.equal(DEFAULT_SETTINGS.severity[code], DIAGNOSTIC_RULES[code].defaultSeverity, code);
@@ -200,5 +204,24 @@ const scanCases: [string, unknown, Parameters<typeof check>[1]][] = [
   ['scan.threshold = 7 keeps the default', { scan: { threshold: 7 } }, {}],
 ];
 for (const [name, raw, expected] of scanCases) {
+  test(name, () => check(raw, expected));
+}
+
+const TARGETS = 'imageAware.platforms.targets';
+const platformCases: [string, unknown, Parameters<typeof check>[1]][] = [
+  [
+    'platforms.targets keeps valid platforms, lowercased, unique, with aliases resolved',
+    { platforms: { targets: ['linux/amd64', 'Linux/ARM64', 'linux/aarch64', 'linux/arm/v7', 'amd64', '', 3, 'linux/amd64'] } },
+    { platforms: { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], source: TARGETS } },
+  ],
+  ['platforms.targets with no valid platform is no targets', { platforms: { targets: ['amd64', 'linux/'] } }, {}],
+  ['platforms.targets as a string is ignored', { platforms: { targets: 'linux/amd64' } }, {}],
+  [
+    'platforms.targets keeps at most 16',
+    { platforms: { targets: Array.from({ length: 40 }, (_, i) => `linux/arch${i}`) } },
+    { platforms: { platforms: Array.from({ length: 16 }, (_, i) => `linux/arch${i}`), source: TARGETS } },
+  ],
+];
+for (const [name, raw, expected] of platformCases) {
   test(name, () => check(raw, expected));
 }

@@ -25,6 +25,7 @@ import { isOciDigest } from './reference/digest';
 import { quote } from './reference/quote';
 import { isValidTag, parseReference } from './reference/reference';
 import type { ImageReference } from './reference/reference';
+import type { PlatformTargets } from './platforms';
 import type { ScanFact } from './scanFacts';
 
 export interface PlatformFact {
@@ -55,6 +56,10 @@ export interface ManifestFound {
   readonly platforms: readonly PlatformFact[];
   readonly created?: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** The platform of a single-platform image, from its config, when known. */
+  readonly os?: string;
+  readonly architecture?: string;
+  readonly variant?: string;
   /** Served from an expired cache entry because the registry could not be reached. */
   readonly stale: boolean;
 }
@@ -163,6 +168,8 @@ export interface RegistryFacts {
   readonly referrers: ReadonlyMap<string, ReferrersAnswer>;
   /** What a vulnerability scanner found, per image digest (scanFacts.ts); absent when nothing was scanned. */
   readonly scans?: ReadonlyMap<string, ScanFact>;
+  /** The platforms workloads run on (the setting, or the picked cluster's nodes); absent when none are known (platforms.ts). */
+  readonly targets?: PlatformTargets;
 }
 
 export const NO_FACTS: RegistryFacts = { tags: new Map(), manifests: new Map(), problems: new Map(), anonymous: new Map(), referrers: new Map() };
@@ -318,7 +325,9 @@ export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryF
   const anonymous = new Map<string, AnonymousPullFact>();
   const referrers = new Map<string, ReferrersAnswer>();
   const scans = new Map<string, ScanFact>();
+  let targets: PlatformTargets | undefined;
   for (const set of sets) {
+    targets = set.targets ?? targets;
     for (const [key, value] of set.tags) tags.set(key, value);
     for (const [key, value] of set.manifests) manifests.set(key, value);
     for (const [key, value] of set.problems) problems.set(key, value);
@@ -326,5 +335,5 @@ export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryF
     for (const [key, value] of set.referrers) referrers.set(key, value);
     for (const [key, value] of set.scans ?? []) scans.set(key, value);
   }
-  return { tags, manifests, problems, anonymous, referrers, ...(scans.size > 0 ? { scans } : {}) };
+  return { tags, manifests, problems, anonymous, referrers, ...(scans.size > 0 ? { scans } : {}), ...(targets ? { targets } : {}) };
 }

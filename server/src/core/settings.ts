@@ -8,6 +8,8 @@ import type { DiagnosticCode, SeveritySetting } from './diagnostics/catalog';
 import { record } from './json';
 import { NO_CONFIG, readResourceSetting } from './locationConfig';
 import type { LocationConfig } from './locationConfig';
+import { platformTargets } from './platforms';
+import type { PlatformTargets } from './platforms';
 import { VULNERABILITY_SEVERITIES } from './scanFacts';
 import type { VulnerabilitySeverity } from './scanFacts';
 
@@ -21,6 +23,8 @@ export interface Settings {
   readonly pin: PinSettings;
   readonly signatures: SignatureSettings;
   readonly scan: ScanSettings;
+  /** The platforms workloads run on (`imageAware.platforms.targets`), for platform-missing; null when none are set. */
+  readonly platforms: PlatformTargets | null;
   /** Users' own resources (`imageAware.resources`), with what was wrong with the entries left out. */
   readonly resources: LocationConfig;
 }
@@ -65,11 +69,15 @@ export const DEFAULT_SETTINGS: Settings = {
   pin: { keepTag: true, platform: null },
   signatures: { repositories: {} },
   scan: { scanner: 'auto', threshold: 'high' },
+  platforms: null,
   resources: NO_CONFIG,
 };
 
 /** The setting that holds users' own resources, as its problems name it. */
 export const RESOURCES_SETTING = 'imageAware.resources';
+
+/** The setting that lists target platforms, as messages name it. */
+export const PLATFORM_TARGETS_SETTING = 'imageAware.platforms.targets';
 
 /** `os/architecture[/variant]`, lowercase, as OCI platforms are written. */
 const PLATFORM = /^[a-z0-9_.-]+\/[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)?$/;
@@ -117,6 +125,7 @@ function parseScan(raw: unknown): ScanSettings {
  *    registry: { online: boolean, insecureRegistries: string[], caFiles: { host: path } }, pin: { keepTag: boolean, platform: string },
  *    signatures: { repositories: { pattern: repository } },
  *    scan: { scanner: "auto" | "trivy" | "grype", threshold: "critical" | "high" | … | "unknown" },
+ *    platforms: { targets: ["linux/amd64", "linux/arm64"] },
  *    resources: [{ kind, group | apiVersion, podSpecs, containers, images, pullSecrets }] }` (locationConfig.ts).
  */
 export function parseSettings(raw: unknown): Settings {
@@ -138,6 +147,7 @@ export function parseSettings(raw: unknown): Settings {
     pin: parsePin(root.pin),
     signatures: { repositories: stringRecord(record(root.signatures).repositories) },
     scan: parseScan(root.scan),
+    platforms: platformTargets(strings(record(root.platforms).targets), PLATFORM_TARGETS_SETTING),
     resources: readResourceSetting(root.resources, RESOURCES_SETTING),
   };
 }

@@ -75,6 +75,8 @@ export function toManifestFound(info: ManifestInfo): ManifestFound {
     })),
     ...(info.created === undefined ? {} : { created: info.created }),
     labels: { ...(info.labels ?? {}) },
+    ...(info.isIndex === true || info.os === undefined || info.architecture === undefined ? {} : { os: info.os, architecture: info.architecture }),
+    ...(info.isIndex === true || info.variant === undefined ? {} : { variant: info.variant }),
     stale: info.stale,
   };
 }

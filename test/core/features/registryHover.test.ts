@@ -104,7 +104,10 @@ test('a pin: still matching, matching one platform of the index, or no longer ma
   const pinned = (digest: string, answer = INDEX) =>
     hover(pod(`    - image: ngi|nx:1.25@${digest}\n`), registryFacts({ manifests: { [`${HUB}:1.25`]: answer, [`${HUB}@${digest}`]: SINGLE } }));
   assert.match(pinned(OTHER_DIGEST), /The pinned digest still matches `:1\.25`\./);
-  assert.match(pinned(DIGEST), /The pinned digest is the `linux\/amd64` image of the index `:1\.25` points to: it still matches\./);
+  assert.match(
+    pinned(DIGEST),
+    /The pinned digest is the `linux\/amd64` image of the index `:1\.25` points to, \*\*not the index\*\*: every node pulls this one platform\./,
+  );
   assert.match(pinned(DIGEST, found(ARM)), /\*\*The pinned digest no longer matches\*\* `:1\.25`: the tag was pushed again since it was pinned\./);
   // What is pulled is the pinned manifest, so its details are shown.
   assert.match(pinned(DIGEST, found(ARM)), /Created: 2024-05-01 12:00 UTC/);
@@ -188,4 +191,30 @@ test('what is attached follows the manifest: signed on the index, the same attes
   });
   const part = registryPart(hover(pod('    - image: ngi|nx:1.25\n'), facts));
   assert.ok(part.endsWith('**Attached**: signed: cosign keyless, 2026-11-02 · each platform: SBOM: SPDX · provenance: SLSA v0.2\n\n'), part);
+});
+
+test('with targets, the hover says which the image runs on, narrowed by the pod nodeSelector and required node affinity', () => {
+  const targets = { platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'], source: 'imageAware.platforms.targets' };
+  const facts = registryFacts({ manifests: { [`${HUB}:1.25`]: INDEX }, targets });
+  const line = (markdown: string): string | undefined => markdown.split('\n').find((l) => l.startsWith('**Platforms**'));
+  assert.equal(
+    line(hover(pod('    - image: ngi|nx:1.25\n'), facts)),
+    '**Platforms**: runs on `linux/amd64, linux/arm64`; **not on `linux/s390x`** (targets from imageAware.platforms.targets)',
+  );
+  const selected = pod('    - image: ngi|nx:1.25\n').replace('  containers:', '  nodeSelector:\n    kubernetes.io/arch: arm64\n  containers:');
+  assert.equal(line(hover(selected, facts)), '**Platforms**: runs on `linux/arm64` (targets from imageAware.platforms.targets)');
+  const affinity = pod('    - image: ngi|nx:1.25\n').replace(
+    '  containers:',
+    [
+      '  affinity:',
+      '    nodeAffinity:',
+      '      requiredDuringSchedulingIgnoredDuringExecution:',
+      '        nodeSelectorTerms:',
+      '          - matchExpressions:',
+      '              - { key: kubernetes.io/arch, operator: NotIn, values: [arm64] }',
+      '  containers:',
+    ].join('\n'),
+  );
+  assert.equal(line(hover(affinity, facts)), '**Platforms**: runs on `linux/amd64`; **not on `linux/s390x`** (targets from imageAware.platforms.targets)');
+  assert.equal(line(hover(pod('    - image: ngi|nx:1.25\n'), registryFacts({ manifests: { [`${HUB}:1.25`]: INDEX } }))), undefined);
 });

@@ -2,11 +2,12 @@
  * Resolves findings into diagnostics: absolute offsets and the severity the settings give each code
  * (`off` drops it). Per-document findings come cached with the Analysis; workspace ones are recomputed.
  * With RegistryFacts, the online findings (diagnostics/registryFindings.ts) are added, marked with
- * `origin: 'registry'`, and so are the findings of vulnerability scans they hold (diagnostics/scanFindings.ts);
+ * `origin: 'registry'`, and so are the platform findings (diagnostics/platformFindings.ts) and the findings of vulnerability scans they hold (diagnostics/scanFindings.ts);
  * without them the result is exactly the offline one.
  */
 import type { Analysis } from '../analysis';
 import type { Finding } from '../diagnostics/finding';
+import { platformFindings } from '../diagnostics/platformFindings';
 import { registryFindings } from '../diagnostics/registryFindings';
 import { scanFindings } from '../diagnostics/scanFindings';
 import { pullSecretFindings } from '../diagnostics/workspaceFindings';
@@ -36,6 +37,7 @@ export function collectDiagnostics(
   }
   for (const finding of analysis.fileFindings) add(finding, 0);
   if (facts) for (const finding of registryFindings(analysis, facts)) add(finding, 0, 'registry');
+  if (facts) for (const finding of platformFindings(analysis, facts, settings.pin)) add(finding, 0, 'registry');
   if (facts) for (const finding of scanFindings(analysis, facts, settings.scan.threshold)) add(finding, 0, 'registry');
   return diagnostics;
 }

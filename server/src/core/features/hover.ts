@@ -122,7 +122,7 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
       ...placeLines(container),
     ];
   const ref = parsed.value;
-  const registry = facts ? [...registryLines(ref, facts), ...scanLines(ref, facts)] : [];
+  const registry = facts ? [...registryLines(ref, facts, container.placement), ...scanLines(ref, facts)] : [];
   return [...lines, ...pulledLines(ref, placeLines(container), container.location.runner, built), '', ...registry, ...referenceTable(ref)];
 }
 

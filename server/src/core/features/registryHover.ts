@@ -6,6 +6,8 @@
  */
 import { digestAnswer, problemOf, tagAnswer, effectiveTag } from '../facts';
 import type { ManifestAnswer, ManifestFound, PlatformFact, RegistryFacts } from '../facts';
+import { platformFit, platformList } from '../diagnostics/platformFindings';
+import type { NodePlacement } from '../platforms';
 import type { ImageReference } from '../reference/reference';
 import { attachmentLines } from './attachmentLines';
 import { code } from './markdown';
@@ -65,7 +67,11 @@ function tagLines(ref: ImageReference, facts: RegistryFacts): string[] {
     const platform = answer.platforms.find((p) => p.digest === ref.digest);
     if (answer.digest === ref.digest) lines.push('', `The pinned digest still matches ${code(':' + tag)}.`);
     else if (platform)
-      lines.push('', `The pinned digest is the ${code(platformName(platform))} image of the index ${code(':' + tag)} points to: it still matches.`);
+      lines.push(
+        '',
+        `The pinned digest is the ${code(platformName(platform))} image of the index ${code(':' + tag)} points to, **not the index**: ` +
+          'every node pulls this one platform.',
+      );
     else lines.push('', `**The pinned digest no longer matches** ${code(':' + tag)}: the tag was pushed again since it was pinned.`);
   }
   return lines;
@@ -104,8 +110,17 @@ function manifestLines(found: ManifestFound): string[] {
   return lines;
 }
 
-/** Markdown lines for the registry's view of ref, each block followed by an empty line. */
-export function registryLines(ref: ImageReference, facts: RegistryFacts): string[] {
+/** Which target platforms the pulled image runs on, when targets are known (diagnostics/platformFindings.ts). */
+function targetLines(found: ManifestFound, facts: RegistryFacts, placement: NodePlacement | null | undefined): string[] {
+  const fit = platformFit(found, facts.targets, placement);
+  if (fit === null) return [];
+  const runs = fit.fits.length === 0 ? 'runs on none of the targets' : `runs on ${code(platformList(fit.fits))}`;
+  const not = fit.missing.length === 0 ? '' : `; **not on ${code(platformList(fit.missing))}**`;
+  return [`**Platforms**: ${runs}${not} (targets from ${fit.targets.source})`, ''];
+}
+
+/** Markdown lines for the registry's view of ref, each block followed by an empty line; `placement` is the pod's, for the targets it can run on. */
+export function registryLines(ref: ImageReference, facts: RegistryFacts, placement?: NodePlacement | null): string[] {
   const problem = problemOf(facts, ref);
   const lines: string[] = [];
   const tagged = tagLines(ref, facts);
@@ -113,7 +128,7 @@ export function registryLines(ref: ImageReference, facts: RegistryFacts): string
   const pinned = digestAnswer(facts, ref);
   if (pinned?.status === 'not-found') lines.push(missing(ref, pinned, `manifest ${code(ref.digest!)}`), '');
   const pulled = ref.digest !== null ? pinned : tagAnswer(facts, ref);
-  if (pulled?.status === 'found') lines.push(...manifestLines(pulled), '', ...attachmentLines(ref, facts));
+  if (pulled?.status === 'found') lines.push(...manifestLines(pulled), '', ...targetLines(pulled, facts, placement), ...attachmentLines(ref, facts));
   if (problem && (pulled === undefined || pulled.status === 'failed' || (pulled.status === 'found' && pulled.stale))) {
     lines.push(`**Registry not checked**: ${problem.reason}`, '');
   }
