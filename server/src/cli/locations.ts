@@ -5,8 +5,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BUILT_IN_LOCATIONS, CONFIG_FILE_NAME, locationsWith, readConfigFile } from '../core';
-import type { LocationTable } from '../core';
+import { BUILT_IN_LOCATIONS, CONFIG_FILE_NAME, locationsWith, platformTargets, readConfigFile } from '../core';
+import type { LocationTable, PlatformTargets } from '../core';
 import { CliError } from './args';
 import { locateDiagnostics } from './report';
 import type { LocatedDiagnostic } from './report';
@@ -22,6 +22,8 @@ const MAX_CONFIG_BYTES = 256 * 1024;
 
 export interface CliLocations {
   readonly table: LocationTable;
+  /** The file's `platforms.targets`; null when it has none. */
+  readonly targets: PlatformTargets | null;
   /** The file read, as named and absolute, with its problems (invalid-config findings, located); null without one. */
   readonly file: { readonly path: string; readonly absolutePath: string; readonly text: string; readonly problems: readonly LocatedDiagnostic[] } | null;
 }
@@ -36,7 +38,7 @@ export function readLocations(configFlag: string | undefined, cwd: string): CliL
     size = info.size;
   } catch (error) {
     if (error instanceof CliError) throw error;
-    if (configFlag === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return { table: BUILT_IN_LOCATIONS, file: null };
+    if (configFlag === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return { table: BUILT_IN_LOCATIONS, targets: null, file: null };
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
   }
   if (size > MAX_CONFIG_BYTES) throw new CliError(`${path} is larger than ${MAX_CONFIG_BYTES / 1024} KB; a mapping of resources is far smaller.`);
@@ -51,7 +53,7 @@ export function readLocations(configFlag: string | undefined, cwd: string): CliL
     text,
     findings.map((finding) => ({ ...finding, severity: 'error' as const })),
   );
-  return { table: locationsWith(config), file: { path, absolutePath, text, problems } };
+  return { table: locationsWith(config), targets: platformTargets(config.targets ?? [], path), file: { path, absolutePath, text, problems } };
 }
 
 /** For commands that write files: a mapping with problems would leave images out, so nothing is done. */

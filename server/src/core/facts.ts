@@ -317,6 +317,11 @@ export function isSigned(answer: ReferrersAnswer | undefined): boolean {
   return answer?.status === 'found' && answer.referrers.some((referrer) => referrer.contents.some((content) => content.kind === 'signature'));
 }
 
+/** The facts with the targets a setting names, which win over the cluster's nodes; the facts as they are without. */
+export function withTargets(facts: RegistryFacts, targets: PlatformTargets | null): RegistryFacts {
+  return targets === null ? facts : { ...facts, targets };
+}
+
 /** Merges fact sets; later ones win key by key. */
 export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryFacts {
   const tags = new Map<string, TagListFact>();

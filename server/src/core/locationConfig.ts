@@ -28,6 +28,7 @@ import { fieldRule, imageLocation, locationTable, podSpec, scope } from './manif
 import type { FieldRule, LocationRule, LocationTable } from './manifest/locations';
 import { plainScalarType } from './manifest/plainScalarType';
 import { slowParse } from './manifest/slowParse';
+import { formatPlatform, parsePlatform } from './platforms';
 import { isNullScalar } from './manifest/yamlTree';
 import type { YamlNode, YamlScalar } from './manifest/yamlTree';
 import type { Span } from './span';
@@ -92,6 +93,8 @@ export interface ConfigProblem {
 /** Users' rules and what was wrong with the entries left out. */
 export interface LocationConfig {
   readonly rules: readonly LocationRule[];
+  /** The file's `platforms.targets`, valid ones only (absent in the setting, which has its own key). */
+  readonly targets?: readonly string[];
   readonly problems: readonly ConfigProblem[];
 }
 
@@ -107,6 +110,7 @@ const KEY = /^[^.[\]*\s]+$/;
 class Reader {
   readonly problems: ConfigProblem[] = [];
   readonly rules: LocationRule[] = [];
+  readonly targets: string[] = [];
 
   constructor(private readonly source: string) {}
 
@@ -123,11 +127,29 @@ class Reader {
       return;
     }
     for (const entry of value.entries) {
-      if (entry.key !== 'resources') this.problem(`Unknown key "${entry.key}": ${this.source} has only "resources".`, entry.key, entry.keySpan);
+      if (entry.key !== 'resources' && entry.key !== 'platforms') {
+        this.problem(`Unknown key "${entry.key}": ${this.source} has only "resources" and "platforms".`, entry.key, entry.keySpan);
+      }
     }
+    const platforms = value.entries.find((e) => e.key === 'platforms')?.value;
+    if (platforms !== undefined && platforms.type !== 'null') this.platforms(platforms);
     const resources = value.entries.find((e) => e.key === 'resources')?.value;
     if (resources === undefined || resources.type === 'null') return;
     this.resources(resources, 'resources');
+  }
+
+  /** `platforms: { targets: [linux/amd64, …] }`: the platforms workloads run on (platforms.ts). */
+  private platforms(value: ConfigValue): void {
+    const targets = value.type === 'map' ? value.entries.find((e) => e.key === 'targets') : undefined;
+    if (value.type !== 'map' || value.entries.some((e) => e.key !== 'targets')) {
+      this.problem(`"platforms" must be a mapping with only a "targets" list, like targets: [linux/amd64, linux/arm64].`, 'platforms', value.span);
+      return;
+    }
+    this.list(targets, 'platforms.targets').forEach((item, i) => {
+      const target = item.type === 'string' ? parsePlatform(item.value) : null;
+      if (target === null) this.problem(`"platforms.targets[${i}]" must be a platform like linux/amd64 or linux/arm/v7.`, `platforms.targets[${i}]`, item.span);
+      else this.targets.push(formatPlatform(target));
+    });
   }
 
   resources(value: ConfigValue, where: string): void {
@@ -287,7 +309,8 @@ export function readConfigFile(text: string): { readonly config: LocationConfig;
     const span = problem.span ?? { start: first.start, end: first.start };
     findings.push({ code: 'invalid-config', message: problem.message, start: span.start, end: Math.max(span.end, span.start + 1) });
   }
-  return { config: { rules: reader.rules, problems: reader.problems }, findings: findings.sort((a, b) => a.start - b.start) };
+  const config = { rules: reader.rules, problems: reader.problems, ...(reader.targets.length > 0 ? { targets: reader.targets } : {}) };
+  return { config, findings: findings.sort((a, b) => a.start - b.start) };
 }
 
 /** The rules of the `imageAware.resources` setting (the list itself); problems name where they are. */

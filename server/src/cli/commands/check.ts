@@ -15,12 +15,14 @@ import {
   mergeFacts,
   mergeRegistryFacts,
   NO_FACTS,
+  parsePlatform,
+  platformTargets,
   referenceQueries,
   repositoryKey,
   SEVERITIES,
   SEVERITY_SETTINGS,
 } from '../../core';
-import type { Analysis, DiagnosticCode, ManifestQuery, RegistryFacts, Settings, Severity, SeveritySetting } from '../../core';
+import type { Analysis, DiagnosticCode, ManifestQuery, PlatformTargets, RegistryFacts, Settings, Severity, SeveritySetting } from '../../core';
 import { analyzeFile, collectAnonymousPull, collectFacts, uniqueByKey } from '../../engine';
 import type { RepositoryQuery } from '../../engine';
 import type { RegistryClient } from '../../registry';
@@ -70,8 +72,10 @@ ${MAX_FILE_SIZE_USAGE}
 ${CONFIG_USAGE}
                              Its problems are reported as invalid-config findings in it.
   --online                   Also ask the registries: tag-not-found, digest-not-found, stale-pin,
-                             pull-would-fail, registry-unreachable, unauthorized. Without it, check
-                             makes no network request at all.
+                             pull-would-fail, registry-unreachable, unauthorized, single-platform-pin,
+                             platform-missing. Without it, check makes no network request at all.
+  --platform OS/ARCH         A platform the workloads run on, for platform-missing; repeatable
+                             (default: platforms.targets of the --config file).
 ${SCAN_USAGE}
   -h, --help                 Show this help.
 
@@ -112,6 +116,12 @@ function severityOverride(entry: string): [DiagnosticCode, SeveritySetting] {
   return [code, oneOf('The level in --severity', entry.slice(equals + 1), SEVERITY_SETTINGS)];
 }
 
+function platformFlags(texts: readonly string[]): PlatformTargets {
+  const bad = texts.find((text) => parsePlatform(text) === null);
+  if (bad !== undefined) throw new CliError(`--platform expects os/arch or os/arch/variant, like linux/arm64 (got "${bad}").`);
+  return platformTargets(texts, '--platform')!;
+}
+
 /** Returns null when help was asked for. */
 function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
   const { values, positionals } = parseCommandLine({
@@ -123,6 +133,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
       ...MAX_FILE_SIZE_OPTION,
       ...CONFIG_OPTION,
       online: { type: 'boolean', default: false },
+      platform: { type: 'string', multiple: true, default: [] },
       kustomize: { type: 'boolean', default: false },
       ...REGISTRY_FLAGS,
       ...SCAN_FLAGS,
@@ -134,9 +145,11 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
   if (positionals.length === 0) throw new CliError('check needs at least one PATH (a file, a folder, or - for standard input).');
   const scan = scanSetup(values, values.online, io);
   // parseSettings would silently ignore a bad value; on a command line that is a mistake to report.
+  const locations = readLocations(values.config, io.cwd);
   const settings: Settings = {
     ...parseSettings({ diagnostics: Object.fromEntries(values.severity.map(severityOverride)), scan: { threshold: scan?.threshold } }),
     maxFileSize: maxFileSize(values['max-file-size-mb']),
+    platforms: values.platform.length > 0 ? platformFlags(values.platform) : locations.targets,
   };
   return {
     format: oneOf('--format', values.format, FORMATS),
@@ -145,7 +158,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
     paths: positionals,
     registry: values.online ? registrySetup(values, io.cwd, io) : null,
     scan,
-    locations: readLocations(values.config, io.cwd),
+    locations,
     kustomize: values.kustomize,
   };
 }
@@ -159,13 +172,13 @@ function reaches(reports: readonly FileReport[], failOn: Severity | 'never'): bo
 /**
  * What the registries say about every image of every file, each unique question asked once.
  * An image without a digest needs only to exist, so its tag is asked for its digest alone (one HEAD
- * request); the tag of a pinned image is read as a manifest body (one GET), because a pin of one
+ * request), unless target platforms are known: then its manifest and a single image's config are read; the tag of a pinned image is read as a manifest body (one GET), because a pin of one
  * platform of the index the tag names is not stale, and only the index lists its platforms.
  * Repositories whose tag turned out missing are then asked for their tags, so the finding can suggest
  * some. Where a pod spec has no imagePullSecrets and its image exists, the repository is asked once
  * more, anonymously, whether a node without credentials could pull it.
  */
-async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup, io: CheckIo): Promise<RegistryFacts> {
+async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup, io: CheckIo, targets: PlatformTargets | null): Promise<RegistryFacts> {
   const existence: ManifestQuery[] = [];
   const pinnedTags: ManifestQuery[] = [];
   for (const analysis of analyses) {
@@ -182,7 +195,8 @@ async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup
       collectFacts(
         uniqueByKey(existence).filter((q) => !pinnedKeys.has(q.key)),
         client,
-        { detail: 'digest', fresh: true },
+        // With targets, platform-missing needs the platforms: an index's body, a single image's config.
+        { detail: targets === null ? 'digest' : 'manifest', fresh: true },
       ),
       collectFacts(pinned, client, { detail: 'body', fresh: true }),
     ]);
@@ -243,7 +257,7 @@ interface Checked {
 /** What the registries, and with --scan the scanner, say about the images of the analyses; null offline. */
 async function onlineFacts(analyses: readonly Analysis[], options: CheckOptions, io: CheckIo): Promise<ScannedFacts | null> {
   if (options.registry === null) return null;
-  const facts = await askRegistries(analyses, options.registry, io);
+  const facts = await askRegistries(analyses, options.registry, io, options.settings.platforms);
   return options.scan === null ? { facts, incomplete: null } : scanRegistryImages(analyses, facts, options.scan, options.registry, io);
 }
 

@@ -11,6 +11,7 @@ import { platformFindings } from '../diagnostics/platformFindings';
 import { registryFindings } from '../diagnostics/registryFindings';
 import { scanFindings } from '../diagnostics/scanFindings';
 import { pullSecretFindings } from '../diagnostics/workspaceFindings';
+import { withTargets } from '../facts';
 import type { RegistryFacts } from '../facts';
 import type { Settings } from '../settings';
 import { NOT_A_PATCH } from '../workspace';
@@ -37,7 +38,7 @@ export function collectDiagnostics(
   }
   for (const finding of analysis.fileFindings) add(finding, 0);
   if (facts) for (const finding of registryFindings(analysis, facts)) add(finding, 0, 'registry');
-  if (facts) for (const finding of platformFindings(analysis, facts, settings.pin)) add(finding, 0, 'registry');
+  if (facts) for (const finding of platformFindings(analysis, withTargets(facts, settings.platforms), settings.pin)) add(finding, 0, 'registry');
   if (facts) for (const finding of scanFindings(analysis, facts, settings.scan.threshold)) add(finding, 0, 'registry');
   return diagnostics;
 }
