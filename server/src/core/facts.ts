@@ -168,8 +168,25 @@ export interface RegistryFacts {
   readonly referrers: ReadonlyMap<string, ReferrersAnswer>;
   /** What a vulnerability scanner found, per image digest (scanFacts.ts); absent when nothing was scanned. */
   readonly scans?: ReadonlyMap<string, ScanFact>;
+  /** The pull rate limit each registry announced last, keyed by registry host (rateLimits of registry/). */
+  readonly rateLimits?: ReadonlyMap<string, RateLimitFact>;
   /** The platforms workloads run on (the setting, or the picked cluster's nodes); absent when none are known (platforms.ts). */
   readonly targets?: PlatformTargets;
+}
+
+/** A registry's pull rate limit as it announced it (RateLimit-Limit, RateLimit-Remaining). */
+export interface RateLimitFact {
+  readonly limit: number;
+  readonly remaining: number;
+  /** The window the limit counts over, in seconds, when said. */
+  readonly windowSeconds?: number;
+  /** When it was said, ms since the epoch. */
+  readonly at: number;
+}
+
+/** Remaining pulls at or below a tenth of the limit, or two, are low: requests that can wait (tag lists, probes, referrers) wait. */
+export function isRateLimitLow(fact: RateLimitFact | undefined): boolean {
+  return fact !== undefined && fact.remaining <= Math.max(2, Math.floor(fact.limit / 10));
 }
 
 export const NO_FACTS: RegistryFacts = { tags: new Map(), manifests: new Map(), problems: new Map(), anonymous: new Map(), referrers: new Map() };
@@ -331,7 +348,9 @@ export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryF
   const referrers = new Map<string, ReferrersAnswer>();
   const scans = new Map<string, ScanFact>();
   let targets: PlatformTargets | undefined;
+  const rateLimits = new Map<string, RateLimitFact>();
   for (const set of sets) {
+    for (const [key, value] of set.rateLimits ?? []) rateLimits.set(key, value);
     targets = set.targets ?? targets;
     for (const [key, value] of set.tags) tags.set(key, value);
     for (const [key, value] of set.manifests) manifests.set(key, value);
@@ -340,5 +359,14 @@ export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryF
     for (const [key, value] of set.referrers) referrers.set(key, value);
     for (const [key, value] of set.scans ?? []) scans.set(key, value);
   }
-  return { tags, manifests, problems, anonymous, referrers, ...(scans.size > 0 ? { scans } : {}), ...(targets ? { targets } : {}) };
+  return {
+    tags,
+    manifests,
+    problems,
+    anonymous,
+    referrers,
+    ...(scans.size > 0 ? { scans } : {}),
+    ...(targets ? { targets } : {}),
+    ...(rateLimits.size > 0 ? { rateLimits } : {}),
+  };
 }

@@ -16,6 +16,7 @@ export {
   NO_FACTS,
   digestKey,
   effectiveTag,
+  isRateLimitLow,
   isSigned,
   mergeRegistryFacts,
   referenceQueries,

@@ -53,6 +53,8 @@ const UNUSABLE_ANSWER = new Set<RegistryErrorCode>(['INVALID_RESPONSE', 'TOO_LAR
  */
 function reasonOf(kind: RegistryProblemKind, registry: string, error: ErrorLike): string {
   const message = error.message.replace(/\s+$/, '').replace(/\.$/, '');
+  // The client's message says what the limit is and when pulls come back.
+  if (error.code === 'TOOMANYREQUESTS') return `${message}.`;
   if (UNUSABLE_ANSWER.has(error.code))
     return message.startsWith(`${registry} sent `) ? `${message}.` : `${registry} sent an answer that cannot be used: ${message}.`;
   switch (kind) {

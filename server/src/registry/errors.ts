@@ -4,6 +4,8 @@
  * A message never contains a secret: only a description of which credentials were tried.
  */
 
+import { tooManyRequestsReason, type RateLimitState } from './rateLimit';
+
 export type RegistryErrorCode =
   // From the distribution spec's error body (or derived from the status when there is no body).
   | 'UNAUTHORIZED'
@@ -139,6 +141,8 @@ export interface ResponseErrorContext {
   readonly notFound: RegistryErrorCode;
   readonly triedCredentials: string;
   readonly retryAfterMs?: number;
+  /** The rate limit the registry announced last (rateLimit.ts), for a 429's message. */
+  readonly rateLimit?: RateLimitState;
 }
 
 /** Turns an unsuccessful response into a `RegistryError`, preferring the body's code over the status. */
@@ -148,7 +152,11 @@ export function errorFromResponse(context: ResponseErrorContext): RegistryError 
   const code = fromBody ?? codeForStatus(context.status, context.notFound);
   const detail = body.message;
   const credentials = code === 'UNAUTHORIZED' || code === 'DENIED' ? ` (tried ${context.triedCredentials})` : '';
-  const message = `${context.registry} answered ${context.status} ${code} for ${context.what}${detail ? `: ${detail}` : ''}${credentials}`;
+  const message =
+    code === 'TOOMANYREQUESTS'
+      ? `${context.registry} answered ${context.status} Too Many Requests for ${context.what}: ` +
+        tooManyRequestsReason(context.registry, context.retryAfterMs, context.rateLimit)
+      : `${context.registry} answered ${context.status} ${code} for ${context.what}${detail ? `: ${detail}` : ''}${credentials}`;
   return new RegistryError({
     code,
     registry: context.registry,

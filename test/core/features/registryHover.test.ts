@@ -218,3 +218,17 @@ test('with targets, the hover says which the image runs on, narrowed by the pod 
   assert.equal(line(hover(affinity, facts)), '**Platforms**: runs on `linux/amd64`; **not on `linux/s390x`** (targets from imageAware.platforms.targets)');
   assert.equal(line(hover(pod('    - image: ngi|nx:1.25\n'), registryFacts({ manifests: { [`${HUB}:1.25`]: INDEX } }))), undefined);
 });
+
+test('the pull rate limit the registry announced, and when it is low, that what can wait is waiting', () => {
+  const withLimit = (remaining: number): RegistryFacts => ({
+    ...registryFacts({ manifests: { [`${HUB}:1.25`]: INDEX } }),
+    rateLimits: new Map([['docker.io', { limit: 100, remaining, windowSeconds: 21600, at: 0 }]]),
+  });
+  const line = (markdown: string): string | undefined => markdown.split('\n').find((l) => l.startsWith('**Pull rate limit**'));
+  assert.equal(line(hover(pod('    - image: ngi|nx:1.25\n'), withLimit(76))), '**Pull rate limit**: 76 of 100 pulls left per 6 h at `docker.io`');
+  assert.equal(
+    line(hover(pod('    - image: ngi|nx:1.25\n'), withLimit(3))),
+    '**Pull rate limit**: 3 of 100 pulls left per 6 h at `docker.io`: **low**, so tag lists, anonymous-pull checks and referrers are not asked until it recovers',
+  );
+  assert.equal(line(hover(pod('    - image: ghcr.io/a/b:1|\n'), withLimit(3))), undefined);
+});

@@ -4,7 +4,7 @@
  * size, created date, the org.opencontainers.image.* labels). Lines of markdown ending with an
  * empty line, or no lines when the facts say nothing about this image.
  */
-import { digestAnswer, problemOf, tagAnswer, effectiveTag } from '../facts';
+import { digestAnswer, isRateLimitLow, problemOf, tagAnswer, effectiveTag } from '../facts';
 import type { ManifestAnswer, ManifestFound, PlatformFact, RegistryFacts } from '../facts';
 import { platformFit, platformList } from '../diagnostics/platformFindings';
 import type { NodePlacement } from '../platforms';
@@ -110,6 +110,21 @@ function manifestLines(found: ManifestFound): string[] {
   return lines;
 }
 
+/** A window in short units: `6 h`, `90 min`, `30 s`. */
+function windowText(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
+/** The pull rate limit the registry announced, when it did; low, it says that what can wait is waiting. */
+function rateLimitLines(ref: ImageReference, facts: RegistryFacts): string[] {
+  const limit = facts.rateLimits?.get(ref.domain);
+  if (limit === undefined) return [];
+  const window = limit.windowSeconds === undefined ? '' : ` per ${windowText(limit.windowSeconds)}`;
+  const low = isRateLimitLow(limit) ? ': **low**, so tag lists, anonymous-pull checks and referrers are not asked until it recovers' : '';
+  return [`**Pull rate limit**: ${limit.remaining} of ${limit.limit} pulls left${window} at ${code(ref.domain)}${low}`, ''];
+}
+
 /** Which target platforms the pulled image runs on, when targets are known (diagnostics/platformFindings.ts). */
 function targetLines(found: ManifestFound, facts: RegistryFacts, placement: NodePlacement | null | undefined): string[] {
   const fit = platformFit(found, facts.targets, placement);
@@ -129,6 +144,7 @@ export function registryLines(ref: ImageReference, facts: RegistryFacts, placeme
   if (pinned?.status === 'not-found') lines.push(missing(ref, pinned, `manifest ${code(ref.digest!)}`), '');
   const pulled = ref.digest !== null ? pinned : tagAnswer(facts, ref);
   if (pulled?.status === 'found') lines.push(...manifestLines(pulled), '', ...targetLines(pulled, facts, placement), ...attachmentLines(ref, facts));
+  lines.push(...rateLimitLines(ref, facts));
   if (problem && (pulled === undefined || pulled.status === 'failed' || (pulled.status === 'found' && pulled.stale))) {
     lines.push(`**Registry not checked**: ${problem.reason}`, '');
   }
