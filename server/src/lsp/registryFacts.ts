@@ -10,8 +10,17 @@
  * After a push, `tagPushed` asks for the pushed tag again and hands the answer to every document.
  * With `imageAware.registry.online` false no client exists and nothing is ever asked.
  */
-import type { Analysis, CompletionNeed, ImageReference, RegistryFacts, RegistrySettings, SignatureSettings } from '../core';
-import { anonymousPullQueries, DEFAULT_SETTINGS, factQueries, mergeRegistryFacts, NO_FACTS, referenceQueries, signatureRepositoryFor } from '../core';
+import type { Analysis, CompletionNeed, ImageReference, PlatformTargets, RegistryFacts, RegistrySettings, SignatureSettings } from '../core';
+import {
+  anonymousPullQueries,
+  DEFAULT_SETTINGS,
+  factQueries,
+  mergeRegistryFacts,
+  NO_FACTS,
+  referenceQueries,
+  signatureRepositoryFor,
+  withTargets,
+} from '../core';
 import { collectFacts, collectTags } from '../engine';
 import type { RegistryClient, RegistryClientOptions } from '../registry';
 
@@ -46,12 +55,24 @@ export class RegistryService {
   private readonly byUri = new Map<string, DocumentFacts>();
   private readonly running = new Map<string, { controller: AbortController; keys: string; done: Promise<RegistryFacts | null> }>();
   private disposed = false;
+  private nodeTargets: PlatformTargets | null = null;
 
   constructor(private readonly options: RegistryServiceOptions) {}
 
   /** The facts last fetched for a document, or none. Never waits and never asks a registry. */
   factsOf(uri: string): RegistryFacts {
-    return this.byUri.get(uri)?.facts ?? NO_FACTS;
+    return this.withNodeTargets(this.byUri.get(uri)?.facts ?? NO_FACTS);
+  }
+
+  /** The facts with the platforms of the picked cluster's nodes as their targets: those the client sent last, or none. */
+  withNodeTargets(facts: RegistryFacts): RegistryFacts {
+    const { targets: _earlier, ...rest } = facts;
+    return withTargets(rest, this.nodeTargets);
+  }
+
+  /** The platforms of the picked cluster's nodes (commands.ts imageAware.nodePlatforms); null for none. */
+  setNodeTargets(targets: PlatformTargets | null): void {
+    this.nodeTargets = targets;
   }
 
   /** The fetch running for a document, if any (hovers wait for it a little). */

@@ -91,7 +91,7 @@ export class DiagnosticsPublisher {
 
   private async send(open: OpenAnalysis, facts: RegistryFacts): Promise<void> {
     const { uri, version } = open.document;
-    const known = open.settings.registry.online ? this.context.scans.withScans(facts) : null;
+    const known = open.settings.registry.online ? this.context.scans.withScans(this.context.registry.withNodeTargets(facts)) : null;
     const { workspace } = this.context;
     const diagnostics = collectDiagnostics(open.analysis, open.settings, workspace.facts(), known, { patch: workspace.isPatch(uri) });
     await this.context.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map((d) => toDiagnostic(d, open.document)) });
