@@ -19,11 +19,7 @@ import { formatPlatform, parsePlatform, runsOn, targetsFor } from '../platforms'
 import type { NodePlacement, Platform, PlatformTargets } from '../platforms';
 import type { PinSettings } from '../settings';
 import type { Finding } from './finding';
-
-function short(digest: string): string {
-  const colon = digest.indexOf(':');
-  return colon < 0 ? digest : `${digest.slice(0, colon + 13)}…`;
-}
+import { short } from './registryFindings';
 
 /** The platforms of a found answer: an index's entries, or a single image's own; null when a single image does not say. */
 export function imagePlatforms(found: ManifestFound): Platform[] | null {
