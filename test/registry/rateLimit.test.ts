@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { createRegistryClient } from '../../server/src/registry';
 import type { RegistryClient, RegistryClientOptions } from '../../server/src/registry';
 import { parsePolicy } from '../../server/src/registry/rateLimit';
+import { RateLimits } from '../../server/src/registry/rateLimits';
+import type { HttpResponse } from '../../server/src/registry/http';
 import { collectFacts } from '../../server/src/engine';
 import { proxy, pullRateLimit, pushImage, pushIndex, startMisbehavingServer, startRegistry, withHeaders } from '../helpers/registry';
 import { rejectsWith } from '../helpers/registry/assertions';
@@ -69,6 +71,29 @@ test('header values: a count with an optional window; anything else, or anything
   ]) {
     assert.equal(parsePolicy(hostile), undefined, JSON.stringify(hostile));
   }
+});
+
+test('answers that crossed in flight do not raise the remaining count; after a while the window may have', () => {
+  const answer = (remaining: number): HttpResponse => ({
+    url: new URL('https://registry.example/v2/'),
+    status: 200,
+    headers: { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': `${remaining};w=21600` },
+    body: Buffer.alloc(0),
+    truncated: false,
+  });
+  const limits = new RateLimits();
+  let time = 0;
+  const now = (): number => time;
+  limits.observe('registry.example', answer(95), now);
+  time += 500;
+  limits.observe('registry.example', answer(96), now);
+  assert.equal(limits.of('registry.example')?.remaining, 95);
+  time += 500;
+  limits.observe('registry.example', answer(94), now);
+  assert.equal(limits.of('registry.example')?.remaining, 94);
+  time += 60_000;
+  limits.observe('registry.example', answer(100), now);
+  assert.equal(limits.of('registry.example')?.remaining, 100);
 });
 
 test('HEAD resolves a tag without counting a pull; each GET counts one, and the client keeps what was said last', async () => {
