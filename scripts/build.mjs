@@ -38,7 +38,18 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [clusterAdapterApart] }),
   build({ ...common, entryPoints: ['server/src/cluster/adapter.ts'], outfile: 'dist/cluster.js', plugins: [nodeUrlForWhatwgUrl] }),
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [clusterAdapterApart] }),
+  // dist/cli.js only starts dist/cliMain.js through a V8 code cache (cli/launcher.ts); a script run
+  // that way has no loader for import(), so the cluster adapter is loaded with require().
+  build({ ...common, entryPoints: ['server/src/cli/launcher.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({
+    ...common,
+    entryPoints: ['server/src/cli/main.ts'],
+    outfile: 'dist/cliMain.js',
+    plugins: [clusterAdapterApart],
+    supported: { 'dynamic-import': false },
+  }),
+  // The worker threads of `check` (cli/checkWorkers.ts) load only what checking a file needs.
+  build({ ...common, entryPoints: ['server/src/cli/checkWorker.ts'], outfile: 'dist/checkWorker.js' }),
 ]);
 
 // V8 keeps each script's source in memory, one byte per character only when all of it is Latin-1: one

@@ -788,7 +788,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       // Every part of every row (label, "moving tag" mark, platforms and date, the focused row's detail) shows whole:
       // none is cut off with an ellipsis or wrapped. The platforms and dates come with the rows' labelDetails.
       await waitFor('the platforms of 2.0.0 in its row', async () =>
-        /linux\/amd64, linux\/arm64/.test(await page.locator('.suggest-widget.visible .monaco-list-row.focused').innerText()),
+        /linux\/amd64, arm64/.test(await page.locator('.suggest-widget.visible .monaco-list-row.focused').innerText()),
       );
       const parts = await suggestParts('tag-completion-parts');
       assert.ok(

@@ -314,7 +314,7 @@ test('an editing session against a real registry', { timeout: 120_000 }, async (
       );
       assert.deepEqual(
         list.items.map((item) => item.labelDetails),
-        [{ description: 'linux/amd64, linux/arm64/v8' }, { description: 'linux/amd64' }, { description: 'linux/arm64/v8' }],
+        [{ description: 'linux/amd64, arm64/v8' }, { description: 'linux/amd64' }, { description: 'linux/arm64/v8' }],
       );
     });
 

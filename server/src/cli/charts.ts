@@ -9,19 +9,32 @@ import type { ChartContext } from '../core';
 import { isChartFolder, readChartFiles } from '../fs';
 import type { InputLocation } from './inputs';
 
+/** The chart contexts read so far, by chart folder (null: the folder is no chart). */
+export type ChartCache = Map<string, ChartContext | null>;
+
+/** The chart context of a file when it is a chart's values file, else null; each chart is read once per cache. */
+export async function chartOf(absolutePath: string | null, cache: ChartCache): Promise<ChartContext | null> {
+  if (absolutePath === null || !isValuesFileName(basename(absolutePath))) return null;
+  const root = dirname(absolutePath);
+  let context = cache.get(root);
+  if (context === undefined) {
+    context = null;
+    if (await isChartFolder(root)) {
+      const files = await readChartFiles(root, { maxFiles: MAX_CHART_TEMPLATES, maxChars: MAX_TEMPLATE_CHARS });
+      context = chartContext(files.chartYaml, files.templates);
+    }
+    cache.set(root, context);
+  }
+  return context;
+}
+
 /** The chart context of each input that is a chart's values file, by its absolute path. */
 export async function readCharts(inputs: readonly InputLocation[]): Promise<Map<string, ChartContext>> {
-  const byRoot = new Map<string, ChartContext>();
+  const cache: ChartCache = new Map();
   const charts = new Map<string, ChartContext>();
   for (const { absolutePath } of inputs) {
-    if (absolutePath === null || !isValuesFileName(basename(absolutePath))) continue;
-    const root = dirname(absolutePath);
-    if (!byRoot.has(root) && (await isChartFolder(root))) {
-      const files = await readChartFiles(root, { maxFiles: MAX_CHART_TEMPLATES, maxChars: MAX_TEMPLATE_CHARS });
-      byRoot.set(root, chartContext(files.chartYaml, files.templates));
-    }
-    const context = byRoot.get(root);
-    if (context) charts.set(absolutePath, context);
+    const context = await chartOf(absolutePath, cache);
+    if (context && absolutePath !== null) charts.set(absolutePath, context);
   }
   return charts;
 }

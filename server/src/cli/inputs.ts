@@ -6,8 +6,8 @@
  * while they stay inside the folder named: one that leads out of it, or that cannot be followed (a loop,
  * a missing target), is told and skipped; a path named on the command line is always followed. A
  * folder or file already seen (by its real path) is not visited again, which ends loops inside the
- * folder and reads each file once. Everything is read before anything is analysed, because
- * pull-secret checks need every file's facts.
+ * folder and reads each file once. `findInputs` only finds them, so `check` can read each file
+ * as it is analysed; `readInputs` reads them all, for the commands that need every text at once.
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
@@ -34,6 +34,12 @@ export interface InputLocation {
   readonly path: string;
   /** Null for standard input. */
   readonly absolutePath: string | null;
+}
+
+/** An input found but not yet read. */
+export interface FoundInput extends InputLocation {
+  /** Bytes on disk when found; 0 for standard input. */
+  readonly size: number;
 }
 
 export interface Input extends InputLocation {
@@ -64,7 +70,7 @@ interface Walk {
 interface Search {
   /** Real paths already visited; "-" for standard input. */
   readonly seen: Set<string>;
-  readonly found: InputLocation[];
+  readonly found: FoundInput[];
   readonly notice: (text: string) => void;
   readonly searched: Searched;
 }
@@ -112,7 +118,7 @@ function find(path: string, absolutePath: string, walk: Walk | null, search: Sea
     }
   } else if (walk === null || (stat.isFile() && isSearched(path, search))) {
     search.seen.add(real);
-    search.found.push({ path, absolutePath });
+    search.found.push({ path, absolutePath, size: stat.size });
   }
 }
 
@@ -129,6 +135,26 @@ function decode(bytes: Uint8Array): { text: string; bom: boolean; lossy: boolean
   }
 }
 
+/** Finds the inputs `paths` name, in the order they are read; `notice` tells of links not followed (one line each). */
+export function findInputs(paths: readonly string[], cwd: string, notice: (text: string) => void, searched: Searched = 'yaml and dockerfiles'): FoundInput[] {
+  // Real paths are absolute, so the "-" key for standard input cannot collide with one.
+  const search: Search = { seen: new Set(), found: [], notice, searched };
+  for (const path of paths) {
+    if (path !== STDIN_ARGUMENT) find(path, resolve(cwd, path), null, search);
+    else if (!search.seen.has(STDIN_ARGUMENT)) {
+      search.seen.add(STDIN_ARGUMENT);
+      search.found.push({ path: STDIN_PATH, absolutePath: null, size: 0 });
+    }
+  }
+  return search.found;
+}
+
+/** Reads one input that findInputs found. */
+export async function readInput({ path, absolutePath }: InputLocation, readStdin: () => Promise<Uint8Array>): Promise<Input> {
+  const bytes = absolutePath === null ? await readStdin() : io(path, () => readFileSync(absolutePath));
+  return { path, absolutePath, ...decode(bytes) };
+}
+
 /** Reads the inputs `paths` name; `notice` tells of links not followed (one line each). */
 export async function readInputs(
   paths: readonly string[],
@@ -137,19 +163,7 @@ export async function readInputs(
   notice: (text: string) => void,
   searched: Searched = 'yaml and dockerfiles',
 ): Promise<Input[]> {
-  // Real paths are absolute, so the "-" key for standard input cannot collide with one.
-  const search: Search = { seen: new Set(), found: [], notice, searched };
-  for (const path of paths) {
-    if (path !== STDIN_ARGUMENT) find(path, resolve(cwd, path), null, search);
-    else if (!search.seen.has(STDIN_ARGUMENT)) {
-      search.seen.add(STDIN_ARGUMENT);
-      search.found.push({ path: STDIN_PATH, absolutePath: null });
-    }
-  }
   const inputs: Input[] = [];
-  for (const { path, absolutePath } of search.found) {
-    const bytes = absolutePath === null ? await readStdin() : io(path, () => readFileSync(absolutePath));
-    inputs.push({ path, absolutePath, ...decode(bytes) });
-  }
+  for (const found of findInputs(paths, cwd, notice, searched)) inputs.push(await readInput(found, readStdin));
   return inputs;
 }

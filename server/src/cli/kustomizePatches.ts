@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KUSTOMIZATION_FILE_NAMES, kustomizationPatches, MAX_KUSTOMIZATION_CHARS } from '../core';
-import type { Input } from './inputs';
+import type { InputLocation } from './inputs';
 
 function isInside(folder: string, path: string): boolean {
   const inside = relative(folder, path);
@@ -16,7 +16,7 @@ function isInside(folder: string, path: string): boolean {
 }
 
 /** The folders whose kustomizations can name a checked file. */
-function folders(inputs: readonly Input[], named: readonly string[], cwd: string): Set<string> {
+function folders(inputs: readonly InputLocation[], named: readonly string[], cwd: string): Set<string> {
   const found = new Set<string>();
   for (const input of inputs) if (input.absolutePath !== null) found.add(dirname(input.absolutePath));
   for (const path of named) {
@@ -40,13 +40,13 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** The text of a kustomization file that is not among the inputs, or null when there is none to read. */
-function readKustomization(path: string, warn: (message: string) => void): string | null {
+/** The text of a kustomization file, or null when there is none to read; `shown` is its path as the user knows it. */
+function readKustomization(path: string, shown: string, warn: (message: string) => void): string | null {
   try {
     const info = statSync(path);
     if (!info.isFile()) return null;
     // Checked before reading: a larger file is not read at all.
-    if (info.size > MAX_KUSTOMIZATION_CHARS) return tooLarge(path, warn);
+    if (info.size > MAX_KUSTOMIZATION_CHARS) return tooLarge(shown, warn);
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -61,17 +61,17 @@ function tooLarge(path: string, warn: (message: string) => void): null {
 }
 
 /** The absolute paths of the inputs some kustomization lists as a patch. */
-export function patchFiles(inputs: readonly Input[], named: readonly string[], cwd: string, warn: (message: string) => void): Set<string> {
+export function patchFiles(inputs: readonly InputLocation[], named: readonly string[], cwd: string, warn: (message: string) => void): Set<string> {
   const texts = new Map<string, string | null>();
   for (const input of inputs) {
     if (input.absolutePath === null || !KUSTOMIZATION_FILE_NAMES.includes(basename(input.absolutePath))) continue;
-    texts.set(input.absolutePath, input.text.length > MAX_KUSTOMIZATION_CHARS ? tooLarge(input.path, warn) : input.text);
+    texts.set(input.absolutePath, readKustomization(input.absolutePath, input.path, warn));
   }
   for (const folder of folders(inputs, named, cwd)) {
     for (const name of KUSTOMIZATION_FILE_NAMES) {
       const path = join(folder, name);
       if (texts.has(path)) continue;
-      texts.set(path, readKustomization(path, warn));
+      texts.set(path, readKustomization(path, path, warn));
     }
   }
   const patches = new Set<string>();

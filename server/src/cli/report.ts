@@ -30,3 +30,17 @@ export function locateDiagnostics(text: string, diagnostics: readonly Diagnostic
       return { ...diagnostic, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
     });
 }
+
+/** Two lists in file order merged into one, ties taking `first`'s entry first: what sorting them joined would give. */
+export function mergeLocated(first: readonly LocatedDiagnostic[], second: readonly LocatedDiagnostic[]): LocatedDiagnostic[] {
+  const merged: LocatedDiagnostic[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < first.length || j < second.length) {
+    const a = first[i];
+    const b = second[j];
+    if (b === undefined || (a !== undefined && (a.start - b.start || a.end - b.end) <= 0)) merged.push(first[i++]);
+    else merged.push(second[j++]);
+  }
+  return merged;
+}

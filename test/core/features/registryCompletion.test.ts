@@ -58,7 +58,7 @@ const tag = (label: string, i: number, repo = 'nginx', moving = false, cached = 
 
 const NGINX_TAGS = [
   tag('1.26.0-rc.1', 0),
-  tag('1.25.3', 1, 'nginx', false, '', 'linux/amd64, linux/arm64/v8 · 2024-05-01'),
+  tag('1.25.3', 1, 'nginx', false, '', 'linux/amd64, arm64/v8 · 2024-05-01'),
   tag('1.24.0', 2, 'nginx', false, '', 'linux/amd64 · 2024-03-02'),
   tag('1.25', 3),
   tag('alpine', 4),
@@ -94,7 +94,7 @@ const digestRow = (digest: string, row: Omit<CompletionItem, 'label' | 'kind' | 
 
 test('after @: the digest the tag points to now, the index first and then each platform, each row short enough for one line', () => {
   expectList(pod('    - image: nginx:1.25.3@|\n'), FACTS, '', '    - image: nginx:1.25.3@', [
-    digestRow(DIGEST, { description: 'linux/amd64, linux/arm64/v8', detail: ':1.25.3 now (index of 2 platforms)', sortText: '000000', preselect: true }),
+    digestRow(DIGEST, { description: 'linux/amd64, arm64/v8', detail: ':1.25.3 now (index of 2 platforms)', sortText: '000000', preselect: true }),
     digestRow(OTHER_DIGEST, { description: 'linux/amd64', detail: 'linux/amd64 only, from the index :1.25.3 points at', sortText: '000001' }),
     digestRow(ARM, { description: 'linux/arm64/v8', detail: 'linux/arm64/v8 only, from the index :1.25.3 points at', sortText: '000002' }),
   ]);
@@ -112,15 +112,20 @@ test('kustomize: newTag gets the tags of newName, else name; digest gets the dig
   expectList('images:\n  - name: nginx\n    newTag: |\n', FACTS, '', '    newTag: ', NGINX_TAGS, 'kustomization.yaml');
 });
 
-test('rows with more than two platforms name the first and count the rest, so a row stays within a suggest widget', () => {
-  const describedAs = (architectures: string[]): string | undefined => {
-    const platforms = architectures.map((architecture, i) => ({ os: 'linux', architecture, digest: `sha256:${String(i).repeat(64)}`, size: 1 }));
+test('rows with more than two platforms name the first and count the rest, and two share their OS once, so a row stays within a suggest widget', () => {
+  const describedAs = (architectures: string[], os = (_: number): string => 'linux'): string | undefined => {
+    const platforms = architectures.map((architecture, i) => ({ os: os(i), architecture, digest: `sha256:${String(i).repeat(64)}`, size: 1 }));
     const facts = registryFacts({ tags: { [HUB]: ['1.0.0'] }, manifests: { [`${HUB}:1.0.0`]: foundIndex(DIGEST, platforms) } });
     return complete(pod('    - image: nginx:|\n'), facts).list?.items[0].description;
   };
   assert.equal(describedAs(['amd64', 'arm64', 'ppc64le', 's390x']), 'linux/amd64 +3');
   assert.equal(describedAs(['amd64', 'arm64', 's390x']), 'linux/amd64 +2');
-  assert.equal(describedAs(['amd64', 'arm64']), 'linux/amd64, linux/arm64');
+  assert.equal(describedAs(['amd64', 'arm64']), 'linux/amd64, arm64');
+  assert.equal(
+    describedAs(['amd64', 'amd64'], (i) => ['linux', 'windows'][i]),
+    'linux/amd64, windows/amd64',
+  );
+  assert.equal(describedAs(['amd64']), 'linux/amd64');
 });
 
 test('tagDescriptionNeeds: the manifests of the first eight tags offered that the facts do not answer yet', () => {

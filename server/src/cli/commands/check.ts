@@ -1,8 +1,10 @@
 /**
- * `image-aware check PATH...`: the editor's diagnostics for files on disk, for CI. Every file is read
- * and analysed before any is reported, so workspace facts (the pull secrets some file defines) are
- * the same as in an editor that has the whole folder open; the kustomizations around the files say
- * which of them are patches (kustomizePatches.ts).
+ * `image-aware check PATH...`: the editor's diagnostics for files on disk, for CI. Each file is read
+ * when its turn comes and reported as soon as its findings are final: workspace facts (the pull
+ * secrets some file defines) are the same as in an editor that has the whole folder open, so a file
+ * naming a Secret no file read so far defines waits for the rest (checkFile.ts). The kustomizations
+ * around the files say which of them are patches (kustomizePatches.ts). With --online, every file is
+ * analysed before the registries are asked, once, about all of them.
  */
 import {
   tagAnswer,
@@ -10,9 +12,7 @@ import {
   parseSettings,
   collectDiagnostics,
   DIAGNOSTIC_CODES,
-  fileFacts,
   imageSites,
-  mergeFacts,
   mergeRegistryFacts,
   NO_FACTS,
   parsePlatform,
@@ -24,16 +24,21 @@ import {
   SEVERITY_SETTINGS,
 } from '../../core';
 import type { Analysis, DiagnosticCode, ManifestQuery, PlatformTargets, RegistryFacts, Settings, Severity, SeveritySetting } from '../../core';
-import { analyzeFile, collectAnonymousPull, collectFacts, collectReferrers, referrersQueries, uniqueByKey } from '../../engine';
+import { collectAnonymousPull, collectFacts, collectReferrers, referrersQueries, uniqueByKey } from '../../engine';
 import { createSignatureVerifier } from '../../signatures';
 import type { RepositoryQuery } from '../../engine';
 import type { RegistryClient } from '../../registry';
-import { CliError, MAX_FILE_SIZE_FLAG, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
-import { formatJson } from '../format/json';
-import { formatSarif } from '../format/sarif';
-import { formatSummary, formatText } from '../format/text';
-import { readCharts } from '../charts';
-import { readInputs } from '../inputs';
+import { CliError, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
+import { isSettled, settle } from '../checkFile';
+import type { CheckedFile, CheckPlan } from '../checkFile';
+import { fileChecker } from '../checkSources';
+import type { CheckedSource, CheckSource } from '../checkSources';
+import { checkSources, workerCount } from '../checkWorkers';
+import { jsonWriter } from '../format/json';
+import { sarifWriter } from '../format/sarif';
+import { textWriter } from '../format/text';
+import type { ReportWriter } from '../format/writer';
+import { findInputs } from '../inputs';
 import { CONFIG_OPTION, CONFIG_USAGE, readLocations } from '../locations';
 import type { CliLocations } from '../locations';
 import { checkBuilds } from '../kustomizeCheck';
@@ -42,7 +47,7 @@ import { openClient, REGISTRY_FLAGS, REGISTRY_USAGE, registrySetup } from '../re
 import type { RegistryIo, RegistrySetup } from '../registry';
 import { SCAN_FLAGS, SCAN_USAGE, scanRegistryImages, scanSetup } from '../scan';
 import type { ScanIo, ScannedFacts, ScanSetup } from '../scan';
-import { locateDiagnostics } from '../report';
+import { locateDiagnostics, mergeLocated } from '../report';
 import type { FileReport } from '../report';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -97,6 +102,8 @@ export interface CheckIo extends RegistryIo, ScanIo {
   readonly readStdin: () => Promise<Uint8Array>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** How many worker threads check files; by default none for small inputs, else one per CPU (checkWorkers.ts). */
+  readonly workers?: number;
 }
 
 interface CheckOptions {
@@ -168,10 +175,8 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
   };
 }
 
-function reaches(reports: readonly FileReport[], failOn: Severity | 'never'): boolean {
-  if (failOn === 'never') return false;
-  const threshold = SEVERITIES.indexOf(failOn);
-  return reports.some((report) => report.diagnostics.some((d) => SEVERITIES.indexOf(d.severity) <= threshold));
+function reaches(severity: Severity, failOn: Severity | 'never'): boolean {
+  return failOn !== 'never' && SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
 }
 
 /**
@@ -256,28 +261,43 @@ async function askAttached(
   return collectReferrers(referrersQueries(uniqueByKey(queries), answered.manifests), client, { signatureRepository, ...(verify ? { verify } : {}) });
 }
 
-/** Prints the findings; returns whether one reaches the --fail-on level. */
+function writerFor(options: CheckOptions, io: CheckIo): ReportWriter {
+  switch (options.format) {
+    case 'text':
+      return textWriter(io.stdout, io.stderr);
+    case 'json':
+      return jsonWriter(io.stdout);
+    case 'sarif':
+      return sarifWriter(io.stdout, { cwd: io.cwd, toolVersion: io.toolVersion(), diagnosticsPage: io.diagnosticsPage });
+  }
+}
+
+/** Prints the findings as they become final; returns whether one reaches the --fail-on level. */
 export async function check(argv: string[], io: CheckIo): Promise<boolean> {
   const options = readOptions(argv, io);
   if (options === null) {
     io.stdout(CHECK_USAGE);
     return false;
   }
-  const { reports, incomplete } = options.kustomize ? await checkKustomizations(options, io) : await checkFiles(options, io);
-  switch (options.format) {
-    case 'text':
-      io.stdout(formatText(reports));
-      io.stderr(formatSummary(reports));
-      break;
-    case 'json':
-      io.stdout(formatJson(reports));
-      break;
-    case 'sarif':
-      io.stdout(formatSarif(reports, { cwd: io.cwd, toolVersion: io.toolVersion(), diagnosticsPage: io.diagnosticsPage }));
-      break;
+  // Found before anything is written, so that a PATH that does not exist writes no output at all.
+  const sources = options.kustomize ? null : sourcesOf(options, io);
+  const writer = writerFor(options, io);
+  let failed = false;
+  const report = (file: FileReport): void => {
+    failed ||= file.diagnostics.some((d) => reaches(d.severity, options.failOn));
+    writer.file(file);
+  };
+  let incomplete: string | null = null;
+  if (sources !== null && options.registry === null)
+    await reportSettled(checkSources(sources, planOf(options, sources, io), io.workers ?? workerCount(sources), io.readStdin), report);
+  else {
+    const checked = sources === null ? await checkKustomizations(options, io) : await checkOnline(sources, planOf(options, sources, io), options, io);
+    for (const file of checked.reports) report(file);
+    incomplete = checked.incomplete;
   }
+  writer.end();
   if (incomplete !== null) throw new CliError(incomplete);
-  return reaches(reports, options.failOn);
+  return failed;
 }
 
 interface Checked {
@@ -299,32 +319,55 @@ async function checkKustomizations(options: CheckOptions, io: CheckIo): Promise<
   return { reports: builds.reports(online?.facts ?? null), incomplete: online?.incomplete ?? null };
 }
 
-async function checkFiles(options: CheckOptions, io: CheckIo): Promise<Checked> {
-  const { settings, locations } = options;
-  const inputs = await readInputs(options.paths, io.cwd, io.readStdin, io.stderr);
-  // The mapping file's own problems are reported with the files, whether or not a PATH names it.
-  const config = locations.file;
-  if (config && config.problems.length > 0 && !inputs.some((input) => input.absolutePath === config.absolutePath)) {
-    inputs.push({ path: config.path, absolutePath: config.absolutePath, text: config.text, bom: false, lossy: false });
+/** The files the PATHs name, and the mapping file when it has problems: they are reported with the files, whether or not a PATH names it. */
+function sourcesOf(options: CheckOptions, io: CheckIo): CheckSource[] {
+  const sources: CheckSource[] = findInputs(options.paths, io.cwd, io.stderr);
+  const config = options.locations.file;
+  if (config && config.problems.length > 0 && !sources.some((source) => source.absolutePath === config.absolutePath)) {
+    sources.push({ path: config.path, absolutePath: config.absolutePath, size: config.text.length, text: config.text });
   }
-  const charts = await readCharts(inputs);
-  const analyses = inputs.map((input) =>
-    analyzeFile(input.text, {
-      chart: charts.get(input.absolutePath ?? ''),
-      fileName: input.path,
-      maxFileSize: settings.maxFileSize,
-      sizeLimitSetting: MAX_FILE_SIZE_FLAG,
-      locations: locations.table,
-      mappingFile: input.absolutePath === config?.absolutePath ? true : undefined,
-    }),
+  return sources;
+}
+
+function planOf(options: CheckOptions, sources: readonly CheckSource[], io: CheckIo): CheckPlan {
+  const config = options.locations.file;
+  return {
+    settings: options.settings,
+    configText: config?.text ?? null,
+    configPath: config?.absolutePath ?? null,
+    patches: patchFiles(sources, options.paths, io.cwd, io.stderr),
+  };
+}
+
+/** Reports each file, in order, once the Secrets it names that some file defines are known to be defined. */
+async function reportSettled(files: AsyncIterable<CheckedFile>, report: (file: FileReport) => void): Promise<void> {
+  const defined = new Set<string>();
+  const waiting: CheckedFile[] = [];
+  let first = 0;
+  for await (const file of files) {
+    for (const secret of file.definedSecrets) defined.add(secret);
+    waiting.push(file);
+    while (first < waiting.length && isSettled(waiting[first], defined)) report(settle(waiting[first++], defined));
+    if (first === waiting.length) waiting.length = first = 0;
+  }
+  for (const file of waiting.slice(first)) report(settle(file, defined));
+}
+
+/** Every file checked in this thread, then the registries (and with --scan the scanner) asked about all of them, and their findings merged in. */
+async function checkOnline(sources: readonly CheckSource[], plan: CheckPlan, options: CheckOptions, io: CheckIo): Promise<Checked> {
+  const check = fileChecker(plan, io.readStdin);
+  const checked: CheckedSource[] = [];
+  for (const source of sources) checked.push(await check(source));
+  const defined = new Set(checked.flatMap(({ file }) => file.definedSecrets));
+  const online = await onlineFacts(
+    checked.map(({ analysis }) => analysis),
+    options,
+    io,
   );
-  const workspace = mergeFacts(analyses.map(fileFacts));
-  const patches = patchFiles(inputs, options.paths, io.cwd, io.stderr);
-  const online = await onlineFacts(analyses, options, io);
-  const reports = inputs.map(({ path, absolutePath, text }, i) => {
-    const role = { patch: absolutePath !== null && patches.has(absolutePath) };
-    const diagnostics = collectDiagnostics(analyses[i], settings, workspace, online?.facts ?? null, role);
-    return { path, absolutePath, diagnostics: locateDiagnostics(text, diagnostics) };
+  const reports = checked.map(({ file, analysis, text }) => {
+    const found = collectDiagnostics(analysis, plan.settings, null, online?.facts).filter((d) => d.origin === 'registry');
+    const report = settle(file, defined);
+    return { ...report, diagnostics: mergeLocated(report.diagnostics, locateDiagnostics(text, found)) };
   });
   return { reports, incomplete: online?.incomplete ?? null };
 }

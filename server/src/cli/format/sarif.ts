@@ -11,6 +11,8 @@ import type { ArtifactLocation, Log, ReportingDescriptor, Result } from 'sarif';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_RULES } from '../../core';
 import type { SeveritySetting } from '../../core';
 import type { FileReport } from '../report';
+import { jsonArrayItems } from './writer';
+import type { ReportWriter } from './writer';
 
 const SRCROOT = '%SRCROOT%';
 
@@ -43,7 +45,12 @@ function artifactLocation(report: FileReport, cwd: string): ArtifactLocation {
   return { uri: encodeSegments(path.split(sep)), uriBaseId: SRCROOT };
 }
 
-export function formatSarif(reports: readonly FileReport[], run: SarifRun): string {
+/** Where the results go in the log written with an empty list: the list is left open there and the results streamed in. */
+const EMPTY_RESULTS = '"results": []';
+/** The results array opens at this depth of indentation: log, runs, the run. */
+const RESULTS_DEPTH = 3;
+
+export function sarifWriter(write: (text: string) => void, run: SarifRun): ReportWriter {
   const rules = DIAGNOSTIC_CODES.map((code): ReportingDescriptor => ({
     id: code,
     shortDescription: { text: DIAGNOSTIC_RULES[code].summary },
@@ -52,23 +59,6 @@ export function formatSarif(reports: readonly FileReport[], run: SarifRun): stri
     helpUri: `${run.diagnosticsPage}#${code}`,
     defaultConfiguration: { level: LEVELS[DIAGNOSTIC_RULES[code].defaultSeverity] },
   }));
-  const results = reports.flatMap((report) => {
-    const location = artifactLocation(report, run.cwd);
-    return report.diagnostics.map((d): Result => ({
-      ruleId: d.code,
-      ruleIndex: DIAGNOSTIC_CODES.indexOf(d.code),
-      level: LEVELS[d.severity],
-      message: { text: d.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: location,
-            region: { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn },
-          },
-        },
-      ],
-    }));
-  });
   const log: Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -78,9 +68,38 @@ export function formatSarif(reports: readonly FileReport[], run: SarifRun): stri
         // A base URI must end in "/" to be resolved against; pathToFileURL drops it for a folder.
         originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(run.cwd).href.replace(/\/?$/, '/') } },
         columnKind: 'utf16CodeUnits',
-        results,
+        results: [],
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // The results are the run's last key and the run the log's last item, so nothing but brackets follows them.
+  const whole = JSON.stringify(log, null, 2);
+  const at = whole.lastIndexOf(EMPTY_RESULTS) + EMPTY_RESULTS.length - 1;
+  write(whole.slice(0, at));
+  const results = jsonArrayItems(write, RESULTS_DEPTH);
+  return {
+    file(report: FileReport) {
+      const location = artifactLocation(report, run.cwd);
+      for (const d of report.diagnostics) {
+        results.item({
+          ruleId: d.code,
+          ruleIndex: DIAGNOSTIC_CODES.indexOf(d.code),
+          level: LEVELS[d.severity],
+          message: { text: d.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: location,
+                region: { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn },
+              },
+            },
+          ],
+        } satisfies Result);
+      }
+    },
+    end() {
+      results.close();
+      write(`${whole.slice(at + 1)}\n`);
+    },
+  };
 }

@@ -201,10 +201,15 @@ function day(created: string | undefined): string | null {
   return match ? match[1] : null;
 }
 
-/** The platforms of a manifest for a list row: two at most, else the first and how many more. */
+/**
+ * The platforms of a manifest for a list row, which has about 30 characters beside the label: two at most, else the
+ * first and how many more; an OS every platform shares is written once (`linux/amd64, arm64`).
+ */
 function platformSummary(found: ManifestFound): string {
   const platforms = platformsOf(found);
-  return platforms.length > 2 ? `${platforms[0]} +${platforms.length - 1}` : platforms.join(', ');
+  if (platforms.length > 2) return `${platforms[0]} +${platforms.length - 1}`;
+  const os = `${platforms[0]?.split('/')[0]}/`;
+  return platforms.length === 2 && platforms[1].startsWith(os) ? `${platforms[0]}, ${platforms[1].slice(os.length)}` : platforms.join(', ');
 }
 
 /** What a tag's row shows at its end: the platforms, then the created date. */

@@ -1,0 +1,110 @@
+/**
+ * Checks the sources of one `check` run and yields each file's findings in source order: in this
+ * thread for small inputs, else spread over worker threads (checkWorker.ts), one file per message,
+ * and this thread, which checks the next file itself whenever it would otherwise wait.
+ * The order of what is yielded, and the first error met in that order, never depend on which worker
+ * finished first, so the output and exit code are those of a run in one thread.
+ * Bounds: at most MAX_THREADS threads (never more than the CPUs), each worker holding at most
+ * PER_WORKER files in flight, and at most WINDOW answers waiting for an earlier file.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CheckedFile, CheckPlan } from './checkFile';
+import { answerError, answerFor, fileChecker, readSource } from './checkSources';
+import type { CheckAnswer, CheckSource } from './checkSources';
+
+const MAX_THREADS = 8;
+/** Starting a worker costs about as much as checking this many bytes in the main thread, so each thread must get more. */
+const BYTES_PER_THREAD = 2 * 1024 * 1024;
+const PER_WORKER = 4;
+const WINDOW = 256;
+/** Next to the bundle (dist/checkWorker.js) or to this module (out/, in tests). */
+const WORKER_SCRIPT = join(__dirname, 'checkWorker.js');
+
+/** How many workers to start besides this thread: none unless at least two threads would each get BYTES_PER_THREAD. */
+export function workerCount(sources: readonly CheckSource[], cpus = availableParallelism()): number {
+  const bytes = sources.reduce((sum, source) => sum + source.size, 0);
+  const threads = Math.min(cpus, MAX_THREADS, sources.length, Math.floor(bytes / BYTES_PER_THREAD));
+  return threads >= 2 ? threads - 1 : 0;
+}
+
+export function checkSources(
+  sources: readonly CheckSource[],
+  plan: CheckPlan,
+  workers: number,
+  readStdin: () => Promise<Uint8Array>,
+): AsyncIterable<CheckedFile> {
+  return workers > 0 ? inWorkers(sources, plan, Math.min(workers, MAX_THREADS - 1), readStdin) : inThisThread(sources, plan, readStdin);
+}
+
+async function* inThisThread(sources: readonly CheckSource[], plan: CheckPlan, readStdin: () => Promise<Uint8Array>): AsyncIterable<CheckedFile> {
+  const check = fileChecker(plan, readStdin);
+  for (const source of sources) yield (await check(source)).file;
+}
+
+async function* inWorkers(sources: readonly CheckSource[], plan: CheckPlan, count: number, readStdin: () => Promise<Uint8Array>): AsyncIterable<CheckedFile> {
+  // Workers cannot read this process's standard input: it is read here, before they start.
+  const ready = await Promise.all(
+    sources.map(async (source) => (source.absolutePath === null ? { ...source, text: (await readSource(source, readStdin)).text } : source)),
+  );
+  const checkHere = fileChecker(plan, readStdin);
+  const answers = new Map<number, CheckAnswer>();
+  const busy = new Map<Worker, number>();
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  let sent = 0;
+  let next = 0;
+  const notify = (): void => {
+    wake?.();
+    wake = null;
+  };
+  const feed = (worker: Worker): void => {
+    while (sent < ready.length && sent - next < WINDOW && (busy.get(worker) ?? 0) < PER_WORKER) {
+      worker.postMessage({ index: sent, source: ready[sent] });
+      busy.set(worker, (busy.get(worker) ?? 0) + 1);
+      sent += 1;
+    }
+  };
+  const workers = Array.from({ length: count }, () => {
+    const worker = new Worker(WORKER_SCRIPT, { workerData: plan });
+    worker.on('message', (answer: CheckAnswer) => {
+      answers.set(answer.index, answer);
+      busy.set(worker, (busy.get(worker) ?? 1) - 1);
+      feed(worker);
+      notify();
+    });
+    worker.on('error', (error) => {
+      failure ??= error;
+      notify();
+    });
+    worker.on('exit', (code) => {
+      if (next < ready.length) failure ??= new Error(`a worker thread of check stopped (exit code ${code}) before every file was checked.`);
+      notify();
+    });
+    return worker;
+  });
+  try {
+    for (const worker of workers) feed(worker);
+    while (next < ready.length) {
+      const answer = answers.get(next);
+      if (answer === undefined) {
+        if (failure !== null) throw failure;
+        // Rather than wait, this thread checks the next file no worker has yet, when there is one.
+        if (sent < ready.length && sent - next < WINDOW) {
+          const index = sent++;
+          answers.set(index, await answerFor(index, ready[index], checkHere));
+        } else await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      answers.delete(next);
+      next += 1;
+      if ('error' in answer) throw answerError(answer);
+      for (const worker of workers) feed(worker);
+      yield answer.file;
+    }
+  } finally {
+    next = ready.length;
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
