@@ -10,6 +10,7 @@ import { registerCodeLenses } from './build/codeLens';
 import { ClusterCommands } from './cluster/commands';
 import { registerDiffView } from './ui/diffView';
 import { ClusterSession } from './cluster/session';
+import { registerNodePlatforms } from './cluster/nodePlatforms';
 import { registerStatusBar } from './cluster/statusBar';
 import type { StatusBar } from './cluster/statusBar';
 import { registerSwitchContext } from './cluster/switchContext';
@@ -50,6 +51,7 @@ export async function activate(context: ExtensionContext): Promise<ImageAwareApi
     { [COMMANDS.pinWorkspace]: ([argument], send) => workspacePin.run(argument, send), [COMMANDS.scanImage]: scanImage },
     { [NOTIFICATIONS.registryStatus]: (params) => registryStatus.update((params as RegistryStatusParams).registries) },
   );
+  registerNodePlatforms(session, subscriptions);
   return { clusterStatus, registryStatus };
 }
 

@@ -1,7 +1,8 @@
 /**
  * `image-aware check --online`, run as a real process against real registries on loopback: every
  * online finding (tag-not-found, digest-not-found, stale-pin after the tag moved, pull-would-fail,
- * registry-unreachable, unauthorized) at its exact position, credentials and CA for a Basic+TLS
+ * registry-unreachable, unauthorized, single-platform-pin, platform-missing with --platform or the
+ * config file's targets, narrowed by nodeSelector) at its exact position, credentials and CA for a Basic+TLS
  * registry, and no request at all without --online.
  */
 import { test } from 'node:test';
@@ -60,7 +61,7 @@ test('check --online reports missing tags and digests, stale pins after a tag mo
     `${host}/team/app:2.0`, // tag-not-found alone: pull-would-fail would say it again
     `${host}/team/app@${NEVER_PUSHED}`, // digest-not-found alone
     `${host}/team/app:1.0@${v1.digest}`, // stale-pin once 1.0 moves
-    `${host}/team/multi:v1@${multi.images[1].digest}`, // one platform of the index: not stale
+    `${host}/team/multi:v1@${multi.images[1].digest}`, // one platform of the index: not stale, but single-platform-pin
     `${host}/team/none:1.0`, // no such repository
   ];
   const dir = temporaryDir();
@@ -73,6 +74,7 @@ test('check --online reports missing tags and digests, stale pins after a tag mo
   assert.deepEqual(codesAt(before.findings), [
     `${imageLine(1)}:${column + host.length + '/team/app:'.length} error tag-not-found`,
     `${imageLine(2)}:${column + host.length + '/team/app@'.length} error digest-not-found`,
+    `${imageLine(4)}:${column + host.length + '/team/multi:v1@'.length} warning single-platform-pin`,
     `${imageLine(5)}:${column + host.length + '/team/none:'.length} error tag-not-found`,
   ]);
   const tagNotFound = before.findings.find((f) => f.code === 'tag-not-found')!;
@@ -227,4 +229,42 @@ test('check without --online asks no registry; with it, one manifest request per
     .map((r) => `${r.method} ${r.path}`)
     .sort();
   assert.deepEqual(manifests, ['HEAD /v2/team/app/manifests/1.0', 'HEAD /v2/team/app/manifests/2.0']);
+});
+
+test('check --online: platform-missing for the target platforms an image lacks, from --platform or .image-aware.yaml; a nodeSelector narrows them', async () => {
+  const registry = await registryWith();
+  const host = registry.host;
+  await pushIndex(registry, 'team/multi', 'v1', ['linux/amd64', 'linux/arm64/v8']);
+  await pushIndex(registry, 'team/amd', 'v1', ['linux/amd64', 'linux/s390x']);
+  await pushImage(registry, 'team/single', '1.0', { platform: 'linux/arm64' });
+  const images = [`${host}/team/multi:v1`, `${host}/team/amd:v1`, `${host}/team/single:1.0`];
+  const dir = temporaryDir();
+  writeFileSync(join(dir, 'pod.yaml'), pod(images));
+  writeFileSync(join(dir, 'amd64.yaml'), pod(images, '  nodeSelector:\n    kubernetes.io/arch: amd64\n'));
+  const { env } = isolatedEnv();
+
+  const untargeted = await checkJson(dir, ['--online', 'pod.yaml'], env);
+  assert.deepEqual(untargeted.findings, [], untargeted.stderr);
+
+  const flags = await checkJson(dir, ['--online', '--platform', 'linux/amd64', '--platform', 'linux/arm64', 'pod.yaml', 'amd64.yaml'], env);
+  assert.equal(flags.status, 1, flags.stderr);
+  const platformFindings = flags.findings.filter((f) => f.code === 'platform-missing');
+  assert.deepEqual(
+    platformFindings.map((f) => `${f.file}:${f.line}`),
+    [`pod.yaml:${imageLine(1)}`, `pod.yaml:${imageLine(2)}`, `amd64.yaml:${imageLine(2, 2)}`],
+  );
+  assert.match(platformFindings[0].message, /cannot run on linux\/arm64 \(its index has no linux\/arm64 image\).*targets from --platform/);
+  assert.match(platformFindings[1].message, /cannot run on linux\/amd64 \(it is a single-platform linux\/arm64 image\).*exec format error/);
+
+  writeFileSync(join(dir, '.image-aware.yaml'), 'platforms:\n  targets: [linux/s390x]\n');
+  const file = await checkJson(dir, ['--online', 'pod.yaml'], env);
+  assert.deepEqual(
+    file.findings.map((f) => `${f.line} ${f.code}`),
+    [`${imageLine(0)} platform-missing`, `${imageLine(2)} platform-missing`],
+  );
+  assert.match(file.findings[0].message, /targets from \.image-aware\.yaml/);
+
+  const bad = await runCliAsync(['check', '--online', '--platform', 'arm64', 'pod.yaml'], { cwd: dir, env });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--platform expects os\/arch or os\/arch\/variant, like linux\/arm64 \(got "arm64"\)/);
 });

@@ -18,6 +18,7 @@ import {
   spdxLayer,
   startMisbehavingServer,
   proxy,
+  pullRateLimit,
   TYPES,
 } from '../helpers/registry';
 import type { PushedImage } from '../helpers/registry';
@@ -58,6 +59,7 @@ test('inspect an OCI image and a Docker schema 2 image: digest, media type, its 
     labels: { ...labelsOf(oci), 'com.example.team': 'platform' },
     referrers: [],
     signed: false,
+    rateLimit: null,
   });
   assert.deepEqual(await inspectJson([`${registry.host}/team/docker:2.0`], env), {
     reference: `${registry.host}/team/docker:2.0`,
@@ -70,6 +72,7 @@ test('inspect an OCI image and a Docker schema 2 image: digest, media type, its 
     labels: labelsOf(docker),
     referrers: [],
     signed: false,
+    rateLimit: null,
   });
   // By digest, the same answer (the reference is printed fully qualified).
   const byDigest = (await inspectJson([`${registry.host}/team/docker@${docker.digest}`], env)) as { reference: string; digest: string };
@@ -114,6 +117,7 @@ test('inspect a multi-platform index lists its platforms (no attestations) with 
     labels: {},
     referrers: [attestation(0), attestation(1), attestation(2)],
     signed: false,
+    rateLimit: null,
   });
 
   const expectedArm64 = {
@@ -127,6 +131,7 @@ test('inspect a multi-platform index lists its platforms (no attestations) with 
     labels: labelsOf(arm64),
     referrers: [attestation(1)],
     signed: false,
+    rateLimit: null,
   };
   assert.equal(labelsOf(arm64).tier, 'web');
   assert.deepEqual(await inspectJson(['--platform', 'linux/arm64/v8', `${registry.host}/team/multi:v1`], env), expectedArm64);
@@ -251,4 +256,17 @@ test('inspect prints the image with referrers and signed null, and the reason on
   const result = JSON.parse(run.stdout) as { digest: string; referrers: unknown; signed: unknown };
   assert.deepEqual([result.digest, result.referrers, result.signed], [image.digest, null, null]);
   assert.match(run.stderr, /^image-aware: the referrers of .*team\/app:v1 could not be listed: .*denied access \(tried anonymous\)\./);
+});
+
+test('inspect prints the pull rate limit the registry announced (distribution announces none; a proxy adds them as Docker Hub does)', async () => {
+  const registry = await registryWith();
+  const { env } = isolatedEnv();
+  await pushImage(registry, 'team/app', 'v1');
+  const front = await startMisbehavingServer(pullRateLimit(100, 21600, proxy(registry)));
+  servers.push(front);
+  const result = (await inspectJson([`${front.host}/team/app:v1`], env)) as { rateLimit: unknown };
+  // One pull counted: the manifest by tag. The referrers tag and cosign's tags do not exist, and a HEAD (no pull) says so.
+  const counted = front.requests.filter((r) => r.method === 'GET' && r.path.includes('/manifests/')).map((r) => r.path);
+  assert.deepEqual(counted, ['/v2/team/app/manifests/v1']);
+  assert.deepEqual(result.rateLimit, { limit: 100, remaining: 99, windowSeconds: 21600 });
 });

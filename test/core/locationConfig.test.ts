@@ -137,7 +137,7 @@ test('the file’s problems are findings at their exact spans, and the entries w
       'resources[3] needs either "group" or "apiVersion" (one of them).',
       '"Bad/Kind" is not a kind (letters and digits, * for any).',
       '"resources[5].containers" must be a list.',
-      'Unknown key "versions": .image-aware.yaml has only "resources" and "signatures".',
+      'Unknown key "versions": .image-aware.yaml has only "resources", "platforms" and "signatures".',
     ],
   );
 });
@@ -203,4 +203,19 @@ test('a user’s image key holding a block scalar is read exactly, as the fast p
   const table = locationsWith(config);
   assert.equal(fastParse(text, 0, text.length, table.decodedKeys), null);
   assert.deepEqual(images(text, config), ['spec ghcr.io/acme/engine:3 -=-']);
+});
+
+test('platforms.targets: the platforms workloads run on, each one checked', () => {
+  const read = readConfigFile('platforms:\n  targets: [linux/amd64, Linux/AArch64, linux/arm/v7]\n');
+  assert.deepEqual(read.findings, []);
+  assert.deepEqual(read.config.targets, ['linux/amd64', 'linux/arm64', 'linux/arm/v7']);
+  assert.deepEqual(problems('platforms:\n  targets: [linux/amd64, «amd64», «3»]\n'), [
+    '"platforms.targets[1]" must be a platform like linux/amd64 or linux/arm/v7.',
+    '"platforms.targets[2]" must be a platform like linux/amd64 or linux/arm/v7.',
+  ]);
+  assert.deepEqual(problems('platforms: «[linux/amd64]»\n'), [
+    '"platforms" must be a mapping with only a "targets" list, like targets: [linux/amd64, linux/arm64].',
+  ]);
+  assert.deepEqual(problems('platforms:\n  targets: «linux/amd64»\n'), ['"platforms.targets" must be a list.']);
+  assert.equal(readConfigFile('resources: []\n').config.targets, undefined);
 });

@@ -23,6 +23,7 @@ function check(
     signatures?: Settings['signatures'];
     scan?: Partial<Settings['scan']>;
     workspace?: Partial<Settings['workspace']>;
+    platforms?: Settings['platforms'];
     resources?: Settings['resources'];
   },
 ): void {
@@ -36,6 +37,7 @@ function check(
     signatures: expected.signatures ?? DEFAULT_SETTINGS.signatures,
     scan: { ...DEFAULT_SETTINGS.scan, ...expected.scan },
     workspace: { ...DEFAULT_SETTINGS.workspace, ...expected.workspace },
+    platforms: expected.platforms ?? DEFAULT_SETTINGS.platforms,
     resources: expected.resources ?? DEFAULT_SETTINGS.resources,
   });
 }
@@ -63,6 +65,8 @@ test('the defaults are the catalog severities, hints on, 8 MB', () => {
     'registry-unreachable': 'information',
     unauthorized: 'information',
     'pull-would-fail': 'warning',
+    'single-platform-pin': 'warning',
+    'platform-missing': 'warning',
     'vulnerable-image': 'warning',
     'unsigned-image': 'warning',
     'signature-invalid': 'error',
@@ -247,5 +251,24 @@ const scanCases: [string, unknown, Parameters<typeof check>[1]][] = [
   ['scan.threshold = 7 keeps the default', { scan: { threshold: 7 } }, {}],
 ];
 for (const [name, raw, expected] of scanCases) {
+  test(name, () => check(raw, expected));
+}
+
+const TARGETS = 'imageAware.platforms.targets';
+const platformCases: [string, unknown, Parameters<typeof check>[1]][] = [
+  [
+    'platforms.targets keeps valid platforms, lowercased, unique, with aliases resolved',
+    { platforms: { targets: ['linux/amd64', 'Linux/ARM64', 'linux/aarch64', 'linux/arm/v7', 'amd64', '', 3, 'linux/amd64'] } },
+    { platforms: { platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], source: TARGETS } },
+  ],
+  ['platforms.targets with no valid platform is no targets', { platforms: { targets: ['amd64', 'linux/'] } }, {}],
+  ['platforms.targets as a string is ignored', { platforms: { targets: 'linux/amd64' } }, {}],
+  [
+    'platforms.targets keeps at most 16',
+    { platforms: { targets: Array.from({ length: 40 }, (_, i) => `linux/arch${i}`) } },
+    { platforms: { platforms: Array.from({ length: 16 }, (_, i) => `linux/arch${i}`), source: TARGETS } },
+  ],
+];
+for (const [name, raw, expected] of platformCases) {
   test(name, () => check(raw, expected));
 }

@@ -89,6 +89,7 @@ function countingClient(dockerConfig?: unknown): { client: RegistryClient; calls
       calls.push(`referrers ${ref.registry}/${ref.path} ${ref.reference}`);
       return real.listReferrers(ref, options);
     },
+    rateLimit: (registry: string) => real.rateLimit(registry),
     close: () => real.close(),
   };
   return { client, calls };

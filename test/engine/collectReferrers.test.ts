@@ -61,6 +61,7 @@ function countingClient(): { client: RegistryClient; lookups: string[] } {
       lookups.push(`${ref.path}@${ref.reference}`);
       return real.listReferrers(ref, options);
     },
+    rateLimit: (registry) => real.rateLimit(registry),
     close: () => real.close(),
   };
   return { client, lookups };

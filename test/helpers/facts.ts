@@ -2,7 +2,7 @@
  * Builds RegistryFacts from plain objects, for the pure core tests of the online features:
  * `registryFacts({ manifests: { 'docker.io/library/nginx:1.25': found(DIGEST) }, tags: {...}, problems: {...} })`.
  * `anonymous` takes `domain/path` → whether an anonymous pull is allowed (or the whole fact); `referrers` takes
- * `domain/path@digest` → what refers to it; `scans` takes a digest → what a vulnerability scan of it found (see `scanned`).
+ * `domain/path@digest` → what refers to it; `scans` takes a digest → what a vulnerability scan of it found (see `scanned`); `targets` the platforms workloads run on.
  */
 import type {
   AnonymousPullFact,
@@ -15,6 +15,7 @@ import type {
   RegistryProblem,
   TagListFact,
 } from '../../server/src/core/facts';
+import type { PlatformTargets } from '../../server/src/core/platforms';
 import type { ScanFact, VulnerabilityFact, VulnerabilitySeverity } from '../../server/src/core/scanFacts';
 
 export interface FactsInput {
@@ -25,6 +26,8 @@ export interface FactsInput {
   /** `domain/path@digest` → what refers to that manifest. */
   readonly referrers?: Readonly<Record<string, ReferrersAnswer>>;
   readonly scans?: Readonly<Record<string, ScanFact>>;
+  /** The platforms workloads run on, with where they come from. */
+  readonly targets?: PlatformTargets;
 }
 
 export function registryFacts(input: FactsInput = {}): RegistryFacts {
@@ -39,6 +42,7 @@ export function registryFacts(input: FactsInput = {}): RegistryFacts {
     ),
     referrers: new Map(Object.entries(input.referrers ?? {})),
     ...(input.scans ? { scans: new Map(Object.entries(input.scans)) } : {}),
+    ...(input.targets ? { targets: input.targets } : {}),
   };
 }
 

@@ -146,7 +146,9 @@ for (const transport of ['stdio', 'ipc'] satisfies Transport[]) {
       assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2 });
       assert.equal(capabilities.hoverProvider, true);
       assert.deepEqual(capabilities.completionProvider, { triggerCharacters: [':', ' ', '@'] });
-      assert.deepEqual(capabilities.executeCommandProvider, { commands: ['imageAware.pinWorkspace', 'imageAware.refreshRegistry', 'imageAware.scanImage'] });
+      assert.deepEqual(capabilities.executeCommandProvider, {
+        commands: ['imageAware.pinWorkspace', 'imageAware.refreshRegistry', 'imageAware.scanImage', 'imageAware.nodePlatforms'],
+      });
       assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite'], resolveProvider: true });
       assert.equal(capabilities.inlayHintProvider, true);
     });

@@ -7,8 +7,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { BUILT_IN_LOCATIONS, CONFIG_FILE_NAME, DEFAULT_SETTINGS, locationsWith, parseSignatures, readConfigFile } from '../core';
-import type { LocationTable, SignatureSettings } from '../core';
+import { BUILT_IN_LOCATIONS, CONFIG_FILE_NAME, DEFAULT_SETTINGS, locationsWith, parseSignatures, platformTargets, readConfigFile } from '../core';
+import type { LocationTable, PlatformTargets, SignatureSettings } from '../core';
 import { CliError } from './args';
 import { locateDiagnostics } from './report';
 import type { LocatedDiagnostic } from './report';
@@ -24,6 +24,8 @@ const MAX_CONFIG_BYTES = 256 * 1024;
 
 export interface CliLocations {
   readonly table: LocationTable;
+  /** The file's `platforms.targets`; null when it has none. */
+  readonly targets: PlatformTargets | null;
   /** The file read, as named and absolute, with its problems (invalid-config findings, located); null without one. */
   readonly file: { readonly path: string; readonly absolutePath: string; readonly text: string; readonly problems: readonly LocatedDiagnostic[] } | null;
   /** The file's `signatures` (the defaults without one), and the folder its key files are named from. */
@@ -42,7 +44,7 @@ export function readLocations(configFlag: string | undefined, cwd: string): CliL
   } catch (error) {
     if (error instanceof CliError) throw error;
     if (configFlag === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { table: BUILT_IN_LOCATIONS, file: null, signatures: DEFAULT_SETTINGS.signatures, keyBaseDir: cwd };
+      return { table: BUILT_IN_LOCATIONS, targets: null, file: null, signatures: DEFAULT_SETTINGS.signatures, keyBaseDir: cwd };
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
   }
   if (size > MAX_CONFIG_BYTES) throw new CliError(`${path} is larger than ${MAX_CONFIG_BYTES / 1024} KB; a mapping of resources is far smaller.`);
@@ -59,6 +61,7 @@ export function readLocations(configFlag: string | undefined, cwd: string): CliL
   );
   return {
     table: locationsWith(config),
+    targets: platformTargets(config.targets ?? [], path),
     file: { path, absolutePath, text, problems },
     signatures: parseSignatures(signatures),
     keyBaseDir: dirname(absolutePath),

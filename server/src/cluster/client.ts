@@ -272,6 +272,7 @@ class KubeCluster implements Cluster {
     const query: Record<string, string> = {};
     if (selectors.labelSelector) query.labelSelector = selectors.labelSelector;
     if (selectors.fieldSelector) query.fieldSelector = selectors.fieldSelector;
+    if (selectors.limit !== undefined) query.limit = String(selectors.limit);
     const list = (await this.send(HttpMethod.GET, `${groupVersionPath(apiVersion)}${scope}/${info.plural}`, action, { query })) as { items?: KubeObject[] };
     // The API server leaves apiVersion and kind out of list items.
     return (list.items ?? []).map((item) => ({ ...item, apiVersion, kind }));

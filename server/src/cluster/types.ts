@@ -73,6 +73,8 @@ export interface ListSelectors {
   readonly labelSelector?: string;
   /** "involvedObject.name=web-1,reason=Failed": metadata.name, metadata.namespace and the fields the server indexes for the kind. */
   readonly fieldSelector?: string;
+  /** At most this many objects (the API's `limit`; the rest would be behind a `continue` token, which is not followed). */
+  readonly limit?: number;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -25,6 +25,7 @@ import { isOciDigest } from './reference/digest';
 import { quote } from './reference/quote';
 import { isValidTag, parseReference } from './reference/reference';
 import type { ImageReference } from './reference/reference';
+import type { PlatformTargets } from './platforms';
 import type { ScanFact } from './scanFacts';
 
 export interface PlatformFact {
@@ -57,6 +58,10 @@ export interface ManifestFound {
   /** The platform of a single-platform image (its config's os, architecture and variant), when known. */
   readonly platform?: { readonly os: string; readonly architecture: string; readonly variant?: string };
   readonly labels: Readonly<Record<string, string>>;
+  /** The platform of a single-platform image, from its config, when known. */
+  readonly os?: string;
+  readonly architecture?: string;
+  readonly variant?: string;
   /** Served from an expired cache entry because the registry could not be reached. */
   readonly stale: boolean;
 }
@@ -183,6 +188,25 @@ export interface RegistryFacts {
   readonly referrers: ReadonlyMap<string, ReferrersAnswer>;
   /** What a vulnerability scanner found, per image digest (scanFacts.ts); absent when nothing was scanned. */
   readonly scans?: ReadonlyMap<string, ScanFact>;
+  /** The pull rate limit each registry announced last, keyed by registry host (rateLimits of registry/). */
+  readonly rateLimits?: ReadonlyMap<string, RateLimitFact>;
+  /** The platforms workloads run on (the setting, or the picked cluster's nodes); absent when none are known (platforms.ts). */
+  readonly targets?: PlatformTargets;
+}
+
+/** A registry's pull rate limit as it announced it (RateLimit-Limit, RateLimit-Remaining). */
+export interface RateLimitFact {
+  readonly limit: number;
+  readonly remaining: number;
+  /** The window the limit counts over, in seconds, when said. */
+  readonly windowSeconds?: number;
+  /** When it was said, ms since the epoch. */
+  readonly at: number;
+}
+
+/** Remaining pulls at or below a tenth of the limit, or two, are low: requests that can wait (tag lists, probes, referrers) wait. */
+export function isRateLimitLow(fact: RateLimitFact | undefined): boolean {
+  return fact !== undefined && fact.remaining <= Math.max(2, Math.floor(fact.limit / 10));
 }
 
 export const NO_FACTS: RegistryFacts = { tags: new Map(), manifests: new Map(), problems: new Map(), anonymous: new Map(), referrers: new Map() };
@@ -330,6 +354,11 @@ export function isSigned(answer: ReferrersAnswer | undefined): boolean {
   return answer?.status === 'found' && answer.referrers.some((referrer) => referrer.contents.some((content) => content.kind === 'signature'));
 }
 
+/** The facts with the targets a setting names, which win over the cluster's nodes; the facts as they are without. */
+export function withTargets(facts: RegistryFacts, targets: PlatformTargets | null): RegistryFacts {
+  return targets === null ? facts : { ...facts, targets };
+}
+
 /** Merges fact sets; later ones win key by key. */
 export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryFacts {
   const tags = new Map<string, TagListFact>();
@@ -338,7 +367,11 @@ export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryF
   const anonymous = new Map<string, AnonymousPullFact>();
   const referrers = new Map<string, ReferrersAnswer>();
   const scans = new Map<string, ScanFact>();
+  let targets: PlatformTargets | undefined;
+  const rateLimits = new Map<string, RateLimitFact>();
   for (const set of sets) {
+    for (const [key, value] of set.rateLimits ?? []) rateLimits.set(key, value);
+    targets = set.targets ?? targets;
     for (const [key, value] of set.tags) tags.set(key, value);
     for (const [key, value] of set.manifests) manifests.set(key, value);
     for (const [key, value] of set.problems) problems.set(key, value);
@@ -346,7 +379,16 @@ export function mergeRegistryFacts(...sets: readonly RegistryFacts[]): RegistryF
     for (const [key, value] of set.referrers) referrers.set(key, value);
     for (const [key, value] of set.scans ?? []) scans.set(key, value);
   }
-  return { tags, manifests, problems, anonymous, referrers, ...(scans.size > 0 ? { scans } : {}) };
+  return {
+    tags,
+    manifests,
+    problems,
+    anonymous,
+    referrers,
+    ...(scans.size > 0 ? { scans } : {}),
+    ...(targets ? { targets } : {}),
+    ...(rateLimits.size > 0 ? { rateLimits } : {}),
+  };
 }
 
 /** `os/architecture[/variant]`, as OCI platforms are written. */

@@ -12,7 +12,22 @@ export { isRefused, pinFileEdits, pinSite, repinSite } from './edits/pinEdits';
 export type { PinnedImage, RefusedPin } from './edits/pinEdits';
 export { applyEdits } from './edits/textEdit';
 export type { TextEdit } from './edits/textEdit';
-export { NO_FACTS, digestKey, effectiveTag, isSigned, mergeRegistryFacts, referenceQueries, referrersOf, repositoryKey, tagAnswer, tagKey } from './facts';
+export {
+  NO_FACTS,
+  digestKey,
+  effectiveTag,
+  isRateLimitLow,
+  isSigned,
+  mergeRegistryFacts,
+  referenceQueries,
+  referrersOf,
+  repositoryKey,
+  tagAnswer,
+  tagKey,
+  withTargets,
+} from './facts';
+export { MAX_TARGETS, parsePlatform, platformTargets } from './platforms';
+export type { NodePlacement, Platform, PlatformTargets } from './platforms';
 export { predicateContent, recognizeArtifact } from './attachments/recognize';
 export type { ArtifactDescription, AttachmentContent, AttachmentKind, Recognized } from './attachments/recognize';
 export { signatureRepositoryFor } from './attachments/signatureRepository';

@@ -28,6 +28,7 @@ import { fieldRule, imageLocation, locationTable, podSpec, scope } from './manif
 import type { FieldRule, LocationRule, LocationTable } from './manifest/locations';
 import { plainScalarType } from './manifest/plainScalarType';
 import { slowParse } from './manifest/slowParse';
+import { formatPlatform, parsePlatform } from './platforms';
 import { isNullScalar } from './manifest/yamlTree';
 import type { YamlNode, YamlScalar } from './manifest/yamlTree';
 import type { Span } from './span';
@@ -92,13 +93,15 @@ export interface ConfigProblem {
 /** Users' rules and what was wrong with the entries left out. */
 export interface LocationConfig {
   readonly rules: readonly LocationRule[];
+  /** The file's `platforms.targets`, valid ones only (absent in the setting, which has its own key). */
+  readonly targets?: readonly string[];
   readonly problems: readonly ConfigProblem[];
 }
 
 export const NO_CONFIG: LocationConfig = Object.freeze({ rules: Object.freeze([]), problems: Object.freeze([]) });
 
-/** The keys of a `.image-aware.yaml`: users' resources, and what to trust and require of images (settings.ts parseSignatures). */
-const ROOT_KEYS = ['resources', 'signatures'];
+/** The keys of a `.image-aware.yaml`: users' resources, the platforms workloads run on, and what to trust and require of images (settings.ts parseSignatures). */
+const ROOT_KEYS = ['resources', 'platforms', 'signatures'];
 const ENTRY_KEYS = ['kind', 'group', 'apiVersion', 'podSpecs', 'containers', 'images', 'pullSecrets'];
 const IMAGE_KEYS = ['path', 'pullPolicy'];
 const KIND = /^[A-Za-z0-9*]+$/;
@@ -109,6 +112,7 @@ const KEY = /^[^.[\]*\s]+$/;
 class Reader {
   readonly problems: ConfigProblem[] = [];
   readonly rules: LocationRule[] = [];
+  readonly targets: string[] = [];
 
   constructor(private readonly source: string) {}
 
@@ -126,11 +130,27 @@ class Reader {
     }
     for (const entry of value.entries) {
       if (!ROOT_KEYS.includes(entry.key))
-        this.problem(`Unknown key "${entry.key}": ${this.source} has only "resources" and "signatures".`, entry.key, entry.keySpan);
+        this.problem(`Unknown key "${entry.key}": ${this.source} has only "resources", "platforms" and "signatures".`, entry.key, entry.keySpan);
     }
+    const platforms = value.entries.find((e) => e.key === 'platforms')?.value;
+    if (platforms !== undefined && platforms.type !== 'null') this.platforms(platforms);
     const resources = value.entries.find((e) => e.key === 'resources')?.value;
     if (resources === undefined || resources.type === 'null') return;
     this.resources(resources, 'resources');
+  }
+
+  /** `platforms: { targets: [linux/amd64, …] }`: the platforms workloads run on (platforms.ts). */
+  private platforms(value: ConfigValue): void {
+    const targets = value.type === 'map' ? value.entries.find((e) => e.key === 'targets') : undefined;
+    if (value.type !== 'map' || value.entries.some((e) => e.key !== 'targets')) {
+      this.problem(`"platforms" must be a mapping with only a "targets" list, like targets: [linux/amd64, linux/arm64].`, 'platforms', value.span);
+      return;
+    }
+    this.list(targets, 'platforms.targets').forEach((item, i) => {
+      const target = item.type === 'string' ? parsePlatform(item.value) : null;
+      if (target === null) this.problem(`"platforms.targets[${i}]" must be a platform like linux/amd64 or linux/arm/v7.`, `platforms.targets[${i}]`, item.span);
+      else this.targets.push(formatPlatform(target));
+    });
   }
 
   resources(value: ConfigValue, where: string): void {
@@ -304,7 +324,7 @@ export function readConfigFile(text: string): { readonly config: LocationConfig;
   }
   const signatures = root.type === 'map' ? root.entries.find((entry) => entry.key === 'signatures')?.value : undefined;
   return {
-    config: { rules: reader.rules, problems: reader.problems },
+    config: { rules: reader.rules, problems: reader.problems, ...(reader.targets.length > 0 ? { targets: reader.targets } : {}) },
     findings: findings.sort((a, b) => a.start - b.start),
     ...(signatures === undefined ? {} : { signatures: plainOf(signatures) }),
   };

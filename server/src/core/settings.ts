@@ -8,6 +8,8 @@ import type { DiagnosticCode, SeveritySetting } from './diagnostics/catalog';
 import { record } from './json';
 import { NO_CONFIG, readResourceSetting } from './locationConfig';
 import type { LocationConfig } from './locationConfig';
+import { platformTargets } from './platforms';
+import type { PlatformTargets } from './platforms';
 import { VULNERABILITY_SEVERITIES } from './scanFacts';
 import type { VulnerabilitySeverity } from './scanFacts';
 
@@ -24,6 +26,8 @@ export interface Settings {
   readonly signatures: SignatureSettings;
   readonly scan: ScanSettings;
   readonly workspace: WorkspaceSettings;
+  /** The platforms workloads run on (`imageAware.platforms.targets`), for platform-missing; null when none are set. */
+  readonly platforms: PlatformTargets | null;
   /** Users' own resources (`imageAware.resources`), with what was wrong with the entries left out. */
   readonly resources: LocationConfig;
 }
@@ -98,11 +102,15 @@ export const DEFAULT_SETTINGS: Settings = {
   signatures: { repositories: {}, keys: {}, require: {} },
   scan: { scanner: 'auto', threshold: 'high' },
   workspace: { diagnostics: 'workspace', maxFiles: 2000 },
+  platforms: null,
   resources: NO_CONFIG,
 };
 
 /** The setting that holds users' own resources, as its problems name it. */
 export const RESOURCES_SETTING = 'imageAware.resources';
+
+/** The setting that lists target platforms, as messages name it. */
+export const PLATFORM_TARGETS_SETTING = 'imageAware.platforms.targets';
 
 /** `os/architecture[/variant]`, lowercase, as OCI platforms are written. */
 const PLATFORM = /^[a-z0-9_.-]+\/[a-z0-9_.-]+(?:\/[a-z0-9_.-]+)?$/;
@@ -190,6 +198,7 @@ function parseWorkspace(raw: unknown): WorkspaceSettings {
  *    signatures: { repositories: { pattern: repository }, keys: { pattern: [{ name, key }] }, require: { pattern: ["signature" | "sbom" | "provenance"] } },
  *    scan: { scanner: "auto" | "trivy" | "grype", threshold: "critical" | "high" | … | "unknown" },
  *    workspace: { diagnostics: "openFiles" | "workspace", maxFiles: number },
+ *    platforms: { targets: ["linux/amd64", "linux/arm64"] },
  *    resources: [{ kind, group | apiVersion, podSpecs, containers, images, pullSecrets }] }` (locationConfig.ts).
  */
 export function parseSettings(raw: unknown): Settings {
@@ -216,6 +225,7 @@ export function parseSettings(raw: unknown): Settings {
     signatures: parseSignatures(root.signatures),
     scan: parseScan(root.scan),
     workspace: parseWorkspace(root.workspace),
+    platforms: platformTargets(strings(record(root.platforms).targets), PLATFORM_TARGETS_SETTING),
     resources: readResourceSetting(root.resources, RESOURCES_SETTING),
   };
 }

@@ -11,8 +11,21 @@
  * Anonymous-pull questions (images whose pod spec has no imagePullSecrets) are asked last, only for
  * images the registry turned out to have, once per repository: a node has no docker config, so an
  * image the developer's credentials can read may still be one its kubelet cannot pull.
+ * Where a registry announced that few pulls are left (core/facts.ts isRateLimitLow), those later questions
+ * (tag suggestions, anonymous probes, referrers) are not asked of it; the facts keep each registry's limit.
  */
-import type { AnonymousPullFact, AnonymousPullQuery, ManifestAnswer, ManifestFound, ManifestQuery, RegistryFacts, RegistryProblem, TagListFact } from '../core';
+import { isRateLimitLow } from '../core';
+import type {
+  AnonymousPullFact,
+  AnonymousPullQuery,
+  ManifestAnswer,
+  ManifestFound,
+  ManifestQuery,
+  RateLimitFact,
+  RegistryFacts,
+  RegistryProblem,
+  TagListFact,
+} from '../core';
 import type { ManifestDetail, ManifestInfo, RegistryClient } from '../registry';
 import { collectReferrers, referrersQueries, type ReferrersOptions } from './collectReferrers';
 import { mapLimit } from './mapLimit';
@@ -78,6 +91,8 @@ export function toManifestFound(info: ManifestInfo): ManifestFound {
       ? {}
       : { platform: { os: info.os, architecture: info.architecture, ...(info.variant === undefined ? {} : { variant: info.variant }) } }),
     labels: { ...(info.labels ?? {}) },
+    ...(info.isIndex === true || info.os === undefined || info.architecture === undefined ? {} : { os: info.os, architecture: info.architecture }),
+    ...(info.isIndex === true || info.variant === undefined ? {} : { variant: info.variant }),
     stale: info.stale,
   };
 }
@@ -135,8 +150,12 @@ export async function collectFacts(queries: readonly ManifestQuery[], client: Re
   await mapLimit(jobs, options.concurrency ?? 8, (job) => job(), signal);
   const problems = new Map<string, RegistryProblem>();
   for (const entry of found) if (entry && !problems.has(entry.registry)) problems.set(entry.registry, entry.problem);
+  // Where the registry said few pulls are left, what can wait (tag suggestions, anonymous probes, referrers) waits.
+  const asked = new Set([...queries.map((q) => q.registry), ...(options.tags ?? []).map((r) => r.registry)]);
+  const low = new Set([...asked].filter((registry) => isRateLimitLow(client.rateLimit(registry))));
+  const spare = <T extends { readonly registry: string }>(items: readonly T[]): T[] => items.filter((item) => !low.has(item.registry));
   if (options.listTagsOfMissing) {
-    const missing = uniqueByKey(queries).filter((q) => !q.reference.includes(':') && manifests.get(q.key)?.status === 'not-found');
+    const missing = spare(uniqueByKey(queries)).filter((q) => !q.reference.includes(':') && manifests.get(q.key)?.status === 'not-found');
     const repositories = uniqueByKey(missing.map((q) => ({ key: `${q.registry}/${q.path}`, registry: q.registry, path: q.path }))).filter(
       (r) => !tags.has(r.key),
     );
@@ -156,11 +175,12 @@ export async function collectFacts(queries: readonly ManifestQuery[], client: Re
     );
   }
   const anonymous = options.anonymousPull
-    ? (await collectAnonymousPull(options.anonymousPull, { manifests, tags, problems, anonymous: new Map(), referrers: new Map() }, client, options)).anonymous
+    ? (await collectAnonymousPull(spare(options.anonymousPull), { manifests, tags, problems, anonymous: new Map(), referrers: new Map() }, client, options))
+        .anonymous
     : new Map();
   const referrers = options.referrers
     ? (
-        await collectReferrers(referrersQueries(uniqueByKey(queries), manifests), client, {
+        await collectReferrers(referrersQueries(spare(uniqueByKey(queries)), manifests), client, {
           ...options.referrers,
           signal,
           concurrency: options.concurrency,
@@ -168,7 +188,12 @@ export async function collectFacts(queries: readonly ManifestQuery[], client: Re
         })
       ).referrers
     : new Map();
-  return { manifests, tags, problems, anonymous, referrers };
+  const rateLimits = new Map<string, RateLimitFact>();
+  for (const registry of asked) {
+    const limit = client.rateLimit(registry);
+    if (limit !== undefined) rateLimits.set(registry, { ...limit });
+  }
+  return { manifests, tags, problems, anonymous, referrers, ...(rateLimits.size > 0 ? { rateLimits } : {}) };
 }
 
 /**

@@ -36,6 +36,7 @@ export type { ManifestObject } from './cluster/objects';
 export { hasRolloutStatus, rolloutStatus } from './cluster/rolloutStatus';
 export type { RolloutStatus } from './cluster/rolloutStatus';
 export { pullFailures } from './cluster/pullFailures';
+export { MAX_NODES, NodePlatformsCache, nodePlatforms } from './cluster/nodePlatforms';
 export type { PullFailure, PullFailureCause } from './cluster/pullFailures';
 export { selectorString } from './cluster/selector';
 export { watchRollout } from './cluster/watchRollout';

@@ -18,6 +18,8 @@ export interface ErrorLike {
   readonly message: string;
   readonly triedCredentials?: string;
   readonly detail?: string;
+  /** The client's own words on why, to follow the registry's name (a 429: the pull rate limit, and when pulls come back). */
+  readonly explanation?: string;
   /** The system or TLS error under it (`ENOTFOUND`, `DEPTH_ZERO_SELF_SIGNED_CERT`), when there is one. */
   readonly cause?: unknown;
 }
@@ -93,7 +95,7 @@ function words(kind: RegistryProblemKind, registry: string, error: ErrorLike): s
     case 'tls':
       return `${registry}: ${TLS_WORDS[code] ?? `TLS failed${code ? ` (${code})` : ''}`}`;
     case 'too-many-requests':
-      return `${registry} asked to slow down (too many requests)`;
+      return `${registry} ${error.explanation ?? 'asked to slow down (too many requests)'}`;
     case 'invalid-answer': {
       // The client's own words, which name what was wrong with the answer (never the registry's text).
       const message = error.message.replace(/\s+$/, '').replace(/\.$/, '');

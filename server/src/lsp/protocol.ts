@@ -11,6 +11,7 @@ export const COMMANDS = {
   pinWorkspace: 'imageAware.pinWorkspace',
   refreshRegistry: 'imageAware.refreshRegistry',
   scanImage: 'imageAware.scanImage',
+  nodePlatforms: 'imageAware.nodePlatforms',
 } as const;
 
 /** What the server tells the client on its own (notifications), beside the LSP ones. */
@@ -47,6 +48,16 @@ export interface RegistryStatusParams {
 export interface RefreshRegistryArguments {
   readonly image?: string;
   readonly registry?: string;
+}
+
+/**
+ * The argument object of imageAware.nodePlatforms: the platforms (`os/arch`) of the nodes of the Kubernetes context
+ * the client picked, the targets of platform-missing unless imageAware.platforms.targets names some; `platforms: []`
+ * when no context is picked or its nodes could not be listed.
+ */
+export interface NodePlatformsArguments {
+  readonly context: string;
+  readonly platforms: readonly string[];
 }
 
 /** The argument object of imageAware.pinWorkspace. */

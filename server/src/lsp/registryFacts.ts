@@ -12,8 +12,17 @@
  * Each fetch also tells `status` (registryStatus.ts) how each registry answered, for the status bar.
  * With `imageAware.registry.online` false no client exists and nothing is ever asked.
  */
-import type { Analysis, CompletionNeed, ImageReference, RegistryFacts, RegistrySettings, SignatureSettings } from '../core';
-import { anonymousPullQueries, DEFAULT_SETTINGS, factQueries, mergeRegistryFacts, NO_FACTS, referenceQueries, signatureRepositoryFor } from '../core';
+import type { Analysis, CompletionNeed, ImageReference, PlatformTargets, RegistryFacts, RegistrySettings, SignatureSettings } from '../core';
+import {
+  anonymousPullQueries,
+  DEFAULT_SETTINGS,
+  factQueries,
+  mergeRegistryFacts,
+  NO_FACTS,
+  referenceQueries,
+  signatureRepositoryFor,
+  withTargets,
+} from '../core';
 import { dirname } from 'node:path';
 import { collectFacts, collectTags } from '../engine';
 import { createSignatureVerifier } from '../signatures';
@@ -56,12 +65,24 @@ export class RegistryService {
   private disposed = false;
   /** How each registry the open documents ask answered last. */
   readonly status = new RegistryStatus();
+  private nodeTargets: PlatformTargets | null = null;
 
   constructor(private readonly options: RegistryServiceOptions) {}
 
   /** The facts last fetched for a document, or none. Never waits and never asks a registry. */
   factsOf(uri: string): RegistryFacts {
-    return this.byUri.get(uri)?.facts ?? NO_FACTS;
+    return this.withNodeTargets(this.byUri.get(uri)?.facts ?? NO_FACTS);
+  }
+
+  /** The facts with the platforms of the picked cluster's nodes as their targets: those the client sent last, or none. */
+  withNodeTargets(facts: RegistryFacts): RegistryFacts {
+    const { targets: _earlier, ...rest } = facts;
+    return withTargets(rest, this.nodeTargets);
+  }
+
+  /** The platforms of the picked cluster's nodes (commands.ts imageAware.nodePlatforms); null for none. */
+  setNodeTargets(targets: PlatformTargets | null): void {
+    this.nodeTargets = targets;
   }
 
   /** Where a document's trusted key files are named from: its workspace folder, else its own folder. */

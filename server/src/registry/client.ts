@@ -24,6 +24,7 @@ import { attestationReferrers, cosignTagReferrers, listOciReferrers, REFERRERS_L
 import { fetchTags, TAG_LIST_LIMITS } from './tags';
 import type { TagListLimits } from './tags';
 import type { RequestEvent } from './exchange';
+import type { RateLimitState } from './rateLimit';
 import { Transport } from './transport';
 import { isValidDigest, isValidTag } from './validate';
 import type {
@@ -118,6 +119,10 @@ export class HttpRegistryClient implements RegistryClient {
     this.tagListLimits = { ...TAG_LIST_LIMITS, ...options.tagListLimits };
     this.referrersLimits = { ...REFERRERS_LIMITS, ...options.referrersLimits };
     this.now = options.now ?? Date.now;
+  }
+
+  rateLimit(registry: string): RateLimitState | undefined {
+    return this.transport.rateLimits.of(registry);
   }
 
   close(): void {

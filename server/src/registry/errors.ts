@@ -4,6 +4,8 @@
  * A message never contains a secret: only a description of which credentials were tried.
  */
 
+import { tooManyRequestsReason, type RateLimitState } from './rateLimit';
+
 export type RegistryErrorCode =
   // From the distribution spec's error body (or derived from the status when there is no body).
   | 'UNAUTHORIZED'
@@ -54,6 +56,8 @@ export interface RegistryErrorInit {
   readonly detail?: string;
   /** How long the registry asked us to wait, when it said so. */
   readonly retryAfterMs?: number;
+  /** The client's own words on why, to follow the registry's name (a 429: the limit, and when pulls come back). */
+  readonly explanation?: string;
   readonly cause?: unknown;
 }
 
@@ -66,6 +70,7 @@ export class RegistryError extends Error {
   triedCredentials: string;
   readonly detail?: string;
   readonly retryAfterMs?: number;
+  readonly explanation?: string;
 
   constructor(init: RegistryErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -77,6 +82,7 @@ export class RegistryError extends Error {
     this.triedCredentials = init.triedCredentials ?? 'anonymous';
     this.detail = init.detail;
     this.retryAfterMs = init.retryAfterMs;
+    this.explanation = init.explanation;
   }
 }
 
@@ -139,6 +145,8 @@ export interface ResponseErrorContext {
   readonly notFound: RegistryErrorCode;
   readonly triedCredentials: string;
   readonly retryAfterMs?: number;
+  /** The rate limit the registry announced last (rateLimit.ts), for a 429's message. */
+  readonly rateLimit?: RateLimitState;
 }
 
 /** Turns an unsuccessful response into a `RegistryError`, preferring the body's code over the status. */
@@ -148,7 +156,11 @@ export function errorFromResponse(context: ResponseErrorContext): RegistryError 
   const code = fromBody ?? codeForStatus(context.status, context.notFound);
   const detail = body.message;
   const credentials = code === 'UNAUTHORIZED' || code === 'DENIED' ? ` (tried ${context.triedCredentials})` : '';
-  const message = `${context.registry} answered ${context.status} ${code} for ${context.what}${detail ? `: ${detail}` : ''}${credentials}`;
+  const explanation = code === 'TOOMANYREQUESTS' ? tooManyRequestsReason(context.retryAfterMs, context.rateLimit) : undefined;
+  const message =
+    explanation !== undefined
+      ? `${context.registry} answered ${context.status} Too Many Requests for ${context.what}: ${context.registry} ${explanation}`
+      : `${context.registry} answered ${context.status} ${code} for ${context.what}${detail ? `: ${detail}` : ''}${credentials}`;
   return new RegistryError({
     code,
     registry: context.registry,
@@ -157,6 +169,7 @@ export function errorFromResponse(context: ResponseErrorContext): RegistryError 
     detail,
     triedCredentials: context.triedCredentials,
     retryAfterMs: context.retryAfterMs,
+    explanation,
     temporary: code === 'TOOMANYREQUESTS' || context.status >= 500 || context.status === 408,
   });
 }

@@ -7,6 +7,7 @@
  * - hosts: registry name → API host, and where plain HTTP is allowed (loopback and listed insecure registries);
  * - credentials/: a keychain of credential stores (docker config auths, credHelpers, credsStore, podman auth files);
  * - http, exchange, retry, session + transport: TLS, redirects without credentials, retries, limits, ping, Basic and Bearer auth;
+ * - rateLimit: the pull rate limits registries announce, and a 429 explained;
  * - manifest, tags: the protocol's requests, verified by digest;
  * - cache + client: TTL and content-addressed caching on disk, single-flight, stale answers when offline.
  *
@@ -18,4 +19,5 @@ export { defaultCacheDir } from './cache';
 export type { RequestEvent } from './exchange';
 export type { Credential, CredentialTarget, Keychain } from './credentials/credential';
 export type * from './types';
+export type { RateLimitState } from './rateLimit';
 export { toolVerifiesTls } from './hosts';

@@ -18,7 +18,7 @@
 import { isRecord, record } from '../core/json';
 import { isRegistryError, RegistryError, tooLarge } from './errors';
 import { header, type HttpResponse } from './http';
-import { fetchManifestBytes, OCI_INDEX } from './manifest';
+import { fetchManifestBytes, headManifest, OCI_INDEX, type ManifestBytes } from './manifest';
 import { readPages, type PageLimits } from './paging';
 import type { Transport } from './transport';
 import type { AttestationInfo, ReferrerInfo, ReferrerLayer, RepositoryName } from './types';
@@ -134,6 +134,32 @@ function is404(error: unknown): boolean {
   return isRegistryError(error) && error.status === 404;
 }
 
+/**
+ * The manifest a tag that usually does not exist names (the referrers tag, cosign's tags), or undefined on 404.
+ * A HEAD asks first, then a GET by the digest it announced: registries that count pulls (Docker Hub) count
+ * GETs of manifests only, so a missing tag costs no pull.
+ */
+async function fetchTagIfAny(
+  transport: Transport,
+  repository: RepositoryName,
+  tag: string,
+  signal: AbortSignal | undefined,
+): Promise<ManifestBytes | undefined> {
+  let head;
+  try {
+    head = await headManifest(transport, repository, tag, signal);
+  } catch (error) {
+    if (is404(error)) return undefined;
+    throw error;
+  }
+  try {
+    return await fetchManifestBytes(transport, repository, head.digest ?? tag, signal);
+  } catch (error) {
+    if (is404(error)) return undefined;
+    throw error;
+  }
+}
+
 function filtersApplied(response: HttpResponse): boolean {
   return (header(response, 'oci-filters-applied') ?? '').split(',').some((filter) => filter.trim() === 'artifactType');
 }
@@ -187,13 +213,8 @@ async function fromTag(
 ): Promise<{ referrers: Descriptor[]; notes: string[] }> {
   const tag = referrersTag(subject);
   const what = `the referrers tag ${repository.registry}/${repository.path}:${tag}`;
-  let fetched;
-  try {
-    fetched = await fetchManifestBytes(transport, repository, tag, signal);
-  } catch (error) {
-    if (is404(error)) return { referrers: [], notes: [] };
-    throw error;
-  }
+  const fetched = await fetchTagIfAny(transport, repository, tag, signal);
+  if (fetched === undefined) return { referrers: [], notes: [] };
   if (fetched.digest === subject) return { referrers: [], notes: [`${what} names the image itself, not an index of its referrers, so it is not used.`] };
   let entries: Descriptor[];
   try {
@@ -243,20 +264,23 @@ function readLayers(value: unknown): ReferrerLayer[] {
   return layers;
 }
 
-/** GETs a referrer manifest (by tag or digest); undefined on 404. A body that is no manifest is INVALID_RESPONSE. */
+/** Reads a referrer manifest (by digest, or by tag: HEAD first); undefined on 404. A body that is no manifest is INVALID_RESPONSE. */
 export async function readReferrerManifest(
   transport: Transport,
   repository: RepositoryName,
   reference: string,
   signal: AbortSignal | undefined,
 ): Promise<ReadManifest | undefined> {
-  let fetched;
+  let fetched: ManifestBytes | undefined;
   try {
-    fetched = await fetchManifestBytes(transport, repository, reference, signal);
+    fetched = isValidDigest(reference)
+      ? await fetchManifestBytes(transport, repository, reference, signal)
+      : await fetchTagIfAny(transport, repository, reference, signal);
   } catch (error) {
     if (is404(error)) return undefined;
     throw error;
   }
+  if (fetched === undefined) return undefined;
   const body = parseJson(fetched.bytes);
   const what = `the manifest ${repository.registry}/${repository.path}:${reference}`;
   if (!isRecord(body) || !isRecord(body.config)) throw invalid(repository.registry, `${what}, which is not an image manifest`);

@@ -4,7 +4,8 @@
  * - session.ts: the ping, which decides HTTPS or plain HTTP and learns the challenge, once per registry;
  * - exchange.ts: redirects followed by hand under hops.ts's scheme rules, and per-registry CA files (caFiles.ts);
  * - retry.ts: Retry-After, backoff, reset connections, and at most `concurrency` requests per registry;
- * - auth.ts: tokens and Basic authorization through `TokenCache`.
+ * - auth.ts: tokens and Basic authorization through `TokenCache`;
+ * - rateLimit.ts: the pull rate limit each registry announces (RateLimit-Limit, RateLimit-Remaining).
  * Credentials go only to the registry's own origin, never to a Link target elsewhere; a 401 is retried at most once.
  * The transport also remembers which repositories answered a request sent without credentials, so an anonymous
  * probe can often be skipped.
@@ -17,6 +18,7 @@ import { Exchanger, type ExchangeContext, type ExchangeOptions, type Method } fr
 import { parseRetryAfter, type Challenge } from './headers';
 import { checkHop } from './hops';
 import { ERROR_BODY_BYTES, header, type HttpResponse } from './http';
+import { RateLimits } from './rateLimits';
 import { Retries, type RetryOptions } from './retry';
 import { challengeOf, Sessions } from './session';
 
@@ -53,6 +55,8 @@ export class Transport {
   private readonly retries: Retries;
   private readonly sessions: Sessions;
   private readonly tokens: TokenCache;
+  /** The pull rate limit each registry announced last (rateLimit.ts). */
+  readonly rateLimits = new RateLimits();
   /** `registry/repository` of every repository that answered a request sent without Authorization. */
   private readonly anonymousAnswers = new Set<string>();
 
@@ -102,6 +106,7 @@ export class Transport {
         if (request.accept !== undefined) headers.accept = request.accept;
         if (authorization !== undefined) headers.authorization = authorization;
         const response = await this.send(url, request.method, headers, { registry, signal, maxBodyBytes: request.maxBodyBytes });
+        if (url.origin === session.base.origin) this.rateLimits.observe(registry, response, this.options.now ?? Date.now);
         // Sent without credentials: no Authorization at all, or an anonymous Bearer token.
         const anonymous = authorization === undefined || credential?.kind === 'anonymous';
         const answered = (response.status >= 200 && response.status < 300) || response.status === 404;
@@ -130,6 +135,7 @@ export class Transport {
           notFound: request.notFound,
           triedCredentials: credential?.source ?? 'anonymous',
           retryAfterMs: parseRetryAfter(header(response, 'retry-after')),
+          rateLimit: this.rateLimits.of(registry),
         });
       }
     } catch (error) {

@@ -2,6 +2,7 @@
  * The registry client's one interface and the plain data it returns.
  * Everything here is JSON-serializable, so the core can receive it as registry facts and the disk cache can store it.
  */
+import type { RateLimitState } from './rateLimit';
 
 /** A repository on a registry: `registry` is host[:port] with Docker Hub normalized to "docker.io". */
 export interface RepositoryName {
@@ -186,6 +187,11 @@ export interface RegistryClient {
    * good by repository and digest, like the manifest itself; `fresh` asks again, since referrers can be added later.
    */
   listReferrers(subject: ManifestRef, options?: ReferrersRequestOptions): Promise<ReferrerList>;
+  /**
+   * The pull rate limit the registry announced in its last answer to this client (RateLimit-Limit and
+   * RateLimit-Remaining, rateLimit.ts); undefined when it announced none.
+   */
+  rateLimit(registry: string): RateLimitState | undefined;
   /** Closes idle connections. Requests still running finish; new ones still work (they open new connections). */
   close(): void;
 }

@@ -15,7 +15,7 @@ import type { Settings } from '../../../server/src/core/settings';
 import type { WorkspaceFacts } from '../../../server/src/core/workspace';
 import type { ReferrerFact, RegistryFacts } from '../../../server/src/core/facts';
 import { marked } from '../../helpers/caret';
-import { FAILED_UNAUTHORIZED, FAILED_UNREACHABLE, found, MISSING, referrer, referrersFound, registryFacts, scanned } from '../../helpers/facts';
+import { FAILED_UNAUTHORIZED, FAILED_UNREACHABLE, found, foundIndex, MISSING, referrer, referrersFound, registryFacts, scanned } from '../../helpers/facts';
 import { DIGEST, kustomization, OTHER_DIGEST, pod } from '../../helpers/manifests';
 
 interface Options {
@@ -69,6 +69,7 @@ function workspace(definedSecrets: string[]): WorkspaceFacts {
   return { definedSecrets: new Set(definedSecrets), images: new Map() };
 }
 
+const THIRD_DIGEST = `sha256:${'e'.repeat(64)}`;
 const container = (image: string, more = ''): string => pod(`    - name: app\n      image: ${image}\n${more}`);
 const NOT_PINNED_1 = `"nginx:1" is not pinned to a digest: if tag "1" is pushed again, new pods run different bytes.`;
 const SECRET = `No file in the workspace defines Secret "regcred", so pulls from a private registry fail with ErrImagePull unless it is created another way (kubectl create secret docker-registry).`;
@@ -240,6 +241,47 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
       ['uppercase-registry', 'warning', '"Envoyproxy" has uppercase letters, so it is read as a registry host, not Docker Hub\'s "envoyproxy/envoy:v1.30.1".'],
     ],
     options: { off: ['not-pinned'] },
+  },
+  'single-platform-pin': {
+    input: container(`nginx:1.25@«${DIGEST}»`),
+    expected: [
+      [
+        'single-platform-pin',
+        'warning',
+        'sha256:cccccccccccc… is the linux/amd64 image of the multi-platform index ":1.25" points to, not the index: every node pulls this one image, ' +
+          'so on nodes of its other platforms (linux/arm64/v8) the container fails with "exec format error". ' +
+          'Pin the index sha256:dddddddddddd… instead, so each node pulls its own platform.',
+      ],
+    ],
+    options: {
+      facts: registryFacts({
+        manifests: {
+          'docker.io/library/nginx:1.25': foundIndex(OTHER_DIGEST, [
+            { os: 'linux', architecture: 'amd64', digest: DIGEST, size: 400 },
+            { os: 'linux', architecture: 'arm64', variant: 'v8', digest: THIRD_DIGEST, size: 400 },
+          ]),
+          [`docker.io/library/nginx@${DIGEST}`]: found(DIGEST, { os: 'linux', architecture: 'amd64' }),
+        },
+      }),
+    },
+  },
+  'platform-missing': {
+    input: container(`«nginx@${DIGEST}»`),
+    expected: [
+      [
+        'platform-missing',
+        'warning',
+        '"nginx@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc" cannot run on linux/arm64 (it is a single-platform linux/amd64 image), ' +
+          'and the pod can be scheduled on linux/arm64 nodes (targets from imageAware.platforms.targets): the container starts there and fails with ' +
+          '"exec format error". Build and push it for linux/arm64, or keep the pod off those nodes with a nodeSelector on kubernetes.io/arch.',
+      ],
+    ],
+    options: {
+      facts: registryFacts({
+        manifests: { [`docker.io/library/nginx@${DIGEST}`]: found(DIGEST, { os: 'linux', architecture: 'amd64' }) },
+        targets: { platforms: ['linux/amd64', 'linux/arm64'], source: 'imageAware.platforms.targets' },
+      }),
+    },
   },
   'vulnerable-image': {
     input: container(`«nginx@${DIGEST}»`),

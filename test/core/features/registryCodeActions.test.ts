@@ -128,6 +128,15 @@ test('a stale pin: update it to what the tag points to now (preferred), or unpin
   ]);
 });
 
+test("a pin to one platform's image of the tag's index: pin the index (preferred), keeping the tag; not when pin.platform asks for it", () => {
+  const input = app(`      image: ghcr.io/acme/multi:2.0.0@«»${ARM}\n      imagePullPolicy: IfNotPresent\n`);
+  check('repin-platform-to-index', input, [
+    [`Pin the index ${short(OTHER_DIGEST)} (every platform of :2.0.0)`, ['single-platform-pin'], true],
+    ['Unpin: use the tag :2.0.0 without a digest', [], false],
+  ]);
+  check('repin-platform-deliberate', input, [['Unpin: use the tag :2.0.0 without a digest', [], false]], parseSettings({ pin: { platform: 'linux/arm64' } }));
+});
+
 test('a pin that still matches: only unpin', () => {
   check('unpin', app(`      image: nginx:1.25.3@${DIGEST}«»\n      imagePullPolicy: IfNotPresent\n`), [
     ['Unpin: use the tag :1.25.3 without a digest', [], false],

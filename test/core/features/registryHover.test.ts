@@ -95,7 +95,10 @@ test('a pin: still matching, matching one platform of the index, or no longer ma
   const pinned = (digest: string, answer = INDEX) =>
     hover(pod(`    - image: ngi|nx:1.25@${digest}\n`), registryFacts({ manifests: { [`${HUB}:1.25`]: answer, [`${HUB}@${digest}`]: SINGLE } }));
   assert.match(pinned(OTHER_DIGEST), /The pinned digest still matches `:1\.25`\./);
-  assert.match(pinned(DIGEST), /The pinned digest is the `linux\/amd64` image of the index `:1\.25` points to: it still matches\./);
+  assert.match(
+    pinned(DIGEST),
+    /The pinned digest is the `linux\/amd64` image of the index `:1\.25` points to, \*\*not the index\*\*: every node pulls this one platform\./,
+  );
   assert.match(pinned(DIGEST, found(ARM)), /\*\*The pinned digest no longer matches\*\* `:1\.25`: the tag was pushed again since it was pinned\./);
   // What is pulled is the pinned manifest, so its details are shown.
   assert.match(pinned(DIGEST, found(ARM)), /created 2024-05-01 12:00 UTC/);
@@ -220,4 +223,44 @@ test('where the pull of the kubelet would fail, the hover says what it does and 
   const withSecrets = pod('    - image: ghcr.io/acme/|web:1\n').replace('  containers:', '  imagePullSecrets:\n    - name: regcred\n  containers:');
   assert.doesNotMatch(hover(withSecrets, anonymous), /pull would fail/);
   assert.doesNotMatch(hover(pod('    - image: ngi|nx:1.25\n'), registryFacts({ manifests: { [`${HUB}:1.25`]: INDEX } })), /pull would fail|cannot start/);
+});
+
+test('with targets, the hover says which the image runs on, narrowed by the pod nodeSelector and required node affinity', () => {
+  const targets = { platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'], source: 'imageAware.platforms.targets' };
+  const facts = registryFacts({ manifests: { [`${HUB}:1.25`]: INDEX }, targets });
+  const line = (markdown: string): string | undefined => markdown.split('\n').find((l) => l.startsWith('**Platforms**'));
+  assert.equal(
+    line(hover(pod('    - image: ngi|nx:1.25\n'), facts)),
+    '**Platforms**: runs on `linux/amd64, linux/arm64`; **not on `linux/s390x`** (targets from imageAware.platforms.targets)',
+  );
+  const selected = pod('    - image: ngi|nx:1.25\n').replace('  containers:', '  nodeSelector:\n    kubernetes.io/arch: arm64\n  containers:');
+  assert.equal(line(hover(selected, facts)), '**Platforms**: runs on `linux/arm64` (targets from imageAware.platforms.targets)');
+  const affinity = pod('    - image: ngi|nx:1.25\n').replace(
+    '  containers:',
+    [
+      '  affinity:',
+      '    nodeAffinity:',
+      '      requiredDuringSchedulingIgnoredDuringExecution:',
+      '        nodeSelectorTerms:',
+      '          - matchExpressions:',
+      '              - { key: kubernetes.io/arch, operator: NotIn, values: [arm64] }',
+      '  containers:',
+    ].join('\n'),
+  );
+  assert.equal(line(hover(affinity, facts)), '**Platforms**: runs on `linux/amd64`; **not on `linux/s390x`** (targets from imageAware.platforms.targets)');
+  assert.equal(line(hover(pod('    - image: ngi|nx:1.25\n'), registryFacts({ manifests: { [`${HUB}:1.25`]: INDEX } }))), undefined);
+});
+
+test('the pull rate limit the registry announced, and when it is low, that what can wait is waiting', () => {
+  const withLimit = (remaining: number): RegistryFacts => ({
+    ...registryFacts({ manifests: { [`${HUB}:1.25`]: INDEX } }),
+    rateLimits: new Map([['docker.io', { limit: 100, remaining, windowSeconds: 21600, at: 0 }]]),
+  });
+  const line = (markdown: string): string | undefined => markdown.split('\n').find((l) => l.startsWith('**Pull rate limit**'));
+  assert.equal(line(hover(pod('    - image: ngi|nx:1.25\n'), withLimit(76))), '**Pull rate limit**: 76 of 100 pulls left per 6 h at `docker.io`');
+  assert.equal(
+    line(hover(pod('    - image: ngi|nx:1.25\n'), withLimit(3))),
+    '**Pull rate limit**: 3 of 100 pulls left per 6 h at `docker.io`: **low**, so tag lists, anonymous-pull checks and referrers are not asked until it recovers',
+  );
+  assert.equal(line(hover(pod('    - image: ghcr.io/a/b:1|\n'), withLimit(3))), undefined);
 });

@@ -393,7 +393,10 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     if (verb === 'list') {
       const matchesLabels = labelSelector(query.get('labelSelector') ?? undefined);
       const matchesFields = fieldSelector(query.get('fieldSelector') ?? undefined, resource.kind);
-      const items = store.list(resource, namespace).filter((o) => matchesLabels(o) && matchesFields(o));
+      const matching = store.list(resource, namespace).filter((o) => matchesLabels(o) && matchesFields(o));
+      // `limit` cuts the list as the API does; the rest would be behind a continue token this stub does not serve.
+      const limit = Number(query.get('limit') ?? '0');
+      const items = limit > 0 ? matching.slice(0, limit) : matching;
       const resourceVersion = String(store.resourceVersion);
       if (wantsTable(request.headers.accept)) {
         send(response, 200, table(items, resourceVersion, query.get('includeObject') ?? undefined));
@@ -402,7 +405,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       send(response, 200, {
         kind: `${resource.kind}List`,
         apiVersion: groupVersion(resource),
-        metadata: { resourceVersion },
+        metadata: { resourceVersion, ...(items.length < matching.length ? { continue: 'more' } : {}) },
         // Built-in lists carry their items without apiVersion and kind; custom resources keep them.
         items: resource.custom ? items : items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest),
       });

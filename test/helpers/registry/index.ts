@@ -41,5 +41,19 @@ export { RegistrySession, parseChallenge } from './session';
 export type { Challenge, RegistryTarget } from './session';
 export { httpRequest, MANIFEST_ACCEPT, MEDIA_TYPES } from './http';
 export type { HttpRequestOptions, HttpResponse } from './http';
-export { delay, hang, json, proxy, redirect, registryError, respond, sequence, slowBody, startMisbehavingServer, tooManyRequests } from './misbehavingServer';
+export {
+  delay,
+  hang,
+  json,
+  proxy,
+  pullRateLimit,
+  redirect,
+  registryError,
+  respond,
+  sequence,
+  slowBody,
+  startMisbehavingServer,
+  tooManyRequests,
+  withHeaders,
+} from './misbehavingServer';
 export type { Handler, MisbehavingServer, RecordedRequest, ServerTls } from './misbehavingServer';

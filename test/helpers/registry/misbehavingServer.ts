@@ -195,3 +195,30 @@ export async function startMisbehavingServer(fallback: Handler = respond(404, 'n
     },
   };
 }
+
+/** Sets these headers on every answer `then` gives (they merge with the headers it writes). */
+export function withHeaders(headers: Record<string, string>, then: Handler): Handler {
+  return (request, response, body) => {
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    return then(request, response, body);
+  };
+}
+
+/**
+ * Docker Hub's pull rate limit in front of `then` (distribution sends no RateLimit headers): each GET of a
+ * manifest counts one pull, a HEAD counts none, every answer carries `RateLimit-Limit: limit;w=window` and
+ * `RateLimit-Remaining`, and a GET past the limit gets 429 TOOMANYREQUESTS (with Retry-After when given).
+ */
+export function pullRateLimit(limit: number, windowSeconds: number, then: Handler, retryAfter?: number): Handler {
+  let remaining = limit;
+  return (request, response, body) => {
+    const counts = request.method === 'GET' && /\/manifests\//.test(request.url ?? '');
+    const refused = counts && remaining === 0;
+    if (counts && !refused) remaining--;
+    response.setHeader('RateLimit-Limit', `${limit};w=${windowSeconds}`);
+    response.setHeader('RateLimit-Remaining', `${remaining};w=${windowSeconds}`);
+    if (!refused) return then(request, response, body);
+    const headers: Record<string, string> = retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) };
+    return registryError(429, 'TOOMANYREQUESTS', 'You have reached your pull rate limit.', headers)(request, response, body);
+  };
+}

@@ -15,13 +15,15 @@ import {
   imageSites,
   mergeRegistryFacts,
   NO_FACTS,
+  parsePlatform,
+  platformTargets,
   referenceQueries,
   repositoryKey,
   signatureRepositoryFor,
   SEVERITIES,
   SEVERITY_SETTINGS,
 } from '../../core';
-import type { Analysis, DiagnosticCode, ManifestQuery, RegistryFacts, Settings, Severity, SeveritySetting } from '../../core';
+import type { Analysis, DiagnosticCode, ManifestQuery, PlatformTargets, RegistryFacts, Settings, Severity, SeveritySetting } from '../../core';
 import { collectAnonymousPull, collectFacts, collectReferrers, referrersQueries, uniqueByKey } from '../../engine';
 import { createSignatureVerifier } from '../../signatures';
 import type { RepositoryQuery } from '../../engine';
@@ -77,8 +79,10 @@ ${MAX_FILE_SIZE_USAGE}
 ${CONFIG_USAGE}
                              Its problems are reported as invalid-config findings in it.
   --online                   Also ask the registries: tag-not-found, digest-not-found, stale-pin,
-                             pull-would-fail, registry-unreachable, unauthorized. Without it, check
-                             makes no network request at all.
+                             pull-would-fail, registry-unreachable, unauthorized, single-platform-pin,
+                             platform-missing. Without it, check makes no network request at all.
+  --platform OS/ARCH         A platform the workloads run on, for platform-missing; repeatable
+                             (default: platforms.targets of the --config file).
   --jobs N                   Check files in N threads (default: one per CPU, at most ${MAX_THREADS}, when the
                              files add up to a few MB per CPU; 1: no worker threads). Offline only.
 ${SCAN_USAGE}
@@ -134,6 +138,12 @@ function severityOverride(entry: string): [DiagnosticCode, SeveritySetting] {
   return [code, oneOf('The level in --severity', entry.slice(equals + 1), SEVERITY_SETTINGS)];
 }
 
+function platformFlags(texts: readonly string[]): PlatformTargets {
+  const bad = texts.find((text) => parsePlatform(text) === null);
+  if (bad !== undefined) throw new CliError(`--platform expects os/arch or os/arch/variant, like linux/arm64 (got "${bad}").`);
+  return platformTargets(texts, '--platform')!;
+}
+
 /** Returns null when help was asked for. */
 function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
   const { values, positionals } = parseCommandLine({
@@ -145,6 +155,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
       ...MAX_FILE_SIZE_OPTION,
       ...CONFIG_OPTION,
       online: { type: 'boolean', default: false },
+      platform: { type: 'string', multiple: true, default: [] },
       kustomize: { type: 'boolean', default: false },
       jobs: { type: 'string' },
       ...REGISTRY_FLAGS,
@@ -162,6 +173,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
     ...parseSettings({ diagnostics: Object.fromEntries(values.severity.map(severityOverride)), scan: { threshold: scan?.threshold } }),
     maxFileSize: maxFileSize(values['max-file-size-mb']),
     signatures: locations.signatures,
+    platforms: values.platform.length > 0 ? platformFlags(values.platform) : locations.targets,
   };
   return {
     format: oneOf('--format', values.format, FORMATS),
@@ -183,13 +195,19 @@ function reaches(severity: Severity, failOn: Severity | 'never'): boolean {
 /**
  * What the registries say about every image of every file, each unique question asked once.
  * An image without a digest needs only to exist, so its tag is asked for its digest alone (one HEAD
- * request); the tag of a pinned image is read as a manifest body (one GET), because a pin of one
+ * request), unless target platforms are known: then its manifest and a single image's config are read; the tag of a pinned image is read as a manifest body (one GET), because a pin of one
  * platform of the index the tag names is not stale, and only the index lists its platforms.
  * Repositories whose tag turned out missing are then asked for their tags, so the finding can suggest
  * some. Where a pod spec has no imagePullSecrets and its image exists, the repository is asked once
  * more, anonymously, whether a node without credentials could pull it.
  */
-async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup, io: CheckIo, locations: CliLocations): Promise<RegistryFacts> {
+async function askRegistries(
+  analyses: readonly Analysis[],
+  setup: RegistrySetup,
+  io: CheckIo,
+  locations: CliLocations,
+  targets: PlatformTargets | null,
+): Promise<RegistryFacts> {
   const existence: ManifestQuery[] = [];
   const pinnedTags: ManifestQuery[] = [];
   for (const analysis of analyses) {
@@ -206,7 +224,8 @@ async function askRegistries(analyses: readonly Analysis[], setup: RegistrySetup
       collectFacts(
         uniqueByKey(existence).filter((q) => !pinnedKeys.has(q.key)),
         client,
-        { detail: 'digest', fresh: true },
+        // With targets, platform-missing needs the platforms: an index's body, a single image's config.
+        { detail: targets === null ? 'digest' : 'manifest', fresh: true },
       ),
       collectFacts(pinned, client, { detail: 'body', fresh: true }),
     ]);
@@ -306,7 +325,7 @@ interface Checked {
 /** What the registries, and with --scan the scanner, say about the images of the analyses; null offline. */
 async function onlineFacts(analyses: readonly Analysis[], options: CheckOptions, io: CheckIo): Promise<ScannedFacts | null> {
   if (options.registry === null) return null;
-  const facts = await askRegistries(analyses, options.registry, io, options.locations);
+  const facts = await askRegistries(analyses, options.registry, io, options.locations, options.settings.platforms);
   return options.scan === null ? { facts, incomplete: null } : scanRegistryImages(analyses, facts, options.scan, options.registry, io);
 }
 

@@ -81,6 +81,18 @@ interface InspectedJson extends InspectJson {
   readonly signed: boolean | null;
 }
 
+/** The pull rate limit the registry announced in its last answer (RateLimit-Limit, RateLimit-Remaining); null when none. */
+interface RateLimitJson {
+  readonly limit: number;
+  readonly remaining: number;
+  readonly windowSeconds: number | null;
+}
+
+function rateLimitJson(client: RegistryClient, registry: string): RateLimitJson | null {
+  const state = client.rateLimit(registry);
+  return state === undefined ? null : { limit: state.limit, remaining: state.remaining, windowSeconds: state.windowSeconds ?? null };
+}
+
 function platformJson(platform: PlatformInfo): PlatformJson {
   return { os: platform.os, architecture: platform.architecture, variant: platform.variant ?? null, digest: platform.digest, size: platform.totalSize ?? null };
 }
@@ -194,7 +206,8 @@ export async function inspect(argv: string[], io: InspectIo): Promise<void> {
       const info = await client.getManifest(ref, { detail: 'platforms' });
       result = info.isIndex === true ? indexJson(parsed.canonical, info) : imageJson(parsed.canonical, info, null);
     }
-    io.stdout(`${JSON.stringify(await withReferrers(client, ref, result, io), null, 2)}\n`);
+    const inspected = await withReferrers(client, ref, result, io);
+    io.stdout(`${JSON.stringify({ ...inspected, rateLimit: rateLimitJson(client, ref.registry) }, null, 2)}\n`);
   } finally {
     client.close();
   }

@@ -107,6 +107,15 @@ export const DIAGNOSTIC_RULES = {
     summary:
       'The kubelet would not get this image: the registry needs credentials the pod spec does not give, or the policy is Never and the registry does not have it either.',
   },
+  // Platforms (diagnostics/platformFindings.ts): from the registry's answers and the target platforms.
+  'single-platform-pin': {
+    defaultSeverity: 'warning',
+    summary: "The digest is one platform's image of the tag's multi-platform index, so nodes of the other platforms fail with exec format error.",
+  },
+  'platform-missing': {
+    defaultSeverity: 'warning',
+    summary: 'The image has no build for a target platform the pod can be scheduled on (imageAware.platforms.targets, or the cluster nodes).',
+  },
   // From a vulnerability scan of the image's digest (diagnostics/scanFindings.ts), only where one was run.
   'vulnerable-image': {
     defaultSeverity: 'warning',

@@ -38,7 +38,8 @@ function staleNote(answer: ManifestAnswer | undefined): string {
   return answer?.status === 'found' && answer.stale ? STALE_NOTE : '';
 }
 
-function short(digest: string): string {
+/** A digest shortened for messages: `sha256:` and 12 hex characters, then an ellipsis. */
+export function short(digest: string): string {
   const colon = digest.indexOf(':');
   return colon < 0 ? digest : `${digest.slice(0, colon + 13)}…`;
 }

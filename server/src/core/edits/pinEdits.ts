@@ -193,6 +193,20 @@ export const repinSite: SitePin = (text, site, facts, pin, checker = new EditChe
   return planned && checked({ site, planned, value, choice }, checker);
 };
 
+/**
+ * Pin the index for a site pinned as `repo:tag@digest` whose digest is one platform's image of the index
+ * the tag points to (single-platform-pin): the index digest replaces it and the tag is kept; null otherwise.
+ */
+export const pinIndexSite: SitePin = (text, site, facts, _pin, checker = new EditChecker(text, site.doc)) => {
+  const ref = site.ref;
+  if (ref.tag === null || ref.digest === null) return null;
+  const answer = tagAnswer(facts, ref);
+  if (answer?.status !== 'found' || !answer.isIndex || !answer.platforms.some((p) => p.digest === ref.digest)) return null;
+  const planned = repinEdit(site, answer.digest);
+  const value = site.values ? valuesPinnedValue(site.values, answer.digest) : withTagAndDigest(ref, ref.tag, answer.digest);
+  return planned && checked({ site, planned, value, choice: { digest: answer.digest, platform: null, platformMissing: false } }, checker);
+};
+
 export interface FilePins {
   readonly pins: readonly PinnedImage[];
   readonly refused: readonly RefusedPin[];

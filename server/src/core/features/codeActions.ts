@@ -32,7 +32,7 @@ import type { Analysis, AnalyzedDocument } from '../analysis';
 import { EditChecker, expecting, quoteValue } from '../edits/checkEdits';
 import type { PlannedEdit } from '../edits/checkEdits';
 import { insertPullPolicy, removeEntry, replaceScalar } from '../edits/fieldEdits';
-import { choosePin, isRefused, pinFileEdits, pinSite, readsAsImage, repinSite, withTagAndDigest } from '../edits/pinEdits';
+import { choosePin, isRefused, pinFileEdits, pinIndexSite, pinSite, readsAsImage, repinSite, withTagAndDigest } from '../edits/pinEdits';
 import type { PinnedImage, RefusedPin } from '../edits/pinEdits';
 import type { TextEdit } from '../edits/textEdit';
 import { manifestAnswer, referenceOf, repositoryKey, tagKey, tagsOf } from '../facts';
@@ -201,6 +201,9 @@ class Actions {
       const what = choice.platform !== null ? `the ${choice.platform} image :${ref.tag} points to now` : `what :${ref.tag} points to now`;
       this.addChecked(`Update pinned digest to ${shortDigest(choice.digest)} (${what})`, ['stale-pin'], [repinned.edit], true);
     }
+    const index = codes.has('single-platform-pin') ? passed(pinIndexSite(text, site, facts, settings.pin, this.checker)) : null;
+    if (index)
+      this.addChecked(`Pin the index ${shortDigest(index.choice.digest)} (every platform of :${ref.tag})`, ['single-platform-pin'], [index.edit], true);
     if (ref.digest !== null && ref.tag !== null) {
       this.add(`Unpin: use the tag :${ref.tag} without a digest`, [], [unpin]);
     }

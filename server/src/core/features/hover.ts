@@ -125,7 +125,7 @@ function imageHover(text: string, doc: AnalyzedDocument, container: ContainerFie
     );
   const ref = parsed.value;
   const pull = { image: image.value, record: container, pullSecrets: container.pullSecrets };
-  const registry = facts ? [...pullFailureLines(ref, pull, facts), ...registryLines(ref, facts), ...scanLines(ref, facts)] : [];
+  const registry = facts ? [...pullFailureLines(ref, pull, facts), ...registryLines(ref, facts, container.placement), ...scanLines(ref, facts)] : [];
   return paragraphs(
     [summaryLine(ref, container, facts)],
     build,

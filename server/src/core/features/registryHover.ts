@@ -5,9 +5,11 @@
  * line), and where the kubelet's pull would fail, what it then does and what to do. Lines of
  * markdown ending with an empty line, or no lines when the facts say nothing about this image.
  */
-import { anonymousPullOf, digestAnswer, platformName, problemOf, pullAnswer, tagAnswer, effectiveTag } from '../facts';
+import { anonymousPullOf, digestAnswer, isRateLimitLow, platformName, problemOf, pullAnswer, tagAnswer, effectiveTag } from '../facts';
 import type { ManifestAnswer, ManifestFound, RegistryFacts } from '../facts';
 import { policyKeyOf } from '../diagnostics/imageFindings';
+import { platformFit, platformList } from '../diagnostics/platformFindings';
+import type { NodePlacement } from '../platforms';
 import type { ContainerFields } from '../manifest/imageFields';
 import { policyOf } from '../policy/pullPolicy';
 import type { PolicyHolder } from '../policy/pullPolicy';
@@ -67,7 +69,11 @@ function tagLines(ref: ImageReference, facts: RegistryFacts): string[] {
     const platform = answer.platforms.find((p) => p.digest === ref.digest);
     if (answer.digest === ref.digest) lines.push('', `The pinned digest still matches ${code(':' + tag)}.`);
     else if (platform)
-      lines.push('', `The pinned digest is the ${code(platformName(platform))} image of the index ${code(':' + tag)} points to: it still matches.`);
+      lines.push(
+        '',
+        `The pinned digest is the ${code(platformName(platform))} image of the index ${code(':' + tag)} points to, **not the index**: ` +
+          'every node pulls this one platform.',
+      );
     else lines.push('', `**The pinned digest no longer matches** ${code(':' + tag)}: the tag was pushed again since it was pinned.`);
   }
   return lines;
@@ -113,8 +119,32 @@ export function registryState(ref: ImageReference, facts: RegistryFacts): string
   return problem ? (problem.kind === 'unauthorized' ? 'refused access' : 'not reached') : null;
 }
 
-/** Markdown lines for the registry's view of ref, each block followed by an empty line. */
-export function registryLines(ref: ImageReference, facts: RegistryFacts): string[] {
+/** A window in short units: `6 h`, `90 min`, `30 s`. */
+function windowText(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
+/** The pull rate limit the registry announced, when it did; low, it says that what can wait is waiting. */
+function rateLimitLines(ref: ImageReference, facts: RegistryFacts): string[] {
+  const limit = facts.rateLimits?.get(ref.domain);
+  if (limit === undefined) return [];
+  const window = limit.windowSeconds === undefined ? '' : ` per ${windowText(limit.windowSeconds)}`;
+  const low = isRateLimitLow(limit) ? ': **low**, so tag lists, anonymous-pull checks and referrers are not asked until it recovers' : '';
+  return [`**Pull rate limit**: ${limit.remaining} of ${limit.limit} pulls left${window} at ${code(ref.domain)}${low}`, ''];
+}
+
+/** Which target platforms the pulled image runs on, when targets are known (diagnostics/platformFindings.ts). */
+function targetLines(found: ManifestFound, facts: RegistryFacts, placement: NodePlacement | null | undefined): string[] {
+  const fit = platformFit(found, facts.targets, placement);
+  if (fit === null) return [];
+  const runs = fit.fits.length === 0 ? 'runs on none of the targets' : `runs on ${code(platformList(fit.fits))}`;
+  const not = fit.missing.length === 0 ? '' : `; **not on ${code(platformList(fit.missing))}**`;
+  return [`**Platforms**: ${runs}${not} (targets from ${fit.targets.source})`, ''];
+}
+
+/** Markdown lines for the registry's view of ref, each block followed by an empty line; `placement` is the pod's, for the targets it can run on. */
+export function registryLines(ref: ImageReference, facts: RegistryFacts, placement?: NodePlacement | null): string[] {
   const problem = problemOf(facts, ref);
   const lines: string[] = [];
   const tagged = tagLines(ref, facts);
@@ -122,7 +152,8 @@ export function registryLines(ref: ImageReference, facts: RegistryFacts): string
   const pinned = digestAnswer(facts, ref);
   if (pinned?.status === 'not-found') lines.push(missing(ref, pinned, `manifest ${code(ref.digest!)}`), '');
   const pulled = ref.digest !== null ? pinned : tagAnswer(facts, ref);
-  if (pulled?.status === 'found') lines.push(...manifestLines(pulled), '', ...attachmentLines(ref, facts));
+  if (pulled?.status === 'found') lines.push(...manifestLines(pulled), '', ...targetLines(pulled, facts, placement), ...attachmentLines(ref, facts));
+  lines.push(...rateLimitLines(ref, facts));
   if (problem && (pulled === undefined || pulled.status === 'failed' || (pulled.status === 'found' && pulled.stale))) {
     lines.push(`**Registry not checked**: ${problem.reason}`, '');
   }

@@ -17,6 +17,8 @@ import { findPair, getMap, getScalar, getSeq, isNullScalar } from './yamlTree';
 import type { YamlMap, YamlNode, YamlPair, YamlScalar } from './yamlTree';
 import { apiGroup, KUSTOMIZE_KINDS, WORKLOAD_KINDS } from './workloadKinds';
 import type { ValuesFields } from '../helm/types';
+import type { NodePlacement } from '../platforms';
+import { readPlacement } from './placement';
 
 /** A key and its value as found; `value` is null when the key is present without one. */
 export interface Field {
@@ -67,6 +69,8 @@ export interface ContainerFields {
   /** The mapping's first key: where a finding about the whole mapping (no image) points. */
   readonly firstKey: YamlScalar | null;
   readonly pullSecrets: readonly YamlScalar[];
+  /** Which nodes the pod spec it is in lets it run on, by os and arch; absent when it says nothing (placement.ts). */
+  readonly placement?: NodePlacement;
   /** In a Dockerfile: what the instruction adds to the image it names (dockerfile/analysis.ts). */
   readonly build?: BuildImage;
 }
@@ -235,18 +239,19 @@ class Locator {
     if (this.budget.exhausted) this.truncated = true;
   }
 
-  private scope(scope: Scope, from: Reached, inherited: readonly YamlScalar[], owner: Owner): void {
+  private scope(scope: Scope, from: Reached, inherited: readonly YamlScalar[], owner: Owner, outer: NodePlacement | null = null): void {
     walkPath(from, scope.path, this.budget, (reached) => {
       if (reached.node.type !== 'map') return;
       const secrets = this.pullSecrets(reached.node, scope.pullSecrets, inherited);
+      const placement = scope.podSpec ? readPlacement(reached.node) : outer;
       for (const field of scope.fields) {
-        walkPath(reached, field.path, this.budget, (at) => this.record(at, field, secrets, owner));
+        walkPath(reached, field.path, this.budget, (at) => this.record(at, field, secrets, owner, placement));
       }
-      for (const inner of scope.scopes) this.scope(inner, reached, secrets, owner);
+      for (const inner of scope.scopes) this.scope(inner, reached, secrets, owner, placement);
     });
   }
 
-  private record(at: Reached, rule: FieldRule, secrets: readonly YamlScalar[], owner: Owner): void {
+  private record(at: Reached, rule: FieldRule, secrets: readonly YamlScalar[], owner: Owner, placement: NodePlacement | null): void {
     const map = at.node;
     if (map.type !== 'map' || this.truncated) return;
     const location: ImageLocation = rule.withKey && findPair(map, rule.withKey.key) ? rule.withKey.location : rule.location;
@@ -274,6 +279,7 @@ class Locator {
       pullPolicy,
       firstKey: map.pairs[0] ? detachScalar(map.pairs[0].key) : null,
       pullSecrets: own === null ? secrets : [...secrets, own],
+      ...(placement === null ? {} : { placement }),
     });
   }
 

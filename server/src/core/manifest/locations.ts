@@ -11,6 +11,7 @@ import { IMAGE_VOLUME_RULE, KUBERNETES_RULE } from '../policy/pullPolicy';
 import { path } from './locationPaths';
 import { apiGroup } from './workloadKinds';
 import type { Path } from './locationPaths';
+import { PLATFORM_LABELS } from '../platforms';
 
 /** What holds an image: a pod's container lists, an image volume, or another image field. */
 export type ImageRole = 'container' | 'initContainer' | 'ephemeralContainer' | 'imageVolume' | 'image';
@@ -51,6 +52,8 @@ export interface Scope {
   readonly pullSecrets: readonly Path[];
   readonly fields: readonly FieldRule[];
   readonly scopes: readonly Scope[];
+  /** A pod spec: its nodeSelector and node affinity say which nodes (platforms) its images run on (placement.ts). */
+  readonly podSpec?: boolean;
 }
 
 export interface LocationRule {
@@ -129,6 +132,7 @@ export function scope(at: string | Path, parts: Partial<Omit<Scope, 'path'>>): S
 export function podSpec(at: string | Path, containers: ImageLocation = CONTAINER): Scope {
   return scope(at, {
     pullSecrets: [path('imagePullSecrets')],
+    podSpec: true,
     fields: [
       fieldRule('containers[]', containers),
       fieldRule('initContainers[]', INIT_CONTAINER),
@@ -148,6 +152,9 @@ export interface LocationTable {
   readonly decodedKeys: ReadonlySet<string>;
 }
 
+/** Keys whose values a pod spec's placement is read from (placement.ts). */
+const PLACEMENT_KEYS = [...Object.keys(PLATFORM_LABELS), 'key', 'operator'];
+
 /** Keys every analysis reads besides the table's image fields. */
 const ALWAYS_DECODED = ['kind', 'apiVersion', 'name', 'newName', 'newTag', 'digest'];
 
@@ -162,6 +169,7 @@ function scopeKeys(s: Scope, keys: Set<string>): void {
     if (f.pullSecretKey !== null) keys.add(f.pullSecretKey);
   }
   for (const p of s.pullSecrets) keys.add(p[p.length - 1]);
+  if (s.podSpec) for (const key of PLACEMENT_KEYS) keys.add(key);
   for (const inner of s.scopes) scopeKeys(inner, keys);
 }
 

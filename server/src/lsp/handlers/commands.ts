@@ -7,9 +7,12 @@
  *   tag is asked again, and every document is published again with its new answer; with `{ registry: host }`
  *   (the status bar's Retry) only the documents whose images name that registry are asked again.
  * - imageAware.scanImage runs the vulnerability scanner on one image (./scanImage.ts).
+ * - imageAware.nodePlatforms takes the platforms of the picked cluster's nodes (protocol.ts NodePlatformsArguments),
+ *   checked like any outside value, and publishes every document again.
  * None of them does anything on the network when imageAware.registry.online is off.
  */
-import { parseReference } from '../../core';
+import { MAX_TARGETS, parseReference, platformTargets } from '../../core';
+import { record } from '../../core/json';
 import type { ServerContext } from '../context';
 import { COMMANDS } from '../protocol';
 import type { RefreshRegistryArguments } from '../protocol';
@@ -53,11 +56,24 @@ async function refreshRegistry(context: ServerContext, options: CommandOptions, 
   return null;
 }
 
+/** The longest context name kept for messages; kubeconfig context names are short. */
+const MAX_CONTEXT_NAME = 100;
+
+function nodePlatforms(context: ServerContext, options: CommandOptions, argument: unknown): null {
+  const { context: name, platforms } = record(argument);
+  const texts = Array.isArray(platforms) ? platforms.slice(0, MAX_TARGETS * 4) : [];
+  const contextName = typeof name === 'string' && name.length <= MAX_CONTEXT_NAME && !/[\p{Cc}]/u.test(name) ? name : 'the picked context';
+  context.registry.setNodeTargets(platformTargets(texts, `the nodes of ${contextName}`));
+  options.diagnostics.scheduleAll();
+  return null;
+}
+
 export function registerCommands(context: ServerContext, options: CommandOptions): void {
   context.connection.onExecuteCommand((params, token) =>
     context.runSafe(`command ${params.command}`, token, null, async () => {
       if (params.command === COMMANDS.pinWorkspace) return pinWorkspace(context, options.documentChanges, params.arguments?.[0], token);
       if (params.command === COMMANDS.refreshRegistry) return refreshRegistry(context, options, params.arguments?.[0]);
+      if (params.command === COMMANDS.nodePlatforms) return nodePlatforms(context, options, params.arguments?.[0]);
       if (params.command === COMMANDS.scanImage) return scanImageCommand(context, options.diagnostics, params.arguments?.[0], token);
       return null;
     }),

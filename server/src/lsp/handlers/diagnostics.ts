@@ -90,7 +90,7 @@ export class DiagnosticsPublisher {
 
   private async send(open: OpenAnalysis, facts: RegistryFacts): Promise<void> {
     const { uri, version } = open.document;
-    const known = open.settings.registry.online ? this.context.scans.withScans(facts) : null;
+    const known = open.settings.registry.online ? this.context.scans.withScans(this.context.registry.withNodeTargets(facts)) : null;
     const { workspace } = this.context;
     // A registry's own problem is told once, in the client's status bar (imageAware/registryStatus), not in every file.
     const diagnostics = collectDiagnostics(

@@ -5,7 +5,7 @@
  * workspace's kustomize overlays make of an image (overlays.ts). On an image of a chart's template
  * built from values, the values it reads and what the chart renders from them.
  */
-import { computeHover, templateImageAt, templateImageHover } from '../../core';
+import { computeHover, templateImageAt, templateImageHover, withTargets } from '../../core';
 import type { Hover } from '../../core';
 import { answerFor, within } from '../context';
 import type { ServerContext } from '../context';
@@ -20,7 +20,9 @@ export function registerHover(context: ServerContext): void {
       const offset = open.document.offsetAt(params.position);
       const pending = open.settings.registry.online ? context.registry.pending(open.document.uri) : undefined;
       if (pending) await within(pending, HOVER_WAIT_MS);
-      const facts = open.settings.registry.online ? context.scans.withScans(context.registry.factsOf(open.document.uri)) : null;
+      const facts = open.settings.registry.online
+        ? withTargets(context.scans.withScans(context.registry.factsOf(open.document.uri)), open.settings.platforms)
+        : null;
       const template = await templateHover(context, open.document.uri, open.document.getText(), offset, open.settings.maxFileSize);
       const hover = template ?? computeHover(open.analysis, offset, facts, await context.overlays.of(open.document.uri, open.analysis));
       return hover && toHover(hover, open.document);
