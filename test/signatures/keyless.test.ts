@@ -224,6 +224,31 @@ test('hostile bundles: past the size bound, not JSON, not a bundle, an envelope 
   }
 });
 
+test('a bundle without its Rekor entry is refused: the library asks for one transparency-log entry and one timestamp', async () => {
+  const digest = await signedImage('keyless/unlogged', async (d) => {
+    const bundle = (await sigstore.signImage(d, CI)) as { verificationMaterial: { tlogEntries: unknown[] } };
+    bundle.verificationMaterial.tlogEntries = [];
+    return Buffer.from(JSON.stringify(bundle));
+  });
+  const found = await signature('keyless/unlogged', digest);
+  assert.deepEqual(found.verification, { status: 'invalid', reason: 'it does not verify with the trusted root: expected 1 timestamps, got 0' });
+});
+
+test('a bundle past 256 KiB is not read past the bound, and the answer says why', async () => {
+  const digest = await signedImage('keyless/oversize', () => Promise.resolve(Buffer.alloc(256 * 1024 + 1, 0x20)));
+  const verify = createSignatureVerifier({ keys: {}, identities: { [`${registry.host}/keyless/*`]: TRUSTED }, trustedRoot: 'trusted_root.json' }, home);
+  const key = `${registry.host}/keyless/oversize@${digest}`;
+  const facts = await collectReferrers([{ key, registry: registry.host, path: 'keyless/oversize', digest }], client(), { verify });
+  const answer = facts.referrers.get(key);
+  assert.ok(answer?.status === 'found', JSON.stringify(answer));
+  assert.deepEqual(answer.referrers[0].verification, { status: 'unverified', reason: 'the bundle could not be read' });
+  assert.equal(answer.notes.length, 1, JSON.stringify(answer.notes));
+  assert.match(
+    answer.notes[0],
+    new RegExp(`^The signature payload sha256:[0-9a-f]{64} could not be read \\(.* sent more than ${256 * 1024} bytes .*\\), so it is not verified\\.$`),
+  );
+});
+
 test('a message-signature bundle over another digest is invalid; over this one it is unverified (its manifest bytes are not read)', async () => {
   const message = (digest: string): Buffer =>
     Buffer.from(
