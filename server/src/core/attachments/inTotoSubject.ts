@@ -25,7 +25,8 @@ export function readStatementSubjects(text: string): SubjectsReading {
   const digests = subjects
     .slice(0, MAX_SUBJECTS)
     .flatMap((subject) => (isRecord(subject) && isRecord(subject.digest) ? Object.entries(subject.digest) : []))
-    .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && /^[a-f0-9]{32,}$/.test(entry[1]))
+    // Both sides end up in messages: an algorithm is a short name (sha256, sha512, gitCommit), a digest lowercase hex.
+    .filter((entry): entry is [string, string] => /^[A-Za-z0-9_-]{1,32}$/.test(entry[0]) && typeof entry[1] === 'string' && /^[a-f0-9]{32,128}$/.test(entry[1]))
     .map(([algorithm, hex]) => `${algorithm}:${hex}`);
   return { ok: true, digests };
 }
