@@ -4,13 +4,19 @@
  * made with the trusted key (cosign's `.sig` tag, sigstore/cosign specs/SIGNATURE_SPEC.md) passes, an unsigned
  * image is `unsigned-image`, one signed by another key `signature-invalid`, an image with an SPDX SBOM but no
  * provenance `no-provenance`; CI fails on them like on any finding. Without a policy nothing attached is asked.
+ * Keyless: Sigstore bundles made by a Sigstore of the test's own (@sigstore/mock, test/helpers/sigstoreMock.ts)
+ * verify against `signatures.trustedRoot` and `signatures.identities`; another signer is `signature-invalid`, and
+ * without a trusted root the shipped public-good one refuses the test's CA.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pushArtifact, pushCosignTag, pushImage, putReferrersTag, simpleSigningLayer, spdxLayer, TYPES } from '../helpers/registry';
+import { blobOf } from '../helpers/registry/images';
+import { COSIGN_SIGN_PREDICATE, startMockSigstore } from '../helpers/sigstoreMock';
+import type { KeylessSigner } from '../helpers/sigstoreMock';
 import { runCliAsync } from './runCli';
 import { countingProxy, isolatedEnv, registryWith, temporaryDir } from './registrySetup';
 
@@ -86,11 +92,77 @@ test('check --online reports what the repository file requires and the registry 
   );
   assert.equal(
     checked.findings[1].message,
-    'No signature of the image this reference pulls verifies with the keys trusted for its repository: no trusted key (ci-2026) verifies it.',
+    'No signature of the image this reference pulls verifies with the keys or signers trusted for its repository: no trusted key (ci-2026) verifies it.',
   );
   // Per image: the referrers API (404), the referrers tag and cosign's three tags; per signature, its payload blob.
   const paths = front.requests.map((request) => request.path);
   const payloads = paths.filter((path) => path.includes('/blobs/'));
   assert.deepEqual(payloads.map((path) => path.split('/')[3]).sort(), ['forged', 'signed']);
   t.diagnostic(`${front.requests.length} requests with the policy (${payloads.length} payload blobs)`);
+});
+
+test("check --online verifies keyless Sigstore bundles against the repository file's signers and trusted root", async () => {
+  const registry = await registryWith();
+  const sigstore = await startMockSigstore();
+  const release = {
+    subject: 'https://github.com/acme/web/.github/workflows/release.yml@refs/heads/main',
+    issuer: 'https://token.actions.githubusercontent.com',
+  };
+  const bundled = async (repo: string, signer: KeylessSigner): Promise<void> => {
+    const image = await pushImage(registry, repo, 'v1');
+    const bundle = Buffer.from(JSON.stringify(await sigstore.signImage(image.digest, signer)));
+    const artifact = await pushArtifact(registry, repo, {
+      subject: { digest: image.digest, mediaType: image.mediaType, size: image.size },
+      artifactType: TYPES.sigstoreBundle,
+      layers: [{ blob: blobOf(TYPES.sigstoreBundle, bundle) }],
+      annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': COSIGN_SIGN_PREDICATE },
+    });
+    await putReferrersTag(registry, repo, image.digest, [artifact]);
+  };
+  await bundled('keyless/web', release);
+  await bundled('keyless/api', { ...release, subject: 'https://github.com/someone/else/.github/workflows/ci.yml@refs/heads/main' });
+
+  const host = registry.host;
+  const dir = temporaryDir();
+  writeFileSync(join(dir, 'pod.yaml'), pod([`${host}/keyless/web:v1`, `${host}/keyless/api:v1`]));
+  writeFileSync(join(dir, 'root.json'), JSON.stringify(sigstore.trustedRoot));
+  const trusted = `https://github.com/acme/*/.github/workflows/release.yml@refs/heads/main`;
+  writeFileSync(
+    join(dir, '.image-aware.yaml'),
+    [
+      'signatures:',
+      '  trustedRoot: root.json',
+      '  identities:',
+      `    "${host}/keyless/*":`,
+      `      - subject: "${trusted}"`,
+      `        issuer: ${release.issuer}`,
+      '  require:',
+      `    "${host}/keyless/*": [signature]`,
+      '',
+    ].join('\n'),
+  );
+  const run = async (): Promise<{ status: number | null; findings: JsonFinding[]; stderr: string }> => {
+    const r = await runCliAsync(['check', '--online', '--format', 'json', '--severity', 'not-pinned=off', 'pod.yaml'], { cwd: dir, env: isolatedEnv().env });
+    return { status: r.status, findings: JSON.parse(r.stdout) as JsonFinding[], stderr: r.stderr };
+  };
+  const checked = await run();
+  assert.equal(checked.status, 1, checked.stderr);
+  assert.deepEqual(
+    checked.findings.map((f) => `${f.line} ${f.severity} ${f.code}`),
+    ['10 error signature-invalid'],
+  );
+  assert.equal(
+    checked.findings[0].message,
+    'No signature of the image this reference pulls verifies with the keys or signers trusted for its repository: it is signed by ' +
+      `https://github.com/someone/else/.github/workflows/ci.yml@refs/heads/main via ${release.issuer}, but the trusted signers are ${trusted} via ${release.issuer}.`,
+  );
+
+  // Without trustedRoot, the shipped public-good root is the one trusted, and the test's own CA is not in it.
+  const file = join(dir, '.image-aware.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('  trustedRoot: root.json\n', ''));
+  const publicGood = await run();
+  assert.deepEqual(
+    publicGood.findings.map((f) => `${f.line} ${f.code} ${f.message.split(': ').slice(1).join(': ')}`),
+    [8, 10].map((line) => `${line} signature-invalid it does not verify with the trusted root: Failed to verify certificate chain.`),
+  );
 });

@@ -206,7 +206,7 @@ const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
   [
     'signatures.repositories keeps string targets',
     { signatures: { repositories: { 'ghcr.io/org/*': 'ghcr.io/org/signatures', bad: 3 } } },
-    { signatures: { repositories: { 'ghcr.io/org/*': 'ghcr.io/org/signatures' }, keys: {}, require: {} } },
+    { signatures: { repositories: { 'ghcr.io/org/*': 'ghcr.io/org/signatures' }, keys: {}, identities: {}, trustedRoot: null, require: {} } },
   ],
   [
     'signatures.keys keeps named keys, signatures.require the known kinds',
@@ -220,7 +220,38 @@ const registryCases: [string, unknown, Parameters<typeof check>[1]][] = [
       signatures: {
         repositories: {},
         keys: { 'ghcr.io/org/*': [{ name: 'ci-2026', key: 'keys/ci.pub' }] },
+        identities: {},
+        trustedRoot: null,
         require: { 'ghcr.io/org/*': ['signature', 'sbom'] },
+      },
+    },
+  ],
+  [
+    'signatures.identities keeps signers with a subject and an issuer, one or a list; signatures.trustedRoot a path',
+    {
+      signatures: {
+        identities: {
+          'ghcr.io/org/*': { subject: ' https://github.com/org/* ', issuer: 'https://token.actions.githubusercontent.com' },
+          'ghcr.io/team/*': [
+            { subject: 'dev@example.com', issuer: 'https://accounts.google.com' },
+            { subject: 'x' },
+            { subject: 'y'.repeat(513), issuer: 'z' },
+          ],
+          'bad/*': [{ issuer: 'https://accounts.google.com' }],
+        },
+        trustedRoot: ' sigstore/trusted_root.json ',
+      },
+    },
+    {
+      signatures: {
+        repositories: {},
+        keys: {},
+        identities: {
+          'ghcr.io/org/*': [{ subject: 'https://github.com/org/*', issuer: 'https://token.actions.githubusercontent.com' }],
+          'ghcr.io/team/*': [{ subject: 'dev@example.com', issuer: 'https://accounts.google.com' }],
+        },
+        trustedRoot: 'sigstore/trusted_root.json',
+        require: {},
       },
     },
   ],

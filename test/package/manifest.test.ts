@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_SETTINGS, IMAGE_TOKEN_MODIFIERS, IMAGE_TOKEN_TYPES, SCANNER_SETTINGS, VULNERABILITY_SEVERITIES } from '../../server/src/core';
+import { DEFAULT_SETTINGS, IMAGE_TOKEN_MODIFIERS, IMAGE_TOKEN_TYPES, parseSignatures, SCANNER_SETTINGS, VULNERABILITY_SEVERITIES } from '../../server/src/core';
 import { DEFAULT_FIELD_MANAGER } from '../../server/src/engine';
 import { COMMANDS } from '../../server/src/lsp/protocol';
 import { SCANNER_NAMES } from '../../server/src/scanners/types';
@@ -103,6 +103,14 @@ test('the client registers every contributed command the server does not announc
 
 test('imageAware.build.tool offers auto and exactly the tools the adapters know', () => {
   assert.deepEqual(pkg.contributes.configuration.properties['imageAware.build.tool'].enum, ['auto', ...TOOL_NAMES]);
+});
+
+test("every imageAware.signatures field the core reads is a setting, and the settings' defaults read as the core's defaults", () => {
+  const properties = pkg.contributes.configuration.properties;
+  const contributed = Object.keys(properties).filter((key) => key.startsWith('imageAware.signatures.'));
+  assert.deepEqual(contributed.map((key) => key.slice('imageAware.signatures.'.length)).sort(), Object.keys(DEFAULT_SETTINGS.signatures).sort());
+  const defaults = Object.fromEntries(contributed.map((key) => [key.slice('imageAware.signatures.'.length), properties[key].default]));
+  assert.deepEqual(parseSignatures(defaults), DEFAULT_SETTINGS.signatures);
 });
 
 test('imageAware.scan.scanner offers auto and exactly the scanners the adapters know, and the threshold every severity, as the core reads them', () => {

@@ -77,7 +77,7 @@ async function signatures(
   pattern = `${front.host}/${repo}`,
   asking = client(),
 ): Promise<ReferrerFact[]> {
-  const verify = createSignatureVerifier({ keys: { [pattern]: keys } }, home);
+  const verify = createSignatureVerifier({ keys: { [pattern]: keys }, identities: {}, trustedRoot: null }, home);
   const key = `${front.host}/${repo}@${digest}`;
   const facts = await collectReferrers([{ key, registry: front.host, path: repo, digest }], asking, { verify });
   const answer = facts.referrers.get(key);

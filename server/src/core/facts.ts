@@ -134,12 +134,14 @@ export interface ReferrerFact {
 }
 
 /**
- * A signature checked against the keys the user trusts for the repository: `verified` by the key named `key`;
- * `invalid` when it fails (no trusted key verifies it, or it signs another digest); `unverified` when nothing
- * could be checked (no key is configured, a keyless signature, a payload that could not be read).
+ * A signature checked against the keys and signers the user trusts for the repository: `verified` by the key named
+ * `key`, or keylessly by the certificate `subject` the OIDC `issuer` vouched for; `invalid` when it fails (no trusted
+ * key or signer verifies it, or it signs another digest); `unverified` when nothing could be checked (nothing is
+ * trusted for that kind of signature, a payload or trusted root that could not be read).
  */
 export type SignatureVerification =
   | { readonly status: 'verified'; readonly key: string }
+  | { readonly status: 'verified'; readonly subject: string; readonly issuer: string }
   | { readonly status: 'invalid'; readonly reason: string }
   | { readonly status: 'unverified'; readonly reason: string };
 
@@ -151,7 +153,7 @@ export interface ReferrerLayerFact {
   readonly digest: string;
   readonly size: number;
   readonly annotations: Readonly<Record<string, string>>;
-  /** A cosign simple-signing layer's blob (base64), when read for verification. */
+  /** A cosign simple-signing layer's or a Sigstore bundle layer's blob (base64), when read for verification. */
   readonly payload?: string;
 }
 

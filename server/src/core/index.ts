@@ -33,6 +33,8 @@ export type { ArtifactDescription, AttachmentContent, AttachmentKind, Recognized
 export { signatureRepositoryFor } from './attachments/signatureRepository';
 export { matchingPatterns } from './attachments/repositoryPatterns';
 export { readSimpleSigningPayload } from './attachments/simpleSigning';
+export { IN_TOTO_PAYLOAD_TYPE, readStatementSubjects } from './attachments/inTotoSubject';
+export { trustedIdentityOf } from './attachments/signerIdentity';
 export type { SignatureRepository } from './attachments/signatureRepository';
 // Registry facts are plain data every front end passes around: all their types are public.
 export type * from './facts';
@@ -91,7 +93,7 @@ export { scanActionAt } from './features/scanAction';
 export type { ScanAction } from './features/scanAction';
 export { DEFAULT_SETTINGS, parseSettings, parseSignatures, SCANNER_SETTINGS } from './settings';
 export { REQUIRED_ATTACHMENTS } from './settings';
-export type { PinSettings, RegistrySettings, RequiredAttachment, ScanSettings, Settings, SignatureSettings, TrustedKey } from './settings';
+export type { PinSettings, RegistrySettings, RequiredAttachment, ScanSettings, Settings, SignatureSettings, TrustedIdentity, TrustedKey } from './settings';
 export { orderTags } from './tags';
 export { fileFacts, mergeFacts } from './workspace';
 export type { FileFacts, WorkspaceFacts } from './workspace';

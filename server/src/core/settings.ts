@@ -46,6 +46,10 @@ export interface SignatureSettings {
   readonly repositories: Readonly<Record<string, string>>;
   /** Repository pattern → the public keys trusted to sign those images (the most specific pattern wins). */
   readonly keys: Readonly<Record<string, readonly TrustedKey[]>>;
+  /** Repository pattern → the signers trusted to sign those images keylessly (Sigstore bundles; the most specific pattern wins). */
+  readonly identities: Readonly<Record<string, readonly TrustedIdentity[]>>;
+  /** The Sigstore trusted root (`trusted_root.json`) keyless signatures chain to: a path like the key files; null: Sigstore's public-good root, shipped. */
+  readonly trustedRoot: string | null;
   /** Repository pattern → what those images must have attached (policy diagnostics, off where no pattern matches). */
   readonly require: Readonly<Record<string, readonly RequiredAttachment[]>>;
 }
@@ -54,6 +58,15 @@ export interface SignatureSettings {
 export interface TrustedKey {
   readonly name: string;
   readonly key: string;
+}
+
+/**
+ * A keyless signer: the Fulcio certificate's subject (its SAN: a workflow URI, an e-mail) and the OIDC issuer it
+ * names (Fulcio's issuer extension), each a pattern whose `*` is any run of characters.
+ */
+export interface TrustedIdentity {
+  readonly subject: string;
+  readonly issuer: string;
 }
 
 export const REQUIRED_ATTACHMENTS = ['signature', 'sbom', 'provenance'] as const;
@@ -99,7 +112,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxFileSize: DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024,
   registry: { online: true, insecureRegistries: [], caFiles: {} },
   pin: { keepTag: true, platform: null },
-  signatures: { repositories: {}, keys: {}, require: {} },
+  signatures: { repositories: {}, keys: {}, identities: {}, trustedRoot: null, require: {} },
   scan: { scanner: 'auto', threshold: 'high' },
   workspace: { diagnostics: 'workspace', maxFiles: 2000 },
   platforms: null,
@@ -158,6 +171,27 @@ function parseKeys(raw: unknown): Record<string, TrustedKey[]> {
   return keys;
 }
 
+/** A pattern is matched against a certificate field no longer than this (attachments/signerIdentity.ts). */
+const MAX_IDENTITY = 512;
+
+function identityText(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' && value.trim().length <= MAX_IDENTITY ? value.trim() : null;
+}
+
+/** Pattern → `{ subject, issuer }` or a list of them; entries without both are left out. */
+function parseIdentities(raw: unknown): Record<string, TrustedIdentity[]> {
+  const identities: Record<string, TrustedIdentity[]> = {};
+  for (const [pattern, value] of Object.entries(record(raw))) {
+    const trusted = (Array.isArray(value) ? value : [value])
+      .map(record)
+      .map((entry) => ({ subject: identityText(entry.subject), issuer: identityText(entry.issuer) }))
+      .filter((entry): entry is TrustedIdentity => entry.subject !== null && entry.issuer !== null)
+      .slice(0, MAX_KEYS);
+    if (pattern !== '' && trusted.length > 0) identities[pattern] = trusted;
+  }
+  return identities;
+}
+
 function parseRequire(raw: unknown): Record<string, RequiredAttachment[]> {
   const required: Record<string, RequiredAttachment[]> = {};
   for (const [pattern, list] of Object.entries(record(raw))) {
@@ -167,10 +201,17 @@ function parseRequire(raw: unknown): Record<string, RequiredAttachment[]> {
   return required;
 }
 
-/** `imageAware.signatures`: where signatures are kept, the keys trusted and what images must have attached. */
+/** `imageAware.signatures`: where signatures are kept, the keys and signers trusted and what images must have attached. */
 export function parseSignatures(raw: unknown): SignatureSettings {
   const signatures = record(raw);
-  return { repositories: stringRecord(signatures.repositories), keys: parseKeys(signatures.keys), require: parseRequire(signatures.require) };
+  const trustedRoot = typeof signatures.trustedRoot === 'string' && signatures.trustedRoot.trim() !== '' ? signatures.trustedRoot.trim() : null;
+  return {
+    repositories: stringRecord(signatures.repositories),
+    keys: parseKeys(signatures.keys),
+    identities: parseIdentities(signatures.identities),
+    trustedRoot,
+    require: parseRequire(signatures.require),
+  };
 }
 
 function parseScan(raw: unknown): ScanSettings {
@@ -195,7 +236,8 @@ function parseWorkspace(raw: unknown): WorkspaceSettings {
  * Reads the `imageAware` configuration object:
  * `{ diagnostics: { "<code>": "error" | … | "off" }, inlayHints: { pullPolicy: boolean, maxLineLength: number }, limits: { maxFileSizeMB: number },
  *    registry: { online: boolean, insecureRegistries: string[], caFiles: { host: path } }, pin: { keepTag: boolean, platform: string },
- *    signatures: { repositories: { pattern: repository }, keys: { pattern: [{ name, key }] }, require: { pattern: ["signature" | "sbom" | "provenance"] } },
+ *    signatures: { repositories: { pattern: repository }, keys: { pattern: [{ name, key }] }, identities: { pattern: { subject, issuer } | [{ subject, issuer }] },
+ *      trustedRoot: path, require: { pattern: ["signature" | "sbom" | "provenance"] } },
  *    scan: { scanner: "auto" | "trivy" | "grype", threshold: "critical" | "high" | … | "unknown" },
  *    workspace: { diagnostics: "openFiles" | "workspace", maxFiles: number },
  *    platforms: { targets: ["linux/amd64", "linux/arm64"] },

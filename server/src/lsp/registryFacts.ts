@@ -25,7 +25,7 @@ import {
 } from '../core';
 import { dirname } from 'node:path';
 import { collectFacts, collectTags } from '../engine';
-import { createSignatureVerifier } from '../signatures';
+import { createSignatureVerifier, trustsSigners } from '../signatures';
 import { pathOf } from './paths';
 import type { RegistryClient, RegistryClientOptions } from '../registry';
 import { RegistryStatus } from './registryStatus';
@@ -140,7 +140,7 @@ export class RegistryService {
       const found = signatureRepositoryFor(`${registry}/${path}`, signatures.repositories, this.options.cosignRepository);
       return found === null ? null : { registry: found.domain, path: found.path };
     };
-    const verify = Object.keys(signatures.keys).length === 0 ? undefined : createSignatureVerifier(signatures, this.keyBaseDir(uri));
+    const verify = trustsSigners(signatures) ? createSignatureVerifier(signatures, this.keyBaseDir(uri)) : undefined;
     const done = collectFacts(queries, client, {
       signal: controller.signal,
       fresh,

@@ -6,7 +6,7 @@
 import { MAX_INDEX_ENTRIES } from './manifest';
 import { TAG_LIST_LIMITS } from './tags';
 import { REFERRERS_LIMITS } from './referrers';
-import { MAX_PAYLOAD_BYTES } from './signaturePayloads';
+import { MAX_BUNDLE_BYTES, MAX_PAYLOAD_BYTES } from './signaturePayloads';
 import type { ManifestInfo, PlatformInfo, ReferrerList } from './types';
 import { isValidDigest, isValidTag } from './validate';
 
@@ -119,9 +119,9 @@ function isLayer(value: unknown): boolean {
   );
 }
 
-/** A stored payload: base64 of at most MAX_PAYLOAD_BYTES. */
+/** A stored payload: base64 of at most MAX_PAYLOAD_BYTES (a simple-signing blob) or MAX_BUNDLE_BYTES (a bundle). */
 function isPayload(value: unknown): boolean {
-  return isString(value) && value.length <= Math.ceil(MAX_PAYLOAD_BYTES / 3) * 4 && /^[A-Za-z0-9+/]*={0,2}$/.test(value);
+  return isString(value) && value.length <= Math.ceil(Math.max(MAX_PAYLOAD_BYTES, MAX_BUNDLE_BYTES) / 3) * 4 && /^[A-Za-z0-9+/]*={0,2}$/.test(value);
 }
 
 function isReferrer(value: unknown): boolean {

@@ -114,7 +114,7 @@ export interface ReferrerLayer {
   readonly digest: string;
   readonly size: number;
   readonly annotations: Readonly<Record<string, string>>;
-  /** A cosign simple-signing layer's blob, base64, when payloads were asked for (signaturePayloads.ts). */
+  /** A cosign simple-signing layer's or a Sigstore bundle layer's blob, base64, when payloads were asked for (signaturePayloads.ts). */
   readonly payload?: string;
 }
 

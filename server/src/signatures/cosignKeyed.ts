@@ -13,6 +13,7 @@ import type { KeyObject } from 'node:crypto';
 import { readSimpleSigningPayload } from '../core';
 import type { ReferrerFact, ReferrerLayerFact, SignatureVerification } from '../core';
 import type { LoadedKey } from './keys';
+import { combineLayers, layersOfType } from './layers';
 
 export const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
@@ -35,18 +36,17 @@ function verifies(key: KeyObject, payload: Buffer, signature: Buffer): boolean {
   }
 }
 
-type LayerResult = { readonly verified: string } | { readonly invalid: string } | { readonly unverified: string };
-
-function checkLayer(layer: ReferrerLayerFact, subject: string, keys: readonly { name: string; key: KeyObject }[]): LayerResult {
-  if (layer.payload === undefined) return { unverified: 'its signed payload could not be read' };
+function checkLayer(layer: ReferrerLayerFact, subject: string, keys: readonly { name: string; key: KeyObject }[]): SignatureVerification {
+  if (layer.payload === undefined) return { status: 'unverified', reason: 'its signed payload could not be read' };
   const signature = signatureBytes(layer.annotations[SIGNATURE_ANNOTATION]);
-  if (signature === null) return { invalid: `its ${SIGNATURE_ANNOTATION} annotation is missing or not base64` };
+  if (signature === null) return { status: 'invalid', reason: `its ${SIGNATURE_ANNOTATION} annotation is missing or not base64` };
   const payload = Buffer.from(layer.payload, 'base64');
   const reading = readSimpleSigningPayload(payload.toString('utf8'));
-  if (!reading.ok) return { invalid: reading.reason };
-  if (reading.digest !== subject) return { invalid: `it signs ${reading.digest}, not ${subject}` };
+  if (!reading.ok) return { status: 'invalid', reason: reading.reason };
+  if (reading.digest !== subject) return { status: 'invalid', reason: `it signs ${reading.digest}, not ${subject}` };
   const key = keys.find((candidate) => verifies(candidate.key, payload, signature));
-  return key === undefined ? { invalid: `no trusted key (${keys.map((k) => k.name).join(', ')}) verifies it` } : { verified: key.name };
+  if (key === undefined) return { status: 'invalid', reason: `no trusted key (${keys.map((k) => k.name).join(', ')}) verifies it` };
+  return { status: 'verified', key: key.name };
 }
 
 /**
@@ -54,17 +54,12 @@ function checkLayer(layer: ReferrerLayerFact, subject: string, keys: readonly { 
  * (a Sigstore bundle, a Notation envelope: other verifiers' work).
  */
 export function verifyCosignKeyed(referrer: ReferrerFact, keys: readonly LoadedKey[]): SignatureVerification | undefined {
-  const layers = (referrer.layers ?? []).filter((layer) => layer.mediaType.split(';')[0].trim().toLowerCase() === SIMPLE_SIGNING);
+  const layers = layersOfType(referrer, SIMPLE_SIGNING);
   if (layers.length === 0) return undefined;
   const usable = keys.filter((key): key is { name: string; key: KeyObject } => 'key' in key);
   if (usable.length === 0) {
     const problems = keys.map((key) => ('problem' in key ? key.problem : '')).filter((problem) => problem !== '');
     return { status: 'unverified', reason: problems[0] ?? 'no trusted key could be read' };
   }
-  const results = layers.map((layer) => checkLayer(layer, referrer.subject, usable));
-  const verified = results.find((result): result is { verified: string } => 'verified' in result);
-  if (verified) return { status: 'verified', key: verified.verified };
-  const invalid = results.find((result): result is { invalid: string } => 'invalid' in result);
-  if (invalid) return { status: 'invalid', reason: invalid.invalid };
-  return { status: 'unverified', reason: (results[0] as { unverified: string }).unverified };
+  return combineLayers(layers.map((layer) => checkLayer(layer, referrer.subject, usable)));
 }

@@ -1,1 +1,1 @@
-export { createSignatureVerifier } from './verifier';
+export { createSignatureVerifier, trustsSigners } from './verifier';

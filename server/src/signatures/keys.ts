@@ -7,9 +7,8 @@
  */
 import { createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import type { TrustedKey } from '../core';
+import { readTrustFile } from './trustFile';
 
 /** A PEM public key is under a kilobyte (RSA 4096: 800 bytes); a file past this holds something else. */
 export const MAX_KEY_FILE_BYTES = 16 * 1024;
@@ -18,12 +17,7 @@ const MIN_RSA_BITS = 2048;
 export type LoadedKey = { readonly name: string; readonly key: KeyObject } | { readonly name: string; readonly problem: string };
 
 function pemOf(trusted: TrustedKey, baseDir: string): string {
-  if (trusted.key.includes('-----BEGIN')) return trusted.key;
-  const path = isAbsolute(trusted.key) ? trusted.key : resolve(baseDir, trusted.key);
-  const info = statSync(path);
-  if (!info.isFile()) throw new Error(`${trusted.key} is not a file`);
-  if (info.size > MAX_KEY_FILE_BYTES) throw new Error(`${trusted.key} is larger than ${MAX_KEY_FILE_BYTES / 1024} KiB, too large for a public key`);
-  return readFileSync(path, 'utf8');
+  return trusted.key.includes('-----BEGIN') ? trusted.key : readTrustFile(trusted.key, baseDir, MAX_KEY_FILE_BYTES, 'a public key');
 }
 
 /** Why a key cannot verify cosign signatures, or null when it can. */

@@ -68,6 +68,35 @@ test('a checked signature says which trusted key verified it, or why none did', 
   assert.equal(line(undefined), '**Attached**: signed: cosign key');
 });
 
+test('a keyless bundle verified says who signed it via which issuer, as inline code', () => {
+  const line = (format: string, verification: ReferrerFact['verification']): string =>
+    attachmentLines(
+      ref,
+      registryFacts({
+        manifests: { 'ghcr.io/org/app:v1': found(D(1)) },
+        referrers: {
+          [`ghcr.io/org/app@${D(1)}`]: foundReferrers([
+            { ...referrer(D(7), D(1), 'signature', [{ kind: 'signature', format }]), ...(verification ? { verification } : {}) },
+          ]),
+        },
+      }),
+    )[0];
+  const workflow = 'https://github.com/org/app/.github/workflows/release.yml@refs/heads/main';
+  const actions = 'https://token.actions.githubusercontent.com';
+  assert.equal(
+    line('cosign keyless (bundle)', { status: 'verified', subject: workflow, issuer: actions }),
+    `**Attached**: signed: cosign keyless (bundle) ✓ verified: \`${workflow}\` via \`${actions}\``,
+  );
+  assert.equal(
+    line('cosign (bundle)', { status: 'verified', subject: 'a`b@example.com', issuer: actions }),
+    `**Attached**: signed: cosign keyless (bundle) ✓ verified: \`a'b@example.com\` via \`${actions}\``,
+  );
+  assert.equal(
+    line('cosign keyless (bundle)', { status: 'invalid', reason: `it is signed by x via ${actions}, but the trusted signers are y via ${actions}` }),
+    `**Attached**: signed: cosign keyless (bundle) ✗ not verified: it is signed by x via ${actions}, but the trusted signers are y via ${actions}`,
+  );
+});
+
 test('nothing attached says no signature was found; not asked says nothing; a failure says why', () => {
   const manifests = { 'ghcr.io/org/app:v1': found(D(1)) };
   assert.deepEqual(attachmentLines(ref, registryFacts({ manifests, referrers: { [`ghcr.io/org/app@${D(1)}`]: foundReferrers([]) } })), [

@@ -316,7 +316,7 @@ const EXAMPLES: Record<DiagnosticCode, Example> = {
       [
         'signature-invalid',
         'error',
-        `No signature of the image this reference pulls verifies with the keys trusted for its repository: it signs ${OTHER_DIGEST}, not ${DIGEST}.`,
+        `No signature of the image this reference pulls verifies with the keys or signers trusted for its repository: it signs ${OTHER_DIGEST}, not ${DIGEST}.`,
       ],
     ],
     options: {

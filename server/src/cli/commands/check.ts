@@ -25,7 +25,7 @@ import {
 } from '../../core';
 import type { Analysis, DiagnosticCode, ManifestQuery, PlatformTargets, RegistryFacts, Settings, Severity, SeveritySetting } from '../../core';
 import { collectAnonymousPull, collectFacts, collectReferrers, referrersQueries, uniqueByKey } from '../../engine';
-import { createSignatureVerifier } from '../../signatures';
+import { createSignatureVerifier, trustsSigners } from '../../signatures';
 import type { RepositoryQuery } from '../../engine';
 import type { RegistryClient } from '../../registry';
 import { CliError, MAX_FILE_SIZE_OPTION, MAX_FILE_SIZE_USAGE, maxFileSize, oneOf, parseCommandLine } from '../args';
@@ -270,7 +270,7 @@ async function askAttached(
     const found = signatureRepositoryFor(`${registry}/${path}`, signatures.repositories, io.env.COSIGN_REPOSITORY);
     return found === null ? null : { registry: found.domain, path: found.path };
   };
-  const verify = Object.keys(signatures.keys).length === 0 ? undefined : createSignatureVerifier(signatures, keyBaseDir);
+  const verify = trustsSigners(signatures) ? createSignatureVerifier(signatures, keyBaseDir) : undefined;
   return collectReferrers(referrersQueries(uniqueByKey(queries), answered.manifests), client, { signatureRepository, ...(verify ? { verify } : {}) });
 }
 

@@ -128,7 +128,8 @@ export const DIAGNOSTIC_RULES = {
   },
   'signature-invalid': {
     defaultSeverity: 'error',
-    summary: 'The image is signed, but no signature verifies with the keys imageAware.signatures.keys trusts for its repository.',
+    summary:
+      'The image is signed, but no signature verifies with the keys (imageAware.signatures.keys) or keyless signers (imageAware.signatures.identities) trusted for its repository.',
   },
   'no-sbom': {
     defaultSeverity: 'warning',

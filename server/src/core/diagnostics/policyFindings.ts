@@ -50,7 +50,10 @@ function signatureFinding(signatures: readonly ReferrerFact[]): { code: Diagnost
   if (checked.length === 0 || checked.some((signature) => signature.verification?.status === 'verified')) return null;
   const first = checked.find((signature) => signature.verification?.status === 'invalid') ?? checked[0];
   const reason = first.verification?.status === 'verified' ? '' : (first.verification?.reason ?? '');
-  return { code: 'signature-invalid', message: `No signature of the image this reference pulls verifies with the keys trusted for its repository: ${reason}.` };
+  return {
+    code: 'signature-invalid',
+    message: `No signature of the image this reference pulls verifies with the keys or signers trusted for its repository: ${reason}.`,
+  };
 }
 
 /** Policy findings, with absolute spans, in text order. */

@@ -3,7 +3,8 @@
  * found, "signed: cosign keyless, 2026-11-02 · SBOM: SPDX · provenance: SLSA v1", and for an index the platforms'
  * attachments: appended as "each platform: …" when every platform has the same, else one line per platform.
  * A signature counts whatever its format; one checked against the keys trusted for the repository says so:
- * "signed: cosign (key ci-2026) ✓ verified", else "✗ not verified: <why>". Nothing when the referrers were not asked.
+ * "signed: cosign (key ci-2026) ✓ verified" or "signed: cosign keyless (bundle) ✓ verified: `<subject>` via `<issuer>`", else
+ * "✗ not verified: <why>". Nothing when the referrers were not asked.
  */
 import type { AttachmentKind } from '../attachments/recognize';
 import { digestAnswer, referrersOf, tagAnswer } from '../facts';
@@ -32,10 +33,15 @@ function hasSignature(referrers: readonly ReferrerFact[]): boolean {
   return referrers.some((referrer) => referrer.contents.some((content) => content.kind === 'signature'));
 }
 
-/** A signature format with its verification: `cosign (key ci-2026) ✓ verified`, `cosign key ✗ not verified: …`. */
+/**
+ * A signature format with its verification: `cosign (key ci-2026) ✓ verified`, `cosign key ✗ not verified: …`,
+ * `cosign keyless (bundle) ✓ verified: <subject> via <issuer>` (subject and issuer as inline code).
+ */
 function verifiedFormat(format: string, verification: SignatureVerification | undefined): string {
   if (verification === undefined) return format;
-  if (verification.status === 'verified') return `${format.replace(/ key$/, '')} (key ${verification.key}) ✓ verified`;
+  if (verification.status === 'verified' && 'key' in verification) return `${format.replace(/ key$/, '')} (key ${verification.key}) ✓ verified`;
+  if (verification.status === 'verified')
+    return `${format.replace(/^cosign \(/, 'cosign keyless (')} ✓ verified: ${code(verification.subject)} via ${code(verification.issuer)}`;
   return `${format} ✗ not verified: ${verification.reason}`;
 }
 
