@@ -159,6 +159,12 @@ test('CHANGELOG.md has an entry for the version in package.json', () => {
   assert.ok(changelog.includes(`\n## ${pkg.version}\n`), `## ${pkg.version} in CHANGELOG.md`);
 });
 
+test('CHANGELOG.md links only to absolute URLs: vsce refuses to package relative links without a repository URL', () => {
+  const changelog = readFileSync(resolve(root, 'CHANGELOG.md'), 'utf8');
+  const relative = [...changelog.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]).filter((target) => !/^https?:\/\//.test(target));
+  assert.deepEqual(relative, []);
+});
+
 /** README.md as the VSIX ships it: scripts/marketplace-readme.mjs is an ES module, so it is imported, not required. */
 async function loadMarketplaceReadme(): Promise<(text: string) => string> {
   const script = await import(pathToFileURL(resolve(root, 'scripts/marketplace-readme.mjs')).href);
