@@ -721,13 +721,24 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
       // For docs/hover.png: the sidebar closed, the hover on `image: nginx`, lines from `selector:` on.
       await page.keyboard.press('Control+B');
       await waitFor('the editor to widen', async () => (await page.locator(COLOURS).boundingBox()).x < 100);
-      // `selector:` (line 10) at the top, so 26 lines fit above the status bar.
+      // `selector:` (line 10) at the top, so 26 lines fit above the status bar. One line per key press, read back from
+      // the line numbers before the next: on a loaded machine a press can land late, and a fixed count overshoots.
+      const selectorLine = coloursText.split('\n').findIndex((line) => line.includes('selector:')) + 1;
       const topLine = () =>
         page
-          .locator(`${COLOURS} .view-line`)
-          .evaluateAll((els) => els.sort((x, y) => x.getBoundingClientRect().top - y.getBoundingClientRect().top)[0]?.textContent ?? '');
-      for (let i = 0; i < 9; i++) await page.keyboard.press('Control+ArrowDown');
-      await waitFor('selector: as the top line', async () => (await topLine()).includes('selector:'));
+          .locator(`${COLOURS} .margin-view-overlays .line-numbers`)
+          .evaluateAll((els) => Number(els.sort((x, y) => x.getBoundingClientRect().top - y.getBoundingClientRect().top)[0]?.textContent));
+      await waitFor(
+        'selector: as the top line',
+        async () => {
+          const top = await topLine();
+          if (top === selectorLine) return true;
+          await page.keyboard.press(top < selectorLine ? 'Control+ArrowDown' : 'Control+ArrowUp');
+          await waitFor('the editor to scroll', async () => (await topLine()) !== top, { timeoutMs: 2_000, intervalMs: 50 }).catch(() => undefined);
+          return false;
+        },
+        { timeoutMs: 30_000, intervalMs: 50 },
+      );
       // Measured and pointed at again on every try: a layout that settles late moves the text under the mouse.
       const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content');
       let nudge = 0;

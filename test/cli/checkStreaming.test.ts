@@ -87,10 +87,10 @@ test(
   'worker threads give the output and result of one thread, in every format',
   withFolder(120, async (root) => {
     for (const format of FORMATS) {
-      const alone = await runCheck(['--format', format, '.'], root, { workers: 0 });
-      for (const workers of [1, 3]) assert.deepEqual(await runCheck(['--format', format, '.'], root, { workers }), alone, `${format} with ${workers} workers`);
+      const alone = await runCheck(['--jobs', '1', '--format', format, '.'], root);
+      for (const jobs of ['2', '4']) assert.deepEqual(await runCheck(['--jobs', jobs, '--format', format, '.'], root), alone, `${format} in ${jobs} threads`);
     }
-    const json = JSON.parse((await runCheck(['--format', 'json', '.'], root, { workers: 2 })).stdout) as { file: string; code: string; message: string }[];
+    const json = JSON.parse((await runCheck(['--jobs', '3', '--format', 'json', '.'], root)).stdout) as { file: string; code: string; message: string }[];
     const secrets = json.filter((f) => f.code === 'unknown-pull-secret');
     // Files 5, 10, 20, 25... name a Secret no file defines; the one zz-secret.yaml defines, after them all, is never reported.
     assert.equal(secrets.length, 16);
@@ -116,7 +116,7 @@ test(
         writtenBeforeRead = out.join('');
         return Promise.resolve(new TextEncoder().encode(pod('stdin', 'alpine', [])));
       };
-      const failed = await check(['--format', format, 'pod-001.yaml', '-'], checkIo(root, { readStdin, workers: 0 }, out, []));
+      const failed = await check(['--jobs', '1', '--format', format, 'pod-001.yaml', '-'], checkIo(root, { readStdin }, out, []));
       assert.equal(failed, true);
       assert.match(writtenBeforeRead, /pod-001\.yaml/, `${format}: pod-001.yaml's findings are written before standard input is read`);
       assert.doesNotMatch(writtenBeforeRead, /<stdin>|%3Cstdin%3E/);
@@ -135,7 +135,7 @@ test(
       return Promise.resolve(new TextEncoder().encode(SECRET('defined-later')));
     };
     // pod-000 names defined-later, which only standard input defines: nothing can be written before it is read.
-    await check(['--format', 'json', 'pod-000.yaml', 'pod-001.yaml', '-'], checkIo(root, { readStdin, workers: 0 }, out, []));
+    await check(['--jobs', '1', '--format', 'json', 'pod-000.yaml', 'pod-001.yaml', '-'], checkIo(root, { readStdin }, out, []));
     assert.equal(writtenBeforeRead, '[');
     const findings = JSON.parse(out.join('')) as { file: string; code: string }[];
     assert.ok(!findings.some((f) => f.code === 'unknown-pull-secret'));
@@ -150,7 +150,7 @@ test('streamed JSON and SARIF are laid out as JSON.stringify lays them out, with
   await withFolder(3, async (root) => {
     for (const format of ['json', 'sarif']) {
       for (const path of ['.', join('chart', 'Chart.yaml')]) {
-        const { stdout } = await runCheck(['--format', format, path], root, { workers: 0 });
+        const { stdout } = await runCheck(['--jobs', '1', '--format', format, path], root);
         assert.equal(stdout, `${JSON.stringify(JSON.parse(stdout), null, 2)}\n`, `${format} of ${path}`);
       }
     }
@@ -196,4 +196,9 @@ test('workers start only when each thread gets a few megabytes, one per CPU but 
   assert.equal(workerCount(files(10_000, 4096), 64), 7);
   assert.equal(workerCount(files(3, 10 << 20), 16), 2);
   assert.equal(workerCount(files(1100, 4096), 16), 1, 'just over 4 MB: two threads');
+});
+
+test('--jobs takes a whole number of threads from 1 to 8, and says so otherwise', async () => {
+  for (const jobs of ['0', '9', '1.5', 'all'])
+    await assert.rejects(runCheck(['--jobs', jobs, '.'], tmpdir()), { message: `--jobs must be a whole number from 1 to 8 (got "${jobs}").` });
 });

@@ -37,6 +37,18 @@ test('after the first validation, edits wait until the document has been quiet, 
   assert.equal(clock.pending, 0);
 });
 
+test('a refresh replaced by a later request before it ran still asks afresh, once', () => {
+  const { clock, runs, validations } = schedule();
+  validations.schedule('file:///a.yaml', 1, false);
+  clock.advance(0);
+  validations.schedule('file:///a.yaml', 1, true);
+  validations.schedule('file:///a.yaml', 1, false);
+  clock.advance(QUIET_MS);
+  validations.schedule('file:///a.yaml', 2, false);
+  clock.advance(QUIET_MS);
+  assert.deepEqual(runs, ['file:///a.yaml@1', 'file:///a.yaml@1 fresh', 'file:///a.yaml@2']);
+});
+
 test('an edit that arrives before the first validation ran replaces it and still starts at once', () => {
   const { clock, runs, validations } = schedule();
   validations.schedule('file:///a.yaml', 1, false);

@@ -1,7 +1,8 @@
 /**
  * The documentation's links hold: every relative link in README.md, CONTRIBUTING.md,
  * ARCHITECTURE.md and docs/*.md names a file of the repository, and a `#fragment` names an
- * anchor of its page: an `<a id>` or a heading, slugged the way GitHub slugs headings.
+ * anchor of its page: an `<a id>` or a heading, slugged the way GitHub slugs headings. README.md
+ * and ARCHITECTURE.md stay within their word budgets.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,3 +69,14 @@ test('no page cites a file the repository does not have', () => {
   }
   assert.deepEqual(missing, []);
 });
+
+// The pages a newcomer reads first stay short enough to read (issue 11): words as `wc -w` counts them.
+for (const [page, limit] of [
+  ['README.md', 2000],
+  ['ARCHITECTURE.md', 1500],
+] as const) {
+  test(`${page} is at most ${limit} words`, () => {
+    const words = readFileSync(resolve(root, page), 'utf8').split(/\s+/).filter(Boolean).length;
+    assert.ok(words <= limit, `${page} has ${words} words`);
+  });
+}

@@ -14,7 +14,7 @@ import type { CheckedFile, CheckPlan } from './checkFile';
 import { answerError, answerFor, fileChecker, readSource } from './checkSources';
 import type { CheckAnswer, CheckSource } from './checkSources';
 
-const MAX_THREADS = 8;
+export const MAX_THREADS = 8;
 /** Starting a worker costs about as much as checking this many bytes in the main thread, so each thread must get more. */
 const BYTES_PER_THREAD = 2 * 1024 * 1024;
 const PER_WORKER = 4;

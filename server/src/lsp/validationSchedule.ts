@@ -2,14 +2,15 @@
  * When each open document is validated. Until a document's first validation since it opened has run,
  * a validation starts at once, so its diagnostics appear as soon as they are computed; every later one
  * (an edit, new settings, a workspace change) waits until the document has been quiet for `quietMs`,
- * so typing does not start an analysis per keystroke. A newer request for a document replaces the one waiting.
+ * so typing does not start an analysis per keystroke. A newer request for a document replaces the one waiting,
+ * and asks afresh if either did: a refresh the user asked for is never lost to a later edit or workspace change.
  * Time comes from an injected Clock, so tests move it instead of waiting.
  */
 import type { Clock } from '../engine';
 
 export class ValidationSchedule {
-  /** The cancel function of the validation waiting for each document. */
-  private readonly waiting = new Map<string, () => void>();
+  /** The validation waiting for each document: its cancel function, and whether it asks afresh. */
+  private readonly waiting = new Map<string, { readonly cancel: () => void; readonly fresh: boolean }>();
   /** Documents validated since they opened. */
   private readonly validated = new Set<string>();
 
@@ -20,25 +21,27 @@ export class ValidationSchedule {
   ) {}
 
   schedule(uri: string, version: number, fresh: boolean): void {
-    this.waiting.get(uri)?.();
+    const replaced = this.waiting.get(uri);
+    replaced?.cancel();
+    const asksAfresh = fresh || (replaced?.fresh ?? false);
     const delay = this.validated.has(uri) ? this.quietMs : 0;
     const cancel = this.clock.after(delay, () => {
       this.waiting.delete(uri);
       this.validated.add(uri);
-      this.validate(uri, version, fresh);
+      this.validate(uri, version, asksAfresh);
     });
-    this.waiting.set(uri, cancel);
+    this.waiting.set(uri, { cancel, fresh: asksAfresh });
   }
 
   /** Drops the waiting validation of a closed document; when it opens again, its first validation is immediate. */
   forget(uri: string): void {
-    this.waiting.get(uri)?.();
+    this.waiting.get(uri)?.cancel();
     this.waiting.delete(uri);
     this.validated.delete(uri);
   }
 
   dispose(): void {
-    for (const cancel of this.waiting.values()) cancel();
+    for (const { cancel } of this.waiting.values()) cancel();
     this.waiting.clear();
     this.validated.clear();
   }

@@ -31,7 +31,7 @@ import { isSettled, settle } from '../checkFile';
 import type { CheckedFile, CheckPlan } from '../checkFile';
 import { fileChecker } from '../checkSources';
 import type { CheckedSource, CheckSource } from '../checkSources';
-import { checkSources, workerCount } from '../checkWorkers';
+import { checkSources, MAX_THREADS, workerCount } from '../checkWorkers';
 import { jsonWriter } from '../format/json';
 import { sarifWriter } from '../format/sarif';
 import { textWriter } from '../format/text';
@@ -79,6 +79,8 @@ ${CONFIG_USAGE}
   --online                   Also ask the registries: tag-not-found, digest-not-found, stale-pin,
                              pull-would-fail, registry-unreachable, unauthorized. Without it, check
                              makes no network request at all.
+  --jobs N                   Check files in N threads (default: one per CPU, at most ${MAX_THREADS}, when the
+                             files add up to a few MB per CPU; 1: no worker threads). Offline only.
 ${SCAN_USAGE}
   -h, --help                 Show this help.
 
@@ -98,8 +100,6 @@ export interface CheckIo extends RegistryIo, ScanIo {
   readonly readStdin: () => Promise<Uint8Array>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** How many worker threads check files; by default none for small inputs, else one per CPU (checkWorkers.ts). */
-  readonly workers?: number;
 }
 
 interface CheckOptions {
@@ -114,6 +114,17 @@ interface CheckOptions {
   readonly locations: CliLocations;
   /** The PATHs are kustomizations whose builds are checked. */
   readonly kustomize: boolean;
+  /** Threads checking files offline, this one included; null: as many as the input is worth (checkWorkers.ts). */
+  readonly jobs: number | null;
+}
+
+/** More threads than this would only wait for each other: checkWorkers.ts starts at most MAX_THREADS. */
+function jobsOf(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const jobs = Number(text);
+  if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= MAX_THREADS))
+    throw new CliError(`--jobs must be a whole number from 1 to ${MAX_THREADS} (got "${text}").`);
+  return jobs;
 }
 
 function severityOverride(entry: string): [DiagnosticCode, SeveritySetting] {
@@ -135,6 +146,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
       ...CONFIG_OPTION,
       online: { type: 'boolean', default: false },
       kustomize: { type: 'boolean', default: false },
+      jobs: { type: 'string' },
       ...REGISTRY_FLAGS,
       ...SCAN_FLAGS,
       help: { type: 'boolean', short: 'h' },
@@ -160,6 +172,7 @@ function readOptions(argv: string[], io: CheckIo): CheckOptions | null {
     scan,
     locations,
     kustomize: values.kustomize,
+    jobs: jobsOf(values.jobs),
   };
 }
 
@@ -270,7 +283,10 @@ export async function check(argv: string[], io: CheckIo): Promise<boolean> {
   };
   let incomplete: string | null = null;
   if (sources !== null && options.registry === null)
-    await reportSettled(checkSources(sources, planOf(options, sources, io), io.workers ?? workerCount(sources), io.readStdin), report);
+    await reportSettled(
+      checkSources(sources, planOf(options, sources, io), options.jobs === null ? workerCount(sources) : options.jobs - 1, io.readStdin),
+      report,
+    );
   else {
     const checked = sources === null ? await checkKustomizations(options, io) : await checkOnline(sources, planOf(options, sources, io), options, io);
     for (const file of checked.reports) report(file);
