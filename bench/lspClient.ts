@@ -1,6 +1,6 @@
 /**
  * A minimal LSP client for the benchmarks: spawns the bundled server (`node dist/server.js --stdio`)
- * with the node flags the VS Code client launches it with, answers its configuration requests with
+ * with the node flags and environment the VS Code client launches it with, answers its configuration requests with
  * the defaults (registries off: the benchmarks measure analyses, not the network) and tells when
  * diagnostics for a document version arrive.
  */
@@ -36,9 +36,29 @@ const REPO_ROOT = resolve(__dirname, '..', '..');
 export const SERVER_PATH = resolve(REPO_ROOT, 'dist', 'server.js');
 const TIMEOUT_MS = 120_000;
 
+/** How the server process is started: node flags before the script, and variables set over this process's environment. */
+export interface ServerLaunch {
+  readonly flags: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+function launchSettings(): { serverExecArgv: string[]; serverEnv: Record<string, string> } {
+  return JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')).imageAware;
+}
+
 /** The node flags the VS Code client starts the server with (package.json `imageAware.serverExecArgv`). */
 export function launchFlags(): string[] {
-  return JSON.parse(readFileSync(resolve(REPO_ROOT, 'package.json'), 'utf8')).imageAware.serverExecArgv;
+  return launchSettings().serverExecArgv;
+}
+
+/** The environment the VS Code client adds for the server (package.json `imageAware.serverEnv`). */
+export function launchEnv(): Record<string, string> {
+  return launchSettings().serverEnv;
+}
+
+/** The server as the VS Code client launches it. */
+export function clientLaunch(): ServerLaunch {
+  return { flags: launchFlags(), env: launchEnv() };
 }
 
 export function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
@@ -84,9 +104,11 @@ export class LspSession {
     this.connection.listen();
   }
 
-  /** Spawns the server and completes `initialize`; flags default to the client's launch flags. */
-  static async start(flags: readonly string[] = launchFlags()): Promise<LspSession> {
-    const session = new LspSession(spawn(process.execPath, [...flags, SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  /** Spawns the server and completes `initialize`; it is launched as the VS Code client launches it unless `launch` says otherwise. */
+  static async start(launch: ServerLaunch = clientLaunch()): Promise<LspSession> {
+    const session = new LspSession(
+      spawn(process.execPath, [...launch.flags, SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...launch.env } }),
+    );
     await withTimeout(
       session.connection.sendRequest('initialize', {
         processId: process.pid,

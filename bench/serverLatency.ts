@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { summarize } from './harness';
 import type { Timing } from './harness';
 import { LspSession } from './lspClient';
+import type { ServerLaunch } from './lspClient';
 
 export interface LatencyInput {
   readonly text: string;
@@ -33,12 +34,12 @@ const TINY: LatencyInput = { text: 'apiVersion: v1\nkind: Pod\n', edited: 'apiVe
 
 /** One fresh server: open, edit, and (when second is given) open a second file; returns the times in ms. */
 async function session(
-  flags: readonly string[],
+  launch: ServerLaunch,
   input: LatencyInput,
   second: string | undefined,
 ): Promise<{ startup: number; open: number; edit: number; warm: number; diagnostics: number }> {
   const start = performance.now();
-  const server = await LspSession.start(flags);
+  const server = await LspSession.start(launch);
   const startup = performance.now() - start;
   try {
     const open = await server.open('file:///bench/first.yaml', input.text);
@@ -53,13 +54,7 @@ async function session(
   }
 }
 
-export async function measureServerLatency(
-  big: LatencyInput,
-  secondBig: string,
-  flags: readonly string[],
-  runs: number,
-  warmup: number,
-): Promise<ServerLatency> {
+export async function measureServerLatency(big: LatencyInput, secondBig: string, launch: ServerLaunch, runs: number, warmup: number): Promise<ServerLatency> {
   const samples = {
     openBig: [] as number[],
     editBig: [] as number[],
@@ -70,8 +65,8 @@ export async function measureServerLatency(
   };
   let diagnostics = 0;
   for (let round = 0; round < warmup + runs; round++) {
-    const large = await session(flags, big, secondBig);
-    const tiny = await session(flags, TINY, undefined);
+    const large = await session(launch, big, secondBig);
+    const tiny = await session(launch, TINY, undefined);
     if (round < warmup) continue;
     samples.openBig.push(large.open);
     samples.editBig.push(large.edit);

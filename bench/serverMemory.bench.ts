@@ -8,12 +8,14 @@
  * keep alive after a full GC: the part of the server's RSS the core is responsible for (the rest is
  * node itself, the protocol libraries, and garbage V8 has not handed back yet).
  *
- *   node scripts/build.mjs && node out/bench/serverMemory.bench.js [--files N] [--bytes N] [--input varied|plain] [--server-flags "--flag1 --flag2"]
+ *   node scripts/build.mjs && node out/bench/serverMemory.bench.js [--files N] [--bytes N] [--input varied|plain]
+ *     [--server-flags "--flag1 --flag2"] [--server-env "NAME=value NAME2=value2"]
  *
  * The files are varied manifests (varied.ts) unless --input plain asks for generate.ts's (the input
  * of the figures recorded before issue 13). The server gets the node options the VS Code client
- * launches it with (package.json `imageAware.serverExecArgv`); --server-flags replaces them, e.g.
- * `--server-flags ""` for Node's defaults.
+ * launches it with (package.json `imageAware.serverExecArgv` and `imageAware.serverEnv`); --server-flags
+ * replaces the flags, e.g. `--server-flags ""` for Node's defaults, and --server-env the variables set over
+ * this process's environment (`--server-env ""` sets none).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -23,7 +25,8 @@ import { DEFAULT_SETTINGS } from '../server/src/core/settings';
 import { fileFacts, mergeFacts } from '../server/src/core/workspace';
 import { generateManifest } from './generate';
 import { collect, option, stringOption, table } from './harness';
-import { launchFlags, LspSession, SERVER_PATH } from './lspClient';
+import { launchEnv, launchFlags, LspSession, SERVER_PATH } from './lspClient';
+import type { ServerLaunch } from './lspClient';
 import { generateVaried } from './varied';
 
 export const SERVER_MEMORY_TARGET_MB = 80;
@@ -73,7 +76,7 @@ export function memoryTexts(files: number, bytes: number, input: string): string
 }
 
 /** Prints the measurement; resolves with it, or null when it could not be made here. */
-export async function runServerMemoryBench(texts: readonly string[], serverFlags: readonly string[], flagsNote: string): Promise<ServerMemoryResult | null> {
+export async function runServerMemoryBench(texts: readonly string[], launch: ServerLaunch, launchNote: string): Promise<ServerMemoryResult | null> {
   const files = texts.length;
   const bytes = texts.reduce((n, t) => n + t.length, 0);
   console.log(`# Server memory (${files} files, ${(bytes / 1048576).toFixed(1)} MiB of text; target <= ${SERVER_MEMORY_TARGET_MB} MB RSS)`);
@@ -85,8 +88,8 @@ export async function runServerMemoryBench(texts: readonly string[], serverFlags
     console.log(`skipped: ${SERVER_PATH} does not exist (run node scripts/build.mjs)`);
     return null;
   }
-  console.log(`server node flags: ${serverFlags.join(' ') || '(none)'}${flagsNote}`);
-  const session = await LspSession.start(serverFlags);
+  console.log(launchLine(launch, launchNote));
+  const session = await LspSession.start(launch);
   try {
     await sleep(1000);
     const idle = readMemory(session.pid);
@@ -132,17 +135,33 @@ export async function runServerMemoryBench(texts: readonly string[], serverFlags
   }
 }
 
-/** The flags from --server-flags, or the client's launch flags, with a note saying which. */
-export function serverFlagsOption(): { flags: string[]; note: string } {
+/** The flags from --server-flags and the variables from --server-env, else the client's, with a note saying which are the client's. */
+export function serverLaunchOption(): { launch: ServerLaunch; note: string } {
   const flagOption = stringOption('--server-flags');
-  return flagOption === undefined
-    ? { flags: launchFlags(), note: ' (as the VS Code client launches it)' }
-    : { flags: flagOption.split(/\s+/).filter(Boolean), note: '' };
+  const envOption = stringOption('--server-env');
+  const flags = flagOption === undefined ? launchFlags() : flagOption.split(/\s+/).filter(Boolean);
+  const env =
+    envOption === undefined
+      ? launchEnv()
+      : Object.fromEntries(
+          envOption
+            .split(/\s+/)
+            .filter(Boolean)
+            .map((pair) => pair.split('=', 2)),
+        );
+  const note = flagOption === undefined && envOption === undefined ? ' (as the VS Code client launches it)' : '';
+  return { launch: { flags, env }, note };
+}
+
+/** The line that says how the server was launched. */
+export function launchLine(launch: ServerLaunch, note: string): string {
+  const env = Object.entries(launch.env).map(([name, value]) => `${name}=${value}`);
+  return `server node flags: ${launch.flags.join(' ') || '(none)'}; environment: ${env.join(' ') || '(inherited)'}${note}`;
 }
 
 if (require.main === module) {
-  const { flags, note } = serverFlagsOption();
-  runServerMemoryBench(memoryTexts(option('--files', 10), option('--bytes', 1024 * 1024), stringOption('--input') ?? 'varied'), flags, note).catch((e) => {
+  const { launch, note } = serverLaunchOption();
+  runServerMemoryBench(memoryTexts(option('--files', 10), option('--bytes', 1024 * 1024), stringOption('--input') ?? 'varied'), launch, note).catch((e) => {
     console.error(e);
     process.exitCode = 1;
   });

@@ -48,7 +48,7 @@ import { ms, option, stringOption, summarize, table, timeInterleaved } from './h
 import type { Case, Timing } from './harness';
 import { removeStatsDir, runMeasured } from './measuredProcess';
 import type { ProcessSample } from './measuredProcess';
-import { serverFlagsOption, memoryTexts, runServerMemoryBench, SERVER_MEMORY_TARGET_MB } from './serverMemory.bench';
+import { launchLine, serverLaunchOption, memoryTexts, runServerMemoryBench, SERVER_MEMORY_TARGET_MB } from './serverMemory.bench';
 import { measureServerLatency } from './serverLatency';
 import { generateVaried } from './varied';
 import { clearYlsCache, ylsValidator } from './yls';
@@ -505,11 +505,11 @@ async function manyFiles(input: FolderInput): Promise<void> {
 /** Target 2: first diagnostics in a freshly started server, and an edit there. */
 async function server(input: FileInput, analysis: Analysis): Promise<void> {
   heading('Language server: first diagnostics and an edit, 1 MB varied manifest');
-  const { flags, note } = serverFlagsOption();
-  console.log(`server node flags: ${flags.join(' ') || '(none)'}${note}; ${COLD_RUNS} rounds after 1, each with two fresh servers`);
+  const { launch, note } = serverLaunchOption();
+  console.log(`${launchLine(launch, note)}; ${COLD_RUNS} rounds after 1, each with two fresh servers`);
   const edited = editedVersions(input.text, analysis).versions[0];
   const second = generateVaried(MB, SEED + 10).text;
-  const latency = await measureServerLatency({ text: input.text, edited }, second, flags, COLD_RUNS, 1);
+  const latency = await measureServerLatency({ text: input.text, edited }, second, launch, COLD_RUNS, 1);
   console.log(
     table(
       ['from the notification to publishDiagnostics', 'median ms', 'min', 'max', 'runs'],
@@ -556,8 +556,8 @@ async function server(input: FileInput, analysis: Analysis): Promise<void> {
 /** Target 4: the server's memory with ten 1 MB files open. */
 async function memory(): Promise<void> {
   heading('Language server memory');
-  const { flags, note } = serverFlagsOption();
-  const result = await runServerMemoryBench(memoryTexts(10, MB, 'varied'), flags, note);
+  const { launch, note } = serverLaunchOption();
+  const result = await runServerMemoryBench(memoryTexts(10, MB, 'varied'), launch, note);
   if (result === null) return;
   report({
     mode: 'cold',

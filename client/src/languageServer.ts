@@ -28,12 +28,17 @@ export async function startLanguageServer(
   notifications: Readonly<Record<string, ServerNotificationHandler>>,
 ): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
-  // V8 flags for the server process, kept in package.json so bench/serverMemory.bench.ts measures
-  // the server exactly as launched here: a small young generation keeps its memory near what it uses.
-  const execArgv: string[] = context.extension.packageJSON.imageAware.serverExecArgv;
+  // Node flags and environment for the server process, kept in package.json so bench/serverMemory.bench.ts
+  // measures the server exactly as launched here: a small young generation keeps its memory near what it
+  // uses, --expose-gc lets it collect once it is idle, and the environment makes glibc's malloc hand large
+  // freed blocks back to the system. vscode-languageclient merges `env` over the extension host's own.
+  const { serverExecArgv: execArgv, serverEnv: env } = context.extension.packageJSON.imageAware as {
+    serverExecArgv: string[];
+    serverEnv: Record<string, string>;
+  };
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { execArgv } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv, env } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'], env } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

