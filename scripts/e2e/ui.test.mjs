@@ -142,6 +142,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
   let loginRegistry;
   let registryWorkspace;
   let pipe;
+  let rateLimited;
   let failed = false;
   const unique = randomBytes(4).toString('hex');
   // The build to cancel: a tag and a marker in its RUN step's command line that no other process has.
@@ -421,6 +422,7 @@ describe('the packaged extension in code-server, driven like a user', { timeout:
     }
     await loginRegistry?.stop();
     await pipe?.stop();
+    await rateLimited?.stop();
     await deploy?.stop();
     await registry?.stop();
     if (!failed && !process.env.IMAGE_AWARE_E2E_KEEP) removeScratch();
@@ -987,7 +989,7 @@ spec:
       );
     }));
 
-  test('a registry that does not answer is one status bar entry with its reason, not a problem in each file; Retry once it is up clears it', () =>
+  test('a registry that does not answer is one status bar entry with its reason, not a problem in each file; Retry once it is up clears it, and its low pulls show', () =>
     step(async () => {
       const port = await freePort();
       const host = `127.0.0.1:${port}`;
@@ -1018,14 +1020,28 @@ spec:
       await shot('registry-status-problems');
       await page.keyboard.press('Control+Shift+M');
 
-      // The registry comes up on that port; Retry asks it again and the entry goes.
-      pipe = await pipeTo(port, registry.host);
+      // The registry comes up on that port, behind a proxy that says 3 of 100 pulls are left (as Docker Hub's
+      // RateLimit headers do); Retry asks it again and the problem entry goes, the low pulls take its place.
+      const { startMisbehavingServer, withHeaders, proxy } = registryHelpers();
+      rateLimited = await startMisbehavingServer(
+        withHeaders({ 'RateLimit-Limit': '100;w=21600', 'RateLimit-Remaining': '3;w=21600' }, proxy({ url: registry.url })),
+      );
+      pipe = await pipeTo(port, rateLimited.host);
       await item.click();
       const retry = page.locator('.quick-input-list .monaco-list-row', { hasText: `Retry ${host}` });
       await retry.first().waitFor({ timeout: 10_000 });
       assert.match(await retry.first().innerText(), /refused the connection/);
       await page.keyboard.press('Enter');
       await page.locator('.statusbar-item', { hasText: /registr(y|ies)/ }).waitFor({ state: 'hidden', timeout: 30_000 });
+      const low = page.locator('.statusbar-item', { hasText: `${host}: 3 pulls left` });
+      await low.waitFor({ timeout: 30_000 });
+      await low.hover();
+      const lowTooltip = page.locator('.monaco-hover:not(.hidden), .workbench-hover', { hasText: 'held back' });
+      await lowTooltip.first().waitFor({ timeout: 10_000 });
+      const lowWords = await lowTooltip.first().innerText();
+      assert.match(lowWords, new RegExp(`${host}: answered \\(\\d{1,2}:\\d{2}:\\d{2}[^)]*\\); 3 of 100 pulls left per 6 h\\.`), lowWords);
+      await shot('registry-status-low');
+      await page.mouse.move(640, 300);
       // Online now: the tag the registry lacks is found missing, once.
       await page.keyboard.press('Control+Shift+M');
       await waitFor('tag-not-found for 9.9.9', async () => (await rows.allInnerTexts()).join('\n').includes('tag-not-found'));

@@ -5,9 +5,11 @@
  *   closed document its file's diagnostics back and clears a deleted file's; `openFiles` clears them all;
  * - a registry's problem is one imageAware/registryStatus entry (host as written, state, reason in
  *   words), never a registry-unreachable diagnostic in the files that name it; a registry that
- *   answers is `reachable`; "Ask again" for one registry asks it again.
+ *   answers is `reachable`; "Ask again" for one registry asks it again; the pull rate limit a registry
+ *   announces (RateLimit-Limit, RateLimit-Remaining) is in its entry.
  * Registries are real: CNCF distribution on loopback for the one that answers, a closed loopback port
- * for the one that refuses the connection.
+ * for the one that refuses the connection, and a loopback proxy in front of distribution that adds
+ * RateLimit headers.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as lsp from 'vscode-languageserver/node';
 import { fileUri, LspClient } from '../helpers/lspClient';
-import { pushImage, startMisbehavingServer, startRegistry } from '../helpers/registry';
+import { proxy, pushImage, startMisbehavingServer, startRegistry, withHeaders } from '../helpers/registry';
 import type { RunningRegistry } from '../helpers/registry';
 import type { RegistryStatusParams } from '../../server/src/lsp';
 
@@ -188,3 +190,31 @@ test(
     }
   },
 );
+
+test('a registry that announces a pull rate limit has it in its registryStatus entry', { timeout: 60_000 }, async () => {
+  const folder = join(root, 'rate-limited');
+  mkdirSync(folder, { recursive: true });
+  const limited = await startMisbehavingServer(
+    withHeaders({ 'RateLimit-Limit': '100;w=21600', 'RateLimit-Remaining': '3;w=21600' }, proxy({ url: registry.url })),
+  );
+  const client = LspClient.start('stdio', { env: env() });
+  client.settings = { workspace: { diagnostics: 'openFiles' } };
+  try {
+    await client.initialize(folder, { storagePath: join(root, 'storage-rate-limited') });
+    const since = client.notifications.length;
+    await client.open(fileUri(join(folder, 'pod.yaml')), pod(`${limited.host}/team/app:1.0`) + `---\n${pod(`${registry.host}/team/app:1.0`)}`);
+    const status = await client.waitForNotification<RegistryStatusParams>('imageAware/registryStatus', since, (p) => p.registries.length === 2);
+    assert.deepEqual(
+      status.registries.map(({ host, state, rateLimit }) => ({ host, state, rateLimit: rateLimit && { ...rateLimit, at: typeof rateLimit.at } })),
+      [
+        { host: limited.host, state: 'reachable', rateLimit: { limit: 100, remaining: 3, windowSeconds: 21600, at: 'number' } },
+        { host: registry.host, state: 'reachable', rateLimit: undefined },
+      ].sort((a, b) => (a.host < b.host ? -1 : 1)),
+    );
+    assert.ok(limited.count() > 0, 'the registry was asked through the proxy');
+  } finally {
+    const code = await client.shutdown().catch(() => client.kill());
+    await limited.stop();
+    assert.equal(code, 0, client.serverLog());
+  }
+});

@@ -54,9 +54,11 @@ export function registerRegistryStatusBar(subscriptions: vscode.Disposable[]): R
       shown = registryStatusText(entries);
       item.text = shown.text;
       item.tooltip = shown.tooltip;
+      // Retry is for registries with a problem; a registry low on pulls has nothing to retry.
+      item.command = shown.problems.length > 0 ? 'imageAware.retryRegistry' : undefined;
       if (shown.text === '') item.hide();
       else item.show();
-      void vscode.commands.executeCommand('setContext', PROBLEMS_CONTEXT, shown.text !== '');
+      void vscode.commands.executeCommand('setContext', PROBLEMS_CONTEXT, shown.problems.length > 0);
     },
   };
 }

@@ -4,7 +4,7 @@
  * Positions are LSP's (0-based lines, UTF-16 characters).
  */
 import type { Position, TextEdit } from 'vscode-languageserver/node';
-import type { ScanFact } from '../core';
+import type { RateLimitFact, ScanFact } from '../core';
 
 /** The commands the server implements (its executeCommandProvider). */
 export const COMMANDS = {
@@ -34,11 +34,14 @@ export interface RegistryStatusEntry {
   readonly reason: string | null;
   /** When it last answered or failed, as an ISO 8601 time. */
   readonly when: string;
+  /** The pull rate limit it announced last (RateLimit-Limit, RateLimit-Remaining), when it announced one. */
+  readonly rateLimit?: RateLimitFact;
 }
 
 /**
  * imageAware/registryStatus: every registry the open documents ask, one entry each, sorted by host;
- * sent whenever one changes (and empty when none is asked, or the registry check is off).
+ * sent whenever one changes (and empty when none is asked, or the registry check is off). A rate limit alone
+ * changing is sent only when it changes step or turns low, at most once per few seconds (registryStatus.ts).
  */
 export interface RegistryStatusParams {
   readonly registries: readonly RegistryStatusEntry[];
