@@ -240,6 +240,11 @@ export class LspClient {
     return this.log.length;
   }
 
+  /** The log messages (window/logMessage) from index `since` on that start with `prefix`, as they are now. */
+  logsSince(prefix: string, since: number): string[] {
+    return this.log.slice(since).filter((message) => message.startsWith(prefix));
+  }
+
   /** The first log message (window/logMessage) at or after index `since` that starts with `prefix`, waiting for it if it has not arrived. */
   waitForLog(prefix: string, since: number, timeoutMs = 10_000): Promise<string> {
     return this.waitFor(() => this.log.slice(since).find((message) => message.startsWith(prefix)), `A log message starting with "${prefix}"`, timeoutMs);

@@ -134,7 +134,7 @@ test(
   async () => {
     const folder = join(root, 'registries');
     mkdirSync(folder, { recursive: true });
-    const client = LspClient.start('stdio', { env: env() });
+    const client = LspClient.start('stdio', { env: { ...env(), IMAGE_AWARE_TRACE: '1' } });
     client.settings = { workspace: { diagnostics: 'openFiles' } };
     const first = fileUri(join(folder, 'first.yaml'));
     const second = fileUri(join(folder, 'second.yaml'));
@@ -142,7 +142,7 @@ test(
     try {
       await client.initialize(folder, { storagePath: join(root, 'storage') });
       let since = client.notifications.length;
-      let mark = client.mark();
+      const mark = client.mark();
       await client.open(first, pod(`${closedHost}/team/app:1.0`) + `---\n${pod(`${registry.host}/team/app:1.0`)}`);
       await client.open(second, pod(`${closedHost}/team/other:2.0`));
       await client.open(third, pod(`${registry.host}/team/app:1.0`));
@@ -167,17 +167,11 @@ test(
       assert.deepEqual(registryCodes, []);
 
       // Ask again for the unreachable registry: the documents that name it are asked afresh, the other one is not.
-      // Published offline first, then with the registry's answers.
-      const offline = await client.waitForDiagnostics(third, 0);
-      await client.waitForDiagnostics(third, client.publications.indexOf(offline) + 1);
-      mark = client.mark();
+      // Traced, each registry round logs its end and whether it asked afresh; the rounds of one refresh start together.
+      const logged = client.logMark();
       await client.request('workspace/executeCommand', { command: 'imageAware.refreshRegistry', arguments: [{ registry: closedHost }] });
-      await client.waitForDiagnostics(first, mark);
-      await client.waitForDiagnostics(second, mark);
-      assert.deepEqual(
-        client.publications.slice(mark).filter((p) => p.uri === third),
-        [],
-      );
+      for (const uri of [first, second]) await client.waitForLog(`registry diagnostics ${uri}, asked afresh: `, logged);
+      assert.deepEqual(client.logsSince(`registry diagnostics ${third}, asked afresh`, logged), []);
 
       // Closing every document that names it removes its entry.
       since = client.notifications.length;
