@@ -8,7 +8,7 @@ local config = {
   name = 'image-aware',
   -- The node flags and the malloc variable only keep the server's memory down (the VS Code client uses the same).
   cmd = { 'node', '--max-semi-space-size=1', '--optimize-for-size', '--initial-old-space-size=40', '--expose-gc', server, '--stdio' },
-  cmd_env = { MALLOC_MMAP_THRESHOLD_ = '32768' },
+  cmd_env = { MALLOC_TRIM_THRESHOLD_ = '131072' },
   -- Section `imageAware`, the same keys as in VS Code. The server pulls them with
   -- workspace/configuration where the client announces it (Neovim 0.8+)...
   settings = {
