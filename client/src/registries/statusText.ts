@@ -6,8 +6,7 @@
  * its pulls, and the tooltip says that the requests that can wait are held back there.
  * Plain functions of the entries and a clock, so the words do not depend on the editor.
  */
-import { isRateLimitLow } from '../../../server/src/core';
-import type { RateLimitFact } from '../../../server/src/core';
+import { isRateLimitLow, pullsLeftText } from '../../../server/src/core';
 import type { RegistryState, RegistryStatusEntry } from '../../../server/src/lsp';
 
 /** The state in the item's text when every registry with a problem has that one. */
@@ -33,19 +32,7 @@ function timeOf(when: string): string {
   return Number.isNaN(time.getTime()) ? when : time.toLocaleTimeString();
 }
 
-/** A window in short units, as the hover writes it: `6 h`, `90 min`, `30 s`. */
-function windowText(seconds: number): string {
-  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
-  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
-}
-
 const pulls = (n: number): string => `${n} pull${n === 1 ? '' : 's'}`;
-
-/** `87 of 100 pulls left per 6 h`. */
-export function pullsLeftText(fact: RateLimitFact): string {
-  const window = fact.windowSeconds === undefined ? '' : ` per ${windowText(fact.windowSeconds)}`;
-  return `${fact.remaining} of ${pulls(fact.limit)} left${window}`;
-}
 
 function line(entry: RegistryStatusEntry): string {
   // A 429's reason already names the limit and when pulls come back.

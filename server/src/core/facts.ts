@@ -211,6 +211,18 @@ export function isRateLimitLow(fact: RateLimitFact | undefined): boolean {
   return fact !== undefined && fact.remaining <= Math.max(2, Math.floor(fact.limit / 10));
 }
 
+/** A window in short units: `6 h`, `90 min`, `30 s`. */
+function windowText(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
+/** A rate limit in words, as the hover and the status bar say it: `87 of 100 pulls left per 6 h`. */
+export function pullsLeftText(fact: RateLimitFact): string {
+  const window = fact.windowSeconds === undefined ? '' : ` per ${windowText(fact.windowSeconds)}`;
+  return `${fact.remaining} of ${fact.limit} pull${fact.limit === 1 ? '' : 's'} left${window}`;
+}
+
 export const NO_FACTS: RegistryFacts = { tags: new Map(), manifests: new Map(), problems: new Map(), anonymous: new Map(), referrers: new Map() };
 
 /** One question for a registry: a manifest by tag or digest. */

@@ -17,6 +17,7 @@ export {
   digestKey,
   effectiveTag,
   isRateLimitLow,
+  pullsLeftText,
   isSigned,
   mergeRegistryFacts,
   referenceQueries,

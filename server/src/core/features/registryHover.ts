@@ -5,7 +5,7 @@
  * line), and where the kubelet's pull would fail, what it then does and what to do. Lines of
  * markdown ending with an empty line, or no lines when the facts say nothing about this image.
  */
-import { anonymousPullOf, digestAnswer, isRateLimitLow, platformName, problemOf, pullAnswer, tagAnswer, effectiveTag } from '../facts';
+import { anonymousPullOf, digestAnswer, isRateLimitLow, platformName, problemOf, pullAnswer, pullsLeftText, tagAnswer, effectiveTag } from '../facts';
 import type { ManifestAnswer, ManifestFound, RegistryFacts } from '../facts';
 import { policyKeyOf } from '../diagnostics/imageFindings';
 import { platformFit, platformList } from '../diagnostics/platformFindings';
@@ -119,19 +119,12 @@ export function registryState(ref: ImageReference, facts: RegistryFacts): string
   return problem ? (problem.kind === 'unauthorized' ? 'refused access' : 'not reached') : null;
 }
 
-/** A window in short units: `6 h`, `90 min`, `30 s`. */
-function windowText(seconds: number): string {
-  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
-  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
-}
-
 /** The pull rate limit the registry announced, when it did; low, it says that what can wait is waiting. */
 function rateLimitLines(ref: ImageReference, facts: RegistryFacts): string[] {
   const limit = facts.rateLimits?.get(ref.domain);
   if (limit === undefined) return [];
-  const window = limit.windowSeconds === undefined ? '' : ` per ${windowText(limit.windowSeconds)}`;
   const low = isRateLimitLow(limit) ? ': **low**, so tag lists, anonymous-pull checks and referrers are not asked until it recovers' : '';
-  return [`**Pull rate limit**: ${limit.remaining} of ${limit.limit} pulls left${window} at ${code(ref.domain)}${low}`, ''];
+  return [`**Pull rate limit**: ${pullsLeftText(limit)} at ${code(ref.domain)}${low}`, ''];
 }
 
 /** Which target platforms the pulled image runs on, when targets are known (diagnostics/platformFindings.ts). */
