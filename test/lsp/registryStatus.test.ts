@@ -10,6 +10,7 @@ import { NO_FACTS } from '../../server/src/core';
 import type { RateLimitFact, RegistryFacts } from '../../server/src/core';
 import { RegistryStatus, rateLimitStep } from '../../server/src/lsp/registryStatus';
 import type { RegistryStatusEntry } from '../../server/src/lsp';
+import { ManualClock } from '../helpers/clock';
 
 const HOST = 'registry-1.docker.io';
 const limit = (remaining: number, at = 0): RateLimitFact => ({ limit: 100, remaining, windowSeconds: 21600, at });
@@ -33,36 +34,37 @@ test('steps: the twentieth of the limit, exact at ten and below, low apart; no l
   assert.equal(rateLimitStep(huge(999_999)), rateLimitStep(huge(950_001)));
 });
 
-test('each entry carries its rate limit; a step alone waits out the interval, turning low does not', async () => {
-  let now = 1_000_000;
-  const status = new RegistryStatus({ minRateIntervalMs: 300, now: () => now });
+test('each entry carries its rate limit; a step alone waits out the interval, turning low does not', () => {
+  const clock = new ManualClock();
+  const status = new RegistryStatus({ minRateIntervalMs: 300, clock });
   const sent = watch(status);
   try {
-    status.record('file:///a.yaml', [HOST], factsWith(87), new Date(now));
+    status.record('file:///a.yaml', [HOST], factsWith(87), new Date(clock.now()));
     assert.equal(sent.length, 1);
-    assert.deepEqual(sent[0], [{ host: HOST, state: 'reachable', reason: null, when: new Date(now).toISOString(), rateLimit: limit(87) }]);
+    assert.deepEqual(sent[0], [{ host: HOST, state: 'reachable', reason: null, when: new Date(clock.now()).toISOString(), rateLimit: limit(87) }]);
 
     // The same step: nothing to send.
-    now += 1000;
-    status.record('file:///a.yaml', [HOST], factsWith(86), new Date(now));
+    clock.advance(1000);
+    status.record('file:///a.yaml', [HOST], factsWith(86), new Date(clock.now()));
     assert.equal(sent.length, 1);
 
     // Another step, twice within the interval: one notification once it is over, with the latest count.
-    now += 1000;
-    status.record('file:///a.yaml', [HOST], factsWith(70), new Date(now));
-    now += 50;
-    status.record('file:///a.yaml', [HOST], factsWith(60), new Date(now));
+    clock.advance(1000);
+    status.record('file:///a.yaml', [HOST], factsWith(70), new Date(clock.now()));
+    clock.advance(50);
+    status.record('file:///a.yaml', [HOST], factsWith(60), new Date(clock.now()));
     assert.equal(sent.length, 2, 'the first step after a quiet interval goes at once');
     assert.equal(sent[1][0].rateLimit?.remaining, 70);
-    status.record('file:///a.yaml', [HOST], factsWith(50), new Date(now));
+    status.record('file:///a.yaml', [HOST], factsWith(50), new Date(clock.now()));
     assert.equal(sent.length, 2, 'a second step within the interval waits');
-    now += 300;
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    clock.advance(249);
+    assert.equal(sent.length, 2, 'not before the interval is over');
+    clock.advance(1);
     assert.equal(sent.length, 3);
     assert.equal(sent[2][0].rateLimit?.remaining, 50);
 
     // Turning low goes at once, however soon.
-    status.record('file:///a.yaml', [HOST], factsWith(9), new Date(now));
+    status.record('file:///a.yaml', [HOST], factsWith(9), new Date(clock.now()));
     assert.equal(sent.length, 4);
     assert.equal(sent[3][0].rateLimit?.remaining, 9);
     // A state change goes at once too, and a registry that announces nothing has no rateLimit.
@@ -70,7 +72,7 @@ test('each entry carries its rate limit; a step alone waits out the interval, tu
       'file:///a.yaml',
       [HOST],
       { ...factsWith(null), problems: new Map([[HOST, { kind: 'unreachable', reason: `${HOST} refused the connection.` }]]) },
-      new Date(now),
+      new Date(clock.now()),
     );
     assert.equal(sent.length, 5);
     assert.equal(sent[4][0].state, 'unreachable');
@@ -80,14 +82,15 @@ test('each entry carries its rate limit; a step alone waits out the interval, tu
   }
 });
 
-test('a step left waiting is dropped with the status: nothing fires after dispose', async () => {
-  let now = 0;
-  const status = new RegistryStatus({ minRateIntervalMs: 100, now: () => now });
+test('a step left waiting is dropped with the status: nothing fires after dispose', () => {
+  const clock = new ManualClock();
+  const status = new RegistryStatus({ minRateIntervalMs: 100, clock });
   const sent = watch(status);
-  status.record('file:///a.yaml', [HOST], factsWith(87), new Date(now));
-  status.record('file:///a.yaml', [HOST], factsWith(50), new Date(now));
+  status.record('file:///a.yaml', [HOST], factsWith(87), new Date(clock.now()));
+  status.record('file:///a.yaml', [HOST], factsWith(50), new Date(clock.now()));
+  assert.equal(clock.pending, 1);
   status.dispose();
-  now += 1000;
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(clock.pending, 0);
+  clock.advance(1000);
   assert.equal(sent.length, 1);
 });

@@ -13,6 +13,8 @@ import { Emitter } from 'vscode-languageserver/node';
 import type { Event } from 'vscode-languageserver/node';
 import { isRateLimitLow } from '../core';
 import type { RateLimitFact, RegistryFacts, RegistryProblemKind } from '../core';
+import { systemClock } from '../engine';
+import type { Clock } from '../engine';
 import type { RegistryState, RegistryStatusEntry } from './protocol';
 
 const STATES: Readonly<Record<RegistryProblemKind, RegistryState>> = {
@@ -62,8 +64,8 @@ export function rateLimitStep(fact: RateLimitFact | undefined): string {
 export interface RegistryStatusOptions {
   /** At most one notification per this many ms for rate limit steps alone (MIN_RATE_INTERVAL_MS). */
   readonly minRateIntervalMs?: number;
-  /** The clock, ms since the epoch. */
-  readonly now?: () => number;
+  /** Time, so that tests move it instead of waiting. */
+  readonly clock?: Clock;
 }
 
 export class RegistryStatus {
@@ -72,17 +74,18 @@ export class RegistryStatus {
   private shownLimits = '[]';
   private shownLow = '[]';
   private limitsSentAt = -Infinity;
-  private pending: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the notification waiting for the interval to end, when one is. */
+  private cancelPending: (() => void) | undefined;
   private readonly changed = new Emitter<readonly RegistryStatusEntry[]>();
   private readonly minRateIntervalMs: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   /** Fires with every entry, sorted by host, when what the client shows of one changes (see the top). */
   readonly onDidChange: Event<readonly RegistryStatusEntry[]> = this.changed.event;
 
   constructor(options: RegistryStatusOptions = {}) {
     this.minRateIntervalMs = options.minRateIntervalMs ?? MIN_RATE_INTERVAL_MS;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Records what a document's fetch said about the registries it asked (`registries`: hosts as the images write them). */
@@ -112,8 +115,8 @@ export class RegistryStatus {
   }
 
   dispose(): void {
-    clearTimeout(this.pending);
-    this.pending = undefined;
+    this.cancelPending?.();
+    this.cancelPending = undefined;
     this.changed.dispose();
   }
 
@@ -124,21 +127,21 @@ export class RegistryStatus {
     const limits = JSON.stringify(entries.map(({ host, rateLimit }) => [host, rateLimitStep(rateLimit)]));
     const low = JSON.stringify(entries.filter(({ rateLimit }) => isRateLimitLow(rateLimit)).map(({ host }) => host));
     if (shown === this.shown && limits === this.shownLimits) return;
-    const wait = this.limitsSentAt + this.minRateIntervalMs - this.now();
+    const wait = this.limitsSentAt + this.minRateIntervalMs - this.clock.now();
     if (shown === this.shown && low === this.shownLow && wait > 0) {
       // Only a step of a rate limit: sent once the interval is over, with whatever is latest then.
-      this.pending ??= setTimeout(() => {
-        this.pending = undefined;
+      this.cancelPending ??= this.clock.after(wait, () => {
+        this.cancelPending = undefined;
         this.update();
-      }, wait);
+      });
       return;
     }
-    clearTimeout(this.pending);
-    this.pending = undefined;
+    this.cancelPending?.();
+    this.cancelPending = undefined;
     this.shown = shown;
     this.shownLimits = limits;
     this.shownLow = low;
-    this.limitsSentAt = this.now();
+    this.limitsSentAt = this.clock.now();
     this.changed.fire(entries);
   }
 }
