@@ -9,6 +9,8 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 
 /** The part of vscode-jsonrpc's MessageConnection this client uses. */
 interface Connection {
@@ -142,11 +144,15 @@ export class LspSession {
     return { ms: performance.now() - start, diagnostics };
   }
 
-  /** Sends a whole-text change and resolves with the time (ms) until diagnostics of that version were published. */
-  async change(uri: string, version: number, text: string): Promise<{ ms: number; diagnostics: number }> {
+  /**
+   * Sends the change from before to after as an editor sends a keystroke to a server that syncs
+   * incrementally (this one does): the range that differs and its new text, not the whole text.
+   * Resolves with the time (ms) until diagnostics of that version were published.
+   */
+  async change(uri: string, version: number, before: string, after: string): Promise<{ ms: number; diagnostics: number }> {
     const published = this.diagnostics(uri, version);
     const start = performance.now();
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [rangeChange(before, after)] });
     const diagnostics = await published;
     return { ms: performance.now() - start, diagnostics };
   }
@@ -176,4 +182,14 @@ export class LspSession {
   errorOutput(): string {
     return this.stderr;
   }
+}
+
+/** The smallest range of before that after replaces, as an LSP incremental change. */
+export function rangeChange(before: string, after: string): TextDocumentContentChangeEvent {
+  let head = 0;
+  while (head < before.length && head < after.length && before[head] === after[head]) head++;
+  let tail = 0;
+  while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  const document = TextDocument.create('file:///before', 'yaml', 1, before);
+  return { range: { start: document.positionAt(head), end: document.positionAt(before.length - tail) }, text: after.slice(head, after.length - tail) };
 }

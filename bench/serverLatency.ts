@@ -14,7 +14,7 @@ import type { ServerLaunch } from './lspClient';
 
 export interface LatencyInput {
   readonly text: string;
-  /** text with one character typed. */
+  /** text with one character typed; sent as the one-character change an editor sends. */
   readonly edited: string;
 }
 
@@ -43,7 +43,7 @@ async function session(
   const startup = performance.now() - start;
   try {
     const open = await server.open('file:///bench/first.yaml', input.text);
-    const edit = await server.change('file:///bench/first.yaml', 2, input.edited);
+    const edit = await server.change('file:///bench/first.yaml', 2, input.text, input.edited);
     const warm = second === undefined ? NaN : (await server.open('file:///bench/second.yaml', second)).ms;
     await server.shutdown();
     return { startup, open: open.ms, edit: edit.ms, warm, diagnostics: open.diagnostics };

@@ -37,6 +37,22 @@ test('after the first validation, edits wait until the document has been quiet, 
   assert.equal(clock.pending, 0);
 });
 
+test("an edit's quiet period counts from when the change arrived, not from when it was scheduled", () => {
+  const { clock, runs, validations } = schedule();
+  validations.schedule('file:///a.yaml', 1, false);
+  clock.advance(0);
+  const arrived = clock.now();
+  clock.advance(6); // applying the change to the document
+  validations.schedule('file:///a.yaml', 2, false, arrived);
+  clock.advance(QUIET_MS - 7);
+  assert.deepEqual(runs, ['file:///a.yaml@1']);
+  clock.advance(1);
+  assert.deepEqual(runs, ['file:///a.yaml@1', 'file:///a.yaml@2']);
+  validations.schedule('file:///a.yaml', 3, false, clock.now() - 2 * QUIET_MS);
+  clock.advance(0);
+  assert.deepEqual(runs, ['file:///a.yaml@1', 'file:///a.yaml@2', 'file:///a.yaml@3'], 'a change that arrived longer ago than the quiet period runs at once');
+});
+
 test('a refresh replaced by a later request before it ran still asks afresh, once', () => {
   const { clock, runs, validations } = schedule();
   validations.schedule('file:///a.yaml', 1, false);

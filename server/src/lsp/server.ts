@@ -14,12 +14,14 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import type { ClientCapabilities, Connection, InitializeParams, InitializeResult, ServerCapabilities } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { systemClock } from '../engine';
 import { createRegistryClient, defaultCacheDir } from '../registry';
 import type { ServerContext } from './context';
 import { SEMANTIC_TOKENS_LEGEND } from './convert';
+import { ChangeArrivals } from './changeArrivals';
 import { ChartContexts } from './charts';
 import { AnalysisCache } from './documents';
 import { registerCodeActions } from './handlers/codeActions';
@@ -119,13 +121,20 @@ function folderUris(params: InitializeParams): string[] {
 }
 
 export function startServer(connection: Connection, options: ServerOptions): void {
-  const documents = new TextDocuments(TextDocument);
-  connection.onInitialize((params) => initialize(connection, documents, params, options));
+  const arrivals = new ChangeArrivals(systemClock);
+  const documents = new TextDocuments(arrivals);
+  connection.onInitialize((params) => initialize(connection, documents, arrivals, params, options));
   documents.listen(connection);
   connection.listen();
 }
 
-function initialize(connection: Connection, documents: TextDocuments<TextDocument>, params: InitializeParams, options: ServerOptions): InitializeResult {
+function initialize(
+  connection: Connection,
+  documents: TextDocuments<TextDocument>,
+  arrivals: ChangeArrivals,
+  params: InitializeParams,
+  options: ServerOptions,
+): InitializeResult {
   const client = clientSupport(params.capabilities);
   const workspace = new WorkspaceIndex((message) => connection.console.log(message));
   const cacheDir = cacheDirOf(params);
@@ -154,7 +163,7 @@ function initialize(connection: Connection, documents: TextDocuments<TextDocumen
 
   documents.onDidChangeContent(({ document }) => {
     context.charts.documentChanged(document.uri);
-    diagnostics.schedule(document);
+    diagnostics.schedule(document, false, arrivals.take(document.uri));
   });
   documents.onDidOpen(({ document }) => workspaceDiagnostics.documentOpened(document.uri));
   documents.onDidClose(({ document }) => {

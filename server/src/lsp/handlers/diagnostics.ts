@@ -47,12 +47,13 @@ export class DiagnosticsPublisher {
     });
   }
 
-  schedule(document: TextDocument, fresh = false): void {
+  /** `changedAt`: when the edit that asks for this validation arrived (lsp/changeArrivals.ts). */
+  schedule(document: TextDocument, fresh = false, changedAt?: number): void {
     // The new validation replaces the waiting one, if any: begin its work before ending the other's.
     const end = this.idle.begin();
     this.endWaiting(document.uri);
     this.waiting.set(document.uri, end);
-    this.validations.schedule(document.uri, document.version, fresh);
+    this.validations.schedule(document.uri, document.version, fresh, changedAt);
   }
 
   /** `fresh` asks the registries again for every open document, past the client's tag cache. */
