@@ -427,15 +427,22 @@ async function bigManifest(input: FileInput): Promise<void> {
   });
 }
 
-/** Target 3's second half: many files use every core, and JSON and SARIF stream. */
+/**
+ * Target 3's second half: many files use every core, and JSON and SARIF stream. The cores and the
+ * speed-up are those of a thread per CPU (`--jobs` the CPU count) against one thread; the default
+ * leaves a CPU to V8 (cli/checkWorkers.ts), so the table shows it too.
+ */
 async function manyFiles(input: FolderInput): Promise<void> {
   heading(`${input.files.length} files: cores and streaming output`);
   describeInput(`${input.description}: ${input.files.length} files, ${(input.bytes / MB).toFixed(1)} MiB`, input.files);
   const cpuCount = cpus().length;
+  const threads = Math.min(cpuCount, MAX_THREADS);
+  const everyCpu = `image-aware check --jobs ${threads}`;
   const cold = await timeCold(
     [
       { name: 'image-aware check', script: CLI, args: ['check', input.dir], okStatuses: CHECK_EXITS },
       { name: 'image-aware check --jobs 1', script: CLI, args: ['check', '--jobs', '1', input.dir], okStatuses: CHECK_EXITS },
+      { name: everyCpu, script: CLI, args: ['check', '--jobs', String(threads), input.dir], okStatuses: CHECK_EXITS },
       { name: 'image-aware check --format json', script: CLI, args: ['check', '--format', 'json', input.dir], okStatuses: CHECK_EXITS },
       { name: 'image-aware check --format sarif', script: CLI, args: ['check', '--format', 'sarif', input.dir], okStatuses: CHECK_EXITS },
       { name: 'yaml.parseAllDocuments', script: PARSE_PROCESS, args: [input.dir] },
@@ -444,24 +451,23 @@ async function manyFiles(input: FolderInput): Promise<void> {
   );
   console.log(coldTable(cold));
   const [checkCold, parseCold] = [cold.get('image-aware check')!, cold.get('yaml.parseAllDocuments')!];
+  const [alone, parallel] = [cold.get('image-aware check --jobs 1')!, cold.get(everyCpu)!];
   console.log(`context: check / parseAllDocuments process = ${coldRatio(checkCold, parseCold)}`);
   report({
     mode: 'cold',
-    what: `${input.files.length} files use every core (cores busy >= ${CORES_SHARE} x ${cpuCount} CPUs)`,
-    figure: `check ${checkCold.cores.median.toFixed(2)} cores`,
-    baseline: `single-threaded parseAllDocuments process ${parseCold.cores.median.toFixed(2)} cores`,
-    ratio: times(checkCold.cores.median / parseCold.cores.median),
-    met: checkCold.cores.median >= CORES_SHARE * cpuCount,
+    what: `${input.files.length} files use every core (--jobs ${threads}: cores busy >= ${CORES_SHARE} x ${cpuCount} CPUs)`,
+    figure: `check --jobs ${threads} ${parallel.cores.median.toFixed(2)} cores`,
+    baseline: `check --jobs 1 ${alone.cores.median.toFixed(2)} cores`,
+    ratio: times(parallel.cores.median / alone.cores.median),
+    met: parallel.cores.median >= CORES_SHARE * cpuCount,
   });
-  const alone = cold.get('image-aware check --jobs 1')!;
-  const threads = Math.min(cpuCount, MAX_THREADS);
   report({
     mode: 'cold',
-    what: `${input.files.length} files: near-linear speed-up (>= ${CORES_SHARE} x ${threads} threads)`,
-    figure: `check ${ms(checkCold.wall.median)} ms`,
+    what: `${input.files.length} files: near-linear speed-up (--jobs ${threads} >= ${CORES_SHARE} x ${threads} x --jobs 1)`,
+    figure: `check --jobs ${threads} ${ms(parallel.wall.median)} ms (default ${ms(checkCold.wall.median)} ms)`,
     baseline: `check --jobs 1 ${ms(alone.wall.median)} ms`,
-    ratio: times(alone.wall.median / checkCold.wall.median),
-    met: alone.wall.median / checkCold.wall.median >= CORES_SHARE * threads,
+    ratio: times(alone.wall.median / parallel.wall.median),
+    met: alone.wall.median / parallel.wall.median >= CORES_SHARE * threads,
   });
   for (const format of ['json', 'sarif']) {
     const run = cold.get(`image-aware check --format ${format}`)!;
@@ -474,16 +480,15 @@ async function manyFiles(input: FolderInput): Promise<void> {
       met: run.firstOutputShare.median <= FIRST_BYTE_SHARE,
     });
   }
-  const paths = [input.dir];
   const cores: number[] = [];
   const timings = await timeInterleaved([
     {
-      name: 'check',
+      name: everyCpu,
       runs: BIG_RUNS,
       warmup: 1,
       fn: async (i) => {
         const [cpuBefore, start] = [process.cpuUsage(), performance.now()];
-        sink += await checkInProcess(paths);
+        sink += await checkInProcess(['--jobs', String(threads), input.dir]);
         const cpu = process.cpuUsage(cpuBefore);
         if (i >= 1) cores.push((cpu.user + cpu.system) / 1000 / (performance.now() - start));
       },
@@ -494,10 +499,10 @@ async function manyFiles(input: FolderInput): Promise<void> {
   const busy = summarize(cores).median;
   report({
     mode: 'warm',
-    what: `${input.files.length} files use every core (cores busy >= ${CORES_SHARE} x ${cpuCount} CPUs)`,
-    figure: `check ${busy.toFixed(2)} cores, ${ms(timings.get('check')!.median)} ms`,
+    what: `${input.files.length} files use every core (--jobs ${threads}: cores busy >= ${CORES_SHARE} x ${cpuCount} CPUs)`,
+    figure: `check --jobs ${threads} ${busy.toFixed(2)} cores, ${ms(timings.get(everyCpu)!.median)} ms`,
     baseline: `read + parseAllDocuments ${ms(timings.get('read + parseAllDocuments')!.median)} ms`,
-    ratio: times(timings.get('check')!.median / timings.get('read + parseAllDocuments')!.median),
+    ratio: times(timings.get(everyCpu)!.median / timings.get('read + parseAllDocuments')!.median),
     met: busy >= CORES_SHARE * cpuCount,
   });
 }

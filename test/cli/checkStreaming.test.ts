@@ -186,13 +186,14 @@ test('a file that cannot be read fails the run with the same error in one thread
   }
 });
 
-test('workers start only when each thread gets a few megabytes, one per CPU but this thread, at most eight threads', () => {
+test('workers start only when each thread gets a few megabytes, one thread per CPU but one, at most eight threads', () => {
   const files = (count: number, size: number): { path: string; absolutePath: string; size: number }[] =>
     Array.from({ length: count }, (_, i) => ({ path: `${i}.yaml`, absolutePath: `/f/${i}.yaml`, size }));
   assert.equal(workerCount(files(10_000, 100), 2), 0, '1 MB in many small files');
   assert.equal(workerCount(files(1, 50 << 20), 4), 0, 'one big file');
-  assert.equal(workerCount(files(10_000, 4096), 2), 1);
-  assert.equal(workerCount(files(10_000, 4096), 4), 3);
+  assert.equal(workerCount(files(10_000, 4096), 2), 0, 'two CPUs: one thread, and one CPU for V8');
+  assert.equal(workerCount(files(10_000, 4096), 4), 2);
+  assert.equal(workerCount(files(10_000, 4096), 9), 7);
   assert.equal(workerCount(files(10_000, 4096), 64), 7);
   assert.equal(workerCount(files(3, 10 << 20), 16), 2);
   assert.equal(workerCount(files(1100, 4096), 16), 1, 'just over 4 MB: two threads');

@@ -4,8 +4,8 @@
  * and this thread, which checks the next file itself whenever it would otherwise wait.
  * The order of what is yielded, and the first error met in that order, never depend on which worker
  * finished first, so the output and exit code are those of a run in one thread.
- * Bounds: at most MAX_THREADS threads (never more than the CPUs), each worker holding at most
- * PER_WORKER files in flight, and at most WINDOW answers waiting for an earlier file.
+ * Bounds: at most MAX_THREADS threads (by default one CPU fewer than the machine has), each worker
+ * holding at most PER_WORKER files in flight, and at most WINDOW answers waiting for an earlier file.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +22,14 @@ const WINDOW = 256;
 /** Next to the bundle (dist/checkWorker.js) or to this module (out/, in tests). */
 const WORKER_SCRIPT = join(__dirname, 'checkWorker.js');
 
-/** How many workers to start besides this thread: none unless at least two threads would each get BYTES_PER_THREAD. */
+/**
+ * How many workers to start besides this thread: none unless at least two threads would each get
+ * BYTES_PER_THREAD. One CPU is left to V8's own compiler and garbage-collector threads, which keep
+ * about half a CPU busy beside one checking thread: on two CPUs a second thread made `check` slower.
+ */
 export function workerCount(sources: readonly CheckSource[], cpus = availableParallelism()): number {
   const bytes = sources.reduce((sum, source) => sum + source.size, 0);
-  const threads = Math.min(cpus, MAX_THREADS, sources.length, Math.floor(bytes / BYTES_PER_THREAD));
+  const threads = Math.min(cpus - 1, MAX_THREADS, sources.length, Math.floor(bytes / BYTES_PER_THREAD));
   return threads >= 2 ? threads - 1 : 0;
 }
 

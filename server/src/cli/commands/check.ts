@@ -83,8 +83,8 @@ ${CONFIG_USAGE}
                              platform-missing. Without it, check makes no network request at all.
   --platform OS/ARCH         A platform the workloads run on, for platform-missing; repeatable
                              (default: platforms.targets of the --config file).
-  --jobs N                   Check files in N threads (default: one per CPU, at most ${MAX_THREADS}, when the
-                             files add up to a few MB per CPU; 1: no worker threads). Offline only.
+  --jobs N                   Check files in N threads (default: one per CPU but one, at most ${MAX_THREADS}, when
+                             the files add up to a few MB per thread; 1: no worker threads). Offline only.
 ${SCAN_USAGE}
   -h, --help                 Show this help.
 
