@@ -75,6 +75,7 @@ export async function runAnalysisBench(): Promise<void> {
   const reference = fullAnalysis(text);
   const docs = reference.analysis.documents;
   const fast = docs.filter((d) => d.analysis.parser === 'fast').length;
+  const unread = docs.filter((d) => d.analysis.parser === 'unread').length;
   const manifests = docs.filter((d) => d.analysis.fields.isManifest);
   const containers = docs.reduce((n, d) => n + d.analysis.fields.containers.length, 0);
   console.log(
@@ -82,7 +83,10 @@ export async function runAnalysisBench(): Promise<void> {
       `${docs.length} documents (${manifests.length} manifests), ${containers} containers, ${reference.diagnostics.length} diagnostics`,
   );
   console.log(`yaml Lexer: ${lexTokens} lexical tokens; yaml Parser: ${cstTokens} top-level CST tokens`);
-  console.log(`fast path: ${fast}/${docs.length} documents (${((100 * fast) / docs.length).toFixed(1)}%), slow path: ${docs.length - fast}`);
+  console.log(
+    `unread (kind without images): ${unread}/${docs.length} documents; fast path: ${fast} (${((100 * fast) / docs.length).toFixed(1)}%), ` +
+      `slow path: ${docs.length - fast - unread}`,
+  );
 
   const edit = editedVersions(text, reference.analysis);
   const editCheck = fullAnalysis(edit.versions[0], reference.analysis).analysis;

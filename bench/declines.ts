@@ -1,6 +1,6 @@
 /**
  * Which documents the fast line scanner reads, and why it declines the others, seen from outside:
- * the core reports only `parser: 'fast' | 'slow'` per document, not the reason. The reason given
+ * the core reports only `parser: 'unread' | 'fast' | 'slow'` per document, not the reason. The reason given
  * here is the construct on the first line where the scanner stops: the shortest prefix of the
  * document (in whole lines) that fastParse declines, found by bisection, its last line classified
  * by pattern. It is a good guide, not the scanner's own word: a construct the patterns do not know
@@ -62,15 +62,17 @@ export interface Tally {
 
 export interface PathShares {
   readonly all: Tally;
+  /** Documents not parsed: their kind, read from their top-level lines, holds no images. */
+  readonly unread: Tally;
   readonly fast: Tally;
   /** Declined documents by reason. */
   readonly reasons: Map<string, Tally>;
-  /** Per family, for generated inputs: all documents and the fast ones. */
+  /** Per family, for generated inputs: all documents and those read without yaml (fast or unread). */
   readonly families: Map<Family, { all: Tally; fast: Tally }>;
 }
 
 export function emptyShares(): PathShares {
-  return { all: { documents: 0, bytes: 0 }, fast: { documents: 0, bytes: 0 }, reasons: new Map(), families: new Map() };
+  return { all: { documents: 0, bytes: 0 }, unread: { documents: 0, bytes: 0 }, fast: { documents: 0, bytes: 0 }, reasons: new Map(), families: new Map() };
 }
 
 function add(tally: Tally, bytes: number): void {
@@ -86,9 +88,11 @@ export function tallyPaths(shares: PathShares, analysis: Analysis, generated?: r
   const sameSplit = generated !== undefined && generated.length === analysis.documents.length;
   analysis.documents.forEach((doc, i) => {
     const bytes = doc.end - doc.start;
-    const fast = doc.analysis.parser === 'fast';
+    const { parser } = doc.analysis;
+    const fast = parser === 'fast' || parser === 'unread';
     add(shares.all, bytes);
-    if (fast) add(shares.fast, bytes);
+    if (parser === 'unread') add(shares.unread, bytes);
+    else if (parser === 'fast') add(shares.fast, bytes);
     else {
       const reason = declineReason(analysis.text.slice(doc.start, doc.end));
       const tally = shares.reasons.get(reason) ?? { documents: 0, bytes: 0 };
@@ -109,12 +113,15 @@ function percent(part: number, whole: number): string {
   return whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)} %`;
 }
 
-/** Lines that describe shares: the fast path's share of documents and bytes, declines by reason, and by family. */
+/** Lines that describe shares: documents left unread, the fast path's share of documents and bytes, declines by reason, and by family. */
 export function describeShares(shares: PathShares): string[] {
-  const { all, fast } = shares;
+  const { all, unread, fast } = shares;
+  const declined = all.documents - unread.documents - fast.documents;
   const lines = [
+    `unread (a kind without images, read from the top-level lines): ${unread.documents} of ${all.documents} documents ` +
+      `(${percent(unread.documents, all.documents)}), ${percent(unread.bytes, all.bytes)} of the bytes`,
     `fast path: ${fast.documents} of ${all.documents} documents (${percent(fast.documents, all.documents)}), ` +
-      `${percent(fast.bytes, all.bytes)} of the bytes; declined: ${all.documents - fast.documents} documents`,
+      `${percent(fast.bytes, all.bytes)} of the bytes; declined to yaml: ${declined} documents`,
   ];
   const reasons = [...shares.reasons].sort((a, b) => b[1].bytes - a[1].bytes);
   if (reasons.length > 0) {
@@ -124,11 +131,11 @@ export function describeShares(shares: PathShares): string[] {
     }
   }
   if (shares.families.size > 0) {
-    lines.push('  fast path by generated family:');
+    lines.push('  read without yaml (unread or fast path) by generated family:');
     for (const [family, entry] of [...shares.families].sort((a, b) => b[1].all.bytes - a[1].all.bytes)) {
       lines.push(
         `    ${family.padEnd(14)} ${String(entry.all.documents).padStart(6)} documents, ${percent(entry.all.bytes, all.bytes).padStart(7)} of the bytes, ` +
-          `fast ${percent(entry.fast.documents, entry.all.documents)}`,
+          `without yaml ${percent(entry.fast.documents, entry.all.documents)}`,
       );
     }
   }

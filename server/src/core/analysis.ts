@@ -17,10 +17,11 @@ import { BUILT_IN_LOCATIONS } from './manifest/builtInLocations';
 import { COMPOSE_DECODED_KEYS, isComposeFile } from './manifest/composeLocations';
 import { splitDocuments } from './manifest/documents';
 import { fastParse } from './manifest/fastParse';
-import { locateImageFields } from './manifest/imageFields';
+import { locateImageFields, readsNothingOf } from './manifest/imageFields';
 import type { ImageFields } from './manifest/imageFields';
 import type { LocationTable } from './manifest/locations';
 import { slowParse } from './manifest/slowParse';
+import { topLevelKind } from './manifest/topLevelKind';
 import { MAX_DEPTH } from './manifest/yamlTree';
 
 /** Containers per document before the analysis gives up on it (aliases can multiply them). */
@@ -35,8 +36,11 @@ export interface DocumentAnalysis {
   readonly fields: ImageFields;
   /** Findings with spans relative to the document start. */
   readonly findings: readonly Finding[];
-  /** How the document was parsed: its edits are checked by the same reading (edits/checkEdits.ts). */
-  readonly parser: 'fast' | 'slow' | 'dockerfile';
+  /**
+   * How the document was parsed: its edits are checked by the same reading (edits/checkEdits.ts).
+   * `unread`: its kind, read from its top-level lines (manifest/topLevelKind.ts), holds no images, so it was not parsed.
+   */
+  readonly parser: 'fast' | 'slow' | 'dockerfile' | 'unread';
 }
 
 export interface AnalyzedDocument {
@@ -82,6 +86,8 @@ export interface AnalyzeOptions {
 const KUSTOMIZATION_FILE = /(^|[\\/])(kustomization\.ya?ml|Kustomization)$/;
 
 function analyzeDocument(source: string, kustomizationFile: boolean, composeFile: boolean, locations: LocationTable): DocumentAnalysis {
+  const top = kustomizationFile || composeFile ? null : topLevelKind(source);
+  if (top !== null && readsNothingOf(top.kind, top.apiVersion, locations)) return NOTHING_UNREAD;
   const fast = fastParse(source, 0, source.length, composeFile ? COMPOSE_DECODED_KEYS : locations.decodedKeys);
   const parsed = fast ?? slowParse(source, 0, source.length);
   const fields = locateImageFields(parsed.root, { kustomizationFile, composeFile, maxContainers: MAX_CONTAINERS_PER_DOCUMENT, locations });
@@ -100,6 +106,7 @@ const NOTHING_FAST: DocumentAnalysis = Object.freeze({
   parser: 'fast',
 });
 const NOTHING_SLOW: DocumentAnalysis = Object.freeze({ ...NOTHING_FAST, parser: 'slow' });
+const NOTHING_UNREAD: DocumentAnalysis = Object.freeze({ ...NOTHING_FAST, parser: 'unread' });
 
 /** A NUL in the first 8 KiB means binary content: YAML forbids it, and no manifest has one. */
 function binaryOffset(text: string): number {
