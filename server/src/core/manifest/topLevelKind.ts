@@ -33,6 +33,7 @@ const OPENS_BLOCK = /^[A-Za-z_][\w./-]*:[ \t]*(?:#.*)?\r?$/;
 
 export function topLevelKind(source: string): TopLevelKind | null {
   if (hasLoneCarriageReturn(source)) return null;
+  const hasTab = source.includes('\t');
   const keys = new Set<string>();
   let kind: string | null = null;
   let apiVersion: string | null = null;
@@ -52,6 +53,8 @@ export function topLevelKind(source: string): TopLevelKind | null {
     const at = lineStart;
     lineStart = lineEnd + 1;
     if (first === 32 /* space */) {
+      // Most lines are deeper than their block's first line: nothing in them can reach the top level.
+      if (blockColumn >= 0 && !hasTab && spacesThrough(source, at, blockColumn)) continue;
       let indent = at;
       while (source.charCodeAt(indent) === 32) indent++;
       const c = source.charCodeAt(indent);
@@ -111,6 +114,12 @@ function wordOf(value: string): string | null {
   if (match === null) return null;
   if (match[1] !== undefined) return NULL_WORD.test(match[1]) ? null : match[1];
   return match[2] ?? match[3];
+}
+
+/** Whether the characters from `at` to `at + column` (included) are all spaces. */
+function spacesThrough(source: string, at: number, column: number): boolean {
+  for (let i = at + column; i >= at; i--) if (source.charCodeAt(i) !== 32) return false;
+  return true;
 }
 
 /** A space, tab or line break after a `-`, or the end of the text: what makes it a sequence entry. */
