@@ -7,10 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { CliError } from '../../server/src/cli/args';
 import type { CheckedFile } from '../../server/src/cli/checkFile';
 import { checkSources, workerCount } from '../../server/src/cli/checkWorkers';
+import type { ThreadShare } from '../../server/src/cli/checkWorkers';
 import { check } from '../../server/src/cli/commands/check';
 import type { CheckIo } from '../../server/src/cli/commands/check';
 import { parseSettings } from '../../server/src/core';
@@ -181,6 +182,29 @@ test('a file that cannot be read fails the run with the same error in one thread
         `${workers} workers`,
       );
     }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a worker checks its share of the files: this thread lets the answers in between the files it checks itself', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'check-streaming-'));
+  try {
+    const pods = Array.from({ length: 40 }, (_, i) => pod(`p${i}`, `registry.example/app:${i}`, [])).join('---\n');
+    const sources = Array.from({ length: 600 }, (_, i) => {
+      const path = join(root, `f${String(i).padStart(3, '0')}.yaml`);
+      writeFileSync(path, pods);
+      return { path: basename(path), absolutePath: path, size: pods.length };
+    });
+    const plan = { settings: parseSettings({}), configText: null, configPath: null, patches: new Set<string>() };
+    const share: ThreadShare = { here: 0, workers: 0 };
+    let files = 0;
+    for await (const file of checkSources(sources, plan, 1, () => Promise.reject(new Error('no stdin')), share))
+      files += file.path === sources[files].path ? 1 : 0;
+    assert.equal(files, 600, 'every file, in order');
+    assert.equal(share.here + share.workers, 600);
+    // Kept from its answers while this thread checks one file after another, a worker gets only its first batches (66 files).
+    assert.ok(share.workers >= 120, `the worker checked ${share.workers} of 600 files, this thread ${share.here}`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -1,11 +1,13 @@
 /**
  * Checks the sources of one `check` run and yields each file's findings in source order: in this
- * thread for small inputs, else spread over worker threads (checkWorker.ts), one file per message,
- * and this thread, which checks the next file itself whenever it would otherwise wait.
+ * thread for small inputs, else spread over worker threads (checkWorker.ts), a batch of files per
+ * message (a message costs about as much as checking a small file), and this thread, which checks
+ * the next file itself whenever it would otherwise wait, then lets the workers' answers in.
  * The order of what is yielded, and the first error met in that order, never depend on which worker
  * finished first, so the output and exit code are those of a run in one thread.
  * Bounds: at most MAX_THREADS threads (by default one CPU fewer than the machine has), each worker
- * holding at most PER_WORKER files in flight, and at most WINDOW answers waiting for an earlier file.
+ * holding at most PER_WORKER batches in flight (a batch: BATCH_FILES files or BATCH_BYTES bytes,
+ * whichever comes first), and at most WINDOW answers waiting for an earlier file.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +19,10 @@ import type { CheckAnswer, CheckSource } from './checkSources';
 export const MAX_THREADS = 8;
 /** Starting a worker costs about as much as checking this many bytes in the main thread, so each thread must get more. */
 const BYTES_PER_THREAD = 2 * 1024 * 1024;
-const PER_WORKER = 4;
-const WINDOW = 256;
+const PER_WORKER = 2;
+const BATCH_FILES = 32;
+const BATCH_BYTES = 256 * 1024;
+const WINDOW = 512;
 /** Next to the bundle (dist/checkWorker.js) or to this module (out/, in tests). */
 const WORKER_SCRIPT = join(__dirname, 'checkWorker.js');
 
@@ -33,21 +37,43 @@ export function workerCount(sources: readonly CheckSource[], cpus = availablePar
   return threads >= 2 ? threads - 1 : 0;
 }
 
+/** How many files this thread and the workers checked, counted as a run goes. */
+export interface ThreadShare {
+  here: number;
+  workers: number;
+}
+
 export function checkSources(
   sources: readonly CheckSource[],
   plan: CheckPlan,
   workers: number,
   readStdin: () => Promise<Uint8Array>,
+  share: ThreadShare = { here: 0, workers: 0 },
 ): AsyncIterable<CheckedFile> {
-  return workers > 0 ? inWorkers(sources, plan, Math.min(workers, MAX_THREADS - 1), readStdin) : inThisThread(sources, plan, readStdin);
+  return workers > 0 ? inWorkers(sources, plan, Math.min(workers, MAX_THREADS - 1), readStdin, share) : inThisThread(sources, plan, readStdin, share);
 }
 
-async function* inThisThread(sources: readonly CheckSource[], plan: CheckPlan, readStdin: () => Promise<Uint8Array>): AsyncIterable<CheckedFile> {
+async function* inThisThread(
+  sources: readonly CheckSource[],
+  plan: CheckPlan,
+  readStdin: () => Promise<Uint8Array>,
+  share: ThreadShare,
+): AsyncIterable<CheckedFile> {
   const check = fileChecker(plan, readStdin);
-  for (const source of sources) yield (await check(source)).file;
+  for (const source of sources) {
+    const { file } = await check(source);
+    share.here++;
+    yield file;
+  }
 }
 
-async function* inWorkers(sources: readonly CheckSource[], plan: CheckPlan, count: number, readStdin: () => Promise<Uint8Array>): AsyncIterable<CheckedFile> {
+async function* inWorkers(
+  sources: readonly CheckSource[],
+  plan: CheckPlan,
+  count: number,
+  readStdin: () => Promise<Uint8Array>,
+  share: ThreadShare,
+): AsyncIterable<CheckedFile> {
   // Workers cannot read this process's standard input: it is read here, before they start.
   const ready = await Promise.all(
     sources.map(async (source) => (source.absolutePath === null ? { ...source, text: (await readSource(source, readStdin)).text } : source)),
@@ -65,15 +91,20 @@ async function* inWorkers(sources: readonly CheckSource[], plan: CheckPlan, coun
   };
   const feed = (worker: Worker): void => {
     while (sent < ready.length && sent - next < WINDOW && (busy.get(worker) ?? 0) < PER_WORKER) {
-      worker.postMessage({ index: sent, source: ready[sent] });
+      const batch: { index: number; source: CheckSource }[] = [];
+      for (let bytes = 0; sent < ready.length && sent - next < WINDOW && batch.length < BATCH_FILES && bytes < BATCH_BYTES; sent++) {
+        batch.push({ index: sent, source: ready[sent] });
+        bytes += ready[sent].size;
+      }
+      worker.postMessage(batch);
       busy.set(worker, (busy.get(worker) ?? 0) + 1);
-      sent += 1;
     }
   };
   const workers = Array.from({ length: count }, () => {
     const worker = new Worker(WORKER_SCRIPT, { workerData: plan });
-    worker.on('message', (answer: CheckAnswer) => {
-      answers.set(answer.index, answer);
+    worker.on('message', (batch: CheckAnswer[]) => {
+      for (const answer of batch) answers.set(answer.index, answer);
+      share.workers += batch.length;
       busy.set(worker, (busy.get(worker) ?? 1) - 1);
       feed(worker);
       notify();
@@ -94,10 +125,13 @@ async function* inWorkers(sources: readonly CheckSource[], plan: CheckPlan, coun
       const answer = answers.get(next);
       if (answer === undefined) {
         if (failure !== null) throw failure;
-        // Rather than wait, this thread checks the next file no worker has yet, when there is one.
+        // Rather than wait, this thread checks the next file no worker has yet, when there is one, then lets the
+        // workers' answers in (they are events, which a chain of promises would keep out), so they get more files.
         if (sent < ready.length && sent - next < WINDOW) {
           const index = sent++;
           answers.set(index, await answerFor(index, ready[index], checkHere));
+          share.here++;
+          await new Promise<void>((resolve) => setImmediate(resolve));
         } else await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
