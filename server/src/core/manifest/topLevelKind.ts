@@ -7,9 +7,11 @@
  * column 0 whose every line at column 0 is a comment or a `key: value` with a plain key, no key is
  * there twice, and no value on such a line can go on over the next lines into another top-level
  * line (no block scalar, flow collection or unfinished quote; a value on the line is followed by a
- * line at column 0). YAML puts everything indented below such a line inside its value, so the
- * indented lines need not be read. Anything else (a directive, a tab, a lone CR, an anchor or tag at
- * the top, a `kind` that is null or not one plain word) gives null, and the caller parses.
+ * line at column 0). YAML puts everything indented below such a line inside its value, so of the
+ * indented lines only their columns are read: one less indented than the first line below its key,
+ * or at that column but not what the collection there holds, is a syntax error that yaml's recovery
+ * may read as a top-level key. Anything else (a directive, a tab, a lone CR, an anchor or tag at the
+ * top, a `kind` that is null or not one plain word) gives null, and the caller parses.
  */
 
 export interface TopLevelKind {
