@@ -3,8 +3,9 @@
  * a validation starts at once, so its diagnostics appear as soon as they are computed; every later one
  * (an edit, new settings, a workspace change) waits until the document has been quiet for `quietMs`,
  * so typing does not start an analysis per keystroke. An edit's quiet period counts from when the change
- * arrived, so the work of applying it to the document is part of the wait, not added to it. A newer request for a document replaces the one waiting,
- * and asks afresh if either did: a refresh the user asked for is never lost to a later edit or workspace change.
+ * arrived, so the work of applying it to the document is part of the wait, not added to it. A newer
+ * request for a document replaces the one waiting, and asks afresh if either did: a refresh the user
+ * asked for is never lost to a later edit or workspace change.
  * Time comes from an injected Clock, so tests move it instead of waiting.
  */
 import type { Clock } from '../engine';
@@ -26,8 +27,8 @@ export class ValidationSchedule {
     const replaced = this.waiting.get(uri);
     replaced?.cancel();
     const asksAfresh = fresh || (replaced?.fresh ?? false);
-    const quietSince = changedAt === undefined ? 0 : Math.max(0, this.clock.now() - changedAt);
-    const delay = this.validated.has(uri) ? Math.max(0, this.quietMs - quietSince) : 0;
+    const sinceChange = changedAt === undefined ? 0 : Math.max(0, this.clock.now() - changedAt);
+    const delay = this.validated.has(uri) ? Math.max(0, this.quietMs - sinceChange) : 0;
     const cancel = this.clock.after(delay, () => {
       this.waiting.delete(uri);
       this.validated.add(uri);

@@ -330,6 +330,12 @@ interface Owner {
  * all (Services, ConfigMaps); they share these frozen empty values instead of keeping their own.
  */
 const NONE: readonly never[] = Object.freeze([]);
+const NOT_A_MANIFEST: ImageFields = Object.freeze({ containers: NONE, kustomizeImages: NONE, definedSecrets: NONE, isManifest: false, truncated: false });
+
+function orNone<T>(items: readonly T[]): readonly T[] {
+  return items.length > 0 ? items : NONE;
+}
+
 /**
  * Whether Locator.object would take nothing from a top-level object of this kind: not a Secret, a
  * kustomization or a list, and no location rule for it (so the document is not a manifest either).
@@ -338,12 +344,6 @@ const NONE: readonly never[] = Object.freeze([]);
 export function readsNothingOf(kind: string, apiVersion: string | null, locations: LocationTable): boolean {
   if (kind === 'Secret' || KUSTOMIZE_KINDS.has(kind) || kind.endsWith('List')) return false;
   return rulesFor(locations, kind, apiVersion).length === 0;
-}
-
-const NOT_A_MANIFEST: ImageFields = Object.freeze({ containers: NONE, kustomizeImages: NONE, definedSecrets: NONE, isManifest: false, truncated: false });
-
-function orNone<T>(items: readonly T[]): readonly T[] {
-  return items.length > 0 ? items : NONE;
 }
 
 export function locateImageFields(root: YamlNode | null, options: LocateOptions): ImageFields {
