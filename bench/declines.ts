@@ -68,7 +68,7 @@ export interface PathShares {
   /** Declined documents by reason. */
   readonly reasons: Map<string, Tally>;
   /** Per family, for generated inputs: all documents and those read without yaml (fast or unread). */
-  readonly families: Map<Family, { all: Tally; fast: Tally }>;
+  readonly families: Map<Family, { all: Tally; withoutYaml: Tally }>;
 }
 
 export function emptyShares(): PathShares {
@@ -89,7 +89,7 @@ export function tallyPaths(shares: PathShares, analysis: Analysis, generated?: r
   analysis.documents.forEach((doc, i) => {
     const bytes = doc.end - doc.start;
     const { parser } = doc.analysis;
-    const fast = parser === 'fast' || parser === 'unread';
+    const withoutYaml = parser === 'fast' || parser === 'unread';
     add(shares.all, bytes);
     if (parser === 'unread') add(shares.unread, bytes);
     else if (parser === 'fast') add(shares.fast, bytes);
@@ -101,9 +101,9 @@ export function tallyPaths(shares: PathShares, analysis: Analysis, generated?: r
     }
     if (sameSplit) {
       const family = generated[i].family;
-      const entry = shares.families.get(family) ?? { all: { documents: 0, bytes: 0 }, fast: { documents: 0, bytes: 0 } };
+      const entry = shares.families.get(family) ?? { all: { documents: 0, bytes: 0 }, withoutYaml: { documents: 0, bytes: 0 } };
       add(entry.all, bytes);
-      if (fast) add(entry.fast, bytes);
+      if (withoutYaml) add(entry.withoutYaml, bytes);
       shares.families.set(family, entry);
     }
   });
@@ -135,7 +135,7 @@ export function describeShares(shares: PathShares): string[] {
     for (const [family, entry] of [...shares.families].sort((a, b) => b[1].all.bytes - a[1].all.bytes)) {
       lines.push(
         `    ${family.padEnd(14)} ${String(entry.all.documents).padStart(6)} documents, ${percent(entry.all.bytes, all.bytes).padStart(7)} of the bytes, ` +
-          `without yaml ${percent(entry.fast.documents, entry.all.documents)}`,
+          `without yaml ${percent(entry.withoutYaml.documents, entry.all.documents)}`,
       );
     }
   }
