@@ -35,8 +35,10 @@ let passed = 0;
 let failed = 0;
 for (const stage of STAGES) {
   console.log(`\n=== ${stage.name} ===`);
+  const started = Date.now();
   const result = await run(stage);
-  console.log(`=== ${stage.name}: ${result.passed} passed, ${result.failed} failed (exit ${result.code}) ===`);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  console.log(`=== ${stage.name}: ${result.passed} passed, ${result.failed} failed (exit ${result.code}) in ${seconds} s ===`);
   passed += result.passed;
   failed += result.failed;
 }

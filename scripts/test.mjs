@@ -1,8 +1,10 @@
 // Runs every compiled *.test.js under out/test with node's own test runner.
 // node --test does not expand globs on Node 20, so the list is built here.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { reportFlags, watchTestFiles } from './test-watchdog.mjs';
 
 function findTests(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -24,20 +26,26 @@ if (files.length === 0) {
 }
 // No --test-force-exit: on Node 20 it drops results of tests that ran from the report, still exiting 0
 // (nodejs/node#54327; 3 to 11 of diagnostics.test.js's 121 tests went missing in 2 of 6 runs here).
-// --test-timeout bounds a test that never settles (10 minutes: the slowest, real build tools, take
-// about two); a file that leaks a handle (a socket, a watcher) and so never ends is bounded by
-// RUN_LIMIT_MS over the whole run, which then fails saying so. The run is a process group, so the
-// test files' processes end with it.
-const RUN_LIMIT_MS = 30 * 60 * 1000;
-const run = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...files], { stdio: 'inherit', detached: true });
+// --test-timeout bounds each file, and each test in it: a test that never settles or a handle left open
+// (a socket, a watcher) fails its file after 3 minutes (the slowest file takes about 10 s here). Two
+// minutes in, the watchdog prints where such a file waits. RUN_LIMIT_MS bounds the whole run. The run
+// is a process group, so the test files' processes end with it.
+const FILE_LIMIT_MS = 3 * 60 * 1000;
+const RUN_LIMIT_MS = 10 * 60 * 1000;
+const reportDir = mkdtempSync(join(tmpdir(), 'image-aware-test-reports-'));
+const run = spawn(process.execPath, [...reportFlags(reportDir), '--test', '--test-concurrency=2', `--test-timeout=${FILE_LIMIT_MS}`, ...files], {
+  stdio: 'inherit',
+  detached: true,
+});
+const stopWatching = process.platform === 'linux' ? watchTestFiles(run.pid, reportDir, { afterMs: FILE_LIMIT_MS - 60_000 }) : () => undefined;
 const limit = setTimeout(() => {
-  console.error(
-    `The tests did not end within ${RUN_LIMIT_MS / 60_000} minutes: a test file kept its process alive (a leaked socket, timer or child). Stopped.`,
-  );
+  console.error(`The tests did not end within ${RUN_LIMIT_MS / 60_000} minutes. Stopped.`);
   process.kill(-run.pid, 'SIGKILL');
 }, RUN_LIMIT_MS);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.kill(-run.pid, 'SIGKILL'));
 run.on('exit', (code, signal) => {
   clearTimeout(limit);
+  stopWatching();
+  rmSync(reportDir, { recursive: true, force: true });
   process.exit(signal === null ? (code ?? 1) : 1);
 });

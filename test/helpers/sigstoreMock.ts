@@ -9,8 +9,12 @@
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { bundleToJSON, toDSSEBundle } from '@sigstore/bundle';
-import { initializeCA, initializeCTLog, initializeTLog } from '@sigstore/mock';
+// The CA and the logs are imported from their own modules: the package's index loads nock, which replaces
+// node:http's request functions in the whole process, and these tests talk to a real registry over node:http.
+import { initializeCA } from '@sigstore/mock/dist/fulcio/ca';
 import type { CA } from '@sigstore/mock/dist/fulcio/ca';
+import { initializeCTLog } from '@sigstore/mock/dist/fulcio/ctlog';
+import { initializeTLog } from '@sigstore/mock/dist/rekor/tlog';
 import type { TLog } from '@sigstore/mock/dist/rekor/tlog';
 
 export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
