@@ -43,11 +43,18 @@ function descendants(table, root) {
 }
 
 /** What a diagnostic report says the event loop waits for, a line per active handle. */
-function handlesOf(reportDir, pid) {
+export function handlesOf(reportDir, pid) {
   // report.<date>.<time>.<pid>.<thread>.<sequence>.json
   const name = readdirSync(reportDir).find((file) => file.split('.')[3] === String(pid));
   if (name === undefined) return ['  (no report: the process did not return to its event loop)'];
-  const report = JSON.parse(readFileSync(join(reportDir, name), 'utf8'));
+  let report;
+  try {
+    report = JSON.parse(readFileSync(join(reportDir, name), 'utf8'));
+  } catch (error) {
+    // Still being written, or cut off.
+    return [`  (the report could not be read: ${error.message})`];
+  }
+  if (!Array.isArray(report?.libuv)) return ['  (the report lists no handles)'];
   const active = report.libuv.filter((handle) => handle.is_active && !['async', 'check', 'prepare', 'idle', 'loop', 'signal'].includes(handle.type));
   const endpoint = (at) => (at === undefined || at === null ? '' : ` ${at.ip4 ?? at.ip6 ?? at.host}:${at.port}`);
   return active.map((handle) => `  ${handle.type}${endpoint(handle.localEndpoint)}${handle.remoteEndpoint ? ' →' : ''}${endpoint(handle.remoteEndpoint)}`);
@@ -69,7 +76,11 @@ export function watchTestFiles(runnerPid, reportDir, { afterMs, pollMs = 5000, p
       if (!firstSeen.has(pid)) firstSeen.set(pid, now);
       if (reported.has(pid) || now - firstSeen.get(pid) < afterMs) continue;
       reported.add(pid);
-      process.kill(pid, 'SIGUSR2');
+      try {
+        process.kill(pid, 'SIGUSR2');
+      } catch {
+        continue; // It ended since /proc was read.
+      }
       setTimeout(() => {
         const later = processes();
         const tree = [pid, ...descendants(later, pid)].filter((member) => later.has(member));

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,7 +20,7 @@ test('a test file that does not end is described before the timeout: its state, 
     writeFileSync(waiting, "require('node:test').test('waits', () => new Promise(() => require('node:net').createServer().listen(0, '127.0.0.1')));\n");
     writeFileSync(spinning, "require('node:test').test('spins', () => { for (;;); });\n");
     const runner = `
-      import { spawn } from 'node:child_process';
+      import { execFileSync, spawn } from 'node:child_process';
       import { reportFlags, watchTestFiles } from ${JSON.stringify(watchdog)};
       const args = [...reportFlags(${JSON.stringify(dir)}), '--test', '--test-concurrency=2', '--test-timeout=8000', ${JSON.stringify(waiting)}, ${JSON.stringify(spinning)}];
       const run = spawn(process.execPath, args, { stdio: 'ignore' });
@@ -45,6 +45,26 @@ test('a test file that does not end is described before the timeout: its state, 
     const spinningText = about(spinning);
     assert.match(spinningText, /^ {2}\d+ R [\d.]+ s CPU: \S*node /m, 'the spinning process runs');
     assert.match(spinningText, /no report: the process did not return to its event loop/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a report cut off while written, or not of the shape Node writes, is said to be unreadable; the watchdog goes on', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'image-aware-watchdog-'));
+  try {
+    writeFileSync(join(dir, 'report.20261207.160813.101.0.001.json'), '{"header": {"commandLine": ["node"');
+    writeFileSync(join(dir, 'report.20261207.160813.102.0.001.json'), '{"libuv": {"type": "tcp"}}');
+    writeFileSync(join(dir, 'report.20261207.101.103.0.001.json'), '{"libuv": []}');
+    const read = `
+      import { handlesOf } from ${JSON.stringify(watchdog)};
+      console.log(JSON.stringify([101, 102, 103, 104].map((pid) => handlesOf(${JSON.stringify(dir)}, pid))));`;
+    const [cut, shapeless, empty, none] = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', read], { encoding: 'utf8' })) as string[][];
+    assert.equal(cut.length, 1);
+    assert.match(cut[0], /^ {2}\(the report could not be read: .*JSON.*\)$/);
+    assert.deepEqual(shapeless, ['  (the report lists no handles)']);
+    assert.deepEqual(empty, [], 'the pid is the fourth field of the name, not a time that reads the same');
+    assert.deepEqual(none, ['  (no report: the process did not return to its event loop)']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
